@@ -1,0 +1,90 @@
+// The event envelope every store speaks: a fact with a stable type name, a JSON payload and
+// the metadata that makes it attributable (tenant, actor, on-behalf-of) and traceable
+// (correlation/causation), plus the positions a store assigns when it records it.
+
+export type ActorKind = 'user' | 'service' | 'api-key' | 'system';
+
+export interface Actor {
+  readonly kind: ActorKind;
+  readonly id: string;
+  /** Set when SOC or platform staff act for a customer; the tenant sees the action in its timeline. */
+  readonly onBehalfOfTenant?: string;
+}
+
+export interface EventMetadata {
+  readonly tenantId: string;
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  /** When it happened in the world (ISO 8601); `recordedAt` is when the store wrote it. */
+  readonly occurredAt: string;
+  readonly schemaVersion: number;
+}
+
+/** A domain event as deciders produce it: no ids, no metadata yet. */
+export interface DomainEvent<T extends string = string, D = unknown> {
+  readonly type: T;
+  readonly data: D;
+}
+
+/** An event ready to append. `eventId` makes appends idempotent. */
+export interface NewEvent<T extends string = string, D = unknown> extends DomainEvent<T, D> {
+  readonly eventId: string;
+  readonly metadata: EventMetadata;
+}
+
+/**
+ * A position in the global log. Both halves are needed to order events the way they became
+ * visible: for PostgreSQL `commit` is the appending transaction's id and `prepare` the row's
+ * sequence number; for EventStoreDB they are its commit and prepare positions.
+ */
+export interface GlobalPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export interface RecordedEvent<T extends string = string, D = unknown> extends NewEvent<T, D> {
+  readonly streamId: string;
+  /** 0-based position of the event in its stream. */
+  readonly revision: number;
+  readonly globalPosition: GlobalPosition;
+  readonly recordedAt: string;
+}
+
+export const START: GlobalPosition = Object.freeze({ commit: 0n, prepare: 0n });
+
+export const comparePositions = (a: GlobalPosition, b: GlobalPosition): number =>
+  a.commit === b.commit ? (a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1) : a.commit < b.commit ? -1 : 1;
+
+/** `"<commit>/<prepare>"`: how positions travel through JSON, GraphQL and CLI flags. */
+export const formatPosition = (p: GlobalPosition): string => `${p.commit}/${p.prepare}`;
+
+export const parsePosition = (text: string): GlobalPosition => {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!match) throw new Error(`"${text}" is not a log position; expected "<commit>/<prepare>", e.g. "0/0"`);
+  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+};
+
+const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export const isValidTenantId = (tenantId: string): boolean => TENANT_ID.test(tenantId);
+
+/**
+ * Every stream starts with its tenant so that a tenant's whole history is one prefix:
+ * `t-<tenant>:<category>-<id>`.
+ */
+export const tenantStreamPrefix = (tenantId: string): string => {
+  if (!isValidTenantId(tenantId)) {
+    throw new Error(`"${tenantId}" is not a valid tenant id: use 1-63 lowercase letters, digits and inner hyphens`);
+  }
+  return `t-${tenantId}:`;
+};
+
+export const streamIdFor = (tenantId: string, category: string, id: string): string => {
+  if (!/^[a-z][a-z0-9-]*$/.test(category)) throw new Error(`"${category}" is not a valid stream category`);
+  if (!id || /\s/.test(id)) throw new Error(`stream entity id must be non-empty without whitespace, got "${id}"`);
+  return `${tenantStreamPrefix(tenantId)}${category}-${id}`;
+};
+
+/** The tenant a stream belongs to, or undefined for platform streams. */
+export const tenantOfStream = (streamId: string): string | undefined => /^t-([a-z0-9-]+):/.exec(streamId)?.[1];

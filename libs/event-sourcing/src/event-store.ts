@@ -1,0 +1,113 @@
+// The event store port. Three adapters implement it (PGlite, PostgreSQL, EventStoreDB) and one
+// contract test suite holds them to the same behaviour.
+import type { GlobalPosition, NewEvent, RecordedEvent } from './envelope';
+
+/**
+ * - `no_stream`: the stream must not exist yet.
+ * - `stream_exists`: the stream must have at least one event.
+ * - `any`: no check.
+ * - a number: the revision of the stream's last event (0-based), as last read by the writer.
+ */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+export interface AppendOptions {
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append; pass it as the next expected revision. */
+  readonly nextExpectedRevision: number;
+  /** Global position of the last event written (or found, for an idempotent re-append). */
+  readonly position: GlobalPosition;
+  /** True when every event was already stored with the same content: nothing was written. */
+  readonly alreadyAppended: boolean;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive. Defaults to the first event (forwards) or the last (backwards). */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface LogFilter {
+  readonly tenantId?: string;
+  /** Stream id prefixes; an event matches when its stream starts with any of them. */
+  readonly streamPrefixes?: readonly string[];
+  readonly eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Defaults to the start of the log. */
+  readonly from?: GlobalPosition;
+  readonly filter?: LogFilter;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllResult {
+  readonly events: RecordedEvent[];
+  /**
+   * Where to continue from. It can be past the last returned event when the filter skipped
+   * events, so a checkpoint never re-scans what no longer matters.
+   */
+  readonly position: GlobalPosition;
+  /** True when the read reached the end of what is visible now. */
+  readonly isEnd: boolean;
+}
+
+export type EventStoreKind = 'pglite' | 'postgres' | 'eventstoredb';
+
+export interface EventStore {
+  readonly kind: EventStoreKind;
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** Events of one stream; an empty array when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
+  /** The position of the last visible event in the log (START when empty). */
+  headPosition(): Promise<GlobalPosition>;
+  /**
+   * Resolves when new events may have been appended, or after `timeoutMs`: lets subscriptions
+   * sleep instead of spinning. Spurious wake-ups are allowed; missed ones cost at most the timeout.
+   */
+  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Base for the store's expected failures, so callers can tell them from broken infrastructure. */
+export class EventStoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class WrongExpectedRevisionError extends EventStoreError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(
+      `append to "${streamId}" expected revision ${String(expected)} but the stream is at ${String(actual)}`,
+      'wrong-expected-revision',
+    );
+  }
+}
+
+export class EventIdConflictError extends EventStoreError {
+  constructor(
+    readonly eventId: string,
+    detail: string,
+  ) {
+    super(`event id ${eventId} was already used for a different event: ${detail}`, 'event-id-conflict');
+  }
+}
+
+export class InvalidEventError extends EventStoreError {
+  constructor(message: string) {
+    super(message, 'invalid-event');
+  }
+}

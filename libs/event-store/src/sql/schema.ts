@@ -1,0 +1,44 @@
+// The event log's tables: the same DDL on PGlite and PostgreSQL. Idempotent, guarded by an
+// advisory lock so several processes can start at once.
+import { quoteIdent, type SqlClient } from './sql-client';
+
+export const MIGRATION_LOCK = 7_140_001;
+
+export const eventStoreDdl = (schema: string): string => {
+  const s = quoteIdent(schema);
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.events (
+  global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  -- The appending transaction's id: readers order by it and read only below the oldest
+  -- transaction still running, so a late commit of an earlier sequence number is never skipped.
+  transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+  event_id        uuid        NOT NULL,
+  stream_id       text        NOT NULL,
+  revision        integer     NOT NULL,
+  tenant_id       text        NOT NULL,
+  type            text        NOT NULL,
+  data            jsonb       NOT NULL,
+  metadata        jsonb       NOT NULL,
+  recorded_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT events_event_id_key UNIQUE (event_id),
+  CONSTRAINT events_stream_revision_key UNIQUE (stream_id, revision)
+);
+CREATE INDEX IF NOT EXISTS events_log_order ON ${s}.events (transaction_id, global_position);
+CREATE INDEX IF NOT EXISTS events_tenant_log_order ON ${s}.events (tenant_id, transaction_id, global_position);
+CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
+  subscription_id  text        PRIMARY KEY,
+  commit_position  bigint      NOT NULL,
+  prepare_position bigint      NOT NULL,
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);`;
+};
+
+export const migrate = async (client: SqlClient, ddl: string): Promise<void> => {
+  await client.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    for (const statement of ddl.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
+      await tx.query(statement);
+    }
+  });
+};

@@ -1,0 +1,119 @@
+// One small SQL surface over PGlite (embedded, in-process) and PostgreSQL (pg.Pool), so the
+// event store, checkpoints and read models run the same SQL on both.
+import type { PGlite } from '@electric-sql/pglite';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
+
+export interface SqlExecutor {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+}
+
+export interface TransactionOptions {
+  readonly isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  readonly readOnly?: boolean;
+}
+
+export interface SqlClient extends SqlExecutor {
+  readonly kind: 'pglite' | 'postgres';
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** Several statements separated by semicolons, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Calls `onNotify` for NOTIFYs on `channel`. PostgreSQL holds one dedicated connection for it;
+   * PGlite (one process) delivers them in-process.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export const isUniqueViolation = (error: unknown, constraint?: string): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { code?: string }).code === '23505' &&
+  (constraint === undefined || (error as { constraint?: string }).constraint === constraint || String((error as Error).message).includes(constraint));
+
+const beginStatement = (options: TransactionOptions = {}): string =>
+  ['BEGIN', options.isolation ? `ISOLATION LEVEL ${options.isolation.toUpperCase()}` : '', options.readOnly ? 'READ ONLY' : '']
+    .filter(Boolean)
+    .join(' ');
+
+export const createPgClient = async (config: string | PoolConfig): Promise<SqlClient> => {
+  const { Pool } = await import('pg');
+  const poolConfig: PoolConfig = typeof config === 'string' ? { connectionString: config } : config;
+  const pool: Pool = new Pool({ max: 10, ...poolConfig });
+  // A broken idle connection must not crash the process; the next checkout reconnects.
+  pool.on('error', () => undefined);
+  const run = async <R>(executor: Pool | PoolClient, sql: string, params?: readonly unknown[]) => {
+    const result = await executor.query(sql, params as unknown[] | undefined);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+  };
+  return {
+    kind: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    async transaction(fn, options) {
+      const client = await pool.connect();
+      try {
+        await client.query(beginStatement(options));
+        const result = await fn({ query: (sql, params) => run(client, sql, params) });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async listen(channel, onNotify) {
+      const client = await pool.connect();
+      const handler = (msg: { channel: string }) => {
+        if (msg.channel === channel) onNotify();
+      };
+      client.on('notification', handler);
+      await client.query(`LISTEN ${quoteIdent(channel)}`);
+      return async () => {
+        client.off('notification', handler);
+        await client.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
+        client.release();
+      };
+    },
+    close: () => pool.end(),
+  };
+};
+
+export const createPgliteClient = async (dataDir?: string): Promise<SqlClient> => {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db: PGlite = await PGlite.create(dataDir ? { dataDir } : {});
+  const run = async <R>(executor: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
+    const result = await executor.query<R>(sql, params as unknown[] | undefined);
+    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  };
+  return {
+    kind: 'pglite',
+    query: (sql, params) => run(db, sql, params),
+    transaction: (fn, options) =>
+      // PGlite has one connection and serialises transactions itself; the isolation level
+      // is still set so the SQL behaves as it does on PostgreSQL.
+      db.transaction(async (tx) => {
+        if (options?.isolation || options?.readOnly) {
+          await tx.query(beginStatement(options).replace('BEGIN', 'SET TRANSACTION'));
+        }
+        return fn({ query: (sql, params) => run(tx, sql, params) });
+      }),
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    async listen(channel, onNotify) {
+      const unsubscribe = await db.listen(channel, onNotify);
+      return async () => unsubscribe();
+    },
+    close: () => db.close(),
+  };
+};
+
+export const quoteIdent = (name: string): string => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`unsafe SQL identifier "${name}"`);
+  return `"${name}"`;
+};

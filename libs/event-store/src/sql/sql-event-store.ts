@@ -1,0 +1,287 @@
+// The event store on PostgreSQL and PGlite (same SQL). See docs/architecture.md, "The global
+// log never skips an event", for why positions are (transaction id, sequence) pairs and why
+// appends take a per-stream advisory lock before their first write.
+import {
+  comparePositions,
+  EventIdConflictError,
+  identityUpcast,
+  sameJson,
+  START,
+  validateAppend,
+  WrongExpectedRevisionError,
+  type AppendOptions,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type GlobalPosition,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type UpcastFn,
+} from '@rampart/event-sourcing';
+import { eventStoreDdl, migrate } from './schema';
+import { isUniqueViolation, quoteIdent, type SqlClient, type SqlExecutor } from './sql-client';
+
+export interface SqlEventStoreOptions {
+  /** PostgreSQL schema holding the tables (default `rampart`); tests use one per suite. */
+  readonly schema?: string;
+  readonly upcast?: UpcastFn;
+}
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: string | Date;
+}
+
+const COLUMNS = `global_position::text AS global_position, transaction_id::text AS transaction_id, event_id::text AS event_id,
+  stream_id, revision, type, data, metadata, recorded_at`;
+
+const toPosition = (row: { transaction_id: string; global_position: string }): GlobalPosition => ({
+  commit: BigInt(row.transaction_id),
+  prepare: BigInt(row.global_position),
+});
+
+const likePrefix = (prefix: string): string => prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+
+const MAX_READ = 10_000;
+
+export class SqlEventStore implements EventStore {
+  readonly kind: 'pglite' | 'postgres';
+  private readonly table: string;
+  private readonly channel: string;
+  private readonly upcast: UpcastFn;
+  private readonly waiters = new Set<() => void>();
+  private stopListening?: () => Promise<void>;
+
+  private constructor(
+    private readonly sql: SqlClient,
+    private readonly schema: string,
+    options: SqlEventStoreOptions,
+  ) {
+    this.kind = sql.kind;
+    this.table = `${quoteIdent(schema)}.events`;
+    this.channel = `${schema}_events`;
+    this.upcast = options.upcast ?? identityUpcast;
+  }
+
+  static async open(sql: SqlClient, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
+    const store = new SqlEventStore(sql, options.schema ?? 'rampart', options);
+    await migrate(sql, eventStoreDdl(store.schema));
+    store.stopListening = await sql.listen(store.channel, () => store.wakeAll());
+    return store;
+  }
+
+  get client(): SqlClient {
+    return this.sql;
+  }
+
+  get schemaName(): string {
+    return this.schema;
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    validateAppend(streamId, events);
+    const expected = options.expectedRevision ?? 'any';
+    let result: AppendResult;
+    try {
+      result = await this.sql.transaction((tx) => this.appendInTransaction(tx, streamId, events, expected));
+    } catch (error) {
+      // Another stream took one of these event ids between our check and our insert.
+      if (!isUniqueViolation(error, 'events_event_id_key')) throw error;
+      result = await this.sql.transaction((tx) => this.appendInTransaction(tx, streamId, events, expected));
+    }
+    if (!result.alreadyAppended) this.wakeAll();
+    return result;
+  }
+
+  private async appendInTransaction(
+    tx: SqlExecutor,
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: NonNullable<AppendOptions['expectedRevision']>,
+  ): Promise<AppendResult> {
+    // Taken before any write, so this transaction gets its id only after the previous writer
+    // of the stream committed: transaction-id order then agrees with revision order.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [streamId]);
+
+    const existing = await this.findExisting(tx, events);
+    if (existing) return existing(streamId);
+
+    const { rows } = await tx.query<{ revision: number | null }>(
+      `SELECT max(revision) AS revision FROM ${this.table} WHERE stream_id = $1`,
+      [streamId],
+    );
+    const current = rows[0]?.revision ?? null;
+    const mismatch =
+      (expected === 'no_stream' && current !== null) ||
+      (expected === 'stream_exists' && current === null) ||
+      (typeof expected === 'number' && current !== expected);
+    if (mismatch) throw new WrongExpectedRevisionError(streamId, expected, current ?? 'no_stream');
+
+    const first = current === null ? 0 : current + 1;
+    const inserted = await tx.query<{ transaction_id: string; global_position: string }>(
+      `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata)
+       SELECT e.event_id, $1, e.revision, e.tenant_id, e.type, e.data, e.metadata
+       FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
+            WITH ORDINALITY AS e(event_id, revision, tenant_id, type, data, metadata, ord)
+       ORDER BY e.ord
+       RETURNING transaction_id::text AS transaction_id, global_position::text AS global_position`,
+      [
+        streamId,
+        events.map((e) => e.eventId),
+        events.map((_, i) => first + i),
+        events.map((e) => e.metadata.tenantId),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ],
+    );
+    if (this.sql.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
+    const last = inserted.rows.reduce((max, row) => {
+      const p = toPosition(row);
+      return comparePositions(p, max) > 0 ? p : max;
+    }, START);
+    return { nextExpectedRevision: first + events.length - 1, position: last, alreadyAppended: false };
+  }
+
+  /** Idempotency: the same events appended again succeed without writing; a reused id with other content fails. */
+  private async findExisting(tx: SqlExecutor, events: readonly NewEvent[]) {
+    const { rows } = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE event_id = ANY($1::uuid[])`, [
+      events.map((e) => e.eventId),
+    ]);
+    if (rows.length === 0) return undefined;
+    const byId = new Map(rows.map((r) => [r.event_id.toLowerCase(), r]));
+    return async (streamId: string): Promise<AppendResult> => {
+      for (const event of events) {
+        const row = byId.get(event.eventId.toLowerCase());
+        if (!row) {
+          throw new EventIdConflictError(rows[0].event_id, 'part of this batch was appended before; the rest was not');
+        }
+        if (row.stream_id !== streamId) throw new EventIdConflictError(event.eventId, `it is in stream "${row.stream_id}"`);
+        if (row.type !== event.type || !sameJson(row.data, event.data)) {
+          throw new EventIdConflictError(event.eventId, 'the stored type or data differ');
+        }
+      }
+      const { rows: head } = await tx.query<{ revision: number }>(
+        `SELECT max(revision) AS revision FROM ${this.table} WHERE stream_id = $1`,
+        [streamId],
+      );
+      const last = rows.map(toPosition).reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b));
+      return { nextExpectedRevision: head[0].revision, position: last, alreadyAppended: true };
+    };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const limit = Math.min(options.maxCount ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const params: unknown[] = [streamId];
+    let where = 'stream_id = $1';
+    if (options.fromRevision !== undefined) {
+      params.push(options.fromRevision);
+      where += backwards ? ' AND revision <= $2' : ' AND revision >= $2';
+    }
+    params.push(limit);
+    const { rows } = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE ${where}
+       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const from = options.from ?? START;
+    const maxCount = Math.max(1, Math.min(options.maxCount ?? 1_000, MAX_READ));
+    const filter = options.filter ?? {};
+    const visible = `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+    // One snapshot for the page and the head, so "isEnd" and the returned position agree.
+    return this.sql.transaction(
+      async (tx) => {
+        const { rows } = await tx.query<EventRow>(
+          `SELECT ${COLUMNS} FROM ${this.table}
+           WHERE ${visible}
+             AND (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+             AND ($3::text IS NULL OR tenant_id = $3)
+             AND ($4::text[] IS NULL OR stream_id LIKE ANY($4::text[]))
+             AND ($5::text[] IS NULL OR type = ANY($5::text[]))
+           ORDER BY transaction_id, global_position
+           LIMIT $6`,
+          [
+            from.commit.toString(),
+            from.prepare.toString(),
+            filter.tenantId ?? null,
+            filter.streamPrefixes?.length ? filter.streamPrefixes.map(likePrefix) : null,
+            filter.eventTypes?.length ? [...filter.eventTypes] : null,
+            maxCount,
+          ],
+        );
+        const events = rows.map((row) => this.toRecorded(row));
+        if (rows.length === maxCount) {
+          return { events, position: toPosition(rows[rows.length - 1]), isEnd: false };
+        }
+        const head = await this.visibleHead(tx);
+        const lastRead = rows.length > 0 ? toPosition(rows[rows.length - 1]) : from;
+        return { events, position: comparePositions(head, lastRead) > 0 ? head : lastRead, isEnd: true };
+      },
+      { isolation: 'repeatable read', readOnly: true },
+    );
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    return this.sql.transaction((tx) => this.visibleHead(tx), { isolation: 'repeatable read', readOnly: true });
+  }
+
+  private async visibleHead(tx: SqlExecutor): Promise<GlobalPosition> {
+    const { rows } = await tx.query<{ transaction_id: string; global_position: string }>(
+      `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM ${this.table}
+       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    return rows.length ? toPosition(rows[0]) : START;
+  }
+
+  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  async close(): Promise<void> {
+    this.wakeAll();
+    await this.stopListening?.();
+  }
+
+  private toRecorded(row: EventRow): RecordedEvent {
+    return this.upcast({
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      revision: Number(row.revision),
+      type: row.type,
+      data: row.data,
+      metadata: row.metadata,
+      globalPosition: toPosition(row),
+      recordedAt: new Date(row.recorded_at).toISOString(),
+    });
+  }
+}
