@@ -4,3 +4,6 @@ export * from './sql/sql-event-store';
 export * from './testing';
 export * from './contract/event-store.contract';
 export * from './contract/fixtures';
+export * from './projections/projection';
+export * from './projections/projection-runner';
+export * from './projections/sql-checkpoint-store';

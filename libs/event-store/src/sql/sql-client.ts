@@ -1,6 +1,6 @@
 // One small SQL surface over PGlite (embedded, in-process) and PostgreSQL (pg.Pool), so the
 // event store, checkpoints and read models run the same SQL on both.
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGliteInterface } from '@electric-sql/pglite';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 
 export interface SqlExecutor {
@@ -85,8 +85,8 @@ export const createPgClient = async (config: string | PoolConfig): Promise<SqlCl
 
 export const createPgliteClient = async (dataDir?: string): Promise<SqlClient> => {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db: PGlite = await PGlite.create(dataDir ? { dataDir } : {});
-  const run = async <R>(executor: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const run = async <R>(executor: Pick<PGliteInterface, 'query'>, sql: string, params?: readonly unknown[]) => {
     const result = await executor.query<R>(sql, params as unknown[] | undefined);
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
   };

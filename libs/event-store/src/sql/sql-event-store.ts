@@ -28,6 +28,11 @@ export interface SqlEventStoreOptions {
   /** PostgreSQL schema holding the tables (default `rampart`); tests use one per suite. */
   readonly schema?: string;
   readonly upcast?: UpcastFn;
+  /**
+   * Test seam: runs inside the append transaction after the insert, before commit, so tests can
+   * hold a transaction open and force commits out of sequence order.
+   */
+  readonly beforeCommit?: (streamId: string) => Promise<void>;
 }
 
 interface EventRow {
@@ -42,6 +47,8 @@ interface EventRow {
   recorded_at: string | Date;
 }
 
+// Positions come back as text (pg and PGlite disagree on bigint); ORDER BY must therefore name
+// the table's columns (e.x), not these text aliases, or it sorts "10" before "9".
 const COLUMNS = `global_position::text AS global_position, transaction_id::text AS transaction_id, event_id::text AS event_id,
   stream_id, revision, type, data, metadata, recorded_at`;
 
@@ -59,6 +66,7 @@ export class SqlEventStore implements EventStore {
   private readonly table: string;
   private readonly channel: string;
   private readonly upcast: UpcastFn;
+  private readonly beforeCommit?: (streamId: string) => Promise<void>;
   private readonly waiters = new Set<() => void>();
   private stopListening?: () => Promise<void>;
 
@@ -71,6 +79,7 @@ export class SqlEventStore implements EventStore {
     this.table = `${quoteIdent(schema)}.events`;
     this.channel = `${schema}_events`;
     this.upcast = options.upcast ?? identityUpcast;
+    this.beforeCommit = options.beforeCommit;
   }
 
   static async open(sql: SqlClient, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
@@ -146,6 +155,7 @@ export class SqlEventStore implements EventStore {
       ],
     );
     if (this.sql.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
+    await this.beforeCommit?.(streamId);
     const last = inserted.rows.reduce((max, row) => {
       const p = toPosition(row);
       return comparePositions(p, max) > 0 ? p : max;
@@ -191,8 +201,8 @@ export class SqlEventStore implements EventStore {
     }
     params.push(limit);
     const { rows } = await this.sql.query<EventRow>(
-      `SELECT ${COLUMNS} FROM ${this.table} WHERE ${where}
-       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
+      `SELECT ${COLUMNS} FROM ${this.table} e WHERE ${where}
+       ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
       params,
     );
     return rows.map((row) => this.toRecorded(row));
@@ -207,13 +217,13 @@ export class SqlEventStore implements EventStore {
     return this.sql.transaction(
       async (tx) => {
         const { rows } = await tx.query<EventRow>(
-          `SELECT ${COLUMNS} FROM ${this.table}
+          `SELECT ${COLUMNS} FROM ${this.table} e
            WHERE ${visible}
              AND (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
              AND ($3::text IS NULL OR tenant_id = $3)
              AND ($4::text[] IS NULL OR stream_id LIKE ANY($4::text[]))
              AND ($5::text[] IS NULL OR type = ANY($5::text[]))
-           ORDER BY transaction_id, global_position
+           ORDER BY e.transaction_id, e.global_position
            LIMIT $6`,
           [
             from.commit.toString(),
@@ -242,9 +252,9 @@ export class SqlEventStore implements EventStore {
 
   private async visibleHead(tx: SqlExecutor): Promise<GlobalPosition> {
     const { rows } = await tx.query<{ transaction_id: string; global_position: string }>(
-      `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM ${this.table}
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM ${this.table} e
+       WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`,
     );
     return rows.length ? toPosition(rows[0]) : START;
   }

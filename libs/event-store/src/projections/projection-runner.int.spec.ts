@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordedEvent } from '@rampart/event-sourcing';
+import { numbered, testEvent, uniqueTenant } from '../contract/fixtures';
+import { SqlEventStore } from '../sql/sql-event-store';
+import { pgliteTestDatabase, postgresTestDatabase, type TestDatabase } from '../testing';
+import { documentProjection, type SqlProjection } from './projection';
+import { ProjectionRunner } from './projection-runner';
+
+/** Records every application without a unique key, so a duplicate shows up as a second row. */
+const auditingProjection = (
+  tenantId: string,
+  options: { failOnEventId?: string; failures?: number; version?: number } = {},
+): SqlProjection => {
+  let failed = 0;
+  return {
+    name: 'applied-log',
+    version: options.version ?? 1,
+    filter: { tenantId },
+    tables: ['applied'],
+    async setup({ tx, table }) {
+      await tx.query(
+        `CREATE TABLE IF NOT EXISTS ${table('applied')} (event_id text NOT NULL, stream_id text NOT NULL, revision int NOT NULL)`,
+      );
+    },
+    async apply({ tx, table }, event) {
+      await tx.query(`INSERT INTO ${table('applied')} VALUES ($1, $2, $3)`, [event.eventId, event.streamId, event.revision]);
+      if (event.eventId === options.failOnEventId && failed < (options.failures ?? 1)) {
+        failed++;
+        throw new Error('simulated crash in the middle of a batch');
+      }
+    },
+  };
+};
+
+const backends: [string, (label: string) => Promise<TestDatabase>][] = [
+  ['PGlite', pgliteTestDatabase],
+  ['PostgreSQL', postgresTestDatabase],
+];
+
+describe.each(backends)('projection runner on %s', (_name, openDb) => {
+  let db: TestDatabase;
+  let store: SqlEventStore;
+  let readSchema: string;
+  beforeAll(async () => {
+    db = await openDb('projections');
+    store = await SqlEventStore.open(db.sql, { schema: db.schema });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.dispose();
+  });
+  beforeEach(() => {
+    readSchema = `${db.schema}_r${randomUUID().slice(0, 6)}`;
+  });
+  afterEach(async () => {
+    await db.sql.exec(`DROP SCHEMA IF EXISTS "${readSchema}" CASCADE`);
+  });
+
+  const applied = async () =>
+    (await db.sql.query<{ event_id: string }>(`SELECT event_id FROM "${readSchema}"."applied" ORDER BY stream_id, revision`)).rows.map(
+      (row) => row.event_id,
+    );
+  const runner = (projection: SqlProjection, batchSize = 5) =>
+    new ProjectionRunner(store, db.sql, projection, { schema: readSchema, batchSize });
+  const drain = async (r: ProjectionRunner) => {
+    for (let result = await r.runBatch(); !result.caughtUp; result = await r.runBatch());
+  };
+  const seed = async (tenant: string, count: number) => {
+    const events = numbered(tenant, count);
+    await store.appendToStream(`t-${tenant}:thing-1`, events);
+    return events.map((e) => e.eventId);
+  };
+
+  it('applies every matching event once and reports its lag', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant, 12);
+    const other = uniqueTenant('other');
+    await store.appendToStream(`t-${other}:thing-1`, numbered(other, 3)); // filtered out by tenant
+    const r = runner(auditingProjection(tenant));
+    await r.prepare();
+    expect(await r.status()).toMatchObject({ eventsBehind: 12, eventsApplied: 0 });
+    await drain(r);
+    expect(await applied()).toEqual(ids);
+    expect(await r.status()).toMatchObject({ eventsBehind: 0, secondsBehind: 0, eventsApplied: 12 });
+  });
+
+  it('a crash in the middle of a batch loses and duplicates nothing', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant, 12);
+    const r = runner(auditingProjection(tenant, { failOnEventId: ids[7] }));
+    await r.prepare();
+    await r.runBatch(); // events 0-4 committed
+    await expect(r.runBatch()).rejects.toThrow('simulated crash'); // 5-9: 5, 6, 7 written, then rolled back
+    expect(await applied()).toEqual(ids.slice(0, 5));
+    expect((await r.status()).eventsApplied).toBe(5);
+    await drain(r);
+    expect(await applied()).toEqual(ids);
+  });
+
+  it('a restarted runner resumes from the committed checkpoint', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant, 13);
+    const first = runner(auditingProjection(tenant));
+    await first.prepare();
+    await first.runBatch();
+    await first.runBatch();
+    // process "dies" here; a new one starts with the same projection
+    const second = runner(auditingProjection(tenant));
+    await second.prepare();
+    await drain(second);
+    expect(await applied()).toEqual(ids);
+  });
+
+  it('two runners of one projection never apply an event twice', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant, 40);
+    const a = runner(auditingProjection(tenant), 3);
+    const b = runner(auditingProjection(tenant), 3);
+    await a.prepare();
+    await Promise.all([drain(a), drain(b)]);
+    await drain(a);
+    expect(await applied()).toEqual(ids);
+  });
+
+  it('rebuilds from zero into fresh tables, and on a version change', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant, 8);
+    const r = runner(auditingProjection(tenant));
+    await r.prepare();
+    await drain(r);
+    await db.sql.query(`DELETE FROM "${readSchema}"."applied" WHERE event_id = $1`, [ids[3]]); // a damaged read model
+    expect(await r.rebuild()).toBe(8);
+    expect(await applied()).toEqual(ids);
+
+    const v2 = runner(auditingProjection(tenant, { version: 2 }));
+    await v2.prepare(); // version differs: starts over empty
+    expect(await applied()).toEqual([]);
+    await drain(v2);
+    expect(await applied()).toEqual(ids);
+  });
+
+  it('keeps up with live appends while running', async () => {
+    const tenant = uniqueTenant();
+    const r = runner(auditingProjection(tenant));
+    await r.prepare();
+    const controller = new AbortController();
+    const running = r.run(controller.signal, 100);
+    const ids = await seed(tenant, 6);
+    await waitFor(async () => (await applied()).length === 6);
+    controller.abort();
+    await running;
+    expect(await applied()).toEqual(ids);
+  });
+
+  it('documentProjection evolves one JSON document per key', async () => {
+    const tenant = uniqueTenant();
+    type Counter = { count: number; last: number };
+    const projection = documentProjection<Counter>({
+      name: 'counters',
+      version: 1,
+      table: 'counters',
+      eventTypes: ['test.SomethingHappened.v1', 'test.CounterDeleted.v1'],
+      keyOf: (e: RecordedEvent) => e.streamId,
+      evolve: (doc, e) =>
+        e.type === 'test.CounterDeleted.v1' ? null : { count: (doc?.count ?? 0) + 1, last: (e.data as { n: number }).n },
+    });
+    await store.appendToStream(`t-${tenant}:counter-a`, numbered(tenant, 3));
+    await store.appendToStream(`t-${tenant}:counter-b`, numbered(tenant, 2));
+    await store.appendToStream(`t-${tenant}:counter-b`, [testEvent(tenant, 'test.CounterDeleted.v1', {})]);
+    const r = new ProjectionRunner(store, db.sql, { ...projection, filter: { ...projection.filter, tenantId: tenant } }, { schema: readSchema });
+    await r.prepare();
+    await drain(r);
+    const { rows } = await db.sql.query<{ id: string; tenant_id: string; doc: Counter }>(
+      `SELECT id, tenant_id, doc FROM "${readSchema}"."counters"`,
+    );
+    expect(rows).toEqual([{ id: `t-${tenant}:counter-a`, tenant_id: tenant, doc: { count: 3, last: 2 } }]);
+  });
+});
+
+const waitFor = async (condition: () => Promise<boolean>, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};

@@ -1,0 +1,239 @@
+// Runs SQL projections from the global log with exactly-once effect: each batch's read-model
+// writes and its checkpoint commit in one transaction, so a crash anywhere either keeps both or
+// neither. Works with any EventStore; the read models always live in PostgreSQL/PGlite.
+import {
+  comparePositions,
+  formatPosition,
+  START,
+  type EventStore,
+  type GlobalPosition,
+} from '@rampart/event-sourcing';
+import { migrate } from '../sql/schema';
+import { quoteIdent, type SqlClient, type SqlExecutor } from '../sql/sql-client';
+import type { ProjectionContext, SqlProjection } from './projection';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly position: string;
+  readonly eventsApplied: number;
+  /** Matching events not yet applied, counted up to `lagCountLimit` (then it says `>=`). */
+  readonly eventsBehind: number;
+  readonly eventsBehindIsLowerBound: boolean;
+  /** Age of the oldest event not yet applied; 0 when caught up. */
+  readonly secondsBehind: number;
+  readonly updatedAt: string | null;
+}
+
+export interface ProjectionRunnerOptions {
+  /** Schema for read-model tables and projection checkpoints (default `rampart_read`). */
+  readonly schema?: string;
+  readonly batchSize?: number;
+  readonly lagCountLimit?: number;
+  readonly onBatch?: (info: { projection: string; events: number; position: GlobalPosition; durationMs: number }) => void;
+  readonly onError?: (info: { projection: string; error: unknown; attempt: number }) => void;
+}
+
+export interface BatchResult {
+  readonly applied: number;
+  readonly caughtUp: boolean;
+}
+
+interface CheckpointRow {
+  version: number;
+  commit_position: string;
+  prepare_position: string;
+  events_applied: string;
+  updated_at: string | Date | null;
+}
+
+export class ProjectionRunner {
+  private readonly schema: string;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+    private readonly projection: SqlProjection,
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.schema = options.schema ?? 'rampart_read';
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  private get checkpoints(): string {
+    return `${quoteIdent(this.schema)}.projection_checkpoints`;
+  }
+
+  private context(tx: SqlExecutor): ProjectionContext {
+    const owned = new Set(this.projection.tables);
+    return {
+      tx,
+      table: (name) => {
+        if (!owned.has(name)) throw new Error(`projection ${this.projection.name} does not own table "${name}"`);
+        return `${quoteIdent(this.schema)}.${quoteIdent(name)}`;
+      },
+    };
+  }
+
+  /** Creates tables and the checkpoint row; rebuilds when the stored version differs. */
+  async prepare(): Promise<void> {
+    await migrate(
+      this.sql,
+      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)};
+       CREATE TABLE IF NOT EXISTS ${this.checkpoints} (
+         name text PRIMARY KEY,
+         version integer NOT NULL,
+         commit_position bigint NOT NULL,
+         prepare_position bigint NOT NULL,
+         events_applied bigint NOT NULL DEFAULT 0,
+         updated_at timestamptz
+       )`,
+    );
+    const row = await this.loadCheckpoint(this.sql);
+    if (!row || row.version !== this.projection.version) await this.reset();
+    else await this.sql.transaction((tx) => this.projection.setup(this.context(tx)));
+  }
+
+  /** Drops the projection's tables and checkpoint and recreates them empty, in one transaction. */
+  async reset(): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`projection:${this.projection.name}`]);
+      for (const table of this.projection.tables) {
+        await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(this.schema)}.${quoteIdent(table)} CASCADE`);
+      }
+      await this.projection.setup(this.context(tx));
+      await tx.query(
+        `INSERT INTO ${this.checkpoints} (name, version, commit_position, prepare_position, events_applied, updated_at)
+         VALUES ($1, $2, 0, 0, 0, NULL)
+         ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, commit_position = 0, prepare_position = 0,
+           events_applied = 0, updated_at = NULL`,
+        [this.projection.name, this.projection.version],
+      );
+    });
+  }
+
+  /** Replays the whole log into fresh tables and returns once caught up. */
+  async rebuild(onProgress?: (applied: number) => void): Promise<number> {
+    await this.reset();
+    let total = 0;
+    for (;;) {
+      const { applied, caughtUp } = await this.runBatch();
+      total += applied;
+      onProgress?.(total);
+      if (caughtUp) return total;
+    }
+  }
+
+  /** One batch from the checkpoint: read, apply, move the checkpoint, commit. */
+  async runBatch(): Promise<BatchResult> {
+    const started = Date.now();
+    const from = await this.position();
+    const page = await this.store.readAll({ from, filter: this.projection.filter, maxCount: this.batchSize });
+    if (page.events.length === 0 && comparePositions(page.position, from) === 0) return { applied: 0, caughtUp: page.isEnd };
+    const committed = await this.commitBatch(from, page.position, async (ctx) => {
+      for (const event of page.events) await this.projection.apply(ctx, event);
+      return page.events.length;
+    });
+    if (committed === undefined) return { applied: 0, caughtUp: false }; // another runner moved it; go again
+    this.options.onBatch?.({
+      projection: this.projection.name,
+      events: committed,
+      position: page.position,
+      durationMs: Date.now() - started,
+    });
+    return { applied: committed, caughtUp: page.isEnd };
+  }
+
+  /** Runs until the signal aborts, sleeping while caught up; retries failed batches with backoff. */
+  async run(signal: AbortSignal, idleTimeoutMs = 1_000): Promise<void> {
+    let attempt = 0;
+    while (!signal.aborted) {
+      try {
+        const { caughtUp } = await this.runBatch();
+        attempt = 0;
+        if (caughtUp) await this.store.waitForAppend(idleTimeoutMs, signal);
+      } catch (error) {
+        attempt++;
+        this.options.onError?.({ projection: this.projection.name, error, attempt });
+        await sleep(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)), signal);
+      }
+    }
+  }
+
+  async position(): Promise<GlobalPosition> {
+    const row = await this.loadCheckpoint(this.sql);
+    return row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } : START;
+  }
+
+  async status(): Promise<ProjectionStatus> {
+    const row = await this.loadCheckpoint(this.sql);
+    const position = row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } : START;
+    const limit = this.options.lagCountLimit ?? 10_000;
+    const pending = await this.store.readAll({ from: position, filter: this.projection.filter, maxCount: limit });
+    const oldest = pending.events[0];
+    return {
+      name: this.projection.name,
+      version: this.projection.version,
+      position: formatPosition(position),
+      eventsApplied: Number(row?.events_applied ?? 0),
+      eventsBehind: pending.events.length,
+      eventsBehindIsLowerBound: !pending.isEnd,
+      secondsBehind: oldest ? Math.max(0, (Date.now() - Date.parse(oldest.recordedAt)) / 1000) : 0,
+      updatedAt: row?.updated_at ? new Date(row.updated_at).toISOString() : null,
+    };
+  }
+
+  private async loadCheckpoint(executor: SqlExecutor, forUpdate = false): Promise<CheckpointRow | undefined> {
+    const { rows } = await executor.query<CheckpointRow>(
+      `SELECT version, commit_position::text AS commit_position, prepare_position::text AS prepare_position,
+              events_applied::text AS events_applied, updated_at
+       FROM ${this.checkpoints} WHERE name = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
+      [this.projection.name],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Applies a batch and moves the checkpoint in one transaction. The checkpoint row is locked
+   * and compared first: if another runner already moved it, nothing is applied.
+   */
+  private async commitBatch(
+    from: GlobalPosition,
+    to: GlobalPosition,
+    apply: (ctx: ProjectionContext) => Promise<number>,
+  ): Promise<number | undefined> {
+    return this.sql.transaction(async (tx) => {
+      const row = await this.loadCheckpoint(tx, true);
+      if (!row) throw new Error(`projection ${this.projection.name} has no checkpoint; call prepare() first`);
+      if (row.version !== this.projection.version) {
+        throw new Error(`projection ${this.projection.name} is at version ${row.version}, code is at ${this.projection.version}`);
+      }
+      if (BigInt(row.commit_position) !== from.commit || BigInt(row.prepare_position) !== from.prepare) return undefined;
+      const applied = await apply(this.context(tx));
+      await tx.query(
+        `UPDATE ${this.checkpoints} SET commit_position = $2, prepare_position = $3,
+           events_applied = events_applied + $4, updated_at = now() WHERE name = $1`,
+        [this.projection.name, to.commit.toString(), to.prepare.toString(), applied],
+      );
+      return applied;
+    });
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
