@@ -27,6 +27,7 @@ const base = (projectDir) => ({
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper: {
+    '^@rampart/([a-z0-9-]+)/testing$': path.join(root, 'libs/$1/src/testing/index.ts'),
     '^@rampart/([a-z0-9-]+)$': path.join(root, 'libs/$1/src/index.ts'),
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@rampart/event-sourcing';
 import { numbered, testEvent, uniqueTenant } from '../contract/fixtures';
 import { SqlEventStore } from '../sql/sql-event-store';
-import { pgliteTestDatabase, postgresTestDatabase, type TestDatabase } from '../testing';
+import { pgliteTestDatabase, postgresTestDatabase, type TestDatabase } from '../testing/databases';
 import { documentProjection, type SqlProjection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 

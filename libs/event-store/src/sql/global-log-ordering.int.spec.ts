@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { START, subscribe, type GlobalPosition, type ReadAllResult, type RecordedEvent } from '@rampart/event-sourcing';
 import { numbered, uniqueTenant } from '../contract/fixtures';
-import { postgresTestDatabase, type TestDatabase } from '../testing';
+import { postgresTestDatabase, type TestDatabase } from '../testing/databases';
 import { quoteIdent } from './sql-client';
 import { SqlEventStore } from './sql-event-store';
 

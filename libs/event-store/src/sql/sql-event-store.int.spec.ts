@@ -1,5 +1,5 @@
 import { eventStoreContract } from '../contract/event-store.contract';
-import { pgliteTestDatabase, postgresTestDatabase, type TestDatabase } from '../testing';
+import { pgliteTestDatabase, postgresTestDatabase, type TestDatabase } from '../testing/databases';
 import { SqlEventStore } from './sql-event-store';
 
 const sqlFactory = (open: () => Promise<TestDatabase>) => {

@@ -1,7 +1,7 @@
 // Helpers for integration tests across the repo: a throwaway schema on the test PostgreSQL, or
 // an in-memory PGlite. Exported from '@rampart/event-store' so other contexts' tests reuse them.
 import { randomUUID } from 'node:crypto';
-import { createPgClient, createPgliteClient, quoteIdent, type SqlClient } from './sql/sql-client';
+import { createPgClient, createPgliteClient, quoteIdent, type SqlClient } from '../sql/sql-client';
 
 /** The PostgreSQL that integration tests use; .ci/run creates it. */
 export const testDatabaseUrl = (): string =>

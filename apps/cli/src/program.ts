@@ -1,0 +1,176 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { formatPosition, parsePosition, START, type LogFilter } from '@rampart/event-sourcing';
+import {
+  ConfigError,
+  createLogger,
+  ENVIRONMENT_VARIABLES,
+  loadConfig,
+  openStores,
+  projectionRunners,
+  redactUrl,
+  type RampartConfig,
+  type Stores,
+} from '@rampart/platform';
+import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/server';
+import { onboardTenantCommand } from './commands/tenants';
+
+const config = (): RampartConfig => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new Error(`${error.message}\nsee \`rampart config --help\``);
+    throw error;
+  }
+};
+
+/** Opens the stores for a one-off command and always closes them. */
+export const withStores = async <T>(fn: (stores: Stores) => Promise<T>): Promise<T> => {
+  const stores = await openStores(config().store);
+  try {
+    return await fn(stores);
+  } finally {
+    await stores.close();
+  }
+};
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+};
+
+const position = (value: string) => {
+  try {
+    return parsePosition(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+
+const runServer = (mode: ServeMode) => async (options: { demo?: boolean }) => {
+  const cfg = config();
+  const server = await serve(mode, cfg, { demo: options.demo });
+  stopOnSignals(server);
+  if (server.api) {
+    process.stderr.write(
+      `\nRampart ${rampartVersion()} (${mode}) on ${server.stores.description}\n` +
+        `  GraphQL  ${server.api.url}/graphql\n  health   ${server.api.url}/health\n  metrics  ${server.api.url}/metrics\n` +
+        `  try:     curl -s ${server.api.url}/graphql -H 'content-type: application/json' ` +
+        `-d '{"query":"{ platform { version store headPosition } tenants { tenantId displayName sector status } }"}'\n` +
+        `Ctrl+C stops it.\n\n`,
+    );
+  }
+};
+
+export const buildProgram = (): Command => {
+  const program = new Command('rampart')
+    .description('Rampart: event-sourced compliance and incident platform for managed security providers')
+    .version(rampartVersion())
+    .showHelpAfterError()
+    .addHelpText('after', '\nConfiguration comes from environment variables: see `rampart config`.');
+
+  program
+    .command('standalone')
+    .description('run the API and the worker in one process (the default store is embedded PGlite)')
+    .option('--no-demo', 'start without seeding the demo tenants')
+    .action(runServer('standalone'));
+  program.command('api').description('run the GraphQL API only').action(runServer('api'));
+  program.command('worker').description('run the worker only (projections)').action(runServer('worker'));
+
+  program
+    .command('config')
+    .description('show the effective configuration (secrets redacted) and every variable Rampart reads')
+    .action(() => {
+      const cfg = config();
+      const shown = {
+        ...cfg,
+        store: Object.fromEntries(
+          Object.entries(cfg.store).map(([k, v]) => [k, typeof v === 'string' && /url|connection/i.test(k) ? redactUrl(v) : v]),
+        ),
+      };
+      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n\nEnvironment variables:\n`);
+      for (const [name, help] of Object.entries(ENVIRONMENT_VARIABLES)) process.stdout.write(`  ${name.padEnd(32)} ${help}\n`);
+    });
+
+  const projections = program.command('projections').description('inspect and rebuild read models');
+  projections
+    .command('status')
+    .description('checkpoint and lag of every projection')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: { json?: boolean }) =>
+      withStores(async (stores) => {
+        const runners = projectionRunners(stores, createLogger('silent'));
+        const statuses = await Promise.all(runners.map((r) => r.status()));
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+          return;
+        }
+        const rows = [
+          ['projection', 'version', 'position', 'applied', 'behind', 'seconds behind'],
+          ...statuses.map((s) => [
+            s.name,
+            String(s.version),
+            s.position,
+            String(s.eventsApplied),
+            `${s.eventsBehindIsLowerBound ? '>=' : ''}${s.eventsBehind}`,
+            s.secondsBehind.toFixed(1),
+          ]),
+        ];
+        const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+        for (const row of rows) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i])).join('  ')}\n`);
+      }),
+    );
+  projections
+    .command('rebuild')
+    .description('replay the whole log into fresh read-model tables (stop workers first for a quiet rebuild)')
+    .argument('[names...]', 'projections to rebuild (default: all)')
+    .action(async (names: string[]) =>
+      withStores(async (stores) => {
+        const runners = projectionRunners(stores, createLogger('silent'));
+        const unknown = names.filter((n) => !runners.some((r) => r.name === n));
+        if (unknown.length) {
+          throw new Error(`unknown projection ${unknown.join(', ')}; known: ${runners.map((r) => r.name).join(', ')}`);
+        }
+        for (const runner of runners.filter((r) => names.length === 0 || names.includes(r.name))) {
+          const started = Date.now();
+          let last = 0;
+          const total = await runner.rebuild((applied) => {
+            if (Date.now() - last > 500) {
+              process.stderr.write(`\r${runner.name}: ${applied} events applied`);
+              last = Date.now();
+            }
+          });
+          process.stderr.write(`\r${runner.name}: rebuilt from ${total} events in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        }
+      }),
+    );
+
+  program
+    .command('events')
+    .description('read the global event log as NDJSON (one envelope per line)')
+    .option('--tenant <id>', 'only this tenant')
+    .option('--stream-prefix <prefix...>', 'only streams starting with one of these')
+    .option('--type <type...>', 'only these event types')
+    .option('--from <position>', 'start after this position ("<commit>/<prepare>")', position)
+    .addOption(new Option('--limit <n>', 'at most this many events').argParser(positiveInt).default(100))
+    .action(async (options: { tenant?: string; streamPrefix?: string[]; type?: string[]; from?: ReturnType<typeof parsePosition>; limit: number }) =>
+      withStores(async (stores) => {
+        const filter: LogFilter = { tenantId: options.tenant, streamPrefixes: options.streamPrefix, eventTypes: options.type };
+        let from = options.from ?? START;
+        let remaining = options.limit;
+        while (remaining > 0) {
+          const page = await stores.eventStore.readAll({ from, filter, maxCount: Math.min(remaining, 1000) });
+          for (const e of page.events) {
+            process.stdout.write(`${JSON.stringify({ ...e, globalPosition: formatPosition(e.globalPosition) })}\n`);
+          }
+          remaining -= page.events.length;
+          from = page.position;
+          if (page.isEnd) break;
+        }
+      }),
+    );
+
+  const tenants = program.command('tenants').description('manage tenants (customers)');
+  onboardTenantCommand(tenants, withStores);
+  return program;
+};

@@ -1,0 +1,3 @@
+export * from './runtime';
+export * from './api.module';
+export * from './start-api';

@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig, redactUrl } from './config';
+
+describe('configuration', () => {
+  it('defaults to the embedded store on loopback', () => {
+    expect(loadConfig({})).toEqual({
+      store: { kind: 'pglite', dataDir: './.rampart' },
+      http: { host: '127.0.0.1', port: 4000 },
+      logLevel: 'info',
+      projectionBatchSize: 500,
+      production: false,
+    });
+  });
+
+  it('reads PostgreSQL and EventStoreDB settings', () => {
+    expect(loadConfig({ RAMPART_STORE: 'postgres', DATABASE_URL: 'postgres://u:p@db/rampart' }).store).toEqual({
+      kind: 'postgres',
+      databaseUrl: 'postgres://u:p@db/rampart',
+    });
+    expect(
+      loadConfig({
+        RAMPART_STORE: 'eventstoredb',
+        DATABASE_URL: 'postgres://db/rampart',
+        EVENTSTORE_CONNECTION_STRING: 'esdb+discover://node1:2113?tls=false',
+      }).store,
+    ).toMatchObject({ kind: 'eventstoredb', connectionString: 'esdb+discover://node1:2113?tls=false' });
+  });
+
+  it('names every bad variable with what was given', () => {
+    const attempt = () => loadConfig({ RAMPART_STORE: 'mongodb', RAMPART_PORT: 'eighty', RAMPART_LOG_LEVEL: 'loud' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const { problems, message } = error as ConfigError;
+      expect(problems).toHaveLength(3);
+      expect(message).toMatch(/RAMPART_STORE .*"mongodb"/);
+      expect(message).toMatch(/pglite/);
+      expect(message).toMatch(/RAMPART_PORT .*"eighty"/);
+      expect(message).toMatch(/RAMPART_LOG_LEVEL .*"loud"/);
+    }
+  });
+
+  it('requires the URLs its store needs, without echoing them', () => {
+    expect(() => loadConfig({ RAMPART_STORE: 'postgres' })).toThrow(/DATABASE_URL is required when RAMPART_STORE=postgres/);
+    expect(() => loadConfig({ RAMPART_STORE: 'eventstoredb', DATABASE_URL: 'postgres://db/x' })).toThrow(
+      /EVENTSTORE_CONNECTION_STRING is required/,
+    );
+    expect(() => loadConfig({ RAMPART_STORE: 'postgres', DATABASE_URL: 'mysql://root:hunter2@db' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+
+  it('redacts passwords in URLs', () => {
+    expect(redactUrl('postgres://rampart:s3cret@db:5432/rampart')).toBe('postgres://rampart:***@db:5432/rampart');
+    expect(redactUrl('postgres://db/rampart')).toBe('postgres://db/rampart');
+  });
+});

@@ -1,0 +1,46 @@
+// The worker: runs every projection until stopped. Several workers may run at once (each batch
+// re-checks the checkpoint under a row lock), so scaling out needs no coordination service.
+import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
+import type { Logger } from './logger';
+import { platformProjections, READ_MODEL_SCHEMA } from './projections';
+import type { Stores } from './stores';
+
+export interface Worker {
+  readonly runners: readonly ProjectionRunner[];
+  statuses(): Promise<ProjectionStatus[]>;
+  stop(): Promise<void>;
+}
+
+export const projectionRunners = (
+  stores: Stores,
+  log: Logger,
+  options: { batchSize?: number; projections?: SqlProjection[] } = {},
+): ProjectionRunner[] =>
+  (options.projections ?? platformProjections()).map(
+    (projection) =>
+      new ProjectionRunner(stores.eventStore, stores.readModels, projection, {
+        schema: READ_MODEL_SCHEMA,
+        batchSize: options.batchSize,
+        onBatch: ({ projection: name, events, durationMs }) =>
+          log.debug({ projection: name, events, durationMs }, 'projection batch committed'),
+        onError: ({ projection: name, error, attempt }) =>
+          log.error({ projection: name, attempt, err: error }, 'projection batch failed; retrying'),
+      }),
+  );
+
+export const startWorker = async (stores: Stores, log: Logger, options: { batchSize?: number } = {}): Promise<Worker> => {
+  const runners = projectionRunners(stores, log, options);
+  for (const runner of runners) await runner.prepare();
+  const controller = new AbortController();
+  const running = runners.map((runner) => runner.run(controller.signal));
+  log.info({ projections: runners.map((r) => r.name) }, 'worker started');
+  return {
+    runners,
+    statuses: () => Promise.all(runners.map((r) => r.status())),
+    async stop() {
+      controller.abort();
+      await Promise.all(running);
+      log.info('worker stopped');
+    },
+  };
+};

@@ -1,0 +1,3 @@
+export * from './serve';
+export * from './demo';
+export * from './version';

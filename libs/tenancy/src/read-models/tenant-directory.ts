@@ -1,0 +1,49 @@
+// Read model "tenant-directory": one document per tenant, answering "which customers exist and
+// in what state". Pure; the platform wires it into a SQL document projection.
+import type { TenancyEvent } from '../events';
+import { TENANCY_EVENT_TYPES } from '../events';
+import type { Sector } from '../events';
+
+export interface TenantDirectoryEntry {
+  readonly tenantId: string;
+  readonly displayName: string;
+  readonly sector: Sector;
+  readonly status: 'active' | 'suspended';
+  readonly onboardedAt: string;
+  readonly suspendedReason: string | null;
+}
+
+interface EventWithTime {
+  readonly type: string;
+  readonly data: unknown;
+  readonly recordedAt: string;
+  readonly metadata: { readonly tenantId: string };
+}
+
+export const tenantDirectory = {
+  name: 'tenant-directory',
+  version: 1,
+  table: 'tenant_directory',
+  eventTypes: TENANCY_EVENT_TYPES,
+  keyOf: (event: EventWithTime): string => event.metadata.tenantId,
+  evolve: (entry: TenantDirectoryEntry | undefined, raw: EventWithTime): TenantDirectoryEntry | null => {
+    const event = raw as unknown as TenancyEvent;
+    switch (event.type) {
+      case 'tenancy.TenantOnboarded.v1':
+        return {
+          tenantId: event.data.tenantId,
+          displayName: event.data.displayName,
+          sector: event.data.sector,
+          status: 'active',
+          onboardedAt: raw.recordedAt,
+          suspendedReason: null,
+        };
+      case 'tenancy.TenantSuspended.v1':
+        return entry ? { ...entry, status: 'suspended', suspendedReason: event.data.reason } : null;
+      case 'tenancy.TenantReinstated.v1':
+        return entry ? { ...entry, status: 'active', suspendedReason: null } : null;
+      default:
+        return entry ?? null;
+    }
+  },
+};
