@@ -33,7 +33,10 @@ const base = (projectDir) => ({
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 });
 
-module.exports = (projectDir, { testTimeout = 30_000 } = {}) => ({
+// testTimeout is a global option (ignored inside `projects`): generous, since int and e2e
+// tests start databases and processes; unit tests finish long before it.
+module.exports = (projectDir, { testTimeout = 60_000 } = {}) => ({
+  testTimeout,
   projects: [
     {
       ...base(projectDir),
@@ -41,7 +44,7 @@ module.exports = (projectDir, { testTimeout = 30_000 } = {}) => ({
       testMatch: ['**/*.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$'],
     },
-    { ...base(projectDir), displayName: 'int', testMatch: ['**/*.int.spec.ts'], testTimeout },
-    { ...base(projectDir), displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], testTimeout: testTimeout * 2 },
+    { ...base(projectDir), displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
+    { ...base(projectDir), displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'] },
   ],
 });

@@ -30,15 +30,18 @@ export class UnsafeBindError extends Error {
   }
 }
 
+export const assertSafeBind = (host: string): void => {
+  if (!isLoopback(host)) throw new UnsafeBindError(host);
+};
+
 export const startApi = async (runtime: ApiRuntime, http: { host: string; port: number }): Promise<RunningApi> => {
-  if (!isLoopback(http.host)) throw new UnsafeBindError(http.host);
+  assertSafeBind(http.host);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(runtime), {
     logger: new PinoNestLogger(runtime.log.child({ component: 'nest' })),
     bodyParser: false,
   });
   app.useBodyParser('json', { limit: MAX_REQUEST_BYTES });
   app.disable('x-powered-by');
-  app.enableShutdownHooks();
   await app.listen(http.port, http.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${address.port}`;

@@ -1,7 +1,7 @@
 // The three ways to run Rampart: the API, the worker, or both in one process (standalone, what
 // `npm start` runs on the embedded store). Each opens the configured stores, starts, and shuts
 // down cleanly on SIGINT/SIGTERM.
-import { startApi, type RunningApi } from '@rampart/api';
+import { assertSafeBind, startApi, type RunningApi } from '@rampart/api';
 import {
   createLogger,
   createMetrics,
@@ -33,6 +33,7 @@ export interface ServeOptions {
 }
 
 export const serve = async (mode: ServeMode, config: RampartConfig, options: ServeOptions = {}): Promise<Server> => {
+  if (mode !== 'worker') assertSafeBind(config.http.host); // before anything is opened
   const log = options.log ?? createLogger(config.logLevel, { name: `rampart-${mode}` });
   const stores = await openStores(config.store);
   log.info({ mode, store: stores.description }, 'stores open');

@@ -1,0 +1,132 @@
+// The `rampart` command as a user runs it: a separate process, real arguments, exit codes,
+// stdout/stderr. Covers `npm start`'s standalone mode end to end.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postgresTestDatabase, testDatabaseUrl } from '@rampart/event-store/testing';
+
+const root = join(__dirname, '..', '..', '..');
+const bin = join(root, 'tools', 'bin', 'rampart.js');
+
+const rampart = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, RAMPART_LOG_LEVEL: 'silent', ...env },
+    timeout: 60_000,
+  });
+
+/** Starts `rampart standalone`, waits for its banner, returns its base URL and a stop function. */
+const startStandalone = (env: Record<string, string>) =>
+  new Promise<{ url: string; stop: () => Promise<number | null> }>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'standalone'], {
+      cwd: root,
+      env: { ...process.env, RAMPART_PORT: '0', RAMPART_LOG_LEVEL: 'warn', ...env },
+    });
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${stderr}`)), 60_000);
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+      const match = /GraphQL\s+(http:\/\/[^\s]+)\/graphql/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve({
+          url: match[1],
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${stderr}`)));
+  });
+
+const query = async (url: string, q: string) =>
+  (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) })).json();
+
+describe('rampart CLI', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'rampart-cli-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('has --help on every command', () => {
+    const top = rampart(['--help']);
+    expect(top.status).toBe(0);
+    for (const command of ['standalone', 'api', 'worker', 'config', 'projections', 'events', 'tenants']) {
+      expect(top.stdout).toContain(command);
+    }
+    for (const args of [['standalone'], ['projections', 'rebuild'], ['events'], ['tenants', 'onboard']]) {
+      const help = rampart([...args, '--help']);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: rampart /);
+    }
+  });
+
+  it('stops on a bad configuration value with a message that names it', () => {
+    const result = rampart(['projections', 'status'], { RAMPART_STORE: 'mongodb' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/RAMPART_STORE .*"mongodb"/);
+    expect(result.stderr).toMatch(/pglite/);
+  });
+
+  it('runs standalone on PGlite, answers GraphQL, and stops cleanly on SIGTERM', async () => {
+    const server = await startStandalone({ RAMPART_DATA_DIR: dataDir });
+    try {
+      let body: { data?: { tenants: unknown[] } } = {};
+      for (let i = 0; i < 100 && (body.data?.tenants.length ?? 0) < 3; i++) {
+        body = await query(server.url, '{ tenants { tenantId } }');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(body.data?.tenants).toHaveLength(3);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it('reads the log, onboards a tenant, refuses a duplicate, and reports projections', () => {
+    const env = { RAMPART_DATA_DIR: dataDir };
+    const onboard = rampart(['tenants', 'onboard', 'woodgrove', '--name', 'Woodgrove', '--sector', 'finance', '--contact', 'soc@woodgrove.example'], env);
+    expect(onboard.stderr).toBe('');
+    expect(onboard.status).toBe(0);
+    const again = rampart(['tenants', 'onboard', 'woodgrove', '--name', 'Woodgrove', '--sector', 'finance', '--contact', 'soc@woodgrove.example'], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/tenant-already-onboarded/);
+
+    const events = rampart(['events', '--tenant', 'woodgrove'], env);
+    expect(events.status).toBe(0);
+    const lines = events.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      type: 'tenancy.TenantOnboarded.v1',
+      streamId: 't-woodgrove:tenant-woodgrove',
+      revision: 0,
+      metadata: { tenantId: 'woodgrove', actor: { kind: 'user' } },
+    });
+    expect(lines[0].globalPosition).toMatch(/^\d+\/\d+$/);
+
+    const status = rampart(['projections', 'status', '--json'], env);
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ name: 'tenant-directory', eventsBehind: 1 })]);
+
+    const rebuild = rampart(['projections', 'rebuild'], env);
+    expect(rebuild.status).toBe(0);
+    expect(rebuild.stderr).toMatch(/tenant-directory: rebuilt from 4 events/);
+  });
+
+  it('runs standalone on PostgreSQL', async () => {
+    const db = await postgresTestDatabase('cli'); // proves the server is reachable with a clear message if not
+    await db.dispose();
+    const server = await startStandalone({ RAMPART_STORE: 'postgres', DATABASE_URL: testDatabaseUrl() });
+    try {
+      const body = await query(server.url, '{ platform { store } }');
+      expect(body).toEqual({ data: { platform: { store: 'postgres' } } });
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+});
