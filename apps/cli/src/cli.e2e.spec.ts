@@ -44,8 +44,10 @@ const startStandalone = (env: Record<string, string>) =>
     child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${stderr}`)));
   });
 
-const query = async (url: string, q: string) =>
-  (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) })).json();
+const query = async (url: string, q: string): Promise<{ data?: Record<string, unknown[]> }> =>
+  (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) })).json() as Promise<{
+    data?: Record<string, unknown[]>;
+  }>;
 
 describe('rampart CLI', () => {
   let dataDir: string;
@@ -77,12 +79,12 @@ describe('rampart CLI', () => {
   it('runs standalone on PGlite, answers GraphQL, and stops cleanly on SIGTERM', async () => {
     const server = await startStandalone({ RAMPART_DATA_DIR: dataDir });
     try {
-      let body: { data?: { tenants: unknown[] } } = {};
-      for (let i = 0; i < 100 && (body.data?.tenants.length ?? 0) < 3; i++) {
+      let body: { data?: Record<string, unknown[]> } = {};
+      for (let i = 0; i < 100 && (body.data?.['tenants']?.length ?? 0) < 3; i++) {
         body = await query(server.url, '{ tenants { tenantId } }');
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect(body.data?.tenants).toHaveLength(3);
+      expect(body.data?.['tenants']).toHaveLength(3);
     } finally {
       expect(await server.stop()).toBe(0);
     }

@@ -85,12 +85,14 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  // superRefine above guarantees the URLs each store needs; `?? ''` only satisfies the compiler.
+  const databaseUrl = e.DATABASE_URL ?? '';
   const store: StoreConfig =
     e.RAMPART_STORE === 'pglite'
       ? { kind: 'pglite', dataDir: e.RAMPART_DATA_DIR }
       : e.RAMPART_STORE === 'postgres'
-        ? { kind: 'postgres', databaseUrl: e.DATABASE_URL! }
-        : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING!, databaseUrl: e.DATABASE_URL! };
+        ? { kind: 'postgres', databaseUrl }
+        : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING ?? '', databaseUrl };
   return {
     store,
     http: { host: e.RAMPART_HOST, port: e.RAMPART_PORT },

@@ -1,7 +1,7 @@
 // The three ways to run Rampart: the API, the worker, or both in one process (standalone, what
 // `npm start` runs on the embedded store). Each opens the configured stores, starts, and shuts
 // down cleanly on SIGINT/SIGTERM.
-import { assertSafeBind, startApi, type RunningApi } from '@rampart/api';
+import { assertSafeBind, startApi, type RunningApi } from '@rampart/graphql-api';
 import {
   createLogger,
   createMetrics,

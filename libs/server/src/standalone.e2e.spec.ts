@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnsafeBindError } from '@rampart/api';
+import { UnsafeBindError } from '@rampart/graphql-api';
 import { createLogger, DataDirInUseError, loadConfig, type RampartConfig } from '@rampart/platform';
 import { serve, type Server } from './serve';
 

@@ -17,6 +17,11 @@ import { numbered, testEvent, uniqueTenant } from './fixtures';
 
 export interface ContractStoreFactory {
   open(options?: { upcast?: UpcastFn }): Promise<EventStore>;
+  /**
+   * EventStoreDB has no index by event id, so it cannot see an id reused in another stream;
+   * its adapter declares that here instead of the suite pretending.
+   */
+  readonly detectsEventIdReuseAcrossStreams?: boolean;
 }
 
 const stream = (tenant: string, name = 'thing') => `t-${tenant}:${name}-${randomUUID().slice(0, 8)}`;
@@ -164,9 +169,10 @@ export const eventStoreContract = (name: string, factory: ContractStoreFactory):
         const [event] = numbered(tenant, 1);
         await store.appendToStream(id, [event]);
         await expect(store.appendToStream(id, [{ ...event, data: { n: 99 } }])).rejects.toBeInstanceOf(EventIdConflictError);
+        expect(await store.readStream(id)).toHaveLength(1);
+        if (factory.detectsEventIdReuseAcrossStreams === false) return;
         const elsewhere = stream(tenant);
         await expect(store.appendToStream(elsewhere, [event])).rejects.toBeInstanceOf(EventIdConflictError);
-        expect(await store.readStream(id)).toHaveLength(1);
         expect(await store.readStream(elsewhere)).toHaveLength(0);
       });
     });
