@@ -6,3 +6,4 @@ export * from './decider';
 export * from './command-handling';
 export * from './subscription';
 export * from './testing/given-when-then';
+export * from './wakeups';

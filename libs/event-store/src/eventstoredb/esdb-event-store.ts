@@ -7,6 +7,7 @@
 //
 // The connection's user must be able to read $all (ESDB's default $ops/$admins rights).
 import {
+  Wakeups,
   identityUpcast,
   InvalidEventError,
   START,
@@ -83,7 +84,7 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
   private readonly upcast: UpcastFn;
-  private readonly waiters = new Set<() => void>();
+  private readonly wakeups = new Wakeups();
   private subscription?: AllStreamSubscription;
   private resubscribeTimer?: NodeJS.Timeout;
   private closed = false;
@@ -263,18 +264,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.closed || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    if (this.closed) return Promise.resolve();
+    return this.wakeups.wait(timeoutMs, signal);
   }
 
   async close(): Promise<void> {
@@ -313,7 +304,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private wakeAll(): void {
-    for (const wake of [...this.waiters]) wake();
+    this.wakeups.wakeAll();
   }
 
   /** A stream's events as stored (not upcast); empty when the stream does not exist. */

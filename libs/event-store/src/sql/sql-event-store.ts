@@ -8,6 +8,7 @@ import {
   sameJson,
   START,
   validateAppend,
+  Wakeups,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
@@ -67,7 +68,7 @@ export class SqlEventStore implements EventStore {
   private readonly channel: string;
   private readonly upcast: UpcastFn;
   private readonly beforeCommit?: (streamId: string) => Promise<void>;
-  private readonly waiters = new Set<() => void>();
+  private readonly wakeups = new Wakeups();
   private stopListening?: () => Promise<void>;
 
   private constructor(
@@ -260,21 +261,11 @@ export class SqlEventStore implements EventStore {
   }
 
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    return this.wakeups.wait(timeoutMs, signal);
   }
 
   private wakeAll(): void {
-    for (const wake of [...this.waiters]) wake();
+    this.wakeups.wakeAll();
   }
 
   async close(): Promise<void> {

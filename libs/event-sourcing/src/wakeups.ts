@@ -1,0 +1,28 @@
+// What stores use to implement `waitForAppend`: sleepers wait up to a timeout (or an abort),
+// and an append (or a notification from elsewhere) wakes them all.
+export class Wakeups {
+  private readonly sleepers = new Set<() => void>();
+
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.sleepers.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  wakeAll(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  get sleeping(): number {
+    return this.sleepers.size;
+  }
+}
