@@ -37,6 +37,7 @@ const base = (projectDir) => ({
 // tests start databases and processes; unit tests finish long before it.
 module.exports = (projectDir, { testTimeout = 60_000 } = {}) => ({
   testTimeout,
+  reporters: ['default', path.join(root, 'tools/jest/tally-reporter.cjs')],
   projects: [
     {
       ...base(projectDir),
