@@ -1,0 +1,307 @@
+// Event store benchmark: append and read throughput of SqlEventStore on PGlite (in-memory) and
+// PostgreSQL, each beside raw SQL on a plain table holding the same rows. Not a test: it prints
+// tables (stdout) and progress (stderr). See docs/performance.md.
+//
+//   npm run bench                 full run (a few minutes)
+//   npm run bench -- --quick      smoke run with small sizes
+//   npm run bench -- --no-postgres --json tmp/bench.json
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { createPgClient, createPgliteClient, quoteIdent, type SqlClient } from '@rampart/event-store';
+import { testDatabaseUrl } from '@rampart/event-store/testing';
+import { formatTable, summarize, type RowSummary } from './report';
+import { HOT_STREAM_EVENTS, Interrupted, interruption, measureAppend, measureReads, TENANT_COUNT, type Progress } from './workloads';
+
+type BackendName = 'pglite' | 'postgres';
+
+interface Sizes {
+  /** Events per timed append run, by batch size. */
+  readonly append: Readonly<Record<number, number>>;
+  readonly logEvents: number;
+  readonly streamReads: number;
+}
+
+const BATCH_SIZES = [1, 100, 1000] as const;
+const PAGE_SIZES = [100, 1000] as const;
+const REPETITIONS = 3;
+
+// Chosen so one timed store run takes roughly 1-3 s on the 2-core machine of docs/performance.md.
+// Batch size 1 is bounded by one commit (an fsync on PostgreSQL) per append: a few hundred/s.
+const SIZES: Record<'full' | 'quick', Record<BackendName, Sizes>> = {
+  full: {
+    postgres: { append: { 1: 600, 100: 20_000, 1000: 40_000 }, logEvents: 50_000, streamReads: 80 },
+    pglite: { append: { 1: 600, 100: 15_000, 1000: 20_000 }, logEvents: 30_000, streamReads: 50 },
+  },
+  quick: {
+    postgres: { append: { 1: 100, 100: 2_000, 1000: 5_000 }, logEvents: 5_000, streamReads: 5 },
+    pglite: { append: { 1: 100, 100: 2_000, 1000: 5_000 }, logEvents: 5_000, streamReads: 5 },
+  },
+};
+
+interface BackendReport {
+  readonly backend: BackendName;
+  readonly skipped?: string;
+  readonly version?: string;
+  readonly settings?: Record<string, string>;
+  readonly eventBytes?: number;
+  readonly rows: RowSummary[];
+}
+
+let lastProgress = Date.now();
+
+const progress =
+  (backend: BackendName): Progress =>
+  (message) => {
+    lastProgress = Date.now();
+    process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] [${backend}] ${message}\n`);
+  };
+
+const APPLICATION_NAME = 'rampart-bench';
+
+/**
+ * The PostgreSQL server is shared (integration tests use it too): when no progress line came
+ * for a while, say which of our sessions is waiting and on whom, instead of hanging silently.
+ */
+const stallWatchdog = (sql: SqlClient): (() => void) => {
+  const timer = setInterval(() => {
+    const quietFor = Date.now() - lastProgress;
+    if (quietFor < 30_000) return;
+    void sql
+      .query<{ pid: number; wait: string; blockers: string; query: string }>(
+        `SELECT a.pid, coalesce(a.wait_event_type || '/' || a.wait_event, 'running') AS wait,
+                coalesce((SELECT string_agg(b.pid || ' ' || coalesce(b.application_name, '') || ' ' || left(b.query, 60), '; ')
+                          FROM pg_stat_activity b WHERE b.pid = ANY(pg_blocking_pids(a.pid))), '') AS blockers,
+                left(a.query, 80) AS query
+         FROM pg_stat_activity a
+         WHERE a.application_name = $1 AND a.state = 'active' AND a.pid <> pg_backend_pid()`,
+        [APPLICATION_NAME],
+      )
+      .then(({ rows }) => {
+        const detail = rows.map((r) => `pid ${r.pid} ${r.wait}${r.blockers ? ` blocked by [${r.blockers}]` : ''}: ${r.query}`).join(' | ');
+        process.stderr.write(`  ... no progress for ${Math.round(quietFor / 1000)} s; ${detail || 'no active benchmark query'}\n`);
+      })
+      .catch(() => undefined);
+  }, 15_000);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
+/** Fraction of all CPUs' time spent not idle during the next `ms` milliseconds. */
+const cpuBusyFraction = async (ms: number): Promise<number> => {
+  const sample = () =>
+    os.cpus().reduce(
+      (acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0) }),
+      { idle: 0, total: 0 },
+    );
+  const before = sample();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = sample();
+  const total = after.total - before.total;
+  return total > 0 ? 1 - (after.idle - before.idle) / total : 0;
+};
+
+const maskUrl = (url: string): string => url.replace(/:[^:@/]*@/, ':***@');
+
+const errorText = (error: unknown): string => {
+  const e = error as { message?: string; code?: string; errors?: unknown[] };
+  if (e?.message) return e.message;
+  if (e?.code) return e.code;
+  if (Array.isArray(e?.errors) && e.errors.length) return errorText(e.errors[0]);
+  return String(error);
+};
+
+const pgliteVersion = (): string => {
+  try {
+    let dir = path.dirname(require.resolve('@electric-sql/pglite'));
+    while (dir !== path.dirname(dir)) {
+      const file = path.join(dir, 'package.json');
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === '@electric-sql/pglite') return pkg.version ?? 'unknown';
+      }
+      dir = path.dirname(dir);
+    }
+  } catch {
+    // fall through
+  }
+  return 'unknown';
+};
+
+const serverInfo = async (sql: SqlClient): Promise<{ version: string; settings: Record<string, string> }> => {
+  const { rows } = await sql.query<Record<string, string>>(
+    `SELECT version() AS version, current_setting('server_version') AS server_version,
+            current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit,
+            current_setting('shared_buffers') AS shared_buffers`,
+  );
+  const { version, ...settings } = rows[0];
+  return { version, settings };
+};
+
+/** Drops every schema the run created on this client, then closes it; safe to call twice. */
+const cleanupFor = (sql: SqlClient, schemas: string[]) => {
+  let done = false;
+  return async () => {
+    if (done) return;
+    done = true;
+    for (const schema of schemas) {
+      await sql.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch((error: unknown) => {
+        process.stderr.write(`could not drop schema ${schema}: ${errorText(error)}\n`);
+      });
+    }
+    await sql.close().catch(() => undefined);
+  };
+};
+
+
+const runBackend = async (backend: BackendName, sql: SqlClient, sizes: Sizes): Promise<BackendReport> => {
+  const log = progress(backend);
+  const prefix = `bench_${randomBytes(4).toString('hex')}`;
+  const schemas: string[] = [];
+  const cleanup = cleanupFor(sql, schemas);
+  let stopWatchdog: (() => void) | undefined;
+  try {
+    stopWatchdog = backend === 'postgres' ? stallWatchdog(sql) : undefined;
+    const info = await serverInfo(sql);
+    const version = backend === 'pglite' ? `PGlite ${pgliteVersion()} (${info.settings['server_version']})` : info.version;
+    log(`${version}; schemas ${prefix}_*`);
+    const rows: RowSummary[] = [];
+    let eventBytes = 0;
+    for (const batchSize of BATCH_SIZES) {
+      const schema = `${prefix}_append_b${batchSize}`;
+      schemas.push(schema);
+      const row = await measureAppend(sql, { schema, batchSize, events: sizes.append[batchSize], repetitions: REPETITIONS }, log);
+      eventBytes = row.eventBytes;
+      rows.push(summarize(row));
+    }
+    const readSchema = `${prefix}_read`;
+    schemas.push(readSchema);
+    const reads = await measureReads(
+      sql,
+      { schema: readSchema, logEvents: sizes.logEvents, streamReads: sizes.streamReads, pageSizes: PAGE_SIZES, repetitions: REPETITIONS },
+      log,
+    );
+    rows.push(...reads.map(summarize));
+    return { backend, version, settings: info.settings, eventBytes, rows };
+  } finally {
+    stopWatchdog?.();
+    log('dropping schemas');
+    await cleanup();
+  }
+};
+
+const connectPostgres = async (url: string): Promise<SqlClient | string> => {
+  let sql: SqlClient | undefined;
+  try {
+    sql = await createPgClient({ connectionString: url, max: 4, connectionTimeoutMillis: 3_000, application_name: APPLICATION_NAME });
+    await sql.query('SELECT 1');
+    return sql;
+  } catch (error) {
+    await sql?.close().catch(() => undefined);
+    return `the server at ${maskUrl(url)} is unreachable (${errorText(error)}); start it or set DATABASE_URL`;
+  }
+};
+
+const printBackend = (report: BackendReport, sizes: Sizes): void => {
+  const title = report.backend === 'pglite' ? 'PGlite (in-memory, in-process WASM)' : 'PostgreSQL (local server, node-postgres pool)';
+  console.log(`\n## ${title}`);
+  if (report.skipped) {
+    console.log(`SKIPPED: PostgreSQL was not benchmarked because ${report.skipped}.`);
+    return;
+  }
+  console.log(`server: ${report.version}`);
+  console.log(`settings: ${Object.entries(report.settings ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  console.log('');
+  console.log(formatTable(report.rows));
+  console.log('');
+  for (const row of report.rows.filter((r) => r.warning)) console.log(`(!) WARNING: ${row.warning}`);
+  console.log(`median of ${REPETITIONS} timed runs after one warm-up run; ratio = store events/s / baseline events/s.`);
+  console.log(
+    'append baseline: the same rows as one multi-row INSERT ... SELECT FROM unnest(...) per batch, each in its own transaction, into a plain table with only a bigint identity primary key.',
+  );
+  if (report.backend === 'postgres') {
+    console.log('COPY baseline: not measured (pg-copy-streams is not installed; the multi-row INSERT above is the baseline).');
+  }
+  console.log(
+    `read baseline: keyset-paged SELECT of the same rows ordered by the plain table's primary key (tenant filter: WHERE tenant_id = $1 over an index on (tenant_id, seq)); readStream baseline: the stream's ${HOT_STREAM_EVENTS} rows by primary-key range. Log: ${sizes.logEvents.toLocaleString('en-US')} events in ${TENANT_COUNT} tenants.`,
+  );
+};
+
+const main = async (): Promise<void> => {
+  const program = new Command()
+    .name('bench')
+    .description('Event store throughput on PGlite and PostgreSQL against a raw-SQL baseline')
+    .option('--quick', 'small sizes, for a smoke run', false)
+    .option('--no-postgres', 'only PGlite')
+    .option('--json <file>', 'also write the results as JSON to this file')
+    .parse(process.argv);
+  const opts = program.opts<{ quick: boolean; postgres: boolean; json?: string }>();
+  const mode = opts.quick ? 'quick' : 'full';
+  const started = new Date();
+
+  // The first Ctrl-C stops the run at the next batch or page and drops the schemas; a second
+  // one (the default handler again) ends the process at once.
+  process.once('SIGINT', () => {
+    interruption.requested = true;
+    process.stderr.write('\ninterrupted: stopping after the current batch, then dropping the benchmark schemas\n');
+  });
+
+  const cpus = os.cpus();
+  const machine = {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()} (${os.release()})`,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+  };
+  console.log(`# Event store benchmark (${mode}), ${started.toISOString()}`);
+  console.log(`node ${machine.node}, ${machine.platform}, ${machine.cpuCount} x ${machine.cpuModel}, ${machine.memoryGiB} GiB RAM`);
+  // The load average lags by minutes; what matters is whether something else is using the CPUs now.
+  const busyAtStart = await cpuBusyFraction(1_000);
+  const loadAtStart = os.loadavg();
+  console.log(
+    `CPU busy before start: ${Math.round(busyAtStart * 100)}% of ${machine.cpuCount} CPUs over 1 s; load average ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}`,
+  );
+  if (busyAtStart > 0.25) console.log('NOTE: something else is using the CPUs; expect noisy numbers.');
+
+  const reports: BackendReport[] = [];
+
+  reports.push(await runBackend('pglite', await createPgliteClient(), SIZES[mode].pglite));
+  printBackend(reports[reports.length - 1], SIZES[mode].pglite);
+
+  const url = testDatabaseUrl();
+  if (!opts.postgres) {
+    reports.push({ backend: 'postgres', skipped: '--no-postgres was given', rows: [] });
+  } else {
+    progress('postgres')(`connecting to ${maskUrl(url)}`);
+    const sql = await connectPostgres(url);
+    if (typeof sql === 'string') progress('postgres')(`skipped: ${sql}`);
+    reports.push(typeof sql === 'string' ? { backend: 'postgres', skipped: sql, rows: [] } : await runBackend('postgres', sql, SIZES[mode].postgres));
+  }
+  printBackend(reports[reports.length - 1], SIZES[mode].postgres);
+  const eventBytes = reports.find((r) => r.eventBytes)?.eventBytes ?? 0;
+  console.log(`\nevent size: ~${Math.round(eventBytes)} bytes of JSON (data + metadata); one client, one request at a time.`);
+  const loadAtEnd = os.loadavg();
+  console.log(`total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average at end: ${loadAtEnd.map((l) => l.toFixed(2)).join(', ')}`);
+
+  if (opts.json) {
+    const file = path.resolve(opts.json);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      JSON.stringify({ date: started.toISOString(), mode, repetitions: REPETITIONS, machine, busyAtStart, loadAtStart, loadAtEnd, eventBytes, sizes: SIZES[mode], backends: reports }, null, 2) + '\n',
+    );
+    process.stderr.write(`wrote ${opts.json}\n`);
+  }
+};
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof Interrupted) process.exit(130);
+    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
