@@ -126,6 +126,7 @@ export class ProjectionRunner {
       total += applied;
       onProgress?.(total);
       if (caughtUp) return total;
+      await yieldToEventLoop();
     }
   }
 
@@ -157,6 +158,7 @@ export class ProjectionRunner {
         const { caughtUp } = await this.runBatch();
         attempt = 0;
         if (caughtUp) await this.store.waitForAppend(idleTimeoutMs, signal);
+        else await yieldToEventLoop();
       } catch (error) {
         attempt++;
         this.options.onError?.({ projection: this.projection.name, error, attempt });
@@ -224,6 +226,10 @@ export class ProjectionRunner {
     });
   }
 }
+
+// PGlite runs in-process and its queries resolve without ever reaching the event loop's I/O
+// phase; a catch-up of many batches would otherwise starve HTTP requests and signals.
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
