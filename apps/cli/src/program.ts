@@ -12,6 +12,7 @@ import {
   type Stores,
 } from '@rampart/platform';
 import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/server';
+import { devCommand } from './commands/dev';
 import { onboardTenantCommand } from './commands/tenants';
 
 const config = (): RampartConfig => {
@@ -55,8 +56,9 @@ const runServer = (mode: ServeMode) => async (options: { demo?: boolean }) => {
     process.stderr.write(
       `\nRampart ${rampartVersion()} (${mode}) on ${server.stores.description}\n` +
         `  GraphQL  ${server.api.url}/graphql\n  health   ${server.api.url}/health\n  metrics  ${server.api.url}/metrics\n` +
-        `  try:     curl -s ${server.api.url}/graphql -H 'content-type: application/json' ` +
-        `-d '{"query":"{ platform { version store headPosition } tenants { tenantId displayName sector status } }"}'\n` +
+        `  sign in: TOKEN=$(npx rampart dev token --role platform.admin)   (or --role customer.viewer --tenant contoso-bank, --role soc.analyst --team blue)\n` +
+        `  try:     curl -s ${server.api.url}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' ` +
+        `-d '{"query":"{ me { id } tenants { edges { node { tenantId displayName sector status socTeams } } } }"}'\n` +
         `Ctrl+C stops it.\n\n`,
     );
   }
@@ -172,5 +174,6 @@ export const buildProgram = (): Command => {
 
   const tenants = program.command('tenants').description('manage tenants (customers)');
   onboardTenantCommand(tenants, withStores);
+  devCommand(program, config);
   return program;
 };

@@ -1,8 +1,9 @@
-// What the API needs from the process that hosts it: stores, logger, metrics and the worker's
-// projection status (in standalone mode the worker runs in the same process).
+// What the API needs from the process that hosts it: stores, logger, metrics, the worker's
+// projection status (in standalone mode the worker runs in the same process) and authentication.
 import type { ProjectionStatus } from '@rampart/event-store';
 import type { Logger, Stores } from '@rampart/platform';
 import type { Registry } from 'prom-client';
+import type { Authenticator } from './auth/authenticator';
 
 export const RUNTIME = Symbol('RampartRuntime');
 
@@ -13,4 +14,7 @@ export interface ApiRuntime {
   readonly metrics: Registry;
   readonly projectionStatuses: () => Promise<ProjectionStatus[]>;
   readonly production: boolean;
+  readonly authenticator: Authenticator;
+  readonly rateLimitPerMinute: number;
+  readonly limits: { readonly maxDepth: number; readonly maxCost: number; readonly maxAliases: number; readonly maxTokens: number };
 }

@@ -12,6 +12,17 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_PORT: 'port the API listens on (default 4000)',
   RAMPART_LOG_LEVEL: 'fatal | error | warn | info (default) | debug | trace | silent',
   RAMPART_PROJECTION_BATCH_SIZE: 'events per projection transaction (default 500)',
+  RAMPART_OIDC_ISSUER: 'OIDC issuer of bearer tokens; Entra multi-tenant: https://login.microsoftonline.com/{tenantid}/v2.0',
+  RAMPART_OIDC_AUDIENCE: 'expected token audience(s), comma-separated (e.g. api://rampart)',
+  RAMPART_OIDC_JWKS_URI: 'JWKS URL of the issuer (e.g. https://login.microsoftonline.com/common/discovery/v2.0/keys)',
+  RAMPART_OIDC_ALLOWED_TENANTS: 'Entra tenant ids (tid) allowed with a {tenantid} issuer, comma-separated',
+  RAMPART_OIDC_ROLE_MAP: 'JSON: roles/groups claim value -> Rampart grants, e.g. {"Rampart.SOC.Lead":[{"role":"soc.lead","socTeam":"blue"}]}',
+  RAMPART_DEV_ISSUER: 'on | off: the local development token issuer (default on, and always off in production)',
+  RAMPART_RATE_LIMIT_PER_MINUTE: 'requests per principal per minute before 429 (default 600)',
+  RAMPART_GRAPHQL_MAX_DEPTH: 'deepest selection a GraphQL document may have (default 10)',
+  RAMPART_GRAPHQL_MAX_COST: 'estimated cost a GraphQL document may have (default 5000)',
+  RAMPART_GRAPHQL_MAX_ALIASES: 'aliases a GraphQL document may use (default 15)',
+  RAMPART_GRAPHQL_MAX_TOKENS: 'tokens a GraphQL document may have (default 3000)',
   NODE_ENV: 'production switches off development conveniences',
 } as const;
 
@@ -41,6 +52,26 @@ const schema = z
     RAMPART_PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
     RAMPART_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     RAMPART_PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    RAMPART_OIDC_ISSUER: z.string().url().optional(),
+    RAMPART_OIDC_AUDIENCE: z.string().min(1).optional(),
+    RAMPART_OIDC_JWKS_URI: z.string().url().optional(),
+    RAMPART_OIDC_ALLOWED_TENANTS: z.string().optional(),
+    RAMPART_OIDC_ROLE_MAP: z
+      .string()
+      .refine((v) => {
+        try {
+          return typeof JSON.parse(v) === 'object';
+        } catch {
+          return false;
+        }
+      }, 'must be a JSON object')
+      .optional(),
+    RAMPART_DEV_ISSUER: z.enum(['on', 'off']).optional(),
+    RAMPART_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    RAMPART_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
+    RAMPART_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+    RAMPART_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
+    RAMPART_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(50).max(100_000).default(3_000),
     NODE_ENV: z.string().default('development'),
   })
   .superRefine((env, ctx) => {
@@ -50,6 +81,17 @@ const schema = z
         path: ['DATABASE_URL'],
         message: `is required when RAMPART_STORE=${env.RAMPART_STORE} (${env.RAMPART_STORE === 'postgres' ? 'event store and read models' : 'read models'})`,
       });
+    }
+    const oidc = [env.RAMPART_OIDC_ISSUER, env.RAMPART_OIDC_AUDIENCE, env.RAMPART_OIDC_JWKS_URI];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [!env.RAMPART_OIDC_ISSUER ? 'RAMPART_OIDC_ISSUER' : !env.RAMPART_OIDC_AUDIENCE ? 'RAMPART_OIDC_AUDIENCE' : 'RAMPART_OIDC_JWKS_URI'],
+        message: 'is required: RAMPART_OIDC_ISSUER, RAMPART_OIDC_AUDIENCE and RAMPART_OIDC_JWKS_URI go together',
+      });
+    }
+    if (env.NODE_ENV === 'production' && env.RAMPART_DEV_ISSUER === 'on') {
+      ctx.addIssue({ code: 'custom', path: ['RAMPART_DEV_ISSUER'], message: 'cannot be on when NODE_ENV=production' });
     }
     if (env.RAMPART_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_CONNECTION_STRING'], message: 'is required when RAMPART_STORE=eventstoredb' });
@@ -61,8 +103,24 @@ export type StoreConfig =
   | { readonly kind: 'postgres'; readonly databaseUrl: string }
   | { readonly kind: 'eventstoredb'; readonly connectionString: string; readonly databaseUrl: string };
 
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly audience: string[];
+  readonly jwksUri: string;
+  readonly allowedTenants: string[];
+  /** Raw JSON; parsed and validated by the API's claims mapping. */
+  readonly roleMap: string;
+}
+
 export interface RampartConfig {
   readonly store: StoreConfig;
+  readonly dataDir: string;
+  readonly auth: {
+    readonly oidc?: OidcConfig;
+    readonly devIssuer: boolean;
+    readonly rateLimitPerMinute: number;
+  };
+  readonly graphqlLimits: { readonly maxDepth: number; readonly maxCost: number; readonly maxAliases: number; readonly maxTokens: number };
   readonly http: { readonly host: string; readonly port: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly projectionBatchSize: number;
@@ -93,12 +151,35 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       : e.RAMPART_STORE === 'postgres'
         ? { kind: 'postgres', databaseUrl }
         : { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING ?? '', databaseUrl };
+  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const production = e.NODE_ENV === 'production';
   return {
     store,
+    dataDir: e.RAMPART_DATA_DIR,
+    auth: {
+      oidc:
+        e.RAMPART_OIDC_ISSUER && e.RAMPART_OIDC_AUDIENCE && e.RAMPART_OIDC_JWKS_URI
+          ? {
+              issuer: e.RAMPART_OIDC_ISSUER,
+              audience: list(e.RAMPART_OIDC_AUDIENCE),
+              jwksUri: e.RAMPART_OIDC_JWKS_URI,
+              allowedTenants: list(e.RAMPART_OIDC_ALLOWED_TENANTS),
+              roleMap: e.RAMPART_OIDC_ROLE_MAP ?? '{}',
+            }
+          : undefined,
+      devIssuer: !production && e.RAMPART_DEV_ISSUER !== 'off',
+      rateLimitPerMinute: e.RAMPART_RATE_LIMIT_PER_MINUTE,
+    },
+    graphqlLimits: {
+      maxDepth: e.RAMPART_GRAPHQL_MAX_DEPTH,
+      maxCost: e.RAMPART_GRAPHQL_MAX_COST,
+      maxAliases: e.RAMPART_GRAPHQL_MAX_ALIASES,
+      maxTokens: e.RAMPART_GRAPHQL_MAX_TOKENS,
+    },
     http: { host: e.RAMPART_HOST, port: e.RAMPART_PORT },
     logLevel: e.RAMPART_LOG_LEVEL,
     projectionBatchSize: e.RAMPART_PROJECTION_BATCH_SIZE,
-    production: e.NODE_ENV === 'production',
+    production,
   };
 };
 

@@ -1,7 +1,15 @@
 // The three ways to run Rampart: the API, the worker, or both in one process (standalone, what
 // `npm start` runs on the embedded store). Each opens the configured stores, starts, and shuts
 // down cleanly on SIGINT/SIGTERM.
-import { assertSafeBind, startApi, type RunningApi } from '@rampart/graphql-api';
+import {
+  Authenticator,
+  createOidcVerifier,
+  DevIssuer,
+  parseRoleMap,
+  startApi,
+  validateOidcSettings,
+  type RunningApi,
+} from '@rampart/graphql-api';
 import {
   createLogger,
   createMetrics,
@@ -33,7 +41,6 @@ export interface ServeOptions {
 }
 
 export const serve = async (mode: ServeMode, config: RampartConfig, options: ServeOptions = {}): Promise<Server> => {
-  if (mode !== 'worker') assertSafeBind(config.http.host); // before anything is opened
   const log = options.log ?? createLogger(config.logLevel, { name: `rampart-${mode}` });
   const stores = await openStores(config.store);
   log.info({ mode, store: stores.description }, 'stores open');
@@ -54,6 +61,9 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
           metrics: createMetrics(statuses),
           projectionStatuses: statuses,
           production: config.production,
+          authenticator: await createAuthenticator(config, stores, log),
+          rateLimitPerMinute: config.auth.rateLimitPerMinute,
+          limits: config.graphqlLimits,
         },
         config.http,
       );
@@ -78,6 +88,20 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
         log.info('stopped');
       })()),
   };
+};
+
+export const createAuthenticator = async (config: RampartConfig, stores: Stores, log: Logger): Promise<Authenticator> => {
+  const oidc = config.auth.oidc;
+  let oidcDeps: ConstructorParameters<typeof Authenticator>[0]['oidc'];
+  if (oidc) {
+    const settings = { issuer: oidc.issuer, audience: oidc.audience, jwksUri: oidc.jwksUri, allowedTenants: oidc.allowedTenants };
+    validateOidcSettings(settings);
+    oidcDeps = { verifier: createOidcVerifier(settings), roleMap: parseRoleMap(oidc.roleMap), issuer: oidc.issuer };
+  }
+  const devIssuer = config.auth.devIssuer ? await DevIssuer.open(config.dataDir, { production: config.production }) : undefined;
+  if (devIssuer) log.warn('development token issuer is on: `rampart dev token` mints tokens this API accepts (off in production)');
+  if (!oidc && !devIssuer) log.warn('no OIDC issuer configured: only API keys can authenticate');
+  return new Authenticator({ oidc: oidcDeps, devIssuer, readModels: stores.readModels, eventStore: stores.eventStore });
 };
 
 /** Stops the server on SIGINT/SIGTERM; a second signal exits at once. */

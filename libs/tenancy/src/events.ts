@@ -11,10 +11,39 @@ export type TenantOnboarded = DomainEvent<
 export type TenantSuspended = DomainEvent<'tenancy.TenantSuspended.v1', { tenantId: string; reason: string }>;
 export type TenantReinstated = DomainEvent<'tenancy.TenantReinstated.v1', { tenantId: string }>;
 
-export type TenancyEvent = TenantOnboarded | TenantSuspended | TenantReinstated;
+export type SocTeamAssigned = DomainEvent<'tenancy.SocTeamAssigned.v1', { tenantId: string; socTeam: string }>;
+export type SocTeamUnassigned = DomainEvent<'tenancy.SocTeamUnassigned.v1', { tenantId: string; socTeam: string }>;
+
+export type TenancyEvent = TenantOnboarded | TenantSuspended | TenantReinstated | SocTeamAssigned | SocTeamUnassigned;
 
 export const TENANCY_EVENT_TYPES: readonly TenancyEvent['type'][] = [
   'tenancy.TenantOnboarded.v1',
   'tenancy.TenantSuspended.v1',
   'tenancy.TenantReinstated.v1',
+  'tenancy.SocTeamAssigned.v1',
+  'tenancy.SocTeamUnassigned.v1',
 ];
+
+/**
+ * An API key for an integration: scoped to one tenant and a set of roles. Only a SHA-256 hash of
+ * the secret is ever recorded; the secret is shown once, to whoever issued the key.
+ */
+export type ApiKeyIssued = DomainEvent<
+  'tenancy.ApiKeyIssued.v1',
+  {
+    tenantId: string;
+    keyId: string;
+    name: string;
+    roles: ApiKeyRole[];
+    secretSha256: string;
+    expiresAt: string;
+  }
+>;
+export type ApiKeyRevoked = DomainEvent<'tenancy.ApiKeyRevoked.v1', { tenantId: string; keyId: string; reason: string }>;
+export type ApiKeyEvent = ApiKeyIssued | ApiKeyRevoked;
+
+/** Roles an API key may carry: tenant-scoped ones only. */
+export const API_KEY_ROLES = ['customer.viewer', 'customer.admin'] as const;
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+export const API_KEY_EVENT_TYPES: readonly ApiKeyEvent['type'][] = ['tenancy.ApiKeyIssued.v1', 'tenancy.ApiKeyRevoked.v1'];

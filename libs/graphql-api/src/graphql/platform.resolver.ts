@@ -1,19 +1,89 @@
-import { Query, Resolver } from '@nestjs/graphql';
+import { Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { PlatformType, TenantType } from './platform.types';
-import { GetPlatformQuery, ListTenantsQuery } from './queries';
+import { Args, Context, ID, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { formatPosition, subscribe, type RecordedEvent } from '@rampart/event-sourcing';
+import { Authorize } from '../authorization/rules';
+import type { RequestContext } from '../context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
+import { GetPlatformQuery } from './queries';
+import { MeType, PlatformType, TenantEventType } from './types';
+
+const SECRET_FIELDS = new Set(['secretSha256']);
+
+export const toTenantEvent = (e: RecordedEvent): TenantEventType => ({
+  eventId: e.eventId,
+  tenantId: e.metadata.tenantId,
+  streamId: e.streamId,
+  revision: e.revision,
+  type: e.type,
+  position: formatPosition(e.globalPosition),
+  recordedAt: e.recordedAt,
+  occurredAt: e.metadata.occurredAt,
+  actorKind: e.metadata.actor.kind,
+  actorId: e.metadata.actor.id,
+  onBehalfOfTenant: e.metadata.actor.onBehalfOfTenant ?? null,
+  correlationId: e.metadata.correlationId,
+  data: JSON.stringify(e.data, (key, value) => (SECRET_FIELDS.has(key) ? undefined : value)),
+});
 
 @Resolver()
 export class PlatformResolver {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
+  ) {}
+
+  @Query(() => MeType, { description: 'Who the API thinks the caller is, and what it may reach.' })
+  @Authorize({ kind: 'self' })
+  me(@Context() ctx: RequestContext): MeType {
+    const reach = ctx.scope.reach('tenants.read');
+    return {
+      kind: ctx.principal.kind,
+      id: ctx.principal.id,
+      displayName: ctx.principal.displayName ?? null,
+      grants: ctx.principal.grants.map((g) => ({
+        role: g.role,
+        tenantId: 'tenantId' in g ? g.tenantId : null,
+        socTeam: 'socTeam' in g ? g.socTeam : null,
+      })),
+      tenantIds: reach.all ? ['*'] : [...reach.tenants].sort(),
+    };
+  }
 
   @Query(() => PlatformType, { description: 'Version, store and projection health of this deployment.' })
+  @Authorize({ kind: 'global', permission: 'platform.read' })
   platform(): Promise<PlatformType> {
     return this.queries.execute(new GetPlatformQuery());
   }
 
-  @Query(() => [TenantType], { description: 'Tenants (customers), from the tenant-directory read model.' })
-  tenants(): Promise<TenantType[]> {
-    return this.queries.execute(new ListTenantsQuery());
+  @Subscription(() => TenantEventType, {
+    description: "The tenant's audit trail as it is written (from the moment of subscribing).",
+    resolve: (payload: TenantEventType) => payload,
+  })
+  @Authorize({ kind: 'tenant', permission: 'events.read', tenantArg: 'tenantId' })
+  tenantEvents(@Args('tenantId', { type: () => ID }) tenantId: string): AsyncIterableIterator<TenantEventType> {
+    return liveTenantEvents(this.runtime, tenantId);
   }
 }
+
+/** Events of one tenant from now on, until the client goes away (graphql-ws calls return()). */
+const liveTenantEvents = (runtime: ApiRuntime, tenantId: string): AsyncIterableIterator<TenantEventType> => {
+  const controller = new AbortController();
+  const source = (async function* () {
+    const from = await runtime.stores.eventStore.headPosition();
+    for await (const batch of subscribe(runtime.stores.eventStore, { from, filter: { tenantId }, signal: controller.signal })) {
+      for (const event of batch.events) yield toTenantEvent(event);
+    }
+  })();
+  return {
+    next: () => source.next(),
+    return: async () => {
+      controller.abort();
+      return source.return(undefined);
+    },
+    throw: (error) => source.throw(error),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+};

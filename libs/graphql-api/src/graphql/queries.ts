@@ -1,11 +1,9 @@
-// Read side dispatched through the QueryBus: resolvers stay thin, handlers own the SQL.
+// Read side dispatched through the QueryBus: resolvers stay thin, handlers own the reads.
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { formatPosition } from '@rampart/event-sourcing';
-import { READ_MODEL_SCHEMA } from '@rampart/platform';
-import type { TenantDirectoryEntry } from '@rampart/tenancy';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import type { PlatformType, TenantType } from './platform.types';
+import type { PlatformType } from './types';
 
 export class GetPlatformQuery {}
 
@@ -24,19 +22,5 @@ export class GetPlatformHandler implements IQueryHandler<GetPlatformQuery, Platf
       headPosition: formatPosition(head),
       projections: projections.map((p) => ({ ...p })),
     };
-  }
-}
-
-export class ListTenantsQuery {}
-
-@QueryHandler(ListTenantsQuery)
-export class ListTenantsHandler implements IQueryHandler<ListTenantsQuery, TenantType[]> {
-  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
-
-  async execute(): Promise<TenantType[]> {
-    const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantDirectoryEntry }>(
-      `SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory ORDER BY id`,
-    );
-    return rows.map(({ doc }) => ({ ...doc }));
   }
 }

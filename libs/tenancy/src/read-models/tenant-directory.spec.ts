@@ -20,12 +20,14 @@ describe('tenant directory read model', () => {
       status: 'active',
       onboardedAt: '2026-11-29T10:00:00.000Z',
       suspendedReason: null,
+      socTeams: [],
     });
     const suspended = tenantDirectory.evolve(onboarded!, at('tenancy.TenantSuspended.v1', { tenantId: 'contoso', reason: 'unpaid' }));
     expect(suspended).toMatchObject({ status: 'suspended', suspendedReason: 'unpaid' });
     expect(tenantDirectory.evolve(suspended!, at('tenancy.TenantReinstated.v1', { tenantId: 'contoso' }))).toMatchObject({
       status: 'active',
       suspendedReason: null,
+      socTeams: [],
     });
   });
 });

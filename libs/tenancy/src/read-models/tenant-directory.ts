@@ -11,6 +11,7 @@ export interface TenantDirectoryEntry {
   readonly status: 'active' | 'suspended';
   readonly onboardedAt: string;
   readonly suspendedReason: string | null;
+  readonly socTeams: readonly string[];
 }
 
 interface EventWithTime {
@@ -22,7 +23,7 @@ interface EventWithTime {
 
 export const tenantDirectory = {
   name: 'tenant-directory',
-  version: 1,
+  version: 2,
   table: 'tenant_directory',
   eventTypes: TENANCY_EVENT_TYPES,
   keyOf: (event: EventWithTime): string => event.metadata.tenantId,
@@ -37,11 +38,16 @@ export const tenantDirectory = {
           status: 'active',
           onboardedAt: raw.recordedAt,
           suspendedReason: null,
+          socTeams: [],
         };
       case 'tenancy.TenantSuspended.v1':
         return entry ? { ...entry, status: 'suspended', suspendedReason: event.data.reason } : null;
       case 'tenancy.TenantReinstated.v1':
         return entry ? { ...entry, status: 'active', suspendedReason: null } : null;
+      case 'tenancy.SocTeamAssigned.v1':
+        return entry ? { ...entry, socTeams: [...entry.socTeams, event.data.socTeam] } : null;
+      case 'tenancy.SocTeamUnassigned.v1':
+        return entry ? { ...entry, socTeams: entry.socTeams.filter((t) => t !== event.data.socTeam) } : null;
       default:
         return entry ?? null;
     }

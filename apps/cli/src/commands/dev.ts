@@ -1,0 +1,38 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseGrant, ROLES, type RoleGrant } from '@rampart/auth';
+import { DevIssuer } from '@rampart/graphql-api';
+import type { RampartConfig } from '@rampart/platform';
+
+export const devCommand = (program: Command, config: () => RampartConfig): void => {
+  const dev = program.command('dev').description('development helpers (refused when NODE_ENV=production)');
+  dev
+    .command('token')
+    .description('mint a signed token of the local development issuer, for the standalone demo and tests')
+    .addOption(new Option('--role <role>', 'role to grant').choices([...ROLES]).makeOptionMandatory())
+    .option('--tenant <tenant-id>', 'tenant for customer.viewer, customer.admin and auditor')
+    .option('--team <soc-team>', 'SOC team for soc.analyst and soc.lead')
+    .option('--subject <id>', 'who the token is for', 'dev-user')
+    .option('--name <display-name>', 'display name')
+    .option('--hours <n>', 'lifetime in hours (at most 24)', (v) => {
+      const n = Number(v);
+      if (!(n > 0 && n <= 24)) throw new InvalidArgumentError('between 0 and 24');
+      return n;
+    }, 8)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  rampart dev token --role customer.viewer --tenant contoso-bank\n  rampart dev token --role soc.analyst --team blue\n  TOKEN=$(rampart dev token --role platform.admin)\n  curl -s http://127.0.0.1:4000/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ me { id grants { role tenantId socTeam } } }"}'`,
+    )
+    .action(async (options: { role: string; tenant?: string; team?: string; subject: string; name?: string; hours: number }) => {
+      const cfg = config();
+      if (!cfg.auth.devIssuer) throw new Error('the development issuer is off (NODE_ENV=production or RAMPART_DEV_ISSUER=off)');
+      const grant: RoleGrant | undefined = parseGrant({ role: options.role, tenantId: options.tenant, socTeam: options.team });
+      if (!grant) {
+        throw new Error(
+          options.role.startsWith('soc.') ? `${options.role} needs --team` : options.role === 'platform.admin' ? 'invalid grant' : `${options.role} needs --tenant`,
+        );
+      }
+      const issuer = await DevIssuer.open(cfg.dataDir, { production: cfg.production });
+      const token = await issuer.sign({ subject: options.subject, name: options.name, grants: [grant], expiresInSeconds: Math.round(options.hours * 3600) });
+      process.stdout.write(`${token}\n`);
+    });
+};

@@ -1,0 +1,101 @@
+// What each role may do, and the one place that answers "may this principal do P in tenant T?".
+// Every GraphQL operation, field, subscription and loader goes through a TenantScope built for
+// the request; nothing decides access on its own.
+import type { Principal, Role, RoleGrant } from './principal';
+
+export const PERMISSIONS = {
+  'tenants.read': ['customer.viewer', 'customer.admin', 'soc.analyst', 'soc.lead', 'auditor', 'platform.admin'],
+  'tenants.manage': ['platform.admin'],
+  'socTeams.manage': ['platform.admin'],
+  'apiKeys.read': ['customer.admin', 'soc.lead', 'platform.admin'],
+  'apiKeys.manage': ['customer.admin', 'soc.lead', 'platform.admin'],
+  'events.read': ['customer.viewer', 'customer.admin', 'soc.analyst', 'soc.lead', 'auditor', 'platform.admin'],
+  'platform.read': ['soc.analyst', 'soc.lead', 'platform.admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const isPermission = (value: unknown): value is Permission => typeof value === 'string' && value in PERMISSIONS;
+
+export class AuthorizationError extends Error {
+  readonly code = 'FORBIDDEN';
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthorizationError';
+  }
+}
+
+/** SOC team -> the tenants it is assigned to (from the tenancy read model). */
+export type SocAssignments = ReadonlyMap<string, ReadonlySet<string>>;
+
+export type TenantReach = { readonly all: true } | { readonly all: false; readonly tenants: ReadonlySet<string> };
+
+const allows = (grant: RoleGrant, permission: Permission): boolean => (PERMISSIONS[permission] as readonly Role[]).includes(grant.role);
+
+export class TenantScope {
+  constructor(
+    readonly principal: Principal,
+    private readonly assignments: SocAssignments,
+  ) {}
+
+  private tenantsOf(grant: RoleGrant): TenantReach {
+    switch (grant.role) {
+      case 'platform.admin':
+        return { all: true };
+      case 'soc.analyst':
+      case 'soc.lead':
+        return { all: false, tenants: this.assignments.get(grant.socTeam) ?? new Set() };
+      default:
+        return { all: false, tenants: new Set([grant.tenantId]) };
+    }
+  }
+
+  /** The grant that lets the principal do `permission` in `tenantId`, if any. */
+  private grantFor(permission: Permission, tenantId: string): RoleGrant | undefined {
+    return this.principal.grants.find((g) => {
+      if (!allows(g, permission)) return false;
+      const reach = this.tenantsOf(g);
+      return reach.all || reach.tenants.has(tenantId);
+    });
+  }
+
+  can(permission: Permission, tenantId: string): boolean {
+    return this.grantFor(permission, tenantId) !== undefined;
+  }
+
+  assert(permission: Permission, tenantId: string): void {
+    if (!this.can(permission, tenantId)) {
+      throw new AuthorizationError(`not allowed to ${permission} for tenant "${tenantId}"`);
+    }
+  }
+
+  /** Permissions that are not about one tenant (platform status). */
+  canGlobally(permission: Permission): boolean {
+    return this.principal.grants.some((g) => allows(g, permission));
+  }
+
+  assertGlobally(permission: Permission): void {
+    if (!this.canGlobally(permission)) throw new AuthorizationError(`not allowed to ${permission}`);
+  }
+
+  /** Every tenant where the principal may do `permission`: lists filter by this. */
+  reach(permission: Permission): TenantReach {
+    const tenants = new Set<string>();
+    for (const grant of this.principal.grants.filter((g) => allows(g, permission))) {
+      const reach = this.tenantsOf(grant);
+      if (reach.all) return reach;
+      reach.tenants.forEach((t) => tenants.add(t));
+    }
+    return { all: false, tenants };
+  }
+
+  /**
+   * The actor to record on events: SOC and platform staff act on behalf of the tenant, and the
+   * tenant sees it in its timeline; the tenant's own users and keys do not.
+   */
+  actorFor(permission: Permission, tenantId: string): { kind: 'user' | 'api-key'; id: string; onBehalfOfTenant?: string } {
+    const grant = this.grantFor(permission, tenantId);
+    const own = grant !== undefined && (grant.role === 'customer.admin' || grant.role === 'customer.viewer');
+    return own ? { kind: this.principal.kind, id: this.principal.id } : { kind: this.principal.kind, id: this.principal.id, onBehalfOfTenant: tenantId };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './principal';
+export * from './authorization';
+export * from './api-key-secret';

@@ -1,0 +1,116 @@
+// Turns request credentials into a Principal: an OIDC bearer token (Entra ID or any OIDC issuer),
+// a token of the local development issuer, or an API key. Anything else is refused with a reason
+// the client can act on; credentials never appear in errors or logs.
+import { parseApiKey, secretMatches, type Principal, type RoleGrant } from '@rampart/auth';
+import { fold, type EventStore } from '@rampart/event-sourcing';
+import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import type { SqlClient } from '@rampart/event-store';
+import { apiKeyDecider, apiKeyStreamId, type ApiKeyEntry } from '@rampart/tenancy';
+import { decodeJwt } from 'jose';
+import { claimsToGrants, type RoleMap } from './claims-to-grants';
+import { DEV_ISSUER, grantsFromDevToken, type DevIssuer } from './dev-issuer';
+import { TokenRejectedError, type TokenVerifier, type VerifiedToken } from './oidc-verifier';
+
+export class AuthenticationError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+export interface AuthenticatorDeps {
+  readonly oidc?: { verifier: TokenVerifier; roleMap: RoleMap; issuer: string };
+  readonly devIssuer?: DevIssuer;
+  readonly readModels: SqlClient;
+  readonly eventStore: EventStore;
+  readonly now?: () => Date;
+}
+
+export type Credentials = { kind: 'bearer'; token: string } | { kind: 'api-key'; token: string };
+
+/** Reads `Authorization: Bearer …`, `Authorization: ApiKey …` or `X-Api-Key: …`. */
+export const credentialsFrom = (headers: Record<string, string | string[] | undefined>): Credentials | undefined => {
+  const header = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const authorization = header('authorization')?.trim();
+  if (authorization) {
+    const [scheme, ...rest] = authorization.split(/\s+/);
+    const token = rest.join(' ');
+    if (/^bearer$/i.test(scheme) && token) return { kind: 'bearer', token };
+    if (/^apikey$/i.test(scheme) && token) return { kind: 'api-key', token };
+    throw new AuthenticationError('unsupported-scheme', 'use "Authorization: Bearer <token>" or "Authorization: ApiKey <key>"');
+  }
+  const apiKey = header('x-api-key')?.trim();
+  return apiKey ? { kind: 'api-key', token: apiKey } : undefined;
+};
+
+export class Authenticator {
+  constructor(private readonly deps: AuthenticatorDeps) {}
+
+  async authenticate(credentials: Credentials | undefined): Promise<Principal> {
+    if (!credentials) throw new AuthenticationError('missing', 'authentication required: send a bearer token or an API key');
+    return credentials.kind === 'bearer' ? this.fromBearer(credentials.token) : this.fromApiKey(credentials.token);
+  }
+
+  private async fromBearer(token: string): Promise<Principal> {
+    let issuer: string | undefined;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw new AuthenticationError('malformed', 'the bearer token is not a JWT');
+    }
+    try {
+      if (issuer === DEV_ISSUER) {
+        if (!this.deps.devIssuer) throw new AuthenticationError('wrong-issuer', 'development tokens are not accepted here');
+        const verified = await this.deps.devIssuer.verifier().verify(token);
+        return this.principal(verified, grantsFromDevToken(verified.claims));
+      }
+      if (!this.deps.oidc) throw new AuthenticationError('wrong-issuer', 'no token issuer is configured for bearer tokens');
+      const verified = await this.deps.oidc.verifier.verify(token);
+      return this.principal(verified, claimsToGrants(verified.claims, this.deps.oidc.roleMap));
+    } catch (error) {
+      if (error instanceof TokenRejectedError) throw new AuthenticationError(error.reason, `bearer token refused: ${error.reason}`);
+      throw error;
+    }
+  }
+
+  private principal(token: VerifiedToken, grants: RoleGrant[]): Principal {
+    return {
+      kind: 'user',
+      id: token.objectId ?? token.subject,
+      displayName: token.name,
+      issuerTenant: token.issuerTenant,
+      grants,
+    };
+  }
+
+  private async fromApiKey(token: string): Promise<Principal> {
+    const parsed = parseApiKey(token);
+    if (!parsed) throw new AuthenticationError('malformed', 'the API key is not in the rmp_<id>_<secret> format');
+    const { rows } = await this.deps.readModels.query<{ doc: ApiKeyEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".api_key_directory WHERE id = $1`,
+      [parsed.keyId],
+    );
+    const entry = rows[0]?.doc;
+    // One answer for unknown key and wrong secret, so keys cannot be probed.
+    if (!entry || !secretMatches(parsed.secret, entry.secretSha256)) throw new AuthenticationError('invalid-api-key', 'API key refused');
+    const now = (this.deps.now ?? (() => new Date()))();
+    if (Date.parse(entry.expiresAt) <= now.getTime()) throw new AuthenticationError('expired', 'API key expired');
+    // Revocation is read from the key's own stream, not the read model, so it holds at once on
+    // every replica, however far the projection lags.
+    const history = await this.deps.eventStore.readStream(apiKeyStreamId(entry.tenantId, entry.keyId));
+    const state = fold(apiKeyDecider, history as never);
+    if (!state.exists || state.revoked) throw new AuthenticationError('revoked', 'API key revoked');
+    return {
+      kind: 'api-key',
+      id: entry.keyId,
+      displayName: entry.name,
+      grants: entry.roles.map((role) => ({ role, tenantId: entry.tenantId })),
+    };
+  }
+}

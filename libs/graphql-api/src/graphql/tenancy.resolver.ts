@@ -1,0 +1,175 @@
+// Tenants, SOC team assignments and API keys over GraphQL. Every operation declares its
+// authorization rule; the schema transform enforces it before the resolver runs.
+import { Inject } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { generateApiKey, type Permission } from '@rampart/auth';
+import type { CommandContext, CommandOutcome, DomainEvent } from '@rampart/event-sourcing';
+import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import {
+  apiKeyDecider,
+  apiKeyStreamId,
+  tenantDecider,
+  tenantStreamId,
+  type ApiKeyEntry,
+  type TenantDirectoryEntry,
+} from '@rampart/tenancy';
+import { Authorize } from '../authorization/rules';
+import type { RequestContext } from '../context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
+import { DecideCommand } from './commands';
+import { decodeCursor, pageSize, toConnection } from './connection';
+import {
+  ApiKeyConnection,
+  ApiKeyType,
+  AssignSocTeamInput,
+  AssignSocTeamResult,
+  IssueApiKeyInput,
+  IssueApiKeyResult,
+  OnboardTenantInput,
+  OnboardTenantResult,
+  RevokeApiKeyInput,
+  RevokeApiKeyResult,
+  TenantConnection,
+  TenantFilter,
+  TenantType,
+} from './types';
+
+const rejection = (outcome: CommandOutcome<DomainEvent>) =>
+  outcome.ok ? undefined : { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+
+@Resolver(() => TenantType)
+export class TenancyResolver {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
+    private readonly commands: CommandBus,
+  ) {}
+
+  private commandContext(ctx: RequestContext, permission: Permission, tenantId: string): CommandContext {
+    return { tenantId, actor: ctx.scope.actorFor(permission, tenantId), correlationId: ctx.correlationId, now: new Date() };
+  }
+
+  @Query(() => TenantConnection, { description: 'Tenants the caller can read, by tenant id.' })
+  @Authorize({ kind: 'list', permission: 'tenants.read', tenantArg: 'filter.tenantId' })
+  async tenants(
+    @Context() ctx: RequestContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+    @Args('filter', { type: () => TenantFilter, nullable: true }) filter?: TenantFilter,
+  ): Promise<TenantConnection> {
+    const limit = pageSize(first);
+    const reach = ctx.scope.reach('tenants.read');
+    const params: unknown[] = [decodeCursor(after) ?? '', limit + 1];
+    let where = 'id > $1';
+    if (!reach.all) {
+      params.push([...reach.tenants]);
+      where += ` AND id = ANY($${params.length}::text[])`;
+    }
+    for (const [column, value] of [
+      ['id', filter?.tenantId],
+      ["doc->>'sector'", filter?.sector],
+      ["doc->>'status'", filter?.status],
+    ] as const) {
+      if (value === undefined || value === null) continue;
+      params.push(value);
+      where += ` AND ${column} = $${params.length}`;
+    }
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantDirectoryEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory WHERE ${where} ORDER BY id LIMIT $2`,
+      params,
+    );
+    return toConnection(
+      rows.map((r) => ({ ...r.doc, socTeams: [...(r.doc.socTeams ?? [])] })),
+      limit,
+      (t) => t.tenantId,
+    );
+  }
+
+  @Query(() => TenantType, { nullable: true })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async tenant(@Context() ctx: RequestContext, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<TenantType | null> {
+    const entry = await ctx.loaders.tenant.load(tenantId);
+    return entry ? { ...entry, socTeams: [...(entry.socTeams ?? [])] } : null;
+  }
+
+  @Mutation(() => OnboardTenantResult)
+  @Authorize({ kind: 'tenant', permission: 'tenants.manage', tenantArg: 'input.tenantId' })
+  async onboardTenant(@Context() ctx: RequestContext, @Args('input') input: OnboardTenantInput): Promise<typeof OnboardTenantResult> {
+    const outcome = await this.commands.execute(
+      new DecideCommand(tenantDecider, tenantStreamId(input.tenantId), { kind: 'OnboardTenant', ...input }, this.commandContext(ctx, 'tenants.manage', input.tenantId)),
+    );
+    return rejection(outcome) ?? { tenantId: input.tenantId, tenant: await ctx.loaders.tenant.load(input.tenantId).then((t) => (t ? { ...t, socTeams: [...t.socTeams] } : null)) };
+  }
+
+  @Mutation(() => AssignSocTeamResult)
+  @Authorize({ kind: 'tenant', permission: 'socTeams.manage', tenantArg: 'input.tenantId' })
+  async assignSocTeam(@Context() ctx: RequestContext, @Args('input') input: AssignSocTeamInput): Promise<typeof AssignSocTeamResult> {
+    const outcome = await this.commands.execute(
+      new DecideCommand(tenantDecider, tenantStreamId(input.tenantId), { kind: 'AssignSocTeam', ...input }, this.commandContext(ctx, 'socTeams.manage', input.tenantId)),
+    );
+    return rejection(outcome) ?? { tenantId: input.tenantId, socTeam: input.socTeam };
+  }
+
+  @Query(() => ApiKeyConnection, { description: "A tenant's API keys (never their secrets)." })
+  @Authorize({ kind: 'tenant', permission: 'apiKeys.read', tenantArg: 'tenantId' })
+  async apiKeys(
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<ApiKeyConnection> {
+    const limit = pageSize(first);
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: ApiKeyEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".api_key_directory WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [tenantId, decodeCursor(after) ?? '', limit + 1],
+    );
+    return toConnection(
+      rows.map(({ doc }) => ({ ...doc, roles: [...doc.roles] })),
+      limit,
+      (k) => k.keyId,
+    );
+  }
+
+  @Mutation(() => IssueApiKeyResult, { description: 'Issues an API key; the secret is in the answer and nowhere else.' })
+  @Authorize({ kind: 'tenant', permission: 'apiKeys.manage', tenantArg: 'input.tenantId' })
+  async issueApiKey(@Context() ctx: RequestContext, @Args('input') input: IssueApiKeyInput): Promise<typeof IssueApiKeyResult> {
+    const tenant = await ctx.loaders.tenant.load(input.tenantId);
+    if (!tenant) return { code: 'tenant-not-found', message: null };
+    if (tenant.status !== 'active') return { code: 'tenant-suspended', message: null };
+    const expiresAt = new Date(input.expiresAt);
+    if (Number.isNaN(expiresAt.getTime())) return { code: 'invalid-expiry', message: 'expiresAt must be an ISO 8601 date-time' };
+    const key = generateApiKey();
+    const context = this.commandContext(ctx, 'apiKeys.manage', input.tenantId);
+    const outcome = await this.commands.execute(
+      new DecideCommand(apiKeyDecider, apiKeyStreamId(input.tenantId, key.keyId), {
+        kind: 'IssueApiKey',
+        tenantId: input.tenantId,
+        keyId: key.keyId,
+        name: input.name,
+        roles: input.roles,
+        secretSha256: key.secretSha256,
+        expiresAt,
+        now: context.now,
+      }, context),
+    );
+    return rejection(outcome) ?? { keyId: key.keyId, tenantId: input.tenantId, secret: key.token, expiresAt: expiresAt.toISOString() };
+  }
+
+  @Mutation(() => RevokeApiKeyResult, { description: 'Revokes an API key; it is refused from the next request on.' })
+  @Authorize({ kind: 'tenant', permission: 'apiKeys.manage', tenantArg: 'input.tenantId' })
+  async revokeApiKey(@Context() ctx: RequestContext, @Args('input') input: RevokeApiKeyInput): Promise<typeof RevokeApiKeyResult> {
+    if (!/^[a-z0-9]{12}$/.test(input.keyId)) return { code: 'api-key-not-found', message: null };
+    const outcome = await this.commands.execute(
+      new DecideCommand(apiKeyDecider, apiKeyStreamId(input.tenantId, input.keyId), { kind: 'RevokeApiKey', keyId: input.keyId, reason: input.reason }, this.commandContext(ctx, 'apiKeys.manage', input.tenantId)),
+    );
+    return rejection(outcome) ?? { keyId: input.keyId, tenantId: input.tenantId };
+  }
+}
+
+@Resolver(() => ApiKeyType)
+export class ApiKeyFieldsResolver {
+  @ResolveField(() => TenantType, { nullable: true })
+  async tenant(@Parent() key: ApiKeyType, @Context() ctx: RequestContext): Promise<TenantType | null> {
+    const entry = await ctx.loaders.tenant.load(key.tenantId);
+    return entry ? { ...entry, socTeams: [...entry.socTeams] } : null;
+  }
+}

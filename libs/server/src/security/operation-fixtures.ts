@@ -1,0 +1,56 @@
+// One fixture per GraphQL operation: a document aimed at a tenant, used by the authorization
+// matrix (every outsider role must be refused) and as a positive control (an insider must not
+// be). A new operation without a fixture fails the matrix test: add it here.
+export type FixtureScope = 'tenant' | 'global' | 'self';
+
+export interface OperationFixture {
+  readonly scope: FixtureScope;
+  readonly document: string;
+  readonly variables: (tenantId: string) => Record<string, unknown>;
+}
+
+const tenantOnly = (tenantId: string) => ({ tenantId });
+
+export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
+  'Query.me': { scope: 'self', document: '{ me { id grants { role } } }', variables: () => ({}) },
+  'Query.platform': { scope: 'global', document: '{ platform { version store } }', variables: () => ({}) },
+  'Query.tenants': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID) { tenants(filter: { tenantId: $tenantId }) { edges { node { tenantId displayName } } } }',
+    variables: tenantOnly,
+  },
+  'Query.tenant': { scope: 'tenant', document: 'query($tenantId: ID!) { tenant(tenantId: $tenantId) { tenantId displayName } }', variables: tenantOnly },
+  'Query.apiKeys': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { apiKeys(tenantId: $tenantId) { edges { node { keyId name } } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.onboardTenant': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!) { onboardTenant(input: { tenantId: $tenantId, displayName: "X", sector: "finance", contactEmail: "x@x.example" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.assignSocTeam': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { assignSocTeam(input: { tenantId: $tenantId, socTeam: "green" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.issueApiKey': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!, $expiresAt: String!) { issueApiKey(input: { tenantId: $tenantId, name: "probe", roles: ["customer.viewer"], expiresAt: $expiresAt }) { __typename ... on ApiKeyIssued { keyId } ... on Rejection { code } } }',
+    variables: (tenantId) => ({ tenantId, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
+  },
+  'Mutation.revokeApiKey': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!) { revokeApiKey(input: { tenantId: $tenantId, keyId: "aaaaaaaaaaaa", reason: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Subscription.tenantEvents': {
+    scope: 'tenant',
+    document: 'subscription($tenantId: ID!) { tenantEvents(tenantId: $tenantId) { eventId type } }',
+    variables: tenantOnly,
+  },
+};

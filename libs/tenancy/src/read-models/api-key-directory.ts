@@ -1,0 +1,54 @@
+// Read model "api-key-directory": one document per API key, to find a key by id when it is
+// presented and to list a tenant's keys. Revocation is also checked against the key's own
+// stream at authentication time, so it takes effect before this projection catches up.
+import { API_KEY_EVENT_TYPES, type ApiKeyEvent, type ApiKeyRole } from '../events';
+
+export interface ApiKeyEntry {
+  readonly keyId: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly roles: readonly ApiKeyRole[];
+  readonly secretSha256: string;
+  readonly expiresAt: string;
+  readonly issuedAt: string;
+  readonly issuedBy: string;
+  readonly revokedAt: string | null;
+  readonly revokedReason: string | null;
+}
+
+interface Recorded {
+  readonly type: string;
+  readonly data: unknown;
+  readonly recordedAt: string;
+  readonly metadata: { readonly tenantId: string; readonly actor: { readonly id: string } };
+}
+
+export const apiKeyDirectory = {
+  name: 'api-key-directory',
+  version: 1,
+  table: 'api_key_directory',
+  eventTypes: API_KEY_EVENT_TYPES,
+  keyOf: (event: Recorded): string => (event.data as { keyId: string }).keyId,
+  evolve: (entry: ApiKeyEntry | undefined, raw: Recorded): ApiKeyEntry | null => {
+    const event = raw as unknown as ApiKeyEvent;
+    switch (event.type) {
+      case 'tenancy.ApiKeyIssued.v1':
+        return {
+          keyId: event.data.keyId,
+          tenantId: event.data.tenantId,
+          name: event.data.name,
+          roles: event.data.roles,
+          secretSha256: event.data.secretSha256,
+          expiresAt: event.data.expiresAt,
+          issuedAt: raw.recordedAt,
+          issuedBy: raw.metadata.actor.id,
+          revokedAt: null,
+          revokedReason: null,
+        };
+      case 'tenancy.ApiKeyRevoked.v1':
+        return entry ? { ...entry, revokedAt: raw.recordedAt, revokedReason: event.data.reason } : null;
+      default:
+        return entry ?? null;
+    }
+  },
+};
