@@ -44,10 +44,19 @@ const startStandalone = (env: Record<string, string>) =>
     child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${stderr}`)));
   });
 
-const query = async (url: string, q: string): Promise<{ data?: Record<string, unknown[]> }> =>
-  (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) })).json() as Promise<{
-    data?: Record<string, unknown[]>;
-  }>;
+type Answer = { data?: Record<string, { edges?: unknown[] } & Record<string, unknown>>; errors?: unknown[] };
+const query = async (url: string, q: string, token: string): Promise<Answer> =>
+  (await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: q }),
+  })).json() as Promise<Answer>;
+
+const devToken = (env: Record<string, string>, ...args: string[]) => {
+  const result = rampart(['dev', 'token', ...args], env);
+  expect(result.stderr).toBe('');
+  return result.stdout.trim();
+};
 
 describe('rampart CLI', () => {
   let dataDir: string;
@@ -59,14 +68,25 @@ describe('rampart CLI', () => {
   it('has --help on every command', () => {
     const top = rampart(['--help']);
     expect(top.status).toBe(0);
-    for (const command of ['standalone', 'api', 'worker', 'config', 'projections', 'events', 'tenants']) {
+    for (const command of ['standalone', 'api', 'worker', 'config', 'projections', 'events', 'tenants', 'dev']) {
       expect(top.stdout).toContain(command);
     }
-    for (const args of [['standalone'], ['projections', 'rebuild'], ['events'], ['tenants', 'onboard']]) {
+    for (const args of [['standalone'], ['projections', 'rebuild'], ['events'], ['tenants', 'onboard'], ['dev', 'token']]) {
       const help = rampart([...args, '--help']);
       expect(help.status).toBe(0);
       expect(help.stdout).toMatch(/^Usage: rampart /);
     }
+  });
+
+  it('mints development tokens only outside production, with the grant the role needs', () => {
+    const env = { RAMPART_DATA_DIR: dataDir };
+    expect(devToken(env, '--role', 'customer.viewer', '--tenant', 'contoso-bank')).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+    const missing = rampart(['dev', 'token', '--role', 'soc.lead'], env);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/soc.lead needs --team/);
+    const production = rampart(['dev', 'token', '--role', 'platform.admin'], { ...env, NODE_ENV: 'production' });
+    expect(production.status).toBe(1);
+    expect(production.stderr).toMatch(/development issuer is off/);
   });
 
   it('stops on a bad configuration value with a message that names it', () => {
@@ -79,12 +99,16 @@ describe('rampart CLI', () => {
   it('runs standalone on PGlite, answers GraphQL, and stops cleanly on SIGTERM', async () => {
     const server = await startStandalone({ RAMPART_DATA_DIR: dataDir });
     try {
-      let body: { data?: Record<string, unknown[]> } = {};
-      for (let i = 0; i < 100 && (body.data?.['tenants']?.length ?? 0) < 3; i++) {
-        body = await query(server.url, '{ tenants { tenantId } }');
+      // the CLI mints tokens while the server runs: it reads only the issuer key, not the store
+      const token = devToken({ RAMPART_DATA_DIR: dataDir }, '--role', 'soc.analyst', '--team', 'blue');
+      const anonymous = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
+      expect(anonymous.status).toBe(401);
+      let body: Answer = {};
+      for (let i = 0; i < 100 && (body.data?.['tenants']?.edges?.length ?? 0) < 2; i++) {
+        body = await query(server.url, '{ tenants { edges { node { tenantId } } } }', token);
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect(body.data?.['tenants']).toHaveLength(3);
+      expect(body.data?.['tenants']?.edges).toEqual([{ node: { tenantId: 'contoso-bank' } }, { node: { tenantId: 'fabrikam-retail' } }]);
     } finally {
       expect(await server.stop()).toBe(0);
     }
@@ -113,19 +137,27 @@ describe('rampart CLI', () => {
 
     const status = rampart(['projections', 'status', '--json'], env);
     expect(status.status).toBe(0);
-    expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ name: 'tenant-directory', eventsBehind: 1 })]);
+    expect(JSON.parse(status.stdout)).toEqual([
+      expect.objectContaining({ name: 'tenant-directory', eventsBehind: 1 }),
+      expect.objectContaining({ name: 'api-key-directory', eventsBehind: 0 }),
+    ]);
 
-    const rebuild = rampart(['projections', 'rebuild'], env);
+    const rebuild = rampart(['projections', 'rebuild', 'tenant-directory'], env);
     expect(rebuild.status).toBe(0);
-    expect(rebuild.stderr).toMatch(/tenant-directory: rebuilt from 4 events/);
+    expect(rebuild.stderr).toMatch(/tenant-directory: rebuilt from 7 events/); // 3 demo tenants onboarded and assigned, 1 more
+
+    const unknown = rampart(['projections', 'rebuild', 'nope'], env);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory/);
   });
 
   it('runs standalone on PostgreSQL', async () => {
     const db = await postgresTestDatabase('cli'); // proves the server is reachable with a clear message if not
     await db.dispose();
-    const server = await startStandalone({ RAMPART_STORE: 'postgres', DATABASE_URL: testDatabaseUrl() });
+    const env = { RAMPART_STORE: 'postgres', DATABASE_URL: testDatabaseUrl(), RAMPART_DATA_DIR: dataDir };
+    const server = await startStandalone(env);
     try {
-      const body = await query(server.url, '{ platform { store } }');
+      const body = await query(server.url, '{ platform { store } }', devToken(env, '--role', 'platform.admin'));
       expect(body).toEqual({ data: { platform: { store: 'postgres' } } });
     } finally {
       expect(await server.stop()).toBe(0);

@@ -101,8 +101,9 @@ export const authorizationCoverage = (schema: GraphQLSchema) => {
   const operations: { type: string; field: string; rule?: OperationRule }[] = [];
   const types: { type: string; rule?: TypeRule }[] = [];
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
-    for (const field of Object.values(root?.getFields() ?? {})) {
-      operations.push({ type: root!.name, field: field.name, rule: field.extensions?.[AUTHORIZE] as OperationRule | undefined });
+    if (!root) continue;
+    for (const field of Object.values(root.getFields())) {
+      operations.push({ type: root.name, field: field.name, rule: field.extensions?.[AUTHORIZE] as OperationRule | undefined });
     }
   }
   for (const type of Object.values(schema.getTypeMap())) {

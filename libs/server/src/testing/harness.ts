@@ -31,7 +31,9 @@ export const startHarness = async (env: Record<string, string> = {}): Promise<Ha
   const config = loadConfig({ RAMPART_DATA_DIR: dataDir, RAMPART_PORT: '0', RAMPART_LOG_LEVEL: 'silent', ...env });
   const server = await serve('standalone', config, { log: createLogger('silent') });
   const issuer = await DevIssuer.open(dataDir, { production: false });
-  const url = server.api!.url;
+  const { api, worker } = server;
+  if (!api || !worker) throw new Error('standalone mode runs the API and the worker');
+  const url = api.url;
   const harness: Harness = {
     server,
     url,
@@ -49,7 +51,7 @@ export const startHarness = async (env: Record<string, string> = {}): Promise<Ha
     async settled() {
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const statuses = await server.worker!.statuses();
+        const statuses = await worker.statuses();
         if (statuses.every((s) => s.eventsBehind === 0)) return;
         if (Date.now() > deadline) throw new Error(`projections did not catch up: ${JSON.stringify(statuses)}`);
         await new Promise((r) => setTimeout(r, 20));
