@@ -8,3 +8,4 @@ export * from './auth/oidc-verifier';
 export * from './auth/claims-to-grants';
 export * from './authorization/rules';
 export * from './authorization/apply-authorization';
+export * from './schema/build-schema';

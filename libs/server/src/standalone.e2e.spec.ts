@@ -1,9 +1,10 @@
 // Boots the standalone platform (API + worker on PGlite in a temp folder) and speaks GraphQL
 // and HTTP to it as a client would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { printSdl } from '@rampart/graphql-api';
 import { createLogger, DataDirInUseError, loadConfig } from '@rampart/platform';
 import { serve } from './serve';
 import { startHarness, type Harness } from './testing/harness';
@@ -35,6 +36,34 @@ describe('standalone platform over HTTP', () => {
         { name: 'api-key-directory', eventsBehind: 0 },
       ],
     });
+  });
+
+  it('serves exactly the committed schema.graphql', () => {
+    const committed = readFileSync(join(__dirname, '..', '..', 'graphql-api', 'schema.graphql'), 'utf8');
+    expect(printSdl(h.server.api!.schema)).toBe(committed);
+  });
+
+  it('batches related reads: a page of API keys with their tenant costs one tenant query (no N+1)', async () => {
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    for (let i = 0; i < 12; i++) {
+      await h.gql(`mutation { issueApiKey(input: { tenantId: "contoso-bank", name: "k${i}", roles: ["customer.viewer"], expiresAt: "${expiresAt}" }) { __typename } }`, {
+        token: admin,
+      });
+    }
+    await h.settled();
+    const query = jest.spyOn(h.server.stores.readModels, 'query');
+    try {
+      const { body } = await h.gql<{ apiKeys: { edges: { node: { tenant: { tenantId: string } } }[] } }>(
+        '{ apiKeys(tenantId: "contoso-bank", first: 20) { edges { node { name tenant { tenantId displayName } } } } }',
+        { token: admin },
+      );
+      expect(body.data?.apiKeys.edges).toHaveLength(12);
+      expect(body.data?.apiKeys.edges.every((e) => e.node.tenant.tenantId === 'contoso-bank')).toBe(true);
+      const tenantReads = query.mock.calls.filter(([sql]) => /tenant_directory/.test(String(sql)));
+      expect(tenantReads).toHaveLength(1);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('refuses invalid GraphQL with a clear error and no data', async () => {
