@@ -27,8 +27,21 @@ const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { 
 const services = compose.services;
 const rampartServices = Object.entries(services).filter(([, s]) => s.build !== undefined);
 
-/** What Docker Compose does with `${NAME:-default}` when NAME is unset. */
-const interpolate = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+/** What an operator's environment provides for the variables compose requires (`${NAME:?…}`). */
+const OPERATOR_ENV: Record<string, string> = {
+  RAMPART_OIDC_ISSUER: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0',
+  RAMPART_OIDC_AUDIENCE: 'api://rampart',
+  RAMPART_OIDC_JWKS_URI: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+};
+
+/** What Docker Compose does with `${NAME:-default}` (unset: the default) and `${NAME:?message}` (unset: an error). */
+const interpolate = (value: string) =>
+  value
+    .replace(/\$\{([A-Z_]+):-([^}]*)\}/g, '$2')
+    .replace(/\$\{([A-Z_]+):\?[^}]*\}/g, (_, name: string) => {
+      if (!(name in OPERATOR_ENV)) throw new Error(`compose requires ${name}, which the test does not provide`);
+      return OPERATOR_ENV[name];
+    });
 
 describe('docker-compose.yml', () => {
   it('describes the production shape: a 3-node KurrentDB cluster, PostgreSQL, api and worker', () => {
@@ -67,6 +80,8 @@ describe('docker-compose.yml', () => {
       const config = loadConfig(env);
       expect(config.store.kind).toBe('eventstoredb');
       expect(config.production).toBe(true);
+      expect(config.auth.devIssuer).toBe(false);
+      expect(config.auth.oidc?.issuer).toBe(OPERATOR_ENV['RAMPART_OIDC_ISSUER']);
       if (config.store.kind === 'eventstoredb') {
         expect(config.store.connectionString).toContain('kurrentdb1:2113');
         expect(config.store.databaseUrl).toContain('@postgres:5432/');
