@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema, printSdl } from '../../libs/graphql-api/src/schema/build-schema';
+import { buildSchema, printSdl } from '@rampart/graphql-api';
 
 const dir = join(__dirname, '..', '..', 'libs', 'graphql-api');
 
