@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, DomainEvent, NewEvent } from './envelope';
 import { WrongExpectedRevisionError, type AppendResult, type EventStore } from './event-store';
-import { fold, isRejection, type Decider, type Rejection } from './decider';
+import { fold, isRejection, reject, type Decider, type Rejection } from './decider';
 
 export interface CommandContext {
   readonly tenantId: string;
@@ -23,6 +23,12 @@ export interface HandleCommandOptions {
   /** Attempts in all, including the first. */
   readonly maxAttempts?: number;
   readonly schemaVersion?: number;
+  /**
+   * The revision the user saw when deciding to act (optimistic concurrency across a person's
+   * think time): if the stream moved since, the command is rejected with `stale-revision` instead
+   * of being retried against state the user never saw.
+   */
+  readonly expectedRevision?: number;
 }
 
 export class ConcurrencyRetriesExhaustedError extends Error {
@@ -64,6 +70,14 @@ export const handleCommand = async <C, S, E extends DomainEvent>(
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     const history = await store.readStream(streamId);
+    const current = history.length === 0 ? undefined : history[history.length - 1].revision;
+    if (options.expectedRevision !== undefined && current !== options.expectedRevision) {
+      return {
+        ok: false,
+        rejection: reject('stale-revision', `it changed since revision ${options.expectedRevision}; it is now at ${current ?? 'nothing'}`),
+        attempts: attempt,
+      };
+    }
     const state = fold(decider, history as unknown as E[]);
     const decision = decider.decide(command, state);
     if (isRejection(decision)) return { ok: false, rejection: decision, attempts: attempt };

@@ -57,6 +57,18 @@ describe('command handling and checkpointed subscriptions on PostgreSQL', () => 
     expect(events[0].metadata).toMatchObject({ tenantId: tenant, actor: { id: 'ana' }, occurredAt: '2026-11-29T12:00:00.000Z' });
   });
 
+  it('rejects a command made against a revision the stream has moved past', async () => {
+    const tenant = `t${randomUUID().slice(0, 6)}`;
+    const streamId = `t-${tenant}:show-1`;
+    await handleCommand(store, seats, streamId, { by: 'a' }, ctx(tenant));
+    await handleCommand(store, seats, streamId, { by: 'b' }, ctx(tenant));
+    const stale = await handleCommand(store, seats, streamId, { by: 'c' }, ctx(tenant), { expectedRevision: 0 });
+    expect(stale).toMatchObject({ ok: false, rejection: { code: 'stale-revision' } });
+    const fresh = await handleCommand(store, seats, streamId, { by: 'c' }, ctx(tenant), { expectedRevision: 1 });
+    expect(fresh.ok).toBe(true);
+    expect(await store.readStream(streamId)).toHaveLength(3);
+  });
+
   it('gives up after the bounded number of attempts', async () => {
     const tenant = `t${randomUUID().slice(0, 6)}`;
     const streamId = `t-${tenant}:show-1`;

@@ -66,6 +66,22 @@ describe('standalone platform over HTTP', () => {
     }
   });
 
+  it('refuses an edit decided on a stale revision (optimistic concurrency)', async () => {
+    const read = await h.gql<{ tenant: { revision: number } }>('{ tenant(tenantId: "northwind-mfg") { revision } }', { token: admin });
+    const seen = read.body.data!.tenant.revision;
+    const assign = (socTeam: string, expectedRevision: number) =>
+      h.gql<{ assignSocTeam: { __typename: string; code?: string; revision?: number } }>(
+        `mutation { assignSocTeam(input: { tenantId: "northwind-mfg", socTeam: "${socTeam}", expectedRevision: ${expectedRevision} }) {
+           __typename ... on SocTeamAssigned { revision } ... on Rejection { code } } }`,
+        { token: admin },
+      );
+    const first = await assign('purple', seen);
+    expect(first.body.data?.assignSocTeam).toEqual({ __typename: 'SocTeamAssigned', revision: seen + 1 });
+    const second = await assign('green', seen); // decided on what the user saw before the first edit
+    expect(second.body.data?.assignSocTeam).toEqual({ __typename: 'Rejection', code: 'stale-revision' });
+    expect((await assign('green', seen + 1)).body.data?.assignSocTeam.__typename).toBe('SocTeamAssigned');
+  });
+
   it('refuses invalid GraphQL with a clear error and no data', async () => {
     const { status, body } = await h.gql('{ tenants { noSuchField } }', { token: admin });
     expect(status).toBe(400);

@@ -2,7 +2,14 @@
 // (with retries on concurrent writes), so resolvers only authorize and map.
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { handleCommand, type CommandContext, type CommandOutcome, type Decider, type DomainEvent } from '@rampart/event-sourcing';
+import {
+  handleCommand,
+  type CommandContext,
+  type CommandOutcome,
+  type Decider,
+  type DomainEvent,
+  type HandleCommandOptions,
+} from '@rampart/event-sourcing';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 
 export class DecideCommand<C = unknown, S = unknown, E extends DomainEvent = DomainEvent> {
@@ -11,6 +18,7 @@ export class DecideCommand<C = unknown, S = unknown, E extends DomainEvent = Dom
     readonly streamId: string,
     readonly command: C,
     readonly context: CommandContext,
+    readonly options: HandleCommandOptions = {},
   ) {}
 }
 
@@ -19,6 +27,6 @@ export class DecideCommandHandler implements ICommandHandler<DecideCommand, Comm
   constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
 
   execute(cmd: DecideCommand): Promise<CommandOutcome<DomainEvent>> {
-    return handleCommand(this.runtime.stores.eventStore, cmd.decider, cmd.streamId, cmd.command, cmd.context);
+    return handleCommand(this.runtime.stores.eventStore, cmd.decider, cmd.streamId, cmd.command, cmd.context, cmd.options);
   }
 }

@@ -105,9 +105,16 @@ export class TenancyResolver {
   @Authorize({ kind: 'tenant', permission: 'socTeams.manage', tenantArg: 'input.tenantId' })
   async assignSocTeam(@Context() ctx: RequestContext, @Args('input') input: AssignSocTeamInput): Promise<typeof AssignSocTeamResult> {
     const outcome = await this.commands.execute(
-      new DecideCommand(tenantDecider, tenantStreamId(input.tenantId), { kind: 'AssignSocTeam', ...input }, this.commandContext(ctx, 'socTeams.manage', input.tenantId)),
+      new DecideCommand(
+        tenantDecider,
+        tenantStreamId(input.tenantId),
+        { kind: 'AssignSocTeam', tenantId: input.tenantId, socTeam: input.socTeam },
+        this.commandContext(ctx, 'socTeams.manage', input.tenantId),
+        { expectedRevision: input.expectedRevision ?? undefined },
+      ),
     );
-    return rejection(outcome) ?? { tenantId: input.tenantId, socTeam: input.socTeam };
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    return { tenantId: input.tenantId, socTeam: input.socTeam, revision: outcome.append?.nextExpectedRevision ?? -1 };
   }
 
   @Query(() => ApiKeyConnection, { description: "A tenant's API keys (never their secrets)." })

@@ -51,6 +51,8 @@ export class TenantType {
   @Field() onboardedAt!: string;
   @Field(() => String, { nullable: true }) suspendedReason!: string | null;
   @Field(() => [String], { description: 'SOC teams assigned to this tenant.' }) socTeams!: string[];
+  @Field(() => Int, { description: "Revision of the tenant's history; send it back as expectedRevision when editing." })
+  revision!: number;
 }
 
 @ObjectType()
@@ -123,6 +125,7 @@ export class TenantOnboarded {
 export class SocTeamAssigned {
   @Field(() => ID) tenantId!: string;
   @Field() socTeam!: string;
+  @Field(() => Int, { description: "The tenant's revision after the change." }) revision!: number;
 }
 
 @ObjectType()
@@ -165,6 +168,11 @@ export class OnboardTenantInput {
 export class AssignSocTeamInput {
   @Field(() => ID) tenantId!: string;
   @Field() socTeam!: string;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The tenant revision the change was decided on; refused with stale-revision if the tenant changed since.',
+  })
+  expectedRevision?: number;
 }
 
 @InputType()

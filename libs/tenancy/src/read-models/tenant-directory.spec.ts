@@ -1,6 +1,8 @@
 import { tenantDirectory } from './tenant-directory';
 
+let revision = 0;
 const at = (type: string, data: unknown, recordedAt = '2026-11-29T10:00:00.000Z') => ({
+  revision: revision++,
   type,
   data,
   recordedAt,
@@ -21,13 +23,15 @@ describe('tenant directory read model', () => {
       onboardedAt: '2026-11-29T10:00:00.000Z',
       suspendedReason: null,
       socTeams: [],
+      revision: 0,
     });
     const suspended = tenantDirectory.evolve(onboarded!, at('tenancy.TenantSuspended.v1', { tenantId: 'contoso', reason: 'unpaid' }));
     expect(suspended).toMatchObject({ status: 'suspended', suspendedReason: 'unpaid' });
-    expect(tenantDirectory.evolve(suspended!, at('tenancy.TenantReinstated.v1', { tenantId: 'contoso' }))).toMatchObject({
-      status: 'active',
-      suspendedReason: null,
-      socTeams: [],
-    });
+    const reinstated = tenantDirectory.evolve(suspended!, at('tenancy.TenantReinstated.v1', { tenantId: 'contoso' }));
+    expect(reinstated).toMatchObject({ status: 'active', suspendedReason: null, revision: 2 });
+    const assigned = tenantDirectory.evolve(reinstated!, at('tenancy.SocTeamAssigned.v1', { tenantId: 'contoso', socTeam: 'blue' }));
+    expect(assigned).toMatchObject({ socTeams: ['blue'], revision: 3 });
+    const unassigned = tenantDirectory.evolve(assigned!, at('tenancy.SocTeamUnassigned.v1', { tenantId: 'contoso', socTeam: 'blue' }));
+    expect(unassigned).toMatchObject({ socTeams: [], revision: 4 });
   });
 });

@@ -12,10 +12,13 @@ export interface TenantDirectoryEntry {
   readonly onboardedAt: string;
   readonly suspendedReason: string | null;
   readonly socTeams: readonly string[];
+  /** Revision of the tenant stream: clients send it back as expectedRevision when they edit. */
+  readonly revision: number;
 }
 
 interface EventWithTime {
   readonly type: string;
+  readonly revision: number;
   readonly data: unknown;
   readonly recordedAt: string;
   readonly metadata: { readonly tenantId: string };
@@ -23,33 +26,38 @@ interface EventWithTime {
 
 export const tenantDirectory = {
   name: 'tenant-directory',
-  version: 2,
+  version: 3,
   table: 'tenant_directory',
   eventTypes: TENANCY_EVENT_TYPES,
   keyOf: (event: EventWithTime): string => event.metadata.tenantId,
   evolve: (entry: TenantDirectoryEntry | undefined, raw: EventWithTime): TenantDirectoryEntry | null => {
-    const event = raw as unknown as TenancyEvent;
-    switch (event.type) {
-      case 'tenancy.TenantOnboarded.v1':
-        return {
-          tenantId: event.data.tenantId,
-          displayName: event.data.displayName,
-          sector: event.data.sector,
-          status: 'active',
-          onboardedAt: raw.recordedAt,
-          suspendedReason: null,
-          socTeams: [],
-        };
-      case 'tenancy.TenantSuspended.v1':
-        return entry ? { ...entry, status: 'suspended', suspendedReason: event.data.reason } : null;
-      case 'tenancy.TenantReinstated.v1':
-        return entry ? { ...entry, status: 'active', suspendedReason: null } : null;
-      case 'tenancy.SocTeamAssigned.v1':
-        return entry ? { ...entry, socTeams: [...entry.socTeams, event.data.socTeam] } : null;
-      case 'tenancy.SocTeamUnassigned.v1':
-        return entry ? { ...entry, socTeams: entry.socTeams.filter((t) => t !== event.data.socTeam) } : null;
-      default:
-        return entry ?? null;
-    }
+    const next = evolveEntry(entry, raw);
+    return next && { ...next, revision: raw.revision };
   },
+};
+
+const evolveEntry = (entry: TenantDirectoryEntry | undefined, raw: EventWithTime): Omit<TenantDirectoryEntry, 'revision'> | null => {
+  const event = raw as unknown as TenancyEvent;
+  switch (event.type) {
+    case 'tenancy.TenantOnboarded.v1':
+      return {
+        tenantId: event.data.tenantId,
+        displayName: event.data.displayName,
+        sector: event.data.sector,
+        status: 'active',
+        onboardedAt: raw.recordedAt,
+        suspendedReason: null,
+        socTeams: [],
+      };
+    case 'tenancy.TenantSuspended.v1':
+      return entry ? { ...entry, status: 'suspended', suspendedReason: event.data.reason } : null;
+    case 'tenancy.TenantReinstated.v1':
+      return entry ? { ...entry, status: 'active', suspendedReason: null } : null;
+    case 'tenancy.SocTeamAssigned.v1':
+      return entry ? { ...entry, socTeams: [...entry.socTeams, event.data.socTeam] } : null;
+    case 'tenancy.SocTeamUnassigned.v1':
+      return entry ? { ...entry, socTeams: entry.socTeams.filter((t) => t !== event.data.socTeam) } : null;
+    default:
+      return entry ?? null;
+  }
 };
