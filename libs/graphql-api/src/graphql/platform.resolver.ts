@@ -1,12 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { Args, Context, ID, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { formatPosition, subscribe, type RecordedEvent } from '@rampart/event-sourcing';
+import { Args, Context, ID, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { formatPosition, parsePosition, START, subscribe, type RecordedEvent } from '@rampart/event-sourcing';
+import { GraphQLError } from 'graphql';
+import { pageSize } from './connection';
 import { Authorize } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { GetPlatformQuery } from './queries';
-import { MeType, PlatformType, TenantEventType } from './types';
+import { MeType, PlatformType, TenantEventConnection, TenantEventType } from './types';
 
 const SECRET_FIELDS = new Set(['secretSha256']);
 
@@ -54,6 +56,35 @@ export class PlatformResolver {
   @Authorize({ kind: 'global', permission: 'platform.read' })
   platform(): Promise<PlatformType> {
     return this.queries.execute(new GetPlatformQuery());
+  }
+
+  @Query(() => TenantEventConnection, {
+    description: "The tenant's audit trail, oldest first: every change, who made it, and on whose behalf.",
+  })
+  @Authorize({ kind: 'tenant', permission: 'events.read', tenantArg: 'tenantId' })
+  async auditTrail(
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true, description: 'endCursor of the previous page' }) after?: string,
+  ): Promise<TenantEventConnection> {
+    const limit = pageSize(first);
+    let from = START;
+    if (after) {
+      try {
+        from = parsePosition(Buffer.from(after, 'base64url').toString('utf8'));
+      } catch {
+        throw new GraphQLError('invalid cursor: pass an endCursor this API returned', { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+    }
+    const page = await this.runtime.stores.eventStore.readAll({ from, filter: { tenantId }, maxCount: limit });
+    const cursor = (e: RecordedEvent) => Buffer.from(formatPosition(e.globalPosition)).toString('base64url');
+    return {
+      edges: page.events.map((e) => ({ cursor: cursor(e), node: toTenantEvent(e) })),
+      pageInfo: {
+        hasNextPage: !page.isEnd,
+        endCursor: page.events.length ? cursor(page.events[page.events.length - 1]) : (after ?? null),
+      },
+    };
   }
 
   @Subscription(() => TenantEventType, {

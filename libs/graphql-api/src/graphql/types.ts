@@ -208,3 +208,17 @@ export class TenantEventType {
   @Field() correlationId!: string;
   @Field({ description: 'The event payload as JSON (credential hashes removed).' }) data!: string;
 }
+
+@ObjectType()
+@InheritsAuthorization()
+export class TenantEventEdge {
+  @Field() cursor!: string;
+  @Field(() => TenantEventType) node!: TenantEventType;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class TenantEventConnection {
+  @Field(() => [TenantEventEdge]) edges!: TenantEventEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}

@@ -25,6 +25,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'query($tenantId: ID!) { apiKeys(tenantId: $tenantId) { edges { node { keyId name } } } }',
     variables: tenantOnly,
   },
+  'Query.auditTrail': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { auditTrail(tenantId: $tenantId, first: 5) { edges { node { type actorId } } } }',
+    variables: tenantOnly,
+  },
   'Mutation.onboardTenant': {
     scope: 'tenant',
     document:

@@ -162,6 +162,26 @@ describe('API security', () => {
         metadata: { tenantId: TENANT_A, actor: { kind: 'user', id: 'sam@soc.example', onBehalfOfTenant: TENANT_A } },
       });
       expect(JSON.stringify(event.data)).toMatch(/"secretSha256":"[0-9a-f]{64}"/);
+
+      // ...and the customer sees it in its audit trail, with who acted on its behalf, minus the hash
+      const viewer = await h.token({ role: 'customer.viewer', tenantId: TENANT_A });
+      const trail: { type: string; streamId: string; actorId: string; onBehalfOfTenant: string | null; data: string }[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const res: { body: { data?: { auditTrail: { edges: { node: (typeof trail)[number] }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null } } =
+          await h.gql('query($after: String) { auditTrail(tenantId: "contoso-bank", first: 3, after: $after) { edges { node { type streamId actorId onBehalfOfTenant data } } pageInfo { hasNextPage endCursor } } }', {
+            token: viewer,
+            variables: { after },
+          });
+        const conn = res.body.data!.auditTrail;
+        trail.push(...conn.edges.map((e) => e.node));
+        if (!conn.pageInfo.hasNextPage) break;
+        after = conn.pageInfo.endCursor;
+      }
+      const entry = trail.find((e) => e.streamId === `t-${TENANT_A}:apikey-${keyId}`);
+      expect(entry).toMatchObject({ type: 'tenancy.ApiKeyIssued.v1', actorId: 'sam@soc.example', onBehalfOfTenant: TENANT_A });
+      expect(entry?.data).not.toMatch(/secretSha256/);
+      expect(trail[0].type).toBe('tenancy.TenantOnboarded.v1'); // oldest first, paged without gaps
     });
   });
 
