@@ -16,14 +16,16 @@ export interface RequestContext {
 export const loadSocAssignments = async (principal: Principal, sql: SqlClient): Promise<SocAssignments> => {
   const teams = [...new Set(principal.grants.flatMap((g) => ('socTeam' in g ? [g.socTeam] : [])))];
   if (teams.length === 0) return new Map();
-  const { rows } = await sql.query<{ team: string; tenant_id: string }>(
-    `SELECT t.team, d.id AS tenant_id FROM "${READ_MODEL_SCHEMA}".tenant_directory d,
-       LATERAL jsonb_array_elements_text(d.doc->'socTeams') AS t(team)
-     WHERE t.team = ANY($1::text[])`,
+  // `?|` is served by the GIN index on doc->'socTeams' (see platformProjections).
+  const { rows } = await sql.query<{ tenant_id: string; teams: string[] }>(
+    `SELECT id AS tenant_id, doc->'socTeams' AS teams FROM "${READ_MODEL_SCHEMA}".tenant_directory
+     WHERE doc->'socTeams' ?| $1::text[]`,
     [teams],
   );
   const map = new Map<string, Set<string>>();
-  for (const row of rows) map.set(row.team, (map.get(row.team) ?? new Set()).add(row.tenant_id));
+  for (const row of rows) {
+    for (const team of row.teams.filter((t) => teams.includes(t))) map.set(team, (map.get(team) ?? new Set()).add(row.tenant_id));
+  }
   return map;
 };
 

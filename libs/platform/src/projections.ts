@@ -6,6 +6,10 @@ import { apiKeyDirectory, tenantDirectory, type ApiKeyEntry, type TenantDirector
 export const READ_MODEL_SCHEMA = 'rampart_read';
 
 export const platformProjections = (): SqlProjection[] => [
-  documentProjection<TenantDirectoryEntry>(tenantDirectory),
+  documentProjection<TenantDirectoryEntry>({
+    ...tenantDirectory,
+    // every SOC request looks up the tenants of its teams
+    indexes: [{ name: 'tenant_directory_soc_teams', using: 'gin', expression: "(doc->'socTeams')" }],
+  }),
   documentProjection<ApiKeyEntry>(apiKeyDirectory),
 ];

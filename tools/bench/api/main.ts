@@ -13,10 +13,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { Client } from 'pg';
 import { testDatabaseUrl } from '@rampart/event-store/testing';
-// The harness is test support that @rampart/server does not export (there is no @rampart/server/testing
-// entry point like @rampart/event-store/testing), so it is reached by path.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { startHarness, type Harness } from '../../../libs/server/src/testing/harness';
+import { startHarness, type Harness } from '@rampart/server/testing';
 import { startBareServer } from './bare-server';
 import { measure, stopLoad, TENANTS_QUERY, type LoadResult, type LoadSettings } from './load';
 import { errorCount, formatTable, type TargetRow } from './report';

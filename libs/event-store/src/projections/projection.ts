@@ -30,6 +30,8 @@ export interface DocumentProjectionSpec<D> {
   keyOf(event: RecordedEvent): string | undefined;
   /** Pure: the document after the event; null deletes it. */
   evolve(document: D | undefined, event: RecordedEvent): D | null;
+  /** Extra indexes for the queries that read the documents, e.g. `{ name, using: 'gin', expression: "(doc->'tags')" }`. */
+  readonly indexes?: readonly { readonly name: string; readonly using?: 'btree' | 'gin'; readonly expression: string }[];
 }
 
 /**
@@ -50,6 +52,9 @@ export const documentProjection = <D>(spec: DocumentProjectionSpec<D>): SqlProje
       updated_at timestamptz NOT NULL
     )`);
     await tx.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${spec.table}_tenant`)} ON ${t} (tenant_id)`);
+    for (const index of spec.indexes ?? []) {
+      await tx.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${t} USING ${index.using ?? 'btree'} (${index.expression})`);
+    }
   },
   async apply({ tx, table }, event) {
     const key = spec.keyOf(event);

@@ -1,6 +1,7 @@
 // Turns request credentials into a Principal: an OIDC bearer token (Entra ID or any OIDC issuer),
 // a token of the local development issuer, or an API key. Anything else is refused with a reason
 // the client can act on; credentials never appear in errors or logs.
+import { createHash } from 'node:crypto';
 import { parseApiKey, secretMatches, type Principal, type RoleGrant } from '@rampart/auth';
 import { fold, type EventStore } from '@rampart/event-sourcing';
 import { READ_MODEL_SCHEMA } from '@rampart/platform';
@@ -49,7 +50,42 @@ export const credentialsFrom = (headers: Record<string, string | string[] | unde
   return apiKey ? { kind: 'api-key', token: apiKey } : undefined;
 };
 
+/**
+ * Verified bearer tokens, kept until they expire (at most `ttlMs`): verifying an ES256/RS256
+ * signature costs more than the rest of a typical request. Keyed by a hash of the token, so the
+ * cache never holds a usable credential. API keys are never cached: their revocation is immediate.
+ */
+class VerifiedTokenCache {
+  private readonly entries = new Map<string, { principal: Principal; until: number }>();
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly ttlMs = 5 * 60_000,
+  ) {}
+
+  private key(token: string) {
+    return createHash('sha256').update(token).digest('base64url');
+  }
+
+  get(token: string, now: number): Principal | undefined {
+    const key = this.key(token);
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.until <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return hit.principal;
+  }
+
+  set(token: string, principal: Principal, expiresAt: number, now: number): void {
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string); // oldest first
+    this.entries.set(this.key(token), { principal, until: Math.min(expiresAt, now + this.ttlMs) });
+  }
+}
+
 export class Authenticator {
+  private readonly verified = new VerifiedTokenCache();
+
   constructor(private readonly deps: AuthenticatorDeps) {}
 
   async authenticate(credentials: Credentials | undefined): Promise<Principal> {
@@ -58,6 +94,15 @@ export class Authenticator {
   }
 
   private async fromBearer(token: string): Promise<Principal> {
+    const now = (this.deps.now ?? (() => new Date()))().getTime();
+    const cached = this.verified.get(token, now);
+    if (cached) return cached;
+    const { principal, expiresAt } = await this.verifyBearer(token);
+    this.verified.set(token, principal, expiresAt.getTime(), now);
+    return principal;
+  }
+
+  private async verifyBearer(token: string): Promise<{ principal: Principal; expiresAt: Date }> {
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;
@@ -68,11 +113,11 @@ export class Authenticator {
       if (issuer === DEV_ISSUER) {
         if (!this.deps.devIssuer) throw new AuthenticationError('wrong-issuer', 'development tokens are not accepted here');
         const verified = await this.deps.devIssuer.verifier().verify(token);
-        return this.principal(verified, grantsFromDevToken(verified.claims));
+        return { principal: this.principal(verified, grantsFromDevToken(verified.claims)), expiresAt: verified.expiresAt };
       }
       if (!this.deps.oidc) throw new AuthenticationError('wrong-issuer', 'no token issuer is configured for bearer tokens');
       const verified = await this.deps.oidc.verifier.verify(token);
-      return this.principal(verified, claimsToGrants(verified.claims, this.deps.oidc.roleMap));
+      return { principal: this.principal(verified, claimsToGrants(verified.claims, this.deps.oidc.roleMap)), expiresAt: verified.expiresAt };
     } catch (error) {
       if (error instanceof TokenRejectedError) throw new AuthenticationError(error.reason, `bearer token refused: ${error.reason}`);
       throw error;
