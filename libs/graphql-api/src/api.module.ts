@@ -4,6 +4,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
@@ -77,7 +78,9 @@ export class ApiModule {
           introspection: !runtime.production,
           includeStacktraceInErrorResponses: false,
           allowBatchedHttpRequests: false,
-          plugins: [...armor.plugins],
+          // Authenticated answers are never cacheable (the middleware sends Cache-Control: no-store),
+          // so Apollo's per-field cache-hint bookkeeping is pure overhead.
+          plugins: [...armor.plugins, ApolloServerPluginCacheControlDisabled()],
           validationRules: [...armor.validationRules],
           formatError: maskError(runtime),
           transformSchema: applyAuthorization,

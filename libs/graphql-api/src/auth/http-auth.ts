@@ -67,6 +67,7 @@ export const authMiddleware = (authenticator: Authenticator, options: { rateLimi
       refuse(res, 429, 'RATE_LIMITED', `rate limit of ${options.rateLimitPerMinute} requests per minute exceeded`, { retryAfterSeconds: seconds });
       return;
     }
+    res.setHeader('cache-control', 'no-store');
     next();
   };
 };

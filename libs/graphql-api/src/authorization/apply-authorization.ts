@@ -4,11 +4,14 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { AuthorizationError, type Permission } from '@rampart/auth';
 import {
   defaultFieldResolver,
+  getNamedType,
   GraphQLError,
+  isInterfaceType,
   isObjectType,
+  isUnionType,
   type GraphQLFieldConfig,
   type GraphQLFieldResolver,
-  type GraphQLObjectType,
+  type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
 import type { RequestContext } from '../context';
@@ -48,17 +51,60 @@ export const checkOperation = (rule: OperationRule | undefined, fieldName: strin
   }
 };
 
-const checkOwner = (permission: Permission, tenantField: string, typeName: string) => {
-  // Checked once per object per request, however many fields are read from it.
-  const checked = new WeakSet<object>();
-  return (parent: unknown, ctx: RequestContext) => {
-    if (parent && typeof parent === 'object' && checked.has(parent)) return;
-    const tenantId = (parent as Record<string, unknown> | null)?.[tenantField];
-    if (typeof tenantId !== 'string' || !ctx.scope.can(permission, tenantId)) {
-      throw forbidden(`not allowed to read this ${typeName}`);
+type ResultCheck = (value: unknown, ctx: RequestContext) => void;
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
+/**
+ * How the objects a field returns are checked. Objects are checked where they enter the response
+ * (once per object, whatever fields are read from it), not field by field.
+ */
+const resultCheckFor = (type: GraphQLNamedType): ResultCheck | undefined => {
+  if (type.name.startsWith('__')) return undefined;
+  if (isUnionType(type)) {
+    const members = type.getTypes().map((member) => ({ member, rule: member.extensions?.[TYPE_AUTHORIZATION] as TypeRule | undefined }));
+    const unruled = members.filter((m) => !m.rule).map((m) => m.member.name);
+    if (unruled.length) return () => { throw forbidden(`type ${unruled.join(', ')} has no authorization rule, so it is refused`); };
+    if (members.some((m) => m.rule?.kind === 'tenant-owned')) {
+      throw new Error(`union ${type.name} has a tenant-owned member: check it on its own field instead`);
     }
-    if (parent && typeof parent === 'object') checked.add(parent);
+    return undefined;
+  }
+  if (!isObjectType(type)) {
+    return isInterfaceType(type) ? () => { throw forbidden(`interface ${type.name} has no authorization rule`); } : undefined;
+  }
+  const rule = type.extensions?.[TYPE_AUTHORIZATION] as TypeRule | undefined;
+  if (rule?.kind === 'inherit') return undefined;
+  if (!rule) return () => { throw forbidden(`type ${type.name} has no authorization rule, so it is refused`); };
+  const { permission, tenantField } = rule;
+  const visit = (value: unknown, ctx: RequestContext): void => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) return value.forEach((item) => visit(item, ctx));
+    const tenantId = (value as Record<string, unknown>)[tenantField];
+    if (typeof tenantId !== 'string' || !ctx.scope.can(permission as Permission, tenantId)) {
+      throw forbidden(`not allowed to read this ${type.name}`);
+    }
   };
+  return visit;
+};
+
+const withResultCheck = (
+  inner: GraphQLFieldResolver<unknown, RequestContext>,
+  check: ResultCheck,
+): GraphQLFieldResolver<unknown, RequestContext> => (parent, args, ctx, info) => {
+  const settle = (value: unknown) => {
+    if (Array.isArray(value) && value.some(isThenable)) {
+      return Promise.all(value).then((items) => {
+        check(items, ctx);
+        return items;
+      });
+    }
+    check(value, ctx);
+    return value;
+  };
+  const out = inner(parent, args, ctx, info);
+  return isThenable(out) ? Promise.resolve(out).then(settle) : settle(out);
 };
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
@@ -68,30 +114,19 @@ export const applyAuthorization = (schema: GraphQLSchema): GraphQLSchema => {
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, RequestContext>, fieldName, typeName) => {
       if (typeName.startsWith('__')) return field;
-      if (rootNames.has(typeName) || ROOT_TYPES.has(typeName)) {
-        const rule = field.extensions?.[AUTHORIZE] as OperationRule | undefined;
-        const guard = <T extends GraphQLFieldResolver<unknown, RequestContext>>(inner: T | undefined) =>
-          ((parent, args, ctx, info) => {
-            checkOperation(rule, fieldName, args, ctx);
-            return (inner ?? defaultFieldResolver)(parent, args, ctx, info);
-          }) as T;
-        // A subscription is authorized when it starts; its payloads are objects whose own type rules
-        // are checked as they are read.
-        return field.subscribe ? { ...field, subscribe: guard(field.subscribe) } : { ...field, resolve: guard(field.resolve) };
-      }
-      const type = schema.getType(typeName) as GraphQLObjectType;
-      const typeRule = type.extensions?.[TYPE_AUTHORIZATION] as TypeRule | undefined;
-      if (typeRule?.kind === 'inherit') return field;
-      const check = typeRule?.kind === 'tenant-owned' ? checkOwner(typeRule.permission, typeRule.tenantField, typeName) : undefined;
-      const inner = field.resolve ?? defaultFieldResolver;
-      return {
-        ...field,
-        resolve: (parent, args, ctx, info) => {
-          if (!check) throw forbidden(`type ${typeName} has no authorization rule, so its fields are refused`);
-          check(parent, ctx);
-          return inner(parent, args, ctx, info);
-        },
-      };
+      const check = resultCheckFor(getNamedType(field.type));
+      let resolve = field.resolve;
+      if (check) resolve = withResultCheck(resolve ?? defaultFieldResolver, check);
+      if (!rootNames.has(typeName) && !ROOT_TYPES.has(typeName)) return resolve === field.resolve ? field : { ...field, resolve };
+
+      const rule = field.extensions?.[AUTHORIZE] as OperationRule | undefined;
+      const guard = <T extends GraphQLFieldResolver<unknown, RequestContext>>(inner: T | undefined) =>
+        ((parent, args, ctx, info) => {
+          checkOperation(rule, fieldName, args, ctx);
+          return (inner ?? defaultFieldResolver)(parent, args, ctx, info);
+        }) as T;
+      // A subscription is authorized when it starts; each payload is checked as it is resolved.
+      return field.subscribe ? { ...field, subscribe: guard(field.subscribe), resolve } : { ...field, resolve: guard(resolve) };
     },
   });
 };
