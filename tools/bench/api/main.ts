@@ -18,6 +18,7 @@ import { startBareServer } from './bare-server';
 import { measure, stopLoad, TENANTS_QUERY, type LoadResult, type LoadSettings } from './load';
 import { errorCount, formatTable, type TargetRow } from './report';
 import { appendTenants, countDirectoryRows, bareTenants, seedTenants, TENANT_COUNT, waitForProjections } from './seed';
+import { cpuBusyFraction, errorText, maskUrl } from '../shared';
 
 type Target = 'bare' | 'pglite' | 'postgres';
 
@@ -74,30 +75,6 @@ const cleanUpAll = async (): Promise<void> => {
 
 const progress = (target: Target) => (message: string) =>
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] [${target}] ${message}\n`);
-
-const errorText = (error: unknown): string => {
-  const e = error as { message?: string; code?: string; errors?: unknown[] };
-  if (e?.message) return e.message;
-  if (e?.code) return e.code;
-  if (Array.isArray(e?.errors) && e.errors.length) return errorText(e.errors[0]);
-  return String(error);
-};
-
-const maskUrl = (url: string): string => url.replace(/:[^:@/]*@/, ':***@');
-
-/** Fraction of all CPUs' time spent not idle during the next `ms` milliseconds. */
-const cpuBusyFraction = async (ms: number): Promise<number> => {
-  const sample = () =>
-    os.cpus().reduce(
-      (acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0) }),
-      { idle: 0, total: 0 },
-    );
-  const before = sample();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = sample();
-  const total = after.total - before.total;
-  return total > 0 ? 1 - (after.idle - before.idle) / total : 0;
-};
 
 interface Page {
   readonly edges: { node: Record<string, unknown> }[];

@@ -14,6 +14,7 @@ import { createPgClient, createPgliteClient, quoteIdent, type SqlClient } from '
 import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { formatTable, summarize, type RowSummary } from './report';
 import { HOT_STREAM_EVENTS, Interrupted, interruption, measureAppend, measureReads, TENANT_COUNT, type Progress } from './workloads';
+import { cpuBusyFraction, errorText, maskUrl } from '../shared';
 
 type BackendName = 'pglite' | 'postgres';
 
@@ -87,30 +88,6 @@ const stallWatchdog = (sql: SqlClient): (() => void) => {
   }, 15_000);
   timer.unref();
   return () => clearInterval(timer);
-};
-
-/** Fraction of all CPUs' time spent not idle during the next `ms` milliseconds. */
-const cpuBusyFraction = async (ms: number): Promise<number> => {
-  const sample = () =>
-    os.cpus().reduce(
-      (acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0) }),
-      { idle: 0, total: 0 },
-    );
-  const before = sample();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = sample();
-  const total = after.total - before.total;
-  return total > 0 ? 1 - (after.idle - before.idle) / total : 0;
-};
-
-const maskUrl = (url: string): string => url.replace(/:[^:@/]*@/, ':***@');
-
-const errorText = (error: unknown): string => {
-  const e = error as { message?: string; code?: string; errors?: unknown[] };
-  if (e?.message) return e.message;
-  if (e?.code) return e.code;
-  if (Array.isArray(e?.errors) && e.errors.length) return errorText(e.errors[0]);
-  return String(error);
 };
 
 const pgliteVersion = (): string => {
