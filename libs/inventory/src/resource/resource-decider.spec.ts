@@ -1,0 +1,103 @@
+import { givenWhenThen } from '@rampart/event-sourcing';
+import type { ResourceDiscovered, ResourceEvent } from '../events';
+import { configurationOf, contentHash } from './content';
+import { normaliseArmResource, type ResourceSnapshot } from './resource';
+import { resourceDecider, resourceStreamId } from './resource-decider';
+import { inScope, planRemovals } from './scope';
+
+const given = givenWhenThen(resourceDecider);
+const snapshot = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}): ResourceSnapshot => {
+  const result = normaliseArmResource({
+    id: '/subscriptions/sub1/resourceGroups/RG1/providers/Microsoft.Storage/storageAccounts/acct1',
+    type: 'Microsoft.Storage/storageAccounts',
+    name: 'acct1',
+    location: 'westeurope',
+    properties,
+    ...extra,
+  });
+  if (!result.ok) throw new Error(result.reason);
+  return result.resource;
+};
+const observe = (s: ResourceSnapshot) => ({ kind: 'ObserveResource' as const, snapshot: s, runId: 'run-1' });
+const discovered = (s: ResourceSnapshot): ResourceDiscovered => {
+  const configuration = configurationOf(s);
+  return {
+    type: 'inventory.ResourceDiscovered.v1',
+    data: { resourceKey: s.key, id: s.id, type: s.type, configuration, contentHash: contentHash(configuration), runId: 'run-1' },
+  };
+};
+
+describe('resource observations', () => {
+  const v1 = snapshot({ allowBlobPublicAccess: true, minimumTlsVersion: 'TLS1_0', provisioningState: 'Succeeded' });
+
+  it('discovers a resource seen for the first time', () => given().when(observe(v1)).then(discovered(v1)));
+
+  it('records nothing when only volatile fields moved (etag, provisioning state, system data)', () => {
+    const noisy = snapshot(
+      { allowBlobPublicAccess: true, minimumTlsVersion: 'TLS1_0', provisioningState: 'Updating' },
+      { etag: 'W/"2"', systemData: { lastModifiedAt: '2026-11-29T00:00:00Z' } },
+    );
+    given(discovered(v1)).when(observe(noisy)).then();
+  });
+
+  it('records a configuration change as an RFC 6902 patch between content hashes', () => {
+    const v2 = snapshot({ allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', provisioningState: 'Succeeded' });
+    given(discovered(v1))
+      .when(observe(v2))
+      .thenMatches((decision) => {
+        const [event] = decision as ResourceEvent[];
+        expect(event.type).toBe('inventory.ResourceConfigurationChanged.v1');
+        if (event.type !== 'inventory.ResourceConfigurationChanged.v1') return;
+        expect(event.data.patch).toEqual(
+          expect.arrayContaining([
+            { op: 'replace', path: '/properties/allowBlobPublicAccess', value: false },
+            { op: 'replace', path: '/properties/minimumTlsVersion', value: 'TLS1_2' },
+          ]),
+        );
+        expect(event.data.beforeHash).toBe(contentHash(configurationOf(v1)));
+        expect(event.data.afterHash).toBe(contentHash(configurationOf(v2)));
+        // folding the patch reproduces the new configuration exactly
+        const state = [discovered(v1), event].reduce(resourceDecider.evolve, resourceDecider.initialState());
+        expect(state.exists && contentHash(state.configuration)).toBe(event.data.afterHash);
+      });
+  });
+
+  it('records a removal once, and refuses to remove what is not there', () => {
+    const gone = { kind: 'ObserveResourceGone' as const, resourceKey: v1.key, runId: 'run-2' };
+    given(discovered(v1))
+      .when(gone)
+      .then({ type: 'inventory.ResourceRemoved.v1', data: { resourceKey: v1.key, id: v1.id, type: v1.type, lastHash: contentHash(configurationOf(v1)), runId: 'run-2' } });
+    given().when(gone).thenRejects('resource-not-present');
+  });
+
+  it('rediscovers a resource that comes back after removal', () => {
+    const removed: ResourceEvent = {
+      type: 'inventory.ResourceRemoved.v1',
+      data: { resourceKey: v1.key, id: v1.id, type: v1.type, lastHash: 'x', runId: 'run-2' },
+    };
+    given(discovered(v1), removed).when(observe(v1)).then(discovered(v1));
+  });
+
+  it('names a resource stream by its case-insensitive key within the tenant', () => {
+    const a = resourceStreamId('contoso', v1.key);
+    expect(a).toMatch(/^t-contoso:resource-[0-9a-f]{32}$/);
+    expect(resourceStreamId('contoso', v1.id.toUpperCase().toLowerCase())).toBe(a);
+  });
+});
+
+describe('scope snapshots', () => {
+  const known = ['/subscriptions/s1/resourcegroups/a/x', '/subscriptions/s1/resourcegroups/b/y'];
+
+  it('removes what a complete snapshot no longer contains, and nothing for a partial one', () => {
+    const seen = new Set([known[0]]);
+    expect(planRemovals(known, seen, true).missing).toEqual([known[1]]);
+    expect(planRemovals(known, seen, false).missing).toEqual([]);
+  });
+
+  it('matches resources to a subscription or resource group scope, case-insensitively', () => {
+    expect(inScope(known[0], '/subscriptions/S1')).toBe(true);
+    expect(inScope(known[0], '/subscriptions/s1/resourceGroups/A')).toBe(true);
+    expect(inScope(known[1], '/subscriptions/s1/resourceGroups/A')).toBe(false);
+    expect(inScope('/subscriptions/s10/x', '/subscriptions/s1')).toBe(false);
+  });
+});
