@@ -1,7 +1,7 @@
 // The `rampart` command as a user runs it: a separate process, real arguments, exit codes,
 // stdout/stderr. Covers `npm start`'s standalone mode end to end.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresTestDatabase, testDatabaseUrl } from '@rampart/event-store/testing';
@@ -68,7 +68,7 @@ describe('rampart CLI', () => {
   it('has --help on every command', () => {
     const top = rampart(['--help']);
     expect(top.status).toBe(0);
-    for (const command of ['standalone', 'api', 'worker', 'config', 'projections', 'events', 'tenants', 'dev']) {
+    for (const command of ['standalone', 'api', 'worker', 'config', 'projections', 'events', 'tenants', 'dev', 'ingest']) {
       expect(top.stdout).toContain(command);
     }
     for (const args of [['standalone'], ['projections', 'rebuild'], ['events'], ['tenants', 'onboard'], ['dev', 'token']]) {
@@ -149,6 +149,27 @@ describe('rampart CLI', () => {
     const unknown = rampart(['projections', 'rebuild', 'nope'], env);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory/);
+  });
+
+  it('ingests a file for a tenant with a summary, and re-ingesting it changes nothing', () => {
+    const env = { RAMPART_DATA_DIR: dataDir };
+    const examples = join(root, 'libs', 'inventory', 'src', 'testing', 'arm-examples');
+    const file = join(dataDir, 'inventory.ndjson');
+    const bodies = ['Microsoft.Storage.storageAccounts.StorageAccountGetProperties.json', 'Microsoft.Web.sites.GetWebApp.json'].map((f) =>
+      readFileSync(join(examples, f), 'utf8'),
+    );
+    writeFileSync(file, `${bodies.map((b) => JSON.stringify(JSON.parse(b))).join('\n')}\n{"name":"no id"}\n`);
+    expect(rampart(['tenants', 'onboard', 'ingest-co', '--name', 'Ingest Co', '--sector', 'retail', '--contact', 'it@ingest.example'], env).status).toBe(0);
+    const first = rampart(['ingest', '--tenant', 'ingest-co', '--file', file], env);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/discovered\s+2\n/);
+    expect(first.stdout).toMatch(/rejected\s+1\n/);
+    expect(first.stdout).toMatch(/rejected: \(no id\): missing or invalid "id"/);
+    const again = rampart(['ingest', '--tenant', 'ingest-co', '--file', file], env);
+    expect(again.stdout).toMatch(/unchanged\s+2\n/);
+    const unknown = rampart(['ingest', '--tenant', 'nobody', '--file', file], env);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown tenant "nobody"/);
   });
 
   it('runs standalone on PostgreSQL', async () => {

@@ -13,6 +13,7 @@ import {
 } from '@rampart/platform';
 import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/server';
 import { devCommand } from './commands/dev';
+import { ingestCommand } from './commands/ingest';
 import { onboardTenantCommand } from './commands/tenants';
 
 const config = (): RampartConfig => {
@@ -175,5 +176,6 @@ export const buildProgram = (): Command => {
   const tenants = program.command('tenants').description('manage tenants (customers)');
   onboardTenantCommand(tenants, withStores);
   devCommand(program, config);
+  ingestCommand(program, withStores);
   return program;
 };

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { userInfo } from 'node:os';
+import { readResourceFile, ingest } from '@rampart/ingestion';
+import type { Stores } from '@rampart/platform';
+import { tenantStreamId } from '@rampart/tenancy';
+
+export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {
+  program
+    .command('ingest')
+    .description("record a snapshot of a tenant's resources: every configuration change becomes an event")
+    .requiredOption('--tenant <tenant-id>', 'the tenant the resources belong to')
+    .requiredOption('--file <path>', 'NDJSON, a JSON array of ARM resources, or `az graph query` output')
+    .option('--scope <scope>', 'the scope the snapshot covers: /subscriptions/<id>[/resourceGroups/<rg>], or * (default)', '*')
+    .option('--complete-scope', 'the file holds every resource of the scope: resources it lacks are recorded as removed')
+    .addHelpText('after', '\nExample:\n  az graph query -q "resources" --first 1000 > contoso.json\n  rampart ingest --tenant contoso-bank --file contoso.json --scope /subscriptions/<id> --complete-scope')
+    .action(async (options: { tenant: string; file: string; scope: string; completeScope?: boolean }) =>
+      withStores(async (stores) => {
+        if ((await stores.eventStore.readStream(tenantStreamId(options.tenant), { maxCount: 1 })).length === 0) {
+          throw new Error(`unknown tenant "${options.tenant}": onboard it first (rampart tenants onboard)`);
+        }
+        const started = Date.now();
+        const interactive = process.stderr.isTTY;
+        let last = 0;
+        const result = await ingest(stores.eventStore, readResourceFile(options.file), {
+          tenantId: options.tenant,
+          actor: { kind: 'user', id: `cli:${userInfo().username}` },
+          source: 'file',
+          scope: options.scope,
+          complete: Boolean(options.completeScope),
+          onProgress: (c) => {
+            if (Date.now() - last < (interactive ? 200 : 5_000)) return;
+            last = Date.now();
+            process.stderr.write(`${interactive ? '\r' : ''}ingesting: ${c.seen} seen, ${c.discovered} discovered, ${c.changed} changed, ${c.unchanged} unchanged, ${c.rejected} rejected${interactive ? '' : '\n'}`);
+          },
+        });
+        if (interactive) process.stderr.write('\n');
+        const c = result.counts;
+        const rows = [
+          ['seen', c.seen],
+          ['discovered', c.discovered],
+          ['changed', c.changed],
+          ['unchanged', c.unchanged],
+          ['removed', c.removed],
+          ['rejected', c.rejected],
+        ] as const;
+        process.stdout.write(`run ${result.runId} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+        for (const [label, n] of rows) process.stdout.write(`  ${label.padEnd(11)} ${String(n).padStart(8)}\n`);
+        for (const r of result.rejections.slice(0, 20)) process.stdout.write(`  rejected: ${r.id ?? '(no id)'}: ${r.reason}\n`);
+        if (result.rejections.length > 20) process.stdout.write(`  … and ${result.rejections.length - 20} more rejections (recorded in the run's events)\n`);
+      }),
+    );
+};

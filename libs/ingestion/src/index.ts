@@ -1,0 +1,2 @@
+export * from './file-source';
+export * from './ingest';
