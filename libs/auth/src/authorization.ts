@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'apiKeys.manage': ['customer.admin', 'soc.lead', 'platform.admin'],
   'events.read': ['customer.viewer', 'customer.admin', 'soc.analyst', 'soc.lead', 'auditor', 'platform.admin'],
   'platform.read': ['soc.analyst', 'soc.lead', 'platform.admin'],
+  'inventory.push': ['customer.admin', 'soc.lead', 'platform.admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

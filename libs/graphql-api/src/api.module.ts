@@ -13,6 +13,7 @@ import type { AuthenticatedRequest } from './auth/http-auth';
 import { applyAuthorization } from './authorization/apply-authorization';
 import { createRequestContext, type RequestContext } from './context';
 import { DecideCommandHandler } from './graphql/commands';
+import { InventoryResolver } from './graphql/inventory.resolver';
 import { PlatformResolver } from './graphql/platform.resolver';
 import { GetPlatformHandler } from './graphql/queries';
 import { ApiKeyFieldsResolver, TenancyResolver } from './graphql/tenancy.resolver';
@@ -122,6 +123,7 @@ export class ApiModule {
         PlatformResolver,
         TenancyResolver,
         ApiKeyFieldsResolver,
+        InventoryResolver,
         GetPlatformHandler,
         DecideCommandHandler,
       ],

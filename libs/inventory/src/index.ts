@@ -4,3 +4,4 @@ export * from './resource/content';
 export * from './resource/resource-decider';
 export * from './resource/scope';
 export * from './ingestion/ingestion-run';
+export * from './read-models/resource-inventory';

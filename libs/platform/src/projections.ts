@@ -1,6 +1,7 @@
 // The read models this deployment keeps. Each context's pure read model (key + evolve) becomes
 // a SQL document projection here, at the composition root.
 import { documentProjection, type SqlProjection } from '@rampart/event-store';
+import { resourceInventory, type ResourceInventoryEntry } from '@rampart/inventory';
 import { apiKeyDirectory, tenantDirectory, type ApiKeyEntry, type TenantDirectoryEntry } from '@rampart/tenancy';
 
 export const READ_MODEL_SCHEMA = 'rampart_read';
@@ -12,4 +13,12 @@ export const platformProjections = (): SqlProjection[] => [
     indexes: [{ name: 'tenant_directory_soc_teams', using: 'gin', expression: "(doc->'socTeams')" }],
   }),
   documentProjection<ApiKeyEntry>(apiKeyDirectory),
+  documentProjection<ResourceInventoryEntry>({
+    ...resourceInventory,
+    indexes: [
+      { name: 'resource_inventory_type', expression: "tenant_id, (doc->>'type'), id" },
+      { name: 'resource_inventory_group', expression: "tenant_id, (doc->>'resourceGroup'), id" },
+      { name: 'resource_inventory_tags', using: 'gin', expression: "(doc->'tags')" },
+    ],
+  }),
 ];

@@ -3,11 +3,12 @@
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { InventoryResolver } from '../graphql/inventory.resolver';
 import { PlatformResolver } from '../graphql/platform.resolver';
 import { ApiKeyFieldsResolver, TenancyResolver } from '../graphql/tenancy.resolver';
 
 /** Every resolver class of the API: ApiModule provides these same classes. */
-export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver];
+export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver];
 
 export const buildSchema = async (): Promise<GraphQLSchema> => {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });

@@ -4,6 +4,7 @@ import { configurationOf, contentHash } from './content';
 import { normaliseArmResource, type ResourceSnapshot } from './resource';
 import { resourceDecider, resourceStreamId } from './resource-decider';
 import { inScope, planRemovals } from './scope';
+import { resourceInventory } from '../read-models/resource-inventory';
 
 const given = givenWhenThen(resourceDecider);
 const snapshot = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}): ResourceSnapshot => {
@@ -99,5 +100,23 @@ describe('scope snapshots', () => {
     expect(inScope(known[0], '/subscriptions/s1/resourceGroups/A')).toBe(true);
     expect(inScope(known[1], '/subscriptions/s1/resourceGroups/A')).toBe(false);
     expect(inScope('/subscriptions/s10/x', '/subscriptions/s1')).toBe(false);
+  });
+});
+
+describe('resource inventory read model', () => {
+  it('follows a resource through discovery, a patch and removal', () => {
+    const v1 = snapshot({ minimumTlsVersion: 'TLS1_0' }, { tags: { env: 'prod' }, resourceGroup: 'RG1' });
+    const v2 = snapshot({ minimumTlsVersion: 'TLS1_2' }, { tags: { env: 'prod' } });
+    const at = (event: ResourceEvent, recordedAt: string) => ({ ...event, recordedAt, metadata: { tenantId: 'contoso' } });
+    const first = discovered(v1);
+    const entry = resourceInventory.evolve(undefined, at(first, '2026-11-01T00:00:00.000Z'));
+    expect(entry).toMatchObject({ tenantId: 'contoso', name: 'acct1', resourceGroup: 'rg1', tags: { env: 'prod' }, changes: 0 });
+    const [change] = resourceDecider.decide(observe(v2), resourceDecider.evolve(resourceDecider.initialState(), first)) as ResourceEvent[];
+    const changed = resourceInventory.evolve(entry!, at(change, '2026-11-02T00:00:00.000Z'));
+    expect(changed?.configuration).toEqual(configurationOf(v2));
+    expect(changed).toMatchObject({ changes: 1, changedAt: '2026-11-02T00:00:00.000Z', contentHash: contentHash(configurationOf(v2)) });
+    const removed: ResourceEvent = { type: 'inventory.ResourceRemoved.v1', data: { resourceKey: v1.key, id: v1.id, type: v1.type, lastHash: 'h', runId: 'r' } };
+    expect(resourceInventory.evolve(changed!, at(removed, '2026-11-03T00:00:00.000Z'))).toBeNull();
+    expect(resourceInventory.keyOf(at(first, 'x'))).toBe(`contoso|${v1.key}`);
   });
 });

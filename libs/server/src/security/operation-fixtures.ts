@@ -30,6 +30,21 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'query($tenantId: ID!) { auditTrail(tenantId: $tenantId, first: 5) { edges { node { type actorId } } } }',
     variables: tenantOnly,
   },
+  'Query.resources': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { resources(tenantId: $tenantId, first: 5) { edges { node { id type } } } }',
+    variables: tenantOnly,
+  },
+  'Query.resource': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { resource(tenantId: $tenantId, id: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Web/sites/z") { id history { kind } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.pushResources': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { pushResources(input: { tenantId: $tenantId, resourcesJson: "[]" }) { runId seen } }',
+    variables: tenantOnly,
+  },
   'Mutation.onboardTenant': {
     scope: 'tenant',
     document:

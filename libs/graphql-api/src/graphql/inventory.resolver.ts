@@ -1,0 +1,227 @@
+// Resources over GraphQL: the inventory read model (filter by type, resource group, tag; Relay
+// pages), each resource's change history from its own stream, and pushes from collectors.
+import { Inject } from '@nestjs/common';
+import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { formatPosition } from '@rampart/event-sourcing';
+import { ingest, type FileItem } from '@rampart/ingestion';
+import { resourceStreamId, type ResourceInventoryEntry } from '@rampart/inventory';
+import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { GraphQLError } from 'graphql';
+import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
+import type { RequestContext } from '../context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
+import { decodeCursor, PageInfo, pageSize, toConnection } from './connection';
+
+/** Resources one push may carry; larger inventories go through files or several pushes. */
+export const MAX_PUSH_RESOURCES = 500;
+
+@ObjectType()
+@InheritsAuthorization()
+export class TagType {
+  @Field() name!: string;
+  @Field() value!: string;
+}
+
+@ObjectType({ description: "One change in a resource's history." })
+@InheritsAuthorization()
+export class ResourceChangeType {
+  @Field({ description: 'discovered | changed | removed' }) kind!: string;
+  @Field() recordedAt!: string;
+  @Field(() => Int) revision!: number;
+  @Field() position!: string;
+  @Field({ description: 'RFC 6902 patch (JSON) for changes; the whole configuration (JSON) for discoveries.' }) detail!: string;
+  @Field() contentHash!: string;
+  @Field() actorKind!: string;
+  @Field() actorId!: string;
+  @Field(() => String, { nullable: true }) onBehalfOfTenant!: string | null;
+  @Field({ description: 'The ingestion run that observed it.' }) runId!: string;
+}
+
+@ObjectType({ description: 'A cloud or on-premises resource of a tenant, as last observed.' })
+@TenantOwned('tenants.read')
+export class ResourceType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) id!: string;
+  @Field() type!: string;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true }) location!: string | null;
+  @Field(() => String, { nullable: true }) subscriptionId!: string | null;
+  @Field(() => String, { nullable: true }) resourceGroup!: string | null;
+  @Field(() => [TagType]) tags!: TagType[];
+  @Field({ description: 'The configuration as JSON (volatile fields removed).' }) configuration!: string;
+  @Field() contentHash!: string;
+  @Field() discoveredAt!: string;
+  @Field() changedAt!: string;
+  @Field(() => Int) changes!: number;
+  resourceKey!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ResourceEdge {
+  @Field() cursor!: string;
+  @Field(() => ResourceType) node!: ResourceType;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ResourceConnection {
+  @Field(() => [ResourceEdge]) edges!: ResourceEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@InputType()
+export class TagFilter {
+  @Field() name!: string;
+  @Field({ nullable: true }) value?: string;
+}
+
+@InputType()
+export class ResourceFilter {
+  @Field({ nullable: true, description: 'e.g. Microsoft.Storage/storageAccounts (case-insensitive)' }) type?: string;
+  @Field({ nullable: true }) resourceGroup?: string;
+  @Field(() => TagFilter, { nullable: true }) tag?: TagFilter;
+}
+
+@InputType()
+export class PushResourcesInput {
+  @Field(() => ID) tenantId!: string;
+  @Field({ description: `A JSON array of resources (ARM shape), at most ${MAX_PUSH_RESOURCES}.` }) resourcesJson!: string;
+  @Field({ description: '/subscriptions/<id>[/resourceGroups/<rg>], or * (default)', nullable: true }) scope?: string;
+  @Field({ nullable: true, description: 'The batch holds every resource of the scope: the rest is recorded as removed.' })
+  complete?: boolean;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class IngestionRejectionType {
+  @Field(() => String, { nullable: true }) id!: string | null;
+  @Field() reason!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class IngestionResultType {
+  @Field(() => ID) runId!: string;
+  @Field(() => Int) seen!: number;
+  @Field(() => Int) discovered!: number;
+  @Field(() => Int) changed!: number;
+  @Field(() => Int) unchanged!: number;
+  @Field(() => Int) removed!: number;
+  @Field(() => Int) rejected!: number;
+  @Field(() => [IngestionRejectionType]) rejections!: IngestionRejectionType[];
+}
+
+const toResource = (doc: ResourceInventoryEntry): ResourceType => ({
+  tenantId: doc.tenantId,
+  resourceKey: doc.resourceKey,
+  id: doc.id,
+  type: doc.type,
+  name: doc.name,
+  location: doc.location,
+  subscriptionId: doc.subscriptionId,
+  resourceGroup: doc.resourceGroup,
+  tags: Object.entries(doc.tags).map(([name, value]) => ({ name, value })),
+  configuration: JSON.stringify(doc.configuration),
+  contentHash: doc.contentHash,
+  discoveredAt: doc.discoveredAt,
+  changedAt: doc.changedAt,
+  changes: doc.changes,
+});
+
+@Resolver(() => ResourceType)
+export class InventoryResolver {
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  @Query(() => ResourceConnection, { description: "A tenant's resources as last observed." })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async resources(
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+    @Args('filter', { type: () => ResourceFilter, nullable: true }) filter?: ResourceFilter,
+  ): Promise<ResourceConnection> {
+    const limit = pageSize(first);
+    const params: unknown[] = [tenantId, decodeCursor(after) ?? '', limit + 1];
+    let where = 'tenant_id = $1 AND id > $2';
+    if (filter?.type) {
+      params.push(filter.type.toLowerCase());
+      where += ` AND doc->>'type' = $${params.length}`;
+    }
+    if (filter?.resourceGroup) {
+      params.push(filter.resourceGroup.toLowerCase());
+      where += ` AND doc->>'resourceGroup' = $${params.length}`;
+    }
+    if (filter?.tag) {
+      params.push(JSON.stringify(filter.tag.value === undefined ? {} : { [filter.tag.name]: filter.tag.value }));
+      where += ` AND doc->'tags' @> $${params.length}::jsonb`;
+      if (filter.tag.value === undefined) {
+        params.push(filter.tag.name);
+        where += ` AND doc->'tags' ? $${params.length}`;
+      }
+    }
+    const { rows } = await this.runtime.stores.readModels.query<{ id: string; doc: ResourceInventoryEntry }>(
+      `SELECT id, doc FROM "${READ_MODEL_SCHEMA}".resource_inventory WHERE ${where} ORDER BY id LIMIT $3`,
+      params,
+    );
+    const keyed = rows.map((r) => ({ row: r.id, resource: toResource(r.doc) }));
+    const connection = toConnection(keyed, limit, (k) => k.row);
+    return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: e.node.resource })) };
+  }
+
+  @Query(() => ResourceType, { nullable: true })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async resource(@Args('tenantId', { type: () => ID }) tenantId: string, @Args('id', { type: () => ID }) id: string): Promise<ResourceType | null> {
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: ResourceInventoryEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".resource_inventory WHERE id = $1`,
+      [`${tenantId}|${id.toLowerCase()}`],
+    );
+    return rows[0] ? toResource(rows[0].doc) : null;
+  }
+
+  @ResolveField(() => [ResourceChangeType], { description: 'Every recorded change, oldest first (the stream is small: one resource).' })
+  async history(@Parent() resource: ResourceType): Promise<ResourceChangeType[]> {
+    const events = await this.runtime.stores.eventStore.readStream(resourceStreamId(resource.tenantId, resource.resourceKey));
+    return events.map((e) => {
+      const d = e.data as { contentHash?: string; afterHash?: string; lastHash?: string; patch?: unknown; configuration?: unknown; runId: string };
+      return {
+        kind: e.type === 'inventory.ResourceDiscovered.v1' ? 'discovered' : e.type === 'inventory.ResourceRemoved.v1' ? 'removed' : 'changed',
+        recordedAt: e.recordedAt,
+        revision: e.revision,
+        position: formatPosition(e.globalPosition),
+        detail: JSON.stringify(d.patch ?? d.configuration ?? null),
+        contentHash: d.contentHash ?? d.afterHash ?? d.lastHash ?? '',
+        actorKind: e.metadata.actor.kind,
+        actorId: e.metadata.actor.id,
+        onBehalfOfTenant: e.metadata.actor.onBehalfOfTenant ?? null,
+        runId: d.runId,
+      };
+    });
+  }
+
+  @Mutation(() => IngestionResultType, { description: 'Records a batch of resources from a collector (other clouds, on-premises).' })
+  @Authorize({ kind: 'tenant', permission: 'inventory.push', tenantArg: 'input.tenantId' })
+  async pushResources(@Context() ctx: RequestContext, @Args('input') input: PushResourcesInput): Promise<IngestionResultType> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input.resourcesJson);
+    } catch (error) {
+      throw new GraphQLError(`resourcesJson is not JSON: ${(error as Error).message}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    if (!Array.isArray(parsed)) throw new GraphQLError('resourcesJson must be a JSON array', { extensions: { code: 'BAD_USER_INPUT' } });
+    if (parsed.length > MAX_PUSH_RESOURCES) {
+      throw new GraphQLError(`at most ${MAX_PUSH_RESOURCES} resources per push, got ${parsed.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    const items = (async function* (): AsyncGenerator<FileItem> {
+      for (const value of parsed as unknown[]) yield { ok: true, value };
+    })();
+    const result = await ingest(this.runtime.stores.eventStore, items, {
+      tenantId: input.tenantId,
+      actor: ctx.scope.actorFor('inventory.push', input.tenantId),
+      source: 'push',
+      scope: input.scope ?? '*',
+      complete: input.complete ?? false,
+    });
+    return { runId: result.runId, ...result.counts, rejections: result.rejections };
+  }
+}

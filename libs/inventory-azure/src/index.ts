@@ -1,0 +1,2 @@
+export * from './resource-graph-source';
+export * from './credentials';

@@ -1,0 +1,151 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * ARM GET bodies from the REST API examples of Azure/azure-rest-api-specs (MIT), copied unchanged from the
+ * shared corpus (see arm-examples/README.md), turned into Azure Resource Graph row shape.
+ */
+export interface ArmExample {
+  file: string;
+  /** Resource type from the file name (`Microsoft.Network.networkSecurityGroups-securityRules` → `Microsoft.Network/networkSecurityGroups/securityRules`). */
+  declaredType: string;
+  body: Record<string, unknown>;
+}
+
+const EXAMPLES_DIR = join(__dirname, 'arm-examples');
+
+export function loadArmExamples(): ArmExample[] {
+  return readdirSync(EXAMPLES_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const [namespaceA, namespaceB, types] = file.split('.');
+      return {
+        file,
+        declaredType: `${namespaceA}.${namespaceB}/${types.split('-').join('/')}`,
+        body: JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Record<string, unknown>,
+      };
+    });
+}
+
+/**
+ * One ARG `resources` row from an ARM GET body, placed in `subscriptionId`:
+ * - the `/subscriptions/<x>/` segment of `id` is replaced by `subscriptionId` (the examples use placeholders);
+ * - `type` is lowercased (taken from the file name when the body has none);
+ * - `subscriptionId`, `resourceGroup` (lowercased, as in the `resources` table) and `tenantId` columns are added;
+ * - absent columns are present and empty as ARG has them: `kind: ""`, `managedBy: ""`, `location: ""`,
+ *   `sku: {}`, `plan: {}`, `tags: {}`, `properties: {}`; `identity`, `zones`, `extendedLocation` are null.
+ */
+export function toArgRow(example: ArmExample, subscriptionId: string, tenantId: string): Record<string, unknown> {
+  const body = example.body;
+  const id = String(body['id']).replace(/^\/subscriptions\/[^/]+/i, `/subscriptions/${subscriptionId}`);
+  const resourceGroup = id.match(/\/resourcegroups\/([^/]+)/i)?.[1] ?? '';
+  return {
+    id,
+    name: body['name'] ?? id.split('/').pop(),
+    type: String(body['type'] ?? example.declaredType).toLowerCase(),
+    tenantId,
+    kind: body['kind'] ?? '',
+    location: body['location'] ?? '',
+    resourceGroup: resourceGroup.toLowerCase(),
+    subscriptionId,
+    managedBy: body['managedBy'] ?? '',
+    sku: body['sku'] ?? {},
+    plan: body['plan'] ?? {},
+    properties: body['properties'] ?? {},
+    tags: body['tags'] ?? {},
+    identity: body['identity'] ?? null,
+    zones: body['zones'] ?? null,
+    extendedLocation: body['extendedLocation'] ?? null,
+  };
+}
+
+/**
+ * Rows of three ARG tables for the given subscriptions:
+ * - `resources`: every corpus body (one row per distinct id; two storage examples share an id);
+ * - `resourcecontainers`: the subscription and its resource groups (resource group names keep their casing here);
+ * - `authorizationresources`: one synthetic role assignment per subscription.
+ * Which child types ARG really indexes in `resources` is not modelled: every body becomes a row.
+ */
+export function buildArgTables(subscriptions: string[], tenantId: string): Record<string, Record<string, unknown>[]> {
+  const examples = loadArmExamples();
+  const resources: Record<string, unknown>[] = [];
+  const resourcecontainers: Record<string, unknown>[] = [];
+  const authorizationresources: Record<string, unknown>[] = [];
+  for (const subscriptionId of subscriptions) {
+    const seen = new Set<string>();
+    const groups = new Map<string, string>();
+    for (const example of examples) {
+      const row = toArgRow(example, subscriptionId, tenantId);
+      const key = String(row['id']).toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      resources.push(row);
+      const group = String(row['id']).match(/\/resourcegroups\/([^/]+)/i)?.[1];
+      if (group && !groups.has(group.toLowerCase())) groups.set(group.toLowerCase(), group);
+    }
+    resourcecontainers.push({
+      id: `/subscriptions/${subscriptionId}`,
+      name: `subscription ${subscriptionId.slice(0, 8)}`,
+      type: 'microsoft.resources/subscriptions',
+      tenantId,
+      kind: '',
+      location: '',
+      resourceGroup: '',
+      subscriptionId,
+      managedBy: '',
+      sku: {},
+      plan: {},
+      properties: { state: 'Enabled' },
+      tags: {},
+      identity: null,
+      zones: null,
+      extendedLocation: null,
+    });
+    for (const group of groups.values()) {
+      resourcecontainers.push({
+        id: `/subscriptions/${subscriptionId}/resourceGroups/${group}`,
+        name: group,
+        type: 'microsoft.resources/subscriptions/resourcegroups',
+        tenantId,
+        kind: '',
+        location: 'eastus',
+        resourceGroup: group,
+        subscriptionId,
+        managedBy: '',
+        sku: {},
+        plan: {},
+        properties: { provisioningState: 'Succeeded' },
+        tags: {},
+        identity: null,
+        zones: null,
+        extendedLocation: null,
+      });
+    }
+    const assignment = `00000000-0000-0000-0000-${subscriptionId.replace(/[^0-9a-f]/gi, '').slice(0, 12).padStart(12, '0')}`;
+    authorizationresources.push({
+      id: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleAssignments/${assignment}`,
+      name: assignment,
+      type: 'microsoft.authorization/roleassignments',
+      tenantId,
+      kind: '',
+      location: '',
+      resourceGroup: '',
+      subscriptionId,
+      managedBy: '',
+      sku: {},
+      plan: {},
+      properties: {
+        roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+        principalId: '11111111-1111-1111-1111-111111111111',
+        principalType: 'ServicePrincipal',
+        scope: `/subscriptions/${subscriptionId}`,
+      },
+      tags: {},
+      identity: null,
+      zones: null,
+      extendedLocation: null,
+    });
+  }
+  return { resources, resourcecontainers, authorizationresources };
+}

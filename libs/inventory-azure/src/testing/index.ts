@@ -1,0 +1,2 @@
+export * from './replay-server';
+export * from './arg-rows';

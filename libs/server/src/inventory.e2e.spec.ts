@@ -1,0 +1,79 @@
+// A collector pushes inventory over GraphQL with an API key; the SOC reads resources, filters
+// them, and follows one resource's change history.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHarness, type Harness } from './testing/harness';
+
+const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
+const example = (file: string) => JSON.parse(readFileSync(join(examples, file), 'utf8')) as Record<string, unknown> & { properties: Record<string, unknown> };
+
+describe('inventory over GraphQL', () => {
+  let h: Harness;
+  let collectorKey: string;
+  let analyst: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    const admin = await h.token({ role: 'customer.admin', tenantId: 'contoso-bank' });
+    const issued = await h.gql<{ issueApiKey: { secret: string } }>(
+      `mutation { issueApiKey(input: { tenantId: "contoso-bank", name: "collector", roles: ["customer.admin"], expiresAt: "${new Date(Date.now() + 86_400_000).toISOString()}" }) { ... on ApiKeyIssued { secret } } }`,
+      { token: admin },
+    );
+    collectorKey = issued.body.data!.issueApiKey.secret;
+    analyst = await h.token({ role: 'soc.analyst', socTeam: 'blue' }, 'ana@soc.example');
+    await h.settled();
+  });
+  afterAll(async () => h?.stop());
+
+  const push = (resources: unknown[], extra = '') =>
+    h.gql<{ pushResources: Record<string, number | string> }>(
+      `mutation($json: String!) { pushResources(input: { tenantId: "contoso-bank", resourcesJson: $json${extra} }) { runId seen discovered changed unchanged removed rejected rejections { id reason } } }`,
+      { apiKey: collectorKey, variables: { json: JSON.stringify(resources) } },
+    );
+
+  it('records pushed resources, then nothing for the same push, then the change', async () => {
+    const storage = example('Microsoft.Storage.storageAccounts.StorageAccountGetProperties.json');
+    const web = example('Microsoft.Web.sites.GetWebApp.json');
+    const first = await push([storage, web, { name: 'broken' }]);
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data?.pushResources).toMatchObject({ seen: 3, discovered: 2, rejected: 1 });
+    expect((await push([storage, web])).body.data?.pushResources).toMatchObject({ discovered: 0, unchanged: 2 });
+    const hardened = { ...storage, properties: { ...storage.properties, allowBlobPublicAccess: false } };
+    expect((await push([hardened, web])).body.data?.pushResources).toMatchObject({ changed: 1, unchanged: 1 });
+    await h.settled();
+
+    const list = await h.gql<{ resources: { edges: { node: { id: string; type: string; changes: number } }[] } }>(
+      '{ resources(tenantId: "contoso-bank", filter: { type: "Microsoft.Storage/storageAccounts" }) { edges { node { id type changes } } } }',
+      { token: analyst },
+    );
+    expect(list.body.data?.resources.edges.map((e) => e.node)).toEqual([{ id: storage['id'], type: 'microsoft.storage/storageaccounts', changes: 1 }]);
+
+    const one = await h.gql<{ resource: { history: { kind: string; detail: string; actorKind: string }[] } }>(
+      `query($id: ID!) { resource(tenantId: "contoso-bank", id: $id) { history { kind detail actorKind actorId } } }`,
+      { token: analyst, variables: { id: String(storage['id']).toUpperCase() } },
+    );
+    const history = one.body.data!.resource.history;
+    expect(history.map((c) => c.kind)).toEqual(['discovered', 'changed']);
+    expect(JSON.parse(history[1].detail)).toContainEqual(expect.objectContaining({ path: '/properties/allowBlobPublicAccess', value: false }));
+    expect(history[1].actorKind).toBe('api-key');
+  });
+
+  it('refuses a push over the batch limit, or that is not a JSON array, and records nothing', async () => {
+    const before = await h.server.stores.eventStore.headPosition();
+    const tooMany = await push(Array.from({ length: 501 }, () => ({})));
+    expect(tooMany.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/at most 500/) });
+    const notArray = await h.gql('mutation { pushResources(input: { tenantId: "contoso-bank", resourcesJson: "{}" }) { runId } }', { apiKey: collectorKey });
+    expect(notArray.body.errors?.[0].message).toMatch(/JSON array/);
+    expect(await h.server.stores.eventStore.headPosition()).toEqual(before);
+  });
+
+  it('filters by tag and resource group', async () => {
+    const tagged: Record<string, unknown> = { ...example('Microsoft.KeyVault.vaults.getVault.json'), tags: { env: 'prod' } };
+    await push([tagged]);
+    await h.settled();
+    const byTag = await h.gql<{ resources: { edges: { node: { name: string } }[] } }>(
+      '{ resources(tenantId: "contoso-bank", filter: { tag: { name: "env", value: "prod" } }) { edges { node { name tags { name value } } } } }',
+      { token: analyst },
+    );
+    expect(byTag.body.data?.resources.edges.map((e) => e.node.name)).toEqual([tagged['name']]);
+  });
+});
