@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   'events.read': ['customer.viewer', 'customer.admin', 'soc.analyst', 'soc.lead', 'auditor', 'platform.admin'],
   'platform.read': ['soc.analyst', 'soc.lead', 'platform.admin'],
   'inventory.push': ['customer.admin', 'soc.lead', 'platform.admin'],
+  'connections.manage': ['customer.admin', 'soc.lead', 'platform.admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

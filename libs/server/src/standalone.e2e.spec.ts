@@ -34,6 +34,7 @@ describe('standalone platform over HTTP', () => {
       projections: [
         { name: 'tenant-directory', eventsBehind: 0 },
         { name: 'api-key-directory', eventsBehind: 0 },
+        { name: 'resource-inventory', eventsBehind: 0 },
       ],
     });
   });
@@ -64,6 +65,25 @@ describe('standalone platform over HTTP', () => {
     } finally {
       query.mockRestore();
     }
+  });
+
+  it('connects a tenant cloud by credential reference, and refuses a pasted secret', async () => {
+    const add = (credentialReference: string, connectionId: string) =>
+      h.gql<{ addCloudConnection: { __typename: string; code?: string } }>(
+        `mutation { addCloudConnection(input: { tenantId: "fabrikam-retail", connectionId: "${connectionId}", entraTenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+           subscriptions: ["00000000-0000-0000-0000-00000000000a"], credentialReference: "${credentialReference}" }) { __typename ... on Rejection { code } } }`,
+        { token: admin },
+      );
+    expect((await add('fabrikam', 'prod')).body.data?.addCloudConnection).toEqual({ __typename: 'TenantChanged' });
+    expect((await add('s3cr3t~value.with.dots', 'dev')).body.data?.addCloudConnection).toEqual({ __typename: 'Rejection', code: 'invalid-credential-reference' });
+    await h.settled();
+    const { body } = await h.gql<{ tenant: { connections: unknown[] } }>(
+      '{ tenant(tenantId: "fabrikam-retail") { connections { connectionId provider subscriptions credentialReference } } }',
+      { token: admin },
+    );
+    expect(body.data?.tenant.connections).toEqual([
+      { connectionId: 'prod', provider: 'azure', subscriptions: ['00000000-0000-0000-0000-00000000000a'], credentialReference: 'fabrikam' },
+    ]);
   });
 
   it('refuses an edit decided on a stale revision (optimistic concurrency)', async () => {

@@ -7,14 +7,33 @@ import {
   type AssignSocTeam,
   type UnassignSocTeam,
 } from './assign-soc-team/assign-soc-team';
+import {
+  decideAddCloudConnection,
+  decideOffboardTenant,
+  decideRemoveCloudConnection,
+  whileTenantActive,
+  type AddCloudConnection,
+  type OffboardTenant,
+  type RemoveCloudConnection,
+} from './cloud-connections/cloud-connections';
 import { decideOnboardTenant, type OnboardTenant } from './onboard-tenant/onboard-tenant';
 import { decideReinstateTenant, decideSuspendTenant, type ReinstateTenant, type SuspendTenant } from './suspend-tenant/suspend-tenant';
 import { evolveTenant, initialTenant, type Tenant } from './tenant';
 
-export type TenancyCommand = OnboardTenant | SuspendTenant | ReinstateTenant | AssignSocTeam | UnassignSocTeam;
+export type TenancyCommand =
+  | OnboardTenant
+  | SuspendTenant
+  | ReinstateTenant
+  | AssignSocTeam
+  | UnassignSocTeam
+  | AddCloudConnection
+  | RemoveCloudConnection
+  | OffboardTenant;
 
 export const tenantDecider: Decider<TenancyCommand, Tenant, TenancyEvent> = {
   decide: (command, state) => {
+    // an offboarded tenant accepts no further change
+    if (command.kind !== 'OnboardTenant' && state.exists && state.status === 'offboarded') return whileTenantActive(state) ?? [];
     switch (command.kind) {
       case 'OnboardTenant':
         return decideOnboardTenant(command, state);
@@ -26,6 +45,12 @@ export const tenantDecider: Decider<TenancyCommand, Tenant, TenancyEvent> = {
         return decideAssignSocTeam(command, state);
       case 'UnassignSocTeam':
         return decideUnassignSocTeam(command, state);
+      case 'AddCloudConnection':
+        return decideAddCloudConnection(command, state);
+      case 'RemoveCloudConnection':
+        return decideRemoveCloudConnection(command, state);
+      case 'OffboardTenant':
+        return decideOffboardTenant(command, state);
     }
   },
   evolve: evolveTenant,

@@ -14,7 +14,31 @@ export type TenantReinstated = DomainEvent<'tenancy.TenantReinstated.v1', { tena
 export type SocTeamAssigned = DomainEvent<'tenancy.SocTeamAssigned.v1', { tenantId: string; socTeam: string }>;
 export type SocTeamUnassigned = DomainEvent<'tenancy.SocTeamUnassigned.v1', { tenantId: string; socTeam: string }>;
 
-export type TenancyEvent = TenantOnboarded | TenantSuspended | TenantReinstated | SocTeamAssigned | SocTeamUnassigned;
+/**
+ * How Rampart reaches a customer's cloud. The credential is a *reference*: a name looked up in the
+ * deployment's configuration (RAMPART_AZURE_CREDENTIAL_<REF>_*), never a secret in an event.
+ */
+export interface CloudConnection {
+  readonly connectionId: string;
+  readonly provider: 'azure';
+  readonly entraTenantId: string;
+  readonly subscriptions: readonly string[];
+  readonly managementGroups: readonly string[];
+  readonly credentialReference: string;
+}
+export type CloudConnectionAdded = DomainEvent<'tenancy.CloudConnectionAdded.v1', { tenantId: string } & CloudConnection>;
+export type CloudConnectionRemoved = DomainEvent<'tenancy.CloudConnectionRemoved.v1', { tenantId: string; connectionId: string }>;
+export type TenantOffboarded = DomainEvent<'tenancy.TenantOffboarded.v1', { tenantId: string; reason: string }>;
+
+export type TenancyEvent =
+  | TenantOnboarded
+  | TenantSuspended
+  | TenantReinstated
+  | SocTeamAssigned
+  | SocTeamUnassigned
+  | CloudConnectionAdded
+  | CloudConnectionRemoved
+  | TenantOffboarded;
 
 export const TENANCY_EVENT_TYPES: readonly TenancyEvent['type'][] = [
   'tenancy.TenantOnboarded.v1',
@@ -22,6 +46,9 @@ export const TENANCY_EVENT_TYPES: readonly TenancyEvent['type'][] = [
   'tenancy.TenantReinstated.v1',
   'tenancy.SocTeamAssigned.v1',
   'tenancy.SocTeamUnassigned.v1',
+  'tenancy.CloudConnectionAdded.v1',
+  'tenancy.CloudConnectionRemoved.v1',
+  'tenancy.TenantOffboarded.v1',
 ];
 
 /**

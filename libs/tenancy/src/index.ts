@@ -4,6 +4,7 @@ export * from './decider';
 export * from './onboard-tenant/onboard-tenant';
 export * from './suspend-tenant/suspend-tenant';
 export * from './assign-soc-team/assign-soc-team';
+export * from './cloud-connections/cloud-connections';
 export * from './api-keys/api-key';
 export * from './read-models/tenant-directory';
 export * from './read-models/api-key-directory';

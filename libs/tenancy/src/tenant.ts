@@ -1,9 +1,9 @@
 // The tenant aggregate as data and functions: its state, how events change it, and the stream
 // that holds it.
 import { streamIdFor } from '@rampart/event-sourcing';
-import type { Sector, TenancyEvent } from './events';
+import type { CloudConnection, Sector, TenancyEvent } from './events';
 
-export type TenantStatus = 'active' | 'suspended';
+export type TenantStatus = 'active' | 'suspended' | 'offboarded';
 
 export type Tenant =
   | { readonly exists: false }
@@ -14,6 +14,7 @@ export type Tenant =
       readonly sector: Sector;
       readonly status: TenantStatus;
       readonly socTeams: readonly string[];
+      readonly connections: ReadonlyMap<string, CloudConnection>;
     };
 
 export const initialTenant = (): Tenant => ({ exists: false });
@@ -21,7 +22,7 @@ export const initialTenant = (): Tenant => ({ exists: false });
 export const evolveTenant = (state: Tenant, event: TenancyEvent): Tenant => {
   switch (event.type) {
     case 'tenancy.TenantOnboarded.v1':
-      return { exists: true, ...event.data, status: 'active', socTeams: [] };
+      return { exists: true, ...event.data, status: 'active', socTeams: [], connections: new Map() };
     case 'tenancy.TenantSuspended.v1':
       return state.exists ? { ...state, status: 'suspended' } : state;
     case 'tenancy.TenantReinstated.v1':
@@ -30,6 +31,19 @@ export const evolveTenant = (state: Tenant, event: TenancyEvent): Tenant => {
       return state.exists ? { ...state, socTeams: [...state.socTeams, event.data.socTeam] } : state;
     case 'tenancy.SocTeamUnassigned.v1':
       return state.exists ? { ...state, socTeams: state.socTeams.filter((t) => t !== event.data.socTeam) } : state;
+    case 'tenancy.CloudConnectionAdded.v1': {
+      if (!state.exists) return state;
+      const { tenantId: _tenantId, ...connection } = event.data;
+      return { ...state, connections: new Map(state.connections).set(connection.connectionId, connection) };
+    }
+    case 'tenancy.CloudConnectionRemoved.v1': {
+      if (!state.exists) return state;
+      const connections = new Map(state.connections);
+      connections.delete(event.data.connectionId);
+      return { ...state, connections };
+    }
+    case 'tenancy.TenantOffboarded.v1':
+      return state.exists ? { ...state, status: 'offboarded' } : state;
     default:
       return state;
   }

@@ -12,6 +12,7 @@ import {
   tenantDecider,
   tenantStreamId,
   type ApiKeyEntry,
+  type TenancyCommand,
   type TenantDirectoryEntry,
 } from '@rampart/tenancy';
 import { Authorize } from '../authorization/rules';
@@ -20,6 +21,10 @@ import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
 import { decodeCursor, pageSize, toConnection } from './connection';
 import {
+  AddCloudConnectionInput,
+  OffboardTenantInput,
+  RemoveCloudConnectionInput,
+  TenantChangeResult,
   ApiKeyConnection,
   ApiKeyType,
   AssignSocTeamInput,
@@ -34,6 +39,14 @@ import {
   TenantFilter,
   TenantType,
 } from './types';
+
+/** Read-model documents written before a field existed lack it; a projection rebuild fills it. */
+export const toTenant = (doc: TenantDirectoryEntry): TenantType => ({
+  ...doc,
+  socTeams: [...(doc.socTeams ?? [])],
+  connections: (doc.connections ?? []).map((c) => ({ ...c, subscriptions: [...c.subscriptions], managementGroups: [...c.managementGroups] })),
+  revision: doc.revision ?? 0,
+});
 
 const rejection = (outcome: CommandOutcome<DomainEvent>) =>
   outcome.ok ? undefined : { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
@@ -79,7 +92,7 @@ export class TenancyResolver {
       params,
     );
     return toConnection(
-      rows.map((r) => ({ ...r.doc, socTeams: [...(r.doc.socTeams ?? [])] })),
+      rows.map((r) => toTenant(r.doc)),
       limit,
       (t) => t.tenantId,
     );
@@ -89,7 +102,7 @@ export class TenancyResolver {
   @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
   async tenant(@Context() ctx: RequestContext, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<TenantType | null> {
     const entry = await ctx.loaders.tenant.load(tenantId);
-    return entry ? { ...entry, socTeams: [...(entry.socTeams ?? [])] } : null;
+    return entry ? toTenant(entry) : null;
   }
 
   @Mutation(() => OnboardTenantResult)
@@ -98,7 +111,7 @@ export class TenancyResolver {
     const outcome = await this.commands.execute(
       new DecideCommand(tenantDecider, tenantStreamId(input.tenantId), { kind: 'OnboardTenant', ...input }, this.commandContext(ctx, 'tenants.manage', input.tenantId)),
     );
-    return rejection(outcome) ?? { tenantId: input.tenantId, tenant: await ctx.loaders.tenant.load(input.tenantId).then((t) => (t ? { ...t, socTeams: [...t.socTeams] } : null)) };
+    return rejection(outcome) ?? { tenantId: input.tenantId, tenant: await ctx.loaders.tenant.load(input.tenantId).then((t) => (t ? toTenant(t) : null)) };
   }
 
   @Mutation(() => AssignSocTeamResult)
@@ -115,6 +128,30 @@ export class TenancyResolver {
     );
     if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
     return { tenantId: input.tenantId, socTeam: input.socTeam, revision: outcome.append?.nextExpectedRevision ?? -1 };
+  }
+
+  private async changeTenant(ctx: RequestContext, permission: Permission, tenantId: string, command: TenancyCommand): Promise<typeof TenantChangeResult> {
+    const outcome = await this.commands.execute(new DecideCommand(tenantDecider, tenantStreamId(tenantId), command, this.commandContext(ctx, permission, tenantId)));
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    return { tenantId, revision: outcome.append?.nextExpectedRevision ?? -1 };
+  }
+
+  @Mutation(() => TenantChangeResult, { description: "Connects a tenant's Azure subscriptions and/or management groups for ingestion." })
+  @Authorize({ kind: 'tenant', permission: 'connections.manage', tenantArg: 'input.tenantId' })
+  addCloudConnection(@Context() ctx: RequestContext, @Args('input') input: AddCloudConnectionInput): Promise<typeof TenantChangeResult> {
+    return this.changeTenant(ctx, 'connections.manage', input.tenantId, { kind: 'AddCloudConnection', ...input });
+  }
+
+  @Mutation(() => TenantChangeResult)
+  @Authorize({ kind: 'tenant', permission: 'connections.manage', tenantArg: 'input.tenantId' })
+  removeCloudConnection(@Context() ctx: RequestContext, @Args('input') input: RemoveCloudConnectionInput): Promise<typeof TenantChangeResult> {
+    return this.changeTenant(ctx, 'connections.manage', input.tenantId, { kind: 'RemoveCloudConnection', ...input });
+  }
+
+  @Mutation(() => TenantChangeResult, { description: 'Ends a tenancy: its history stays; nothing more changes.' })
+  @Authorize({ kind: 'tenant', permission: 'tenants.manage', tenantArg: 'input.tenantId' })
+  offboardTenant(@Context() ctx: RequestContext, @Args('input') input: OffboardTenantInput): Promise<typeof TenantChangeResult> {
+    return this.changeTenant(ctx, 'tenants.manage', input.tenantId, { kind: 'OffboardTenant', ...input });
   }
 
   @Query(() => ApiKeyConnection, { description: "A tenant's API keys (never their secrets)." })
@@ -177,6 +214,6 @@ export class ApiKeyFieldsResolver {
   @ResolveField(() => TenantType, { nullable: true })
   async tenant(@Parent() key: ApiKeyType, @Context() ctx: RequestContext): Promise<TenantType | null> {
     const entry = await ctx.loaders.tenant.load(key.tenantId);
-    return entry ? { ...entry, socTeams: [...entry.socTeams] } : null;
+    return entry ? toTenant(entry) : null;
   }
 }

@@ -41,13 +41,25 @@ export class MeType {
   @Field(() => [ID], { description: 'Tenants the caller can read.' }) tenantIds!: string[];
 }
 
+@ObjectType({ description: "How Rampart reads a tenant's cloud; the credential is a reference to configuration, never a secret." })
+@InheritsAuthorization()
+export class CloudConnectionType {
+  @Field(() => ID) connectionId!: string;
+  @Field() provider!: string;
+  @Field() entraTenantId!: string;
+  @Field(() => [String]) subscriptions!: string[];
+  @Field(() => [String]) managementGroups!: string[];
+  @Field() credentialReference!: string;
+}
+
 @ObjectType({ description: 'A customer of the managed security provider.' })
 @TenantOwned('tenants.read')
 export class TenantType {
   @Field(() => ID) tenantId!: string;
   @Field() displayName!: string;
   @Field() sector!: string;
-  @Field({ description: 'active | suspended' }) status!: string;
+  @Field({ description: 'active | suspended | offboarded' }) status!: string;
+  @Field(() => [CloudConnectionType]) connections!: CloudConnectionType[];
   @Field() onboardedAt!: string;
   @Field(() => String, { nullable: true }) suspendedReason!: string | null;
   @Field(() => [String], { description: 'SOC teams assigned to this tenant.' }) socTeams!: string[];
@@ -151,7 +163,15 @@ const resultUnion = (name: string, success: new () => object) =>
     resolveType: (value: object) => ('code' in value ? Rejection : success),
   });
 
+@ObjectType({ description: 'A change to a tenant was recorded.' })
+@InheritsAuthorization()
+export class TenantChanged {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => Int, { description: "The tenant's revision after the change." }) revision!: number;
+}
+
 export const OnboardTenantResult = resultUnion('OnboardTenantResult', TenantOnboarded);
+export const TenantChangeResult = resultUnion('TenantChangeResult', TenantChanged);
 export const AssignSocTeamResult = resultUnion('AssignSocTeamResult', SocTeamAssigned);
 export const IssueApiKeyResult = resultUnion('IssueApiKeyResult', ApiKeyIssued);
 export const RevokeApiKeyResult = resultUnion('RevokeApiKeyResult', ApiKeyRevoked);
@@ -221,4 +241,27 @@ export class TenantEventEdge {
 export class TenantEventConnection {
   @Field(() => [TenantEventEdge]) edges!: TenantEventEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@InputType()
+export class AddCloudConnectionInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) connectionId!: string;
+  @Field({ description: 'The Entra tenant (directory) id, a GUID.' }) entraTenantId!: string;
+  @Field(() => [String], { defaultValue: [] }) subscriptions!: string[];
+  @Field(() => [String], { defaultValue: [] }) managementGroups!: string[];
+  @Field({ description: 'Name of a credential configured for the worker (RAMPART_AZURE_CREDENTIAL_<NAME>_*), or "default".' })
+  credentialReference!: string;
+}
+
+@InputType()
+export class RemoveCloudConnectionInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) connectionId!: string;
+}
+
+@InputType()
+export class OffboardTenantInput {
+  @Field(() => ID) tenantId!: string;
+  @Field() reason!: string;
 }

@@ -45,6 +45,22 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation($tenantId: ID!) { pushResources(input: { tenantId: $tenantId, resourcesJson: "[]" }) { runId seen } }',
     variables: tenantOnly,
   },
+  'Mutation.addCloudConnection': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!) { addCloudConnection(input: { tenantId: $tenantId, connectionId: "probe", entraTenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", subscriptions: ["00000000-0000-0000-0000-00000000000a"], credentialReference: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.removeCloudConnection': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { removeCloudConnection(input: { tenantId: $tenantId, connectionId: "nope" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.offboardTenant': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { offboardTenant(input: { tenantId: $tenantId, reason: "" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
   'Mutation.onboardTenant': {
     scope: 'tenant',
     document:

@@ -23,6 +23,7 @@ describe('tenant directory read model', () => {
       onboardedAt: '2026-11-29T10:00:00.000Z',
       suspendedReason: null,
       socTeams: [],
+      connections: [],
       revision: 0,
     });
     const suspended = tenantDirectory.evolve(onboarded!, at('tenancy.TenantSuspended.v1', { tenantId: 'contoso', reason: 'unpaid' }));

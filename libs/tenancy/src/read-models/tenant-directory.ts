@@ -2,16 +2,17 @@
 // in what state". Pure; the platform wires it into a SQL document projection.
 import type { TenancyEvent } from '../events';
 import { TENANCY_EVENT_TYPES } from '../events';
-import type { Sector } from '../events';
+import type { CloudConnection, Sector } from '../events';
 
 export interface TenantDirectoryEntry {
   readonly tenantId: string;
   readonly displayName: string;
   readonly sector: Sector;
-  readonly status: 'active' | 'suspended';
+  readonly status: 'active' | 'suspended' | 'offboarded';
   readonly onboardedAt: string;
   readonly suspendedReason: string | null;
   readonly socTeams: readonly string[];
+  readonly connections: readonly CloudConnection[];
   /** Revision of the tenant stream: clients send it back as expectedRevision when they edit. */
   readonly revision: number;
 }
@@ -26,7 +27,7 @@ interface EventWithTime {
 
 export const tenantDirectory = {
   name: 'tenant-directory',
-  version: 3,
+  version: 4,
   table: 'tenant_directory',
   eventTypes: TENANCY_EVENT_TYPES,
   keyOf: (event: EventWithTime): string => event.metadata.tenantId,
@@ -48,6 +49,7 @@ const evolveEntry = (entry: TenantDirectoryEntry | undefined, raw: EventWithTime
         onboardedAt: raw.recordedAt,
         suspendedReason: null,
         socTeams: [],
+        connections: [],
       };
     case 'tenancy.TenantSuspended.v1':
       return entry ? { ...entry, status: 'suspended', suspendedReason: event.data.reason } : null;
@@ -57,6 +59,14 @@ const evolveEntry = (entry: TenantDirectoryEntry | undefined, raw: EventWithTime
       return entry ? { ...entry, socTeams: [...entry.socTeams, event.data.socTeam] } : null;
     case 'tenancy.SocTeamUnassigned.v1':
       return entry ? { ...entry, socTeams: entry.socTeams.filter((t) => t !== event.data.socTeam) } : null;
+    case 'tenancy.CloudConnectionAdded.v1': {
+      const { tenantId: _tenantId, ...connection } = event.data;
+      return entry ? { ...entry, connections: [...(entry.connections ?? []), connection] } : null;
+    }
+    case 'tenancy.CloudConnectionRemoved.v1':
+      return entry ? { ...entry, connections: (entry.connections ?? []).filter((c) => c.connectionId !== event.data.connectionId) } : null;
+    case 'tenancy.TenantOffboarded.v1':
+      return entry ? { ...entry, status: 'offboarded' } : null;
     default:
       return entry ?? null;
   }
