@@ -1,2 +1,3 @@
 export * from './file-source';
 export * from './ingest';
+export * from './resource-graph-ingest';

@@ -24,13 +24,26 @@ export interface IngestOptions {
   readonly source: 'azure-resource-graph' | 'file' | 'push';
   /** `/subscriptions/<id>[/resourceGroups/<rg>]`, or `*` for everything of the tenant. */
   readonly scope: string;
-  /** The snapshot holds every resource of the scope: resources it lacks are removed. */
-  readonly complete: boolean;
+  /**
+   * The snapshot holds every resource of the scope: resources it lacks are removed. A function is
+   * asked once the snapshot has been read (a source learns of partial failures only as it goes).
+   */
+  readonly complete: boolean | (() => boolean);
+  /** Asked once the snapshot has been read: a reason makes the run fail (after recording what it saw, removing nothing). */
+  readonly failureReason?: () => string | undefined;
   readonly connectionId?: string;
   readonly runId?: string;
   readonly volatilePaths?: readonly string[];
   readonly concurrency?: number;
   readonly onProgress?: (counts: IngestionCounts) => void;
+}
+
+/** The source could not deliver the whole snapshot; what it delivered was recorded. */
+export class SourceFailedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'SourceFailedError';
+  }
 }
 
 export interface IngestResult {
@@ -69,7 +82,7 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
     connectionId: options.connectionId ?? null,
     source: options.source,
     scope: options.scope,
-    complete: options.complete,
+    complete: typeof options.complete === 'function' ? true : options.complete,
   }, ctx());
   if (!started.ok) throw new Error(`ingestion run ${runId} not started: ${started.rejection.code}`);
 
@@ -123,7 +136,10 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
     }
     await Promise.all(inFlight);
 
-    const { missing } = planRemovals(await presentResourceKeys(store, options.tenantId, options.scope), seen, options.complete);
+    const failure = options.failureReason?.();
+    if (failure) throw new SourceFailedError(failure);
+    const complete = typeof options.complete === 'function' ? options.complete() : options.complete;
+    const { missing } = planRemovals(await presentResourceKeys(store, options.tenantId, options.scope), seen, complete);
     for (const resourceKey of missing) {
       const outcome = await handleCommand(store, resourceDecider, resourceStreamId(options.tenantId, resourceKey), { kind: 'ObserveResourceGone', resourceKey, runId }, ctx());
       if (outcome.ok) counts.removed++;

@@ -1,0 +1,47 @@
+// Ingests a tenant's Azure connection through Resource Graph: one run per subscription, so a
+// subscription that fails is reported on its own (its run fails and removes nothing) while the
+// others are recorded as complete snapshots of their scope.
+import type { Actor, EventStore } from '@rampart/event-sourcing';
+import { DEFAULT_TABLES, scanResourceGraph, type ResourceGraphSourceOptions, type SubscriptionFailure } from '@rampart/inventory-azure';
+import type { CloudConnection } from '@rampart/tenancy';
+import type { FileItem } from './file-source';
+import { ingest, SourceFailedError, type IngestResult } from './ingest';
+
+export interface SubscriptionIngestResult {
+  readonly subscriptionId: string;
+  readonly result?: IngestResult;
+  readonly failures: readonly SubscriptionFailure[];
+}
+
+export const ingestAzureConnection = async (
+  store: EventStore,
+  tenantId: string,
+  connection: CloudConnection,
+  source: ResourceGraphSourceOptions,
+  options: { actor?: Actor; tables?: string[] } = {},
+): Promise<SubscriptionIngestResult[]> => {
+  const results: SubscriptionIngestResult[] = [];
+  for (const subscriptionId of connection.subscriptions) {
+    const scan = scanResourceGraph([subscriptionId], options.tables ?? DEFAULT_TABLES, source);
+    const items = (async function* (): AsyncGenerator<FileItem> {
+      for await (const page of scan.pages) for (const row of page.rows) yield { ok: true, value: row };
+    })();
+    try {
+      const result = await ingest(store, items, {
+        tenantId,
+        actor: options.actor ?? { kind: 'service', id: 'ingestion' },
+        source: 'azure-resource-graph',
+        connectionId: connection.connectionId,
+        scope: `/subscriptions/${subscriptionId}`,
+        complete: () => scan.failures.length === 0,
+        failureReason: () =>
+          scan.failures.length ? scan.failures.map((f) => `${f.table} in ${f.subscriptionId}: ${f.error}`).join('; ') : undefined,
+      });
+      results.push({ subscriptionId, result, failures: scan.failures });
+    } catch (error) {
+      if (!(error instanceof SourceFailedError)) throw error;
+      results.push({ subscriptionId, failures: scan.failures });
+    }
+  }
+  return results;
+};
