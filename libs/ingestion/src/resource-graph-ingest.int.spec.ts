@@ -3,19 +3,11 @@
 import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { rewritingHttpClient, startReplayServer, staticTokenCredential, type ReplayServer } from '@rampart/inventory-azure/testing';
-import type { CloudConnection } from '@rampart/tenancy';
-import { ingestAzureConnection } from './resource-graph-ingest';
+import { ingestAzureConnection, type AzureConnection } from './resource-graph-ingest';
 
 const SUB_OK = '11111111-aaaa-4000-8000-000000000001';
 const SUB_DENIED = '44444444-dddd-4000-8000-000000000004';
-const connection: CloudConnection = {
-  connectionId: 'prod',
-  provider: 'azure',
-  entraTenantId: '72f988bf-0000-4000-8000-000000000001',
-  subscriptions: [SUB_OK, SUB_DENIED],
-  managementGroups: [],
-  credentialReference: 'test',
-};
+const connection: AzureConnection = { connectionId: 'prod', subscriptions: [SUB_OK, SUB_DENIED] };
 
 describe('ingesting an Azure connection through Resource Graph', () => {
   let db: TestDatabase;

@@ -3,9 +3,14 @@
 // others are recorded as complete snapshots of their scope.
 import type { Actor, EventStore } from '@rampart/event-sourcing';
 import { DEFAULT_TABLES, scanResourceGraph, type ResourceGraphSourceOptions, type SubscriptionFailure } from '@rampart/inventory-azure';
-import type { CloudConnection } from '@rampart/tenancy';
 import type { FileItem } from './file-source';
 import { ingest, SourceFailedError, type IngestResult } from './ingest';
+
+/** What ingestion needs of a tenancy cloud connection (tenancy publishes it in CloudConnectionAdded). */
+export interface AzureConnection {
+  readonly connectionId: string;
+  readonly subscriptions: readonly string[];
+}
 
 export interface SubscriptionIngestResult {
   readonly subscriptionId: string;
@@ -16,7 +21,7 @@ export interface SubscriptionIngestResult {
 export const ingestAzureConnection = async (
   store: EventStore,
   tenantId: string,
-  connection: CloudConnection,
+  connection: AzureConnection,
   source: ResourceGraphSourceOptions,
   options: { actor?: Actor; tables?: string[] } = {},
 ): Promise<SubscriptionIngestResult[]> => {
