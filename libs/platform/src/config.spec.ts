@@ -10,6 +10,7 @@ describe('configuration', () => {
       http: { host: '127.0.0.1', port: 4000 },
       logLevel: 'info',
       projectionBatchSize: 500,
+      ingestIntervalMs: 3_600_000,
       production: false,
     });
   });

@@ -19,6 +19,7 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_OIDC_ROLE_MAP: 'JSON: roles/groups claim value -> Rampart grants, e.g. {"Rampart.SOC.Lead":[{"role":"soc.lead","socTeam":"blue"}]}',
   RAMPART_DEV_ISSUER: 'on | off: the local development token issuer (default on, and always off in production)',
   RAMPART_RATE_LIMIT_PER_MINUTE: 'requests per principal per minute before 429 (default 600)',
+  RAMPART_INGEST_INTERVAL_MINUTES: 'minutes between scheduled Resource Graph ingestions of each cloud connection (default 60; 0 = off)',
   RAMPART_GRAPHQL_MAX_DEPTH: 'deepest selection a GraphQL document may have (default 10)',
   RAMPART_GRAPHQL_MAX_COST: 'estimated cost a GraphQL document may have (default 5000)',
   RAMPART_GRAPHQL_MAX_ALIASES: 'aliases a GraphQL document may use (default 15)',
@@ -68,6 +69,7 @@ const schema = z
       .optional(),
     RAMPART_DEV_ISSUER: z.enum(['on', 'off']).optional(),
     RAMPART_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    RAMPART_INGEST_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
     RAMPART_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
     RAMPART_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
     RAMPART_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
@@ -124,6 +126,7 @@ export interface RampartConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly projectionBatchSize: number;
+  readonly ingestIntervalMs: number;
   readonly production: boolean;
 }
 
@@ -179,6 +182,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     http: { host: e.RAMPART_HOST, port: e.RAMPART_PORT },
     logLevel: e.RAMPART_LOG_LEVEL,
     projectionBatchSize: e.RAMPART_PROJECTION_BATCH_SIZE,
+    ingestIntervalMs: Math.round(e.RAMPART_INGEST_INTERVAL_MINUTES * 60_000),
     production,
   };
 };

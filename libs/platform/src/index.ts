@@ -4,3 +4,5 @@ export * from './stores';
 export * from './projections';
 export * from './metrics';
 export * from './worker';
+export * from './leases';
+export * from './ingestion-scheduler';

@@ -1,6 +1,7 @@
 // The worker: runs every projection until stopped. Several workers may run at once (each batch
 // re-checks the checkpoint under a row lock), so scaling out needs no coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
+import { startIngestionScheduler } from './ingestion-scheduler';
 import type { Logger } from './logger';
 import { platformProjections, READ_MODEL_SCHEMA } from './projections';
 import type { Stores } from './stores';
@@ -28,16 +29,18 @@ export const projectionRunners = (
       }),
   );
 
-export const startWorker = async (stores: Stores, log: Logger, options: { batchSize?: number } = {}): Promise<Worker> => {
+export const startWorker = async (stores: Stores, log: Logger, options: { batchSize?: number; ingestIntervalMs?: number } = {}): Promise<Worker> => {
   const runners = projectionRunners(stores, log, options);
   for (const runner of runners) await runner.prepare();
   const controller = new AbortController();
   const running = runners.map((runner) => runner.run(controller.signal));
-  log.info({ projections: runners.map((r) => r.name) }, 'worker started');
+  const scheduler = options.ingestIntervalMs ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs }) : undefined;
+  log.info({ projections: runners.map((r) => r.name), ingestIntervalMs: options.ingestIntervalMs ?? 0 }, 'worker started');
   return {
     runners,
     statuses: () => Promise.all(runners.map((r) => r.status())),
     async stop() {
+      await scheduler?.stop();
       controller.abort();
       await Promise.all(running);
       log.info('worker stopped');
