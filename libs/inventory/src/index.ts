@@ -5,3 +5,4 @@ export * from './resource/resource-decider';
 export * from './resource/scope';
 export * from './ingestion/ingestion-run';
 export * from './read-models/resource-inventory';
+export * from './read-models/ingestion-runs';

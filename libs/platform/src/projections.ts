@@ -1,7 +1,7 @@
 // The read models this deployment keeps. Each context's pure read model (key + evolve) becomes
 // a SQL document projection here, at the composition root.
 import { documentProjection, type SqlProjection } from '@rampart/event-store';
-import { resourceInventory, type ResourceInventoryEntry } from '@rampart/inventory';
+import { ingestionRuns, resourceInventory, type IngestionRunEntry, type ResourceInventoryEntry } from '@rampart/inventory';
 import { apiKeyDirectory, tenantDirectory, type ApiKeyEntry, type TenantDirectoryEntry } from '@rampart/tenancy';
 
 export const READ_MODEL_SCHEMA = 'rampart_read';
@@ -20,5 +20,9 @@ export const platformProjections = (): SqlProjection[] => [
       { name: 'resource_inventory_group', expression: "tenant_id, (doc->>'resourceGroup'), id" },
       { name: 'resource_inventory_tags', using: 'gin', expression: "(doc->'tags')" },
     ],
+  }),
+  documentProjection<IngestionRunEntry>({
+    ...ingestionRuns,
+    indexes: [{ name: 'ingestion_runs_started', expression: "tenant_id, (doc->>'startedAt') DESC" }],
   }),
 ];

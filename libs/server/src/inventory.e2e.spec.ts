@@ -55,6 +55,16 @@ describe('inventory over GraphQL', () => {
     expect(history.map((c) => c.kind)).toEqual(['discovered', 'changed']);
     expect(JSON.parse(history[1].detail)).toContainEqual(expect.objectContaining({ path: '/properties/allowBlobPublicAccess', value: false }));
     expect(history[1].actorKind).toBe('api-key');
+
+    const runs = await h.gql<{ ingestionRuns: { source: string; status: string; discovered: number; changed: number; rejected: number }[] }>(
+      '{ ingestionRuns(tenantId: "contoso-bank") { source status discovered changed unchanged rejected } }',
+      { token: analyst },
+    );
+    expect(runs.body.data?.ingestionRuns.slice(0, 3)).toEqual([
+      { source: 'push', status: 'completed', discovered: 0, changed: 1, unchanged: 1, rejected: 0 },
+      { source: 'push', status: 'completed', discovered: 0, changed: 0, unchanged: 2, rejected: 0 },
+      { source: 'push', status: 'completed', discovered: 2, changed: 0, unchanged: 0, rejected: 1 },
+    ]);
   });
 
   it('refuses a push over the batch limit, or that is not a JSON array, and records nothing', async () => {

@@ -4,7 +4,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { formatPosition } from '@rampart/event-sourcing';
 import { ingest, type FileItem } from '@rampart/ingestion';
-import { resourceStreamId, type ResourceInventoryEntry } from '@rampart/inventory';
+import { resourceStreamId, type IngestionRunEntry, type ResourceInventoryEntry } from '@rampart/inventory';
 import { READ_MODEL_SCHEMA } from '@rampart/platform';
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
@@ -112,6 +112,36 @@ export class IngestionResultType {
   @Field(() => [IngestionRejectionType]) rejections!: IngestionRejectionType[];
 }
 
+@ObjectType({ description: 'An ingestion run: what one snapshot of a scope saw.' })
+@TenantOwned('tenants.read')
+export class IngestionRunType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) runId!: string;
+  @Field(() => String, { nullable: true }) connectionId!: string | null;
+  @Field({ description: 'azure-resource-graph | file | push' }) source!: string;
+  @Field() scope!: string;
+  @Field({ description: 'running | completed | failed' }) status!: string;
+  @Field(() => Int, { nullable: true }) seen!: number | null;
+  @Field(() => Int, { nullable: true }) discovered!: number | null;
+  @Field(() => Int, { nullable: true }) changed!: number | null;
+  @Field(() => Int, { nullable: true }) unchanged!: number | null;
+  @Field(() => Int, { nullable: true }) removed!: number | null;
+  @Field(() => Int, { nullable: true }) rejected!: number | null;
+  @Field(() => String, { nullable: true }) failureReason!: string | null;
+  @Field() startedAt!: string;
+  @Field(() => String, { nullable: true }) finishedAt!: string | null;
+}
+
+const toRun = (doc: IngestionRunEntry): IngestionRunType => ({
+  ...doc,
+  seen: doc.counts?.seen ?? null,
+  discovered: doc.counts?.discovered ?? null,
+  changed: doc.counts?.changed ?? null,
+  unchanged: doc.counts?.unchanged ?? null,
+  removed: doc.counts?.removed ?? null,
+  rejected: doc.counts?.rejected ?? null,
+});
+
 const toResource = (doc: ResourceInventoryEntry): ResourceType => ({
   tenantId: doc.tenantId,
   resourceKey: doc.resourceKey,
@@ -197,6 +227,19 @@ export class InventoryResolver {
         runId: d.runId,
       };
     });
+  }
+
+  @Query(() => [IngestionRunType], { description: "A tenant's latest ingestion runs, newest first." })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async ingestionRuns(
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('last', { type: () => Int, nullable: true }) last?: number,
+  ): Promise<IngestionRunType[]> {
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: IngestionRunEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".ingestion_runs WHERE tenant_id = $1 ORDER BY doc->>'startedAt' DESC LIMIT $2`,
+      [tenantId, pageSize(last ?? 20)],
+    );
+    return rows.map((r) => toRun(r.doc));
   }
 
   @Mutation(() => IngestionResultType, { description: 'Records a batch of resources from a collector (other clouds, on-premises).' })

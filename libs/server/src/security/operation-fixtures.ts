@@ -61,6 +61,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation($tenantId: ID!) { offboardTenant(input: { tenantId: $tenantId, reason: "" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
+  'Query.ingestionRuns': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { ingestionRuns(tenantId: $tenantId) { runId status } }',
+    variables: tenantOnly,
+  },
   'Mutation.onboardTenant': {
     scope: 'tenant',
     document:

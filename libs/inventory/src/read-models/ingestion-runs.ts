@@ -1,0 +1,60 @@
+// Read model "ingestion-runs": one document per run, for "what did the last ingestions see?".
+import type { IngestionCounts, IngestionRunEvent } from '../events';
+
+export interface IngestionRunEntry {
+  readonly tenantId: string;
+  readonly runId: string;
+  readonly connectionId: string | null;
+  readonly source: string;
+  readonly scope: string;
+  readonly status: 'running' | 'completed' | 'failed';
+  readonly counts: IngestionCounts | null;
+  readonly failureReason: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+}
+
+interface Recorded {
+  readonly type: string;
+  readonly data: unknown;
+  readonly recordedAt: string;
+  readonly metadata: { readonly tenantId: string };
+}
+
+export const INGESTION_RUN_EVENT_TYPES: readonly IngestionRunEvent['type'][] = [
+  'inventory.IngestionRunStarted.v1',
+  'inventory.IngestionRunCompleted.v1',
+  'inventory.IngestionRunFailed.v1',
+];
+
+export const ingestionRuns = {
+  name: 'ingestion-runs',
+  version: 1,
+  table: 'ingestion_runs',
+  eventTypes: INGESTION_RUN_EVENT_TYPES,
+  keyOf: (event: Recorded): string => `${event.metadata.tenantId}|${(event.data as { runId: string }).runId}`,
+  evolve: (entry: IngestionRunEntry | undefined, raw: Recorded): IngestionRunEntry | null => {
+    const event = raw as unknown as IngestionRunEvent;
+    switch (event.type) {
+      case 'inventory.IngestionRunStarted.v1':
+        return {
+          tenantId: raw.metadata.tenantId,
+          runId: event.data.runId,
+          connectionId: event.data.connectionId,
+          source: event.data.source,
+          scope: event.data.scope,
+          status: 'running',
+          counts: null,
+          failureReason: null,
+          startedAt: raw.recordedAt,
+          finishedAt: null,
+        };
+      case 'inventory.IngestionRunCompleted.v1':
+        return entry ? { ...entry, status: 'completed', counts: event.data.counts, finishedAt: raw.recordedAt } : null;
+      case 'inventory.IngestionRunFailed.v1':
+        return entry ? { ...entry, status: 'failed', counts: event.data.counts, failureReason: event.data.reason, finishedAt: raw.recordedAt } : null;
+      default:
+        return entry ?? null;
+    }
+  },
+};
