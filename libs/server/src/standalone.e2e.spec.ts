@@ -35,6 +35,7 @@ describe('standalone platform over HTTP', () => {
         { name: 'tenant-directory', eventsBehind: 0 },
         { name: 'api-key-directory', eventsBehind: 0 },
         { name: 'resource-inventory', eventsBehind: 0 },
+        { name: 'ingestion-runs', eventsBehind: 0 },
       ],
     });
   });
