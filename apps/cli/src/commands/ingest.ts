@@ -28,7 +28,7 @@ export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
           scope: options.scope,
           complete: Boolean(options.completeScope),
           onProgress: (c) => {
-            if (Date.now() - last < (interactive ? 200 : 5_000)) return;
+            if (Date.now() - last < (interactive ? 200 : 1_000)) return;
             last = Date.now();
             process.stderr.write(`${interactive ? '\r' : ''}ingesting: ${c.seen} seen, ${c.discovered} discovered, ${c.changed} changed, ${c.unchanged} unchanged, ${c.rejected} rejected${interactive ? '' : '\n'}`);
           },
