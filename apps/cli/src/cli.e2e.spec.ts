@@ -148,6 +148,11 @@ describe('rampart CLI', () => {
     expect(rebuild.status).toBe(0);
     expect(rebuild.stderr).toMatch(/tenant-directory: rebuilt from 7 events/); // 3 demo tenants onboarded and assigned, 1 more
 
+    const list = rampart(['tenants', 'list'], env);
+    expect(list.stdout).toMatch(/^tenant\s+name\s+sector\s+status\s+SOC teams\s+connections/);
+    expect(list.stdout).toMatch(/contoso-bank\s+Contoso Bank\s+finance\s+active\s+blue\s+-/);
+    expect(list.stdout).toMatch(/woodgrove\s+Woodgrove/);
+
     const unknown = rampart(['projections', 'rebuild', 'nope'], env);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory, resource-inventory, ingestion-runs/);

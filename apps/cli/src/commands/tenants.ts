@@ -1,11 +1,41 @@
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { handleCommand } from '@rampart/event-sourcing';
-import type { Stores } from '@rampart/platform';
-import { SECTORS, tenantDecider, tenantStreamId } from '@rampart/tenancy';
+import { READ_MODEL_SCHEMA, type Stores } from '@rampart/platform';
+import { SECTORS, tenantDecider, tenantStreamId, type TenantDirectoryEntry } from '@rampart/tenancy';
 import { userInfo } from 'node:os';
 
 export const onboardTenantCommand = (parent: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {
+  parent
+    .command('list')
+    .description('list tenants with their status, SOC teams and cloud connections (from the tenant-directory read model)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) =>
+      withStores(async (stores) => {
+        const { rows } = await stores.readModels
+          .query<{ doc: TenantDirectoryEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory ORDER BY id`)
+          .catch(() => ({ rows: [] as { doc: TenantDirectoryEntry }[] }));
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(rows.map((r) => r.doc), null, 2)}\n`);
+          return;
+        }
+        const table = [
+          ['tenant', 'name', 'sector', 'status', 'SOC teams', 'connections'],
+          ...rows.map(({ doc }) => [
+            doc.tenantId,
+            doc.displayName,
+            doc.sector,
+            doc.status,
+            (doc.socTeams ?? []).join(',') || '-',
+            (doc.connections ?? []).map((c) => c.connectionId).join(',') || '-',
+          ]),
+        ];
+        const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+        for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i])).join('  ')}\n`);
+        if (rows.length === 0) process.stdout.write('(no tenants yet — or the worker has not projected them yet)\n');
+      }),
+    );
+
   parent
     .command('onboard')
     .description('onboard a new tenant')
