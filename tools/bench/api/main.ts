@@ -18,7 +18,7 @@ import { startBareServer } from './bare-server';
 import { measure, stopLoad, TENANTS_QUERY, type LoadResult, type LoadSettings } from './load';
 import { errorCount, formatTable, type TargetRow } from './report';
 import { appendTenants, countDirectoryRows, bareTenants, seedTenants, TENANT_COUNT, waitForProjections } from './seed';
-import { cpuBusyFraction, errorText, maskUrl } from '../shared';
+import { cpuBusyFraction, errorText, machineHeader, maskUrl } from '../shared';
 
 type Target = 'bare' | 'pglite' | 'postgres';
 
@@ -236,22 +236,7 @@ const main = async (): Promise<void> => {
     });
   }
 
-  const cpus = os.cpus();
-  const machine = {
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()} (${os.release()})`,
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    cpuCount: cpus.length,
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-  };
-  console.log(`# API benchmark (${mode}), ${started.toISOString()}`);
-  console.log(`node ${machine.node}, ${machine.platform}, ${machine.cpuCount} x ${machine.cpuModel}, ${machine.memoryGiB} GiB RAM`);
-  const busyAtStart = await cpuBusyFraction(1_000);
-  const loadAtStart = os.loadavg();
-  console.log(
-    `CPU busy before start: ${Math.round(busyAtStart * 100)}% of ${machine.cpuCount} CPUs over 1 s; load average ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}`,
-  );
-  if (busyAtStart > 0.25) console.log('NOTE: something else is using the CPUs; expect noisy numbers.');
+  const { machine, busyAtStart, loadAtStart } = await machineHeader('API benchmark', mode, started);
   console.log(
     `load: autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s measured per target, in a worker thread of this process (the server under test runs in its main thread)`,
   );

@@ -14,7 +14,7 @@ import { createPgClient, createPgliteClient, quoteIdent, type SqlClient } from '
 import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { formatTable, summarize, type RowSummary } from './report';
 import { HOT_STREAM_EVENTS, Interrupted, interruption, measureAppend, measureReads, TENANT_COUNT, type Progress } from './workloads';
-import { cpuBusyFraction, errorText, maskUrl } from '../shared';
+import { errorText, machineHeader, maskUrl } from '../shared';
 
 type BackendName = 'pglite' | 'postgres';
 
@@ -225,23 +225,7 @@ const main = async (): Promise<void> => {
     process.stderr.write('\ninterrupted: stopping after the current batch, then dropping the benchmark schemas\n');
   });
 
-  const cpus = os.cpus();
-  const machine = {
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()} (${os.release()})`,
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    cpuCount: cpus.length,
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-  };
-  console.log(`# Event store benchmark (${mode}), ${started.toISOString()}`);
-  console.log(`node ${machine.node}, ${machine.platform}, ${machine.cpuCount} x ${machine.cpuModel}, ${machine.memoryGiB} GiB RAM`);
-  // The load average lags by minutes; what matters is whether something else is using the CPUs now.
-  const busyAtStart = await cpuBusyFraction(1_000);
-  const loadAtStart = os.loadavg();
-  console.log(
-    `CPU busy before start: ${Math.round(busyAtStart * 100)}% of ${machine.cpuCount} CPUs over 1 s; load average ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}`,
-  );
-  if (busyAtStart > 0.25) console.log('NOTE: something else is using the CPUs; expect noisy numbers.');
+  const { machine, busyAtStart, loadAtStart } = await machineHeader('Event store benchmark', mode, started);
 
   const reports: BackendReport[] = [];
 

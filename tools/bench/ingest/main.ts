@@ -20,7 +20,7 @@ import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { ingest, readResourceFile, type IngestResult } from '@rampart/ingestion';
 import { platformProjections } from '@rampart/platform';
 import { mutate, writeTenantFile, type ArmResource } from '../../generate/synthetic-tenant';
-import { cpuBusyFraction, errorText, maskUrl } from '../shared';
+import { errorText, machineHeader, maskUrl } from '../shared';
 
 type BackendName = 'pglite' | 'postgres';
 type CaseName = 'first' | 'unchanged' | 'changed-1%';
@@ -470,20 +470,7 @@ const main = async (): Promise<void> => {
   const sizes = opts.quick ? [2_000, 10_000] : [10_000, 100_000];
   const started = new Date();
 
-  const cpus = os.cpus();
-  const machine = {
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()} (${os.release()})`,
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    cpuCount: cpus.length,
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-  };
-  console.log(`# Ingestion benchmark (${mode}), ${started.toISOString()}`);
-  console.log(`node ${machine.node}, ${machine.platform}, ${machine.cpuCount} x ${machine.cpuModel}, ${machine.memoryGiB} GiB RAM`);
-  const busyAtStart = await cpuBusyFraction(1_000);
-  const loadAtStart = os.loadavg();
-  console.log(`CPU busy before start: ${Math.round(busyAtStart * 100)}% of ${machine.cpuCount} CPUs over 1 s; load average ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}`);
-  if (busyAtStart > 0.25) console.log('NOTE: something else is using the CPUs; expect noisy numbers.');
+  const { machine, busyAtStart, loadAtStart } = await machineHeader('Ingestion benchmark', mode, started);
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-ingest-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
