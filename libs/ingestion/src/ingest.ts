@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { handleCommand, type Actor, type CommandContext, type EventStore } from '@rampart/event-sourcing';
 import {
+  configurationOf,
+  contentHash,
   EMPTY_COUNTS,
   inScope,
   ingestionRunDecider,
@@ -55,21 +57,25 @@ export interface IngestResult {
 const idOf = (value: unknown): string | null =>
   typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : null;
 
-/** Resource keys present now in the tenant's log (within `scope`), from the resource events themselves. */
-export const presentResourceKeys = async (store: EventStore, tenantId: string, scope: string): Promise<Set<string>> => {
-  const present = new Set<string>();
+/**
+ * Content hash of every resource present now in the tenant's log (within `scope`), from the resource
+ * events themselves (always consistent, unlike a read model).
+ */
+export const presentResourceHashes = async (store: EventStore, tenantId: string, scope: string): Promise<Map<string, string>> => {
+  const present = new Map<string, string>();
   let from;
   for (;;) {
     const page = await store.readAll({ from, filter: { tenantId, eventTypes: RESOURCE_EVENT_TYPES }, maxCount: 5_000 });
     for (const e of page.events) {
-      const key = (e.data as { resourceKey: string }).resourceKey;
-      if (e.type === 'inventory.ResourceRemoved.v1') present.delete(key);
-      else present.add(key);
+      const d = e.data as { resourceKey: string; contentHash?: string; afterHash?: string };
+      if (e.type === 'inventory.ResourceRemoved.v1') present.delete(d.resourceKey);
+      else present.set(d.resourceKey, d.contentHash ?? d.afterHash ?? '');
     }
     from = page.position;
     if (page.isEnd) break;
   }
-  return new Set([...present].filter((key) => scope === '*' || inScope(key, scope)));
+  if (scope !== '*') for (const key of [...present.keys()]) if (!inScope(key, scope)) present.delete(key);
+  return present;
 };
 
 export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, options: IngestOptions): Promise<IngestResult> => {
@@ -94,6 +100,10 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
   };
   const seen = new Set<string>();
   const concurrency = options.concurrency ?? 8;
+  // What the log held when the run started. A resource whose content hash equals it is unchanged
+  // and costs no I/O; an observation skipped this way is simply ordered before any write that
+  // happens during the run. The same map decides removals at the end.
+  const known = await presentResourceHashes(store, options.tenantId, options.scope);
   const inFlight = new Set<Promise<void>>();
 
   try {
@@ -118,6 +128,11 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
         continue;
       }
       seen.add(resource.key);
+      if (known.get(resource.key) === contentHash(configurationOf(resource, options.volatilePaths))) {
+        counts.unchanged++;
+        options.onProgress?.(counts);
+        continue;
+      }
       const work = handleCommand(store, resourceDecider, resourceStreamId(options.tenantId, resource.key), {
         kind: 'ObserveResource',
         snapshot: resource,
@@ -139,7 +154,7 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
     const failure = options.failureReason?.();
     if (failure) throw new SourceFailedError(failure);
     const complete = typeof options.complete === 'function' ? options.complete() : options.complete;
-    const { missing } = planRemovals(await presentResourceKeys(store, options.tenantId, options.scope), seen, complete);
+    const { missing } = planRemovals(known.keys(), seen, complete);
     for (const resourceKey of missing) {
       const outcome = await handleCommand(store, resourceDecider, resourceStreamId(options.tenantId, resourceKey), { kind: 'ObserveResourceGone', resourceKey, runId }, ctx());
       if (outcome.ok) counts.removed++;

@@ -23,36 +23,58 @@ export const DEFAULT_VOLATILE_PATHS: readonly string[] = [
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const removePath = (value: Json, segments: string[]): Json => {
-  if (segments.length === 0 || value === null || typeof value !== 'object') return value;
-  const [head, ...rest] = segments;
-  if (head === '**') {
-    // zero segments here, or one more level down with the same pattern
-    const here = removePath(value, rest);
-    if (here === null || typeof here !== 'object') return here;
-    if (Array.isArray(here)) return here.map((item) => removePath(item, segments));
-    return Object.fromEntries(Object.entries(here).map(([k, child]) => [k, removePath(child, segments)]));
-  }
+const decodePointer = (pointer: string) => pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+
+/** `**` matches zero segments too: the pattern after it applies at this level as well. */
+const expand = (patterns: readonly string[][]): string[][] => {
+  const out: string[][] = [];
+  const add = (p: string[]) => {
+    out.push(p);
+    if (p[0] === '**' && p.length > 1) add(p.slice(1));
+  };
+  patterns.forEach(add);
+  return out;
+};
+
+/**
+ * One walk over the value: only the parts that some pattern reaches are copied; the rest is shared
+ * (configurations are never mutated), which keeps hashing a resource cheap.
+ */
+const strip = (value: Json, patterns: readonly string[][]): Json => {
+  if (patterns.length === 0 || value === null || typeof value !== 'object') return value;
+  const active = expand(patterns);
+  const childPatterns = (key: string): { remove: boolean; next: string[][] } => {
+    const next: string[][] = [];
+    let remove = false;
+    for (const p of active) {
+      const [head, ...rest] = p;
+      if (head === '**') next.push(p);
+      else if (head === '*' || head === key) {
+        if (rest.length === 0) remove = true;
+        else next.push(rest);
+      }
+    }
+    return { remove, next };
+  };
   if (Array.isArray(value)) {
-    return value.map((item, i) => (head === '*' || String(i) === head ? (rest.length ? removePath(item, rest) : (undefined as never)) : item)).filter((v) => v !== undefined);
+    const out: Json[] = [];
+    value.forEach((item, i) => {
+      const { remove, next } = childPatterns(String(i));
+      if (!remove) out.push(strip(item, next));
+    });
+    return out;
   }
   const out: { [key: string]: Json } = {};
   for (const [key, child] of Object.entries(value)) {
-    const matches = head === '*' || key === head;
-    if (matches && rest.length === 0) continue;
-    out[key] = matches ? removePath(child, rest) : child;
+    const { remove, next } = childPatterns(key);
+    if (!remove) out[key] = strip(child, next);
   }
   return out;
 };
 
-const decodePointer = (pointer: string) => pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-
 /** The part of a snapshot that is configuration: what is hashed, diffed and stored. */
-export const configurationOf = (resource: ResourceSnapshot, volatilePaths: readonly string[] = DEFAULT_VOLATILE_PATHS): Json => {
-  let content = JSON.parse(JSON.stringify(resource)) as Json;
-  for (const pointer of volatilePaths) content = removePath(content, decodePointer(pointer));
-  return content;
-};
+export const configurationOf = (resource: ResourceSnapshot, volatilePaths: readonly string[] = DEFAULT_VOLATILE_PATHS): Json =>
+  strip(resource as unknown as Json, volatilePaths.map(decodePointer));
 
 /** JSON with object keys sorted at every level: equal content, equal text. */
 export const canonicalJson = (value: unknown): string =>
