@@ -1,6 +1,9 @@
 // Small pieces both benchmarks use: how busy the machine is before a run, readable errors, and
 // URLs without passwords.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { quoteIdent, type SqlClient } from '@rampart/event-store';
 
 /** Fraction of all CPUs' time spent not idle during the next `ms` milliseconds. */
 export const cpuBusyFraction = async (ms: number): Promise<number> => {
@@ -48,4 +51,41 @@ export const machineHeader = async (title: string, mode: string, started: Date) 
   );
   if (busyAtStart > 0.25) console.log('NOTE: something else is using the CPUs; expect noisy numbers.');
   return { machine, busyAtStart, loadAtStart };
+};
+
+/** A plain aligned table: a header row, a rule, then the cells; `right[i]` right-aligns column i. */
+export const alignedTable = (header: readonly string[], right: readonly boolean[], cells: readonly (readonly string[])[]): string => {
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => (right[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+};
+
+/** Drops every schema a run created on this client, then closes it; safe to call twice. */
+export const cleanupFor = (sql: SqlClient, schemas: string[]) => {
+  let done = false;
+  return async () => {
+    if (done) return;
+    done = true;
+    for (const schema of schemas) {
+      await sql.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch((error: unknown) => {
+        process.stderr.write(`could not drop schema ${schema}: ${errorText(error)}\n`);
+      });
+    }
+    await sql.close().catch(() => undefined);
+  };
+};
+
+/** The closing lines every benchmark prints, and its results as JSON when asked (`--json <file>`). */
+export const finishRun = (started: Date, jsonFile: string | undefined, results: (loadAtEnd: number[]) => Record<string, unknown>): void => {
+  const loadAtEnd = os.loadavg();
+  console.log(`total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average at end: ${loadAtEnd.map((l) => l.toFixed(2)).join(', ')}`);
+  if (!jsonFile) return;
+  const file = path.resolve(jsonFile);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(results(loadAtEnd), null, 2)}\n`);
+  process.stderr.write(`wrote ${jsonFile}\n`);
 };

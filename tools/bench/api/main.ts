@@ -7,9 +7,6 @@
 //   node tools/bin/run-ts.js tools/bench/api/main.ts                full run (about 2 minutes)
 //   node tools/bin/run-ts.js tools/bench/api/main.ts --quick        smoke run, 3 s per target
 //   node tools/bin/run-ts.js tools/bench/api/main.ts --no-postgres --json tmp/bench-api.json
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Command } from 'commander';
 import { Client } from 'pg';
 import { testDatabaseUrl } from '@rampart/event-store/testing';
@@ -18,7 +15,7 @@ import { startBareServer } from './bare-server';
 import { measure, stopLoad, TENANTS_QUERY, type LoadResult, type LoadSettings } from './load';
 import { errorCount, formatTable, type TargetRow } from './report';
 import { appendTenants, countDirectoryRows, bareTenants, seedTenants, TENANT_COUNT, waitForProjections } from './seed';
-import { cpuBusyFraction, errorText, machineHeader, maskUrl } from '../shared';
+import { cpuBusyFraction, errorText, finishRun, machineHeader, maskUrl } from '../shared';
 
 type Target = 'bare' | 'pglite' | 'postgres';
 
@@ -295,22 +292,7 @@ const main = async (): Promise<void> => {
   console.log(
     'Rampart runs standalone (API + projection worker, one process) with a platform.admin bearer token (ES256, development issuer) and the per-principal rate limit raised out of the way; the bare server has no authentication, plugins or limits.',
   );
-  const loadAtEnd = os.loadavg();
-  console.log(`total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average at end: ${loadAtEnd.map((l) => l.toFixed(2)).join(', ')}`);
-
-  if (opts.json) {
-    const file = path.resolve(opts.json);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(
-      file,
-      JSON.stringify(
-        { date: started.toISOString(), mode, settings, tenants: TENANT_COUNT, query: TENANTS_QUERY, machine, busyAtStart, loadAtStart, loadAtEnd, targets: reports.map((r, i) => ({ ...r, ratio: rows[i].ratio })) },
-        null,
-        2,
-      ) + '\n',
-    );
-    process.stderr.write(`wrote ${opts.json}\n`);
-  }
+  finishRun(started, opts.json, (loadAtEnd) => ({ date: started.toISOString(), mode, settings, tenants: TENANT_COUNT, query: TENANTS_QUERY, machine, busyAtStart, loadAtStart, loadAtEnd, targets: reports.map((r, i) => ({ ...r, ratio: rows[i].ratio })) }));
 };
 
 main().then(

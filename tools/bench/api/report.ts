@@ -1,5 +1,6 @@
 // The printed table of the API benchmark, in the style of the event store benchmark's.
 import type { LoadResult } from './load';
+import { alignedTable } from '../shared';
 
 export interface TargetRow {
   readonly target: string;
@@ -31,11 +32,5 @@ export const formatTable = (rows: readonly TargetRow[]): string => {
         ]
       : [row.target, 'skipped', '', '', '', ''],
   );
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (values: readonly string[]) =>
-    values
-      .map((v, i) => (RIGHT_ALIGNED[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  return alignedTable(HEADER, RIGHT_ALIGNED, cells);
 };

@@ -6,15 +6,14 @@
 //   npm run bench -- --quick      smoke run with small sizes
 //   npm run bench -- --no-postgres --json tmp/bench.json
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { createPgClient, createPgliteClient, quoteIdent, type SqlClient } from '@rampart/event-store';
+import { createPgClient, createPgliteClient, type SqlClient } from '@rampart/event-store';
 import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { formatTable, summarize, type RowSummary } from './report';
 import { HOT_STREAM_EVENTS, Interrupted, interruption, measureAppend, measureReads, TENANT_COUNT, type Progress } from './workloads';
-import { errorText, machineHeader, maskUrl } from '../shared';
+import { cleanupFor, errorText, finishRun, machineHeader, maskUrl } from '../shared';
 
 type BackendName = 'pglite' | 'postgres';
 
@@ -116,22 +115,6 @@ const serverInfo = async (sql: SqlClient): Promise<{ version: string; settings: 
   const { version, ...settings } = rows[0];
   return { version, settings };
 };
-
-/** Drops every schema the run created on this client, then closes it; safe to call twice. */
-const cleanupFor = (sql: SqlClient, schemas: string[]) => {
-  let done = false;
-  return async () => {
-    if (done) return;
-    done = true;
-    for (const schema of schemas) {
-      await sql.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch((error: unknown) => {
-        process.stderr.write(`could not drop schema ${schema}: ${errorText(error)}\n`);
-      });
-    }
-    await sql.close().catch(() => undefined);
-  };
-};
-
 
 const runBackend = async (backend: BackendName, sql: SqlClient, sizes: Sizes): Promise<BackendReport> => {
   const log = progress(backend);
@@ -244,18 +227,7 @@ const main = async (): Promise<void> => {
   printBackend(reports[reports.length - 1], SIZES[mode].postgres);
   const eventBytes = reports.find((r) => r.eventBytes)?.eventBytes ?? 0;
   console.log(`\nevent size: ~${Math.round(eventBytes)} bytes of JSON (data + metadata); one client, one request at a time.`);
-  const loadAtEnd = os.loadavg();
-  console.log(`total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average at end: ${loadAtEnd.map((l) => l.toFixed(2)).join(', ')}`);
-
-  if (opts.json) {
-    const file = path.resolve(opts.json);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(
-      file,
-      JSON.stringify({ date: started.toISOString(), mode, repetitions: REPETITIONS, machine, busyAtStart, loadAtStart, loadAtEnd, eventBytes, sizes: SIZES[mode], backends: reports }, null, 2) + '\n',
-    );
-    process.stderr.write(`wrote ${opts.json}\n`);
-  }
+  finishRun(started, opts.json, (loadAtEnd) => ({ date: started.toISOString(), mode, repetitions: REPETITIONS, machine, busyAtStart, loadAtStart, loadAtEnd, eventBytes, sizes: SIZES[mode], backends: reports }));
 };
 
 main().then(

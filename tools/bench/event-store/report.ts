@@ -1,4 +1,5 @@
 // Statistics and the printed table of the event store benchmark.
+import { alignedTable } from '../shared';
 
 export interface Row {
   readonly operation: string;
@@ -71,11 +72,5 @@ export const formatTable = (rows: readonly RowSummary[]): string => {
     integer(r.baselineEventsPerSecond),
     `${r.ratio.toFixed(2)}x`,
   ]);
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (values: readonly string[]) =>
-    values
-      .map((v, i) => (RIGHT_ALIGNED[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  return alignedTable(HEADER, RIGHT_ALIGNED, cells);
 };

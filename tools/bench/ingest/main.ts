@@ -10,7 +10,7 @@
 //   node tools/bin/run-ts.js tools/bench/ingest/main.ts --no-postgres --json tmp/bench-ingest.json
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,7 +20,7 @@ import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { ingest, readResourceFile, type IngestResult } from '@rampart/ingestion';
 import { platformProjections } from '@rampart/platform';
 import { mutate, writeTenantFile, type ArmResource } from '../../generate/synthetic-tenant';
-import { errorText, machineHeader, maskUrl } from '../shared';
+import { alignedTable, cleanupFor, errorText, finishRun, machineHeader, maskUrl } from '../shared';
 
 type BackendName = 'pglite' | 'postgres';
 type CaseName = 'first' | 'unchanged' | 'changed-1%';
@@ -244,21 +244,6 @@ const openSession = async (sql: SqlClient, prefix: string, schemas: string[]) =>
   return { run, inventoryRows, close: () => store.close() };
 };
 
-/** Drops every schema the run created on this client, then closes it; safe to call twice. */
-const cleanupFor = (sql: SqlClient, schemas: string[]) => {
-  let done = false;
-  return async () => {
-    if (done) return;
-    done = true;
-    for (const schema of schemas) {
-      await sql.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch((error: unknown) => {
-        process.stderr.write(`could not drop schema ${schema}: ${errorText(error)}\n`);
-      });
-    }
-    await sql.close().catch(() => undefined);
-  };
-};
-
 interface BackendReport {
   readonly backend: BackendName;
   readonly skipped?: string;
@@ -411,13 +396,8 @@ const formatTable = (rows: readonly CaseResult[]): string => {
       targetCell,
     ];
   });
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (values: readonly string[]) =>
-    values
-      .map((v, i) => (i === 1 || i === HEADER.length - 1 ? v.padEnd(widths[i]) : v.padStart(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  // case and target are text; every other column is a number
+  return alignedTable(HEADER, HEADER.map((_, i) => i !== 1 && i !== HEADER.length - 1), cells);
 };
 
 const printBackend = (report: BackendReport): void => {
@@ -529,22 +509,7 @@ const main = async (): Promise<void> => {
       'floor = best of 3 reads of the same file with JSON.parse of every line. x floor = seconds / floor. SQL/res: statements sent per resource (BEGIN/COMMIT included) while ingesting and while projecting. peak RSS: sampled every 50 ms during the case; maxRSS: process maximum so far.',
   );
   console.log(`targets (PostgreSQL): ${Object.entries(TARGETS).map(([name, t]) => `${name} ${t.resources.toLocaleString('en-US')} <= ${t.seconds} s`).join(', ')}`);
-  const loadAtEnd = os.loadavg();
-  console.log(`total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average at end: ${loadAtEnd.map((l) => l.toFixed(2)).join(', ')}`);
-
-  if (opts.json) {
-    const file = path.resolve(opts.json);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(
-      file,
-      JSON.stringify(
-        { date: started.toISOString(), mode, machine, busyAtStart, loadAtStart, loadAtEnd, files: files.map((f) => ({ resources: f.resources, bytes: f.bytes, changed: f.changedCount, floorSeconds: f.floorSeconds })), backends: reports },
-        null,
-        2,
-      ) + '\n',
-    );
-    process.stderr.write(`wrote ${opts.json}\n`);
-  }
+  finishRun(started, opts.json, (loadAtEnd) => ({ date: started.toISOString(), mode, machine, busyAtStart, loadAtStart, loadAtEnd, files: files.map((f) => ({ resources: f.resources, bytes: f.bytes, changed: f.changedCount, floorSeconds: f.floorSeconds })), backends: reports }));
 };
 
 main().then(
