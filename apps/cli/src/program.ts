@@ -15,6 +15,7 @@ import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/s
 import { devCommand } from './commands/dev';
 import { ingestCommand } from './commands/ingest';
 import { onboardTenantCommand } from './commands/tenants';
+import { printTable } from './table';
 
 const config = (): RampartConfig => {
   try {
@@ -119,8 +120,7 @@ export const buildProgram = (): Command => {
             s.secondsBehind.toFixed(1),
           ]),
         ];
-        const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-        for (const row of rows) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i])).join('  ')}\n`);
+        printTable(rows);
       }),
     );
   projections

@@ -4,6 +4,7 @@ import { handleCommand } from '@rampart/event-sourcing';
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/platform';
 import { SECTORS, tenantDecider, tenantStreamId, type TenantDirectoryEntry } from '@rampart/tenancy';
 import { userInfo } from 'node:os';
+import { printTable } from '../table';
 
 export const onboardTenantCommand = (parent: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {
   parent
@@ -14,7 +15,11 @@ export const onboardTenantCommand = (parent: Command, withStores: <T>(fn: (s: St
       withStores(async (stores) => {
         const { rows } = await stores.readModels
           .query<{ doc: TenantDirectoryEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory ORDER BY id`)
-          .catch(() => ({ rows: [] as { doc: TenantDirectoryEntry }[] }));
+          .catch((error: { code?: string }) => {
+            // 42P01: the read model's table does not exist yet; anything else is a real failure
+            if (error.code === '42P01') throw new Error('no tenant directory yet: start the worker (rampart worker or standalone) once');
+            throw error;
+          });
         if (options.json) {
           process.stdout.write(`${JSON.stringify(rows.map((r) => r.doc), null, 2)}\n`);
           return;
@@ -30,8 +35,7 @@ export const onboardTenantCommand = (parent: Command, withStores: <T>(fn: (s: St
             (doc.connections ?? []).map((c) => c.connectionId).join(',') || '-',
           ]),
         ];
-        const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-        for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i])).join('  ')}\n`);
+        printTable(table);
         if (rows.length === 0) process.stdout.write('(no tenants yet — or the worker has not projected them yet)\n');
       }),
     );
