@@ -31,8 +31,8 @@ export const onboardTenantCommand = (parent: Command, withStores: <T>(fn: (s: St
             doc.displayName,
             doc.sector,
             doc.status,
-            (doc.socTeams ?? []).join(',') || '-',
-            (doc.connections ?? []).map((c) => c.connectionId).join(',') || '-',
+            doc.socTeams.join(',') || '-',
+            doc.connections.map((c) => c.connectionId).join(',') || '-',
           ]),
         ];
         printTable(table);

@@ -40,12 +40,11 @@ import {
   TenantType,
 } from './types';
 
-/** Read-model documents written before a field existed lack it; a projection rebuild fills it. */
+/** The read model's document as the GraphQL type (which wants mutable arrays). */
 export const toTenant = (doc: TenantDirectoryEntry): TenantType => ({
   ...doc,
-  socTeams: [...(doc.socTeams ?? [])],
-  connections: (doc.connections ?? []).map((c) => ({ ...c, subscriptions: [...c.subscriptions], managementGroups: [...c.managementGroups] })),
-  revision: doc.revision ?? 0,
+  socTeams: [...doc.socTeams],
+  connections: doc.connections.map((c) => ({ ...c, subscriptions: [...c.subscriptions], managementGroups: [...c.managementGroups] })),
 });
 
 const rejection = (outcome: CommandOutcome<DomainEvent>) =>

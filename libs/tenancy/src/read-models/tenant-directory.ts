@@ -61,10 +61,10 @@ const evolveEntry = (entry: TenantDirectoryEntry | undefined, raw: EventWithTime
       return entry ? { ...entry, socTeams: entry.socTeams.filter((t) => t !== event.data.socTeam) } : null;
     case 'tenancy.CloudConnectionAdded.v1': {
       const { tenantId: _tenantId, ...connection } = event.data;
-      return entry ? { ...entry, connections: [...(entry.connections ?? []), connection] } : null;
+      return entry ? { ...entry, connections: [...entry.connections, connection] } : null;
     }
     case 'tenancy.CloudConnectionRemoved.v1':
-      return entry ? { ...entry, connections: (entry.connections ?? []).filter((c) => c.connectionId !== event.data.connectionId) } : null;
+      return entry ? { ...entry, connections: entry.connections.filter((c) => c.connectionId !== event.data.connectionId) } : null;
     case 'tenancy.TenantOffboarded.v1':
       return entry ? { ...entry, status: 'offboarded' } : null;
     default:
