@@ -88,3 +88,11 @@ export const streamIdFor = (tenantId: string, category: string, id: string): str
 
 /** The tenant a stream belongs to, or undefined for platform streams. */
 export const tenantOfStream = (streamId: string): string | undefined => /^t-([a-z0-9-]+):/.exec(streamId)?.[1];
+
+/**
+ * What a pure read-model reducer sees of a recorded event: enough to build a row, and small enough
+ * for a test to write by hand. Every RecordedEvent is one.
+ */
+export type ProjectedEvent = Pick<RecordedEvent, 'type' | 'data' | 'revision' | 'recordedAt'> & {
+  readonly metadata: Pick<EventMetadata, 'tenantId' | 'actor'>;
+};

@@ -1,4 +1,5 @@
 // Read model "ingestion-runs": one document per run, for "what did the last ingestions see?".
+import type { ProjectedEvent } from '@rampart/event-sourcing';
 import type { IngestionCounts, IngestionRunEvent } from '../events';
 
 export interface IngestionRunEntry {
@@ -14,12 +15,6 @@ export interface IngestionRunEntry {
   readonly finishedAt: string | null;
 }
 
-interface Recorded {
-  readonly type: string;
-  readonly data: unknown;
-  readonly recordedAt: string;
-  readonly metadata: { readonly tenantId: string };
-}
 
 export const INGESTION_RUN_EVENT_TYPES: readonly IngestionRunEvent['type'][] = [
   'inventory.IngestionRunStarted.v1',
@@ -32,8 +27,8 @@ export const ingestionRuns = {
   version: 1,
   table: 'ingestion_runs',
   eventTypes: INGESTION_RUN_EVENT_TYPES,
-  keyOf: (event: Recorded): string => `${event.metadata.tenantId}|${(event.data as { runId: string }).runId}`,
-  evolve: (entry: IngestionRunEntry | undefined, raw: Recorded): IngestionRunEntry | null => {
+  keyOf: (event: ProjectedEvent): string => `${event.metadata.tenantId}|${(event.data as { runId: string }).runId}`,
+  evolve: (entry: IngestionRunEntry | undefined, raw: ProjectedEvent): IngestionRunEntry | null => {
     const event = raw as unknown as IngestionRunEvent;
     switch (event.type) {
       case 'inventory.IngestionRunStarted.v1':

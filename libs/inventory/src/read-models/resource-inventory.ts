@@ -1,6 +1,7 @@
 // Read model "resource-inventory": the current configuration of every resource of every tenant,
 // one document per (tenant, resource), kept by applying each event (patches included). Removed
 // resources leave the inventory; their history stays in their streams.
+import type { ProjectedEvent } from '@rampart/event-sourcing';
 import { applyPatch, type Operation } from 'fast-json-patch';
 import { RESOURCE_EVENT_TYPES, type ResourceEvent } from '../events';
 
@@ -21,12 +22,6 @@ export interface ResourceInventoryEntry {
   readonly changes: number;
 }
 
-interface Recorded {
-  readonly type: string;
-  readonly data: unknown;
-  readonly recordedAt: string;
-  readonly metadata: { readonly tenantId: string };
-}
 
 const describe = (configuration: Record<string, unknown>) => ({
   name: String(configuration['name'] ?? ''),
@@ -41,8 +36,8 @@ export const resourceInventory = {
   version: 1,
   table: 'resource_inventory',
   eventTypes: RESOURCE_EVENT_TYPES,
-  keyOf: (event: Recorded): string => `${event.metadata.tenantId}|${(event.data as { resourceKey: string }).resourceKey}`,
-  evolve: (entry: ResourceInventoryEntry | undefined, raw: Recorded): ResourceInventoryEntry | null => {
+  keyOf: (event: ProjectedEvent): string => `${event.metadata.tenantId}|${(event.data as { resourceKey: string }).resourceKey}`,
+  evolve: (entry: ResourceInventoryEntry | undefined, raw: ProjectedEvent): ResourceInventoryEntry | null => {
     const event = raw as unknown as ResourceEvent;
     switch (event.type) {
       case 'inventory.ResourceDiscovered.v1': {

@@ -107,7 +107,7 @@ describe('resource inventory read model', () => {
   it('follows a resource through discovery, a patch and removal', () => {
     const v1 = snapshot({ minimumTlsVersion: 'TLS1_0' }, { tags: { env: 'prod' }, resourceGroup: 'RG1' });
     const v2 = snapshot({ minimumTlsVersion: 'TLS1_2' }, { tags: { env: 'prod' } });
-    const at = (event: ResourceEvent, recordedAt: string) => ({ ...event, recordedAt, metadata: { tenantId: 'contoso' } });
+    const at = (event: ResourceEvent, recordedAt: string) => ({ ...event, recordedAt, revision: 0, metadata: { tenantId: 'contoso', actor: { kind: 'system' as const, id: 'test' } } });
     const first = discovered(v1);
     const entry = resourceInventory.evolve(undefined, at(first, '2026-11-01T00:00:00.000Z'));
     expect(entry).toMatchObject({ tenantId: 'contoso', name: 'acct1', resourceGroup: 'rg1', tags: { env: 'prod' }, changes: 0 });

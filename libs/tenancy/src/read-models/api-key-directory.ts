@@ -1,6 +1,7 @@
 // Read model "api-key-directory": one document per API key, to find a key by id when it is
 // presented and to list a tenant's keys. Revocation is also checked against the key's own
 // stream at authentication time, so it takes effect before this projection catches up.
+import type { ProjectedEvent } from '@rampart/event-sourcing';
 import { API_KEY_EVENT_TYPES, type ApiKeyEvent, type ApiKeyRole } from '../events';
 
 export interface ApiKeyEntry {
@@ -16,20 +17,14 @@ export interface ApiKeyEntry {
   readonly revokedReason: string | null;
 }
 
-interface Recorded {
-  readonly type: string;
-  readonly data: unknown;
-  readonly recordedAt: string;
-  readonly metadata: { readonly tenantId: string; readonly actor: { readonly id: string } };
-}
 
 export const apiKeyDirectory = {
   name: 'api-key-directory',
   version: 1,
   table: 'api_key_directory',
   eventTypes: API_KEY_EVENT_TYPES,
-  keyOf: (event: Recorded): string => (event.data as { keyId: string }).keyId,
-  evolve: (entry: ApiKeyEntry | undefined, raw: Recorded): ApiKeyEntry | null => {
+  keyOf: (event: ProjectedEvent): string => (event.data as { keyId: string }).keyId,
+  evolve: (entry: ApiKeyEntry | undefined, raw: ProjectedEvent): ApiKeyEntry | null => {
     const event = raw as unknown as ApiKeyEvent;
     switch (event.type) {
       case 'tenancy.ApiKeyIssued.v1':

@@ -6,7 +6,7 @@ const at = (type: string, data: unknown, recordedAt = '2026-11-29T10:00:00.000Z'
   type,
   data,
   recordedAt,
-  metadata: { tenantId: 'contoso' },
+  metadata: { tenantId: 'contoso', actor: { kind: 'system' as const, id: 'test' } },
 });
 
 describe('tenant directory read model', () => {

@@ -1,5 +1,6 @@
 // Read model "tenant-directory": one document per tenant, answering "which customers exist and
 // in what state". Pure; the platform wires it into a SQL document projection.
+import type { ProjectedEvent } from '@rampart/event-sourcing';
 import type { TenancyEvent } from '../events';
 import { TENANCY_EVENT_TYPES } from '../events';
 import type { CloudConnection, Sector } from '../events';
@@ -17,27 +18,20 @@ export interface TenantDirectoryEntry {
   readonly revision: number;
 }
 
-interface EventWithTime {
-  readonly type: string;
-  readonly revision: number;
-  readonly data: unknown;
-  readonly recordedAt: string;
-  readonly metadata: { readonly tenantId: string };
-}
 
 export const tenantDirectory = {
   name: 'tenant-directory',
   version: 4,
   table: 'tenant_directory',
   eventTypes: TENANCY_EVENT_TYPES,
-  keyOf: (event: EventWithTime): string => event.metadata.tenantId,
-  evolve: (entry: TenantDirectoryEntry | undefined, raw: EventWithTime): TenantDirectoryEntry | null => {
+  keyOf: (event: ProjectedEvent): string => event.metadata.tenantId,
+  evolve: (entry: TenantDirectoryEntry | undefined, raw: ProjectedEvent): TenantDirectoryEntry | null => {
     const next = evolveEntry(entry, raw);
     return next && { ...next, revision: raw.revision };
   },
 };
 
-const evolveEntry = (entry: TenantDirectoryEntry | undefined, raw: EventWithTime): Omit<TenantDirectoryEntry, 'revision'> | null => {
+const evolveEntry = (entry: TenantDirectoryEntry | undefined, raw: ProjectedEvent): Omit<TenantDirectoryEntry, 'revision'> | null => {
   const event = raw as unknown as TenancyEvent;
   switch (event.type) {
     case 'tenancy.TenantOnboarded.v1':
