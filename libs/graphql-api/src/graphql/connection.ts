@@ -1,5 +1,6 @@
 // Relay-style connections: opaque cursors over a stable sort key, `first` capped so a client
 // cannot ask for everything at once.
+import type { Type } from '@nestjs/common';
 import { Field, ObjectType } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
 import { InheritsAuthorization } from '../authorization/rules';
@@ -41,4 +42,25 @@ export const toConnection = <T>(rows: T[], first: number, keyOf: (row: T) => str
     edges: page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node })),
     pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(keyOf(page[page.length - 1])) : null },
   };
+};
+
+/**
+ * A Relay connection type for a node type: `<Name>Connection { edges: [<Name>Edge!]!, pageInfo }`
+ * with `<Name>Edge { cursor, node }`. Both carry no tenant data of their own: the node's rule applies.
+ */
+export const connectionOf = <T>(node: Type<T>, name: string) => {
+  @ObjectType(`${name}Edge`)
+  @InheritsAuthorization()
+  class Edge {
+    @Field() cursor!: string;
+    @Field(() => node) node!: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  @InheritsAuthorization()
+  class Connection {
+    @Field(() => [Edge]) edges!: Edge[];
+    @Field(() => PageInfo) pageInfo!: PageInfo;
+  }
+  return Connection;
 };

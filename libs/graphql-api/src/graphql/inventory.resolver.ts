@@ -10,7 +10,7 @@ import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { decodeCursor, PageInfo, pageSize, toConnection } from './connection';
+import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
 
 /** Resources one push may carry; larger inventories go through files or several pushes. */
 export const MAX_PUSH_RESOURCES = 500;
@@ -56,19 +56,8 @@ export class ResourceType {
   resourceKey!: string;
 }
 
-@ObjectType()
-@InheritsAuthorization()
-export class ResourceEdge {
-  @Field() cursor!: string;
-  @Field(() => ResourceType) node!: ResourceType;
-}
-
-@ObjectType()
-@InheritsAuthorization()
-export class ResourceConnection {
-  @Field(() => [ResourceEdge]) edges!: ResourceEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const ResourceConnection = connectionOf(ResourceType, 'Resource');
+export type ResourceConnection = InstanceType<typeof ResourceConnection>;
 
 @InputType()
 export class TagFilter {

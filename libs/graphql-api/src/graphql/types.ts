@@ -1,6 +1,6 @@
 import { createUnionType, Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { InheritsAuthorization, TenantOwned } from '../authorization/rules';
-import { PageInfo } from './connection';
+import { connectionOf } from './connection';
 
 @ObjectType({ description: 'A read model kept by a projection, and how far behind the event log it is.' })
 @InheritsAuthorization()
@@ -67,19 +67,8 @@ export class TenantType {
   revision!: number;
 }
 
-@ObjectType()
-@InheritsAuthorization()
-export class TenantEdge {
-  @Field() cursor!: string;
-  @Field(() => TenantType) node!: TenantType;
-}
-
-@ObjectType()
-@InheritsAuthorization()
-export class TenantConnection {
-  @Field(() => [TenantEdge]) edges!: TenantEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const TenantConnection = connectionOf(TenantType, 'Tenant');
+export type TenantConnection = InstanceType<typeof TenantConnection>;
 
 @InputType()
 export class TenantFilter {
@@ -103,19 +92,8 @@ export class ApiKeyType {
   @Field(() => TenantType, { nullable: true, description: 'The tenant the key belongs to (batched).' }) tenant?: TenantType | null;
 }
 
-@ObjectType()
-@InheritsAuthorization()
-export class ApiKeyEdge {
-  @Field() cursor!: string;
-  @Field(() => ApiKeyType) node!: ApiKeyType;
-}
-
-@ObjectType()
-@InheritsAuthorization()
-export class ApiKeyConnection {
-  @Field(() => [ApiKeyEdge]) edges!: ApiKeyEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const ApiKeyConnection = connectionOf(ApiKeyType, 'ApiKey');
+export type ApiKeyConnection = InstanceType<typeof ApiKeyConnection>;
 
 @ObjectType({ description: 'A command the domain refused, with a stable code (see docs/api.md).' })
 @InheritsAuthorization()
@@ -229,19 +207,8 @@ export class TenantEventType {
   @Field({ description: 'The event payload as JSON (credential hashes removed).' }) data!: string;
 }
 
-@ObjectType()
-@InheritsAuthorization()
-export class TenantEventEdge {
-  @Field() cursor!: string;
-  @Field(() => TenantEventType) node!: TenantEventType;
-}
-
-@ObjectType()
-@InheritsAuthorization()
-export class TenantEventConnection {
-  @Field(() => [TenantEventEdge]) edges!: TenantEventEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const TenantEventConnection = connectionOf(TenantEventType, 'TenantEvent');
+export type TenantEventConnection = InstanceType<typeof TenantEventConnection>;
 
 @InputType()
 export class AddCloudConnectionInput {
