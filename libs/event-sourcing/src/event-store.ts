@@ -55,11 +55,28 @@ export interface ReadAllResult {
   readonly isEnd: boolean;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision?: ExpectedRevision;
+}
+
 export type EventStoreKind = 'pglite' | 'postgres' | 'eventstoredb';
 
 export interface EventStore {
   readonly kind: EventStoreKind;
   appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to many streams in one round trip, for bulk writers (ingestion of thousands of
+   * resources). Each stream keeps `appendToStream`'s guarantees (expected revision, idempotent
+   * event ids) and results come back in the order given. `atomicMultiStreamAppend` says whether
+   * a failure leaves nothing written (SQL adapters) or may leave the streams before the failing
+   * one appended (EventStoreDB has no multi-stream transaction); either way, appending the same
+   * batch again is safe, because re-appended events are recognised by their ids.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  readonly atomicMultiStreamAppend: boolean;
   /** Events of one stream; an empty array when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;

@@ -1,7 +1,7 @@
 // Checks every adapter applies before writing, so a bad event is refused the same way
 // everywhere and nothing is written.
 import { isValidTenantId, tenantOfStream, type NewEvent } from './envelope';
-import { InvalidEventError } from './event-store';
+import { InvalidEventError, type StreamAppend } from './event-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE_NAME = /^[a-z][a-zA-Z0-9]*\.[A-Z][A-Za-z0-9]*\.v[1-9][0-9]*$/;
@@ -40,6 +40,28 @@ export const validateAppend = (streamId: string, events: readonly NewEvent[]): v
       throw new InvalidEventError(`event ${event.eventId} has an invalid schemaVersion`);
     }
     if (event.data === undefined) throw new InvalidEventError(`event ${event.eventId} has no data`);
+  }
+};
+
+/** Larger batches hold locks and memory for too long; a bulk writer sends several. */
+export const MAX_STREAMS_PER_APPEND = 5_000;
+
+/** `validateAppend` for each stream, plus: each stream at most once, event ids unique across the batch. */
+export const validateMultiStreamAppend = (appends: readonly StreamAppend[]): void => {
+  if (appends.length > MAX_STREAMS_PER_APPEND) {
+    throw new InvalidEventError(`a multi-stream append takes at most ${MAX_STREAMS_PER_APPEND} streams, got ${appends.length}`);
+  }
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  for (const append of appends) {
+    validateAppend(append.streamId, append.events);
+    if (streams.has(append.streamId)) throw new InvalidEventError(`stream "${append.streamId}" appears twice in one multi-stream append`);
+    streams.add(append.streamId);
+    for (const event of append.events) {
+      const id = event.eventId.toLowerCase();
+      if (ids.has(id)) throw new InvalidEventError(`eventId ${event.eventId} appears twice in one append`);
+      ids.add(id);
+    }
   }
 };
 

@@ -177,6 +177,108 @@ export const eventStoreContract = (name: string, factory: ContractStoreFactory):
       });
     });
 
+    describe('multi-stream append', () => {
+      it('appends to each stream with its own revisions and returns results in order', async () => {
+        const tenant = uniqueTenant();
+        const existing = stream(tenant);
+        await store.appendToStream(existing, numbered(tenant, 2));
+        const fresh = stream(tenant);
+        const results = await store.appendToStreams([
+          { streamId: fresh, events: numbered(tenant, 2), expectedRevision: 'no_stream' },
+          { streamId: existing, events: numbered(tenant, 1), expectedRevision: 1 },
+        ]);
+        expect(results.map((r) => [r.nextExpectedRevision, r.alreadyAppended])).toEqual([
+          [1, false],
+          [2, false],
+        ]);
+        expect((await store.readStream(fresh)).map((e) => e.revision)).toEqual([0, 1]);
+        expect((await store.readStream(existing)).map((e) => e.revision)).toEqual([0, 1, 2]);
+        const log = await readTenant(store, tenant);
+        expect(log).toHaveLength(5);
+        // Each stream's events stay in revision order in the global log.
+        for (const id of [fresh, existing]) {
+          const revisions = log.filter((e) => e.streamId === id).map((e) => e.revision);
+          expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+        }
+        expect(comparePositions(results[1].position, START)).toBeGreaterThan(0);
+      });
+
+      it('a wrong expected revision fails the batch; atomic stores write nothing of it', async () => {
+        const tenant = uniqueTenant();
+        const taken = stream(tenant);
+        await store.appendToStream(taken, numbered(tenant, 1));
+        const before = stream(tenant);
+        const after = stream(tenant);
+        const batch = [
+          { streamId: before, events: numbered(tenant, 1), expectedRevision: 'no_stream' as const },
+          { streamId: taken, events: numbered(tenant, 1), expectedRevision: 'no_stream' as const },
+          { streamId: after, events: numbered(tenant, 1), expectedRevision: 'no_stream' as const },
+        ];
+        await expect(store.appendToStreams(batch)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(taken)).toHaveLength(1);
+        expect(await store.readStream(after)).toHaveLength(0);
+        if (store.atomicMultiStreamAppend) expect(await store.readStream(before)).toHaveLength(0);
+        // Fixed and sent again, the whole batch lands once, whatever a failed attempt left behind.
+        const retried = await store.appendToStreams([batch[0], { ...batch[1], expectedRevision: 0 }, batch[2]]);
+        expect(retried.map((r) => r.nextExpectedRevision)).toEqual([0, 1, 0]);
+        expect(await readTenant(store, tenant)).toHaveLength(4);
+      });
+
+      it('re-appending the same batch is a no-op that succeeds', async () => {
+        const tenant = uniqueTenant();
+        const batch = [
+          { streamId: stream(tenant), events: numbered(tenant, 2), expectedRevision: 'no_stream' as const },
+          { streamId: stream(tenant), events: numbered(tenant, 1), expectedRevision: 'no_stream' as const },
+        ];
+        const first = await store.appendToStreams(batch);
+        const again = await store.appendToStreams(batch);
+        expect(again.map((r) => r.alreadyAppended)).toEqual([true, true]);
+        expect(again.map((r) => r.nextExpectedRevision)).toEqual(first.map((r) => r.nextExpectedRevision));
+        expect(await readTenant(store, tenant)).toHaveLength(3);
+      });
+
+      it('refuses a stream named twice or an event id used twice, writing nothing', async () => {
+        const tenant = uniqueTenant();
+        const id = stream(tenant);
+        await expect(
+          store.appendToStreams([
+            { streamId: id, events: numbered(tenant, 1) },
+            { streamId: id, events: numbered(tenant, 1) },
+          ]),
+        ).rejects.toBeInstanceOf(InvalidEventError);
+        const [event] = numbered(tenant, 1);
+        await expect(
+          store.appendToStreams([
+            { streamId: stream(tenant), events: [event] },
+            { streamId: stream(tenant), events: [event] },
+          ]),
+        ).rejects.toBeInstanceOf(InvalidEventError);
+        await expect(
+          store.appendToStreams([
+            { streamId: stream(tenant), events: numbered(tenant, 1) },
+            { streamId: stream(tenant), events: [testEvent(`${tenant}-other`)] },
+          ]),
+        ).rejects.toBeInstanceOf(InvalidEventError);
+        expect(await readTenant(store, tenant)).toEqual([]);
+      });
+
+      it('concurrent batches over the same streams neither deadlock nor lose a revision', async () => {
+        const tenant = uniqueTenant();
+        const ids = Array.from({ length: 6 }, () => stream(tenant));
+        // Each writer names the streams in a different order.
+        await Promise.all(
+          Array.from({ length: 5 }, (_, w) =>
+            store.appendToStreams((w % 2 ? [...ids].reverse() : ids).map((streamId) => ({ streamId, events: numbered(tenant, 1) }))),
+          ),
+        );
+        for (const id of ids) expect((await store.readStream(id)).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+      });
+
+      it('an empty batch appends nothing', async () => {
+        await expect(store.appendToStreams([])).resolves.toEqual([]);
+      });
+    });
+
     describe('bad input changes nothing', () => {
       it.each([
         ['an event type without context and version', (t: string) => testEvent(t, 'SomethingHappened')],

@@ -12,6 +12,7 @@ import {
   InvalidEventError,
   START,
   validateAppend,
+  validateMultiStreamAppend,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
@@ -22,6 +23,7 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type UpcastFn,
 } from '@rampart/event-sourcing';
 import type {
@@ -83,6 +85,8 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
 
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
+  /** EventStoreDB transactions span one stream only. */
+  readonly atomicMultiStreamAppend = false;
   private readonly upcast: UpcastFn;
   private readonly wakeups = new Wakeups();
   private subscription?: AllStreamSubscription;
@@ -143,6 +147,20 @@ export class EventStoreDbEventStore implements EventStore {
    * expected revision it then fails with WrongExpectedRevisionError, with 'any' ESDB's own
    * deduplication usually absorbs it.
    */
+  /**
+   * Stream by stream, in order: EventStoreDB has no multi-stream transaction. Validated whole
+   * first, so bad input still writes nothing; a failure part-way leaves the earlier streams
+   * appended, and a retry of the same batch skips them by their event ids.
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    validateMultiStreamAppend(appends);
+    const results: AppendResult[] = [];
+    for (const append of appends) {
+      results.push(await this.appendToStream(append.streamId, append.events, { expectedRevision: append.expectedRevision }));
+    }
+    return results;
+  }
+
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     validateAppend(streamId, events);
     if (isSystemStream(streamId)) {

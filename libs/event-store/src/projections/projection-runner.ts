@@ -137,7 +137,8 @@ export class ProjectionRunner {
     const page = await this.store.readAll({ from, filter: this.projection.filter, maxCount: this.batchSize });
     if (page.events.length === 0 && comparePositions(page.position, from) === 0) return { applied: 0, caughtUp: page.isEnd };
     const committed = await this.commitBatch(from, page.position, async (ctx) => {
-      for (const event of page.events) await this.projection.apply(ctx, event);
+      if (this.projection.applyBatch) await this.projection.applyBatch(ctx, page.events);
+      else for (const event of page.events) await this.projection.apply(ctx, event);
       return page.events.length;
     });
     if (committed === undefined) return { applied: 0, caughtUp: false }; // another runner moved it; go again
@@ -243,3 +244,39 @@ const sleep = (ms: number, signal: AbortSignal) =>
       { once: true },
     );
   });
+
+/**
+ * Reads a projection's tables together with the checkpoint they reflect, in one snapshot: what
+ * `read` returns was exactly true at `position`, so a reader can add the log after it and know
+ * the present without replaying everything. Undefined when the projection is not there, or was
+ * built by another version of its code.
+ */
+export const readProjectionAt = async <T>(
+  sql: SqlClient,
+  projection: Pick<SqlProjection, 'name' | 'version' | 'tables'>,
+  read: (tx: SqlExecutor, table: (name: string) => string) => Promise<T>,
+  schema = 'rampart_read',
+): Promise<{ position: GlobalPosition; value: T } | undefined> => {
+  const owned = new Set(projection.tables);
+  const table = (name: string) => {
+    if (!owned.has(name)) throw new Error(`projection ${projection.name} does not own table "${name}"`);
+    return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+  };
+  return sql.transaction(
+    async (tx) => {
+      const exists = await tx.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+        `${quoteIdent(schema)}.projection_checkpoints`,
+      ]);
+      if (!exists.rows[0]?.present) return undefined;
+      const { rows } = await tx.query<{ version: number; commit_position: string; prepare_position: string }>(
+        `SELECT version, commit_position::text AS commit_position, prepare_position::text AS prepare_position
+         FROM ${quoteIdent(schema)}.projection_checkpoints WHERE name = $1`,
+        [projection.name],
+      );
+      if (!rows[0] || rows[0].version !== projection.version) return undefined;
+      const position = { commit: BigInt(rows[0].commit_position), prepare: BigInt(rows[0].prepare_position) };
+      return { position, value: await read(tx, table) };
+    },
+    { isolation: 'repeatable read', readOnly: true },
+  );
+};

@@ -19,6 +19,8 @@ export interface SqlProjection {
   readonly tables: readonly string[];
   setup(ctx: ProjectionContext): Promise<void>;
   apply(ctx: ProjectionContext, event: RecordedEvent): Promise<void>;
+  /** Optional: the same effect as `apply` on each event in order, in fewer statements. */
+  applyBatch?(ctx: ProjectionContext, events: readonly RecordedEvent[]): Promise<void>;
 }
 
 export interface DocumentProjectionSpec<D> {
@@ -56,20 +58,52 @@ export const documentProjection = <D>(spec: DocumentProjectionSpec<D>): SqlProje
       await tx.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${t} USING ${index.using ?? 'btree'} (${index.expression})`);
     }
   },
-  async apply({ tx, table }, event) {
-    const key = spec.keyOf(event);
-    if (key === undefined) return;
-    const t = table(spec.table);
-    const { rows } = await tx.query<{ doc: D }>(`SELECT doc FROM ${t} WHERE id = $1`, [key]);
-    const next = spec.evolve(rows[0]?.doc, event);
-    if (next === null) {
-      await tx.query(`DELETE FROM ${t} WHERE id = $1`, [key]);
-      return;
-    }
-    await tx.query(
-      `INSERT INTO ${t} (id, tenant_id, doc, updated_at) VALUES ($1, $2, $3::jsonb, $4)
-       ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, updated_at = EXCLUDED.updated_at`,
-      [key, event.metadata.tenantId, JSON.stringify(next), event.recordedAt],
-    );
+  async apply(ctx, event) {
+    await applyDocuments(spec, ctx, [event]);
+  },
+  async applyBatch(ctx, events) {
+    await applyDocuments(spec, ctx, events);
   },
 });
+
+/**
+ * A batch in three statements whatever its size: read the documents it touches, evolve them in
+ * memory in log order, then write the survivors and delete the rest.
+ */
+const applyDocuments = async <D>(spec: DocumentProjectionSpec<D>, { tx, table }: ProjectionContext, events: readonly RecordedEvent[]) => {
+  const touched = new Map<string, { tenantId: string; doc: D | null | undefined; updatedAt: string; existed: boolean }>();
+  const keyed: [string, RecordedEvent][] = [];
+  for (const event of events) {
+    const key = spec.keyOf(event);
+    if (key !== undefined) keyed.push([key, event]);
+  }
+  if (keyed.length === 0) return;
+  const t = table(spec.table);
+  const keys = [...new Set(keyed.map(([key]) => key))];
+  const { rows } = await tx.query<{ id: string; doc: D }>(`SELECT id, doc FROM ${t} WHERE id = ANY($1::text[])`, [keys]);
+  const stored = new Map(rows.map((r) => [r.id, r.doc]));
+  for (const [key, event] of keyed) {
+    const current = touched.get(key);
+    const before = current ? current.doc ?? undefined : stored.get(key);
+    touched.set(key, {
+      tenantId: event.metadata.tenantId,
+      doc: spec.evolve(before, event),
+      updatedAt: event.recordedAt,
+      existed: current?.existed ?? stored.has(key),
+    });
+  }
+  const upserts = [...touched].filter(([, v]) => v.doc !== null);
+  const deletes = [...touched].filter(([, v]) => v.doc === null && v.existed).map(([key]) => key);
+  if (deletes.length) await tx.query(`DELETE FROM ${t} WHERE id = ANY($1::text[])`, [deletes]);
+  if (upserts.length) {
+    // One JSON parameter rather than parallel arrays: the driver's array escaping of large
+    // documents costs more than PostgreSQL's JSON parser.
+    await tx.query(
+      `INSERT INTO ${t} (id, tenant_id, doc, updated_at)
+       SELECT r.id, r.tenant_id, r.doc, r.updated_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, tenant_id text, doc jsonb, updated_at timestamptz)
+       ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, updated_at = EXCLUDED.updated_at`,
+      [JSON.stringify(upserts.map(([id, v]) => ({ id, tenant_id: v.tenantId, doc: v.doc, updated_at: v.updatedAt })))],
+    );
+  }
+};

@@ -8,6 +8,7 @@ import {
   sameJson,
   START,
   validateAppend,
+  validateMultiStreamAppend,
   Wakeups,
   WrongExpectedRevisionError,
   type AppendOptions,
@@ -20,6 +21,7 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type UpcastFn,
 } from '@rampart/event-sourcing';
 import { eventStoreDdl, migrate } from './schema';
@@ -64,6 +66,7 @@ const MAX_READ = 10_000;
 
 export class SqlEventStore implements EventStore {
   readonly kind: 'pglite' | 'postgres';
+  readonly atomicMultiStreamAppend = true;
   private readonly table: string;
   private readonly channel: string;
   private readonly upcast: UpcastFn;
@@ -162,6 +165,110 @@ export class SqlEventStore implements EventStore {
       return comparePositions(p, max) > 0 ? p : max;
     }, START);
     return { nextExpectedRevision: first + events.length - 1, position: last, alreadyAppended: false };
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    validateMultiStreamAppend(appends);
+    if (appends.length === 0) return [];
+    let results: AppendResult[];
+    try {
+      results = await this.sql.transaction((tx) => this.appendManyInTransaction(tx, appends));
+    } catch (error) {
+      if (!isUniqueViolation(error, 'events_event_id_key')) throw error;
+      results = await this.sql.transaction((tx) => this.appendManyInTransaction(tx, appends));
+    }
+    if (results.some((r) => !r.alreadyAppended)) this.wakeAll();
+    return results;
+  }
+
+  /**
+   * The multi-stream form of `appendInTransaction`: the same lock, idempotency and revision
+   * rules, each in one statement for the whole batch.
+   */
+  private async appendManyInTransaction(tx: SqlExecutor, appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const streamIds = appends.map((a) => a.streamId);
+    // Locks in one fixed order (by lock key) so two batches sharing streams cannot deadlock.
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(s, 0) AS k FROM unnest($1::text[]) AS s) locks ORDER BY k`,
+      [streamIds],
+    );
+
+    const allEvents = appends.flatMap((a) => a.events);
+    const { rows: found } = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE event_id = ANY($1::uuid[])`, [
+      allEvents.map((e) => e.eventId),
+    ]);
+    const existingById = new Map(found.map((r) => [r.event_id.toLowerCase(), r]));
+
+    const { rows: heads } = await tx.query<{ stream_id: string; revision: number }>(
+      `SELECT stream_id, max(revision) AS revision FROM ${this.table} WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`,
+      [streamIds],
+    );
+    const headOf = new Map(heads.map((h) => [h.stream_id, Number(h.revision)]));
+
+    const results: (AppendResult | undefined)[] = [];
+    const toInsert: { append: StreamAppend; first: number; index: number }[] = [];
+    appends.forEach((append, index) => {
+      const stored = append.events.map((e) => existingById.get(e.eventId.toLowerCase()));
+      const current = headOf.get(append.streamId) ?? null;
+      if (stored.some((row) => row !== undefined)) {
+        results[index] = this.alreadyStored(append, stored, current);
+        return;
+      }
+      const expected = append.expectedRevision ?? 'any';
+      const mismatch =
+        (expected === 'no_stream' && current !== null) ||
+        (expected === 'stream_exists' && current === null) ||
+        (typeof expected === 'number' && current !== expected);
+      if (mismatch) throw new WrongExpectedRevisionError(append.streamId, expected, current ?? 'no_stream');
+      toInsert.push({ append, first: current === null ? 0 : current + 1, index });
+    });
+
+    if (toInsert.length > 0) {
+      const rows = toInsert.flatMap(({ append, first }) => append.events.map((event, i) => ({ streamId: append.streamId, revision: first + i, event })));
+      // One JSON parameter rather than parallel arrays: the driver's array escaping of large
+      // event bodies costs more than PostgreSQL's JSON parser. Ordinality keeps the given order.
+      const inserted = await tx.query<{ stream_id: string; transaction_id: string; global_position: string }>(
+        `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata)
+         SELECT (e.value->>'e')::uuid, e.value->>'s', (e.value->>'r')::int, e.value->>'t', e.value->>'y', e.value->'d', e.value->'m'
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord)
+         ORDER BY e.ord
+         RETURNING stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position`,
+        [
+          JSON.stringify(
+            rows.map((r) => ({ e: r.event.eventId, s: r.streamId, r: r.revision, t: r.event.metadata.tenantId, y: r.event.type, d: r.event.data, m: r.event.metadata })),
+          ),
+        ],
+      );
+      // All rows share one transaction id; the last row of a stream has its highest sequence.
+      const lastOf = new Map<string, GlobalPosition>();
+      for (const row of inserted.rows) {
+        const p = toPosition(row);
+        const known = lastOf.get(row.stream_id);
+        if (!known || comparePositions(p, known) > 0) lastOf.set(row.stream_id, p);
+      }
+      for (const { append, first, index } of toInsert) {
+        const position = lastOf.get(append.streamId);
+        if (!position) throw new Error(`append to "${append.streamId}" returned no position`);
+        results[index] = { nextExpectedRevision: first + append.events.length - 1, position, alreadyAppended: false };
+      }
+      if (this.sql.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
+      await this.beforeCommit?.(toInsert[0].append.streamId);
+    }
+    return results as AppendResult[];
+  }
+
+  /** One stream of a batch whose events were (at least partly) found stored: a retry, or a conflict. */
+  private alreadyStored(append: StreamAppend, stored: readonly (EventRow | undefined)[], current: number | null): AppendResult {
+    const rows = append.events.map((event, i) => {
+      const row = stored[i];
+      if (!row) throw new EventIdConflictError(event.eventId, 'part of this batch was appended before; the rest was not');
+      if (row.stream_id !== append.streamId) throw new EventIdConflictError(event.eventId, `it is in stream "${row.stream_id}"`);
+      if (row.type !== event.type || !sameJson(row.data, event.data)) throw new EventIdConflictError(event.eventId, 'the stored type or data differ');
+      return row;
+    });
+    const last = rows.map(toPosition).reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b));
+    // The events are in this stream, so it exists and has a head revision.
+    return { nextExpectedRevision: current ?? rows.length - 1, position: last, alreadyAppended: true };
   }
 
   /** Idempotency: the same events appended again succeed without writing; a reused id with other content fails. */
