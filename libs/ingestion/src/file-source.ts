@@ -8,7 +8,10 @@ import { JSONParser } from '@streamparser/json';
 export type FileFormat = 'ndjson' | 'json-array' | 'az-graph';
 
 /** An item the file held, or a line/element that could not be parsed at all. */
-export type FileItem = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+export type FileItem =
+  /** `size`: length of the item's JSON text when the source had it at hand (spares serialising it again to check its size). */
+  | { readonly ok: true; readonly value: unknown; readonly size?: number }
+  | { readonly ok: false; readonly reason: string };
 
 export const detectFormat = async (path: string): Promise<FileFormat> => {
   if (/\.(ndjson|jsonl)$/i.test(path)) return 'ndjson';
@@ -33,7 +36,7 @@ export async function* readResourceFile(path: string, format?: FileFormat): Asyn
       n++;
       if (!line.trim()) continue;
       try {
-        yield { ok: true, value: JSON.parse(line) };
+        yield { ok: true, value: JSON.parse(line), size: line.length };
       } catch (error) {
         yield { ok: false, reason: `line ${n}: ${(error as Error).message}` };
       }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { EventStore } from '@rampart/event-sourcing';
 import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
-import { RESOURCE_EVENT_TYPES } from '@rampart/inventory';
+import { MAX_RESOURCE_BYTES, RESOURCE_EVENT_TYPES } from '@rampart/inventory';
 import { readResourceFile, type FileItem } from './file-source';
 import { ingest, type IngestOptions } from './ingest';
 
@@ -107,14 +107,36 @@ describe('ingesting a snapshot', () => {
       ingest(store, items(corpus), {
         ...options('crashy', { complete: true }),
         concurrency: 1,
+        batchSize: 4,
         onProgress: () => {
-          if (++processed === 12) throw new Error('killed');
+          if (++processed === 3) throw new Error('killed');
         },
       }),
     ).rejects.toThrow('killed');
     await ingest(store, items(corpus), options('crashy', { complete: true }));
     const strip = (lines: string[]) => lines.map((l) => l.split(' ').slice(0, 3).join(' ')).sort();
     expect(strip(await resourceHistory(store, 'crashy'))).toEqual(strip(await resourceHistory(store, 'clean')));
+  });
+
+  it('a stream the fast path did not expect (stale knowledge, or a resource removed earlier) takes the general path', async () => {
+    await ingest(store, items(corpus), options('hooli'));
+    // Knowledge that claims nothing is present: every batched discovery meets an existing stream.
+    const stale = await ingest(store, items(corpus), options('hooli', { presentResources: async () => new Map(), batchSize: 8 }));
+    expect(stale.counts).toMatchObject({ discovered: 0, changed: 0, unchanged: corpus.length });
+    const history = await resourceHistory(store, 'hooli');
+    expect(history.filter((l) => l.startsWith('inventory.ResourceDiscovered.v1'))).toHaveLength(corpus.length);
+
+    // Removed by a complete snapshot, then seen again: its stream exists, so it is rediscovered there.
+    await ingest(store, items(corpus.slice(1)), options('hooli', { complete: true }));
+    const back = await ingest(store, items(corpus), options('hooli', { batchSize: 8 }));
+    expect(back.counts).toMatchObject({ discovered: 1, unchanged: corpus.length - 1 });
+    const events = await store.readAll({ filter: { tenantId: 'hooli', eventTypes: RESOURCE_EVENT_TYPES }, maxCount: 10_000 });
+    const revisions = events.events.filter((e) => (e.data as { resourceKey: string }).resourceKey === corpus[0].id.toLowerCase()).map((e) => [e.type, e.revision]);
+    expect(revisions).toEqual([
+      ['inventory.ResourceDiscovered.v1', 0],
+      ['inventory.ResourceRemoved.v1', 1],
+      ['inventory.ResourceDiscovered.v1', 2],
+    ]);
   });
 
   describe('files', () => {
@@ -137,6 +159,14 @@ describe('ingesting a snapshot', () => {
       expect(await collect(write('r.json', JSON.stringify(two)))).toEqual(two.map((value) => ({ ok: true, value })));
       const az = await collect(write('az.json', JSON.stringify({ count: 2, data: two, skip_token: null, total_records: 2 })));
       expect(az).toEqual(two.map((value) => ({ ok: true, value })));
+    });
+
+    it('refuses an oversize NDJSON line by its length, and ingests the rest', async () => {
+      const big = { ...corpus[0], properties: { blob: 'x'.repeat(MAX_RESOURCE_BYTES) } };
+      const path = write('big.ndjson', [big, corpus[1]].map((r) => JSON.stringify(r)).join('\n'));
+      const result = await ingest(store, readResourceFile(path), options('wonka'));
+      expect(result.counts).toMatchObject({ seen: 2, discovered: 1, rejected: 1 });
+      expect(result.rejections[0].reason).toMatch(/bytes; the limit is/);
     });
 
     it('reports a truncated JSON file after the elements before the damage', async () => {

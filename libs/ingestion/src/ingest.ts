@@ -3,10 +3,19 @@
 // longer contains; the run itself is recorded with its counts. Re-running converges: unchanged
 // content appends nothing, so a run killed half-way and run again ends where a clean run ends.
 import { randomUUID } from 'node:crypto';
-import { handleCommand, type Actor, type CommandContext, type EventStore } from '@rampart/event-sourcing';
 import {
-  configurationOf,
-  contentHash,
+  handleCommand,
+  isRejection,
+  toNewEvents,
+  WrongExpectedRevisionError,
+  type Actor,
+  type CommandContext,
+  type EventStore,
+  type GlobalPosition,
+  type NewEvent,
+} from '@rampart/event-sourcing';
+import {
+  configurationHash,
   EMPTY_COUNTS,
   inScope,
   ingestionRunDecider,
@@ -17,6 +26,7 @@ import {
   resourceStreamId,
   RESOURCE_EVENT_TYPES,
   type IngestionCounts,
+  type ResourceSnapshot,
 } from '@rampart/inventory';
 import type { FileItem } from './file-source';
 
@@ -37,7 +47,17 @@ export interface IngestOptions {
   readonly runId?: string;
   readonly volatilePaths?: readonly string[];
   readonly concurrency?: number;
+  /** Discoveries appended per multi-stream append (default 500). */
+  readonly batchSize?: number;
+  /**
+   * What the log holds now: resource key -> content hash of every present resource of the tenant
+   * within the scope. Defaults to reading the tenant's resource events; the platform passes a
+   * faster source (the resource-inventory read model plus the log after its checkpoint).
+   */
+  readonly presentResources?: PresentResources;
   readonly onProgress?: (counts: IngestionCounts) => void;
+  /** How often a running run records its progress (its sign of life; default every minute). */
+  readonly heartbeatMs?: number;
 }
 
 /** The source could not deliver the whole snapshot; what it delivered was recorded. */
@@ -57,13 +77,27 @@ export interface IngestResult {
 const idOf = (value: unknown): string | null =>
   typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : null;
 
+export type PresentResources = (tenantId: string, scope: string) => Promise<Map<string, string>>;
+
+/** Where a reader of present resources can start instead of the beginning of the log. */
+export interface PresentResourcesSeed {
+  readonly position: GlobalPosition;
+  readonly hashes: Map<string, string>;
+}
+
 /**
  * Content hash of every resource present now in the tenant's log (within `scope`), from the resource
- * events themselves (always consistent, unlike a read model).
+ * events themselves: from the start of the log, or from a seed that was true at its position
+ * (a read model and its checkpoint, read together).
  */
-export const presentResourceHashes = async (store: EventStore, tenantId: string, scope: string): Promise<Map<string, string>> => {
-  const present = new Map<string, string>();
-  let from;
+export const presentResourceHashes = async (
+  store: EventStore,
+  tenantId: string,
+  scope: string,
+  seed?: PresentResourcesSeed,
+): Promise<Map<string, string>> => {
+  const present = seed?.hashes ?? new Map<string, string>();
+  let from = seed?.position;
   for (;;) {
     const page = await store.readAll({ from, filter: { tenantId, eventTypes: RESOURCE_EVENT_TYPES }, maxCount: 5_000 });
     for (const e of page.events) {
@@ -100,20 +134,92 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
   };
   const seen = new Set<string>();
   const concurrency = options.concurrency ?? 8;
+  const batchSize = options.batchSize ?? 500;
   // What the log held when the run started. A resource whose content hash equals it is unchanged
   // and costs no I/O; an observation skipped this way is simply ordered before any write that
   // happens during the run. The same map decides removals at the end.
-  const known = await presentResourceHashes(store, options.tenantId, options.scope);
+  let known = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
+  const track = async (work: Promise<void>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
+  };
+
+  /** The general path: read the stream, decide, append (changes, and anything the fast path could not settle). */
+  const observe = async (resource: ResourceSnapshot): Promise<void> => {
+    const outcome = await handleCommand(store, resourceDecider, resourceStreamId(options.tenantId, resource.key), {
+      kind: 'ObserveResource',
+      snapshot: resource,
+      runId,
+      volatilePaths: options.volatilePaths,
+    }, ctx());
+    const type = outcome.ok ? outcome.events[0]?.type : undefined;
+    if (type === 'inventory.ResourceDiscovered.v1') counts.discovered++;
+    else if (type === 'inventory.ResourceConfigurationChanged.v1') counts.changed++;
+    else counts.unchanged++;
+    options.onProgress?.(counts);
+  };
+
+  // The fast path for resources the log has never seen (a first ingest is all of them): decided
+  // from the empty state, appended many streams at a time, each expecting its stream not to exist.
+  // A stream that does exist (a resource removed earlier, or a concurrent writer) fails the batch
+  // and its resources take the general path one by one; ids make a retry of what landed harmless.
+  type Discovery = { readonly resource: ResourceSnapshot; readonly streamId: string; readonly events: NewEvent[] };
+  let discoveries: Discovery[] = [];
+  const appendOneDiscovery = async (d: Discovery): Promise<void> => {
+    try {
+      await store.appendToStream(d.streamId, d.events, { expectedRevision: 'no_stream' });
+      counts.discovered++;
+      options.onProgress?.(counts);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      await observe(d.resource);
+    }
+  };
+  const appendDiscoveries = async (batch: Discovery[]): Promise<void> => {
+    try {
+      await store.appendToStreams(batch.map((d) => ({ streamId: d.streamId, events: d.events, expectedRevision: 'no_stream' as const })));
+      counts.discovered += batch.length;
+      options.onProgress?.(counts);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      for (const d of batch) await appendOneDiscovery(d);
+    }
+  };
+  // Two batches in flight keep the database busy while the next one is parsed; more would only
+  // hold thousands of resources in memory waiting for a connection.
+  const batchesInFlight = new Set<Promise<void>>();
+  const flushDiscoveries = async () => {
+    if (discoveries.length === 0) return;
+    const batch = discoveries;
+    discoveries = [];
+    const work = appendDiscoveries(batch);
+    batchesInFlight.add(work);
+    void work.finally(() => batchesInFlight.delete(work)).catch(() => undefined);
+    await track(work);
+    while (batchesInFlight.size >= 2) await Promise.race(batchesInFlight);
+  };
+
+  // A sign of life while the run goes on: a run whose heartbeats stop (a killed process) is
+  // recognised as abandoned and closed by the worker (see sweepAbandonedIngestionRuns).
+  let beating: Promise<unknown> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    beating = beating
+      .then(() => handleCommand(store, ingestionRunDecider, runStream, { kind: 'RecordIngestionProgress', counts: { ...counts } }, ctx()))
+      .catch(() => undefined); // a missed heartbeat is retried by the next one
+  }, options.heartbeatMs ?? 60_000);
+  heartbeat.unref();
 
   try {
+    known = await (options.presentResources ?? ((tenantId, scope) => presentResourceHashes(store, tenantId, scope)))(options.tenantId, options.scope);
     for await (const item of items) {
       counts.seen++;
       if (!item.ok) {
         rejectItem(null, item.reason);
         continue;
       }
-      const normalised = normaliseArmResource(item.value);
+      const normalised = normaliseArmResource(item.value, item.size);
       if (!normalised.ok) {
         rejectItem(idOf(item.value), normalised.reason);
         continue;
@@ -128,27 +234,25 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
         continue;
       }
       seen.add(resource.key);
-      if (known.get(resource.key) === contentHash(configurationOf(resource, options.volatilePaths))) {
+      const knownHash = known.get(resource.key);
+      if (knownHash === undefined) {
+        const decision = resourceDecider.decide(
+          { kind: 'ObserveResource', snapshot: resource, runId, volatilePaths: options.volatilePaths },
+          resourceDecider.initialState(),
+        );
+        if (isRejection(decision)) throw new Error(`resource ${resource.id}: ${decision.code}`);
+        discoveries.push({ resource, streamId: resourceStreamId(options.tenantId, resource.key), events: toNewEvents(decision, ctx()) });
+        if (discoveries.length >= batchSize) await flushDiscoveries();
+        continue;
+      }
+      if (knownHash === configurationHash(resource, options.volatilePaths)) {
         counts.unchanged++;
         options.onProgress?.(counts);
         continue;
       }
-      const work = handleCommand(store, resourceDecider, resourceStreamId(options.tenantId, resource.key), {
-        kind: 'ObserveResource',
-        snapshot: resource,
-        runId,
-        volatilePaths: options.volatilePaths,
-      }, ctx()).then((outcome) => {
-        const type = outcome.ok ? outcome.events[0]?.type : undefined;
-        if (type === 'inventory.ResourceDiscovered.v1') counts.discovered++;
-        else if (type === 'inventory.ResourceConfigurationChanged.v1') counts.changed++;
-        else counts.unchanged++;
-        options.onProgress?.(counts);
-      });
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work)).catch(() => undefined);
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      await track(observe(resource));
     }
+    await flushDiscoveries();
     await Promise.all(inFlight);
 
     const failure = options.failureReason?.();
@@ -161,10 +265,14 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
       options.onProgress?.(counts);
     }
   } catch (error) {
+    clearInterval(heartbeat);
+    await beating;
     await Promise.allSettled(inFlight);
     await handleCommand(store, ingestionRunDecider, runStream, { kind: 'FailIngestionRun', reason: (error as Error).message, counts: { ...counts } }, ctx());
     throw error;
   }
+  clearInterval(heartbeat);
+  await beating;
   const completed = await handleCommand(store, ingestionRunDecider, runStream, { kind: 'CompleteIngestionRun', counts: { ...counts }, rejections }, ctx());
   if (!completed.ok) throw new Error(`ingestion run ${runId} not completed: ${completed.rejection.code}`);
   return { runId, counts: { ...counts }, rejections };

@@ -7,6 +7,7 @@ import { ingestAzureConnection, type AzureConnection } from './resource-graph-in
 
 const SUB_OK = '11111111-aaaa-4000-8000-000000000001';
 const SUB_DENIED = '44444444-dddd-4000-8000-000000000004';
+const SUB_UNDER_GROUP = '22222222-bbbb-4000-8000-000000000002';
 const connection: AzureConnection = { connectionId: 'prod', subscriptions: [SUB_OK, SUB_DENIED] };
 
 describe('ingesting an Azure connection through Resource Graph', () => {
@@ -17,7 +18,14 @@ describe('ingesting an Azure connection through Resource Graph', () => {
   beforeAll(async () => {
     db = await pgliteTestDatabase('arg');
     store = await SqlEventStore.open(db.sql, { schema: db.schema });
-    replay = await startReplayServer({ subscriptions: [SUB_OK, SUB_DENIED], failingSubscriptions: [SUB_DENIED], throttledRequests: [2], retryAfterSeconds: 3 });
+    replay = await startReplayServer({
+      subscriptions: [SUB_OK, SUB_DENIED, SUB_UNDER_GROUP],
+      failingSubscriptions: [SUB_DENIED],
+      throttledRequests: [2],
+      retryAfterSeconds: 3,
+      managementGroups: { 'mg-retail': [SUB_UNDER_GROUP, SUB_OK] },
+      failingManagementGroups: ['mg-locked'],
+    });
   });
   afterAll(async () => {
     await replay.close();
@@ -36,7 +44,7 @@ describe('ingesting an Azure connection through Resource Graph', () => {
   });
 
   it('records every row of a readable subscription and reports the one it cannot read', async () => {
-    const results = await ingestAzureConnection(store, 'acme', connection, source());
+    const results = (await ingestAzureConnection(store, 'acme', connection, source())).subscriptions;
     const ok = results.find((r) => r.subscriptionId === SUB_OK)!;
     const denied = results.find((r) => r.subscriptionId === SUB_DENIED)!;
     const expected = ['resources', 'resourcecontainers', 'authorizationresources'].flatMap((t) => replay.expectedRows(t, [SUB_OK]));
@@ -49,7 +57,19 @@ describe('ingesting an Azure connection through Resource Graph', () => {
     expect(runs.events.map((e) => e.type).sort()).toEqual(['inventory.IngestionRunCompleted.v1', 'inventory.IngestionRunFailed.v1']);
 
     // the same conversation again records nothing new for the readable subscription
-    const again = await ingestAzureConnection(store, 'acme', connection, source());
+    const again = (await ingestAzureConnection(store, 'acme', connection, source())).subscriptions;
     expect(again.find((r) => r.subscriptionId === SUB_OK)?.result?.counts).toMatchObject({ discovered: 0, changed: 0, removed: 0, unchanged: expected.length });
+  });
+
+  it('expands management groups into their subscriptions, each once, and reports a group it cannot read', async () => {
+    const grouped: AzureConnection = { connectionId: 'retail', subscriptions: [SUB_OK], managementGroups: ['mg-retail', 'mg-locked'] };
+    const outcome = await ingestAzureConnection(store, 'globex', grouped, source());
+    expect(outcome.subscriptions.map((r) => r.subscriptionId).sort()).toEqual([SUB_OK, SUB_UNDER_GROUP].sort());
+    const underGroup = outcome.subscriptions.find((r) => r.subscriptionId === SUB_UNDER_GROUP)!;
+    const expected = ['resources', 'resourcecontainers', 'authorizationresources'].flatMap((t) => replay.expectedRows(t, [SUB_UNDER_GROUP]));
+    expect(underGroup.result?.counts).toMatchObject({ discovered: expected.length, rejected: 0 });
+    expect(outcome.managementGroupFailures).toEqual([{ managementGroup: 'mg-locked', error: expect.stringMatching(/AuthorizationFailed/) }]);
+    const scoped = replay.requests.filter((r) => r.managementGroups.length > 0);
+    expect(scoped.map((r) => r.managementGroups[0])).toEqual(expect.arrayContaining(['mg-retail', 'mg-locked']));
   });
 });

@@ -1,15 +1,25 @@
 // Ingests a tenant's Azure connection through Resource Graph: one run per subscription, so a
 // subscription that fails is reported on its own (its run fails and removes nothing) while the
-// others are recorded as complete snapshots of their scope.
+// others are recorded as complete snapshots of their scope. Management groups are expanded into
+// the subscriptions under them first; a group that cannot be read is reported, and since its
+// subscriptions are unknown nothing is concluded about them.
 import type { Actor, EventStore } from '@rampart/event-sourcing';
-import { DEFAULT_TABLES, scanResourceGraph, type ResourceGraphSourceOptions, type SubscriptionFailure } from '@rampart/inventory-azure';
+import {
+  DEFAULT_TABLES,
+  scanResourceGraph,
+  subscriptionsOfManagementGroups,
+  type ManagementGroupExpansion,
+  type ResourceGraphSourceOptions,
+  type SubscriptionFailure,
+} from '@rampart/inventory-azure';
 import type { FileItem } from './file-source';
-import { ingest, SourceFailedError, type IngestResult } from './ingest';
+import { ingest, SourceFailedError, type IngestResult, type PresentResources } from './ingest';
 
 /** What ingestion needs of a tenancy cloud connection (tenancy publishes it in CloudConnectionAdded). */
 export interface AzureConnection {
   readonly connectionId: string;
   readonly subscriptions: readonly string[];
+  readonly managementGroups?: readonly string[];
 }
 
 export interface SubscriptionIngestResult {
@@ -18,15 +28,25 @@ export interface SubscriptionIngestResult {
   readonly failures: readonly SubscriptionFailure[];
 }
 
+export interface AzureConnectionIngestResult {
+  readonly subscriptions: SubscriptionIngestResult[];
+  /** Management groups whose subscriptions could not be listed. */
+  readonly managementGroupFailures: ManagementGroupExpansion['failures'];
+}
+
 export const ingestAzureConnection = async (
   store: EventStore,
   tenantId: string,
   connection: AzureConnection,
   source: ResourceGraphSourceOptions,
-  options: { actor?: Actor; tables?: string[] } = {},
-): Promise<SubscriptionIngestResult[]> => {
+  options: { actor?: Actor; tables?: string[]; presentResources?: PresentResources } = {},
+): Promise<AzureConnectionIngestResult> => {
+  const expansion: ManagementGroupExpansion = connection.managementGroups?.length
+    ? await subscriptionsOfManagementGroups([...connection.managementGroups], source)
+    : { subscriptions: [], failures: [] };
+  const subscriptions = [...new Set([...connection.subscriptions, ...expansion.subscriptions].map((s) => s.toLowerCase()))];
   const results: SubscriptionIngestResult[] = [];
-  for (const subscriptionId of connection.subscriptions) {
+  for (const subscriptionId of subscriptions) {
     const scan = scanResourceGraph([subscriptionId], options.tables ?? DEFAULT_TABLES, source);
     const items = (async function* (): AsyncGenerator<FileItem> {
       for await (const page of scan.pages) for (const row of page.rows) yield { ok: true, value: row };
@@ -38,6 +58,7 @@ export const ingestAzureConnection = async (
         source: 'azure-resource-graph',
         connectionId: connection.connectionId,
         scope: `/subscriptions/${subscriptionId}`,
+        presentResources: options.presentResources,
         complete: () => scan.failures.length === 0,
         failureReason: () =>
           scan.failures.length ? scan.failures.map((f) => `${f.table} in ${f.subscriptionId}: ${f.error}`).join('; ') : undefined,
@@ -48,5 +69,5 @@ export const ingestAzureConnection = async (
       results.push({ subscriptionId, failures: scan.failures });
     }
   }
-  return results;
+  return { subscriptions: results, managementGroupFailures: expansion.failures };
 };

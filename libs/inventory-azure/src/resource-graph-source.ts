@@ -83,15 +83,7 @@ export function scanResourceGraph(
   for (const table of tables) queryFor(table);
   const unique = [...new Set(subscriptions.map((s) => s.trim()).filter((s) => s !== ''))];
 
-  // The SDK's own retry policy is switched off (maxRetries: 0): it would retry 429 and 5xx itself
-  // (3 times by default, honouring Retry-After) underneath our loop, multiplying attempts and waits
-  // and hiding the throttling headers from us. All retrying and waiting happens here, once.
-  const client = new ResourceGraphClient(options.credential, {
-    endpoint: options.endpoint ?? 'https://management.azure.com',
-    retryOptions: { maxRetries: 0 },
-    ...(options.httpClient ? { httpClient: options.httpClient } : {}),
-  });
-  const throttle = new Throttle(settings.sleep);
+  const send = requestSender(options, settings);
 
   async function* run(): AsyncGenerator<ResourceGraphPage> {
     for (const table of tables) {
@@ -151,7 +143,25 @@ export function scanResourceGraph(
     } while (skipToken);
   }
 
-  async function send(request: QueryRequest): Promise<QueryResponse> {
+  return { pages: run(), failures };
+}
+
+
+/**
+ * One Resource Graph request with our retry and throttling rules around the real SDK client.
+ */
+function requestSender(options: ResourceGraphSourceOptions, settings: ReturnType<typeof resolveSettings>): (request: QueryRequest) => Promise<QueryResponse> {
+  // The SDK's own retry policy is switched off (maxRetries: 0): it would retry 429 and 5xx itself
+  // (3 times by default, honouring Retry-After) underneath our loop, multiplying attempts and waits
+  // and hiding the throttling headers from us. All retrying and waiting happens here, once.
+  const client = new ResourceGraphClient(options.credential, {
+    endpoint: options.endpoint ?? 'https://management.azure.com',
+    retryOptions: { maxRetries: 0 },
+    ...(options.httpClient ? { httpClient: options.httpClient } : {}),
+  });
+  const throttle = new Throttle(settings.sleep);
+
+  return async function send(request: QueryRequest): Promise<QueryResponse> {
     for (let attempt = 0; ; attempt++) {
       await throttle.beforeRequest();
       let headers: HttpHeaders | undefined;
@@ -176,9 +186,50 @@ export function scanResourceGraph(
         await settings.sleep(hinted ?? backoff(attempt));
       }
     }
-  }
+  };
+}
 
-  return { pages: run(), failures };
+/** Subscriptions under a management group: Resource Graph's `resourcecontainers` scoped to the group. */
+export const SUBSCRIPTIONS_OF_GROUP_QUERY =
+  "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId | order by subscriptionId asc";
+
+/** What expanding management groups into subscriptions found. */
+export interface ManagementGroupExpansion {
+  /** Subscriptions under the groups (any depth), each once, sorted. */
+  subscriptions: string[];
+  failures: { managementGroup: string; error: string }[];
+}
+
+/**
+ * The subscriptions under each management group, asked of Resource Graph's `resourcecontainers`
+ * table with the group as the query scope. A group that cannot be read is reported on its own;
+ * its subscriptions are then unknown, so a caller must not treat them as gone.
+ */
+export async function subscriptionsOfManagementGroups(
+  managementGroups: string[],
+  options: ResourceGraphSourceOptions,
+): Promise<ManagementGroupExpansion> {
+  const settings = resolveSettings(options);
+  const send = requestSender(options, settings);
+  const found = new Set<string>();
+  const failures: ManagementGroupExpansion['failures'] = [];
+  for (const managementGroup of [...new Set(managementGroups)]) {
+    try {
+      let skipToken: string | undefined;
+      do {
+        const response = await send({
+          managementGroups: [managementGroup],
+          query: SUBSCRIPTIONS_OF_GROUP_QUERY,
+          options: { top: settings.pageSize, resultFormat: 'objectArray', ...(skipToken ? { skipToken } : {}) },
+        });
+        for (const row of rowsOf(response)) if (typeof row['subscriptionId'] === 'string') found.add(row['subscriptionId'].toLowerCase());
+        skipToken = response.skipToken || undefined;
+      } while (skipToken);
+    } catch (error) {
+      failures.push({ managementGroup, error: describeError(error) });
+    }
+  }
+  return { subscriptions: [...found].sort(), failures };
 }
 
 /** Waits out an exhausted user quota before the next request (`x-ms-user-quota-remaining: 0`). */

@@ -34,7 +34,9 @@ export type IngestionRunCompleted = DomainEvent<
   { runId: string; counts: IngestionCounts; rejections: { id: string | null; reason: string }[] }
 >;
 export type IngestionRunFailed = DomainEvent<'inventory.IngestionRunFailed.v1', { runId: string; reason: string; counts: IngestionCounts }>;
-export type IngestionRunEvent = IngestionRunStarted | IngestionRunCompleted | IngestionRunFailed;
+/** A running run's sign of life, with its counts so far: a run that stops sending them was abandoned. */
+export type IngestionRunProgressed = DomainEvent<'inventory.IngestionRunProgressed.v1', { runId: string; counts: IngestionCounts }>;
+export type IngestionRunEvent = IngestionRunStarted | IngestionRunProgressed | IngestionRunCompleted | IngestionRunFailed;
 
 export const RESOURCE_EVENT_TYPES: readonly ResourceEvent['type'][] = [
   'inventory.ResourceDiscovered.v1',

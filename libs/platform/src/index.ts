@@ -6,3 +6,5 @@ export * from './metrics';
 export * from './worker';
 export * from './leases';
 export * from './ingestion-scheduler';
+export * from './present-resources';
+export * from './abandoned-runs';

@@ -7,6 +7,7 @@ import { credentialFromReference } from '@rampart/inventory-azure';
 import type { CloudConnection, TenantDirectoryEntry } from '@rampart/tenancy';
 import { Leases } from './leases';
 import type { Logger } from './logger';
+import { presentResourcesFromReadModel } from './present-resources';
 import { READ_MODEL_SCHEMA } from './projections';
 import type { Stores } from './stores';
 
@@ -23,10 +24,17 @@ export interface SchedulerOptions {
 
 export const azureIngestion = (stores: Stores, log: Logger, env: Record<string, string | undefined> = process.env): RunConnection =>
   async (tenantId, connection) => {
-    const results = await ingestAzureConnection(stores.eventStore, tenantId, connection, {
-      credential: credentialFromReference(connection.credentialReference, env),
-    });
-    for (const r of results) {
+    const results = await ingestAzureConnection(
+      stores.eventStore,
+      tenantId,
+      connection,
+      { credential: credentialFromReference(connection.credentialReference, env) },
+      { presentResources: presentResourcesFromReadModel(stores) },
+    );
+    for (const f of results.managementGroupFailures) {
+      log.warn({ tenantId, connectionId: connection.connectionId, managementGroup: f.managementGroup, error: f.error }, 'management group not readable');
+    }
+    for (const r of results.subscriptions) {
       if (r.result) log.info({ tenantId, connectionId: connection.connectionId, subscriptionId: r.subscriptionId, counts: r.result.counts }, 'ingestion run completed');
       else log.warn({ tenantId, connectionId: connection.connectionId, subscriptionId: r.subscriptionId, failures: r.failures }, 'ingestion run failed');
     }

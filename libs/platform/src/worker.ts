@@ -1,6 +1,7 @@
 // The worker: runs every projection until stopped. Several workers may run at once (each batch
 // re-checks the checkpoint under a row lock), so scaling out needs no coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
+import { sweepAbandonedIngestionRuns } from './abandoned-runs';
 import { startIngestionScheduler } from './ingestion-scheduler';
 import type { Logger } from './logger';
 import { platformProjections, READ_MODEL_SCHEMA } from './projections';
@@ -29,17 +30,31 @@ export const projectionRunners = (
       }),
   );
 
-export const startWorker = async (stores: Stores, log: Logger, options: { batchSize?: number; ingestIntervalMs?: number } = {}): Promise<Worker> => {
+export const startWorker = async (
+  stores: Stores,
+  log: Logger,
+  options: { batchSize?: number; ingestIntervalMs?: number; sweepIntervalMs?: number } = {},
+): Promise<Worker> => {
   const runners = projectionRunners(stores, log, options);
   for (const runner of runners) await runner.prepare();
   const controller = new AbortController();
   const running = runners.map((runner) => runner.run(controller.signal));
   const scheduler = options.ingestIntervalMs ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs }) : undefined;
+  const sweep = () =>
+    sweepAbandonedIngestionRuns(stores)
+      .then((swept) => swept.forEach((run) => log.warn(run, 'ingestion run abandoned by its process; recorded as failed')))
+      .catch((error) => log.error({ err: error }, 'sweeping abandoned ingestion runs failed'));
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweeper = setInterval(() => {
+    sweeping = sweeping.then(sweep);
+  }, options.sweepIntervalMs ?? 5 * 60_000);
   log.info({ projections: runners.map((r) => r.name), ingestIntervalMs: options.ingestIntervalMs ?? 0 }, 'worker started');
   return {
     runners,
     statuses: () => Promise.all(runners.map((r) => r.status())),
     async stop() {
+      clearInterval(sweeper);
+      await sweeping;
       await scheduler?.stop();
       controller.abort();
       await Promise.all(running);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { readResourceFile, ingest } from '@rampart/ingestion';
-import type { Stores } from '@rampart/platform';
+import { presentResourcesFromReadModel, type Stores } from '@rampart/platform';
 import { tenantStreamId } from '@rampart/tenancy';
 
 export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {
@@ -27,6 +27,7 @@ export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
           source: 'file',
           scope: options.scope,
           complete: Boolean(options.completeScope),
+          presentResources: presentResourcesFromReadModel(stores),
           onProgress: (c) => {
             if (Date.now() - last < (interactive ? 200 : 1_000)) return;
             last = Date.now();

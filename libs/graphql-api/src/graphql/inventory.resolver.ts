@@ -5,7 +5,7 @@ import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Parent,
 import { formatPosition } from '@rampart/event-sourcing';
 import { ingest, type FileItem } from '@rampart/ingestion';
 import { resourceStreamId, type IngestionRunEntry, type ResourceInventoryEntry } from '@rampart/inventory';
-import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { presentResourcesFromReadModel, READ_MODEL_SCHEMA } from '@rampart/platform';
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
@@ -110,7 +110,8 @@ export class IngestionRunType {
   @Field({ description: 'azure-resource-graph | file | push' }) source!: string;
   @Field() scope!: string;
   @Field({ description: 'running | completed | failed' }) status!: string;
-  @Field(() => Int, { nullable: true }) seen!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Counts: final once the run ended, so far while it runs (reported every minute).' })
+  seen!: number | null;
   @Field(() => Int, { nullable: true }) discovered!: number | null;
   @Field(() => Int, { nullable: true }) changed!: number | null;
   @Field(() => Int, { nullable: true }) unchanged!: number | null;
@@ -118,6 +119,8 @@ export class IngestionRunType {
   @Field(() => Int, { nullable: true }) rejected!: number | null;
   @Field(() => String, { nullable: true }) failureReason!: string | null;
   @Field() startedAt!: string;
+  @Field({ description: 'Start or last progress report; a run silent for 15 minutes is recorded as failed (abandoned).' })
+  lastActivityAt!: string;
   @Field(() => String, { nullable: true }) finishedAt!: string | null;
 }
 
@@ -253,6 +256,7 @@ export class InventoryResolver {
       source: 'push',
       scope: input.scope ?? '*',
       complete: input.complete ?? false,
+      presentResources: presentResourcesFromReadModel(this.runtime.stores),
     });
     return { runId: result.runId, ...result.counts, rejections: result.rejections };
   }

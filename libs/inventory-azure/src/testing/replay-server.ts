@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
+import { SUBSCRIPTIONS_OF_GROUP_QUERY } from '../resource-graph-source';
 import { buildArgTables } from './arg-rows';
 
 /**
@@ -27,6 +28,10 @@ export interface ReplayServerOptions {
   quotaExhaustedRequests?: number[];
   /** `x-ms-user-quota-resets-after` (hh:mm:ss) on every answer; default 00:00:05. */
   quotaResetsAfter?: string;
+  /** Management group name -> the subscriptions under it (any depth), for management-group-scoped queries. */
+  managementGroups?: Record<string, string[]>;
+  /** Any request scoped to one of these management groups gets 403 AuthorizationFailed. */
+  failingManagementGroups?: string[];
 }
 
 export interface RecordedRequest {
@@ -37,6 +42,7 @@ export interface RecordedRequest {
   apiVersion: string | null;
   authorization: string | undefined;
   subscriptions: string[];
+  managementGroups: string[];
   query: string;
   top: number | undefined;
   skipToken: string | undefined;
@@ -73,6 +79,8 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
   const unavailable = new Set(options.unavailableRequests ?? []);
   const resetsAfter = options.quotaResetsAfter ?? '00:00:05';
   const requests: RecordedRequest[] = [];
+  const groups = new Map(Object.entries(options.managementGroups ?? {}).map(([g, subs]) => [g.toLowerCase(), subs]));
+  const failingGroups = new Set((options.failingManagementGroups ?? []).map((g) => g.toLowerCase()));
 
   const expectedRows = (table: string, subscriptions: string[]) => {
     const scope = new Set(subscriptions.map((s) => s.toLowerCase()));
@@ -84,7 +92,7 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://replay');
     const text = await readBody(req);
-    let body: { subscriptions?: string[]; query?: string; options?: Record<string, unknown> } = {};
+    let body: { subscriptions?: string[]; managementGroups?: string[]; query?: string; options?: Record<string, unknown> } = {};
     try {
       body = text ? JSON.parse(text) : {};
     } catch {
@@ -98,6 +106,7 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
       apiVersion: url.searchParams.get('api-version'),
       authorization: req.headers.authorization,
       subscriptions: body.subscriptions ?? [],
+      managementGroups: body.managementGroups ?? [],
       query: body.query ?? '',
       top: typeof opts['$top'] === 'number' ? opts['$top'] : undefined,
       skipToken: typeof opts['$skipToken'] === 'string' ? opts['$skipToken'] : undefined,
@@ -136,26 +145,37 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
     if (unavailable.has(record.n)) {
       return armError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
     }
-    const denied = record.subscriptions.find((s) => failing.has(s.toLowerCase()));
-    if (denied) {
-      return armError(
+    const authorizationFailed = (scope: string) =>
+      armError(
         403,
         'AuthorizationFailed',
         `The client 'replay-client' with object id '00000000-0000-0000-0000-00000000c11e' does not have authorization ` +
-          `to perform action 'Microsoft.ResourceGraph/resources/read' over scope '/subscriptions/${denied}' or the scope is invalid.`,
+          `to perform action 'Microsoft.ResourceGraph/resources/read' over scope '${scope}' or the scope is invalid.`,
         quota(10),
       );
-    }
-    const match = record.query.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\|\s*order by id asc\s*$/);
-    const table = match?.[1].toLowerCase();
-    if (!table || !(table in tables)) {
-      return armError(400, 'BadRequest', `Please provide below info when asking for support: query '${record.query}' is not supported by the replay server.`);
-    }
+    const denied = record.subscriptions.find((s) => failing.has(s.toLowerCase()));
+    if (denied) return authorizationFailed(`/subscriptions/${denied}`);
+    const deniedGroup = record.managementGroups.find((g) => failingGroups.has(g.toLowerCase()));
+    if (deniedGroup) return authorizationFailed(`/providers/Microsoft.Management/managementGroups/${deniedGroup}`);
     if (record.resultFormat !== 'objectArray') {
       return armError(400, 'BadRequest', 'The replay server only answers resultFormat objectArray.');
     }
-    const all = expectedRows(table, record.subscriptions);
-    const key = scopeKey(record.query, record.subscriptions);
+    let all: Record<string, unknown>[];
+    if (record.managementGroups.length > 0) {
+      if (record.query !== SUBSCRIPTIONS_OF_GROUP_QUERY) {
+        return armError(400, 'BadRequest', `query '${record.query}' over management groups is not supported by the replay server.`);
+      }
+      const subscriptions = new Set(record.managementGroups.flatMap((g) => groups.get(g.toLowerCase()) ?? []).map((s) => s.toLowerCase()));
+      all = [...subscriptions].sort().map((subscriptionId) => ({ subscriptionId }));
+    } else {
+      const match = record.query.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\|\s*order by id asc\s*$/);
+      const table = match?.[1].toLowerCase();
+      if (!table || !(table in tables)) {
+        return armError(400, 'BadRequest', `Please provide below info when asking for support: query '${record.query}' is not supported by the replay server.`);
+      }
+      all = expectedRows(table, record.subscriptions);
+    }
+    const key = scopeKey(record.query, [...record.subscriptions, ...record.managementGroups]);
     let offset = 0;
     let top = Math.min(record.top ?? ARG_DEFAULT_TOP, ARG_MAX_TOP);
     if (record.skipToken !== undefined) {

@@ -35,4 +35,14 @@ describe('ingestion runs', () => {
       .then({ type: 'inventory.IngestionRunFailed.v1', data: { runId: 'r1', reason: 'subscription s2: AuthorizationFailed', counts } });
     given().when({ kind: 'FailIngestionRun', reason: 'x', counts }).thenRejects('run-not-running');
   });
+
+  it('reports progress while running, and not after the end', () => {
+    given(started)
+      .when({ kind: 'RecordIngestionProgress', counts })
+      .then({ type: 'inventory.IngestionRunProgressed.v1', data: { runId: 'r1', counts } });
+    const failed = { type: 'inventory.IngestionRunFailed.v1' as const, data: { runId: 'r1', reason: 'abandoned', counts } };
+    given(started, failed).when({ kind: 'RecordIngestionProgress', counts }).thenRejects('run-not-running');
+    // an abandoned run that comes back to life cannot complete over its recorded failure
+    given(started, failed).when({ kind: 'CompleteIngestionRun', counts, rejections: [] }).thenRejects('run-not-running');
+  });
 });

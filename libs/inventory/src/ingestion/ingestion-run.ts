@@ -9,6 +9,7 @@ export type IngestionRun =
 
 export type IngestionRunCommand =
   | ({ readonly kind: 'StartIngestionRun' } & IngestionRunStarted['data'])
+  | { readonly kind: 'RecordIngestionProgress'; readonly counts: IngestionCounts }
   | { readonly kind: 'CompleteIngestionRun'; readonly counts: IngestionCounts; readonly rejections: { id: string | null; reason: string }[] }
   | { readonly kind: 'FailIngestionRun'; readonly reason: string; readonly counts: IngestionCounts };
 
@@ -24,6 +25,9 @@ const decide = (cmd: IngestionRunCommand, run: IngestionRun): Decision<Ingestion
       const { kind: _kind, ...data } = cmd;
       return [{ type: 'inventory.IngestionRunStarted.v1', data }];
     }
+    case 'RecordIngestionProgress':
+      if (run.status !== 'running') return reject('run-not-running');
+      return [{ type: 'inventory.IngestionRunProgressed.v1', data: { runId: run.runId, counts: cmd.counts } }];
     case 'CompleteIngestionRun':
       if (run.status !== 'running') return reject('run-not-running');
       return [

@@ -12,19 +12,22 @@ export interface IngestionRunEntry {
   readonly counts: IngestionCounts | null;
   readonly failureReason: string | null;
   readonly startedAt: string;
+  /** Start or last progress report of a running run: what tells a live run from an abandoned one. */
+  readonly lastActivityAt: string;
   readonly finishedAt: string | null;
 }
 
 
 export const INGESTION_RUN_EVENT_TYPES: readonly IngestionRunEvent['type'][] = [
   'inventory.IngestionRunStarted.v1',
+  'inventory.IngestionRunProgressed.v1',
   'inventory.IngestionRunCompleted.v1',
   'inventory.IngestionRunFailed.v1',
 ];
 
 export const ingestionRuns = {
   name: 'ingestion-runs',
-  version: 1,
+  version: 2,
   table: 'ingestion_runs',
   eventTypes: INGESTION_RUN_EVENT_TYPES,
   keyOf: (event: ProjectedEvent): string => `${event.metadata.tenantId}|${(event.data as { runId: string }).runId}`,
@@ -42,8 +45,11 @@ export const ingestionRuns = {
           counts: null,
           failureReason: null,
           startedAt: raw.recordedAt,
+          lastActivityAt: raw.recordedAt,
           finishedAt: null,
         };
+      case 'inventory.IngestionRunProgressed.v1':
+        return entry ? { ...entry, counts: event.data.counts, lastActivityAt: raw.recordedAt } : null;
       case 'inventory.IngestionRunCompleted.v1':
         return entry ? { ...entry, status: 'completed', counts: event.data.counts, finishedAt: raw.recordedAt } : null;
       case 'inventory.IngestionRunFailed.v1':

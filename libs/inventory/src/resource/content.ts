@@ -25,66 +25,169 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const decodePointer = (pointer: string) => pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
-/** `**` matches zero segments too: the pattern after it applies at this level as well. */
-const expand = (patterns: readonly string[][]): string[][] => {
-  const out: string[][] = [];
-  const add = (p: string[]) => {
-    out.push(p);
-    if (p[0] === '**' && p.length > 1) add(p.slice(1));
-  };
-  patterns.forEach(add);
+/**
+ * Volatile paths compiled once into a lazily built automaton. A state set holds "pattern p, at
+ * segment i" pairs alive at a node of the value; its transitions per key are cached, and keys
+ * repeat from one resource to the next (same types, same property names), so walking a resource
+ * is mostly map lookups. A node no pattern reaches has the empty set: nothing below it is tested.
+ */
+interface StateSet {
+  readonly states: readonly number[];
+  readonly empty: boolean;
+  readonly transitions: Map<string, Transition>;
+}
+interface Transition {
+  /** A pattern ends at this key: the key is volatile. */
+  readonly remove: boolean;
+  readonly next: StateSet;
+}
+interface CompiledPaths {
+  readonly patterns: readonly (readonly string[])[];
+  readonly start: StateSet;
+  readonly sets: Map<string, StateSet>;
+}
+
+// A state packs (pattern, segment) into one number: pattern * STRIDE + segment.
+const STRIDE = 1_024;
+/** Transitions cached per state set; beyond it (keys that never repeat) they are computed each time. */
+const MAX_CACHED_TRANSITIONS = 4_096;
+
+const compiledCache = new WeakMap<readonly string[], CompiledPaths>();
+
+const compilePaths = (volatilePaths: readonly string[]): CompiledPaths => {
+  let compiled = compiledCache.get(volatilePaths);
+  if (!compiled) {
+    const patterns = volatilePaths.map(decodePointer).filter((p) => p.length > 0 && p.length < STRIDE);
+    const sets = new Map<string, StateSet>();
+    const partial = { patterns, sets } as { patterns: typeof patterns; sets: typeof sets; start?: StateSet };
+    partial.start = stateSet(partial as CompiledPaths, closure(patterns, patterns.map((_, i) => i * STRIDE)));
+    compiled = partial as CompiledPaths;
+    compiledCache.set(volatilePaths, compiled);
+  }
+  return compiled;
+};
+
+const stateSet = (compiled: Pick<CompiledPaths, 'sets'>, states: number[]): StateSet => {
+  const unique = [...new Set(states)].sort((a, b) => a - b);
+  const id = unique.join(',');
+  let set = compiled.sets.get(id);
+  if (!set) {
+    set = { states: unique, empty: unique.length === 0, transitions: new Map() };
+    compiled.sets.set(id, set);
+  }
+  return set;
+};
+
+/** `**` matches zero segments too: a state sitting on `**` also stands for the state after it. */
+const closure = (patterns: readonly (readonly string[])[], states: readonly number[]): number[] => {
+  const out: number[] = [];
+  for (const state of states) {
+    let st = state;
+    for (;;) {
+      out.push(st);
+      const p = patterns[Math.floor(st / STRIDE)];
+      const i = st % STRIDE;
+      if (p[i] === '**' && i + 1 < p.length) st += 1;
+      else break;
+    }
+  }
   return out;
+};
+
+const step = (compiled: CompiledPaths, set: StateSet, key: string): Transition => {
+  const cached = set.transitions.get(key);
+  if (cached) return cached;
+  let remove = false;
+  const advanced: number[] = [];
+  for (const st of set.states) {
+    const p = compiled.patterns[Math.floor(st / STRIDE)];
+    const i = st % STRIDE;
+    const head = p[i];
+    if (head === '**') {
+      advanced.push(st);
+    } else if (head === '*' || head === key) {
+      if (i + 1 === p.length) remove = true;
+      else advanced.push(st + 1);
+    }
+  }
+  const transition = { remove, next: stateSet(compiled, closure(compiled.patterns, advanced)) };
+  if (set.transitions.size < MAX_CACHED_TRANSITIONS) set.transitions.set(key, transition);
+  return transition;
+};
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+const isArrayIndex = (key: string) => ARRAY_INDEX.test(key) && Number(key) < 4_294_967_295;
+
+/**
+ * Object keys in canonical order. Integer-like keys first, ascending (JavaScript objects order
+ * them so whatever the insertion order, and `Object.keys` returns them so), then the others
+ * sorted by UTF-16 code units.
+ */
+const sortedKeys = (value: object): string[] => {
+  const keys = Object.keys(value);
+  let integers = 0;
+  while (integers < keys.length && isArrayIndex(keys[integers])) integers++;
+  if (integers === 0) return keys.sort();
+  return [...keys.slice(0, integers), ...keys.slice(integers).sort()];
 };
 
 /**
- * One walk over the value: only the parts that some pattern reaches are copied; the rest is shared
- * (configurations are never mutated), which keeps hashing a resource cheap.
+ * A copy with volatile paths left out and every object's keys inserted in canonical order, so
+ * that JSON.stringify of it is the canonical JSON (one walk, native stringify).
  */
-const strip = (value: Json, patterns: readonly string[][]): Json => {
-  if (patterns.length === 0 || value === null || typeof value !== 'object') return value;
-  const active = expand(patterns);
-  const childPatterns = (key: string): { remove: boolean; next: string[][] } => {
-    const next: string[][] = [];
-    let remove = false;
-    for (const p of active) {
-      const [head, ...rest] = p;
-      if (head === '**') next.push(p);
-      else if (head === '*' || head === key) {
-        if (rest.length === 0) remove = true;
-        else next.push(rest);
-      }
-    }
-    return { remove, next };
-  };
+const canonicalCopy = (compiled: CompiledPaths, value: Json, set: StateSet): Json => {
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const out: Json[] = [];
-    value.forEach((item, i) => {
-      const { remove, next } = childPatterns(String(i));
-      if (!remove) out.push(strip(item, next));
-    });
+    for (let i = 0; i < value.length; i++) {
+      if (set.empty) {
+        out.push(canonicalCopy(compiled, value[i], set));
+        continue;
+      }
+      const { remove, next } = step(compiled, set, String(i));
+      if (!remove) out.push(canonicalCopy(compiled, value[i], next));
+    }
     return out;
   }
   const out: { [key: string]: Json } = {};
-  for (const [key, child] of Object.entries(value)) {
-    const { remove, next } = childPatterns(key);
-    if (!remove) out[key] = strip(child, next);
+  for (const key of sortedKeys(value)) {
+    const child = value[key];
+    if (child === undefined) continue;
+    if (set.empty) {
+      out[key] = canonicalCopy(compiled, child, set);
+      continue;
+    }
+    const { remove, next } = step(compiled, set, key);
+    if (!remove) out[key] = canonicalCopy(compiled, child, next);
   }
   return out;
 };
 
-/** The part of a snapshot that is configuration: what is hashed, diffed and stored. */
-export const configurationOf = (resource: ResourceSnapshot, volatilePaths: readonly string[] = DEFAULT_VOLATILE_PATHS): Json =>
-  strip(resource as unknown as Json, volatilePaths.map(decodePointer));
+const NO_PATHS: readonly string[] = [];
+
+/**
+ * The part of a snapshot that is configuration: what is hashed, diffed and stored. Keys come out
+ * in canonical order, so equal configurations are equal JSON text.
+ */
+export const configurationOf = (resource: ResourceSnapshot, volatilePaths: readonly string[] = DEFAULT_VOLATILE_PATHS): Json => {
+  const compiled = compilePaths(volatilePaths);
+  return canonicalCopy(compiled, resource as unknown as Json, compiled.start);
+};
 
 /** JSON with object keys sorted at every level: equal content, equal text. */
-export const canonicalJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
+export const canonicalJson = (value: unknown): string => {
+  const compiled = compilePaths(NO_PATHS);
+  return JSON.stringify(canonicalCopy(compiled, value as Json, compiled.start));
+};
 
 export const contentHash = (content: unknown): string => createHash('sha256').update(canonicalJson(content)).digest('hex');
+
+/** The hash of a configuration `configurationOf` returned (already canonical: no second walk). */
+export const hashOfConfiguration = (configuration: Json): string => createHash('sha256').update(JSON.stringify(configuration)).digest('hex');
+
+/** `contentHash(configurationOf(resource))`: the unchanged-resource check. */
+export const configurationHash = (resource: ResourceSnapshot, volatilePaths: readonly string[] = DEFAULT_VOLATILE_PATHS): string =>
+  hashOfConfiguration(configurationOf(resource, volatilePaths));
 
 export type JsonPatch = Operation[];
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { applyPatch as applyJsonPatch, type Operation } from 'fast-json-patch';
 import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import type { ResourceEvent } from '../events';
-import { configurationOf, contentHash, DEFAULT_VOLATILE_PATHS, patchBetween } from './content';
+import { configurationOf, hashOfConfiguration, DEFAULT_VOLATILE_PATHS, patchBetween } from './content';
 import type { ResourceSnapshot } from './resource';
 
 export type ResourceState =
@@ -28,8 +28,9 @@ export interface ObserveResourceGone {
 export type ResourceCommand = ObserveResource | ObserveResourceGone;
 
 const observe = (cmd: ObserveResource, state: ResourceState): Decision<ResourceEvent> => {
-  const configuration = configurationOf(cmd.snapshot, cmd.volatilePaths ?? DEFAULT_VOLATILE_PATHS);
-  const hash = contentHash(configuration);
+  const volatilePaths = cmd.volatilePaths ?? DEFAULT_VOLATILE_PATHS;
+  const configuration = configurationOf(cmd.snapshot, volatilePaths);
+  const hash = hashOfConfiguration(configuration);
   const { key: resourceKey, id, type } = cmd.snapshot;
   if (!state.exists) {
     return [{ type: 'inventory.ResourceDiscovered.v1', data: { resourceKey, id, type, configuration, contentHash: hash, runId: cmd.runId } }];

@@ -52,8 +52,11 @@ export const armIdParts = (id: string): { subscriptionId?: string; resourceGroup
   return { subscriptionId: match?.[1], resourceGroup: match?.[2] };
 };
 
-/** An ARM GET body or a Resource Graph row (or an array element of an ARM list) to a snapshot. */
-export const normaliseArmResource = (raw: unknown): Normalised => {
+/**
+ * An ARM GET body or a Resource Graph row (or an array element of an ARM list) to a snapshot.
+ * `size`: the length of `raw`'s JSON text, when the caller read it as text (else it is measured).
+ */
+export const normaliseArmResource = (raw: unknown, size?: number): Normalised => {
   if (!isObject(raw)) return { ok: false, reason: 'not a JSON object' };
   const id = raw['id'];
   if (typeof id !== 'string' || !id.startsWith('/')) return { ok: false, reason: 'missing or invalid "id" (an ARM resource id starting with "/")' };
@@ -72,8 +75,8 @@ export const normaliseArmResource = (raw: unknown): Normalised => {
       return { ok: false, reason: `"${field}" of ${id} must be a string` };
     }
   }
-  const size = JSON.stringify(raw).length;
-  if (size > MAX_RESOURCE_BYTES) return { ok: false, reason: `${id} is ${size} bytes; the limit is ${MAX_RESOURCE_BYTES}` };
+  const length = size ?? JSON.stringify(raw).length;
+  if (length > MAX_RESOURCE_BYTES) return { ok: false, reason: `${id} is ${length} bytes; the limit is ${MAX_RESOURCE_BYTES}` };
 
   const parts = armIdParts(id);
   const optional = <T>(value: unknown): T | undefined => (isEmpty(value) ? undefined : (value as T));
