@@ -1,0 +1,283 @@
+// Compiles the condition language (allOf/anyOf/not, field/value/count conditions) of `if`,
+// `existenceCondition` and `count.where` into closures. Each evaluation can record why it came out as
+// it did: the leaf conditions that decided, with the value found and the value expected.
+import { CompileError, EvaluationError } from './errors';
+import { type CompileContext, type Compiled, compileValue, type EvalState } from './expressions';
+import { type FieldCategory, type FieldReader, resolveComputedField, resolveField, type Scope, selectMembers } from './fields';
+import { existsFlag, OPERATORS, type OperatorName } from './operators';
+import { isObject, normaliseLocation } from './resource';
+import { preview, typeName } from './values';
+
+/** One leaf condition as evaluated: enough for `rampart policy test` to say why. */
+export interface ConditionTrace {
+  /** Where in the rule, e.g. `if.allOf[2]` or `then.details.existenceCondition.anyOf[0]`. */
+  readonly path: string;
+  readonly kind: 'field' | 'value' | 'count';
+  /** The field name, the value expression, or what was counted. */
+  readonly subject: string;
+  readonly operator: OperatorName;
+  /** The right-hand side after expressions were evaluated. */
+  readonly expected: unknown;
+  /** The value found; for an array alias, every selected value (missing ones as null); for a count, the count. */
+  readonly actual?: unknown;
+  /** The field is not in the resource (`actual` is absent). */
+  readonly missing?: boolean;
+  /** For an array alias: the condition had to hold for each selected value (none selected holds vacuously). */
+  readonly collection?: boolean;
+  /** For a count: how many members were enumerated. */
+  readonly of?: number;
+  readonly result: boolean;
+}
+
+export type TraceSink = ConditionTrace[] | null;
+
+/**
+ * Applicability (policy-applicability.md): only conditions of the considered categories are
+ * evaluated; every other condition counts as true, or as false under an odd number of `not`.
+ */
+export interface Applicability {
+  readonly considered: ReadonlySet<FieldCategory>;
+  readonly negated: boolean;
+}
+
+export interface CompiledCondition {
+  readonly evaluate: (s: EvalState, trace: TraceSink, applicability?: Applicability) => boolean;
+  /** Field categories of the leaf conditions below (type, name, kind, other). */
+  readonly categories: ReadonlySet<FieldCategory>;
+  /** Some condition below reads the `location` field (such rules never apply to subscriptions). */
+  readonly usesLocation: boolean;
+}
+
+const lowerKeys = (node: Record<string, unknown>) => new Map(Object.entries(node).map(([k, v]) => [k.toLowerCase(), { key: k, value: v }]));
+
+/** Compiles the condition at `ctx.path` (e.g. `if`, `if.allOf[2]`, `then.details.existenceCondition`). */
+export const compileCondition = (node: unknown, ctx: CompileContext): CompiledCondition => {
+  const path = ctx.path;
+  if (!isObject(node)) throw new CompileError('invalid-rule', `a condition must be an object, got ${typeName(node)}`, path);
+  const keys = lowerKeys(node);
+  const logical = ['allof', 'anyof', 'not'].filter((k) => keys.has(k));
+  if (logical.length) {
+    if (keys.size !== 1) throw new CompileError('invalid-rule', `a logical operator must stand alone, found ${Object.keys(node).join(', ')}`, path);
+    const [op] = logical;
+    const body = keys.get(op)?.value;
+    if (op === 'not') return negate(compileCondition(body, { ...ctx, path: `${path}.not` }));
+    if (!Array.isArray(body)) throw new CompileError('invalid-rule', `${keys.get(op)?.key} must be an array`, path);
+    const name = op === 'allof' ? 'allOf' : 'anyOf';
+    const children = body.map((child, i) => compileCondition(child, { ...ctx, path: `${path}.${name}[${i}]` }));
+    return op === 'allof' ? allOf(children) : anyOf(children);
+  }
+  return compileLeaf(keys, path, ctx);
+};
+
+const union = (children: readonly CompiledCondition[]) => new Set(children.flatMap((c) => [...c.categories]));
+
+const allOf = (children: readonly CompiledCondition[]): CompiledCondition => ({
+  categories: union(children),
+  usesLocation: children.some((c) => c.usesLocation),
+  evaluate: (s, trace, applicability) => {
+    const mark = trace?.length ?? 0;
+    for (const child of children) {
+      const start = trace?.length ?? 0;
+      if (!child.evaluate(s, trace, applicability)) {
+        // allOf failed because of this child alone: the others' traces do not explain it.
+        trace?.splice(mark, start - mark);
+        return false;
+      }
+    }
+    return true;
+  },
+});
+
+const anyOf = (children: readonly CompiledCondition[]): CompiledCondition => ({
+  categories: union(children),
+  usesLocation: children.some((c) => c.usesLocation),
+  evaluate: (s, trace, applicability) => {
+    const mark = trace?.length ?? 0;
+    for (const child of children) {
+      const start = trace?.length ?? 0;
+      if (child.evaluate(s, trace, applicability)) {
+        trace?.splice(mark, start - mark);
+        return true;
+      }
+    }
+    return false;
+  },
+});
+
+const negate = (child: CompiledCondition): CompiledCondition => ({
+  categories: child.categories,
+  usesLocation: child.usesLocation,
+  evaluate: (s, trace, applicability) =>
+    !child.evaluate(s, trace, applicability && { considered: applicability.considered, negated: !applicability.negated }),
+});
+
+const operatorOf = (keys: ReturnType<typeof lowerKeys>, path: string) => {
+  const subjects = ['field', 'value', 'count'].filter((k) => keys.has(k));
+  const operators = [...keys].flatMap(([k, { value }]) => {
+    const operator = OPERATORS.get(k);
+    return operator ? [{ ...operator, operand: value }] : [];
+  });
+  const unknown = [...keys.values()].filter(({ key }) => !OPERATORS.has(key.toLowerCase()) && !['field', 'value', 'count'].includes(key.toLowerCase()));
+  if (subjects.length !== 1) throw new CompileError('invalid-rule', 'a condition needs exactly one of field, value or count', path);
+  if (unknown.length) throw new CompileError('invalid-rule', `unknown condition operator "${unknown[0].key}"`, path);
+  if (operators.length !== 1) throw new CompileError('invalid-rule', `a condition needs exactly one operator, found ${operators.length}`, path);
+  return { subject: subjects[0], ...operators[0] };
+};
+
+/** Location conditions compare normalised names on both sides. */
+const normaliseExpected = (expected: unknown): unknown => {
+  if (typeof expected === 'string') return normaliseLocation(expected);
+  if (Array.isArray(expected)) return expected.map((e) => (typeof e === 'string' ? normaliseLocation(e) : e));
+  return expected;
+};
+
+const json = (v: unknown): unknown => (v === undefined ? null : v);
+
+const atPath = <T>(path: string, run: () => T): T => {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof EvaluationError && !error.path) error.path = path;
+    throw error;
+  }
+};
+
+const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: CompileContext): CompiledCondition => {
+  const { subject, name: operator, test, operand: rawOperand } = operatorOf(keys, path);
+  if (operator === 'exists' && typeof rawOperand !== 'string' && typeof rawOperand !== 'boolean')
+    throw new CompileError('invalid-rule', `exists takes true or false, got ${preview(rawOperand)}`, path);
+  if (operator === 'exists' && typeof rawOperand === 'string' && !rawOperand.startsWith('[') && existsFlag(rawOperand) === undefined)
+    throw new CompileError('invalid-rule', `exists takes true or false, got ${preview(rawOperand)}`, path);
+  const operand = compileValue(rawOperand, ctx);
+  const raw = keys.get(subject)?.value;
+
+  if (subject === 'count') return compileCount(raw, operator, test, operand.evaluate, path, ctx);
+
+  if (subject === 'value') {
+    const value = compileValue(raw, ctx);
+    const evaluate = (s: EvalState, trace: TraceSink) =>
+      atPath(path, () => {
+        const actual = value.evaluate(s);
+        const expected = operand.evaluate(s);
+        const result = test(actual, expected);
+        trace?.push({ path, kind: 'value', subject: value.text, operator, expected, ...found(actual), result });
+        return result;
+      });
+    return leaf('other', evaluate);
+  }
+
+  if (typeof raw !== 'string') throw new CompileError('invalid-rule', `field must be a string, got ${typeName(raw)}`, path);
+  const fieldText = compileValue(raw, ctx);
+  const staticReader: FieldReader | undefined = fieldText.isExpression ? undefined : resolveField(raw, ctx.aliases, `${path}.field`);
+  const readerFor = staticReader
+    ? () => staticReader
+    : (s: EvalState) => resolveComputedField(String(fieldText.evaluate(s)), ctx.aliases, ctx.dynamicFields, `${path}.field`);
+  const evaluate = (s: EvalState, trace: TraceSink) =>
+    atPath(path, () => {
+      const reader = readerFor(s);
+      const selection = reader.read(s.target, s.targetType, s.scope);
+      const expected = reader.location ? normaliseExpected(operand.evaluate(s)) : operand.evaluate(s);
+      let result: boolean;
+      if (selection.collection) {
+        // [*] outside count: every selected value must satisfy the condition ("logical and between elements").
+        result = selection.values.every((v) => test(v, expected));
+        trace?.push({ path, kind: 'field', subject: reader.text, operator, expected, actual: selection.values.map(json), collection: true, result });
+      } else {
+        result = test(selection.value, expected);
+        trace?.push({ path, kind: 'field', subject: reader.text, operator, expected, ...found(selection.value), result });
+      }
+      return result;
+    });
+  return leaf(staticReader?.category ?? 'other', evaluate, staticReader?.location);
+};
+
+const found = (actual: unknown) => (actual === undefined || actual === null ? { missing: true } : { actual });
+
+const leaf = (category: FieldCategory, evaluate: (s: EvalState, trace: TraceSink) => boolean, usesLocation = false): CompiledCondition => ({
+  categories: new Set([category]),
+  usesLocation,
+  evaluate: (s, trace, applicability) => (!applicability || applicability.considered.has(category) ? evaluate(s, trace) : !applicability.negated),
+});
+
+interface Counted {
+  readonly members: readonly unknown[];
+  /** The count iteration `where` sees for one member. */
+  readonly scopeOf: (element: unknown) => Scope;
+}
+
+/** A count: how many members satisfy `where` (all when there is none), compared with the operator. */
+const countCondition = (
+  subject: string,
+  enumerate: (s: EvalState) => Counted,
+  where: CompiledCondition | undefined,
+  operator: OperatorName,
+  test: (a: unknown, e: unknown) => boolean,
+  operand: Compiled,
+  path: string,
+): CompiledCondition =>
+  leaf(
+    'other',
+    (s, trace) =>
+    atPath(path, () => {
+      const { members, scopeOf } = enumerate(s);
+      let count = members.length;
+      if (where) {
+        count = 0;
+        for (const element of members) if (where.evaluate({ ...s, scope: scopeOf(element) }, null)) count++;
+      }
+      const expected = operand(s);
+      const result = test(count, expected);
+      trace?.push({ path, kind: 'count', subject: `count(${subject}${where ? ' where …' : ''})`, operator, expected, actual: count, of: members.length, result });
+      return result;
+    }),
+    where?.usesLocation,
+  );
+
+const compileCount = (
+  raw: unknown,
+  operator: OperatorName,
+  test: (a: unknown, e: unknown) => boolean,
+  operand: Compiled,
+  path: string,
+  ctx: CompileContext,
+): CompiledCondition => {
+  if (!isObject(raw)) throw new CompileError('invalid-rule', 'count must be an object with field or value', path);
+  const keys = lowerKeys(raw);
+  const unknown = [...keys.values()].filter(({ key }) => !['field', 'value', 'name', 'where'].includes(key.toLowerCase()));
+  if (unknown.length) throw new CompileError('invalid-rule', `unknown count property "${unknown[0].key}"`, path);
+  if (keys.has('field') === keys.has('value')) throw new CompileError('invalid-rule', 'count needs exactly one of field or value', path);
+  const whereNode = keys.get('where')?.value;
+  const wherePath = `${path}.count.where`;
+
+  if (keys.has('field')) {
+    const fieldName = keys.get('field')?.value;
+    if (typeof fieldName !== 'string' || fieldName.startsWith('['))
+      throw new CompileError('invalid-rule', 'count.field must be an array alias written literally', `${path}.count.field`);
+    const reader = resolveField(fieldName, ctx.aliases, `${path}.count.field`);
+    if (!reader.collection || !/\[\*\]$/.test(fieldName))
+      throw new CompileError('invalid-rule', `count.field "${fieldName}" is not an array alias ([*])`, `${path}.count.field`);
+    const where = whereNode === undefined ? undefined : compileCondition(whereNode, { ...ctx, path: wherePath, counts: [...ctx.counts, { kind: 'field', reader }] });
+    const enumerate = (s: EvalState): Counted => {
+      const counted = reader.pathFor(s.targetType)?.lower ?? [];
+      return {
+        members: selectMembers(reader, s.target, s.targetType, s.scope),
+        scopeOf: (element) => ({ kind: 'field', parent: s.scope, doc: s.target, docType: s.targetType, path: counted, element }),
+      };
+    };
+    return countCondition(fieldName, enumerate, where, operator, test, operand, path);
+  }
+
+  const array = compileValue(keys.get('value')?.value, ctx);
+  const nameValue = keys.get('name')?.value;
+  if (nameValue !== undefined && (typeof nameValue !== 'string' || !/^[A-Za-z0-9]+$/.test(nameValue)))
+    throw new CompileError('invalid-rule', 'count.name must be English letters and digits', `${path}.count.name`);
+  // "When not provided, the index name is implicitly set to default."
+  const name = (nameValue ?? 'default').toLowerCase();
+  const where = whereNode === undefined ? undefined : compileCondition(whereNode, { ...ctx, path: wherePath, counts: [...ctx.counts, { kind: 'value', name }] });
+  const enumerate = (s: EvalState): Counted => {
+    const members = array.evaluate(s);
+    if (!Array.isArray(members)) throw new EvaluationError('type-mismatch', `count.value must be an array, got ${typeName(members)} ${preview(members)}`);
+    return { members, scopeOf: (element) => ({ kind: 'value', parent: s.scope, name, element }) };
+  };
+  return countCondition(array.text, enumerate, where, operator, test, operand, path);
+};

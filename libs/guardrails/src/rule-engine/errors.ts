@@ -1,0 +1,55 @@
+// Why a definition is refused at compile time, or why one resource could not be evaluated.
+// Neither ever becomes "compliant": a refusal has no evaluator, an evaluation error is the state `error`.
+
+export type RefusalReason =
+  | 'invalid-definition'
+  | 'invalid-rule'
+  | 'invalid-expression'
+  | 'unsupported-mode'
+  | 'unsupported-effect'
+  | 'unsupported-function'
+  | 'unknown-alias'
+  | 'unknown-parameter'
+  | 'invalid-parameter'
+  | 'missing-parameter';
+
+export interface Refusal {
+  readonly reason: RefusalReason;
+  readonly message: string;
+  /** Where in the definition, e.g. `policyRule.if.allOf[2].field`. */
+  readonly path?: string;
+}
+
+export type EvaluationErrorReason =
+  | 'type-mismatch'
+  | 'function-failed'
+  | 'invalid-parameter'
+  | 'missing-parameter'
+  | 'missing-context'
+  | 'unknown-alias'
+  | 'unknown-api-version';
+
+/** Thrown inside compiled closures and turned into the state `error` at the evaluation boundary. */
+export class EvaluationError extends Error {
+  /** The innermost template expression that failed, once known. */
+  expression?: string;
+
+  constructor(
+    readonly reason: EvaluationErrorReason,
+    message: string,
+    public path?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown while compiling and turned into a refusal at the compile boundary. */
+export class CompileError extends Error {
+  constructor(
+    readonly reason: RefusalReason,
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,344 @@
+// Compiles template expressions of a policy rule into closures, once per definition. Resolves at
+// compile time what does not depend on the resource: parameter names, field names and aliases,
+// which count `current()` refers to, and refuses unknown functions. Policy-specific functions
+// (parameters, field, current, requestContext, resourceGroup, subscription, utcNow) are here;
+// value-only functions are in template-functions.ts.
+import type { AliasTable } from '../aliases/alias-table';
+import { CompileError, EvaluationError } from './errors';
+import { type ExpressionNode, parseTemplateString, printExpression } from './expression-parser';
+import { type FieldReader, isPrefix, resolveComputedField, resolveField, type Scope, selectBelow } from './fields';
+import { getKey, isObject, type PolicyResource, resourceScope } from './resource';
+import { TEMPLATE_FUNCTIONS } from './template-functions';
+import { formatDateTime, preview, typeName } from './values';
+
+export interface ResourceGroupInfo {
+  readonly name: string;
+  readonly id?: string;
+  readonly location?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly managedBy?: string | null;
+}
+
+export interface SubscriptionInfo {
+  readonly subscriptionId: string;
+  readonly displayName?: string;
+  readonly tenantId?: string;
+}
+
+/** What one evaluation knows besides the resource: assignment parameters and the context. */
+export interface EvaluationEnv {
+  /** Parameter values by lowercase name (defaults applied). */
+  readonly parameters: ReadonlyMap<string, unknown>;
+  readonly now: Date;
+  readonly resourceGroup?: ResourceGroupInfo;
+  readonly subscription?: SubscriptionInfo;
+  /** Overrides `requestContext().apiVersion` (otherwise the type's latest API version). */
+  readonly apiVersion?: string;
+  readonly aliases: AliasTable;
+}
+
+export interface EvalState {
+  readonly env: EvaluationEnv;
+  /** The resource the policy is evaluated for: `field()` reads it. */
+  readonly resource: PolicyResource;
+  readonly resourceType: string;
+  /** What `field` conditions read: the resource, or a related resource inside `existenceCondition`. */
+  readonly target: PolicyResource;
+  readonly targetType: string;
+  readonly scope: Scope | undefined;
+}
+
+/** An enclosing `count` while compiling (for `current()`). */
+export type CountFrame = { readonly kind: 'field'; readonly reader: FieldReader } | { readonly kind: 'value'; readonly name: string };
+
+export interface CompileContext {
+  readonly aliases: AliasTable;
+  /** Defined parameter names, lowercase. */
+  readonly parameters: ReadonlySet<string>;
+  readonly counts: readonly CountFrame[];
+  /** Where in the definition (for refusals). */
+  readonly path: string;
+  /** Field names computed by expressions (`[concat('tags[', parameters('t'), ']')]`), resolved once each. */
+  readonly dynamicFields: Map<string, FieldReader>;
+}
+
+export type Compiled = (s: EvalState) => unknown;
+
+export interface CompiledValue {
+  readonly evaluate: Compiled;
+  /** Source text for explanations: the expression, or the literal as JSON. */
+  readonly text: string;
+  readonly isExpression: boolean;
+  /** The value itself when it holds no expression. */
+  readonly literal?: unknown;
+}
+
+// Functions Azure Policy excludes from policy rules (definition-structure-policy-rule.md, "Policy functions").
+const EXCLUDED = new Set(
+  'copyindex datetimeadd datetimefromepoch datetimetoepoch deployment environment extensionresourceid lambda listaccountsas listkeys listsecrets managementgroup newguid pickzones providers reference resourceid subscriptionresourceid tenantresourceid tenant variables'.split(
+    ' ',
+  ),
+);
+
+/** Context objects we only partly know (no resource group given): reading an unknown property is an error, not "". */
+const partial = new WeakSet<object>();
+
+const member = (target: unknown, key: string | number, text: string): unknown => {
+  if (Array.isArray(target)) {
+    if (typeof key !== 'number' || !Number.isInteger(key)) throw new EvaluationError('function-failed', `${text}: an array index must be an integer`);
+    if (key < 0 || key >= target.length) throw new EvaluationError('function-failed', `${text}: index ${key} is outside the array (length ${target.length})`);
+    return target[key];
+  }
+  if (isObject(target)) {
+    const value = getKey(target, String(key));
+    if (value !== undefined) return value;
+    if (partial.has(target))
+      throw new EvaluationError('missing-context', `${text}: "${key}" is not known; pass it in the evaluation context`);
+    // Like field() on a missing property, a missing member reads as "" (and the built-in tag policies rely on it).
+    return '';
+  }
+  throw new EvaluationError('function-failed', `${text}: cannot read "${key}" of ${typeName(target)} ${preview(target)}`);
+};
+
+/** field(): the literal value; a missing property is "", an array alias an array of the selected values. */
+const fieldValue = (reader: FieldReader, s: EvalState): unknown => {
+  if (reader.location) return getKey(s.resource, 'location') ?? '';
+  const selection = reader.read(s.resource, s.resourceType, s.scope);
+  if (selection.collection) return selection.values.filter((v) => v !== undefined);
+  return selection.value === undefined ? '' : selection.value;
+};
+
+/** current('<alias>'): read from the member of the enclosing field count whose array contains the alias path. */
+const currentOfAlias = (reader: FieldReader, s: EvalState, text: string): unknown => {
+  for (let scope = s.scope; scope; scope = scope.parent) {
+    if (scope.kind !== 'field') continue;
+    const path = reader.pathFor(scope.docType);
+    if (!path || !isPrefix(scope.path, path.lower)) continue;
+    const selection = selectBelow(scope.element, path, scope.path.length);
+    if (selection.collection) return selection.values.filter((v) => v !== undefined);
+    return selection.value === undefined ? '' : selection.value;
+  }
+  throw new EvaluationError('function-failed', `${text}: no enclosing count enumerates this alias`);
+};
+
+const resourceGroupOf = (s: EvalState): Record<string, unknown> => {
+  const given = s.env.resourceGroup;
+  const { subscriptionId, resourceGroup } = resourceScope(s.resource);
+  if (given) {
+    return {
+      id: given.id ?? (subscriptionId ? `/subscriptions/${subscriptionId}/resourceGroups/${given.name}` : ''),
+      name: given.name,
+      type: 'Microsoft.Resources/resourceGroups',
+      location: given.location ?? '',
+      managedBy: given.managedBy ?? null,
+      tags: given.tags ?? {},
+      properties: { provisioningState: 'Succeeded' },
+    };
+  }
+  if (!resourceGroup) throw new EvaluationError('missing-context', 'resourceGroup(): the resource has no resource group and none was given');
+  const known = { id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, name: resourceGroup, type: 'Microsoft.Resources/resourceGroups' };
+  partial.add(known);
+  return known;
+};
+
+const subscriptionOf = (s: EvalState): Record<string, unknown> => {
+  const given = s.env.subscription;
+  const subscriptionId = given?.subscriptionId ?? resourceScope(s.resource).subscriptionId;
+  if (!subscriptionId) throw new EvaluationError('missing-context', 'subscription(): the resource has no subscription and none was given');
+  const known: Record<string, unknown> = { id: `/subscriptions/${subscriptionId}`, subscriptionId };
+  if (given?.displayName !== undefined) known['displayName'] = given.displayName;
+  if (given?.tenantId !== undefined) known['tenantId'] = given.tenantId;
+  else partial.add(known);
+  return known;
+};
+
+const requestContextOf = (s: EvalState) => {
+  const apiVersion = s.env.apiVersion ?? s.env.aliases.apiVersion(s.resourceType);
+  if (!apiVersion)
+    throw new EvaluationError('unknown-api-version', `requestContext().apiVersion: no API version is known for ${s.resource.type}; pass one in the evaluation context`);
+  const context = { apiVersion };
+  partial.add(context);
+  return context;
+};
+
+const asBoolean = (v: unknown, name: string): boolean => {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  throw new EvaluationError('function-failed', `${name}(): expected a boolean, got ${typeName(v)} ${preview(v)}`);
+};
+
+export const compileExpression = (node: ExpressionNode, ctx: CompileContext): Compiled => {
+  const text = printExpression(node);
+  switch (node.kind) {
+    case 'literal': {
+      const value = node.value;
+      return () => value;
+    }
+    case 'property': {
+      const target = compileExpression(node.target, ctx);
+      return (s) => member(target(s), node.name, text);
+    }
+    case 'index': {
+      const target = compileExpression(node.target, ctx);
+      const index = compileExpression(node.index, ctx);
+      return (s) => {
+        const key = index(s);
+        if (typeof key !== 'string' && typeof key !== 'number') throw new EvaluationError('function-failed', `${text}: index must be a string or an integer`);
+        return member(target(s), key, text);
+      };
+    }
+    case 'call':
+      return compileCall(node.name, node.args, ctx, text);
+  }
+};
+
+const literalArg = (args: readonly ExpressionNode[], i: number): string | undefined => {
+  const arg = args[i];
+  return arg?.kind === 'literal' && typeof arg.value === 'string' ? arg.value : undefined;
+};
+
+const compileCall = (name: string, args: readonly ExpressionNode[], ctx: CompileContext, text: string): Compiled => {
+  const lower = name.toLowerCase();
+  const arity = (min: number, max: number) => {
+    if (args.length < min || args.length > max)
+      throw new CompileError('invalid-expression', `${name}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.length}`, ctx.path);
+  };
+  const compiledArgs = () => args.map((a) => compileExpression(a, ctx));
+
+  switch (lower) {
+    case 'parameters': {
+      arity(1, 1);
+      const literal = literalArg(args, 0);
+      if (literal !== undefined && !ctx.parameters.has(literal.toLowerCase()))
+        throw new CompileError('unknown-parameter', `parameters('${literal}') names no parameter of the definition`, ctx.path);
+      const arg = compileExpression(args[0], ctx);
+      return (s) => {
+        const key = String(arg(s)).toLowerCase();
+        const value = s.env.parameters.get(key);
+        if (value === undefined) throw new EvaluationError('missing-parameter', `parameter "${String(arg(s))}" has no value and no default`);
+        return value;
+      };
+    }
+    case 'field': {
+      arity(1, 1);
+      const literal = literalArg(args, 0);
+      if (literal !== undefined) {
+        const reader = resolveField(literal, ctx.aliases, ctx.path);
+        return (s) => fieldValue(reader, s);
+      }
+      const arg = compileExpression(args[0], ctx);
+      return (s) => fieldValue(resolveComputedField(String(arg(s)), ctx.aliases, ctx.dynamicFields, ctx.path), s);
+    }
+    case 'current': {
+      arity(0, 1);
+      if (!ctx.counts.length) throw new CompileError('invalid-rule', `${text} is only available inside count.where`, ctx.path);
+      if (args.length === 0) return (s) => scopeElement(s.scope, text);
+      const literal = literalArg(args, 0);
+      if (literal === undefined) throw new CompileError('invalid-expression', `${text}: the index name must be a string literal`, ctx.path);
+      const named = ctx.counts.some((c) => c.kind === 'value' && c.name === literal.toLowerCase());
+      if (named) {
+        const key = literal.toLowerCase();
+        return (s) => {
+          for (let scope = s.scope; scope; scope = scope.parent) if (scope.kind === 'value' && scope.name === key) return scope.element;
+          throw new EvaluationError('function-failed', `${text}: no enclosing count named "${literal}"`);
+        };
+      }
+      const notInScope = () => new CompileError('invalid-rule', `${text}: no enclosing count is named "${literal}" or enumerates that alias`, ctx.path);
+      if (!ctx.counts.some((c) => c.kind === 'field')) throw notInScope();
+      let reader: FieldReader;
+      try {
+        reader = resolveField(literal, ctx.aliases, ctx.path);
+      } catch {
+        throw notInScope();
+      }
+      return (s) => currentOfAlias(reader, s, text);
+    }
+    case 'requestcontext':
+      arity(0, 0);
+      return requestContextOf;
+    case 'resourcegroup':
+      arity(0, 0);
+      return resourceGroupOf;
+    case 'subscription':
+      arity(0, 0);
+      return subscriptionOf;
+    case 'utcnow':
+      // ARM's format argument is not part of the policy function (docs: "utcNow() ... yyyy-MM-ddTHH:mm:ss.fffffffZ").
+      if (args.length) throw new CompileError('unsupported-function', `${text}: utcNow() with a format is not supported in policy rules`, ctx.path);
+      return (s) => formatDateTime({ ms: s.env.now.getTime(), sub: 0 });
+    case 'if': {
+      arity(3, 3);
+      const [condition, whenTrue, whenFalse] = compiledArgs();
+      // Only the chosen branch is evaluated, as in ARM: a guard like if(length(x) > 3, substring(...), ...) works.
+      return (s) => (asBoolean(condition(s), 'if') ? whenTrue(s) : whenFalse(s));
+    }
+    case 'and': {
+      arity(1, Number.POSITIVE_INFINITY);
+      const parts = compiledArgs();
+      return (s) => parts.every((p) => asBoolean(p(s), 'and'));
+    }
+    case 'or': {
+      arity(1, Number.POSITIVE_INFINITY);
+      const parts = compiledArgs();
+      return (s) => parts.some((p) => asBoolean(p(s), 'or'));
+    }
+    case 'coalesce': {
+      arity(1, Number.POSITIVE_INFINITY);
+      const parts = compiledArgs();
+      return (s) => {
+        for (const p of parts) {
+          const v = p(s);
+          if (v !== null && v !== undefined) return v;
+        }
+        return null;
+      };
+    }
+  }
+  const fn = TEMPLATE_FUNCTIONS.get(lower);
+  if (!fn) {
+    const why = EXCLUDED.has(lower) ? 'is not available in policy rules' : 'is not supported by the rule engine';
+    throw new CompileError('unsupported-function', `${name}() ${why}`, ctx.path);
+  }
+  arity(fn.minArgs, fn.maxArgs);
+  const parts = compiledArgs();
+  return (s) => {
+    try {
+      return fn.call(parts.map((p) => p(s)));
+    } catch (error) {
+      if (error instanceof EvaluationError && !error.expression) {
+        error.expression = text;
+        error.message = `${error.message} (in ${text})`;
+      }
+      throw error;
+    }
+  };
+};
+
+const scopeElement = (scope: Scope | undefined, text: string) => {
+  if (!scope) throw new EvaluationError('function-failed', `${text}: not inside a count`);
+  return scope.element;
+};
+
+/**
+ * A JSON value of the rule: strings may be expressions; arrays and objects may hold expressions.
+ * A value without expressions is kept as it is, so evaluating it does no work.
+ */
+export const compileValue = (value: unknown, ctx: CompileContext): CompiledValue => {
+  const literal = (v: unknown): CompiledValue => ({ evaluate: () => v, text: JSON.stringify(v), isExpression: false, literal: v });
+  if (typeof value === 'string') {
+    const parsed = parseTemplateString(value, ctx.path);
+    if ('literal' in parsed) return literal(parsed.literal);
+    return { evaluate: compileExpression(parsed.expression, ctx), text: parsed.text, isExpression: true };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((v) => compileValue(v, ctx));
+    if (!items.some((i) => i.isExpression)) return literal(items.map((i) => i.literal));
+    return { evaluate: (s) => items.map((i) => i.evaluate(s)), text: JSON.stringify(value), isExpression: true };
+  }
+  if (isObject(value)) {
+    const entries = Object.entries(value).map(([k, v]) => [k, compileValue(v, ctx)] as const);
+    if (!entries.some(([, v]) => v.isExpression)) return literal(Object.fromEntries(entries.map(([k, v]) => [k, v.literal])));
+    return { evaluate: (s) => Object.fromEntries(entries.map(([k, v]) => [k, v.evaluate(s)])), text: JSON.stringify(value), isExpression: true };
+  }
+  return literal(value);
+};

@@ -1,0 +1,599 @@
+// An Azure Policy definition compiled once into an evaluator, then bound to assignment parameters and
+// evaluated per resource, offline. Follows Microsoft's documented semantics: effect order (disabled
+// first), modes (Indexed evaluates only types with tags and location), applicability
+// (policy-applicability.md) and compliance (compliance-states.md), auditIfNotExists/deployIfNotExists
+// over caller-supplied related resources (effect-audit-if-not-exists.md). What cannot be evaluated is
+// refused with a named reason or yields the state `error`, never "compliant".
+import { type AliasTable, shippedAliasTable } from '../aliases/alias-table';
+import { type Applicability, type CompiledCondition, compileCondition, type ConditionTrace } from './conditions';
+import { CompileError, EvaluationError, type EvaluationErrorReason, type Refusal, type RefusalReason } from './errors';
+import { type CompileContext, type CompiledValue, compileValue, type EvalState, type EvaluationEnv, type ResourceGroupInfo, type SubscriptionInfo } from './expressions';
+import type { FieldCategory, FieldReader } from './fields';
+import { getKey, isObject, type PolicyResource, resourceFullName, resourceName, resourceScope } from './resource';
+import { preview, typeName } from './values';
+
+export type EffectName = 'Audit' | 'Deny' | 'Modify' | 'Append' | 'DenyAction' | 'AuditIfNotExists' | 'DeployIfNotExists' | 'Disabled';
+
+const EFFECTS: ReadonlyMap<string, EffectName> = new Map(
+  (['Audit', 'Deny', 'Modify', 'Append', 'DenyAction', 'AuditIfNotExists', 'DeployIfNotExists', 'Disabled'] as const).map((e) => [e.toLowerCase(), e]),
+);
+/** Effects Azure knows that say nothing about an ARM resource's configuration offline. */
+const UNSUPPORTED_EFFECTS = new Set(['manual', 'mutate', 'addtonetworkgroup', 'enforceopaconstraint', 'enforceregopolicy']);
+
+const isIfNotExists = (effect: EffectName) => effect === 'AuditIfNotExists' || effect === 'DeployIfNotExists';
+
+export type PolicyMode = 'All' | 'Indexed';
+
+export type ParameterType = 'String' | 'Array' | 'Object' | 'Boolean' | 'Integer' | 'Float' | 'DateTime';
+const PARAMETER_TYPES: ReadonlyMap<string, ParameterType> = new Map(
+  (['String', 'Array', 'Object', 'Boolean', 'Integer', 'Float', 'DateTime'] as const).map((t) => [t.toLowerCase(), t]),
+);
+
+export interface ParameterDefinition {
+  readonly name: string;
+  readonly type: ParameterType;
+  readonly defaultValue?: unknown;
+  readonly allowedValues?: readonly unknown[];
+}
+
+export type ComplianceState = 'compliant' | 'nonCompliant' | 'notApplicable' | 'disabled' | 'error';
+
+export type VerdictReason =
+  /** The effect is Disabled: the rule is not evaluated. */
+  | 'effect-disabled'
+  /** The mode does not evaluate this resource (Indexed: no tags and location; Microsoft.Resources types). */
+  | 'mode-excludes-resource'
+  /** The type/name/kind conditions of `if` do not select the resource (audit, deny, modify, append, denyAction). */
+  | 'not-targeted'
+  /** auditIfNotExists/deployIfNotExists: `if` is false, so the policy does not apply. */
+  | 'if-false'
+  | 'if-true'
+  /** Compliant audit-like rule: `if` evaluated to false. */
+  | 'if-not-matched'
+  | 'related-resource-satisfies'
+  | 'no-related-resource'
+  | 'no-related-resource-satisfies'
+  | 'evaluation-failed'
+  | 'invalid-parameters';
+
+/** How to find the resources an auditIfNotExists/deployIfNotExists rule looks at. */
+export interface RelatedResourceQuery {
+  /** `details.type`, e.g. Microsoft.Web/sites/config. */
+  readonly type: string;
+  /** `details.name` when the definition names one resource (`web`, `current`, `parent/?`). */
+  readonly name?: string;
+  /**
+   * children: resources under the evaluated resource (`details.type` is a child type of it);
+   * extension: extension resources on it (diagnostic settings, security assessments);
+   * resourceGroup / subscription: where `existenceScope` (and `resourceGroupName`) say.
+   */
+  readonly scope: 'children' | 'extension' | 'resourceGroup' | 'subscription';
+  /** The evaluated resource: the parent of children and extension resources. */
+  readonly resourceId?: string;
+  readonly subscriptionId?: string;
+  readonly resourceGroup?: string;
+}
+
+export interface EvaluationContext {
+  /** Assignment parameter values by name; defaults fill the rest. */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  /** Related resources for auditIfNotExists/deployIfNotExists (the engine also filters them by type and name). */
+  readonly related?: (query: RelatedResourceQuery) => readonly PolicyResource[];
+  /** For utcNow(); defaults to the current time. */
+  readonly now?: Date;
+  /** The resource group, for resourceGroup() (name, location, tags, managedBy). */
+  readonly resourceGroup?: ResourceGroupInfo;
+  readonly subscription?: SubscriptionInfo;
+  /** requestContext().apiVersion; by default the latest API version of the resource type, as compliance scans use. */
+  readonly apiVersion?: string;
+}
+
+export interface RelatedEvaluation {
+  /** Name or id of the related resource. */
+  readonly resource: string;
+  readonly satisfied: boolean;
+  readonly conditions: readonly ConditionTrace[];
+}
+
+export interface Explanation {
+  readonly reason: VerdictReason;
+  /** One sentence for people. */
+  readonly summary: string;
+  /** The conditions of `if` that decided (for not-targeted: the type/name/kind conditions). */
+  readonly conditions: readonly ConditionTrace[];
+  /** auditIfNotExists/deployIfNotExists: what was looked for and how each candidate fared. */
+  readonly related?: {
+    readonly query: RelatedResourceQuery;
+    readonly candidates: number;
+    readonly evaluations: readonly RelatedEvaluation[];
+  };
+}
+
+export interface Verdict {
+  readonly state: ComplianceState;
+  readonly effect: EffectName;
+  readonly explanation: Explanation;
+  readonly error?: { readonly reason: EvaluationErrorReason | RefusalReason; readonly message: string; readonly path?: string };
+}
+
+/** A definition bound to parameter values, as an assignment would be. */
+export interface PolicyAssignment {
+  readonly effect: EffectName;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  evaluate(resource: PolicyResource, context?: Omit<EvaluationContext, 'parameters'>): Verdict;
+}
+
+export type BindResult = { readonly ok: true; readonly assignment: PolicyAssignment } | { readonly ok: false; readonly refusal: Refusal };
+
+export interface CompiledPolicy {
+  /** The definition's name (a GUID for built-ins) and display name, when it has them. */
+  readonly name?: string;
+  readonly displayName?: string;
+  readonly mode: PolicyMode;
+  readonly parameters: readonly ParameterDefinition[];
+  /** Effects the definition can have: the literal effect, or the allowed values of its effect parameter. */
+  readonly effects: readonly EffectName[];
+  bind(parameters?: Readonly<Record<string, unknown>>): BindResult;
+  /** Binds `context.parameters` (remembered per parameters object) and evaluates; invalid parameters give the state `error`. */
+  evaluate(resource: PolicyResource, context?: EvaluationContext): Verdict;
+}
+
+export type CompileResult = { readonly ok: true; readonly policy: CompiledPolicy } | { readonly ok: false; readonly refusal: Refusal };
+
+export interface CompileOptions {
+  /** Alias table; the shipped one by default. */
+  readonly aliases?: AliasTable;
+  /**
+   * `[[` handling. Definitions written as ARM template resources (Landing Zone files: top-level `type`
+   * Microsoft.Authorization/policyDefinitions and `apiVersion`) escape every expression as `[[...]`,
+   * which ARM unescapes on deployment; 'auto' does the same for that form. 'policy' reads `[[` as a
+   * literal `[` (the policy language's own escape) everywhere.
+   */
+  readonly templateEscaping?: 'auto' | 'arm-template' | 'policy';
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const refuse = (reason: RefusalReason, message: string, path?: string): never => {
+  throw new CompileError(reason, message, path);
+};
+
+/** What ARM does to a template resource on deployment: a string starting with `[[` loses one `[`. */
+const unescapeTemplate = (value: unknown): unknown => {
+  if (typeof value === 'string') return value.startsWith('[[') ? value.slice(1) : value;
+  if (Array.isArray(value)) return value.map(unescapeTemplate);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unescapeTemplate(v)]));
+  return value;
+};
+
+const isTemplateResource = (definition: Record<string, unknown>) =>
+  typeof definition['apiVersion'] === 'string' && String(definition['type']).toLowerCase() === 'microsoft.authorization/policydefinitions';
+
+const matchesType = (value: unknown, type: ParameterType): boolean => {
+  switch (type) {
+    case 'String':
+    case 'DateTime':
+      return typeof value === 'string';
+    case 'Array':
+      return Array.isArray(value);
+    case 'Object':
+      return isObject(value);
+    case 'Boolean':
+      return typeof value === 'boolean';
+    case 'Integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'Float':
+      return typeof value === 'number';
+  }
+};
+
+/** allowedValues compare case-sensitively (definition-structure-parameters.md); an array value is checked per element. */
+const allowed = (value: unknown, allowedValues: readonly unknown[]): boolean => {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(value) && !allowedValues.some(Array.isArray)) return value.every((v) => allowedValues.some((a) => same(a, v)));
+  return allowedValues.some((a) => same(a, value));
+};
+
+const checkParameterValue = (definition: ParameterDefinition, value: unknown, what: string): Refusal | undefined => {
+  if (!matchesType(value, definition.type))
+    return { reason: 'invalid-parameter', message: `${what} of parameter "${definition.name}" must be ${definition.type}, got ${typeName(value)} ${preview(value)}` };
+  if (definition.allowedValues && !allowed(value, definition.allowedValues))
+    return {
+      reason: 'invalid-parameter',
+      message: `${what} ${preview(value)} of parameter "${definition.name}" is not one of its allowed values ${preview(definition.allowedValues, 200)}`,
+    };
+  return undefined;
+};
+
+const parseParameters = (raw: unknown): ParameterDefinition[] => {
+  if (raw === undefined || raw === null) return [];
+  if (!isObject(raw)) return refuse('invalid-definition', 'parameters must be an object', 'parameters');
+  return Object.entries(raw).map(([name, spec]) => {
+    if (!isObject(spec)) return refuse('invalid-definition', `parameter "${name}" must be an object`, `parameters.${name}`);
+    const type = PARAMETER_TYPES.get(String(getKey(spec, 'type')).toLowerCase());
+    if (!type) return refuse('invalid-parameter', `parameter "${name}" has an unknown type ${preview(getKey(spec, 'type'))}`, `parameters.${name}.type`);
+    const allowedValues = getKey(spec, 'allowedValues');
+    if (allowedValues !== undefined && !Array.isArray(allowedValues))
+      return refuse('invalid-parameter', `allowedValues of parameter "${name}" must be an array`, `parameters.${name}.allowedValues`);
+    const definition: ParameterDefinition = { name, type, defaultValue: getKey(spec, 'defaultValue'), allowedValues: allowedValues as unknown[] | undefined };
+    if (definition.defaultValue !== undefined && definition.defaultValue !== null) {
+      const problem = checkParameterValue(definition, definition.defaultValue, 'the default value');
+      if (problem) return refuse(problem.reason, problem.message, `parameters.${name}.defaultValue`);
+    }
+    return definition;
+  });
+};
+
+const parseMode = (raw: unknown): PolicyMode => {
+  // "A null mode is the same as using indexed to support backward compatibility."
+  if (raw === undefined || raw === null) return 'Indexed';
+  const mode = String(raw).toLowerCase();
+  if (mode === 'all') return 'All';
+  if (mode === 'indexed') return 'Indexed';
+  const dataPlane = /\.data$/i.test(String(raw));
+  return refuse(
+    'unsupported-mode',
+    dataPlane
+      ? `mode ${String(raw)} is a Resource Provider mode: it evaluates data-plane objects (such as Key Vault keys and secrets) that an ARM inventory does not carry`
+      : `mode ${preview(raw)} is not a Resource Manager mode (All, Indexed)`,
+    'mode',
+  );
+};
+
+const childOrExtension = (relatedType: string, resourceType: string): 'children' | 'extension' | undefined => {
+  const related = relatedType.toLowerCase();
+  if (related.startsWith(`${resourceType}/`)) return 'children';
+  // Extension resources attach to any resource (extension-resource-types.md); the ones policies look up:
+  if (EXTENSION_TYPES.has(related)) return 'extension';
+  return undefined;
+};
+
+const EXTENSION_TYPES = new Set([
+  'microsoft.insights/diagnosticsettings',
+  'microsoft.security/assessments',
+  'microsoft.security/advancedthreatprotectionsettings',
+  'microsoft.authorization/locks',
+  'microsoft.authorization/roleassignments',
+  'microsoft.guestconfiguration/guestconfigurationassignments',
+  'microsoft.insights/datacollectionruleassociations',
+]);
+
+const typeOf = (resource: PolicyResource) => String(getKey(resource, 'type') ?? '').toLowerCase();
+
+/** `name` of details: `web`, `current`, `parent/child`, or `parent/?` for every child of a parent. */
+const nameMatches = (resource: PolicyResource, wanted: string) => {
+  const want = wanted.toLowerCase().split('/');
+  if (want.length === 1) return resourceName(resource)?.toLowerCase() === want[0];
+  const have = (resourceFullName(resource) ?? '').toLowerCase().split('/');
+  const tail = have.slice(-want.length);
+  return tail.length === want.length && want.every((w, i) => w === '?' || w === tail[i]);
+};
+
+interface Details {
+  readonly type: CompiledValue;
+  readonly name?: CompiledValue;
+  readonly resourceGroupName?: CompiledValue;
+  readonly existenceScope: 'resourceGroup' | 'subscription';
+  readonly existenceCondition?: CompiledCondition;
+}
+
+const compileDetails = (raw: unknown, ctx: CompileContext): Details => {
+  if (!isObject(raw)) return refuse('invalid-rule', 'auditIfNotExists/deployIfNotExists need then.details with the related type', 'then.details');
+  const value = (key: string) => getKey(raw, key);
+  if (typeof value('type') !== 'string') return refuse('invalid-rule', 'then.details.type (the related resource type) is required', 'then.details.type');
+  const scope = value('existenceScope');
+  if (scope !== undefined && !/^(resourcegroup|subscription)$/i.test(String(scope)))
+    return refuse('invalid-rule', `then.details.existenceScope must be ResourceGroup or Subscription, got ${preview(scope)}`, 'then.details.existenceScope');
+  const compiled = (key: string) => (value(key) === undefined ? undefined : compileValue(value(key), { ...ctx, path: `then.details.${key}` }));
+  const condition = value('existenceCondition');
+  return {
+    type: compileValue(value('type'), { ...ctx, path: 'then.details.type' }),
+    name: compiled('name'),
+    resourceGroupName: compiled('resourceGroupName'),
+    existenceScope: String(scope ?? '').toLowerCase() === 'subscription' ? 'subscription' : 'resourceGroup',
+    existenceCondition:
+      condition === undefined
+        ? undefined
+        : compileCondition(condition, { ...ctx, path: 'then.details.existenceCondition' }),
+  };
+};
+
+/** Categories applicability evaluates, from the table in policy-applicability.md. */
+const applicabilityOf = (categories: ReadonlySet<FieldCategory>): Applicability => {
+  const hasType = categories.has('type');
+  // Only type (and name/kind) conditions: only type decides; no type and nothing else: applies to all.
+  if (!categories.has('other')) return { considered: new Set<FieldCategory>(hasType ? ['type'] : []), negated: false };
+  return { considered: new Set<FieldCategory>(['type', 'name', 'kind']), negated: false };
+};
+
+const RESOURCE_CONTAINERS = new Set(['microsoft.resources/subscriptions', 'microsoft.resources/subscriptions/resourcegroups', 'microsoft.resources/resourcegroups']);
+
+/** Top-level types that carry neither tags nor location: extension and authorization resources. */
+const LOCATIONLESS_NAMESPACES = ['microsoft.authorization/', 'microsoft.insights/diagnosticsettings', 'microsoft.security/', 'microsoft.policyinsights/', 'microsoft.management/'];
+
+/**
+ * Whether a type supports tags and location, judged offline: an instance that carries a location
+ * does; without one, a top-level type (`Namespace/type`) does unless it is an extension or
+ * authorization type, and a child type (`Namespace/type/child`: subnets, security rules, agent
+ * pools) does not. A bare body (`type` and `properties` only, as `rampart policy test` accepts) is
+ * thereby judged by its type, as Azure judges it.
+ */
+const supportsTagsAndLocation = (resource: PolicyResource, type: string): boolean => {
+  const location = getKey(resource, 'location');
+  if (typeof location === 'string' && location.trim()) return true;
+  if (location !== undefined && location !== null) return false;
+  const topLevel = type.split('/').length === 2;
+  return topLevel && !LOCATIONLESS_NAMESPACES.some((prefix) => type.startsWith(prefix));
+};
+
+/**
+ * Resources the rule never evaluates: Indexed mode evaluates "only resource types that support tags and
+ * location" (see supportsTagsAndLocation); location rules skip subscriptions.
+ */
+const modeExcludes = (mode: PolicyMode, resource: PolicyResource, type: string, usesLocation: boolean): string | undefined => {
+  if (type.startsWith('microsoft.resources/') && !RESOURCE_CONTAINERS.has(type))
+    return `Azure Policy does not evaluate ${resource.type} (Microsoft.Resources types other than subscriptions and resource groups)`;
+  if (mode === 'Indexed') {
+    if (RESOURCE_CONTAINERS.has(type)) return `mode Indexed does not evaluate ${resource.type}; resource groups and subscriptions need mode All`;
+    if (!supportsTagsAndLocation(resource, type)) return `mode Indexed evaluates only resources that support tags and location; this ${resource.type} has no location`;
+  }
+  if (usesLocation && type === 'microsoft.resources/subscriptions') return 'a rule with a location condition does not apply to subscriptions';
+  return undefined;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+export const compilePolicy = (definition: unknown, options: CompileOptions = {}): CompileResult => {
+  try {
+    return { ok: true, policy: compile(definition, options) };
+  } catch (error) {
+    if (error instanceof CompileError) return { ok: false, refusal: { reason: error.reason, message: error.message, ...(error.path ? { path: error.path } : {}) } };
+    throw error;
+  }
+};
+
+const compile = (input: unknown, options: CompileOptions): CompiledPolicy => {
+  if (!isObject(input)) return refuse('invalid-definition', `a policy definition must be a JSON object, got ${typeName(input)}`);
+  const escaping = options.templateEscaping ?? 'auto';
+  const unescape = escaping === 'arm-template' || (escaping === 'auto' && isTemplateResource(input));
+  const definition = (unescape ? unescapeTemplate(input) : input) as Record<string, unknown>;
+  const properties = isObject(getKey(definition, 'properties')) ? (getKey(definition, 'properties') as Record<string, unknown>) : definition;
+  const rule = getKey(properties, 'policyRule');
+  if (!isObject(rule)) return refuse('invalid-definition', 'the definition has no policyRule object', 'policyRule');
+
+  const mode = parseMode(getKey(properties, 'mode'));
+  const parameters = parseParameters(getKey(properties, 'parameters'));
+  const aliases = options.aliases ?? shippedAliasTable();
+  const ctx: CompileContext = {
+    aliases,
+    parameters: new Set(parameters.map((p) => p.name.toLowerCase())),
+    counts: [],
+    path: 'if',
+    dynamicFields: new Map<string, FieldReader>(),
+  };
+
+  const ifNode = getKey(rule, 'if');
+  const then = getKey(rule, 'then');
+  if (ifNode === undefined) return refuse('invalid-rule', 'policyRule has no if', 'if');
+  if (!isObject(then)) return refuse('invalid-rule', 'policyRule has no then object', 'then');
+  const condition = compileCondition(ifNode, ctx);
+
+  const rawEffect = getKey(then, 'effect');
+  if (typeof rawEffect !== 'string') return refuse('invalid-rule', 'then.effect must be a string', 'then.effect');
+  const effect = compileValue(rawEffect, { ...ctx, path: 'then.effect' });
+  const effects = possibleEffects(rawEffect, effect, parameters);
+  const rawDetails = getKey(then, 'details');
+  // Details matter for auditIfNotExists/deployIfNotExists only; refused here when no other effect could be chosen.
+  const onlyIfNotExists = effects.every((e) => isIfNotExists(e) || e === 'Disabled');
+  const details = effects.some(isIfNotExists) && (rawDetails !== undefined || onlyIfNotExists) ? compileDetails(rawDetails, ctx) : undefined;
+  const applicability = applicabilityOf(condition.categories);
+
+  const bind = (values: Readonly<Record<string, unknown>> = {}): BindResult => {
+    const resolved = resolveParameters(parameters, values);
+    if (!(resolved instanceof Map)) return { ok: false, refusal: resolved };
+    const env = { parameters: resolved, aliases };
+    const chosen = resolveEffect(effect, env);
+    if (typeof chosen !== 'string') return { ok: false, refusal: chosen };
+    if (isIfNotExists(chosen) && !details) return { ok: false, refusal: { reason: 'invalid-rule', message: `${chosen} needs then.details`, path: 'then.details' } };
+    const assignment: PolicyAssignment = {
+      effect: chosen,
+      parameters: Object.fromEntries(parameters.map((p) => [p.name, resolved.get(p.name.toLowerCase())])),
+      evaluate: (resource, context = {}) => evaluate({ resource, context, env: { ...env, ...contextEnv(context) }, effect: chosen, mode, condition, applicability, details }),
+    };
+    return { ok: true, assignment };
+  };
+
+  const bound = new WeakMap<object, BindResult>();
+  const noParameters = {};
+  return {
+    name: typeof getKey(definition, 'name') === 'string' ? (getKey(definition, 'name') as string) : undefined,
+    displayName: typeof getKey(properties, 'displayName') === 'string' ? (getKey(properties, 'displayName') as string) : undefined,
+    mode,
+    parameters,
+    effects,
+    bind,
+    evaluate: (resource, context = {}) => {
+      const key = context.parameters ?? noParameters;
+      let binding = bound.get(key);
+      if (!binding) bound.set(key, (binding = bind(context.parameters)));
+      if (!binding.ok) {
+        const { refusal } = binding;
+        return {
+          state: 'error',
+          effect: effects[0] ?? 'Disabled',
+          explanation: { reason: 'invalid-parameters', summary: `Not evaluated: ${refusal.message}`, conditions: [] },
+          error: refusal,
+        };
+      }
+      return binding.assignment.evaluate(resource, context);
+    },
+  };
+};
+
+const contextEnv = (context: Omit<EvaluationContext, 'parameters'>) => ({
+  now: context.now ?? new Date(),
+  resourceGroup: context.resourceGroup,
+  subscription: context.subscription,
+  apiVersion: context.apiVersion,
+});
+
+const possibleEffects = (raw: string, effect: CompiledValue, parameters: readonly ParameterDefinition[]): EffectName[] => {
+  if (!effect.isExpression) {
+    const name = EFFECTS.get(raw.toLowerCase());
+    if (name) return [name];
+    return refuse(UNSUPPORTED_EFFECTS.has(raw.toLowerCase()) ? 'unsupported-effect' : 'invalid-rule', `effect "${raw}" is not supported offline`, 'then.effect');
+  }
+  const parameter = /^\[parameters\('([^']+)'\)\]$/i.exec(raw)?.[1];
+  const definition = parameter ? parameters.find((p) => p.name.toLowerCase() === parameter.toLowerCase()) : undefined;
+  const known = [...new Set((definition?.allowedValues ?? []).map((c) => EFFECTS.get(String(c).toLowerCase())).filter((e): e is EffectName => !!e))];
+  // Without allowed values any effect may be assigned.
+  return known.length ? known : [...EFFECTS.values()];
+};
+
+const resolveParameters = (definitions: readonly ParameterDefinition[], values: Readonly<Record<string, unknown>>): Map<string, unknown> | Refusal => {
+  const given = new Map(Object.entries(values).map(([k, v]) => [k.toLowerCase(), { name: k, value: v }]));
+  for (const { name } of given.values())
+    if (!definitions.some((d) => d.name.toLowerCase() === name.toLowerCase()))
+      return { reason: 'unknown-parameter', message: `the definition has no parameter "${name}"` };
+  const resolved = new Map<string, unknown>();
+  for (const definition of definitions) {
+    const supplied = given.get(definition.name.toLowerCase())?.value;
+    const value = supplied ?? definition.defaultValue;
+    if (value === undefined || value === null)
+      return { reason: 'missing-parameter', message: `parameter "${definition.name}" has no value and no default` };
+    const problem = supplied === undefined || supplied === null ? undefined : checkParameterValue(definition, supplied, 'the value');
+    if (problem) return problem;
+    resolved.set(definition.name.toLowerCase(), value);
+  }
+  return resolved;
+};
+
+const PLACEHOLDER: PolicyResource = { name: '', type: '' };
+
+const resolveEffect = (effect: CompiledValue, env: Pick<EvaluationEnv, 'parameters' | 'aliases'>): EffectName | Refusal => {
+  let value: unknown;
+  try {
+    const s: EvalState = {
+      env: { ...env, now: new Date(0) },
+      resource: PLACEHOLDER,
+      resourceType: '',
+      target: PLACEHOLDER,
+      targetType: '',
+      scope: undefined,
+    };
+    value = effect.evaluate(s);
+  } catch (error) {
+    if (error instanceof EvaluationError) return { reason: 'invalid-rule', message: `the effect ${effect.text} cannot be resolved: ${error.message}`, path: 'then.effect' };
+    throw error;
+  }
+  const name = EFFECTS.get(String(value).toLowerCase());
+  if (name) return name;
+  return {
+    reason: UNSUPPORTED_EFFECTS.has(String(value).toLowerCase()) ? 'unsupported-effect' : 'invalid-parameter',
+    message: `effect ${preview(value)} (from ${effect.text}) is not an effect the engine evaluates`,
+    path: 'then.effect',
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+
+interface Evaluation {
+  readonly resource: PolicyResource;
+  readonly context: Omit<EvaluationContext, 'parameters'>;
+  readonly env: EvaluationEnv;
+  readonly effect: EffectName;
+  readonly mode: PolicyMode;
+  readonly condition: CompiledCondition;
+  readonly applicability: Applicability;
+  readonly details?: Details;
+}
+
+const verdict = (
+  state: ComplianceState,
+  effect: EffectName,
+  reason: VerdictReason,
+  summary: string,
+  conditions: readonly ConditionTrace[] = [],
+  related?: Explanation['related'],
+): Verdict => ({ state, effect, explanation: { reason, summary, conditions, ...(related ? { related } : {}) } });
+
+const evaluate = (e: Evaluation): Verdict => {
+  const { resource, effect } = e;
+  if (effect === 'Disabled') return verdict('disabled', effect, 'effect-disabled', 'Not evaluated: the effect is Disabled.');
+  const type = typeOf(resource);
+  const excluded = modeExcludes(e.mode, resource, type, e.condition.usesLocation);
+  if (excluded) return verdict('notApplicable', effect, 'mode-excludes-resource', `Not applicable: ${excluded}.`);
+
+  const s: EvalState = { env: e.env, resource, resourceType: type, target: resource, targetType: type, scope: undefined };
+  const trace: ConditionTrace[] = [];
+  try {
+    if (isIfNotExists(effect)) {
+      if (!e.condition.evaluate(s, trace)) return verdict('notApplicable', effect, 'if-false', 'Not applicable: the if condition is false.', trace);
+      if (!e.details) throw new EvaluationError('missing-context', `${effect} needs then.details`, 'then.details');
+      return evaluateRelated(e, e.details, s, trace);
+    }
+    if (!e.condition.evaluate(s, trace, e.applicability))
+      return verdict('notApplicable', effect, 'not-targeted', "Not applicable: the rule's type/name/kind conditions do not select this resource.", trace);
+    trace.length = 0;
+    if (e.condition.evaluate(s, trace)) return verdict('nonCompliant', effect, 'if-true', `Non-compliant (${effect}): the if condition matched.`, trace);
+    return verdict('compliant', effect, 'if-not-matched', 'Compliant: the if condition is false.', trace);
+  } catch (error) {
+    if (!(error instanceof EvaluationError)) throw error;
+    return {
+      ...verdict('error', effect, 'evaluation-failed', `Not evaluated: ${error.message}`, trace),
+      error: { reason: error.reason, message: error.message, ...(error.path ? { path: error.path } : {}) },
+    };
+  }
+};
+
+const evaluateRelated = (e: Evaluation, details: Details, s: EvalState, ifTrace: readonly ConditionTrace[]): Verdict => {
+  const relatedType = String(details.type.evaluate(s));
+  const name = details.name ? String(details.name.evaluate(s)) : undefined;
+  const { subscriptionId, resourceGroup } = resourceScope(e.resource);
+  const nested = childOrExtension(relatedType, s.resourceType);
+  const wanted = { type: relatedType, ...(name ? { name } : {}) };
+  // "If type is a resource type underneath the if condition resource, the policy queries for resources of
+  // this type within the scope of the evaluated resource"; otherwise the resource group or subscription.
+  const query: RelatedResourceQuery = nested
+    ? { ...wanted, scope: nested, resourceId: e.resource.id, subscriptionId, resourceGroup }
+    : details.existenceScope === 'subscription'
+      ? { ...wanted, scope: 'subscription', subscriptionId }
+      : { ...wanted, scope: 'resourceGroup', subscriptionId, resourceGroup: details.resourceGroupName ? String(details.resourceGroupName.evaluate(s)) : resourceGroup };
+  if (!e.context.related)
+    throw new EvaluationError('missing-context', `${e.effect} looks for related ${relatedType} resources; pass context.related to supply them`, 'then.details');
+
+  const wantedType = relatedType.toLowerCase();
+  const candidates = e.context.related(query).filter((r) => {
+    const t = typeOf(r);
+    return (!t || t === wantedType) && (!name || nameMatches(r, name));
+  });
+  const evaluations: RelatedEvaluation[] = [];
+  for (const related of candidates) {
+    const conditions: ConditionTrace[] = [];
+    const target: EvalState = { ...s, target: related, targetType: typeOf(related) || wantedType, scope: undefined };
+    const satisfied = details.existenceCondition ? details.existenceCondition.evaluate(target, conditions) : true;
+    evaluations.push({ resource: related.id ?? resourceName(related) ?? '(unnamed)', satisfied, conditions });
+    if (satisfied) {
+      return verdict(
+        'compliant',
+        e.effect,
+        'related-resource-satisfies',
+        `Compliant: related ${relatedType} ${resourceName(related) ?? '(unnamed)'} satisfies the existence condition.`,
+        ifTrace,
+        { query, candidates: candidates.length, evaluations },
+      );
+    }
+  }
+  const described = `${relatedType}${name ? ` named ${name}` : ''}`;
+  return candidates.length
+    ? verdict('nonCompliant', e.effect, 'no-related-resource-satisfies', `Non-compliant (${e.effect}): no related ${described} satisfies the existence condition.`, ifTrace, {
+        query,
+        candidates: candidates.length,
+        evaluations,
+      })
+    : verdict('nonCompliant', e.effect, 'no-related-resource', `Non-compliant (${e.effect}): no related ${described} exists.`, ifTrace, {
+        query,
+        candidates: 0,
+        evaluations,
+      });
+};

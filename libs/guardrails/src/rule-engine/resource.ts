@@ -1,0 +1,66 @@
+// What the rule engine evaluates: a resource as an ARM GET body or a Resource Graph row returns it
+// (id, name, type, location, tags, kind, sku, identity, properties, ...). Types and keys are compared
+// case-insensitively: Resource Graph lowercases types and ARM bodies are not consistent in casing.
+
+export interface PolicyResource {
+  readonly id?: string;
+  readonly name: string;
+  /** e.g. Microsoft.Network/networkSecurityGroups/securityRules (any casing). */
+  readonly type: string;
+  readonly location?: string;
+  readonly kind?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly sku?: unknown;
+  readonly identity?: unknown;
+  readonly managedBy?: string;
+  readonly plan?: unknown;
+  readonly zones?: readonly string[];
+  readonly properties?: Readonly<Record<string, unknown>>;
+  /** Any other top-level field of the ARM body (etag, systemData, extendedLocation, ...). */
+  readonly [field: string]: unknown;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A JSON property by name, exact spelling first, then ignoring case (ARM keys are case-insensitive). */
+export const getKey = (value: unknown, key: string): unknown => {
+  if (!isObject(value)) return undefined;
+  if (Object.hasOwn(value, key)) return value[key];
+  const lower = key.toLowerCase();
+  for (const k of Object.keys(value)) if (k.toLowerCase() === lower) return value[k];
+  return undefined;
+};
+
+/** `East US 2` and `eastus2` are the same location for Azure Policy. */
+export const normaliseLocation = (location: string) => location.replace(/\s+/g, '').toLowerCase();
+
+/** Resource names from an ARM id: `/subscriptions/s/resourceGroups/r/providers/NS/t1/n1/t2/n2` -> [n1, n2]. */
+const namesFromId = (id: string | undefined): string[] | undefined => {
+  if (!id) return undefined;
+  const parts = id.split('/').filter(Boolean);
+  const at = parts.map((p) => p.toLowerCase()).lastIndexOf('providers');
+  if (at < 0 || at + 3 > parts.length) return undefined;
+  return parts.slice(at + 2).filter((_, i) => i % 2 === 1);
+};
+
+/** The `name` field: the resource's own name (the last segment of a child's `parent/child` name). */
+export const resourceName = (resource: PolicyResource): string | undefined => {
+  const name = typeof resource.name === 'string' && resource.name ? resource.name : namesFromId(resource.id)?.at(-1);
+  return name?.split('/').at(-1);
+};
+
+/** The `fullName` field: parent names and the name, e.g. `myServer/myDatabase`. */
+export const resourceFullName = (resource: PolicyResource): string | undefined => {
+  const names = namesFromId(resource.id);
+  if (names?.length) return names.join('/');
+  return typeof resource.name === 'string' ? resource.name : undefined;
+};
+
+/** Resource group and subscription of a resource, from its Resource Graph columns or its id. */
+export const resourceScope = (resource: PolicyResource): { subscriptionId?: string; resourceGroup?: string } => {
+  const match = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(resource.id ?? '');
+  const column = (name: string) => (typeof resource[name] === 'string' && resource[name] ? (resource[name] as string) : undefined);
+  return { subscriptionId: column('subscriptionId') ?? match?.[1], resourceGroup: column('resourceGroup') ?? match?.[2] };
+};
