@@ -14,6 +14,7 @@ import {
 import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/server';
 import { devCommand } from './commands/dev';
 import { ingestCommand } from './commands/ingest';
+import { policyCommand } from './commands/policy';
 import { onboardTenantCommand } from './commands/tenants';
 import { printTable } from './table';
 
@@ -177,5 +178,6 @@ export const buildProgram = (): Command => {
   onboardTenantCommand(tenants, withStores);
   devCommand(program, config);
   ingestCommand(program, withStores);
+  policyCommand(program);
   return program;
 };
