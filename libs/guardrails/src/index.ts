@@ -6,3 +6,9 @@ export type { ResourceGroupInfo, SubscriptionInfo } from './rule-engine/expressi
 export type { Refusal, RefusalReason, EvaluationErrorReason } from './rule-engine/errors';
 export * from './rule-engine/policy';
 export * from './rule-engine/explain';
+export * from './catalog/guardrail';
+export * from './catalog/built-in';
+export * from './events';
+export * from './tenant-guardrails/tenant-guardrails';
+export * from './posture/evaluate';
+export * from './posture/posture';

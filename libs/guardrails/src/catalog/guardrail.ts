@@ -1,0 +1,105 @@
+// A guardrail is an Azure Policy definition plus what Rampart needs to act on it: a stable id, a
+// severity, the controls it evidences, remediation text and the response playbook to propose when
+// it fails. Baselines group guardrails the way initiatives group policy definitions.
+import { compilePolicy, type CompiledPolicy } from '../rule-engine/policy';
+import { BUILT_IN_GUARDRAILS } from './built-in';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/** MCSB v1, CIS Microsoft Azure Foundations Benchmark v2.0.0, ISO/IEC 27001:2022 Annex A. */
+export type Framework = 'MCSB' | 'CIS-Azure' | 'ISO27001';
+export const FRAMEWORKS: readonly Framework[] = ['MCSB', 'CIS-Azure', 'ISO27001'];
+
+export interface ControlRef {
+  readonly framework: Framework;
+  readonly control: string;
+}
+
+export interface Guardrail {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** The Azure Policy definition, as published (built-in export or Landing Zone file). */
+  readonly definition: unknown;
+  /** Where the definition comes from (path in the corpus for built-ins). */
+  readonly source: string;
+  /** Parameter values Rampart assigns by default (e.g. Audit where the definition defaults to Deny). */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly controls: readonly ControlRef[];
+  readonly remediation: string;
+  readonly playbookId: string;
+}
+
+export interface Baseline {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly guardrailIds: readonly string[];
+}
+
+export interface CompiledGuardrail {
+  readonly guardrail: Guardrail;
+  readonly policy: CompiledPolicy;
+}
+
+export interface Catalog {
+  readonly guardrails: ReadonlyMap<string, CompiledGuardrail>;
+  readonly baselines: ReadonlyMap<string, Baseline>;
+}
+
+const CORE = [
+  'management-ports-open-to-internet',
+  'subnet-without-network-security-group',
+  'storage-http-allowed',
+  'storage-weak-tls',
+  'storage-public-blob-access',
+  'key-vault-not-recoverable',
+  'web-app-http-allowed',
+  'sql-weak-tls',
+  'web-app-without-authentication',
+  'function-app-without-authentication',
+  'container-app-without-authentication',
+  'aks-without-rbac',
+];
+
+export const BUILT_IN_BASELINES: readonly Baseline[] = [
+  {
+    id: 'landing-zone-core',
+    title: 'Landing zone — core',
+    description: 'The guardrails every Azure landing zone should hold: no management ports to the Internet, segmented subnets, encrypted transport, authenticated apps.',
+    guardrailIds: CORE,
+  },
+  {
+    id: 'financial-services',
+    title: 'Financial services',
+    description: 'Core plus private networking, encryption at rest, key rotation and registry hygiene, as regulated financial workloads (DORA, PCI DSS) expect.',
+    guardrailIds: BUILT_IN_GUARDRAILS.map((g) => g.id),
+  },
+];
+
+/** A definition the catalog cannot evaluate is a programming error in Rampart, not a tenant's problem. */
+export class CatalogError extends Error {}
+
+export const buildCatalog = (guardrails: readonly Guardrail[] = BUILT_IN_GUARDRAILS, baselines: readonly Baseline[] = BUILT_IN_BASELINES): Catalog => {
+  const compiled = new Map<string, CompiledGuardrail>();
+  for (const guardrail of guardrails) {
+    if (compiled.has(guardrail.id)) throw new CatalogError(`guardrail id ${guardrail.id} appears twice`);
+    const result = compilePolicy(guardrail.definition);
+    if (!result.ok) throw new CatalogError(`guardrail ${guardrail.id} (${guardrail.source}) is refused: ${result.refusal.reason}: ${result.refusal.message}`);
+    const bound = result.policy.bind(guardrail.parameters ?? {});
+    if (!bound.ok) throw new CatalogError(`guardrail ${guardrail.id}: default parameters refused: ${bound.refusal.message}`);
+    compiled.set(guardrail.id, { guardrail, policy: result.policy });
+  }
+  const byId = new Map<string, Baseline>();
+  for (const baseline of baselines) {
+    const unknown = baseline.guardrailIds.filter((id) => !compiled.has(id));
+    if (unknown.length) throw new CatalogError(`baseline ${baseline.id} names unknown guardrails: ${unknown.join(', ')}`);
+    byId.set(baseline.id, baseline);
+  }
+  return { guardrails: compiled, baselines: byId };
+};
+
+let builtIn: Catalog | undefined;
+/** The built-in catalog, compiled once per process. */
+export const builtInCatalog = (): Catalog => (builtIn ??= buildCatalog());

@@ -1,0 +1,116 @@
+// The guardrails context's published events: its contract with the other contexts.
+import type { DomainEvent } from '@rampart/event-sourcing';
+import type { Severity } from './catalog/guardrail';
+
+export type ExemptionCategory = 'waiver' | 'mitigated';
+
+/** What a guardrail says about one resource. `exempt`: non-compliant or not, an exemption covers it. */
+export type PostureState = 'compliant' | 'nonCompliant' | 'exempt' | 'error' | 'notApplicable';
+
+export type BaselineAssigned = DomainEvent<
+  'guardrails.BaselineAssigned.v1',
+  {
+    assignmentId: string;
+    baselineId: string;
+    /** `*` (the whole tenant), `/subscriptions/<id>` or `/subscriptions/<id>/resourceGroups/<rg>`. */
+    scope: string;
+    /** Parameter values per guardrail id, over the guardrail's own defaults. */
+    parameters: Record<string, Record<string, unknown>>;
+  }
+>;
+export type BaselineUnassigned = DomainEvent<'guardrails.BaselineUnassigned.v1', { assignmentId: string; baselineId: string }>;
+export type ExemptionGranted = DomainEvent<
+  'guardrails.ExemptionGranted.v1',
+  {
+    exemptionId: string;
+    guardrailId: string;
+    /** A resource key (one resource) or a scope prefix such as `/subscriptions/<id>/resourcegroups/<rg>`. */
+    scope: string;
+    category: ExemptionCategory;
+    justification: string;
+    requestedBy: string;
+    approvedBy: string;
+    expiresAt: string;
+  }
+>;
+export type ExemptionRevoked = DomainEvent<'guardrails.ExemptionRevoked.v1', { exemptionId: string; reason: string }>;
+/** Recorded at the expiry time by the worker: from then on the finding is back by itself. */
+export type ExemptionExpired = DomainEvent<'guardrails.ExemptionExpired.v1', { exemptionId: string; expiredAt: string }>;
+export type ReportingPolicySet = DomainEvent<
+  'guardrails.ReportingPolicySet.v1',
+  { incidentSeverities: Severity[]; notifySeverities: Severity[] }
+>;
+
+export type TenantGuardrailsEvent =
+  | BaselineAssigned
+  | BaselineUnassigned
+  | ExemptionGranted
+  | ExemptionRevoked
+  | ExemptionExpired
+  | ReportingPolicySet;
+
+/** The inventory event that made the evaluation happen, when there is one (a finding links its cause). */
+export interface EvaluationCause {
+  readonly eventId: string;
+  readonly type: string;
+  readonly position: string;
+}
+
+export type ComplianceStateChanged = DomainEvent<
+  'guardrails.ComplianceStateChanged.v1',
+  {
+    resourceKey: string;
+    resourceId: string;
+    resourceType: string;
+    assignmentId: string;
+    baselineId: string;
+    guardrailId: string;
+    from: PostureState | null;
+    to: PostureState;
+    /** Why, in words: the deciding conditions, the exemption, or the error. */
+    reason: string;
+    exemptionId: string | null;
+    causedBy: EvaluationCause | null;
+  }
+>;
+export type FindingOpened = DomainEvent<
+  'guardrails.FindingOpened.v1',
+  {
+    findingId: string;
+    resourceKey: string;
+    resourceId: string;
+    resourceType: string;
+    assignmentId: string;
+    guardrailId: string;
+    severity: Severity;
+    title: string;
+    playbookId: string;
+    reason: string;
+    causedBy: EvaluationCause | null;
+    /** The tenant's reporting policy at the time: consumers (incidents, notifications) act on these. */
+    raiseIncident: boolean;
+    notify: boolean;
+  }
+>;
+export type FindingResolution = 'compliant' | 'exempted' | 'resource-removed' | 'unassigned' | 'not-applicable';
+export type FindingResolved = DomainEvent<
+  'guardrails.FindingResolved.v1',
+  { findingId: string; resourceKey: string; guardrailId: string; assignmentId: string; resolution: FindingResolution; causedBy: EvaluationCause | null }
+>;
+
+export type PostureEvent = ComplianceStateChanged | FindingOpened | FindingResolved;
+
+export const TENANT_GUARDRAILS_EVENT_TYPES: readonly TenantGuardrailsEvent['type'][] = [
+  'guardrails.BaselineAssigned.v1',
+  'guardrails.BaselineUnassigned.v1',
+  'guardrails.ExemptionGranted.v1',
+  'guardrails.ExemptionRevoked.v1',
+  'guardrails.ExemptionExpired.v1',
+  'guardrails.ReportingPolicySet.v1',
+];
+
+export const POSTURE_EVENT_TYPES: readonly PostureEvent['type'][] = [
+  'guardrails.ComplianceStateChanged.v1',
+  'guardrails.FindingOpened.v1',
+  'guardrails.FindingResolved.v1',
+];

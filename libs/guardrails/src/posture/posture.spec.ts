@@ -1,0 +1,150 @@
+// From a resource to findings: evaluation against the tenant's policy, then only changes recorded.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fold, givenWhenThen, isRejection, type Decision } from '@rampart/event-sourcing';
+import { BUILT_IN_GUARDRAILS } from '../catalog/built-in';
+import { BUILT_IN_BASELINES, builtInCatalog, FRAMEWORKS } from '../catalog/guardrail';
+import type { PostureEvent, TenantGuardrailsEvent } from '../events';
+import { evolveTenantGuardrails, initialTenantGuardrails, DEFAULT_REPORTING_POLICY, type TenantGuardrails } from '../tenant-guardrails/tenant-guardrails';
+import { evaluateResource, type EvaluatedResource } from './evaluate';
+import { postureDecider, type PostureCommand } from './posture';
+
+const catalog = builtInCatalog();
+const now = new Date('2026-11-29T10:00:00Z');
+const examples = join(__dirname, '..', '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
+const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));
+// HTTPS-only, so that authentication is the one guardrail of the core baseline it fails.
+const webApp: EvaluatedResource = { ...webAppBody, properties: { ...webAppBody.properties, httpsOnly: true }, key: webAppBody.id.toLowerCase() };
+const authConfig = (enabled: boolean) => ({ id: `${webAppBody.id}/config/web`, name: 'web', type: 'Microsoft.Web/sites/config', properties: { siteAuthEnabled: enabled, httpsOnly: true } });
+
+const policyOf = (...events: TenantGuardrailsEvent[]): TenantGuardrails => events.reduce(evolveTenantGuardrails, initialTenantGuardrails());
+const core: TenantGuardrailsEvent = {
+  type: 'guardrails.BaselineAssigned.v1',
+  data: { assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*', parameters: {} },
+};
+const exempted: TenantGuardrailsEvent = {
+  type: 'guardrails.ExemptionGranted.v1',
+  data: {
+    exemptionId: 'intranet-app',
+    guardrailId: 'web-app-without-authentication',
+    scope: webApp.key,
+    category: 'mitigated',
+    justification: 'Only reachable through the corporate proxy, which authenticates',
+    requestedBy: 'ana@contoso.example',
+    approvedBy: 'ciso@contoso.example',
+    expiresAt: '2027-01-01T00:00:00.000Z',
+  },
+};
+
+const evaluate = (policy: TenantGuardrails, related: unknown[] = [], at = now) =>
+  evaluateResource(catalog, policy, webApp, { now: at, related: () => related as never });
+const record = (policy: TenantGuardrails, related: unknown[] = [], at = now): PostureCommand => ({
+  kind: 'RecordEvaluation',
+  tenantId: 'contoso-bank',
+  resource: { key: webApp.key, id: webApp.id as string, type: webApp.type },
+  results: evaluate(policy, related, at),
+  reporting: DEFAULT_REPORTING_POLICY,
+  cause: { eventId: '5e0f5a2e-8f43-4a57-9a53-8f3f2b0b6f01', type: 'inventory.ResourceDiscovered.v1', position: '10/1' },
+});
+const events = (decision: Decision<PostureEvent>): PostureEvent[] => {
+  if (isRejection(decision)) throw new Error(decision.code);
+  return [...decision];
+};
+const decideAfter = (history: PostureEvent[], cmd: PostureCommand) => events(postureDecider.decide(cmd, fold(postureDecider, history)));
+
+describe('the built-in catalog', () => {
+  it('compiles every guardrail, maps each to MCSB and ISO 27001 controls, and every baseline names known guardrails', () => {
+    expect(catalog.guardrails.size).toBe(BUILT_IN_GUARDRAILS.length);
+    for (const g of BUILT_IN_GUARDRAILS) {
+      expect(g.controls.some((c) => c.framework === 'MCSB')).toBe(true);
+      expect(g.controls.some((c) => c.framework === 'ISO27001')).toBe(true);
+      expect(g.controls.every((c) => FRAMEWORKS.includes(c.framework))).toBe(true);
+    }
+    expect(BUILT_IN_BASELINES.map((b) => b.id)).toEqual(['landing-zone-core', 'financial-services']);
+    // The seed's cases are all there.
+    for (const id of ['web-app-without-authentication', 'storage-public-network-access', 'management-ports-open-to-internet', 'storage-keys-not-rotated', 'subnet-without-network-security-group', 'storage-weak-tls', 'sql-database-not-encrypted']) {
+      expect(catalog.guardrails.has(id)).toBe(true);
+    }
+  });
+});
+
+describe('evaluating a resource against a tenant policy', () => {
+  it('evaluates only what an assignment in force covers', () => {
+    expect(evaluate(policyOf())).toEqual([]);
+    const elsewhere = policyOf({ ...core, data: { ...core.data, scope: '/subscriptions/other' } } as TenantGuardrailsEvent);
+    expect(evaluate(elsewhere)).toEqual([]);
+    const results = evaluate(policyOf(core));
+    expect(results).toHaveLength(catalog.baselines.get('landing-zone-core')!.guardrailIds.length);
+    expect(results.find((r) => r.guardrailId === 'web-app-without-authentication')).toMatchObject({ state: 'nonCompliant', severity: 'high' });
+    expect(results.find((r) => r.guardrailId === 'storage-weak-tls')?.state).toBe('notApplicable');
+  });
+
+  it('an app with authentication configured is compliant; an exemption in force makes a failing one exempt', () => {
+    expect(evaluate(policyOf(core), [authConfig(true)]).find((r) => r.guardrailId === 'web-app-without-authentication')?.state).toBe('compliant');
+    const withExemption = evaluate(policyOf(core, exempted)).find((r) => r.guardrailId === 'web-app-without-authentication')!;
+    expect(withExemption).toMatchObject({ state: 'exempt', exemptionId: 'intranet-app' });
+    expect(withExemption.reason).toMatch(/corporate proxy/);
+    const afterExpiry = evaluate(policyOf(core, exempted), [], new Date('2027-01-02T00:00:00Z')).find((r) => r.guardrailId === 'web-app-without-authentication');
+    expect(afterExpiry?.state).toBe('nonCompliant');
+  });
+});
+
+describe('a resource posture', () => {
+  const given = givenWhenThen(postureDecider);
+
+  it('records the first evaluation and opens a finding for what fails, flagged by the reporting policy', () => {
+    const first = decideAfter([], record(policyOf(core)));
+    const changed = first.filter((e) => e.type === 'guardrails.ComplianceStateChanged.v1');
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((e) => e.data.from === null && e.data.to !== 'notApplicable')).toBe(true);
+    const opened = first.filter((e) => e.type === 'guardrails.FindingOpened.v1');
+    expect(opened).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ guardrailId: 'web-app-without-authentication', severity: 'high', raiseIncident: true, notify: false, playbookId: 'restrict-public-api', causedBy: expect.objectContaining({ position: '10/1' }) }),
+      }),
+    ]);
+  });
+
+  it('records nothing when nothing changed', () => {
+    const history = decideAfter([], record(policyOf(core)));
+    given(...history).when(record(policyOf(core))).then();
+  });
+
+  it('resolves the finding when the resource complies, and opens a new one if it fails again', () => {
+    const h1 = decideAfter([], record(policyOf(core)));
+    const firstFinding = h1.find((e) => e.type === 'guardrails.FindingOpened.v1')!.data;
+    const h2 = decideAfter(h1, record(policyOf(core), [authConfig(true)]));
+    expect(h2.map((e) => e.type)).toEqual(['guardrails.ComplianceStateChanged.v1', 'guardrails.FindingResolved.v1']);
+    expect(h2[1].data).toMatchObject({ findingId: firstFinding.findingId, resolution: 'compliant' });
+    const h3 = decideAfter([...h1, ...h2], record(policyOf(core)));
+    const reopened = h3.find((e) => e.type === 'guardrails.FindingOpened.v1')!.data;
+    expect(reopened.findingId).not.toBe(firstFinding.findingId);
+  });
+
+  it('keeps the finding open when the guardrail cannot be evaluated: not knowing is not compliant', () => {
+    const h1 = decideAfter([], record(policyOf(core)));
+    const cmd = record(policyOf(core));
+    if (cmd.kind !== 'RecordEvaluation') throw new Error('unexpected');
+    const broken = { ...cmd, results: cmd.results.map((r) => (r.guardrailId === 'web-app-without-authentication' ? { ...r, state: 'error' as const, reason: 'template function failed' } : r)) };
+    const h2 = decideAfter(h1, broken);
+    expect(h2.map((e) => [e.type, 'to' in e.data ? e.data.to : undefined])).toEqual([['guardrails.ComplianceStateChanged.v1', 'error']]);
+  });
+
+  it('an exemption resolves the finding as exempted; its expiry brings the finding back by itself', () => {
+    const h1 = decideAfter([], record(policyOf(core)));
+    const h2 = decideAfter(h1, record(policyOf(core, exempted)));
+    expect(h2.find((e) => e.type === 'guardrails.FindingResolved.v1')?.data).toMatchObject({ resolution: 'exempted' });
+    const h3 = decideAfter([...h1, ...h2], record(policyOf(core, exempted), [], new Date('2027-01-02T00:00:00Z')));
+    expect(h3.map((e) => e.type)).toEqual(['guardrails.ComplianceStateChanged.v1', 'guardrails.FindingOpened.v1']);
+  });
+
+  it('unassigning a baseline or removing the resource resolves its findings', () => {
+    const h1 = decideAfter([], record(policyOf(core)));
+    const unassigned = decideAfter(h1, record(policyOf()));
+    expect(unassigned.filter((e) => e.type === 'guardrails.FindingResolved.v1').map((e) => e.data)).toEqual([expect.objectContaining({ resolution: 'unassigned' })]);
+    expect(unassigned.filter((e) => e.type === 'guardrails.ComplianceStateChanged.v1').every((e) => e.data.to === 'notApplicable' && e.data.baselineId === 'landing-zone-core')).toBe(true);
+    const removed = decideAfter(h1, { kind: 'RecordResourceRemoved', tenantId: 'contoso-bank', resource: { key: webApp.key, id: webApp.id as string, type: webApp.type }, cause: null });
+    expect(removed.filter((e) => e.type === 'guardrails.FindingResolved.v1').map((e) => e.data)).toEqual([expect.objectContaining({ resolution: 'resource-removed' })]);
+    given(...h1, ...removed).when({ kind: 'RecordResourceRemoved', tenantId: 'contoso-bank', resource: { key: webApp.key, id: webApp.id as string, type: webApp.type }, cause: null }).then();
+  });
+});

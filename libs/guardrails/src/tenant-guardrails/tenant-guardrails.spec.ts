@@ -1,0 +1,105 @@
+import { givenWhenThen } from '@rampart/event-sourcing';
+import { builtInCatalog } from '../catalog/guardrail';
+import type { BaselineAssigned, ExemptionGranted } from '../events';
+import { scopeCovers, tenantGuardrailsDecider, type TenantGuardrailsCommand } from './tenant-guardrails';
+
+const given = givenWhenThen(tenantGuardrailsDecider(builtInCatalog()));
+const now = new Date('2026-11-29T10:00:00Z');
+
+const assigned: BaselineAssigned = {
+  type: 'guardrails.BaselineAssigned.v1',
+  data: { assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*', parameters: {} },
+};
+const grant = (over: Partial<Extract<TenantGuardrailsCommand, { kind: 'GrantExemption' }>> = {}): TenantGuardrailsCommand => ({
+  kind: 'GrantExemption',
+  exemptionId: 'legacy-rdp',
+  guardrailId: 'management-ports-open-to-internet',
+  scope: '/subscriptions/s1/resourceGroups/RG-Legacy',
+  category: 'mitigated',
+  justification: 'Jump host behind the vendor VPN until the Bastion migration',
+  requestedBy: 'ana@contoso.example',
+  approvedBy: 'ciso@contoso.example',
+  expiresAt: '2027-01-31T00:00:00Z',
+  now,
+  ...over,
+});
+const granted: ExemptionGranted = {
+  type: 'guardrails.ExemptionGranted.v1',
+  data: {
+    exemptionId: 'legacy-rdp',
+    guardrailId: 'management-ports-open-to-internet',
+    scope: '/subscriptions/s1/resourcegroups/rg-legacy',
+    category: 'mitigated',
+    justification: 'Jump host behind the vendor VPN until the Bastion migration',
+    requestedBy: 'ana@contoso.example',
+    approvedBy: 'ciso@contoso.example',
+    expiresAt: '2027-01-31T00:00:00.000Z',
+  },
+};
+
+describe('a tenant guardrail policy', () => {
+  describe('assigning baselines', () => {
+    it('assigns a known baseline to the tenant or a scope, once per assignment id', () => {
+      given().when({ kind: 'AssignBaseline', assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*' }).then(assigned);
+      given(assigned).when({ kind: 'AssignBaseline', assignmentId: 'core', baselineId: 'financial-services', scope: '*' }).thenRejects('duplicate-assignment');
+      given()
+        .when({ kind: 'AssignBaseline', assignmentId: 'fin-prod', baselineId: 'financial-services', scope: '/subscriptions/S1' })
+        .then({ type: 'guardrails.BaselineAssigned.v1', data: { assignmentId: 'fin-prod', baselineId: 'financial-services', scope: '/subscriptions/s1', parameters: {} } });
+    });
+
+    it('refuses unknown baselines, bad scopes and parameters the definition does not allow', () => {
+      given().when({ kind: 'AssignBaseline', assignmentId: 'x', baselineId: 'nist-everything', scope: '*' }).thenRejects('unknown-baseline');
+      given().when({ kind: 'AssignBaseline', assignmentId: 'x', baselineId: 'landing-zone-core', scope: 'subscriptions' }).thenRejects('invalid-scope');
+      given().when({ kind: 'AssignBaseline', assignmentId: 'Not Valid', baselineId: 'landing-zone-core', scope: '*' }).thenRejects('invalid-assignment-id');
+      given()
+        .when({ kind: 'AssignBaseline', assignmentId: 'x', baselineId: 'landing-zone-core', scope: '*', parameters: { 'storage-weak-tls': { minimumTlsVersion: 'TLS9' } } })
+        .thenRejects('invalid-parameters');
+      given()
+        .when({ kind: 'AssignBaseline', assignmentId: 'x', baselineId: 'landing-zone-core', scope: '*', parameters: { 'sql-public-network-access': {} } })
+        .thenRejects('unknown-guardrail'); // not in that baseline
+    });
+
+    it('unassigns what is assigned', () => {
+      given(assigned)
+        .when({ kind: 'UnassignBaseline', assignmentId: 'core' })
+        .then({ type: 'guardrails.BaselineUnassigned.v1', data: { assignmentId: 'core', baselineId: 'landing-zone-core' } });
+      given().when({ kind: 'UnassignBaseline', assignmentId: 'core' }).thenRejects('unknown-assignment');
+    });
+  });
+
+  describe('exemptions', () => {
+    it('are granted with a justification, a second person as approver and an expiry', () => {
+      given(assigned).when(grant()).then(granted);
+      given().when(grant({ approvedBy: 'ANA@contoso.example' })).thenRejects('approver-must-differ');
+      given().when(grant({ justification: 'because' })).thenRejects('justification-required');
+      given().when(grant({ expiresAt: '2026-11-01T00:00:00Z' })).thenRejects('expiry-in-past');
+      given().when(grant({ expiresAt: '2028-06-01T00:00:00Z' })).thenRejects('expiry-too-far');
+      given().when(grant({ expiresAt: 'next tuesday' })).thenRejects('invalid-expiry');
+      given().when(grant({ guardrailId: 'no-such-guardrail' })).thenRejects('unknown-guardrail');
+      given(granted).when(grant()).thenRejects('duplicate-exemption');
+    });
+
+    it('expire by themselves only at their expiry time, and can be revoked before', () => {
+      given(granted).when({ kind: 'ExpireExemption', exemptionId: 'legacy-rdp', now }).thenRejects('not-yet-expired');
+      const expired = { type: 'guardrails.ExemptionExpired.v1' as const, data: { exemptionId: 'legacy-rdp', expiredAt: '2027-01-31T00:00:00.000Z' } };
+      given(granted).when({ kind: 'ExpireExemption', exemptionId: 'legacy-rdp', now: new Date('2027-01-31T00:00:00Z') }).then(expired);
+      given(granted, expired).when({ kind: 'RevokeExemption', exemptionId: 'legacy-rdp', reason: 'x' }).thenRejects('exemption-not-active');
+      given(granted)
+        .when({ kind: 'RevokeExemption', exemptionId: 'legacy-rdp', reason: 'Bastion is live' })
+        .then({ type: 'guardrails.ExemptionRevoked.v1', data: { exemptionId: 'legacy-rdp', reason: 'Bastion is live' } });
+    });
+  });
+
+  it('sets which severities raise incidents and which notify', () => {
+    given()
+      .when({ kind: 'SetReportingPolicy', incidentSeverities: ['high', 'critical'], notifySeverities: ['medium'] })
+      .then({ type: 'guardrails.ReportingPolicySet.v1', data: { incidentSeverities: ['critical', 'high'], notifySeverities: ['medium'] } });
+    given().when({ kind: 'SetReportingPolicy', incidentSeverities: ['urgent' as never], notifySeverities: [] }).thenRejects('invalid-severity');
+  });
+
+  it('matches scopes by prefix of whole path segments, ignoring case', () => {
+    expect(scopeCovers('/subscriptions/s1/resourcegroups/rg', '/subscriptions/s1/resourcegroups/rg/providers/x/y/z')).toBe(true);
+    expect(scopeCovers('/subscriptions/s1/resourcegroups/rg', '/subscriptions/s1/resourcegroups/rg-other/providers/x/y/z')).toBe(false);
+    expect(scopeCovers('*', '/subscriptions/s2/resourcegroups/a/providers/x/y/z')).toBe(true);
+  });
+});

@@ -1,0 +1,176 @@
+// A tenant's guardrail policy, one stream per tenant (`t-<tenant>:guardrails-policy`): which
+// baselines are assigned where and with which parameters, which exemptions are in force until when,
+// and which finding severities raise an incident or a notification.
+import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
+import { SEVERITIES, type Catalog, type Severity } from '../catalog/guardrail';
+import type { ExemptionCategory, ExemptionGranted, TenantGuardrailsEvent } from '../events';
+
+export interface Assignment {
+  readonly assignmentId: string;
+  readonly baselineId: string;
+  readonly scope: string;
+  readonly parameters: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+export type Exemption = ExemptionGranted['data'] & { readonly status: 'active' | 'revoked' | 'expired' };
+
+export interface ReportingPolicy {
+  readonly incidentSeverities: readonly Severity[];
+  readonly notifySeverities: readonly Severity[];
+}
+
+/** Until a tenant says otherwise: critical and high findings raise incidents, medium ones notify. */
+export const DEFAULT_REPORTING_POLICY: ReportingPolicy = { incidentSeverities: ['critical', 'high'], notifySeverities: ['medium'] };
+
+export interface TenantGuardrails {
+  readonly assignments: ReadonlyMap<string, Assignment>;
+  readonly exemptions: ReadonlyMap<string, Exemption>;
+  readonly reporting: ReportingPolicy;
+}
+
+export type TenantGuardrailsCommand =
+  | { readonly kind: 'AssignBaseline'; readonly assignmentId: string; readonly baselineId: string; readonly scope: string; readonly parameters?: Record<string, Record<string, unknown>> }
+  | { readonly kind: 'UnassignBaseline'; readonly assignmentId: string }
+  | {
+      readonly kind: 'GrantExemption';
+      readonly exemptionId: string;
+      readonly guardrailId: string;
+      readonly scope: string;
+      readonly category: ExemptionCategory;
+      readonly justification: string;
+      readonly requestedBy: string;
+      readonly approvedBy: string;
+      readonly expiresAt: string;
+      readonly now: Date;
+    }
+  | { readonly kind: 'RevokeExemption'; readonly exemptionId: string; readonly reason: string }
+  | { readonly kind: 'ExpireExemption'; readonly exemptionId: string; readonly now: Date }
+  | { readonly kind: 'SetReportingPolicy'; readonly incidentSeverities: readonly Severity[]; readonly notifySeverities: readonly Severity[] };
+
+/** Exemptions are time-boxed: a waiver nobody re-reads is a hole nobody sees. */
+export const MAX_EXEMPTION_DAYS = 366;
+
+const SCOPE = /^(\*|\/subscriptions\/[^/\s]+(\/resourcegroups\/[^/\s]+)?)$/i;
+const RESOURCE_KEY = /^\/subscriptions\/[^/\s]+\/.+$/i;
+const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export const tenantGuardrailsStreamId = (tenantId: string): string => streamIdFor(tenantId, 'guardrails', 'policy');
+
+/** Whether a resource key falls under an assignment or exemption scope (keys are lowercase ARM ids). */
+export const scopeCovers = (scope: string, resourceKey: string): boolean => {
+  if (scope === '*') return true;
+  const prefix = scope.toLowerCase().replace(/\/+$/, '');
+  return resourceKey === prefix || resourceKey.startsWith(`${prefix}/`);
+};
+
+export const isExemptionInForce = (exemption: Exemption, now: Date): boolean =>
+  exemption.status === 'active' && Date.parse(exemption.expiresAt) > now.getTime();
+
+const decide =
+  (catalog: Catalog) =>
+  (cmd: TenantGuardrailsCommand, state: TenantGuardrails): Decision<TenantGuardrailsEvent> => {
+    switch (cmd.kind) {
+      case 'AssignBaseline': {
+        if (!ID.test(cmd.assignmentId)) return reject('invalid-assignment-id', 'lowercase letters, digits and dashes, up to 63');
+        if (state.assignments.has(cmd.assignmentId)) return reject('duplicate-assignment', `assignment ${cmd.assignmentId} exists`);
+        const baseline = catalog.baselines.get(cmd.baselineId);
+        if (!baseline) return reject('unknown-baseline', `no baseline ${cmd.baselineId}`);
+        if (!SCOPE.test(cmd.scope)) return reject('invalid-scope', 'use *, /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<rg>');
+        const parameters = cmd.parameters ?? {};
+        for (const [guardrailId, values] of Object.entries(parameters)) {
+          const compiled = catalog.guardrails.get(guardrailId);
+          if (!compiled || !baseline.guardrailIds.includes(guardrailId)) return reject('unknown-guardrail', `baseline ${baseline.id} has no guardrail ${guardrailId}`);
+          const bound = compiled.policy.bind({ ...compiled.guardrail.parameters, ...values });
+          if (!bound.ok) return reject('invalid-parameters', `${guardrailId}: ${bound.refusal.message}`);
+        }
+        return [{ type: 'guardrails.BaselineAssigned.v1', data: { assignmentId: cmd.assignmentId, baselineId: baseline.id, scope: cmd.scope.toLowerCase(), parameters } }];
+      }
+      case 'UnassignBaseline': {
+        const assignment = state.assignments.get(cmd.assignmentId);
+        if (!assignment) return reject('unknown-assignment', `no assignment ${cmd.assignmentId}`);
+        return [{ type: 'guardrails.BaselineUnassigned.v1', data: { assignmentId: cmd.assignmentId, baselineId: assignment.baselineId } }];
+      }
+      case 'GrantExemption': {
+        if (!ID.test(cmd.exemptionId)) return reject('invalid-exemption-id', 'lowercase letters, digits and dashes, up to 63');
+        if (state.exemptions.has(cmd.exemptionId)) return reject('duplicate-exemption', `exemption ${cmd.exemptionId} exists`);
+        if (!catalog.guardrails.has(cmd.guardrailId)) return reject('unknown-guardrail', `no guardrail ${cmd.guardrailId}`);
+        if (!SCOPE.test(cmd.scope) && !RESOURCE_KEY.test(cmd.scope)) return reject('invalid-scope', 'a resource id, /subscriptions/<id>[/resourceGroups/<rg>] or *');
+        if (cmd.justification.trim().length < 10) return reject('justification-required', 'say why, in at least 10 characters');
+        if (!cmd.approvedBy.trim()) return reject('approver-required');
+        if (cmd.approvedBy.trim().toLowerCase() === cmd.requestedBy.trim().toLowerCase()) {
+          return reject('approver-must-differ', 'an exemption needs a second person: the approver cannot be the requester');
+        }
+        const expires = Date.parse(cmd.expiresAt);
+        if (Number.isNaN(expires)) return reject('invalid-expiry', 'expiresAt must be an ISO-8601 date-time');
+        if (expires <= cmd.now.getTime()) return reject('expiry-in-past');
+        if (expires - cmd.now.getTime() > MAX_EXEMPTION_DAYS * 86_400_000) return reject('expiry-too-far', `at most ${MAX_EXEMPTION_DAYS} days`);
+        return [
+          {
+            type: 'guardrails.ExemptionGranted.v1',
+            data: {
+              exemptionId: cmd.exemptionId,
+              guardrailId: cmd.guardrailId,
+              scope: cmd.scope === '*' ? '*' : cmd.scope.toLowerCase(),
+              category: cmd.category,
+              justification: cmd.justification.trim(),
+              requestedBy: cmd.requestedBy,
+              approvedBy: cmd.approvedBy.trim(),
+              expiresAt: new Date(expires).toISOString(),
+            },
+          },
+        ];
+      }
+      case 'RevokeExemption': {
+        const exemption = state.exemptions.get(cmd.exemptionId);
+        if (!exemption) return reject('unknown-exemption');
+        if (exemption.status !== 'active') return reject('exemption-not-active', `it is ${exemption.status}`);
+        return [{ type: 'guardrails.ExemptionRevoked.v1', data: { exemptionId: cmd.exemptionId, reason: cmd.reason } }];
+      }
+      case 'ExpireExemption': {
+        const exemption = state.exemptions.get(cmd.exemptionId);
+        if (!exemption) return reject('unknown-exemption');
+        if (exemption.status !== 'active') return reject('exemption-not-active', `it is ${exemption.status}`);
+        if (Date.parse(exemption.expiresAt) > cmd.now.getTime()) return reject('not-yet-expired', `it expires at ${exemption.expiresAt}`);
+        return [{ type: 'guardrails.ExemptionExpired.v1', data: { exemptionId: cmd.exemptionId, expiredAt: exemption.expiresAt } }];
+      }
+      case 'SetReportingPolicy': {
+        const all = [...cmd.incidentSeverities, ...cmd.notifySeverities];
+        if (!all.every((s) => SEVERITIES.includes(s))) return reject('invalid-severity', `severities are ${SEVERITIES.join(', ')}`);
+        const order = (list: readonly Severity[]) => SEVERITIES.filter((s) => list.includes(s)).reverse();
+        return [{ type: 'guardrails.ReportingPolicySet.v1', data: { incidentSeverities: order(cmd.incidentSeverities), notifySeverities: order(cmd.notifySeverities) } }];
+      }
+    }
+  };
+
+export const evolveTenantGuardrails = (state: TenantGuardrails, event: TenantGuardrailsEvent): TenantGuardrails => {
+  switch (event.type) {
+    case 'guardrails.BaselineAssigned.v1':
+      return { ...state, assignments: new Map(state.assignments).set(event.data.assignmentId, event.data) };
+    case 'guardrails.BaselineUnassigned.v1': {
+      const assignments = new Map(state.assignments);
+      assignments.delete(event.data.assignmentId);
+      return { ...state, assignments };
+    }
+    case 'guardrails.ExemptionGranted.v1':
+      return { ...state, exemptions: new Map(state.exemptions).set(event.data.exemptionId, { ...event.data, status: 'active' }) };
+    case 'guardrails.ExemptionRevoked.v1':
+    case 'guardrails.ExemptionExpired.v1': {
+      const current = state.exemptions.get(event.data.exemptionId);
+      if (!current) return state;
+      const status = event.type === 'guardrails.ExemptionRevoked.v1' ? 'revoked' : 'expired';
+      return { ...state, exemptions: new Map(state.exemptions).set(current.exemptionId, { ...current, status }) };
+    }
+    case 'guardrails.ReportingPolicySet.v1':
+      return { ...state, reporting: event.data };
+    default:
+      return state;
+  }
+};
+
+export const initialTenantGuardrails = (): TenantGuardrails => ({ assignments: new Map(), exemptions: new Map(), reporting: DEFAULT_REPORTING_POLICY });
+
+export const tenantGuardrailsDecider = (catalog: Catalog): Decider<TenantGuardrailsCommand, TenantGuardrails, TenantGuardrailsEvent> => ({
+  decide: decide(catalog),
+  evolve: evolveTenantGuardrails,
+  initialState: initialTenantGuardrails,
+});
