@@ -68,10 +68,10 @@ describe('rampart CLI', () => {
   it('has --help on every command', () => {
     const top = rampart(['--help']);
     expect(top.status).toBe(0);
-    for (const command of ['standalone', 'api', 'worker', 'config', 'projections', 'events', 'tenants', 'dev', 'ingest']) {
+    for (const command of ['standalone', 'api', 'worker', 'config', 'projections', 'events', 'tenants', 'dev', 'ingest', 'policy', 'evaluate', 'baselines']) {
       expect(top.stdout).toContain(command);
     }
-    for (const args of [['standalone'], ['projections', 'rebuild'], ['events'], ['tenants', 'onboard'], ['dev', 'token']]) {
+    for (const args of [['standalone'], ['projections', 'rebuild'], ['events'], ['tenants', 'onboard'], ['dev', 'token'], ['policy', 'test'], ['evaluate'], ['baselines', 'assign']]) {
       const help = rampart([...args, '--help']);
       expect(help.status).toBe(0);
       expect(help.stdout).toMatch(/^Usage: rampart /);
@@ -142,6 +142,9 @@ describe('rampart CLI', () => {
       expect.objectContaining({ name: 'api-key-directory', eventsBehind: 0 }),
       expect.objectContaining({ name: 'resource-inventory', eventsBehind: 0 }),
       expect.objectContaining({ name: 'ingestion-runs', eventsBehind: 0 }),
+      expect.objectContaining({ name: 'tenant-guardrails', eventsBehind: 0 }),
+      expect.objectContaining({ name: 'compliance', eventsBehind: 0 }),
+      expect.objectContaining({ name: 'findings', eventsBehind: 0 }),
     ]);
 
     const rebuild = rampart(['projections', 'rebuild', 'tenant-directory'], env);
@@ -155,7 +158,7 @@ describe('rampart CLI', () => {
 
     const unknown = rampart(['projections', 'rebuild', 'nope'], env);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory, resource-inventory, ingestion-runs/);
+    expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory, resource-inventory, ingestion-runs, tenant-guardrails, compliance, findings/);
   });
 
   it('ingests a file for a tenant with a summary, and re-ingesting it changes nothing', () => {
@@ -177,6 +180,20 @@ describe('rampart CLI', () => {
     const unknown = rampart(['ingest', '--tenant', 'nobody', '--file', file], env);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/unknown tenant "nobody"/);
+
+    // Guardrails: assign a baseline, evaluate. The example web app has neither authentication (high)
+    // nor HTTPS only (medium); the example storage account allows HTTP and has no minimum TLS version
+    // (medium each) and does not forbid anonymous blob access (high).
+    expect(rampart(['baselines', 'assign', '--tenant', 'ingest-co', '--baseline', 'nist-everything'], env).stderr).toMatch(/not assigned: unknown-baseline/);
+    expect(rampart(['baselines', 'assign', '--tenant', 'ingest-co', '--baseline', 'landing-zone-core'], env).status).toBe(0);
+    const evaluated = rampart(['evaluate', '--tenant', 'ingest-co', '--json'], env);
+    expect(evaluated.status).toBe(0);
+    const summary = JSON.parse(evaluated.stdout);
+    expect(summary).toMatchObject({ resources: 2, openFindings: { critical: 0, high: 2, medium: 3, low: 0 } });
+    expect(summary.score.overall).toMatchObject({ nonCompliant: 5, error: 0 });
+    const table = rampart(['evaluate', '--tenant', 'ingest-co'], env);
+    expect(table.stdout).toMatch(/resources\s+evaluations\s+posture events/);
+    expect(table.stdout).toMatch(/landing-zone-core/);
   });
 
   it('runs standalone on PostgreSQL', async () => {

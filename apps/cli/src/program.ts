@@ -13,6 +13,7 @@ import {
 } from '@rampart/platform';
 import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/server';
 import { devCommand } from './commands/dev';
+import { baselinesCommand, evaluateCommand } from './commands/evaluate';
 import { ingestCommand } from './commands/ingest';
 import { policyCommand } from './commands/policy';
 import { onboardTenantCommand } from './commands/tenants';
@@ -179,5 +180,7 @@ export const buildProgram = (): Command => {
   devCommand(program, config);
   ingestCommand(program, withStores);
   policyCommand(program);
+  evaluateCommand(program, withStores);
+  baselinesCommand(program, withStores);
   return program;
 };

@@ -19,8 +19,9 @@ export type BaselineAssigned = DomainEvent<
   }
 >;
 export type BaselineUnassigned = DomainEvent<'guardrails.BaselineUnassigned.v1', { assignmentId: string; baselineId: string }>;
-export type ExemptionGranted = DomainEvent<
-  'guardrails.ExemptionGranted.v1',
+/** Asked for; in force only once a second person approves it. */
+export type ExemptionRequested = DomainEvent<
+  'guardrails.ExemptionRequested.v1',
   {
     exemptionId: string;
     guardrailId: string;
@@ -29,10 +30,10 @@ export type ExemptionGranted = DomainEvent<
     category: ExemptionCategory;
     justification: string;
     requestedBy: string;
-    approvedBy: string;
     expiresAt: string;
   }
 >;
+export type ExemptionGranted = DomainEvent<'guardrails.ExemptionGranted.v1', { exemptionId: string; approvedBy: string }>;
 export type ExemptionRevoked = DomainEvent<'guardrails.ExemptionRevoked.v1', { exemptionId: string; reason: string }>;
 /** Recorded at the expiry time by the worker: from then on the finding is back by itself. */
 export type ExemptionExpired = DomainEvent<'guardrails.ExemptionExpired.v1', { exemptionId: string; expiredAt: string }>;
@@ -44,6 +45,7 @@ export type ReportingPolicySet = DomainEvent<
 export type TenantGuardrailsEvent =
   | BaselineAssigned
   | BaselineUnassigned
+  | ExemptionRequested
   | ExemptionGranted
   | ExemptionRevoked
   | ExemptionExpired
@@ -103,6 +105,7 @@ export type PostureEvent = ComplianceStateChanged | FindingOpened | FindingResol
 export const TENANT_GUARDRAILS_EVENT_TYPES: readonly TenantGuardrailsEvent['type'][] = [
   'guardrails.BaselineAssigned.v1',
   'guardrails.BaselineUnassigned.v1',
+  'guardrails.ExemptionRequested.v1',
   'guardrails.ExemptionGranted.v1',
   'guardrails.ExemptionRevoked.v1',
   'guardrails.ExemptionExpired.v1',

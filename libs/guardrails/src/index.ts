@@ -12,3 +12,6 @@ export * from './events';
 export * from './tenant-guardrails/tenant-guardrails';
 export * from './posture/evaluate';
 export * from './posture/posture';
+export * from './read-models/read-models';
+export * from './posture/score';
+export * from './posture/related';

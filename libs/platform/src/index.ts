@@ -8,3 +8,4 @@ export * from './leases';
 export * from './ingestion-scheduler';
 export * from './present-resources';
 export * from './abandoned-runs';
+export * from './guardrail-evaluator';

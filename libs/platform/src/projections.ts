@@ -3,6 +3,14 @@
 import { documentProjection, type SqlProjection } from '@rampart/event-store';
 import { ingestionRuns, resourceInventory, type IngestionRunEntry, type ResourceInventoryEntry } from '@rampart/inventory';
 import { apiKeyDirectory, tenantDirectory, type ApiKeyEntry, type TenantDirectoryEntry } from '@rampart/tenancy';
+import {
+  complianceStates,
+  findings,
+  tenantGuardrailsDirectory,
+  type ComplianceEntry,
+  type FindingEntry,
+  type TenantGuardrailsEntry,
+} from '@rampart/guardrails';
 
 export const READ_MODEL_SCHEMA = 'rampart_read';
 
@@ -24,5 +32,15 @@ export const platformProjections = (): SqlProjection[] => [
   documentProjection<IngestionRunEntry>({
     ...ingestionRuns,
     indexes: [{ name: 'ingestion_runs_started', expression: "tenant_id, (doc->>'startedAt') DESC" }],
+  }),
+  documentProjection<TenantGuardrailsEntry>(tenantGuardrailsDirectory),
+  documentProjection<ComplianceEntry>({
+    ...complianceStates,
+    // scores group a tenant's states by baseline and guardrail
+    indexes: [{ name: 'compliance_guardrail', expression: "tenant_id, (doc->>'baselineId'), (doc->>'guardrailId'), (doc->>'state')" }],
+  }),
+  documentProjection<FindingEntry>({
+    ...findings,
+    indexes: [{ name: 'findings_status_opened', expression: "tenant_id, (doc->>'status'), (doc->>'openedAt') DESC" }],
   }),
 ];

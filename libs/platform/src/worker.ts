@@ -2,6 +2,7 @@
 // re-checks the checkpoint under a row lock), so scaling out needs no coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
 import { sweepAbandonedIngestionRuns } from './abandoned-runs';
+import { startGuardrailEvaluator } from './guardrail-evaluator';
 import { startIngestionScheduler } from './ingestion-scheduler';
 import type { Logger } from './logger';
 import { platformProjections, READ_MODEL_SCHEMA } from './projections';
@@ -40,6 +41,7 @@ export const startWorker = async (
   const controller = new AbortController();
   const running = runners.map((runner) => runner.run(controller.signal));
   const scheduler = options.ingestIntervalMs ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs }) : undefined;
+  const evaluation = await startGuardrailEvaluator(stores, log);
   const sweep = () =>
     sweepAbandonedIngestionRuns(stores)
       .then((swept) => swept.forEach((run) => log.warn(run, 'ingestion run abandoned by its process; recorded as failed')))
@@ -56,6 +58,7 @@ export const startWorker = async (
       clearInterval(sweeper);
       await sweeping;
       await scheduler?.stop();
+      await evaluation.stop();
       controller.abort();
       await Promise.all(running);
       log.info('worker stopped');

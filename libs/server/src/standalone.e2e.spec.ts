@@ -36,6 +36,9 @@ describe('standalone platform over HTTP', () => {
         { name: 'api-key-directory', eventsBehind: 0 },
         { name: 'resource-inventory', eventsBehind: 0 },
         { name: 'ingestion-runs', eventsBehind: 0 },
+        { name: 'tenant-guardrails', eventsBehind: 0 },
+        { name: 'compliance', eventsBehind: 0 },
+        { name: 'findings', eventsBehind: 0 },
       ],
     });
   });

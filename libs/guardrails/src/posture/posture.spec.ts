@@ -7,6 +7,7 @@ import { BUILT_IN_BASELINES, builtInCatalog, FRAMEWORKS } from '../catalog/guard
 import type { PostureEvent, TenantGuardrailsEvent } from '../events';
 import { evolveTenantGuardrails, initialTenantGuardrails, DEFAULT_REPORTING_POLICY, type TenantGuardrails } from '../tenant-guardrails/tenant-guardrails';
 import { evaluateResource, type EvaluatedResource } from './evaluate';
+import { complianceScore } from './score';
 import { postureDecider, type PostureCommand } from './posture';
 
 const catalog = builtInCatalog();
@@ -22,8 +23,8 @@ const core: TenantGuardrailsEvent = {
   type: 'guardrails.BaselineAssigned.v1',
   data: { assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*', parameters: {} },
 };
-const exempted: TenantGuardrailsEvent = {
-  type: 'guardrails.ExemptionGranted.v1',
+const exemptionRequested: TenantGuardrailsEvent = {
+  type: 'guardrails.ExemptionRequested.v1',
   data: {
     exemptionId: 'intranet-app',
     guardrailId: 'web-app-without-authentication',
@@ -31,10 +32,10 @@ const exempted: TenantGuardrailsEvent = {
     category: 'mitigated',
     justification: 'Only reachable through the corporate proxy, which authenticates',
     requestedBy: 'ana@contoso.example',
-    approvedBy: 'ciso@contoso.example',
     expiresAt: '2027-01-01T00:00:00.000Z',
   },
 };
+const exemptionGranted: TenantGuardrailsEvent = { type: 'guardrails.ExemptionGranted.v1', data: { exemptionId: 'intranet-app', approvedBy: 'ciso@contoso.example' } };
 
 const evaluate = (policy: TenantGuardrails, related: unknown[] = [], at = now) =>
   evaluateResource(catalog, policy, webApp, { now: at, related: () => related as never });
@@ -80,11 +81,13 @@ describe('evaluating a resource against a tenant policy', () => {
   });
 
   it('an app with authentication configured is compliant; an exemption in force makes a failing one exempt', () => {
+    // requested but not yet approved: not in force
+    expect(evaluate(policyOf(core, exemptionRequested)).find((r) => r.guardrailId === 'web-app-without-authentication')?.state).toBe('nonCompliant');
     expect(evaluate(policyOf(core), [authConfig(true)]).find((r) => r.guardrailId === 'web-app-without-authentication')?.state).toBe('compliant');
-    const withExemption = evaluate(policyOf(core, exempted)).find((r) => r.guardrailId === 'web-app-without-authentication')!;
+    const withExemption = evaluate(policyOf(core, exemptionRequested, exemptionGranted)).find((r) => r.guardrailId === 'web-app-without-authentication')!;
     expect(withExemption).toMatchObject({ state: 'exempt', exemptionId: 'intranet-app' });
     expect(withExemption.reason).toMatch(/corporate proxy/);
-    const afterExpiry = evaluate(policyOf(core, exempted), [], new Date('2027-01-02T00:00:00Z')).find((r) => r.guardrailId === 'web-app-without-authentication');
+    const afterExpiry = evaluate(policyOf(core, exemptionRequested, exemptionGranted), [], new Date('2027-01-02T00:00:00Z')).find((r) => r.guardrailId === 'web-app-without-authentication');
     expect(afterExpiry?.state).toBe('nonCompliant');
   });
 });
@@ -132,9 +135,9 @@ describe('a resource posture', () => {
 
   it('an exemption resolves the finding as exempted; its expiry brings the finding back by itself', () => {
     const h1 = decideAfter([], record(policyOf(core)));
-    const h2 = decideAfter(h1, record(policyOf(core, exempted)));
+    const h2 = decideAfter(h1, record(policyOf(core, exemptionRequested, exemptionGranted)));
     expect(h2.find((e) => e.type === 'guardrails.FindingResolved.v1')?.data).toMatchObject({ resolution: 'exempted' });
-    const h3 = decideAfter([...h1, ...h2], record(policyOf(core, exempted), [], new Date('2027-01-02T00:00:00Z')));
+    const h3 = decideAfter([...h1, ...h2], record(policyOf(core, exemptionRequested, exemptionGranted), [], new Date('2027-01-02T00:00:00Z')));
     expect(h3.map((e) => e.type)).toEqual(['guardrails.ComplianceStateChanged.v1', 'guardrails.FindingOpened.v1']);
   });
 
@@ -146,5 +149,25 @@ describe('a resource posture', () => {
     const removed = decideAfter(h1, { kind: 'RecordResourceRemoved', tenantId: 'contoso-bank', resource: { key: webApp.key, id: webApp.id as string, type: webApp.type }, cause: null });
     expect(removed.filter((e) => e.type === 'guardrails.FindingResolved.v1').map((e) => e.data)).toEqual([expect.objectContaining({ resolution: 'resource-removed' })]);
     given(...h1, ...removed).when({ kind: 'RecordResourceRemoved', tenantId: 'contoso-bank', resource: { key: webApp.key, id: webApp.id as string, type: webApp.type }, cause: null }).then();
+  });
+});
+
+describe('compliance scores', () => {
+  it('score compliant over evaluated, keep exemptions out, and count errors against', () => {
+    const score = complianceScore(catalog, [
+      { baselineId: 'landing-zone-core', guardrailId: 'storage-weak-tls', state: 'compliant', count: 6 },
+      { baselineId: 'landing-zone-core', guardrailId: 'storage-weak-tls', state: 'nonCompliant', count: 2 },
+      { baselineId: 'landing-zone-core', guardrailId: 'web-app-without-authentication', state: 'error', count: 2 },
+      { baselineId: 'landing-zone-core', guardrailId: 'web-app-without-authentication', state: 'exempt', count: 5 },
+    ]);
+    expect(score.overall).toEqual({ compliant: 6, nonCompliant: 2, error: 2, exempt: 5, score: 0.6 });
+    expect(score.baselines).toEqual([expect.objectContaining({ baselineId: 'landing-zone-core', score: 0.6 })]);
+    const cis = score.frameworks.find((f) => f.framework === 'CIS-Azure')!;
+    // storage-weak-tls maps to CIS 3.15, web-app-without-authentication to 9.1
+    expect(cis.controls.map((c) => [c.control, c.score])).toEqual([
+      ['3.15', 0.75],
+      ['9.1', 0],
+    ]);
+    expect(complianceScore(catalog, []).overall.score).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { givenWhenThen } from '@rampart/event-sourcing';
 import { builtInCatalog } from '../catalog/guardrail';
-import type { BaselineAssigned, ExemptionGranted } from '../events';
+import type { BaselineAssigned, ExemptionGranted, ExemptionRequested } from '../events';
 import { scopeCovers, tenantGuardrailsDecider, type TenantGuardrailsCommand } from './tenant-guardrails';
 
 const given = givenWhenThen(tenantGuardrailsDecider(builtInCatalog()));
@@ -10,21 +10,20 @@ const assigned: BaselineAssigned = {
   type: 'guardrails.BaselineAssigned.v1',
   data: { assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*', parameters: {} },
 };
-const grant = (over: Partial<Extract<TenantGuardrailsCommand, { kind: 'GrantExemption' }>> = {}): TenantGuardrailsCommand => ({
-  kind: 'GrantExemption',
+const request = (over: Partial<Extract<TenantGuardrailsCommand, { kind: 'RequestExemption' }>> = {}): TenantGuardrailsCommand => ({
+  kind: 'RequestExemption',
   exemptionId: 'legacy-rdp',
   guardrailId: 'management-ports-open-to-internet',
   scope: '/subscriptions/s1/resourceGroups/RG-Legacy',
   category: 'mitigated',
   justification: 'Jump host behind the vendor VPN until the Bastion migration',
   requestedBy: 'ana@contoso.example',
-  approvedBy: 'ciso@contoso.example',
   expiresAt: '2027-01-31T00:00:00Z',
   now,
   ...over,
 });
-const granted: ExemptionGranted = {
-  type: 'guardrails.ExemptionGranted.v1',
+const requested: ExemptionRequested = {
+  type: 'guardrails.ExemptionRequested.v1',
   data: {
     exemptionId: 'legacy-rdp',
     guardrailId: 'management-ports-open-to-internet',
@@ -32,10 +31,11 @@ const granted: ExemptionGranted = {
     category: 'mitigated',
     justification: 'Jump host behind the vendor VPN until the Bastion migration',
     requestedBy: 'ana@contoso.example',
-    approvedBy: 'ciso@contoso.example',
     expiresAt: '2027-01-31T00:00:00.000Z',
   },
 };
+const granted: ExemptionGranted = { type: 'guardrails.ExemptionGranted.v1', data: { exemptionId: 'legacy-rdp', approvedBy: 'ciso@contoso.example' } };
+const approve = (approvedBy: string, at = now): TenantGuardrailsCommand => ({ kind: 'ApproveExemption', exemptionId: 'legacy-rdp', approvedBy, now: at });
 
 describe('a tenant guardrail policy', () => {
   describe('assigning baselines', () => {
@@ -68,23 +68,30 @@ describe('a tenant guardrail policy', () => {
   });
 
   describe('exemptions', () => {
-    it('are granted with a justification, a second person as approver and an expiry', () => {
-      given(assigned).when(grant()).then(granted);
-      given().when(grant({ approvedBy: 'ANA@contoso.example' })).thenRejects('approver-must-differ');
-      given().when(grant({ justification: 'because' })).thenRejects('justification-required');
-      given().when(grant({ expiresAt: '2026-11-01T00:00:00Z' })).thenRejects('expiry-in-past');
-      given().when(grant({ expiresAt: '2028-06-01T00:00:00Z' })).thenRejects('expiry-too-far');
-      given().when(grant({ expiresAt: 'next tuesday' })).thenRejects('invalid-expiry');
-      given().when(grant({ guardrailId: 'no-such-guardrail' })).thenRejects('unknown-guardrail');
-      given(granted).when(grant()).thenRejects('duplicate-exemption');
+    it('are requested with a justification and an expiry at most a year out', () => {
+      given(assigned).when(request()).then(requested);
+      given().when(request({ justification: 'because' })).thenRejects('justification-required');
+      given().when(request({ expiresAt: '2026-11-01T00:00:00Z' })).thenRejects('expiry-in-past');
+      given().when(request({ expiresAt: '2028-06-01T00:00:00Z' })).thenRejects('expiry-too-far');
+      given().when(request({ expiresAt: 'next tuesday' })).thenRejects('invalid-expiry');
+      given().when(request({ guardrailId: 'no-such-guardrail' })).thenRejects('unknown-guardrail');
+      given(requested).when(request()).thenRejects('duplicate-exemption');
+    });
+
+    it('are in force only once a second person approves them, before they expire', () => {
+      given(requested).when(approve('ciso@contoso.example')).then(granted);
+      given(requested).when(approve('ANA@contoso.example')).thenRejects('approver-must-differ');
+      given(requested).when(approve('ciso@contoso.example', new Date('2027-02-01T00:00:00Z'))).thenRejects('expiry-in-past');
+      given(requested, granted).when(approve('cfo@contoso.example')).thenRejects('exemption-not-requested');
+      given().when(approve('ciso@contoso.example')).thenRejects('unknown-exemption');
     });
 
     it('expire by themselves only at their expiry time, and can be revoked before', () => {
-      given(granted).when({ kind: 'ExpireExemption', exemptionId: 'legacy-rdp', now }).thenRejects('not-yet-expired');
+      given(requested, granted).when({ kind: 'ExpireExemption', exemptionId: 'legacy-rdp', now }).thenRejects('not-yet-expired');
       const expired = { type: 'guardrails.ExemptionExpired.v1' as const, data: { exemptionId: 'legacy-rdp', expiredAt: '2027-01-31T00:00:00.000Z' } };
-      given(granted).when({ kind: 'ExpireExemption', exemptionId: 'legacy-rdp', now: new Date('2027-01-31T00:00:00Z') }).then(expired);
-      given(granted, expired).when({ kind: 'RevokeExemption', exemptionId: 'legacy-rdp', reason: 'x' }).thenRejects('exemption-not-active');
-      given(granted)
+      given(requested, granted).when({ kind: 'ExpireExemption', exemptionId: 'legacy-rdp', now: new Date('2027-01-31T00:00:00Z') }).then(expired);
+      given(requested, granted, expired).when({ kind: 'RevokeExemption', exemptionId: 'legacy-rdp', reason: 'x' }).thenRejects('exemption-not-active');
+      given(requested, granted)
         .when({ kind: 'RevokeExemption', exemptionId: 'legacy-rdp', reason: 'Bastion is live' })
         .then({ type: 'guardrails.ExemptionRevoked.v1', data: { exemptionId: 'legacy-rdp', reason: 'Bastion is live' } });
     });

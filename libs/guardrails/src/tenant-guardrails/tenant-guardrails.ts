@@ -3,7 +3,7 @@
 // and which finding severities raise an incident or a notification.
 import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import { SEVERITIES, type Catalog, type Severity } from '../catalog/guardrail';
-import type { ExemptionCategory, ExemptionGranted, TenantGuardrailsEvent } from '../events';
+import type { ExemptionCategory, ExemptionRequested, TenantGuardrailsEvent } from '../events';
 
 export interface Assignment {
   readonly assignmentId: string;
@@ -12,7 +12,10 @@ export interface Assignment {
   readonly parameters: Readonly<Record<string, Record<string, unknown>>>;
 }
 
-export type Exemption = ExemptionGranted['data'] & { readonly status: 'active' | 'revoked' | 'expired' };
+export type Exemption = ExemptionRequested['data'] & {
+  readonly status: 'requested' | 'active' | 'revoked' | 'expired';
+  readonly approvedBy: string | null;
+};
 
 export interface ReportingPolicy {
   readonly incidentSeverities: readonly Severity[];
@@ -32,17 +35,17 @@ export type TenantGuardrailsCommand =
   | { readonly kind: 'AssignBaseline'; readonly assignmentId: string; readonly baselineId: string; readonly scope: string; readonly parameters?: Record<string, Record<string, unknown>> }
   | { readonly kind: 'UnassignBaseline'; readonly assignmentId: string }
   | {
-      readonly kind: 'GrantExemption';
+      readonly kind: 'RequestExemption';
       readonly exemptionId: string;
       readonly guardrailId: string;
       readonly scope: string;
       readonly category: ExemptionCategory;
       readonly justification: string;
       readonly requestedBy: string;
-      readonly approvedBy: string;
       readonly expiresAt: string;
       readonly now: Date;
     }
+  | { readonly kind: 'ApproveExemption'; readonly exemptionId: string; readonly approvedBy: string; readonly now: Date }
   | { readonly kind: 'RevokeExemption'; readonly exemptionId: string; readonly reason: string }
   | { readonly kind: 'ExpireExemption'; readonly exemptionId: string; readonly now: Date }
   | { readonly kind: 'SetReportingPolicy'; readonly incidentSeverities: readonly Severity[]; readonly notifySeverities: readonly Severity[] };
@@ -65,6 +68,14 @@ export const scopeCovers = (scope: string, resourceKey: string): boolean => {
 
 export const isExemptionInForce = (exemption: Exemption, now: Date): boolean =>
   exemption.status === 'active' && Date.parse(exemption.expiresAt) > now.getTime();
+
+const checkExpiry = (expiresAt: string, now: Date): number | ReturnType<typeof reject> => {
+  const expires = Date.parse(expiresAt);
+  if (Number.isNaN(expires)) return reject('invalid-expiry', 'expiresAt must be an ISO-8601 date-time');
+  if (expires <= now.getTime()) return reject('expiry-in-past');
+  if (expires - now.getTime() > MAX_EXEMPTION_DAYS * 86_400_000) return reject('expiry-too-far', `at most ${MAX_EXEMPTION_DAYS} days`);
+  return expires;
+};
 
 const decide =
   (catalog: Catalog) =>
@@ -90,23 +101,17 @@ const decide =
         if (!assignment) return reject('unknown-assignment', `no assignment ${cmd.assignmentId}`);
         return [{ type: 'guardrails.BaselineUnassigned.v1', data: { assignmentId: cmd.assignmentId, baselineId: assignment.baselineId } }];
       }
-      case 'GrantExemption': {
+      case 'RequestExemption': {
         if (!ID.test(cmd.exemptionId)) return reject('invalid-exemption-id', 'lowercase letters, digits and dashes, up to 63');
         if (state.exemptions.has(cmd.exemptionId)) return reject('duplicate-exemption', `exemption ${cmd.exemptionId} exists`);
         if (!catalog.guardrails.has(cmd.guardrailId)) return reject('unknown-guardrail', `no guardrail ${cmd.guardrailId}`);
         if (!SCOPE.test(cmd.scope) && !RESOURCE_KEY.test(cmd.scope)) return reject('invalid-scope', 'a resource id, /subscriptions/<id>[/resourceGroups/<rg>] or *');
         if (cmd.justification.trim().length < 10) return reject('justification-required', 'say why, in at least 10 characters');
-        if (!cmd.approvedBy.trim()) return reject('approver-required');
-        if (cmd.approvedBy.trim().toLowerCase() === cmd.requestedBy.trim().toLowerCase()) {
-          return reject('approver-must-differ', 'an exemption needs a second person: the approver cannot be the requester');
-        }
-        const expires = Date.parse(cmd.expiresAt);
-        if (Number.isNaN(expires)) return reject('invalid-expiry', 'expiresAt must be an ISO-8601 date-time');
-        if (expires <= cmd.now.getTime()) return reject('expiry-in-past');
-        if (expires - cmd.now.getTime() > MAX_EXEMPTION_DAYS * 86_400_000) return reject('expiry-too-far', `at most ${MAX_EXEMPTION_DAYS} days`);
+        const expiry = checkExpiry(cmd.expiresAt, cmd.now);
+        if (typeof expiry !== 'number') return expiry;
         return [
           {
-            type: 'guardrails.ExemptionGranted.v1',
+            type: 'guardrails.ExemptionRequested.v1',
             data: {
               exemptionId: cmd.exemptionId,
               guardrailId: cmd.guardrailId,
@@ -114,16 +119,26 @@ const decide =
               category: cmd.category,
               justification: cmd.justification.trim(),
               requestedBy: cmd.requestedBy,
-              approvedBy: cmd.approvedBy.trim(),
-              expiresAt: new Date(expires).toISOString(),
+              expiresAt: new Date(expiry).toISOString(),
             },
           },
         ];
       }
+      case 'ApproveExemption': {
+        const exemption = state.exemptions.get(cmd.exemptionId);
+        if (!exemption) return reject('unknown-exemption');
+        if (exemption.status !== 'requested') return reject('exemption-not-requested', `it is ${exemption.status}`);
+        if (cmd.approvedBy.trim().toLowerCase() === exemption.requestedBy.trim().toLowerCase()) {
+          return reject('approver-must-differ', 'an exemption needs a second person: the approver cannot be the requester');
+        }
+        const expiry = checkExpiry(exemption.expiresAt, cmd.now);
+        if (typeof expiry !== 'number') return expiry;
+        return [{ type: 'guardrails.ExemptionGranted.v1', data: { exemptionId: cmd.exemptionId, approvedBy: cmd.approvedBy } }];
+      }
       case 'RevokeExemption': {
         const exemption = state.exemptions.get(cmd.exemptionId);
         if (!exemption) return reject('unknown-exemption');
-        if (exemption.status !== 'active') return reject('exemption-not-active', `it is ${exemption.status}`);
+        if (exemption.status !== 'active' && exemption.status !== 'requested') return reject('exemption-not-active', `it is ${exemption.status}`);
         return [{ type: 'guardrails.ExemptionRevoked.v1', data: { exemptionId: cmd.exemptionId, reason: cmd.reason } }];
       }
       case 'ExpireExemption': {
@@ -151,8 +166,13 @@ export const evolveTenantGuardrails = (state: TenantGuardrails, event: TenantGua
       assignments.delete(event.data.assignmentId);
       return { ...state, assignments };
     }
-    case 'guardrails.ExemptionGranted.v1':
-      return { ...state, exemptions: new Map(state.exemptions).set(event.data.exemptionId, { ...event.data, status: 'active' }) };
+    case 'guardrails.ExemptionRequested.v1':
+      return { ...state, exemptions: new Map(state.exemptions).set(event.data.exemptionId, { ...event.data, status: 'requested', approvedBy: null }) };
+    case 'guardrails.ExemptionGranted.v1': {
+      const current = state.exemptions.get(event.data.exemptionId);
+      if (!current) return state;
+      return { ...state, exemptions: new Map(state.exemptions).set(current.exemptionId, { ...current, status: 'active', approvedBy: event.data.approvedBy }) };
+    }
     case 'guardrails.ExemptionRevoked.v1':
     case 'guardrails.ExemptionExpired.v1': {
       const current = state.exemptions.get(event.data.exemptionId);

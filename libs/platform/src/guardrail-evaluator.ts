@@ -1,0 +1,311 @@
+// The guardrails context's process manager: it follows the log, and when a resource is discovered,
+// changed or removed, or a tenant's guardrail policy changes (baseline assigned, exemption granted
+// or expired …), it evaluates what that touches and records the resource's posture. At-least-once
+// (a checkpointed subscription): re-evaluating records nothing new, so redelivery is harmless.
+import { randomUUID } from 'node:crypto';
+import { fold, formatPosition, handleCommand, runCheckpointedSubscription, type RecordedEvent } from '@rampart/event-sourcing';
+import { SqlCheckpointStore } from '@rampart/event-store';
+import {
+  builtInCatalog,
+  evaluateResource,
+  evolveTenantGuardrails,
+  initialTenantGuardrails,
+  postureDecider,
+  postureStreamId,
+  relatedFinder,
+  TENANT_GUARDRAILS_EVENT_TYPES,
+  tenantGuardrailsDecider,
+  tenantGuardrailsStreamId,
+  type Catalog,
+  type EvaluatedResource,
+  type EvaluationCause,
+  type KeyedResource,
+  type RelatedResourceQuery,
+  type TenantGuardrails,
+  type TenantGuardrailsEvent,
+} from '@rampart/guardrails';
+import { RESOURCE_EVENT_TYPES, resourceDecider, resourceStreamId, type ResourceEvent } from '@rampart/inventory';
+import type { Logger } from './logger';
+import { READ_MODEL_SCHEMA } from './projections';
+import type { Stores } from './stores';
+
+const SYSTEM = { kind: 'system', id: 'guardrail-evaluator' } as const;
+const TENANT_POLICY_TYPES = new Set<string>(TENANT_GUARDRAILS_EVENT_TYPES);
+
+export interface TenantEvaluationSummary {
+  readonly resources: number;
+  readonly evaluations: number;
+  readonly postureEvents: number;
+}
+
+export interface GuardrailEvaluatorOptions {
+  readonly catalog?: Catalog;
+  readonly schema?: string;
+  readonly now?: () => Date;
+}
+
+type EvaluationStores = Pick<Stores, 'eventStore' | 'readModels'>;
+
+export class GuardrailEvaluator {
+  private readonly catalog: Catalog;
+  private readonly schema: string;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly stores: EvaluationStores,
+    options: GuardrailEvaluatorOptions = {},
+  ) {
+    this.catalog = options.catalog ?? builtInCatalog();
+    this.schema = options.schema ?? READ_MODEL_SCHEMA;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async policyOf(tenantId: string): Promise<TenantGuardrails> {
+    const events = await this.stores.eventStore.readStream(tenantGuardrailsStreamId(tenantId));
+    return (events as unknown as TenantGuardrailsEvent[]).reduce(evolveTenantGuardrails, initialTenantGuardrails());
+  }
+
+  /** One batch of the log: resource events re-evaluate their resource, policy events the whole tenant. */
+  async handle(events: readonly RecordedEvent[]): Promise<void> {
+    const byTenant = new Map<string, RecordedEvent[]>();
+    for (const e of events) {
+      const list = byTenant.get(e.metadata.tenantId) ?? [];
+      list.push(e);
+      byTenant.set(e.metadata.tenantId, list);
+    }
+    for (const [tenantId, tenantEvents] of byTenant) {
+      const policyChanged = tenantEvents.some((e) => TENANT_POLICY_TYPES.has(e.type));
+      const resourceEvents = tenantEvents.filter((e) => !TENANT_POLICY_TYPES.has(e.type));
+      const policy = await this.policyOf(tenantId);
+      const latest = new Map<string, RecordedEvent>();
+      for (const e of resourceEvents) latest.set((e.data as { resourceKey: string }).resourceKey, e);
+      for (const e of latest.values()) {
+        if (e.type === 'inventory.ResourceRemoved.v1') await this.recordRemoval(tenantId, e);
+        else if (policy.assignments.size > 0) await this.evaluateFromEvent(tenantId, policy, e);
+      }
+      // The inventory read model may lag behind this batch; the resources above were evaluated
+      // from their own events, and evaluating one twice records nothing the second time.
+      if (policyChanged) await this.evaluateTenant(tenantId, { policy });
+    }
+  }
+
+  private cause(e: RecordedEvent): EvaluationCause {
+    return { eventId: e.eventId, type: e.type, position: formatPosition(e.globalPosition) };
+  }
+
+  private async recordRemoval(tenantId: string, e: RecordedEvent): Promise<void> {
+    const data = (e as unknown as ResourceEvent).data as { resourceKey: string; id: string; type: string };
+    await handleCommand(
+      this.stores.eventStore,
+      postureDecider,
+      postureStreamId(tenantId, data.resourceKey),
+      { kind: 'RecordResourceRemoved', tenantId, resource: { key: data.resourceKey, id: data.id, type: data.type }, cause: this.cause(e) },
+      { tenantId, actor: SYSTEM, correlationId: e.metadata.correlationId, causationId: e.eventId, now: this.now() },
+    );
+  }
+
+  /** The resource as of the event: discoveries carry it; a change is applied to the stream's history up to it. */
+  private async resourceAt(tenantId: string, e: RecordedEvent): Promise<EvaluatedResource | undefined> {
+    const data = e.data as { resourceKey: string; configuration?: Record<string, unknown> };
+    if (e.type === 'inventory.ResourceDiscovered.v1' && data.configuration) return { ...(data.configuration as object), key: data.resourceKey } as EvaluatedResource;
+    const history = await this.stores.eventStore.readStream(resourceStreamId(tenantId, data.resourceKey), { maxCount: e.revision + 1 });
+    const state = fold(resourceDecider, history as unknown as ResourceEvent[]);
+    return state.exists ? ({ ...(state.configuration as object), key: data.resourceKey } as EvaluatedResource) : undefined;
+  }
+
+  private async evaluateFromEvent(tenantId: string, policy: TenantGuardrails, e: RecordedEvent): Promise<void> {
+    const resource = await this.resourceAt(tenantId, e);
+    if (!resource) return;
+    const related = new RelatedCache(this.stores, this.schema, tenantId);
+    await this.record(tenantId, policy, resource, related, this.cause(e), e.metadata.correlationId);
+    // A child or extension resource (a site's auth config, a database's encryption, diagnostic
+    // settings) is what auditIfNotExists rules of its parent look for: the parent is re-evaluated.
+    const parentKey = parentOf(resource.key);
+    if (!parentKey) return;
+    const { rows } = await this.stores.readModels.query<{ configuration: Record<string, unknown> }>(
+      `SELECT doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory WHERE id = $1`,
+      [`${tenantId}|${parentKey}`],
+    );
+    if (rows[0]) await this.record(tenantId, policy, { ...rows[0].configuration, key: parentKey } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId);
+  }
+
+  /**
+   * Evaluates and records one resource. The engine asks for related resources synchronously, so a
+   * first pass notes which types it asked for; they are fetched and the resource evaluated again.
+   */
+  private async record(
+    tenantId: string,
+    policy: TenantGuardrails,
+    resource: EvaluatedResource,
+    related: RelatedCache,
+    cause: EvaluationCause | null,
+    correlationId: string,
+  ): Promise<{ evaluations: number; events: number }> {
+    const now = this.now();
+    let results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder() });
+    if (related.missing.size > 0) {
+      await related.fetchMissing();
+      results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder() });
+    }
+    const outcome = await handleCommand(
+      this.stores.eventStore,
+      postureDecider,
+      postureStreamId(tenantId, resource.key),
+      {
+        kind: 'RecordEvaluation',
+        tenantId,
+        resource: { key: resource.key, id: String(resource.id ?? resource.key), type: resource.type },
+        results,
+        reporting: policy.reporting,
+        cause,
+      },
+      { tenantId, actor: SYSTEM, correlationId, causationId: cause?.eventId ?? null, now },
+    );
+    return { evaluations: results.length, events: outcome.ok ? outcome.events.length : 0 };
+  }
+
+  /** Every resource of the tenant's inventory against its policy now (`rampart evaluate`, and after policy changes). */
+  async evaluateTenant(
+    tenantId: string,
+    options: { policy?: TenantGuardrails; onProgress?: (done: number) => void } = {},
+  ): Promise<TenantEvaluationSummary> {
+    const policy = options.policy ?? (await this.policyOf(tenantId));
+    const related = new RelatedCache(this.stores, this.schema, tenantId);
+    const correlationId = randomUUID();
+    let resources = 0;
+    let evaluations = 0;
+    let postureEvents = 0;
+    let after = '';
+    for (;;) {
+      const { rows } = await this.stores.readModels.query<{ id: string; key: string; configuration: Record<string, unknown> }>(
+        `SELECT id, doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory
+         WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT 500`,
+        [tenantId, after],
+      );
+      for (const row of rows) {
+        const done = await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, null, correlationId);
+        resources++;
+        evaluations += done.evaluations;
+        postureEvents += done.events;
+      }
+      options.onProgress?.(resources);
+      if (rows.length < 500) break;
+      after = rows[rows.length - 1].id;
+    }
+    return { resources, evaluations, postureEvents };
+  }
+
+  /** Records the expiry of every exemption past its time; the evaluation that follows brings the findings back. */
+  async expireExemptions(): Promise<{ tenantId: string; exemptionId: string }[]> {
+    const now = this.now();
+    const { rows } = await this.stores.readModels.query<{ tenant_id: string; exemption_id: string }>(
+      `SELECT t.tenant_id, e->>'exemptionId' AS exemption_id FROM "${this.schema}".tenant_guardrails t, jsonb_array_elements(t.doc->'exemptions') e
+       WHERE e->>'status' = 'active' AND (e->>'expiresAt')::timestamptz <= $1 ORDER BY 1, 2`,
+      [now.toISOString()],
+    );
+    const expired: { tenantId: string; exemptionId: string }[] = [];
+    for (const row of rows) {
+      const outcome = await handleCommand(
+        this.stores.eventStore,
+        tenantGuardrailsDecider(this.catalog),
+        tenantGuardrailsStreamId(row.tenant_id),
+        { kind: 'ExpireExemption', exemptionId: row.exemption_id, now },
+        { tenantId: row.tenant_id, actor: SYSTEM, correlationId: randomUUID(), causationId: null, now },
+      );
+      if (outcome.ok) expired.push({ tenantId: row.tenant_id, exemptionId: row.exemption_id });
+    }
+    return expired;
+  }
+}
+
+/**
+ * The resource a child or extension resource belongs to: `…/sites/app/config/web` → `…/sites/app`,
+ * `…/vaults/kv/providers/microsoft.insights/diagnosticsettings/d` → `…/vaults/kv`. Undefined for
+ * top-level resources.
+ */
+export const parentOf = (key: string): string | undefined => {
+  const at = key.lastIndexOf('/providers/');
+  if (at < 0) return undefined;
+  const own = key.slice(at + '/providers/'.length).split('/');
+  // namespace/type/name: top-level; each further type/name pair is a child level
+  if (own.length > 3 && own.length % 2 === 1) return key.slice(0, key.length - own.slice(-2).join('/').length - 1);
+  // an extension resource: another resource's id, then /providers/<namespace>/<type>/<name>
+  if (own.length === 3 && key.slice(0, at).includes('/providers/')) return key.slice(0, at);
+  return undefined;
+};
+
+/** Related-resource candidates of a tenant by type, fetched from the inventory read model on demand. */
+class RelatedCache {
+  private readonly byType = new Map<string, KeyedResource[]>();
+  readonly missing = new Set<string>();
+
+  constructor(
+    private readonly stores: EvaluationStores,
+    private readonly schema: string,
+    private readonly tenantId: string,
+  ) {}
+
+  finder(): (query: RelatedResourceQuery) => readonly KeyedResource[] {
+    return relatedFinder((type) => {
+      const known = this.byType.get(type);
+      if (known) return known;
+      this.missing.add(type);
+      return [];
+    }) as (query: RelatedResourceQuery) => readonly KeyedResource[];
+  }
+
+  async fetchMissing(): Promise<void> {
+    for (const type of this.missing) {
+      const { rows } = await this.stores.readModels.query<{ key: string; configuration: Record<string, unknown> }>(
+        `SELECT doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory
+         WHERE tenant_id = $1 AND doc->>'type' = $2`,
+        [this.tenantId, type],
+      );
+      this.byType.set(type, rows.map((r) => ({ ...(r.configuration as object), key: r.key }) as KeyedResource));
+    }
+    this.missing.clear();
+  }
+}
+
+export const GUARDRAIL_EVALUATOR_SUBSCRIPTION = 'guardrail-evaluator';
+
+/** Runs the evaluator from its checkpoint until stopped, and expires exemptions every minute. */
+export const startGuardrailEvaluator = async (
+  stores: Stores,
+  log: Logger,
+  options: GuardrailEvaluatorOptions & { expiryIntervalMs?: number } = {},
+): Promise<{ evaluator: GuardrailEvaluator; stop(): Promise<void> }> => {
+  const evaluator = new GuardrailEvaluator(stores, options);
+  const checkpoints = await SqlCheckpointStore.open(stores.readModels, options.schema ?? READ_MODEL_SCHEMA);
+  const controller = new AbortController();
+  const filter = { eventTypes: [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES] };
+  const running = (async () => {
+    while (!controller.signal.aborted) {
+      try {
+        await runCheckpointedSubscription(stores.eventStore, checkpoints, GUARDRAIL_EVALUATOR_SUBSCRIPTION, (batch) => evaluator.handle(batch.events), {
+          filter,
+          signal: controller.signal,
+          batchSize: 200,
+        });
+      } catch (error) {
+        log.error({ err: error }, 'guardrail evaluation failed; retrying from the checkpoint');
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      }
+    }
+  })();
+  let expiring: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    expiring = expiring
+      .then(() => evaluator.expireExemptions())
+      .then((expired) => expired.forEach((e) => log.info(e, 'exemption expired; its findings come back')))
+      .catch((error) => log.error({ err: error }, 'expiring exemptions failed'));
+  }, options.expiryIntervalMs ?? 60_000);
+  return {
+    evaluator,
+    async stop() {
+      clearInterval(timer);
+      controller.abort();
+      await Promise.all([running, expiring]);
+    },
+  };
+};
