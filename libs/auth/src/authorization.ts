@@ -13,6 +13,11 @@ export const PERMISSIONS = {
   'platform.read': ['soc.analyst', 'soc.lead', 'platform.admin'],
   'inventory.push': ['customer.admin', 'soc.lead', 'platform.admin'],
   'connections.manage': ['customer.admin', 'soc.lead', 'platform.admin'],
+  /** Assign baselines, set the reporting policy. */
+  'guardrails.manage': ['customer.admin', 'soc.lead', 'platform.admin'],
+  'exemptions.request': ['customer.admin', 'soc.analyst', 'soc.lead', 'platform.admin'],
+  /** The approver must also be another person than the requester (enforced by the domain). */
+  'exemptions.approve': ['customer.admin', 'soc.lead', 'platform.admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

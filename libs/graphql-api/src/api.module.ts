@@ -13,10 +13,8 @@ import type { AuthenticatedRequest } from './auth/http-auth';
 import { applyAuthorization } from './authorization/apply-authorization';
 import { createRequestContext, type RequestContext } from './context';
 import { DecideCommandHandler } from './graphql/commands';
-import { InventoryResolver } from './graphql/inventory.resolver';
-import { PlatformResolver } from './graphql/platform.resolver';
+import { RESOLVERS } from './schema/build-schema';
 import { GetPlatformHandler } from './graphql/queries';
-import { ApiKeyFieldsResolver, TenancyResolver } from './graphql/tenancy.resolver';
 import { HealthController } from './http/health.controller';
 import { MetricsController } from './http/metrics.controller';
 import { RUNTIME, type ApiRuntime } from './runtime';
@@ -120,10 +118,7 @@ export class ApiModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
-        PlatformResolver,
-        TenancyResolver,
-        ApiKeyFieldsResolver,
-        InventoryResolver,
+        ...RESOLVERS,
         GetPlatformHandler,
         DecideCommandHandler,
       ],

@@ -1,7 +1,8 @@
 // One fixture per GraphQL operation: a document aimed at a tenant, used by the authorization
 // matrix (every outsider role must be refused) and as a positive control (an insider must not
 // be). A new operation without a fixture fails the matrix test: add it here.
-export type FixtureScope = 'tenant' | 'global' | 'self';
+/** catalog: product data that is no tenant's (the guardrail catalog): every authenticated principal reads it. */
+export type FixtureScope = 'tenant' | 'global' | 'self' | 'catalog';
 
 export interface OperationFixture {
   readonly scope: FixtureScope;
@@ -92,6 +93,56 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   'Subscription.tenantEvents': {
     scope: 'tenant',
     document: 'subscription($tenantId: ID!) { tenantEvents(tenantId: $tenantId) { eventId type } }',
+    variables: tenantOnly,
+  },
+  'Query.guardrails': { scope: 'catalog', document: '{ guardrails { id severity controls { framework control } } }', variables: () => ({}) },
+  'Query.baselines': { scope: 'catalog', document: '{ baselines { id guardrailIds } }', variables: () => ({}) },
+  'Query.tenantGuardrails': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { tenantGuardrails(tenantId: $tenantId) { tenantId assignments { assignmentId } exemptions { exemptionId } } }',
+    variables: tenantOnly,
+  },
+  'Query.findings': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { findings(tenantId: $tenantId, first: 5) { edges { node { findingId severity } } } }',
+    variables: tenantOnly,
+  },
+  'Query.complianceScore': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { complianceScore(tenantId: $tenantId) { tenantId overall { score } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.assignBaseline': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!) { assignBaseline(input: { tenantId: $tenantId, assignmentId: "probe", baselineId: "no-such-baseline" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.unassignBaseline': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { unassignBaseline(input: { tenantId: $tenantId, assignmentId: "nope" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.requestExemption': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!) { requestExemption(input: { tenantId: $tenantId, exemptionId: "probe", guardrailId: "no-such-guardrail", scope: "*", category: "waiver", justification: "probing the authorization matrix", expiresAt: "2099-01-01T00:00:00Z" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.approveExemption': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { approveExemption(input: { tenantId: $tenantId, exemptionId: "nope" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.revokeExemption': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { revokeExemption(input: { tenantId: $tenantId, exemptionId: "nope", reason: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.setReportingPolicy': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!) { setReportingPolicy(input: { tenantId: $tenantId, incidentSeverities: ["bogus"], notifySeverities: [] }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
 };

@@ -199,10 +199,11 @@ describe('API security', () => {
       expect(missing).toEqual([]);
     });
 
-    // Operations about the caller only (`me`) have no tenant to cross; platform status is open to
-    // SOC staff by design. Everything else is refused to every outsider.
+    // Operations about the caller only (`me`) have no tenant to cross, nor has the guardrail
+    // catalog (product data); platform status is open to SOC staff by design. Everything else is
+    // refused to every outsider.
     const matrix = Object.entries(OPERATION_FIXTURES).flatMap(([operation, fixture]) =>
-      OUTSIDERS.filter(() => fixture.scope !== 'self')
+      OUTSIDERS.filter(() => fixture.scope !== 'self' && fixture.scope !== 'catalog')
         .filter((outsider) => fixture.scope !== 'global' || !outsider.role.startsWith('soc.'))
         .map((outsider) => [operation, label(outsider), fixture, outsider] as const),
     );

@@ -1,0 +1,448 @@
+// Guardrails over GraphQL: the catalog, a tenant's policy (baselines, exemptions, reporting),
+// findings, compliance scores, and each resource's compliance. Reads come from read models; writes
+// go through the tenant-guardrails decider.
+import { Inject } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Args, Context, createUnionType, Field, Float, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Permission } from '@rampart/auth';
+import type { CommandOutcome, DomainEvent } from '@rampart/event-sourcing';
+import {
+  builtInCatalog,
+  complianceScore,
+  SEVERITIES,
+  tenantGuardrailsDecider,
+  tenantGuardrailsStreamId,
+  type ComplianceEntry,
+  type FindingEntry,
+  type Severity,
+  type StateCount,
+  type Tally,
+  type TenantGuardrailsCommand,
+  type TenantGuardrailsEntry,
+} from '@rampart/guardrails';
+import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { GraphQLError } from 'graphql';
+import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
+import type { RequestContext } from '../context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
+import { DecideCommand } from './commands';
+import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
+import { ResourceType } from './inventory.resolver';
+import { Rejection } from './types';
+
+@ObjectType()
+@InheritsAuthorization()
+export class ControlRefType {
+  @Field({ description: 'MCSB | CIS-Azure | ISO27001' }) framework!: string;
+  @Field() control!: string;
+}
+
+@ObjectType({ description: 'An Azure Policy definition with Rampart metadata.' })
+@InheritsAuthorization()
+export class GuardrailType {
+  @Field(() => ID) id!: string;
+  @Field() title!: string;
+  @Field({ description: 'low | medium | high | critical' }) severity!: string;
+  @Field(() => [ControlRefType]) controls!: ControlRefType[];
+  @Field() remediation!: string;
+  @Field() playbookId!: string;
+  @Field({ description: 'Where the Azure Policy definition comes from.' }) source!: string;
+  @Field({ description: 'The Azure Policy definition (JSON), unchanged.' }) definition!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class BaselineType {
+  @Field(() => ID) id!: string;
+  @Field() title!: string;
+  @Field() description!: string;
+  @Field(() => [ID]) guardrailIds!: string[];
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class BaselineAssignmentType {
+  @Field(() => ID) assignmentId!: string;
+  @Field(() => ID) baselineId!: string;
+  @Field() scope!: string;
+  @Field({ description: 'Parameter values per guardrail (JSON).' }) parameters!: string;
+  @Field() assignedAt!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ExemptionType {
+  @Field(() => ID) exemptionId!: string;
+  @Field(() => ID) guardrailId!: string;
+  @Field() scope!: string;
+  @Field({ description: 'waiver | mitigated' }) category!: string;
+  @Field() justification!: string;
+  @Field({ description: 'requested | active | revoked | expired' }) status!: string;
+  @Field() requestedBy!: string;
+  @Field(() => String, { nullable: true }) approvedBy!: string | null;
+  @Field() expiresAt!: string;
+  @Field() requestedAt!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ReportingPolicyType {
+  @Field(() => [String]) incidentSeverities!: string[];
+  @Field(() => [String]) notifySeverities!: string[];
+}
+
+@ObjectType({ description: "A tenant's guardrail policy." })
+@TenantOwned('tenants.read')
+export class TenantGuardrailsType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => [BaselineAssignmentType]) assignments!: BaselineAssignmentType[];
+  @Field(() => [ExemptionType]) exemptions!: ExemptionType[];
+  @Field(() => ReportingPolicyType) reporting!: ReportingPolicyType;
+  @Field(() => Int) revision!: number;
+}
+
+@ObjectType({ description: 'A guardrail that failed on a resource: open until the resource complies, is exempted, or is gone.' })
+@TenantOwned('tenants.read')
+export class FindingType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) findingId!: string;
+  @Field({ description: 'open | resolved' }) status!: string;
+  @Field() severity!: string;
+  @Field(() => ID) guardrailId!: string;
+  @Field() title!: string;
+  @Field(() => ID) resourceId!: string;
+  @Field() resourceType!: string;
+  @Field({ description: 'Why: the deciding conditions of the rule.' }) reason!: string;
+  @Field() playbookId!: string;
+  @Field() raiseIncident!: boolean;
+  @Field() notify!: boolean;
+  @Field() openedAt!: string;
+  @Field(() => String, { nullable: true, description: 'The inventory event that caused it (type and position).' }) causedBy!: string | null;
+  @Field(() => String, { nullable: true }) resolvedAt!: string | null;
+  @Field(() => String, { nullable: true, description: 'compliant | exempted | resource-removed | unassigned | not-applicable' }) resolution!: string | null;
+}
+
+export const FindingConnection = connectionOf(FindingType, 'Finding');
+export type FindingConnection = InstanceType<typeof FindingConnection>;
+
+@ObjectType({ description: 'Counts of evaluated (resource, guardrail) pairs. score = compliant / (compliant + nonCompliant + error); exempt pairs are outside it.' })
+@InheritsAuthorization()
+export class TallyType {
+  @Field(() => Int) compliant!: number;
+  @Field(() => Int) nonCompliant!: number;
+  @Field(() => Int) error!: number;
+  @Field(() => Int) exempt!: number;
+  @Field(() => Float, { nullable: true }) score!: number | null;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class BaselineScoreType extends TallyType {
+  @Field(() => ID) baselineId!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ControlScoreType extends TallyType {
+  @Field() control!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class FrameworkScoreType extends TallyType {
+  @Field() framework!: string;
+  @Field(() => [ControlScoreType]) controls!: ControlScoreType[];
+}
+
+@ObjectType({ description: "A tenant's compliance now: overall, per baseline, per framework and control." })
+@TenantOwned('tenants.read')
+export class ComplianceScoreType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => TallyType) overall!: Tally;
+  @Field(() => [BaselineScoreType]) baselines!: BaselineScoreType[];
+  @Field(() => [FrameworkScoreType]) frameworks!: FrameworkScoreType[];
+}
+
+@ObjectType({ description: 'What one guardrail says about one resource.' })
+@InheritsAuthorization()
+export class ResourceComplianceType {
+  @Field(() => ID) assignmentId!: string;
+  @Field(() => ID) baselineId!: string;
+  @Field(() => ID) guardrailId!: string;
+  @Field({ description: 'compliant | nonCompliant | exempt | error' }) state!: string;
+  @Field() since!: string;
+  @Field() reason!: string;
+  @Field(() => String, { nullable: true }) exemptionId!: string | null;
+}
+
+@ObjectType({ description: 'A change to a tenant guardrail policy was recorded.' })
+@InheritsAuthorization()
+export class GuardrailPolicyChanged {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => Int, { description: 'The policy stream revision after the change.' }) revision!: number;
+}
+
+export const GuardrailPolicyResult = createUnionType({
+  name: 'GuardrailPolicyResult',
+  types: () => [GuardrailPolicyChanged, Rejection] as const,
+  resolveType: (value: object) => ('code' in value ? Rejection : GuardrailPolicyChanged),
+});
+
+@InputType()
+export class AssignBaselineInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) assignmentId!: string;
+  @Field(() => ID) baselineId!: string;
+  @Field({ nullable: true, description: '* (default), /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<rg>' }) scope?: string;
+  @Field({ nullable: true, description: 'Parameter values per guardrail id, as JSON: {"storage-weak-tls": {"minimumTlsVersion": "TLS1_2"}}' })
+  parametersJson?: string;
+}
+
+@InputType()
+export class UnassignBaselineInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) assignmentId!: string;
+}
+
+@InputType()
+export class RequestExemptionInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) exemptionId!: string;
+  @Field(() => ID) guardrailId!: string;
+  @Field({ description: 'A resource id, /subscriptions/<id>[/resourceGroups/<rg>], or *' }) scope!: string;
+  @Field({ description: 'waiver (risk accepted) | mitigated (handled another way)' }) category!: string;
+  @Field() justification!: string;
+  @Field({ description: 'ISO-8601, at most a year ahead.' }) expiresAt!: string;
+}
+
+@InputType()
+export class ExemptionRefInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) exemptionId!: string;
+}
+
+@InputType()
+export class RevokeExemptionInput extends ExemptionRefInput {
+  @Field() reason!: string;
+}
+
+@InputType()
+export class SetReportingPolicyInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => [String], { description: 'Severities whose findings raise an incident.' }) incidentSeverities!: string[];
+  @Field(() => [String], { description: 'Severities whose findings send a notification.' }) notifySeverities!: string[];
+}
+
+@InputType()
+export class FindingFilter {
+  @Field({ nullable: true, description: 'open | resolved' }) status?: string;
+  @Field({ nullable: true }) severity?: string;
+  @Field({ nullable: true }) guardrailId?: string;
+}
+
+const toFinding = (doc: FindingEntry): FindingType => ({
+  ...doc,
+  causedBy: doc.causedBy ? `${doc.causedBy.type} at ${doc.causedBy.position}` : null,
+});
+
+const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
+  tenantId: doc.tenantId,
+  assignments: doc.assignments.map((a) => ({ ...a, parameters: JSON.stringify(a.parameters) })),
+  exemptions: doc.exemptions.map((e) => ({ ...e })),
+  reporting: { incidentSeverities: [...doc.reporting.incidentSeverities], notifySeverities: [...doc.reporting.notifySeverities] },
+  revision: doc.revision,
+});
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+@Resolver()
+export class GuardrailsResolver {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
+    private readonly commands: CommandBus,
+  ) {}
+
+  @Query(() => [GuardrailType], { description: 'The built-in guardrails.' })
+  @Authorize({ kind: 'global', permission: 'tenants.read' })
+  guardrails(): GuardrailType[] {
+    return [...builtInCatalog().guardrails.values()].map(({ guardrail: g }) => ({
+      ...g,
+      controls: [...g.controls],
+      definition: JSON.stringify(g.definition),
+    }));
+  }
+
+  @Query(() => [BaselineType], { description: 'The built-in baselines.' })
+  @Authorize({ kind: 'global', permission: 'tenants.read' })
+  baselines(): BaselineType[] {
+    return [...builtInCatalog().baselines.values()].map((b) => ({ ...b, guardrailIds: [...b.guardrailIds] }));
+  }
+
+  @Query(() => TenantGuardrailsType, { description: "A tenant's baselines, exemptions and reporting policy." })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async tenantGuardrails(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<TenantGuardrailsType> {
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantGuardrailsEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_guardrails WHERE id = $1`,
+      [tenantId],
+    );
+    return rows[0]
+      ? toPolicy(rows[0].doc)
+      : { tenantId, assignments: [], exemptions: [], reporting: { incidentSeverities: ['critical', 'high'], notifySeverities: ['medium'] }, revision: -1 };
+  }
+
+  @Query(() => FindingConnection, { description: "A tenant's findings, newest first." })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async findings(
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+    @Args('filter', { type: () => FindingFilter, nullable: true }) filter?: FindingFilter,
+  ): Promise<FindingConnection> {
+    const limit = pageSize(first);
+    // Newest first: the cursor is "openedAt|id", compared as a pair.
+    const cursor = decodeCursor(after);
+    const params: unknown[] = [tenantId, limit + 1];
+    let where = 'tenant_id = $1';
+    if (cursor) {
+      const [openedAt, id] = [cursor.slice(0, cursor.indexOf('|')), cursor.slice(cursor.indexOf('|') + 1)];
+      params.push(openedAt, id);
+      where += ` AND (doc->>'openedAt', id) < ($${params.length - 1}, $${params.length})`;
+    }
+    if (filter?.status) {
+      if (!['open', 'resolved'].includes(filter.status)) throw badInput('status is open or resolved');
+      params.push(filter.status);
+      where += ` AND doc->>'status' = $${params.length}`;
+    }
+    if (filter?.severity) {
+      if (!SEVERITIES.includes(filter.severity as Severity)) throw badInput(`severity is one of ${SEVERITIES.join(', ')}`);
+      params.push(filter.severity);
+      where += ` AND doc->>'severity' = $${params.length}`;
+    }
+    if (filter?.guardrailId) {
+      params.push(filter.guardrailId);
+      where += ` AND doc->>'guardrailId' = $${params.length}`;
+    }
+    const { rows } = await this.runtime.stores.readModels.query<{ id: string; doc: FindingEntry }>(
+      `SELECT id, doc FROM "${READ_MODEL_SCHEMA}".findings WHERE ${where} ORDER BY doc->>'openedAt' DESC, id DESC LIMIT $2`,
+      params,
+    );
+    return toConnection(
+      rows.map((r) => ({ ...toFinding(r.doc), row: r.id })),
+      limit,
+      (f) => `${f.openedAt}|${f.row}`,
+    );
+  }
+
+  @Query(() => ComplianceScoreType, { description: "A tenant's compliance score now, per baseline, framework and control." })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async complianceScore(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<ComplianceScoreType> {
+    const { rows } = await this.runtime.stores.readModels.query<{ baseline_id: string; guardrail_id: string; state: StateCount['state']; n: number }>(
+      `SELECT doc->>'baselineId' AS baseline_id, doc->>'guardrailId' AS guardrail_id, doc->>'state' AS state, count(*)::int AS n
+       FROM "${READ_MODEL_SCHEMA}".compliance WHERE tenant_id = $1 GROUP BY 1, 2, 3`,
+      [tenantId],
+    );
+    const score = complianceScore(builtInCatalog(), rows.map((r) => ({ baselineId: r.baseline_id, guardrailId: r.guardrail_id, state: r.state, count: Number(r.n) })));
+    return {
+      tenantId,
+      overall: score.overall,
+      baselines: score.baselines.map((b) => ({ ...b })),
+      frameworks: score.frameworks.map((f) => ({ ...f, controls: f.controls.map((c) => ({ ...c })) })),
+    };
+  }
+
+  @Mutation(() => GuardrailPolicyResult, { description: 'Assigns a baseline to a tenant or a scope of it; the worker evaluates what it covers.' })
+  @Authorize({ kind: 'tenant', permission: 'guardrails.manage', tenantArg: 'input.tenantId' })
+  assignBaseline(@Context() ctx: RequestContext, @Args('input') input: AssignBaselineInput): Promise<typeof GuardrailPolicyResult> {
+    let parameters: Record<string, Record<string, unknown>> | undefined;
+    if (input.parametersJson) {
+      try {
+        parameters = JSON.parse(input.parametersJson);
+      } catch (error) {
+        throw badInput(`parametersJson is not JSON: ${(error as Error).message}`);
+      }
+      if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) throw badInput('parametersJson must be an object by guardrail id');
+    }
+    return this.change(ctx, 'guardrails.manage', input.tenantId, {
+      kind: 'AssignBaseline',
+      assignmentId: input.assignmentId,
+      baselineId: input.baselineId,
+      scope: input.scope ?? '*',
+      parameters,
+    });
+  }
+
+  @Mutation(() => GuardrailPolicyResult)
+  @Authorize({ kind: 'tenant', permission: 'guardrails.manage', tenantArg: 'input.tenantId' })
+  unassignBaseline(@Context() ctx: RequestContext, @Args('input') input: UnassignBaselineInput): Promise<typeof GuardrailPolicyResult> {
+    return this.change(ctx, 'guardrails.manage', input.tenantId, { kind: 'UnassignBaseline', assignmentId: input.assignmentId });
+  }
+
+  @Mutation(() => GuardrailPolicyResult, { description: 'Asks for an exemption; it is in force once someone else approves it.' })
+  @Authorize({ kind: 'tenant', permission: 'exemptions.request', tenantArg: 'input.tenantId' })
+  requestExemption(@Context() ctx: RequestContext, @Args('input') input: RequestExemptionInput): Promise<typeof GuardrailPolicyResult> {
+    if (input.category !== 'waiver' && input.category !== 'mitigated') throw badInput('category is waiver or mitigated');
+    return this.change(ctx, 'exemptions.request', input.tenantId, {
+      kind: 'RequestExemption',
+      exemptionId: input.exemptionId,
+      guardrailId: input.guardrailId,
+      scope: input.scope,
+      category: input.category,
+      justification: input.justification,
+      requestedBy: ctx.scope.principal.id,
+      expiresAt: input.expiresAt,
+      now: new Date(),
+    });
+  }
+
+  @Mutation(() => GuardrailPolicyResult, { description: 'Approves a requested exemption: the approver must be another person than the requester.' })
+  @Authorize({ kind: 'tenant', permission: 'exemptions.approve', tenantArg: 'input.tenantId' })
+  approveExemption(@Context() ctx: RequestContext, @Args('input') input: ExemptionRefInput): Promise<typeof GuardrailPolicyResult> {
+    return this.change(ctx, 'exemptions.approve', input.tenantId, { kind: 'ApproveExemption', exemptionId: input.exemptionId, approvedBy: ctx.scope.principal.id, now: new Date() });
+  }
+
+  @Mutation(() => GuardrailPolicyResult)
+  @Authorize({ kind: 'tenant', permission: 'exemptions.approve', tenantArg: 'input.tenantId' })
+  revokeExemption(@Context() ctx: RequestContext, @Args('input') input: RevokeExemptionInput): Promise<typeof GuardrailPolicyResult> {
+    return this.change(ctx, 'exemptions.approve', input.tenantId, { kind: 'RevokeExemption', exemptionId: input.exemptionId, reason: input.reason });
+  }
+
+  @Mutation(() => GuardrailPolicyResult, { description: 'Which finding severities raise an incident and which send a notification.' })
+  @Authorize({ kind: 'tenant', permission: 'guardrails.manage', tenantArg: 'input.tenantId' })
+  setReportingPolicy(@Context() ctx: RequestContext, @Args('input') input: SetReportingPolicyInput): Promise<typeof GuardrailPolicyResult> {
+    return this.change(ctx, 'guardrails.manage', input.tenantId, {
+      kind: 'SetReportingPolicy',
+      incidentSeverities: input.incidentSeverities as Severity[],
+      notifySeverities: input.notifySeverities as Severity[],
+    });
+  }
+
+  private async change(ctx: RequestContext, permission: Permission, tenantId: string, command: TenantGuardrailsCommand): Promise<typeof GuardrailPolicyResult> {
+    const tenant = await ctx.loaders.tenant.load(tenantId);
+    if (!tenant) return { code: 'tenant-not-found', message: null };
+    if (tenant.status !== 'active') return { code: 'tenant-not-active', message: `it is ${tenant.status}` };
+    const outcome: CommandOutcome<DomainEvent> = await this.commands.execute(
+      new DecideCommand(tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(tenantId), command, {
+        tenantId,
+        actor: ctx.scope.actorFor(permission, tenantId),
+        correlationId: ctx.correlationId,
+        now: new Date(),
+      }),
+    );
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    return { tenantId, revision: outcome.append?.nextExpectedRevision ?? -1 };
+  }
+}
+
+@Resolver(() => ResourceType)
+export class ResourceComplianceResolver {
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  @ResolveField(() => [ResourceComplianceType], { description: 'What each assigned guardrail says about this resource now (applicable ones).' })
+  async compliance(@Parent() resource: ResourceType): Promise<ResourceComplianceType[]> {
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: ComplianceEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".compliance WHERE tenant_id = $1 AND doc->>'resourceKey' = $2 ORDER BY id`,
+      [resource.tenantId, resource.resourceKey],
+    );
+    return rows.map(({ doc }) => ({ ...doc }));
+  }
+}
