@@ -61,7 +61,27 @@ export const createAliasTable = (data: AliasData): AliasTable => {
   };
 };
 
+/**
+ * Aliases Azure defines that the public dumps do not cover, added by hand with their documented
+ * paths: role assignments (Resource Graph `authorizationresources`), which the privileged-access
+ * guardrail reads.
+ */
+export const SUPPLEMENTARY_ALIASES: AliasData = {
+  types: [
+    {
+      type: 'Microsoft.Authorization/roleAssignments',
+      aliases: {
+        roleDefinitionId: 'properties.roleDefinitionId',
+        principalId: 'properties.principalId',
+        principalType: 'properties.principalType',
+        scope: 'properties.scope',
+      },
+    },
+  ],
+};
+
 let table: AliasTable | undefined;
 
-/** The alias table shipped with the library, built on first use. */
-export const shippedAliasTable = (): AliasTable => (table ??= createAliasTable(shipped as unknown as AliasData));
+/** The alias table shipped with the library (generated data plus the supplement), built on first use. */
+export const shippedAliasTable = (): AliasTable =>
+  (table ??= createAliasTable({ types: [...(shipped as unknown as AliasData).types, ...SUPPLEMENTARY_ALIASES.types] }));

@@ -29,6 +29,7 @@ import aksPublicApiServer from '../../corpus/azure-policy/built-in/Kubernetes/AK
 import aksWithoutRbac from '../../corpus/azure-policy/built-in/Security Center/ASC_EnableRBAC_KubernetesService_Audit.json';
 import containerAppExternalIngress from '../../corpus/azure-policy/built-in/Container Apps/ContainerAppInternal_Audit.json';
 import apiManagementOutsideVirtualNetwork from '../../corpus/azure-policy/built-in/API Management/VNETEnabled_Audit.json';
+import privilegedRoleAssignedDirectly from '../../definitions/Privileged-Role-Assigned-Directly.json';
 import type { Guardrail } from './guardrail';
 
 export const BUILT_IN_GUARDRAILS: readonly Guardrail[] = [
@@ -417,5 +418,20 @@ export const BUILT_IN_GUARDRAILS: readonly Guardrail[] = [
     ],
     remediation: 'Deploy API Management in a virtual network (internal or external mode).',
     playbookId: 'restrict-public-network',
+  },
+  {
+    id: 'privileged-role-assigned-directly',
+    title: 'Privileged role assigned directly to a user or a foreign (guest) group',
+    severity: 'high',
+    definition: privilegedRoleAssignedDirectly,
+    source: 'rampart/Privileged-Role-Assigned-Directly.json',
+    controls: [
+      { framework: 'MCSB', control: 'PA-1' },
+      { framework: 'MCSB', control: 'PA-2' },
+      { framework: 'ISO27001', control: 'A.8.2' },
+      { framework: 'ISO27001', control: 'A.5.18' },
+    ],
+    remediation: 'Remove the direct assignment; make the role eligible through Privileged Identity Management for a managed group, with access reviews.',
+    playbookId: 'remove-privileged-assignment',
   },
 ];

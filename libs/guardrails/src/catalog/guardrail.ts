@@ -61,6 +61,7 @@ const CORE = [
   'function-app-without-authentication',
   'container-app-without-authentication',
   'aks-without-rbac',
+  'privileged-role-assigned-directly',
 ];
 
 export const BUILT_IN_BASELINES: readonly Baseline[] = [

@@ -69,6 +69,33 @@ describe('the built-in catalog', () => {
   });
 });
 
+describe('the privileged-access guardrail (a Rampart definition in the Azure Policy language)', () => {
+  const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+  const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+  const UAA = '18d7d88d-d35e-4fb5-a5c3-7773c4a72741';
+  // As Resource Graph's authorizationresources table returns role assignments (type lowercased).
+  const assignment = (role: string, principalType: string) => ({
+    id: `/subscriptions/s1/providers/Microsoft.Authorization/roleAssignments/${role.slice(0, 8)}-${principalType}`,
+    name: 'a',
+    type: 'microsoft.authorization/roleassignments',
+    properties: { roleDefinitionId: `/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId: 'p', principalType, scope: '/subscriptions/s1' },
+  });
+  const verdictOf = (resource: ReturnType<typeof assignment>) => {
+    const compiled = catalog.guardrails.get('privileged-role-assigned-directly')!;
+    const bound = compiled.policy.bind({});
+    if (!bound.ok) throw new Error(bound.refusal.message);
+    return bound.assignment.evaluate(resource).state;
+  };
+
+  it('flags Owner or User Access Administrator held directly by a user or a foreign group', () => {
+    expect(verdictOf(assignment(OWNER, 'User'))).toBe('nonCompliant');
+    expect(verdictOf(assignment(UAA, 'ForeignGroup'))).toBe('nonCompliant');
+    expect(verdictOf(assignment(OWNER, 'Group'))).toBe('compliant');
+    expect(verdictOf(assignment(OWNER, 'ServicePrincipal'))).toBe('compliant');
+    expect(verdictOf(assignment(READER, 'User'))).toBe('compliant');
+  });
+});
+
 describe('evaluating a resource against a tenant policy', () => {
   it('evaluates only what an assignment in force covers', () => {
     expect(evaluate(policyOf())).toEqual([]);
