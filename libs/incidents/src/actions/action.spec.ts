@@ -1,0 +1,79 @@
+import { givenWhenThen } from '@rampart/event-sourcing';
+import { actionDecider, type ActionCommand, type ActionEvent } from './action';
+
+const given = givenWhenThen(actionDecider);
+const target = '/subscriptions/s/resourcegroups/rg/providers/microsoft.web/sites/app';
+const propose = (over: Partial<Extract<ActionCommand, { kind: 'ProposeAction' }>> = {}): ActionCommand => ({
+  kind: 'ProposeAction',
+  actionId: 'act-1',
+  incidentId: 'inc-1',
+  actionKind: 'restrict-public-network-access',
+  phase: 'respond',
+  target,
+  proposedBy: 'ana@soc.example',
+  playbookId: 'restrict-public-api',
+  ...over,
+});
+const proposed: ActionEvent = {
+  type: 'incidents.ActionProposed.v1',
+  data: {
+    actionId: 'act-1',
+    incidentId: 'inc-1',
+    actionKind: 'restrict-public-network-access',
+    verb: 'Isolate',
+    phase: 'respond',
+    target,
+    parameters: {},
+    destructive: true,
+    proposedBy: 'ana@soc.example',
+    playbookId: 'restrict-public-api',
+  },
+};
+const approved: ActionEvent = { type: 'incidents.ActionApproved.v1', data: { actionId: 'act-1', approvedBy: 'lead@soc.example', preApproved: false } };
+const started: ActionEvent = { type: 'incidents.ActionExecutionStarted.v1', data: { actionId: 'act-1', executor: 'webhook', idempotencyKey: 'act-1:1' } };
+const succeeded: ActionEvent = { type: 'incidents.ActionSucceeded.v1', data: { actionId: 'act-1', outcome: '202 Accepted', evidenceUri: null } };
+
+describe('a response action', () => {
+  it('is proposed from the catalog, with its OCSF verb and whether it is destructive', () => {
+    given().when(propose()).then(proposed);
+    given().when(propose({ actionKind: 'format-the-disk' })).thenRejects('unknown-action-kind');
+    given().when(propose({ target: ' ' })).thenRejects('target-required');
+    given(proposed).when(propose()).thenRejects('action-exists');
+  });
+
+  it('needs a second person to approve a destructive action', () => {
+    given(proposed).when({ kind: 'ApproveAction', approvedBy: 'ANA@soc.example' }).thenRejects('approver-must-differ');
+    given(proposed).when({ kind: 'ApproveAction', approvedBy: 'lead@soc.example' }).then(approved);
+    given(proposed, approved).when({ kind: 'ApproveAction', approvedBy: 'x@soc.example' }).thenRejects('invalid-transition');
+  });
+
+  it('is approved by the tenant policy when pre-approved, unless destructive', () => {
+    given()
+      .when(propose({ actionKind: 'rotate-secret', preApproved: true }))
+      .thenMatches((decision) => expect(decision).toEqual([expect.objectContaining({ type: 'incidents.ActionProposed.v1' }), { type: 'incidents.ActionApproved.v1', data: { actionId: 'act-1', approvedBy: 'tenant-policy', preApproved: true } }]));
+    given().when(propose({ preApproved: true })).then(proposed); // destructive: still needs a person
+    given(
+      { ...proposed, data: { ...proposed.data, actionKind: 'rotate-secret', verb: 'Restore', destructive: false } } as ActionEvent,
+    ).when({ kind: 'ApproveAction', approvedBy: 'ana@soc.example' }).then({ type: 'incidents.ActionApproved.v1', data: { actionId: 'act-1', approvedBy: 'ana@soc.example', preApproved: false } });
+  });
+
+  it('executes once approved, then succeeds or fails, and is verified when the fix held', () => {
+    given(proposed).when({ kind: 'StartExecution', executor: 'webhook', idempotencyKey: 'act-1:1' }).thenRejects('invalid-transition');
+    given(proposed, approved).when({ kind: 'StartExecution', executor: 'webhook', idempotencyKey: 'act-1:1' }).then(started);
+    given(proposed, approved, started).when({ kind: 'StartExecution', executor: 'webhook', idempotencyKey: 'act-1:2' }).thenRejects('invalid-transition');
+    given(proposed, approved, started).when({ kind: 'RecordSuccess', outcome: '202 Accepted' }).then(succeeded);
+    given(proposed, approved, started).when({ kind: 'RecordFailure', reason: 'timeout' }).then({ type: 'incidents.ActionFailed.v1', data: { actionId: 'act-1', reason: 'timeout' } });
+    given(proposed, approved).when({ kind: 'RecordSuccess', outcome: 'x' }).thenRejects('invalid-transition');
+    const verified: ActionEvent = { type: 'incidents.ActionVerified.v1', data: { actionId: 'act-1', evidence: 'compliant at 12/3' } };
+    given(proposed, approved, started, succeeded).when({ kind: 'VerifyAction', evidence: 'compliant at 12/3' }).then(verified);
+    given(proposed, approved, started, succeeded, verified).when({ kind: 'VerifyAction', evidence: 'again' }).then();
+    given(proposed, approved, started).when({ kind: 'VerifyAction', evidence: 'x' }).thenRejects('invalid-transition');
+  });
+
+  it('is cancelled only before it runs, with a reason', () => {
+    given(proposed).when({ kind: 'CancelAction', reason: 'not needed' }).then({ type: 'incidents.ActionCancelled.v1', data: { actionId: 'act-1', reason: 'not needed' } });
+    given(proposed, approved).when({ kind: 'CancelAction', reason: '' }).thenRejects('reason-required');
+    given(proposed, approved, started).when({ kind: 'CancelAction', reason: 'stop' }).thenRejects('invalid-transition');
+    given().when({ kind: 'CancelAction', reason: 'x' }).thenRejects('unknown-action');
+  });
+});

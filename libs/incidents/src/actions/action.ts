@@ -1,0 +1,193 @@
+// Response actions: the catalog of what the SOC can do to a resource, and each action's lifecycle,
+// one stream per action (`t-<tenant>:action-<id>`): Proposed -> Approved -> Executing ->
+// Succeeded | Failed (+ Cancelled), then Verified when a later evaluation shows the fix held.
+import { reject, streamIdFor, type Decider, type Decision, type DomainEvent } from '@rampart/event-sourcing';
+
+/** OCSF Remediation Activity verbs (class 7001 activity names). */
+export type RemediationVerb = 'Isolate' | 'Evict' | 'Restore' | 'Harden';
+export type Phase = 'respond' | 'remediate' | 'recover';
+export type ExecutorKind = 'webhook' | 'manual' | 'dry-run';
+
+export interface ActionKind {
+  readonly id: string;
+  readonly title: string;
+  readonly verb: RemediationVerb;
+  /** Destructive actions cut access or delete something: a second person must approve them. */
+  readonly destructive: boolean;
+  /** Parameters the executor needs, by name, with a description. */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+export const ACTION_CATALOG: readonly ActionKind[] = [
+  { id: 'restrict-public-network-access', title: 'Restrict public network access', verb: 'Isolate', destructive: true, parameters: {} },
+  { id: 'move-behind-private-endpoint', title: 'Move the API behind a private endpoint', verb: 'Isolate', destructive: true, parameters: { subnetId: 'subnet for the private endpoint' } },
+  { id: 'enable-authentication', title: 'Enable authentication on the app or API', verb: 'Harden', destructive: false, parameters: { identityProvider: 'e.g. Microsoft Entra ID' } },
+  { id: 'isolate-workload', title: 'Isolate the workload (deny-all network rule)', verb: 'Isolate', destructive: true, parameters: {} },
+  { id: 'revoke-service-principal-credentials', title: "Revoke a service principal's credentials and tokens", verb: 'Evict', destructive: true, parameters: { servicePrincipalId: 'object id' } },
+  { id: 'rotate-secret', title: 'Rotate the secret and enforce rotation', verb: 'Restore', destructive: false, parameters: { secretName: 'secret or key to rotate' } },
+  { id: 'remove-privileged-role-assignment', title: 'Remove the privileged role assignment', verb: 'Evict', destructive: true, parameters: {} },
+  { id: 'switch-guardrail-to-deny', title: 'Switch the guardrail to deny', verb: 'Harden', destructive: false, parameters: { guardrailId: 'guardrail to enforce' } },
+  { id: 'harden-configuration', title: 'Apply the guardrail remediation to the resource', verb: 'Harden', destructive: false, parameters: {} },
+];
+
+export const actionKind = (id: string): ActionKind | undefined => ACTION_CATALOG.find((a) => a.id === id);
+
+export type ActionStatus = 'proposed' | 'approved' | 'executing' | 'succeeded' | 'failed' | 'cancelled';
+
+type ActionData<T> = T & { actionId: string };
+export type ActionProposed = DomainEvent<
+  'incidents.ActionProposed.v1',
+  ActionData<{
+    incidentId: string;
+    actionKind: string;
+    verb: RemediationVerb;
+    phase: Phase;
+    target: string;
+    parameters: Record<string, string>;
+    destructive: boolean;
+    proposedBy: string;
+    playbookId: string | null;
+  }>
+>;
+export type ActionApproved = DomainEvent<'incidents.ActionApproved.v1', ActionData<{ approvedBy: string; preApproved: boolean }>>;
+export type ActionExecutionStarted = DomainEvent<'incidents.ActionExecutionStarted.v1', ActionData<{ executor: ExecutorKind; idempotencyKey: string }>>;
+export type ActionSucceeded = DomainEvent<'incidents.ActionSucceeded.v1', ActionData<{ outcome: string; evidenceUri: string | null }>>;
+export type ActionFailed = DomainEvent<'incidents.ActionFailed.v1', ActionData<{ reason: string }>>;
+export type ActionCancelled = DomainEvent<'incidents.ActionCancelled.v1', ActionData<{ reason: string }>>;
+/** The fix held: a later evaluation showed the target compliant (the loop closes). */
+export type ActionVerified = DomainEvent<'incidents.ActionVerified.v1', ActionData<{ evidence: string }>>;
+
+export type ActionEvent = ActionProposed | ActionApproved | ActionExecutionStarted | ActionSucceeded | ActionFailed | ActionCancelled | ActionVerified;
+
+export const ACTION_EVENT_TYPES: readonly ActionEvent['type'][] = [
+  'incidents.ActionProposed.v1',
+  'incidents.ActionApproved.v1',
+  'incidents.ActionExecutionStarted.v1',
+  'incidents.ActionSucceeded.v1',
+  'incidents.ActionFailed.v1',
+  'incidents.ActionCancelled.v1',
+  'incidents.ActionVerified.v1',
+];
+
+export type ResponseAction =
+  | { readonly exists: false }
+  | {
+      readonly exists: true;
+      readonly actionId: string;
+      readonly status: ActionStatus;
+      readonly destructive: boolean;
+      readonly proposedBy: string;
+      readonly idempotencyKey: string | null;
+      readonly verified: boolean;
+    };
+
+export type ActionCommand =
+  | {
+      readonly kind: 'ProposeAction';
+      readonly actionId: string;
+      readonly incidentId: string;
+      readonly actionKind: string;
+      readonly phase: Phase;
+      readonly target: string;
+      readonly parameters?: Record<string, string>;
+      readonly proposedBy: string;
+      readonly playbookId?: string;
+      /** The tenant's policy names this action kind as pre-approved (never honoured for destructive ones). */
+      readonly preApproved?: boolean;
+    }
+  | { readonly kind: 'ApproveAction'; readonly approvedBy: string }
+  | { readonly kind: 'StartExecution'; readonly executor: ExecutorKind; readonly idempotencyKey: string }
+  | { readonly kind: 'RecordSuccess'; readonly outcome: string; readonly evidenceUri?: string }
+  | { readonly kind: 'RecordFailure'; readonly reason: string }
+  | { readonly kind: 'CancelAction'; readonly reason: string }
+  | { readonly kind: 'VerifyAction'; readonly evidence: string };
+
+export const actionStreamId = (tenantId: string, actionId: string): string => streamIdFor(tenantId, 'action', actionId);
+
+const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+const decide = (cmd: ActionCommand, state: ResponseAction): Decision<ActionEvent> => {
+  if (cmd.kind === 'ProposeAction') {
+    if (state.exists) return reject('action-exists');
+    if (!ID.test(cmd.actionId)) return reject('invalid-action-id');
+    const kind = actionKind(cmd.actionKind);
+    if (!kind) return reject('unknown-action-kind', `known: ${ACTION_CATALOG.map((a) => a.id).join(', ')}`);
+    if (!cmd.target.trim()) return reject('target-required');
+    const proposed: ActionProposed = {
+      type: 'incidents.ActionProposed.v1',
+      data: {
+        actionId: cmd.actionId,
+        incidentId: cmd.incidentId,
+        actionKind: kind.id,
+        verb: kind.verb,
+        phase: cmd.phase,
+        target: cmd.target,
+        parameters: cmd.parameters ?? {},
+        destructive: kind.destructive,
+        proposedBy: cmd.proposedBy,
+        playbookId: cmd.playbookId ?? null,
+      },
+    };
+    if (cmd.preApproved && !kind.destructive) {
+      return [proposed, { type: 'incidents.ActionApproved.v1', data: { actionId: cmd.actionId, approvedBy: 'tenant-policy', preApproved: true } }];
+    }
+    return [proposed];
+  }
+  if (!state.exists) return reject('unknown-action');
+  const actionId = state.actionId;
+  switch (cmd.kind) {
+    case 'ApproveAction':
+      if (state.status !== 'proposed') return reject('invalid-transition', `only proposed actions are approved; this one is ${state.status}`);
+      if (state.destructive && cmd.approvedBy.trim().toLowerCase() === state.proposedBy.trim().toLowerCase()) {
+        return reject('approver-must-differ', 'a destructive action needs a second person: the approver cannot be the requester');
+      }
+      return [{ type: 'incidents.ActionApproved.v1', data: { actionId, approvedBy: cmd.approvedBy, preApproved: false } }];
+    case 'StartExecution':
+      if (state.status !== 'approved') return reject('invalid-transition', `only approved actions execute; this one is ${state.status}`);
+      if (!cmd.idempotencyKey) return reject('idempotency-key-required');
+      return [{ type: 'incidents.ActionExecutionStarted.v1', data: { actionId, executor: cmd.executor, idempotencyKey: cmd.idempotencyKey } }];
+    case 'RecordSuccess':
+      if (state.status !== 'executing') return reject('invalid-transition', `only executing actions succeed; this one is ${state.status}`);
+      return [{ type: 'incidents.ActionSucceeded.v1', data: { actionId, outcome: cmd.outcome.slice(0, 4_000), evidenceUri: cmd.evidenceUri ?? null } }];
+    case 'RecordFailure':
+      if (state.status !== 'executing') return reject('invalid-transition', `only executing actions fail; this one is ${state.status}`);
+      return [{ type: 'incidents.ActionFailed.v1', data: { actionId, reason: cmd.reason.slice(0, 4_000) } }];
+    case 'CancelAction':
+      if (state.status !== 'proposed' && state.status !== 'approved') return reject('invalid-transition', `an action that ${state.status === 'executing' ? 'is executing' : 'ended'} cannot be cancelled`);
+      if (!cmd.reason.trim()) return reject('reason-required');
+      return [{ type: 'incidents.ActionCancelled.v1', data: { actionId, reason: cmd.reason.trim() } }];
+    case 'VerifyAction':
+      if (state.status !== 'succeeded') return reject('invalid-transition', 'only a succeeded action is verified');
+      if (state.verified) return [];
+      return [{ type: 'incidents.ActionVerified.v1', data: { actionId, evidence: cmd.evidence } }];
+  }
+};
+
+const evolve = (state: ResponseAction, event: ActionEvent): ResponseAction => {
+  if (event.type === 'incidents.ActionProposed.v1') {
+    return { exists: true, actionId: event.data.actionId, status: 'proposed', destructive: event.data.destructive, proposedBy: event.data.proposedBy, idempotencyKey: null, verified: false };
+  }
+  if (!state.exists) return state;
+  switch (event.type) {
+    case 'incidents.ActionApproved.v1':
+      return { ...state, status: 'approved' };
+    case 'incidents.ActionExecutionStarted.v1':
+      return { ...state, status: 'executing', idempotencyKey: event.data.idempotencyKey };
+    case 'incidents.ActionSucceeded.v1':
+      return { ...state, status: 'succeeded' };
+    case 'incidents.ActionFailed.v1':
+      return { ...state, status: 'failed' };
+    case 'incidents.ActionCancelled.v1':
+      return { ...state, status: 'cancelled' };
+    case 'incidents.ActionVerified.v1':
+      return { ...state, verified: true };
+    default:
+      return state;
+  }
+};
+
+export const actionDecider: Decider<ActionCommand, ResponseAction, ActionEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ exists: false }),
+};
