@@ -1,0 +1,6 @@
+export * from './events';
+export * from './incident/incident';
+export * from './actions/action';
+export * from './playbooks/playbook';
+export * from './correlation/correlation';
+export * from './sla/sla';
