@@ -67,7 +67,16 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { enforceBuildableLibDependency: false, banTransitiveDependencies: false, allow: [], depConstraints },
+        {
+          enforceBuildableLibDependency: false,
+          banTransitiveDependencies: false,
+          allow: [],
+          depConstraints,
+          // Nothing here is bundled or code-split: a dynamic import() only says when a library loads
+          // (tools/scripts/build-policy-aliases.ts loads @rampart/guardrails after writing the data it
+          // reads), so it must not forbid static imports of that library elsewhere in the project.
+          checkDynamicDependenciesExceptions: ['@rampart/*'],
+        },
       ],
     },
   },
