@@ -145,6 +145,8 @@ describe('rampart CLI', () => {
       expect.objectContaining({ name: 'tenant-guardrails', eventsBehind: 0 }),
       expect.objectContaining({ name: 'compliance', eventsBehind: 0 }),
       expect.objectContaining({ name: 'findings', eventsBehind: 0 }),
+      expect.objectContaining({ name: 'incidents', eventsBehind: 0 }),
+      expect.objectContaining({ name: 'response-actions', eventsBehind: 0 }),
     ]);
 
     const rebuild = rampart(['projections', 'rebuild', 'tenant-directory'], env);
@@ -158,7 +160,7 @@ describe('rampart CLI', () => {
 
     const unknown = rampart(['projections', 'rebuild', 'nope'], env);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory, resource-inventory, ingestion-runs, tenant-guardrails, compliance, findings/);
+    expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory, resource-inventory, ingestion-runs, tenant-guardrails, compliance, findings, incidents, response-actions/);
   });
 
   it('ingests a file for a tenant with a summary, and re-ingesting it changes nothing', () => {

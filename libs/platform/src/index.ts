@@ -9,3 +9,4 @@ export * from './ingestion-scheduler';
 export * from './present-resources';
 export * from './abandoned-runs';
 export * from './guardrail-evaluator';
+export * from './incident-reactor';

@@ -11,6 +11,7 @@ import {
   type FindingEntry,
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
+import { incidentQueue, responseActions, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 
 export const READ_MODEL_SCHEMA = 'rampart_read';
 
@@ -42,5 +43,13 @@ export const platformProjections = (): SqlProjection[] => [
   documentProjection<FindingEntry>({
     ...findings,
     indexes: [{ name: 'findings_status_opened', expression: "tenant_id, (doc->>'status'), (doc->>'openedAt') DESC" }],
+  }),
+  documentProjection<IncidentEntry>({
+    ...incidentQueue,
+    indexes: [{ name: 'incidents_queue', expression: "tenant_id, (doc->>'status'), (doc->>'openedAt') DESC" }],
+  }),
+  documentProjection<ActionEntry>({
+    ...responseActions,
+    indexes: [{ name: 'response_actions_incident', expression: "tenant_id, (doc->>'incidentId')" }],
   }),
 ];

@@ -3,6 +3,7 @@
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
 import { sweepAbandonedIngestionRuns } from './abandoned-runs';
 import { startGuardrailEvaluator } from './guardrail-evaluator';
+import { startIncidentReactor } from './incident-reactor';
 import { startIngestionScheduler } from './ingestion-scheduler';
 import type { Logger } from './logger';
 import { platformProjections, READ_MODEL_SCHEMA } from './projections';
@@ -42,6 +43,7 @@ export const startWorker = async (
   const running = runners.map((runner) => runner.run(controller.signal));
   const scheduler = options.ingestIntervalMs ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs }) : undefined;
   const evaluation = await startGuardrailEvaluator(stores, log);
+  const incidents = await startIncidentReactor(stores, log);
   const sweep = () =>
     sweepAbandonedIngestionRuns(stores)
       .then((swept) => swept.forEach((run) => log.warn(run, 'ingestion run abandoned by its process; recorded as failed')))
@@ -59,6 +61,7 @@ export const startWorker = async (
       await sweeping;
       await scheduler?.stop();
       await evaluation.stop();
+      await incidents.stop();
       controller.abort();
       await Promise.all(running);
       log.info('worker stopped');

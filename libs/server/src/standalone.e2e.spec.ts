@@ -39,6 +39,8 @@ describe('standalone platform over HTTP', () => {
         { name: 'tenant-guardrails', eventsBehind: 0 },
         { name: 'compliance', eventsBehind: 0 },
         { name: 'findings', eventsBehind: 0 },
+        { name: 'incidents', eventsBehind: 0 },
+        { name: 'response-actions', eventsBehind: 0 },
       ],
     });
   });

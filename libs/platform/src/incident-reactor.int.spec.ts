@@ -1,0 +1,120 @@
+// The seed story from inventory to incident: a web app without authentication is found by the
+// guardrails, the finding opens an incident with the playbook's first action proposed, a second
+// finding on the same app joins it, and the app's fix verifies the executed action.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { handleCommand, START, type RecordedEvent } from '@rampart/event-sourcing';
+import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
+import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
+import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type TenantGuardrailsCommand } from '@rampart/guardrails';
+import { actionDecider, actionStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
+import { ingest, type FileItem } from '@rampart/ingestion';
+import { GuardrailEvaluator } from './guardrail-evaluator';
+import { IncidentReactor } from './incident-reactor';
+import { platformProjections } from './projections';
+
+const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
+const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));
+const webApp = (httpsOnly: boolean) => ({ ...webAppBody, properties: { ...webAppBody.properties, httpsOnly } });
+const webKey = String(webAppBody.id).toLowerCase();
+const authConfig = { id: `${webAppBody.id}/config/web`, name: 'web', type: 'Microsoft.Web/sites/config', properties: { siteAuthEnabled: true } };
+
+async function* items(values: unknown[]): AsyncGenerator<FileItem> {
+  for (const value of values) yield { ok: true, value };
+}
+
+describe('incidents from findings', () => {
+  let db: TestDatabase;
+  let store: SqlEventStore;
+  let runners: ProjectionRunner[];
+  let evaluator: GuardrailEvaluator;
+  let reactor: IncidentReactor;
+  // Milestones are the events' recorded times (the database clock): "now" starts at the real time.
+  let now = new Date();
+  let evaluatorAt = START;
+  let reactorAt = START;
+  const schema = 'incidents_read';
+  const tenant = 'contoso-bank';
+
+  const project = async () => {
+    for (const runner of runners) for (;;) if ((await runner.runBatch()).caughtUp) break;
+  };
+  const feed = async (from: typeof START, types: string[], handle: (events: RecordedEvent[]) => Promise<void>) => {
+    const page = await store.readAll({ from, filter: { eventTypes: types }, maxCount: 10_000 });
+    if (page.events.length) await handle(page.events);
+    return page.position;
+  };
+  /** What the worker does, in order, until nothing moves. */
+  const settle = async () => {
+    for (let round = 0; round < 4; round++) {
+      await project();
+      evaluatorAt = await feed(evaluatorAt, ['inventory.ResourceDiscovered.v1', 'inventory.ResourceConfigurationChanged.v1', 'inventory.ResourceRemoved.v1', 'guardrails.BaselineAssigned.v1', 'guardrails.ReportingPolicySet.v1'], (e) => evaluator.handle(e));
+      await project();
+      reactorAt = await feed(reactorAt, ['guardrails.FindingOpened.v1', 'guardrails.FindingResolved.v1'], (e) => reactor.handle(e));
+    }
+    await project();
+  };
+  const ctx = (actor = 'ana@soc.example') => ({ tenantId: tenant, actor: { kind: 'user' as const, id: actor }, correlationId: 'c', causationId: null, now });
+  const policy = (cmd: TenantGuardrailsCommand) => handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(tenant), cmd, ctx());
+  const act = (actionId: string, cmd: ActionCommand, actor?: string) => handleCommand(store, actionDecider, actionStreamId(tenant, actionId), cmd, ctx(actor));
+  const run = (values: unknown[]) => ingest(store, items(values), { tenantId: tenant, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+  const incidents = async () => (await db.sql.query<{ doc: IncidentEntry }>(`SELECT doc FROM "${schema}".incidents ORDER BY id`)).rows.map((r) => r.doc);
+  const actions = async () => (await db.sql.query<{ doc: ActionEntry }>(`SELECT doc FROM "${schema}".response_actions ORDER BY id`)).rows.map((r) => r.doc);
+
+  beforeAll(async () => {
+    db = await pgliteTestDatabase('incidents');
+    store = await SqlEventStore.open(db.sql, { schema: db.schema });
+    runners = platformProjections().map((p) => new ProjectionRunner(store, db.sql, p, { schema }));
+    for (const r of runners) await r.prepare();
+    evaluator = new GuardrailEvaluator({ eventStore: store, readModels: db.sql }, { schema, now: () => now });
+    reactor = new IncidentReactor({ eventStore: store, readModels: db.sql }, { schema, now: () => now });
+    await policy({ kind: 'AssignBaseline', assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*' });
+    await policy({ kind: 'SetReportingPolicy', incidentSeverities: ['critical', 'high', 'medium'], notifySeverities: [] });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.dispose();
+  });
+
+  it('opens one incident for the exposed app, with the playbook response proposed', async () => {
+    await run([webApp(true)]);
+    await settle();
+    const [incident] = await incidents();
+    expect(incident).toMatchObject({ status: 'new', severity: 'high', title: 'Web app reachable without authentication', resourceKeys: [webKey] });
+    expect(await actions()).toEqual([
+      expect.objectContaining({ incidentId: incident.incidentId, actionKind: 'restrict-public-network-access', verb: 'Isolate', destructive: true, status: 'proposed', playbookId: 'restrict-public-api', target: webKey }),
+    ]);
+  });
+
+  it('a second finding on the same app joins the open incident instead of opening another', async () => {
+    await run([webApp(false)]); // now also HTTP allowed (medium, incident-worthy for this tenant)
+    await settle();
+    const all = await incidents();
+    expect(all).toHaveLength(1);
+    expect(all[0].signals.map((s) => s.title)).toEqual(['Web app reachable without authentication', 'Web app accepts plain HTTP']);
+    // redelivery of everything the reactor saw changes nothing
+    const before = (await store.headPosition());
+    await reactor.handle((await store.readAll({ filter: { eventTypes: ['guardrails.FindingOpened.v1'] }, maxCount: 100 })).events);
+    expect(await store.headPosition()).toEqual(before);
+  });
+
+  it('records an SLA breach when nobody acknowledges it in time', async () => {
+    expect(await reactor.recordSlaBreaches()).toEqual([]);
+    now = new Date(Date.now() + 31 * 60_000); // high: 30 minutes to acknowledge
+    const [incident] = await incidents();
+    expect(await reactor.recordSlaBreaches()).toEqual([{ tenantId: tenant, incidentId: incident.incidentId, target: 'acknowledge' }]);
+    await project();
+    expect(await reactor.recordSlaBreaches()).toEqual([]);
+    expect((await incidents())[0].breached).toEqual(['acknowledge']);
+  });
+
+  it('verifies the executed action once the app is compliant again', async () => {
+    const [action] = await actions();
+    expect((await act(action.actionId, { kind: 'ApproveAction', approvedBy: 'lead@soc.example' }, 'lead@soc.example')).ok).toBe(true);
+    await act(action.actionId, { kind: 'StartExecution', executor: 'manual', idempotencyKey: `${action.actionId}:1` });
+    await act(action.actionId, { kind: 'RecordSuccess', outcome: 'public network access disabled by hand' });
+    await run([webApp(false), authConfig]);
+    await settle();
+    expect((await actions())[0]).toMatchObject({ status: 'succeeded', verified: true });
+  });
+});

@@ -1,0 +1,239 @@
+// The incidents context's process manager: it follows the guardrails' findings. A finding the
+// tenant's reporting policy marks as incident-worthy opens an incident, or joins the open one on the
+// same resource, and the playbook's response actions are proposed; a finding resolved as compliant
+// verifies the succeeded actions on that resource. Every minute it records SLA breaches as they
+// happen. At-least-once, idempotent: ids are derived from what caused them.
+import { createHash, randomUUID } from 'node:crypto';
+import { formatPosition, handleCommand, runCheckpointedSubscription, type RecordedEvent } from '@rampart/event-sourcing';
+import { SqlCheckpointStore } from '@rampart/event-store';
+import type { FindingOpened, FindingResolved } from '@rampart/guardrails';
+import {
+  actionDecider,
+  actionStreamId,
+  correlate,
+  DEFAULT_CORRELATION_WINDOW_MINUTES,
+  DEFAULT_SLA_POLICY,
+  dueBreaches,
+  incidentDecider,
+  incidentStreamId,
+  shippedPlaybooks,
+  stepsFor,
+  type ActionEntry,
+  type IncidentEntry,
+  type OpenIncidentView,
+  type Signal,
+  type SlaPolicy,
+} from '@rampart/incidents';
+import type { Logger } from './logger';
+import { READ_MODEL_SCHEMA } from './projections';
+import type { Stores } from './stores';
+
+const SYSTEM = { kind: 'system', id: 'incident-reactor' } as const;
+export const INCIDENT_REACTOR_SUBSCRIPTION = 'incident-reactor';
+export const INCIDENT_REACTOR_EVENT_TYPES = ['guardrails.FindingOpened.v1', 'guardrails.FindingResolved.v1'];
+
+const shortHash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 12);
+
+export interface IncidentReactorOptions {
+  readonly schema?: string;
+  readonly now?: () => Date;
+  readonly correlationWindowMinutes?: number;
+  readonly sla?: SlaPolicy;
+}
+
+type ReactorStores = Pick<Stores, 'eventStore' | 'readModels'>;
+
+export class IncidentReactor {
+  private readonly schema: string;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly stores: ReactorStores,
+    private readonly options: IncidentReactorOptions = {},
+  ) {
+    this.schema = options.schema ?? READ_MODEL_SCHEMA;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async handle(events: readonly RecordedEvent[]): Promise<void> {
+    // Incidents opened or joined in this batch, which the read model does not show yet.
+    const recent = new Map<string, OpenIncidentView[]>();
+    for (const e of events) {
+      if (e.type === 'guardrails.FindingOpened.v1') {
+        const finding = (e as unknown as FindingOpened).data;
+        if (finding.raiseIncident) await this.raiseFromFinding(e, finding, recent);
+      } else if (e.type === 'guardrails.FindingResolved.v1') {
+        const resolved = (e as unknown as FindingResolved).data;
+        if (resolved.resolution === 'compliant') await this.verifyActions(e, resolved);
+      }
+    }
+  }
+
+  private context(tenantId: string, cause: RecordedEvent | null) {
+    return {
+      tenantId,
+      actor: SYSTEM,
+      correlationId: cause?.metadata.correlationId ?? randomUUID(),
+      causationId: cause?.eventId ?? null,
+      now: this.now(),
+    };
+  }
+
+  private async activeIncidents(tenantId: string): Promise<OpenIncidentView[]> {
+    const { rows } = await this.stores.readModels.query<{ doc: IncidentEntry }>(
+      `SELECT doc FROM "${this.schema}".incidents WHERE tenant_id = $1 AND doc->>'status' NOT IN ('closed', 'merged')`,
+      [tenantId],
+    );
+    return rows.map(({ doc }) => ({
+      incidentId: doc.incidentId,
+      status: doc.status,
+      signalRefs: doc.signals.map((s) => s.ref),
+      resourceKeys: doc.resourceKeys,
+      entities: doc.entities,
+      lastSignalAt: doc.lastSignalAt,
+    }));
+  }
+
+  private async raiseFromFinding(e: RecordedEvent, finding: FindingOpened['data'], recent: Map<string, OpenIncidentView[]>): Promise<void> {
+    const tenantId = e.metadata.tenantId;
+    const signal: Signal = {
+      kind: 'finding',
+      ref: finding.findingId,
+      title: finding.title,
+      severity: finding.severity,
+      resourceKeys: [finding.resourceKey],
+      entities: [],
+      detectedAt: e.recordedAt,
+    };
+    const known = [...(recent.get(tenantId) ?? []), ...(await this.activeIncidents(tenantId))];
+    const correlation = correlate(signal, known, this.options.correlationWindowMinutes ?? DEFAULT_CORRELATION_WINDOW_MINUTES);
+    if (correlation.decision === 'duplicate') return;
+    if (correlation.decision === 'attach') {
+      await handleCommand(this.stores.eventStore, incidentDecider, incidentStreamId(tenantId, correlation.incidentId), { kind: 'AttachSignal', signal }, this.context(tenantId, e));
+      const view = known.find((i) => i.incidentId === correlation.incidentId);
+      if (view) recent.set(tenantId, [...(recent.get(tenantId) ?? []), { ...view, signalRefs: [...view.signalRefs, signal.ref] }]);
+      return;
+    }
+    const incidentId = `inc-${shortHash(`${tenantId}|${finding.findingId}`)}`;
+    const opened = await handleCommand(
+      this.stores.eventStore,
+      incidentDecider,
+      incidentStreamId(tenantId, incidentId),
+      { kind: 'OpenIncident', incidentId, title: finding.title, signal },
+      this.context(tenantId, e),
+    );
+    if (!opened.ok && opened.rejection.code !== 'incident-exists') throw new Error(`incident ${incidentId} not opened: ${opened.rejection.code}`);
+    recent.set(tenantId, [
+      ...(recent.get(tenantId) ?? []),
+      { incidentId, status: 'new', signalRefs: [signal.ref], resourceKeys: signal.resourceKeys, entities: [], lastSignalAt: signal.detectedAt },
+    ]);
+    await this.proposePlaybook(tenantId, incidentId, finding, e);
+  }
+
+  /** The playbook's respond-phase actions, proposed for people to approve (ids derived: a redelivery proposes nothing twice). */
+  private async proposePlaybook(tenantId: string, incidentId: string, finding: FindingOpened['data'], e: RecordedEvent): Promise<void> {
+    const playbook = shippedPlaybooks().get(finding.playbookId);
+    if (!playbook) return;
+    const steps = stepsFor(playbook, 'respond', { guardrailId: finding.guardrailId, resourceId: finding.resourceId, incidentId });
+    for (const [i, step] of steps.entries()) {
+      const actionId = `act-${incidentId.slice(4)}-${step.phase}-${i + 1}`;
+      await handleCommand(
+        this.stores.eventStore,
+        actionDecider,
+        actionStreamId(tenantId, actionId),
+        {
+          kind: 'ProposeAction',
+          actionId,
+          incidentId,
+          actionKind: step.actionKind,
+          phase: step.phase,
+          target: finding.resourceKey,
+          parameters: step.parameters,
+          proposedBy: `playbook:${playbook.id}@${playbook.version}`,
+          playbookId: playbook.id,
+        },
+        this.context(tenantId, e),
+      );
+    }
+  }
+
+  /** Closes the loop: the resource is compliant again after succeeded actions on it. */
+  private async verifyActions(e: RecordedEvent, resolved: FindingResolved['data']): Promise<void> {
+    const tenantId = e.metadata.tenantId;
+    const { rows } = await this.stores.readModels.query<{ doc: ActionEntry }>(
+      `SELECT doc FROM "${this.schema}".response_actions WHERE tenant_id = $1 AND doc->>'target' = $2 AND doc->>'status' = 'succeeded' AND NOT (doc->>'verified')::boolean`,
+      [tenantId, resolved.resourceKey],
+    );
+    for (const { doc } of rows) {
+      await handleCommand(
+        this.stores.eventStore,
+        actionDecider,
+        actionStreamId(tenantId, doc.actionId),
+        { kind: 'VerifyAction', evidence: `finding ${resolved.findingId} (${resolved.guardrailId}) resolved as compliant at ${formatPosition(e.globalPosition)}` },
+        this.context(tenantId, e),
+      );
+    }
+  }
+
+  /** Records every SLA target that passed without its milestone, at the moment it is noticed. */
+  async recordSlaBreaches(): Promise<{ tenantId: string; incidentId: string; target: string }[]> {
+    const now = this.now();
+    const { rows } = await this.stores.readModels.query<{ doc: IncidentEntry }>(
+      `SELECT doc FROM "${this.schema}".incidents WHERE doc->>'status' NOT IN ('resolved', 'closed', 'merged') ORDER BY id`,
+    );
+    const recorded: { tenantId: string; incidentId: string; target: string }[] = [];
+    for (const { doc } of rows) {
+      for (const breach of dueBreaches(doc, now, this.options.sla ?? DEFAULT_SLA_POLICY)) {
+        const outcome = await handleCommand(
+          this.stores.eventStore,
+          incidentDecider,
+          incidentStreamId(doc.tenantId, doc.incidentId),
+          { kind: 'RecordSlaBreach', target: breach.target, dueAt: breach.dueAt },
+          this.context(doc.tenantId, null),
+        );
+        if (outcome.ok && outcome.events.length) recorded.push({ tenantId: doc.tenantId, incidentId: doc.incidentId, target: breach.target });
+      }
+    }
+    return recorded;
+  }
+}
+
+/** Runs the reactor from its checkpoint until stopped, and checks SLAs every minute. */
+export const startIncidentReactor = async (
+  stores: Stores,
+  log: Logger,
+  options: IncidentReactorOptions & { slaIntervalMs?: number } = {},
+): Promise<{ reactor: IncidentReactor; stop(): Promise<void> }> => {
+  const reactor = new IncidentReactor(stores, options);
+  const checkpoints = await SqlCheckpointStore.open(stores.readModels, options.schema ?? READ_MODEL_SCHEMA);
+  const controller = new AbortController();
+  const running = (async () => {
+    while (!controller.signal.aborted) {
+      try {
+        await runCheckpointedSubscription(stores.eventStore, checkpoints, INCIDENT_REACTOR_SUBSCRIPTION, (batch) => reactor.handle(batch.events), {
+          filter: { eventTypes: INCIDENT_REACTOR_EVENT_TYPES },
+          signal: controller.signal,
+          batchSize: 200,
+        });
+      } catch (error) {
+        log.error({ err: error }, 'incident reactor failed; retrying from the checkpoint');
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      }
+    }
+  })();
+  let checking: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    checking = checking
+      .then(() => reactor.recordSlaBreaches())
+      .then((breaches) => breaches.forEach((b) => log.warn(b, 'SLA breached')))
+      .catch((error) => log.error({ err: error }, 'checking SLAs failed'));
+  }, options.slaIntervalMs ?? 60_000);
+  return {
+    reactor,
+    async stop() {
+      clearInterval(timer);
+      controller.abort();
+      await Promise.all([running, checking]);
+    },
+  };
+};
