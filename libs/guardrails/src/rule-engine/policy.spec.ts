@@ -371,3 +371,38 @@ describe('compiling once', () => {
     expect(compiled(definition({ field: 'Contoso.Widgets/widgets/color', equals: 'RED' }), { aliases: table }).evaluate(widget).state).toBe('nonCompliant');
   });
 });
+
+describe('remembering not-targeted verdicts by type', () => {
+  const typeOnly = { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'Microsoft.Storage/storageAccounts/allowBlobPublicAccess', equals: true }] };
+  const withName = { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'name', like: 'prod*' }, { field: 'Microsoft.Storage/storageAccounts/allowBlobPublicAccess', equals: true }] };
+  const account = (name: string, allow: boolean) => ({ name, type: 'Microsoft.Storage/storageAccounts', location: 'westeurope', properties: { allowBlobPublicAccess: allow } });
+  const vault = { name: 'kv', type: 'Microsoft.KeyVault/vaults', location: 'westeurope', properties: {} };
+
+  it('given a rule on type alone, when resources of another type repeat, then each is not targeted and targeted ones still evaluate', () => {
+    const policy = compiled(definition(typeOnly, { mode: 'Indexed' }));
+    expect(policy.evaluate(vault).state).toBe('notApplicable');
+    expect(policy.evaluate(vault).state).toBe('notApplicable');
+    expect(policy.evaluate(account('a', true)).state).toBe('nonCompliant');
+    expect(policy.evaluate(account('b', false)).state).toBe('compliant');
+  });
+
+  it('given a rule with a name condition, when resources of one type differ by name, then applicability is decided for each', () => {
+    const policy = compiled(definition(withName, { mode: 'Indexed' }));
+    expect(policy.evaluate(account('test1', true)).state).toBe('notApplicable');
+    expect(policy.evaluate(account('prod1', true)).state).toBe('nonCompliant');
+    expect(policy.evaluate(account('test2', true)).state).toBe('notApplicable');
+  });
+});
+
+describe('remembering not-targeted verdicts by type and kind', () => {
+  const byKind = { allOf: [{ field: 'type', equals: 'Microsoft.Web/sites' }, { field: 'kind', notContains: 'functionapp' }, { field: 'Microsoft.Web/sites/httpsOnly', equals: false }] };
+  const site = (kind: string, httpsOnly: boolean) => ({ name: 'x', type: 'Microsoft.Web/sites', kind, location: 'westeurope', properties: { httpsOnly } });
+
+  it('given a rule with a kind condition, when one type comes with different kinds, then each kind is decided on its own', () => {
+    const policy = compiled(definition(byKind, { mode: 'Indexed' }));
+    expect(policy.evaluate(site('functionapp', false)).state).toBe('notApplicable');
+    expect(policy.evaluate(site('app', false)).state).toBe('nonCompliant');
+    expect(policy.evaluate(site('functionapp,linux', false)).state).toBe('notApplicable');
+    expect(policy.evaluate(site('app', true)).state).toBe('compliant');
+  });
+});

@@ -392,6 +392,8 @@ const compile = (input: unknown, options: CompileOptions): CompiledPolicy => {
     const resolved = resolveParameters(parameters, values);
     if (!(resolved instanceof Map)) return { ok: false, refusal: resolved };
     const env = { parameters: resolved, aliases };
+    const notTargeted = condition.categories.has('name') ? undefined : new Map<string, Verdict>();
+    const notTargetedByKind = condition.categories.has('kind');
     const chosen = resolveEffect(effect, env);
     if (typeof chosen !== 'string') return { ok: false, refusal: chosen };
     if (isIfNotExists(chosen) && !details) return { ok: false, refusal: { reason: 'invalid-rule', message: `${chosen} needs then.details`, path: 'then.details' } };
@@ -399,7 +401,7 @@ const compile = (input: unknown, options: CompileOptions): CompiledPolicy => {
       effect: chosen,
       parameters: Object.fromEntries(parameters.map((p) => [p.name, resolved.get(p.name.toLowerCase())])),
       evaluate: (resource, context = {}) =>
-        evaluate({ resource, context, env: evaluationEnv(env.parameters, env.aliases, context), effect: chosen, mode, condition, applicability, details }),
+        evaluate({ resource, context, env: evaluationEnv(env.parameters, env.aliases, context), effect: chosen, mode, condition, applicability, details, notTargeted, notTargetedByKind }),
     };
     return { ok: true, assignment };
   };
@@ -511,7 +513,17 @@ interface Evaluation {
   readonly condition: CompiledCondition;
   readonly applicability: Applicability;
   readonly details?: Details;
+  /**
+   * Not-targeted verdicts by resource type (and kind, when the rule reads it), when the rule has
+   * no name condition: applicability then depends on those alone, and most of an inventory is of
+   * types a rule does not target (91% of evaluations in the benchmark).
+   */
+  readonly notTargeted?: Map<string, Verdict>;
+  readonly notTargetedByKind?: boolean;
 }
+
+/** Distinct type strings remembered per assignment; beyond it, verdicts are computed each time. */
+const MAX_NOT_TARGETED_TYPES = 4_096;
 
 const verdict = (
   state: ComplianceState,
@@ -537,8 +549,14 @@ const evaluate = (e: Evaluation): Verdict => {
       if (!e.details) throw new EvaluationError('missing-context', `${effect} needs then.details`, 'then.details');
       return evaluateRelated(e, e.details, s, trace);
     }
-    if (!e.condition.evaluate(s, trace, e.applicability))
-      return verdict('notApplicable', effect, 'not-targeted', "Not applicable: the rule's type/name/kind conditions do not select this resource.", trace);
+    const applicabilityKey = e.notTargeted ? (e.notTargetedByKind ? `${resource.type}\u0000${String(resource.kind ?? '')}` : resource.type) : '';
+    const cached = e.notTargeted?.get(applicabilityKey);
+    if (cached) return cached;
+    if (!e.condition.evaluate(s, trace, e.applicability)) {
+      const notTargeted = verdict('notApplicable', effect, 'not-targeted', "Not applicable: the rule's type/name/kind conditions do not select this resource.", trace);
+      if (e.notTargeted && e.notTargeted.size < MAX_NOT_TARGETED_TYPES) e.notTargeted.set(applicabilityKey, notTargeted);
+      return notTargeted;
+    }
     trace.length = 0;
     if (e.condition.evaluate(s, trace)) return verdict('nonCompliant', effect, 'if-true', `Non-compliant (${effect}): the if condition matched.`, trace);
     return verdict('compliant', effect, 'if-not-matched', 'Compliant: the if condition is false.', trace);
