@@ -406,3 +406,22 @@ describe('remembering not-targeted verdicts by type and kind', () => {
     expect(policy.evaluate(site('app', true)).state).toBe('compliant');
   });
 });
+
+describe('explain: false', () => {
+  const rule = { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'Microsoft.Storage/storageAccounts/allowBlobPublicAccess', equals: true }] };
+  const account = { name: 'a', type: 'Microsoft.Storage/storageAccounts', location: 'westeurope', properties: { allowBlobPublicAccess: true } };
+  const vault = { name: 'kv', type: 'Microsoft.KeyVault/vaults', location: 'westeurope', properties: {} };
+
+  it('given explain false, when evaluated, then the state and effect are the same and no conditions are recorded', () => {
+    const bound = compiled(definition(rule, { mode: 'Indexed' })).bind({});
+    if (!bound.ok) throw new Error(bound.refusal.message);
+    const quiet = bound.assignment.evaluate(account, { explain: false });
+    const explained = bound.assignment.evaluate(account);
+    expect([quiet.state, quiet.effect]).toEqual([explained.state, explained.effect]);
+    expect(quiet.explanation.conditions).toEqual([]);
+    expect(explained.explanation.conditions.length).toBeGreaterThan(0);
+    // a quiet not-targeted verdict is not remembered in place of an explained one
+    expect(bound.assignment.evaluate(vault, { explain: false }).state).toBe('notApplicable');
+    expect(bound.assignment.evaluate(vault).explanation.conditions.length).toBeGreaterThan(0);
+  });
+});

@@ -86,6 +86,12 @@ export interface EvaluationContext {
   readonly subscription?: SubscriptionInfo;
   /** requestContext().apiVersion; by default the latest API version of the resource type, as compliance scans use. */
   readonly apiVersion?: string;
+  /**
+   * Record the deciding conditions (default true). False is for bulk scoring: the verdict's state
+   * and effect are the same, its explanation lists no conditions; evaluate again with it on to
+   * show why.
+   */
+  readonly explain?: boolean;
 }
 
 export interface RelatedEvaluation {
@@ -258,7 +264,17 @@ const EXTENSION_TYPES = new Set([
   'microsoft.insights/datacollectionruleassociations',
 ]);
 
-const typeOf = (resource: PolicyResource) => String(getKey(resource, 'type') ?? '').toLowerCase();
+// Types are few and repeat across an inventory: lowercase each spelling once.
+const lowerTypes = new Map<string, string>();
+const typeOf = (resource: PolicyResource) => {
+  const type = typeof resource.type === 'string' ? resource.type : String(getKey(resource, 'type') ?? '');
+  let lower = lowerTypes.get(type);
+  if (lower === undefined) {
+    lower = type.toLowerCase();
+    if (lowerTypes.size < 10_000) lowerTypes.set(type, lower);
+  }
+  return lower;
+};
 
 /** `name` of details: `web`, `current`, `parent/child`, or `parent/?` for every child of a parent. */
 const nameMatches = (resource: PolicyResource, wanted: string) => {
@@ -542,28 +558,30 @@ const evaluate = (e: Evaluation): Verdict => {
   if (excluded) return verdict('notApplicable', effect, 'mode-excludes-resource', `Not applicable: ${excluded}.`);
 
   const s: EvalState = { env: e.env, resource, resourceType: type, target: resource, targetType: type, scope: undefined };
-  const trace: ConditionTrace[] = [];
+  const explain = e.context.explain !== false;
+  const trace: ConditionTrace[] | null = explain ? [] : null;
   try {
     if (isIfNotExists(effect)) {
-      if (!e.condition.evaluate(s, trace)) return verdict('notApplicable', effect, 'if-false', 'Not applicable: the if condition is false.', trace);
+      if (!e.condition.evaluate(s, trace)) return verdict('notApplicable', effect, 'if-false', 'Not applicable: the if condition is false.', trace ?? []);
       if (!e.details) throw new EvaluationError('missing-context', `${effect} needs then.details`, 'then.details');
-      return evaluateRelated(e, e.details, s, trace);
+      return evaluateRelated(e, e.details, s, trace ?? []);
     }
     const applicabilityKey = e.notTargeted ? (e.notTargetedByKind ? `${resource.type}\u0000${String(resource.kind ?? '')}` : resource.type) : '';
     const cached = e.notTargeted?.get(applicabilityKey);
     if (cached) return cached;
     if (!e.condition.evaluate(s, trace, e.applicability)) {
-      const notTargeted = verdict('notApplicable', effect, 'not-targeted', "Not applicable: the rule's type/name/kind conditions do not select this resource.", trace);
-      if (e.notTargeted && e.notTargeted.size < MAX_NOT_TARGETED_TYPES) e.notTargeted.set(applicabilityKey, notTargeted);
+      const notTargeted = verdict('notApplicable', effect, 'not-targeted', "Not applicable: the rule's type/name/kind conditions do not select this resource.", trace ?? []);
+      // Only explained verdicts are remembered: a later caller that wants the explanation gets it.
+      if (explain && e.notTargeted && e.notTargeted.size < MAX_NOT_TARGETED_TYPES) e.notTargeted.set(applicabilityKey, notTargeted);
       return notTargeted;
     }
-    trace.length = 0;
-    if (e.condition.evaluate(s, trace)) return verdict('nonCompliant', effect, 'if-true', `Non-compliant (${effect}): the if condition matched.`, trace);
-    return verdict('compliant', effect, 'if-not-matched', 'Compliant: the if condition is false.', trace);
+    if (trace) trace.length = 0;
+    if (e.condition.evaluate(s, trace)) return verdict('nonCompliant', effect, 'if-true', `Non-compliant (${effect}): the if condition matched.`, trace ?? []);
+    return verdict('compliant', effect, 'if-not-matched', 'Compliant: the if condition is false.', trace ?? []);
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
     return {
-      ...verdict('error', effect, 'evaluation-failed', `Not evaluated: ${error.message}`, trace),
+      ...verdict('error', effect, 'evaluation-failed', `Not evaluated: ${error.message}`, trace ?? []),
       error: { reason: error.reason, message: error.message, ...(error.path ? { path: error.path } : {}) },
     };
   }
