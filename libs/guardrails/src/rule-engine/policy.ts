@@ -548,7 +548,9 @@ const verdict = (
   summary: string,
   conditions: readonly ConditionTrace[] = [],
   related?: Explanation['related'],
-): Verdict => ({ state, effect, explanation: { reason, summary, conditions, ...(related ? { related } : {}) } });
+): Verdict =>
+  // No spread: an object literal spreading another costs microseconds per call on V8.
+  related ? { state, effect, explanation: { reason, summary, conditions, related } } : { state, effect, explanation: { reason, summary, conditions } };
 
 const evaluate = (e: Evaluation): Verdict => {
   const { resource, effect } = e;
