@@ -18,6 +18,12 @@ export const PERMISSIONS = {
   'exemptions.request': ['customer.admin', 'soc.analyst', 'soc.lead', 'platform.admin'],
   /** The approver must also be another person than the requester (enforced by the domain). */
   'exemptions.approve': ['customer.admin', 'soc.lead', 'platform.admin'],
+  /** Work incidents: triage, respond, comment, tasks, evidence, propose actions. */
+  'incidents.respond': ['soc.analyst', 'soc.lead', 'platform.admin'],
+  /** Approve or cancel response actions (a destructive one also needs another person than its proposer). */
+  'actions.approve': ['customer.admin', 'soc.lead', 'platform.admin'],
+  /** Send external alerts (Defender for Cloud, Sentinel) in: integrations use API keys with these roles. */
+  'alerts.ingest': ['customer.admin', 'soc.lead', 'platform.admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

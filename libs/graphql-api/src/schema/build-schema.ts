@@ -4,12 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { GuardrailsResolver, ResourceComplianceResolver } from '../graphql/guardrails.resolver';
+import { IncidentsResolver } from '../graphql/incidents.resolver';
 import { InventoryResolver } from '../graphql/inventory.resolver';
 import { PlatformResolver } from '../graphql/platform.resolver';
 import { ApiKeyFieldsResolver, TenancyResolver } from '../graphql/tenancy.resolver';
 
 /** Every resolver class of the API: ApiModule provides these same classes. */
-export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, ResourceComplianceResolver];
+export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, ResourceComplianceResolver, IncidentsResolver];
 
 export const buildSchema = async (): Promise<GraphQLSchema> => {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });

@@ -12,6 +12,9 @@ export interface OperationFixture {
 
 const tenantOnly = (tenantId: string) => ({ tenantId });
 
+/** A minimal Defender for Cloud alert (export shape) for the alert-intake probe. */
+const PROBE_ALERT = JSON.stringify({ VendorName: 'Microsoft', AlertType: 'VM_EICAR', SystemAlertId: 'probe-alert', StartTimeUtc: '2026-11-29T10:00:00Z', TimeGenerated: '2026-11-29T10:00:00Z', Severity: 'Low', AlertDisplayName: 'Probe alert', Description: 'authorization probe', ProductName: 'Azure Security Center', CompromisedEntity: 'probe', Status: 'Active' });
+
 export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   'Query.me': { scope: 'self', document: '{ me { id grants { role } } }', variables: () => ({}) },
   'Query.platform': { scope: 'global', document: '{ platform { version store } }', variables: () => ({}) },
@@ -144,5 +147,96 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document:
       'mutation($tenantId: ID!) { setReportingPolicy(input: { tenantId: $tenantId, incidentSeverities: ["bogus"], notifySeverities: [] }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
+  },
+  'Query.incidents': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID) { incidents(filter: { tenantId: $tenantId }) { edges { node { incidentId title } } } }',
+    variables: tenantOnly,
+  },
+  'Query.incident': { scope: 'tenant', document: 'query($tenantId: ID!) { incident(tenantId: $tenantId, incidentId: "nope") { incidentId } }', variables: tenantOnly },
+  'Query.incidentMetrics': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { incidentMetrics(tenantId: $tenantId, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { incidents mttaSeconds } }',
+    variables: tenantOnly,
+  },
+  'Mutation.openIncident': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { openIncident(input: { tenantId: $tenantId, title: "Authorization probe", severity: "low" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.triageIncident': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { triageIncident(input: { tenantId: $tenantId, incidentId: "nope", severity: "low", assignee: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.advanceIncident': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { advanceIncident(input: { tenantId: $tenantId, incidentId: "nope", step: START_RESPONSE, summary: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.closeIncident': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { closeIncident(input: { tenantId: $tenantId, incidentId: "nope", classification: "undetermined", reason: "probe", rootCause: "authorization probe", lessonsLearned: "authorization probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.reopenIncident': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { reopenIncident(input: { tenantId: $tenantId, incidentId: "nope", text: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.commentOnIncident': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { commentOnIncident(input: { tenantId: $tenantId, incidentId: "nope", text: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.addIncidentTask': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { addIncidentTask(input: { tenantId: $tenantId, incidentId: "nope", title: "probe", owner: "probe", dueAt: "2027-01-01T00:00:00Z" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.completeIncidentTask': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { completeIncidentTask(input: { tenantId: $tenantId, incidentId: "nope", taskId: "nope" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.addIncidentEvidence': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { addIncidentEvidence(input: { tenantId: $tenantId, incidentId: "nope", uri: "https://evidence.example/x", sha256: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.changeIncidentLabels': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { changeIncidentLabels(input: { tenantId: $tenantId, incidentId: "nope", add: ["probe"] }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.mergeIncident': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { mergeIncident(input: { tenantId: $tenantId, incidentId: "nope", into: "nope-2" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.proposeAction': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { proposeAction(input: { tenantId: $tenantId, incidentId: "nope", actionKind: "rotate-secret", target: "/subscriptions/s", phase: "respond" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.approveAction': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { approveAction(input: { tenantId: $tenantId, actionId: "nope" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.cancelAction': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { cancelAction(input: { tenantId: $tenantId, actionId: "nope", reason: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.recordActionOutcome': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { recordActionOutcome(input: { tenantId: $tenantId, actionId: "nope", succeeded: false, outcome: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.ingestAlerts': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!, $payload: String!) { ingestAlerts(input: { tenantId: $tenantId, payloadJson: $payload }) { alerts { decision incidentId } } }',
+    variables: (tenantId) => ({ tenantId, payload: PROBE_ALERT }),
   },
 };

@@ -1,0 +1,667 @@
+// Incidents over GraphQL: the SOC queue across the tenants the caller may see, an incident with its
+// full timeline, every lifecycle command (with optimistic concurrency), response actions, metrics,
+// and external alert intake (Defender for Cloud, Sentinel).
+import { Inject } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  Args,
+  Context,
+  createUnionType,
+  Field,
+  Float,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Parent,
+  Query,
+  registerEnumType,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import type { Permission } from '@rampart/auth';
+import { formatPosition, type CommandOutcome, type Decider, type DomainEvent, type RecordedEvent } from '@rampart/event-sourcing';
+import { postureStreamId } from '@rampart/guardrails';
+import {
+  actionDecider,
+  actionStreamId,
+  CLASSIFICATIONS,
+  correlate,
+  incidentDecider,
+  incidentStreamId,
+  meanTimes,
+  parseExternalAlert,
+  SEVERITIES,
+  slaState,
+  type ActionCommand,
+  type ActionEntry,
+  type Classification,
+  type IncidentCommand,
+  type IncidentEntry,
+  type Phase,
+  type Severity,
+  type Signal,
+} from '@rampart/incidents';
+import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { randomUUID, createHash } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
+import type { RequestContext } from '../context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
+import { DecideCommand } from './commands';
+import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
+import { Rejection } from './types';
+
+export enum IncidentStep {
+  START_RESPONSE = 'START_RESPONSE',
+  CONFIRM_CONTAINMENT = 'CONFIRM_CONTAINMENT',
+  CONFIRM_REMEDIATION = 'CONFIRM_REMEDIATION',
+  CONFIRM_RECOVERY = 'CONFIRM_RECOVERY',
+}
+registerEnumType(IncidentStep, { name: 'IncidentStep', description: 'Responding -> Remediating (contained) -> Recovering (remediated) -> Resolved (recovered).' });
+
+@ObjectType()
+@InheritsAuthorization()
+export class SignalType {
+  @Field({ description: 'finding | alert | manual' }) kind!: string;
+  @Field() ref!: string;
+  @Field() title!: string;
+  @Field() severity!: string;
+  @Field(() => [String]) resourceKeys!: string[];
+  @Field(() => [String]) entities!: string[];
+  @Field() detectedAt!: string;
+}
+
+@ObjectType({ description: 'One step of an incident, from its own stream, its actions and the posture of its resources.' })
+@InheritsAuthorization()
+export class TimelineEntryType {
+  @Field() at!: string;
+  @Field() position!: string;
+  @Field({ description: 'The event type, e.g. incidents.IncidentTriaged.v1 or guardrails.FindingResolved.v1' }) type!: string;
+  @Field() actorKind!: string;
+  @Field() actorId!: string;
+  @Field(() => String, { nullable: true }) onBehalfOfTenant!: string | null;
+  @Field({ description: 'The event data (JSON).' }) data!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ResponseActionType {
+  @Field(() => ID) actionId!: string;
+  @Field(() => ID) incidentId!: string;
+  @Field() actionKind!: string;
+  @Field({ description: 'OCSF remediation verb: Isolate | Evict | Restore | Harden' }) verb!: string;
+  @Field() phase!: string;
+  @Field() target!: string;
+  @Field({ description: 'Parameters (JSON).' }) parameters!: string;
+  @Field() destructive!: boolean;
+  @Field({ description: 'proposed | approved | executing | succeeded | failed | cancelled' }) status!: string;
+  @Field() proposedBy!: string;
+  @Field(() => String, { nullable: true }) approvedBy!: string | null;
+  @Field(() => String, { nullable: true }) executor!: string | null;
+  @Field(() => String, { nullable: true }) outcome!: string | null;
+  @Field() verified!: boolean;
+  @Field(() => String, { nullable: true }) playbookId!: string | null;
+  @Field() proposedAt!: string;
+}
+
+@ObjectType({ description: 'An incident of one tenant.' })
+@TenantOwned('tenants.read')
+export class IncidentType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) incidentId!: string;
+  @Field() title!: string;
+  @Field() severity!: string;
+  @Field({ description: 'new | triaged | responding | remediating | recovering | resolved | closed | merged' }) status!: string;
+  @Field(() => String, { nullable: true }) assignee!: string | null;
+  @Field(() => [SignalType]) signals!: SignalType[];
+  @Field(() => [String]) labels!: string[];
+  @Field() openedAt!: string;
+  @Field(() => String, { nullable: true }) triagedAt!: string | null;
+  @Field(() => String, { nullable: true }) containedAt!: string | null;
+  @Field(() => String, { nullable: true }) resolvedAt!: string | null;
+  @Field(() => String, { nullable: true }) closedAt!: string | null;
+  @Field(() => String, { nullable: true }) classification!: string | null;
+  @Field(() => String, { nullable: true }) mergedInto!: string | null;
+  @Field(() => [String], { description: 'SLA targets missed: acknowledge | contain | resolve' }) breached!: string[];
+  @Field({ description: 'ok | at-risk | breached' }) slaState!: string;
+  @Field(() => Int) openTasks!: number;
+  @Field(() => Int, { description: 'Pass it as expectedRevision to act on exactly what you saw.' }) revision!: number;
+  resourceKeys!: string[];
+}
+
+export const IncidentConnection = connectionOf(IncidentType, 'Incident');
+export type IncidentConnection = InstanceType<typeof IncidentConnection>;
+
+@ObjectType({ description: 'Mean times over the incidents opened in a period, in seconds.' })
+@TenantOwned('tenants.read')
+export class IncidentMetricsType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => Int) incidents!: number;
+  @Field(() => Float, { nullable: true }) mttaSeconds!: number | null;
+  @Field(() => Float, { nullable: true }) mttcSeconds!: number | null;
+  @Field(() => Float, { nullable: true }) mttrSeconds!: number | null;
+}
+
+@ObjectType({ description: 'A change to an incident or a response action was recorded.' })
+@InheritsAuthorization()
+export class IncidentChanged {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) id!: string;
+  @Field(() => Int, { description: "The stream's revision after the change." }) revision!: number;
+}
+
+export const IncidentResult = createUnionType({
+  name: 'IncidentResult',
+  types: () => [IncidentChanged, Rejection] as const,
+  resolveType: (value: object) => ('code' in value ? Rejection : IncidentChanged),
+});
+
+@ObjectType({ description: 'What became of each alert of an ingested payload.' })
+@InheritsAuthorization()
+export class AlertIngestedType {
+  @Field() externalId!: string;
+  @Field({ description: 'opened | attached | duplicate' }) decision!: string;
+  @Field(() => ID) incidentId!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class IngestAlertsResultType {
+  @Field(() => [AlertIngestedType]) alerts!: AlertIngestedType[];
+}
+
+@InputType()
+export class IncidentFilter {
+  @Field(() => ID, { nullable: true }) tenantId?: string;
+  @Field({ nullable: true }) severity?: string;
+  @Field({ nullable: true }) status?: string;
+  @Field({ nullable: true }) assignee?: string;
+  @Field({ nullable: true, description: 'Only incidents still open (not resolved, closed or merged).' }) open?: boolean;
+}
+
+@InputType()
+class IncidentRef {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) incidentId!: string;
+  @Field(() => Int, { nullable: true, description: 'The revision you saw: the change is refused (stale-revision) if the incident moved since.' })
+  expectedRevision?: number;
+}
+
+@InputType()
+export class OpenIncidentInput {
+  @Field(() => ID) tenantId!: string;
+  @Field() title!: string;
+  @Field() severity!: string;
+  @Field(() => [String], { nullable: true, description: 'ARM ids of the resources concerned.' }) resourceIds?: string[];
+  @Field(() => [String], { nullable: true, description: 'Entities as kind:name, e.g. ip:203.0.113.7' }) entities?: string[];
+}
+
+@InputType()
+export class TriageIncidentInput extends IncidentRef {
+  @Field() severity!: string;
+  @Field() assignee!: string;
+}
+
+@InputType()
+export class AdvanceIncidentInput extends IncidentRef {
+  @Field(() => IncidentStep) step!: IncidentStep;
+  @Field() summary!: string;
+}
+
+@InputType()
+export class CloseIncidentInput extends IncidentRef {
+  @Field({ description: 'true-positive | benign-positive | false-positive | undetermined' }) classification!: string;
+  @Field() reason!: string;
+  @Field() rootCause!: string;
+  @Field() lessonsLearned!: string;
+  @Field({ nullable: true, description: 'A guardrail/baseline change to propose to the tenant (prevention).' }) preventionChange?: string;
+  @Field({ nullable: true }) preventionGuardrailId?: string;
+  @Field({ nullable: true }) preventionBaselineId?: string;
+}
+
+@InputType()
+export class IncidentTextInput extends IncidentRef {
+  @Field() text!: string;
+}
+
+@InputType()
+export class AddIncidentTaskInput extends IncidentRef {
+  @Field() title!: string;
+  @Field() owner!: string;
+  @Field() dueAt!: string;
+}
+
+@InputType()
+export class CompleteIncidentTaskInput extends IncidentRef {
+  @Field(() => ID) taskId!: string;
+}
+
+@InputType()
+export class AddIncidentEvidenceInput extends IncidentRef {
+  @Field() uri!: string;
+  @Field({ description: 'SHA-256 of the evidence, 64 lowercase hex digits.' }) sha256!: string;
+  @Field({ nullable: true }) description?: string;
+}
+
+@InputType()
+export class ChangeIncidentLabelsInput extends IncidentRef {
+  @Field(() => [String], { nullable: true }) add?: string[];
+  @Field(() => [String], { nullable: true }) remove?: string[];
+}
+
+@InputType()
+export class MergeIncidentInput extends IncidentRef {
+  @Field(() => ID) into!: string;
+}
+
+@InputType()
+export class ProposeActionInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) incidentId!: string;
+  @Field() actionKind!: string;
+  @Field() target!: string;
+  @Field({ description: 'respond | remediate | recover' }) phase!: string;
+  @Field({ nullable: true, description: 'Parameters as a JSON object of strings.' }) parametersJson?: string;
+}
+
+@InputType()
+export class ActionRefInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) actionId!: string;
+}
+
+@InputType()
+export class CancelActionInput extends ActionRefInput {
+  @Field() reason!: string;
+}
+
+@InputType()
+export class RecordActionOutcomeInput extends ActionRefInput {
+  @Field() succeeded!: boolean;
+  @Field({ description: 'What was done, or why it failed.' }) outcome!: string;
+  @Field({ nullable: true }) evidenceUri?: string;
+}
+
+@InputType()
+export class IngestAlertsInput {
+  @Field(() => ID) tenantId!: string;
+  @Field({ description: 'A Defender for Cloud alert (REST, export or Activity Log shape), a page of them, or a Sentinel incident or alert, as JSON.' })
+  payloadJson!: string;
+}
+
+/** Payloads larger than this are refused: alerts are small, a page holds at most 100. */
+export const MAX_ALERT_PAYLOAD_BYTES = 1024 * 1024;
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+const toIncident = (doc: IncidentEntry, now = new Date()): IncidentType => ({
+  ...doc,
+  signals: doc.signals.map((s) => ({ ...s, resourceKeys: [...s.resourceKeys], entities: [...s.entities] })),
+  labels: [...doc.labels],
+  breached: [...doc.breached],
+  resourceKeys: [...doc.resourceKeys],
+  slaState: ['resolved', 'closed', 'merged'].includes(doc.status) ? (doc.breached.length ? 'breached' : 'ok') : slaState(doc, now),
+});
+
+const toAction = (doc: ActionEntry): ResponseActionType => ({ ...doc, parameters: JSON.stringify(doc.parameters) });
+
+const shortId = (prefix: string, seed: string) => `${prefix}-${createHash('sha256').update(seed).digest('hex').slice(0, 12)}`;
+
+@Resolver(() => IncidentType)
+export class IncidentsResolver {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
+    private readonly commands: CommandBus,
+  ) {}
+
+  @Query(() => IncidentConnection, { description: 'The incident queue across the tenants the caller may see, newest first.' })
+  @Authorize({ kind: 'list', permission: 'tenants.read', tenantArg: 'filter.tenantId' })
+  async incidents(
+    @Context() ctx: RequestContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter?: IncidentFilter,
+  ): Promise<IncidentConnection> {
+    const limit = pageSize(first);
+    const reach = ctx.scope.reach('tenants.read');
+    const params: unknown[] = [limit + 1];
+    let where = 'true';
+    if (!reach.all) {
+      params.push([...reach.tenants]);
+      where += ` AND tenant_id = ANY($${params.length}::text[])`;
+    }
+    const cursor = decodeCursor(after);
+    if (cursor) {
+      const at = cursor.indexOf('|');
+      params.push(cursor.slice(0, at), cursor.slice(at + 1));
+      where += ` AND (doc->>'openedAt', id) < ($${params.length - 1}, $${params.length})`;
+    }
+    if (filter?.severity && !SEVERITIES.includes(filter.severity as Severity)) throw badInput(`severity is one of ${SEVERITIES.join(', ')}`);
+    for (const [column, value] of [
+      ['tenant_id', filter?.tenantId],
+      ["doc->>'severity'", filter?.severity],
+      ["doc->>'status'", filter?.status],
+      ["doc->>'assignee'", filter?.assignee],
+    ] as const) {
+      if (value === undefined || value === null) continue;
+      params.push(value);
+      where += ` AND ${column} = $${params.length}`;
+    }
+    if (filter?.open) where += ` AND doc->>'status' NOT IN ('resolved', 'closed', 'merged')`;
+    const { rows } = await this.runtime.stores.readModels.query<{ id: string; doc: IncidentEntry }>(
+      `SELECT id, doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE ${where} ORDER BY doc->>'openedAt' DESC, id DESC LIMIT $1`,
+      params,
+    );
+    const now = new Date();
+    return toConnection(
+      rows.map((r) => ({ ...toIncident(r.doc, now), row: r.id })),
+      limit,
+      (i) => `${i.openedAt}|${i.row}`,
+    );
+  }
+
+  @Query(() => IncidentType, { nullable: true })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async incident(@Args('tenantId', { type: () => ID }) tenantId: string, @Args('incidentId', { type: () => ID }) incidentId: string): Promise<IncidentType | null> {
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE id = $1`, [
+      `${tenantId}|${incidentId}`,
+    ]);
+    return rows[0] ? toIncident(rows[0].doc) : null;
+  }
+
+  @ResolveField(() => [ResponseActionType])
+  async actions(@Parent() incident: IncidentType): Promise<ResponseActionType[]> {
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: ActionEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".response_actions WHERE tenant_id = $1 AND doc->>'incidentId' = $2 ORDER BY doc->>'proposedAt', id`,
+      [incident.tenantId, incident.incidentId],
+    );
+    return rows.map((r) => toAction(r.doc));
+  }
+
+  @ResolveField(() => [TimelineEntryType], { description: 'Everything that happened, in log order: the incident, its actions, and the posture of its resources since it opened.' })
+  async timeline(@Parent() incident: IncidentType): Promise<TimelineEntryType[]> {
+    const store = this.runtime.stores.eventStore;
+    const actions = await this.actions(incident);
+    const streams = [
+      incidentStreamId(incident.tenantId, incident.incidentId),
+      ...actions.map((a) => actionStreamId(incident.tenantId, a.actionId)),
+      ...incident.resourceKeys.map((key) => postureStreamId(incident.tenantId, key)),
+    ];
+    const events: RecordedEvent[] = [];
+    for (const streamId of streams) events.push(...(await store.readStream(streamId)));
+    // Posture from a day before the incident opened: the change that caused it belongs to its story.
+    const since = Date.parse(incident.openedAt) - 86_400_000;
+    return events
+      .filter((e) => !e.streamId.includes(':posture-') || Date.parse(e.recordedAt) >= since)
+      .sort((a, b) => (a.globalPosition.commit === b.globalPosition.commit ? Number(a.globalPosition.prepare - b.globalPosition.prepare) : a.globalPosition.commit < b.globalPosition.commit ? -1 : 1))
+      .map((e) => ({
+        at: e.recordedAt,
+        position: formatPosition(e.globalPosition),
+        type: e.type,
+        actorKind: e.metadata.actor.kind,
+        actorId: e.metadata.actor.id,
+        onBehalfOfTenant: e.metadata.actor.onBehalfOfTenant ?? null,
+        data: JSON.stringify(e.data),
+      }));
+  }
+
+  @Query(() => IncidentMetricsType, { description: 'MTTA / MTTC / MTTR over the incidents opened in [from, to).' })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async incidentMetrics(
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('from') from: string,
+    @Args('to') to: string,
+    @Args('severity', { nullable: true }) severity?: string,
+  ): Promise<IncidentMetricsType> {
+    const start = new Date(from);
+    const end = new Date(to);
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end) throw badInput('from and to are ISO-8601 times, from before to');
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND ($2::text IS NULL OR doc->>'severity' = $2)`,
+      [tenantId, severity ?? null],
+    );
+    return { tenantId, ...meanTimes(rows.map((r) => r.doc), start, end) };
+  }
+
+  @Mutation(() => IncidentResult, { description: 'Opens an incident by hand (an analyst saw something).' })
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  openIncident(@Context() ctx: RequestContext, @Args('input') input: OpenIncidentInput): Promise<typeof IncidentResult> {
+    if (!SEVERITIES.includes(input.severity as Severity)) throw badInput(`severity is one of ${SEVERITIES.join(', ')}`);
+    const incidentId = shortId('inc', randomUUID());
+    const signal: Signal = {
+      kind: 'manual',
+      ref: shortId('note', incidentId),
+      title: input.title,
+      severity: input.severity as Severity,
+      resourceKeys: (input.resourceIds ?? []).map((id) => id.toLowerCase()),
+      entities: input.entities ?? [],
+      detectedAt: new Date().toISOString(),
+    };
+    return this.incidentCommand(ctx, input.tenantId, incidentId, { kind: 'OpenIncident', incidentId, title: input.title, signal });
+  }
+
+  @Mutation(() => IncidentResult)
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  triageIncident(@Context() ctx: RequestContext, @Args('input') input: TriageIncidentInput): Promise<typeof IncidentResult> {
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'TriageIncident', severity: input.severity as Severity, assignee: input.assignee }, input.expectedRevision);
+  }
+
+  @Mutation(() => IncidentResult, { description: 'Moves an incident one step along its path, with what was done.' })
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  advanceIncident(@Context() ctx: RequestContext, @Args('input') input: AdvanceIncidentInput): Promise<typeof IncidentResult> {
+    const kind = ({ START_RESPONSE: 'StartResponse', CONFIRM_CONTAINMENT: 'ConfirmContainment', CONFIRM_REMEDIATION: 'ConfirmRemediation', CONFIRM_RECOVERY: 'ConfirmRecovery' } as const)[input.step];
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind, summary: input.summary }, input.expectedRevision);
+  }
+
+  @Mutation(() => IncidentResult, { description: 'Closes a resolved incident with its classification, root cause and lessons learned.' })
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  closeIncident(@Context() ctx: RequestContext, @Args('input') input: CloseIncidentInput): Promise<typeof IncidentResult> {
+    if (!CLASSIFICATIONS.includes(input.classification as Classification)) throw badInput(`classification is one of ${CLASSIFICATIONS.join(', ')}`);
+    return this.incidentCommand(
+      ctx,
+      input.tenantId,
+      input.incidentId,
+      {
+        kind: 'CloseIncident',
+        classification: input.classification as Classification,
+        reason: input.reason,
+        rootCause: input.rootCause,
+        lessonsLearned: input.lessonsLearned,
+        prevention: input.preventionChange
+          ? { change: input.preventionChange, guardrailId: input.preventionGuardrailId, baselineId: input.preventionBaselineId }
+          : undefined,
+      },
+      input.expectedRevision,
+    );
+  }
+
+  @Mutation(() => IncidentResult)
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  reopenIncident(@Context() ctx: RequestContext, @Args('input') input: IncidentTextInput): Promise<typeof IncidentResult> {
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'ReopenIncident', reason: input.text }, input.expectedRevision);
+  }
+
+  @Mutation(() => IncidentResult)
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  commentOnIncident(@Context() ctx: RequestContext, @Args('input') input: IncidentTextInput): Promise<typeof IncidentResult> {
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'AddComment', commentId: shortId('c', randomUUID()), text: input.text }, input.expectedRevision);
+  }
+
+  @Mutation(() => IncidentResult)
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  addIncidentTask(@Context() ctx: RequestContext, @Args('input') input: AddIncidentTaskInput): Promise<typeof IncidentResult> {
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'AddTask', taskId: shortId('t', randomUUID()), title: input.title, owner: input.owner, dueAt: input.dueAt }, input.expectedRevision);
+  }
+
+  @Mutation(() => IncidentResult)
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  completeIncidentTask(@Context() ctx: RequestContext, @Args('input') input: CompleteIncidentTaskInput): Promise<typeof IncidentResult> {
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'CompleteTask', taskId: input.taskId }, input.expectedRevision);
+  }
+
+  @Mutation(() => IncidentResult)
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  addIncidentEvidence(@Context() ctx: RequestContext, @Args('input') input: AddIncidentEvidenceInput): Promise<typeof IncidentResult> {
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'AddEvidence', uri: input.uri, sha256: input.sha256, description: input.description ?? '' }, input.expectedRevision);
+  }
+
+  @Mutation(() => IncidentResult)
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  changeIncidentLabels(@Context() ctx: RequestContext, @Args('input') input: ChangeIncidentLabelsInput): Promise<typeof IncidentResult> {
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'ChangeLabels', add: input.add ?? [], remove: input.remove ?? [] }, input.expectedRevision);
+  }
+
+  @Mutation(() => IncidentResult, { description: 'Merges this incident into another one; its signals are attached there.' })
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  async mergeIncident(@Context() ctx: RequestContext, @Args('input') input: MergeIncidentInput): Promise<typeof IncidentResult> {
+    const target = await this.incident(input.tenantId, input.into);
+    if (!target) return { code: 'unknown-incident', message: `no incident ${input.into}` };
+    if (['closed', 'merged'].includes(target.status)) return { code: 'incident-closed', message: `${input.into} is ${target.status}` };
+    const source = await this.incident(input.tenantId, input.incidentId);
+    const merged = await this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'MergeIncident', into: input.into }, input.expectedRevision);
+    if ('code' in merged || !source) return merged;
+    for (const signal of source.signals) {
+      await this.incidentCommand(ctx, input.tenantId, input.into, { kind: 'AttachSignal', signal: { ...signal, kind: signal.kind as Signal['kind'], severity: signal.severity as Severity } });
+    }
+    return merged;
+  }
+
+  @Mutation(() => IncidentResult, { description: 'Proposes a response action from the catalog for an incident.' })
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  async proposeAction(@Context() ctx: RequestContext, @Args('input') input: ProposeActionInput): Promise<typeof IncidentResult> {
+    let parameters: Record<string, string> = {};
+    if (input.parametersJson) {
+      try {
+        parameters = JSON.parse(input.parametersJson);
+      } catch (error) {
+        throw badInput(`parametersJson is not JSON: ${(error as Error).message}`);
+      }
+      if (typeof parameters !== 'object' || parameters === null || !Object.values(parameters).every((v) => typeof v === 'string')) {
+        throw badInput('parametersJson must be an object of strings');
+      }
+    }
+    if (!['respond', 'remediate', 'recover'].includes(input.phase)) throw badInput('phase is respond, remediate or recover');
+    if (!(await this.incident(input.tenantId, input.incidentId))) return { code: 'unknown-incident', message: null };
+    const actionId = shortId('act', randomUUID());
+    return this.actionCommand(ctx, 'incidents.respond', input.tenantId, actionId, {
+      kind: 'ProposeAction',
+      actionId,
+      incidentId: input.incidentId,
+      actionKind: input.actionKind,
+      phase: input.phase as Phase,
+      target: input.target,
+      parameters,
+      proposedBy: ctx.scope.principal.id,
+    });
+  }
+
+  @Mutation(() => IncidentResult, { description: 'Approves a proposed action; a destructive one needs someone other than who proposed it.' })
+  @Authorize({ kind: 'tenant', permission: 'actions.approve', tenantArg: 'input.tenantId' })
+  approveAction(@Context() ctx: RequestContext, @Args('input') input: ActionRefInput): Promise<typeof IncidentResult> {
+    return this.actionCommand(ctx, 'actions.approve', input.tenantId, input.actionId, { kind: 'ApproveAction', approvedBy: ctx.scope.principal.id });
+  }
+
+  @Mutation(() => IncidentResult)
+  @Authorize({ kind: 'tenant', permission: 'actions.approve', tenantArg: 'input.tenantId' })
+  cancelAction(@Context() ctx: RequestContext, @Args('input') input: CancelActionInput): Promise<typeof IncidentResult> {
+    return this.actionCommand(ctx, 'actions.approve', input.tenantId, input.actionId, { kind: 'CancelAction', reason: input.reason });
+  }
+
+  @Mutation(() => IncidentResult, { description: 'Records what happened to an executing action done by hand (manual executor), with evidence.' })
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  recordActionOutcome(@Context() ctx: RequestContext, @Args('input') input: RecordActionOutcomeInput): Promise<typeof IncidentResult> {
+    const command: ActionCommand = input.succeeded
+      ? { kind: 'RecordSuccess', outcome: input.outcome, evidenceUri: input.evidenceUri }
+      : { kind: 'RecordFailure', reason: input.outcome };
+    return this.actionCommand(ctx, 'incidents.respond', input.tenantId, input.actionId, command);
+  }
+
+  @Mutation(() => IngestAlertsResultType, { description: 'External alerts in: each opens an incident, joins the open one on the same resource or entity, or is recognised as a duplicate.' })
+  @Authorize({ kind: 'tenant', permission: 'alerts.ingest', tenantArg: 'input.tenantId' })
+  async ingestAlerts(@Context() ctx: RequestContext, @Args('input') input: IngestAlertsInput): Promise<IngestAlertsResultType> {
+    if (Buffer.byteLength(input.payloadJson) > MAX_ALERT_PAYLOAD_BYTES) throw badInput(`payloadJson is larger than ${MAX_ALERT_PAYLOAD_BYTES} bytes`);
+    let payload: unknown;
+    try {
+      payload = JSON.parse(input.payloadJson);
+    } catch (error) {
+      throw badInput(`payloadJson is not JSON: ${(error as Error).message}`);
+    }
+    const parsed = parseExternalAlert(payload);
+    if (!parsed.ok) throw badInput(parsed.reason);
+    const tenant = await ctx.loaders.tenant.load(input.tenantId);
+    if (!tenant || tenant.status !== 'active') throw badInput(`tenant ${input.tenantId} is not active`);
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND (doc->>'status' NOT IN ('closed', 'merged') OR (doc->>'openedAt')::timestamptz > now() - interval '30 days')`,
+      [input.tenantId],
+    );
+    const views = rows.map(({ doc }) => ({ incidentId: doc.incidentId, status: doc.status, signalRefs: doc.signals.map((s) => s.ref), resourceKeys: doc.resourceKeys, entities: doc.entities, lastSignalAt: doc.lastSignalAt }));
+    const results: AlertIngestedType[] = [];
+    for (const alert of parsed.alerts) {
+      const signal: Signal = {
+        kind: 'alert',
+        ref: `${alert.source}:${alert.externalId}`,
+        title: alert.title,
+        severity: alert.severity,
+        resourceKeys: alert.resourceIds,
+        entities: alert.entities.map((e) => `${e.kind.toLowerCase()}:${e.name}`.slice(0, 200)),
+        detectedAt: alert.detectedAt,
+      };
+      const correlation = correlate(signal, views);
+      if (correlation.decision === 'duplicate') {
+        results.push({ externalId: alert.externalId, decision: 'duplicate', incidentId: correlation.incidentId });
+        continue;
+      }
+      const incidentId = correlation.decision === 'attach' ? correlation.incidentId : shortId('inc', `${input.tenantId}|${signal.ref}`);
+      const outcome = await this.incidentCommand(
+        ctx,
+        input.tenantId,
+        incidentId,
+        correlation.decision === 'attach' ? { kind: 'AttachSignal', signal } : { kind: 'OpenIncident', incidentId, title: signal.title, signal },
+        undefined,
+        'alerts.ingest',
+      );
+      if ('code' in outcome) throw new GraphQLError(`alert ${alert.externalId} not recorded: ${outcome.code}`, { extensions: { code: 'BAD_USER_INPUT' } });
+      results.push({ externalId: alert.externalId, decision: correlation.decision === 'attach' ? 'attached' : 'opened', incidentId });
+      const view = views.find((v) => v.incidentId === incidentId);
+      if (view) view.signalRefs.push(signal.ref);
+      else views.push({ incidentId, status: 'new', signalRefs: [signal.ref], resourceKeys: signal.resourceKeys, entities: signal.entities, lastSignalAt: signal.detectedAt });
+    }
+    return { alerts: results };
+  }
+
+  private incidentCommand(
+    ctx: RequestContext,
+    tenantId: string,
+    incidentId: string,
+    command: IncidentCommand,
+    expectedRevision?: number,
+    permission: Permission = 'incidents.respond',
+  ): Promise<typeof IncidentResult> {
+    return this.decide(ctx, permission, tenantId, incidentId, incidentDecider as Decider<unknown, unknown, DomainEvent>, incidentStreamId(tenantId, incidentId), command, expectedRevision);
+  }
+
+  private actionCommand(ctx: RequestContext, permission: Permission, tenantId: string, actionId: string, command: ActionCommand): Promise<typeof IncidentResult> {
+    return this.decide(ctx, permission, tenantId, actionId, actionDecider as Decider<unknown, unknown, DomainEvent>, actionStreamId(tenantId, actionId), command);
+  }
+
+  private async decide(
+    ctx: RequestContext,
+    permission: Permission,
+    tenantId: string,
+    id: string,
+    decider: Decider<unknown, unknown, DomainEvent>,
+    streamId: string,
+    command: unknown,
+    expectedRevision?: number,
+  ): Promise<typeof IncidentResult> {
+    const outcome: CommandOutcome<DomainEvent> = await this.commands.execute(
+      new DecideCommand(decider, streamId, command, { tenantId, actor: ctx.scope.actorFor(permission, tenantId), correlationId: ctx.correlationId, now: new Date() }, {
+        expectedRevision: expectedRevision ?? undefined,
+      }),
+    );
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    return { tenantId, id, revision: outcome.append?.nextExpectedRevision ?? -1 };
+  }
+}

@@ -1,0 +1,164 @@
+// The seed story over GraphQL: an API exposed without authentication becomes a finding, the finding
+// an incident with the playbook's first action proposed; the SOC triages, gets the action approved,
+// the customer fixes the app, and the incident is closed with its root cause and measured.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHarness, type Harness } from './testing/harness';
+
+const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
+const alerts = join(__dirname, '..', '..', 'incidents', 'corpus', 'alerts');
+const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));
+const webApp = { ...webAppBody, properties: { ...webAppBody.properties, httpsOnly: true } };
+const authConfig = { id: `${webAppBody.id}/config/web`, name: 'web', type: 'Microsoft.Web/sites/config', properties: { siteAuthEnabled: true } };
+const TENANT = 'contoso-bank';
+
+interface Incident {
+  incidentId: string;
+  status: string;
+  severity: string;
+  revision: number;
+  slaState: string;
+  signals: { kind: string; title: string }[];
+  actions: { actionId: string; actionKind: string; status: string; destructive: boolean; proposedBy: string; verified: boolean }[];
+}
+type Result = { __typename: string; code?: string; revision?: number };
+
+describe('incidents over GraphQL', () => {
+  let h: Harness;
+  let customerAdmin: string;
+  let analyst: string;
+  let lead: string;
+  let incidentId: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    customerAdmin = await h.token({ role: 'customer.admin', tenantId: TENANT }, 'it@contoso.example');
+    analyst = await h.token({ role: 'soc.analyst', socTeam: 'blue' }, 'ana@soc.example');
+    lead = await h.token({ role: 'soc.lead', socTeam: 'blue' }, 'lead@soc.example');
+    await h.settled();
+  });
+  afterAll(async () => h?.stop());
+
+  const eventually = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const value = await read();
+      if (ok(value)) return value;
+      if (Date.now() > deadline) throw new Error(`${what} not reached in time; last: ${JSON.stringify(value)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const push = (resources: unknown[]) =>
+    h.gql(`mutation($json: String!) { pushResources(input: { tenantId: "${TENANT}", resourcesJson: $json }) { discovered changed } }`, {
+      token: customerAdmin,
+      variables: { json: JSON.stringify(resources) },
+    });
+  const incident = async (token = analyst): Promise<Incident | null> => {
+    const { body } = await h.gql<{ incident: Incident | null }>(
+      `{ incident(tenantId: "${TENANT}", incidentId: "${incidentId}") { incidentId status severity revision slaState signals { kind title } actions { actionId actionKind status destructive proposedBy verified } } }`,
+      { token },
+    );
+    expect(body.errors).toBeUndefined();
+    return body.data!.incident;
+  };
+  const mutate = async (field: string, input: string, token = analyst): Promise<Result> => {
+    const { body } = await h.gql<Record<string, Result>>(`mutation { ${field}(input: { tenantId: "${TENANT}", ${input} }) { __typename ... on Rejection { code } ... on IncidentChanged { revision } } }`, { token });
+    expect(body.errors).toBeUndefined();
+    return body.data![field];
+  };
+
+  it('turns the exposed app into an incident in the SOC queue, with the playbook response proposed', async () => {
+    await h.gql('mutation { assignBaseline(input: { tenantId: "contoso-bank", assignmentId: "core", baselineId: "landing-zone-core" }) { __typename } }', { token: customerAdmin });
+    await push([webApp]);
+    const queue = await eventually(
+      async () => (await h.gql<{ incidents: { edges: { node: { incidentId: string; tenantId: string; title: string } }[] } }>('{ incidents(filter: { open: true }) { edges { node { incidentId tenantId title } } } }', { token: analyst })).body.data?.incidents.edges ?? [],
+      (edges) => edges.length > 0,
+      'an incident in the queue',
+    );
+    expect(queue[0].node).toMatchObject({ tenantId: TENANT, title: 'Web app reachable without authentication' });
+    incidentId = queue[0].node.incidentId;
+    const found = await eventually(() => incident(), (i) => (i?.actions.length ?? 0) > 0, 'a proposed action');
+    expect(found).toMatchObject({ status: 'new', severity: 'high', slaState: 'ok' });
+    expect(found?.actions[0]).toMatchObject({ actionKind: 'restrict-public-network-access', destructive: true, status: 'proposed', proposedBy: 'playbook:restrict-public-api@1.0.0' });
+
+    // Another tenant's SOC team does not see it.
+    const red = await h.token({ role: 'soc.analyst', socTeam: 'red' });
+    const other = await h.gql<{ incidents: { edges: unknown[] } }>('{ incidents { edges { cursor } } }', { token: red });
+    expect(other.body.data?.incidents.edges).toEqual([]);
+  });
+
+  it('triages with optimistic concurrency and gets the destructive action approved by a lead', async () => {
+    const seen = (await incident())!;
+    expect(await mutate('triageIncident', `incidentId: "${incidentId}", severity: "high", assignee: "ana@soc.example", expectedRevision: ${seen.revision - 1}`)).toEqual({
+      __typename: 'Rejection',
+      code: 'stale-revision',
+    });
+    expect((await mutate('triageIncident', `incidentId: "${incidentId}", severity: "high", assignee: "ana@soc.example", expectedRevision: ${seen.revision}`)).__typename).toBe('IncidentChanged');
+    // an analyst may not approve; the lead may
+    const { body } = await h.gql(`mutation { approveAction(input: { tenantId: "${TENANT}", actionId: "${seen.actions[0].actionId}" }) { __typename } }`, { token: analyst });
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await mutate('approveAction', `actionId: "${seen.actions[0].actionId}"`, lead)).__typename).toBe('IncidentChanged');
+    expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: START_RESPONSE, summary: "Restricting public access"`)).__typename).toBe('IncidentChanged');
+    expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_RECOVERY, summary: "too early"`))).toEqual({ __typename: 'Rejection', code: 'invalid-transition' });
+  });
+
+  it('follows the fix through to closing, with the whole story in the timeline and the durations measured', async () => {
+    expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_CONTAINMENT, summary: "Public network access disabled"`)).__typename).toBe('IncidentChanged');
+    await push([webApp, authConfig]); // the customer turns authentication on
+    await eventually(
+      async () => (await h.gql<{ findings: { edges: { node: { status: string } }[] } }>(`{ findings(tenantId: "${TENANT}") { edges { node { status } } } }`, { token: analyst })).body.data?.findings.edges ?? [],
+      (edges) => edges.length > 0 && edges.every((e) => e.node.status === 'resolved'),
+      'the finding resolved',
+    );
+    expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_REMEDIATION, summary: "Authentication enabled"`)).__typename).toBe('IncidentChanged');
+    expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_RECOVERY, summary: "Guardrail compliant again"`)).__typename).toBe('IncidentChanged');
+    expect(await mutate('closeIncident', `incidentId: "${incidentId}", classification: "true-positive", reason: "Exposed", rootCause: "x", lessonsLearned: "y"`)).toEqual({
+      __typename: 'Rejection',
+      code: 'root-cause-required',
+    });
+    const closed = await mutate(
+      'closeIncident',
+      `incidentId: "${incidentId}", classification: "true-positive", reason: "API exposed without authentication", rootCause: "Deployed from a template without authentication settings", lessonsLearned: "Templates enable authentication by default", preventionGuardrailId: "web-app-without-authentication", preventionChange: "Switch the guardrail to deny for production"`,
+    );
+    expect(closed.__typename).toBe('IncidentChanged');
+
+    await h.settled();
+    const { body } = await h.gql<{ incident: { status: string; timeline: { type: string }[] }; incidentMetrics: { incidents: number; mttaSeconds: number; mttrSeconds: number } }>(
+      `{ incident(tenantId: "${TENANT}", incidentId: "${incidentId}") { status timeline { type } } incidentMetrics(tenantId: "${TENANT}", from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { incidents mttaSeconds mttrSeconds } }`,
+      { token: customerAdmin },
+    );
+    expect(body.data?.incident.status).toBe('closed');
+    const types = body.data!.incident.timeline.map((t) => t.type);
+    for (const type of [
+      'guardrails.FindingOpened.v1',
+      'incidents.IncidentOpened.v1',
+      'incidents.ActionProposed.v1',
+      'incidents.ActionApproved.v1',
+      'incidents.IncidentTriaged.v1',
+      'guardrails.FindingResolved.v1',
+      'incidents.IncidentClosed.v1',
+      'incidents.PreventionProposed.v1',
+    ]) {
+      expect(types).toContain(type);
+    }
+    expect(types.indexOf('guardrails.FindingOpened.v1')).toBeLessThan(types.indexOf('incidents.IncidentOpened.v1'));
+    expect(body.data?.incidentMetrics.incidents).toBeGreaterThanOrEqual(1);
+    expect(body.data?.incidentMetrics.mttaSeconds).toBeGreaterThanOrEqual(0);
+    expect(body.data?.incidentMetrics.mttrSeconds).toBeGreaterThanOrEqual(body.data!.incidentMetrics.mttaSeconds);
+  });
+
+  it('takes Defender for Cloud alerts in once, and refuses what is not an alert', async () => {
+    const payload = readFileSync(join(alerts, 'Microsoft.Security.locations-alerts.GetAlertSubscriptionLocation_example.json'), 'utf8');
+    const ingest = () =>
+      h.gql<{ ingestAlerts: { alerts: { decision: string; incidentId: string }[] } }>(
+        `mutation($payload: String!) { ingestAlerts(input: { tenantId: "${TENANT}", payloadJson: $payload }) { alerts { decision incidentId } } }`,
+        { token: customerAdmin, variables: { payload } },
+      );
+    const first = await ingest();
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data?.ingestAlerts.alerts).toEqual([{ decision: 'opened', incidentId: expect.stringMatching(/^inc-/) }]);
+    await h.settled();
+    expect((await ingest()).body.data?.ingestAlerts.alerts[0].decision).toBe('duplicate');
+    const bad = await h.gql(`mutation { ingestAlerts(input: { tenantId: "${TENANT}", payloadJson: "{\\"hello\\": 1}" }) { alerts { decision } } }`, { token: customerAdmin });
+    expect(bad.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
