@@ -13,6 +13,7 @@ import type { AuthenticatedRequest } from './auth/http-auth';
 import { applyAuthorization } from './authorization/apply-authorization';
 import { createRequestContext, type RequestContext } from './context';
 import { DecideCommandHandler } from './graphql/commands';
+import { AlertsWebhookController } from './http/alerts-webhook.controller';
 import { RESOLVERS } from './schema/build-schema';
 import { GetPlatformHandler } from './graphql/queries';
 import { HealthController } from './http/health.controller';
@@ -115,7 +116,7 @@ export class ApiModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, AlertsWebhookController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         ...RESOLVERS,

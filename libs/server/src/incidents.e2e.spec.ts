@@ -161,4 +161,20 @@ describe('incidents over GraphQL', () => {
     const bad = await h.gql(`mutation { ingestAlerts(input: { tenantId: "${TENANT}", payloadJson: "{\\"hello\\": 1}" }) { alerts { decision } } }`, { token: customerAdmin });
     expect(bad.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  it('takes alerts through the webhook endpoint too, authenticated and authorized like the API', async () => {
+    const payload = readFileSync(join(alerts, 'Microsoft.SecurityInsights.incidents.GetIncidentById.json'), 'utf8');
+    const post = (token: string | undefined, tenant = TENANT, body = payload) =>
+      fetch(`${h.url}/webhooks/alerts/${tenant}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+    expect((await post(undefined)).status).toBe(401);
+    const viewer = await h.token({ role: 'customer.viewer', tenantId: TENANT });
+    expect((await post(viewer)).status).toBe(403);
+    expect((await post(customerAdmin, 'fabrikam-retail')).status).toBe(403); // another tenant's admin route
+    const ok = await post(customerAdmin);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ alerts: [{ externalId: expect.any(String), decision: 'opened', incidentId: expect.stringMatching(/^inc-/) }] });
+    const bad = await post(customerAdmin, TENANT, '{"not": "an alert"}');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toMatch(/not a Defender for Cloud alert or Sentinel incident/);
+  });
 });

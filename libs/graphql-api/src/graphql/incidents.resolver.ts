@@ -309,6 +309,63 @@ const toAction = (doc: ActionEntry): ResponseActionType => ({ ...doc, parameters
 
 const shortId = (prefix: string, seed: string) => `${prefix}-${createHash('sha256').update(seed).digest('hex').slice(0, 12)}`;
 
+
+/**
+ * Alert intake, shared by the GraphQL mutation and the webhook endpoint: parse, correlate with the
+ * tenant's incidents, then open, attach, or recognise a duplicate. The caller has checked that the
+ * principal may send alerts for the tenant.
+ */
+export const recordAlerts = async (
+  runtime: ApiRuntime,
+  commands: CommandBus,
+  ctx: RequestContext,
+  tenantId: string,
+  payload: unknown,
+): Promise<IngestAlertsResultType | { error: string }> => {
+  const parsed = parseExternalAlert(payload);
+  if (!parsed.ok) return { error: parsed.reason };
+  const tenant = await ctx.loaders.tenant.load(tenantId);
+  if (!tenant || tenant.status !== 'active') return { error: `tenant ${tenantId} is not active` };
+  const { rows } = await runtime.stores.readModels.query<{ doc: IncidentEntry }>(
+    `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND (doc->>'status' NOT IN ('closed', 'merged') OR (doc->>'openedAt')::timestamptz > now() - interval '30 days')`,
+    [tenantId],
+  );
+  const views = rows.map(({ doc }) => ({ incidentId: doc.incidentId, status: doc.status, signalRefs: doc.signals.map((s) => s.ref), resourceKeys: doc.resourceKeys, entities: doc.entities, lastSignalAt: doc.lastSignalAt }));
+  const results: AlertIngestedType[] = [];
+  for (const alert of parsed.alerts) {
+    const signal: Signal = {
+      kind: 'alert',
+      ref: `${alert.source}:${alert.externalId}`,
+      title: alert.title,
+      severity: alert.severity,
+      resourceKeys: alert.resourceIds,
+      entities: alert.entities.map((e) => `${e.kind.toLowerCase()}:${e.name}`.slice(0, 200)),
+      detectedAt: alert.detectedAt,
+    };
+    const correlation = correlate(signal, views);
+    if (correlation.decision === 'duplicate') {
+      results.push({ externalId: alert.externalId, decision: 'duplicate', incidentId: correlation.incidentId });
+      continue;
+    }
+    const incidentId = correlation.decision === 'attach' ? correlation.incidentId : shortId('inc', `${tenantId}|${signal.ref}`);
+    const command: IncidentCommand = correlation.decision === 'attach' ? { kind: 'AttachSignal', signal } : { kind: 'OpenIncident', incidentId, title: signal.title, signal };
+    const outcome: CommandOutcome<DomainEvent> = await commands.execute(
+      new DecideCommand(incidentDecider as Decider<unknown, unknown, DomainEvent>, incidentStreamId(tenantId, incidentId), command, {
+        tenantId,
+        actor: ctx.scope.actorFor('alerts.ingest', tenantId),
+        correlationId: ctx.correlationId,
+        now: new Date(),
+      }),
+    );
+    if (!outcome.ok) return { error: `alert ${alert.externalId} not recorded: ${outcome.rejection.code}` };
+    results.push({ externalId: alert.externalId, decision: correlation.decision === 'attach' ? 'attached' : 'opened', incidentId });
+    const view = views.find((v) => v.incidentId === incidentId);
+    if (view) view.signalRefs.push(signal.ref);
+    else views.push({ incidentId, status: 'new', signalRefs: [signal.ref], resourceKeys: signal.resourceKeys, entities: signal.entities, lastSignalAt: signal.detectedAt });
+  }
+  return { alerts: results };
+};
+
 @Resolver(() => IncidentType)
 export class IncidentsResolver {
   constructor(
@@ -588,47 +645,9 @@ export class IncidentsResolver {
     } catch (error) {
       throw badInput(`payloadJson is not JSON: ${(error as Error).message}`);
     }
-    const parsed = parseExternalAlert(payload);
-    if (!parsed.ok) throw badInput(parsed.reason);
-    const tenant = await ctx.loaders.tenant.load(input.tenantId);
-    if (!tenant || tenant.status !== 'active') throw badInput(`tenant ${input.tenantId} is not active`);
-    const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(
-      `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND (doc->>'status' NOT IN ('closed', 'merged') OR (doc->>'openedAt')::timestamptz > now() - interval '30 days')`,
-      [input.tenantId],
-    );
-    const views = rows.map(({ doc }) => ({ incidentId: doc.incidentId, status: doc.status, signalRefs: doc.signals.map((s) => s.ref), resourceKeys: doc.resourceKeys, entities: doc.entities, lastSignalAt: doc.lastSignalAt }));
-    const results: AlertIngestedType[] = [];
-    for (const alert of parsed.alerts) {
-      const signal: Signal = {
-        kind: 'alert',
-        ref: `${alert.source}:${alert.externalId}`,
-        title: alert.title,
-        severity: alert.severity,
-        resourceKeys: alert.resourceIds,
-        entities: alert.entities.map((e) => `${e.kind.toLowerCase()}:${e.name}`.slice(0, 200)),
-        detectedAt: alert.detectedAt,
-      };
-      const correlation = correlate(signal, views);
-      if (correlation.decision === 'duplicate') {
-        results.push({ externalId: alert.externalId, decision: 'duplicate', incidentId: correlation.incidentId });
-        continue;
-      }
-      const incidentId = correlation.decision === 'attach' ? correlation.incidentId : shortId('inc', `${input.tenantId}|${signal.ref}`);
-      const outcome = await this.incidentCommand(
-        ctx,
-        input.tenantId,
-        incidentId,
-        correlation.decision === 'attach' ? { kind: 'AttachSignal', signal } : { kind: 'OpenIncident', incidentId, title: signal.title, signal },
-        undefined,
-        'alerts.ingest',
-      );
-      if ('code' in outcome) throw new GraphQLError(`alert ${alert.externalId} not recorded: ${outcome.code}`, { extensions: { code: 'BAD_USER_INPUT' } });
-      results.push({ externalId: alert.externalId, decision: correlation.decision === 'attach' ? 'attached' : 'opened', incidentId });
-      const view = views.find((v) => v.incidentId === incidentId);
-      if (view) view.signalRefs.push(signal.ref);
-      else views.push({ incidentId, status: 'new', signalRefs: [signal.ref], resourceKeys: signal.resourceKeys, entities: signal.entities, lastSignalAt: signal.detectedAt });
-    }
-    return { alerts: results };
+    const outcome = await recordAlerts(this.runtime, this.commands, ctx, input.tenantId, payload);
+    if ('error' in outcome) throw badInput(outcome.error);
+    return outcome;
   }
 
   private incidentCommand(
