@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { formatPosition, parsePosition, START, subscribe, type RecordedEvent } from '@rampart/event-sourcing';
+import { ACTION_EVENT_TYPES, INCIDENT_EVENT_TYPES } from '@rampart/incidents';
 import { GraphQLError } from 'graphql';
 import { pageSize } from './connection';
 import { Authorize } from '../authorization/rules';
@@ -95,14 +96,23 @@ export class PlatformResolver {
   tenantEvents(@Args('tenantId', { type: () => ID }) tenantId: string): AsyncIterableIterator<TenantEventType> {
     return liveTenantEvents(this.runtime, tenantId);
   }
+
+  @Subscription(() => TenantEventType, {
+    description: "Changes to the tenant's incidents and response actions as they are recorded (for live queues).",
+    resolve: (payload: TenantEventType) => payload,
+  })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  incidentEvents(@Args('tenantId', { type: () => ID }) tenantId: string): AsyncIterableIterator<TenantEventType> {
+    return liveTenantEvents(this.runtime, tenantId, [...INCIDENT_EVENT_TYPES, ...ACTION_EVENT_TYPES]);
+  }
 }
 
 /** Events of one tenant from now on, until the client goes away (graphql-ws calls return()). */
-const liveTenantEvents = (runtime: ApiRuntime, tenantId: string): AsyncIterableIterator<TenantEventType> => {
+const liveTenantEvents = (runtime: ApiRuntime, tenantId: string, eventTypes?: readonly string[]): AsyncIterableIterator<TenantEventType> => {
   const controller = new AbortController();
   const source = (async function* () {
     const from = await runtime.stores.eventStore.headPosition();
-    for await (const batch of subscribe(runtime.stores.eventStore, { from, filter: { tenantId }, signal: controller.signal })) {
+    for await (const batch of subscribe(runtime.stores.eventStore, { from, filter: { tenantId, eventTypes }, signal: controller.signal })) {
       for (const event of batch.events) yield toTenantEvent(event);
     }
   })();

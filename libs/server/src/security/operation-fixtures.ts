@@ -93,6 +93,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
       'mutation($tenantId: ID!) { revokeApiKey(input: { tenantId: $tenantId, keyId: "aaaaaaaaaaaa", reason: "probe" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
+  'Subscription.incidentEvents': {
+    scope: 'tenant',
+    document: 'subscription($tenantId: ID!) { incidentEvents(tenantId: $tenantId) { eventId type } }',
+    variables: tenantOnly,
+  },
   'Subscription.tenantEvents': {
     scope: 'tenant',
     document: 'subscription($tenantId: ID!) { tenantEvents(tenantId: $tenantId) { eventId type } }',

@@ -241,6 +241,19 @@ describe('API security', () => {
       expect(body.data?.tenants.edges.map((e) => e.node.tenantId)).toEqual(['contoso-bank', 'fabrikam-retail']);
     });
 
+    it('streams incident changes, and only those, to an authorized subscriber', async () => {
+      const viewer = await h.token({ role: 'customer.viewer', tenantId: TENANT_A });
+      const received = subscribeOnce(h, 'subscription { incidentEvents(tenantId: "contoso-bank") { type tenantId actorId } }', {}, {
+        authorization: `Bearer ${viewer}`,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      // not an incident event: the subscriber must not receive it
+      await h.gql(`mutation { assignSocTeam(input: { tenantId: "${TENANT_A}", socTeam: "incident-probe" }) { __typename } }`, { token: admin });
+      await h.gql(`mutation { openIncident(input: { tenantId: "${TENANT_A}", title: "Suspicious sign-ins", severity: "medium" }) { __typename } }`, { token: admin });
+      const result = (await received) as { data?: { incidentEvents: Record<string, unknown> } };
+      expect(result.data?.incidentEvents).toMatchObject({ type: 'incidents.IncidentOpened.v1', tenantId: TENANT_A, actorId: 'platform.admin-user' });
+    });
+
     it('streams a tenant audit trail to an authorized subscriber', async () => {
       const viewer = await h.token({ role: 'customer.viewer', tenantId: TENANT_A });
       const received = subscribeOnce(h, 'subscription { tenantEvents(tenantId: "contoso-bank") { type tenantId actorId onBehalfOfTenant data } }', {}, {
