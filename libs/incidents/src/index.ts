@@ -6,3 +6,4 @@ export * from './correlation/correlation';
 export * from './sla/sla';
 export * from './alerts/external-alert';
 export * from './read-models/read-models';
+export * from './policy/incident-policy';

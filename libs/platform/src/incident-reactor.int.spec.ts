@@ -3,7 +3,7 @@
 // finding on the same app joins it, and the app's fix verifies the executed action.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handleCommand, START, type RecordedEvent } from '@rampart/event-sourcing';
+import { handleCommand, START, toNewEvents, type RecordedEvent } from '@rampart/event-sourcing';
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type TenantGuardrailsCommand } from '@rampart/guardrails';
@@ -116,5 +116,31 @@ describe('incidents from findings', () => {
     await run([webApp(false), authConfig]);
     await settle();
     expect((await actions())[0]).toMatchObject({ status: 'succeeded', verified: true });
+  });
+
+  it("follows the tenant's incident policy: pre-approval of low-risk actions only, and its SLA targets", async () => {
+    const { incidentPolicyDecider, incidentPolicyStreamId } = await import('@rampart/incidents');
+    const { postureStreamId } = await import('@rampart/guardrails');
+    const set = (cmd: Parameters<typeof incidentPolicyDecider.decide>[0]) => handleCommand(store, incidentPolicyDecider, incidentPolicyStreamId(tenant), cmd, ctx());
+    expect(await set({ kind: 'SetIncidentPolicy', preApprovedActions: ['isolate-workload'] })).toMatchObject({ ok: false, rejection: { code: 'destructive-action-not-pre-approvable' } });
+    expect((await set({ kind: 'SetIncidentPolicy', preApprovedActions: ['rotate-secret'], sla: { medium: { acknowledgeMinutes: 1 } } })).ok).toBe(true);
+    // What the evaluator records for storage keys past their expiry (a medium finding whose playbook rotates the secret).
+    const key = '/subscriptions/s1/resourcegroups/rg/providers/microsoft.storage/storageaccounts/keys';
+    await store.appendToStream(postureStreamId(tenant, key), toNewEvents([
+      {
+        type: 'guardrails.FindingOpened.v1',
+        data: {
+          findingId: '7e1f0a52-0000-4000-8000-000000000001', resourceKey: key, resourceId: key, resourceType: 'microsoft.storage/storageaccounts',
+          assignmentId: 'core', guardrailId: 'storage-keys-not-rotated', severity: 'medium', title: 'Storage account keys past their expiry (not rotated)',
+          playbookId: 'rotate-secret', reason: 'keys expired', causedBy: null, raiseIncident: true, notify: false,
+        },
+      },
+    ], ctx('system')));
+    await settle();
+    const rotation = (await actions()).find((a) => a.actionKind === 'rotate-secret');
+    expect(rotation).toMatchObject({ status: 'approved', approvedBy: 'tenant-policy', target: key, parameters: { secretName: key } });
+    const keysIncident = (await incidents()).find((i) => i.resourceKeys.includes(key))!;
+    now = new Date(Date.now() + 2 * 60_000);
+    expect((await reactor.recordSlaBreaches()).filter((b) => b.incidentId === keysIncident.incidentId)).toEqual([{ tenantId: tenant, incidentId: keysIncident.incidentId, target: 'acknowledge' }]);
   });
 });

@@ -11,18 +11,19 @@ import {
   actionDecider,
   actionStreamId,
   correlate,
-  DEFAULT_CORRELATION_WINDOW_MINUTES,
-  DEFAULT_SLA_POLICY,
+  DEFAULT_INCIDENT_POLICY,
   dueBreaches,
   incidentDecider,
+  incidentPolicyStreamId,
   incidentStreamId,
   shippedPlaybooks,
   stepsFor,
   type ActionEntry,
   type IncidentEntry,
+  type IncidentPolicy,
+  type IncidentPolicySet,
   type OpenIncidentView,
   type Signal,
-  type SlaPolicy,
 } from '@rampart/incidents';
 import type { Logger } from './logger';
 import { READ_MODEL_SCHEMA } from './projections';
@@ -37,9 +38,13 @@ const shortHash = (value: string) => createHash('sha256').update(value).digest('
 export interface IncidentReactorOptions {
   readonly schema?: string;
   readonly now?: () => Date;
-  readonly correlationWindowMinutes?: number;
-  readonly sla?: SlaPolicy;
 }
+
+/** A tenant's incident policy (SLA targets, pre-approved actions, correlation window): its small stream folded. */
+export const incidentPolicyOf = async (stores: Pick<Stores, 'eventStore'>, tenantId: string): Promise<IncidentPolicy> => {
+  const events = await stores.eventStore.readStream(incidentPolicyStreamId(tenantId), { direction: 'backwards', maxCount: 1 });
+  return events.length ? (events[0] as unknown as IncidentPolicySet).data : DEFAULT_INCIDENT_POLICY;
+};
 
 type ReactorStores = Pick<Stores, 'eventStore' | 'readModels'>;
 
@@ -49,7 +54,7 @@ export class IncidentReactor {
 
   constructor(
     private readonly stores: ReactorStores,
-    private readonly options: IncidentReactorOptions = {},
+    options: IncidentReactorOptions = {},
   ) {
     this.schema = options.schema ?? READ_MODEL_SCHEMA;
     this.now = options.now ?? (() => new Date());
@@ -58,6 +63,7 @@ export class IncidentReactor {
   async handle(events: readonly RecordedEvent[]): Promise<void> {
     // Incidents opened or joined in this batch, which the read model does not show yet.
     const recent = new Map<string, OpenIncidentView[]>();
+    this.policies.clear();
     for (const e of events) {
       if (e.type === 'guardrails.FindingOpened.v1') {
         const finding = (e as unknown as FindingOpened).data;
@@ -67,6 +73,14 @@ export class IncidentReactor {
         if (resolved.resolution === 'compliant') await this.verifyActions(e, resolved);
       }
     }
+  }
+
+  private readonly policies = new Map<string, Promise<IncidentPolicy>>();
+
+  private policy(tenantId: string): Promise<IncidentPolicy> {
+    let policy = this.policies.get(tenantId);
+    if (!policy) this.policies.set(tenantId, (policy = incidentPolicyOf(this.stores, tenantId)));
+    return policy;
   }
 
   private context(tenantId: string, cause: RecordedEvent | null) {
@@ -106,7 +120,8 @@ export class IncidentReactor {
       detectedAt: e.recordedAt,
     };
     const known = [...(recent.get(tenantId) ?? []), ...(await this.activeIncidents(tenantId))];
-    const correlation = correlate(signal, known, this.options.correlationWindowMinutes ?? DEFAULT_CORRELATION_WINDOW_MINUTES);
+    const policy = await this.policy(tenantId);
+    const correlation = correlate(signal, known, policy.correlationWindowMinutes);
     if (correlation.decision === 'duplicate') return;
     if (correlation.decision === 'attach') {
       await handleCommand(this.stores.eventStore, incidentDecider, incidentStreamId(tenantId, correlation.incidentId), { kind: 'AttachSignal', signal }, this.context(tenantId, e));
@@ -135,6 +150,7 @@ export class IncidentReactor {
     const playbook = shippedPlaybooks().get(finding.playbookId);
     if (!playbook) return;
     const steps = stepsFor(playbook, 'respond', { guardrailId: finding.guardrailId, resourceId: finding.resourceId, incidentId });
+    const { preApprovedActions } = await this.policy(tenantId);
     for (const [i, step] of steps.entries()) {
       const actionId = `act-${incidentId.slice(4)}-${step.phase}-${i + 1}`;
       await handleCommand(
@@ -151,6 +167,7 @@ export class IncidentReactor {
           parameters: step.parameters,
           proposedBy: `playbook:${playbook.id}@${playbook.version}`,
           playbookId: playbook.id,
+          preApproved: preApprovedActions.includes(step.actionKind),
         },
         this.context(tenantId, e),
       );
@@ -182,8 +199,10 @@ export class IncidentReactor {
       `SELECT doc FROM "${this.schema}".incidents WHERE doc->>'status' NOT IN ('resolved', 'closed', 'merged') ORDER BY id`,
     );
     const recorded: { tenantId: string; incidentId: string; target: string }[] = [];
+    this.policies.clear();
     for (const { doc } of rows) {
-      for (const breach of dueBreaches(doc, now, this.options.sla ?? DEFAULT_SLA_POLICY)) {
+      const { sla } = await this.policy(doc.tenantId);
+      for (const breach of dueBreaches(doc, now, sla)) {
         const outcome = await handleCommand(
           this.stores.eventStore,
           incidentDecider,

@@ -177,4 +177,26 @@ describe('incidents over GraphQL', () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toMatch(/not a Defender for Cloud alert or Sentinel incident/);
   });
+
+  it("reads and changes the tenant's incident policy; destructive actions are never pre-approved", async () => {
+    const refused = await h.gql<{ setIncidentPolicy: Result }>(
+      `mutation { setIncidentPolicy(input: { tenantId: "${TENANT}", preApprovedActions: ["isolate-workload"] }) { __typename ... on Rejection { code } } }`,
+      { token: customerAdmin },
+    );
+    expect(refused.body.data?.setIncidentPolicy).toEqual({ __typename: 'Rejection', code: 'destructive-action-not-pre-approvable' });
+    const set = await h.gql<{ setIncidentPolicy: Result }>(
+      `mutation { setIncidentPolicy(input: { tenantId: "${TENANT}", preApprovedActions: ["rotate-secret"], sla: [{ severity: "critical", acknowledgeMinutes: 10 }] }) { __typename } }`,
+      { token: customerAdmin },
+    );
+    expect(set.body.data?.setIncidentPolicy.__typename).toBe('IncidentChanged');
+    const { body } = await h.gql<{ incidentPolicy: { preApprovedActions: string[]; sla: { severity: string; acknowledgeMinutes: number }[] } }>(
+      `{ incidentPolicy(tenantId: "${TENANT}") { preApprovedActions sla { severity acknowledgeMinutes } } }`,
+      { token: analyst },
+    );
+    expect(body.data?.incidentPolicy.preApprovedActions).toEqual(['rotate-secret']);
+    expect(body.data?.incidentPolicy.sla).toContainEqual({ severity: 'critical', acknowledgeMinutes: 10 });
+    const viewer = await h.token({ role: 'customer.viewer', tenantId: TENANT });
+    const forbidden = await h.gql(`mutation { setIncidentPolicy(input: { tenantId: "${TENANT}", correlationWindowMinutes: 60 }) { __typename } }`, { token: viewer });
+    expect(forbidden.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
 });

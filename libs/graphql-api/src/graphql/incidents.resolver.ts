@@ -28,7 +28,10 @@ import {
   actionStreamId,
   CLASSIFICATIONS,
   correlate,
+  DEFAULT_INCIDENT_POLICY,
   incidentDecider,
+  incidentPolicyDecider,
+  incidentPolicyStreamId,
   incidentStreamId,
   meanTimes,
   parseExternalAlert,
@@ -39,6 +42,8 @@ import {
   type Classification,
   type IncidentCommand,
   type IncidentEntry,
+  type IncidentPolicy,
+  type IncidentPolicySet,
   type Phase,
   type Severity,
   type Signal,
@@ -296,13 +301,54 @@ export const MAX_ALERT_PAYLOAD_BYTES = 1024 * 1024;
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-const toIncident = (doc: IncidentEntry, now = new Date()): IncidentType => ({
+const toIncident = (doc: IncidentEntry, sla: IncidentPolicy['sla'], now = new Date()): IncidentType => ({
   ...doc,
   signals: doc.signals.map((s) => ({ ...s, resourceKeys: [...s.resourceKeys], entities: [...s.entities] })),
   labels: [...doc.labels],
   breached: [...doc.breached],
   resourceKeys: [...doc.resourceKeys],
-  slaState: ['resolved', 'closed', 'merged'].includes(doc.status) ? (doc.breached.length ? 'breached' : 'ok') : slaState(doc, now),
+  slaState: ['resolved', 'closed', 'merged'].includes(doc.status) ? (doc.breached.length ? 'breached' : 'ok') : slaState(doc, now, sla),
+});
+
+@ObjectType()
+@InheritsAuthorization()
+export class SlaTargetsType {
+  @Field() severity!: string;
+  @Field(() => Int) acknowledgeMinutes!: number;
+  @Field(() => Int) containMinutes!: number;
+  @Field(() => Int) resolveMinutes!: number;
+}
+
+@ObjectType({ description: "A tenant's incident policy." })
+@TenantOwned('tenants.read')
+export class IncidentPolicyType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => [SlaTargetsType]) sla!: SlaTargetsType[];
+  @Field(() => [String], { description: 'Non-destructive action kinds proposed as already approved.' }) preApprovedActions!: string[];
+  @Field(() => Int) correlationWindowMinutes!: number;
+}
+
+@InputType()
+export class SlaTargetsInput {
+  @Field() severity!: string;
+  @Field(() => Int, { nullable: true }) acknowledgeMinutes?: number;
+  @Field(() => Int, { nullable: true }) containMinutes?: number;
+  @Field(() => Int, { nullable: true }) resolveMinutes?: number;
+}
+
+@InputType()
+export class SetIncidentPolicyInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => [SlaTargetsInput], { nullable: true }) sla?: SlaTargetsInput[];
+  @Field(() => [String], { nullable: true }) preApprovedActions?: string[];
+  @Field(() => Int, { nullable: true }) correlationWindowMinutes?: number;
+}
+
+const toPolicy = (tenantId: string, policy: IncidentPolicy): IncidentPolicyType => ({
+  tenantId,
+  sla: SEVERITIES.map((severity) => ({ severity, ...policy.sla[severity] })),
+  preApprovedActions: [...policy.preApprovedActions],
+  correlationWindowMinutes: policy.correlationWindowMinutes,
 });
 
 const toAction = (doc: ActionEntry): ResponseActionType => ({ ...doc, parameters: JSON.stringify(doc.parameters) });
@@ -412,8 +458,10 @@ export class IncidentsResolver {
       params,
     );
     const now = new Date();
+    const policies = new Map<string, IncidentPolicy>();
+    for (const tenantId of new Set(rows.map((r) => r.doc.tenantId))) policies.set(tenantId, await this.policyOf(tenantId));
     return toConnection(
-      rows.map((r) => ({ ...toIncident(r.doc, now), row: r.id })),
+      rows.map((r) => ({ ...toIncident(r.doc, (policies.get(r.doc.tenantId) ?? DEFAULT_INCIDENT_POLICY).sla, now), row: r.id })),
       limit,
       (i) => `${i.openedAt}|${i.row}`,
     );
@@ -425,7 +473,12 @@ export class IncidentsResolver {
     const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE id = $1`, [
       `${tenantId}|${incidentId}`,
     ]);
-    return rows[0] ? toIncident(rows[0].doc) : null;
+    return rows[0] ? toIncident(rows[0].doc, (await this.policyOf(tenantId)).sla) : null;
+  }
+
+  private async policyOf(tenantId: string): Promise<IncidentPolicy> {
+    const [last] = await this.runtime.stores.eventStore.readStream(incidentPolicyStreamId(tenantId), { direction: 'backwards', maxCount: 1 });
+    return last ? (last as unknown as IncidentPolicySet).data : DEFAULT_INCIDENT_POLICY;
   }
 
   @ResolveField(() => [ResponseActionType])
@@ -462,6 +515,26 @@ export class IncidentsResolver {
         onBehalfOfTenant: e.metadata.actor.onBehalfOfTenant ?? null,
         data: JSON.stringify(e.data),
       }));
+  }
+
+  @Query(() => IncidentPolicyType, { description: "A tenant's SLA targets, pre-approved actions and correlation window." })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async incidentPolicy(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<IncidentPolicyType> {
+    return toPolicy(tenantId, await this.policyOf(tenantId));
+  }
+
+  @Mutation(() => IncidentResult, { description: "Changes a tenant's incident policy; what is not given stays as it is." })
+  @Authorize({ kind: 'tenant', permission: 'incidents.policy', tenantArg: 'input.tenantId' })
+  setIncidentPolicy(@Context() ctx: RequestContext, @Args('input') input: SetIncidentPolicyInput): Promise<typeof IncidentResult> {
+    const sla = Object.fromEntries(
+      (input.sla ?? []).map(({ severity, ...targets }) => [severity, Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined && v !== null))]),
+    );
+    return this.decide(ctx, 'incidents.policy', input.tenantId, 'policy', incidentPolicyDecider as unknown as Decider<unknown, unknown, DomainEvent>, incidentPolicyStreamId(input.tenantId), {
+      kind: 'SetIncidentPolicy',
+      sla,
+      preApprovedActions: input.preApprovedActions ?? undefined,
+      correlationWindowMinutes: input.correlationWindowMinutes ?? undefined,
+    });
   }
 
   @Query(() => IncidentMetricsType, { description: 'MTTA / MTTC / MTTR over the incidents opened in [from, to).' })

@@ -239,6 +239,17 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation($tenantId: ID!) { recordActionOutcome(input: { tenantId: $tenantId, actionId: "nope", succeeded: false, outcome: "probe" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
+  'Query.incidentPolicy': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { incidentPolicy(tenantId: $tenantId) { preApprovedActions sla { severity acknowledgeMinutes } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.setIncidentPolicy': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!) { setIncidentPolicy(input: { tenantId: $tenantId, preApprovedActions: ["isolate-workload"] }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
   'Mutation.ingestAlerts': {
     scope: 'tenant',
     document: 'mutation($tenantId: ID!, $payload: String!) { ingestAlerts(input: { tenantId: $tenantId, payloadJson: $payload }) { alerts { decision incidentId } } }',

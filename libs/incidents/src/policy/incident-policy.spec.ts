@@ -1,0 +1,34 @@
+import { givenWhenThen } from '@rampart/event-sourcing';
+import { DEFAULT_SLA_POLICY } from '../sla/sla';
+import { DEFAULT_INCIDENT_POLICY, incidentPolicyDecider, type IncidentPolicySet } from './incident-policy';
+
+const given = givenWhenThen(incidentPolicyDecider);
+
+describe("a tenant's incident policy", () => {
+  it('changes SLA targets per severity, keeping the others', () => {
+    given()
+      .when({ kind: 'SetIncidentPolicy', sla: { critical: { acknowledgeMinutes: 5 } } })
+      .then({
+        type: 'incidents.IncidentPolicySet.v1',
+        data: { ...DEFAULT_INCIDENT_POLICY, sla: { ...DEFAULT_SLA_POLICY, critical: { ...DEFAULT_SLA_POLICY.critical, acknowledgeMinutes: 5 } } },
+      });
+    given().when({ kind: 'SetIncidentPolicy', sla: { high: { acknowledgeMinutes: 600 } } }).thenRejects('invalid-sla'); // acknowledge after contain
+    given().when({ kind: 'SetIncidentPolicy', sla: { high: { resolveMinutes: 0 } } }).thenRejects('invalid-sla');
+    given().when({ kind: 'SetIncidentPolicy', sla: { urgent: {} } as never }).thenRejects('invalid-severity');
+  });
+
+  it('pre-approves only known, non-destructive actions', () => {
+    const set: IncidentPolicySet = { type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, preApprovedActions: ['harden-configuration', 'rotate-secret'] } };
+    given().when({ kind: 'SetIncidentPolicy', preApprovedActions: ['rotate-secret', 'harden-configuration'] }).then(set);
+    given().when({ kind: 'SetIncidentPolicy', preApprovedActions: ['isolate-workload'] }).thenRejects('destructive-action-not-pre-approvable');
+    given().when({ kind: 'SetIncidentPolicy', preApprovedActions: ['reboot-everything'] }).thenRejects('unknown-action-kind');
+    given(set).when({ kind: 'SetIncidentPolicy', preApprovedActions: ['rotate-secret', 'harden-configuration'] }).then(); // nothing changed
+  });
+
+  it('bounds the correlation window', () => {
+    given().when({ kind: 'SetIncidentPolicy', correlationWindowMinutes: 1 }).thenRejects('invalid-correlation-window');
+    given()
+      .when({ kind: 'SetIncidentPolicy', correlationWindowMinutes: 60 })
+      .then({ type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, correlationWindowMinutes: 60 } });
+  });
+});
