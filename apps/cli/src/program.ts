@@ -7,7 +7,7 @@ import {
   loadConfig,
   openStores,
   projectionRunners,
-  redactUrl,
+  redactedConfig,
   type RampartConfig,
   type Stores,
 } from '@rampart/platform';
@@ -88,13 +88,7 @@ export const buildProgram = (): Command => {
     .description('show the effective configuration (secrets redacted) and every variable Rampart reads')
     .action(() => {
       const cfg = config();
-      const shown = {
-        ...cfg,
-        store: Object.fromEntries(
-          Object.entries(cfg.store).map(([k, v]) => [k, typeof v === 'string' && /url|connection/i.test(k) ? redactUrl(v) : v]),
-        ),
-      };
-      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n\nEnvironment variables:\n`);
+      process.stdout.write(`${JSON.stringify(redactedConfig(cfg), null, 2)}\n\nEnvironment variables:\n`);
       for (const [name, help] of Object.entries(ENVIRONMENT_VARIABLES)) process.stdout.write(`  ${name.padEnd(32)} ${help}\n`);
     });
 

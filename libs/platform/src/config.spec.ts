@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactUrl } from './config';
+import { ConfigError, loadConfig, redactedConfig, redactUrl } from './config';
 
 describe('configuration', () => {
   it('defaults to the embedded store on loopback', () => {
@@ -11,6 +11,7 @@ describe('configuration', () => {
       logLevel: 'info',
       projectionBatchSize: 500,
       ingestIntervalMs: 3_600_000,
+      actions: { executor: 'dry-run' },
       production: false,
     });
   });
@@ -70,6 +71,46 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', RAMPART_DEV_ISSUER: 'on' })).toThrow(/RAMPART_DEV_ISSUER cannot be on/);
     expect(() => loadConfig({ RAMPART_OIDC_ROLE_MAP: '{not json' })).toThrow(/RAMPART_OIDC_ROLE_MAP must be a JSON object/);
     expect(loadConfig({ RAMPART_DEV_ISSUER: 'off' }).auth.devIssuer).toBe(false);
+  });
+
+  it('runs response actions dry unless told otherwise; a webhook needs an https URL and a long secret', () => {
+    const secret = 'whsec-0123456789abcdef0123456789abcdef';
+    const url = 'https://prod-07.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sig=sas-signature-value';
+    expect(loadConfig({ RAMPART_ACTION_EXECUTOR: 'manual' }).actions).toEqual({ executor: 'manual' });
+    expect(loadConfig({ RAMPART_ACTION_EXECUTOR: 'webhook', RAMPART_ACTION_WEBHOOK_URL: url, RAMPART_ACTION_WEBHOOK_SECRET: secret }).actions).toEqual({
+      executor: 'webhook',
+      webhookUrl: url,
+      webhookSecret: secret,
+    });
+    expect(loadConfig({ RAMPART_ACTION_EXECUTOR: 'webhook', RAMPART_ACTION_WEBHOOK_URL: 'http://127.0.0.1:7071/api/rampart', RAMPART_ACTION_WEBHOOK_SECRET: secret }).actions).toMatchObject({
+      webhookUrl: 'http://127.0.0.1:7071/api/rampart',
+    });
+    expect(() => loadConfig({ RAMPART_ACTION_EXECUTOR: 'webhook' })).toThrow(
+      /RAMPART_ACTION_WEBHOOK_URL is required when RAMPART_ACTION_EXECUTOR=webhook[\s\S]*RAMPART_ACTION_WEBHOOK_SECRET is required/,
+    );
+    expect(() => loadConfig({ RAMPART_ACTION_EXECUTOR: 'webhook', RAMPART_ACTION_WEBHOOK_URL: 'http://automation.example/hook?sig=x', RAMPART_ACTION_WEBHOOK_SECRET: secret })).toThrow(
+      /RAMPART_ACTION_WEBHOOK_URL must be an https:\/\/ URL/,
+    );
+    expect(() => loadConfig({ RAMPART_ACTION_EXECUTOR: 'sometimes' })).toThrow(/RAMPART_ACTION_EXECUTOR/);
+    const short = () => loadConfig({ RAMPART_ACTION_EXECUTOR: 'webhook', RAMPART_ACTION_WEBHOOK_URL: url, RAMPART_ACTION_WEBHOOK_SECRET: 'hunter2' });
+    expect(short).toThrow(/RAMPART_ACTION_WEBHOOK_SECRET must be at least 32 characters .*\(given\)/);
+    expect(short).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+  });
+
+  it('shows the configuration without the webhook secret or the URL\'s query (a Logic App URL carries its signature)', () => {
+    const cfg = loadConfig({
+      RAMPART_STORE: 'postgres',
+      DATABASE_URL: 'postgres://rampart:s3cret@db:5432/rampart',
+      RAMPART_ACTION_EXECUTOR: 'webhook',
+      RAMPART_ACTION_WEBHOOK_URL: 'https://prod-07.westeurope.logic.azure.com/workflows/abc/invoke?api-version=2016-10-01&sig=sas-signature-value',
+      RAMPART_ACTION_WEBHOOK_SECRET: 'whsec-0123456789abcdef0123456789abcdef',
+    });
+    const shown = JSON.stringify(redactedConfig(cfg));
+    expect(shown).not.toMatch(/s3cret|sas-signature-value|whsec-0123/);
+    expect(redactedConfig(cfg)).toMatchObject({
+      store: { databaseUrl: 'postgres://rampart:***@db:5432/rampart' },
+      actions: { executor: 'webhook', webhookUrl: 'https://prod-07.westeurope.logic.azure.com/workflows/abc/invoke?***', webhookSecret: '[redacted]' },
+    });
   });
 
   it('redacts passwords in URLs', () => {

@@ -20,6 +20,9 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_DEV_ISSUER: 'on | off: the local development token issuer (default on, and always off in production)',
   RAMPART_RATE_LIMIT_PER_MINUTE: 'requests per principal per minute before 429 (default 600)',
   RAMPART_INGEST_INTERVAL_MINUTES: 'minutes between scheduled Resource Graph ingestions of each cloud connection (default 60; 0 = off)',
+  RAMPART_ACTION_EXECUTOR: 'how the worker carries out approved response actions: dry-run (default: records what it would do) | webhook | manual',
+  RAMPART_ACTION_WEBHOOK_URL: 'RAMPART_ACTION_EXECUTOR=webhook: the automation to POST signed actions to (https; http only for localhost)',
+  RAMPART_ACTION_WEBHOOK_SECRET: 'RAMPART_ACTION_EXECUTOR=webhook: HMAC-SHA256 key of the x-rampart-signature header (at least 32 characters)',
   RAMPART_GRAPHQL_MAX_DEPTH: 'deepest selection a GraphQL document may have (default 10)',
   RAMPART_GRAPHQL_MAX_COST: 'estimated cost a GraphQL document may have (default 5000)',
   RAMPART_GRAPHQL_MAX_ALIASES: 'aliases a GraphQL document may use (default 15)',
@@ -39,6 +42,14 @@ export class ConfigError extends Error {
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const webhookUrl = z.string().refine((v) => {
+  if (!URL.canParse(v)) return false;
+  const url = new URL(v);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+}, 'must be an https:// URL (http:// only for localhost or 127.0.0.1)');
 
 const schema = z
   .object({
@@ -70,6 +81,9 @@ const schema = z
     RAMPART_DEV_ISSUER: z.enum(['on', 'off']).optional(),
     RAMPART_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     RAMPART_INGEST_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+    RAMPART_ACTION_EXECUTOR: z.enum(['dry-run', 'webhook', 'manual']).default('dry-run'),
+    RAMPART_ACTION_WEBHOOK_URL: webhookUrl.optional(),
+    RAMPART_ACTION_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     RAMPART_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
     RAMPART_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
     RAMPART_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
@@ -98,6 +112,11 @@ const schema = z
     if (env.RAMPART_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_CONNECTION_STRING'], message: 'is required when RAMPART_STORE=eventstoredb' });
     }
+    if (env.RAMPART_ACTION_EXECUTOR === 'webhook') {
+      for (const name of ['RAMPART_ACTION_WEBHOOK_URL', 'RAMPART_ACTION_WEBHOOK_SECRET'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when RAMPART_ACTION_EXECUTOR=webhook' });
+      }
+    }
   });
 
 export type StoreConfig =
@@ -114,6 +133,12 @@ export interface OidcConfig {
   readonly roleMap: string;
 }
 
+/** Which executor runs approved response actions (see action-executor.ts). */
+export type ActionExecutorConfig =
+  | { readonly executor: 'dry-run' }
+  | { readonly executor: 'manual' }
+  | { readonly executor: 'webhook'; readonly webhookUrl: string; readonly webhookSecret: string };
+
 export interface RampartConfig {
   readonly store: StoreConfig;
   readonly dataDir: string;
@@ -127,6 +152,7 @@ export interface RampartConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly projectionBatchSize: number;
   readonly ingestIntervalMs: number;
+  readonly actions: ActionExecutorConfig;
   readonly production: boolean;
 }
 
@@ -140,7 +166,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = picked[name];
-        const shown = given === undefined ? 'not set' : name.includes('URL') || name.includes('CONNECTION') ? 'given' : `"${given}"`;
+        const shown = given === undefined ? 'not set' : /URL|CONNECTION|SECRET/.test(name) ? 'given' : `"${given}"`;
         return `${name} ${issue.message} (${shown})`;
       }),
     );
@@ -183,9 +209,30 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     logLevel: e.RAMPART_LOG_LEVEL,
     projectionBatchSize: e.RAMPART_PROJECTION_BATCH_SIZE,
     ingestIntervalMs: Math.round(e.RAMPART_INGEST_INTERVAL_MINUTES * 60_000),
+    actions:
+      e.RAMPART_ACTION_EXECUTOR === 'webhook'
+        ? { executor: 'webhook', webhookUrl: e.RAMPART_ACTION_WEBHOOK_URL ?? '', webhookSecret: e.RAMPART_ACTION_WEBHOOK_SECRET ?? '' }
+        : { executor: e.RAMPART_ACTION_EXECUTOR },
     production,
   };
 };
 
 /** Connection strings without their passwords, for logs and `rampart config`. */
 export const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+
+/** A webhook URL without its query, which may be a credential (a Logic App trigger's `sig`). */
+export const redactWebhookUrl = (url: string): string => {
+  if (!URL.canParse(url)) return '***';
+  const { origin, pathname, search } = new URL(url);
+  return `${origin}${pathname}${search ? '?***' : ''}`;
+};
+
+/** The configuration as `rampart config` prints it: no password, secret or signed URL. */
+export const redactedConfig = (config: RampartConfig): unknown => ({
+  ...config,
+  store: Object.fromEntries(Object.entries(config.store).map(([k, v]) => [k, typeof v === 'string' && /url|connection/i.test(k) ? redactUrl(v) : v])),
+  actions:
+    config.actions.executor === 'webhook'
+      ? { executor: 'webhook', webhookUrl: redactWebhookUrl(config.actions.webhookUrl), webhookSecret: '[redacted]' }
+      : config.actions,
+});

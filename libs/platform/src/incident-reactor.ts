@@ -178,7 +178,9 @@ export class IncidentReactor {
   private async verifyActions(e: RecordedEvent, resolved: FindingResolved['data']): Promise<void> {
     const tenantId = e.metadata.tenantId;
     const { rows } = await this.stores.readModels.query<{ doc: ActionEntry }>(
-      `SELECT doc FROM "${this.schema}".response_actions WHERE tenant_id = $1 AND doc->>'target' = $2 AND doc->>'status' = 'succeeded' AND NOT (doc->>'verified')::boolean`,
+      // A dry run changed nothing: the resource complying since is not its doing.
+      `SELECT doc FROM "${this.schema}".response_actions WHERE tenant_id = $1 AND doc->>'target' = $2 AND doc->>'status' = 'succeeded'
+         AND NOT (doc->>'verified')::boolean AND doc->>'executor' IS DISTINCT FROM 'dry-run'`,
       [tenantId, resolved.resourceKey],
     );
     for (const { doc } of rows) {

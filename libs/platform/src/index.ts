@@ -10,3 +10,5 @@ export * from './present-resources';
 export * from './abandoned-runs';
 export * from './guardrail-evaluator';
 export * from './incident-reactor';
+export * from './action-executor';
+export * from './action-runner';

@@ -59,8 +59,10 @@ describe('scheduled ingestion across workers', () => {
       active.delete(key);
     };
     const quiet = createLogger('silent');
-    const a = await startIngestionScheduler(stores, quiet, { intervalMs: 0, run, holder: 'worker-a' });
-    const b = await startIngestionScheduler(stores, quiet, { intervalMs: 0, run, holder: 'worker-b' });
+    // A real interval: after its run a worker keeps the connection claimed until shortly before the
+    // next pass, so the other worker does not run it again in this pass however the timings fall.
+    const a = await startIngestionScheduler(stores, quiet, { intervalMs: 60_000, run, holder: 'worker-a' });
+    const b = await startIngestionScheduler(stores, quiet, { intervalMs: 60_000, run, holder: 'worker-b' });
     const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
     const mine = (keys: string[]) => keys.filter((k) => k.includes(tenant));
     expect([...mine(ra.ran), ...mine(rb.ran)].sort()).toEqual([`ingest:${tenant}:one`, `ingest:${tenant}:two`]);

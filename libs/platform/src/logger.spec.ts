@@ -27,11 +27,12 @@ describe('logger', () => {
         req: { headers: { authorization: 'Bearer eyJhbGciOi' } },
         store: { databaseUrl: 'postgres://u:pw@db/x' },
         credential: { secret: 'hunter2' },
+        actions: { executor: 'webhook', webhookUrl: 'https://logic.example/invoke?sig=sas-value', webhookSecret: 'whsec-value' },
       },
       'request',
     );
     const text = JSON.stringify(lines[0]);
-    expect(text).not.toMatch(/eyJhbGciOi|hunter2|pw@db/);
+    expect(text).not.toMatch(/eyJhbGciOi|hunter2|pw@db|sas-value|whsec-value/);
     expect(text).toContain('[redacted]');
   });
 });

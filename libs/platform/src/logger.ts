@@ -21,6 +21,11 @@ export const REDACTED_PATHS = [
   '*.databaseUrl',
   'connectionString',
   'databaseUrl',
+  // the response-action webhook: its key, and its URL (a Logic App trigger URL carries a SAS signature)
+  '*.webhookSecret',
+  '*.webhookUrl',
+  'webhookSecret',
+  'webhookUrl',
 ];
 
 export const createLogger = (

@@ -50,6 +50,10 @@ export const platformProjections = (): SqlProjection[] => [
   }),
   documentProjection<ActionEntry>({
     ...responseActions,
-    indexes: [{ name: 'response_actions_incident', expression: "tenant_id, (doc->>'incidentId')" }],
+    indexes: [
+      { name: 'response_actions_incident', expression: "tenant_id, (doc->>'incidentId')" },
+      // the action runner's polls: approved actions, and executing ones by age
+      { name: 'response_actions_status', expression: "(doc->>'status'), updated_at" },
+    ],
   }),
 ];

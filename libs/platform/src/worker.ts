@@ -2,6 +2,8 @@
 // re-checks the checkpoint under a row lock), so scaling out needs no coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
 import { sweepAbandonedIngestionRuns } from './abandoned-runs';
+import { startActionRunner } from './action-runner';
+import type { ActionExecutorConfig } from './config';
 import { startGuardrailEvaluator } from './guardrail-evaluator';
 import { startIncidentReactor } from './incident-reactor';
 import { startIngestionScheduler } from './ingestion-scheduler';
@@ -35,7 +37,7 @@ export const projectionRunners = (
 export const startWorker = async (
   stores: Stores,
   log: Logger,
-  options: { batchSize?: number; ingestIntervalMs?: number; sweepIntervalMs?: number } = {},
+  options: { batchSize?: number; ingestIntervalMs?: number; sweepIntervalMs?: number; actions?: ActionExecutorConfig } = {},
 ): Promise<Worker> => {
   const runners = projectionRunners(stores, log, options);
   for (const runner of runners) await runner.prepare();
@@ -44,6 +46,7 @@ export const startWorker = async (
   const scheduler = options.ingestIntervalMs ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs }) : undefined;
   const evaluation = await startGuardrailEvaluator(stores, log);
   const incidents = await startIncidentReactor(stores, log);
+  const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' });
   const sweep = () =>
     sweepAbandonedIngestionRuns(stores)
       .then((swept) => swept.forEach((run) => log.warn(run, 'ingestion run abandoned by its process; recorded as failed')))
@@ -62,6 +65,7 @@ export const startWorker = async (
       await scheduler?.stop();
       await evaluation.stop();
       await incidents.stop();
+      await actions.stop();
       controller.abort();
       await Promise.all(running);
       log.info('worker stopped');

@@ -101,6 +101,12 @@ describe('incidents over GraphQL', () => {
     expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_RECOVERY, summary: "too early"`))).toEqual({ __typename: 'Rejection', code: 'invalid-transition' });
   });
 
+  it('has the approved action carried out by the configured executor (dry run by default), once', async () => {
+    const done = await eventually(() => incident(), (i) => i?.actions[0]?.status === 'succeeded', 'the action executed');
+    // a dry run changes nothing in the cloud, so a later compliant evaluation does not verify it
+    expect(done?.actions[0]).toMatchObject({ status: 'succeeded', verified: false });
+  });
+
   it('follows the fix through to closing, with the whole story in the timeline and the durations measured', async () => {
     expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_CONTAINMENT, summary: "Public network access disabled"`)).__typename).toBe('IncidentChanged');
     await push([webApp, authConfig]); // the customer turns authentication on
@@ -133,6 +139,8 @@ describe('incidents over GraphQL', () => {
       'incidents.IncidentOpened.v1',
       'incidents.ActionProposed.v1',
       'incidents.ActionApproved.v1',
+      'incidents.ActionExecutionStarted.v1',
+      'incidents.ActionSucceeded.v1',
       'incidents.IncidentTriaged.v1',
       'guardrails.FindingResolved.v1',
       'incidents.IncidentClosed.v1',

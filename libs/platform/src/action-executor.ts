@@ -1,0 +1,205 @@
+// Executors behind one port: how an approved response action is carried out. `webhook` POSTs a
+// signed request to the customer's or the SOC's automation (Logic App, Azure Automation, a
+// runbook), `manual` leaves it to a person who records the outcome, `dry-run` only says what it
+// would do. The action runner (action-runner.ts) decides when an executor is called: at most once.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ExecutorKind } from '@rampart/incidents';
+
+export interface ExecutionRequest {
+  readonly tenantId: string;
+  readonly actionId: string;
+  readonly incidentId: string;
+  readonly actionKind: string;
+  readonly target: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  /** The same for every delivery of one execution: the receiver acts on a key once. */
+  readonly idempotencyKey: string;
+}
+
+export type ExecutionResult =
+  | { readonly ok: true; readonly outcome: string }
+  | { readonly ok: false; readonly reason: string }
+  /** Nothing ran: a person carries the action out and records its outcome (manual executor). */
+  | { readonly ok: 'pending'; readonly note: string };
+
+export interface ActionExecutor {
+  readonly kind: ExecutorKind;
+  /**
+   * The longest one `execute` can take, retries included. An action Executing for longer than
+   * this is nobody's live call any more: its worker stopped.
+   */
+  readonly worstCaseMs: number;
+  /** Resolves with the outcome; rejects only when `signal` aborts (the worker stops) or on a bug. */
+  execute(request: ExecutionRequest, signal: AbortSignal): Promise<ExecutionResult>;
+}
+
+export const dryRunExecutor = (): ActionExecutor => ({
+  kind: 'dry-run',
+  worstCaseMs: 0,
+  execute: async (request) => ({ ok: true, outcome: `dry run: would ${request.actionKind} on ${request.target}` }),
+});
+
+export const manualExecutor = (): ActionExecutor => ({
+  kind: 'manual',
+  worstCaseMs: Number.POSITIVE_INFINITY,
+  execute: async () => ({ ok: 'pending', note: 'awaiting a person: record the outcome with evidence (recordActionOutcome)' }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Webhook
+
+export const WEBHOOK_SIGNATURE_HEADER = 'x-rampart-signature';
+export const WEBHOOK_TIMESTAMP_HEADER = 'x-rampart-timestamp';
+export const WEBHOOK_IDEMPOTENCY_HEADER = 'x-rampart-idempotency-key';
+
+/** The signature of one delivery: `sha256=` + hex HMAC-SHA256 of `<timestamp>.<body>` (timestamp in Unix seconds). */
+export const signWebhook = (secret: string, timestamp: string, body: string): string =>
+  `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+
+/**
+ * What a receiver does with a delivery: recompute the signature over the raw body and compare in
+ * constant time, and refuse timestamps further than `toleranceSeconds` from its clock (replays).
+ */
+export const verifyWebhookSignature = (
+  secret: string,
+  timestamp: string,
+  body: string,
+  header: string,
+  toleranceSeconds = 300,
+  now: Date = new Date(),
+): boolean => {
+  if (!/^\d{1,12}$/.test(timestamp)) return false;
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) return false;
+  const expected = Buffer.from(signWebhook(secret, timestamp, body));
+  const given = Buffer.from(header.trim());
+  return given.length === expected.length && timingSafeEqual(given, expected);
+};
+
+export interface WebhookExecutorOptions {
+  readonly url: string;
+  readonly secret: string;
+  /** Per attempt, reading the response included. */
+  readonly timeoutMs?: number;
+  readonly maxAttempts?: number;
+  /** Delay before the first retry; doubled for each further one, up to `maxBackoffMs`. */
+  readonly backoffMs?: number;
+  /** Longest delay between attempts, a `Retry-After` included. */
+  readonly maxBackoffMs?: number;
+  /** Replaces global fetch. */
+  readonly fetch?: typeof fetch;
+  readonly now?: () => Date;
+}
+
+/** What of a response body goes into the recorded outcome (the rest is not read). */
+const EXCERPT_CHARS = 500;
+const READ_LIMIT_BYTES = 4_096;
+
+type Attempt = { readonly retry: boolean; readonly result: ExecutionResult; readonly retryAfterMs?: number };
+
+export const webhookWorstCaseMs = (options: Pick<WebhookExecutorOptions, 'timeoutMs' | 'maxAttempts' | 'maxBackoffMs'> = {}): number => {
+  const attempts = options.maxAttempts ?? 3;
+  return attempts * (options.timeoutMs ?? 10_000) + (attempts - 1) * (options.maxBackoffMs ?? 10_000);
+};
+
+export const webhookExecutor = (options: WebhookExecutorOptions): ActionExecutor => {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const backoffMs = options.backoffMs ?? 1_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
+  const doFetch = options.fetch ?? fetch;
+  const now = options.now ?? (() => new Date());
+  if (!URL.canParse(options.url)) throw new Error('the webhook URL is not a URL'); // never echoed: it may carry a SAS signature
+  if (!options.secret) throw new Error('the webhook needs a secret');
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) throw new Error('maxAttempts is 1 to 10');
+
+  const attempt = async (request: ExecutionRequest, signal: AbortSignal): Promise<Attempt> => {
+    const at = now();
+    const timestamp = String(Math.floor(at.getTime() / 1000));
+    const body = JSON.stringify({ ...request, sentAt: at.toISOString() });
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await doFetch(options.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'rampart-action-runner',
+          [WEBHOOK_IDEMPOTENCY_HEADER]: request.idempotencyKey,
+          [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(options.secret, timestamp, body),
+        },
+        body,
+        // A redirect would carry the signed request somewhere nobody configured.
+        redirect: 'manual',
+        signal: AbortSignal.any([signal, timeout]),
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (timeout.aborted) return { retry: true, result: { ok: false, reason: `no response within ${timeoutMs} ms` } };
+      return { retry: true, result: { ok: false, reason: `network error: ${describeNetworkError(error)}` } };
+    }
+    let excerpt: string;
+    try {
+      excerpt = await readExcerpt(response);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // The receiver answered: its status is what counts, even if the body could not be read in time.
+      excerpt = timeout.aborted ? '(body not read in time)' : '(body unreadable)';
+    }
+    const status = response.status;
+    const said = `HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`;
+    if (status >= 200 && status < 300) return { retry: false, result: { ok: true, outcome: said } };
+    if (status >= 300 && status < 400) return { retry: false, result: { ok: false, reason: `${said} (redirects are not followed)` } };
+    if (status === 429 || status >= 500) return { retry: true, result: { ok: false, reason: said }, retryAfterMs: retryAfter(response) };
+    return { retry: false, result: { ok: false, reason: said } };
+  };
+
+  return {
+    kind: 'webhook',
+    worstCaseMs: webhookWorstCaseMs({ timeoutMs, maxAttempts, maxBackoffMs }),
+    async execute(request, signal) {
+      for (let n = 1; ; n++) {
+        const { retry, result, retryAfterMs } = await attempt(request, signal);
+        if (!retry || n >= maxAttempts) return n === 1 ? result : afterAttempts(result, n);
+        const backoff = Math.min(backoffMs * 2 ** (n - 1), maxBackoffMs);
+        await sleep(Math.min(Math.max(backoff, retryAfterMs ?? 0), maxBackoffMs), undefined, { signal });
+      }
+    },
+  };
+};
+
+const afterAttempts = (result: ExecutionResult, n: number): ExecutionResult =>
+  result.ok === true ? { ok: true, outcome: `${result.outcome} (attempt ${n})` } : result.ok === false ? { ok: false, reason: `${result.reason} (after ${n} attempts)` } : result;
+
+/** The start of the body, whitespace collapsed; the rest is never read (a receiver may answer with megabytes). */
+const readExcerpt = async (response: Response): Promise<string> => {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < READ_LIMIT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const text = Buffer.concat(chunks).subarray(0, READ_LIMIT_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+};
+
+const retryAfter = (response: Response): number | undefined => {
+  const value = response.headers.get('retry-after');
+  return value && /^\d+$/.test(value.trim()) ? Number(value) * 1000 : undefined;
+};
+
+/** The cause's code (ECONNREFUSED, ENOTFOUND, …): fetch's own message says only "fetch failed", and the URL may hold a SAS signature. */
+const describeNetworkError = (error: unknown): string => {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  return error instanceof Error ? error.name : 'unknown';
+};
