@@ -102,7 +102,16 @@ export const webhookWorstCaseMs = (options: Pick<WebhookExecutorOptions, 'timeou
   return attempts * (options.timeoutMs ?? 10_000) + (attempts - 1) * (options.maxBackoffMs ?? 10_000);
 };
 
-export const webhookExecutor = (options: WebhookExecutorOptions): ActionExecutor => {
+/**
+ * A signed POST with the retry rules below, for any JSON payload: response actions use it, and so
+ * do finding notifications. The idempotency key is the same on every attempt.
+ */
+export interface SignedWebhook {
+  readonly worstCaseMs: number;
+  post(payload: Readonly<Record<string, unknown>>, idempotencyKey: string, signal: AbortSignal): Promise<ExecutionResult>;
+}
+
+export const signedWebhook = (options: WebhookExecutorOptions & { readonly userAgent?: string }): SignedWebhook => {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 3;
   const backoffMs = options.backoffMs ?? 1_000;
@@ -113,10 +122,10 @@ export const webhookExecutor = (options: WebhookExecutorOptions): ActionExecutor
   if (!options.secret) throw new Error('the webhook needs a secret');
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) throw new Error('maxAttempts is 1 to 10');
 
-  const attempt = async (request: ExecutionRequest, signal: AbortSignal): Promise<Attempt> => {
+  const attempt = async (payload: Readonly<Record<string, unknown>>, idempotencyKey: string, signal: AbortSignal): Promise<Attempt> => {
     const at = now();
     const timestamp = String(Math.floor(at.getTime() / 1000));
-    const body = JSON.stringify({ ...request, sentAt: at.toISOString() });
+    const body = JSON.stringify({ ...payload, sentAt: at.toISOString() });
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
@@ -124,8 +133,8 @@ export const webhookExecutor = (options: WebhookExecutorOptions): ActionExecutor
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'user-agent': 'rampart-action-runner',
-          [WEBHOOK_IDEMPOTENCY_HEADER]: request.idempotencyKey,
+          'user-agent': options.userAgent ?? 'rampart-action-runner',
+          [WEBHOOK_IDEMPOTENCY_HEADER]: idempotencyKey,
           [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
           [WEBHOOK_SIGNATURE_HEADER]: signWebhook(options.secret, timestamp, body),
         },
@@ -156,16 +165,24 @@ export const webhookExecutor = (options: WebhookExecutorOptions): ActionExecutor
   };
 
   return {
-    kind: 'webhook',
     worstCaseMs: webhookWorstCaseMs({ timeoutMs, maxAttempts, maxBackoffMs }),
-    async execute(request, signal) {
+    async post(payload, idempotencyKey, signal) {
       for (let n = 1; ; n++) {
-        const { retry, result, retryAfterMs } = await attempt(request, signal);
+        const { retry, result, retryAfterMs } = await attempt(payload, idempotencyKey, signal);
         if (!retry || n >= maxAttempts) return n === 1 ? result : afterAttempts(result, n);
         const backoff = Math.min(backoffMs * 2 ** (n - 1), maxBackoffMs);
         await sleep(Math.min(Math.max(backoff, retryAfterMs ?? 0), maxBackoffMs), undefined, { signal });
       }
     },
+  };
+};
+
+export const webhookExecutor = (options: WebhookExecutorOptions): ActionExecutor => {
+  const webhook = signedWebhook(options);
+  return {
+    kind: 'webhook',
+    worstCaseMs: webhook.worstCaseMs,
+    execute: (request, signal) => webhook.post({ ...request }, request.idempotencyKey, signal),
   };
 };
 

@@ -23,6 +23,8 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_ACTION_EXECUTOR: 'how the worker carries out approved response actions: dry-run (default: records what it would do) | webhook | manual',
   RAMPART_ACTION_WEBHOOK_URL: 'RAMPART_ACTION_EXECUTOR=webhook: the automation to POST signed actions to (https; http only for localhost)',
   RAMPART_ACTION_WEBHOOK_SECRET: 'RAMPART_ACTION_EXECUTOR=webhook: HMAC-SHA256 key of the x-rampart-signature header (at least 32 characters)',
+  RAMPART_NOTIFY_WEBHOOK_URL: 'where findings the reporting policy marks "notify" are POSTed, signed like actions (unset: no notifications)',
+  RAMPART_NOTIFY_WEBHOOK_SECRET: 'with RAMPART_NOTIFY_WEBHOOK_URL: HMAC-SHA256 key of the notifications (at least 32 characters)',
   RAMPART_GRAPHQL_MAX_DEPTH: 'deepest selection a GraphQL document may have (default 10)',
   RAMPART_GRAPHQL_MAX_COST: 'estimated cost a GraphQL document may have (default 5000)',
   RAMPART_GRAPHQL_MAX_ALIASES: 'aliases a GraphQL document may use (default 15)',
@@ -84,6 +86,8 @@ const schema = z
     RAMPART_ACTION_EXECUTOR: z.enum(['dry-run', 'webhook', 'manual']).default('dry-run'),
     RAMPART_ACTION_WEBHOOK_URL: webhookUrl.optional(),
     RAMPART_ACTION_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    RAMPART_NOTIFY_WEBHOOK_URL: webhookUrl.optional(),
+    RAMPART_NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     RAMPART_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
     RAMPART_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
     RAMPART_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
@@ -111,6 +115,9 @@ const schema = z
     }
     if (env.RAMPART_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_CONNECTION_STRING'], message: 'is required when RAMPART_STORE=eventstoredb' });
+    }
+    if (env.RAMPART_NOTIFY_WEBHOOK_URL && !env.RAMPART_NOTIFY_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['RAMPART_NOTIFY_WEBHOOK_SECRET'], message: 'is required when RAMPART_NOTIFY_WEBHOOK_URL is set' });
     }
     if (env.RAMPART_ACTION_EXECUTOR === 'webhook') {
       for (const name of ['RAMPART_ACTION_WEBHOOK_URL', 'RAMPART_ACTION_WEBHOOK_SECRET'] as const) {
@@ -153,6 +160,8 @@ export interface RampartConfig {
   readonly projectionBatchSize: number;
   readonly ingestIntervalMs: number;
   readonly actions: ActionExecutorConfig;
+  /** Where finding notifications go; undefined: none are sent. */
+  readonly notifications?: { readonly webhookUrl: string; readonly webhookSecret: string };
   readonly production: boolean;
 }
 
@@ -213,6 +222,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       e.RAMPART_ACTION_EXECUTOR === 'webhook'
         ? { executor: 'webhook', webhookUrl: e.RAMPART_ACTION_WEBHOOK_URL ?? '', webhookSecret: e.RAMPART_ACTION_WEBHOOK_SECRET ?? '' }
         : { executor: e.RAMPART_ACTION_EXECUTOR },
+    notifications: e.RAMPART_NOTIFY_WEBHOOK_URL ? { webhookUrl: e.RAMPART_NOTIFY_WEBHOOK_URL, webhookSecret: e.RAMPART_NOTIFY_WEBHOOK_SECRET ?? '' } : undefined,
     production,
   };
 };
@@ -235,4 +245,5 @@ export const redactedConfig = (config: RampartConfig): unknown => ({
     config.actions.executor === 'webhook'
       ? { executor: 'webhook', webhookUrl: redactWebhookUrl(config.actions.webhookUrl), webhookSecret: '[redacted]' }
       : config.actions,
+  notifications: config.notifications ? { webhookUrl: redactWebhookUrl(config.notifications.webhookUrl), webhookSecret: '[redacted]' } : undefined,
 });

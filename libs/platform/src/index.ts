@@ -12,3 +12,4 @@ export * from './guardrail-evaluator';
 export * from './incident-reactor';
 export * from './action-executor';
 export * from './action-runner';
+export * from './finding-notifier';

@@ -3,8 +3,9 @@
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
 import { sweepAbandonedIngestionRuns } from './abandoned-runs';
 import { startActionRunner } from './action-runner';
-import type { ActionExecutorConfig } from './config';
+import type { ActionExecutorConfig, RampartConfig } from './config';
 import { startGuardrailEvaluator } from './guardrail-evaluator';
+import { startFindingNotifier } from './finding-notifier';
 import { startIncidentReactor } from './incident-reactor';
 import { startIngestionScheduler } from './ingestion-scheduler';
 import type { Logger } from './logger';
@@ -37,7 +38,7 @@ export const projectionRunners = (
 export const startWorker = async (
   stores: Stores,
   log: Logger,
-  options: { batchSize?: number; ingestIntervalMs?: number; sweepIntervalMs?: number; actions?: ActionExecutorConfig } = {},
+  options: { batchSize?: number; ingestIntervalMs?: number; sweepIntervalMs?: number; actions?: ActionExecutorConfig; notifications?: RampartConfig['notifications'] } = {},
 ): Promise<Worker> => {
   const runners = projectionRunners(stores, log, options);
   for (const runner of runners) await runner.prepare();
@@ -47,6 +48,7 @@ export const startWorker = async (
   const evaluation = await startGuardrailEvaluator(stores, log);
   const incidents = await startIncidentReactor(stores, log);
   const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' });
+  const notifier = await startFindingNotifier(stores, log, options.notifications);
   const sweep = () =>
     sweepAbandonedIngestionRuns(stores)
       .then((swept) => swept.forEach((run) => log.warn(run, 'ingestion run abandoned by its process; recorded as failed')))
@@ -66,6 +68,7 @@ export const startWorker = async (
       await evaluation.stop();
       await incidents.stop();
       await actions.stop();
+      await notifier.stop();
       controller.abort();
       await Promise.all(running);
       log.info('worker stopped');

@@ -47,7 +47,7 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
   let worker: Worker | undefined;
   let api: RunningApi | undefined;
   try {
-    if (mode !== 'api') worker = await startWorker(stores, log, { batchSize: config.projectionBatchSize, ingestIntervalMs: config.ingestIntervalMs, actions: config.actions });
+    if (mode !== 'api') worker = await startWorker(stores, log, { batchSize: config.projectionBatchSize, ingestIntervalMs: config.ingestIntervalMs, actions: config.actions, notifications: config.notifications });
     if (mode === 'standalone' && options.demo !== false) await seedDemo(stores.eventStore, log);
     if (mode !== 'worker') {
       // An API replica without a worker still reports projection lag, read from the checkpoints.
