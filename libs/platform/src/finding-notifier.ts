@@ -2,13 +2,12 @@
 // (a Logic App, a chat bridge, the SOC's ticketing), signed like response actions: the guardrails
 // context emits FindingOpened with the flag, and this consumer follows it. At least once: the
 // idempotency key is the finding, so a receiver shows each finding once however often it arrives.
-import { runCheckpointedSubscription, type RecordedEvent } from '@rampart/event-sourcing';
-import { SqlCheckpointStore } from '@rampart/event-store';
+import type { RecordedEvent } from '@rampart/event-sourcing';
 import type { FindingOpened } from '@rampart/guardrails';
 import { signedWebhook, type SignedWebhook } from './action-executor';
 import type { RampartConfig } from './config';
+import { followLog, type Background } from './background';
 import type { Logger } from './logger';
-import { READ_MODEL_SCHEMA } from './projections';
 import type { Stores } from './stores';
 
 export const FINDING_NOTIFIER_SUBSCRIPTION = 'finding-notifier';
@@ -48,30 +47,13 @@ export class FindingNotifier {
 }
 
 /** Follows findings from its checkpoint and notifies; does nothing when no notification webhook is configured. */
-export const startFindingNotifier = async (stores: Stores, log: Logger, notifications: RampartConfig['notifications']): Promise<{ stop(): Promise<void> }> => {
+export const startFindingNotifier = async (stores: Stores, log: Logger, notifications: RampartConfig['notifications']): Promise<Background> => {
   if (!notifications) return { stop: async () => undefined };
   const notifier = new FindingNotifier(signedWebhook({ url: notifications.webhookUrl, secret: notifications.webhookSecret, userAgent: 'rampart-notifier' }), log);
-  const checkpoints = await SqlCheckpointStore.open(stores.readModels, READ_MODEL_SCHEMA);
-  const controller = new AbortController();
-  const running = (async () => {
-    while (!controller.signal.aborted) {
-      try {
-        await runCheckpointedSubscription(stores.eventStore, checkpoints, FINDING_NOTIFIER_SUBSCRIPTION, (batch) => notifier.handle(batch.events, controller.signal).then(() => undefined), {
-          filter: { eventTypes: ['guardrails.FindingOpened.v1'] },
-          signal: controller.signal,
-          batchSize: 100,
-        });
-      } catch (error) {
-        if (controller.signal.aborted) break;
-        log.error({ err: error }, 'finding notifications failed; retrying from the checkpoint');
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-      }
-    }
-  })();
-  return {
-    async stop() {
-      controller.abort();
-      await running;
-    },
-  };
+  return followLog(stores, log, {
+    subscriptionId: FINDING_NOTIFIER_SUBSCRIPTION,
+    eventTypes: ['guardrails.FindingOpened.v1'],
+    batchSize: 100,
+    handle: (events, signal) => notifier.handle(events, signal),
+  });
 };

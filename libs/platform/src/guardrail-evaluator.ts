@@ -3,8 +3,7 @@
 // or expired …), it evaluates what that touches and records the resource's posture. At-least-once
 // (a checkpointed subscription): re-evaluating records nothing new, so redelivery is harmless.
 import { randomUUID } from 'node:crypto';
-import { fold, formatPosition, handleCommand, runCheckpointedSubscription, type RecordedEvent } from '@rampart/event-sourcing';
-import { SqlCheckpointStore } from '@rampart/event-store';
+import { fold, formatPosition, handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
   evaluateResource,
@@ -25,6 +24,7 @@ import {
   type TenantGuardrailsEvent,
 } from '@rampart/guardrails';
 import { RESOURCE_EVENT_TYPES, resourceDecider, resourceStreamId, type ResourceEvent } from '@rampart/inventory';
+import { every, followLog } from './background';
 import type { Logger } from './logger';
 import { READ_MODEL_SCHEMA } from './projections';
 import type { Stores } from './stores';
@@ -276,36 +276,20 @@ export const startGuardrailEvaluator = async (
   options: GuardrailEvaluatorOptions & { expiryIntervalMs?: number } = {},
 ): Promise<{ evaluator: GuardrailEvaluator; stop(): Promise<void> }> => {
   const evaluator = new GuardrailEvaluator(stores, options);
-  const checkpoints = await SqlCheckpointStore.open(stores.readModels, options.schema ?? READ_MODEL_SCHEMA);
-  const controller = new AbortController();
-  const filter = { eventTypes: [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES] };
-  const running = (async () => {
-    while (!controller.signal.aborted) {
-      try {
-        await runCheckpointedSubscription(stores.eventStore, checkpoints, GUARDRAIL_EVALUATOR_SUBSCRIPTION, (batch) => evaluator.handle(batch.events), {
-          filter,
-          signal: controller.signal,
-          batchSize: 200,
-        });
-      } catch (error) {
-        log.error({ err: error }, 'guardrail evaluation failed; retrying from the checkpoint');
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-      }
-    }
-  })();
-  let expiring: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    expiring = expiring
-      .then(() => evaluator.expireExemptions())
-      .then((expired) => expired.forEach((e) => log.info(e, 'exemption expired; its findings come back')))
-      .catch((error) => log.error({ err: error }, 'expiring exemptions failed'));
-  }, options.expiryIntervalMs ?? 60_000);
+  const following = await followLog(stores, log, {
+    subscriptionId: GUARDRAIL_EVALUATOR_SUBSCRIPTION,
+    eventTypes: [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES],
+    schema: options.schema,
+    handle: (events) => evaluator.handle(events),
+  });
+  const expiry = every(options.expiryIntervalMs ?? 60_000, log, 'expiring exemptions', async () => {
+    for (const e of await evaluator.expireExemptions()) log.info(e, 'exemption expired; its findings come back');
+  });
   return {
     evaluator,
     async stop() {
-      clearInterval(timer);
-      controller.abort();
-      await Promise.all([running, expiring]);
+      await expiry.stop();
+      await following.stop();
     },
   };
 };

@@ -4,8 +4,7 @@
 // verifies the succeeded actions on that resource. Every minute it records SLA breaches as they
 // happen. At-least-once, idempotent: ids are derived from what caused them.
 import { createHash, randomUUID } from 'node:crypto';
-import { formatPosition, handleCommand, runCheckpointedSubscription, type RecordedEvent } from '@rampart/event-sourcing';
-import { SqlCheckpointStore } from '@rampart/event-store';
+import { formatPosition, handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
 import type { FindingOpened, FindingResolved } from '@rampart/guardrails';
 import {
   actionDecider,
@@ -25,6 +24,7 @@ import {
   type OpenIncidentView,
   type Signal,
 } from '@rampart/incidents';
+import { every, followLog } from './background';
 import type { Logger } from './logger';
 import { READ_MODEL_SCHEMA } from './projections';
 import type { Stores } from './stores';
@@ -226,35 +226,20 @@ export const startIncidentReactor = async (
   options: IncidentReactorOptions & { slaIntervalMs?: number } = {},
 ): Promise<{ reactor: IncidentReactor; stop(): Promise<void> }> => {
   const reactor = new IncidentReactor(stores, options);
-  const checkpoints = await SqlCheckpointStore.open(stores.readModels, options.schema ?? READ_MODEL_SCHEMA);
-  const controller = new AbortController();
-  const running = (async () => {
-    while (!controller.signal.aborted) {
-      try {
-        await runCheckpointedSubscription(stores.eventStore, checkpoints, INCIDENT_REACTOR_SUBSCRIPTION, (batch) => reactor.handle(batch.events), {
-          filter: { eventTypes: INCIDENT_REACTOR_EVENT_TYPES },
-          signal: controller.signal,
-          batchSize: 200,
-        });
-      } catch (error) {
-        log.error({ err: error }, 'incident reactor failed; retrying from the checkpoint');
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-      }
-    }
-  })();
-  let checking: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    checking = checking
-      .then(() => reactor.recordSlaBreaches())
-      .then((breaches) => breaches.forEach((b) => log.warn(b, 'SLA breached')))
-      .catch((error) => log.error({ err: error }, 'checking SLAs failed'));
-  }, options.slaIntervalMs ?? 60_000);
+  const following = await followLog(stores, log, {
+    subscriptionId: INCIDENT_REACTOR_SUBSCRIPTION,
+    eventTypes: INCIDENT_REACTOR_EVENT_TYPES,
+    schema: options.schema,
+    handle: (events) => reactor.handle(events),
+  });
+  const sla = every(options.slaIntervalMs ?? 60_000, log, 'checking SLAs', async () => {
+    for (const b of await reactor.recordSlaBreaches()) log.warn(b, 'SLA breached');
+  });
   return {
     reactor,
     async stop() {
-      clearInterval(timer);
-      controller.abort();
-      await Promise.all([running, checking]);
+      await sla.stop();
+      await following.stop();
     },
   };
 };

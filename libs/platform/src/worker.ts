@@ -2,6 +2,7 @@
 // re-checks the checkpoint under a row lock), so scaling out needs no coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
 import { sweepAbandonedIngestionRuns } from './abandoned-runs';
+import { every } from './background';
 import { startActionRunner } from './action-runner';
 import type { ActionExecutorConfig, RampartConfig } from './config';
 import { startGuardrailEvaluator } from './guardrail-evaluator';
@@ -49,21 +50,15 @@ export const startWorker = async (
   const incidents = await startIncidentReactor(stores, log);
   const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' });
   const notifier = await startFindingNotifier(stores, log, options.notifications);
-  const sweep = () =>
-    sweepAbandonedIngestionRuns(stores)
-      .then((swept) => swept.forEach((run) => log.warn(run, 'ingestion run abandoned by its process; recorded as failed')))
-      .catch((error) => log.error({ err: error }, 'sweeping abandoned ingestion runs failed'));
-  let sweeping: Promise<void> = Promise.resolve();
-  const sweeper = setInterval(() => {
-    sweeping = sweeping.then(sweep);
-  }, options.sweepIntervalMs ?? 5 * 60_000);
+  const sweeper = every(options.sweepIntervalMs ?? 5 * 60_000, log, 'sweeping abandoned ingestion runs', async () => {
+    for (const run of await sweepAbandonedIngestionRuns(stores)) log.warn(run, 'ingestion run abandoned by its process; recorded as failed');
+  });
   log.info({ projections: runners.map((r) => r.name), ingestIntervalMs: options.ingestIntervalMs ?? 0 }, 'worker started');
   return {
     runners,
     statuses: () => Promise.all(runners.map((r) => r.status())),
     async stop() {
-      clearInterval(sweeper);
-      await sweeping;
+      await sweeper.stop();
       await scheduler?.stop();
       await evaluation.stop();
       await incidents.stop();
