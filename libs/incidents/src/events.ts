@@ -4,6 +4,8 @@ import type { DomainEvent } from '@rampart/event-sourcing';
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
+export const moreSevere = (a: Severity, b: Severity): Severity => (SEVERITIES.indexOf(b) > SEVERITIES.indexOf(a) ? b : a);
+
 export type IncidentStatus = 'new' | 'triaged' | 'responding' | 'remediating' | 'recovering' | 'resolved' | 'closed' | 'merged';
 
 /** What raised or joined an incident: a guardrail finding, an external alert, or an analyst. */

@@ -79,9 +79,13 @@ export class GuardrailEvaluator {
       const policy = await this.policyOf(tenantId);
       const latest = new Map<string, RecordedEvent>();
       for (const e of resourceEvents) latest.set((e.data as { resourceKey: string }).resourceKey, e);
+      const related = new RelatedCache(this.stores, this.schema, tenantId);
       for (const e of latest.values()) {
-        if (e.type === 'inventory.ResourceRemoved.v1') await this.recordRemoval(tenantId, e);
-        else if (policy.assignments.size > 0) await this.evaluateFromEvent(tenantId, policy, e);
+        const { resourceKey, type } = e.data as { resourceKey: string; type: string };
+        if (e.type === 'inventory.ResourceRemoved.v1') {
+          related.observe(type, resourceKey, null);
+          await this.recordRemoval(tenantId, e);
+        } else if (policy.assignments.size > 0) await this.evaluateFromEvent(tenantId, policy, e, related);
       }
       // The inventory read model may lag behind this batch; the resources above were evaluated
       // from their own events, and evaluating one twice records nothing the second time.
@@ -113,10 +117,10 @@ export class GuardrailEvaluator {
     return state.exists ? ({ ...(state.configuration as object), key: data.resourceKey } as EvaluatedResource) : undefined;
   }
 
-  private async evaluateFromEvent(tenantId: string, policy: TenantGuardrails, e: RecordedEvent): Promise<void> {
+  private async evaluateFromEvent(tenantId: string, policy: TenantGuardrails, e: RecordedEvent, related: RelatedCache): Promise<void> {
     const resource = await this.resourceAt(tenantId, e);
     if (!resource) return;
-    const related = new RelatedCache(this.stores, this.schema, tenantId);
+    related.observe(resource.type, resource.key, resource);
     await this.record(tenantId, policy, resource, related, this.cause(e), e.metadata.correlationId);
     // A child or extension resource (a site's auth config, a database's encryption, diagnostic
     // settings) is what auditIfNotExists rules of its parent look for: the parent is re-evaluated.
@@ -234,9 +238,14 @@ export const parentOf = (key: string): string | undefined => {
   return undefined;
 };
 
-/** Related-resource candidates of a tenant by type, fetched from the inventory read model on demand. */
+/**
+ * Related-resource candidates of a tenant by type: fetched from the inventory read model once per
+ * batch (or tenant evaluation), and kept current with the resources the batch itself observes,
+ * which the read model may not show yet.
+ */
 class RelatedCache {
-  private readonly byType = new Map<string, KeyedResource[]>();
+  private readonly byType = new Map<string, Map<string, KeyedResource>>();
+  private readonly observed = new Map<string, Map<string, KeyedResource | null>>();
   readonly missing = new Set<string>();
 
   constructor(
@@ -248,10 +257,20 @@ class RelatedCache {
   finder(): (query: RelatedResourceQuery) => readonly KeyedResource[] {
     return relatedFinder((type) => {
       const known = this.byType.get(type);
-      if (known) return known;
+      if (known) return [...known.values()];
       this.missing.add(type);
       return [];
     }) as (query: RelatedResourceQuery) => readonly KeyedResource[];
+  }
+
+  /** A resource as the batch saw it (null: removed), over whatever the read model says. */
+  observe(type: string, key: string, resource: KeyedResource | null): void {
+    const lower = type.toLowerCase();
+    const observed = this.observed.get(lower) ?? new Map<string, KeyedResource | null>();
+    observed.set(key, resource);
+    this.observed.set(lower, observed);
+    const known = this.byType.get(lower);
+    if (known) apply(known, key, resource);
   }
 
   async fetchMissing(): Promise<void> {
@@ -261,11 +280,18 @@ class RelatedCache {
          WHERE tenant_id = $1 AND doc->>'type' = $2`,
         [this.tenantId, type],
       );
-      this.byType.set(type, rows.map((r) => ({ ...(r.configuration as object), key: r.key }) as KeyedResource));
+      const byKey = new Map(rows.map((r) => [r.key, { ...(r.configuration as object), key: r.key } as KeyedResource]));
+      for (const [key, resource] of this.observed.get(type) ?? []) apply(byKey, key, resource);
+      this.byType.set(type, byKey);
     }
     this.missing.clear();
   }
 }
+
+const apply = (byKey: Map<string, KeyedResource>, key: string, resource: KeyedResource | null) => {
+  if (resource) byKey.set(key, resource);
+  else byKey.delete(key);
+};
 
 export const GUARDRAIL_EVALUATOR_SUBSCRIPTION = 'guardrail-evaluator';
 

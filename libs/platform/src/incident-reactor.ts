@@ -15,8 +15,10 @@ import {
   incidentDecider,
   incidentPolicyStreamId,
   incidentStreamId,
+  openIncidentView,
   shippedPlaybooks,
   stepsFor,
+  withSignal,
   type ActionEntry,
   type IncidentEntry,
   type IncidentPolicy,
@@ -61,13 +63,17 @@ export class IncidentReactor {
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
-    // Incidents opened or joined in this batch, which the read model does not show yet.
-    const recent = new Map<string, OpenIncidentView[]>();
+    // Each tenant's open incidents, read once per batch and kept current as the batch opens or
+    // joins incidents (the read model shows those only later).
+    const views = new Map<string, OpenIncidentView[]>();
     this.policies.clear();
     for (const e of events) {
       if (e.type === 'guardrails.FindingOpened.v1') {
         const finding = (e as unknown as FindingOpened).data;
-        if (finding.raiseIncident) await this.raiseFromFinding(e, finding, recent);
+        if (!finding.raiseIncident) continue;
+        const tenantId = e.metadata.tenantId;
+        const known = views.get(tenantId) ?? (await this.activeIncidents(tenantId));
+        views.set(tenantId, await this.raiseFromFinding(e, finding, known));
       } else if (e.type === 'guardrails.FindingResolved.v1') {
         const resolved = (e as unknown as FindingResolved).data;
         if (resolved.resolution === 'compliant') await this.verifyActions(e, resolved);
@@ -98,17 +104,11 @@ export class IncidentReactor {
       `SELECT doc FROM "${this.schema}".incidents WHERE tenant_id = $1 AND doc->>'status' NOT IN ('closed', 'merged')`,
       [tenantId],
     );
-    return rows.map(({ doc }) => ({
-      incidentId: doc.incidentId,
-      status: doc.status,
-      signalRefs: doc.signals.map((s) => s.ref),
-      resourceKeys: doc.resourceKeys,
-      entities: doc.entities,
-      lastSignalAt: doc.lastSignalAt,
-    }));
+    return rows.map(({ doc }) => openIncidentView(doc));
   }
 
-  private async raiseFromFinding(e: RecordedEvent, finding: FindingOpened['data'], recent: Map<string, OpenIncidentView[]>): Promise<void> {
+  /** Opens or joins an incident for the finding; returns the tenant's views with it. */
+  private async raiseFromFinding(e: RecordedEvent, finding: FindingOpened['data'], known: OpenIncidentView[]): Promise<OpenIncidentView[]> {
     const tenantId = e.metadata.tenantId;
     const signal: Signal = {
       kind: 'finding',
@@ -119,15 +119,12 @@ export class IncidentReactor {
       entities: [],
       detectedAt: e.recordedAt,
     };
-    const known = [...(recent.get(tenantId) ?? []), ...(await this.activeIncidents(tenantId))];
     const policy = await this.policy(tenantId);
     const correlation = correlate(signal, known, policy.correlationWindowMinutes);
-    if (correlation.decision === 'duplicate') return;
+    if (correlation.decision === 'duplicate') return known;
     if (correlation.decision === 'attach') {
       await handleCommand(this.stores.eventStore, incidentDecider, incidentStreamId(tenantId, correlation.incidentId), { kind: 'AttachSignal', signal }, this.context(tenantId, e));
-      const view = known.find((i) => i.incidentId === correlation.incidentId);
-      if (view) recent.set(tenantId, [...(recent.get(tenantId) ?? []), { ...view, signalRefs: [...view.signalRefs, signal.ref] }]);
-      return;
+      return withSignal(known, correlation.incidentId, signal);
     }
     const incidentId = `inc-${shortHash(`${tenantId}|${finding.findingId}`)}`;
     const opened = await handleCommand(
@@ -138,11 +135,8 @@ export class IncidentReactor {
       this.context(tenantId, e),
     );
     if (!opened.ok && opened.rejection.code !== 'incident-exists') throw new Error(`incident ${incidentId} not opened: ${opened.rejection.code}`);
-    recent.set(tenantId, [
-      ...(recent.get(tenantId) ?? []),
-      { incidentId, status: 'new', signalRefs: [signal.ref], resourceKeys: signal.resourceKeys, entities: [], lastSignalAt: signal.detectedAt },
-    ]);
     await this.proposePlaybook(tenantId, incidentId, finding, e);
+    return withSignal(known, incidentId, signal);
   }
 
   /** The playbook's respond-phase actions, proposed for people to approve (ids derived: a redelivery proposes nothing twice). */

@@ -21,7 +21,7 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import type { Permission } from '@rampart/auth';
-import { formatPosition, type CommandOutcome, type Decider, type DomainEvent, type RecordedEvent } from '@rampart/event-sourcing';
+import { comparePositions, formatPosition, type CommandOutcome, type Decider, type DomainEvent, type RecordedEvent } from '@rampart/event-sourcing';
 import { postureStreamId } from '@rampart/guardrails';
 import {
   actionDecider,
@@ -34,21 +34,22 @@ import {
   incidentPolicyStreamId,
   incidentStreamId,
   meanTimes,
+  openIncidentView,
   parseExternalAlert,
   SEVERITIES,
   slaState,
+  withSignal,
   type ActionCommand,
   type ActionEntry,
   type Classification,
   type IncidentCommand,
   type IncidentEntry,
   type IncidentPolicy,
-  type IncidentPolicySet,
   type Phase,
   type Severity,
   type Signal,
 } from '@rampart/incidents';
-import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { incidentPolicyOf, READ_MODEL_SCHEMA } from '@rampart/platform';
 import { randomUUID, createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
@@ -376,7 +377,8 @@ export const recordAlerts = async (
     `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND (doc->>'status' NOT IN ('closed', 'merged') OR (doc->>'openedAt')::timestamptz > now() - interval '30 days')`,
     [tenantId],
   );
-  const views = rows.map(({ doc }) => ({ incidentId: doc.incidentId, status: doc.status, signalRefs: doc.signals.map((s) => s.ref), resourceKeys: doc.resourceKeys, entities: doc.entities, lastSignalAt: doc.lastSignalAt }));
+  let views = rows.map(({ doc }) => openIncidentView(doc));
+  const { correlationWindowMinutes } = await incidentPolicyOf(runtime.stores, tenantId);
   const results: AlertIngestedType[] = [];
   for (const alert of parsed.alerts) {
     const signal: Signal = {
@@ -388,7 +390,7 @@ export const recordAlerts = async (
       entities: alert.entities.map((e) => `${e.kind.toLowerCase()}:${e.name}`.slice(0, 200)),
       detectedAt: alert.detectedAt,
     };
-    const correlation = correlate(signal, views);
+    const correlation = correlate(signal, views, correlationWindowMinutes);
     if (correlation.decision === 'duplicate') {
       results.push({ externalId: alert.externalId, decision: 'duplicate', incidentId: correlation.incidentId });
       continue;
@@ -405,9 +407,7 @@ export const recordAlerts = async (
     );
     if (!outcome.ok) return { error: `alert ${alert.externalId} not recorded: ${outcome.rejection.code}` };
     results.push({ externalId: alert.externalId, decision: correlation.decision === 'attach' ? 'attached' : 'opened', incidentId });
-    const view = views.find((v) => v.incidentId === incidentId);
-    if (view) view.signalRefs.push(signal.ref);
-    else views.push({ incidentId, status: 'new', signalRefs: [signal.ref], resourceKeys: signal.resourceKeys, entities: signal.entities, lastSignalAt: signal.detectedAt });
+    views = withSignal(views, incidentId, signal);
   }
   return { alerts: results };
 };
@@ -459,7 +459,7 @@ export class IncidentsResolver {
     );
     const now = new Date();
     const policies = new Map<string, IncidentPolicy>();
-    for (const tenantId of new Set(rows.map((r) => r.doc.tenantId))) policies.set(tenantId, await this.policyOf(tenantId));
+    for (const tenantId of new Set(rows.map((r) => r.doc.tenantId))) policies.set(tenantId, await incidentPolicyOf(this.runtime.stores, tenantId));
     return toConnection(
       rows.map((r) => ({ ...toIncident(r.doc, (policies.get(r.doc.tenantId) ?? DEFAULT_INCIDENT_POLICY).sla, now), row: r.id })),
       limit,
@@ -473,13 +473,9 @@ export class IncidentsResolver {
     const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE id = $1`, [
       `${tenantId}|${incidentId}`,
     ]);
-    return rows[0] ? toIncident(rows[0].doc, (await this.policyOf(tenantId)).sla) : null;
+    return rows[0] ? toIncident(rows[0].doc, (await incidentPolicyOf(this.runtime.stores, tenantId)).sla) : null;
   }
 
-  private async policyOf(tenantId: string): Promise<IncidentPolicy> {
-    const [last] = await this.runtime.stores.eventStore.readStream(incidentPolicyStreamId(tenantId), { direction: 'backwards', maxCount: 1 });
-    return last ? (last as unknown as IncidentPolicySet).data : DEFAULT_INCIDENT_POLICY;
-  }
 
   @ResolveField(() => [ResponseActionType])
   async actions(@Parent() incident: IncidentType): Promise<ResponseActionType[]> {
@@ -505,7 +501,7 @@ export class IncidentsResolver {
     const since = Date.parse(incident.openedAt) - 86_400_000;
     return events
       .filter((e) => !e.streamId.includes(':posture-') || Date.parse(e.recordedAt) >= since)
-      .sort((a, b) => (a.globalPosition.commit === b.globalPosition.commit ? Number(a.globalPosition.prepare - b.globalPosition.prepare) : a.globalPosition.commit < b.globalPosition.commit ? -1 : 1))
+      .sort((a, b) => comparePositions(a.globalPosition, b.globalPosition))
       .map((e) => ({
         at: e.recordedAt,
         position: formatPosition(e.globalPosition),
@@ -520,7 +516,7 @@ export class IncidentsResolver {
   @Query(() => IncidentPolicyType, { description: "A tenant's SLA targets, pre-approved actions and correlation window." })
   @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
   async incidentPolicy(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<IncidentPolicyType> {
-    return toPolicy(tenantId, await this.policyOf(tenantId));
+    return toPolicy(tenantId, await incidentPolicyOf(this.runtime.stores, tenantId));
   }
 
   @Mutation(() => IncidentResult, { description: "Changes a tenant's incident policy; what is not given stays as it is." })

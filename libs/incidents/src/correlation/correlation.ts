@@ -37,3 +37,21 @@ export const correlate = (signal: Signal, incidents: readonly OpenIncidentView[]
     .sort((a, b) => Date.parse(b.incident.lastSignalAt) - Date.parse(a.incident.lastSignalAt));
   return candidates.length ? { decision: 'attach', incidentId: candidates[0].incident.incidentId, on: candidates[0].on } : { decision: 'open' };
 };
+
+/**
+ * The views after `signal` went to `incidentId` (attached or opened), so that the next signal of the
+ * same batch correlates with it before any read model shows it.
+ */
+export const withSignal = (views: readonly OpenIncidentView[], incidentId: string, signal: Signal): OpenIncidentView[] => {
+  const existing = views.find((v) => v.incidentId === incidentId);
+  const merged: OpenIncidentView = existing
+    ? {
+        ...existing,
+        signalRefs: [...existing.signalRefs, signal.ref],
+        resourceKeys: [...new Set([...existing.resourceKeys, ...signal.resourceKeys])],
+        entities: [...new Set([...existing.entities, ...signal.entities])],
+        lastSignalAt: Date.parse(signal.detectedAt) > Date.parse(existing.lastSignalAt) ? signal.detectedAt : existing.lastSignalAt,
+      }
+    : { incidentId, status: 'new', signalRefs: [signal.ref], resourceKeys: signal.resourceKeys, entities: signal.entities, lastSignalAt: signal.detectedAt };
+  return [...views.filter((v) => v !== existing), merged];
+};

@@ -4,6 +4,7 @@
 import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import {
   CLASSIFICATIONS,
+  moreSevere,
   SEVERITIES,
   type Classification,
   type IncidentEvent,
@@ -256,10 +257,11 @@ const evolve = (state: Incident, event: IncidentEvent): Incident => {
   if (!state.exists) return state;
   switch (event.type) {
     case 'incidents.SignalAttached.v1':
+      // A more severe signal raises the incident's severity until an analyst triages it.
       return {
         ...state,
         signals: [...state.signals, event.data.signal],
-        severity: state.status === 'new' ? higher(state.severity, event.data.signal.severity) : state.severity,
+        severity: state.status === 'new' ? moreSevere(state.severity, event.data.signal.severity) : state.severity,
       };
     case 'incidents.SignalDetached.v1':
       return { ...state, signals: state.signals.filter((s) => s.ref !== event.data.ref) };
@@ -303,9 +305,6 @@ const evolve = (state: Incident, event: IncidentEvent): Incident => {
       return state;
   }
 };
-
-/** A new signal more severe than the incident raises its severity (until an analyst triages it). */
-const higher = (a: Severity, b: Severity): Severity => (SEVERITIES.indexOf(b) > SEVERITIES.indexOf(a) ? b : a);
 
 export const incidentDecider: Decider<IncidentCommand, Incident, IncidentEvent> = {
   decide,

@@ -3,7 +3,8 @@
 import type { ProjectedEvent } from '@rampart/event-sourcing';
 import type { ActionEvent, ActionStatus, ExecutorKind, Phase, RemediationVerb } from '../actions/action';
 import { ACTION_EVENT_TYPES } from '../actions/action';
-import { INCIDENT_EVENT_TYPES, type Classification, type IncidentEvent, type IncidentStatus, type Severity, type Signal, type SlaTarget } from '../events';
+import type { OpenIncidentView } from '../correlation/correlation';
+import { INCIDENT_EVENT_TYPES, moreSevere, type Classification, type IncidentEvent, type IncidentStatus, type Severity, type Signal, type SlaTarget } from '../events';
 
 export interface IncidentEntry {
   readonly tenantId: string;
@@ -73,7 +74,7 @@ export const incidentQueue = {
     switch (event.type) {
       case 'incidents.SignalAttached.v1': {
         const s = event.data.signal;
-        const severity = entry.status === 'new' && rank(s.severity) > rank(entry.severity) ? s.severity : entry.severity;
+        const severity = entry.status === 'new' ? moreSevere(entry.severity, s.severity) : entry.severity;
         return {
           ...next,
           severity,
@@ -117,7 +118,15 @@ export const incidentQueue = {
   },
 };
 
-const rank = (s: Severity) => ['low', 'medium', 'high', 'critical'].indexOf(s);
+/** What correlation needs to know of an incident. */
+export const openIncidentView = (doc: IncidentEntry): OpenIncidentView => ({
+  incidentId: doc.incidentId,
+  status: doc.status,
+  signalRefs: doc.signals.map((s) => s.ref),
+  resourceKeys: doc.resourceKeys,
+  entities: doc.entities,
+  lastSignalAt: doc.lastSignalAt,
+});
 
 export interface ActionEntry {
   readonly tenantId: string;

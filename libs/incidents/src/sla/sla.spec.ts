@@ -1,5 +1,5 @@
 import type { Signal } from '../events';
-import { correlate, type OpenIncidentView } from '../correlation/correlation';
+import { correlate, withSignal, type OpenIncidentView } from '../correlation/correlation';
 import { dueBreaches, meanTimes, slaState, type IncidentTimes } from './sla';
 
 const opened = '2026-11-29T10:00:00.000Z';
@@ -72,5 +72,15 @@ describe('correlation', () => {
     expect(correlate(signal(), [incident({ status: 'closed' })])).toEqual({ decision: 'open' });
     expect(correlate(signal({ resourceKeys: ['/other'] , entities: [] }), [incident()])).toEqual({ decision: 'open' });
     expect(correlate(signal(), [incident()], 60)).toEqual({ decision: 'open' });
+  });
+
+  it('remembers a signal just recorded, so the next one of the same batch joins it', () => {
+    const first = signal({ ref: 'defender:1', resourceKeys: ['/a'], entities: [] });
+    const views = withSignal([], 'inc-9', first);
+    expect(correlate(signal({ ref: 'defender:1' }), views)).toEqual({ decision: 'duplicate', incidentId: 'inc-9' });
+    const joined = withSignal(views, 'inc-9', signal({ ref: 'defender:2', resourceKeys: ['/b'], entities: ['ip:1'], detectedAt: '2026-11-29T13:00:00.000Z' }));
+    expect(joined).toEqual([
+      { incidentId: 'inc-9', status: 'new', signalRefs: ['defender:1', 'defender:2'], resourceKeys: ['/a', '/b'], entities: ['ip:1'], lastSignalAt: '2026-11-29T13:00:00.000Z' },
+    ]);
   });
 });
