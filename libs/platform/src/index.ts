@@ -13,3 +13,4 @@ export * from './incident-reactor';
 export * from './action-executor';
 export * from './action-runner';
 export * from './finding-notifier';
+export * from './compliance-score';

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { handleCommand } from '@rampart/event-sourcing';
-import { builtInCatalog, complianceScore, tenantGuardrailsDecider, tenantGuardrailsStreamId, type StateCount } from '@rampart/guardrails';
-import { createLogger, GuardrailEvaluator, projectionRunners, READ_MODEL_SCHEMA, type Stores } from '@rampart/platform';
+import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
+import { createLogger, GuardrailEvaluator, projectionRunners, READ_MODEL_SCHEMA, tenantComplianceScore, type Stores } from '@rampart/platform';
 import { tenantStreamId } from '@rampart/tenancy';
 import { printTable } from '../table';
 
@@ -47,12 +47,7 @@ export const evaluateCommand = (program: Command, withStores: <T>(fn: (s: Stores
         });
         if (interactive) process.stderr.write('\n');
         await catchUp(stores);
-        const { rows } = await stores.readModels.query<{ baseline_id: string; guardrail_id: string; state: StateCount['state']; n: number }>(
-          `SELECT doc->>'baselineId' AS baseline_id, doc->>'guardrailId' AS guardrail_id, doc->>'state' AS state, count(*)::int AS n
-           FROM "${READ_MODEL_SCHEMA}".compliance WHERE tenant_id = $1 GROUP BY 1, 2, 3`,
-          [options.tenant],
-        );
-        const score = complianceScore(builtInCatalog(), rows.map((r) => ({ baselineId: r.baseline_id, guardrailId: r.guardrail_id, state: r.state, count: Number(r.n) })));
+        const score = await tenantComplianceScore(stores, options.tenant);
         const open = await stores.readModels.query<{ severity: string; n: number }>(
           `SELECT doc->>'severity' AS severity, count(*)::int AS n FROM "${READ_MODEL_SCHEMA}".findings WHERE tenant_id = $1 AND doc->>'status' = 'open' GROUP BY 1`,
           [options.tenant],

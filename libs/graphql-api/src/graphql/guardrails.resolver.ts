@@ -8,19 +8,18 @@ import type { Permission } from '@rampart/auth';
 import type { CommandOutcome, DomainEvent } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
-  complianceScore,
+  DEFAULT_REPORTING_POLICY,
   SEVERITIES,
   tenantGuardrailsDecider,
   tenantGuardrailsStreamId,
   type ComplianceEntry,
   type FindingEntry,
   type Severity,
-  type StateCount,
   type Tally,
   type TenantGuardrailsCommand,
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
-import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { READ_MODEL_SCHEMA, tenantComplianceScore } from '@rampart/platform';
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
@@ -287,7 +286,7 @@ export class GuardrailsResolver {
     );
     return rows[0]
       ? toPolicy(rows[0].doc)
-      : { tenantId, assignments: [], exemptions: [], reporting: { incidentSeverities: ['critical', 'high'], notifySeverities: ['medium'] }, revision: -1 };
+      : { tenantId, assignments: [], exemptions: [], reporting: { incidentSeverities: [...DEFAULT_REPORTING_POLICY.incidentSeverities], notifySeverities: [...DEFAULT_REPORTING_POLICY.notifySeverities] }, revision: -1 };
   }
 
   @Query(() => FindingConnection, { description: "A tenant's findings, newest first." })
@@ -336,12 +335,7 @@ export class GuardrailsResolver {
   @Query(() => ComplianceScoreType, { description: "A tenant's compliance score now, per baseline, framework and control." })
   @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
   async complianceScore(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<ComplianceScoreType> {
-    const { rows } = await this.runtime.stores.readModels.query<{ baseline_id: string; guardrail_id: string; state: StateCount['state']; n: number }>(
-      `SELECT doc->>'baselineId' AS baseline_id, doc->>'guardrailId' AS guardrail_id, doc->>'state' AS state, count(*)::int AS n
-       FROM "${READ_MODEL_SCHEMA}".compliance WHERE tenant_id = $1 GROUP BY 1, 2, 3`,
-      [tenantId],
-    );
-    const score = complianceScore(builtInCatalog(), rows.map((r) => ({ baselineId: r.baseline_id, guardrailId: r.guardrail_id, state: r.state, count: Number(r.n) })));
+    const score = await tenantComplianceScore(this.runtime.stores, tenantId);
     return {
       tenantId,
       overall: score.overall,
