@@ -71,38 +71,28 @@ export const compileCondition = (node: unknown, ctx: CompileContext): CompiledCo
 
 const union = (children: readonly CompiledCondition[]) => new Set(children.flatMap((c) => [...c.categories]));
 
-const allOf = (children: readonly CompiledCondition[]): CompiledCondition => ({
+/**
+ * allOf and anyOf: children in order until one decides (false for allOf, true for anyOf). The
+ * trace then keeps only that child's conditions: the others do not explain the outcome.
+ */
+const junction = (children: readonly CompiledCondition[], decidesWith: boolean): CompiledCondition => ({
   categories: union(children),
   usesLocation: children.some((c) => c.usesLocation),
   evaluate: (s, trace, applicability) => {
     const mark = trace?.length ?? 0;
     for (const child of children) {
       const start = trace?.length ?? 0;
-      if (!child.evaluate(s, trace, applicability)) {
-        // allOf failed because of this child alone: the others' traces do not explain it.
+      if (child.evaluate(s, trace, applicability) === decidesWith) {
         trace?.splice(mark, start - mark);
-        return false;
+        return decidesWith;
       }
     }
-    return true;
+    return !decidesWith;
   },
 });
 
-const anyOf = (children: readonly CompiledCondition[]): CompiledCondition => ({
-  categories: union(children),
-  usesLocation: children.some((c) => c.usesLocation),
-  evaluate: (s, trace, applicability) => {
-    const mark = trace?.length ?? 0;
-    for (const child of children) {
-      const start = trace?.length ?? 0;
-      if (child.evaluate(s, trace, applicability)) {
-        trace?.splice(mark, start - mark);
-        return true;
-      }
-    }
-    return false;
-  },
-});
+const allOf = (children: readonly CompiledCondition[]) => junction(children, false);
+const anyOf = (children: readonly CompiledCondition[]) => junction(children, true);
 
 const negate = (child: CompiledCondition): CompiledCondition => ({
   categories: child.categories,
