@@ -60,6 +60,22 @@ export function toArgRow(example: ArmExample, subscriptionId: string, tenantId: 
   };
 }
 
+/** A row with every ARG column: what a row does not say is ARG's empty value for that column. */
+const argRow = (row: { id: string; name: unknown; type: string; tenantId: string; subscriptionId: string } & Record<string, unknown>): Record<string, unknown> => ({
+  kind: '',
+  location: '',
+  resourceGroup: '',
+  managedBy: '',
+  sku: {},
+  plan: {},
+  properties: {},
+  tags: {},
+  identity: null,
+  zones: null,
+  extendedLocation: null,
+  ...row,
+});
+
 /**
  * Rows of three ARG tables for the given subscriptions:
  * - `resources`: every corpus body (one row per distinct id; two storage examples share an id);
@@ -84,68 +100,39 @@ export function buildArgTables(subscriptions: string[], tenantId: string): Recor
       const group = String(row['id']).match(/\/resourcegroups\/([^/]+)/i)?.[1];
       if (group && !groups.has(group.toLowerCase())) groups.set(group.toLowerCase(), group);
     }
-    resourcecontainers.push({
-      id: `/subscriptions/${subscriptionId}`,
-      name: `subscription ${subscriptionId.slice(0, 8)}`,
-      type: 'microsoft.resources/subscriptions',
-      tenantId,
-      kind: '',
-      location: '',
-      resourceGroup: '',
-      subscriptionId,
-      managedBy: '',
-      sku: {},
-      plan: {},
-      properties: { state: 'Enabled' },
-      tags: {},
-      identity: null,
-      zones: null,
-      extendedLocation: null,
-    });
+    resourcecontainers.push(
+      argRow({ id: `/subscriptions/${subscriptionId}`, name: `subscription ${subscriptionId.slice(0, 8)}`, type: 'microsoft.resources/subscriptions', tenantId, subscriptionId, properties: { state: 'Enabled' } }),
+    );
     for (const group of groups.values()) {
-      resourcecontainers.push({
-        id: `/subscriptions/${subscriptionId}/resourceGroups/${group}`,
-        name: group,
-        type: 'microsoft.resources/subscriptions/resourcegroups',
-        tenantId,
-        kind: '',
-        location: 'eastus',
-        resourceGroup: group,
-        subscriptionId,
-        managedBy: '',
-        sku: {},
-        plan: {},
-        properties: { provisioningState: 'Succeeded' },
-        tags: {},
-        identity: null,
-        zones: null,
-        extendedLocation: null,
-      });
+      resourcecontainers.push(
+        argRow({
+          id: `/subscriptions/${subscriptionId}/resourceGroups/${group}`,
+          name: group,
+          type: 'microsoft.resources/subscriptions/resourcegroups',
+          tenantId,
+          location: 'eastus',
+          resourceGroup: group,
+          subscriptionId,
+          properties: { provisioningState: 'Succeeded' },
+        }),
+      );
     }
     const assignment = `00000000-0000-0000-0000-${subscriptionId.replace(/[^0-9a-f]/gi, '').slice(0, 12).padStart(12, '0')}`;
-    authorizationresources.push({
-      id: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleAssignments/${assignment}`,
-      name: assignment,
-      type: 'microsoft.authorization/roleassignments',
-      tenantId,
-      kind: '',
-      location: '',
-      resourceGroup: '',
-      subscriptionId,
-      managedBy: '',
-      sku: {},
-      plan: {},
-      properties: {
-        roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
-        principalId: '11111111-1111-1111-1111-111111111111',
-        principalType: 'ServicePrincipal',
-        scope: `/subscriptions/${subscriptionId}`,
-      },
-      tags: {},
-      identity: null,
-      zones: null,
-      extendedLocation: null,
-    });
+    authorizationresources.push(
+      argRow({
+        id: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleAssignments/${assignment}`,
+        name: assignment,
+        type: 'microsoft.authorization/roleassignments',
+        tenantId,
+        subscriptionId,
+        properties: {
+          roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+          principalId: '11111111-1111-1111-1111-111111111111',
+          principalType: 'ServicePrincipal',
+          scope: `/subscriptions/${subscriptionId}`,
+        },
+      }),
+    );
   }
   return { resources, resourcecontainers, authorizationresources };
 }
