@@ -58,8 +58,12 @@ interface Transition {
   readonly exemptionId: string | null;
   /** Set for results (not for removals): what a newly opened finding needs. */
   readonly result?: EvaluationResult;
-  readonly resolution: FindingResolution;
+  /** Why an open finding resolves, when the state alone does not say (removed, unassigned). */
+  readonly resolution?: FindingResolution;
 }
+
+/** The states that resolve an open finding, and what the resolution says; the others keep it open. */
+const RESOLVING: Partial<Record<PostureState, FindingResolution>> = { compliant: 'compliant', exempt: 'exempted', notApplicable: 'not-applicable' };
 
 const transitions = (
   state: Posture,
@@ -114,23 +118,19 @@ const transitions = (
           notify: reporting?.notifySeverities.includes(r.severity) ?? false,
         },
       });
-    } else if (open && t.to !== 'nonCompliant' && t.to !== 'error') {
-      events.push({
-        type: 'guardrails.FindingResolved.v1',
-        data: { findingId: open, resourceKey: resource.key, guardrailId: t.guardrailId, assignmentId: t.assignmentId, resolution: t.resolution, causedBy: cause },
-      });
+    } else {
+      const resolution = open && RESOLVING[t.to] ? (t.resolution ?? RESOLVING[t.to]) : undefined;
+      if (open && resolution) {
+        events.push({
+          type: 'guardrails.FindingResolved.v1',
+          data: { findingId: open, resourceKey: resource.key, guardrailId: t.guardrailId, assignmentId: t.assignmentId, resolution, causedBy: cause },
+        });
+      }
     }
   }
   return events;
 };
 
-const RESOLUTION_OF: Record<PostureState, FindingResolution> = {
-  compliant: 'compliant',
-  exempt: 'exempted',
-  notApplicable: 'not-applicable',
-  nonCompliant: 'compliant', // not used: a non-compliant state keeps its finding
-  error: 'compliant', // not used: an error keeps the finding open
-};
 
 const decide = (cmd: PostureCommand, state: Posture): Decision<PostureEvent> => {
   if (cmd.kind === 'RecordResourceRemoved') {
@@ -149,7 +149,6 @@ const decide = (cmd: PostureCommand, state: Posture): Decision<PostureEvent> => 
     reason: r.reason,
     exemptionId: r.exemptionId,
     result: r,
-    resolution: RESOLUTION_OF[r.state],
   }));
   for (const [key, posture] of state.guardrails) {
     if (present.has(key)) continue;
