@@ -39,16 +39,6 @@ describe('guardrails over GraphQL', () => {
     expect(body.errors).toBeUndefined();
     return body.data!.findings.edges.map((e) => e.node);
   };
-  /** The worker evaluates asynchronously: poll until the read models show what is expected. */
-  const eventually = async <T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> => {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const value = await read();
-      if (ok(value)) return value;
-      if (Date.now() > deadline) throw new Error(`not reached in time; last: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
   const policy = (mutation: string, token = customerAdmin) =>
     h.gql<Record<string, { __typename: string; code?: string; revision?: number }>>(`mutation { ${mutation} { __typename ... on Rejection { code } ... on GuardrailPolicyChanged { revision } } }`, { token });
 
@@ -71,7 +61,7 @@ describe('guardrails over GraphQL', () => {
       variables: { json: JSON.stringify([webApp]) },
     });
     expect(push.body.errors).toBeUndefined();
-    const [finding] = await eventually(findings, (list) => list.length > 0);
+    const [finding] = await h.eventually('a finding', findings, (list) => list.length > 0);
     expect(finding).toMatchObject({ status: 'open', guardrailId: 'web-app-without-authentication', severity: 'high', raiseIncident: true });
     expect(finding.causedBy).toMatch(/^inventory\.ResourceDiscovered\.v1 at \d+\/\d+$/);
 
@@ -97,7 +87,7 @@ describe('guardrails over GraphQL', () => {
 
     const approved = await policy(`approveExemption(input: { tenantId: "${TENANT}", exemptionId: "intranet-app" })`, socLead);
     expect(approved.body.data?.['approveExemption'].__typename).toBe('GuardrailPolicyChanged');
-    const [finding] = await eventually(findings, (list) => list[0]?.status === 'resolved');
+    const [finding] = await h.eventually('the finding resolved', findings, (list) => list[0]?.status === 'resolved');
     expect(finding.resolution).toBe('exempted');
 
     const { body } = await h.gql<{ tenantGuardrails: { exemptions: { status: string; requestedBy: string; approvedBy: string }[] } }>(

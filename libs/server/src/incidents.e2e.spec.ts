@@ -38,15 +38,6 @@ describe('incidents over GraphQL', () => {
   });
   afterAll(async () => h?.stop());
 
-  const eventually = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const value = await read();
-      if (ok(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what} not reached in time; last: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
   const push = (resources: unknown[]) =>
     h.gql(`mutation($json: String!) { pushResources(input: { tenantId: "${TENANT}", resourcesJson: $json }) { discovered changed } }`, {
       token: customerAdmin,
@@ -69,14 +60,14 @@ describe('incidents over GraphQL', () => {
   it('turns the exposed app into an incident in the SOC queue, with the playbook response proposed', async () => {
     await h.gql('mutation { assignBaseline(input: { tenantId: "contoso-bank", assignmentId: "core", baselineId: "landing-zone-core" }) { __typename } }', { token: customerAdmin });
     await push([webApp]);
-    const queue = await eventually(
+    const queue = await h.eventually(
+      'an incident in the queue',
       async () => (await h.gql<{ incidents: { edges: { node: { incidentId: string; tenantId: string; title: string } }[] } }>('{ incidents(filter: { open: true }) { edges { node { incidentId tenantId title } } } }', { token: analyst })).body.data?.incidents.edges ?? [],
       (edges) => edges.length > 0,
-      'an incident in the queue',
     );
     expect(queue[0].node).toMatchObject({ tenantId: TENANT, title: 'Web app reachable without authentication' });
     incidentId = queue[0].node.incidentId;
-    const found = await eventually(() => incident(), (i) => (i?.actions.length ?? 0) > 0, 'a proposed action');
+    const found = await h.eventually('a proposed action', () => incident(), (i) => (i?.actions.length ?? 0) > 0);
     expect(found).toMatchObject({ status: 'new', severity: 'high', slaState: 'ok' });
     expect(found?.actions[0]).toMatchObject({ actionKind: 'restrict-public-network-access', destructive: true, status: 'proposed', proposedBy: 'playbook:restrict-public-api@1.0.0' });
 
@@ -102,7 +93,7 @@ describe('incidents over GraphQL', () => {
   });
 
   it('has the approved action carried out by the configured executor (dry run by default), once', async () => {
-    const done = await eventually(() => incident(), (i) => i?.actions[0]?.status === 'succeeded', 'the action executed');
+    const done = await h.eventually('the action executed', () => incident(), (i) => i?.actions[0]?.status === 'succeeded');
     // a dry run changes nothing in the cloud, so a later compliant evaluation does not verify it
     expect(done?.actions[0]).toMatchObject({ status: 'succeeded', verified: false });
   });
@@ -110,10 +101,10 @@ describe('incidents over GraphQL', () => {
   it('follows the fix through to closing, with the whole story in the timeline and the durations measured', async () => {
     expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_CONTAINMENT, summary: "Public network access disabled"`)).__typename).toBe('IncidentChanged');
     await push([webApp, authConfig]); // the customer turns authentication on
-    await eventually(
+    await h.eventually(
+      'the finding resolved',
       async () => (await h.gql<{ findings: { edges: { node: { status: string } }[] } }>(`{ findings(tenantId: "${TENANT}") { edges { node { status } } } }`, { token: analyst })).body.data?.findings.edges ?? [],
       (edges) => edges.length > 0 && edges.every((e) => e.node.status === 'resolved'),
-      'the finding resolved',
     );
     expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_REMEDIATION, summary: "Authentication enabled"`)).__typename).toBe('IncidentChanged');
     expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_RECOVERY, summary: "Guardrail compliant again"`)).__typename).toBe('IncidentChanged');

@@ -23,6 +23,8 @@ export interface Harness {
   gql<T = Record<string, unknown>>(query: string, options?: { token?: string; apiKey?: string; variables?: Record<string, unknown>; headers?: Record<string, string> }): Promise<GqlResult<T>>;
   /** Polls until the read models have caught up with the log. */
   settled(): Promise<void>;
+  /** Reads until `ok` says so, for what the worker does asynchronously (evaluation, incidents, actions). */
+  eventually<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,15 @@ export const startHarness = async (env: Record<string, string> = {}): Promise<Ha
         if (statuses.every((s) => s.eventsBehind === 0)) return;
         if (Date.now() > deadline) throw new Error(`projections did not catch up: ${JSON.stringify(statuses)}`);
         await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async eventually(what, read, ok, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await read();
+        if (ok(value)) return value;
+        if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms; last read: ${JSON.stringify(value)}`);
+        await new Promise((r) => setTimeout(r, 100));
       }
     },
     async stop() {
