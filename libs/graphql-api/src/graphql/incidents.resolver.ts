@@ -372,7 +372,8 @@ export const recordAlerts = async (
   const parsed = parseExternalAlert(payload);
   if (!parsed.ok) return { error: parsed.reason };
   const tenant = await ctx.loaders.tenant.load(tenantId);
-  if (!tenant || tenant.status !== 'active') return { error: `tenant ${tenantId} is not active` };
+  if (!tenant) return { error: `no tenant ${tenantId}: onboard it before sending its alerts` };
+  if (tenant.status !== 'active') return { error: `tenant ${tenantId} is ${tenant.status}: its alerts are not recorded` };
   const { rows } = await runtime.stores.readModels.query<{ doc: IncidentEntry }>(
     `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND (doc->>'status' NOT IN ('closed', 'merged') OR (doc->>'openedAt')::timestamptz > now() - interval '30 days')`,
     [tenantId],
