@@ -3,7 +3,7 @@
 // same resource, and the playbook's response actions are proposed; a finding resolved as compliant
 // verifies the succeeded actions on that resource. Every minute it records SLA breaches as they
 // happen. At-least-once, idempotent: ids are derived from what caused them.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { formatPosition, handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
 import type { FindingOpened, FindingResolved } from '@rampart/guardrails';
 import {
@@ -13,6 +13,7 @@ import {
   DEFAULT_INCIDENT_POLICY,
   dueBreaches,
   incidentDecider,
+  incidentIdFor,
   incidentPolicyStreamId,
   incidentStreamId,
   openIncidentView,
@@ -35,7 +36,6 @@ const SYSTEM = { kind: 'system', id: 'incident-reactor' } as const;
 export const INCIDENT_REACTOR_SUBSCRIPTION = 'incident-reactor';
 export const INCIDENT_REACTOR_EVENT_TYPES = ['guardrails.FindingOpened.v1', 'guardrails.FindingResolved.v1'];
 
-const shortHash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 12);
 
 export interface IncidentReactorOptions {
   readonly schema?: string;
@@ -126,7 +126,7 @@ export class IncidentReactor {
       await handleCommand(this.stores.eventStore, incidentDecider, incidentStreamId(tenantId, correlation.incidentId), { kind: 'AttachSignal', signal }, this.context(tenantId, e));
       return withSignal(known, correlation.incidentId, signal);
     }
-    const incidentId = `inc-${shortHash(`${tenantId}|${finding.findingId}`)}`;
+    const incidentId = incidentIdFor(tenantId, finding.findingId);
     const opened = await handleCommand(
       this.stores.eventStore,
       incidentDecider,

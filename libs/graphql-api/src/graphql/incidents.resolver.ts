@@ -30,6 +30,7 @@ import {
   correlate,
   DEFAULT_INCIDENT_POLICY,
   incidentDecider,
+  incidentIdFor,
   incidentPolicyDecider,
   incidentPolicyStreamId,
   incidentStreamId,
@@ -50,7 +51,7 @@ import {
   type Signal,
 } from '@rampart/incidents';
 import { incidentPolicyOf, READ_MODEL_SCHEMA } from '@rampart/platform';
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
@@ -354,7 +355,8 @@ const toPolicy = (tenantId: string, policy: IncidentPolicy): IncidentPolicyType 
 
 const toAction = (doc: ActionEntry): ResponseActionType => ({ ...doc, parameters: JSON.stringify(doc.parameters) });
 
-const shortId = (prefix: string, seed: string) => `${prefix}-${createHash('sha256').update(seed).digest('hex').slice(0, 12)}`;
+/** A new id for what a person creates (a manual incident, a comment, a task, an action). */
+const newId = (prefix: string) => `${prefix}-${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 
 /**
@@ -396,7 +398,7 @@ export const recordAlerts = async (
       results.push({ externalId: alert.externalId, decision: 'duplicate', incidentId: correlation.incidentId });
       continue;
     }
-    const incidentId = correlation.decision === 'attach' ? correlation.incidentId : shortId('inc', `${tenantId}|${signal.ref}`);
+    const incidentId = correlation.decision === 'attach' ? correlation.incidentId : incidentIdFor(tenantId, signal.ref);
     const command: IncidentCommand = correlation.decision === 'attach' ? { kind: 'AttachSignal', signal } : { kind: 'OpenIncident', incidentId, title: signal.title, signal };
     const outcome: CommandOutcome<DomainEvent> = await commands.execute(
       new DecideCommand(incidentDecider as Decider<unknown, unknown, DomainEvent>, incidentStreamId(tenantId, incidentId), command, {
@@ -556,10 +558,10 @@ export class IncidentsResolver {
   @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
   openIncident(@Context() ctx: RequestContext, @Args('input') input: OpenIncidentInput): Promise<typeof IncidentResult> {
     if (!SEVERITIES.includes(input.severity as Severity)) throw badInput(`severity is one of ${SEVERITIES.join(', ')}`);
-    const incidentId = shortId('inc', randomUUID());
+    const incidentId = newId('inc');
     const signal: Signal = {
       kind: 'manual',
-      ref: shortId('note', incidentId),
+      ref: `note-${incidentId}`,
       title: input.title,
       severity: input.severity as Severity,
       resourceKeys: (input.resourceIds ?? []).map((id) => id.toLowerCase()),
@@ -613,13 +615,13 @@ export class IncidentsResolver {
   @Mutation(() => IncidentResult)
   @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
   commentOnIncident(@Context() ctx: RequestContext, @Args('input') input: IncidentTextInput): Promise<typeof IncidentResult> {
-    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'AddComment', commentId: shortId('c', randomUUID()), text: input.text }, input.expectedRevision);
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'AddComment', commentId: newId('c'), text: input.text }, input.expectedRevision);
   }
 
   @Mutation(() => IncidentResult)
   @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
   addIncidentTask(@Context() ctx: RequestContext, @Args('input') input: AddIncidentTaskInput): Promise<typeof IncidentResult> {
-    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'AddTask', taskId: shortId('t', randomUUID()), title: input.title, owner: input.owner, dueAt: input.dueAt }, input.expectedRevision);
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'AddTask', taskId: newId('t'), title: input.title, owner: input.owner, dueAt: input.dueAt }, input.expectedRevision);
   }
 
   @Mutation(() => IncidentResult)
@@ -671,7 +673,7 @@ export class IncidentsResolver {
     }
     if (!['respond', 'remediate', 'recover'].includes(input.phase)) throw badInput('phase is respond, remediate or recover');
     if (!(await this.incident(input.tenantId, input.incidentId))) return { code: 'unknown-incident', message: null };
-    const actionId = shortId('act', randomUUID());
+    const actionId = newId('act');
     return this.actionCommand(ctx, 'incidents.respond', input.tenantId, actionId, {
       kind: 'ProposeAction',
       actionId,

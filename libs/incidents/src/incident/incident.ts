@@ -1,6 +1,7 @@
 // An incident, one stream each (`t-<tenant>:incident-<id>`): New -> Triaged -> Responding ->
 // Remediating -> Recovering -> Resolved -> Closed, with reopening, merging and splitting, and the
 // analyst's working material (comments, tasks, evidence, labels). Every rule is a named rejection.
+import { createHash } from 'node:crypto';
 import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import {
   CLASSIFICATIONS,
@@ -68,6 +69,10 @@ export type IncidentCommand =
   | { readonly kind: 'RecordSlaBreach'; readonly target: SlaTarget; readonly dueAt: string };
 
 export const incidentStreamId = (tenantId: string, incidentId: string): string => streamIdFor(tenantId, 'incident', incidentId);
+
+/** The incident a signal opens, derived from it: the same finding or alert delivered twice opens one incident. */
+export const incidentIdFor = (tenantId: string, signalRef: string): string =>
+  `inc-${createHash('sha256').update(`${tenantId}|${signalRef}`).digest('hex').slice(0, 12)}`;
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
