@@ -81,7 +81,7 @@ export const buildProgram = (): Command => {
     .option('--no-demo', 'start without seeding the demo tenants')
     .action(runServer('standalone'));
   program.command('api').description('run the GraphQL API only').action(runServer('api'));
-  program.command('worker').description('run the worker only (projections)').action(runServer('worker'));
+  program.command('worker').description('run the worker only (projections, evaluation, incident reactor, response actions, schedules)').action(runServer('worker'));
 
   program
     .command('config')

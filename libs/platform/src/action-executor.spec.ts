@@ -80,7 +80,7 @@ describe('webhook executor', () => {
   it('gives up after maxAttempts, with the last status and an excerpt of the body', async () => {
     receiver.respond = answer(500, '{"error":"automation account unavailable"}');
     const result = await webhookExecutor({ url: receiver.url, secret: SECRET, ...fast, maxAttempts: 3 }).execute(request, live());
-    expect(result).toEqual({ ok: false, reason: 'HTTP 500: {"error":"automation account unavailable"} (after 3 attempts)' });
+    expect(result).toEqual({ ok: false, reason: 'HTTP 500: {"error":"automation account unavailable"} (after 3 attempts)', uncertain: true });
     expect(receiver.deliveries).toHaveLength(3);
   });
 
@@ -89,6 +89,13 @@ describe('webhook executor', () => {
     const result = await webhookExecutor({ url: receiver.url, secret: SECRET, ...fast }).execute(request, live());
     expect(result).toEqual({ ok: false, reason: 'HTTP 422: {"error":"unknown secret api-key"}' });
     expect(receiver.deliveries).toHaveLength(1);
+  });
+
+  it('stays uncertain when an earlier attempt went unanswered, whatever a later one says', async () => {
+    // the first delivery may have been acted on; the 422 of the retry does not undo that
+    receiver.respond = (d, res, n) => (n === 1 ? setTimeout(() => answer(200)(d, res, n), 400) : answer(422, '{"error":"already running"}')(d, res, n));
+    const result = await webhookExecutor({ url: receiver.url, secret: SECRET, ...fast, timeoutMs: 100, maxAttempts: 2 }).execute(request, live());
+    expect(result).toEqual({ ok: false, reason: 'HTTP 422: {"error":"already running"} (after 2 attempts)', uncertain: true });
   });
 
   it('retries a 429, waiting as Retry-After asks but never longer than maxBackoffMs', async () => {
@@ -122,7 +129,7 @@ describe('webhook executor', () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
     const result = await webhookExecutor({ url: `http://127.0.0.1:${port}/hook?sig=sas-signature-value`, secret: SECRET, ...fast, maxAttempts: 2 }).execute(request, live());
-    expect(result).toEqual({ ok: false, reason: 'network error: ECONNREFUSED (after 2 attempts)' });
+    expect(result).toEqual({ ok: false, reason: 'network error: ECONNREFUSED (after 2 attempts)', uncertain: true });
   });
 
   it('stops at once, without retrying, when the worker stops', async () => {

@@ -19,7 +19,8 @@ export interface ExecutionRequest {
 
 export type ExecutionResult =
   | { readonly ok: true; readonly outcome: string }
-  | { readonly ok: false; readonly reason: string }
+  /** `uncertain`: the receiver may have acted all the same (no answer, or a server error mid-way). */
+  | { readonly ok: false; readonly reason: string; readonly uncertain?: boolean }
   /** Nothing ran: a person carries the action out and records its outcome (manual executor). */
   | { readonly ok: 'pending'; readonly note: string };
 
@@ -145,8 +146,8 @@ export const signedWebhook = (options: WebhookExecutorOptions & { readonly userA
       });
     } catch (error) {
       if (signal.aborted) throw error;
-      if (timeout.aborted) return { retry: true, result: { ok: false, reason: `no response within ${timeoutMs} ms` } };
-      return { retry: true, result: { ok: false, reason: `network error: ${describeNetworkError(error)}` } };
+      if (timeout.aborted) return { retry: true, result: { ok: false, reason: `no response within ${timeoutMs} ms`, uncertain: true } };
+      return { retry: true, result: { ok: false, reason: `network error: ${describeNetworkError(error)}`, uncertain: true } };
     }
     let excerpt: string;
     try {
@@ -160,16 +161,20 @@ export const signedWebhook = (options: WebhookExecutorOptions & { readonly userA
     const said = `HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`;
     if (status >= 200 && status < 300) return { retry: false, result: { ok: true, outcome: said } };
     if (status >= 300 && status < 400) return { retry: false, result: { ok: false, reason: `${said} (redirects are not followed)` } };
-    if (status === 429 || status >= 500) return { retry: true, result: { ok: false, reason: said }, retryAfterMs: retryAfter(response) };
+    // A 429 is a refusal before acting; a 5xx may come from a receiver that acted half-way.
+    if (status === 429 || status >= 500) return { retry: true, result: { ok: false, reason: said, uncertain: status !== 429 }, retryAfterMs: retryAfter(response) };
     return { retry: false, result: { ok: false, reason: said } };
   };
 
   return {
     worstCaseMs: webhookWorstCaseMs({ timeoutMs, maxAttempts, maxBackoffMs }),
     async post(payload, idempotencyKey, signal) {
+      // Once one attempt may have reached the receiver, a later refusal does not undo that.
+      let mayHaveActed = false;
       for (let n = 1; ; n++) {
         const { retry, result, retryAfterMs } = await attempt(payload, idempotencyKey, signal);
-        if (!retry || n >= maxAttempts) return n === 1 ? result : afterAttempts(result, n);
+        if (!retry || n >= maxAttempts) return n === 1 ? result : afterAttempts(result, n, mayHaveActed);
+        mayHaveActed ||= result.ok === false && result.uncertain === true;
         const backoff = Math.min(backoffMs * 2 ** (n - 1), maxBackoffMs);
         await sleep(Math.min(Math.max(backoff, retryAfterMs ?? 0), maxBackoffMs), undefined, { signal });
       }
@@ -186,8 +191,12 @@ export const webhookExecutor = (options: WebhookExecutorOptions): ActionExecutor
   };
 };
 
-const afterAttempts = (result: ExecutionResult, n: number): ExecutionResult =>
-  result.ok === true ? { ok: true, outcome: `${result.outcome} (attempt ${n})` } : result.ok === false ? { ok: false, reason: `${result.reason} (after ${n} attempts)` } : result;
+const afterAttempts = (result: ExecutionResult, n: number, mayHaveActed: boolean): ExecutionResult =>
+  result.ok === true
+    ? { ok: true, outcome: `${result.outcome} (attempt ${n})` }
+    : result.ok === false
+      ? { ok: false, reason: `${result.reason} (after ${n} attempts)`, uncertain: mayHaveActed || result.uncertain === true }
+      : result;
 
 /** The start of the body, whitespace collapsed; the rest is never read (a receiver may answer with megabytes). */
 const readExcerpt = async (response: Response): Promise<string> => {

@@ -228,6 +228,7 @@ describe('response action runner', () => {
         reason: expect.stringMatching(
           /^interrupted: the worker stopped during the call started at \S+; the action was sent at most once, under idempotency key contoso-bank:act-crash:1, and will not be sent again — check with the receiver/,
         ),
+        uncertain: true,
       },
     });
     // Once: again before and after the read model catches up.
@@ -237,6 +238,14 @@ describe('response action runner', () => {
     expect(await later.executeApproved()).toEqual([]);
     expect(receiver.deliveries).toHaveLength(0);
     expect(await types('act-crash')).toEqual(['Proposed', 'Approved', 'ExecutionStarted', 'Failed']);
+    expect(await entry('act-crash')).toMatchObject({ status: 'failed', uncertain: true });
+
+    // A lead checks with the automation and records what it really did; the action is a success from then on.
+    await act('act-crash', { kind: 'ResolveUncertainOutcome', outcome: 'succeeded', note: 'run 0858 rotated the key', resolvedBy: 'lead@soc.example' });
+    await project();
+    expect(await entry('act-crash')).toMatchObject({ status: 'succeeded', uncertain: false, outcome: 'run 0858 rotated the key (resolved by lead@soc.example)' });
+    expect(await later.executeApproved()).toEqual([]);
+    expect(receiver.deliveries).toHaveLength(0);
   });
 
   it('a live call is never failed under its feet, and a call that outlived its worker does not overwrite the interruption', async () => {
@@ -280,7 +289,7 @@ describe('response action runner', () => {
 
     expect(await last('act-stopped')).toMatchObject({
       type: 'incidents.ActionFailed.v1',
-      data: { reason: expect.stringMatching(/^interrupted: the worker stopped during the call; .* idempotency key contoso-bank:act-stopped:1/) },
+      data: { reason: expect.stringMatching(/^interrupted: the worker stopped during the call; .* idempotency key contoso-bank:act-stopped:1/), uncertain: true },
     });
     expect(receiver.deliveries).toHaveLength(1);
     expect(lines.join('')).not.toContain(SECRET);

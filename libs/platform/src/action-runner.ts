@@ -41,7 +41,7 @@ export const idempotencyKeyFor = (tenantId: string, actionId: string): string =>
 
 export const interruptedReason = (idempotencyKey: string, detail = 'the worker stopped during the call'): string =>
   `interrupted: ${detail}; the action was sent at most once, under idempotency key ${idempotencyKey}, and will not be sent again — ` +
-  'check with the receiver whether it acted, then propose the action again or record what happened by hand';
+  'check with the receiver whether it acted and resolve the outcome (resolveUncertainAction), or propose the action again';
 
 const requestOf = (tenantId: string, proposed: ActionProposed, idempotencyKey: string): ExecutionRequest => ({
   tenantId,
@@ -54,7 +54,7 @@ const requestOf = (tenantId: string, proposed: ActionProposed, idempotencyKey: s
 });
 
 const outcomeCommand = (result: Exclude<ExecutionResult, { ok: 'pending' }>): ActionCommand =>
-  result.ok ? { kind: 'RecordSuccess', outcome: result.outcome } : { kind: 'RecordFailure', reason: result.reason };
+  result.ok ? { kind: 'RecordSuccess', outcome: result.outcome } : { kind: 'RecordFailure', reason: result.reason, uncertain: result.uncertain === true };
 
 export const executorFor = (config: ActionExecutorConfig): ActionExecutor => {
   switch (config.executor) {
@@ -174,6 +174,7 @@ export class ActionRunner {
       // Whether the receiver acted is unknown either way; it is not called again.
       result = {
         ok: false,
+        uncertain: true,
         reason: signal.aborted ? interruptedReason(idempotencyKey) : interruptedReason(idempotencyKey, `the executor failed (${(error as Error).message ?? 'unknown'})`),
       };
     }
@@ -225,7 +226,7 @@ export class ActionRunner {
       const outcome =
         executor === 'dry-run'
           ? await dryRunExecutor().execute(requestOf(tenantId, history[0] as ActionProposed, idempotencyKey), new AbortController().signal)
-          : { ok: false as const, reason: interruptedReason(idempotencyKey, `the worker stopped during the call started at ${started.recordedAt}`) };
+          : { ok: false as const, uncertain: true, reason: interruptedReason(idempotencyKey, `the worker stopped during the call started at ${started.recordedAt}`) };
       if (outcome.ok === 'pending') continue;
       const result = await handleCommand(
         this.stores.eventStore,

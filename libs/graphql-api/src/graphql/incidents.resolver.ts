@@ -108,6 +108,8 @@ export class ResponseActionType {
   @Field(() => String, { nullable: true }) approvedBy!: string | null;
   @Field(() => String, { nullable: true }) executor!: string | null;
   @Field(() => String, { nullable: true }) outcome!: string | null;
+  @Field({ description: 'Failed without knowing whether the receiver acted (no answer, interrupted call): never sent again; resolve it with resolveUncertainAction.' })
+  uncertain!: boolean;
   @Field() verified!: boolean;
   @Field(() => String, { nullable: true }) playbookId!: string | null;
   @Field() proposedAt!: string;
@@ -288,6 +290,13 @@ export class CancelActionInput extends ActionRefInput {
 export class RecordActionOutcomeInput extends ActionRefInput {
   @Field() succeeded!: boolean;
   @Field({ description: 'What was done, or why it failed.' }) outcome!: string;
+  @Field({ nullable: true }) evidenceUri?: string;
+}
+
+@InputType()
+export class ResolveUncertainActionInput extends ActionRefInput {
+  @Field({ description: 'What the receiver really did, as checked with it.' }) succeeded!: boolean;
+  @Field({ description: 'How it was established, e.g. the automation run id.' }) note!: string;
   @Field({ nullable: true }) evidenceUri?: string;
 }
 
@@ -705,6 +714,20 @@ export class IncidentsResolver {
       ? { kind: 'RecordSuccess', outcome: input.outcome, evidenceUri: input.evidenceUri }
       : { kind: 'RecordFailure', reason: input.outcome };
     return this.actionCommand(ctx, 'incidents.respond', input.tenantId, input.actionId, command);
+  }
+
+  @Mutation(() => IncidentResult, {
+    description: 'Records what an uncertain failure really did (the call went unanswered or the worker died mid-call), after checking with the receiver.',
+  })
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  resolveUncertainAction(@Context() ctx: RequestContext, @Args('input') input: ResolveUncertainActionInput): Promise<typeof IncidentResult> {
+    return this.actionCommand(ctx, 'incidents.respond', input.tenantId, input.actionId, {
+      kind: 'ResolveUncertainOutcome',
+      outcome: input.succeeded ? 'succeeded' : 'failed',
+      note: input.note,
+      evidenceUri: input.evidenceUri,
+      resolvedBy: ctx.scope.principal.id,
+    });
   }
 
   @Mutation(() => IngestAlertsResultType, { description: 'External alerts in: each opens an incident, joins the open one on the same resource or entity, or is recognised as a duplicate.' })

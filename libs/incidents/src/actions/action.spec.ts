@@ -62,7 +62,7 @@ describe('a response action', () => {
     given(proposed, approved).when({ kind: 'StartExecution', executor: 'webhook', idempotencyKey: 'act-1:1' }).then(started);
     given(proposed, approved, started).when({ kind: 'StartExecution', executor: 'webhook', idempotencyKey: 'act-1:2' }).thenRejects('invalid-transition');
     given(proposed, approved, started).when({ kind: 'RecordSuccess', outcome: '202 Accepted' }).then(succeeded);
-    given(proposed, approved, started).when({ kind: 'RecordFailure', reason: 'timeout' }).then({ type: 'incidents.ActionFailed.v1', data: { actionId: 'act-1', reason: 'timeout' } });
+    given(proposed, approved, started).when({ kind: 'RecordFailure', reason: 'timeout' }).then({ type: 'incidents.ActionFailed.v1', data: { actionId: 'act-1', reason: 'timeout', uncertain: false } });
     given(proposed, approved).when({ kind: 'RecordSuccess', outcome: 'x' }).thenRejects('invalid-transition');
     const verified: ActionEvent = { type: 'incidents.ActionVerified.v1', data: { actionId: 'act-1', evidence: 'compliant at 12/3' } };
     given(proposed, approved, started, succeeded).when({ kind: 'VerifyAction', evidence: 'compliant at 12/3' }).then(verified);
@@ -75,5 +75,36 @@ describe('a response action', () => {
     given(proposed, approved).when({ kind: 'CancelAction', reason: '' }).thenRejects('reason-required');
     given(proposed, approved, started).when({ kind: 'CancelAction', reason: 'stop' }).thenRejects('invalid-transition');
     given().when({ kind: 'CancelAction', reason: 'x' }).thenRejects('unknown-action');
+  });
+
+  it('is resolved by a person when its failure left unknown whether the receiver acted', () => {
+    const uncertain: ActionEvent = { type: 'incidents.ActionFailed.v1', data: { actionId: 'act-1', reason: 'interrupted: the worker stopped during the call', uncertain: true } };
+    const known: ActionEvent = { type: 'incidents.ActionFailed.v1', data: { actionId: 'act-1', reason: '400 Bad Request', uncertain: false } };
+    const resolve = (outcome: 'succeeded' | 'failed', note = 'Logic App run 0858 restricted access'): ActionCommand => ({
+      kind: 'ResolveUncertainOutcome',
+      outcome,
+      note,
+      evidenceUri: 'https://portal.azure.com/runs/0858',
+      resolvedBy: 'lead@soc.example',
+    });
+    given(proposed, approved, started)
+      .when({ kind: 'RecordFailure', reason: 'interrupted: the worker stopped during the call', uncertain: true })
+      .then(uncertain);
+    const resolvedOk: ActionEvent = {
+      type: 'incidents.ActionOutcomeResolved.v1',
+      data: { actionId: 'act-1', outcome: 'succeeded', note: 'Logic App run 0858 restricted access', evidenceUri: 'https://portal.azure.com/runs/0858', resolvedBy: 'lead@soc.example' },
+    };
+    given(proposed, approved, started, uncertain).when(resolve('succeeded')).then(resolvedOk);
+    given(proposed, approved, started, uncertain).when(resolve('failed', '  ')).thenRejects('note-required');
+    // resolved once; a known failure or a success has nothing to resolve
+    given(proposed, approved, started, uncertain, resolvedOk).when(resolve('failed')).thenRejects('outcome-not-uncertain');
+    given(proposed, approved, started, known).when(resolve('succeeded')).thenRejects('outcome-not-uncertain');
+    given(proposed, approved, started, succeeded).when(resolve('succeeded')).thenRejects('outcome-not-uncertain');
+    // resolved as succeeded, the action can be verified like any other success
+    given(proposed, approved, started, uncertain, resolvedOk)
+      .when({ kind: 'VerifyAction', evidence: 'compliant at 12/3' })
+      .then({ type: 'incidents.ActionVerified.v1', data: { actionId: 'act-1', evidence: 'compliant at 12/3' } });
+    const resolvedFailed: ActionEvent = { type: 'incidents.ActionOutcomeResolved.v1', data: { ...(resolvedOk.data as object), outcome: 'failed' } } as ActionEvent;
+    given(proposed, approved, started, uncertain, resolvedFailed).when({ kind: 'VerifyAction', evidence: 'x' }).thenRejects('invalid-transition');
   });
 });

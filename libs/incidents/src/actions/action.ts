@@ -1,6 +1,8 @@
 // Response actions: the catalog of what the SOC can do to a resource, and each action's lifecycle,
 // one stream per action (`t-<tenant>:action-<id>`): Proposed -> Approved -> Executing ->
 // Succeeded | Failed (+ Cancelled), then Verified when a later evaluation shows the fix held.
+// A failure whose effect is unknown (the call timed out, the worker died mid-call) is `uncertain`:
+// the action is never sent again, and a person who checked with the receiver resolves it.
 import { reject, streamIdFor, type Decider, type Decision, type DomainEvent } from '@rampart/event-sourcing';
 
 /** OCSF Remediation Activity verbs (class 7001 activity names). */
@@ -52,12 +54,26 @@ export type ActionProposed = DomainEvent<
 export type ActionApproved = DomainEvent<'incidents.ActionApproved.v1', ActionData<{ approvedBy: string; preApproved: boolean }>>;
 export type ActionExecutionStarted = DomainEvent<'incidents.ActionExecutionStarted.v1', ActionData<{ executor: ExecutorKind; idempotencyKey: string }>>;
 export type ActionSucceeded = DomainEvent<'incidents.ActionSucceeded.v1', ActionData<{ outcome: string; evidenceUri: string | null }>>;
-export type ActionFailed = DomainEvent<'incidents.ActionFailed.v1', ActionData<{ reason: string }>>;
+/** `uncertain`: the receiver may have acted (no answer, interrupted call); a person resolves it. */
+export type ActionFailed = DomainEvent<'incidents.ActionFailed.v1', ActionData<{ reason: string; uncertain?: boolean }>>;
+/** A person checked with the receiver what an uncertain failure really did. */
+export type ActionOutcomeResolved = DomainEvent<
+  'incidents.ActionOutcomeResolved.v1',
+  ActionData<{ outcome: 'succeeded' | 'failed'; note: string; evidenceUri: string | null; resolvedBy: string }>
+>;
 export type ActionCancelled = DomainEvent<'incidents.ActionCancelled.v1', ActionData<{ reason: string }>>;
 /** The fix held: a later evaluation showed the target compliant (the loop closes). */
 export type ActionVerified = DomainEvent<'incidents.ActionVerified.v1', ActionData<{ evidence: string }>>;
 
-export type ActionEvent = ActionProposed | ActionApproved | ActionExecutionStarted | ActionSucceeded | ActionFailed | ActionCancelled | ActionVerified;
+export type ActionEvent =
+  | ActionProposed
+  | ActionApproved
+  | ActionExecutionStarted
+  | ActionSucceeded
+  | ActionFailed
+  | ActionOutcomeResolved
+  | ActionCancelled
+  | ActionVerified;
 
 export const ACTION_EVENT_TYPES: readonly ActionEvent['type'][] = [
   'incidents.ActionProposed.v1',
@@ -65,6 +81,7 @@ export const ACTION_EVENT_TYPES: readonly ActionEvent['type'][] = [
   'incidents.ActionExecutionStarted.v1',
   'incidents.ActionSucceeded.v1',
   'incidents.ActionFailed.v1',
+  'incidents.ActionOutcomeResolved.v1',
   'incidents.ActionCancelled.v1',
   'incidents.ActionVerified.v1',
 ];
@@ -79,6 +96,8 @@ export type ResponseAction =
       readonly proposedBy: string;
       readonly idempotencyKey: string | null;
       readonly verified: boolean;
+      /** Failed without knowing whether the receiver acted. */
+      readonly uncertain: boolean;
     };
 
 export type ActionCommand =
@@ -98,7 +117,14 @@ export type ActionCommand =
   | { readonly kind: 'ApproveAction'; readonly approvedBy: string }
   | { readonly kind: 'StartExecution'; readonly executor: ExecutorKind; readonly idempotencyKey: string }
   | { readonly kind: 'RecordSuccess'; readonly outcome: string; readonly evidenceUri?: string }
-  | { readonly kind: 'RecordFailure'; readonly reason: string }
+  | { readonly kind: 'RecordFailure'; readonly reason: string; readonly uncertain?: boolean }
+  | {
+      readonly kind: 'ResolveUncertainOutcome';
+      readonly outcome: 'succeeded' | 'failed';
+      readonly note: string;
+      readonly evidenceUri?: string;
+      readonly resolvedBy: string;
+    }
   | { readonly kind: 'CancelAction'; readonly reason: string }
   | { readonly kind: 'VerifyAction'; readonly evidence: string };
 
@@ -151,7 +177,18 @@ const decide = (cmd: ActionCommand, state: ResponseAction): Decision<ActionEvent
       return [{ type: 'incidents.ActionSucceeded.v1', data: { actionId, outcome: cmd.outcome.slice(0, 4_000), evidenceUri: cmd.evidenceUri ?? null } }];
     case 'RecordFailure':
       if (state.status !== 'executing') return reject('invalid-transition', `only executing actions fail; this one is ${state.status}`);
-      return [{ type: 'incidents.ActionFailed.v1', data: { actionId, reason: cmd.reason.slice(0, 4_000) } }];
+      return [{ type: 'incidents.ActionFailed.v1', data: { actionId, reason: cmd.reason.slice(0, 4_000), uncertain: cmd.uncertain === true } }];
+    case 'ResolveUncertainOutcome':
+      if (state.status !== 'failed' || !state.uncertain) {
+        return reject('outcome-not-uncertain', `only a failure whose effect is unknown is resolved by hand; this action is ${state.status}${state.status === 'failed' ? ' with a known outcome' : ''}`);
+      }
+      if (!cmd.note.trim()) return reject('note-required', 'say how the outcome was established (e.g. the automation run id)');
+      return [
+        {
+          type: 'incidents.ActionOutcomeResolved.v1',
+          data: { actionId, outcome: cmd.outcome, note: cmd.note.trim().slice(0, 4_000), evidenceUri: cmd.evidenceUri ?? null, resolvedBy: cmd.resolvedBy },
+        },
+      ];
     case 'CancelAction':
       if (state.status !== 'proposed' && state.status !== 'approved') return reject('invalid-transition', `an action that ${state.status === 'executing' ? 'is executing' : 'ended'} cannot be cancelled`);
       if (!cmd.reason.trim()) return reject('reason-required');
@@ -165,7 +202,7 @@ const decide = (cmd: ActionCommand, state: ResponseAction): Decision<ActionEvent
 
 const evolve = (state: ResponseAction, event: ActionEvent): ResponseAction => {
   if (event.type === 'incidents.ActionProposed.v1') {
-    return { exists: true, actionId: event.data.actionId, status: 'proposed', destructive: event.data.destructive, proposedBy: event.data.proposedBy, idempotencyKey: null, verified: false };
+    return { exists: true, actionId: event.data.actionId, status: 'proposed', destructive: event.data.destructive, proposedBy: event.data.proposedBy, idempotencyKey: null, verified: false, uncertain: false };
   }
   if (!state.exists) return state;
   switch (event.type) {
@@ -176,7 +213,9 @@ const evolve = (state: ResponseAction, event: ActionEvent): ResponseAction => {
     case 'incidents.ActionSucceeded.v1':
       return { ...state, status: 'succeeded' };
     case 'incidents.ActionFailed.v1':
-      return { ...state, status: 'failed' };
+      return { ...state, status: 'failed', uncertain: event.data.uncertain === true };
+    case 'incidents.ActionOutcomeResolved.v1':
+      return { ...state, status: event.data.outcome, uncertain: false };
     case 'incidents.ActionCancelled.v1':
       return { ...state, status: 'cancelled' };
     case 'incidents.ActionVerified.v1':

@@ -143,6 +143,8 @@ export interface ActionEntry {
   readonly approvedBy: string | null;
   readonly executor: ExecutorKind | null;
   readonly outcome: string | null;
+  /** Failed without knowing whether the receiver acted: waits for a person to resolve it. */
+  readonly uncertain: boolean;
   readonly verified: boolean;
   readonly playbookId: string | null;
   readonly proposedAt: string;
@@ -151,7 +153,7 @@ export interface ActionEntry {
 
 export const responseActions = {
   name: 'response-actions',
-  version: 1,
+  version: 2,
   table: 'response_actions',
   eventTypes: ACTION_EVENT_TYPES,
   keyOf: (event: ProjectedEvent): string => `${event.metadata.tenantId}|${(event.data as { actionId: string }).actionId}`,
@@ -175,6 +177,7 @@ export const responseActions = {
         approvedBy: null,
         executor: null,
         outcome: null,
+        uncertain: false,
         verified: false,
         playbookId: d.playbookId,
         proposedAt: at,
@@ -191,7 +194,9 @@ export const responseActions = {
       case 'incidents.ActionSucceeded.v1':
         return { ...next, status: 'succeeded', outcome: event.data.outcome };
       case 'incidents.ActionFailed.v1':
-        return { ...next, status: 'failed', outcome: event.data.reason };
+        return { ...next, status: 'failed', outcome: event.data.reason, uncertain: event.data.uncertain === true };
+      case 'incidents.ActionOutcomeResolved.v1':
+        return { ...next, status: event.data.outcome, outcome: `${event.data.note} (resolved by ${event.data.resolvedBy})`, uncertain: false };
       case 'incidents.ActionCancelled.v1':
         return { ...next, status: 'cancelled', outcome: event.data.reason };
       case 'incidents.ActionVerified.v1':

@@ -239,6 +239,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation($tenantId: ID!) { recordActionOutcome(input: { tenantId: $tenantId, actionId: "nope", succeeded: false, outcome: "probe" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
+  'Mutation.resolveUncertainAction': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { resolveUncertainAction(input: { tenantId: $tenantId, actionId: "nope", succeeded: true, note: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
   'Query.incidentPolicy': {
     scope: 'tenant',
     document: 'query($tenantId: ID!) { incidentPolicy(tenantId: $tenantId) { preApprovedActions sla { severity acknowledgeMinutes } } }',
