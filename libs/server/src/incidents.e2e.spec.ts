@@ -1,8 +1,11 @@
 // The seed story over GraphQL: an API exposed without authentication becomes a finding, the finding
 // an incident with the playbook's first action proposed; the SOC triages, gets the action approved,
-// the customer fixes the app, and the incident is closed with its root cause and measured.
+// the customer's automation (a local signed-webhook receiver) carries it out, the next ingestion
+// shows the app private and verifies the action, the customer turns authentication on, and the
+// incident is closed with its root cause and measured.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
 import { startHarness, type Harness } from './testing/harness';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
@@ -11,6 +14,7 @@ const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.G
 const webApp = { ...webAppBody, properties: { ...webAppBody.properties, httpsOnly: true } };
 const authConfig = { id: `${webAppBody.id}/config/web`, name: 'web', type: 'Microsoft.Web/sites/config', properties: { siteAuthEnabled: true } };
 const TENANT = 'contoso-bank';
+const AUTOMATION_SECRET = 'contoso-logic-app-secret-0123456789abcdef';
 
 interface Incident {
   incidentId: string;
@@ -25,18 +29,23 @@ type Result = { __typename: string; code?: string; revision?: number };
 
 describe('incidents over GraphQL', () => {
   let h: Harness;
+  let automation: WebhookReceiver;
   let customerAdmin: string;
   let analyst: string;
   let lead: string;
   let incidentId: string;
   beforeAll(async () => {
-    h = await startHarness();
+    automation = await startWebhookReceiver(AUTOMATION_SECRET);
+    h = await startHarness({ RAMPART_ACTION_EXECUTOR: 'webhook', RAMPART_ACTION_WEBHOOK_URL: automation.url, RAMPART_ACTION_WEBHOOK_SECRET: AUTOMATION_SECRET });
     customerAdmin = await h.token({ role: 'customer.admin', tenantId: TENANT }, 'it@contoso.example');
     analyst = await h.token({ role: 'soc.analyst', socTeam: 'blue' }, 'ana@soc.example');
     lead = await h.token({ role: 'soc.lead', socTeam: 'blue' }, 'lead@soc.example');
     await h.settled();
   });
-  afterAll(async () => h?.stop());
+  afterAll(async () => {
+    await h?.stop();
+    await automation?.close();
+  });
 
   const push = (resources: unknown[]) =>
     h.gql(`mutation($json: String!) { pushResources(input: { tenantId: "${TENANT}", resourcesJson: $json }) { discovered changed } }`, {
@@ -58,7 +67,7 @@ describe('incidents over GraphQL', () => {
   };
 
   it('turns the exposed app into an incident in the SOC queue, with the playbook response proposed', async () => {
-    await h.gql('mutation { assignBaseline(input: { tenantId: "contoso-bank", assignmentId: "core", baselineId: "landing-zone-core" }) { __typename } }', { token: customerAdmin });
+    await h.gql('mutation { assignBaseline(input: { tenantId: "contoso-bank", assignmentId: "regulated", baselineId: "financial-services" }) { __typename } }', { token: customerAdmin });
     await push([webApp]);
     const queue = await h.eventually(
       'an incident in the queue',
@@ -92,15 +101,26 @@ describe('incidents over GraphQL', () => {
     expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_RECOVERY, summary: "too early"`))).toEqual({ __typename: 'Rejection', code: 'invalid-transition' });
   });
 
-  it('has the approved action carried out by the configured executor (dry run by default), once', async () => {
+  it("has the approved action carried out by the customer's automation, signed, once", async () => {
     const done = await h.eventually('the action executed', () => incident(), (i) => i?.actions[0]?.status === 'succeeded');
-    // a dry run changes nothing in the cloud, so a later compliant evaluation does not verify it
     expect(done?.actions[0]).toMatchObject({ status: 'succeeded', verified: false });
+    expect(automation.deliveries).toHaveLength(1);
+    const delivery = automation.deliveries[0];
+    expect(delivery.verified).toBe(true);
+    expect(JSON.parse(delivery.body)).toMatchObject({ tenantId: TENANT, actionKind: 'restrict-public-network-access', target: expect.stringContaining('/providers/microsoft.web/sites/') });
+  });
+
+  it('sees the app private at the next ingestion, and links that evaluation to the action as its verification', async () => {
+    // what the automation did, as the next inventory shows it
+    await push([{ ...webApp, properties: { ...webApp.properties, publicNetworkAccess: 'Disabled' } }]);
+    const verified = await h.eventually('the action verified', () => incident(), (i) => i?.actions[0]?.verified === true);
+    expect(verified?.actions[0]).toMatchObject({ status: 'succeeded', verified: true });
+    expect(automation.deliveries).toHaveLength(1);
   });
 
   it('follows the fix through to closing, with the whole story in the timeline and the durations measured', async () => {
     expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_CONTAINMENT, summary: "Public network access disabled"`)).__typename).toBe('IncidentChanged');
-    await push([webApp, authConfig]); // the customer turns authentication on
+    await push([{ ...webApp, properties: { ...webApp.properties, publicNetworkAccess: 'Disabled' } }, authConfig]); // the customer turns authentication on
     await h.eventually(
       'the finding resolved',
       async () => (await h.gql<{ findings: { edges: { node: { status: string } }[] } }>(`{ findings(tenantId: "${TENANT}") { edges { node { status } } } }`, { token: analyst })).body.data?.findings.edges ?? [],
@@ -132,6 +152,7 @@ describe('incidents over GraphQL', () => {
       'incidents.ActionApproved.v1',
       'incidents.ActionExecutionStarted.v1',
       'incidents.ActionSucceeded.v1',
+      'incidents.ActionVerified.v1',
       'incidents.IncidentTriaged.v1',
       'guardrails.FindingResolved.v1',
       'incidents.IncidentClosed.v1',
