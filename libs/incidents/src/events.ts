@@ -20,6 +20,8 @@ export interface Signal {
   /** Compromised entities (accounts, hosts, IPs) as `kind:name`: correlation joins on them too. */
   readonly entities: readonly string[];
   readonly detectedAt: string;
+  /** An alert's detection type (Defender alertType, Sentinel rule id): which playbook answers it. */
+  readonly detectionType?: string;
 }
 
 export type Classification = 'true-positive' | 'benign-positive' | 'false-positive' | 'undetermined';

@@ -7,10 +7,10 @@ import { handleCommand, START, toNewEvents, type RecordedEvent } from '@rampart/
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type TenantGuardrailsCommand } from '@rampart/guardrails';
-import { actionDecider, actionStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
+import { actionDecider, actionStreamId, incidentDecider, incidentStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { ingest, type FileItem } from '@rampart/ingestion';
 import { GuardrailEvaluator } from './guardrail-evaluator';
-import { IncidentReactor } from './incident-reactor';
+import { INCIDENT_REACTOR_EVENT_TYPES, IncidentReactor } from './incident-reactor';
 import { platformProjections } from './projections';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
@@ -50,7 +50,7 @@ describe('incidents from findings', () => {
       await project();
       evaluatorAt = await feed(evaluatorAt, ['inventory.ResourceDiscovered.v1', 'inventory.ResourceConfigurationChanged.v1', 'inventory.ResourceRemoved.v1', 'guardrails.BaselineAssigned.v1', 'guardrails.ReportingPolicySet.v1'], (e) => evaluator.handle(e));
       await project();
-      reactorAt = await feed(reactorAt, ['guardrails.FindingOpened.v1', 'guardrails.FindingResolved.v1'], (e) => reactor.handle(e));
+      reactorAt = await feed(reactorAt, INCIDENT_REACTOR_EVENT_TYPES, (e) => reactor.handle(e));
     }
     await project();
   };
@@ -142,5 +142,27 @@ describe('incidents from findings', () => {
     const keysIncident = (await incidents()).find((i) => i.resourceKeys.includes(key))!;
     now = new Date(Date.now() + 2 * 60_000);
     expect((await reactor.recordSlaBreaches()).filter((b) => b.incidentId === keysIncident.incidentId)).toEqual([{ tenantId: tenant, incidentId: keysIncident.incidentId, target: 'acknowledge' }]);
+  });
+
+  it('answers an incident an external alert opened with the playbook for its detection type', async () => {
+    const vm = '/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/web-01';
+    const open = (incidentId: string, detectionType: string | undefined, resourceKeys: string[], entities: string[] = []) =>
+      handleCommand(store, incidentDecider, incidentStreamId(tenant, incidentId), {
+        kind: 'OpenIncident',
+        incidentId,
+        title: 'Malware detected',
+        signal: { kind: 'alert', ref: `defender:${incidentId}`, title: 'Malware detected', severity: 'high', resourceKeys, entities, detectedAt: now.toISOString(), ...(detectionType ? { detectionType } : {}) },
+      }, ctx('system'));
+    await open('inc-alert-vm', 'VM_EICAR', [vm]);
+    await open('inc-alert-arm', 'ARM_UnusualActivity', [], ['account:deploy-bot', 'ip:203.0.113.7']);
+    await open('inc-alert-unknown', 'myAlert', [vm]);
+    await open('inc-alert-untyped', undefined, [vm]);
+    await settle();
+    const proposed = (await actions()).filter((a) => a.incidentId.startsWith('inc-alert'));
+    expect(proposed.map((a) => [a.incidentId, a.actionKind, a.target, a.playbookId, a.parameters])).toEqual([
+      ['inc-alert-arm', 'revoke-service-principal-credentials', 'account:deploy-bot', 'revoke-credentials', { servicePrincipalId: 'deploy-bot' }],
+      ['inc-alert-vm', 'isolate-workload', vm, 'isolate-workload', {}],
+    ]);
+    expect(proposed.every((a) => a.status === 'proposed')).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // The incidents context's process manager: it follows the guardrails' findings. A finding the
 // tenant's reporting policy marks as incident-worthy opens an incident, or joins the open one on the
-// same resource, and the playbook's response actions are proposed; a finding resolved as compliant
+// same resource, and the playbook's response actions are proposed (for an incident an external
+// alert opened, the playbook answering its detection type); a finding resolved as compliant
 // verifies the succeeded actions on that resource. Every minute it records SLA breaches as they
 // happen. At-least-once, idempotent: ids are derived from what caused them.
 import { randomUUID } from 'node:crypto';
@@ -17,14 +18,17 @@ import {
   incidentPolicyStreamId,
   incidentStreamId,
   openIncidentView,
+  playbookForAlertType,
   shippedPlaybooks,
   stepsFor,
   withSignal,
   type ActionEntry,
   type IncidentEntry,
+  type IncidentOpened,
   type IncidentPolicy,
   type IncidentPolicySet,
   type OpenIncidentView,
+  type Playbook,
   type Signal,
 } from '@rampart/incidents';
 import { every, followLog } from './background';
@@ -34,7 +38,7 @@ import type { Stores } from './stores';
 
 const SYSTEM = { kind: 'system', id: 'incident-reactor' } as const;
 export const INCIDENT_REACTOR_SUBSCRIPTION = 'incident-reactor';
-export const INCIDENT_REACTOR_EVENT_TYPES = ['guardrails.FindingOpened.v1', 'guardrails.FindingResolved.v1'];
+export const INCIDENT_REACTOR_EVENT_TYPES = ['guardrails.FindingOpened.v1', 'guardrails.FindingResolved.v1', 'incidents.IncidentOpened.v1'];
 
 
 export interface IncidentReactorOptions {
@@ -77,6 +81,8 @@ export class IncidentReactor {
       } else if (e.type === 'guardrails.FindingResolved.v1') {
         const resolved = (e as unknown as FindingResolved).data;
         if (resolved.resolution === 'compliant') await this.verifyActions(e, resolved);
+      } else if (e.type === 'incidents.IncidentOpened.v1') {
+        await this.answerAlert(e, (e as unknown as IncidentOpened).data);
       }
     }
   }
@@ -135,15 +141,36 @@ export class IncidentReactor {
       this.context(tenantId, e),
     );
     if (!opened.ok && opened.rejection.code !== 'incident-exists') throw new Error(`incident ${incidentId} not opened: ${opened.rejection.code}`);
-    await this.proposePlaybook(tenantId, incidentId, finding, e);
+    const playbook = shippedPlaybooks().get(finding.playbookId);
+    if (playbook) await this.proposePlaybook(tenantId, incidentId, playbook, finding.resourceKey, { guardrailId: finding.guardrailId, resourceId: finding.resourceId, incidentId }, e);
     return withSignal(known, incidentId, signal);
   }
 
+  /** An incident an external alert opened: the playbook answering its detection type, on what the alert names. */
+  private async answerAlert(e: RecordedEvent, opened: IncidentOpened['data']): Promise<void> {
+    const { signal } = opened;
+    if (signal.kind !== 'alert' || !signal.detectionType) return;
+    const playbook = playbookForAlertType(shippedPlaybooks(), signal.detectionType);
+    // An alert about no resource and no entity gives an action nothing to act on: people decide.
+    const target = signal.resourceKeys[0] ?? signal.entities[0];
+    if (!playbook || !target) return;
+    await this.proposePlaybook(e.metadata.tenantId, opened.incidentId, playbook, target, {
+      resourceId: signal.resourceKeys[0],
+      principalId: signal.entities.find((entity) => entity.startsWith('account:'))?.slice('account:'.length),
+      incidentId: opened.incidentId,
+    }, e);
+  }
+
   /** The playbook's respond-phase actions, proposed for people to approve (ids derived: a redelivery proposes nothing twice). */
-  private async proposePlaybook(tenantId: string, incidentId: string, finding: FindingOpened['data'], e: RecordedEvent): Promise<void> {
-    const playbook = shippedPlaybooks().get(finding.playbookId);
-    if (!playbook) return;
-    const steps = stepsFor(playbook, 'respond', { guardrailId: finding.guardrailId, resourceId: finding.resourceId, incidentId });
+  private async proposePlaybook(
+    tenantId: string,
+    incidentId: string,
+    playbook: Playbook,
+    target: string,
+    context: Parameters<typeof stepsFor>[2],
+    e: RecordedEvent,
+  ): Promise<void> {
+    const steps = stepsFor(playbook, 'respond', context);
     const { preApprovedActions } = await this.policy(tenantId);
     for (const [i, step] of steps.entries()) {
       const actionId = `act-${incidentId.slice(4)}-${step.phase}-${i + 1}`;
@@ -157,7 +184,7 @@ export class IncidentReactor {
           incidentId,
           actionKind: step.actionKind,
           phase: step.phase,
-          target: finding.resourceKey,
+          target,
           parameters: step.parameters,
           proposedBy: `playbook:${playbook.id}@${playbook.version}`,
           playbookId: playbook.id,

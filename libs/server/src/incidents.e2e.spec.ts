@@ -164,6 +164,17 @@ describe('incidents over GraphQL', () => {
     expect(body.data?.incidentMetrics.incidents).toBeGreaterThanOrEqual(1);
     expect(body.data?.incidentMetrics.mttaSeconds).toBeGreaterThanOrEqual(0);
     expect(body.data?.incidentMetrics.mttrSeconds).toBeGreaterThanOrEqual(body.data!.incidentMetrics.mttaSeconds);
+
+    // The SOC lead's view: per team on duty when the incident opened, and per tenant, over the tenants the team serves.
+    type Group = { key: string; incidents: number; mttrSeconds: number | null };
+    const byTeam = await h.gql<{ incidentMetricsBy: Group[] }>('{ incidentMetricsBy(groupBy: SOC_TEAM, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { key incidents mttrSeconds } }', { token: lead });
+    expect(byTeam.body.errors).toBeUndefined();
+    expect(byTeam.body.data?.incidentMetricsBy).toEqual([{ key: 'blue', incidents: expect.any(Number), mttrSeconds: body.data!.incidentMetrics.mttrSeconds }]);
+    const byTenant = await h.gql<{ incidentMetricsBy: Group[] }>('{ incidentMetricsBy(groupBy: TENANT, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { key incidents mttrSeconds } }', { token: lead });
+    expect(byTenant.body.data?.incidentMetricsBy.map((g) => g.key)).toEqual([TENANT]);
+    const red = await h.token({ role: 'soc.lead', socTeam: 'red' });
+    const redView = await h.gql<{ incidentMetricsBy: Group[] }>('{ incidentMetricsBy(groupBy: SOC_TEAM, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { key incidents } }', { token: red });
+    expect(redView.body.data?.incidentMetricsBy).toEqual([]);
   });
 
   it('takes Defender for Cloud alerts in once, and refuses what is not an alert', async () => {
@@ -178,6 +189,14 @@ describe('incidents over GraphQL', () => {
     expect(first.body.data?.ingestAlerts.alerts).toEqual([{ decision: 'opened', incidentId: expect.stringMatching(/^inc-/) }]);
     await h.settled();
     expect((await ingest()).body.data?.ingestAlerts.alerts[0].decision).toBe('duplicate');
+    // the playbook answering its detection type (VM_EICAR: malware on a VM) proposes isolating the VM
+    const alertIncident = first.body.data!.ingestAlerts.alerts[0].incidentId;
+    const answered = await h.eventually(
+      'the alert answered by its playbook',
+      async () => (await h.gql<{ incident: { actions: { actionKind: string; playbookId: string; status: string }[] } }>(`{ incident(tenantId: "${TENANT}", incidentId: "${alertIncident}") { actions { actionKind playbookId status } } }`, { token: analyst })).body.data?.incident.actions ?? [],
+      (actions) => actions.length > 0,
+    );
+    expect(answered).toEqual([{ actionKind: 'isolate-workload', playbookId: 'isolate-workload', status: 'proposed' }]);
     const bad = await h.gql(`mutation { ingestAlerts(input: { tenantId: "${TENANT}", payloadJson: "{\\"hello\\": 1}" }) { alerts { decision } } }`, { token: customerAdmin });
     expect(bad.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });

@@ -50,3 +50,17 @@ export const evolveTenant = (state: Tenant, event: TenancyEvent): Tenant => {
 };
 
 export const tenantStreamId = (tenantId: string): string => streamIdFor(tenantId, 'tenant', tenantId);
+
+/**
+ * The SOC teams that served the tenant at an instant, from its recorded events: metrics for a
+ * past period attribute an incident to the teams on duty when it opened, not to today's.
+ */
+export const socTeamsAt = (events: readonly (TenancyEvent & { readonly recordedAt: string })[], at: Date): string[] => {
+  let teams: string[] = [];
+  for (const event of events) {
+    if (Date.parse(event.recordedAt) > at.getTime()) break;
+    if (event.type === 'tenancy.SocTeamAssigned.v1' && !teams.includes(event.data.socTeam)) teams = [...teams, event.data.socTeam];
+    else if (event.type === 'tenancy.SocTeamUnassigned.v1') teams = teams.filter((t) => t !== event.data.socTeam);
+  }
+  return teams;
+};

@@ -35,6 +35,7 @@ import {
   incidentPolicyStreamId,
   incidentStreamId,
   meanTimes,
+  meanTimesBy,
   openIncidentView,
   parseExternalAlert,
   SEVERITIES,
@@ -51,6 +52,7 @@ import {
   type Signal,
 } from '@rampart/incidents';
 import { incidentPolicyOf, READ_MODEL_SCHEMA } from '@rampart/platform';
+import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
@@ -67,6 +69,26 @@ export enum IncidentStep {
   CONFIRM_RECOVERY = 'CONFIRM_RECOVERY',
 }
 registerEnumType(IncidentStep, { name: 'IncidentStep', description: 'Responding -> Remediating (contained) -> Recovering (remediated) -> Resolved (recovered).' });
+
+export enum MetricsGrouping {
+  TENANT = 'TENANT',
+  SOC_TEAM = 'SOC_TEAM',
+  SEVERITY = 'SEVERITY',
+}
+registerEnumType(MetricsGrouping, {
+  name: 'MetricsGrouping',
+  description: 'TENANT | SOC_TEAM (the teams serving the tenant when the incident opened) | SEVERITY (as the incident is now).',
+});
+
+@ObjectType({ description: 'MTTA / MTTC / MTTR of one group of incidents.' })
+@InheritsAuthorization()
+export class IncidentMetricsGroupType {
+  @Field({ description: 'The tenant id, SOC team or severity.' }) key!: string;
+  @Field(() => Int) incidents!: number;
+  @Field(() => Float, { nullable: true }) mttaSeconds!: number | null;
+  @Field(() => Float, { nullable: true }) mttcSeconds!: number | null;
+  @Field(() => Float, { nullable: true }) mttrSeconds!: number | null;
+}
 
 @ObjectType()
 @InheritsAuthorization()
@@ -401,6 +423,7 @@ export const recordAlerts = async (
       resourceKeys: alert.resourceIds,
       entities: alert.entities.map((e) => `${e.kind.toLowerCase()}:${e.name}`.slice(0, 200)),
       detectedAt: alert.detectedAt,
+      ...(alert.alertType ? { detectionType: alert.alertType.slice(0, 200) } : {}),
     };
     const correlation = correlate(signal, views, correlationWindowMinutes);
     if (correlation.decision === 'duplicate') {
@@ -561,6 +584,44 @@ export class IncidentsResolver {
       [tenantId, severity ?? null],
     );
     return { tenantId, ...meanTimes(rows.map((r) => r.doc), start, end) };
+  }
+
+  @Query(() => [IncidentMetricsGroupType], {
+    description: 'MTTA / MTTC / MTTR over the incidents opened in [from, to) in the tenants the caller may see, per tenant, SOC team or severity.',
+  })
+  @Authorize({ kind: 'list', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async incidentMetricsBy(
+    @Context() ctx: RequestContext,
+    @Args('from') from: string,
+    @Args('to') to: string,
+    @Args('groupBy', { type: () => MetricsGrouping }) groupBy: MetricsGrouping,
+    @Args('tenantId', { type: () => ID, nullable: true }) tenantId?: string,
+    @Args('severity', { nullable: true }) severity?: string,
+  ): Promise<IncidentMetricsGroupType[]> {
+    const start = new Date(from);
+    const end = new Date(to);
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end) throw badInput('from and to are ISO-8601 times, from before to');
+    if (severity && !SEVERITIES.includes(severity as Severity)) throw badInput(`severity is one of ${SEVERITIES.join(', ')}`);
+    const reach = ctx.scope.reach('tenants.read');
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents
+        WHERE ($1::boolean OR tenant_id = ANY($2::text[])) AND ($3::text IS NULL OR tenant_id = $3) AND ($4::text IS NULL OR doc->>'severity' = $4)
+          AND doc->>'openedAt' >= $5 AND doc->>'openedAt' < $6`,
+      [reach.all, reach.all ? [] : [...reach.tenants], tenantId ?? null, severity ?? null, start.toISOString(), end.toISOString()],
+    );
+    const incidents = rows.map((r) => r.doc);
+    let groupsOf: (incident: IncidentEntry) => readonly string[];
+    if (groupBy === MetricsGrouping.SOC_TEAM) {
+      // Teams change over time: each tenant's own history says who was on duty.
+      const histories = new Map<string, (TenancyEvent & { recordedAt: string })[]>();
+      for (const id of new Set(incidents.map((i) => i.tenantId))) {
+        histories.set(id, (await this.runtime.stores.eventStore.readStream(tenantStreamId(id))) as unknown as (TenancyEvent & { recordedAt: string })[]);
+      }
+      groupsOf = (i) => socTeamsAt(histories.get(i.tenantId) ?? [], new Date(i.openedAt));
+    } else {
+      groupsOf = groupBy === MetricsGrouping.TENANT ? (i) => [i.tenantId] : (i) => [i.severity];
+    }
+    return meanTimesBy(incidents, start, end, groupsOf).map(({ key, times }) => ({ key, ...times }));
   }
 
   @Mutation(() => IncidentResult, { description: 'Opens an incident by hand (an analyst saw something).' })

@@ -36,6 +36,8 @@ export type PlaybookContext = Partial<Record<(typeof PLACEHOLDERS)[number], stri
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
 const PLACEHOLDER = /\{\{([a-zA-Z]+)\}\}/g;
+/** A Defender alertType (VM_EICAR), a Sentinel rule id, or a prefix of them ending in `*` (K8S_*). */
+const ALERT_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*\*?$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
@@ -50,6 +52,10 @@ export const parsePlaybook = (raw: unknown): { ok: true; playbook: Playbook } | 
   const triggers = raw['triggers'];
   if (!isObject(triggers) || !strings(triggers['guardrails'] ?? []) || !strings(triggers['alertTypes'] ?? [])) {
     errors.push('triggers: { guardrails: string[], alertTypes: string[] }');
+  } else {
+    for (const pattern of (triggers['alertTypes'] ?? []) as string[]) {
+      if (!ALERT_TYPE_PATTERN.test(pattern)) errors.push(`triggers.alertTypes: "${pattern}" is not an alert type (letters, digits, . _ - and one trailing * for a prefix)`);
+    }
   }
   const phases = raw['phases'];
   const parsed: Record<Phase, PlaybookStep[]> = { respond: [], remediate: [], recover: [] };
@@ -129,3 +135,20 @@ export const stepsFor = (playbook: Playbook, phase: Phase, context: PlaybookCont
       Object.entries(step.parameters).map(([name, value]) => [name, value.replace(PLACEHOLDER, (_, key: string) => context[key as keyof PlaybookContext] ?? '')]),
     ),
   }));
+
+/**
+ * The playbook answering an external alert's detection type: an exact entry (case-insensitive)
+ * wins over a prefix; among prefixes the longest wins, so `VM_Malware*` can refine `VM_*`.
+ */
+export const playbookForAlertType = (playbooks: ReadonlyMap<string, Playbook>, alertType: string): Playbook | undefined => {
+  const wanted = alertType.toLowerCase();
+  let best: { playbook: Playbook; score: number } | undefined;
+  for (const playbook of playbooks.values()) {
+    for (const pattern of playbook.triggers.alertTypes) {
+      const p = pattern.toLowerCase();
+      const score = p.endsWith('*') ? (wanted.startsWith(p.slice(0, -1)) ? p.length - 1 : -1) : p === wanted ? Number.MAX_SAFE_INTEGER : -1;
+      if (score >= 0 && (!best || score > best.score)) best = { playbook, score };
+    }
+  }
+  return best?.playbook;
+};

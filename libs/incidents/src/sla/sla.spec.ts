@@ -1,6 +1,6 @@
 import type { Signal } from '../events';
 import { correlate, withSignal, type OpenIncidentView } from '../correlation/correlation';
-import { dueBreaches, meanTimes, slaState, type IncidentTimes } from './sla';
+import { dueBreaches, meanTimes, meanTimesBy, slaState, type IncidentTimes } from './sla';
 
 const opened = '2026-11-29T10:00:00.000Z';
 const high: IncidentTimes = { severity: 'high', openedAt: opened, triagedAt: null, containedAt: null, resolvedAt: null, breached: [] };
@@ -33,6 +33,18 @@ describe('SLAs', () => {
       mttrSeconds: 120 * 60,
     });
     expect(meanTimes([], at(0), at(1)).mttaSeconds).toBeNull();
+  });
+
+  it('give them per group, an incident counting in each of its groups and groups without incidents in the period left out', () => {
+    const a = { ...high, tenant: 'bank', triagedAt: at(10).toISOString(), containedAt: null, resolvedAt: null };
+    const b = { ...high, tenant: 'shop', triagedAt: at(30).toISOString(), containedAt: null, resolvedAt: null };
+    const old = { ...high, tenant: 'mill', openedAt: '2026-10-01T00:00:00.000Z', triagedAt: null, containedAt: null, resolvedAt: null };
+    const teams: Record<string, string[]> = { bank: ['blue', 'red'], shop: ['blue', 'blue'], mill: ['green'] };
+    const groups = meanTimesBy([a, b, old], new Date('2026-11-29T00:00:00Z'), new Date('2026-11-30T00:00:00Z'), (i) => teams[i.tenant]);
+    expect(groups).toEqual([
+      { key: 'blue', times: { incidents: 2, mttaSeconds: 20 * 60, mttcSeconds: null, mttrSeconds: null } },
+      { key: 'red', times: { incidents: 1, mttaSeconds: 10 * 60, mttcSeconds: null, mttrSeconds: null } },
+    ]);
   });
 });
 

@@ -67,3 +67,28 @@ export const meanTimes = (incidents: readonly IncidentTimes[], from: Date, to: D
   const collect = (key: 'triagedAt' | 'containedAt' | 'resolvedAt') => inPeriod.map((i) => since(i, i[key])).filter((v): v is number => v !== null);
   return { incidents: inPeriod.length, mttaSeconds: mean(collect('triagedAt')), mttcSeconds: mean(collect('containedAt')), mttrSeconds: mean(collect('resolvedAt')) };
 };
+
+/**
+ * MTTA / MTTC / MTTR per group over incidents opened in [from, to): an incident counts in every
+ * group `groupsOf` names (a tenant served by two SOC teams counts for both), and in none when it
+ * names none. Groups come out sorted by key.
+ */
+export const meanTimesBy = <T extends IncidentTimes>(
+  incidents: readonly T[],
+  from: Date,
+  to: Date,
+  groupsOf: (incident: T) => readonly string[],
+): { key: string; times: MeanTimes }[] => {
+  const groups = new Map<string, T[]>();
+  for (const incident of incidents) {
+    for (const key of new Set(groupsOf(incident))) {
+      const members = groups.get(key);
+      if (members) members.push(incident);
+      else groups.set(key, [incident]);
+    }
+  }
+  return [...groups.entries()]
+    .map(([key, members]) => ({ key, times: meanTimes(members, from, to) }))
+    .filter((g) => g.times.incidents > 0)
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+};

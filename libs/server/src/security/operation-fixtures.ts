@@ -159,6 +159,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     variables: tenantOnly,
   },
   'Query.incident': { scope: 'tenant', document: 'query($tenantId: ID!) { incident(tenantId: $tenantId, incidentId: "nope") { incidentId } }', variables: tenantOnly },
+  'Query.incidentMetricsBy': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID) { incidentMetricsBy(tenantId: $tenantId, groupBy: TENANT, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { key incidents mttaSeconds } }',
+    variables: tenantOnly,
+  },
   'Query.incidentMetrics': {
     scope: 'tenant',
     document: 'query($tenantId: ID!) { incidentMetrics(tenantId: $tenantId, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { incidents mttaSeconds } }',
