@@ -238,4 +238,32 @@ describe('incidents over GraphQL', () => {
     const forbidden = await h.gql(`mutation { setIncidentPolicy(input: { tenantId: "${TENANT}", correlationWindowMinutes: 60 }) { __typename } }`, { token: viewer });
     expect(forbidden.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
+
+  it("closes an offboarded tenant's incident record to every change", async () => {
+    const admin = await h.token({ role: 'platform.admin' });
+    const as = async (token: string, document: string) => {
+      const { body } = await h.gql<Record<string, Result>>(document, { token });
+      expect(body.errors).toBeUndefined();
+      return Object.values(body.data!)[0];
+    };
+    await as(admin, 'mutation { onboardTenant(input: { tenantId: "northwind-mill", displayName: "Northwind Mill", sector: "manufacturing", contactEmail: "it@northwind.example" }) { __typename } }');
+    await as(admin, 'mutation { assignSocTeam(input: { tenantId: "northwind-mill", socTeam: "blue" }) { __typename } }');
+    await h.settled();
+    const opened = await h.gql<{ openIncident: Result & { id?: string } }>(
+      'mutation { openIncident(input: { tenantId: "northwind-mill", title: "Suspicious sign-ins", severity: "medium" }) { __typename ... on IncidentChanged { id } } }',
+      { token: analyst },
+    );
+    expect(opened.body.data?.openIncident.__typename).toBe('IncidentChanged');
+    const millIncident = opened.body.data!.openIncident.id!;
+    await as(admin, 'mutation { offboardTenant(input: { tenantId: "northwind-mill", reason: "contract ended" }) { __typename } }');
+    await h.settled();
+    expect(await as(analyst, 'mutation { openIncident(input: { tenantId: "northwind-mill", title: "Another", severity: "low" }) { __typename ... on Rejection { code } } }')).toEqual({
+      __typename: 'Rejection',
+      code: 'tenant-not-active',
+    });
+    expect(await as(analyst, `mutation { commentOnIncident(input: { tenantId: "northwind-mill", incidentId: "${millIncident}", text: "late note" }) { __typename ... on Rejection { code } } }`)).toEqual({
+      __typename: 'Rejection',
+      code: 'tenant-not-active',
+    });
+  });
 });

@@ -395,6 +395,9 @@ const newId = (prefix: string) => `${prefix}-${randomUUID().replace(/-/g, '').sl
  * tenant's incidents, then open, attach, or recognise a duplicate. The caller has checked that the
  * principal may send alerts for the tenant.
  */
+/** Commands refused for a suspended tenant: they open work or act on its cloud. */
+const STARTS_SOMETHING = new Set(['OpenIncident', 'ReopenIncident', 'ProposeAction', 'ApproveAction']);
+
 export const recordAlerts = async (
   runtime: ApiRuntime,
   commands: CommandBus,
@@ -831,6 +834,14 @@ export class IncidentsResolver {
     command: unknown,
     expectedRevision?: number,
   ): Promise<typeof IncidentResult> {
+    const tenant = await ctx.loaders.tenant.load(tenantId);
+    if (!tenant) return { code: 'tenant-not-found', message: null };
+    // An offboarded tenant's record is closed. A suspended one's SOC may still wrap up (triage,
+    // comment, close), but nothing new starts that would act on the customer's cloud.
+    const kind = (command as { kind: string }).kind;
+    if (tenant.status === 'offboarded' || (tenant.status === 'suspended' && STARTS_SOMETHING.has(kind))) {
+      return { code: 'tenant-not-active', message: `it is ${tenant.status}` };
+    }
     const outcome: CommandOutcome<DomainEvent> = await this.commands.execute(
       new DecideCommand(decider, streamId, command, { tenantId, actor: ctx.scope.actorFor(permission, tenantId), correlationId: ctx.correlationId, now: new Date() }, {
         expectedRevision: expectedRevision ?? undefined,
