@@ -1,0 +1,373 @@
+// History, answered from the log: the tenant exactly as it was at an instant, its compliance score
+// over time, and a guardrail that was never assigned replayed over the recorded configuration
+// history. Each folds the tenant's events with the same pure read models (key + evolve) that build
+// the live tables, so "as of now" and the live read model cannot disagree. Nothing here appends.
+import { formatPosition, START, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
+import {
+  builtInCatalog,
+  compilePolicy,
+  complianceScore,
+  complianceStates,
+  findings,
+  relatedFinder,
+  tenantGuardrailsDirectory,
+  type ComplianceEntry,
+  type ComplianceScore,
+  type FindingEntry,
+  type KeyedResource,
+  type PolicyResource,
+  type RelatedResourceQuery,
+  type StateCount,
+  type TenantGuardrailsEntry,
+} from '@rampart/guardrails';
+import { incidentQueue, type IncidentEntry } from '@rampart/incidents';
+import { resourceInventory, type ResourceInventoryEntry } from '@rampart/inventory';
+import type { Stores } from './stores';
+
+/**
+ * Events are in log order, and their recorded times follow it but for transactions that
+ * overlapped: a reader stops this far past the instant it wants, never sooner.
+ */
+export const RECORDED_AT_SKEW_MS = 5 * 60_000;
+const PAGE = 2_000;
+
+type HistoryStores = Pick<Stores, 'eventStore'>;
+
+interface PureReadModel<D> {
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  keyOf(event: RecordedEvent): string | undefined;
+  evolve(document: D | undefined, event: RecordedEvent): D | null;
+}
+
+/** One read model's documents, kept in memory instead of a table. */
+class Folded<D> {
+  readonly docs = new Map<string, D>();
+  private readonly types: ReadonlySet<string>;
+
+  constructor(private readonly model: PureReadModel<D>) {
+    this.types = new Set(model.eventTypes);
+  }
+
+  /** The document the event changed: before and after (undefined when it did not touch one). */
+  apply(event: RecordedEvent): { key: string; before: D | undefined; after: D | null } | undefined {
+    if (!this.types.has(event.type)) return undefined;
+    const key = this.model.keyOf(event);
+    if (key === undefined) return undefined;
+    const before = this.docs.get(key);
+    const after = this.model.evolve(before, event);
+    if (after === null) this.docs.delete(key);
+    else this.docs.set(key, after);
+    return { key, before, after };
+  }
+}
+
+const asModel = <D>(model: unknown): PureReadModel<D> => model as PureReadModel<D>;
+
+export interface HistoryProgress {
+  readonly eventsRead: number;
+  readonly position: string;
+}
+
+/**
+ * A tenant's events of the given types recorded up to `until`, in log order, a page at a time;
+ * it stops once the log is past `until` by more than any overlap of transactions could explain.
+ */
+export async function* tenantHistory(
+  stores: HistoryStores,
+  tenantId: string,
+  eventTypes: readonly string[],
+  options: { until?: Date; onProgress?: (progress: HistoryProgress) => void } = {},
+): AsyncGenerator<RecordedEvent> {
+  const until = options.until?.getTime() ?? Number.POSITIVE_INFINITY;
+  let from: GlobalPosition = START;
+  let read = 0;
+  for (;;) {
+    const page = await stores.eventStore.readAll({ from, filter: { tenantId, eventTypes }, maxCount: PAGE });
+    for (const event of page.events) {
+      const at = Date.parse(event.recordedAt);
+      if (at > until + RECORDED_AT_SKEW_MS) return;
+      read++;
+      if (at <= until) yield event;
+    }
+    from = page.position;
+    options.onProgress?.({ eventsRead: read, position: formatPosition(from) });
+    if (page.isEnd || page.events.length === 0) return;
+  }
+}
+
+export interface PostureAsOf {
+  readonly tenantId: string;
+  readonly asOf: string;
+  /** The last event folded in (null: the tenant had no history yet). */
+  readonly position: string | null;
+  readonly events: number;
+  readonly resources: ResourceInventoryEntry[];
+  readonly guardrails: TenantGuardrailsEntry | null;
+  /** Approved exemptions not expired at the instant. */
+  readonly exemptionsInForce: TenantGuardrailsEntry['exemptions'];
+  readonly compliance: ComplianceEntry[];
+  readonly openFindings: FindingEntry[];
+  readonly openIncidents: IncidentEntry[];
+  readonly score: ComplianceScore;
+}
+
+const POSTURE_MODELS = () => ({
+  resources: new Folded<ResourceInventoryEntry>(asModel(resourceInventory)),
+  guardrails: new Folded<TenantGuardrailsEntry>(asModel(tenantGuardrailsDirectory)),
+  compliance: new Folded<ComplianceEntry>(asModel(complianceStates)),
+  findings: new Folded<FindingEntry>(asModel(findings)),
+  incidents: new Folded<IncidentEntry>(asModel(incidentQueue)),
+});
+
+export const POSTURE_EVENT_TYPES: readonly string[] = [
+  ...new Set([resourceInventory, tenantGuardrailsDirectory, complianceStates, findings, incidentQueue].flatMap((m) => m.eventTypes as readonly string[])),
+];
+
+const byKey = <D>(docs: Map<string, D>): D[] => [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+
+const countsOf = (entries: Iterable<ComplianceEntry>): StateCount[] => {
+  const counts = new Map<string, StateCount & { count: number }>();
+  for (const e of entries) {
+    const key = `${e.baselineId}|${e.guardrailId}|${e.state}`;
+    const c = counts.get(key);
+    if (c) c.count++;
+    else counts.set(key, { baselineId: e.baselineId, guardrailId: e.guardrailId, state: e.state, count: 1 });
+  }
+  return [...counts.values()];
+};
+
+const OPEN_INCIDENT = (i: IncidentEntry) => i.status !== 'closed' && i.status !== 'merged';
+
+/** The tenant exactly as it was at `asOf`: rebuilt from its events up to that instant. */
+export const postureAsOf = async (
+  stores: HistoryStores,
+  tenantId: string,
+  asOf: Date,
+  options: { onProgress?: (progress: HistoryProgress) => void } = {},
+): Promise<PostureAsOf> => {
+  const models = POSTURE_MODELS();
+  let last: RecordedEvent | undefined;
+  let events = 0;
+  for await (const event of tenantHistory(stores, tenantId, POSTURE_EVENT_TYPES, { until: asOf, onProgress: options.onProgress })) {
+    for (const model of Object.values(models)) (model as Folded<unknown>).apply(event);
+    last = event;
+    events++;
+  }
+  const guardrails = models.guardrails.docs.values().next().value ?? null;
+  const compliance = byKey(models.compliance.docs);
+  return {
+    tenantId,
+    asOf: asOf.toISOString(),
+    position: last ? formatPosition(last.globalPosition) : null,
+    events,
+    resources: byKey(models.resources.docs),
+    guardrails,
+    exemptionsInForce: (guardrails?.exemptions ?? []).filter((e) => e.status === 'active' && Date.parse(e.expiresAt) > asOf.getTime()),
+    compliance,
+    openFindings: byKey(models.findings.docs).filter((f) => f.status === 'open'),
+    openIncidents: byKey(models.incidents.docs).filter(OPEN_INCIDENT),
+    score: complianceScore(builtInCatalog(), countsOf(compliance)),
+  };
+};
+
+export type SeriesBucket = 'hour' | 'day';
+export const MAX_SERIES_POINTS = 2_000;
+
+export interface ScorePoint {
+  /** The end of the bucket: the score is the one in force at that instant. */
+  readonly at: string;
+  readonly score: ComplianceScore;
+}
+
+/**
+ * The compliance score at the end of each hour or day of [from, to): one pass over the tenant's
+ * compliance changes, with the counts kept current as it goes.
+ */
+export const complianceSeries = async (stores: HistoryStores, tenantId: string, options: { from: Date; to: Date; bucket: SeriesBucket }): Promise<ScorePoint[]> => {
+  const step = options.bucket === 'hour' ? 3_600_000 : 86_400_000;
+  const first = Math.floor(options.from.getTime() / step) * step + step;
+  const points = Math.ceil((options.to.getTime() - first) / step) + 1;
+  if (points > MAX_SERIES_POINTS) throw new RangeError(`${points} ${options.bucket}s asked for; at most ${MAX_SERIES_POINTS} points per series`);
+  const catalog = builtInCatalog();
+  const model = new Folded<ComplianceEntry>(asModel(complianceStates));
+  const counts = new Map<string, StateCount & { count: number }>();
+  const count = (e: ComplianceEntry | null | undefined, delta: number) => {
+    if (!e) return;
+    const key = `${e.baselineId}|${e.guardrailId}|${e.state}`;
+    const c = counts.get(key) ?? { baselineId: e.baselineId, guardrailId: e.guardrailId, state: e.state, count: 0 };
+    c.count += delta;
+    if (c.count === 0) counts.delete(key);
+    else counts.set(key, c);
+  };
+  const series: ScorePoint[] = [];
+  let next = first;
+  const emitUntil = (instant: number) => {
+    while (next <= instant && next <= options.to.getTime() && series.length < points) {
+      series.push({ at: new Date(next).toISOString(), score: complianceScore(catalog, [...counts.values()]) });
+      next += step;
+    }
+  };
+  for await (const event of tenantHistory(stores, tenantId, complianceStates.eventTypes, { until: options.to })) {
+    // a point stands for the state at its instant: events recorded after it come after it
+    emitUntil(Date.parse(event.recordedAt) - 1);
+    const change = model.apply(event);
+    if (change) {
+      count(change.before, -1);
+      count(change.after, +1);
+    }
+  }
+  emitUntil(options.to.getTime());
+  return series;
+};
+
+export interface ReplayInterval {
+  readonly resourceKey: string;
+  readonly resourceId: string;
+  readonly resourceType: string;
+  /** When the recorded configuration started breaking the guardrail. */
+  readonly from: string;
+  /** When it stopped (fixed, removed, no longer targeted); null: still at `until`. */
+  readonly to: string | null;
+  /** Why, as the rule's deciding conditions said when it started. */
+  readonly reason: string;
+  readonly state: 'nonCompliant' | 'error';
+}
+
+export interface PolicyReplay {
+  readonly tenantId: string;
+  readonly policy: { readonly name: string | null; readonly displayName: string | null; readonly mode: string; readonly effects: readonly string[] };
+  readonly since: string | null;
+  readonly until: string;
+  readonly eventsRead: number;
+  readonly resourcesEvaluated: number;
+  /** Non-compliance, in order of start; `error` intervals are the times it could not be evaluated. */
+  readonly intervals: ReplayInterval[];
+}
+
+export type PolicyReplayResult =
+  | { readonly ok: true; readonly replay: PolicyReplay }
+  | { readonly ok: false; readonly refusal: { readonly reason: string; readonly message: string; readonly path?: string } };
+
+const INVENTORY_EVENT_TYPES: readonly string[] = resourceInventory.eventTypes;
+
+/** A resource's place, for which related-resource changes can matter to it. */
+const subscriptionOf = (key: string) => /^\/subscriptions\/[^/]+/.exec(key)?.[0] ?? key;
+const resourceGroupOf = (key: string) => /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+/.exec(key)?.[0] ?? subscriptionOf(key);
+const mayRelate = (scope: RelatedResourceQuery['scope'], dependent: string, changed: string): boolean => {
+  switch (scope) {
+    case 'children':
+    case 'extension':
+      return changed.startsWith(`${dependent}/`);
+    case 'resourceGroup':
+      return resourceGroupOf(changed) === resourceGroupOf(dependent);
+    case 'subscription':
+      return subscriptionOf(changed) === subscriptionOf(dependent);
+  }
+};
+
+/**
+ * Evaluates a guardrail that was never assigned against the tenant's recorded configuration
+ * history: which resources would have broken it, from when to when. Each resource is evaluated at
+ * every recorded change of it (and of the related resources auditIfNotExists rules look for), at
+ * that change's time. Read-only: it appends nothing.
+ */
+export const replayPolicy = async (
+  stores: HistoryStores,
+  tenantId: string,
+  definition: unknown,
+  options: { parameters?: Record<string, unknown>; since?: Date; until?: Date; onProgress?: (progress: HistoryProgress & { intervals: number }) => void } = {},
+): Promise<PolicyReplayResult> => {
+  const compiled = compilePolicy(definition);
+  if (!compiled.ok) return { ok: false, refusal: compiled.refusal };
+  const policy = compiled.policy;
+  const bound = policy.bind(options.parameters ?? {});
+  if (!bound.ok) return { ok: false, refusal: bound.refusal };
+  const until = options.until ?? new Date();
+
+  const inventory = new Folded<ResourceInventoryEntry>(asModel(resourceInventory));
+  const byType = new Map<string, Map<string, KeyedResource>>();
+  const keyed = (entry: ResourceInventoryEntry): KeyedResource => ({ ...(entry.configuration as object), key: entry.resourceKey }) as KeyedResource;
+  const finder = relatedFinder((type) => [...(byType.get(type)?.values() ?? [])]);
+  // Which related types each evaluated resource looked for, and where: their changes re-evaluate it.
+  const dependents = new Map<string, Map<string, RelatedResourceQuery['scope']>>();
+
+  const open = new Map<string, ReplayInterval>();
+  const closed: ReplayInterval[] = [];
+  const evaluated = new Set<string>();
+
+  const evaluate = (key: string, at: string) => {
+    const entry = inventory.docs.get(`${tenantId}|${key}`);
+    let state: 'compliant' | 'nonCompliant' | 'error' | 'none' = 'none';
+    let reason = '';
+    if (entry) {
+      const context = {
+        related: (query: RelatedResourceQuery) => {
+          const type = query.type.toLowerCase();
+          const scopes = dependents.get(type) ?? new Map<string, RelatedResourceQuery['scope']>();
+          scopes.set(key, query.scope);
+          dependents.set(type, scopes);
+          return finder(query) as readonly PolicyResource[];
+        },
+        now: new Date(at),
+        explain: false,
+      };
+      const verdict = bound.assignment.evaluate(keyed(entry), context);
+      evaluated.add(key);
+      if (verdict.state === 'nonCompliant' || verdict.state === 'error') {
+        state = verdict.state;
+        const explained = open.get(key)?.state === state ? undefined : bound.assignment.evaluate(keyed(entry), { ...context, explain: true });
+        reason = explained ? (explained.error ? `${explained.explanation.summary}: ${explained.error.message}` : explained.explanation.summary) : '';
+      } else if (verdict.state === 'compliant') state = 'compliant';
+    }
+    const current = open.get(key);
+    if (current && current.state === state) return;
+    if (current) {
+      closed.push({ ...current, to: at });
+      open.delete(key);
+    }
+    if (entry && (state === 'nonCompliant' || state === 'error')) {
+      open.set(key, { resourceKey: key, resourceId: entry.id, resourceType: entry.type, from: at, to: null, reason, state });
+    }
+  };
+
+  let eventsRead = 0;
+  for await (const event of tenantHistory(stores, tenantId, INVENTORY_EVENT_TYPES, {
+    until,
+    onProgress: (p) => options.onProgress?.({ ...p, intervals: open.size + closed.length }),
+  })) {
+    eventsRead++;
+    const change = inventory.apply(event);
+    if (!change) continue;
+    const entry = change.after ?? change.before;
+    if (!entry) continue;
+    const key = entry.resourceKey;
+    const type = entry.type.toLowerCase();
+    const ofType = byType.get(type) ?? new Map<string, KeyedResource>();
+    if (change.after) ofType.set(key, keyed(change.after));
+    else ofType.delete(key);
+    byType.set(type, ofType);
+
+    evaluate(key, event.recordedAt);
+    for (const [dependent, scope] of dependents.get(type) ?? []) {
+      if (dependent !== key && mayRelate(scope, dependent, key)) evaluate(dependent, event.recordedAt);
+    }
+  }
+
+  const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const intervals = [...closed, ...open.values()]
+    .filter((i) => i.to === null || Date.parse(i.to) > since)
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.resourceKey < b.resourceKey ? -1 : 1));
+  return {
+    ok: true,
+    replay: {
+      tenantId,
+      policy: { name: policy.name ?? null, displayName: policy.displayName ?? null, mode: policy.mode, effects: policy.effects },
+      since: options.since?.toISOString() ?? null,
+      until: until.toISOString(),
+      eventsRead,
+      resourcesEvaluated: evaluated.size,
+      intervals,
+    },
+  };
+};
