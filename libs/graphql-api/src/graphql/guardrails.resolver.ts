@@ -239,12 +239,12 @@ export class FindingFilter {
   @Field({ nullable: true }) guardrailId?: string;
 }
 
-const toFinding = (doc: FindingEntry): FindingType => ({
+export const toFinding = (doc: FindingEntry): FindingType => ({
   ...doc,
   causedBy: doc.causedBy ? `${doc.causedBy.type} at ${doc.causedBy.position}` : null,
 });
 
-const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
+export const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
   tenantId: doc.tenantId,
   assignments: doc.assignments.map((a) => ({ ...a, parameters: JSON.stringify(a.parameters) })),
   exemptions: doc.exemptions.map((e) => ({ ...e })),

@@ -334,7 +334,7 @@ export const MAX_ALERT_PAYLOAD_BYTES = 1024 * 1024;
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-const toIncident = (doc: IncidentEntry, sla: IncidentPolicy['sla'], now = new Date()): IncidentType => ({
+export const toIncident = (doc: IncidentEntry, sla: IncidentPolicy['sla'], now = new Date()): IncidentType => ({
   ...doc,
   signals: doc.signals.map((s) => ({ ...s, resourceKeys: [...s.resourceKeys], entities: [...s.entities] })),
   labels: [...doc.labels],

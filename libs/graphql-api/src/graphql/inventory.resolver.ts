@@ -134,7 +134,7 @@ const toRun = (doc: IngestionRunEntry): IngestionRunType => ({
   rejected: doc.counts?.rejected ?? null,
 });
 
-const toResource = (doc: ResourceInventoryEntry): ResourceType => ({
+export const toResource = (doc: ResourceInventoryEntry): ResourceType => ({
   tenantId: doc.tenantId,
   resourceKey: doc.resourceKey,
   id: doc.id,

@@ -159,6 +159,22 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     variables: tenantOnly,
   },
   'Query.incident': { scope: 'tenant', document: 'query($tenantId: ID!) { incident(tenantId: $tenantId, incidentId: "nope") { incidentId } }', variables: tenantOnly },
+  'Query.postureAsOf': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { postureAsOf(tenantId: $tenantId, asOf: "2026-11-01T00:00:00Z") { asOf resourceCount resources(first: 5) { id } compliance(first: 5) { state } openFindings { title } } }',
+    variables: tenantOnly,
+  },
+  'Query.complianceSeries': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { complianceSeries(tenantId: $tenantId, from: "2026-11-01T00:00:00Z", to: "2026-11-03T00:00:00Z", bucket: DAY) { at overall { score } } }',
+    variables: tenantOnly,
+  },
+  'Query.replayPolicy': {
+    scope: 'tenant',
+    document:
+      'query($tenantId: ID!) { replayPolicy(tenantId: $tenantId, definitionJson: "{\\"policyRule\\": {\\"if\\": {\\"field\\": \\"type\\", \\"equals\\": \\"Microsoft.Web/sites\\"}, \\"then\\": {\\"effect\\": \\"audit\\"}}}") { eventsRead intervals { resourceId } } }',
+    variables: tenantOnly,
+  },
   'Query.incidentMetricsBy': {
     scope: 'tenant',
     document: 'query($tenantId: ID) { incidentMetricsBy(tenantId: $tenantId, groupBy: TENANT, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { key incidents mttaSeconds } }',
