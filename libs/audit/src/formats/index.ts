@@ -1,1 +1,6 @@
 export * from './types';
+export * from './ndjson';
+export * from './csv';
+export { summarize } from './summary';
+export * from './ocsf';
+export * from './oscal';

@@ -39,8 +39,8 @@ export interface ExportContext {
   readonly exportId: string;
   readonly generatedAt: Date;
   readonly catalog: AuditCatalog;
-  /** Product name and version for the generator fields of OSCAL/OCSF. */
-  readonly product: { readonly name: string; readonly version: string };
+  /** Product name and version for the generator fields of OSCAL/OCSF; `vendor` defaults to the name. */
+  readonly product: { readonly name: string; readonly version: string; readonly vendor?: string };
 }
 
 export type ExportEvent = RecordedEvent;

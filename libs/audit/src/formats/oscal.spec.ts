@@ -1,0 +1,301 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import type { RecordedEvent } from '@rampart/event-sourcing';
+import { OscalAssessment, oscalControlId } from './oscal';
+import { ANA, OTHER_WEB_APP, PERIOD, STORAGE, TenantLog, WEB_APP, breachStory, exportContext } from './testing/fixtures';
+import type { ExportContext } from './types';
+
+const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', 'oscal-1.1.3', 'oscal_assessment-results_schema.json'), 'utf8'));
+// The schema is draft-07, Ajv's default dialect. Its token pattern uses \p{L} and \p{N}, which need
+// the `u` flag: ajv adds it to every pattern (its `unicodeRegExp` option, on by default).
+const ajv = new Ajv({ allErrors: true });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+const schemaErrors = (doc: unknown): string[] => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const IN_PERIOD = '2025-03-10T12:00:00.000Z';
+const LATER_IN_PERIOD = '2025-03-20T12:00:00.000Z';
+
+/** Runs a log through an assessment the way the export does: before the period seeds, the rest adds. */
+const assess = (events: readonly RecordedEvent[], ctx: ExportContext = exportContext()) => {
+  const assessment = new OscalAssessment(ctx);
+  for (const e of events) {
+    if (Date.parse(e.recordedAt) < ctx.from.getTime()) assessment.seed(e);
+    else assessment.add(e);
+  }
+  const doc = assessment.document() as Json;
+  const result = doc['assessment-results'].results[0] as Json;
+  const findings = (result.findings ?? []) as Json[];
+  const verdicts = Object.fromEntries(findings.map((f) => [f.target['target-id'].replace(/_obj$/, ''), f.target.status.state]));
+  const observation = (uuid: string) => (result.observations as Json[]).find((o) => o.uuid === uuid)!;
+  const evidenceOf = (controlId: string) =>
+    findings.find((f) => f.target['target-id'] === `${controlId}_obj`)!['related-observations'].map((r: Json) => observation(r['observation-uuid']));
+  return { doc, result, findings, verdicts, evidenceOf };
+};
+
+/** A tenant with the core baseline since February and both guardrails evaluated compliant before the period. */
+const compliantTenant = () => {
+  const log = new TenantLog();
+  const events = [
+    log.assignBaseline('asg-core', 'landing-zone-core', { at: '2025-02-01T09:00:00.000Z' }),
+    log.posture(WEB_APP, 'web-app-without-authentication', null, 'compliant'),
+    log.posture(STORAGE, 'storage-http-allowed', null, 'compliant'),
+  ];
+  return { log, events };
+};
+
+const CORE_CONTROLS = ['cis-azure-9.1', 'iso27001-a.8.5', 'mcsb-dp-3', 'mcsb-im-1'];
+
+describe('oscalControlId', () => {
+  const token = new RegExp(schema.definitions.TokenDatatype.pattern, 'u');
+
+  it.each([
+    ['MCSB', 'IM-1', 'mcsb-im-1'],
+    ['ISO27001', 'A.8.5', 'iso27001-a.8.5'],
+    ['CIS-Azure', '9.1', 'cis-azure-9.1'],
+    ['NIST SP 800-53', 'AC-6(1)', 'nist-sp-800-53-ac-6-1'],
+    ['BSI C5', 'OPS-05 §2', 'bsi-c5-ops-05-2'],
+    ['27001', 'A.5.1', '_27001-a.5.1'],
+  ])('%s %s -> %s, an OSCAL token', (framework, control, expected) => {
+    const id = oscalControlId({ framework, control });
+    expect(id).toBe(expected);
+    expect(token.test(id)).toBe(true);
+  });
+
+  it('the token pattern is enforced, \\p{} escapes included', () => {
+    expect(token.test('MCSB IM-1')).toBe(false);
+    expect(token.test('ärger-1')).toBe(true);
+  });
+});
+
+describe('OscalAssessment', () => {
+  it('validates against the OSCAL 1.1.3 schema, which does reject a wrong document', () => {
+    const { doc } = assess(compliantTenant().events);
+    expect(schemaErrors(doc)).toEqual([]);
+    const broken = JSON.parse(JSON.stringify(doc));
+    broken['assessment-results'].results[0]['reviewed-controls']['control-selections'][0]['include-controls'][0]['control-id'] = 'MCSB IM-1';
+    broken['assessment-results'].metadata['last-modified'] = '2025-04-01 02:00';
+    broken['assessment-results'].results[0].findings[0].target.status.state = 'passed';
+    const errors = schemaErrors(broken).join('\n');
+    expect(errors).toMatch(/include-controls\/0\/control-id must match pattern/);
+    expect(errors).toMatch(/last-modified must match format "date-time"/);
+    expect(errors).toMatch(/status\/state must be equal to one of the allowed values/);
+  });
+
+  it('compliant only: every control of the assigned baseline is satisfied', () => {
+    const { doc, verdicts, result } = assess(compliantTenant().events);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toEqual(Object.fromEntries(CORE_CONTROLS.map((c) => [c, 'satisfied'])));
+    expect(result['reviewed-controls']['control-selections']).toEqual([
+      { props: [{ name: 'framework', ns: 'urn:rampart:oscal', value: 'CIS-Azure' }], 'include-controls': [{ 'control-id': 'cis-azure-9.1' }] },
+      { props: [{ name: 'framework', ns: 'urn:rampart:oscal', value: 'ISO27001' }], 'include-controls': [{ 'control-id': 'iso27001-a.8.5' }] },
+      { props: [{ name: 'framework', ns: 'urn:rampart:oscal', value: 'MCSB' }], 'include-controls': [{ 'control-id': 'mcsb-dp-3' }, { 'control-id': 'mcsb-im-1' }] },
+    ]);
+    // Only the summaries: nothing failing or exempt to show.
+    expect((result.observations as Json[]).every((o) => o.types[0] === 'control-objective')).toBe(true);
+  });
+
+  it('non-compliant at the end: the controls of that guardrail are not satisfied, with the evidence', () => {
+    const { log, events } = compliantTenant();
+    const change = log.posture(WEB_APP, 'web-app-without-authentication', 'compliant', 'nonCompliant', { at: IN_PERIOD, reason: 'authentication is disabled' });
+    const opened = log.findingOpened(WEB_APP, 'web-app-without-authentication', 'f-1');
+    const { doc, verdicts, evidenceOf, result } = assess([...events, change, opened]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toEqual({ 'cis-azure-9.1': 'not-satisfied', 'iso27001-a.8.5': 'not-satisfied', 'mcsb-im-1': 'not-satisfied', 'mcsb-dp-3': 'satisfied' });
+
+    const [summary, evidence] = evidenceOf('mcsb-im-1');
+    expect(summary.props).toEqual(expect.arrayContaining([{ name: 'non-compliant', ns: 'urn:rampart:oscal', value: '1' }, { name: 'findings-opened', ns: 'urn:rampart:oscal', value: '1' }]));
+    const props = Object.fromEntries((evidence.props as Json[]).map((p) => [p.name, p.value]));
+    expect(props).toMatchObject({
+      'guardrail-id': 'web-app-without-authentication',
+      'resource-id': WEB_APP.id,
+      'posture-state': 'nonCompliant',
+      since: IN_PERIOD,
+      'finding-id': 'f-1',
+    });
+    expect(evidence['relevant-evidence']).toEqual([
+      expect.objectContaining({
+        href: `urn:rampart:event:${change.eventId}`,
+        props: expect.arrayContaining([{ name: 'log-position', ns: 'urn:rampart:oscal', value: `${change.globalPosition.commit}/${change.globalPosition.prepare}` }]),
+      }),
+    ]);
+    expect(evidence.collected).toBe(change.recordedAt);
+    // The subject is an inventory item the result defines.
+    const item = (result['local-definitions']['inventory-items'] as Json[]).find((i) => i.uuid === evidence.subjects[0]['subject-uuid'])!;
+    expect(item.description).toContain(WEB_APP.id);
+    // The same observation backs every control of the guardrail.
+    expect(evidenceOf('iso27001-a.8.5')[1].uuid).toBe(evidence.uuid);
+  });
+
+  it('resolved within the period: satisfied, and the summary counts the finding opened and resolved', () => {
+    const { log, events } = compliantTenant();
+    const { verdicts, evidenceOf, doc } = assess([
+      ...events,
+      log.posture(WEB_APP, 'web-app-without-authentication', 'compliant', 'nonCompliant', { at: IN_PERIOD }),
+      log.findingOpened(WEB_APP, 'web-app-without-authentication', 'f-1'),
+      log.posture(WEB_APP, 'web-app-without-authentication', 'nonCompliant', 'compliant', { at: LATER_IN_PERIOD }),
+      log.findingResolved(WEB_APP, 'web-app-without-authentication', 'f-1', 'compliant'),
+    ]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts['mcsb-im-1']).toBe('satisfied');
+    const [summary, ...rest] = evidenceOf('mcsb-im-1');
+    expect(rest).toEqual([]);
+    expect(summary.description).toMatch(/1 compliant, 0 non-compliant.*opened in the period: 1; resolved: 1/);
+  });
+
+  it('non-compliant before the period and never fixed: not satisfied, evidence dated before the period', () => {
+    const { log, events } = compliantTenant();
+    const before = log.posture(STORAGE, 'storage-http-allowed', 'compliant', 'nonCompliant', { at: '2025-02-15T08:00:00.000Z' });
+    const { verdicts, evidenceOf, doc } = assess([...events, before, log.assignBaseline('asg-extra', 'financial-services', { at: IN_PERIOD })]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts['mcsb-dp-3']).toBe('not-satisfied');
+    expect(evidenceOf('mcsb-dp-3')[1].props).toEqual(expect.arrayContaining([{ name: 'since', ns: 'urn:rampart:oscal', value: '2025-02-15T08:00:00.000Z' }]));
+    // A baseline assigned during the period brings its guardrails' controls into scope.
+    expect(verdicts['mcsb-ns-2']).toBe('satisfied');
+  });
+
+  it('exempt: satisfied, and the exemption is shown with its justification and approver', () => {
+    const { log, events } = compliantTenant();
+    const { verdicts, evidenceOf, doc } = assess([
+      ...events,
+      log.posture(STORAGE, 'storage-http-allowed', 'compliant', 'nonCompliant', { at: IN_PERIOD }),
+      log.findingOpened(STORAGE, 'storage-http-allowed', 'f-2'),
+      log.requestExemption('exm-1', 'storage-http-allowed', STORAGE.key),
+      log.grantExemption('exm-1'),
+      log.posture(STORAGE, 'storage-http-allowed', 'nonCompliant', 'exempt', { exemptionId: 'exm-1' }),
+      log.findingResolved(STORAGE, 'storage-http-allowed', 'f-2', 'exempted'),
+    ]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts['mcsb-dp-3']).toBe('satisfied');
+    const [, exempt] = evidenceOf('mcsb-dp-3');
+    expect(exempt.types).toEqual(['mitigation']);
+    const props = Object.fromEntries((exempt.props as Json[]).map((p) => [p.name, p.value]));
+    expect(props).toMatchObject({
+      'posture-state': 'exempt',
+      'exemption-id': 'exm-1',
+      'exemption-status': 'granted',
+      'exemption-approved-by': 'ben@soc.example',
+      'exemption-justification': 'Reached only through the WAF; authentication is enforced there.',
+    });
+    expect(props['finding-id']).toBeUndefined();
+  });
+
+  it('error: a resource that could not be evaluated leaves its controls not satisfied', () => {
+    const { log, events } = compliantTenant();
+    const { verdicts, evidenceOf, doc } = assess([...events, log.posture(STORAGE, 'storage-http-allowed', 'compliant', 'error', { at: IN_PERIOD, reason: 'unknown alias' })]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts['mcsb-dp-3']).toBe('not-satisfied');
+    expect(evidenceOf('mcsb-dp-3')[1].title).toMatch(/not evaluable/);
+  });
+
+  it('no baseline: a valid document that reviewed no control', () => {
+    const { doc, result, findings } = assess([]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(findings).toEqual([]);
+    expect(result['reviewed-controls']['control-selections'][0]['include-controls']).toBeUndefined();
+    expect(result.start).toBe(PERIOD.from.toISOString());
+    expect(result.end).toBe(PERIOD.to.toISOString());
+  });
+
+  it('a baseline unassigned before the period is out of scope; one unassigned during it is in', () => {
+    const log = new TenantLog();
+    const events = [
+      log.assignBaseline('asg-old', 'financial-services', { at: '2025-01-05T09:00:00.000Z' }),
+      log.unassignBaseline('asg-old', 'financial-services'),
+      log.assignBaseline('asg-core', 'landing-zone-core'),
+      log.unassignBaseline('asg-core', 'landing-zone-core', { at: IN_PERIOD }),
+    ];
+    expect(Object.keys(assess(events).verdicts).sort()).toEqual(CORE_CONTROLS);
+  });
+
+  it('a guardrail with posture in the period counts even without its baseline, and the worst assignment decides', () => {
+    const { log, events } = compliantTenant();
+    const { verdicts, evidenceOf, doc } = assess([
+      ...events,
+      log.posture(OTHER_WEB_APP, 'web-app-public-network-access', null, 'compliant', { at: IN_PERIOD, assignmentId: 'asg-a', baselineId: 'financial-services' }),
+      log.posture(OTHER_WEB_APP, 'web-app-public-network-access', null, 'nonCompliant', { assignmentId: 'asg-b', baselineId: 'financial-services' }),
+    ]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toMatchObject({ 'mcsb-ns-2': 'not-satisfied', 'iso27001-a.8.20': 'not-satisfied' });
+    const observations = evidenceOf('mcsb-ns-2');
+    expect(observations).toHaveLength(2);
+    expect(observations[1]['relevant-evidence']).toHaveLength(1);
+    expect(observations[1]['relevant-evidence'][0].props).toEqual(expect.arrayContaining([{ name: 'assignment-id', ns: 'urn:rampart:oscal', value: 'asg-b' }]));
+  });
+
+  it('a resource removed (not applicable) leaves the evaluation', () => {
+    const { log, events } = compliantTenant();
+    const { verdicts } = assess([
+      ...events,
+      log.posture(WEB_APP, 'web-app-without-authentication', 'compliant', 'nonCompliant', { at: IN_PERIOD }),
+      log.posture(WEB_APP, 'web-app-without-authentication', 'nonCompliant', 'notApplicable'),
+    ]);
+    expect(verdicts['mcsb-im-1']).toBe('satisfied');
+  });
+
+  it('describes the export: metadata, parties, tenant, plan, deterministic UUIDs', () => {
+    const story = breachStory().events;
+    const first = assess(story).doc;
+    expect(assess(story).doc).toEqual(first);
+    const ar = first['assessment-results'];
+    expect(ar.metadata).toMatchObject({
+      'last-modified': '2025-04-01T02:00:00.000Z',
+      version: 'exp-2025-03-contoso',
+      'oscal-version': '1.1.3',
+      props: [
+        { name: 'tenant-id', ns: 'urn:rampart:oscal', value: 'contoso' },
+        { name: 'export-id', ns: 'urn:rampart:oscal', value: 'exp-2025-03-contoso' },
+      ],
+      'responsible-parties': [{ 'role-id': 'prepared-by', 'party-uuids': [ar.metadata.parties[0].uuid] }],
+    });
+    expect(ar['import-ap'].href).toBe('urn:rampart:assessment-plan:contoso');
+    const other = assess(story, exportContext({ exportId: 'exp-other' })).doc['assessment-results'];
+    expect(other.uuid).not.toBe(ar.uuid);
+    expect(other.results[0].findings[0].uuid).not.toBe(ar.results[0].findings[0].uuid);
+    const origin = ar.results[0].findings[0].origins[0].actors[0];
+    expect(ar.results[0]['local-definitions']['assessment-assets']['assessment-platforms'][0].uuid).toBe(origin['actor-uuid']);
+  });
+
+  it('keeps state per resource and guardrail, not per event: a thousand flips make the same document', () => {
+    const flips = (n: number) => {
+      const { log, events } = compliantTenant();
+      const out = [...events];
+      log.at(IN_PERIOD);
+      for (let i = 0; i < n; i++) {
+        out.push(log.posture(WEB_APP, 'web-app-without-authentication', i % 2 ? 'nonCompliant' : 'compliant', i % 2 ? 'compliant' : 'nonCompliant'));
+      }
+      return assess(out).result;
+    };
+    const few = flips(3);
+    const many = flips(1_001);
+    expect(many.observations.length).toBe(few.observations.length);
+    expect(JSON.stringify(many).length - JSON.stringify(few).length).toBeLessThan(200);
+  });
+
+  it('takes a late event from before the period (commit order is not time order at the boundary) as state at its start', () => {
+    const log = new TenantLog();
+    const assessment = new OscalAssessment(exportContext());
+    assessment.seed(log.assignBaseline('asg-core', 'landing-zone-core', { at: '2025-02-01T09:00:00.000Z' }));
+    assessment.add(log.posture(WEB_APP, 'web-app-without-authentication', null, 'compliant', { at: '2025-03-01T00:00:00.100Z' }));
+    assessment.seed(log.assignBaseline('asg-fs', 'financial-services', { at: '2025-02-28T23:59:59.900Z' }));
+    assessment.seed(log.posture(STORAGE, 'storage-public-network-access', null, 'nonCompliant', { assignmentId: 'asg-fs', baselineId: 'financial-services' }));
+    assessment.seed(log.findingOpened(STORAGE, 'storage-public-network-access', 'f-late', { assignmentId: 'asg-fs' }));
+    const doc = assessment.document() as Json;
+    expect(schemaErrors(doc)).toEqual([]);
+    const findings = doc['assessment-results'].results[0].findings as Json[];
+    const ns2 = findings.find((f) => f.target['target-id'] === 'mcsb-ns-2_obj')!;
+    expect(ns2.target.status.state).toBe('not-satisfied');
+    const summary = (doc['assessment-results'].results[0].observations as Json[]).find((o) => o.uuid === ns2['related-observations'][0]['observation-uuid'])!;
+    expect(summary.description).toMatch(/opened in the period: 0;/);
+  });
+
+  it('refuses events of another tenant', () => {
+    const assessment = new OscalAssessment(exportContext());
+    expect(() => assessment.seed(new TenantLog('fabrikam').assignBaseline('asg-1', 'landing-zone-core', { actor: ANA }))).toThrow(/belongs to tenant fabrikam/);
+    expect(() => assessment.add(new TenantLog('fabrikam').assignBaseline('asg-1', 'landing-zone-core', { actor: ANA }))).toThrow(/belongs to tenant fabrikam/);
+  });
+});

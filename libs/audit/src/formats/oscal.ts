@@ -1,0 +1,447 @@
+// oscal-assessment-results.json: the tenant's framework controls in the period as an OSCAL 1.1.3
+// Assessment Results document, validated in its test against the vendored NIST schema
+// (libs/audit/schemas/oscal-1.1.3). Built by folding the log: `seed` with the events before the
+// period (they set the state at its start), `add` with the events in it, then `document()`.
+//
+// What is kept is the posture of each (guardrail, resource, assignment) that has a state, the
+// assignments and exemptions in force, and a few counters per guardrail: bounded by the tenant's
+// resources and guardrails, never by how many events the period has.
+//
+// Semantics: the controls in scope are those the catalog maps from the guardrails of every baseline
+// assigned to the tenant at some time in the period, plus the guardrails that had a posture then.
+// A control is not satisfied when, at the end of the period, a resource is non-compliant with one
+// of its guardrails or could not be evaluated for it ("not knowing is not compliant"), and no
+// exemption covers it; otherwise it is satisfied.
+import { formatPosition, type RecordedEvent } from '@rampart/event-sourcing';
+import { isEvent, type PostureState } from './event-views';
+import type { ControlRef, ExportContext } from './types';
+import { exportUuids } from './uuid';
+
+export const OSCAL_VERSION = '1.1.3';
+/** Namespace of Rampart's own prop names (OSCAL reserves names without `ns` for its own). */
+export const RAMPART_OSCAL_NS = 'urn:rampart:oscal';
+
+/**
+ * Rampart keeps no separate OSCAL assessment plan: the plan is the tenant's baseline assignments,
+ * which `reviewed-controls` spells out. This URN names that plan; it is not resolvable.
+ */
+export const assessmentPlanHref = (tenantId: string): string => `urn:rampart:assessment-plan:${tenantId}`;
+/** Evidence: the recorded event, also found by id (and log position) in the export's events.ndjson. */
+export const eventHref = (eventId: string): string => `urn:rampart:event:${eventId}`;
+
+/**
+ * An OSCAL control id (a token: a letter or `_`, then letters, digits, `.`, `-`, `_`) from the
+ * catalog's framework and control: `MCSB`/`IM-1` -> `mcsb-im-1`, `ISO27001`/`A.8.5` -> `iso27001-a.8.5`.
+ * Anything else becomes `-`. Two references that normalise alike are one control (none do in the
+ * built-in catalog).
+ */
+export const oscalControlId = (ref: ControlRef): string => {
+  const id = `${ref.framework}-${ref.control}`
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return /^[\p{L}_]/u.test(id) ? id : `_${id}`;
+};
+
+interface PostureEntry {
+  readonly guardrailId: string;
+  readonly resourceKey: string;
+  readonly resourceId: string;
+  readonly resourceType: string;
+  readonly assignmentId: string;
+  readonly baselineId: string;
+  readonly state: Exclude<PostureState, 'notApplicable'>;
+  readonly from: PostureState | null;
+  readonly reason: string;
+  readonly exemptionId: string | null;
+  /** When the resource entered this state (the change's occurrence time). */
+  readonly since: string;
+  readonly eventId: string;
+  readonly position: string;
+  readonly recordedAt: string;
+  findingId: string | null;
+}
+
+interface Exemption {
+  readonly guardrailId: string;
+  readonly scope: string;
+  readonly category: string;
+  readonly justification: string;
+  readonly expiresAt: string;
+  approvedBy: string | null;
+  status: 'requested' | 'granted' | 'revoked' | 'expired';
+}
+
+type Prop = { name: string; ns?: string; value: string };
+type Json = Record<string, unknown>;
+
+/** A Rampart prop; OSCAL strings may not hold line breaks or outer spaces, and none is empty. */
+const prop = (name: string, value: string | number | null | undefined): Prop[] => {
+  const text = value === null || value === undefined ? '' : String(value).replace(/\s+/g, ' ').trim();
+  return text ? [{ name, ns: RAMPART_OSCAL_NS, value: text }] : [];
+};
+
+/** OSCAL arrays hold at least one item: an empty list of props is left out. */
+const props = (list: Prop[]): { props?: Prop[] } => (list.length ? { props: list } : {});
+
+const iso = (time: string | Date): string => new Date(time).toISOString();
+const keyOf = (guardrailId: string, resourceKey: string, assignmentId: string) => `${guardrailId}\n${resourceKey}\n${assignmentId}`;
+const FAILING = new Set<PostureState>(['nonCompliant', 'error']);
+const STATE_WORDS: Readonly<Record<string, string>> = { nonCompliant: 'non-compliant', error: 'not evaluable (error)', exempt: 'exempt', compliant: 'compliant' };
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One resource under one guardrail, across the assignments that evaluate it. */
+interface Pair {
+  readonly guardrailId: string;
+  readonly resourceKey: string;
+  readonly entries: PostureEntry[];
+}
+const pairState = (pair: Pair): PostureState => {
+  const states = new Set(pair.entries.map((e) => e.state));
+  return states.has('nonCompliant') ? 'nonCompliant' : states.has('error') ? 'error' : states.has('exempt') ? 'exempt' : 'compliant';
+};
+
+export class OscalAssessment {
+  private readonly assignments = new Map<string, string>();
+  private readonly baselinesInScope = new Set<string>();
+  private readonly guardrailsWithPosture = new Set<string>();
+  private readonly posture = new Map<string, PostureEntry>();
+  private readonly exemptions = new Map<string, Exemption>();
+  private readonly findingsInPeriod = new Map<string, { opened: number; resolved: number }>();
+  private inPeriod = false;
+
+  constructor(private readonly ctx: ExportContext) {}
+
+  /**
+   * An event before the period: only assignments, exemptions and posture matter, as state at its
+   * start. One may still come after `add()`: the log is in commit order, and a transaction that began
+   * before the period can commit after one that began in it. It then counts as state in force at the
+   * start (its baseline and guardrail are in scope), not as activity of the period.
+   */
+  seed(e: RecordedEvent): void {
+    this.apply(e, false);
+  }
+
+  /** An event of the period. */
+  add(e: RecordedEvent): void {
+    this.startPeriod();
+    this.apply(e, true);
+  }
+
+  private startPeriod(): void {
+    if (this.inPeriod) return;
+    this.inPeriod = true;
+    for (const baselineId of this.assignments.values()) this.baselinesInScope.add(baselineId);
+    for (const entry of this.posture.values()) this.guardrailsWithPosture.add(entry.guardrailId);
+  }
+
+  private countFinding(guardrailId: string, what: 'opened' | 'resolved'): void {
+    const counts = this.findingsInPeriod.get(guardrailId) ?? { opened: 0, resolved: 0 };
+    counts[what] += 1;
+    this.findingsInPeriod.set(guardrailId, counts);
+  }
+
+  private apply(e: RecordedEvent, ofPeriod: boolean): void {
+    if (e.metadata.tenantId !== this.ctx.tenantId) {
+      throw new Error(`event ${e.eventId} belongs to tenant ${e.metadata.tenantId}, not to the assessed tenant ${this.ctx.tenantId}`);
+    }
+    if (isEvent(e, 'guardrails.BaselineAssigned.v1')) {
+      this.assignments.set(e.data.assignmentId, e.data.baselineId);
+      if (this.inPeriod) this.baselinesInScope.add(e.data.baselineId);
+    } else if (isEvent(e, 'guardrails.BaselineUnassigned.v1')) {
+      this.assignments.delete(e.data.assignmentId);
+    } else if (isEvent(e, 'guardrails.ExemptionRequested.v1')) {
+      const { guardrailId, scope, category, justification, expiresAt } = e.data;
+      this.exemptions.set(e.data.exemptionId, { guardrailId, scope, category, justification, expiresAt, approvedBy: null, status: 'requested' });
+    } else if (isEvent(e, 'guardrails.ExemptionGranted.v1')) {
+      const exemption = this.exemptions.get(e.data.exemptionId);
+      if (exemption) Object.assign(exemption, { status: 'granted', approvedBy: e.data.approvedBy });
+    } else if (isEvent(e, 'guardrails.ExemptionRevoked.v1') || isEvent(e, 'guardrails.ExemptionExpired.v1')) {
+      const exemption = this.exemptions.get(e.data.exemptionId);
+      if (exemption) exemption.status = e.type === 'guardrails.ExemptionRevoked.v1' ? 'revoked' : 'expired';
+    } else if (isEvent(e, 'guardrails.ComplianceStateChanged.v1')) {
+      const d = e.data;
+      const key = keyOf(d.guardrailId, d.resourceKey, d.assignmentId);
+      if (this.inPeriod) this.guardrailsWithPosture.add(d.guardrailId);
+      if (d.to === 'notApplicable') {
+        this.posture.delete(key);
+        return;
+      }
+      this.posture.set(key, {
+        guardrailId: d.guardrailId,
+        resourceKey: d.resourceKey,
+        resourceId: d.resourceId,
+        resourceType: d.resourceType,
+        assignmentId: d.assignmentId,
+        baselineId: d.baselineId,
+        state: d.to,
+        from: d.from,
+        reason: d.reason,
+        exemptionId: d.exemptionId,
+        since: iso(e.metadata.occurredAt),
+        eventId: e.eventId,
+        position: formatPosition(e.globalPosition),
+        recordedAt: iso(e.recordedAt),
+        // A finding stays open from non-compliant through error; the finding events say when it ends.
+        findingId: this.posture.get(key)?.findingId ?? null,
+      });
+    } else if (isEvent(e, 'guardrails.FindingOpened.v1')) {
+      const entry = this.posture.get(keyOf(e.data.guardrailId, e.data.resourceKey, e.data.assignmentId));
+      if (entry) entry.findingId = e.data.findingId;
+      if (this.inPeriod) this.guardrailsWithPosture.add(e.data.guardrailId);
+      if (ofPeriod) this.countFinding(e.data.guardrailId, 'opened');
+    } else if (isEvent(e, 'guardrails.FindingResolved.v1')) {
+      const entry = this.posture.get(keyOf(e.data.guardrailId, e.data.resourceKey, e.data.assignmentId));
+      if (entry) entry.findingId = null;
+      if (this.inPeriod) this.guardrailsWithPosture.add(e.data.guardrailId);
+      if (ofPeriod) this.countFinding(e.data.guardrailId, 'resolved');
+    }
+  }
+
+  /** The complete `assessment-results` document for the period, as it stands after the events given. */
+  document(): Json {
+    this.startPeriod();
+    const { ctx } = this;
+    const uuid = exportUuids(ctx.exportId);
+    const platformUuid = uuid('assessment-platform');
+    const partyUuid = uuid('party:product');
+    const origins = [{ actors: [{ type: 'assessment-platform', 'actor-uuid': platformUuid }] }];
+    const periodEnd = iso(ctx.to < ctx.generatedAt ? ctx.to : ctx.generatedAt);
+    const scope = this.scope();
+    const pairs = this.pairsAtEnd(scope.guardrailIds);
+
+    // One observation per resource and guardrail that is not simply compliant, shared by the
+    // findings of every control the guardrail maps to.
+    const observations: Json[] = [];
+    const inventoryItems = new Map<string, Json>();
+    const pairObservations = new Map<Pair, string>();
+    for (const [, list] of [...pairs].sort(([a], [b]) => byString(a, b))) {
+      for (const pair of list) {
+        const state = pairState(pair);
+        if (state === 'compliant') continue;
+        const observationUuid = uuid(`observation:${pair.guardrailId}:${pair.resourceKey}`);
+        const subjectUuid = uuid(`resource:${pair.resourceKey}`);
+        pairObservations.set(pair, observationUuid);
+        observations.push(this.pairObservation(pair, state, observationUuid, subjectUuid, origins));
+        const { resourceId, resourceType } = pair.entries[0];
+        inventoryItems.set(pair.resourceKey, {
+          uuid: subjectUuid,
+          description: `${resourceType} ${resourceId}`,
+          ...props([...prop('resource-id', resourceId), ...prop('resource-key', pair.resourceKey), ...prop('resource-type', resourceType)]),
+        });
+      }
+    }
+
+    const findings: Json[] = [];
+    for (const [controlId, { ref, guardrailIds }] of scope.controls) {
+      const controlPairs = guardrailIds.flatMap((g) => pairs.get(g) ?? []);
+      const counts: Record<string, number> = { compliant: 0, nonCompliant: 0, error: 0, exempt: 0 };
+      controlPairs.forEach((p) => (counts[pairState(p)] += 1));
+      const opened = guardrailIds.reduce((n, g) => n + (this.findingsInPeriod.get(g)?.opened ?? 0), 0);
+      const resolved = guardrailIds.reduce((n, g) => n + (this.findingsInPeriod.get(g)?.resolved ?? 0), 0);
+      const satisfied = counts['nonCompliant'] + counts['error'] === 0;
+      const name = `${ref.framework} ${ref.control}`;
+      const summaryUuid = uuid(`summary:${controlId}`);
+      observations.push({
+        uuid: summaryUuid,
+        title: `${name}: posture at the end of the period`,
+        description:
+          `${controlPairs.length} resource/guardrail pairs evaluated for the ${guardrailIds.length} guardrail(s) mapped to ${name} ` +
+          `(${guardrailIds.join(', ')}): ${counts['compliant']} compliant, ${counts['nonCompliant']} non-compliant, ` +
+          `${counts['error']} not evaluable, ${counts['exempt']} exempt. Findings opened in the period: ${opened}; resolved: ${resolved}.`,
+        props: [
+          ...prop('control', name),
+          ...prop('evaluated', controlPairs.length),
+          ...prop('compliant', counts['compliant']),
+          ...prop('non-compliant', counts['nonCompliant']),
+          ...prop('error', counts['error']),
+          ...prop('exempt', counts['exempt']),
+          ...prop('findings-opened', opened),
+          ...prop('findings-resolved', resolved),
+        ],
+        methods: ['TEST'],
+        types: ['control-objective'],
+        origins,
+        collected: periodEnd,
+      });
+      // Failing evidence first, then exemptions: what an auditor reads first is why it failed.
+      const evidence = controlPairs
+        .flatMap((pair) => {
+          const observationUuid = pairObservations.get(pair);
+          return observationUuid ? [{ failing: FAILING.has(pairState(pair)), observationUuid }] : [];
+        })
+        .sort((a, b) => Number(b.failing) - Number(a.failing))
+        .map((o) => ({ 'observation-uuid': o.observationUuid }));
+      findings.push({
+        uuid: uuid(`finding:${controlId}`),
+        title: `${name} ${satisfied ? 'satisfied' : 'not satisfied'}`,
+        description: satisfied
+          ? `At the end of the period no resource was non-compliant with, or not evaluable for, a guardrail mapped to ${name} without an exemption.`
+          : `At the end of the period ${counts['nonCompliant']} resource/guardrail pair(s) were non-compliant and ${counts['error']} not evaluable for guardrails mapped to ${name}.`,
+        ...props([...prop('framework', ref.framework), ...prop('control', ref.control), ...guardrailIds.flatMap((g) => prop('guardrail-id', g))]),
+        origins,
+        // OSCAL findings target a control's objective (NIST's own example: `ac-6.1_obj`).
+        target: {
+          type: 'objective-id',
+          'target-id': `${controlId}_obj`,
+          description: `${name}, as covered by Rampart guardrails ${guardrailIds.join(', ')}.`,
+          ...props(prop('control-id', controlId)),
+          status: { state: satisfied ? 'satisfied' : 'not-satisfied', reason: satisfied ? 'pass' : 'fail' },
+        },
+        'related-observations': [{ 'observation-uuid': summaryUuid }, ...evidence],
+      });
+    }
+
+    const frameworks = [...new Set(scope.controls.map(([, c]) => c.ref.framework))];
+    const controlSelections = frameworks.length
+      ? frameworks.map((framework) => ({
+          ...props(prop('framework', framework)),
+          'include-controls': scope.controls.filter(([, c]) => c.ref.framework === framework).map(([id]) => ({ 'control-id': id })),
+        }))
+      : [{ remarks: 'No guardrail baseline was assigned to the tenant in the period and no guardrail evaluated any resource: no control was reviewed.' }];
+
+    const from = iso(ctx.from);
+    const to = iso(ctx.to);
+    const result: Json = {
+      uuid: uuid('result'),
+      title: `Guardrail compliance of tenant ${ctx.tenantId}, ${from} to ${to}`,
+      description:
+        "Continuous evaluation of the tenant's cloud resources against Rampart guardrails (Azure Policy rules evaluated offline). " +
+        'Each finding is one framework control mapped from the guardrails of the baselines assigned in the period, or of guardrails that evaluated a resource in it. ' +
+        'A control is not satisfied when, at the end of the period, a resource is non-compliant with, or could not be evaluated for, one of its guardrails without an exemption.',
+      start: from,
+      end: to,
+      ...props([
+        ...[...this.baselinesInScope].sort(byString).flatMap((b) => prop('baseline-id', b)),
+        ...scope.unknownBaselines.flatMap((b) => prop('unknown-baseline-id', b)),
+        ...scope.unmappedGuardrails.flatMap((g) => prop('unmapped-guardrail-id', g)),
+      ]),
+      'local-definitions': {
+        ...(inventoryItems.size ? { 'inventory-items': [...inventoryItems.values()] } : {}),
+        'assessment-assets': {
+          'assessment-platforms': [{ uuid: platformUuid, title: `${ctx.product.name} ${ctx.product.version}`, ...props(prop('product-version', ctx.product.version)) }],
+        },
+      },
+      'reviewed-controls': { 'control-selections': controlSelections },
+      ...(observations.length ? { observations } : {}),
+      ...(findings.length ? { findings } : {}),
+    };
+
+    const generated = iso(ctx.generatedAt);
+    return {
+      'assessment-results': {
+        uuid: uuid('assessment-results'),
+        metadata: {
+          title: `${ctx.product.name} assessment results for tenant ${ctx.tenantId}, ${from} to ${to}`,
+          published: generated,
+          'last-modified': generated,
+          version: ctx.exportId,
+          'oscal-version': OSCAL_VERSION,
+          ...props([...prop('tenant-id', ctx.tenantId), ...prop('export-id', ctx.exportId)]),
+          roles: [{ id: 'prepared-by', title: 'Prepared By' }],
+          parties: [{ uuid: partyUuid, type: 'organization', name: ctx.product.vendor ?? ctx.product.name, ...props(prop('product', `${ctx.product.name} ${ctx.product.version}`)) }],
+          'responsible-parties': [{ 'role-id': 'prepared-by', 'party-uuids': [partyUuid] }],
+        },
+        'import-ap': {
+          href: assessmentPlanHref(ctx.tenantId),
+          remarks: "Rampart keeps no separate assessment plan document: the plan is the tenant's guardrail baseline assignments, listed in the result's reviewed controls.",
+        },
+        results: [result],
+      },
+    };
+  }
+
+  /** The guardrails the period covers and the controls they map to, sorted by control id. */
+  private scope() {
+    const guardrailIds = new Set(this.guardrailsWithPosture);
+    const unknownBaselines: string[] = [];
+    for (const baselineId of [...this.baselinesInScope].sort(byString)) {
+      const baseline = this.ctx.catalog.baseline(baselineId);
+      if (baseline) baseline.guardrailIds.forEach((g) => guardrailIds.add(g));
+      else unknownBaselines.push(baselineId);
+    }
+    const controls = new Map<string, { ref: ControlRef; guardrailIds: string[] }>();
+    const unmappedGuardrails: string[] = [];
+    for (const guardrailId of [...guardrailIds].sort(byString)) {
+      const refs = this.ctx.catalog.guardrail(guardrailId)?.controls ?? [];
+      if (!refs.length) unmappedGuardrails.push(guardrailId);
+      for (const ref of refs) {
+        const id = oscalControlId(ref);
+        const control = controls.get(id) ?? { ref, guardrailIds: [] };
+        if (!control.guardrailIds.includes(guardrailId)) control.guardrailIds.push(guardrailId);
+        controls.set(id, control);
+      }
+    }
+    return { guardrailIds, controls: [...controls].sort(([a], [b]) => byString(a, b)), unknownBaselines, unmappedGuardrails };
+  }
+
+  /** The posture at the end of the period of the guardrails in scope: per guardrail, its resources' pairs. */
+  private pairsAtEnd(guardrailIds: ReadonlySet<string>): Map<string, Pair[]> {
+    const pairs = new Map<string, Pair[]>();
+    const index = new Map<string, Pair>();
+    for (const entry of this.posture.values()) {
+      if (!guardrailIds.has(entry.guardrailId)) continue;
+      const key = `${entry.guardrailId}\n${entry.resourceKey}`;
+      let pair = index.get(key);
+      if (!pair) {
+        pair = { guardrailId: entry.guardrailId, resourceKey: entry.resourceKey, entries: [] };
+        index.set(key, pair);
+        const list = pairs.get(entry.guardrailId) ?? [];
+        list.push(pair);
+        pairs.set(entry.guardrailId, list);
+      }
+      pair.entries.push(entry);
+    }
+    for (const list of pairs.values()) list.sort((a, b) => byString(a.resourceKey, b.resourceKey));
+    return pairs;
+  }
+
+  private pairObservation(pair: Pair, state: PostureState, observationUuid: string, subjectUuid: string, origins: readonly Json[]): Json {
+    const guardrail = this.ctx.catalog.guardrail(pair.guardrailId);
+    const shown = pair.entries.filter((e) => e.state === state || (FAILING.has(state) && FAILING.has(e.state)));
+    const first = shown.reduce((a, b) => (a.since <= b.since ? a : b));
+    const latest = pair.entries.reduce((a, b) => (a.recordedAt >= b.recordedAt ? a : b));
+    const exemptions = [...new Set(shown.map((e) => e.exemptionId).filter((id): id is string => id !== null))];
+    return {
+      uuid: observationUuid,
+      title: `${guardrail?.title ?? pair.guardrailId}: ${STATE_WORDS[state]} on ${first.resourceId}`,
+      description:
+        `At the end of the period ${first.resourceId} (${first.resourceType}) was ${STATE_WORDS[state]} for guardrail ` +
+        `${pair.guardrailId} since ${first.since}: ${first.reason}`,
+      props: [
+        ...prop('guardrail-id', pair.guardrailId),
+        ...prop('resource-id', first.resourceId),
+        ...prop('resource-type', first.resourceType),
+        ...prop('posture-state', state),
+        ...prop('since', first.since),
+        ...shown.flatMap((e) => prop('finding-id', e.findingId)),
+        ...exemptions.flatMap((id) => {
+          const x = this.exemptions.get(id);
+          return [
+            ...prop('exemption-id', id),
+            ...(x
+              ? [
+                  ...prop('exemption-category', x.category),
+                  ...prop('exemption-status', x.status),
+                  ...prop('exemption-approved-by', x.approvedBy),
+                  ...prop('exemption-expires', x.expiresAt),
+                  ...prop('exemption-justification', x.justification),
+                ]
+              : []),
+          ];
+        }),
+      ],
+      methods: ['TEST'],
+      types: [state === 'exempt' ? 'mitigation' : 'finding'],
+      origins,
+      subjects: [{ 'subject-uuid': subjectUuid, type: 'inventory-item' }],
+      'relevant-evidence': shown.map((e) => ({
+        href: eventHref(e.eventId),
+        description: `guardrails.ComplianceStateChanged.v1 ${e.eventId}: ${e.from ?? 'unevaluated'} -> ${e.state} under assignment ${e.assignmentId} (baseline ${e.baselineId}), recorded ${e.recordedAt}.`,
+        ...props([...prop('event-id', e.eventId), ...prop('log-position', e.position), ...prop('assignment-id', e.assignmentId), ...prop('baseline-id', e.baselineId)]),
+      })),
+      collected: latest.recordedAt,
+    };
+  }
+}

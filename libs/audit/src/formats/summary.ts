@@ -1,0 +1,94 @@
+// One short line per event for people reading the CSV in a spreadsheet: what happened, to what, by
+// which type's own words. Unknown types (and payloads that do not have the expected shape) fall back
+// to the payload's compact JSON, cut to a readable length.
+import type { RecordedEvent } from '@rampart/event-sourcing';
+
+export const SUMMARY_MAX_LENGTH = 300;
+const FALLBACK_JSON_LENGTH = 200;
+
+type Data = Record<string, unknown>;
+
+const s = (value: unknown): string => (value === null || value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value));
+const list = (value: unknown): string => (Array.isArray(value) && value.length ? value.map(s).join(', ') : 'none');
+
+const SUMMARIES: Readonly<Record<string, (d: Data) => string>> = {
+  'tenancy.TenantOnboarded.v1': (d) => `tenant onboarded: ${s(d['displayName'])} (${s(d['sector'])})`,
+  'tenancy.TenantSuspended.v1': (d) => `tenant suspended: ${s(d['reason'])}`,
+  'tenancy.TenantReinstated.v1': () => 'tenant reinstated',
+  'tenancy.TenantOffboarded.v1': (d) => `tenant offboarded: ${s(d['reason'])}`,
+  'tenancy.SocTeamAssigned.v1': (d) => `SOC team ${s(d['socTeam'])} assigned`,
+  'tenancy.SocTeamUnassigned.v1': (d) => `SOC team ${s(d['socTeam'])} unassigned`,
+  'tenancy.CloudConnectionAdded.v1': (d) => `cloud connection ${s(d['connectionId'])} added (${s(d['provider'])}, ${list(d['subscriptions'])})`,
+  'tenancy.CloudConnectionRemoved.v1': (d) => `cloud connection ${s(d['connectionId'])} removed`,
+  'tenancy.ApiKeyIssued.v1': (d) => `API key issued: ${s(d['name'])} (${s(d['keyId'])}) with ${list(d['roles'])}, expires ${s(d['expiresAt'])}`,
+  'tenancy.ApiKeyRevoked.v1': (d) => `API key ${s(d['keyId'])} revoked: ${s(d['reason'])}`,
+
+  'inventory.ResourceDiscovered.v1': (d) => `resource discovered: ${s(d['type'])} ${s(d['id'])}`,
+  'inventory.ResourceConfigurationChanged.v1': (d) =>
+    `resource changed: ${s(d['id'])} (${Array.isArray(d['patch']) ? d['patch'].length : '?'} patch operations)`,
+  'inventory.ResourceRemoved.v1': (d) => `resource removed: ${s(d['type'])} ${s(d['id'])}`,
+  'inventory.IngestionRunStarted.v1': (d) => `ingestion run ${s(d['runId'])} started: ${s(d['source'])} ${s(d['scope'])}`,
+  'inventory.IngestionRunProgressed.v1': (d) => `ingestion run ${s(d['runId'])} progressed: ${s((d['counts'] as Data | undefined)?.['seen'])} seen`,
+  'inventory.IngestionRunCompleted.v1': (d) => {
+    const c = (d['counts'] ?? {}) as Data;
+    return `ingestion run ${s(d['runId'])} completed: ${s(c['discovered'])} discovered, ${s(c['changed'])} changed, ${s(c['removed'])} removed`;
+  },
+  'inventory.IngestionRunFailed.v1': (d) => `ingestion run ${s(d['runId'])} failed: ${s(d['reason'])}`,
+
+  'guardrails.BaselineAssigned.v1': (d) => `baseline ${s(d['baselineId'])} assigned to ${s(d['scope'])} (assignment ${s(d['assignmentId'])})`,
+  'guardrails.BaselineUnassigned.v1': (d) => `baseline ${s(d['baselineId'])} unassigned (assignment ${s(d['assignmentId'])})`,
+  'guardrails.ExemptionRequested.v1': (d) =>
+    `exemption requested (${s(d['category'])}) for ${s(d['guardrailId'])} on ${s(d['scope'])} until ${s(d['expiresAt'])}: ${s(d['justification'])}`,
+  'guardrails.ExemptionGranted.v1': (d) => `exemption ${s(d['exemptionId'])} granted by ${s(d['approvedBy'])}`,
+  'guardrails.ExemptionRevoked.v1': (d) => `exemption ${s(d['exemptionId'])} revoked: ${s(d['reason'])}`,
+  'guardrails.ExemptionExpired.v1': (d) => `exemption ${s(d['exemptionId'])} expired at ${s(d['expiredAt'])}`,
+  'guardrails.ReportingPolicySet.v1': (d) => `reporting policy set: incidents for ${list(d['incidentSeverities'])}; notify for ${list(d['notifySeverities'])}`,
+  'guardrails.ComplianceStateChanged.v1': (d) => `${s(d['guardrailId'])} on ${s(d['resourceId'])}: ${d['from'] === null ? 'unevaluated' : s(d['from'])} -> ${s(d['to'])}`,
+  'guardrails.FindingOpened.v1': (d) => `finding opened: ${s(d['title'])} on ${s(d['resourceId'])} (${s(d['severity'])})`,
+  'guardrails.FindingResolved.v1': (d) => `finding resolved (${s(d['resolution'])}): ${s(d['guardrailId'])} on ${s(d['resourceKey'])}`,
+
+  'incidents.IncidentOpened.v1': (d) => `incident opened: ${s(d['title'])} (${s(d['severity'])})`,
+  'incidents.SignalAttached.v1': (d) => `signal attached to ${s(d['incidentId'])}: ${s((d['signal'] as Data | undefined)?.['title'])}`,
+  'incidents.SignalDetached.v1': (d) => `signal ${s(d['ref'])} moved from ${s(d['incidentId'])} to ${s(d['movedTo'])}`,
+  'incidents.IncidentTriaged.v1': (d) => `incident ${s(d['incidentId'])} triaged: ${s(d['severity'])}, assigned to ${s(d['assignee'])}`,
+  'incidents.IncidentReassigned.v1': (d) => `incident ${s(d['incidentId'])} reassigned to ${s(d['assignee'])}`,
+  'incidents.IncidentResponseStarted.v1': (d) => `response started on ${s(d['incidentId'])}: ${s(d['summary'])}`,
+  'incidents.IncidentContained.v1': (d) => `incident ${s(d['incidentId'])} contained: ${s(d['summary'])}`,
+  'incidents.IncidentRemediated.v1': (d) => `incident ${s(d['incidentId'])} remediated: ${s(d['summary'])}`,
+  'incidents.IncidentRecovered.v1': (d) => `incident ${s(d['incidentId'])} recovered: ${s(d['summary'])}`,
+  'incidents.IncidentClosed.v1': (d) => `incident ${s(d['incidentId'])} closed as ${s(d['classification'])}: ${s(d['reason'])}`,
+  'incidents.PreventionProposed.v1': (d) => `prevention proposed from ${s(d['incidentId'])}: ${s(d['change'])}`,
+  'incidents.IncidentReopened.v1': (d) => `incident ${s(d['incidentId'])} reopened: ${s(d['reason'])}`,
+  'incidents.IncidentMerged.v1': (d) => `incident ${s(d['incidentId'])} merged into ${s(d['into'])}`,
+  'incidents.CommentAdded.v1': (d) => `comment on ${s(d['incidentId'])}: ${s(d['text'])}`,
+  'incidents.TaskAdded.v1': (d) => `task added to ${s(d['incidentId'])}: ${s(d['title'])} (${s(d['owner'])}, due ${s(d['dueAt'])})`,
+  'incidents.TaskCompleted.v1': (d) => `task ${s(d['taskId'])} of ${s(d['incidentId'])} completed`,
+  'incidents.EvidenceAdded.v1': (d) => `evidence added to ${s(d['incidentId'])}: ${s(d['uri'])}`,
+  'incidents.LabelsChanged.v1': (d) => `labels of ${s(d['incidentId'])}: added ${list(d['added'])}; removed ${list(d['removed'])}`,
+  'incidents.SlaBreached.v1': (d) => `SLA breached on ${s(d['incidentId'])}: ${s(d['target'])} was due ${s(d['dueAt'])}`,
+  'incidents.IncidentPolicySet.v1': () => 'incident policy set',
+
+  'incidents.ActionProposed.v1': (d) => `action proposed: ${s(d['actionKind'])} (${s(d['verb'])}) on ${s(d['target'])} for ${s(d['incidentId'])}`,
+  'incidents.ActionApproved.v1': (d) => `action ${s(d['actionId'])} approved by ${s(d['approvedBy'])}${d['preApproved'] === true ? ' (pre-approved by policy)' : ''}`,
+  'incidents.ActionExecutionStarted.v1': (d) => `action ${s(d['actionId'])} executing (${s(d['executor'])})`,
+  'incidents.ActionSucceeded.v1': (d) => `action ${s(d['actionId'])} succeeded: ${s(d['outcome'])}`,
+  'incidents.ActionFailed.v1': (d) => `action ${s(d['actionId'])} failed${d['uncertain'] === true ? ' (outcome uncertain)' : ''}: ${s(d['reason'])}`,
+  'incidents.ActionOutcomeResolved.v1': (d) => `action ${s(d['actionId'])} outcome resolved as ${s(d['outcome'])} by ${s(d['resolvedBy'])}: ${s(d['note'])}`,
+  'incidents.ActionCancelled.v1': (d) => `action ${s(d['actionId'])} cancelled: ${s(d['reason'])}`,
+  'incidents.ActionVerified.v1': (d) => `action ${s(d['actionId'])} verified: ${s(d['evidence'])}`,
+
+  'audit.AuditExported.v1': (d) => `audit export ${s(d['exportId'])}: ${s(d['from'])} to ${s(d['to'])}, ${s(d['eventCount'])} events`,
+};
+
+const oneLine = (text: string, max: number): string => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+export const summarize = (e: Pick<RecordedEvent, 'type' | 'data'>): string => {
+  const known = SUMMARIES[e.type];
+  if (known && typeof e.data === 'object' && e.data !== null && !Array.isArray(e.data)) {
+    return oneLine(known(e.data as Data), SUMMARY_MAX_LENGTH);
+  }
+  return oneLine(JSON.stringify(e.data) ?? '', FALLBACK_JSON_LENGTH);
+};
