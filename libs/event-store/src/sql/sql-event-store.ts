@@ -36,6 +36,12 @@ export interface SqlEventStoreOptions {
    * hold a transaction open and force commits out of sequence order.
    */
   readonly beforeCommit?: (streamId: string) => Promise<void>;
+  /**
+   * Imports of history only (the demo's weeks, a migration from another tool): the time events
+   * are recorded at, instead of the database clock. The caller keeps it moving forwards and
+   * behind the present, or readers by time (as-of, exports) see the log out of order.
+   */
+  readonly clock?: () => Date;
 }
 
 interface EventRow {
@@ -71,6 +77,7 @@ export class SqlEventStore implements EventStore {
   private readonly channel: string;
   private readonly upcast: UpcastFn;
   private readonly beforeCommit?: (streamId: string) => Promise<void>;
+  private readonly clock?: () => Date;
   private readonly wakeups = new Wakeups();
   private stopListening?: () => Promise<void>;
 
@@ -84,6 +91,7 @@ export class SqlEventStore implements EventStore {
     this.channel = `${schema}_events`;
     this.upcast = options.upcast ?? identityUpcast;
     this.beforeCommit = options.beforeCommit;
+    this.clock = options.clock;
   }
 
   static async open(sql: SqlClient, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
@@ -142,8 +150,8 @@ export class SqlEventStore implements EventStore {
 
     const first = current === null ? 0 : current + 1;
     const inserted = await tx.query<{ transaction_id: string; global_position: string }>(
-      `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata)
-       SELECT e.event_id, $1, e.revision, e.tenant_id, e.type, e.data, e.metadata
+      `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata, recorded_at)
+       SELECT e.event_id, $1, e.revision, e.tenant_id, e.type, e.data, e.metadata, COALESCE($8::timestamptz, clock_timestamp())
        FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
             WITH ORDINALITY AS e(event_id, revision, tenant_id, type, data, metadata, ord)
        ORDER BY e.ord
@@ -156,6 +164,7 @@ export class SqlEventStore implements EventStore {
         events.map((e) => e.type),
         events.map((e) => JSON.stringify(e.data)),
         events.map((e) => JSON.stringify(e.metadata)),
+        this.clock?.().toISOString() ?? null,
       ],
     );
     if (this.sql.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
@@ -228,8 +237,9 @@ export class SqlEventStore implements EventStore {
       // One JSON parameter rather than parallel arrays: the driver's array escaping of large
       // event bodies costs more than PostgreSQL's JSON parser. Ordinality keeps the given order.
       const inserted = await tx.query<{ stream_id: string; transaction_id: string; global_position: string }>(
-        `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata)
-         SELECT (e.value->>'e')::uuid, e.value->>'s', (e.value->>'r')::int, e.value->>'t', e.value->>'y', e.value->'d', e.value->'m'
+        `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata, recorded_at)
+         SELECT (e.value->>'e')::uuid, e.value->>'s', (e.value->>'r')::int, e.value->>'t', e.value->>'y', e.value->'d', e.value->'m',
+                COALESCE($2::timestamptz, clock_timestamp())
          FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord)
          ORDER BY e.ord
          RETURNING stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position`,
@@ -237,6 +247,7 @@ export class SqlEventStore implements EventStore {
           JSON.stringify(
             rows.map((r) => ({ e: r.event.eventId, s: r.streamId, r: r.revision, t: r.event.metadata.tenantId, y: r.event.type, d: r.event.data, m: r.event.metadata })),
           ),
+          this.clock?.().toISOString() ?? null,
         ],
       );
       // All rows share one transaction id; the last row of a stream has its highest sequence.
