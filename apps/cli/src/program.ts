@@ -12,8 +12,10 @@ import {
   type Stores,
 } from '@rampart/platform';
 import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/server';
+import { auditCommand } from './commands/audit';
 import { devCommand } from './commands/dev';
 import { baselinesCommand, evaluateCommand } from './commands/evaluate';
+import { historyCommands } from './commands/history';
 import { ingestCommand } from './commands/ingest';
 import { policyCommand } from './commands/policy';
 import { onboardTenantCommand } from './commands/tenants';
@@ -59,6 +61,7 @@ const runServer = (mode: ServeMode) => async (options: { demo?: boolean }) => {
   if (server.api) {
     process.stderr.write(
       `\nRampart ${rampartVersion()} (${mode}) on ${server.stores.description}\n` +
+        (server.consoleUrl ? `  Console  ${server.consoleUrl}\n` : '  Console  not built: npx nx run console:build, then start again\n') +
         `  GraphQL  ${server.api.url}/graphql\n  health   ${server.api.url}/health\n  metrics  ${server.api.url}/metrics\n` +
         `  sign in: TOKEN=$(npx rampart dev token --role platform.admin)   (or --role customer.viewer --tenant contoso-bank, --role soc.analyst --team blue)\n` +
         `  try:     curl -s ${server.api.url}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' ` +
@@ -176,5 +179,7 @@ export const buildProgram = (): Command => {
   policyCommand(program);
   evaluateCommand(program, withStores);
   baselinesCommand(program, withStores);
+  historyCommands(program, withStores);
+  auditCommand(program, withStores, config);
   return program;
 };

@@ -1,1 +1,4 @@
 export * from './formats';
+export * from './manifest';
+export * from './verify';
+export * from './trail';

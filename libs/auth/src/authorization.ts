@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   'actions.approve': ['customer.admin', 'soc.lead', 'platform.admin'],
   /** Send external alerts (Defender for Cloud, Sentinel) in: integrations use API keys with these roles. */
   'alerts.ingest': ['customer.admin', 'soc.lead', 'platform.admin'],
+  /** Export the tenant's signed audit trail (and download it): auditors and admins only. */
+  'audit.export': ['auditor', 'customer.admin', 'platform.admin'],
   /** A tenant's SLA targets, pre-approved low-risk actions, correlation window. */
   'incidents.policy': ['customer.admin', 'soc.lead', 'platform.admin'],
 } as const satisfies Record<string, readonly Role[]>;

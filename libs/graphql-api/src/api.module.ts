@@ -14,6 +14,7 @@ import { applyAuthorization } from './authorization/apply-authorization';
 import { createRequestContext, type RequestContext } from './context';
 import { DecideCommandHandler } from './graphql/commands';
 import { AlertsWebhookController } from './http/alerts-webhook.controller';
+import { AuditDownloadController } from './http/audit-download.controller';
 import { RESOLVERS } from './schema/build-schema';
 import { GetPlatformHandler } from './graphql/queries';
 import { HealthController } from './http/health.controller';
@@ -116,7 +117,7 @@ export class ApiModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController, AlertsWebhookController],
+      controllers: [HealthController, MetricsController, AlertsWebhookController, AuditDownloadController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         ...RESOLVERS,

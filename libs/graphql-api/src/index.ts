@@ -9,3 +9,4 @@ export * from './auth/claims-to-grants';
 export * from './authorization/rules';
 export * from './authorization/apply-authorization';
 export * from './schema/build-schema';
+export * from './http/console';

@@ -1,9 +1,10 @@
 // What the API needs from the process that hosts it: stores, logger, metrics, the worker's
 // projection status (in standalone mode the worker runs in the same process) and authentication.
 import type { ProjectionStatus } from '@rampart/event-store';
-import type { Logger, Stores } from '@rampart/platform';
+import type { AuditExports, Logger, Stores } from '@rampart/platform';
 import type { Registry } from 'prom-client';
 import type { Authenticator } from './auth/authenticator';
+import type { ConsoleOptions } from './http/console';
 
 export const RUNTIME = Symbol('RampartRuntime');
 
@@ -17,4 +18,8 @@ export interface ApiRuntime {
   readonly authenticator: Authenticator;
   readonly rateLimitPerMinute: number;
   readonly limits: { readonly maxDepth: number; readonly maxCost: number; readonly maxAliases: number; readonly maxTokens: number };
+  /** The web console this API serves, and how it signs in. */
+  readonly console?: ConsoleOptions;
+  /** Audit exports asked for through the API, and their download links. */
+  readonly audit: AuditExports;
 }

@@ -1,5 +1,6 @@
 // Boots the API over HTTP. Every route passes the authentication middleware first; only /health
-// (and /metrics reached through a private address) answer without a principal.
+// (and /metrics reached through a private address) answer without a principal, besides the web
+// console's static files, its config and its development sign-in (http/console.ts), which hold no data.
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { GraphQLSchema } from 'graphql';
@@ -7,6 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiModule } from './api.module';
 import { tokenLimit } from './http/token-limit';
 import { authMiddleware } from './auth/http-auth';
+import { consoleRoutes } from './http/console';
 import { PinoNestLogger } from './nest-logger';
 import type { ApiRuntime } from './runtime';
 
@@ -26,6 +28,8 @@ export const startApi = async (runtime: ApiRuntime, http: { host: string; port: 
     bodyParser: false,
   });
   app.disable('x-powered-by');
+  // The console's files, config and development sign-in: no data, so before authentication.
+  if (runtime.console) app.use(consoleRoutes(runtime.console));
   app.use(authMiddleware(runtime.authenticator, { rateLimitPerMinute: runtime.rateLimitPerMinute, log: runtime.log }));
   app.useBodyParser('json', { limit: MAX_REQUEST_BYTES });
   app.use('/graphql', tokenLimit(runtime.limits.maxTokens));

@@ -12,8 +12,12 @@ describe('configuration', () => {
       projectionBatchSize: 500,
       ingestIntervalMs: 3_600_000,
       actions: { executor: 'dry-run' },
+      auditSigningKeyFile: undefined,
       production: false,
+      console: { dir: 'apps/console/dist', oidcClientId: undefined, oidcScopes: 'openid profile offline_access', signInCode: undefined },
     });
+    expect(loadConfig({ RAMPART_CONSOLE_DIR: 'off' }).console.dir).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', RAMPART_OIDC_ISSUER: 'https://login.example/v2.0', RAMPART_OIDC_AUDIENCE: 'api://rampart', RAMPART_OIDC_JWKS_URI: 'https://login.example/keys', RAMPART_CONSOLE_SIGNIN_CODE: 'a-code-that-is-long-enough' }).console.signInCode).toBeUndefined();
   });
 
   it('reads PostgreSQL and EventStoreDB settings', () => {

@@ -25,6 +25,11 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_ACTION_WEBHOOK_SECRET: 'RAMPART_ACTION_EXECUTOR=webhook: HMAC-SHA256 key of the x-rampart-signature header (at least 32 characters)',
   RAMPART_NOTIFY_WEBHOOK_URL: 'where findings the reporting policy marks "notify" are POSTed, signed like actions (unset: no notifications)',
   RAMPART_NOTIFY_WEBHOOK_SECRET: 'with RAMPART_NOTIFY_WEBHOOK_URL: HMAC-SHA256 key of the notifications (at least 32 characters)',
+  RAMPART_AUDIT_SIGNING_KEY_FILE: 'Ed25519 private key (PEM, PKCS#8) that signs audit export manifests (default: a key generated once in the data folder; required in production)',
+  RAMPART_CONSOLE_DIR: 'the built web console the API serves at / (default apps/console/dist when it exists; "off" serves none)',
+  RAMPART_CONSOLE_OIDC_CLIENT_ID: 'the console\'s OIDC client id (public client, authorization code + PKCE) at RAMPART_OIDC_ISSUER',
+  RAMPART_CONSOLE_OIDC_SCOPES: 'scopes the console asks for (default "openid profile offline_access")',
+  RAMPART_CONSOLE_SIGNIN_CODE: 'development sign-in code of the console (default: a random one printed at start; never in production)',
   RAMPART_GRAPHQL_MAX_DEPTH: 'deepest selection a GraphQL document may have (default 10)',
   RAMPART_GRAPHQL_MAX_COST: 'estimated cost a GraphQL document may have (default 5000)',
   RAMPART_GRAPHQL_MAX_ALIASES: 'aliases a GraphQL document may use (default 15)',
@@ -88,6 +93,11 @@ const schema = z
     RAMPART_ACTION_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     RAMPART_NOTIFY_WEBHOOK_URL: webhookUrl.optional(),
     RAMPART_NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    RAMPART_AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    RAMPART_CONSOLE_DIR: z.string().min(1).optional(),
+    RAMPART_CONSOLE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    RAMPART_CONSOLE_OIDC_SCOPES: z.string().min(1).default('openid profile offline_access'),
+    RAMPART_CONSOLE_SIGNIN_CODE: z.string().min(16, 'must be at least 16 characters').optional(),
     RAMPART_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
     RAMPART_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
     RAMPART_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
@@ -162,8 +172,20 @@ export interface RampartConfig {
   readonly actions: ActionExecutorConfig;
   /** Where finding notifications go; undefined: none are sent. */
   readonly notifications?: { readonly webhookUrl: string; readonly webhookSecret: string };
+  /** The audit export signing key's file; undefined: the data folder's generated key (not in production). */
+  readonly auditSigningKeyFile?: string;
   readonly production: boolean;
+  readonly console: {
+    /** The built console's folder; undefined: the API serves no console. */
+    readonly dir?: string;
+    readonly oidcClientId?: string;
+    readonly oidcScopes: string;
+    readonly signInCode?: string;
+  };
 }
+
+/** Where `nx run console:build` writes the console, relative to the working folder (the repository for `npm start`). */
+export const DEFAULT_CONSOLE_DIR = 'apps/console/dist';
 
 export const loadConfig = (env: Record<string, string | undefined> = process.env): RampartConfig => {
   const picked = Object.fromEntries(
@@ -223,7 +245,14 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
         ? { executor: 'webhook', webhookUrl: e.RAMPART_ACTION_WEBHOOK_URL ?? '', webhookSecret: e.RAMPART_ACTION_WEBHOOK_SECRET ?? '' }
         : { executor: e.RAMPART_ACTION_EXECUTOR },
     notifications: e.RAMPART_NOTIFY_WEBHOOK_URL ? { webhookUrl: e.RAMPART_NOTIFY_WEBHOOK_URL, webhookSecret: e.RAMPART_NOTIFY_WEBHOOK_SECRET ?? '' } : undefined,
+    auditSigningKeyFile: e.RAMPART_AUDIT_SIGNING_KEY_FILE,
     production,
+    console: {
+      dir: e.RAMPART_CONSOLE_DIR === 'off' ? undefined : (e.RAMPART_CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR),
+      oidcClientId: e.RAMPART_CONSOLE_OIDC_CLIENT_ID,
+      oidcScopes: e.RAMPART_CONSOLE_OIDC_SCOPES,
+      signInCode: production ? undefined : e.RAMPART_CONSOLE_SIGNIN_CODE,
+    },
   };
 };
 

@@ -14,3 +14,7 @@ export * from './action-executor';
 export * from './action-runner';
 export * from './finding-notifier';
 export * from './compliance-score';
+export * from './audit-keys';
+export * from './audit-export';
+export * from './history';
+export * from './audit-jobs';

@@ -3,14 +3,18 @@
 // down cleanly on SIGINT/SIGTERM.
 import {
   Authenticator,
+  consoleBuilt,
   createOidcVerifier,
   DevIssuer,
+  newSignInCode,
   parseRoleMap,
   startApi,
   validateOidcSettings,
+  type ConsoleOptions,
   type RunningApi,
 } from '@rampart/graphql-api';
 import {
+  AuditExports,
   createLogger,
   createMetrics,
   openStores,
@@ -32,6 +36,8 @@ export interface Server {
   readonly log: Logger;
   readonly api?: RunningApi;
   readonly worker?: Worker;
+  /** The console's address to open (with the development sign-in code), when one is served. */
+  readonly consoleUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -46,10 +52,12 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
   log.info({ mode, store: stores.description }, 'stores open');
   let worker: Worker | undefined;
   let api: RunningApi | undefined;
+  let consoleOptions: ConsoleOptions | undefined;
   try {
     if (mode !== 'api') worker = await startWorker(stores, log, { batchSize: config.projectionBatchSize, ingestIntervalMs: config.ingestIntervalMs, actions: config.actions, notifications: config.notifications });
     if (mode === 'standalone' && options.demo !== false) await seedDemo(stores.eventStore, log);
     if (mode !== 'worker') {
+      consoleOptions = await consoleOptionsOf(config);
       // An API replica without a worker still reports projection lag, read from the checkpoints.
       const runners = worker?.runners ?? projectionRunners(stores, log);
       const statuses = () => Promise.all(runners.map((r) => r.status()));
@@ -64,6 +72,8 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
           authenticator: await createAuthenticator(config, stores, log),
           rateLimitPerMinute: config.auth.rateLimitPerMinute,
           limits: config.graphqlLimits,
+          console: consoleOptions,
+          audit: new AuditExports(stores, config, log, { product: { name: 'Rampart', version: rampartVersion() } }),
         },
         config.http,
       );
@@ -74,8 +84,11 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
     throw error;
   }
   let stopping: Promise<void> | undefined;
+  const consoleUrl =
+    api && consoleOptions && consoleBuilt(consoleOptions.dir) ? `${api.url}/${consoleOptions.devSignIn ? `?code=${consoleOptions.devSignIn.code}` : ''}` : undefined;
   return {
     mode,
+    consoleUrl,
     stores,
     log,
     api,
@@ -87,6 +100,25 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
         await stores.close();
         log.info('stopped');
       })()),
+  };
+};
+
+/** How the console signs in: the development code and personas locally, the OIDC client otherwise. */
+const consoleOptionsOf = async (config: RampartConfig): Promise<ConsoleOptions> => {
+  const oidc = config.auth.oidc && config.console.oidcClientId ? { issuer: config.auth.oidc.issuer, clientId: config.console.oidcClientId, scopes: config.console.oidcScopes } : undefined;
+  if (!config.auth.devIssuer) return { dir: config.console.dir, oidc };
+  const issuer = await DevIssuer.open(config.dataDir, { production: config.production });
+  return {
+    dir: config.console.dir,
+    oidc,
+    devSignIn: {
+      code: config.console.signInCode ?? newSignInCode(),
+      async sign(persona) {
+        const expiresInSeconds = 8 * 3600;
+        const token = await issuer.sign({ subject: persona.subject, name: persona.label, grants: [persona.grant], expiresInSeconds });
+        return { token, expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() };
+      },
+    },
   };
 };
 

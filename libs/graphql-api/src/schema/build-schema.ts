@@ -3,6 +3,7 @@
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { AuditResolver } from '../graphql/audit.resolver';
 import { GuardrailsResolver, ResourceComplianceResolver } from '../graphql/guardrails.resolver';
 import { HistoryResolver } from '../graphql/history.resolver';
 import { IncidentsResolver } from '../graphql/incidents.resolver';
@@ -11,7 +12,7 @@ import { PlatformResolver } from '../graphql/platform.resolver';
 import { ApiKeyFieldsResolver, TenancyResolver } from '../graphql/tenancy.resolver';
 
 /** Every resolver class of the API: ApiModule provides these same classes. */
-export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, ResourceComplianceResolver, IncidentsResolver, HistoryResolver];
+export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, ResourceComplianceResolver, IncidentsResolver, HistoryResolver, AuditResolver];
 
 export const buildSchema = async (): Promise<GraphQLSchema> => {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });

@@ -175,6 +175,17 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
       'query($tenantId: ID!) { replayPolicy(tenantId: $tenantId, definitionJson: "{\\"policyRule\\": {\\"if\\": {\\"field\\": \\"type\\", \\"equals\\": \\"Microsoft.Web/sites\\"}, \\"then\\": {\\"effect\\": \\"audit\\"}}}") { eventsRead intervals { resourceId } } }',
     variables: tenantOnly,
   },
+  'Query.auditPublicKey': { scope: 'catalog', document: '{ auditPublicKey { algorithm keyId } }', variables: () => ({}) },
+  'Mutation.requestAuditExport': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { requestAuditExport(input: { tenantId: $tenantId, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }) { exportId status } }',
+    variables: tenantOnly,
+  },
+  'Query.auditExport': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { auditExport(tenantId: $tenantId, exportId: "00000000-0000-4000-8000-000000000000") { status } }',
+    variables: tenantOnly,
+  },
   'Query.incidentMetricsBy': {
     scope: 'tenant',
     document: 'query($tenantId: ID) { incidentMetricsBy(tenantId: $tenantId, groupBy: TENANT, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { key incidents mttaSeconds } }',

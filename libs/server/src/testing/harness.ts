@@ -1,5 +1,6 @@
 // Test harness: boots the standalone platform on a throwaway PGlite folder and gives tests real
 // signed tokens (from the development issuer of that folder) and a GraphQL client over HTTP.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ export interface Harness {
   readonly url: string;
   readonly config: RampartConfig;
   readonly dataDir: string;
+  /** The development sign-in code of the console this API serves (apps/console/dist, when built). */
+  readonly consoleCode: string;
   token(grant: RoleGrant, subject?: string): Promise<string>;
   gql<T = Record<string, unknown>>(query: string, options?: { token?: string; apiKey?: string; variables?: Record<string, unknown>; headers?: Record<string, string> }): Promise<GqlResult<T>>;
   /** Polls until the read models have caught up with the log. */
@@ -30,7 +33,15 @@ export interface Harness {
 
 export const startHarness = async (env: Record<string, string> = {}): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rampart-e2e-'));
-  const config = loadConfig({ RAMPART_DATA_DIR: dataDir, RAMPART_PORT: '0', RAMPART_LOG_LEVEL: 'silent', ...env });
+  const consoleCode = `harness-${randomBytes(12).toString('hex')}`;
+  const config = loadConfig({
+    RAMPART_DATA_DIR: dataDir,
+    RAMPART_PORT: '0',
+    RAMPART_LOG_LEVEL: 'silent',
+    RAMPART_CONSOLE_DIR: join(__dirname, '..', '..', '..', '..', 'apps', 'console', 'dist'),
+    RAMPART_CONSOLE_SIGNIN_CODE: consoleCode,
+    ...env,
+  });
   const server = await serve('standalone', config, { log: createLogger('silent') });
   const issuer = await DevIssuer.open(dataDir, { production: false });
   const { api, worker } = server;
@@ -41,6 +52,7 @@ export const startHarness = async (env: Record<string, string> = {}): Promise<Ha
     url,
     config,
     dataDir,
+    consoleCode,
     token: (grant, subject = `${grant.role}-user`) => issuer.sign({ subject, grants: [grant] }),
     async gql(query, options = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };

@@ -1,0 +1,157 @@
+// `rampart audit`: export a tenant's audit trail as signed files, verify such an export offline (all
+// an auditor needs is the folder and the public key), and print the public key to hand them.
+// Verification's exit codes are part of the interface: 0 intact, 1 problems found, 2 usage error.
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { toPublicKey, type VerifyResult } from '@rampart/audit';
+import {
+  AuditExportError,
+  AuditSigningKeyError,
+  exportAuditTrail,
+  loadAuditSigningKey,
+  verifyAuditExportDir,
+  type RampartConfig,
+  type Stores,
+} from '@rampart/platform';
+import { rampartVersion } from '@rampart/server';
+
+export const AUDIT_VERIFY_EXIT_CODES = { ok: 0, problems: 1, usage: 2 } as const;
+
+/** A date (midnight UTC) or a date-time with its zone: a period must not depend on the machine's time zone. */
+const instant = (value: string): Date => {
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError('expected a date (2026-01-01, midnight UTC) or a date-time with its zone (2026-01-01T08:00:00Z, 2026-01-01T09:00:00+01:00)');
+  }
+  return new Date(value);
+};
+
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+
+/** Commander's own usage errors (a missing argument, an unknown option) exit 2 too, not 1. */
+const usageErrorsExit2 = (command: Command): Command =>
+  command.exitOverride((error) => {
+    process.exit(error.exitCode === 0 ? 0 : AUDIT_VERIFY_EXIT_CODES.usage);
+  });
+
+const printVerification = (dir: string, result: VerifyResult): void => {
+  const s = result.summary;
+  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (result.ok && s) {
+    process.stdout.write(
+      `OK: ${dir} is intact\n` +
+        `  export   ${s.exportId} of tenant ${s.tenantId}, [${s.from}, ${s.to}), generated ${s.generatedAt}\n` +
+        `  events   ${s.eventCount} in ${s.streams} streams${s.firstPosition ? `, global positions ${s.firstPosition} to ${s.lastPosition}` : ''}\n` +
+        `  signed   Ed25519 by key ${s.keyId}\n` +
+        `  chain    ${s.chainChecked ? `follows the previous manifest given (${s.previousManifestSha256})` : s.previousManifestSha256 ? `follows manifest ${s.previousManifestSha256} (give --previous to check it)` : "the tenant's first export"}\n`,
+    );
+    return;
+  }
+  process.stdout.write(`FAILED: ${dir} does not verify (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}):\n`);
+  for (const problem of result.problems) process.stdout.write(`  - ${problem}\n`);
+};
+
+export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>, config: () => RampartConfig): void => {
+  const audit = program.command('audit').description("a tenant's audit trail: signed, chained exports an auditor verifies offline");
+
+  audit
+    .command('export')
+    .description("export every event of a tenant in a period: events.ndjson, events.csv, OSCAL assessment results, OCSF, and a signed manifest")
+    .requiredOption('--tenant <tenant-id>', 'the tenant whose trail to export')
+    .requiredOption('--from <date>', 'start of the period, inclusive (2026-01-01 or 2026-01-01T00:00:00Z)', instant)
+    .requiredOption('--to <date>', 'end of the period, exclusive, not in the future', instant)
+    .requiredOption('--out <dir>', 'a new or empty folder for the files')
+    .addHelpText(
+      'after',
+      '\nThe export is recorded in the tenant\'s trail, and its manifest names the previous export\'s manifest (a chain).\n\n' +
+        'Example:\n  rampart audit export --tenant contoso-bank --from 2026-01-01 --to 2026-04-01 --out contoso-2026-q1\n  rampart audit public-key > rampart-audit.pem\n  rampart audit verify contoso-2026-q1 --public-key rampart-audit.pem',
+    )
+    .action(async (options: { tenant: string; from: Date; to: Date; out: string }) => {
+      const cfg = config();
+      const key = await loadAuditSigningKey(cfg);
+      await withStores(async (stores) => {
+        const started = Date.now();
+        const interactive = process.stderr.isTTY;
+        let last = 0;
+        const result = await exportAuditTrail(stores, {
+          tenantId: options.tenant,
+          from: options.from,
+          to: options.to,
+          outDir: options.out,
+          signingKey: key.privateKey,
+          actor: { kind: 'user', id: `cli:${userInfo().username}` },
+          product: { name: 'Rampart', version: rampartVersion() },
+          onProgress: (p) => {
+            if (p.phase === 'reading' && Date.now() - last < (interactive ? 200 : 1_000)) return;
+            last = Date.now();
+            process.stderr.write(`${interactive ? '\r' : ''}exporting: ${p.eventsRead} events read, ${p.eventsWritten} exported${p.phase === 'reading' ? '' : `, ${p.phase}`}${interactive ? '' : '\n'}`);
+          },
+        });
+        if (interactive) process.stderr.write('\n');
+        const m = result.manifest;
+        process.stdout.write(
+          `export ${m.exportId} of ${m.tenantId}, [${m.from}, ${m.to}): ${m.eventCount} events (${result.eventsRead} read) in ${seconds(started)} s\n` +
+            `  folder    ${result.outDir}\n` +
+            `  manifest  SHA-256 ${result.manifestSha256}\n` +
+            `  chain     ${m.previousManifestSha256 ? `follows manifest ${m.previousManifestSha256}` : "the tenant's first export"}\n` +
+            `  signed    Ed25519 by key ${m.signature.keyId}\n`,
+        );
+        for (const f of m.files) process.stdout.write(`  ${f.name.padEnd(30)} ${String(f.bytes).padStart(12)} bytes  ${f.sha256}\n`);
+      });
+    });
+
+  usageErrorsExit2(
+    audit
+      .command('verify')
+      .description('check an export offline: signature, file sizes and digests, every event line, and the chain to a previous manifest')
+      .argument('<dir>', 'the export folder')
+      .option('--public-key <pem-file>', "the deployment's public key (rampart audit public-key); default: this deployment's own")
+      .option('--previous <manifest-json>', 'the manifest of the export this one should follow')
+      .option('--json', 'print the result as JSON')
+      .addHelpText('after', '\nExit codes: 0 the export is intact, 1 problems found (each is printed), 2 usage error (no such folder, unreadable key).'),
+  ).action(async (dir: string, options: { publicKey?: string; previous?: string; json?: boolean }) => {
+    const usage = (message: string): void => {
+      process.stderr.write(`rampart audit verify: ${message}\n`);
+      process.exitCode = AUDIT_VERIFY_EXIT_CODES.usage;
+    };
+    let publicKey: string;
+    if (options.publicKey) {
+      try {
+        publicKey = readFileSync(options.publicKey, 'utf8');
+      } catch (error) {
+        return usage(`cannot read the public key ${options.publicKey}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      try {
+        toPublicKey(publicKey);
+      } catch (error) {
+        return usage(`${options.publicKey} is not an Ed25519 public key (PEM): ${(error as Error).message}`);
+      }
+    } else {
+      try {
+        publicKey = (await loadAuditSigningKey(config(), { create: false })).publicKeyPem;
+      } catch (error) {
+        if (!(error instanceof AuditSigningKeyError)) throw error;
+        return usage(`${error.message}\ngive the public key of the deployment that made the export: --public-key <pem-file>`);
+      }
+    }
+    let result: VerifyResult;
+    try {
+      result = await verifyAuditExportDir(dir, publicKey, options.previous);
+    } catch (error) {
+      if (!(error instanceof AuditExportError)) throw error;
+      return usage(error.message);
+    }
+    if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else printVerification(dir, result);
+    process.exitCode = result.ok ? AUDIT_VERIFY_EXIT_CODES.ok : AUDIT_VERIFY_EXIT_CODES.problems;
+  });
+
+  audit
+    .command('public-key')
+    .description('print the public key (PEM) that verifies this deployment\'s exports; its key id goes to stderr')
+    .action(async () => {
+      const key = await loadAuditSigningKey(config());
+      process.stdout.write(key.publicKeyPem.endsWith('\n') ? key.publicKeyPem : `${key.publicKeyPem}\n`);
+      process.stderr.write(`key id (SHA-256 of the SPKI DER): ${key.keyId}\n`);
+    });
+};
