@@ -17,7 +17,7 @@ export interface TenantOptions {
   readonly subscriptions?: number;
 }
 
-export const ARM_EXAMPLES_DIR = path.join(__dirname, '..', '..', 'libs', 'inventory', 'src', 'testing', 'arm-examples');
+export const ARM_EXAMPLES_DIR = path.join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 
 // --- seeded PRNG (mulberry32) -------------------------------------------------------------------
 
