@@ -109,6 +109,11 @@ describe('rampart CLI', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(body.data?.['tenants']?.edges).toEqual([{ node: { tenantId: 'contoso-bank' } }, { node: { tenantId: 'fabrikam-retail' } }]);
+      // the demo's weeks: a queue to work, and the story's incident closed
+      const queue = await query(server.url, '{ incidents(first: 100) { edges { node { tenantId status title } } } }', token);
+      const incidents = (queue.data?.['incidents']?.edges ?? []) as { node: { tenantId: string; status: string; title: string } }[];
+      expect(incidents.filter((e) => e.node.status !== 'closed').length).toBeGreaterThan(0);
+      expect(incidents).toContainEqual({ node: { tenantId: 'contoso-bank', status: 'closed', title: 'Web app reachable without authentication' } });
     } finally {
       expect(await server.stop()).toBe(0);
     }
@@ -239,7 +244,7 @@ describe('rampart CLI', () => {
   it('runs standalone on PostgreSQL', async () => {
     const db = await postgresTestDatabase('cli'); // proves the server is reachable with a clear message if not
     await db.dispose();
-    const env = { RAMPART_STORE: 'postgres', DATABASE_URL: testDatabaseUrl(), RAMPART_DATA_DIR: dataDir };
+    const env = { RAMPART_STORE: 'postgres', DATABASE_URL: testDatabaseUrl(), RAMPART_DATA_DIR: dataDir, RAMPART_DEMO: 'tenants' };
     const server = await startStandalone(env);
     try {
       const body = await query(server.url, '{ platform { store } }', devToken(env, '--role', 'platform.admin'));

@@ -56,7 +56,7 @@ const position = (value: string) => {
 
 const runServer = (mode: ServeMode) => async (options: { demo?: boolean }) => {
   const cfg = config();
-  const server = await serve(mode, cfg, { demo: options.demo });
+  const server = await serve(mode, cfg, { demo: options.demo === false || cfg.demo === 'off' ? false : cfg.demo });
   stopOnSignals(server);
   if (server.api) {
     process.stderr.write(
@@ -81,7 +81,7 @@ export const buildProgram = (): Command => {
   program
     .command('standalone')
     .description('run the API and the worker in one process (the default store is embedded PGlite)')
-    .option('--no-demo', 'start without seeding the demo tenants')
+    .option('--no-demo', 'start empty: no demo tenants or history (also RAMPART_DEMO=off)')
     .action(runServer('standalone'));
   program.command('api').description('run the GraphQL API only').action(runServer('api'));
   program.command('worker').description('run the worker only (projections, evaluation, incident reactor, response actions, schedules)').action(runServer('worker'));

@@ -1,1 +1,2 @@
 export * from './synthetic-tenant';
+export * from './seed';

@@ -507,3 +507,12 @@ export const writeTenantFile = async (
   }
   return { resources, misconfigured, bytes };
 };
+
+/** The resource with its misconfiguration fixed (a copy), or itself when it has none. */
+export const hardened = (resource: ArmResource): ArmResource => {
+  const rule = RULES_BY_TYPE.get(resource.type.toLowerCase());
+  if (!rule || !rule.isMisconfigured(obj(resource['properties']))) return resource;
+  const copy = structuredClone(resource);
+  rule.harden(child(copy, 'properties'));
+  return copy;
+};

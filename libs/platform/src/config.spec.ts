@@ -14,6 +14,7 @@ describe('configuration', () => {
       actions: { executor: 'dry-run' },
       auditSigningKeyFile: undefined,
       production: false,
+      demo: 'full',
       console: { dir: 'apps/console/dist', oidcClientId: undefined, oidcScopes: 'openid profile offline_access', signInCode: undefined },
     });
     expect(loadConfig({ RAMPART_CONSOLE_DIR: 'off' }).console.dir).toBeUndefined();

@@ -26,6 +26,7 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_NOTIFY_WEBHOOK_URL: 'where findings the reporting policy marks "notify" are POSTed, signed like actions (unset: no notifications)',
   RAMPART_NOTIFY_WEBHOOK_SECRET: 'with RAMPART_NOTIFY_WEBHOOK_URL: HMAC-SHA256 key of the notifications (at least 32 characters)',
   RAMPART_AUDIT_SIGNING_KEY_FILE: 'Ed25519 private key (PEM, PKCS#8) that signs audit export manifests (default: a key generated once in the data folder; required in production)',
+  RAMPART_DEMO: 'standalone only: full (default: three demo tenants with four weeks of history, seeded once into an empty store) | tenants (the tenants only) | off',
   RAMPART_CONSOLE_DIR: 'the built web console the API serves at / (default apps/console/dist when it exists; "off" serves none)',
   RAMPART_CONSOLE_OIDC_CLIENT_ID: 'the console\'s OIDC client id (public client, authorization code + PKCE) at RAMPART_OIDC_ISSUER',
   RAMPART_CONSOLE_OIDC_SCOPES: 'scopes the console asks for (default "openid profile offline_access")',
@@ -94,6 +95,7 @@ const schema = z
     RAMPART_NOTIFY_WEBHOOK_URL: webhookUrl.optional(),
     RAMPART_NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     RAMPART_AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    RAMPART_DEMO: z.enum(['full', 'tenants', 'off']).default('full'),
     RAMPART_CONSOLE_DIR: z.string().min(1).optional(),
     RAMPART_CONSOLE_OIDC_CLIENT_ID: z.string().min(1).optional(),
     RAMPART_CONSOLE_OIDC_SCOPES: z.string().min(1).default('openid profile offline_access'),
@@ -175,6 +177,8 @@ export interface RampartConfig {
   /** The audit export signing key's file; undefined: the data folder's generated key (not in production). */
   readonly auditSigningKeyFile?: string;
   readonly production: boolean;
+  /** What standalone seeds into an empty store. */
+  readonly demo: 'full' | 'tenants' | 'off';
   readonly console: {
     /** The built console's folder; undefined: the API serves no console. */
     readonly dir?: string;
@@ -247,6 +251,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     notifications: e.RAMPART_NOTIFY_WEBHOOK_URL ? { webhookUrl: e.RAMPART_NOTIFY_WEBHOOK_URL, webhookSecret: e.RAMPART_NOTIFY_WEBHOOK_SECRET ?? '' } : undefined,
     auditSigningKeyFile: e.RAMPART_AUDIT_SIGNING_KEY_FILE,
     production,
+    demo: e.RAMPART_DEMO,
     console: {
       dir: e.RAMPART_CONSOLE_DIR === 'off' ? undefined : (e.RAMPART_CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR),
       oidcClientId: e.RAMPART_CONSOLE_OIDC_CLIENT_ID,

@@ -49,7 +49,7 @@ describe('audit exports over the API', () => {
   const download = (url: string, token?: string) => fetch(`${h.url}${url}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   it('exports, downloads and verifies the trail with the published key', async () => {
-    const to = new Date(Date.now() - 1_000).toISOString();
+    const to = new Date().toISOString(); // the export waits for appends in flight by itself
     const asked = await request(auditor, '2000-01-01T00:00:00Z', to);
     expect(asked.body.errors).toBeUndefined();
     expect(asked.body.data?.requestAuditExport.status).toBe('running');

@@ -1,3 +1,2 @@
 export * from './serve';
-export * from './demo';
 export * from './version';

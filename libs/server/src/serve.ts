@@ -25,7 +25,7 @@ import {
   type Stores,
   type Worker,
 } from '@rampart/platform';
-import { seedDemo } from './demo';
+import { seedDemo, seedDemoTenants, type DemoKind } from '@rampart/demo';
 import { rampartVersion } from './version';
 
 export type ServeMode = 'api' | 'worker' | 'standalone';
@@ -42,7 +42,8 @@ export interface Server {
 }
 
 export interface ServeOptions {
-  readonly demo?: boolean;
+  /** Standalone only: `full` (default) seeds the demo's tenants and weeks of history once, `tenants` just the tenants, false nothing. */
+  readonly demo?: boolean | DemoKind;
   readonly log?: Logger;
 }
 
@@ -54,8 +55,12 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
   let api: RunningApi | undefined;
   let consoleOptions: ConsoleOptions | undefined;
   try {
+    // The demo's history is written before the worker starts, which then takes over from it.
+    if (mode === 'standalone' && options.demo !== false) {
+      if (options.demo === 'tenants') await seedDemoTenants(stores.eventStore, log);
+      else await seedDemo(stores, log);
+    }
     if (mode !== 'api') worker = await startWorker(stores, log, { batchSize: config.projectionBatchSize, ingestIntervalMs: config.ingestIntervalMs, actions: config.actions, notifications: config.notifications });
-    if (mode === 'standalone' && options.demo !== false) await seedDemo(stores.eventStore, log);
     if (mode !== 'worker') {
       consoleOptions = await consoleOptionsOf(config);
       // An API replica without a worker still reports projection lag, read from the checkpoints.

@@ -143,8 +143,9 @@ describe('standalone platform over HTTP', () => {
   });
 
   it('answers 404 for unknown routes, after authentication', async () => {
-    expect((await fetch(`${h.url}/admin`)).status).toBe(401);
-    expect((await fetch(`${h.url}/admin`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
+    const json = { accept: 'application/json' };
+    expect((await fetch(`${h.url}/admin`, { headers: json })).status).toBe(401);
+    expect((await fetch(`${h.url}/admin`, { headers: { ...json, authorization: `Bearer ${admin}` } })).status).toBe(404);
   });
 
   it('refuses to open a data folder another live process holds', async () => {

@@ -42,7 +42,7 @@ export const startHarness = async (env: Record<string, string> = {}): Promise<Ha
     RAMPART_CONSOLE_SIGNIN_CODE: consoleCode,
     ...env,
   });
-  const server = await serve('standalone', config, { log: createLogger('silent') });
+  const server = await serve('standalone', config, { log: createLogger('silent'), demo: 'tenants' });
   const issuer = await DevIssuer.open(dataDir, { production: false });
   const { api, worker } = server;
   if (!api || !worker) throw new Error('standalone mode runs the API and the worker');

@@ -1,0 +1,68 @@
+// The demo as a newcomer meets it: weeks of history for three tenants, and the product's story for
+// one of them, played through the product's own commands, evaluator, reactor and action runner.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ActionEntry, IncidentEntry } from '@rampart/incidents';
+import { complianceSeries, createLogger, openStores, postureAsOf, projectionRunners, READ_MODEL_SCHEMA, type Stores } from '@rampart/platform';
+import { seedDemo, type DemoSummary } from './seed';
+
+describe('the demo seed', () => {
+  let dir: string;
+  let stores: Stores;
+  let summary: DemoSummary | null;
+  const now = new Date();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
+    stores = await openStores({ kind: 'pglite', dataDir: dir });
+    summary = await seedDemo(stores, createLogger('silent'), { days: 12, resourcesPerTenant: 60, now: () => now });
+    for (const runner of projectionRunners(stores, createLogger('silent'))) {
+      await runner.prepare();
+      for (;;) if ((await runner.runBatch()).caughtUp) break;
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await stores?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const docs = async <D>(table: string, where = 'true', params: unknown[] = []) =>
+    (await stores.readModels.query<{ doc: D }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".${table} WHERE ${where} ORDER BY id`, params)).rows.map((r) => r.doc);
+
+  it('plays the story: exposed API -> finding -> incident -> approved action -> private again -> closed with its root cause', async () => {
+    expect(summary?.storyIncidentId).toMatch(/^inc-/);
+    const [story] = await docs<IncidentEntry>('incidents', "tenant_id = 'contoso-bank' AND doc->>'incidentId' = $1", [summary!.storyIncidentId]);
+    expect(story).toMatchObject({ status: 'closed', classification: 'true-positive', assignee: 'ana@soc.example' });
+    const actions = await docs<ActionEntry>('response_actions', "doc->>'incidentId' = $1", [summary!.storyIncidentId]);
+    expect(actions).toEqual([expect.objectContaining({ actionKind: 'restrict-public-network-access', status: 'succeeded', approvedBy: 'lead@soc.example', verified: true })]);
+  });
+
+  it('gives every tenant weeks of history, recorded in the past and never in the future', async () => {
+    const { events } = await stores.eventStore.readAll({ maxCount: 1 });
+    expect(Date.parse(events[0].recordedAt)).toBeLessThan(now.getTime() - 10 * 86_400_000);
+    const head = await stores.eventStore.readAll({ from: undefined, maxCount: 10_000 });
+    expect(head.events.every((e) => Date.parse(e.recordedAt) < now.getTime())).toBe(true);
+    for (const tenantId of ['contoso-bank', 'fabrikam-retail', 'northwind-mfg']) {
+      const series = await complianceSeries(stores, tenantId, { from: new Date(now.getTime() - 12 * 86_400_000), to: now, bucket: 'day' });
+      const scores = series.map((p) => p.score.overall.score).filter((s): s is number => s !== null);
+      expect(scores.length).toBeGreaterThanOrEqual(10);
+      expect(scores.at(-1)!).toBeGreaterThan(scores[0]); // the customers fixed things over the weeks
+    }
+  });
+
+  it('leaves a SOC queue with open incidents, closed ones with measured durations, and a past to look at', async () => {
+    const incidents = await docs<IncidentEntry>('incidents');
+    expect(incidents.filter((i) => i.status === 'closed').length).toBeGreaterThan(0);
+    expect(incidents.filter((i) => !['closed', 'merged'].includes(i.status)).length).toBeGreaterThan(0);
+    const past = await postureAsOf(stores, 'contoso-bank', new Date(now.getTime() - 9 * 86_400_000));
+    const today = await postureAsOf(stores, 'contoso-bank', now);
+    expect(past.score.overall.nonCompliant).toBeGreaterThan(today.score.overall.nonCompliant);
+  });
+
+  it('is seeded once: a second start changes nothing', async () => {
+    const before = await stores.eventStore.headPosition();
+    expect(await seedDemo(stores, createLogger('silent'))).toBeNull();
+    expect(await stores.eventStore.headPosition()).toEqual(before);
+  });
+});
