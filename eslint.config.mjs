@@ -53,6 +53,8 @@ export const depConstraints = [
   { sourceTag: 'scope:guardrails', onlyDependOnLibsWithTags: ['scope:guardrails', 'scope:shared'] },
   { sourceTag: 'scope:incidents', onlyDependOnLibsWithTags: ['scope:incidents', 'scope:shared'] },
   { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:audit', 'scope:shared'] },
+  // The console is a browser app: it speaks GraphQL over HTTP and imports no server code at all.
+  { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console'] },
   // Apps and tools are composition roots: they wire every context together.
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['*'] },
 ];
