@@ -66,6 +66,20 @@ describe('history over GraphQL', () => {
     expect(now.score.overall.nonCompliant).toBe(0);
   });
 
+  it("tells a resource's compliance over time", async () => {
+    const { body } = await h.gql<{ resource: { complianceHistory: { guardrailId: string; from: string | null; to: string; recordedAt: string }[] } }>(
+      `{ resource(tenantId: "${TENANT}", id: "${webApp.id}") { complianceHistory { guardrailId from to recordedAt } } }`,
+      { token: customerAdmin },
+    );
+    expect(body.errors).toBeUndefined();
+    const auth = body.data!.resource.complianceHistory.filter((c) => c.guardrailId === 'web-app-without-authentication');
+    expect(auth.map((c) => [c.from, c.to])).toEqual([
+      [null, 'nonCompliant'],
+      ['nonCompliant', 'compliant'],
+    ]);
+    expect(Date.parse(auth[1].recordedAt)).toBeGreaterThan(Date.parse(beforeFix));
+  });
+
   it('draws the score over time', async () => {
     const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();

@@ -5,14 +5,16 @@ import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, createUnionType, Field, Float, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Permission } from '@rampart/auth';
-import type { CommandOutcome, DomainEvent } from '@rampart/event-sourcing';
+import type { CommandOutcome, DomainEvent, RecordedEvent } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
   DEFAULT_REPORTING_POLICY,
+  postureStreamId,
   SEVERITIES,
   tenantGuardrailsDecider,
   tenantGuardrailsStreamId,
   type ComplianceEntry,
+  type ComplianceStateChanged,
   type FindingEntry,
   type Severity,
   type Tally,
@@ -170,6 +172,19 @@ export class ResourceComplianceType {
   @Field(() => ID) guardrailId!: string;
   @Field({ description: 'compliant | nonCompliant | exempt | error' }) state!: string;
   @Field() since!: string;
+  @Field() reason!: string;
+  @Field(() => String, { nullable: true }) exemptionId!: string | null;
+}
+
+@ObjectType({ description: 'A change of what one guardrail says about one resource.' })
+@InheritsAuthorization()
+export class ComplianceChangeType {
+  @Field() recordedAt!: string;
+  @Field(() => ID) assignmentId!: string;
+  @Field(() => ID) baselineId!: string;
+  @Field(() => ID) guardrailId!: string;
+  @Field(() => String, { nullable: true, description: 'The state before (null: first evaluation).' }) from!: string | null;
+  @Field({ description: 'compliant | nonCompliant | exempt | error | notApplicable' }) to!: string;
   @Field() reason!: string;
   @Field(() => String, { nullable: true }) exemptionId!: string | null;
 }
@@ -438,5 +453,22 @@ export class ResourceComplianceResolver {
       [resource.tenantId, resource.resourceKey],
     );
     return rows.map(({ doc }) => ({ ...doc }));
+  }
+
+  @ResolveField(() => [ComplianceChangeType], { description: 'Every change of what a guardrail says about this resource, oldest first: its compliance over time.' })
+  async complianceHistory(@Parent() resource: ResourceType): Promise<ComplianceChangeType[]> {
+    const events = await this.runtime.stores.eventStore.readStream(postureStreamId(resource.tenantId, resource.resourceKey));
+    return events
+      .filter((e): e is RecordedEvent & ComplianceStateChanged => e.type === 'guardrails.ComplianceStateChanged.v1')
+      .map((e) => ({
+        recordedAt: e.recordedAt,
+        assignmentId: e.data.assignmentId,
+        baselineId: e.data.baselineId,
+        guardrailId: e.data.guardrailId,
+        from: e.data.from,
+        to: e.data.to,
+        reason: e.data.reason,
+        exemptionId: e.data.exemptionId,
+      }));
   }
 }
