@@ -4,21 +4,17 @@
 // with the event store's clock set back, day by day, so the charts have a past. The SOC's people
 // (ana the analyst, the lead) act through the deciders like the API would have them act.
 import { randomUUID } from 'node:crypto';
-import { handleCommand, START, type Actor, type Decider, type DomainEvent, type EventStore, type RecordedEvent } from '@rampart/event-sourcing';
-import { ProjectionRunner, SqlCheckpointStore, SqlEventStore } from '@rampart/event-store';
-import { builtInCatalog, TENANT_GUARDRAILS_EVENT_TYPES, tenantGuardrailsDecider, tenantGuardrailsStreamId, type Severity, type TenantGuardrailsCommand } from '@rampart/guardrails';
+import { handleCommand, type Actor, type Decider, type DomainEvent, type EventStore } from '@rampart/event-sourcing';
+import { SqlCheckpointStore, SqlEventStore } from '@rampart/event-store';
+import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type Severity, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { actionDecider, actionStreamId, incidentDecider, incidentStreamId, type ActionEntry, type IncidentCommand, type IncidentEntry } from '@rampart/incidents';
 import { ingest, type FileItem } from '@rampart/ingestion';
-import { RESOURCE_EVENT_TYPES } from '@rampart/inventory';
 import {
   ActionRunner,
-  GUARDRAIL_EVALUATOR_SUBSCRIPTION,
-  GuardrailEvaluator,
-  INCIDENT_REACTOR_EVENT_TYPES,
-  INCIDENT_REACTOR_SUBSCRIPTION,
-  IncidentReactor,
   FINDING_NOTIFIER_SUBSCRIPTION,
-  platformProjections,
+  GUARDRAIL_EVALUATOR_SUBSCRIPTION,
+  INCIDENT_REACTOR_SUBSCRIPTION,
+  InlineWorker,
   READ_MODEL_SCHEMA,
   type ActionExecutor,
   type Logger,
@@ -147,35 +143,11 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
   const clocked = { eventStore: store as EventStore, readModels: stores.readModels };
   const head = await store.headPosition();
   try {
-    const runners = platformProjections().map((p) => new ProjectionRunner(store, stores.readModels, p, { schema: READ_MODEL_SCHEMA }));
-    for (const r of runners) await r.prepare();
-    const evaluator = new GuardrailEvaluator(clocked, { now: () => at });
-    const reactor = new IncidentReactor(clocked, { now: () => at });
+    const worker = await InlineWorker.start(clocked, { now: () => at, from: head });
+    const reactor = worker.reactor;
     const actions = new ActionRunner(clocked, customerAutomation, { now: () => at });
-    let evaluatorAt = head;
-    let reactorAt = head;
-    const feed = async (from: typeof START, types: readonly string[], handle: (events: RecordedEvent[]) => Promise<void>) => {
-      let position = from;
-      for (;;) {
-        const page = await store.readAll({ from: position, filter: { eventTypes: types }, maxCount: 5_000 });
-        if (page.events.length) await handle(page.events);
-        position = page.position;
-        if (page.isEnd || !page.events.length) return position;
-      }
-    };
-    const project = async () => {
-      for (const runner of runners) for (;;) if ((await runner.runBatch()).caughtUp) break;
-    };
-    /** What the worker does after a change, in order, until nothing moves. */
-    const settle = async () => {
-      for (let round = 0; round < 3; round++) {
-        await project();
-        evaluatorAt = await feed(evaluatorAt, [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES], (e) => evaluator.handle(e));
-        await project();
-        reactorAt = await feed(reactorAt, INCIDENT_REACTOR_EVENT_TYPES, (e) => reactor.handle(e));
-      }
-      await project();
-    };
+    const project = () => worker.project();
+    const settle = () => worker.settle();
     const context = (tenantId: string, actor: Actor = SEEDER) => ({ tenantId, actor, correlationId: randomUUID(), now: at });
     const decide = async <C, S, E extends DomainEvent>(decider: Decider<C, S, E>, streamId: string, command: C, tenantId: string, actor: Actor) => {
       const outcome = await handleCommand(store, decider, streamId, command, context(tenantId, actor));
@@ -225,7 +197,7 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       const random = seededRandom(1_000 + day);
       // The customers fix part of what is wrong each day, and now and then break something new.
       for (const t of DEMO_TENANTS) {
-        const estate = estates.get(t.tenantId)!;
+        const estate = estates.get(t.tenantId) ?? [];
         const wrong = estate.map((r, i) => [r, i] as const).filter(([r]) => isMisconfigured(r));
         const fixes = wrong.filter(() => random.next() < 0.12);
         const changed: ArmResource[] = [];

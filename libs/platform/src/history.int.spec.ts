@@ -3,12 +3,11 @@
 // shows the old state; a guardrail never assigned, replayed, finds the interval the app broke it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handleCommand, START, type RecordedEvent } from '@rampart/event-sourcing';
-import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
+import { handleCommand } from '@rampart/event-sourcing';
+import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import {
   builtInCatalog,
-  TENANT_GUARDRAILS_EVENT_TYPES,
   tenantGuardrailsDecider,
   tenantGuardrailsStreamId,
   type ComplianceEntry,
@@ -18,12 +17,10 @@ import {
 } from '@rampart/guardrails';
 import type { IncidentEntry } from '@rampart/incidents';
 import { ingest, type FileItem } from '@rampart/ingestion';
-import { RESOURCE_EVENT_TYPES, type ResourceInventoryEntry } from '@rampart/inventory';
+import type { ResourceInventoryEntry } from '@rampart/inventory';
 import { tenantComplianceScore } from './compliance-score';
-import { GuardrailEvaluator } from './guardrail-evaluator';
 import { complianceSeries, postureAsOf, replayPolicy } from './history';
-import { INCIDENT_REACTOR_EVENT_TYPES, IncidentReactor } from './incident-reactor';
-import { platformProjections } from './projections';
+import { InlineWorker } from './inline-worker';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const corpus = join(__dirname, '..', '..', 'guardrails', 'corpus', 'azure-policy', 'built-in', 'App Service');
@@ -42,11 +39,6 @@ const tick = () => new Promise((r) => setTimeout(r, 30));
 describe('history from the log', () => {
   let db: TestDatabase;
   let store: SqlEventStore;
-  let runners: ProjectionRunner[];
-  let evaluator: GuardrailEvaluator;
-  let reactor: IncidentReactor;
-  let evaluatorAt = START;
-  let reactorAt = START;
   const schema = 'history_read';
   const tenant = 'contoso-bank';
   const other = 'fabrikam-retail';
@@ -54,23 +46,8 @@ describe('history from the log', () => {
   let exposed: Date;
   let fixedAt: string;
 
-  const project = async () => {
-    for (const runner of runners) for (;;) if ((await runner.runBatch()).caughtUp) break;
-  };
-  const feed = async (from: typeof START, types: readonly string[], handle: (events: RecordedEvent[]) => Promise<void>) => {
-    const page = await store.readAll({ from, filter: { eventTypes: types }, maxCount: 10_000 });
-    if (page.events.length) await handle(page.events);
-    return page.position;
-  };
-  const settle = async () => {
-    for (let round = 0; round < 4; round++) {
-      await project();
-      evaluatorAt = await feed(evaluatorAt, [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES], (e) => evaluator.handle(e));
-      await project();
-      reactorAt = await feed(reactorAt, INCIDENT_REACTOR_EVENT_TYPES, (e) => reactor.handle(e));
-    }
-    await project();
-  };
+  let worker: InlineWorker;
+  const settle = () => worker.settle();
   const policy = (tenantId: string, cmd: TenantGuardrailsCommand) =>
     handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(tenantId), cmd, {
       tenantId,
@@ -87,10 +64,7 @@ describe('history from the log', () => {
   beforeAll(async () => {
     db = await pgliteTestDatabase('history');
     store = await SqlEventStore.open(db.sql, { schema: db.schema });
-    runners = platformProjections().map((p) => new ProjectionRunner(store, db.sql, p, { schema }));
-    for (const r of runners) await r.prepare();
-    evaluator = new GuardrailEvaluator({ eventStore: store, readModels: db.sql }, { schema });
-    reactor = new IncidentReactor({ eventStore: store, readModels: db.sql }, { schema });
+    worker = await InlineWorker.start({ eventStore: store, readModels: db.sql }, { schema });
 
     beforeAnything = new Date();
     await tick();

@@ -3,15 +3,14 @@
 // finding on the same app joins it, and the app's fix verifies the executed action.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handleCommand, START, toNewEvents, type RecordedEvent } from '@rampart/event-sourcing';
-import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
+import { handleCommand, toNewEvents } from '@rampart/event-sourcing';
+import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { actionDecider, actionStreamId, incidentDecider, incidentStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { ingest, type FileItem } from '@rampart/ingestion';
-import { GuardrailEvaluator } from './guardrail-evaluator';
-import { INCIDENT_REACTOR_EVENT_TYPES, IncidentReactor } from './incident-reactor';
-import { platformProjections } from './projections';
+import type { IncidentReactor } from './incident-reactor';
+import { InlineWorker } from './inline-worker';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));
@@ -26,34 +25,16 @@ async function* items(values: unknown[]): AsyncGenerator<FileItem> {
 describe('incidents from findings', () => {
   let db: TestDatabase;
   let store: SqlEventStore;
-  let runners: ProjectionRunner[];
-  let evaluator: GuardrailEvaluator;
   let reactor: IncidentReactor;
   // Milestones are the events' recorded times (the database clock): "now" starts at the real time.
   let now = new Date();
-  let evaluatorAt = START;
-  let reactorAt = START;
   const schema = 'incidents_read';
   const tenant = 'contoso-bank';
 
-  const project = async () => {
-    for (const runner of runners) for (;;) if ((await runner.runBatch()).caughtUp) break;
-  };
-  const feed = async (from: typeof START, types: string[], handle: (events: RecordedEvent[]) => Promise<void>) => {
-    const page = await store.readAll({ from, filter: { eventTypes: types }, maxCount: 10_000 });
-    if (page.events.length) await handle(page.events);
-    return page.position;
-  };
+  let worker: InlineWorker;
+  const project = () => worker.project();
   /** What the worker does, in order, until nothing moves. */
-  const settle = async () => {
-    for (let round = 0; round < 4; round++) {
-      await project();
-      evaluatorAt = await feed(evaluatorAt, ['inventory.ResourceDiscovered.v1', 'inventory.ResourceConfigurationChanged.v1', 'inventory.ResourceRemoved.v1', 'guardrails.BaselineAssigned.v1', 'guardrails.ReportingPolicySet.v1'], (e) => evaluator.handle(e));
-      await project();
-      reactorAt = await feed(reactorAt, INCIDENT_REACTOR_EVENT_TYPES, (e) => reactor.handle(e));
-    }
-    await project();
-  };
+  const settle = () => worker.settle();
   const ctx = (actor = 'ana@soc.example') => ({ tenantId: tenant, actor: { kind: 'user' as const, id: actor }, correlationId: 'c', causationId: null, now });
   const policy = (cmd: TenantGuardrailsCommand) => handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(tenant), cmd, ctx());
   const act = (actionId: string, cmd: ActionCommand, actor?: string) => handleCommand(store, actionDecider, actionStreamId(tenant, actionId), cmd, ctx(actor));
@@ -64,10 +45,8 @@ describe('incidents from findings', () => {
   beforeAll(async () => {
     db = await pgliteTestDatabase('incidents');
     store = await SqlEventStore.open(db.sql, { schema: db.schema });
-    runners = platformProjections().map((p) => new ProjectionRunner(store, db.sql, p, { schema }));
-    for (const r of runners) await r.prepare();
-    evaluator = new GuardrailEvaluator({ eventStore: store, readModels: db.sql }, { schema, now: () => now });
-    reactor = new IncidentReactor({ eventStore: store, readModels: db.sql }, { schema, now: () => now });
+    worker = await InlineWorker.start({ eventStore: store, readModels: db.sql }, { schema, now: () => now });
+    reactor = worker.reactor;
     await policy({ kind: 'AssignBaseline', assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*' });
     await policy({ kind: 'SetReportingPolicy', incidentSeverities: ['critical', 'high', 'medium'], notifySeverities: [] });
   });

@@ -18,3 +18,4 @@ export * from './audit-keys';
 export * from './audit-export';
 export * from './history';
 export * from './audit-jobs';
+export * from './inline-worker';

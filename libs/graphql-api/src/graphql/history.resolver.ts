@@ -7,7 +7,18 @@ import { complianceSeries, incidentPolicyOf, MAX_SERIES_POINTS, postureAsOf, rep
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { BaselineScoreType, ComplianceScoreType, ExemptionType, FindingType, FrameworkScoreType, TallyType, TenantGuardrailsType, toFinding, toPolicy } from './guardrails.resolver';
+import {
+  BaselineScoreType,
+  ComplianceScoreType,
+  ExemptionType,
+  FindingType,
+  FrameworkScoreType,
+  ResourceComplianceType,
+  TallyType,
+  TenantGuardrailsType,
+  toFinding,
+  toPolicy,
+} from './guardrails.resolver';
 import { IncidentType, toIncident } from './incidents.resolver';
 import { ResourceType, toResource } from './inventory.resolver';
 
@@ -30,15 +41,9 @@ registerEnumType(SeriesBucket, { name: 'SeriesBucket', description: 'HOUR | DAY:
 
 @ObjectType({ description: 'What one guardrail said about one resource at the instant.' })
 @InheritsAuthorization()
-export class ComplianceStateAsOfType {
+export class ComplianceStateAsOfType extends ResourceComplianceType {
   @Field(() => ID) resourceId!: string;
   @Field() resourceType!: string;
-  @Field(() => ID) baselineId!: string;
-  @Field(() => ID) guardrailId!: string;
-  @Field({ description: 'compliant | nonCompliant | exempt | error' }) state!: string;
-  @Field() since!: string;
-  @Field() reason!: string;
-  @Field(() => String, { nullable: true }) exemptionId!: string | null;
 }
 
 @ObjectType({ description: 'A tenant exactly as it was at an instant, rebuilt from its events up to then.' })

@@ -1,0 +1,67 @@
+// The worker's reactions, run inline and to quiescence: projections, then the guardrail evaluator,
+// then the incident reactor, until nothing moves. For what must see the effects of its own writes
+// at once without the background loops — the demo's history and the tests of those reactions.
+import { START, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
+import { ProjectionRunner } from '@rampart/event-store';
+import { TENANT_GUARDRAILS_EVENT_TYPES } from '@rampart/guardrails';
+import { RESOURCE_EVENT_TYPES } from '@rampart/inventory';
+import { GuardrailEvaluator } from './guardrail-evaluator';
+import { INCIDENT_REACTOR_EVENT_TYPES, IncidentReactor } from './incident-reactor';
+import { platformProjections, READ_MODEL_SCHEMA } from './projections';
+import type { Stores } from './stores';
+
+export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES];
+
+export class InlineWorker {
+  readonly evaluator: GuardrailEvaluator;
+  readonly reactor: IncidentReactor;
+  private readonly runners: ProjectionRunner[];
+  private evaluatorAt: GlobalPosition;
+  private reactorAt: GlobalPosition;
+
+  private constructor(
+    private readonly stores: Pick<Stores, 'eventStore' | 'readModels'>,
+    options: { schema: string; now?: () => Date; from: GlobalPosition },
+  ) {
+    this.runners = platformProjections().map((p) => new ProjectionRunner(stores.eventStore, stores.readModels, p, { schema: options.schema }));
+    this.evaluator = new GuardrailEvaluator(stores, { schema: options.schema, now: options.now });
+    this.reactor = new IncidentReactor(stores, { schema: options.schema, now: options.now });
+    this.evaluatorAt = options.from;
+    this.reactorAt = options.from;
+  }
+
+  /** Its process managers react to events after `from` (default: all of the log). */
+  static async start(
+    stores: Pick<Stores, 'eventStore' | 'readModels'>,
+    options: { schema?: string; now?: () => Date; from?: GlobalPosition } = {},
+  ): Promise<InlineWorker> {
+    const worker = new InlineWorker(stores, { schema: options.schema ?? READ_MODEL_SCHEMA, now: options.now, from: options.from ?? START });
+    for (const runner of worker.runners) await runner.prepare();
+    return worker;
+  }
+
+  async project(): Promise<void> {
+    for (const runner of this.runners) for (;;) if ((await runner.runBatch()).caughtUp) break;
+  }
+
+  private async feed(from: GlobalPosition, types: readonly string[], handle: (events: RecordedEvent[]) => Promise<void>): Promise<GlobalPosition> {
+    let position = from;
+    for (;;) {
+      const page = await this.stores.eventStore.readAll({ from: position, filter: { eventTypes: types }, maxCount: 5_000 });
+      if (page.events.length) await handle(page.events);
+      position = page.position;
+      if (page.isEnd || !page.events.length) return position;
+    }
+  }
+
+  /** What the worker does after a change, in order, until nothing moves (a few rounds suffice). */
+  async settle(): Promise<void> {
+    for (let round = 0; round < 3; round++) {
+      await this.project();
+      this.evaluatorAt = await this.feed(this.evaluatorAt, GUARDRAIL_EVALUATOR_EVENT_TYPES, (e) => this.evaluator.handle(e));
+      await this.project();
+      this.reactorAt = await this.feed(this.reactorAt, INCIDENT_REACTOR_EVENT_TYPES, (e) => this.reactor.handle(e));
+    }
+    await this.project();
+  }
+}
