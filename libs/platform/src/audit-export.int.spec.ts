@@ -328,7 +328,7 @@ describe('audit trail export', () => {
       ]);
       // the first manifest with one changed byte is not the first manifest any more
       const changed = join(work, 'changed-first.json');
-      writeFileSync(changed, readFileSync(join(firstDir, 'manifest.json'), 'utf8').replace(first.manifest.exportId, first.manifest.exportId.replace(/^./, 'f')));
+      writeFileSync(changed, readFileSync(join(firstDir, 'manifest.json'), 'utf8').replace(first.manifest.exportId, first.manifest.exportId.replace(/^./, (c) => (c === 'f' ? 'e' : 'f'))));
       expect((await problems(secondDir, PUBLIC, changed))[0]).toMatch(/^manifest\.json follows the manifest with SHA-256 [0-9a-f]{64}, but the previous manifest given has SHA-256/);
     });
   });
