@@ -8,7 +8,7 @@
 //   node tools/bin/run-ts.js tools/bench/guardrails/main.ts                 full run (100k resources)
 //   node tools/bin/run-ts.js tools/bench/guardrails/main.ts --quick         smoke run (10k)
 //   node tools/bin/run-ts.js tools/bench/guardrails/main.ts --resources 20000 --json tmp/bench-guardrails.json
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -29,47 +29,18 @@ import { generateTenant, isMisconfigured } from '../../generate/synthetic-tenant
 import { median } from '../event-store/report';
 import { alignedTable, finishRun, machineHeader } from '../shared';
 import { HAND_WRITTEN_RULES, type HandWrittenRule } from './hand-written';
+import { ASSIGNMENT_VALUES, CORPUS_DIR, listDefinitions, percent, watchOtherCpu } from './corpus';
 import { buildRelatedIndex, type RelatedIndex } from './related-index';
 
 const SEED = 1;
 const MISCONFIGURED = 0.2;
 const TARGET_RATIO = 3;
-const CORPUS_DIR = path.join(__dirname, '..', '..', '..', 'libs', 'guardrails', 'corpus', 'azure-policy');
 /** Resources every definition runs over once, untimed, before the engine run (JIT, caches). */
 const WARM_UP_RESOURCES = 2_000;
 /** A timed head-to-head sample repeats the pass until it lasts at least this long. */
 const MIN_SAMPLE_SECONDS = 0.25;
 /** Audit-like effects to assign where a definition's default effect is Disabled, in order of preference. */
 const PREFERRED_EFFECTS: readonly EffectName[] = ['Audit', 'AuditIfNotExists'];
-
-/**
- * Assignment values for parameters that have no default (the definition cannot be assigned without
- * them), chosen to fit the synthetic tenant: its locations, types, tags and names.
- */
-const ASSIGNMENT_VALUES: Record<string, Record<string, unknown>> = {
-  'alz/policyDefinitions/DenyAction-DeleteResources.json': { resourceType: 'Microsoft.KeyVault/vaults', resourceName: '*prod*' },
-  'built-in/Cosmos DB/Cosmos_Locations_Deny.json': { listOfAllowedLocations: ['westeurope', 'northeurope'] },
-  'built-in/General/AllowedLocations_Deny.json': { listOfAllowedLocations: ['westeurope', 'northeurope', 'uksouth', 'francecentral', 'germanywestcentral', 'swedencentral'] },
-  'built-in/General/AllowedResourceTypes_Deny.json': {
-    listOfResourceTypesAllowed: [
-      'Microsoft.Compute/virtualMachines',
-      'Microsoft.Network/networkInterfaces',
-      'Microsoft.Network/networkSecurityGroups',
-      'Microsoft.Network/virtualNetworks',
-      'Microsoft.Storage/storageAccounts',
-      'Microsoft.KeyVault/vaults',
-      'Microsoft.Sql/servers',
-      'Microsoft.Web/sites',
-      'Microsoft.Web/serverfarms',
-    ],
-  },
-  'built-in/SQL/SqlServerAuditing_DINE.json': { storageAccountsResourceGroup: 'rg-audit' },
-  'built-in/Storage/AccountStorageLogsToWorkspace_DINE.json': {
-    logAnalytics: '/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-central',
-  },
-  'built-in/Tags/InheritTag_Add_Modify.json': { tagName: 'app' },
-  'built-in/Tags/RequireTag_Deny.json': { tagName: 'app' },
-};
 
 const STATES: readonly ComplianceState[] = ['compliant', 'nonCompliant', 'notApplicable', 'disabled', 'error'];
 type StateCounts = Record<ComplianceState, number>;
@@ -86,29 +57,6 @@ const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 /** Results of the timed loops go here, so the loops cannot be optimised away. */
 let sink = 0;
-
-/**
- * Starts watching the CPUs; the returned function tells what share of all of them other processes
- * used since (the machine's busy time minus this process's CPU time). The header's "busy before
- * start" cannot see a neighbour that starts a minute later.
- */
-const watchOtherCpu = () => {
-  const machine = () => os.cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0) }), { idle: 0, total: 0 });
-  const before = machine();
-  const ownBefore = process.cpuUsage();
-  const wallBefore = process.hrtime.bigint();
-  return (): number => {
-    const after = machine();
-    const own = process.cpuUsage(ownBefore);
-    const wallMs = Number(process.hrtime.bigint() - wallBefore) / 1e6;
-    const total = after.total - before.total;
-    if (total <= 0 || wallMs <= 0) return 0;
-    const busy = 1 - (after.idle - before.idle) / total;
-    const ours = (own.user + own.system) / 1000 / (wallMs * os.cpus().length);
-    return Math.max(0, busy - ours);
-  };
-};
-const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 // --- the tenant --------------------------------------------------------------------------------------
 
@@ -159,16 +107,6 @@ interface Bound {
   /** Why the effect or parameters differ from the defaults, if they do. */
   readonly note?: string;
 }
-
-const listDefinitions = (dir: string): string[] =>
-  readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const file = path.join(dir, name);
-      // initiatives reference definitions by id; expanding them is not the engine's job yet
-      if (statSync(file).isDirectory()) return name === 'policySetDefinitions' ? [] : listDefinitions(file);
-      return name.endsWith('.json') ? [file] : [];
-    });
 
 const loadCorpus = () => {
   const readStart = process.hrtime.bigint();

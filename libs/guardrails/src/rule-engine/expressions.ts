@@ -71,7 +71,28 @@ export interface CompiledValue {
   readonly isExpression: boolean;
   /** The value itself when it holds no expression. */
   readonly literal?: unknown;
+  /**
+   * It may differ between two evaluations of one assignment: it reads the resource, a count member
+   * or the evaluation context (field, current, requestContext, resourceGroup, subscription, utcNow).
+   * Literals, parameters and functions of them do not.
+   */
+  readonly varies: boolean;
 }
+
+const VARYING_FUNCTIONS = new Set(['field', 'current', 'requestcontext', 'resourcegroup', 'subscription', 'utcnow']);
+
+const varies = (node: ExpressionNode): boolean => {
+  switch (node.kind) {
+    case 'literal':
+      return false;
+    case 'property':
+      return varies(node.target);
+    case 'index':
+      return varies(node.target) || varies(node.index);
+    case 'call':
+      return VARYING_FUNCTIONS.has(node.name.toLowerCase()) || node.args.some(varies);
+  }
+};
 
 // Functions Azure Policy excludes from policy rules (definition-structure-policy-rule.md, "Policy functions").
 const EXCLUDED = new Set(
@@ -103,6 +124,10 @@ const member = (target: unknown, key: string | number, text: string): unknown =>
 /** field(): the literal value; a missing property is "", an array alias an array of the selected values. */
 const fieldValue = (reader: FieldReader, s: EvalState): unknown => {
   if (reader.location) return getKey(s.resource, 'location') ?? '';
+  if (reader.readOne) {
+    const value = reader.readOne(s.resource, s.resourceType, s.scope);
+    return value === undefined ? '' : value;
+  }
   const selection = reader.read(s.resource, s.resourceType, s.scope);
   if (selection.collection) return selection.values.filter((v) => v !== undefined);
   return selection.value === undefined ? '' : selection.value;
@@ -152,13 +177,32 @@ const subscriptionOf = (s: EvalState): Record<string, unknown> => {
   return known;
 };
 
+/** One frozen requestContext() object per API version: it is read on every evaluation of rules that branch on it. */
+const requestContexts = new Map<string, Readonly<Record<string, unknown>>>();
+
 const requestContextOf = (s: EvalState) => {
   const apiVersion = s.env.apiVersion ?? s.env.aliases.apiVersion(s.resourceType);
   if (!apiVersion)
     throw new EvaluationError('unknown-api-version', `requestContext().apiVersion: no API version is known for ${s.resource.type}; pass one in the evaluation context`);
-  const context = { apiVersion };
-  partial.add(context);
+  let context = requestContexts.get(apiVersion);
+  if (context === undefined) {
+    context = Object.freeze({ apiVersion });
+    partial.add(context);
+    if (requestContexts.size < 1_000) requestContexts.set(apiVersion, context);
+  }
   return context;
+};
+
+// Every evaluation of a context asks for the same instant: remember the last one formatted.
+let lastNow = Number.NaN;
+let lastNowText = '';
+const utcNowOf = (s: EvalState): string => {
+  const ms = s.env.now.getTime();
+  if (ms !== lastNow) {
+    lastNowText = formatDateTime({ ms, sub: 0 });
+    lastNow = ms;
+  }
+  return lastNowText;
 };
 
 const asBoolean = (v: unknown, name: string): boolean => {
@@ -265,7 +309,7 @@ const compileCall = (name: string, args: readonly ExpressionNode[], ctx: Compile
     case 'utcnow':
       // ARM's format argument is not part of the policy function (docs: "utcNow() ... yyyy-MM-ddTHH:mm:ss.fffffffZ").
       if (args.length) throw new CompileError('unsupported-function', `${text}: utcNow() with a format is not supported in policy rules`, ctx.path);
-      return (s) => formatDateTime({ ms: s.env.now.getTime(), sub: 0 });
+      return utcNowOf;
     case 'if': {
       arity(3, 3);
       const [condition, whenTrue, whenFalse] = compiledArgs();
@@ -275,12 +319,18 @@ const compileCall = (name: string, args: readonly ExpressionNode[], ctx: Compile
     case 'and': {
       arity(1, Number.POSITIVE_INFINITY);
       const parts = compiledArgs();
-      return (s) => parts.every((p) => asBoolean(p(s), 'and'));
+      return (s) => {
+        for (const p of parts) if (!asBoolean(p(s), 'and')) return false;
+        return true;
+      };
     }
     case 'or': {
       arity(1, Number.POSITIVE_INFINITY);
       const parts = compiledArgs();
-      return (s) => parts.some((p) => asBoolean(p(s), 'or'));
+      return (s) => {
+        for (const p of parts) if (asBoolean(p(s), 'or')) return true;
+        return false;
+      };
     }
     case 'coalesce': {
       arity(1, Number.POSITIVE_INFINITY);
@@ -303,7 +353,9 @@ const compileCall = (name: string, args: readonly ExpressionNode[], ctx: Compile
   const parts = compiledArgs();
   return (s) => {
     try {
-      return fn.call(parts.map((p) => p(s)));
+      const values: unknown[] = [];
+      for (const p of parts) values.push(p(s));
+      return fn.call(values);
     } catch (error) {
       if (error instanceof EvaluationError && !error.expression) {
         error.expression = text;
@@ -324,21 +376,26 @@ const scopeElement = (scope: Scope | undefined, text: string) => {
  * A value without expressions is kept as it is, so evaluating it does no work.
  */
 export const compileValue = (value: unknown, ctx: CompileContext): CompiledValue => {
-  const literal = (v: unknown): CompiledValue => ({ evaluate: () => v, text: JSON.stringify(v), isExpression: false, literal: v });
+  const literal = (v: unknown): CompiledValue => ({ evaluate: () => v, text: JSON.stringify(v), isExpression: false, literal: v, varies: false });
   if (typeof value === 'string') {
     const parsed = parseTemplateString(value, ctx.path);
     if ('literal' in parsed) return literal(parsed.literal);
-    return { evaluate: compileExpression(parsed.expression, ctx), text: parsed.text, isExpression: true };
+    return { evaluate: compileExpression(parsed.expression, ctx), text: parsed.text, isExpression: true, varies: varies(parsed.expression) };
   }
   if (Array.isArray(value)) {
     const items = value.map((v) => compileValue(v, ctx));
     if (!items.some((i) => i.isExpression)) return literal(items.map((i) => i.literal));
-    return { evaluate: (s) => items.map((i) => i.evaluate(s)), text: JSON.stringify(value), isExpression: true };
+    return { evaluate: (s) => items.map((i) => i.evaluate(s)), text: JSON.stringify(value), isExpression: true, varies: items.some((i) => i.varies) };
   }
   if (isObject(value)) {
     const entries = Object.entries(value).map(([k, v]) => [k, compileValue(v, ctx)] as const);
     if (!entries.some(([, v]) => v.isExpression)) return literal(Object.fromEntries(entries.map(([k, v]) => [k, v.literal])));
-    return { evaluate: (s) => Object.fromEntries(entries.map(([k, v]) => [k, v.evaluate(s)])), text: JSON.stringify(value), isExpression: true };
+    return {
+      evaluate: (s) => Object.fromEntries(entries.map(([k, v]) => [k, v.evaluate(s)])),
+      text: JSON.stringify(value),
+      isExpression: true,
+      varies: entries.some(([, v]) => v.varies),
+    };
   }
   return literal(value);
 };

@@ -3,6 +3,8 @@
 import { compilePolicy } from './policy';
 import { definition, outcome, storageAccount } from '../testing/rules';
 import type { PolicyResource } from './resource';
+import { shippedAliasTable } from '../aliases/alias-table';
+import { resolveField, type Scope } from './fields';
 
 const database: PolicyResource = {
   id: '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.Sql/servers/srv1/databases/db1',
@@ -182,5 +184,33 @@ describe('[*] array aliases outside count', () => {
     const ports = 'Microsoft.Network/networkSecurityGroups/securityRules[*].destinationPortRanges[*]';
     expect(outcome({ value: `[length(field('${ports}'))]`, equals: 3 }, nsg)).toBe('match');
     expect(outcome({ not: { field: ports, notEquals: '22' } }, nsg)).toBe('match');
+  });
+});
+
+describe('reading one value without a selection', () => {
+  const aliases = shippedAliasTable();
+  const rule = storageAccount({ networkAcls: { ipRules: [{ value: '10.0.0.1' }], defaultAction: 'Deny' }, allowBlobPublicAccess: false, Nested: { Key: 1 } });
+  const bare: PolicyResource = { name: 'b', type: 'Microsoft.Storage/storageAccounts' };
+  const fields = [
+    'name', 'fullName', 'type', 'kind', 'id', 'location', 'identity.type', 'tags', "tags['Acct.CostCenter']", 'tags.env',
+    'Microsoft.Storage/storageAccounts/allowBlobPublicAccess', 'Microsoft.Storage/storageAccounts/networkAcls.defaultAction',
+    'Microsoft.Storage/storageAccounts/minimumTlsVersion', 'Microsoft.KeyVault/vaults/enableSoftDelete',
+  ];
+
+  it.each(fields)('given the field %s, when read as one value, then it is what the selection holds, inside a count or not', (field) => {
+    const reader = resolveField(field, aliases);
+    const counted = resolveField('Microsoft.Storage/storageAccounts/networkAcls.ipRules[*]', aliases);
+    const path = counted.pathFor('microsoft.storage/storageaccounts')?.lower ?? [];
+    const scope: Scope = { kind: 'field', parent: undefined, doc: rule, docType: 'microsoft.storage/storageaccounts', path, element: { value: '10.0.0.1' } };
+    expect(reader.readOne).toBeDefined();
+    for (const [doc, s] of [[rule, undefined], [rule, scope], [bare, undefined]] as const) {
+      const selection = reader.read(doc, 'microsoft.storage/storageaccounts', s);
+      expect(selection.collection).toBe(false);
+      expect(reader.readOne?.(doc, 'microsoft.storage/storageaccounts', s)).toEqual(selection.collection ? undefined : selection.value);
+    }
+  });
+
+  it('given an array alias, when resolved, then it has no single-value read', () => {
+    expect(resolveField('Microsoft.Storage/storageAccounts/networkAcls.ipRules[*].value', aliases).readOne).toBeUndefined();
   });
 });

@@ -46,8 +46,15 @@ const select = (root: unknown, path: JsonPath, from: number): unknown[] => {
   let values: unknown[] = [root];
   for (let i = from; i < path.segments.length; i++) {
     const segment = path.segments[i];
-    if (segment === '*') values = values.flatMap((v) => (Array.isArray(v) ? v : []));
-    else values = values.map((v) => getKey(v, segment));
+    if (segment === '*') {
+      const members: unknown[] = [];
+      // As flatMap does: holes in an array are skipped (JSON has none).
+      for (const v of values) if (Array.isArray(v)) for (let k = 0; k < v.length; k++) if (k in v) members.push(v[k]);
+      values = members;
+    } else {
+      // In place: `values` is always an array this function made.
+      for (let j = 0; j < values.length; j++) values[j] = getKey(values[j], segment);
+    }
   }
   return values;
 };
@@ -93,6 +100,11 @@ export interface FieldReader {
   /** What the field selects in `doc` (a resource of type `docType`, lowercase), within the count scopes. */
   read(doc: PolicyResource, docType: string, scope: Scope | undefined): Selection;
   /**
+   * For fields that never select a collection: `read(...).value` without building the Selection
+   * (conditions read fields on every evaluation).
+   */
+  readonly readOne?: (doc: PolicyResource, docType: string, scope: Scope | undefined) => unknown;
+  /**
    * For array aliases: the JSON path for `docType`, so a count can enumerate it and `current()` can
    * find the member being counted.
    */
@@ -105,6 +117,7 @@ const keyword = (text: string, category: FieldCategory, get: (doc: PolicyResourc
   location,
   collection: false,
   read: (doc) => ({ collection: false, value: get(doc) }),
+  readOne: (doc) => get(doc),
   pathFor: () => undefined,
 });
 
@@ -122,8 +135,19 @@ const tagName = (text: string): string | undefined => {
 
 const aliasReader = (text: string, paths: ReadonlyMap<string, JsonPath>): FieldReader => {
   const collection = [...paths.values()].some((p) => p.collection);
+  // A rule reads its aliases mostly on resources of one type, whose lowercase spelling is one
+  // shared string: remembering the last type spares a map lookup per read.
+  let lastType: string | undefined;
+  let lastPath: JsonPath | undefined;
+  const pathOf = (docType: string): JsonPath | undefined => {
+    if (docType !== lastType) {
+      lastPath = paths.get(docType);
+      lastType = docType;
+    }
+    return lastPath;
+  };
   const read = (doc: PolicyResource, docType: string, scope: Scope | undefined): Selection => {
-    const path = paths.get(docType);
+    const path = pathOf(docType);
     // An alias of another resource type reads nothing on this one.
     if (!path) return collection ? EMPTY : MISSING;
     const within = scopeFor(scope, doc, path);
@@ -133,7 +157,15 @@ const aliasReader = (text: string, paths: ReadonlyMap<string, JsonPath>): FieldR
     // Inside a count, the counted array alias is still a collection: the current member only.
     return path.collection && !selection.collection ? { collection: true, values: [selection.value] } : selection;
   };
-  return { text, category: 'other', location: false, collection, read, pathFor: (docType) => paths.get(docType) };
+  if (collection) return { text, category: 'other', location: false, collection, read, pathFor: pathOf };
+  // No `[*]` in any type's path: always one value (what `read` would return as `value`).
+  const readOne = (doc: PolicyResource, docType: string, scope: Scope | undefined): unknown => {
+    const path = pathOf(docType);
+    if (!path) return undefined;
+    const within = scope === undefined ? undefined : scopeFor(scope, doc, path);
+    return within ? selectOne(within.element, path, within.path.length) : selectOne(doc, path, 0);
+  };
+  return { text, category: 'other', location: false, collection, read, readOne, pathFor: pathOf };
 };
 
 /** Resolves a field name of a rule; unknown names are refused like Azure refuses `InvalidPolicyAlias`. */

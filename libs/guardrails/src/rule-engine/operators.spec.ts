@@ -1,5 +1,8 @@
 // Condition operators with Azure's documented semantics (definition-structure-policy-rule.md, "Conditions").
 import { outcome, storageAccount } from '../testing/rules';
+import { EvaluationError } from './errors';
+import { compareWith, OPERATORS } from './operators';
+import { preview } from './values';
 
 const prop = (name: string) => `Microsoft.Storage/storageAccounts/${name}`;
 const account = storageAccount({
@@ -172,5 +175,50 @@ describe('operator and keyword spelling', () => {
   it('given operators and logical keywords in other casing (as built-ins write "notin"), when compiled, then they are recognised', () => {
     const condition = { AllOf: [{ FIELD: prop('minimumTlsVersion'), notin: ['TLS1_0'] }, { Not: { field: prop('minimumTlsVersion'), EQUALS: 'TLS1_1' } }] };
     expect(outcome(condition, account)).toBe('match');
+  });
+});
+
+/** `['abc', <hole>, 'x']`: definitions built in code (not JSON) can hold holes. */
+const sparse = () => {
+  const array = ['abc', 'y', 'x'];
+  delete array[1];
+  return array;
+};
+
+describe('operators compiled with a literal operand', () => {
+  // The values Azure's comparison rules make tricky: case, text vs booleans and numbers, Unicode
+  // whose lowercase changes length, arrays, objects, missing values, date-times and patterns.
+  const values: unknown[] = [
+    undefined, null, '', 'abc', 'ABC', 'aBc', 'ab', 'İ', 'i̇', 'ß', 'SS', 'true', 'True', 'FALSE', true, false,
+    0, 1, -1, 1.5, '1', '1.0', '01', Number.NaN, Number.POSITIVE_INFINITY, 'Infinity', [], ['abc'], ['ABC', 'x'], [1, 'a'], [['abc']],
+    {}, { a: 1 }, { A: 1 }, '2019-09-01', '2019-09-01T00:00:00Z', '2020-01-01', '2018-06-01-preview', '*', '3389', '10-20',
+    'cluster1', 'Cluster-x', 'imageregistryX', 'ab*', 'a*c', '#?.', 'a1c', sparse(),
+  ];
+  const outcomeOf = (run: () => boolean): boolean | string => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof EvaluationError) return `${error.reason}: ${error.message}`;
+      throw error;
+    }
+  };
+
+  it.each([...OPERATORS.values()].map((o) => [o.name, o.test] as const))(
+    'given every pair of tricky values, when %s is compiled with its operand, then it answers (or fails) as the general test does',
+    (name, test) => {
+      for (const expected of values) {
+        const compiled = compareWith(name, expected);
+        for (const actual of values) {
+          const general = outcomeOf(() => test(actual, expected));
+          if (outcomeOf(() => compiled(actual)) !== general)
+            throw new Error(`${name}(${preview(actual)}, ${preview(expected)}): compiled ${String(outcomeOf(() => compiled(actual)))}, general ${String(general)}`);
+        }
+      }
+    },
+  );
+
+  it('given the same left-hand text twice, when an ordering is compiled, then the remembered date-time is that text\'s', () => {
+    const less = compareWith('less', '2019-09-01');
+    expect([less('2018-01-01'), less('2018-01-01'), less('2020-01-01'), less('abc'), less('2018-01-01')]).toEqual([true, true, false, false, true]);
   });
 });

@@ -5,7 +5,7 @@
 // does not have) satisfies only the negative operators (notEquals, notLike, notIn, ...) and `exists: false`.
 import { EvaluationError } from './errors';
 import { isObject } from './resource';
-import { conditionCompare, conditionEquals, preview, scalarText, typeName } from './values';
+import { compareTo, conditionCompare, conditionEquals, equalsTo, preview, scalarText, typeName } from './values';
 
 export type OperatorName =
   | 'equals'
@@ -100,6 +100,13 @@ const containsKey: OperatorTest = (actual, expected) => {
   return isObject(actual) && Object.keys(actual).some((k) => k.toLowerCase() === key.toLowerCase());
 };
 
+const ORDER_ACCEPTS = {
+  less: (o: number) => o < 0,
+  lessOrEquals: (o: number) => o <= 0,
+  greater: (o: number) => o > 0,
+  greaterOrEquals: (o: number) => o >= 0,
+} as const;
+
 const ordered =
   (operator: string, accept: (order: number) => boolean): OperatorTest =>
   (actual, expected) =>
@@ -143,11 +150,89 @@ export const OPERATORS: ReadonlyMap<string, { readonly name: OperatorName; reado
       ['notIn', (actual: unknown, expected: unknown) => !isIn(actual, list('notIn', expected))],
       ['containsKey', containsKey],
       ['notContainsKey', not(containsKey)],
-      ['less', ordered('less', (o) => o < 0)],
-      ['lessOrEquals', ordered('lessOrEquals', (o) => o <= 0)],
-      ['greater', ordered('greater', (o) => o > 0)],
-      ['greaterOrEquals', ordered('greaterOrEquals', (o) => o >= 0)],
+      ['less', ordered('less', ORDER_ACCEPTS.less)],
+      ['lessOrEquals', ordered('lessOrEquals', ORDER_ACCEPTS.lessOrEquals)],
+      ['greater', ordered('greater', ORDER_ACCEPTS.greater)],
+      ['greaterOrEquals', ordered('greaterOrEquals', ORDER_ACCEPTS.greaterOrEquals)],
       ['exists', exists],
     ] as const
   ).map(([name, test]) => [name.toLowerCase(), { name, test }]),
 );
+
+/**
+ * The operator's test with its operand fixed, for operands without expressions (most of a corpus):
+ * lowercasing, pattern parsing and the regex cache lookup happen once, at compile time. Same answers
+ * and same errors as `OPERATORS.get(name).test(actual, expected)` for every `actual`; an operand the
+ * operator would reject keeps the general test, so the error still comes per evaluation.
+ */
+export const compareWith = (name: OperatorName, expected: unknown): ((actual: unknown) => boolean) => {
+  const general = OPERATORS.get(name.toLowerCase())?.test;
+  if (!general) throw new Error(`unknown operator ${name}`);
+  const fallback = (actual: unknown) => general(actual, expected);
+  switch (name) {
+    case 'equals':
+    case 'notEquals': {
+      const same = equalsTo(expected);
+      return name === 'equals' ? (a) => !isMissing(a) && same(a) : (a) => isMissing(a) || !same(a);
+    }
+    case 'in':
+    case 'notIn': {
+      if (!Array.isArray(expected)) return fallback;
+      // Array.from: a hole reads as undefined, which equals nothing (as `some` skipping it).
+      const members = Array.from(expected, (v: unknown) => equalsTo(v));
+      const isIn = (a: unknown) => {
+        if (isMissing(a)) return false;
+        for (const same of members) if (same(a)) return true;
+        return false;
+      };
+      return name === 'in' ? isIn : (a) => !isIn(a);
+    }
+    case 'like':
+    case 'notLike':
+    case 'match':
+    case 'notMatch':
+    case 'matchInsensitively':
+    case 'notMatchInsensitively': {
+      const pattern = asText(expected);
+      if (pattern === undefined) return fallback;
+      const re = name === 'like' || name === 'notLike' ? likeRegex(pattern) : matchRegex(pattern, name.endsWith('Insensitively'));
+      const test = (a: unknown) => {
+        const text = asText(a);
+        return text !== undefined && re.test(text);
+      };
+      return name.startsWith('not') ? (a) => !test(a) : test;
+    }
+    case 'contains':
+    case 'notContains': {
+      const part = asText(expected);
+      if (part === undefined) return fallback;
+      const lowerPart = part.toLowerCase();
+      const same = equalsTo(expected);
+      const test = (a: unknown) => {
+        if (isMissing(a)) return false;
+        if (Array.isArray(a)) {
+          for (const v of a) if (same(v)) return true;
+          return false;
+        }
+        // Numbers and booleans compare by their text, anything else is a type mismatch: as contains() does.
+        return typeof a === 'string' ? a.toLowerCase().includes(lowerPart) : contains(a, expected);
+      };
+      return name === 'contains' ? test : (a) => !test(a);
+    }
+    case 'exists': {
+      const flag = existsFlag(expected);
+      if (flag === undefined) return fallback;
+      return (a) => !isMissing(a) === flag;
+    }
+    case 'less':
+    case 'lessOrEquals':
+    case 'greater':
+    case 'greaterOrEquals': {
+      const order = compareTo(expected, name);
+      const accept = ORDER_ACCEPTS[name];
+      return (a) => !isMissing(a) && accept(order(a));
+    }
+    default:
+      return fallback;
+  }
+};

@@ -5,7 +5,7 @@
 // over caller-supplied related resources (effect-audit-if-not-exists.md). What cannot be evaluated is
 // refused with a named reason or yields the state `error`, never "compliant".
 import { type AliasTable, shippedAliasTable } from '../aliases/alias-table';
-import { type Applicability, type CompiledCondition, compileCondition, type ConditionTrace } from './conditions';
+import { type Applicability, applicabilityOver, type CompiledCondition, compileCondition, type ConditionTrace, type DecidedBy } from './conditions';
 import { CompileError, EvaluationError, type EvaluationErrorReason, type Refusal, type RefusalReason } from './errors';
 import { type CompileContext, type CompiledValue, compileValue, type EvalState, type EvaluationEnv, type ResourceGroupInfo, type SubscriptionInfo } from './expressions';
 import type { FieldCategory, FieldReader } from './fields';
@@ -126,6 +126,10 @@ export interface Verdict {
 export interface PolicyAssignment {
   readonly effect: EffectName;
   readonly parameters: Readonly<Record<string, unknown>>;
+  /**
+   * A verdict may be one object handed out for many resources (mode exclusions, resources the type
+   * alone decides, every `explain: false` verdict): it is immutable, as its type says.
+   */
   evaluate(resource: PolicyResource, context?: Omit<EvaluationContext, 'parameters'>): Verdict;
 }
 
@@ -318,8 +322,8 @@ const compileDetails = (raw: unknown, ctx: CompileContext): Details => {
 const applicabilityOf = (categories: ReadonlySet<FieldCategory>): Applicability => {
   const hasType = categories.has('type');
   // Only type (and name/kind) conditions: only type decides; no type and nothing else: applies to all.
-  if (!categories.has('other')) return { considered: new Set<FieldCategory>(hasType ? ['type'] : []), negated: false };
-  return { considered: new Set<FieldCategory>(['type', 'name', 'kind']), negated: false };
+  if (!categories.has('other')) return applicabilityOver(new Set<FieldCategory>(hasType ? ['type'] : []));
+  return applicabilityOver(new Set<FieldCategory>(['type', 'name', 'kind']));
 };
 
 const RESOURCE_CONTAINERS = new Set(['microsoft.resources/subscriptions', 'microsoft.resources/subscriptions/resourcegroups', 'microsoft.resources/resourcegroups']);
@@ -328,33 +332,17 @@ const RESOURCE_CONTAINERS = new Set(['microsoft.resources/subscriptions', 'micro
 const LOCATIONLESS_NAMESPACES = ['microsoft.authorization/', 'microsoft.insights/diagnosticsettings', 'microsoft.security/', 'microsoft.policyinsights/', 'microsoft.management/'];
 
 /**
- * Whether a type supports tags and location, judged offline: an instance that carries a location
- * does; without one, a top-level type (`Namespace/type`) does unless it is an extension or
+ * Whether a resource supports tags and location, judged offline: an instance that carries a
+ * location does; without one, a top-level type (`Namespace/type`) does unless it is an extension or
  * authorization type, and a child type (`Namespace/type/child`: subnets, security rules, agent
- * pools) does not. A bare body (`type` and `properties` only, as `rampart policy test` accepts) is
- * thereby judged by its type, as Azure judges it.
+ * pools) does not (`byType`, see typePlan). A bare body (`type` and `properties` only, as
+ * `rampart policy test` accepts) is thereby judged by its type, as Azure judges it.
  */
-const supportsTagsAndLocation = (resource: PolicyResource, type: string): boolean => {
+const supportsTagsAndLocation = (resource: PolicyResource, byType: boolean): boolean => {
   const location = getKey(resource, 'location');
   if (typeof location === 'string' && location.trim()) return true;
   if (location !== undefined && location !== null) return false;
-  const topLevel = type.split('/').length === 2;
-  return topLevel && !LOCATIONLESS_NAMESPACES.some((prefix) => type.startsWith(prefix));
-};
-
-/**
- * Resources the rule never evaluates: Indexed mode evaluates "only resource types that support tags and
- * location" (see supportsTagsAndLocation); location rules skip subscriptions.
- */
-const modeExcludes = (mode: PolicyMode, resource: PolicyResource, type: string, usesLocation: boolean): string | undefined => {
-  if (type.startsWith('microsoft.resources/') && !RESOURCE_CONTAINERS.has(type))
-    return `Azure Policy does not evaluate ${resource.type} (Microsoft.Resources types other than subscriptions and resource groups)`;
-  if (mode === 'Indexed') {
-    if (RESOURCE_CONTAINERS.has(type)) return `mode Indexed does not evaluate ${resource.type}; resource groups and subscriptions need mode All`;
-    if (!supportsTagsAndLocation(resource, type)) return `mode Indexed evaluates only resources that support tags and location; this ${resource.type} has no location`;
-  }
-  if (usesLocation && type === 'microsoft.resources/subscriptions') return 'a rule with a location condition does not apply to subscriptions';
-  return undefined;
+  return byType;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -407,17 +395,13 @@ const compile = (input: unknown, options: CompileOptions): CompiledPolicy => {
   const bind = (values: Readonly<Record<string, unknown>> = {}): BindResult => {
     const resolved = resolveParameters(parameters, values);
     if (!(resolved instanceof Map)) return { ok: false, refusal: resolved };
-    const env = { parameters: resolved, aliases };
-    const notTargeted = condition.categories.has('name') ? undefined : new Map<string, Verdict>();
-    const notTargetedByKind = condition.categories.has('kind');
-    const chosen = resolveEffect(effect, env);
+    const chosen = resolveEffect(effect, { parameters: resolved, aliases });
     if (typeof chosen !== 'string') return { ok: false, refusal: chosen };
     if (isIfNotExists(chosen) && !details) return { ok: false, refusal: { reason: 'invalid-rule', message: `${chosen} needs then.details`, path: 'then.details' } };
     const assignment: PolicyAssignment = {
       effect: chosen,
       parameters: Object.fromEntries(parameters.map((p) => [p.name, resolved.get(p.name.toLowerCase())])),
-      evaluate: (resource, context = {}) =>
-        evaluate({ resource, context, env: evaluationEnv(env.parameters, env.aliases, context), effect: chosen, mode, condition, applicability, details, notTargeted, notTargetedByKind }),
+      evaluate: evaluator({ effect: chosen, mode, condition, applicability, details, parameters: resolved, aliases }),
     };
     return { ok: true, assignment };
   };
@@ -520,26 +504,59 @@ const resolveEffect = (effect: CompiledValue, env: Pick<EvaluationEnv, 'paramete
 
 // ---------------------------------------------------------------------------------------------
 
-interface Evaluation {
-  readonly resource: PolicyResource;
-  readonly context: Omit<EvaluationContext, 'parameters'>;
-  readonly env: EvaluationEnv;
+// Most of an inventory is of types a rule does not target (91% of the evaluations in the
+// benchmark). What the type alone decides is worked out once per assignment and type spelling (a
+// TypePlan); the rest is evaluated per resource. Verdicts that say nothing about one resource
+// (mode exclusions, decided by type, and every verdict of `explain: false`) are built once and
+// shared: treat verdicts as immutable.
+
+/** Distinct type spellings remembered per assignment; beyond it, plans are worked out on every evaluation. */
+const MAX_PLANNED_TYPES = 4_096;
+/** Type spellings of one length remembered per assignment (they are compared one by one). */
+const MAX_SAME_LENGTH = 64;
+
+/** Distinct `kind` values remembered per type, for rules whose applicability reads the kind. */
+const MAX_PLANNED_KINDS = 1_024;
+
+/**
+ * What the type decides: `if` (for ifNotExists effects) or applicability (for the others). For
+ * rules with kind conditions (web apps that are not function apps), the type and the kind together.
+ */
+type TypeDecision =
+  | { readonly is: 'per-resource' }
+  | { readonly is: 'applies' }
+  | { readonly is: 'not-applicable'; readonly explained: Verdict; readonly quiet: Verdict }
+  | { readonly is: 'by-kind'; readonly kinds: Map<unknown, TypeDecision> };
+
+const PER_RESOURCE: TypeDecision = { is: 'per-resource' };
+const APPLIES: TypeDecision = { is: 'applies' };
+
+interface TypePlan {
+  /** The type as the resource spells it. */
+  readonly key: string;
+  /** Lowercase. */
+  readonly type: string;
+  /** The mode excludes every resource of the type: Microsoft.Resources types, containers in mode Indexed, subscriptions for location rules. */
+  readonly excluded: Verdict | undefined;
+  /** Mode Indexed: the verdict for a resource of the type that does not support tags and location. */
+  readonly noLocation: Verdict | undefined;
+  /** A resource of the type without any location field supports one (by its type). */
+  readonly locationByType: boolean;
+  /** Whether the assignment keeps this plan; only kept plans remember a decision. */
+  readonly kept: boolean;
+  /** Worked out on the first resource of the type that the mode lets through. */
+  decision: TypeDecision | undefined;
+}
+
+interface BoundRule {
   readonly effect: EffectName;
   readonly mode: PolicyMode;
   readonly condition: CompiledCondition;
   readonly applicability: Applicability;
   readonly details?: Details;
-  /**
-   * Not-targeted verdicts by resource type (and kind, when the rule reads it), when the rule has
-   * no name condition: applicability then depends on those alone, and most of an inventory is of
-   * types a rule does not target (91% of evaluations in the benchmark).
-   */
-  readonly notTargeted?: Map<string, Verdict>;
-  readonly notTargetedByKind?: boolean;
+  readonly parameters: ReadonlyMap<string, unknown>;
+  readonly aliases: AliasTable;
 }
-
-/** Distinct type strings remembered per assignment; beyond it, verdicts are computed each time. */
-const MAX_NOT_TARGETED_TYPES = 4_096;
 
 const verdict = (
   state: ComplianceState,
@@ -552,74 +569,212 @@ const verdict = (
   // No spread: an object literal spreading another costs microseconds per call on V8.
   related ? { state, effect, explanation: { reason, summary, conditions, related } } : { state, effect, explanation: { reason, summary, conditions } };
 
-const evaluate = (e: Evaluation): Verdict => {
-  const { resource, effect } = e;
-  if (effect === 'Disabled') return verdict('disabled', effect, 'effect-disabled', 'Not evaluated: the effect is Disabled.');
-  const type = typeOf(resource);
-  const excluded = modeExcludes(e.mode, resource, type, e.condition.usesLocation);
-  if (excluded) return verdict('notApplicable', effect, 'mode-excludes-resource', `Not applicable: ${excluded}.`);
+/**
+ * A verdict handed out again and again (every `explain: false` verdict, mode exclusions, verdicts the
+ * type decided), built at its own allocation sites with its conditions copied. V8 decides per
+ * allocation site whether to allocate in the old generation: long-lived verdicts built by verdict()
+ * made it allocate every short-lived per-evaluation verdict there too (the benchmark's peak RSS
+ * doubled, from garbage the young generation would have freed).
+ */
+const keptVerdict = (state: ComplianceState, effect: EffectName, reason: VerdictReason, summary: string, conditions: readonly ConditionTrace[] = []): Verdict => ({
+  state,
+  effect,
+  explanation: { reason, summary, conditions: conditions.map(keptCondition) },
+});
+const keptCondition = (t: ConditionTrace): ConditionTrace => Object.assign({}, t);
 
-  const s: EvalState = { env: e.env, resource, resourceType: type, target: resource, targetType: type, scope: undefined };
-  const explain = e.context.explain !== false;
-  const trace: ConditionTrace[] | null = explain ? [] : null;
-  try {
-    if (isIfNotExists(effect)) {
-      if (!e.condition.evaluate(s, trace)) return verdict('notApplicable', effect, 'if-false', 'Not applicable: the if condition is false.', trace ?? []);
-      if (!e.details) throw new EvaluationError('missing-context', `${effect} needs then.details`, 'then.details');
-      return evaluateRelated(e, e.details, s, trace ?? []);
-    }
-    const applicabilityKey = e.notTargeted ? (e.notTargetedByKind ? `${resource.type}\u0000${String(resource.kind ?? '')}` : resource.type) : '';
-    const cached = e.notTargeted?.get(applicabilityKey);
-    if (cached) return cached;
-    if (!e.condition.evaluate(s, trace, e.applicability)) {
-      const notTargeted = verdict('notApplicable', effect, 'not-targeted', "Not applicable: the rule's type/name/kind conditions do not select this resource.", trace ?? []);
-      // Only explained verdicts are remembered: a later caller that wants the explanation gets it.
-      if (explain && e.notTargeted && e.notTargeted.size < MAX_NOT_TARGETED_TYPES) e.notTargeted.set(applicabilityKey, notTargeted);
-      return notTargeted;
-    }
-    if (trace) trace.length = 0;
-    if (e.condition.evaluate(s, trace)) return verdict('nonCompliant', effect, 'if-true', `Non-compliant (${effect}): the if condition matched.`, trace ?? []);
-    return verdict('compliant', effect, 'if-not-matched', 'Compliant: the if condition is false.', trace ?? []);
-  } catch (error) {
-    if (!(error instanceof EvaluationError)) throw error;
-    return {
-      ...verdict('error', effect, 'evaluation-failed', `Not evaluated: ${error.message}`, trace ?? []),
-      error: { reason: error.reason, message: error.message, ...(error.path ? { path: error.path } : {}) },
-    };
-  }
+const failed = (effect: EffectName, error: EvaluationError, conditions: readonly ConditionTrace[]): Verdict => ({
+  state: 'error',
+  effect,
+  explanation: { reason: 'evaluation-failed', summary: `Not evaluated: ${error.message}`, conditions },
+  error: error.path ? { reason: error.reason, message: error.message, path: error.path } : { reason: error.reason, message: error.message },
+});
+
+/**
+ * The mode's part, which depends on the type (Indexed evaluates "only resource types that support
+ * tags and location"; Azure Policy skips Microsoft.Resources types other than subscriptions and
+ * resource groups; location rules skip subscriptions).
+ */
+const typePlan = (resource: PolicyResource, mode: PolicyMode, effect: EffectName, usesLocation: boolean, kept: boolean): TypePlan => {
+  const type = typeOf(resource);
+  const excludedBecause = (why: string) => keptVerdict('notApplicable', effect, 'mode-excludes-resource', `Not applicable: ${why}.`);
+  let excluded: Verdict | undefined;
+  if (type.startsWith('microsoft.resources/') && !RESOURCE_CONTAINERS.has(type))
+    excluded = excludedBecause(`Azure Policy does not evaluate ${resource.type} (Microsoft.Resources types other than subscriptions and resource groups)`);
+  else if (mode === 'Indexed' && RESOURCE_CONTAINERS.has(type))
+    excluded = excludedBecause(`mode Indexed does not evaluate ${resource.type}; resource groups and subscriptions need mode All`);
+  // (In mode Indexed subscriptions were excluded just above.)
+  else if (usesLocation && type === 'microsoft.resources/subscriptions') excluded = excludedBecause('a rule with a location condition does not apply to subscriptions');
+  return {
+    key: String(resource.type),
+    type,
+    excluded,
+    noLocation:
+      mode === 'Indexed' ? excludedBecause(`mode Indexed evaluates only resources that support tags and location; this ${resource.type} has no location`) : undefined,
+    locationByType: type.split('/').length === 2 && !LOCATIONLESS_NAMESPACES.some((prefix) => type.startsWith(prefix)),
+    kept,
+    decision: undefined,
+  };
 };
 
-const evaluateRelated = (e: Evaluation, details: Details, s: EvalState, ifTrace: readonly ConditionTrace[]): Verdict => {
+const NO_CONTEXT: Omit<EvaluationContext, 'parameters'> = {};
+
+const evaluator = (rule: BoundRule): PolicyAssignment['evaluate'] => {
+  const { effect, mode, condition, applicability, details, parameters, aliases } = rule;
+  if (effect === 'Disabled') {
+    const disabled = keptVerdict('disabled', effect, 'effect-disabled', 'Not evaluated: the effect is Disabled.');
+    return () => disabled;
+  }
+  const ifNotExists = isIfNotExists(effect);
+  // ifNotExists effects have no applicability step: `if` itself says whether the rule applies.
+  const typeApplicability = ifNotExists ? undefined : applicability;
+  const notApplicable: VerdictReason = ifNotExists ? 'if-false' : 'not-targeted';
+  const notApplicableSummary = ifNotExists ? 'Not applicable: the if condition is false.' : "Not applicable: the rule's type/name/kind conditions do not select this resource.";
+  const nonCompliantSummary = `Non-compliant (${effect}): the if condition matched.`;
+  const compliantSummary = 'Compliant: the if condition is false.';
+  const quiet = {
+    notApplicable: keptVerdict('notApplicable', effect, notApplicable, notApplicableSummary),
+    nonCompliant: keptVerdict('nonCompliant', effect, 'if-true', nonCompliantSummary),
+    compliant: keptVerdict('compliant', effect, 'if-not-matched', compliantSummary),
+  };
+
+  // Plans by the length of their type spelling, then compared: a length differs for most types,
+  // which spares hashing each resource's type string (its own allocation, seldom in cache).
+  const plans: (TypePlan[] | undefined)[] = [];
+  let planned = 0;
+  const planOf = (resource: PolicyResource): TypePlan => {
+    const key = resource.type;
+    if (typeof key !== 'string') return typePlan(resource, mode, effect, condition.usesLocation, false);
+    const sameLength = plans[key.length];
+    if (sameLength !== undefined) for (const plan of sameLength) if (plan.key === key) return plan;
+    const kept = planned < MAX_PLANNED_TYPES && (sameLength === undefined || sameLength.length < MAX_SAME_LENGTH);
+    const plan = typePlan(resource, mode, effect, condition.usesLocation, kept);
+    if (kept) {
+      (plans[key.length] ??= []).push(plan);
+      planned++;
+    }
+    return plan;
+  };
+
+  const decide = (s: EvalState, known: DecidedBy): TypeDecision => {
+    let outcome: boolean | undefined;
+    const trace: ConditionTrace[] = [];
+    try {
+      outcome = condition.decide(s, typeApplicability, known);
+      // The conditions the type decided with: what evaluating any resource of the type records.
+      if (outcome === false && !condition.evaluate(s, trace, typeApplicability))
+        return { is: 'not-applicable', explained: keptVerdict('notApplicable', effect, notApplicable, notApplicableSummary, trace), quiet: quiet.notApplicable };
+    } catch (error) {
+      // A type condition that fails fails for every resource of the type: each evaluation says so.
+      if (!(error instanceof EvaluationError)) throw error;
+      return PER_RESOURCE;
+    }
+    return outcome === true ? APPLIES : PER_RESOURCE;
+  };
+  const readsKind = condition.categories.has('kind');
+
+  /** The plan's decision for this resource, worked out and remembered on first sight of its type (and kind). */
+  const decisionFor = (plan: TypePlan, s: EvalState): TypeDecision => {
+    if (!plan.kept) return PER_RESOURCE;
+    if (plan.decision === undefined) {
+      const byType = decide(s, 'type');
+      plan.decision = byType === PER_RESOURCE && readsKind ? { is: 'by-kind', kinds: new Map() } : byType;
+    }
+    if (plan.decision.is !== 'by-kind') return plan.decision;
+    const kinds = plan.decision.kinds;
+    // Read as the kind conditions read it.
+    const kind = getKey(s.resource, 'kind');
+    let decision = kinds.get(kind);
+    if (decision === undefined) {
+      decision = decide(s, 'type+kind');
+      if (kinds.size < MAX_PLANNED_KINDS) kinds.set(kind, decision);
+    }
+    return decision;
+  };
+
+  return (resource, context = NO_CONTEXT) => {
+    const plan = planOf(resource);
+    if (plan.excluded !== undefined) return plan.excluded;
+    if (plan.noLocation !== undefined && !supportsTagsAndLocation(resource, plan.locationByType)) return plan.noLocation;
+    const explain = context.explain !== false;
+    let decision = plan.decision;
+    if (decision !== undefined && decision.is === 'by-kind') decision = decision.kinds.get(getKey(resource, 'kind'));
+    if (decision !== undefined && decision.is === 'not-applicable') return explain ? decision.explained : decision.quiet;
+
+    const s: EvalState = { env: evaluationEnv(parameters, aliases, context), resource, resourceType: plan.type, target: resource, targetType: plan.type, scope: undefined };
+    if (decision === undefined) {
+      decision = decisionFor(plan, s);
+      if (decision.is === 'not-applicable') return explain ? decision.explained : decision.quiet;
+    }
+    const trace: ConditionTrace[] | null = explain ? [] : null;
+    try {
+      if (ifNotExists) {
+        // Decided true by the type: evaluating `if` again would only record its conditions.
+        if ((decision !== APPLIES || trace) && !condition.evaluate(s, trace))
+          return trace ? verdict('notApplicable', effect, 'if-false', notApplicableSummary, trace) : quiet.notApplicable;
+        if (!details) throw new EvaluationError('missing-context', `${effect} needs then.details`, 'then.details');
+        return evaluateRelated(effect, context, details, s, trace ?? []);
+      }
+      if (decision !== APPLIES) {
+        if (!condition.evaluate(s, trace, applicability)) return trace ? verdict('notApplicable', effect, 'not-targeted', notApplicableSummary, trace) : quiet.notApplicable;
+        if (trace) trace.length = 0;
+      }
+      if (condition.evaluate(s, trace)) return trace ? verdict('nonCompliant', effect, 'if-true', nonCompliantSummary, trace) : quiet.nonCompliant;
+      return trace ? verdict('compliant', effect, 'if-not-matched', compliantSummary, trace) : quiet.compliant;
+    } catch (error) {
+      if (!(error instanceof EvaluationError)) throw error;
+      return failed(effect, error, trace ?? []);
+    }
+  };
+};
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const evaluateRelated = (
+  effect: EffectName,
+  context: Omit<EvaluationContext, 'parameters'>,
+  details: Details,
+  s: EvalState,
+  ifTrace: readonly ConditionTrace[],
+): Verdict => {
+  const resource = s.resource;
   const relatedType = String(details.type.evaluate(s));
   const name = details.name ? String(details.name.evaluate(s)) : undefined;
-  const { subscriptionId, resourceGroup } = resourceScope(e.resource);
+  const { subscriptionId, resourceGroup } = resourceScope(resource);
   const nested = childOrExtension(relatedType, s.resourceType);
-  const wanted = { type: relatedType, ...(name ? { name } : {}) };
   // "If type is a resource type underneath the if condition resource, the policy queries for resources of
   // this type within the scope of the evaluated resource"; otherwise the resource group or subscription.
-  const query: RelatedResourceQuery = nested
-    ? { ...wanted, scope: nested, resourceId: e.resource.id, subscriptionId, resourceGroup }
-    : details.existenceScope === 'subscription'
-      ? { ...wanted, scope: 'subscription', subscriptionId }
-      : { ...wanted, scope: 'resourceGroup', subscriptionId, resourceGroup: details.resourceGroupName ? String(details.resourceGroupName.evaluate(s)) : resourceGroup };
-  if (!e.context.related)
-    throw new EvaluationError('missing-context', `${e.effect} looks for related ${relatedType} resources; pass context.related to supply them`, 'then.details');
+  // Built field by field, not with a spread (microseconds per object on V8).
+  const scope = nested ?? details.existenceScope;
+  const query: Mutable<RelatedResourceQuery> = name ? { type: relatedType, name, scope } : { type: relatedType, scope };
+  if (nested) {
+    query.resourceId = resource.id;
+    query.subscriptionId = subscriptionId;
+    query.resourceGroup = resourceGroup;
+  } else if (scope === 'subscription') {
+    query.subscriptionId = subscriptionId;
+  } else {
+    query.subscriptionId = subscriptionId;
+    query.resourceGroup = details.resourceGroupName ? String(details.resourceGroupName.evaluate(s)) : resourceGroup;
+  }
+  if (!context.related)
+    throw new EvaluationError('missing-context', `${effect} looks for related ${relatedType} resources; pass context.related to supply them`, 'then.details');
 
   const wantedType = relatedType.toLowerCase();
-  const candidates = e.context.related(query).filter((r) => {
+  const candidates = context.related(query).filter((r) => {
     const t = typeOf(r);
     return (!t || t === wantedType) && (!name || nameMatches(r, name));
   });
   const evaluations: RelatedEvaluation[] = [];
   for (const related of candidates) {
     const conditions: ConditionTrace[] = [];
-    const target: EvalState = { ...s, target: related, targetType: typeOf(related) || wantedType, scope: undefined };
+    const target: EvalState = { env: s.env, resource, resourceType: s.resourceType, target: related, targetType: typeOf(related) || wantedType, scope: undefined };
     const satisfied = details.existenceCondition ? details.existenceCondition.evaluate(target, conditions) : true;
     evaluations.push({ resource: related.id ?? resourceName(related) ?? '(unnamed)', satisfied, conditions });
     if (satisfied) {
       return verdict(
         'compliant',
-        e.effect,
+        effect,
         'related-resource-satisfies',
         `Compliant: related ${relatedType} ${resourceName(related) ?? '(unnamed)'} satisfies the existence condition.`,
         ifTrace,
@@ -629,12 +784,12 @@ const evaluateRelated = (e: Evaluation, details: Details, s: EvalState, ifTrace:
   }
   const described = `${relatedType}${name ? ` named ${name}` : ''}`;
   return candidates.length
-    ? verdict('nonCompliant', e.effect, 'no-related-resource-satisfies', `Non-compliant (${e.effect}): no related ${described} satisfies the existence condition.`, ifTrace, {
+    ? verdict('nonCompliant', effect, 'no-related-resource-satisfies', `Non-compliant (${effect}): no related ${described} satisfies the existence condition.`, ifTrace, {
         query,
         candidates: candidates.length,
         evaluations,
       })
-    : verdict('nonCompliant', e.effect, 'no-related-resource', `Non-compliant (${e.effect}): no related ${described} exists.`, ifTrace, {
+    : verdict('nonCompliant', effect, 'no-related-resource', `Non-compliant (${effect}): no related ${described} exists.`, ifTrace, {
         query,
         candidates: 0,
         evaluations,

@@ -34,6 +34,29 @@ export const conditionEquals = (a: unknown, b: unknown): boolean => {
   return false;
 };
 
+/**
+ * `conditionEquals(actual, expected)` with `expected` fixed, for operands known at compile time:
+ * the expected side is lowercased once instead of on every comparison. Same answers as
+ * conditionEquals for every `actual` (operators.spec.ts checks them against each other).
+ */
+export const equalsTo = (expected: unknown): ((actual: unknown) => boolean) => {
+  if (typeof expected === 'string') {
+    const lower = expected.toLowerCase();
+    const length = expected.length;
+    return (a) => {
+      if (typeof a === 'string') return a === expected || (a.length === length && a.toLowerCase() === lower);
+      if (typeof a === 'number' || typeof a === 'boolean') return scalarText(a).toLowerCase() === lower;
+      return false;
+    };
+  }
+  if (typeof expected === 'number' || typeof expected === 'boolean') {
+    const lower = scalarText(expected).toLowerCase();
+    const kind = typeof expected;
+    return (a) => (typeof a === kind ? a === expected : isScalar(a) && scalarText(a).toLowerCase() === lower);
+  }
+  return (a) => conditionEquals(a, expected);
+};
+
 // InvariantCultureIgnoreCase ordering; ICU's root collation with accent sensitivity is the closest match.
 const collator = new Intl.Collator('und', { sensitivity: 'accent' });
 
@@ -72,6 +95,28 @@ export const conditionCompare = (a: unknown, b: unknown, operator: string): numb
     return collator.compare(a, b);
   }
   throw new EvaluationError('type-mismatch', `${operator} cannot compare ${typeName(a)} ${preview(a)} with ${typeName(b)} ${preview(b)}`);
+};
+
+/**
+ * `conditionCompare(actual, expected, operator)` with `expected` fixed: a literal date-time or
+ * number is parsed once, and the last text parsed on the left is remembered (an API version or a
+ * date read from resources of one type repeats). Same answers and errors as conditionCompare.
+ */
+export const compareTo = (expected: unknown, operator: string): ((actual: unknown) => number) => {
+  if (typeof expected !== 'string') return (a) => conditionCompare(a, expected, operator);
+  const db = parseDateTime(expected);
+  let lastText: string | undefined;
+  let lastDate: DateTime | undefined;
+  return (a) => {
+    if (typeof a !== 'string') return conditionCompare(a, expected, operator);
+    if (a !== lastText) {
+      lastDate = parseDateTime(a);
+      lastText = a;
+    }
+    const da = lastDate;
+    if (da && db) return da.ms - db.ms || da.sub - db.sub;
+    return collator.compare(a, expected);
+  };
 };
 
 /** A short JSON rendering for messages. */
