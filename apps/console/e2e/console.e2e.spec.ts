@@ -1,0 +1,407 @@
+// The console in a real browser against the platform as `npm start` runs it: the CLI boots the
+// standalone platform in its own process (demo tenants only, a throwaway data folder) and serves the
+// built console; Debian's chromium is driven by playwright-core (no browser download). Everything
+// the test arranges goes through the same public HTTP API the console uses, with the tokens of the
+// development sign-in's personas — no server code is imported (the console's lint boundary).
+// SOC analyst: queue (live) -> incident; SOC lead: approves the destructive action; customer admin:
+// posture chart with data, a resource's history, an exemption request, the SOC's work on its behalf,
+// and no way into another tenant; auditor: an export to download. Any console error fails the test.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const app = join(__dirname, '..');
+const root = join(app, '..', '..');
+const artifacts = join(__dirname, 'artifacts');
+const docsImages = join(root, 'docs', 'images');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+// Refreshing the README's screenshots boots the full demo (four weeks of history: the charts have a
+// past); the everyday run boots only the demo tenants, to stay fast.
+const UPDATE_DOC_IMAGES = process.env['UPDATE_DOC_IMAGES'] === '1';
+const TENANT = 'contoso-bank';
+
+const examples = join(root, 'libs', 'inventory', 'src', 'testing', 'arm-examples');
+const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));
+const webApp = { ...webAppBody, properties: { ...webAppBody.properties, httpsOnly: true } };
+const webAppTagged = { ...webApp, tags: { ...webApp.tags, owner: 'payments-team' } };
+
+const newest = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce((max, e) => Math.max(max, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+
+/** Builds the console with vite's build() API when dist is missing or older than its sources. */
+const buildIfStale = () => {
+  const built = join(app, 'dist', 'index.html');
+  const sources = Math.max(newest(join(app, 'src')), newest(join(app, 'public')), statSync(join(app, 'index.html')).mtimeMs, statSync(join(app, 'vite.config.mts')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  // vite is ESM-only and Jest runs CommonJS: the build runs in its own Node process.
+  execFileSync(process.execPath, ['--input-type=module', '-e', `const { build } = await import('vite'); await build({ configFile: ${JSON.stringify(join(app, 'vite.config.mts'))}, logLevel: 'warn' });`], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+};
+
+interface Platform {
+  readonly url: string;
+  /** The development sign-in code, as `npm start` prints it in the console's address. */
+  readonly code: string;
+  stop(): Promise<void>;
+}
+
+/** `rampart standalone` in a child process, on a fresh data folder and a free port. */
+const startPlatform = async (): Promise<Platform> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rampart-console-e2e-'));
+  const code = `console-e2e-${randomBytes(12).toString('hex')}`;
+  const child = spawn(process.execPath, [join(root, 'tools', 'bin', 'rampart.js'), 'standalone'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      RAMPART_STORE: 'pglite',
+      RAMPART_DATA_DIR: dataDir,
+      RAMPART_HOST: '127.0.0.1',
+      RAMPART_PORT: '0',
+      RAMPART_DEMO: UPDATE_DOC_IMAGES ? 'full' : 'tenants',
+      RAMPART_LOG_LEVEL: 'warn',
+      RAMPART_INGEST_INTERVAL_MINUTES: '0',
+      RAMPART_CONSOLE_DIR: join(app, 'dist'),
+      RAMPART_CONSOLE_SIGNIN_CODE: code,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the platform did not start within 90 s:\n${output}`)), 90_000);
+      const onData = (chunk: Buffer) => {
+        if (output.length < 100_000) output += chunk.toString();
+        const listening = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(output);
+        if (listening) {
+          clearTimeout(timer);
+          resolve(listening[1]);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      void exited.then((status) => {
+        clearTimeout(timer);
+        reject(new Error(`the platform exited (${status}) before listening:\n${output}`));
+      });
+    });
+    return { url, code, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
+
+describe('the web console in a browser', () => {
+  let platform: Platform;
+  let browser: Browser;
+  let incidentId: string;
+  let title: string;
+  let beforePush: string;
+  let manualIncidentId: string;
+  const problems: string[] = [];
+
+  const tokenOf = async (persona: string): Promise<string> => {
+    const res = await fetch(`${platform.url}/auth/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: platform.code, persona }) });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { token: string }).token;
+  };
+  const gql = async <T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> => {
+    const res = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as { data?: T; errors?: unknown[] };
+    if (body.errors) throw new Error(`${query}: ${JSON.stringify(body.errors)}`);
+    return body.data as T;
+  };
+  const eventually = async <T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (ok(value)) return value;
+      if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms; last read: ${JSON.stringify(value)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  beforeAll(async () => {
+    buildIfStale();
+    mkdirSync(artifacts, { recursive: true });
+    // Both at once; whichever started is stopped by afterAll even if the other did not.
+    const [started, launched] = await Promise.allSettled([
+      startPlatform(),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      }),
+    ]);
+    if (started.status === 'fulfilled') platform = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw new Error(`chromium did not start from ${CHROMIUM} (set CHROMIUM_PATH): ${(launched.reason as Error).message}`);
+    const admin = await tokenOf('customer-admin');
+    const analyst = await tokenOf('soc-analyst');
+    const push = (resources: unknown[]) =>
+      gql(admin, `mutation($json: String!) { pushResources(input: { tenantId: "${TENANT}", resourcesJson: $json }) { runId } }`, { json: JSON.stringify(resources) });
+    // The full demo has assigned it already; once is enough.
+    const policy = await gql<{ tenantGuardrails: { assignments: { baselineId: string }[] } }>(admin, `{ tenantGuardrails(tenantId: "${TENANT}") { assignments { baselineId } } }`);
+    if (!policy.tenantGuardrails.assignments.some((a) => a.baselineId === 'financial-services')) {
+      await gql(admin, `mutation { assignBaseline(input: { tenantId: "${TENANT}", assignmentId: "regulated", baselineId: "financial-services" }) { __typename } }`);
+    }
+    beforePush = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
+    await push([webApp]);
+    const incident = await eventually(
+      'an incident with its proposed action',
+      async () => {
+        // the newest of the tenant's open incidents (the demo's, if any, are weeks old)
+        const { incidents } = await gql<{ incidents: { edges: { node: { incidentId: string; title: string } }[] } }>(
+          analyst,
+          `{ incidents(first: 1, filter: { open: true, tenantId: "${TENANT}" }) { edges { node { incidentId title } } } }`,
+        );
+        const found = incidents.edges[0]?.node;
+        if (!found) return undefined;
+        const detail = await gql<{ incident: { signals: { resourceKeys: string[] }[]; actions: unknown[] } }>(
+          analyst,
+          `{ incident(tenantId: "${TENANT}", incidentId: "${found.incidentId}") { signals { resourceKeys } actions { actionId } } }`,
+        );
+        const ours = detail.incident.signals.some((signal) => signal.resourceKeys.includes(webApp.id.toLowerCase()));
+        return ours && detail.incident.actions.length > 0 ? found : undefined;
+      },
+      (found) => found !== undefined,
+    );
+    ({ incidentId, title } = incident!);
+    await push([webAppTagged]); // a configuration change for the resource page's history
+    await eventually(
+      'the change recorded',
+      () => gql<{ resource: { history: unknown[] } | null }>(admin, `query($id: ID!) { resource(tenantId: "${TENANT}", id: $id) { history { revision } } }`, { id: webApp.id }),
+      (d) => (d.resource?.history.length ?? 0) >= 2,
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  afterEach(() => {
+    const seen = problems.splice(0);
+    expect(seen).toEqual([]);
+  });
+
+  const signIn = async (persona: string): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && problems.push(`${persona}: console error: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`${persona}: page error: ${e.message}`));
+    await page.goto(`${platform.url}/?code=${platform.code}`);
+    // the code is taken out of the address bar at once
+    expect(new URL(page.url()).search).toBe('');
+    await page.locator(`input[name="persona"][value="${persona}"]`).check();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname !== '/');
+    return page;
+  };
+  const shot = async (page: Page, name: string, docsName?: string) => {
+    const file = join(artifacts, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    // The README's images are refreshed on demand, not by every run (they would churn in git).
+    if (docsName && (process.env['UPDATE_DOC_IMAGES'] === '1' || !existsSync(join(docsImages, docsName)))) {
+      mkdirSync(docsImages, { recursive: true });
+      copyFileSync(file, join(docsImages, docsName));
+    }
+  };
+
+  it('lets a SOC analyst work the live queue and open the incident', async () => {
+    const page = await signIn('soc-analyst');
+    expect(new URL(page.url()).pathname).toBe('/soc/queue');
+    await page.getByRole('heading', { level: 1, name: 'Incident queue' }).waitFor();
+    const row = page.locator(`tr[data-incident="${incidentId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Contoso Bank');
+    await page.locator('.live-badge-live').waitFor();
+
+    // Someone opens an incident elsewhere: the queue shows it without a reload.
+    const lead = await tokenOf('soc-lead');
+    const opened = await gql<{ openIncident: { __typename: string; id: string } }>(
+      lead,
+      'mutation { openIncident(input: { tenantId: "fabrikam-retail", title: "Impossible travel sign-in", severity: "medium", entities: ["account:kim@fabrikam.example"] }) { __typename ... on IncidentChanged { id } } }',
+    );
+    expect(opened.openIncident.__typename).toBe('IncidentChanged');
+    manualIncidentId = opened.openIncident.id;
+    await page.getByRole('link', { name: 'Impossible travel sign-in' }).waitFor({ timeout: 10_000 });
+    await shot(page, 'soc-queue');
+
+    await page.getByRole('link', { name: 'SOC overview' }).click();
+    await page.getByRole('heading', { level: 1, name: 'SOC overview' }).waitFor();
+    await page.getByRole('row', { name: /Contoso Bank/ }).first().waitFor();
+    const trend = page.getByRole('img', { name: /Daily compliance score of every tenant/ });
+    await trend.waitFor();
+    expect(await trend.locator('.chart-point').count()).toBeGreaterThan(0);
+    await shot(page, 'soc-overview');
+
+    await page.getByRole('link', { name: 'Incident queue' }).click();
+    await page.locator(`tr[data-incident="${incidentId}"]`).getByRole('link', { name: title }).click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/tenants/${TENANT}/incidents/${incidentId}`);
+    const timeline = page.getByRole('list', { name: /Timeline entries/ });
+    const entry = (text: string | RegExp) => timeline.locator('.timeline-summary', { hasText: text });
+    await entry(/^Finding opened/).first().waitFor();
+    await entry(/^Action proposed: restrict-public-network-access/).waitFor();
+    // an analyst may not approve: the console says who can
+    await page.getByText(/Waiting for approval by a SOC lead/).waitFor();
+    expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    await page.getByLabel('Assignee').fill('ana@soc.example');
+    await page.getByRole('button', { name: 'Triage', exact: true }).click();
+    await page.getByText('Incident triaged.').waitFor();
+    await entry('Triaged as high, assigned to ana@soc.example').waitFor();
+    await page.context().close();
+  });
+
+  it('lets a SOC lead approve the destructive action (a second person), and see an incident through to closing', async () => {
+    const page = await signIn('soc-lead');
+    await page.goto(`${platform.url}/tenants/${TENANT}/incidents/${incidentId}`);
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.getByRole('button', { name: /^Approve restrict-public-network-access/ }).click();
+    await page.getByText('Action restrict-public-network-access approved.').waitFor();
+    await page.getByRole('list', { name: /Timeline entries/ }).locator('.timeline-summary', { hasText: 'Action approved by lead@soc.example' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    await shot(page, 'incident', 'console-incident.png');
+
+    // The whole path of an incident, step by step, to closing with a classification.
+    await page.goto(`${platform.url}/tenants/fabrikam-retail/incidents/${manualIncidentId}`);
+    await page.getByRole('heading', { level: 1, name: 'Impossible travel sign-in' }).waitFor();
+    await page.getByRole('button', { name: 'Triage', exact: true }).click();
+    await page.getByText('Incident triaged.').waitFor();
+    for (const [step, summary] of [
+      ['Start the response', 'Asked the user about the sign-in'],
+      ['Confirm containment', 'Sessions revoked'],
+      ['Confirm remediation', 'Password reset'],
+      ['Confirm recovery', 'User back at work'],
+    ]) {
+      const next = page.getByRole('button', { name: step });
+      await next.waitFor(); // the incident has moved on: this step's form is there
+      await page.getByLabel('What was done').fill(summary);
+      await next.click();
+      await page.getByText(`${step}: done.`).waitFor();
+    }
+    await page.getByRole('button', { name: 'Close incident' }).waitFor();
+    await page.getByLabel('Classification', { exact: true }).selectOption('benign-positive');
+    await page.getByLabel('Reason', { exact: true }).fill('The user was travelling');
+    await page.getByLabel('Root cause', { exact: true }).fill('A conference abroad, signed in from the hotel');
+    await page.getByLabel('Lessons learned', { exact: true }).fill('Travel plans are announced to the SOC');
+    await page.getByRole('button', { name: 'Close incident' }).click();
+    await page.getByText('Incident closed.').waitFor();
+    await page.locator('.badge', { hasText: 'closed' }).first().waitFor();
+    await page.getByRole('list', { name: /Timeline entries/ }).locator('.timeline-summary', { hasText: 'Closed as benign-positive: The user was travelling' }).waitFor();
+    await shot(page, 'incident-closed');
+    await page.context().close();
+  });
+
+  it("shows a customer admin the posture chart with data, a resource's configuration history, an exemption request and the SOC's work on its behalf", async () => {
+    const page = await signIn('customer-admin');
+    expect(new URL(page.url()).pathname).toBe(`/tenants/${TENANT}/posture`);
+    await page.getByRole('heading', { level: 1, name: 'Posture of Contoso Bank' }).waitFor();
+    const chart = page.getByRole('img', { name: /Compliance score, last 7 days/ });
+    await chart.waitFor();
+    expect(await chart.locator('.chart-point').count()).toBeGreaterThan(0);
+    const table = page.getByRole('table', { name: /Compliance score, last 7 days/ });
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.getByRole('heading', { name: 'Top risky resources' }).waitFor();
+    await shot(page, 'posture', 'console-posture.png');
+
+    // As of before the app was pushed: nothing of it yet.
+    const asOf = new Date(Date.parse(beforePush));
+    const pad = (n: number) => String(n).padStart(2, '0');
+    await page.getByLabel('As of (your local time)').fill(`${asOf.getFullYear()}-${pad(asOf.getMonth() + 1)}-${pad(asOf.getDate())}T${pad(asOf.getHours())}:${pad(asOf.getMinutes())}`);
+    await page.getByRole('button', { name: 'Show then' }).click();
+    await page.waitForURL(/asOf=/);
+    await page.locator('.page-subtitle', { hasText: /^As of / }).waitFor();
+    await page.getByRole('heading', { name: 'Top risky resources' }).waitFor();
+    expect(await page.locator('main').getByText(webApp.name).count()).toBe(0);
+    await page.getByRole('button', { name: 'Now' }).click();
+    await page.getByRole('heading', { name: 'Top risky resources' }).waitFor();
+    await page.getByRole('table', { name: /Resources by the weight/ }).getByRole('link').first().waitFor();
+
+    await page.goto(`${platform.url}/tenants/${TENANT}/resources${webApp.id}`);
+    await page.getByRole('heading', { level: 2, name: 'Configuration history' }).waitFor();
+    const diff = page.getByRole('table', { name: /Changed paths in revision/ });
+    await diff.getByText('/tags/owner').waitFor();
+    expect(await diff.textContent()).toContain('"payments-team"');
+    const overTime = page.getByRole('img', { name: /When each guardrail failed/ });
+    await overTime.waitFor();
+    expect(await overTime.locator('.chart-interval-nonCompliant').count()).toBeGreaterThan(0);
+    await shot(page, 'resource');
+
+    await page.getByRole('link', { name: 'Findings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Findings of Contoso Bank' }).waitFor();
+    // findings are newest first: the app's comes first (the full demo has look-alikes, weeks old)
+    await page.getByRole('button', { name: `Request exemption for Web app reachable without authentication on ${webApp.name}`, exact: true }).first().click();
+    await page.getByLabel('Justification').fill('Only reachable through the authenticating proxy');
+    await page.getByRole('button', { name: 'Request exemption', exact: true }).click();
+    await page.getByText(/Exemption requested/).waitFor();
+    await page.getByRole('table', { name: 'Exemptions' }).getByRole('row', { name: /Status: requested/ }).waitFor();
+    await shot(page, 'findings');
+
+    // Their incidents, and what the SOC did on their behalf.
+    await page.getByRole('link', { name: 'Incidents', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Incidents of Contoso Bank' }).waitFor();
+    await page.locator(`tr[data-incident="${incidentId}"]`).waitFor();
+    const behalf = page.getByRole('table', { name: /Changes made on behalf of Contoso Bank/ });
+    await behalf.getByRole('row', { name: /ana@soc\.example Triaged as high/ }).waitFor();
+    await behalf.getByRole('row', { name: /lead@soc\.example Action approved by lead@soc\.example/ }).waitFor();
+    await shot(page, 'tenant-incidents');
+    await page.context().close();
+  });
+
+  it("shows a customer of one tenant an authorization message, and no data, on another tenant's pages; keyboard users skip to the content", async () => {
+    const page = await signIn('customer-admin');
+    for (const path of ['/tenants/fabrikam-retail/posture', '/tenants/fabrikam-retail/findings', `/tenants/fabrikam-retail/incidents`, `/tenants/fabrikam-retail/incidents/${incidentId}`]) {
+      await page.goto(`${platform.url}${path}`);
+      const alert = page.getByRole('alert');
+      await alert.getByRole('heading', { name: 'You are not allowed to see tenant fabrikam-retail' }).waitFor();
+      expect(await page.locator('main table, main svg, main .chart').count()).toBe(0);
+      expect(await page.locator('main').textContent()).not.toMatch(/Fabrikam Retail/);
+    }
+    await shot(page, 'forbidden');
+
+    // Keyboard: a fresh page starts at the skip link, which lands in the main content.
+    await page.goto(`${platform.url}/tenants/${TENANT}/posture`);
+    await page.getByRole('heading', { level: 1, name: 'Posture of Contoso Bank' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('as-of');
+    await page.context().close();
+  });
+
+  it('lets an auditor request an export, download its files and see how to verify it', async () => {
+    const page = await signIn('auditor');
+    expect(new URL(page.url()).pathname).toBe(`/tenants/${TENANT}/audit`);
+    await page.getByRole('button', { name: 'Request export' }).click();
+    const download = page.getByRole('button', { name: 'Download events.ndjson' });
+    await download.waitFor({ timeout: 20_000 });
+    const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    expect(file.suggestedFilename()).toBe('events.ndjson');
+    const text = readFileSync((await file.path())!, 'utf8');
+    expect(text).toContain('"tenancy.TenantOnboarded.v1"');
+    await page.getByRole('button', { name: 'Download manifest.json' }).waitFor();
+    await page.getByText(/rampart audit verify/).waitFor();
+    await shot(page, 'audit');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,416 @@
+// Every GraphQL document the console sends, with the shape of its answer. Checked against the
+// committed SDL (libs/graphql-api/schema.graphql) by operations.spec.ts.
+
+export interface PageInfo {
+  readonly hasNextPage: boolean;
+  readonly endCursor: string | null;
+}
+export interface Connection<T> {
+  readonly edges: readonly { readonly node: T }[];
+  readonly pageInfo: PageInfo;
+}
+
+export interface TenantSummary {
+  readonly tenantId: string;
+  readonly displayName: string;
+  readonly status: string;
+  readonly sector: string;
+  readonly socTeams: readonly string[];
+}
+
+export const ME_QUERY = /* GraphQL */ `
+  query ConsoleMe {
+    me { id displayName kind grants { role tenantId socTeam } tenantIds }
+    tenants(first: 100) { edges { node { tenantId displayName status sector socTeams } } pageInfo { hasNextPage endCursor } }
+  }
+`;
+export interface MeQuery {
+  readonly me: { id: string; displayName: string | null; kind: string; grants: { role: string; tenantId: string | null; socTeam: string | null }[]; tenantIds: string[] };
+  readonly tenants: Connection<TenantSummary>;
+}
+
+// Incidents -------------------------------------------------------------------------------------
+
+export interface QueueIncident {
+  readonly tenantId: string;
+  readonly incidentId: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly slaState: string;
+  readonly breached: readonly string[];
+  readonly assignee: string | null;
+  readonly openedAt: string;
+  readonly revision: number;
+  readonly labels: readonly string[];
+}
+const QUEUE_FIELDS = 'tenantId incidentId title severity status slaState breached assignee openedAt revision labels';
+
+export const INCIDENTS_QUERY = /* GraphQL */ `
+  query ConsoleIncidents($filter: IncidentFilter, $after: String) {
+    incidents(first: 50, filter: $filter, after: $after) { edges { node { ${QUEUE_FIELDS} } } pageInfo { hasNextPage endCursor } }
+  }
+`;
+export interface IncidentsQuery {
+  readonly incidents: Connection<QueueIncident>;
+}
+
+export interface TimelineEntry {
+  readonly at: string;
+  readonly type: string;
+  readonly actorKind: string;
+  readonly actorId: string;
+  readonly onBehalfOfTenant: string | null;
+  readonly data: string;
+  readonly position: string;
+}
+export interface ResponseAction {
+  readonly actionId: string;
+  readonly actionKind: string;
+  readonly verb: string;
+  readonly target: string;
+  readonly phase: string;
+  readonly destructive: boolean;
+  readonly status: string;
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+  readonly approvedBy: string | null;
+  readonly executor: string | null;
+  readonly outcome: string | null;
+  readonly uncertain: boolean;
+  readonly verified: boolean;
+  readonly playbookId: string | null;
+  readonly parameters: string;
+}
+export interface IncidentDetail extends QueueIncident {
+  readonly triagedAt: string | null;
+  readonly containedAt: string | null;
+  readonly resolvedAt: string | null;
+  readonly closedAt: string | null;
+  readonly classification: string | null;
+  readonly mergedInto: string | null;
+  readonly openTasks: number;
+  readonly signals: readonly { kind: string; ref: string; title: string; severity: string; detectedAt: string; resourceKeys: string[]; entities: string[] }[];
+  readonly actions: readonly ResponseAction[];
+  readonly timeline: readonly TimelineEntry[];
+}
+
+export const INCIDENT_QUERY = /* GraphQL */ `
+  query ConsoleIncident($tenantId: ID!, $incidentId: ID!) {
+    tenant(tenantId: $tenantId) { tenantId displayName }
+    incident(tenantId: $tenantId, incidentId: $incidentId) {
+      ${QUEUE_FIELDS} triagedAt containedAt resolvedAt closedAt classification mergedInto openTasks
+      signals { kind ref title severity detectedAt resourceKeys entities }
+      actions { actionId actionKind verb target phase destructive status proposedBy proposedAt approvedBy executor outcome uncertain verified playbookId parameters }
+      timeline { at type actorKind actorId onBehalfOfTenant data position }
+    }
+  }
+`;
+export interface IncidentQuery {
+  readonly tenant: { tenantId: string; displayName: string } | null;
+  readonly incident: IncidentDetail | null;
+}
+
+export const INCIDENT_EVENTS_SUBSCRIPTION = /* GraphQL */ `
+  subscription ConsoleIncidentEvents($tenantId: ID!) { incidentEvents(tenantId: $tenantId) { type streamId recordedAt } }
+`;
+export interface IncidentEventsSubscription {
+  readonly incidentEvents: { type: string; streamId: string; recordedAt: string };
+}
+
+/** The answer of every incident command: the new revision, or the domain's refusal. */
+export type CommandResult = { readonly __typename: 'IncidentChanged'; readonly revision: number } | { readonly __typename: 'Rejection'; readonly code: string; readonly message: string | null };
+const INCIDENT_RESULT = '__typename ... on IncidentChanged { revision } ... on Rejection { code message }';
+
+const incidentMutation = (field: string, input: string) => /* GraphQL */ `
+  mutation Console_${field}($input: ${input}!) { result: ${field}(input: $input) { ${INCIDENT_RESULT} } }
+`;
+export const INCIDENT_MUTATIONS = {
+  triageIncident: incidentMutation('triageIncident', 'TriageIncidentInput'),
+  advanceIncident: incidentMutation('advanceIncident', 'AdvanceIncidentInput'),
+  commentOnIncident: incidentMutation('commentOnIncident', 'IncidentTextInput'),
+  closeIncident: incidentMutation('closeIncident', 'CloseIncidentInput'),
+  reopenIncident: incidentMutation('reopenIncident', 'IncidentTextInput'),
+  approveAction: incidentMutation('approveAction', 'ActionRefInput'),
+  cancelAction: incidentMutation('cancelAction', 'CancelActionInput'),
+  recordActionOutcome: incidentMutation('recordActionOutcome', 'RecordActionOutcomeInput'),
+  resolveUncertainAction: incidentMutation('resolveUncertainAction', 'ResolveUncertainActionInput'),
+} as const;
+export interface CommandMutation {
+  readonly result: CommandResult;
+}
+
+// SOC overview ----------------------------------------------------------------------------------
+
+export interface Tally {
+  readonly score: number | null;
+  readonly compliant: number;
+  readonly nonCompliant: number;
+  readonly error: number;
+  readonly exempt: number;
+}
+const TALLY = 'score compliant nonCompliant error exempt';
+
+export interface ComplianceScore {
+  readonly overall: Tally;
+  readonly baselines: readonly (Tally & { baselineId: string })[];
+  readonly frameworks: readonly (Tally & { framework: string; controls: readonly (Tally & { control: string })[] })[];
+}
+const SCORE = `overall { ${TALLY} } baselines { baselineId ${TALLY} } frameworks { framework ${TALLY} controls { control ${TALLY} } }`;
+
+/** Compliance scores of several tenants in one request (aliases t0, t1, …; at most 10 to stay under the alias limit). */
+export const tenantScoresQuery = (count: number) => /* GraphQL */ `
+  query ConsoleTenantScores(${Array.from({ length: count }, (_, i) => `$t${i}: ID!`).join(', ')}) {
+    ${Array.from({ length: count }, (_, i) => `t${i}: complianceScore(tenantId: $t${i}) { tenantId overall { ${TALLY} } }`).join('\n    ')}
+  }
+`;
+export type TenantScoresQuery = Record<string, { tenantId: string; overall: Tally }>;
+
+/** Daily overall scores of several tenants (aliases s0, s1, …; at most 8). */
+export const tenantSeriesQuery = (count: number) => /* GraphQL */ `
+  query ConsoleTenantSeries($from: String!, $to: String!, ${Array.from({ length: count }, (_, i) => `$t${i}: ID!`).join(', ')}) {
+    ${Array.from({ length: count }, (_, i) => `s${i}: complianceSeries(tenantId: $t${i}, from: $from, to: $to, bucket: DAY) { at overall { score } }`).join('\n    ')}
+  }
+`;
+export type TenantSeriesQuery = Record<string, { at: string; overall: { score: number | null } }[]>;
+
+export const METRICS_BY_TENANT_QUERY = /* GraphQL */ `
+  query ConsoleMetricsByTenant($from: String!, $to: String!) {
+    incidentMetricsBy(groupBy: TENANT, from: $from, to: $to) { key incidents mttaSeconds mttcSeconds mttrSeconds }
+  }
+`;
+export interface MetricsByTenantQuery {
+  readonly incidentMetricsBy: readonly { key: string; incidents: number; mttaSeconds: number | null; mttcSeconds: number | null; mttrSeconds: number | null }[];
+}
+
+// Posture ---------------------------------------------------------------------------------------
+
+export interface Finding {
+  readonly findingId: string;
+  readonly tenantId: string;
+  readonly guardrailId: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly resourceId: string;
+  readonly resourceType: string;
+  readonly reason: string;
+  readonly openedAt: string;
+  readonly resolvedAt: string | null;
+  readonly resolution: string | null;
+}
+const FINDING = 'findingId tenantId guardrailId title severity status resourceId resourceType reason openedAt resolvedAt resolution';
+
+export interface ScorePoint {
+  readonly at: string;
+  readonly overall: { score: number | null };
+  readonly baselines: readonly { baselineId: string; score: number | null }[];
+  readonly frameworks: readonly { framework: string; score: number | null }[];
+}
+const SERIES = 'complianceSeries(tenantId: $tenantId, from: $from, to: $to, bucket: $bucket) { at overall { score } baselines { baselineId score } frameworks { framework score } }';
+
+export const POSTURE_NOW_QUERY = /* GraphQL */ `
+  query ConsolePostureNow($tenantId: ID!, $from: String!, $to: String!, $bucket: SeriesBucket!) {
+    tenant(tenantId: $tenantId) { tenantId displayName }
+    complianceScore(tenantId: $tenantId) { ${SCORE} }
+    ${SERIES}
+  }
+`;
+export interface PostureNowQuery {
+  readonly tenant: { tenantId: string; displayName: string } | null;
+  readonly complianceScore: ComplianceScore;
+  readonly complianceSeries: readonly ScorePoint[];
+}
+
+export const POSTURE_AS_OF_QUERY = /* GraphQL */ `
+  query ConsolePostureAsOf($tenantId: ID!, $asOf: String!, $from: String!, $to: String!, $bucket: SeriesBucket!) {
+    tenant(tenantId: $tenantId) { tenantId displayName }
+    postureAsOf(tenantId: $tenantId, asOf: $asOf) {
+      asOf position events resourceCount
+      score { ${SCORE} }
+      openFindings { ${FINDING} }
+      openIncidents { incidentId title severity status assignee slaState }
+    }
+    ${SERIES}
+  }
+`;
+export interface PostureAsOfQuery {
+  readonly tenant: { tenantId: string; displayName: string } | null;
+  readonly postureAsOf: {
+    asOf: string;
+    position: string | null;
+    events: number;
+    resourceCount: number;
+    score: ComplianceScore;
+    openFindings: Finding[];
+    openIncidents: { incidentId: string; title: string; severity: string; status: string; assignee: string | null; slaState: string }[];
+  };
+  readonly complianceSeries: readonly ScorePoint[];
+}
+
+export interface GuardrailInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly remediation: string;
+  readonly controls: readonly { framework: string; control: string }[];
+}
+export const CATALOG_QUERY = /* GraphQL */ `
+  query ConsoleCatalog { guardrails { id title severity remediation controls { framework control } } baselines { id title } }
+`;
+export interface CatalogQuery {
+  readonly guardrails: readonly GuardrailInfo[];
+  readonly baselines: readonly { id: string; title: string }[];
+}
+
+// Findings and exemptions -----------------------------------------------------------------------
+
+export interface Exemption {
+  readonly exemptionId: string;
+  readonly guardrailId: string;
+  readonly scope: string;
+  readonly category: string;
+  readonly justification: string;
+  readonly status: string;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly approvedBy: string | null;
+  readonly expiresAt: string;
+}
+export const FINDINGS_QUERY = /* GraphQL */ `
+  query ConsoleFindings($tenantId: ID!, $filter: FindingFilter, $after: String) {
+    tenant(tenantId: $tenantId) { tenantId displayName }
+    findings(tenantId: $tenantId, first: 50, filter: $filter, after: $after) { edges { node { ${FINDING} } } pageInfo { hasNextPage endCursor } }
+    tenantGuardrails(tenantId: $tenantId) { revision exemptions { exemptionId guardrailId scope category justification status requestedBy requestedAt approvedBy expiresAt } }
+  }
+`;
+export interface FindingsQuery {
+  readonly tenant: { tenantId: string; displayName: string } | null;
+  readonly findings: Connection<Finding>;
+  readonly tenantGuardrails: { revision: number; exemptions: readonly Exemption[] };
+}
+
+const POLICY_RESULT = '__typename ... on GuardrailPolicyChanged { revision } ... on Rejection { code message }';
+export const REQUEST_EXEMPTION_MUTATION = /* GraphQL */ `
+  mutation ConsoleRequestExemption($input: RequestExemptionInput!) { result: requestExemption(input: $input) { ${POLICY_RESULT} } }
+`;
+export const APPROVE_EXEMPTION_MUTATION = /* GraphQL */ `
+  mutation ConsoleApproveExemption($input: ExemptionRefInput!) { result: approveExemption(input: $input) { ${POLICY_RESULT} } }
+`;
+export interface PolicyMutation {
+  readonly result: { __typename: 'GuardrailPolicyChanged'; revision: number } | { __typename: 'Rejection'; code: string; message: string | null };
+}
+
+// Resources -------------------------------------------------------------------------------------
+
+export interface ResourceDetail {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly location: string | null;
+  readonly resourceGroup: string | null;
+  readonly subscriptionId: string | null;
+  readonly tags: readonly { name: string; value: string }[];
+  readonly discoveredAt: string;
+  readonly changedAt: string;
+  readonly changes: number;
+  readonly configuration: string;
+  readonly compliance: readonly { assignmentId: string; guardrailId: string; baselineId: string; state: string; since: string; reason: string; exemptionId: string | null }[];
+  readonly complianceHistory: readonly { assignmentId: string; baselineId: string; guardrailId: string; from: string | null; to: string; recordedAt: string; reason: string; exemptionId: string | null }[];
+  readonly history: readonly { kind: string; recordedAt: string; detail: string; actorKind: string; actorId: string; onBehalfOfTenant: string | null; runId: string; revision: number }[];
+}
+export const RESOURCE_QUERY = /* GraphQL */ `
+  query ConsoleResource($tenantId: ID!, $id: ID!) {
+    tenant(tenantId: $tenantId) { tenantId displayName }
+    resource(tenantId: $tenantId, id: $id) {
+      id name type location resourceGroup subscriptionId tags { name value } discoveredAt changedAt changes configuration
+      compliance { assignmentId guardrailId baselineId state since reason exemptionId }
+      complianceHistory { assignmentId baselineId guardrailId from to recordedAt reason exemptionId }
+      history { kind recordedAt detail actorKind actorId onBehalfOfTenant runId revision }
+    }
+  }
+`;
+export interface ResourceQuery {
+  readonly tenant: { tenantId: string; displayName: string } | null;
+  readonly resource: ResourceDetail | null;
+}
+
+/** Findings of the tenant a page at a time (the posture dashboard's open ones; the resource page keeps the resource's own). */
+export const FINDINGS_PAGE_QUERY = /* GraphQL */ `
+  query ConsoleFindingsPage($tenantId: ID!, $filter: FindingFilter, $after: String) {
+    findings(tenantId: $tenantId, first: 50, filter: $filter, after: $after) { edges { node { ${FINDING} } } pageInfo { hasNextPage endCursor } }
+  }
+`;
+export interface FindingsPageQuery {
+  readonly findings: Connection<Finding>;
+}
+
+// The tenant's incidents and the SOC's work on its behalf ----------------------------------------
+
+export interface TrailEntry {
+  readonly eventId: string;
+  readonly recordedAt: string;
+  readonly type: string;
+  readonly actorKind: string;
+  readonly actorId: string;
+  readonly onBehalfOfTenant: string | null;
+  readonly streamId: string;
+  readonly data: string;
+}
+export const TENANT_INCIDENTS_QUERY = /* GraphQL */ `
+  query ConsoleTenantIncidents($tenantId: ID!, $after: String) {
+    tenant(tenantId: $tenantId) { tenantId displayName socTeams }
+    incidents(first: 50, filter: { tenantId: $tenantId }, after: $after) { edges { node { ${QUEUE_FIELDS} } } pageInfo { hasNextPage endCursor } }
+  }
+`;
+export interface TenantIncidentsQuery {
+  readonly tenant: { tenantId: string; displayName: string; socTeams: string[] } | null;
+  readonly incidents: Connection<QueueIncident>;
+}
+export const AUDIT_TRAIL_QUERY = /* GraphQL */ `
+  query ConsoleAuditTrail($tenantId: ID!, $after: String) {
+    auditTrail(tenantId: $tenantId, first: 100, after: $after) { edges { node { eventId recordedAt type actorKind actorId onBehalfOfTenant streamId data } } pageInfo { hasNextPage endCursor } }
+  }
+`;
+export interface AuditTrailQuery {
+  readonly auditTrail: Connection<TrailEntry>;
+}
+
+// Audit exports ---------------------------------------------------------------------------------
+
+export interface AuditExport {
+  readonly exportId: string;
+  readonly tenantId: string;
+  readonly status: string;
+  readonly from: string;
+  readonly to: string;
+  readonly requestedAt: string;
+  readonly requestedBy: string;
+  readonly eventsWritten: number;
+  readonly manifestSha256: string | null;
+  readonly error: string | null;
+  readonly links: readonly { file: string; url: string; expiresAt: string }[];
+}
+const EXPORT = 'exportId tenantId status from to requestedAt requestedBy eventsWritten manifestSha256 error links { file url expiresAt }';
+export const AUDIT_PAGE_QUERY = /* GraphQL */ `
+  query ConsoleAuditPage($tenantId: ID!) {
+    tenant(tenantId: $tenantId) { tenantId displayName }
+    auditPublicKey { algorithm keyId publicKeyPem }
+  }
+`;
+export interface AuditPageQuery {
+  readonly tenant: { tenantId: string; displayName: string } | null;
+  readonly auditPublicKey: { algorithm: string; keyId: string; publicKeyPem: string };
+}
+export const REQUEST_AUDIT_EXPORT_MUTATION = /* GraphQL */ `
+  mutation ConsoleRequestAuditExport($input: RequestAuditExportInput!) { requestAuditExport(input: $input) { ${EXPORT} } }
+`;
+export interface RequestAuditExportMutation {
+  readonly requestAuditExport: AuditExport;
+}
+export const AUDIT_EXPORT_QUERY = /* GraphQL */ `
+  query ConsoleAuditExport($tenantId: ID!, $exportId: ID!) { auditExport(tenantId: $tenantId, exportId: $exportId) { ${EXPORT} } }
+`;
+export interface AuditExportQuery {
+  readonly auditExport: AuditExport | null;
+}

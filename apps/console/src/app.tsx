@@ -1,0 +1,177 @@
+// The shell: skip link, header with who is signed in, navigation by role and tenant, and the page
+// of the current route.
+import { useEffect, type ReactNode } from 'react';
+import { describeGrant, isSoc, offers, homePath } from './auth/roles';
+import { Loading } from './components/ui';
+import { AuditPage } from './pages/audit-page';
+import { FindingsPage } from './pages/findings-page';
+import { IncidentPage } from './pages/incident-page';
+import { PosturePage } from './pages/posture-page';
+import { ResourcePage } from './pages/resource-page';
+import { SignInPage } from './pages/sign-in-page';
+import { SocOverviewPage } from './pages/soc-overview-page';
+import { SocQueuePage } from './pages/soc-queue-page';
+import { TenantIncidentsPage } from './pages/tenant-incidents-page';
+import { Link, useRouter } from './router/router';
+import { pathFor, tenantOf, type Route } from './router/routes';
+import { useSession, useSignedIn } from './session';
+
+const Page = ({ route }: { route: Route }): ReactNode => {
+  switch (route.name) {
+    case 'soc-queue':
+      return <SocQueuePage />;
+    case 'soc-overview':
+      return <SocOverviewPage />;
+    case 'incident':
+      return <IncidentPage key={`${route.tenantId}/${route.incidentId}`} tenantId={route.tenantId} incidentId={route.incidentId} />;
+    case 'tenant-incidents':
+      return <TenantIncidentsPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'posture':
+      return <PosturePage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'findings':
+      return <FindingsPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'resource':
+      return <ResourcePage key={`${route.tenantId}/${route.resourceId}`} tenantId={route.tenantId} resourceId={route.resourceId} />;
+    case 'audit':
+      return <AuditPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'home':
+    case 'signed-in':
+      return <Loading what="your start page" />;
+    case 'not-found':
+      return (
+        <section className="notice" role="alert">
+          <h1>Page not found</h1>
+          <p>
+            There is no page at <code>{route.path}</code>. <Link to="/">Go to your start page</Link>.
+          </p>
+        </section>
+      );
+  }
+};
+
+const Navigation = () => {
+  const { me, tenants } = useSignedIn();
+  const { route, navigate } = useRouter();
+  const routeTenant = tenantOf(route);
+  const reachable = me.tenantIds;
+  const tenantId = routeTenant && reachable.includes(routeTenant) ? routeTenant : reachable[0];
+  const soc = isSoc(me);
+  const switchTenant = (next: string) => {
+    const kind = routeTenant && ['posture', 'findings', 'tenant-incidents', 'audit'].includes(route.name) ? route.name : 'posture';
+    navigate(pathFor({ name: kind as 'posture', tenantId: next }));
+  };
+  return (
+    <nav className="app-nav" aria-label="Main">
+      {soc ? (
+        <>
+          <h2 className="nav-heading">SOC</h2>
+          <ul>
+            <li>
+              <Link to="/soc/queue">Incident queue</Link>
+            </li>
+            <li>
+              <Link to="/soc/overview">SOC overview</Link>
+            </li>
+          </ul>
+        </>
+      ) : null}
+      {tenantId ? (
+        <>
+          <h2 className="nav-heading">{reachable.length > 1 ? 'Tenant pages' : (tenants.get(tenantId)?.displayName ?? tenantId)}</h2>
+          {reachable.length > 1 ? (
+            <div className="field field-compact">
+              <label htmlFor="nav-tenant">Tenant</label>
+              <select id="nav-tenant" value={tenantId} onChange={(e) => switchTenant(e.target.value)}>
+                {reachable.map((t) => (
+                  <option key={t} value={t}>
+                    {tenants.get(t)?.displayName ?? t}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          <ul>
+            <li>
+              <Link to={{ name: 'posture', tenantId }}>Posture</Link>
+            </li>
+            <li>
+              <Link to={{ name: 'findings', tenantId }}>Findings</Link>
+            </li>
+            <li>
+              <Link to={{ name: 'tenant-incidents', tenantId }}>Incidents</Link>
+            </li>
+            {offers(me, 'auditExport', tenantId) ? (
+              <li>
+                <Link to={{ name: 'audit', tenantId }}>Audit export</Link>
+              </li>
+            ) : null}
+          </ul>
+        </>
+      ) : null}
+    </nav>
+  );
+};
+
+const Shell = () => {
+  const { state, signOut } = useSession();
+  const { route, navigate } = useRouter();
+  const signedIn = state.status === 'signed-in' ? state : undefined;
+  useEffect(() => {
+    if (signedIn && (route.name === 'home' || route.name === 'signed-in')) navigate(homePath(signedIn.me), { replace: true });
+  }, [signedIn, route.name, navigate]);
+  if (!signedIn) return null;
+  const { me, session } = signedIn;
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand" aria-label="Rampart, start page">
+          <span aria-hidden="true" className="brand-mark">
+            ◆
+          </span>{' '}
+          Rampart
+        </Link>
+        <div className="who">
+          <span className="who-name">{me.displayName ?? session.label}</span>
+          <span className="who-roles">{me.grants.map(describeGrant).join(', ')}</span>
+          <button type="button" className="button button-small" onClick={() => signOut('You signed out.')}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div className="app-body">
+        <Navigation />
+        <main id="main" tabIndex={-1} className="app-main">
+          <Page route={route} />
+        </main>
+      </div>
+    </div>
+  );
+};
+
+export const App = () => {
+  const { state } = useSession();
+  switch (state.status) {
+    case 'loading':
+      return (
+        <main id="main" className="centered">
+          <Loading what="the console" />
+        </main>
+      );
+    case 'failed':
+      return (
+        <main id="main" className="centered">
+          <section className="notice notice-error" role="alert">
+            <h1>The console cannot start</h1>
+            <p>{state.message}</p>
+          </section>
+        </main>
+      );
+    case 'signed-out':
+      return <SignInPage config={state.config} notice={state.notice} />;
+    case 'signed-in':
+      return <Shell />;
+  }
+};

@@ -1,0 +1,30 @@
+import { homePath, isSoc, offers, type Me } from './roles';
+
+const me = (grants: Me['grants'], tenantIds: string[]): Me => ({ id: 'x', kind: 'user', grants, tenantIds });
+
+describe('what the console offers', () => {
+  const analyst = me([{ role: 'soc.analyst', socTeam: 'blue' }], ['contoso-bank', 'fabrikam-retail']);
+  const lead = me([{ role: 'soc.lead', socTeam: 'blue' }], ['contoso-bank']);
+  const customer = me([{ role: 'customer.admin', tenantId: 'contoso-bank' }], ['contoso-bank']);
+  const viewer = me([{ role: 'customer.viewer', tenantId: 'fabrikam-retail' }], ['fabrikam-retail']);
+  const auditor = me([{ role: 'auditor', tenantId: 'contoso-bank' }], ['contoso-bank']);
+
+  it('offers approval to leads and customer admins, work on incidents to the SOC', () => {
+    expect(offers(analyst, 'approveActions', 'contoso-bank')).toBe(false);
+    expect(offers(analyst, 'respond', 'contoso-bank')).toBe(true);
+    expect(offers(lead, 'approveActions', 'contoso-bank')).toBe(true);
+    expect(offers(lead, 'approveActions', 'northwind-mfg')).toBe(false);
+    expect(offers(customer, 'approveActions', 'contoso-bank')).toBe(true);
+    expect(offers(customer, 'respond', 'contoso-bank')).toBe(false);
+    expect(offers(customer, 'approveActions', 'fabrikam-retail')).toBe(false);
+    expect(offers(viewer, 'requestExemption', 'fabrikam-retail')).toBe(false);
+    expect(offers(auditor, 'auditExport', 'contoso-bank')).toBe(true);
+  });
+
+  it('lands the SOC on its queue, customers on their posture, auditors on the export', () => {
+    expect(isSoc(analyst)).toBe(true);
+    expect(homePath(analyst)).toBe('/soc/queue');
+    expect(homePath(customer)).toBe('/tenants/contoso-bank/posture');
+    expect(homePath(auditor)).toBe('/tenants/contoso-bank/audit');
+  });
+});

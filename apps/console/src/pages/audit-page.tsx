@@ -1,0 +1,184 @@
+// The auditor's page: ask for a signed export of the tenant's audit trail over a period, download
+// its files (links need the same sign-in), and verify it offline with the published key.
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, describeError } from '../api/errors';
+import { useQuery } from '../api/hooks';
+import { AUDIT_EXPORT_QUERY, AUDIT_PAGE_QUERY, REQUEST_AUDIT_EXPORT_MUTATION, type AuditExport, type AuditExportQuery, type AuditPageQuery, type RequestAuditExportMutation } from '../api/operations';
+import { Badge, ErrorPanel, Field, Loading, PageHeader, Stat } from '../components/ui';
+import { formatDateTime } from '../format';
+import { useApi } from '../session';
+
+const saveBlob = (blob: Blob, fileName: string) => {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+};
+
+const dateInput = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+const ExportJob = ({ job }: { job: AuditExport }) => {
+  const { client } = useApi();
+  const [error, setError] = useState<string>();
+  const download = async (link: AuditExport['links'][number]) => {
+    setError(undefined);
+    try {
+      saveBlob(await client.download(link.url), link.file);
+    } catch (e) {
+      setError(e instanceof ApiError ? describeError(e) : (e as Error).message);
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby={`job-${job.exportId}`}>
+      <h2 id={`job-${job.exportId}`}>
+        Export {job.exportId} <Badge value={job.status} prefix="Status" />
+      </h2>
+      <dl className="facts">
+        <Stat label="Period" value={`${formatDateTime(job.from)} – ${formatDateTime(job.to)}`} />
+        <Stat label="Requested" value={`${job.requestedBy}, ${formatDateTime(job.requestedAt)}`} />
+        <Stat label="Events written" value={job.eventsWritten} />
+        {job.manifestSha256 ? <Stat label="manifest.json SHA-256" value={<code className="break">{job.manifestSha256}</code>} /> : null}
+      </dl>
+      {job.status === 'running' ? (
+        <p role="status" className="loading">
+          Writing the export…
+        </p>
+      ) : null}
+      {job.error ? (
+        <p className="form-error" role="alert">
+          The export failed: {job.error}
+        </p>
+      ) : null}
+      {job.links.length ? (
+        <>
+          <h3>Files</h3>
+          <p className="small muted">Links are valid until {formatDateTime(job.links[0].expiresAt)}; ask again for a new export after that.</p>
+          <ul className="downloads" aria-label="Export files">
+            {job.links.map((link) => (
+              <li key={link.file}>
+                <button type="button" className="button" onClick={() => download(link)}>
+                  Download {link.file}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+};
+
+export const AuditPage = ({ tenantId }: { tenantId: string }) => {
+  const { client } = useApi();
+  const query = useQuery(tenantId, (c, signal) => c.request<AuditPageQuery>(AUDIT_PAGE_QUERY, { tenantId }, { signal }));
+  const [from, setFrom] = useState(dateInput(Date.now() - 90 * 86_400_000));
+  const [to, setTo] = useState(dateInput(Date.now()));
+  const [jobs, setJobs] = useState<AuditExport[]>([]);
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const running = jobs.filter((j) => j.status === 'running').map((j) => j.exportId);
+  const runningKey = running.join(',');
+
+  // Poll the running exports until they end.
+  useEffect(() => {
+    if (!runningKey) return;
+    const timer = setInterval(async () => {
+      for (const exportId of runningKey.split(',')) {
+        const { auditExport } = await client.request<AuditExportQuery>(AUDIT_EXPORT_QUERY, { tenantId, exportId }).catch(() => ({ auditExport: null }));
+        if (auditExport) setJobs((js) => js.map((j) => (j.exportId === exportId ? auditExport : j)));
+      }
+    }, 1_000);
+    return () => clearInterval(timer);
+  }, [client, tenantId, runningKey]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      // The end is exclusive and may not lie in the future: "today" means up to now.
+      const end = Math.min(Date.parse(`${to}T00:00:00Z`) + 86_400_000, Date.now() - 1_000);
+      const { requestAuditExport } = await client.request<RequestAuditExportMutation>(REQUEST_AUDIT_EXPORT_MUTATION, {
+        input: { tenantId, from: new Date(`${from}T00:00:00Z`).toISOString(), to: new Date(end).toISOString() },
+      });
+      setJobs((js) => [requestAuditExport, ...js]);
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError('server', (e as Error).message));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const data = query.data;
+  if (query.error) {
+    return (
+      <>
+        <PageHeader title="Audit export" />
+        <ErrorPanel error={query.error} tenantId={tenantId} onRetry={query.reload} />
+      </>
+    );
+  }
+  if (!data) return <Loading what="the audit page" />;
+  const key = data.auditPublicKey;
+  return (
+    <>
+      <PageHeader title={`Audit export of ${data.tenant?.displayName ?? tenantId}`} subtitle="A signed, chained copy of the tenant's audit trail for a period" />
+      <section className="panel" aria-labelledby="request-title">
+        <h2 id="request-title">Request an export</h2>
+        <form className="inline-form" onSubmit={submit}>
+          <div className="form-row">
+            <Field id="export-from" label="From (UTC, inclusive)">
+              <input id="export-from" type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} required />
+            </Field>
+            <Field id="export-to" label="To (UTC, inclusive; today means up to now)">
+              <input id="export-to" type="date" value={to} min={from} max={dateInput(Date.now())} onChange={(e) => setTo(e.target.value)} required />
+            </Field>
+          </div>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Requesting…' : 'Request export'}
+          </button>
+        </form>
+        {error ? <ErrorPanel error={error} tenantId={tenantId} /> : null}
+        <p className="small muted">The export is itself recorded in the trail; each export&apos;s manifest names the previous one&apos;s digest, so gaps and edits show.</p>
+      </section>
+      {jobs.map((job) => (
+        <ExportJob key={job.exportId} job={job} />
+      ))}
+      <section className="panel" aria-labelledby="verify-title">
+        <h2 id="verify-title">How to verify an export</h2>
+        <ol className="steps">
+          <li>Download every file of one export into an empty folder, under the names given (the manifest lists them by name).</li>
+          <li>
+            Save the public key below as <code>rampart-audit.pem</code>, and check its id against the one your provider published.
+          </li>
+          <li>
+            Run <code>npx rampart audit verify &lt;folder&gt; --public-key rampart-audit.pem</code>: it checks the signature of <code>manifest.json</code> and the SHA-256 of every file
+            it lists. Add <code>--previous &lt;earlier manifest.json&gt;</code> to check the chain with the export before it.
+          </li>
+        </ol>
+        <dl className="facts">
+          <Stat label="Algorithm" value={key.algorithm} />
+          <Stat label="Key id (SHA-256 of the key)" value={<code className="break">{key.keyId}</code>} />
+        </dl>
+        <div className="button-row">
+          <button type="button" className="button" onClick={() => saveBlob(new Blob([key.publicKeyPem], { type: 'application/x-pem-file' }), 'rampart-audit.pem')}>
+            Download public key
+          </button>
+        </div>
+        <details>
+          <summary>Public key (PEM)</summary>
+          <pre className="code">{key.publicKeyPem}</pre>
+        </details>
+      </section>
+    </>
+  );
+};

@@ -1,0 +1,40 @@
+import { matchRoute, pathFor, tenantOf, type Route } from './routes';
+
+const armId = '/subscriptions/5bd188e3-14d8-412a-9c6a-4bc7c8808390/resourceGroups/rg web/providers/Microsoft.Web/sites/app#1';
+
+describe('console routes', () => {
+  it.each<Route>([
+    { name: 'home' },
+    { name: 'signed-in' },
+    { name: 'soc-queue' },
+    { name: 'soc-overview' },
+    { name: 'tenant-incidents', tenantId: 'contoso-bank' },
+    { name: 'incident', tenantId: 'contoso-bank', incidentId: 'inc-db8808f08449' },
+    { name: 'posture', tenantId: 'contoso-bank' },
+    { name: 'findings', tenantId: 'contoso-bank' },
+    { name: 'audit', tenantId: 'contoso-bank' },
+    { name: 'resource', tenantId: 'contoso-bank', resourceId: armId },
+  ])('goes from %j to a path and back', (route) => {
+    expect(matchRoute(pathFor(route))).toEqual(route);
+  });
+
+  it('keeps an ARM id readable in the path', () => {
+    expect(pathFor({ name: 'resource', tenantId: 'contoso-bank', resourceId: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app' })).toBe(
+      '/tenants/contoso-bank/resources/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app',
+    );
+  });
+
+  it('reads what people type or tamper with', () => {
+    expect(matchRoute('/tenants/fabrikam-retail/posture/')).toEqual({ name: 'posture', tenantId: 'fabrikam-retail' });
+    expect(matchRoute('/tenants/a%2Fb/posture')).toEqual({ name: 'posture', tenantId: 'a/b' });
+    expect(matchRoute('/tenants/contoso-bank/nothing')).toEqual({ name: 'not-found', path: '/tenants/contoso-bank/nothing' });
+    expect(matchRoute('/tenants/%E0%A4%A/posture').name).toBe('not-found');
+    expect(matchRoute('/soc/queue/extra').name).toBe('not-found');
+    expect(matchRoute('/tenants/contoso-bank/incidents/inc-1/more').name).toBe('not-found');
+  });
+
+  it('names the tenant a route is about', () => {
+    expect(tenantOf({ name: 'findings', tenantId: 't1' })).toBe('t1');
+    expect(tenantOf({ name: 'soc-queue' })).toBeUndefined();
+  });
+});

@@ -1,0 +1,82 @@
+// The console's addresses. Pure: path -> route and route -> path, so links and the History API
+// router agree, and a tampered URL is just another route the API then authorizes.
+
+export type Route =
+  | { readonly name: 'home' }
+  | { readonly name: 'signed-in' }
+  | { readonly name: 'soc-queue' }
+  | { readonly name: 'soc-overview' }
+  | { readonly name: 'tenant-incidents'; readonly tenantId: string }
+  | { readonly name: 'incident'; readonly tenantId: string; readonly incidentId: string }
+  | { readonly name: 'posture'; readonly tenantId: string }
+  | { readonly name: 'findings'; readonly tenantId: string }
+  | { readonly name: 'resource'; readonly tenantId: string; readonly resourceId: string }
+  | { readonly name: 'audit'; readonly tenantId: string }
+  | { readonly name: 'not-found'; readonly path: string };
+
+const enc = encodeURIComponent;
+
+export const pathFor = (route: Route): string => {
+  switch (route.name) {
+    case 'home':
+      return '/';
+    case 'signed-in':
+      return '/signed-in';
+    case 'soc-queue':
+      return '/soc/queue';
+    case 'soc-overview':
+      return '/soc/overview';
+    case 'tenant-incidents':
+      return `/tenants/${enc(route.tenantId)}/incidents`;
+    case 'incident':
+      return `/tenants/${enc(route.tenantId)}/incidents/${enc(route.incidentId)}`;
+    case 'posture':
+      return `/tenants/${enc(route.tenantId)}/posture`;
+    case 'findings':
+      return `/tenants/${enc(route.tenantId)}/findings`;
+    case 'resource':
+      // An ARM id is a path itself: its segments follow /resources, each encoded.
+      return `/tenants/${enc(route.tenantId)}/resources/${route.resourceId.replace(/^\/+/, '').split('/').map(enc).join('/')}`;
+    case 'audit':
+      return `/tenants/${enc(route.tenantId)}/audit`;
+    case 'not-found':
+      return route.path;
+  }
+};
+
+const decode = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+};
+
+export const matchRoute = (pathname: string): Route => {
+  const segments = pathname.split('/').filter((s) => s !== '');
+  const parts = segments.map(decode);
+  const notFound: Route = { name: 'not-found', path: pathname };
+  if (parts.some((p) => p === undefined || p === '')) return notFound;
+  const [a, b, c, d, ...rest] = parts as string[];
+  if (segments.length === 0) return { name: 'home' };
+  if (segments.length === 1 && a === 'signed-in') return { name: 'signed-in' };
+  if (a === 'soc' && segments.length === 2) {
+    if (b === 'queue') return { name: 'soc-queue' };
+    if (b === 'overview') return { name: 'soc-overview' };
+    return notFound;
+  }
+  if (a !== 'tenants' || !b || !c) return notFound;
+  const tenantId = b;
+  if (c === 'resources' && d) return { name: 'resource', tenantId, resourceId: `/${[d, ...rest].join('/')}` };
+  if (segments.length === 3) {
+    if (c === 'incidents') return { name: 'tenant-incidents', tenantId };
+    if (c === 'posture') return { name: 'posture', tenantId };
+    if (c === 'findings') return { name: 'findings', tenantId };
+    if (c === 'audit') return { name: 'audit', tenantId };
+  }
+  if (segments.length === 4 && c === 'incidents' && d) return { name: 'incident', tenantId, incidentId: d };
+  return notFound;
+};
+
+/** The tenant a route is about, if any: what an authorization message names. */
+export const tenantOf = (route: Route): string | undefined => ('tenantId' in route ? route.tenantId : undefined);
