@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActionEntry, IncidentEntry } from '@rampart/incidents';
+import { incidentStreamId, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { complianceSeries, createLogger, openStores, postureAsOf, projectionRunners, READ_MODEL_SCHEMA, type Stores } from '@rampart/platform';
 import { seedDemo, type DemoSummary } from './seed';
 
@@ -36,6 +36,9 @@ describe('the demo seed', () => {
     expect(story).toMatchObject({ status: 'closed', classification: 'true-positive', assignee: 'ana@soc.example' });
     const actions = await docs<ActionEntry>('response_actions', "doc->>'incidentId' = $1", [summary!.storyIncidentId]);
     expect(actions).toEqual([expect.objectContaining({ actionKind: 'restrict-public-network-access', status: 'succeeded', approvedBy: 'lead@soc.example', verified: true })]);
+    // the SOC's steps are recorded as done on the customer's behalf, as through the API
+    const triaged = (await stores.eventStore.readStream(incidentStreamId('contoso-bank', summary!.storyIncidentId!))).find((e) => e.type === 'incidents.IncidentTriaged.v1');
+    expect(triaged?.metadata.actor).toEqual({ kind: 'user', id: 'ana@soc.example', onBehalfOfTenant: 'contoso-bank' });
   });
 
   it('gives every tenant weeks of history, recorded in the past and never in the future', async () => {

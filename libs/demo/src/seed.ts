@@ -148,7 +148,14 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
     const actions = new ActionRunner(clocked, customerAutomation, { now: () => at });
     const project = () => worker.project();
     const settle = () => worker.settle();
-    const context = (tenantId: string, actor: Actor = SEEDER) => ({ tenantId, actor, correlationId: randomUUID(), now: at });
+    // SOC staff act for the customer: the tenant sees their work as done on its behalf, as through the API.
+    const SOC_STAFF = new Set([ANALYST.id, LEAD.id, 'sam@soc.example']);
+    const context = (tenantId: string, actor: Actor = SEEDER) => ({
+      tenantId,
+      actor: SOC_STAFF.has(actor.id) ? { ...actor, onBehalfOfTenant: tenantId } : actor,
+      correlationId: randomUUID(),
+      now: at,
+    });
     const decide = async <C, S, E extends DomainEvent>(decider: Decider<C, S, E>, streamId: string, command: C, tenantId: string, actor: Actor) => {
       const outcome = await handleCommand(store, decider, streamId, command, context(tenantId, actor));
       if (!outcome.ok) log.debug({ streamId, rejection: outcome.rejection }, 'demo step refused');

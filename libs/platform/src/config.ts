@@ -29,7 +29,7 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_DEMO: 'standalone only: full (default: three demo tenants with four weeks of history, seeded once into an empty store) | tenants (the tenants only) | off',
   RAMPART_CONSOLE_DIR: 'the built web console the API serves at / (default apps/console/dist when it exists; "off" serves none)',
   RAMPART_CONSOLE_OIDC_CLIENT_ID: 'the console\'s OIDC client id (public client, authorization code + PKCE) at RAMPART_OIDC_ISSUER',
-  RAMPART_CONSOLE_OIDC_SCOPES: 'scopes the console asks for (default "openid profile offline_access")',
+  RAMPART_CONSOLE_OIDC_SCOPES: 'scopes the console asks for (default "openid profile offline_access"); add the API\'s scope so the access token carries RAMPART_OIDC_AUDIENCE, e.g. "openid profile offline_access api://rampart/access"',
   RAMPART_CONSOLE_SIGNIN_CODE: 'development sign-in code of the console (default: a random one printed at start; never in production)',
   RAMPART_GRAPHQL_MAX_DEPTH: 'deepest selection a GraphQL document may have (default 10)',
   RAMPART_GRAPHQL_MAX_COST: 'estimated cost a GraphQL document may have (default 5000)',

@@ -80,6 +80,14 @@ describe('audit exports over the API', () => {
     const ndjson = await (await download(second.links.find((l) => l.file === 'events.ndjson')!.url, auditor)).text();
     expect(ndjson).toContain('"type":"audit.AuditExported.v1"');
     expect(ndjson).toContain(first.exportId);
+    const { body } = await h.gql<{ auditExports: { exportId: string; manifestSha256: string; previousManifestSha256: string | null; requestedBy: string; downloadable: boolean }[] }>(
+      `{ auditExports(tenantId: "${TENANT}") { exportId manifestSha256 previousManifestSha256 requestedBy downloadable } }`,
+      { token: auditor },
+    );
+    expect(body.data?.auditExports).toEqual([
+      { exportId: second.exportId, manifestSha256: second.manifestSha256, previousManifestSha256: first.manifestSha256, requestedBy: 'auditor@kpmg.example', downloadable: true },
+      { exportId: first.exportId, manifestSha256: first.manifestSha256, previousManifestSha256: null, requestedBy: 'auditor@kpmg.example', downloadable: true },
+    ]);
   });
 
   it('gives the links to nobody but who may export the trail', async () => {

@@ -3,6 +3,8 @@
 // that verifies every manifest is published here, for `rampart audit verify --public-key`.
 import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { auditTrailStreamId, type AuditExported } from '@rampart/audit';
+import type { RecordedEvent } from '@rampart/event-sourcing';
 import { AuditSigningKeyError, type AuditExportJob } from '@rampart/platform';
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
@@ -43,6 +45,20 @@ export class AuditExportType {
   @Field(() => String, { nullable: true }) lastPosition!: string | null;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => [AuditDownloadLinkType], { description: 'Once succeeded: a link per file, valid for 15 minutes.' }) links!: AuditDownloadLinkType[];
+}
+
+@ObjectType({ description: "An export recorded in the tenant's trail: the chain of manifests an auditor follows." })
+@InheritsAuthorization()
+export class AuditExportRecordType {
+  @Field(() => ID) exportId!: string;
+  @Field() from!: string;
+  @Field() to!: string;
+  @Field() recordedAt!: string;
+  @Field({ description: 'Who asked for it.' }) requestedBy!: string;
+  @Field(() => Int) eventCount!: number;
+  @Field() manifestSha256!: string;
+  @Field(() => String, { nullable: true }) previousManifestSha256!: string | null;
+  @Field({ description: 'Whether this API instance still holds its files (then auditExport gives download links).' }) downloadable!: boolean;
 }
 
 @InputType()
@@ -104,6 +120,26 @@ export class AuditResolver {
       if (error instanceof AuditSigningKeyError) throw new GraphQLError(`audit exports are not set up: ${error.message}`, { extensions: { code: 'UNAVAILABLE' } });
       throw error;
     }
+  }
+
+  @Query(() => [AuditExportRecordType], { description: "The tenant's recorded exports, newest first (from its trail: every instance's, and the CLI's)." })
+  @Authorize({ kind: 'tenant', permission: 'audit.export', tenantArg: 'tenantId' })
+  async auditExports(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<AuditExportRecordType[]> {
+    const events = (await this.runtime.stores.eventStore.readStream(auditTrailStreamId(tenantId))) as unknown as (AuditExported & RecordedEvent)[];
+    return events
+      .filter((e) => e.type === 'audit.AuditExported.v1')
+      .reverse()
+      .map((e) => ({
+        exportId: e.data.exportId,
+        from: e.data.from,
+        to: e.data.to,
+        recordedAt: e.recordedAt,
+        requestedBy: e.metadata.actor.id,
+        eventCount: e.data.eventCount,
+        manifestSha256: e.data.manifestSha256,
+        previousManifestSha256: e.data.previousManifestSha256,
+        downloadable: this.runtime.audit.job(tenantId, e.data.exportId)?.status === 'succeeded',
+      }));
   }
 
   @Query(() => AuditExportType, { nullable: true, description: 'An export this API instance ran (status, manifest digest, download links).' })

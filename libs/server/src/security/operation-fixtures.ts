@@ -181,6 +181,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation($tenantId: ID!) { requestAuditExport(input: { tenantId: $tenantId, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }) { exportId status } }',
     variables: tenantOnly,
   },
+  'Query.auditExports': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { auditExports(tenantId: $tenantId) { exportId manifestSha256 } }',
+    variables: tenantOnly,
+  },
   'Query.auditExport': {
     scope: 'tenant',
     document: 'query($tenantId: ID!) { auditExport(tenantId: $tenantId, exportId: "00000000-0000-4000-8000-000000000000") { status } }',
