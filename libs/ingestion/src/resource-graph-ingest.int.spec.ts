@@ -3,6 +3,7 @@
 import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { rewritingHttpClient, startReplayServer, staticTokenCredential, type ReplayServer } from '@rampart/inventory-azure/testing';
+import { DEFAULT_TABLES } from '@rampart/inventory-azure';
 import { ingestAzureConnection, type AzureConnection } from './resource-graph-ingest';
 
 const SUB_OK = '11111111-aaaa-4000-8000-000000000001';
@@ -47,7 +48,7 @@ describe('ingesting an Azure connection through Resource Graph', () => {
     const results = (await ingestAzureConnection(store, 'acme', connection, source())).subscriptions;
     const ok = results.find((r) => r.subscriptionId === SUB_OK)!;
     const denied = results.find((r) => r.subscriptionId === SUB_DENIED)!;
-    const expected = ['resources', 'resourcecontainers', 'authorizationresources'].flatMap((t) => replay.expectedRows(t, [SUB_OK]));
+    const expected = DEFAULT_TABLES.flatMap((t) => replay.expectedRows(t, [SUB_OK]));
     expect(ok.result?.counts).toMatchObject({ seen: expected.length, rejected: 0, discovered: expected.length });
     expect(sleeps).toContain(3_000); // the 429 was waited out
     expect(replay.requests.some((r) => r.skipToken)).toBe(true); // paged
@@ -66,7 +67,7 @@ describe('ingesting an Azure connection through Resource Graph', () => {
     const outcome = await ingestAzureConnection(store, 'globex', grouped, source());
     expect(outcome.subscriptions.map((r) => r.subscriptionId).sort()).toEqual([SUB_OK, SUB_UNDER_GROUP].sort());
     const underGroup = outcome.subscriptions.find((r) => r.subscriptionId === SUB_UNDER_GROUP)!;
-    const expected = ['resources', 'resourcecontainers', 'authorizationresources'].flatMap((t) => replay.expectedRows(t, [SUB_UNDER_GROUP]));
+    const expected = DEFAULT_TABLES.flatMap((t) => replay.expectedRows(t, [SUB_UNDER_GROUP]));
     expect(underGroup.result?.counts).toMatchObject({ discovered: expected.length, rejected: 0 });
     expect(outcome.managementGroupFailures).toEqual([{ managementGroup: 'mg-locked', error: expect.stringMatching(/AuthorizationFailed/) }]);
     const scoped = replay.requests.filter((r) => r.managementGroups.length > 0);

@@ -15,6 +15,7 @@ describe('resource graph source helpers', () => {
       'resources | order by id asc',
       'resourcecontainers | order by id asc',
       'authorizationresources | order by id asc',
+      "securityresources | where type =~ 'microsoft.security/assessments' and id !contains '/resourcegroups/' | order by id asc",
     ]);
     expect(() => queryFor('resources | take 1')).toThrow(RangeError);
   });

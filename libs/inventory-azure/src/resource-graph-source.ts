@@ -3,7 +3,16 @@ import type { TokenCredential } from '@azure/core-auth';
 import { isRestError, type HttpClient, type HttpHeaders } from '@azure/core-rest-pipeline';
 
 /** The ARG tables a scan reads unless told otherwise. */
-export const DEFAULT_TABLES = ['resources', 'resourcecontainers', 'authorizationresources'];
+export const DEFAULT_TABLES = ['resources', 'resourcecontainers', 'authorizationresources', 'securityresources'];
+
+/**
+ * What of a table a scan reads, when not all of it: of Defender for Cloud's `securityresources`, the
+ * assessments of subscriptions themselves (guest owners, owner count, MFA…), which guardrails read
+ * as Azure's built-in definitions do; the per-resource assessments repeat what Rampart evaluates.
+ */
+export const TABLE_FILTERS: Readonly<Record<string, string>> = {
+  securityresources: "where type =~ 'microsoft.security/assessments' and id !contains '/resourcegroups/'",
+};
 
 /** ARG returns at most 1000 rows per page (`$top` maximum). */
 export const MAX_PAGE_SIZE = 1000;
@@ -274,7 +283,8 @@ function resolveSettings(options: ResourceGraphSourceOptions) {
 /** The KQL for one table; table names are identifiers, never interpolated free text. */
 export function queryFor(table: string): string {
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(table)) throw new RangeError(`invalid Resource Graph table name '${table}'`);
-  return `${table} | order by id asc`;
+  const filter = TABLE_FILTERS[table.toLowerCase()];
+  return filter ? `${table} | ${filter} | order by id asc` : `${table} | order by id asc`;
 }
 
 function rowsOf(response: QueryResponse): Record<string, unknown>[] {

@@ -148,6 +148,8 @@ describe('guardrail evaluation', () => {
 
   it('knows the parent of child and extension resources', () => {
     expect(parentOf('/subscriptions/s/resourcegroups/r/providers/microsoft.web/sites/a/config/web')).toBe('/subscriptions/s/resourcegroups/r/providers/microsoft.web/sites/a');
+    expect(parentOf('/subscriptions/s/providers/microsoft.security/assessments/20606e75-05c4-48c0-9d97-add6daa2109a')).toBe('/subscriptions/s');
+    expect(parentOf('/subscriptions/s/resourcegroups/r/providers/microsoft.web/sites/a')).toBeUndefined();
     expect(parentOf('/subscriptions/s/resourcegroups/r/providers/microsoft.keyvault/vaults/kv/providers/microsoft.insights/diagnosticsettings/d')).toBe(
       '/subscriptions/s/resourcegroups/r/providers/microsoft.keyvault/vaults/kv',
     );

@@ -224,7 +224,8 @@ export class GuardrailEvaluator {
 
 /**
  * The resource a child or extension resource belongs to: `…/sites/app/config/web` → `…/sites/app`,
- * `…/vaults/kv/providers/microsoft.insights/diagnosticsettings/d` → `…/vaults/kv`. Undefined for
+ * `…/vaults/kv/providers/microsoft.insights/diagnosticsettings/d` → `…/vaults/kv`,
+ * `/subscriptions/s/providers/microsoft.security/assessments/a` → `/subscriptions/s`. Undefined for
  * top-level resources.
  */
 export const parentOf = (key: string): string | undefined => {
@@ -235,6 +236,8 @@ export const parentOf = (key: string): string | undefined => {
   if (own.length > 3 && own.length % 2 === 1) return key.slice(0, key.length - own.slice(-2).join('/').length - 1);
   // an extension resource: another resource's id, then /providers/<namespace>/<type>/<name>
   if (own.length === 3 && key.slice(0, at).includes('/providers/')) return key.slice(0, at);
+  // at a subscription's own scope (Defender assessments, pricings, role assignments): the subscription's
+  if (own.length === 3 && /^\/subscriptions\/[^/]+$/.test(key.slice(0, at))) return key.slice(0, at);
   return undefined;
 };
 

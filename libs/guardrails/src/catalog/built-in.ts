@@ -30,6 +30,8 @@ import aksWithoutRbac from '../../corpus/azure-policy/built-in/Security Center/A
 import containerAppExternalIngress from '../../corpus/azure-policy/built-in/Container Apps/ContainerAppInternal_Audit.json';
 import apiManagementOutsideVirtualNetwork from '../../corpus/azure-policy/built-in/API Management/VNETEnabled_Audit.json';
 import privilegedRoleAssignedDirectly from '../../definitions/Privileged-Role-Assigned-Directly.json';
+import guestOwners from '../../definitions/Guest-Owners-Defender-Assessment.json';
+import tooManyOwners from '../../definitions/Too-Many-Owners-Defender-Assessment.json';
 import type { Guardrail } from './guardrail';
 
 export const BUILT_IN_GUARDRAILS: readonly Guardrail[] = [
@@ -432,6 +434,36 @@ export const BUILT_IN_GUARDRAILS: readonly Guardrail[] = [
       { framework: 'ISO27001', control: 'A.5.18' },
     ],
     remediation: 'Remove the direct assignment; make the role eligible through Privileged Identity Management for a managed group, with access reviews.',
+    playbookId: 'remove-privileged-assignment',
+  },
+  {
+    id: 'guest-owner-accounts',
+    title: 'Guest accounts hold Owner on a subscription',
+    severity: 'high',
+    definition: guestOwners,
+    source: 'rampart/Guest-Owners-Defender-Assessment.json',
+    controls: [
+      { framework: 'MCSB', control: 'PA-1' },
+      { framework: 'MCSB', control: 'PA-4' },
+      { framework: 'CIS-Azure', control: '1.3' },
+      { framework: 'ISO27001', control: 'A.5.18' },
+      { framework: 'ISO27001', control: 'A.8.2' },
+    ],
+    remediation: 'Remove the guest accounts\' Owner assignments; give external partners the least role they need, eligible through PIM, and review guest access regularly.',
+    playbookId: 'remove-privileged-assignment',
+  },
+  {
+    id: 'too-many-subscription-owners',
+    title: 'More than 3 owners designated for a subscription',
+    severity: 'medium',
+    definition: tooManyOwners,
+    source: 'rampart/Too-Many-Owners-Defender-Assessment.json',
+    controls: [
+      { framework: 'MCSB', control: 'PA-1' },
+      { framework: 'CIS-Azure', control: '1.23' },
+      { framework: 'ISO27001', control: 'A.8.2' },
+    ],
+    remediation: 'Reduce the permanent Owners to at most three; make the others eligible through PIM or give them narrower roles.',
     playbookId: 'remove-privileged-assignment',
   },
 ];

@@ -62,6 +62,7 @@ const CORE = [
   'container-app-without-authentication',
   'aks-without-rbac',
   'privileged-role-assigned-directly',
+  'guest-owner-accounts',
 ];
 
 export const BUILT_IN_BASELINES: readonly Baseline[] = [

@@ -7,6 +7,7 @@ import { BUILT_IN_BASELINES, builtInCatalog, FRAMEWORKS } from '../catalog/guard
 import type { PostureEvent, TenantGuardrailsEvent } from '../events';
 import { evolveTenantGuardrails, initialTenantGuardrails, DEFAULT_REPORTING_POLICY, type TenantGuardrails } from '../tenant-guardrails/tenant-guardrails';
 import { evaluateResource, type EvaluatedResource } from './evaluate';
+import { relatedFinder } from './related';
 import { complianceScore } from './score';
 import { postureDecider, type PostureCommand } from './posture';
 
@@ -93,6 +94,41 @@ describe('the privileged-access guardrail (a Rampart definition in the Azure Pol
     expect(verdictOf(assignment(OWNER, 'Group'))).toBe('compliant');
     expect(verdictOf(assignment(OWNER, 'ServicePrincipal'))).toBe('compliant');
     expect(verdictOf(assignment(READER, 'User'))).toBe('compliant');
+  });
+});
+
+describe('the subscription-owner guardrails (Defender for Cloud assessments read as Azure built-ins do)', () => {
+  const GUESTS = '20606e75-05c4-48c0-9d97-add6daa2109a';
+  const MAX_THREE = '6f90a6d6-d4d6-0794-0ec1-98fa77878c2e';
+  // As Resource Graph returns them: the subscription from resourcecontainers, assessments from securityresources.
+  const subscription = { id: '/subscriptions/s1', name: 's1', type: 'microsoft.resources/subscriptions', properties: { state: 'Enabled' }, tags: {} };
+  const assessment = (name: string, code: string, on = '/subscriptions/s1') => ({
+    id: `${on}/providers/Microsoft.Security/assessments/${name}`,
+    name,
+    type: 'microsoft.security/assessments',
+    properties: { displayName: 'Defender for Cloud recommendation', status: { code } },
+    key: `${on}/providers/microsoft.security/assessments/${name}`.toLowerCase(),
+  });
+  const verdictOf = (guardrailId: string, related: ReturnType<typeof assessment>[]) => {
+    const bound = catalog.guardrails.get(guardrailId)!.policy.bind({});
+    if (!bound.ok) throw new Error(bound.refusal.message);
+    const find = relatedFinder((type) => related.filter((r) => r.type === type) as never);
+    return bound.assignment.evaluate({ ...subscription, key: subscription.id } as never, { related: find as never }).state;
+  };
+
+  it('flag guest owners and more than three owners as Defender assessed them, and nothing else', () => {
+    expect(verdictOf('guest-owner-accounts', [assessment(GUESTS, 'Unhealthy')])).toBe('nonCompliant');
+    expect(verdictOf('guest-owner-accounts', [assessment(GUESTS, 'Healthy')])).toBe('compliant');
+    expect(verdictOf('guest-owner-accounts', [assessment(GUESTS, 'NotApplicable')])).toBe('compliant');
+    expect(verdictOf('too-many-subscription-owners', [assessment(MAX_THREE, 'Unhealthy'), assessment(GUESTS, 'Healthy')])).toBe('nonCompliant');
+    expect(verdictOf('too-many-subscription-owners', [assessment(MAX_THREE, 'Healthy'), assessment(GUESTS, 'Unhealthy')])).toBe('compliant');
+  });
+
+  it('count an assessment only on the subscription itself, and its absence as not compliant (as Azure does)', () => {
+    // the same assessment key on a resource inside the subscription says nothing about its owners
+    expect(verdictOf('guest-owner-accounts', [assessment(GUESTS, 'Healthy', '/subscriptions/s1/resourcegroups/rg/providers/microsoft.web/sites/app')])).toBe('nonCompliant');
+    expect(verdictOf('guest-owner-accounts', [assessment(GUESTS, 'Healthy', '/subscriptions/s2')])).toBe('nonCompliant');
+    expect(verdictOf('too-many-subscription-owners', [])).toBe('nonCompliant');
   });
 });
 

@@ -80,7 +80,9 @@ const argRow = (row: { id: string; name: unknown; type: string; tenantId: string
  * Rows of three ARG tables for the given subscriptions:
  * - `resources`: every corpus body (one row per distinct id; two storage examples share an id);
  * - `resourcecontainers`: the subscription and its resource groups (resource group names keep their casing here);
- * - `authorizationresources`: one synthetic role assignment per subscription.
+ * - `authorizationresources`: one synthetic role assignment per subscription;
+ * - `securityresources`: the subscription's Defender assessments of guest owners (healthy) and of the
+ *   owner count (unhealthy), as the scan's filter keeps them.
  * Which child types ARG really indexes in `resources` is not modelled: every body becomes a row.
  */
 export function buildArgTables(subscriptions: string[], tenantId: string): Record<string, Record<string, unknown>[]> {
@@ -88,6 +90,7 @@ export function buildArgTables(subscriptions: string[], tenantId: string): Recor
   const resources: Record<string, unknown>[] = [];
   const resourcecontainers: Record<string, unknown>[] = [];
   const authorizationresources: Record<string, unknown>[] = [];
+  const securityresources: Record<string, unknown>[] = [];
   for (const subscriptionId of subscriptions) {
     const seen = new Set<string>();
     const groups = new Map<string, string>();
@@ -117,6 +120,21 @@ export function buildArgTables(subscriptions: string[], tenantId: string): Recor
         }),
       );
     }
+    for (const [key, displayName, code] of [
+      ['20606e75-05c4-48c0-9d97-add6daa2109a', 'Guest accounts with owner permissions on Azure resources should be removed', 'Healthy'],
+      ['6f90a6d6-d4d6-0794-0ec1-98fa77878c2e', 'A maximum of 3 owners should be designated for your subscription', 'Unhealthy'],
+    ]) {
+      securityresources.push(
+        argRow({
+          id: `/subscriptions/${subscriptionId}/providers/Microsoft.Security/assessments/${key}`,
+          name: key,
+          type: 'microsoft.security/assessments',
+          tenantId,
+          subscriptionId,
+          properties: { displayName, status: { code }, resourceDetails: { Source: 'Azure', Id: `/subscriptions/${subscriptionId}` } },
+        }),
+      );
+    }
     const assignment = `00000000-0000-0000-0000-${subscriptionId.replace(/[^0-9a-f]/gi, '').slice(0, 12).padStart(12, '0')}`;
     authorizationresources.push(
       argRow({
@@ -134,5 +152,5 @@ export function buildArgTables(subscriptions: string[], tenantId: string): Recor
       }),
     );
   }
-  return { resources, resourcecontainers, authorizationresources };
+  return { resources, resourcecontainers, authorizationresources, securityresources };
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
-import { SUBSCRIPTIONS_OF_GROUP_QUERY } from '../resource-graph-source';
+import { queryFor, SUBSCRIPTIONS_OF_GROUP_QUERY } from '../resource-graph-source';
 import { buildArgTables } from './arg-rows';
 
 /**
@@ -168,9 +168,10 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
       const subscriptions = new Set(record.managementGroups.flatMap((g) => groups.get(g.toLowerCase()) ?? []).map((s) => s.toLowerCase()));
       all = [...subscriptions].sort().map((subscriptionId) => ({ subscriptionId }));
     } else {
-      const match = record.query.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\|\s*order by id asc\s*$/);
+      const match = record.query.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\|/);
       const table = match?.[1].toLowerCase();
-      if (!table || !(table in tables)) {
+      // only the queries a scan sends (queryFor): the table's filter, if it has one, is applied by the rows
+      if (!table || !(table in tables) || record.query !== queryFor(table)) {
         return armError(400, 'BadRequest', `Please provide below info when asking for support: query '${record.query}' is not supported by the replay server.`);
       }
       all = expectedRows(table, record.subscriptions);
