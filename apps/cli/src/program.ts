@@ -11,6 +11,7 @@ import {
   type RampartConfig,
   type Stores,
 } from '@rampart/platform';
+import { DEV_PERSONAS } from '@rampart/graphql-api';
 import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/server';
 import { auditCommand } from './commands/audit';
 import { devCommand } from './commands/dev';
@@ -61,9 +62,12 @@ const runServer = (mode: ServeMode) => async (options: { demo?: boolean }) => {
   if (server.api) {
     process.stderr.write(
       `\nRampart ${rampartVersion()} (${mode}) on ${server.stores.description}\n` +
-        (server.consoleUrl ? `  Console  ${server.consoleUrl}\n` : '  Console  not built: npx nx run console:build, then start again\n') +
+        (server.consoleUrl
+          ? `  Console  ${server.consoleUrl}\n` +
+            (cfg.auth.devIssuer ? `           open it and sign in as: ${DEV_PERSONAS.map((p) => p.label).join(' · ')}\n` : '')
+          : '  Console  not built: npm run console:build, then start again\n') +
         `  GraphQL  ${server.api.url}/graphql\n  health   ${server.api.url}/health\n  metrics  ${server.api.url}/metrics\n` +
-        `  sign in: TOKEN=$(npx rampart dev token --role platform.admin)   (or --role customer.viewer --tenant contoso-bank, --role soc.analyst --team blue)\n` +
+        `  API token: TOKEN=$(npx rampart dev token --role platform.admin)   (or --role customer.viewer --tenant contoso-bank, --role soc.analyst --team blue)\n` +
         `  try:     curl -s ${server.api.url}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' ` +
         `-d '{"query":"{ me { id } tenants { edges { node { tenantId displayName sector status socTeams } } } }"}'\n` +
         `Ctrl+C stops it.\n\n`,
