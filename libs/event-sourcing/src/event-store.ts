@@ -35,6 +35,8 @@ export interface LogFilter {
   /** Stream id prefixes; an event matches when its stream starts with any of them. */
   readonly streamPrefixes?: readonly string[];
   readonly eventTypes?: readonly string[];
+  /** Only what staff did for a customer: events whose actor acted on behalf of a tenant. */
+  readonly actedOnBehalf?: boolean;
 }
 
 export interface ReadAllOptions {

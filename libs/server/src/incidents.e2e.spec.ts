@@ -177,6 +177,19 @@ describe('incidents over GraphQL', () => {
     expect(redView.body.data?.incidentMetricsBy).toEqual([]);
   });
 
+  it("shows the customer what the SOC did on its behalf, and only that", async () => {
+    const { body } = await h.gql<{ auditTrail: { edges: { node: { type: string; actorId: string; onBehalfOfTenant: string | null } }[] } }>(
+      `{ auditTrail(tenantId: "${TENANT}", first: 100, onBehalfOnly: true) { edges { node { type actorId onBehalfOfTenant } } } }`,
+      { token: customerAdmin },
+    );
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data!.auditTrail.edges.map((e) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.every((n) => n.onBehalfOfTenant === TENANT)).toBe(true);
+    expect(nodes).toContainEqual({ type: 'incidents.IncidentTriaged.v1', actorId: 'ana@soc.example', onBehalfOfTenant: TENANT });
+    expect(nodes.map((n) => n.actorId)).not.toContain('it@contoso.example'); // the customer's own pushes are not among them
+  });
+
   it('takes Defender for Cloud alerts in once, and refuses what is not an alert', async () => {
     const payload = readFileSync(join(alerts, 'Microsoft.Security.locations-alerts.GetAlertSubscriptionLocation_example.json'), 'utf8');
     const ingest = () =>

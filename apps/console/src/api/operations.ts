@@ -369,7 +369,7 @@ export interface TenantIncidentsQuery {
 }
 export const AUDIT_TRAIL_QUERY = /* GraphQL */ `
   query ConsoleAuditTrail($tenantId: ID!, $after: String) {
-    auditTrail(tenantId: $tenantId, first: 100, after: $after) { edges { node { eventId recordedAt type actorKind actorId onBehalfOfTenant streamId data } } pageInfo { hasNextPage endCursor } }
+    auditTrail(tenantId: $tenantId, first: 100, after: $after, onBehalfOnly: true) { edges { node { eventId recordedAt type actorKind actorId onBehalfOfTenant streamId data } } pageInfo { hasNextPage endCursor } }
   }
 `;
 export interface AuditTrailQuery {

@@ -28,7 +28,7 @@ export const TenantIncidentsPage = ({ tenantId }: { tenantId: string }) => {
       tenant = page.tenant;
       return page.incidents;
     }, 5);
-    // The trail is oldest first; the newest 50 actions on the tenant's behalf are at its end.
+    // Only the staff's actions, oldest first: the newest 50 are at the end.
     const trail = await allPages((after) => client.request<AuditTrailQuery>(AUDIT_TRAIL_QUERY, { tenantId, after }, { signal }).then((d) => d.auditTrail), 20);
     return {
       tenant,

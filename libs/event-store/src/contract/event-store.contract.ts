@@ -323,6 +323,18 @@ export const eventStoreContract = (name: string, factory: ContractStoreFactory):
         expect(afterFirst.events.map((e) => e.eventId)).toEqual(ofA.slice(1).map((e) => e.eventId));
       });
 
+      it("reads only what staff did on a tenant's behalf when asked", async () => {
+        const t = uniqueTenant();
+        const own = testEvent(t, 'tenancy.ApiKeyIssued.v1');
+        const customer = { ...own, metadata: { ...own.metadata, actor: { kind: 'user' as const, id: 'it@customer.example' } } };
+        const staff = testEvent(t, 'incidents.IncidentTriaged.v1');
+        await store.appendToStream(stream(t, 'incident'), [customer, staff]);
+        const page = await store.readAll({ filter: { tenantId: t, actedOnBehalf: true } });
+        expect(page.events.map((e) => e.eventId)).toEqual([staff.eventId]);
+        expect(page.events[0].metadata.actor).toEqual({ kind: 'user', id: 'ana@soc.example', onBehalfOfTenant: t });
+        expect((await store.readAll({ filter: { tenantId: t } })).events).toHaveLength(2);
+      });
+
       it('pages with maxCount and continues from the returned position', async () => {
         const t = uniqueTenant();
         // 25 events in one append share a transaction: order must still be numeric (9 before 10)

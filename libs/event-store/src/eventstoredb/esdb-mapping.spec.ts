@@ -259,6 +259,17 @@ describe('log filter planning', () => {
     expect(matchesPlan(plan, { streamId: 't-a:r-1', type: 'inventory.ResourceDiscovered.v1' })).toBe(false);
     expect(matchesPlan(plan, { streamId: 't-b:r-1', type: 'inventory.ResourceRemoved.v1' })).toBe(false);
   });
+
+  it("checks on the client whether staff acted on a tenant's behalf, from metadata as the client hands it over", () => {
+    const plan = planLogFilter({ tenantId: 'a', actedOnBehalf: true });
+    const bytes = (metadata: unknown) => new TextEncoder().encode(JSON.stringify(metadata));
+    const event = (metadata: unknown) => ({ streamId: 't-a:incident-1', type: 'incidents.IncidentTriaged.v1', metadata });
+    expect(matchesPlan(plan, event(bytes({ tenantId: 'a', actor: { kind: 'user', id: 'ana', onBehalfOfTenant: 'a' } })))).toBe(true);
+    expect(matchesPlan(plan, event({ tenantId: 'a', actor: { kind: 'user', id: 'ana', onBehalfOfTenant: 'a' } }))).toBe(true);
+    expect(matchesPlan(plan, event(bytes({ tenantId: 'a', actor: { kind: 'user', id: 'it@a.example' } })))).toBe(false);
+    expect(matchesPlan(plan, event(new Uint8Array([123, 110])))).toBe(false); // not JSON
+    expect(matchesPlan(planLogFilter({ tenantId: 'a' }), event(bytes({ tenantId: 'a', actor: { kind: 'user', id: 'x' } })))).toBe(true);
+  });
 });
 
 describe('reading $all in pages', () => {

@@ -206,6 +206,8 @@ export type LogFilterPlan =
       readonly streamPrefixes?: readonly string[];
       /** Exact event types; undefined: any type. */
       readonly eventTypes?: readonly string[];
+      /** Only events whose actor acted on behalf of a tenant (checked on the client). */
+      readonly actedOnBehalf?: boolean;
       readonly server: ServerFilter;
     };
 
@@ -240,14 +242,29 @@ export const planLogFilter = (filter: LogFilter = {}): LogFilterPlan => {
     : eventTypes
       ? { on: 'eventType', prefixes: eventTypes }
       : { on: 'excludeSystemEvents' };
-  return { matchesNothing: false, streamPrefixes, eventTypes, server };
+  return { matchesNothing: false, streamPrefixes, eventTypes, ...(filter.actedOnBehalf ? { actedOnBehalf: true } : {}), server };
+};
+
+const actedOnBehalf = (raw: unknown): boolean => {
+  let metadata = raw;
+  // the client hands JSON metadata over as bytes
+  if (metadata instanceof Uint8Array) {
+    try {
+      metadata = JSON.parse(new TextDecoder().decode(metadata));
+    } catch {
+      return false;
+    }
+  }
+  const actor = (metadata as { actor?: { onBehalfOfTenant?: unknown } } | null | undefined)?.actor;
+  return typeof actor?.onBehalfOfTenant === 'string';
 };
 
 /** The exact, client-side check of a plan; system events never match. */
-export const matchesPlan = (plan: LogFilterPlan, event: { readonly streamId: string; readonly type: string }): boolean => {
+export const matchesPlan = (plan: LogFilterPlan, event: { readonly streamId: string; readonly type: string; readonly metadata?: unknown }): boolean => {
   if (plan.matchesNothing || isSystemEvent(event)) return false;
   if (plan.streamPrefixes && !plan.streamPrefixes.some((p) => event.streamId.startsWith(p))) return false;
   if (plan.eventTypes && !plan.eventTypes.includes(event.type)) return false;
+  if (plan.actedOnBehalf && !actedOnBehalf(event.metadata)) return false;
   return true;
 };
 

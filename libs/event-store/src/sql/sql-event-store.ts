@@ -342,6 +342,7 @@ export class SqlEventStore implements EventStore {
              AND ($3::text IS NULL OR tenant_id = $3)
              AND ($4::text[] IS NULL OR stream_id LIKE ANY($4::text[]))
              AND ($5::text[] IS NULL OR type = ANY($5::text[]))
+             AND ($7::boolean IS NOT TRUE OR jsonb_exists(e.metadata->'actor', 'onBehalfOfTenant'))
            ORDER BY e.transaction_id, e.global_position
            LIMIT $6`,
           [
@@ -351,6 +352,7 @@ export class SqlEventStore implements EventStore {
             filter.streamPrefixes?.length ? filter.streamPrefixes.map(likePrefix) : null,
             filter.eventTypes?.length ? [...filter.eventTypes] : null,
             maxCount,
+            filter.actedOnBehalf === true,
           ],
         );
         const events = rows.map((row) => this.toRecorded(row));

@@ -67,6 +67,7 @@ export class PlatformResolver {
     @Args('tenantId', { type: () => ID }) tenantId: string,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { nullable: true, description: 'endCursor of the previous page' }) after?: string,
+    @Args('onBehalfOnly', { nullable: true, defaultValue: false, description: "Only what SOC or platform staff did on the tenant's behalf." }) onBehalfOnly?: boolean,
   ): Promise<TenantEventConnection> {
     const limit = pageSize(first);
     let from = START;
@@ -77,7 +78,7 @@ export class PlatformResolver {
         throw new GraphQLError('invalid cursor: pass an endCursor this API returned', { extensions: { code: 'BAD_USER_INPUT' } });
       }
     }
-    const page = await this.runtime.stores.eventStore.readAll({ from, filter: { tenantId }, maxCount: limit });
+    const page = await this.runtime.stores.eventStore.readAll({ from, filter: { tenantId, ...(onBehalfOnly ? { actedOnBehalf: true } : {}) }, maxCount: limit });
     const cursor = (e: RecordedEvent) => Buffer.from(formatPosition(e.globalPosition)).toString('base64url');
     return {
       edges: page.events.map((e) => ({ cursor: cursor(e), node: toTenantEvent(e) })),
