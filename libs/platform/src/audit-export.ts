@@ -34,17 +34,11 @@ import {
   type PublicKeyInput,
   type VerifyResult,
 } from '@rampart/audit';
-import { fold, formatPosition, handleCommand, isValidTenantId, START, type Actor, type RecordedEvent } from '@rampart/event-sourcing';
+import { fold, formatPosition, handleCommand, isValidTenantId, type Actor, type RecordedEvent } from '@rampart/event-sourcing';
 import { builtInCatalog, type Catalog } from '@rampart/guardrails';
 import { tenantStreamId } from '@rampart/tenancy';
 import type { Stores } from './stores';
-
-/**
- * The log is in commit order while `recordedAt` is each row's insert time, so an event recorded
- * before `to` can follow one recorded after it by at most the length of one transaction. The scan
- * stops this long after `to` instead of reading the tenant's whole later history.
- */
-export const AUDIT_EXPORT_SCAN_MARGIN_MS = 15 * 60_000;
+import { tenantLogPages } from './tenant-log';
 
 /**
  * An append's rows stay invisible until its transaction commits, and readers see nothing past the
@@ -199,12 +193,10 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
     await files.csv.write(`${CSV_HEADER}${CSV_LINE_END}`);
     const fromMs = from.getTime();
     const toMs = to.getTime();
-    let position = START;
     let eventsWritten = 0;
     let first: RecordedEvent | undefined;
     let last: RecordedEvent | undefined;
-    for (let done = false; !done; ) {
-      const page = await store.readAll({ from: position, filter: { tenantId }, maxCount: pageSize });
+    for await (const page of tenantLogPages(stores, tenantId, { until: to, pageSize })) {
       let ndjson = '';
       let csv = '';
       let ocsfText = '';
@@ -223,17 +215,12 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
           first ??= event;
           last = event;
           eventsWritten++;
-        } else if (at >= toMs + AUDIT_EXPORT_SCAN_MARGIN_MS) {
-          done = true;
-          break;
         }
       }
       eventsRead += page.events.length;
       // one page of text per file: the next page is read only once the disk has taken this one
       await Promise.all([files.ndjson.write(ndjson), files.csv.write(csv), files.ocsf.write(ocsfText)]);
       options.onProgress?.({ phase: 'reading', eventsRead, eventsWritten });
-      position = page.position;
-      if (page.isEnd) done = true;
     }
     await files.oscal.write(`${JSON.stringify(oscal.document(), null, 2)}\n`);
     options.onProgress?.({ phase: 'signing', eventsRead, eventsWritten });

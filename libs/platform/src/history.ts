@@ -2,7 +2,7 @@
 // over time, and a guardrail that was never assigned replayed over the recorded configuration
 // history. Each folds the tenant's events with the same pure read models (key + evolve) that build
 // the live tables, so "as of now" and the live read model cannot disagree. Nothing here appends.
-import { formatPosition, START, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
+import { formatPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
   compilePolicy,
@@ -23,13 +23,7 @@ import {
 import { incidentQueue, type IncidentEntry } from '@rampart/incidents';
 import { resourceInventory, type ResourceInventoryEntry } from '@rampart/inventory';
 import type { Stores } from './stores';
-
-/**
- * Events are in log order, and their recorded times follow it but for transactions that
- * overlapped: a reader stops this far past the instant it wants, never sooner.
- */
-export const RECORDED_AT_SKEW_MS = 5 * 60_000;
-const PAGE = 2_000;
+import { tenantLogPages } from './tenant-log';
 
 type HistoryStores = Pick<Stores, 'eventStore'>;
 
@@ -69,10 +63,7 @@ export interface HistoryProgress {
   readonly position: string;
 }
 
-/**
- * A tenant's events of the given types recorded up to `until`, in log order, a page at a time;
- * it stops once the log is past `until` by more than any overlap of transactions could explain.
- */
+/** A tenant's events of the given types recorded up to `until`, in log order. */
 export async function* tenantHistory(
   stores: HistoryStores,
   tenantId: string,
@@ -80,19 +71,11 @@ export async function* tenantHistory(
   options: { until?: Date; onProgress?: (progress: HistoryProgress) => void } = {},
 ): AsyncGenerator<RecordedEvent> {
   const until = options.until?.getTime() ?? Number.POSITIVE_INFINITY;
-  let from: GlobalPosition = START;
   let read = 0;
-  for (;;) {
-    const page = await stores.eventStore.readAll({ from, filter: { tenantId, eventTypes }, maxCount: PAGE });
-    for (const event of page.events) {
-      const at = Date.parse(event.recordedAt);
-      if (at > until + RECORDED_AT_SKEW_MS) return;
-      read++;
-      if (at <= until) yield event;
-    }
-    from = page.position;
-    options.onProgress?.({ eventsRead: read, position: formatPosition(from) });
-    if (page.isEnd || page.events.length === 0) return;
+  for await (const page of tenantLogPages(stores, tenantId, { eventTypes, until: options.until })) {
+    for (const event of page.events) if (Date.parse(event.recordedAt) <= until) yield event;
+    read += page.events.length;
+    options.onProgress?.({ eventsRead: read, position: formatPosition(page.position) });
   }
 }
 

@@ -19,3 +19,4 @@ export * from './audit-export';
 export * from './history';
 export * from './audit-jobs';
 export * from './inline-worker';
+export * from './tenant-log';
