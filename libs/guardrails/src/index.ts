@@ -6,6 +6,7 @@ export type { ResourceGroupInfo, SubscriptionInfo } from './rule-engine/expressi
 export type { Refusal, RefusalReason, EvaluationErrorReason } from './rule-engine/errors';
 export * from './rule-engine/policy';
 export * from './rule-engine/explain';
+export * from './rule-engine/parameter-values';
 export * from './catalog/guardrail';
 export * from './catalog/built-in';
 export * from './events';

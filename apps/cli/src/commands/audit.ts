@@ -15,6 +15,7 @@ import {
   type Stores,
 } from '@rampart/platform';
 import { rampartVersion } from '@rampart/server';
+import { progressLine } from '../command-support';
 
 export const AUDIT_VERIFY_EXIT_CODES = { ok: 0, problems: 1, usage: 2 } as const;
 
@@ -71,8 +72,7 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
       const key = await loadAuditSigningKey(cfg);
       await withStores(async (stores) => {
         const started = Date.now();
-        const interactive = process.stderr.isTTY;
-        let last = 0;
+        const progress = progressLine();
         const result = await exportAuditTrail(stores, {
           tenantId: options.tenant,
           from: options.from,
@@ -81,13 +81,10 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
           signingKey: key.privateKey,
           actor: { kind: 'user', id: `cli:${userInfo().username}` },
           product: { name: 'Rampart', version: rampartVersion() },
-          onProgress: (p) => {
-            if (p.phase === 'reading' && Date.now() - last < (interactive ? 200 : 1_000)) return;
-            last = Date.now();
-            process.stderr.write(`${interactive ? '\r' : ''}exporting: ${p.eventsRead} events read, ${p.eventsWritten} exported${p.phase === 'reading' ? '' : `, ${p.phase}`}${interactive ? '' : '\n'}`);
-          },
+          onProgress: (p) =>
+            progress.show(`exporting: ${p.eventsRead} events read, ${p.eventsWritten} exported${p.phase === 'reading' ? '' : `, ${p.phase}`}`, p.phase !== 'reading'),
         });
-        if (interactive) process.stderr.write('\n');
+        progress.done();
         const m = result.manifest;
         process.stdout.write(
           `export ${m.exportId} of ${m.tenantId}, [${m.from}, ${m.to}): ${m.eventCount} events (${result.eventsRead} read) in ${seconds(started)} s\n` +

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { handleCommand } from '@rampart/event-sourcing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
 import { createLogger, GuardrailEvaluator, projectionRunners, READ_MODEL_SCHEMA, tenantComplianceScore, type Stores } from '@rampart/platform';
-import { tenantStreamId } from '@rampart/tenancy';
+import { progressLine, requireTenant } from '../command-support';
 import { printTable } from '../table';
 
 const catchUp = async (stores: Stores) => {
@@ -27,25 +27,15 @@ export const evaluateCommand = (program: Command, withStores: <T>(fn: (s: Stores
     .addHelpText('after', '\nExample:\n  rampart evaluate --tenant contoso-bank')
     .action(async (options: { tenant: string; json?: boolean }) =>
       withStores(async (stores) => {
-        if ((await stores.eventStore.readStream(tenantStreamId(options.tenant), { maxCount: 1 })).length === 0) {
-          throw new Error(`unknown tenant "${options.tenant}": onboard it first (rampart tenants onboard)`);
-        }
+        await requireTenant(stores, options.tenant);
         await catchUp(stores); // the evaluation reads the inventory read model
         const evaluator = new GuardrailEvaluator(stores);
         const policy = await evaluator.policyOf(options.tenant);
         if (policy.assignments.size === 0) process.stderr.write(`note: ${options.tenant} has no baseline assigned; nothing to evaluate against\n`);
-        const interactive = process.stderr.isTTY;
-        let last = 0;
+        const progress = progressLine();
         const started = Date.now();
-        const summary = await evaluator.evaluateTenant(options.tenant, {
-          policy,
-          onProgress: (done) => {
-            if (Date.now() - last < (interactive ? 200 : 1_000)) return;
-            last = Date.now();
-            process.stderr.write(`${interactive ? '\r' : ''}evaluating: ${done} resources${interactive ? '' : '\n'}`);
-          },
-        });
-        if (interactive) process.stderr.write('\n');
+        const summary = await evaluator.evaluateTenant(options.tenant, { policy, onProgress: (done) => progress.show(`evaluating: ${done} resources`) });
+        progress.done();
         await catchUp(stores);
         const score = await tenantComplianceScore(stores, options.tenant);
         const open = await stores.readModels.query<{ severity: string; n: number }>(
@@ -102,9 +92,7 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
     .addHelpText('after', '\nExample:\n  rampart baselines assign --tenant contoso-bank --baseline landing-zone-core')
     .action(async (options: { tenant: string; baseline: string; scope: string; id?: string }) =>
       withStores(async (stores) => {
-        if ((await stores.eventStore.readStream(tenantStreamId(options.tenant), { maxCount: 1 })).length === 0) {
-          throw new Error(`unknown tenant "${options.tenant}": onboard it first (rampart tenants onboard)`);
-        }
+        await requireTenant(stores, options.tenant);
         const outcome = await handleCommand(
           stores.eventStore,
           tenantGuardrailsDecider(builtInCatalog()),

@@ -1,12 +1,11 @@
 // `rampart posture --tenant … --as-of …` and `rampart policy replay --tenant … --policy …`: the
 // tenant as it was at an instant, and a guardrail never assigned replayed over the recorded
 // configuration history. Both read the log and record nothing.
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { postureAsOf, replayPolicy, type HistoryProgress, type Stores } from '@rampart/platform';
-import { tenantStreamId } from '@rampart/tenancy';
 import { printTable } from '../table';
-import { parameterValues } from './policy';
+import { progressLine, requireTenant } from '../command-support';
+import { InputError, parameterValues, readJson } from './policy';
 
 type WithStores = <T>(fn: (s: Stores) => Promise<T>) => Promise<T>;
 
@@ -18,26 +17,9 @@ const instant = (value: string): Date => {
 
 const percent = (score: number | null) => (score === null ? '-' : `${(score * 100).toFixed(1)}%`);
 
-/** Progress on stderr while the log is read: a line a second, or one line rewritten on a terminal. */
-const progress = (what: string) => {
-  const interactive = process.stderr.isTTY;
-  let last = 0;
-  return {
-    report: (p: HistoryProgress) => {
-      if (Date.now() - last < (interactive ? 200 : 1_000)) return;
-      last = Date.now();
-      process.stderr.write(`${interactive ? '\r' : ''}${what}: ${p.eventsRead} events read (at ${p.position})${interactive ? '' : '\n'}`);
-    },
-    done: () => {
-      if (interactive && last) process.stderr.write('\n');
-    },
-  };
-};
-
-const knownTenant = async (stores: Stores, tenantId: string) => {
-  if ((await stores.eventStore.readStream(tenantStreamId(tenantId), { maxCount: 1 })).length === 0) {
-    throw new Error(`unknown tenant "${tenantId}": onboard it first (rampart tenants onboard)`);
-  }
+const reading = (what: string) => {
+  const line = progressLine();
+  return { report: (p: HistoryProgress) => line.show(`${what}: ${p.eventsRead} events read (at ${p.position})`), done: () => line.done() };
 };
 
 export const historyCommands = (program: Command, withStores: WithStores): void => {
@@ -50,10 +32,10 @@ export const historyCommands = (program: Command, withStores: WithStores): void 
     .addHelpText('after', '\nExample:\n  rampart posture --tenant contoso-bank --as-of 2026-11-01T09:00:00Z')
     .action(async (options: { tenant: string; asOf: Date; json?: boolean }) =>
       withStores(async (stores) => {
-        await knownTenant(stores, options.tenant);
-        const reading = progress('reading history');
-        const posture = await postureAsOf(stores, options.tenant, options.asOf, { onProgress: reading.report });
-        reading.done();
+        await requireTenant(stores, options.tenant);
+        const progress = reading('reading history');
+        const posture = await postureAsOf(stores, options.tenant, options.asOf, { onProgress: progress.report });
+        progress.done();
         if (options.json) {
           process.stdout.write(`${JSON.stringify(posture, null, 2)}\n`);
           return;
@@ -102,18 +84,19 @@ export const historyCommands = (program: Command, withStores: WithStores): void 
       let definition: unknown;
       let parameters: Record<string, unknown> = {};
       try {
-        definition = JSON.parse(readFileSync(options.policy, 'utf8'));
-        if (options.params) parameters = parameterValues(JSON.parse(readFileSync(options.params, 'utf8')), `parameters ${options.params}`);
+        definition = readJson(options.policy, 'policy');
+        if (options.params) parameters = parameterValues(readJson(options.params, 'parameters'), `parameters ${options.params}`);
       } catch (error) {
-        process.stderr.write(`rampart policy replay: cannot read ${options.params && !definition ? options.params : options.policy}: ${(error as Error).message}\n`);
+        if (!(error instanceof InputError)) throw error;
+        process.stderr.write(`rampart policy replay: ${error.message}\n`);
         process.exitCode = 2;
         return;
       }
       await withStores(async (stores) => {
-        await knownTenant(stores, options.tenant);
-        const reading = progress('replaying');
-        const result = await replayPolicy(stores, options.tenant, definition, { parameters, since: options.since, until: options.until, onProgress: reading.report });
-        reading.done();
+        await requireTenant(stores, options.tenant);
+        const progress = reading('replaying');
+        const result = await replayPolicy(stores, options.tenant, definition, { parameters, since: options.since, until: options.until, onProgress: progress.report });
+        progress.done();
         if (!result.ok) {
           const where = result.refusal.path ? ` at ${result.refusal.path}` : '';
           process.stderr.write(`rampart policy replay: the definition cannot be evaluated (${result.refusal.reason}${where}): ${result.refusal.message}\n`);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { readResourceFile, ingest } from '@rampart/ingestion';
 import { presentResourcesFromReadModel, type Stores } from '@rampart/platform';
-import { tenantStreamId } from '@rampart/tenancy';
+import { progressLine, requireTenant } from '../command-support';
 
 export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {
   program
@@ -15,12 +15,9 @@ export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
     .addHelpText('after', '\nExample:\n  az graph query -q "resources" --first 1000 > contoso.json\n  rampart ingest --tenant contoso-bank --file contoso.json --scope /subscriptions/<id> --complete-scope')
     .action(async (options: { tenant: string; file: string; scope: string; completeScope?: boolean }) =>
       withStores(async (stores) => {
-        if ((await stores.eventStore.readStream(tenantStreamId(options.tenant), { maxCount: 1 })).length === 0) {
-          throw new Error(`unknown tenant "${options.tenant}": onboard it first (rampart tenants onboard)`);
-        }
+        await requireTenant(stores, options.tenant);
         const started = Date.now();
-        const interactive = process.stderr.isTTY;
-        let last = 0;
+        const progress = progressLine();
         const result = await ingest(stores.eventStore, readResourceFile(options.file), {
           tenantId: options.tenant,
           actor: { kind: 'user', id: `cli:${userInfo().username}` },
@@ -28,13 +25,9 @@ export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
           scope: options.scope,
           complete: Boolean(options.completeScope),
           presentResources: presentResourcesFromReadModel(stores),
-          onProgress: (c) => {
-            if (Date.now() - last < (interactive ? 200 : 1_000)) return;
-            last = Date.now();
-            process.stderr.write(`${interactive ? '\r' : ''}ingesting: ${c.seen} seen, ${c.discovered} discovered, ${c.changed} changed, ${c.unchanged} unchanged, ${c.rejected} rejected${interactive ? '' : '\n'}`);
-          },
+          onProgress: (c) => progress.show(`ingesting: ${c.seen} seen, ${c.discovered} discovered, ${c.changed} changed, ${c.unchanged} unchanged, ${c.rejected} rejected`),
         });
-        if (interactive) process.stderr.write('\n');
+        progress.done();
         const c = result.counts;
         const rows = [
           ['seen', c.seen],

@@ -3,7 +3,7 @@
 // scripts and CI pipelines can gate on them.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { compilePolicy, describeVerdict, type ComplianceState, type PolicyResource, type Verdict } from '@rampart/guardrails';
+import { compilePolicy, describeVerdict, parameterValuesOf, type ComplianceState, type PolicyResource, type Verdict } from '@rampart/guardrails';
 
 export const POLICY_TEST_EXIT_CODES: Readonly<Record<ComplianceState | 'refused', number>> = {
   compliant: 0,
@@ -15,9 +15,9 @@ export const POLICY_TEST_EXIT_CODES: Readonly<Record<ComplianceState | 'refused'
 };
 
 /** A usage problem with the inputs (unreadable file, not JSON, wrong shape): exit 2 with the reason. */
-class InputError extends Error {}
+export class InputError extends Error {}
 
-const readJson = (path: string, what: string): unknown => {
+export const readJson = (path: string, what: string): unknown => {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -47,15 +47,11 @@ export const toPolicyResource = (body: unknown, what: string): PolicyResource =>
   return { ...body, name, type: body['type'], tags: isObject(body['tags']) ? (body['tags'] as Record<string, string>) : {} } as PolicyResource;
 };
 
-/**
- * Parameter values: `{ "effect": "Deny" }`, or the assignment/ARM form `{ "effect": { "value": "Deny" } }`.
- */
+/** Parameter values in any of the forms parameterValuesOf reads; `what` names the file in the error. */
 export const parameterValues = (raw: unknown, what: string): Record<string, unknown> => {
-  if (!isObject(raw)) throw new InputError(`${what} must be a JSON object of parameter values, e.g. {"effect": "Deny"}`);
-  // An ARM parameter file ({ "$schema", "contentVersion", "parameters": { … } }) holds them one level down.
-  const values = '$schema' in raw && isObject(raw['parameters']) ? raw['parameters'] : raw;
-  const wrapped = Object.values(values).every((v) => isObject(v) && Object.keys(v).length === 1 && 'value' in v);
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, wrapped ? (v as { value: unknown }).value : v]));
+  const read = parameterValuesOf(raw);
+  if (!read.ok) throw new InputError(`${what} ${read.reason}`);
+  return read.values;
 };
 
 export interface PolicyTestOutcome {

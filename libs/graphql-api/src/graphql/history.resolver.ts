@@ -2,6 +2,7 @@
 // guardrail replayed over the recorded configuration history. All read-only, all from the log.
 import { Inject } from '@nestjs/common';
 import { Args, Field, ID, Int, ObjectType, Parent, Query, registerEnumType, ResolveField, Resolver } from '@nestjs/graphql';
+import { parameterValuesOf } from '@rampart/guardrails';
 import { DEFAULT_INCIDENT_POLICY } from '@rampart/incidents';
 import { complianceSeries, incidentPolicyOf, MAX_SERIES_POINTS, postureAsOf, replayPolicy, type PostureAsOf } from '@rampart/platform';
 import { GraphQLError } from 'graphql';
@@ -202,11 +203,9 @@ export class HistoryResolver {
   ): Promise<PolicyReplayType> {
     if (Buffer.byteLength(definitionJson) > MAX_REPLAY_DEFINITION_BYTES) throw badInput(`definitionJson is larger than ${MAX_REPLAY_DEFINITION_BYTES} bytes`);
     const definition = parseJson(definitionJson, 'definitionJson');
-    const raw = parametersJson ? parseJson(parametersJson, 'parametersJson') : {};
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badInput('parametersJson is an object of parameter values');
-    const parameters = Object.fromEntries(
-      Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'object' && v !== null && !Array.isArray(v) && 'value' in v ? (v as { value: unknown }).value : v]),
-    );
+    const read = parameterValuesOf(parametersJson ? parseJson(parametersJson, 'parametersJson') : {});
+    if (!read.ok) throw badInput(`parametersJson ${read.reason}`);
+    const parameters = read.values;
     const result = await replayPolicy(this.runtime.stores, tenantId, definition, {
       parameters,
       since: since ? instant(since, 'since') : undefined,
