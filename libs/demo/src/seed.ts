@@ -8,7 +8,7 @@ import { handleCommand, type Actor, type Decider, type DomainEvent, type EventSt
 import { SqlCheckpointStore, SqlEventStore } from '@rampart/event-store';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type Severity, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { actionDecider, actionStreamId, incidentDecider, incidentStreamId, type ActionEntry, type IncidentCommand, type IncidentEntry } from '@rampart/incidents';
-import { ingest, type FileItem } from '@rampart/ingestion';
+import { ingest, itemsOf } from '@rampart/ingestion';
 import {
   ActionRunner,
   FINDING_NOTIFIER_SUBSCRIPTION,
@@ -90,10 +90,6 @@ const SEEDER = { kind: 'system', id: 'demo-seed' } as const satisfies Actor;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-async function* items(values: readonly unknown[]): AsyncGenerator<FileItem> {
-  for (const value of values) yield { ok: true, value };
-}
-
 /** Onboards the demo tenants and assigns their SOC teams (idempotent): what tests build on. */
 export const seedDemoTenants = async (store: EventStore, log: Logger): Promise<number> => {
   let seeded = 0;
@@ -164,7 +160,7 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
     const incidentStep = (tenantId: string, incidentId: string, command: IncidentCommand, actor: Actor = ANALYST) =>
       decide(incidentDecider, incidentStreamId(tenantId, incidentId), command, tenantId, actor);
     const push = (tenantId: string, resources: readonly ArmResource[], complete = false) =>
-      ingest(store, items(resources), { tenantId, actor: COLLECTOR, source: 'push', scope: '*', complete });
+      ingest(store, itemsOf(resources), { tenantId, actor: COLLECTOR, source: 'push', scope: '*', complete });
     const rows = async <D>(sql: string, params: unknown[]) => (await stores.readModels.query<{ doc: D }>(sql, params)).rows.map((r) => r.doc);
 
     // The story's app, deployed on the bank's payments subscription a week before the end.

@@ -67,3 +67,8 @@ export async function* readResourceFile(path: string, format?: FileFormat): Asyn
   }
   while (ready.length) yield ready.shift() as FileItem;
 }
+
+/** Resources already in memory (a push, a generated estate) as the items `ingest` reads. */
+export async function* itemsOf(values: Iterable<unknown>): AsyncGenerator<FileItem> {
+  for (const value of values) yield { ok: true, value };
+}

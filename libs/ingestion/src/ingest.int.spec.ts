@@ -6,7 +6,7 @@ import type { EventStore } from '@rampart/event-sourcing';
 import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { MAX_RESOURCE_BYTES, RESOURCE_EVENT_TYPES } from '@rampart/inventory';
-import { readResourceFile, type FileItem } from './file-source';
+import { itemsOf, readResourceFile, type FileItem } from './file-source';
 import { ingest, type IngestOptions } from './ingest';
 
 const examplesDir = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
@@ -19,10 +19,6 @@ const corpus = [
       .map((body) => [body.id.toLowerCase(), body] as const),
   ).values(),
 ];
-
-async function* items(values: unknown[]): AsyncGenerator<FileItem> {
-  for (const value of values) yield { ok: true, value };
-}
 
 const options = (tenantId: string, extra: Partial<IngestOptions> = {}): IngestOptions => ({
   tenantId,
@@ -58,10 +54,10 @@ describe('ingesting a snapshot', () => {
   });
 
   it('discovers every resource once; the same snapshot again appends nothing', async () => {
-    const first = await ingest(store, items(corpus), options('acme'));
+    const first = await ingest(store, itemsOf(corpus), options('acme'));
     expect(first.counts).toMatchObject({ seen: corpus.length, discovered: corpus.length, changed: 0, unchanged: 0, rejected: 0 });
     const head = await store.headPosition();
-    const again = await ingest(store, items(corpus), options('acme', { runId: 'second-run' }));
+    const again = await ingest(store, itemsOf(corpus), options('acme', { runId: 'second-run' }));
     expect(again.counts).toMatchObject({ discovered: 0, changed: 0, unchanged: corpus.length });
     // only the run's own started/completed events were appended
     const after = await store.readAll({ from: head, filter: { tenantId: 'acme' } });
@@ -69,19 +65,19 @@ describe('ingesting a snapshot', () => {
   });
 
   it('records a change with its patch, and removes only when the snapshot is complete', async () => {
-    await ingest(store, items(corpus), options('globex'));
+    await ingest(store, itemsOf(corpus), options('globex'));
     const changed = corpus.map((r, i) => (i === 0 ? { ...r, properties: { ...r.properties, publicNetworkAccess: 'Disabled' } } : r));
-    const partial = await ingest(store, items(changed.slice(0, -1)), options('globex'));
+    const partial = await ingest(store, itemsOf(changed.slice(0, -1)), options('globex'));
     expect(partial.counts).toMatchObject({ changed: 1, removed: 0 });
     const [change] = (await store.readAll({ filter: { tenantId: 'globex', eventTypes: ['inventory.ResourceConfigurationChanged.v1'] } })).events;
     expect((change.data as { patch: unknown[] }).patch).toContainEqual({ op: 'add', path: '/properties/publicNetworkAccess', value: 'Disabled' });
-    const complete = await ingest(store, items(changed.slice(0, -1)), options('globex', { complete: true }));
+    const complete = await ingest(store, itemsOf(changed.slice(0, -1)), options('globex', { complete: true }));
     expect(complete.counts).toMatchObject({ changed: 0, removed: 1 });
   });
 
   it('rejects bad rows one by one with a reason, and ingests the rest', async () => {
     const bad = [{ name: 'no-id' }, 'not an object', { id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a', tags: { env: 7 } }];
-    const result = await ingest(store, items([...bad, corpus[0], corpus[0]]), options('initech'));
+    const result = await ingest(store, itemsOf([...bad, corpus[0], corpus[0]]), options('initech'));
     expect(result.counts).toMatchObject({ seen: 5, discovered: 1, rejected: 4 });
     expect(result.rejections.map((r) => r.reason)).toEqual([
       expect.stringMatching(/missing or invalid "id"/),
@@ -95,16 +91,16 @@ describe('ingesting a snapshot', () => {
 
   it('keeps a scoped run inside its scope', async () => {
     const inSub = corpus.filter((r) => r.id.toLowerCase().startsWith('/subscriptions/subid/'));
-    const result = await ingest(store, items(corpus), options('umbrella', { scope: '/subscriptions/subid', complete: true }));
+    const result = await ingest(store, itemsOf(corpus), options('umbrella', { scope: '/subscriptions/subid', complete: true }));
     expect(result.counts.discovered).toBe(inSub.length);
     expect(result.counts.rejected).toBe(corpus.length - inSub.length);
   });
 
   it('a run killed half-way and run again converges to the events of one clean run', async () => {
-    await ingest(store, items(corpus), options('clean', { complete: true }));
+    await ingest(store, itemsOf(corpus), options('clean', { complete: true }));
     let processed = 0;
     await expect(
-      ingest(store, items(corpus), {
+      ingest(store, itemsOf(corpus), {
         ...options('crashy', { complete: true }),
         concurrency: 1,
         batchSize: 4,
@@ -113,22 +109,22 @@ describe('ingesting a snapshot', () => {
         },
       }),
     ).rejects.toThrow('killed');
-    await ingest(store, items(corpus), options('crashy', { complete: true }));
+    await ingest(store, itemsOf(corpus), options('crashy', { complete: true }));
     const strip = (lines: string[]) => lines.map((l) => l.split(' ').slice(0, 3).join(' ')).sort();
     expect(strip(await resourceHistory(store, 'crashy'))).toEqual(strip(await resourceHistory(store, 'clean')));
   });
 
   it('a stream the fast path did not expect (stale knowledge, or a resource removed earlier) takes the general path', async () => {
-    await ingest(store, items(corpus), options('hooli'));
+    await ingest(store, itemsOf(corpus), options('hooli'));
     // Knowledge that claims nothing is present: every batched discovery meets an existing stream.
-    const stale = await ingest(store, items(corpus), options('hooli', { presentResources: async () => new Map(), batchSize: 8 }));
+    const stale = await ingest(store, itemsOf(corpus), options('hooli', { presentResources: async () => new Map(), batchSize: 8 }));
     expect(stale.counts).toMatchObject({ discovered: 0, changed: 0, unchanged: corpus.length });
     const history = await resourceHistory(store, 'hooli');
     expect(history.filter((l) => l.startsWith('inventory.ResourceDiscovered.v1'))).toHaveLength(corpus.length);
 
     // Removed by a complete snapshot, then seen again: its stream exists, so it is rediscovered there.
-    await ingest(store, items(corpus.slice(1)), options('hooli', { complete: true }));
-    const back = await ingest(store, items(corpus), options('hooli', { batchSize: 8 }));
+    await ingest(store, itemsOf(corpus.slice(1)), options('hooli', { complete: true }));
+    const back = await ingest(store, itemsOf(corpus), options('hooli', { batchSize: 8 }));
     expect(back.counts).toMatchObject({ discovered: 1, unchanged: corpus.length - 1 });
     const events = await store.readAll({ filter: { tenantId: 'hooli', eventTypes: RESOURCE_EVENT_TYPES }, maxCount: 10_000 });
     const revisions = events.events.filter((e) => (e.data as { resourceKey: string }).resourceKey === corpus[0].id.toLowerCase()).map((e) => [e.type, e.revision]);

@@ -6,7 +6,7 @@ import { handleCommand, START, type RecordedEvent } from '@rampart/event-sourcin
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type FindingEntry, type TenantGuardrailsCommand } from '@rampart/guardrails';
-import { ingest, type FileItem } from '@rampart/ingestion';
+import { ingest, itemsOf } from '@rampart/ingestion';
 import { GuardrailEvaluator, parentOf } from './guardrail-evaluator';
 import { platformProjections } from './projections';
 
@@ -20,10 +20,6 @@ const authConfig = (enabled: boolean) => ({
   type: 'Microsoft.Web/sites/config',
   properties: { siteAuthEnabled: enabled },
 });
-
-async function* items(values: unknown[]): AsyncGenerator<FileItem> {
-  for (const value of values) yield { ok: true, value };
-}
 
 describe('guardrail evaluation', () => {
   let db: TestDatabase;
@@ -58,7 +54,7 @@ describe('guardrail evaluation', () => {
       now,
     });
   const run = (values: unknown[], complete = false) =>
-    ingest(store, items(values), { tenantId: tenant, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete });
+    ingest(store, itemsOf(values), { tenantId: tenant, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete });
   const findingsOf = async (): Promise<FindingEntry[]> =>
     (await db.sql.query<{ doc: FindingEntry }>(`SELECT doc FROM "${schema}".findings WHERE tenant_id = $1 ORDER BY doc->>'openedAt', id`, [tenant])).rows.map((r) => r.doc);
   const stateOf = async (guardrailId: string) =>

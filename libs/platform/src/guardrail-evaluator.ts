@@ -297,6 +297,8 @@ const apply = (byKey: Map<string, KeyedResource>, key: string, resource: KeyedRe
 };
 
 export const GUARDRAIL_EVALUATOR_SUBSCRIPTION = 'guardrail-evaluator';
+/** What the evaluator reacts to: resource changes, and changes of a tenant's guardrail policy. */
+export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES];
 
 /** Runs the evaluator from its checkpoint until stopped, and expires exemptions every minute. */
 export const startGuardrailEvaluator = async (
@@ -307,7 +309,7 @@ export const startGuardrailEvaluator = async (
   const evaluator = new GuardrailEvaluator(stores, options);
   const following = await followLog(stores, log, {
     subscriptionId: GUARDRAIL_EVALUATOR_SUBSCRIPTION,
-    eventTypes: [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES],
+    eventTypes: GUARDRAIL_EVALUATOR_EVENT_TYPES,
     schema: options.schema,
     handle: (events) => evaluator.handle(events),
   });

@@ -16,7 +16,7 @@ import {
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
 import type { IncidentEntry } from '@rampart/incidents';
-import { ingest, type FileItem } from '@rampart/ingestion';
+import { ingest, itemsOf } from '@rampart/ingestion';
 import type { ResourceInventoryEntry } from '@rampart/inventory';
 import { tenantComplianceScore } from './compliance-score';
 import { complianceSeries, postureAsOf, replayPolicy } from './history';
@@ -31,9 +31,6 @@ const authConfig = { id: `${webAppBody.id}/config/web`, name: 'web', type: 'Micr
 const authDefinition = JSON.parse(readFileSync(join(corpus, 'Authentication_WebApp_Audit.json'), 'utf8'));
 const privateDefinition = JSON.parse(readFileSync(join(corpus, 'WebApp_PublicNetworkAccess_Audit.json'), 'utf8'));
 
-async function* items(values: unknown[]): AsyncGenerator<FileItem> {
-  for (const value of values) yield { ok: true, value };
-}
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
 describe('history from the log', () => {
@@ -57,7 +54,7 @@ describe('history from the log', () => {
       now: new Date(),
     });
   const run = (tenantId: string, values: unknown[]) =>
-    ingest(store, items(values), { tenantId, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+    ingest(store, itemsOf(values), { tenantId, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
   const live = async <D>(table: string, tenantId = tenant) =>
     (await db.sql.query<{ doc: D }>(`SELECT doc FROM "${schema}".${table} WHERE tenant_id = $1 ORDER BY id`, [tenantId])).rows.map((r) => r.doc);
 

@@ -8,7 +8,7 @@ import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { actionDecider, actionStreamId, incidentDecider, incidentStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
-import { ingest, type FileItem } from '@rampart/ingestion';
+import { ingest, itemsOf } from '@rampart/ingestion';
 import type { IncidentReactor } from './incident-reactor';
 import { InlineWorker } from './inline-worker';
 
@@ -17,10 +17,6 @@ const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.G
 const webApp = (httpsOnly: boolean) => ({ ...webAppBody, properties: { ...webAppBody.properties, httpsOnly } });
 const webKey = String(webAppBody.id).toLowerCase();
 const authConfig = { id: `${webAppBody.id}/config/web`, name: 'web', type: 'Microsoft.Web/sites/config', properties: { siteAuthEnabled: true } };
-
-async function* items(values: unknown[]): AsyncGenerator<FileItem> {
-  for (const value of values) yield { ok: true, value };
-}
 
 describe('incidents from findings', () => {
   let db: TestDatabase;
@@ -38,7 +34,7 @@ describe('incidents from findings', () => {
   const ctx = (actor = 'ana@soc.example') => ({ tenantId: tenant, actor: { kind: 'user' as const, id: actor }, correlationId: 'c', causationId: null, now });
   const policy = (cmd: TenantGuardrailsCommand) => handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(tenant), cmd, ctx());
   const act = (actionId: string, cmd: ActionCommand, actor?: string) => handleCommand(store, actionDecider, actionStreamId(tenant, actionId), cmd, ctx(actor));
-  const run = (values: unknown[]) => ingest(store, items(values), { tenantId: tenant, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+  const run = (values: unknown[]) => ingest(store, itemsOf(values), { tenantId: tenant, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
   const incidents = async () => (await db.sql.query<{ doc: IncidentEntry }>(`SELECT doc FROM "${schema}".incidents ORDER BY id`)).rows.map((r) => r.doc);
   const actions = async () => (await db.sql.query<{ doc: ActionEntry }>(`SELECT doc FROM "${schema}".response_actions ORDER BY id`)).rows.map((r) => r.doc);
 

@@ -3,14 +3,10 @@
 // at once without the background loops — the demo's history and the tests of those reactions.
 import { START, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import { ProjectionRunner } from '@rampart/event-store';
-import { TENANT_GUARDRAILS_EVENT_TYPES } from '@rampart/guardrails';
-import { RESOURCE_EVENT_TYPES } from '@rampart/inventory';
-import { GuardrailEvaluator } from './guardrail-evaluator';
+import { GUARDRAIL_EVALUATOR_EVENT_TYPES, GuardrailEvaluator } from './guardrail-evaluator';
 import { INCIDENT_REACTOR_EVENT_TYPES, IncidentReactor } from './incident-reactor';
 import { platformProjections, READ_MODEL_SCHEMA } from './projections';
 import type { Stores } from './stores';
-
-export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES];
 
 export class InlineWorker {
   readonly evaluator: GuardrailEvaluator;

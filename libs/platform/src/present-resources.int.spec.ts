@@ -2,7 +2,7 @@
 // exactly the slow one (the whole log), however far behind the projection is.
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
-import { ingest, presentResourceHashes, type FileItem } from '@rampart/ingestion';
+import { ingest, itemsOf, presentResourceHashes } from '@rampart/ingestion';
 import { presentResourcesFromReadModel } from './present-resources';
 import { platformProjections } from './projections';
 
@@ -15,17 +15,13 @@ const resource = (n: number, sku = 'Standard_LRS') => ({
   properties: { allowBlobPublicAccess: n % 3 === 0 },
 });
 
-async function* items(values: unknown[]): AsyncGenerator<FileItem> {
-  for (const value of values) yield { ok: true, value };
-}
-
 describe('present resources from the read model', () => {
   let db: TestDatabase;
   let store: SqlEventStore;
   let runner: ProjectionRunner;
   const readSchema = 'present_read';
   const run = (tenantId: string, values: unknown[], complete = true) =>
-    ingest(store, items(values), { tenantId, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete });
+    ingest(store, itemsOf(values), { tenantId, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete });
 
   beforeAll(async () => {
     db = await pgliteTestDatabase('present');

@@ -12,17 +12,13 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { handleCommand } from '@rampart/event-sourcing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
-import { ingest, type FileItem } from '@rampart/ingestion';
+import { ingest, itemsOf } from '@rampart/ingestion';
 import { complianceSeries, createLogger, GuardrailEvaluator, openStores, postureAsOf, projectionRunners, replayPolicy, tenantHistory, POSTURE_EVENT_TYPES, type Stores } from '@rampart/platform';
 import { generateTenant, mutate, type ArmResource } from '@rampart/demo';
 import { alignedTable, finishRun, machineHeader } from '../shared';
 
 const TENANT = 'bench-history';
 const log = (message: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-
-async function* items(values: readonly unknown[]): AsyncGenerator<FileItem> {
-  for (const value of values) yield { ok: true, value };
-}
 
 // Peak JS heap above what was live before: PGlite's WebAssembly memory dominates RSS and says
 // nothing about the fold.
@@ -54,7 +50,7 @@ const run = async (resources: number) => {
     await handleCommand(stores.eventStore, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(TENANT), { kind: 'AssignBaseline', assignmentId: 'fs', baselineId: 'financial-services', scope: '*' }, ctx);
     let estate: ArmResource[] = [...generateTenant({ seed: 7, resources, misconfiguredShare: 0.25 })];
     log(`${resources}: ingesting and evaluating`);
-    await ingest(stores.eventStore, items(estate), { tenantId: TENANT, actor: ctx.actor, source: 'push', scope: '*', complete: true });
+    await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, actor: ctx.actor, source: 'push', scope: '*', complete: true });
     await catchUp(stores);
     await new GuardrailEvaluator(stores).evaluateTenant(TENANT);
     await catchUp(stores);
@@ -62,7 +58,7 @@ const run = async (resources: number) => {
     for (let round = 1; round <= 4; round++) {
       const changed = mutate(estate, 0.02, round);
       estate = changed.resources;
-      await ingest(stores.eventStore, items(estate), { tenantId: TENANT, actor: ctx.actor, source: 'push', scope: '*', complete: true });
+      await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, actor: ctx.actor, source: 'push', scope: '*', complete: true });
       await catchUp(stores);
       await new GuardrailEvaluator(stores).evaluateTenant(TENANT);
       await catchUp(stores);

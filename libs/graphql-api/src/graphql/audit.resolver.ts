@@ -10,8 +10,7 @@ import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+import { badInput, periodArgs } from './inputs';
 
 @ObjectType({ description: 'The key that signs audit export manifests: verify an export offline with it.' })
 @InheritsAuthorization()
@@ -107,9 +106,7 @@ export class AuditResolver {
   })
   @Authorize({ kind: 'tenant', permission: 'audit.export', tenantArg: 'input.tenantId' })
   async requestAuditExport(@Context() ctx: RequestContext, @Args('input') input: RequestAuditExportInput): Promise<AuditExportType> {
-    const from = new Date(input.from);
-    const to = new Date(input.to);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw badInput('from and to are ISO-8601 times');
+    const { start: from, end: to } = periodArgs(input.from, input.to);
     const tenant = await ctx.loaders.tenant.load(input.tenantId);
     if (!tenant) throw badInput(`no tenant ${input.tenantId}`);
     try {

@@ -22,13 +22,13 @@ import {
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
 import { READ_MODEL_SCHEMA, tenantComplianceScore } from '@rampart/platform';
-import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
 import { ResourceType } from './inventory.resolver';
+import { badInput } from './inputs';
 import { Rejection } from './types';
 
 @ObjectType()
@@ -266,8 +266,6 @@ export const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
   reporting: { incidentSeverities: [...doc.reporting.incidentSeverities], notifySeverities: [...doc.reporting.notifySeverities] },
   revision: doc.revision,
 });
-
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 @Resolver()
 export class GuardrailsResolver {

@@ -5,7 +5,6 @@ import { Args, Field, ID, Int, ObjectType, Parent, Query, registerEnumType, Reso
 import { parameterValuesOf } from '@rampart/guardrails';
 import { DEFAULT_INCIDENT_POLICY } from '@rampart/incidents';
 import { complianceSeries, incidentPolicyOf, MAX_SERIES_POINTS, postureAsOf, replayPolicy, type PostureAsOf } from '@rampart/platform';
-import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import {
@@ -21,18 +20,12 @@ import {
   toPolicy,
 } from './guardrails.resolver';
 import { IncidentType, toIncident } from './incidents.resolver';
+import { badInput, instantArg, periodArgs } from './inputs';
 import { ResourceType, toResource } from './inventory.resolver';
 
 /** A replayed definition is one policy file: bigger than this is not one. */
 export const MAX_REPLAY_DEFINITION_BYTES = 512 * 1024;
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-
-const instant = (text: string, name: string): Date => {
-  const at = new Date(text);
-  if (Number.isNaN(at.getTime())) throw badInput(`${name} is an ISO-8601 time, e.g. 2026-11-01T00:00:00Z`);
-  return at;
-};
 
 export enum SeriesBucket {
   HOUR = 'hour',
@@ -123,7 +116,7 @@ export class HistoryResolver {
   })
   @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
   async postureAsOf(@Args('tenantId', { type: () => ID }) tenantId: string, @Args('asOf') asOf: string): Promise<PostureAsOfType> {
-    const at = instant(asOf, 'asOf');
+    const at = instantArg(asOf, 'asOf');
     const posture = await postureAsOf(this.runtime.stores, tenantId, at);
     const { sla } = posture.openIncidents.length ? await incidentPolicyOf(this.runtime.stores, tenantId) : DEFAULT_INCIDENT_POLICY;
     return {
@@ -178,9 +171,7 @@ export class HistoryResolver {
     @Args('to') to: string,
     @Args('bucket', { type: () => SeriesBucket, defaultValue: SeriesBucket.DAY }) bucket: SeriesBucket,
   ): Promise<ScorePointType[]> {
-    const start = instant(from, 'from');
-    const end = instant(to, 'to');
-    if (start >= end) throw badInput('from comes before to');
+    const { start, end } = periodArgs(from, to);
     try {
       const series = await complianceSeries(this.runtime.stores, tenantId, { from: start, to: end, bucket });
       return series.map((p) => ({ at: p.at, ...toScore(tenantId, p.score) }));
@@ -208,13 +199,11 @@ export class HistoryResolver {
     const parameters = read.values;
     const result = await replayPolicy(this.runtime.stores, tenantId, definition, {
       parameters,
-      since: since ? instant(since, 'since') : undefined,
-      until: until ? instant(until, 'until') : undefined,
+      since: since ? instantArg(since, 'since') : undefined,
+      until: until ? instantArg(until, 'until') : undefined,
     });
     if (!result.ok) {
-      throw new GraphQLError(`the definition cannot be evaluated (${result.refusal.reason}): ${result.refusal.message}`, {
-        extensions: { code: 'BAD_USER_INPUT', reason: result.refusal.reason, path: result.refusal.path },
-      });
+      throw badInput(`the definition cannot be evaluated (${result.refusal.reason}): ${result.refusal.message}`, { reason: result.refusal.reason, path: result.refusal.path });
     }
     const r = result.replay;
     return {

@@ -54,12 +54,12 @@ import {
 import { incidentPolicyOf, READ_MODEL_SCHEMA } from '@rampart/platform';
 import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
+import { badInput, periodArgs } from './inputs';
 import { Rejection } from './types';
 
 export enum IncidentStep {
@@ -332,8 +332,6 @@ export class IngestAlertsInput {
 /** Payloads larger than this are refused: alerts are small, a page holds at most 100. */
 export const MAX_ALERT_PAYLOAD_BYTES = 1024 * 1024;
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-
 export const toIncident = (doc: IncidentEntry, sla: IncidentPolicy['sla'], now = new Date()): IncidentType => ({
   ...doc,
   signals: doc.signals.map((s) => ({ ...s, resourceKeys: [...s.resourceKeys], entities: [...s.entities] })),
@@ -579,9 +577,7 @@ export class IncidentsResolver {
     @Args('to') to: string,
     @Args('severity', { nullable: true }) severity?: string,
   ): Promise<IncidentMetricsType> {
-    const start = new Date(from);
-    const end = new Date(to);
-    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end) throw badInput('from and to are ISO-8601 times, from before to');
+    const { start, end } = periodArgs(from, to);
     const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(
       `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND ($2::text IS NULL OR doc->>'severity' = $2)`,
       [tenantId, severity ?? null],
@@ -601,9 +597,7 @@ export class IncidentsResolver {
     @Args('tenantId', { type: () => ID, nullable: true }) tenantId?: string,
     @Args('severity', { nullable: true }) severity?: string,
   ): Promise<IncidentMetricsGroupType[]> {
-    const start = new Date(from);
-    const end = new Date(to);
-    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end) throw badInput('from and to are ISO-8601 times, from before to');
+    const { start, end } = periodArgs(from, to);
     if (severity && !SEVERITIES.includes(severity as Severity)) throw badInput(`severity is one of ${SEVERITIES.join(', ')}`);
     const reach = ctx.scope.reach('tenants.read');
     const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(

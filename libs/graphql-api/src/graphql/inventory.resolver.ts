@@ -3,14 +3,14 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { formatPosition } from '@rampart/event-sourcing';
-import { ingest, type FileItem } from '@rampart/ingestion';
+import { ingest, itemsOf } from '@rampart/ingestion';
 import { resourceStreamId, type IngestionRunEntry, type ResourceInventoryEntry } from '@rampart/inventory';
 import { presentResourcesFromReadModel, READ_MODEL_SCHEMA } from '@rampart/platform';
-import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
+import { badInput } from './inputs';
 
 /** Resources one push may carry; larger inventories go through files or several pushes. */
 export const MAX_PUSH_RESOURCES = 500;
@@ -241,16 +241,13 @@ export class InventoryResolver {
     try {
       parsed = JSON.parse(input.resourcesJson);
     } catch (error) {
-      throw new GraphQLError(`resourcesJson is not JSON: ${(error as Error).message}`, { extensions: { code: 'BAD_USER_INPUT' } });
+      throw badInput(`resourcesJson is not JSON: ${(error as Error).message}`);
     }
-    if (!Array.isArray(parsed)) throw new GraphQLError('resourcesJson must be a JSON array', { extensions: { code: 'BAD_USER_INPUT' } });
+    if (!Array.isArray(parsed)) throw badInput('resourcesJson must be a JSON array');
     if (parsed.length > MAX_PUSH_RESOURCES) {
-      throw new GraphQLError(`at most ${MAX_PUSH_RESOURCES} resources per push, got ${parsed.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
+      throw badInput(`at most ${MAX_PUSH_RESOURCES} resources per push, got ${parsed.length}`);
     }
-    const items = (async function* (): AsyncGenerator<FileItem> {
-      for (const value of parsed as unknown[]) yield { ok: true, value };
-    })();
-    const result = await ingest(this.runtime.stores.eventStore, items, {
+    const result = await ingest(this.runtime.stores.eventStore, itemsOf(parsed), {
       tenantId: input.tenantId,
       actor: ctx.scope.actorFor('inventory.push', input.tenantId),
       source: 'push',
