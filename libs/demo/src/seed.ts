@@ -239,6 +239,11 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       const planned: { at: number; run: () => Promise<unknown> }[] = [];
       const plan = (offset: number, run: () => Promise<unknown>) => planned.push({ at: start + offset, run });
       const open = await rows<IncidentEntry>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE doc->>'status' NOT IN ('closed', 'merged') ORDER BY id`, []);
+      // The resources with an open finding: an incident on none of them is fixed.
+      const { rows: openFindings } = await stores.readModels.query<{ key: string }>(
+        `SELECT tenant_id || '|' || (doc->>'resourceKey') AS key FROM "${READ_MODEL_SCHEMA}".findings WHERE doc->>'status' = 'open'`,
+      );
+      const failing = new Set(openFindings.map((r) => r.key));
       for (const incident of open) {
         const step = (command: IncidentCommand) => () => incidentStep(incident.tenantId, incident.incidentId, command);
         if (incident.title === 'Web app reachable without authentication' && incident.tenantId === 'contoso-bank' && incident.resourceKeys.includes(api.id.toLowerCase())) {
@@ -256,11 +261,7 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
           }
           continue;
         }
-        const stillFailing = await rows<{ n: number }>(
-          `SELECT jsonb_build_object('n', count(*)) AS doc FROM "${READ_MODEL_SCHEMA}".findings WHERE tenant_id = $1 AND doc->>'status' = 'open' AND doc->>'resourceKey' = ANY($2::text[])`,
-          [incident.tenantId, incident.resourceKeys],
-        );
-        if (Number(stillFailing[0]?.n ?? 0) > 0) continue;
+        if (incident.resourceKeys.some((key) => failing.has(`${incident.tenantId}|${key}`))) continue;
         const steps: IncidentCommand[] = [
           ...(incident.status === 'triaged' ? [{ kind: 'StartResponse', summary: 'Working with the customer on the fix' } as const] : []),
           ...(['triaged', 'responding'].includes(incident.status) ? [{ kind: 'ConfirmContainment', summary: 'Exposure closed by the customer' } as const] : []),

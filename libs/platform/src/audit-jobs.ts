@@ -53,6 +53,10 @@ export class AuditExports {
     private readonly options: { product?: AuditExportOptions['product']; settleMs?: number; now?: () => Date } = {},
   ) {}
 
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
   /** The key that signs manifests, created on first use outside production. */
   key(): Promise<AuditSigningKey> {
     this.signingKey ??= loadAuditSigningKey(this.config).catch((error: unknown) => {
@@ -68,7 +72,7 @@ export class AuditExports {
 
   /** Starts an export; it runs after the tenant's earlier ones (their manifests chain). */
   async start(tenantId: string, from: Date, to: Date, actor: Actor): Promise<AuditExportJob> {
-    const now = this.options.now?.() ?? new Date();
+    const now = this.now();
     if (!(from.getTime() < to.getTime())) throw new RangeError('from must be before to');
     if (to.getTime() > now.getTime()) throw new RangeError('to is in the future: only a period that has ended can be exported completely');
     const key = await this.key(); // a missing production key is said now, not in a failed job later
@@ -136,7 +140,7 @@ export class AuditExports {
   /** Links to each file of a finished export, valid for AUDIT_LINK_TTL_MS. */
   links(job: AuditExportJob): AuditLink[] {
     if (job.status !== 'succeeded') return [];
-    const expires = (this.options.now?.() ?? new Date()).getTime() + AUDIT_LINK_TTL_MS;
+    const expires = this.now().getTime() + AUDIT_LINK_TTL_MS;
     return AUDIT_DOWNLOAD_FILES.map((file) => ({
       file,
       url: `/audit-exports/${encodeURIComponent(job.tenantId)}/${job.exportId}/${file}?expires=${expires}&signature=${this.signature(job.tenantId, job.exportId, file, expires)}`,
@@ -152,7 +156,7 @@ export class AuditExports {
     const expected = Buffer.from(this.signature(tenantId, exportId, file, at));
     const given = Buffer.from(signature ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, status: 403, reason: 'the link is not valid' };
-    if (at < (this.options.now?.() ?? new Date()).getTime()) return { ok: false, status: 410, reason: 'the link has expired: ask for the export again (auditExport) to get fresh links' };
+    if (at < this.now().getTime()) return { ok: false, status: 410, reason: 'the link has expired: ask for the export again (auditExport) to get fresh links' };
     return { ok: true, path: join(this.folder(tenantId, exportId), file) };
   }
 }

@@ -109,16 +109,24 @@ export const POSTURE_EVENT_TYPES: readonly string[] = [
 
 const byKey = <D>(docs: Map<string, D>): D[] => [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
 
-const countsOf = (entries: Iterable<ComplianceEntry>): StateCount[] => {
-  const counts = new Map<string, StateCount & { count: number }>();
-  for (const e of entries) {
-    const key = `${e.baselineId}|${e.guardrailId}|${e.state}`;
-    const c = counts.get(key);
-    if (c) c.count++;
-    else counts.set(key, { baselineId: e.baselineId, guardrailId: e.guardrailId, state: e.state, count: 1 });
+/** How many (resource, guardrail) pairs are in each state, per baseline and guardrail: what a score is made of. */
+class StateCounts {
+  private readonly counts = new Map<string, StateCount & { count: number }>();
+
+  add(entry: ComplianceEntry | null | undefined, delta = 1): this {
+    if (!entry) return this;
+    const key = `${entry.baselineId}|${entry.guardrailId}|${entry.state}`;
+    const c = this.counts.get(key) ?? { baselineId: entry.baselineId, guardrailId: entry.guardrailId, state: entry.state, count: 0 };
+    c.count += delta;
+    if (c.count === 0) this.counts.delete(key);
+    else this.counts.set(key, c);
+    return this;
   }
-  return [...counts.values()];
-};
+
+  list(): StateCount[] {
+    return [...this.counts.values()];
+  }
+}
 
 const OPEN_INCIDENT = (i: IncidentEntry) => i.status !== 'closed' && i.status !== 'merged';
 
@@ -150,7 +158,7 @@ export const postureAsOf = async (
     compliance,
     openFindings: byKey(models.findings.docs).filter((f) => f.status === 'open'),
     openIncidents: byKey(models.incidents.docs).filter(OPEN_INCIDENT),
-    score: complianceScore(builtInCatalog(), countsOf(compliance)),
+    score: complianceScore(builtInCatalog(), compliance.reduce((counts, entry) => counts.add(entry), new StateCounts()).list()),
   };
 };
 
@@ -174,20 +182,13 @@ export const complianceSeries = async (stores: HistoryStores, tenantId: string, 
   if (points > MAX_SERIES_POINTS) throw new RangeError(`${points} ${options.bucket}s asked for; at most ${MAX_SERIES_POINTS} points per series`);
   const catalog = builtInCatalog();
   const model = new Folded<ComplianceEntry>(asModel(complianceStates));
-  const counts = new Map<string, StateCount & { count: number }>();
-  const count = (e: ComplianceEntry | null | undefined, delta: number) => {
-    if (!e) return;
-    const key = `${e.baselineId}|${e.guardrailId}|${e.state}`;
-    const c = counts.get(key) ?? { baselineId: e.baselineId, guardrailId: e.guardrailId, state: e.state, count: 0 };
-    c.count += delta;
-    if (c.count === 0) counts.delete(key);
-    else counts.set(key, c);
-  };
+  const counts = new StateCounts();
+
   const series: ScorePoint[] = [];
   let next = first;
   const emitUntil = (instant: number) => {
     while (next <= instant && next <= options.to.getTime() && series.length < points) {
-      series.push({ at: new Date(next).toISOString(), score: complianceScore(catalog, [...counts.values()]) });
+      series.push({ at: new Date(next).toISOString(), score: complianceScore(catalog, counts.list()) });
       next += step;
     }
   };
@@ -196,8 +197,7 @@ export const complianceSeries = async (stores: HistoryStores, tenantId: string, 
     emitUntil(Date.parse(event.recordedAt) - 1);
     const change = model.apply(event);
     if (change) {
-      count(change.before, -1);
-      count(change.after, +1);
+      counts.add(change.before, -1).add(change.after, +1);
     }
   }
   emitUntil(options.to.getTime());
