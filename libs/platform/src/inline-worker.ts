@@ -1,7 +1,7 @@
 // The worker's reactions, run inline and to quiescence: projections, then the guardrail evaluator,
 // then the incident reactor, until nothing moves. For what must see the effects of its own writes
 // at once without the background loops — the demo's history and the tests of those reactions.
-import { START, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
+import { comparePositions, START, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import { ProjectionRunner } from '@rampart/event-store';
 import { GUARDRAIL_EVALUATOR_EVENT_TYPES, GuardrailEvaluator } from './guardrail-evaluator';
 import { INCIDENT_REACTOR_EVENT_TYPES, IncidentReactor } from './incident-reactor';
@@ -50,13 +50,17 @@ export class InlineWorker {
     }
   }
 
-  /** What the worker does after a change, in order, until nothing moves (a few rounds suffice). */
+  /** What the worker does after a change, in order, until a round appends nothing. */
   async settle(): Promise<void> {
-    for (let round = 0; round < 3; round++) {
+    for (let round = 1; ; round++) {
+      const head = await this.stores.eventStore.headPosition();
       await this.project();
       this.evaluatorAt = await this.feed(this.evaluatorAt, GUARDRAIL_EVALUATOR_EVENT_TYPES, (e) => this.evaluator.handle(e));
       await this.project();
       this.reactorAt = await this.feed(this.reactorAt, INCIDENT_REACTOR_EVENT_TYPES, (e) => this.reactor.handle(e));
+      if (comparePositions(await this.stores.eventStore.headPosition(), head) === 0) break;
+      // each round follows one link of cause and effect; a chain this long is a reaction loop
+      if (round === 20) throw new Error('the worker reactions did not settle within 20 rounds');
     }
     await this.project();
   }
