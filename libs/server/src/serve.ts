@@ -62,7 +62,9 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
     }
     if (mode !== 'api') worker = await startWorker(stores, log, { batchSize: config.projectionBatchSize, ingestIntervalMs: config.ingestIntervalMs, actions: config.actions, notifications: config.notifications });
     if (mode !== 'worker') {
-      consoleOptions = await consoleOptionsOf(config);
+      // One development issuer for the API's authentication and the console's sign-in.
+      const devIssuer = config.auth.devIssuer ? await DevIssuer.open(config.dataDir, { production: config.production }) : undefined;
+      consoleOptions = consoleOptionsOf(config, devIssuer);
       // An API replica without a worker still reports projection lag, read from the checkpoints.
       const runners = worker?.runners ?? projectionRunners(stores, log);
       const statuses = () => Promise.all(runners.map((r) => r.status()));
@@ -74,7 +76,7 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
           metrics: createMetrics(statuses),
           projectionStatuses: statuses,
           production: config.production,
-          authenticator: await createAuthenticator(config, stores, log),
+          authenticator: createAuthenticator(config, stores, log, devIssuer),
           rateLimitPerMinute: config.auth.rateLimitPerMinute,
           limits: config.graphqlLimits,
           console: consoleOptions,
@@ -109,10 +111,9 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
 };
 
 /** How the console signs in: the development code and personas locally, the OIDC client otherwise. */
-const consoleOptionsOf = async (config: RampartConfig): Promise<ConsoleOptions> => {
+const consoleOptionsOf = (config: RampartConfig, issuer: DevIssuer | undefined): ConsoleOptions => {
   const oidc = config.auth.oidc && config.console.oidcClientId ? { issuer: config.auth.oidc.issuer, clientId: config.console.oidcClientId, scopes: config.console.oidcScopes } : undefined;
-  if (!config.auth.devIssuer) return { dir: config.console.dir, oidc };
-  const issuer = await DevIssuer.open(config.dataDir, { production: config.production });
+  if (!issuer) return { dir: config.console.dir, oidc };
   return {
     dir: config.console.dir,
     oidc,
@@ -127,7 +128,7 @@ const consoleOptionsOf = async (config: RampartConfig): Promise<ConsoleOptions> 
   };
 };
 
-export const createAuthenticator = async (config: RampartConfig, stores: Stores, log: Logger): Promise<Authenticator> => {
+export const createAuthenticator = (config: RampartConfig, stores: Stores, log: Logger, devIssuer: DevIssuer | undefined): Authenticator => {
   const oidc = config.auth.oidc;
   let oidcDeps: ConstructorParameters<typeof Authenticator>[0]['oidc'];
   if (oidc) {
@@ -135,7 +136,6 @@ export const createAuthenticator = async (config: RampartConfig, stores: Stores,
     validateOidcSettings(settings);
     oidcDeps = { verifier: createOidcVerifier(settings), roleMap: parseRoleMap(oidc.roleMap), issuer: oidc.issuer };
   }
-  const devIssuer = config.auth.devIssuer ? await DevIssuer.open(config.dataDir, { production: config.production }) : undefined;
   if (devIssuer) log.warn('development token issuer is on: `rampart dev token` mints tokens this API accepts (off in production)');
   if (!oidc && !devIssuer) log.warn('no OIDC issuer configured: only API keys can authenticate');
   return new Authenticator({ oidc: oidcDeps, devIssuer, readModels: stores.readModels, eventStore: stores.eventStore });
