@@ -7,6 +7,7 @@ import type { Principal } from '@rampart/auth';
 import type { Logger } from '@rampart/platform';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AuthenticationError, credentialsFrom, type Authenticator } from './authenticator';
+import { sendRefusal as refuse } from '../http/errors';
 
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
@@ -23,9 +24,6 @@ const isPrivateAddress = (address: string | undefined): boolean => {
   }
   return /^f[cd][0-9a-f]{2}:/i.test(a);
 };
-
-const refuse = (res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
-  res.status(status).json({ errors: [{ message, extensions: { code, ...extra } }] });
 
 export const authMiddleware = (authenticator: Authenticator, options: { rateLimitPerMinute: number; log: Logger }) => {
   const perPrincipal = new RateLimiterMemory({ points: options.rateLimitPerMinute, duration: 60 });

@@ -2,14 +2,13 @@
 // Cloud workflow automation Logic App, a Sentinel playbook): the body is the alert as the source
 // sends it. Authenticated like every route (API key or bearer token), authorized like the
 // ingestAlerts mutation, answered with the same result.
-import { Body, Controller, HttpCode, HttpException, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { AuthenticatedRequest } from '../auth/http-auth';
 import { createRequestContext } from '../context';
 import { recordAlerts } from '../graphql/incidents.resolver';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-
-const refuse = (status: number, code: string, message: string) => new HttpException({ errors: [{ message, extensions: { code } }] }, status);
+import { refusal as refuse } from './errors';
 
 @Controller('webhooks')
 export class AlertsWebhookController {

@@ -4,13 +4,12 @@
 // names exactly this file.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Controller, Get, HttpException, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../auth/http-auth';
 import { createRequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-
-const refuse = (status: number, code: string, message: string) => new HttpException({ errors: [{ message, extensions: { code } }] }, status);
+import { refusal as refuse } from './errors';
 
 const CONTENT_TYPES: Record<string, string> = {
   'events.ndjson': 'application/x-ndjson',

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RoleGrant } from '@rampart/auth';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { sendRefusal as refuse } from './errors';
 
 export interface ConsolePersona {
   readonly id: string;
@@ -43,8 +44,6 @@ const same = (a: string, b: string): boolean => {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 };
-
-const refuse = (res: Response, status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
 
 /** Mounted before authentication: none of these routes reads or changes data. */
 export const consoleRoutes = (options: ConsoleOptions) => {
