@@ -3,6 +3,9 @@
 // compiled with swc (type-checking is the separate `typecheck` target).
 const path = require('node:path');
 
+// Tests prove what users run: on any other Node.js the run stops at once, saying which.
+require('./tools/bin/node-version.js').requireSupportedNode();
+
 const root = __dirname;
 const swcOptions = {
   jsc: {

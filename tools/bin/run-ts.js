@@ -2,6 +2,7 @@
 // Runs a TypeScript entry point of this repo without a build step: swc compiles on the fly
 // (decorator metadata included, which NestJS needs) and @rampart/* resolve through tsconfig paths.
 const path = require('node:path');
+require('./node-version.js').requireSupportedNode();
 process.env.SWC_NODE_PROJECT ??= path.join(__dirname, '..', '..', 'tsconfig.base.json');
 require('@swc-node/register');
 const entry = process.argv[2];

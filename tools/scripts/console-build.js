@@ -5,6 +5,7 @@
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
+require('../bin/node-version.js').requireSupportedNode();
 
 const root = path.join(__dirname, '..', '..');
 const app = path.join(root, 'apps', 'console');
