@@ -250,10 +250,21 @@ const mayRelate = (scope: RelatedResourceQuery['scope'], dependent: string, chan
 };
 
 /**
+ * How long a replay evaluates before it lets the event loop run what is waiting (health checks,
+ * other requests): a page of history can hold thousands of evaluations, none of them awaiting.
+ * One evaluation is bounded by the engine's step budget (tens of milliseconds at most).
+ */
+export const REPLAY_SLICE_MS = 20;
+
+/** Resolves on the event loop's next turn, after the timers and I/O callbacks already due. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Evaluates a guardrail that was never assigned against the tenant's recorded configuration
  * history: which resources would have broken it, from when to when. Each resource is evaluated at
  * every recorded change of it (and of the related resources auditIfNotExists rules look for), at
- * that change's time. Read-only: it appends nothing.
+ * that change's time. Read-only: it appends nothing. Every REPLAY_SLICE_MS of work it yields to
+ * the event loop, so a long replay over a big tenant delays nothing else for long.
  */
 export const replayPolicy = async (
   stores: HistoryStores,
@@ -314,6 +325,13 @@ export const replayPolicy = async (
     }
   };
 
+  let sliceStarted = performance.now();
+  const yieldIfDue = async () => {
+    if (performance.now() - sliceStarted < REPLAY_SLICE_MS) return;
+    await nextTurn();
+    sliceStarted = performance.now();
+  };
+
   let eventsRead = 0;
   for await (const event of tenantHistory(stores, tenantId, INVENTORY_EVENT_TYPES, {
     until,
@@ -332,8 +350,12 @@ export const replayPolicy = async (
     byType.set(type, ofType);
 
     evaluate(key, event.recordedAt);
+    await yieldIfDue();
     for (const [dependent, scope] of dependents.get(type) ?? []) {
-      if (dependent !== key && mayRelate(scope, dependent, key)) evaluate(dependent, event.recordedAt);
+      if (dependent !== key && mayRelate(scope, dependent, key)) {
+        evaluate(dependent, event.recordedAt);
+        await yieldIfDue();
+      }
     }
   }
 

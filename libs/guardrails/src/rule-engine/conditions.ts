@@ -2,9 +2,10 @@
 // `existenceCondition` and `count.where` into closures. Each evaluation can record why it came out as
 // it did: the leaf conditions that decided, with the value found and the value expected.
 import { CompileError, EvaluationError } from './errors';
-import { type CompileContext, type Compiled, compileValue, type EvalState } from './expressions';
+import { type CompileContext, type CompiledValue, compileValue, type EvalState } from './expressions';
 import { type FieldCategory, type FieldReader, resolveComputedField, resolveField, type Scope, selectMembers } from './fields';
-import { compareWith, existsFlag, OPERATORS, type OperatorName } from './operators';
+import { LIMITS, spend, weightOf } from './limits';
+import { compareWith, existsFlag, OPERATORS, type OperatorName, operandWeight } from './operators';
 import { isObject, normaliseLocation } from './resource';
 import { preview, typeName } from './values';
 
@@ -74,6 +75,9 @@ const lowerKeys = (node: Record<string, unknown>) => new Map(Object.entries(node
 /** Compiles the condition at `ctx.path` (e.g. `if`, `if.allOf[2]`, `then.details.existenceCondition`). */
 export const compileCondition = (node: unknown, ctx: CompileContext): CompiledCondition => {
   const path = ctx.path;
+  if (ctx.depth > LIMITS.conditionDepth)
+    throw new CompileError('nesting-too-deep', `conditions (allOf, anyOf, not, count.where) nest more than ${LIMITS.conditionDepth} deep`, path);
+  if (++ctx.tally.conditions > LIMITS.conditions) throw new CompileError('too-many-conditions', `the definition has more than ${LIMITS.conditions.toLocaleString('en-US')} conditions`, path);
   if (!isObject(node)) throw new CompileError('invalid-rule', `a condition must be an object, got ${typeName(node)}`, path);
   const keys = lowerKeys(node);
   const logical = ['allof', 'anyof', 'not'].filter((k) => keys.has(k));
@@ -81,10 +85,11 @@ export const compileCondition = (node: unknown, ctx: CompileContext): CompiledCo
     if (keys.size !== 1) throw new CompileError('invalid-rule', `a logical operator must stand alone, found ${Object.keys(node).join(', ')}`, path);
     const [op] = logical;
     const body = keys.get(op)?.value;
-    if (op === 'not') return negate(compileCondition(body, { ...ctx, path: `${path}.not` }));
+    const depth = ctx.depth + 1;
+    if (op === 'not') return negate(compileCondition(body, { ...ctx, path: `${path}.not`, depth }));
     if (!Array.isArray(body)) throw new CompileError('invalid-rule', `${keys.get(op)?.key} must be an array`, path);
     const name = op === 'allof' ? 'allOf' : 'anyOf';
-    const children = body.map((child, i) => compileCondition(child, { ...ctx, path: `${path}.${name}[${i}]` }));
+    const children = body.map((child, i) => compileCondition(child, { ...ctx, path: `${path}.${name}[${i}]`, depth }));
     return op === 'allof' ? allOf(children) : anyOf(children);
   }
   return compileLeaf(keys, path, ctx);
@@ -172,9 +177,11 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
   if (operator === 'exists' && typeof rawOperand === 'string' && !rawOperand.startsWith('[') && existsFlag(rawOperand) === undefined)
     throw new CompileError('invalid-rule', `exists takes true or false, got ${preview(rawOperand)}`, path);
   const operand = compileValue(rawOperand, ctx);
+  // A literal operand costs comparing with it (its weight for this operator); an expression, its nodes.
+  const operandCost = operand.isExpression ? operand.weight : operandWeight(operator, operand.literal);
   const raw = keys.get(subject)?.value;
 
-  if (subject === 'count') return compileCount(raw, operator, test, operand.evaluate, path, ctx);
+  if (subject === 'count') return compileCount(raw, operator, test, operand, path, ctx);
 
   if (subject === 'value') {
     const value = compileValue(raw, ctx);
@@ -183,6 +190,8 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
       try {
         const actual = value.evaluate(s);
         const expected = operand.evaluate(s);
+        // Values computed now cost what comparing them does (a literal's cost is in the weight).
+        if (value.isExpression || operand.isExpression) spend(s.env, weightOf(actual) + (operand.isExpression ? operandWeight(operator, expected) : 0));
         const result = compare ? compare(actual) : test(actual, expected);
         if (trace) trace.push(traced(path, 'value', value.text, operator, expected, actual, result));
         return result;
@@ -190,14 +199,22 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
         throw located(error, path);
       }
     };
-    return leaf('other', evaluate);
+    return leaf('other', evaluate, 1 + value.weight + operandCost);
   }
 
   if (typeof raw !== 'string') throw new CompileError('invalid-rule', `field must be a string, got ${typeName(raw)}`, path);
   // [*] outside count: every selected value must satisfy the condition ("logical and between elements").
-  const fieldCondition = (s: EvalState, trace: TraceSink, reader: FieldReader, expected: unknown, compare?: (actual: unknown) => boolean): boolean => {
+  const fieldCondition = (
+    s: EvalState,
+    trace: TraceSink,
+    reader: FieldReader,
+    expected: unknown,
+    expectedWeight: number,
+    compare?: (actual: unknown) => boolean,
+  ): boolean => {
     const selection = reader.read(s.target, s.targetType, s.scope);
     if (selection.collection) {
+      spend(s.env, selection.values.length * (1 + expectedWeight));
       let result = true;
       for (const v of selection.values)
         if (!(compare ? compare(v) : test(v, expected))) {
@@ -217,12 +234,15 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
     const evaluate = (s: EvalState, trace: TraceSink) => {
       try {
         const reader = resolveComputedField(String(fieldText.evaluate(s)), ctx.aliases, ctx.dynamicFields, `${path}.field`);
-        return fieldCondition(s, trace, reader, reader.location ? normaliseExpected(operand.evaluate(s)) : operand.evaluate(s));
+        const expected = reader.location ? normaliseExpected(operand.evaluate(s)) : operand.evaluate(s);
+        const expectedWeight = operandWeight(operator, expected);
+        if (operand.isExpression) spend(s.env, expectedWeight);
+        return fieldCondition(s, trace, reader, expected, expectedWeight);
       } catch (error) {
         throw located(error, path);
       }
     };
-    return leaf('other', evaluate);
+    return leaf('other', evaluate, 1 + fieldText.weight + operandCost);
   }
 
   const reader = resolveField(raw, ctx.aliases, `${path}.field`);
@@ -232,16 +252,20 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
   if (operand.isExpression) {
     const evaluate = (s: EvalState, trace: TraceSink) => {
       try {
-        return fieldCondition(s, trace, reader, reader.location ? normaliseExpected(operand.evaluate(s)) : operand.evaluate(s));
+        const expected = reader.location ? normaliseExpected(operand.evaluate(s)) : operand.evaluate(s);
+        const expectedWeight = operandWeight(operator, expected);
+        spend(s.env, expectedWeight);
+        return fieldCondition(s, trace, reader, expected, expectedWeight);
       } catch (error) {
         throw located(error, path);
       }
     };
-    return leaf(reader.category, evaluate, reader.location, decidable);
+    return leaf(reader.category, evaluate, 1 + operand.weight, reader.location, decidable);
   }
   // The common case: a literal operand, so the comparison is compiled with it (lowercased, patterns parsed).
   const expected = reader.location ? normaliseExpected(operand.literal) : operand.literal;
   const compare = compareWith(operator, expected);
+  const expectedWeight = operandWeight(operator, expected);
   const readOne = reader.readOne;
   const evaluate = readOne
     ? (s: EvalState, trace: TraceSink) => {
@@ -256,12 +280,12 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
       }
     : (s: EvalState, trace: TraceSink) => {
         try {
-          return fieldCondition(s, trace, reader, expected, compare);
+          return fieldCondition(s, trace, reader, expected, expectedWeight, compare);
         } catch (error) {
           throw located(error, path);
         }
       };
-  return leaf(reader.category, evaluate, reader.location, decidable);
+  return leaf(reader.category, evaluate, 1 + expectedWeight, reader.location, decidable);
 };
 
 /** A trace entry; built without a spread, which costs microseconds per object on V8. */
@@ -270,16 +294,26 @@ const traced = (path: string, kind: 'field' | 'value', subject: string, operator
     ? { path, kind, subject, operator, expected, missing: true, result }
     : { path, kind, subject, operator, expected, actual, result };
 
+/**
+ * A leaf condition. Each evaluation is charged to the evaluation's step budget (limits.ts) with
+ * `weight`, what it costs at most besides function work and values computed now (charged as they
+ * happen): 1, its expressions' nodes, and comparing with a literal operand.
+ */
 const leaf = (
   category: FieldCategory,
   evaluate: (s: EvalState, trace: TraceSink) => boolean,
+  weight: number,
   usesLocation = false,
   /** A type or kind condition with a fixed operand: its answer depends on the resource's type or kind alone. */
   decidable = false,
 ): CompiledCondition => ({
   categories: new Set([category]),
   usesLocation,
-  evaluate: (s, trace, applicability) => (!applicability || applicability.considered.has(category) ? evaluate(s, trace) : !applicability.negated),
+  evaluate: (s, trace, applicability) => {
+    if (applicability && !applicability.considered.has(category)) return !applicability.negated;
+    spend(s.env, weight);
+    return evaluate(s, trace);
+  },
   decide: (s, applicability, known) => {
     if (applicability && !applicability.considered.has(category)) return !applicability.negated;
     return decidable && (category === 'type' || known === 'type+kind') ? evaluate(s, null) : undefined;
@@ -299,7 +333,8 @@ const countCondition = (
   where: CompiledCondition | undefined,
   operator: OperatorName,
   test: (a: unknown, e: unknown) => boolean,
-  operand: Compiled,
+  operand: CompiledValue,
+  weight: number,
   path: string,
 ): CompiledCondition =>
   leaf(
@@ -307,6 +342,8 @@ const countCondition = (
     (s, trace) => {
       try {
         const { members, scopeOf } = enumerate(s);
+        // A member's own state, before the loop runs; the conditions of `where` charge themselves.
+        spend(s.env, members.length * (where ? 2 : 1));
         let count = members.length;
         if (where) {
           count = 0;
@@ -316,7 +353,7 @@ const countCondition = (
             if (where.evaluate(member, null)) count++;
           }
         }
-        const expected = operand(s);
+        const expected = operand.evaluate(s);
         const result = test(count, expected);
         if (trace) trace.push({ path, kind: 'count', subject: `count(${subject}${where ? ' where …' : ''})`, operator, expected, actual: count, of: members.length, result });
         return result;
@@ -324,6 +361,7 @@ const countCondition = (
         throw located(error, path);
       }
     },
+    weight,
     where?.usesLocation,
   );
 
@@ -331,7 +369,7 @@ const compileCount = (
   raw: unknown,
   operator: OperatorName,
   test: (a: unknown, e: unknown) => boolean,
-  operand: Compiled,
+  operand: CompiledValue,
   path: string,
   ctx: CompileContext,
 ): CompiledCondition => {
@@ -342,6 +380,7 @@ const compileCount = (
   if (keys.has('field') === keys.has('value')) throw new CompileError('invalid-rule', 'count needs exactly one of field or value', path);
   const whereNode = keys.get('where')?.value;
   const wherePath = `${path}.count.where`;
+  const depth = ctx.depth + 1;
 
   if (keys.has('field')) {
     const fieldName = keys.get('field')?.value;
@@ -350,7 +389,7 @@ const compileCount = (
     const reader = resolveField(fieldName, ctx.aliases, `${path}.count.field`);
     if (!reader.collection || !/\[\*\]$/.test(fieldName))
       throw new CompileError('invalid-rule', `count.field "${fieldName}" is not an array alias ([*])`, `${path}.count.field`);
-    const where = whereNode === undefined ? undefined : compileCondition(whereNode, { ...ctx, path: wherePath, counts: [...ctx.counts, { kind: 'field', reader }] });
+    const where = whereNode === undefined ? undefined : compileCondition(whereNode, { ...ctx, path: wherePath, depth, counts: [...ctx.counts, { kind: 'field', reader }] });
     const enumerate = (s: EvalState): Counted => {
       const counted = reader.pathFor(s.targetType)?.lower ?? [];
       return {
@@ -358,7 +397,7 @@ const compileCount = (
         scopeOf: (element) => ({ kind: 'field', parent: s.scope, doc: s.target, docType: s.targetType, path: counted, element }),
       };
     };
-    return countCondition(fieldName, enumerate, where, operator, test, operand, path);
+    return countCondition(fieldName, enumerate, where, operator, test, operand, 1 + operand.weight, path);
   }
 
   const array = compileValue(keys.get('value')?.value, ctx);
@@ -367,11 +406,11 @@ const compileCount = (
     throw new CompileError('invalid-rule', 'count.name must be English letters and digits', `${path}.count.name`);
   // "When not provided, the index name is implicitly set to default."
   const name = (nameValue ?? 'default').toLowerCase();
-  const where = whereNode === undefined ? undefined : compileCondition(whereNode, { ...ctx, path: wherePath, counts: [...ctx.counts, { kind: 'value', name }] });
+  const where = whereNode === undefined ? undefined : compileCondition(whereNode, { ...ctx, path: wherePath, depth, counts: [...ctx.counts, { kind: 'value', name }] });
   const enumerate = (s: EvalState): Counted => {
     const members = array.evaluate(s);
     if (!Array.isArray(members)) throw new EvaluationError('type-mismatch', `count.value must be an array, got ${typeName(members)} ${preview(members)}`);
     return { members, scopeOf: (element) => ({ kind: 'value', parent: s.scope, name, element }) };
   };
-  return countCondition(array.text, enumerate, where, operator, test, operand, path);
+  return countCondition(array.text, enumerate, where, operator, test, operand, 1 + operand.weight + array.weight, path);
 };

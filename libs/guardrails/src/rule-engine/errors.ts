@@ -11,7 +11,12 @@ export type RefusalReason =
   | 'unknown-alias'
   | 'unknown-parameter'
   | 'invalid-parameter'
-  | 'missing-parameter';
+  | 'missing-parameter'
+  /** Over a limit of limits.ts: the definition's JSON, the parameter values' JSON, nesting, conditions. */
+  | 'definition-too-large'
+  | 'parameters-too-large'
+  | 'nesting-too-deep'
+  | 'too-many-conditions';
 
 export interface Refusal {
   readonly reason: RefusalReason;
@@ -27,7 +32,9 @@ export type EvaluationErrorReason =
   | 'missing-parameter'
   | 'missing-context'
   | 'unknown-alias'
-  | 'unknown-api-version';
+  | 'unknown-api-version'
+  /** The evaluation took more steps than one resource may (limits.ts): the rule, not the resource, is at fault. */
+  | 'evaluation-budget-exceeded';
 
 /** Thrown inside compiled closures and turned into the state `error` at the evaluation boundary. */
 export class EvaluationError extends Error {

@@ -3,6 +3,7 @@
 // A string is an expression when it starts with `[` and ends with `]`; a leading `[[` escapes a
 // literal string that starts with `[` (the bracket is dropped).
 import { CompileError } from './errors';
+import { LIMITS } from './limits';
 
 export type ExpressionNode =
   | { readonly kind: 'literal'; readonly value: string | number }
@@ -19,10 +20,25 @@ export const parseTemplateString = (text: string, path?: string): TemplateString
   return { literal: text };
 };
 
+/**
+ * Parses the text between the outer brackets. Nesting is limited (LIMITS.expressionDepth), counted
+ * as the parser descends: the parser and everything that walks the tree recurse once per level.
+ */
 export const parseExpression = (source: string, path?: string): ExpressionNode => {
   let at = 0;
+  const shown = () => (source.length > 200 ? `${source.slice(0, 199)}…` : source);
   const fail = (message: string): never => {
-    throw new CompileError('invalid-expression', `${message} at character ${at + 1} of "[${source}]"`, path);
+    throw new CompileError('invalid-expression', `${message} at character ${at + 1} of "[${shown()}]"`, path);
+  };
+  /** `depth` levels of calls, properties and indexes so far: refused past the limit. */
+  const within = (depth: number): number => {
+    if (depth > LIMITS.expressionDepth)
+      throw new CompileError(
+        'nesting-too-deep',
+        `the expression nests calls, properties and indexes more than ${LIMITS.expressionDepth} deep at character ${at + 1} of "[${shown()}]"`,
+        path,
+      );
+    return depth;
   };
   const skipSpace = () => {
     while (at < source.length && /\s/.test(source[at])) at++;
@@ -56,43 +72,53 @@ export const parseExpression = (source: string, path?: string): ExpressionNode =
     }
     return { kind: 'literal', value };
   };
-  const primary = (): ExpressionNode => {
+  // Each returns the node and how deep it nests (a literal: 1).
+  const primary = (level: number): [ExpressionNode, number] => {
     const ch = peek();
-    if (ch === "'") return stringLiteral();
+    if (ch === "'") return [stringLiteral(), 1];
     const number = /^-?\d+(\.\d+)?/.exec(source.slice(at));
     if (number) {
       at += number[0].length;
-      return { kind: 'literal', value: Number(number[0]) };
+      return [{ kind: 'literal', value: Number(number[0]) }, 1];
     }
     const name = identifier();
     expect('(');
     const args: ExpressionNode[] = [];
+    let depth = 1;
+    const argument = () => {
+      const [arg, argDepth] = expression(level + 1);
+      args.push(arg);
+      depth = Math.max(depth, within(argDepth + 1));
+    };
     if (peek() !== ')') {
-      args.push(expression());
+      argument();
       while (peek() === ',') {
         at++;
-        args.push(expression());
+        argument();
       }
     }
     expect(')');
-    return { kind: 'call', name, args };
+    return [{ kind: 'call', name, args }, depth];
   };
-  const expression = (): ExpressionNode => {
-    let node = primary();
+  const expression = (level: number): [ExpressionNode, number] => {
+    within(level);
+    let [node, depth] = primary(level);
     for (;;) {
       const ch = peek();
       if (ch === '.') {
         at++;
         node = { kind: 'property', target: node, name: identifier() };
+        depth = within(depth + 1);
       } else if (ch === '[') {
         at++;
-        const index = expression();
+        const [index, indexDepth] = expression(level + 1);
         expect(']');
         node = { kind: 'index', target: node, index };
-      } else return node;
+        depth = within(Math.max(depth, indexDepth) + 1);
+      } else return [node, depth];
     }
   };
-  const node = expression();
+  const [node] = expression(1);
   if (peek() !== undefined) fail('unexpected text');
   return node;
 };

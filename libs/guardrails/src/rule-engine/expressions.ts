@@ -7,6 +7,7 @@ import type { AliasTable } from '../aliases/alias-table';
 import { CompileError, EvaluationError } from './errors';
 import { type ExpressionNode, parseTemplateString, printExpression } from './expression-parser';
 import { type FieldReader, isPrefix, resolveComputedField, resolveField, type Scope, selectBelow } from './fields';
+import { LIMITS, spend, type StepMeter, weightOf } from './limits';
 import { getKey, isObject, type PolicyResource, resourceScope } from './resource';
 import { TEMPLATE_FUNCTIONS } from './template-functions';
 import { formatDateTime, preview, typeName } from './values';
@@ -25,8 +26,8 @@ export interface SubscriptionInfo {
   readonly tenantId?: string;
 }
 
-/** What one evaluation knows besides the resource: assignment parameters and the context. */
-export interface EvaluationEnv {
+/** What one evaluation knows besides the resource: assignment parameters and the context; and the steps it took so far. */
+export interface EvaluationEnv extends StepMeter {
   /** Parameter values by lowercase name (defaults applied). */
   readonly parameters: ReadonlyMap<string, unknown>;
   readonly now: Date;
@@ -60,6 +61,10 @@ export interface CompileContext {
   readonly path: string;
   /** Field names computed by expressions (`[concat('tags[', parameters('t'), ']')]`), resolved once each. */
   readonly dynamicFields: Map<string, FieldReader>;
+  /** allOf, anyOf, not and count.where around the condition being compiled. */
+  readonly depth: number;
+  /** Conditions and expression nodes compiled so far in the definition (limits.ts). */
+  readonly tally: { conditions: number; expressionNodes: number };
 }
 
 export type Compiled = (s: EvalState) => unknown;
@@ -71,6 +76,12 @@ export interface CompiledValue {
   readonly isExpression: boolean;
   /** The value itself when it holds no expression. */
   readonly literal?: unknown;
+  /**
+   * What evaluating it once costs, in steps (limits.ts), known before: its expression's calls,
+   * properties, indexes and literals, or the elements of a literal array. The condition holding it
+   * charges it on each evaluation; what depends on the values (function work) is charged as it happens.
+   */
+  readonly weight: number;
   /**
    * It may differ between two evaluations of one assignment: it reads the resource, a count member
    * or the evaluation context (field, current, requestContext, resourceGroup, subscription, utcNow).
@@ -104,13 +115,29 @@ const EXCLUDED = new Set(
 /** Context objects we only partly know (no resource group given): reading an unknown property is an error, not "". */
 const partial = new WeakSet<object>();
 
-const member = (target: unknown, key: string | number, text: string): unknown => {
+/** Nodes of an expression tree: what evaluating it does besides its functions' own work. */
+const nodesOf = (node: ExpressionNode): number => {
+  switch (node.kind) {
+    case 'literal':
+      return 1;
+    case 'property':
+      return 1 + nodesOf(node.target);
+    case 'index':
+      return 1 + nodesOf(node.target) + nodesOf(node.index);
+    case 'call':
+      return node.args.reduce((sum, arg) => sum + nodesOf(arg), 1);
+  }
+};
+
+const member = (target: unknown, key: string | number, text: string, meter: StepMeter): unknown => {
   if (Array.isArray(target)) {
     if (typeof key !== 'number' || !Number.isInteger(key)) throw new EvaluationError('function-failed', `${text}: an array index must be an integer`);
     if (key < 0 || key >= target.length) throw new EvaluationError('function-failed', `${text}: index ${key} is outside the array (length ${target.length})`);
     return target[key];
   }
   if (isObject(target)) {
+    // Not spelled as the object spells it: getKey lowercases and compares every key (a few steps each).
+    if (!Object.hasOwn(target, key)) spend(meter, 3 * weightOf(target));
     const value = getKey(target, String(key));
     if (value !== undefined) return value;
     if (partial.has(target))
@@ -220,7 +247,7 @@ export const compileExpression = (node: ExpressionNode, ctx: CompileContext): Co
     }
     case 'property': {
       const target = compileExpression(node.target, ctx);
-      return (s) => member(target(s), node.name, text);
+      return (s) => member(target(s), node.name, text, s.env);
     }
     case 'index': {
       const target = compileExpression(node.target, ctx);
@@ -228,7 +255,7 @@ export const compileExpression = (node: ExpressionNode, ctx: CompileContext): Co
       return (s) => {
         const key = index(s);
         if (typeof key !== 'string' && typeof key !== 'number') throw new EvaluationError('function-failed', `${text}: index must be a string or an integer`);
-        return member(target(s), key, text);
+        return member(target(s), key, text, s.env);
       };
     }
     case 'call':
@@ -354,8 +381,16 @@ const compileCall = (name: string, args: readonly ExpressionNode[], ctx: Compile
   return (s) => {
     try {
       const values: unknown[] = [];
-      for (const p of parts) values.push(p(s));
-      return fn.call(values);
+      // A step for the call and its arguments, and one per element or 16 characters of them: what most
+      // functions do with them. Functions whose work is not linear in that charge the rest themselves.
+      let steps = 1 + parts.length;
+      for (const p of parts) {
+        const value = p(s);
+        values.push(value);
+        steps += weightOf(value);
+      }
+      spend(s.env, steps);
+      return fn.call(values, s.env);
     } catch (error) {
       if (error instanceof EvaluationError && !error.expression) {
         error.expression = text;
@@ -375,25 +410,42 @@ const scopeElement = (scope: Scope | undefined, text: string) => {
  * A JSON value of the rule: strings may be expressions; arrays and objects may hold expressions.
  * A value without expressions is kept as it is, so evaluating it does no work.
  */
-export const compileValue = (value: unknown, ctx: CompileContext): CompiledValue => {
-  const literal = (v: unknown): CompiledValue => ({ evaluate: () => v, text: JSON.stringify(v), isExpression: false, literal: v, varies: false });
+export const compileValue = (value: unknown, ctx: CompileContext): CompiledValue => compileNested(value, ctx, true);
+
+const compileNested = (value: unknown, ctx: CompileContext, outermost: boolean): CompiledValue => {
+  const literal = (v: unknown): CompiledValue => ({ evaluate: () => v, text: outermost ? JSON.stringify(v) : '', isExpression: false, literal: v, weight: weightOf(v), varies: false });
   if (typeof value === 'string') {
     const parsed = parseTemplateString(value, ctx.path);
     if ('literal' in parsed) return literal(parsed.literal);
-    return { evaluate: compileExpression(parsed.expression, ctx), text: parsed.text, isExpression: true, varies: varies(parsed.expression) };
+    const nodes = nodesOf(parsed.expression);
+    if ((ctx.tally.expressionNodes += nodes) > LIMITS.expressionNodes)
+      throw new CompileError(
+        'definition-too-large',
+        `the definition's expressions have more than ${LIMITS.expressionNodes.toLocaleString('en-US')} calls, literals, properties and indexes`,
+        ctx.path,
+      );
+    return { evaluate: compileExpression(parsed.expression, ctx), text: parsed.text, isExpression: true, weight: nodes, varies: varies(parsed.expression) };
   }
+  // The text of the outermost value only: each level writing its own would take time quadratic in the nesting.
   if (Array.isArray(value)) {
-    const items = value.map((v) => compileValue(v, ctx));
+    const items = value.map((v) => compileNested(v, ctx, false));
     if (!items.some((i) => i.isExpression)) return literal(items.map((i) => i.literal));
-    return { evaluate: (s) => items.map((i) => i.evaluate(s)), text: JSON.stringify(value), isExpression: true, varies: items.some((i) => i.varies) };
+    return {
+      evaluate: (s) => items.map((i) => i.evaluate(s)),
+      text: outermost ? JSON.stringify(value) : '',
+      isExpression: true,
+      weight: items.reduce((sum, i) => sum + 1 + i.weight, 0),
+      varies: items.some((i) => i.varies),
+    };
   }
   if (isObject(value)) {
-    const entries = Object.entries(value).map(([k, v]) => [k, compileValue(v, ctx)] as const);
+    const entries = Object.entries(value).map(([k, v]) => [k, compileNested(v, ctx, false)] as const);
     if (!entries.some(([, v]) => v.isExpression)) return literal(Object.fromEntries(entries.map(([k, v]) => [k, v.literal])));
     return {
       evaluate: (s) => Object.fromEntries(entries.map(([k, v]) => [k, v.evaluate(s)])),
-      text: JSON.stringify(value),
+      text: outermost ? JSON.stringify(value) : '',
       isExpression: true,
+      weight: entries.reduce((sum, [, v]) => sum + 1 + v.weight, 0),
       varies: entries.some(([, v]) => v.varies),
     };
   }

@@ -1,9 +1,12 @@
 // The condition operators of the policy language, with Azure's documented semantics
 // (definition-structure-policy-rule.md, "Conditions"): string comparisons ignore case except
 // match/notMatch; `like` takes `*` wildcards; `match` takes `#` (digit), `?` (letter), `.` (any
-// character); less/greater on mismatched types is an error. A missing value (a property the resource
-// does not have) satisfies only the negative operators (notEquals, notLike, notIn, ...) and `exists: false`.
+// character), both decided in linear time whatever the pattern (patterns.ts); less/greater
+// on mismatched types is an error. A missing value (a property the resource does not have)
+// satisfies only the negative operators (notEquals, notLike, notIn, ...) and `exists: false`.
 import { EvaluationError } from './errors';
+import { weightOf } from './limits';
+import { likeMatcher, matchMatcher } from './patterns';
 import { isObject } from './resource';
 import { compareTo, conditionCompare, conditionEquals, equalsTo, preview, scalarText, typeName } from './values';
 
@@ -41,37 +44,43 @@ const patternText = (operator: string, expected: unknown): string => {
   return text;
 };
 
-const patterns = new Map<string, RegExp>();
-const cached = (key: string, build: () => RegExp) => {
-  let re = patterns.get(key);
-  if (!re) {
-    if (patterns.size > 2000) patterns.clear();
-    re = build();
-    patterns.set(key, re);
-  }
-  return re;
+/**
+ * Patterns that come from expressions are compiled per evaluation: the short ones (all that real
+ * rules use) are remembered, so a caller's long patterns cannot fill memory.
+ */
+const MAX_CACHED_PATTERN = 1_024;
+const MAX_CACHED_PATTERNS = 2_000;
+
+const cache = <T>() => {
+  const entries = new Map<string, T>();
+  return (pattern: string, build: (pattern: string) => T): T => {
+    if (pattern.length > MAX_CACHED_PATTERN) return build(pattern);
+    let entry = entries.get(pattern);
+    if (entry === undefined) {
+      if (entries.size >= MAX_CACHED_PATTERNS) entries.clear();
+      entry = build(pattern);
+      entries.set(pattern, entry);
+    }
+    return entry;
+  };
 };
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const likeMatchers = cache<(text: string) => boolean>();
+const likeTest = (pattern: string) => likeMatchers(pattern, likeMatcher);
 
-const likeRegex = (pattern: string) => cached(`like:${pattern}`, () => new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`, 'is'));
-
-const matchRegex = (pattern: string, insensitive: boolean) =>
-  cached(`match:${insensitive}:${pattern}`, () => {
-    const body = [...pattern].map((ch) => (ch === '#' ? '\\d' : ch === '?' ? '\\p{L}' : ch === '.' ? '.' : escape(ch))).join('');
-    return new RegExp(`^${body}$`, insensitive ? 'isu' : 'su');
-  });
+const matchMatchers = [cache<(text: string) => boolean>(), cache<(text: string) => boolean>()];
+const matchTest = (pattern: string, ignoringCase: boolean) => matchMatchers[ignoringCase ? 1 : 0](pattern, (p) => matchMatcher(p, ignoringCase));
 
 const like: OperatorTest = (actual, expected) => {
   const text = asText(actual);
-  return text !== undefined && likeRegex(patternText('like', expected)).test(text);
+  return text !== undefined && likeTest(patternText('like', expected))(text);
 };
 
 const match =
   (insensitive: boolean): OperatorTest =>
   (actual, expected) => {
     const text = asText(actual);
-    return text !== undefined && matchRegex(patternText('match', expected), insensitive).test(text);
+    return text !== undefined && matchTest(patternText('match', expected), insensitive)(text);
   };
 
 const contains: OperatorTest = (actual, expected) => {
@@ -195,10 +204,10 @@ export const compareWith = (name: OperatorName, expected: unknown): ((actual: un
     case 'notMatchInsensitively': {
       const pattern = asText(expected);
       if (pattern === undefined) return fallback;
-      const re = name === 'like' || name === 'notLike' ? likeRegex(pattern) : matchRegex(pattern, name.endsWith('Insensitively'));
+      const matches = name === 'like' || name === 'notLike' ? likeMatcher(pattern) : matchMatcher(pattern, name.endsWith('Insensitively'));
       const test = (a: unknown) => {
         const text = asText(a);
-        return text !== undefined && re.test(text);
+        return text !== undefined && matches(text);
       };
       return name.startsWith('not') ? (a) => !test(a) : test;
     }
@@ -236,3 +245,13 @@ export const compareWith = (name: OperatorName, expected: unknown): ((actual: un
       return fallback;
   }
 };
+
+const MATCHES = new Set<OperatorName>(['match', 'matchInsensitively', 'notMatch', 'notMatchInsensitively']);
+
+/**
+ * What comparing with `operand` costs, in steps (limits.ts). Most operators go over it once, as
+ * weightOf counts; match tests the text one code point at a time against the pattern's (a text
+ * longer than twice the pattern is refused at once), a step per two.
+ */
+export const operandWeight = (name: OperatorName, operand: unknown): number =>
+  typeof operand === 'string' && MATCHES.has(name) ? Math.ceil(operand.length / 2) : weightOf(operand);

@@ -3,12 +3,14 @@
 // first), modes (Indexed evaluates only types with tags and location), applicability
 // (policy-applicability.md) and compliance (compliance-states.md), auditIfNotExists/deployIfNotExists
 // over caller-supplied related resources (effect-audit-if-not-exists.md). What cannot be evaluated is
-// refused with a named reason or yields the state `error`, never "compliant".
+// refused with a named reason or yields the state `error`, never "compliant"; so is a definition
+// over the limits of limits.ts, or an evaluation past its budget of steps.
 import { type AliasTable, shippedAliasTable } from '../aliases/alias-table';
 import { type Applicability, applicabilityOver, type CompiledCondition, compileCondition, type ConditionTrace, type DecidedBy } from './conditions';
 import { CompileError, EvaluationError, type EvaluationErrorReason, type Refusal, type RefusalReason } from './errors';
 import { type CompileContext, type CompiledValue, compileValue, type EvalState, type EvaluationEnv, type ResourceGroupInfo, type SubscriptionInfo } from './expressions';
 import type { FieldCategory, FieldReader } from './fields';
+import { checkDefinitionSize, jsonExcess, LIMITS, spend } from './limits';
 import { getKey, isObject, type PolicyResource, resourceFullName, resourceName, resourceScope } from './resource';
 import { preview, typeName } from './values';
 
@@ -197,11 +199,16 @@ const matchesType = (value: unknown, type: ParameterType): boolean => {
   }
 };
 
-/** allowedValues compare case-sensitively (definition-structure-parameters.md); an array value is checked per element. */
+/**
+ * allowedValues compare case-sensitively (definition-structure-parameters.md), as their JSON text;
+ * an array value is checked per element. The allowed texts are a set: a long array against a long
+ * list takes linear time, not their product.
+ */
 const allowed = (value: unknown, allowedValues: readonly unknown[]): boolean => {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  if (Array.isArray(value) && !allowedValues.some(Array.isArray)) return value.every((v) => allowedValues.some((a) => same(a, v)));
-  return allowedValues.some((a) => same(a, value));
+  const texts = new Set<string | undefined>();
+  allowedValues.forEach((a) => texts.add(JSON.stringify(a))); // as `some` did: holes are skipped
+  if (Array.isArray(value) && !allowedValues.some(Array.isArray)) return value.every((v) => texts.has(JSON.stringify(v)));
+  return texts.has(JSON.stringify(value));
 };
 
 const checkParameterValue = (definition: ParameterDefinition, value: unknown, what: string): Refusal | undefined => {
@@ -358,6 +365,8 @@ export const compilePolicy = (definition: unknown, options: CompileOptions = {})
 
 const compile = (input: unknown, options: CompileOptions): CompiledPolicy => {
   if (!isObject(input)) return refuse('invalid-definition', `a policy definition must be a JSON object, got ${typeName(input)}`);
+  // Before anything walks it recursively (unescaping, compiling).
+  checkDefinitionSize(input);
   const escaping = options.templateEscaping ?? 'auto';
   const unescape = escaping === 'arm-template' || (escaping === 'auto' && isTemplateResource(input));
   const definition = (unescape ? unescapeTemplate(input) : input) as Record<string, unknown>;
@@ -374,6 +383,8 @@ const compile = (input: unknown, options: CompileOptions): CompiledPolicy => {
     counts: [],
     path: 'if',
     dynamicFields: new Map<string, FieldReader>(),
+    depth: 0,
+    tally: { conditions: 0, expressionNodes: 0 },
   };
 
   const ifNode = getKey(rule, 'if');
@@ -442,6 +453,7 @@ const evaluationEnv = (parameters: ReadonlyMap<string, unknown>, aliases: AliasT
   resourceGroup: context.resourceGroup,
   subscription: context.subscription,
   apiVersion: context.apiVersion,
+  steps: 0,
 });
 
 const possibleEffects = (raw: string, effect: CompiledValue, parameters: readonly ParameterDefinition[]): EffectName[] => {
@@ -458,6 +470,10 @@ const possibleEffects = (raw: string, effect: CompiledValue, parameters: readonl
 };
 
 const resolveParameters = (definitions: readonly ParameterDefinition[], values: Readonly<Record<string, unknown>>): Map<string, unknown> | Refusal => {
+  // Parameter values come from the caller as the definition does, and are read as deep (equality, JSON).
+  const excess = jsonExcess(values, LIMITS.parametersSize, LIMITS.jsonDepth);
+  if (excess === 'size') return { reason: 'parameters-too-large', message: `the parameter values are larger than ${LIMITS.parametersSize.toLocaleString('en-US')} characters of JSON` };
+  if (excess === 'depth') return { reason: 'nesting-too-deep', message: `the parameter values nest objects and arrays more than ${LIMITS.jsonDepth} deep` };
   const given = new Map(Object.entries(values).map(([k, v]) => [k.toLowerCase(), { name: k, value: v }]));
   for (const { name } of given.values())
     if (!definitions.some((d) => d.name.toLowerCase() === name.toLowerCase()))
@@ -481,7 +497,7 @@ const resolveEffect = (effect: CompiledValue, env: Pick<EvaluationEnv, 'paramete
   let value: unknown;
   try {
     const s: EvalState = {
-      env: { ...env, now: new Date(0) },
+      env: { ...env, now: new Date(0), steps: 0 },
       resource: PLACEHOLDER,
       resourceType: '',
       target: PLACEHOLDER,
@@ -767,6 +783,8 @@ const evaluateRelated = (
   });
   const evaluations: RelatedEvaluation[] = [];
   for (const related of candidates) {
+    // The candidate's own state; the existence condition's conditions charge themselves.
+    spend(s.env, 2);
     const conditions: ConditionTrace[] = [];
     const target: EvalState = { env: s.env, resource, resourceType: s.resourceType, target: related, targetType: typeOf(related) || wantedType, scope: undefined };
     const satisfied = details.existenceCondition ? details.existenceCondition.evaluate(target, conditions) : true;

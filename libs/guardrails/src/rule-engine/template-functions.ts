@@ -4,11 +4,16 @@
 // `startsWith` and `endsWith` are not; object keys are case-insensitive. Functions that need the
 // evaluation (parameters, field, current, requestContext, resourceGroup, subscription, if/and/or/coalesce)
 // live in expressions.ts. A failing function is an evaluation error, never a silent value.
+// Each call is charged to the evaluation's step budget (limits.ts) by its arguments' size; functions
+// whose work or result can be much larger than that (range, padLeft, replace, split, join, string,
+// equals, union, ...) charge it before doing it, so no expression can build a huge value or spin.
 import { EvaluationError } from './errors';
+import { deepWeightOf, jsonExcess, LIMITS, spend, type StepMeter, stepsLeft, textWeight, weightOf } from './limits';
 import { getKey, isObject } from './resource';
 import { addDays, formatDateTime, parseDateTime, preview, scalarText, typeName } from './values';
 
-type Fn = (args: unknown[]) => unknown;
+/** The arguments, and the evaluation's meter for work beyond their size. */
+type Fn = (args: unknown[], meter: StepMeter) => unknown;
 
 export interface TemplateFunction {
   readonly minArgs: number;
@@ -27,14 +32,41 @@ const int = (name: string, v: unknown, what = 'argument'): number =>
 const num = (name: string, v: unknown): number => (typeof v === 'number' ? v : fail(name, `expected a number, got ${typeName(v)} ${preview(v)}`));
 const arr = (name: string, v: unknown): unknown[] => (Array.isArray(v) ? v : fail(name, `expected an array, got ${typeName(v)} ${preview(v)}`));
 
+/**
+ * getKey(object, key) for many keys of one object: the same member (the key as spelled, else the
+ * first key of the same length equal ignoring case), found through a map built on the first miss
+ * instead of comparing every key on every miss.
+ */
+const keyLookup = (object: Record<string, unknown>) => {
+  let folded: Map<string, unknown> | undefined;
+  return (key: string): unknown => {
+    if (Object.hasOwn(object, key)) return object[key];
+    if (!folded) {
+      folded = new Map();
+      for (const k in object) {
+        const at = `${k.length}:${k.toLowerCase()}`;
+        if (Object.hasOwn(object, k) && !folded.has(at)) folded.set(at, object[k]);
+      }
+    }
+    return folded.get(`${key.length}:${key.toLowerCase()}`);
+  };
+};
+
 /** ARM `equals()`: structural and case-sensitive. */
 export const strictEquals = (a: unknown, b: unknown): boolean => {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => strictEquals(x, b[i]));
   if (isObject(a) && isObject(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => strictEquals(a[k], getKey(b, k)));
+    if (keys.length !== Object.keys(b).length) return false;
+    const inB = keyLookup(b);
+    return keys.every((k) => strictEquals(a[k], inB(k)));
   }
   return a === b;
+};
+
+/** Work that walks values all the way down (deep equality, JSON), charged before it is done. */
+const chargeDeep = (meter: StepMeter, ...values: unknown[]) => {
+  for (const v of values) if (typeof v === 'object' && v !== null) spend(meter, deepWeightOf(v, stepsLeft(meter)));
 };
 
 /** ARM `less`/`greater` functions: two integers or two strings (ordinal). */
@@ -80,9 +112,12 @@ const concat = (args: unknown[]) => {
   return args.map((a) => (isObject(a) ? fail('concat', 'cannot concatenate objects') : toText(a))).join('');
 };
 
-const contains = ([container, item]: unknown[]) => {
+const contains = ([container, item]: unknown[], meter: StepMeter) => {
   if (typeof container === 'string') return container.includes(toText(item));
-  if (Array.isArray(container)) return container.some((x) => strictEquals(x, item));
+  if (Array.isArray(container)) {
+    chargeDeep(meter, container);
+    return container.some((x) => strictEquals(x, item));
+  }
   if (isObject(container)) return getKey(container, str('contains', item, 'key')) !== undefined;
   return fail('contains', `expected a string, array or object, got ${typeName(container)} ${preview(container)}`);
 };
@@ -112,22 +147,81 @@ const takeOrSkip = (name: string, take: boolean) => (args: unknown[]) => {
   return fail(name, `expected a string or an array, got ${typeName(v)}`);
 };
 
-const padLeft = ([value, total, padding]: unknown[]) => {
+/** Characters of a result to be built, charged before building it. */
+const chargeText = (meter: StepMeter, characters: number) => spend(meter, textWeight(characters));
+
+const padLeft = ([value, total, padding]: unknown[], meter: StepMeter) => {
   const text = typeof value === 'number' ? String(value) : str('padLeft', value, 'valueToPad');
   const pad = padding === undefined ? ' ' : str('padLeft', padding, 'paddingCharacter');
   if (pad.length !== 1) fail('padLeft', 'paddingCharacter must be one character');
-  return text.padStart(int('padLeft', total, 'totalLength'), pad);
+  const length = int('padLeft', total, 'totalLength');
+  chargeText(meter, length);
+  return text.padStart(length, pad);
 };
 
-const split = ([s, delimiter]: unknown[]) => {
+/** ARM's replace: every occurrence. The result's length is known from the pieces before it is built. */
+const replace = ([s, a, b]: unknown[], meter: StepMeter) => {
+  const pieces = str('replace', s).split(str('replace', a, 'oldString'));
+  const by = str('replace', b, 'newString');
+  spend(meter, pieces.length);
+  chargeText(meter, (pieces.length - 1) * by.length);
+  return pieces.join(by);
+};
+
+const split = ([s, delimiter]: unknown[], meter: StepMeter) => {
   const text = str('split', s);
   const delimiters = Array.isArray(delimiter) ? delimiter.map((d) => str('split', d, 'delimiter')) : [str('split', delimiter, 'delimiter')];
   let parts = [text];
-  for (const d of delimiters) parts = parts.flatMap((p) => p.split(d));
+  for (const d of delimiters) {
+    // Each delimiter goes over every part so far: charged per pass.
+    spend(meter, parts.length + textWeight(text.length));
+    parts = parts.flatMap((p) => p.split(d));
+  }
   return parts;
 };
 
-const setOp = (name: string, union: boolean) => (args: unknown[]) => {
+const join = ([a, d]: unknown[], meter: StepMeter) => {
+  const items = arr('join', a);
+  const delimiter = str('join', d, 'delimiter');
+  chargeDeep(meter, items);
+  chargeText(meter, Math.max(0, items.length - 1) * delimiter.length);
+  return items.map(toText).join(delimiter);
+};
+
+const range = ([s, c]: unknown[], meter: StepMeter) => {
+  const count = Math.max(0, int('range', c));
+  spend(meter, count);
+  // As before: startIndex is checked only when there is a number to make.
+  const start = count > 0 ? int('range', s) : 0;
+  const numbers = new Array<number>(count);
+  for (let i = 0; i < count; i++) numbers[i] = start + i;
+  return numbers;
+};
+
+const stringOf = ([v]: unknown[], meter: StepMeter) => {
+  chargeDeep(meter, v);
+  return toText(v);
+};
+
+const equals = ([a, b]: unknown[], meter: StepMeter) => {
+  chargeDeep(meter, a, b);
+  return strictEquals(a, b);
+};
+
+/** min/max of numbers: a loop, since spreading a long array into Math.min throws a RangeError. */
+const extreme = (name: 'min' | 'max') => (args: unknown[]) => {
+  const numbers = args.length === 1 ? arr(name, args[0]) : args;
+  let result = name === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  for (const v of numbers) result = name === 'min' ? Math.min(result, num(name, v)) : Math.max(result, num(name, v));
+  return result;
+};
+
+const setOp = (name: string, union: boolean) => (args: unknown[], meter: StepMeter) => {
+  // Every element (member) is compared with the others: quadratic, charged before.
+  let count = 0;
+  for (const a of args) count += weightOf(a);
+  spend(meter, Math.ceil((count * count) / 8));
+  chargeDeep(meter, args);
   if (args.every(Array.isArray)) {
     const arrays = args as unknown[][];
     if (union) return arrays.flat().filter((x, i, all) => all.findIndex((y) => strictEquals(x, y)) === i);
@@ -136,17 +230,25 @@ const setOp = (name: string, union: boolean) => (args: unknown[]) => {
   if (args.every(isObject)) {
     const objects = args as Record<string, unknown>[];
     if (union) return Object.assign({}, ...objects);
-    return Object.fromEntries(Object.entries(objects[0]).filter(([k, v]) => objects.every((o) => strictEquals(getKey(o, k), v))));
+    const lookups = objects.map(keyLookup);
+    return Object.fromEntries(Object.entries(objects[0]).filter(([k, v]) => lookups.every((inO) => strictEquals(inO(k), v))));
   }
   return fail(name, 'expects arrays or objects of one kind');
 };
 
-const parseJson = ([s]: unknown[]) => {
+const parseJson = ([s]: unknown[], meter: StepMeter) => {
+  const text = str('json', s);
+  // Parsing builds a value per few characters: a step per character, not per 16.
+  spend(meter, text.length);
+  let parsed: unknown;
   try {
-    return JSON.parse(str('json', s));
+    parsed = JSON.parse(text);
   } catch {
     return fail('json', `not valid JSON: ${preview(s)}`);
   }
+  // A short text can nest deeper than what walks values recursively (equals, string) can follow.
+  if (jsonExcess(parsed, Number.POSITIVE_INFINITY, LIMITS.jsonDepth) === 'depth') fail('json', `the value nests objects and arrays more than ${LIMITS.jsonDepth} deep`);
+  return parsed;
 };
 
 const addDaysTo = ([dateTime, days]: unknown[]) => {
@@ -229,7 +331,7 @@ export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map
   ['tolower', fn(1, 1, ([s]) => str('toLower', s).toLowerCase())],
   ['toupper', fn(1, 1, ([s]) => str('toUpper', s).toUpperCase())],
   ['trim', fn(1, 1, ([s]) => str('trim', s).trim())],
-  ['replace', fn(3, 3, ([s, a, b]) => str('replace', s).split(str('replace', a, 'oldString')).join(str('replace', b, 'newString')))],
+  ['replace', fn(3, 3, replace)],
   ['substring', fn(2, 3, substring)],
   ['split', fn(2, 2, split)],
   ['indexof', fn(2, 2, ([s, f]) => str('indexOf', s).toLowerCase().indexOf(str('indexOf', f).toLowerCase()))],
@@ -237,20 +339,20 @@ export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map
   ['startswith', fn(2, 2, ([s, f]) => str('startsWith', s).toLowerCase().startsWith(str('startsWith', f).toLowerCase()))],
   ['endswith', fn(2, 2, ([s, f]) => str('endsWith', s).toLowerCase().endsWith(str('endsWith', f).toLowerCase()))],
   ['padleft', fn(2, 3, padLeft)],
-  ['string', fn(1, 1, ([v]) => toText(v))],
-  ['join', fn(2, 2, ([a, d]) => arr('join', a).map(toText).join(str('join', d, 'delimiter')))],
+  ['string', fn(1, 1, stringOf)],
+  ['join', fn(2, 2, join)],
   ['array', fn(1, 1, ([v]) => (Array.isArray(v) ? v : [v]))],
   ['createarray', fn(0, MANY, (args) => args)],
   ['union', fn(1, MANY, setOp('union', true))],
   ['intersection', fn(1, MANY, setOp('intersection', false))],
-  ['range', fn(2, 2, ([s, c]) => Array.from({ length: Math.max(0, int('range', c)) }, (_, i) => int('range', s) + i))],
+  ['range', fn(2, 2, range)],
   // objects
   ['json', fn(1, 1, parseJson)],
   ['createobject', fn(0, MANY, (args) => Object.fromEntries(Array.from({ length: args.length / 2 }, (_, i) => [str('createObject', args[2 * i]), args[2 * i + 1]])))],
   ['null', fn(0, 0, () => null)],
   ['tryget', fn(2, 2, ([o, k]) => (isObject(o) ? (getKey(o, str('tryGet', k)) ?? null) : null))],
   // comparison and logic
-  ['equals', fn(2, 2, ([a, b]) => strictEquals(a, b))],
+  ['equals', fn(2, 2, equals)],
   ['less', fn(2, 2, ([a, b]) => order('less', a, b) < 0)],
   ['lessorequals', fn(2, 2, ([a, b]) => order('lessOrEquals', a, b) <= 0)],
   ['greater', fn(2, 2, ([a, b]) => order('greater', a, b) > 0)],
@@ -266,8 +368,8 @@ export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map
   ['mul', fn(2, 2, ([a, b]) => num('mul', a) * num('mul', b))],
   ['div', fn(2, 2, ([a, b]) => (num('div', b) === 0 ? fail('div', 'division by zero') : Math.trunc(num('div', a) / num('div', b))))],
   ['mod', fn(2, 2, ([a, b]) => (num('mod', b) === 0 ? fail('mod', 'division by zero') : num('mod', a) % num('mod', b)))],
-  ['min', fn(1, MANY, (args) => Math.min(...(args.length === 1 ? arr('min', args[0]) : args).map((v) => num('min', v))))],
-  ['max', fn(1, MANY, (args) => Math.max(...(args.length === 1 ? arr('max', args[0]) : args).map((v) => num('max', v))))],
+  ['min', fn(1, MANY, extreme('min'))],
+  ['max', fn(1, MANY, extreme('max'))],
   // policy-only
   ['adddays', fn(2, 2, addDaysTo)],
   ['iprangecontains', fn(2, 2, ipRangeContains)],
