@@ -64,7 +64,10 @@ const runServer = (mode: ServeMode) => async (options: { demo?: boolean }) => {
       `\nRampart ${rampartVersion()} (${mode}) on ${server.stores.description}\n` +
         (server.consoleUrl
           ? `  Console  ${server.consoleUrl}\n` +
-            (cfg.auth.devIssuer ? `           open it and sign in as: ${DEV_PERSONAS.map((p) => p.label).join(' · ')}\n` : '')
+            (cfg.auth.devIssuer ? `           open it and sign in as: ${DEV_PERSONAS.map((p) => p.label).join(' · ')}\n` : '') +
+            (server.consoleUrlExpiresAt
+              ? `           its code signs in once, until ${new Date(server.consoleUrlExpiresAt).toLocaleTimeString()}; a new one: npx rampart dev sign-in-link\n`
+              : '')
           : '  Console  not built: npm run console:build, then start again\n') +
         `  GraphQL  ${server.api.url}/graphql\n  health   ${server.api.url}/health\n  metrics  ${server.api.url}/metrics\n` +
         `  API token: TOKEN=$(npx rampart dev token --role platform.admin)   (or --role customer.viewer --tenant contoso-bank, --role soc.analyst --team blue)\n` +

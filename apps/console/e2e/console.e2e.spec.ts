@@ -5,12 +5,15 @@
 // development sign-in's personas — no server code is imported (the console's lint boundary).
 // SOC analyst: queue (live) -> incident; SOC lead: approves the destructive action; customer admin:
 // posture chart with data, a resource's history, an exemption request, the SOC's work on its behalf,
-// and no way into another tenant; auditor: an export to download. Any console error fails the test.
-import { execFileSync, spawn } from 'node:child_process';
+// and no way into another tenant; auditor: an export to download. The pages run under the API's
+// Content-Security-Policy: any console error or CSP violation fails the test. A sign-in code signs in
+// once, within 15 minutes; the sign-in page says what to run for a new one.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const app = join(__dirname, '..');
@@ -45,8 +48,10 @@ const buildIfStale = () => {
 
 interface Platform {
   readonly url: string;
-  /** The development sign-in code, as `npm start` prints it in the console's address. */
+  /** The operator's fixed development sign-in code (RAMPART_CONSOLE_SIGNIN_CODE): good for every test. */
   readonly code: string;
+  /** Its data folder: where `rampart dev sign-in-link` finds the key of the sign-in codes. */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -98,7 +103,7 @@ const startPlatform = async (): Promise<Platform> => {
         reject(new Error(`the platform exited (${status}) before listening:\n${output}`));
       });
     });
-    return { url, code, stop };
+    return { url, code, dataDir, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -200,13 +205,42 @@ describe('the web console in a browser', () => {
     expect(seen).toEqual([]);
   });
 
-  const signIn = async (persona: string): Promise<Page> => {
+  /** A page in a fresh browser context; its console errors, page errors and CSP violations are problems. */
+  const newPage = async (who: string): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     context.setDefaultTimeout(15_000);
+    await context.exposeBinding('reportCspViolation', (_source, text: string) => problems.push(`${who}: CSP violation: ${text}`));
+    await context.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+      ),
+    );
     const page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && problems.push(`${persona}: console error: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`${persona}: page error: ${e.message}`));
-    await page.goto(`${platform.url}/?code=${platform.code}`);
+    page.on('console', (m) => m.type() === 'error' && problems.push(`${who}: console error: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
+    return page;
+  };
+  /** Takes the problems this test caused on purpose out of the list (afterEach fails on the rest). */
+  const setAside = (expected: RegExp[]): string[] => {
+    const all = problems.splice(0);
+    problems.push(...all.filter((p) => !expected.some((e) => e.test(p))));
+    return all.filter((p) => expected.some((e) => e.test(p)));
+  };
+  /** `npx rampart dev sign-in-link`, as a developer runs it next to `npm start`. */
+  const signInLink = (): string => {
+    const result = spawnSync(process.execPath, [join(root, 'tools', 'bin', 'rampart.js'), 'dev', 'sign-in-link', '--url', platform.url], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'development', RAMPART_DATA_DIR: platform.dataDir, RAMPART_LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+    if (result.status !== 0) throw new Error(`rampart dev sign-in-link failed (${result.status}): ${result.stderr}`);
+    return result.stdout.trim();
+  };
+
+  const signIn = async (persona: string, address = `${platform.url}/?code=${platform.code}`): Promise<Page> => {
+    const page = await newPage(persona);
+    await page.goto(address);
     // the code is taken out of the address bar at once
     expect(new URL(page.url()).search).toBe('');
     await page.locator(`input[name="persona"][value="${persona}"]`).check();
@@ -403,5 +437,75 @@ describe('the web console in a browser', () => {
     await page.getByText(/rampart audit verify/).waitFor();
     await shot(page, 'audit');
     await page.context().close();
+  });
+
+  it('serves the console under a strict Content-Security-Policy its pages keep, with the other security headers', async () => {
+    const page = await newPage('csp');
+    const response = await page.goto(`${platform.url}/`);
+    const headers = response!.headers();
+    const policy = Object.fromEntries(headers['content-security-policy']!.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const host = new URL(platform.url).host;
+    expect(policy).toMatchObject({
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'none'"],
+      'frame-ancestors': ["'none'"],
+      'form-action': ["'self'"],
+      'connect-src': ["'self'", `ws://${host}`, `wss://${host}`],
+    });
+    expect(headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' });
+    // its script ran and its stylesheet applies under the policy
+    await page.getByRole('heading', { level: 1, name: 'Sign in to the Rampart console' }).waitFor();
+    expect(await page.locator('.sign-in-card').evaluate((card) => getComputedStyle(card).paddingTop)).toBe('32px');
+    // what the policy forbids is seen: an image from elsewhere, an inline script (both on purpose here)
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.src = 'https://example.invalid/pixel.png';
+      document.body.append(img);
+      const script = document.createElement('script');
+      script.textContent = 'window.inlineRan = true';
+      document.body.append(script);
+    });
+    for (let i = 0; i < 50 && problems.filter((p) => p.includes('CSP violation')).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    const seen = setAside([/^csp: /]);
+    expect(seen).toEqual(expect.arrayContaining([expect.stringMatching(/CSP violation: img-src blocked https:\/\/example\.invalid/), expect.stringMatching(/CSP violation: script-src-elem blocked inline/)]));
+    expect(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
+    await page.context().close();
+  });
+
+  it('signs in once with a code from `rampart dev sign-in-link`, and tells whoever comes back with a used or expired code what to run', async () => {
+    const link = signInLink();
+    const first = await signIn('soc-lead', link);
+    expect(new URL(first.url()).pathname).toBe('/soc/queue');
+    await first.context().close();
+
+    const tryCode = async (who: string, address: string) => {
+      const page = await newPage(who);
+      await page.goto(address);
+      await page.locator('input[name="persona"][value="soc-lead"]').check();
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      return page;
+    };
+    const again = await tryCode('used code', link);
+    const used = again.locator('.form-error');
+    await used.getByText(/This sign-in code was already used/).waitFor();
+    expect(await used.textContent()).toContain('run npx rampart dev sign-in-link');
+    expect(new URL(again.url()).pathname).toBe('/');
+    await again.context().close();
+
+    // a code signed with the data folder's key that lived one second
+    const { k } = JSON.parse(readFileSync(join(platform.dataDir, 'console-sign-in', 'key.json'), 'utf8')) as { k: string };
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({ purpose: 'console-sign-in' }).setProtectedHeader({ alg: 'HS256' }).setJti(randomBytes(9).toString('base64url')).setIssuedAt(now).setExpirationTime(now + 1).sign(Buffer.from(k, 'base64url'));
+    await new Promise((r) => setTimeout(r, 2_100));
+    const late = await tryCode('expired code', `${platform.url}/?code=${expired}`);
+    const message = late.locator('.form-error');
+    await message.getByText(/This sign-in code has expired/).waitFor();
+    expect(await message.textContent()).toMatch(/within 15 minutes.*run npx rampart dev sign-in-link/);
+    await shot(late, 'sign-in-code-expired');
+    await late.context().close();
+    // the browser reports the refused sign-ins (401) as console errors: expected here, and only those
+    expect(setAside([/^(used|expired) code: console error: Failed to load resource: the server responded with a status of 401/])).toHaveLength(2);
   });
 });

@@ -1,5 +1,5 @@
 import { AuthorizationError, TenantScope } from './authorization';
-import type { Principal, RoleGrant } from './principal';
+import { humanOf, type Principal, type RoleGrant } from './principal';
 
 const principal = (...grants: RoleGrant[]): Principal => ({ kind: 'user', id: 'u1', grants });
 const assignments = new Map([['blue', new Set(['contoso', 'fabrikam'])]]);
@@ -20,6 +20,17 @@ describe('TenantScope', () => {
     expect(scope.can('tenants.read', 'northwind')).toBe(false);
     expect(scope.actorFor('apiKeys.manage', 'fabrikam')).toEqual({ kind: 'user', id: 'u1', onBehalfOfTenant: 'fabrikam' });
     const unassigned = new TenantScope(principal({ role: 'soc.analyst', socTeam: 'red' }), assignments);
+    expect(unassigned.reach('tenants.read')).toEqual({ all: false, tenants: new Set() });
+  });
+
+  it("confines a SOC key to its one tenant, and only while its team is assigned there", () => {
+    const key: Principal = { kind: 'api-key', id: 'k1', issuedBy: { id: 'lead@soc.example' }, grants: [{ role: 'soc.lead', socTeam: 'blue', tenantId: 'fabrikam' }] };
+    const scope = new TenantScope(key, assignments);
+    expect(scope.reach('tenants.read')).toEqual({ all: false, tenants: new Set(['fabrikam']) });
+    expect(scope.can('tenants.read', 'contoso')).toBe(false);
+    expect(scope.actorFor('incidents.respond', 'fabrikam')).toEqual({ kind: 'api-key', id: 'k1', onBehalfOfTenant: 'fabrikam', issuedBy: { kind: 'user', id: 'lead@soc.example' } });
+    expect(humanOf(key)).toBe('lead@soc.example');
+    const unassigned = new TenantScope(key, new Map([['blue', new Set(['contoso'])]]));
     expect(unassigned.reach('tenants.read')).toEqual({ all: false, tenants: new Set() });
   });
 

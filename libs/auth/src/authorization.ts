@@ -34,6 +34,14 @@ export type Permission = keyof typeof PERMISSIONS;
 
 export const isPermission = (value: unknown): value is Permission => typeof value === 'string' && value in PERMISSIONS;
 
+/** An event's actor as the API records it (the envelope's Actor, from a request's principal). */
+export interface RecordedActor {
+  readonly kind: 'user' | 'api-key';
+  readonly id: string;
+  readonly onBehalfOfTenant?: string;
+  readonly issuedBy?: { readonly kind: 'user'; readonly id: string };
+}
+
 export class AuthorizationError extends Error {
   readonly code = 'FORBIDDEN';
   constructor(message: string) {
@@ -60,8 +68,12 @@ export class TenantScope {
       case 'platform.admin':
         return { all: true };
       case 'soc.analyst':
-      case 'soc.lead':
-        return { all: false, tenants: this.assignments.get(grant.socTeam) ?? new Set() };
+      case 'soc.lead': {
+        const teamTenants = this.assignments.get(grant.socTeam) ?? new Set<string>();
+        // A grant narrowed to one tenant reaches it only while the team is assigned to it.
+        if (grant.tenantId !== undefined) return { all: false, tenants: teamTenants.has(grant.tenantId) ? new Set([grant.tenantId]) : new Set() };
+        return { all: false, tenants: teamTenants };
+      }
       default:
         return { all: false, tenants: new Set([grant.tenantId]) };
     }
@@ -108,11 +120,23 @@ export class TenantScope {
 
   /**
    * The actor to record on events: SOC and platform staff act on behalf of the tenant, and the
-   * tenant sees it in its timeline; the tenant's own users and keys do not.
+   * tenant sees it in its timeline; the tenant's own users and keys do not. An API key is recorded
+   * with the person who issued it (the actor chain), so its work is never anonymous.
    */
-  actorFor(permission: Permission, tenantId: string): { kind: 'user' | 'api-key'; id: string; onBehalfOfTenant?: string } {
+  actorFor(permission: Permission, tenantId: string): RecordedActor {
     const grant = this.grantFor(permission, tenantId);
     const own = grant !== undefined && (grant.role === 'customer.admin' || grant.role === 'customer.viewer');
-    return own ? { kind: this.principal.kind, id: this.principal.id } : { kind: this.principal.kind, id: this.principal.id, onBehalfOfTenant: tenantId };
+    const issuedBy = this.principal.kind === 'api-key' && this.principal.issuedBy ? { issuedBy: { kind: 'user' as const, id: this.principal.issuedBy.id } } : {};
+    return own
+      ? { kind: this.principal.kind, id: this.principal.id, ...issuedBy }
+      : { kind: this.principal.kind, id: this.principal.id, onBehalfOfTenant: tenantId, ...issuedBy };
+  }
+
+  /** The tenant-scoped grants this principal holds in `tenantId` (SOC grants through its teams). */
+  grantsIn(tenantId: string): RoleGrant[] {
+    return this.principal.grants.filter((g) => {
+      const reach = this.tenantsOf(g);
+      return reach.all || reach.tenants.has(tenantId);
+    });
   }
 }

@@ -7,9 +7,13 @@ export type Role = (typeof ROLES)[number];
 
 export type RoleGrant =
   | { readonly role: 'customer.viewer' | 'customer.admin'; readonly tenantId: string }
-  | { readonly role: 'soc.analyst' | 'soc.lead'; readonly socTeam: string }
+  /** `tenantId` narrows a SOC grant to one of the team's tenants: what a SOC lead's API key carries. */
+  | { readonly role: 'soc.analyst' | 'soc.lead'; readonly socTeam: string; readonly tenantId?: string }
   | { readonly role: 'auditor'; readonly tenantId: string }
   | { readonly role: 'platform.admin' };
+
+export const STAFF_ROLES: readonly Role[] = ['soc.analyst', 'soc.lead', 'platform.admin'];
+export const isStaffRole = (role: Role): boolean => STAFF_ROLES.includes(role);
 
 export type PrincipalKind = 'user' | 'api-key';
 
@@ -21,7 +25,15 @@ export interface Principal {
   /** The identity provider's tenant (Entra `tid`), for the audit trail. */
   readonly issuerTenant?: string;
   readonly grants: readonly RoleGrant[];
+  /**
+   * For an API key: the person who issued it. They answer for what the key does: four-eyes rules
+   * compare this person, and every event the key writes names both (the actor chain).
+   */
+  readonly issuedBy?: { readonly id: string };
 }
+
+/** The person behind a principal: the user, or whoever issued the API key. */
+export const humanOf = (principal: Principal): string => (principal.kind === 'api-key' && principal.issuedBy ? principal.issuedBy.id : principal.id);
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
@@ -37,7 +49,9 @@ export const parseGrant = (value: unknown): RoleGrant | undefined => {
       return typeof tenantId === 'string' && tenantId ? { role, tenantId } : undefined;
     case 'soc.analyst':
     case 'soc.lead':
-      return typeof socTeam === 'string' && socTeam ? { role, socTeam } : undefined;
+      if (typeof socTeam !== 'string' || !socTeam) return undefined;
+      if (tenantId === undefined) return { role, socTeam };
+      return typeof tenantId === 'string' && tenantId ? { role, socTeam, tenantId } : undefined;
     case 'platform.admin':
       return { role };
   }

@@ -1,4 +1,4 @@
-import { comparePositions, formatPosition, parsePosition, START, streamIdFor, tenantOfStream, tenantStreamPrefix } from './envelope';
+import { comparePositions, formatPosition, InvalidIdError, parsePosition, START, streamIdFor, tenantOfStream, tenantStreamPrefix } from './envelope';
 
 describe('positions', () => {
   it('order by commit, then prepare', () => {
@@ -27,6 +27,15 @@ describe('stream ids', () => {
       expect(() => tenantStreamPrefix(bad)).toThrow(/not a valid tenant id/);
     }
     expect(() => streamIdFor('contoso', 'Incident', '1')).toThrow(/category/);
-    expect(() => streamIdFor('contoso', 'incident', 'a b')).toThrow(/whitespace/);
+    for (const bad of ['', ' ', 'a b', '\u200b', '\ufeffa', 'a\u0000', 'x\ud800', 'y'.repeat(257)]) {
+      expect(() => streamIdFor('contoso', 'incident', bad)).toThrow(InvalidIdError);
+    }
+    expect(streamIdFor('contoso', 'incident', 'inc-1f3a')).toBe('t-contoso:incident-inc-1f3a');
+  });
+
+  it('read log positions as 64-bit numbers only', () => {
+    expect(parsePosition('12/34')).toEqual({ commit: 12n, prepare: 34n });
+    expect(parsePosition('9223372036854775807/0')).toEqual({ commit: 2n ** 63n - 1n, prepare: 0n });
+    for (const bad of ['9223372036854775808/0', '1/99999999999999999999', '1', '-1/2', 'x/y']) expect(() => parsePosition(bad)).toThrow(/not a log position/);
   });
 });

@@ -9,6 +9,8 @@ export interface Actor {
   readonly id: string;
   /** Set when SOC or platform staff act for a customer; the tenant sees the action in its timeline. */
   readonly onBehalfOfTenant?: string;
+  /** For an API key: the person who issued it and answers for it (the actor chain). */
+  readonly issuedBy?: { readonly kind: 'user'; readonly id: string };
 }
 
 export interface EventMetadata {
@@ -59,13 +61,33 @@ export const comparePositions = (a: GlobalPosition, b: GlobalPosition): number =
 /** `"<commit>/<prepare>"`: how positions travel through JSON, GraphQL and CLI flags. */
 export const formatPosition = (p: GlobalPosition): string => `${p.commit}/${p.prepare}`;
 
+/** Positions are 64-bit in every store (PostgreSQL bigint, EventStoreDB's commit/prepare). */
+const MAX_POSITION = 2n ** 63n - 1n;
+
 export const parsePosition = (text: string): GlobalPosition => {
-  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!match) throw new Error(`"${text}" is not a log position; expected "<commit>/<prepare>", e.g. "0/0"`);
-  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+  const match = /^(\d{1,19})\/(\d{1,19})$/.exec(text.trim());
+  const position = match ? { commit: BigInt(match[1]), prepare: BigInt(match[2]) } : undefined;
+  if (!position || position.commit > MAX_POSITION || position.prepare > MAX_POSITION) {
+    throw new Error(`"${text.slice(0, 80)}" is not a log position; expected "<commit>/<prepare>" of 64-bit numbers, e.g. "0/0"`);
+  }
+  return position;
 };
 
 const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * An id from outside (a command's tenant, incident or action id) that no stream can be named
+ * after. Thrown where the stream id is built, so every edge answers the caller's mistake as such
+ * (GraphQL: BAD_USER_INPUT) without each repeating the check; nothing has been read or written.
+ */
+export class InvalidIdError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidIdError';
+  }
+}
+
+const shown = (id: string) => JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id);
 
 export const isValidTenantId = (tenantId: string): boolean => TENANT_ID.test(tenantId);
 
@@ -75,14 +97,17 @@ export const isValidTenantId = (tenantId: string): boolean => TENANT_ID.test(ten
  */
 export const tenantStreamPrefix = (tenantId: string): string => {
   if (!isValidTenantId(tenantId)) {
-    throw new Error(`"${tenantId}" is not a valid tenant id: use 1-63 lowercase letters, digits and inner hyphens`);
+    throw new InvalidIdError(`${shown(tenantId)} is not a valid tenant id: use 1-63 lowercase letters, digits and inner hyphens`);
   }
   return `t-${tenantId}:`;
 };
 
 export const streamIdFor = (tenantId: string, category: string, id: string): string => {
   if (!/^[a-z][a-z0-9-]*$/.test(category)) throw new Error(`"${category}" is not a valid stream category`);
-  if (!id || /\s/.test(id)) throw new Error(`stream entity id must be non-empty without whitespace, got "${id}"`);
+  // Printable, no spaces or invisible characters, and short: an id names a stream and shows in trails.
+  if (!/^[\x21-\x7e\u00a1-\uffef]{1,256}$/.test(id) || /[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]/.test(id)) {
+    throw new InvalidIdError(`${shown(id)} is not a valid id: 1-256 visible characters, no spaces`);
+  }
   return `${tenantStreamPrefix(tenantId)}${category}-${id}`;
 };
 

@@ -7,3 +7,5 @@ export * from './command-handling';
 export * from './subscription';
 export * from './testing/given-when-then';
 export * from './wakeups';
+export * from './instant';
+export * from './storable-text';

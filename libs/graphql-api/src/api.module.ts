@@ -7,11 +7,12 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { randomUUID } from 'node:crypto';
-import type { GraphQLFormattedError } from 'graphql';
-import { AuthenticationError, credentialsFrom } from './auth/authenticator';
+import { AuthenticationError } from './auth/authenticator';
 import type { AuthenticatedRequest } from './auth/http-auth';
 import { applyAuthorization } from './authorization/apply-authorization';
 import { createRequestContext, type RequestContext } from './context';
+import { maskError } from './graphql/mask-error';
+import { textGuardPlugin } from './graphql/text-guard';
 import { DecideCommandHandler } from './graphql/commands';
 import { AlertsWebhookController } from './http/alerts-webhook.controller';
 import { AuditDownloadController } from './http/audit-download.controller';
@@ -21,50 +22,24 @@ import { HealthController } from './http/health.controller';
 import { MetricsController } from './http/metrics.controller';
 import { RUNTIME, type ApiRuntime } from './runtime';
 
-/** Errors the client caused keep their message; anything else is masked behind a correlation id. */
-const CLIENT_ERROR_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-]);
-
-export const maskError = (runtime: ApiRuntime) => (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-  const code = String(formatted.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR');
-  if (CLIENT_ERROR_CODES.has(code)) return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
-  const correlationId = randomUUID();
-  runtime.log.error({ err: error, correlationId, path: formatted.path }, 'GraphQL resolver failed');
-  return {
-    message: `Internal error; quote correlation id ${correlationId} when reporting it`,
-    path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
-  };
-};
-
-interface WsContext {
-  connectionParams?: Record<string, unknown>;
-  extra: { principal?: RequestContext['principal']; correlationId?: string };
-}
+/** Depth, cost, alias and directive limits: Apollo's plugins and rules for HTTP, the rules for WebSocket too. */
+export const queryArmor = (runtime: ApiRuntime) =>
+  new ApolloArmor({
+    // Introspection is limited like any query: deep introspection is a known denial of service.
+    maxDepth: { n: runtime.limits.maxDepth, ignoreIntrospection: false },
+    costLimit: { maxCost: runtime.limits.maxCost, ignoreIntrospection: false },
+    maxAliases: { n: runtime.limits.maxAliases },
+    // Counted before parsing by the tokenLimit middleware instead: armor's own token plugin turns
+    // every syntax error into a 500.
+    maxTokens: { enabled: false },
+    maxDirectives: { n: 20 },
+    blockFieldSuggestion: { enabled: runtime.production },
+  }).protect();
 
 @Module({})
 export class ApiModule {
   static forRoot(runtime: ApiRuntime): DynamicModule {
-    const armor = new ApolloArmor({
-      // Introspection is limited like any query: deep introspection is a known denial of service.
-      maxDepth: { n: runtime.limits.maxDepth, ignoreIntrospection: false },
-      costLimit: { maxCost: runtime.limits.maxCost, ignoreIntrospection: false },
-      maxAliases: { n: runtime.limits.maxAliases },
-      // Counted before parsing by the tokenLimit middleware instead: armor's own token plugin turns
-      // every syntax error into a 500.
-      maxTokens: { enabled: false },
-      maxDirectives: { n: 20 },
-      blockFieldSuggestion: { enabled: runtime.production },
-    }).protect();
+    const armor = queryArmor(runtime);
     const sql = runtime.stores.readModels;
     return {
       module: ApiModule,
@@ -79,41 +54,20 @@ export class ApiModule {
           introspection: !runtime.production,
           includeStacktraceInErrorResponses: false,
           allowBatchedHttpRequests: false,
+          // No automatic persisted queries: nothing of ours sends them, and they are one more cache
+          // a caller could fill; a request that tries gets PERSISTED_QUERY_NOT_SUPPORTED.
+          persistedQueries: false,
           // Authenticated answers are never cacheable (the middleware sends Cache-Control: no-store),
           // so Apollo's per-field cache-hint bookkeeping is pure overhead.
-          plugins: [...armor.plugins, ApolloServerPluginCacheControlDisabled()],
+          plugins: [...armor.plugins, textGuardPlugin, ApolloServerPluginCacheControlDisabled()],
           validationRules: [...armor.validationRules],
           formatError: maskError(runtime),
           transformSchema: applyAuthorization,
-          // HTTP requests were authenticated by the middleware in front of every route.
-          context: async (arg: { req?: AuthenticatedRequest } | WsContext): Promise<RequestContext> => {
-            if ('req' in arg && arg.req?.principal) {
-              return createRequestContext(arg.req.principal, arg.req.correlationId ?? randomUUID(), sql);
-            }
-            const ws = arg as WsContext;
-            if (ws.extra?.principal) return createRequestContext(ws.extra.principal, ws.extra.correlationId ?? randomUUID(), sql);
+          // HTTP requests were authenticated by the middleware in front of every route; WebSocket
+          // operations bring their context from ws/socket-server.ts, which authenticates each one.
+          context: async (arg: { req?: AuthenticatedRequest }): Promise<RequestContext> => {
+            if (arg.req?.principal) return createRequestContext(arg.req.principal, arg.req.correlationId ?? randomUUID(), sql);
             throw new AuthenticationError('missing', 'authentication required');
-          },
-          subscriptions: {
-            'graphql-ws': {
-              path: '/graphql',
-              // The socket is authenticated once, from connection_init's payload
-              // ({ "authorization": "Bearer …" } or { "x-api-key": "rmp_…" }); no principal, no socket.
-              onConnect: async (raw) => {
-                const ctx = raw as unknown as WsContext;
-                const params = Object.fromEntries(
-                  Object.entries(ctx.connectionParams ?? {}).map(([k, v]) => [k.toLowerCase(), typeof v === 'string' ? v : undefined]),
-                );
-                try {
-                  ctx.extra.principal = await runtime.authenticator.authenticate(credentialsFrom(params));
-                  ctx.extra.correlationId = randomUUID();
-                  return true;
-                } catch (error) {
-                  runtime.log.info({ reason: (error as AuthenticationError).reason }, 'websocket refused: not authenticated');
-                  return false;
-                }
-              },
-            },
           },
         }),
       ],

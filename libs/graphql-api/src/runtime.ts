@@ -17,6 +17,8 @@ export interface ApiRuntime {
   readonly production: boolean;
   readonly authenticator: Authenticator;
   readonly rateLimitPerMinute: number;
+  /** `RAMPART_METRICS_TOKEN`: lets a Prometheus scraper on another machine read /metrics. */
+  readonly metricsToken?: string;
   readonly limits: { readonly maxDepth: number; readonly maxCost: number; readonly maxAliases: number; readonly maxTokens: number };
   /** The web console this API serves, and how it signs in. */
   readonly console?: ConsoleOptions;

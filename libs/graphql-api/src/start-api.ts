@@ -1,14 +1,19 @@
-// Boots the API over HTTP. Every route passes the authentication middleware first; only /health
-// (and /metrics reached through a private address) answer without a principal, besides the web
-// console's static files, its config and its development sign-in (http/console.ts), which hold no data.
+// Boots the API over HTTP and WebSocket. Every route passes the authentication middleware first;
+// only /health (and /metrics for a scraper on this machine or holding the metrics token) answer
+// without a principal, besides the web console's static files, its config and its development
+// sign-in (http/console.ts), which hold no data. WebSocket operations pass the same AccessGate.
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ApiModule } from './api.module';
+import { ApiModule, queryArmor } from './api.module';
+import { AccessGate } from './auth/access-gate';
+import { attachSocketServer } from './ws/socket-server';
 import { tokenLimit } from './http/token-limit';
 import { authMiddleware } from './auth/http-auth';
-import { consoleRoutes } from './http/console';
+import { consoleConnectOrigins, consoleRoutes } from './http/console';
+import { RefusingExpressAdapter } from './http/errors';
+import { securityHeaders } from './http/security-headers';
 import { PinoNestLogger } from './nest-logger';
 import type { ApiRuntime } from './runtime';
 
@@ -23,19 +28,39 @@ export interface RunningApi {
 }
 
 export const startApi = async (runtime: ApiRuntime, http: { host: string; port: number }): Promise<RunningApi> => {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(runtime), {
+  // Unknown routes and failures in middleware (malformed or oversize bodies) answer in the refusal shape.
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(runtime), new RefusingExpressAdapter(runtime.log), {
     logger: new PinoNestLogger(runtime.log.child({ component: 'nest' })),
     bodyParser: false,
   });
   app.disable('x-powered-by');
+  app.use(securityHeaders({ connectOrigins: runtime.console ? consoleConnectOrigins(runtime.console) : [] }));
   // The console's files, config and development sign-in: no data, so before authentication.
   if (runtime.console) app.use(consoleRoutes(runtime.console));
-  app.use(authMiddleware(runtime.authenticator, { rateLimitPerMinute: runtime.rateLimitPerMinute, log: runtime.log }));
+  const gate = new AccessGate(runtime.authenticator, { rateLimitPerMinute: runtime.rateLimitPerMinute, log: runtime.log });
+  app.use(authMiddleware(gate, { metricsToken: runtime.metricsToken }));
   app.useBodyParser('json', { limit: MAX_REQUEST_BYTES });
   app.use('/graphql', tokenLimit(runtime.limits.maxTokens));
+  await app.init();
+  const schema = app.get(GraphQLSchemaHost).schema;
+  const sockets = attachSocketServer(app.getHttpServer(), {
+    schema,
+    runtime,
+    gate,
+    validationRules: queryArmor(runtime).validationRules,
+    maxPayloadBytes: MAX_REQUEST_BYTES,
+  });
   await app.listen(http.port, http.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${address.port}`;
   runtime.log.info({ url: `${url}/graphql`, store: runtime.stores.description }, 'api listening');
-  return { url, port: address.port, schema: app.get(GraphQLSchemaHost).schema, close: () => app.close() };
+  return {
+    url,
+    port: address.port,
+    schema,
+    close: async () => {
+      await sockets.close();
+      await app.close();
+    },
+  };
 };

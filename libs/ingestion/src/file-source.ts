@@ -9,8 +9,8 @@ export type FileFormat = 'ndjson' | 'json-array' | 'az-graph';
 
 /** An item the file held, or a line/element that could not be parsed at all. */
 export type FileItem =
-  /** `size`: length of the item's JSON text when the source had it at hand (spares serialising it again to check its size). */
-  | { readonly ok: true; readonly value: unknown; readonly size?: number }
+  /** `json`: the item's JSON text when the source had it at hand (spares serialising it again to check it). */
+  | { readonly ok: true; readonly value: unknown; readonly json?: string }
   | { readonly ok: false; readonly reason: string };
 
 export const detectFormat = async (path: string): Promise<FileFormat> => {
@@ -36,7 +36,7 @@ export async function* readResourceFile(path: string, format?: FileFormat): Asyn
       n++;
       if (!line.trim()) continue;
       try {
-        yield { ok: true, value: JSON.parse(line), size: line.length };
+        yield { ok: true, value: JSON.parse(line), json: line };
       } catch (error) {
         yield { ok: false, reason: `line ${n}: ${(error as Error).message}` };
       }

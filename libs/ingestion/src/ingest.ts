@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import {
   handleCommand,
   isRejection,
+  storableText,
   toNewEvents,
   WrongExpectedRevisionError,
   type Actor,
@@ -112,6 +113,17 @@ export const presentResourceHashes = async (
   return present;
 };
 
+/** The run was refused before it started (a bad scope, say): nothing was recorded. */
+export class IngestionRefusedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IngestionRefusedError';
+  }
+}
+
 export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, options: IngestOptions): Promise<IngestResult> => {
   const runId = options.runId ?? randomUUID();
   const ctx = (): CommandContext => ({ tenantId: options.tenantId, actor: options.actor, correlationId: runId, causationId: null, now: new Date() });
@@ -124,13 +136,14 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
     scope: options.scope,
     complete: typeof options.complete === 'function' ? true : options.complete,
   }, ctx());
-  if (!started.ok) throw new Error(`ingestion run ${runId} not started: ${started.rejection.code}`);
+  if (!started.ok) throw new IngestionRefusedError(started.rejection.code, started.rejection.message ?? started.rejection.code);
 
   const counts = { ...EMPTY_COUNTS };
   const rejections: { id: string | null; reason: string }[] = [];
   const rejectItem = (id: string | null, reason: string) => {
     counts.rejected++;
-    if (rejections.length < 1_000) rejections.push({ id, reason });
+    // Recorded in the run's completion: whatever a refused item held, the record must be storable.
+    if (rejections.length < 1_000) rejections.push({ id: id === null ? null : storableText(id.slice(0, 1_024)), reason: storableText(reason) });
   };
   const seen = new Set<string>();
   const concurrency = options.concurrency ?? 8;
@@ -219,7 +232,7 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
         rejectItem(null, item.reason);
         continue;
       }
-      const normalised = normaliseArmResource(item.value, item.size);
+      const normalised = normaliseArmResource(item.value, item.json);
       if (!normalised.ok) {
         rejectItem(idOf(item.value), normalised.reason);
         continue;

@@ -64,6 +64,7 @@ describe('audit trail export', () => {
       secretSha256: 'f'.repeat(64),
       expiresAt: new Date(now.getTime() + 30 * 86_400_000),
       now,
+      issuer: { kind: 'user', id: `it@${tenantId}.example`, grantsInTenant: [{ role: 'customer.admin', tenantId }] },
     });
     const policy = tenantGuardrailsDecider(builtInCatalog());
     await run(tenantId, policy, tenantGuardrailsStreamId(tenantId), {
@@ -109,7 +110,7 @@ describe('audit trail export', () => {
     await run(tenantId, actionDecider, action, { kind: 'StartExecution', executor: 'dry-run', idempotencyKey: `act-${n}` }, 'action-runner');
     await run(tenantId, actionDecider, action, { kind: 'RecordSuccess', outcome: 'allowBlobPublicAccess set to false' }, 'action-runner');
     await run(tenantId, postureDecider, posture, { kind: 'RecordEvaluation', tenantId, resource, results: [result('compliant')], reporting, cause: null }, 'guardrail-evaluator');
-    await run(tenantId, apiKeyDecider, apiKeyStreamId(tenantId, keyId), { kind: 'RevokeApiKey', keyId, reason: 'connector replaced' });
+    await run(tenantId, apiKeyDecider, apiKeyStreamId(tenantId, keyId), { kind: 'RevokeApiKey', keyId, reason: 'connector replaced', by: 'user' });
   };
 
   /** A storage account left non-compliant before the period: the OSCAL results must still show it at the period's end. */

@@ -19,6 +19,7 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_OIDC_ROLE_MAP: 'JSON: roles/groups claim value -> Rampart grants, e.g. {"Rampart.SOC.Lead":[{"role":"soc.lead","socTeam":"blue"}]}',
   RAMPART_DEV_ISSUER: 'on | off: the local development token issuer (default on, and always off in production)',
   RAMPART_RATE_LIMIT_PER_MINUTE: 'requests per principal per minute before 429 (default 600)',
+  RAMPART_METRICS_TOKEN: 'bearer token a Prometheus scraper on another machine presents to read /metrics (at least 32 characters; unset: only scrapers on this machine and staff may)',
   RAMPART_INGEST_INTERVAL_MINUTES: 'minutes between scheduled Resource Graph ingestions of each cloud connection (default 60; 0 = off)',
   RAMPART_ACTION_EXECUTOR: 'how the worker carries out approved response actions: dry-run (default: records what it would do) | webhook | manual',
   RAMPART_ACTION_WEBHOOK_URL: 'RAMPART_ACTION_EXECUTOR=webhook: the automation to POST signed actions to (https; http only for localhost)',
@@ -30,7 +31,7 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_CONSOLE_DIR: 'the built web console the API serves at / (default apps/console/dist when it exists; "off" serves none)',
   RAMPART_CONSOLE_OIDC_CLIENT_ID: 'the console\'s OIDC client id (public client, authorization code + PKCE) at RAMPART_OIDC_ISSUER',
   RAMPART_CONSOLE_OIDC_SCOPES: 'scopes the console asks for (default "openid profile offline_access"); add the API\'s scope so the access token carries RAMPART_OIDC_AUDIENCE, e.g. "openid profile offline_access api://rampart/access"',
-  RAMPART_CONSOLE_SIGNIN_CODE: 'development sign-in code of the console (default: a random one printed at start; never in production)',
+  RAMPART_CONSOLE_SIGNIN_CODE: 'a fixed, reusable development sign-in code of the console, throttled like any (default: none; a code that signs in once within 15 minutes is printed at start and `rampart dev sign-in-link` prints more; never in production)',
   RAMPART_GRAPHQL_MAX_DEPTH: 'deepest selection a GraphQL document may have (default 10)',
   RAMPART_GRAPHQL_MAX_COST: 'estimated cost a GraphQL document may have (default 5000)',
   RAMPART_GRAPHQL_MAX_ALIASES: 'aliases a GraphQL document may use (default 15)',
@@ -88,6 +89,7 @@ const schema = z
       .optional(),
     RAMPART_DEV_ISSUER: z.enum(['on', 'off']).optional(),
     RAMPART_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    RAMPART_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
     RAMPART_INGEST_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
     RAMPART_ACTION_EXECUTOR: z.enum(['dry-run', 'webhook', 'manual']).default('dry-run'),
     RAMPART_ACTION_WEBHOOK_URL: webhookUrl.optional(),
@@ -165,6 +167,8 @@ export interface RampartConfig {
     readonly oidc?: OidcConfig;
     readonly devIssuer: boolean;
     readonly rateLimitPerMinute: number;
+    /** Lets a scraper elsewhere read /metrics; undefined: loopback peers and staff only. */
+    readonly metricsToken?: string;
   };
   readonly graphqlLimits: { readonly maxDepth: number; readonly maxCost: number; readonly maxAliases: number; readonly maxTokens: number };
   readonly http: { readonly host: string; readonly port: number };
@@ -201,7 +205,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = picked[name];
-        const shown = given === undefined ? 'not set' : /URL|CONNECTION|SECRET/.test(name) ? 'given' : `"${given}"`;
+        const shown = given === undefined ? 'not set' : /URL|CONNECTION|SECRET|TOKEN/.test(name) ? 'given' : `"${given}"`;
         return `${name} ${issue.message} (${shown})`;
       }),
     );
@@ -233,6 +237,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
           : undefined,
       devIssuer: !production && e.RAMPART_DEV_ISSUER !== 'off',
       rateLimitPerMinute: e.RAMPART_RATE_LIMIT_PER_MINUTE,
+      metricsToken: e.RAMPART_METRICS_TOKEN,
     },
     graphqlLimits: {
       maxDepth: e.RAMPART_GRAPHQL_MAX_DEPTH,
@@ -274,6 +279,7 @@ export const redactWebhookUrl = (url: string): string => {
 /** The configuration as `rampart config` prints it: no password, secret or signed URL. */
 export const redactedConfig = (config: RampartConfig): unknown => ({
   ...config,
+  auth: { ...config.auth, metricsToken: config.auth.metricsToken ? '[redacted]' : undefined },
   store: Object.fromEntries(Object.entries(config.store).map(([k, v]) => [k, typeof v === 'string' && /url|connection/i.test(k) ? redactUrl(v) : v])),
   actions:
     config.actions.executor === 'webhook'

@@ -6,8 +6,8 @@ import {
   consoleBuilt,
   createOidcVerifier,
   DevIssuer,
-  newSignInCode,
   parseRoleMap,
+  SignInCodes,
   startApi,
   validateOidcSettings,
   type ConsoleOptions,
@@ -36,8 +36,10 @@ export interface Server {
   readonly log: Logger;
   readonly api?: RunningApi;
   readonly worker?: Worker;
-  /** The console's address to open (with the development sign-in code), when one is served. */
+  /** The console's address to open (with a development sign-in code), when one is served. */
   readonly consoleUrl?: string;
+  /** When the sign-in code in consoleUrl stops working (it also signs in only once); undefined: no code, or the operator's fixed one. */
+  readonly consoleUrlExpiresAt?: string;
   stop(): Promise<void>;
 }
 
@@ -64,7 +66,8 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
     if (mode !== 'worker') {
       // One development issuer for the API's authentication and the console's sign-in.
       const devIssuer = config.auth.devIssuer ? await DevIssuer.open(config.dataDir, { production: config.production }) : undefined;
-      consoleOptions = consoleOptionsOf(config, devIssuer);
+      const signInCodes = devIssuer ? await SignInCodes.open(config.dataDir, { production: config.production }) : undefined;
+      consoleOptions = consoleOptionsOf(config, devIssuer, signInCodes);
       // An API replica without a worker still reports projection lag, read from the checkpoints.
       const runners = worker?.runners ?? projectionRunners(stores, log);
       const statuses = () => Promise.all(runners.map((r) => r.status()));
@@ -78,6 +81,7 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
           production: config.production,
           authenticator: createAuthenticator(config, stores, log, devIssuer),
           rateLimitPerMinute: config.auth.rateLimitPerMinute,
+          metricsToken: config.auth.metricsToken,
           limits: config.graphqlLimits,
           console: consoleOptions,
           audit: new AuditExports(stores, config, log, { product: { name: 'Rampart', version: rampartVersion() } }),
@@ -91,11 +95,11 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
     throw error;
   }
   let stopping: Promise<void> | undefined;
-  const consoleUrl =
-    api && consoleOptions && consoleBuilt(consoleOptions.dir) ? `${api.url}/${consoleOptions.devSignIn ? `?code=${consoleOptions.devSignIn.code}` : ''}` : undefined;
+  const consoleAddress = api && consoleOptions && consoleBuilt(consoleOptions.dir) ? await consoleAddressOf(api.url, consoleOptions) : undefined;
   return {
     mode,
-    consoleUrl,
+    consoleUrl: consoleAddress?.url,
+    consoleUrlExpiresAt: consoleAddress?.expiresAt,
     stores,
     log,
     api,
@@ -110,15 +114,16 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
   };
 };
 
-/** How the console signs in: the development code and personas locally, the OIDC client otherwise. */
-const consoleOptionsOf = (config: RampartConfig, issuer: DevIssuer | undefined): ConsoleOptions => {
+/** How the console signs in: sign-in codes and personas locally, the OIDC client otherwise. */
+const consoleOptionsOf = (config: RampartConfig, issuer: DevIssuer | undefined, codes: SignInCodes | undefined): ConsoleOptions => {
   const oidc = config.auth.oidc && config.console.oidcClientId ? { issuer: config.auth.oidc.issuer, clientId: config.console.oidcClientId, scopes: config.console.oidcScopes } : undefined;
-  if (!issuer) return { dir: config.console.dir, oidc };
+  if (!issuer || !codes) return { dir: config.console.dir, oidc };
   return {
     dir: config.console.dir,
     oidc,
     devSignIn: {
-      code: config.console.signInCode ?? newSignInCode(),
+      codes,
+      fixedCode: config.console.signInCode,
       async sign(persona) {
         const expiresInSeconds = 8 * 3600;
         const token = await issuer.sign({ subject: persona.subject, name: persona.label, grants: [persona.grant], expiresInSeconds });
@@ -126,6 +131,18 @@ const consoleOptionsOf = (config: RampartConfig, issuer: DevIssuer | undefined):
       },
     },
   };
+};
+
+/**
+ * The address printed at start: with the operator's fixed code, or else a fresh code that signs in
+ * once within 15 minutes (`rampart dev sign-in-link` mints the next ones).
+ */
+const consoleAddressOf = async (apiUrl: string, options: ConsoleOptions): Promise<{ url: string; expiresAt?: string }> => {
+  const dev = options.devSignIn;
+  if (!dev) return { url: `${apiUrl}/` };
+  if (dev.fixedCode !== undefined) return { url: `${apiUrl}/?code=${encodeURIComponent(dev.fixedCode)}` };
+  const { code, expiresAt } = await dev.codes.mint();
+  return { url: `${apiUrl}/?code=${code}`, expiresAt };
 };
 
 export const createAuthenticator = (config: RampartConfig, stores: Stores, log: Logger, devIssuer: DevIssuer | undefined): Authenticator => {

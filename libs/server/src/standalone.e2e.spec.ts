@@ -52,10 +52,13 @@ describe('standalone platform over HTTP', () => {
 
   it('batches related reads: a page of API keys with their tenant costs one tenant query (no N+1)', async () => {
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const customerAdmin = await h.token({ role: 'customer.admin', tenantId: 'contoso-bank' });
     for (let i = 0; i < 12; i++) {
-      await h.gql(`mutation { issueApiKey(input: { tenantId: "contoso-bank", name: "k${i}", roles: ["customer.viewer"], expiresAt: "${expiresAt}" }) { __typename } }`, {
-        token: admin,
-      });
+      const issued = await h.gql<{ issueApiKey: { __typename: string } }>(
+        `mutation { issueApiKey(input: { tenantId: "contoso-bank", name: "k${i}", roles: ["customer.viewer"], expiresAt: "${expiresAt}" }) { __typename } }`,
+        { token: customerAdmin },
+      );
+      expect(issued.body.data?.issueApiKey.__typename).toBe('ApiKeyIssued');
     }
     await h.settled();
     const query = jest.spyOn(h.server.stores.readModels, 'query');

@@ -54,6 +54,8 @@ export const TENANCY_EVENT_TYPES: readonly TenancyEvent['type'][] = [
 /**
  * An API key for an integration: scoped to one tenant and a set of roles. Only a SHA-256 hash of
  * the secret is ever recorded; the secret is shown once, to whoever issued the key.
+ * `issuedBy` (the person who answers for the key) and `socTeam` (for SOC roles) were added later:
+ * keys issued before carry neither, and their issuer is read from the event's actor.
  */
 export type ApiKeyIssued = DomainEvent<
   'tenancy.ApiKeyIssued.v1',
@@ -64,13 +66,20 @@ export type ApiKeyIssued = DomainEvent<
     roles: ApiKeyRole[];
     secretSha256: string;
     expiresAt: string;
+    /** The SOC team a key with SOC roles works for (the issuer's team, assigned to the tenant). */
+    socTeam?: string;
+    /** The person who issued the key; `staff` when that was SOC or platform staff. */
+    issuedBy?: { id: string; staff: boolean };
   }
 >;
 export type ApiKeyRevoked = DomainEvent<'tenancy.ApiKeyRevoked.v1', { tenantId: string; keyId: string; reason: string }>;
 export type ApiKeyEvent = ApiKeyIssued | ApiKeyRevoked;
 
-/** Roles an API key may carry: tenant-scoped ones only. */
-export const API_KEY_ROLES = ['customer.viewer', 'customer.admin'] as const;
+/**
+ * Roles an API key may carry, always for its one tenant: the customer's own (issued by the
+ * customer's admin) or the SOC's (issued by a lead of a SOC team assigned to the tenant).
+ */
+export const API_KEY_ROLES = ['customer.viewer', 'customer.admin', 'soc.analyst', 'soc.lead'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
 export const API_KEY_EVENT_TYPES: readonly ApiKeyEvent['type'][] = ['tenancy.ApiKeyIssued.v1', 'tenancy.ApiKeyRevoked.v1'];

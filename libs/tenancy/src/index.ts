@@ -6,5 +6,6 @@ export * from './suspend-tenant/suspend-tenant';
 export * from './assign-soc-team/assign-soc-team';
 export * from './cloud-connections/cloud-connections';
 export * from './api-keys/api-key';
+export * from './api-keys/api-key-credential';
 export * from './read-models/tenant-directory';
 export * from './read-models/api-key-directory';

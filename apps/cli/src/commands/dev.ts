@@ -1,7 +1,19 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseGrant, ROLES, type RoleGrant } from '@rampart/auth';
-import { DevIssuer } from '@rampart/graphql-api';
+import { DevIssuer, SIGN_IN_CODE_LIFETIME_SECONDS, SignInCodes } from '@rampart/graphql-api';
 import type { RampartConfig } from '@rampart/platform';
+
+/** Where the console of `npm start` answers, from RAMPART_HOST and RAMPART_PORT (a wildcard address: this machine). */
+export const consoleBaseUrl = (http: RampartConfig['http']): string => {
+  if (http.port === 0) throw new Error('RAMPART_PORT is 0 (a free port picked at start): give the address the API printed with --url');
+  const host = http.host === '0.0.0.0' ? '127.0.0.1' : http.host === '::' ? '::1' : http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
+};
+
+const baseUrl = (value: string): string => {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new InvalidArgumentError('an http:// or https:// address, e.g. http://localhost:5173');
+  return value.replace(/\/+$/, '');
+};
 
 export const devCommand = (program: Command, config: () => RampartConfig): void => {
   const dev = program.command('dev').description('development helpers (refused when NODE_ENV=production)');
@@ -34,5 +46,22 @@ export const devCommand = (program: Command, config: () => RampartConfig): void 
       const issuer = await DevIssuer.open(cfg.dataDir, { production: cfg.production });
       const token = await issuer.sign({ subject: options.subject, name: options.name, grants: [grant], expiresInSeconds: Math.round(options.hours * 3600) });
       process.stdout.write(`${token}\n`);
+    });
+  dev
+    .command('sign-in-link')
+    .description(`print a new address of the web console with a development sign-in code: it signs in once, within ${SIGN_IN_CODE_LIFETIME_SECONDS / 60} minutes`)
+    .option('--url <base-url>', 'the address the console is opened at (default: from RAMPART_HOST and RAMPART_PORT, as `npm start` printed it)', baseUrl)
+    .addHelpText(
+      'after',
+      `\nThe running API accepts the code as long as it uses the same data folder (RAMPART_DATA_DIR): no restart.\nExamples:\n  rampart dev sign-in-link\n  rampart dev sign-in-link --url http://localhost:5173     # the console under Vite's dev server`,
+    )
+    .action(async (options: { url?: string }) => {
+      const cfg = config();
+      if (!cfg.auth.devIssuer) throw new Error('the development sign-in is off (NODE_ENV=production or RAMPART_DEV_ISSUER=off): the console signs in with OIDC');
+      const base = options.url ?? consoleBaseUrl(cfg.http);
+      const codes = await SignInCodes.open(cfg.dataDir, { production: cfg.production });
+      const { code, expiresAt } = await codes.mint();
+      process.stdout.write(`${base}/?code=${code}\n`);
+      process.stderr.write(`Open it in a browser: it signs in once, until ${new Date(expiresAt).toLocaleTimeString()}.\n`);
     });
 };

@@ -1,5 +1,6 @@
-// Getting a token: from the development issuer (a persona and the sign-in code `npm start`
-// printed), or from the OIDC issuer (authorization code + PKCE, public client).
+// Getting a token: from the development issuer (a persona and a sign-in code, printed by `npm start`
+// or `npx rampart dev sign-in-link`, that signs in once within 15 minutes), or from the OIDC issuer
+// (authorization code + PKCE, public client).
 import { ApiError, interpretResponse, type GraphqlResponseBody } from '../api/errors';
 import type { ConsoleConfig } from './config';
 import {
@@ -24,7 +25,7 @@ export const devSignIn = async (code: string, persona: { id: string; label: stri
   const body = (await res.json().catch(() => undefined)) as ({ token?: string; expiresAt?: string } & GraphqlResponseBody<never>) | undefined;
   if (!res.ok || !body?.token || !body.expiresAt) {
     if (res.status === 404) throw new ApiError('bad-input', 'The development sign-in is off on this deployment.', { status: 404 });
-    const result = interpretResponse(res.status, body ?? {});
+    const result = interpretResponse(res.status, body ?? {}, res.headers.get('retry-after'));
     throw result.ok ? new ApiError('server', 'no token in the answer') : result.error;
   }
   return { mode: 'dev', accessToken: body.token, expiresAt: body.expiresAt, persona: persona.id, label: persona.label };

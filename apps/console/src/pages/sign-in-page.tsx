@@ -1,30 +1,58 @@
-// Signing in: a development persona with the code `npm start` printed, or the organisation's
+// Signing in: a development persona with a sign-in code (`npm start` prints one; it signs in once,
+// within 15 minutes, and `npx rampart dev sign-in-link` gives the next), or the organisation's
 // identity provider (OIDC authorization code + PKCE).
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, describeError } from '../api/errors';
 import type { ConsoleConfig } from '../auth/config';
 import { devSignIn, startOidcSignIn } from '../auth/sign-in';
 import { storedDevCode, storedReturnTo, storeDevCode } from '../auth/storage';
 import { useSession } from '../session';
 
+const NEW_CODE = (
+  <>
+    For a new one, run <code>npx rampart dev sign-in-link</code> where Rampart runs and open the address it prints.
+  </>
+);
+
+/** What went wrong with the code, and what to do about it. */
+const signInProblem = (error: unknown): ReactNode => {
+  if (!(error instanceof ApiError)) return (error as Error).message;
+  if (error.kind !== 'unauthenticated') return describeError(error);
+  switch (error.details.reason) {
+    case 'sign-in-code-expired':
+      return <>This sign-in code has expired: a code signs in once, within 15 minutes. {NEW_CODE}</>;
+    case 'sign-in-code-used':
+      return <>This sign-in code was already used: a code signs in once. {NEW_CODE}</>;
+    default:
+      return (
+        <>
+          That sign-in code is not right. Open the address <code>npm start</code> printed, or run <code>npx rampart dev sign-in-link</code> for a new one.
+        </>
+      );
+  }
+};
+
 const DevSignIn = ({ config }: { config: Extract<ConsoleConfig, { mode: 'dev' }> }) => {
   const { signIn } = useSession();
   const [code, setCode] = useState(() => storedDevCode() ?? '');
   const [persona, setPersona] = useState(config.personas[0]?.id ?? '');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<ReactNode>();
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const chosen = config.personas.find((p) => p.id === persona);
     if (!chosen) return setError('Choose who to sign in as.');
-    if (!code.trim()) return setError('Enter the sign-in code printed by npm start.');
+    if (!code.trim()) return setError(<>Enter a sign-in code. {NEW_CODE}</>);
     setBusy(true);
     setError(undefined);
     try {
       storeDevCode(code.trim());
-      await signIn(await devSignIn(code.trim(), chosen));
+      const session = await devSignIn(code.trim(), chosen);
+      // Spent: the next sign-in of this tab needs a new code.
+      storeDevCode(undefined);
+      await signIn(session);
     } catch (e) {
-      setError(e instanceof ApiError ? (e.kind === 'unauthenticated' ? 'That sign-in code is not right. Use the one in the console URL npm start printed.' : describeError(e)) : (e as Error).message);
+      setError(signInProblem(e));
       setBusy(false);
     }
   };
@@ -47,7 +75,8 @@ const DevSignIn = ({ config }: { config: Extract<ConsoleConfig, { mode: 'dev' }>
           required
         />
         <p className="hint" id="sign-in-code-hint">
-          Printed by <code>npm start</code> in the console URL (<code>?code=…</code>); filled in when you open that URL.
+          Filled in when you open the address <code>npm start</code> printed (<code>?code=…</code>). A code signs in once, within 15 minutes; for a new one run{' '}
+          <code>npx rampart dev sign-in-link</code>.
         </p>
       </div>
       <fieldset className="personas">

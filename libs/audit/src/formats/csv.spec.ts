@@ -40,10 +40,16 @@ describe('events.csv', () => {
   it('has the header and one row per event, each with every column', () => {
     expect(rows[0]).toEqual([
       'global_position', 'recorded_at', 'tenant_id', 'stream_id', 'revision', 'event_type', 'event_id',
-      'actor_kind', 'actor_id', 'on_behalf_of', 'correlation_id', 'causation_id', 'summary', 'data_json',
+      'actor_kind', 'actor_id', 'actor_issued_by', 'on_behalf_of', 'correlation_id', 'causation_id', 'summary', 'data_json',
     ]);
     expect(rows).toHaveLength(events.length + 1);
-    rows.forEach((row) => expect(row).toHaveLength(14));
+    rows.forEach((row) => expect(row).toHaveLength(15));
+  });
+
+  it("names the person behind an API key's work (the actor chain)", () => {
+    const keyed = { ...events[0], metadata: { ...events[0].metadata, actor: { kind: 'api-key' as const, id: 'k1', issuedBy: { kind: 'user' as const, id: 'lead@soc.example' }, onBehalfOfTenant: 'contoso' } } };
+    const row = parseCsv(csvRow(keyed) + CSV_LINE_END)[0];
+    expect([cell(row, 'actor_kind'), cell(row, 'actor_id'), cell(row, 'actor_issued_by'), cell(row, 'on_behalf_of')]).toEqual(['api-key', 'k1', 'lead@soc.example', 'contoso']);
   });
 
   it('carries the envelope: position, actor, on-behalf-of, correlation and the payload as JSON', () => {
@@ -53,6 +59,7 @@ describe('events.csv', () => {
     expect(cell(row, 'global_position')).toBe(`${e.globalPosition.commit}/${e.globalPosition.prepare}`);
     expect(cell(row, 'actor_kind')).toBe('user');
     expect(cell(row, 'actor_id')).toBe(BEN.id);
+    expect(cell(row, 'actor_issued_by')).toBe('');
     expect(cell(row, 'on_behalf_of')).toBe('contoso');
     expect(cell(row, 'correlation_id')).toBe(e.metadata.correlationId);
     expect(cell(row, 'causation_id')).toBe('');

@@ -258,6 +258,8 @@ const envelopeExtras = (e: RecordedEvent): OcsfRecord => ({
   log_position: formatPosition(e.globalPosition),
   causation_uid: e.metadata.causationId,
   ...(e.metadata.actor.onBehalfOfTenant ? { on_behalf_of_tenant: e.metadata.actor.onBehalfOfTenant } : {}),
+  // An API key's work is answered for by the person who issued it (the actor chain).
+  ...(e.metadata.actor.issuedBy ? { actor_issued_by: e.metadata.actor.issuedBy.id } : {}),
 });
 
 const status = ([id, caption]: Enum): OcsfRecord => ({ status_id: id, status: caption });

@@ -3,10 +3,10 @@
 // the client can act on; credentials never appear in errors or logs.
 import { createHash } from 'node:crypto';
 import { parseApiKey, secretMatches, type Principal, type RoleGrant } from '@rampart/auth';
-import { fold, type EventStore } from '@rampart/event-sourcing';
+import type { EventStore } from '@rampart/event-sourcing';
 import { READ_MODEL_SCHEMA } from '@rampart/platform';
 import type { SqlClient } from '@rampart/event-store';
-import { apiKeyDecider, apiKeyStreamId, type ApiKeyEntry } from '@rampart/tenancy';
+import { apiKeyStreamId, keyCredentialOf, type ApiKeyEntry } from '@rampart/tenancy';
 import { decodeJwt } from 'jose';
 import { claimsToGrants, type RoleMap } from './claims-to-grants';
 import { DEV_ISSUER, grantsFromDevToken, type DevIssuer } from './dev-issuer';
@@ -32,6 +32,13 @@ export interface AuthenticatorDeps {
 
 export type Credentials = { kind: 'bearer'; token: string } | { kind: 'api-key'; token: string };
 
+/** Who presented what, and until when it holds (a token's `exp`, a key's expiry). */
+export interface AuthenticatedSession {
+  readonly principal: Principal;
+  readonly expiresAt: Date;
+  readonly credentials: Credentials;
+}
+
 /** Reads `Authorization: Bearer …`, `Authorization: ApiKey …` or `X-Api-Key: …`. */
 export const credentialsFrom = (headers: Record<string, string | string[] | undefined>): Credentials | undefined => {
   const header = (name: string) => {
@@ -56,7 +63,7 @@ export const credentialsFrom = (headers: Record<string, string | string[] | unde
  * cache never holds a usable credential. API keys are never cached: their revocation is immediate.
  */
 class VerifiedTokenCache {
-  private readonly entries = new Map<string, { principal: Principal; until: number }>();
+  private readonly entries = new Map<string, { principal: Principal; expiresAt: number; until: number }>();
   constructor(
     private readonly maxEntries = 10_000,
     private readonly ttlMs = 5 * 60_000,
@@ -66,7 +73,7 @@ class VerifiedTokenCache {
     return createHash('sha256').update(token).digest('base64url');
   }
 
-  get(token: string, now: number): Principal | undefined {
+  get(token: string, now: number): { principal: Principal; expiresAt: number } | undefined {
     const key = this.key(token);
     const hit = this.entries.get(key);
     if (!hit) return undefined;
@@ -74,12 +81,12 @@ class VerifiedTokenCache {
       this.entries.delete(key);
       return undefined;
     }
-    return hit.principal;
+    return hit;
   }
 
   set(token: string, principal: Principal, expiresAt: number, now: number): void {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string); // oldest first
-    this.entries.set(this.key(token), { principal, until: Math.min(expiresAt, now + this.ttlMs) });
+    this.entries.set(this.key(token), { principal, expiresAt, until: Math.min(expiresAt, now + this.ttlMs) });
   }
 }
 
@@ -89,17 +96,23 @@ export class Authenticator {
   constructor(private readonly deps: AuthenticatorDeps) {}
 
   async authenticate(credentials: Credentials | undefined): Promise<Principal> {
-    if (!credentials) throw new AuthenticationError('missing', 'authentication required: send a bearer token or an API key');
-    return credentials.kind === 'bearer' ? this.fromBearer(credentials.token) : this.fromApiKey(credentials.token);
+    return (await this.authenticateSession(credentials)).principal;
   }
 
-  private async fromBearer(token: string): Promise<Principal> {
+  /** The principal and how long the credential holds: a WebSocket closes when it stops holding. */
+  async authenticateSession(credentials: Credentials | undefined): Promise<AuthenticatedSession> {
+    if (!credentials) throw new AuthenticationError('missing', 'authentication required: send a bearer token or an API key');
+    const { principal, expiresAt } = credentials.kind === 'bearer' ? await this.fromBearer(credentials.token) : await this.fromApiKey(credentials.token);
+    return { principal, expiresAt, credentials };
+  }
+
+  private async fromBearer(token: string): Promise<{ principal: Principal; expiresAt: Date }> {
     const now = (this.deps.now ?? (() => new Date()))().getTime();
     const cached = this.verified.get(token, now);
-    if (cached) return cached;
+    if (cached) return { principal: cached.principal, expiresAt: new Date(cached.expiresAt) };
     const { principal, expiresAt } = await this.verifyBearer(token);
     this.verified.set(token, principal, expiresAt.getTime(), now);
-    return principal;
+    return { principal, expiresAt };
   }
 
   private async verifyBearer(token: string): Promise<{ principal: Principal; expiresAt: Date }> {
@@ -134,7 +147,7 @@ export class Authenticator {
     };
   }
 
-  private async fromApiKey(token: string): Promise<Principal> {
+  private async fromApiKey(token: string): Promise<{ principal: Principal; expiresAt: Date }> {
     const parsed = parseApiKey(token);
     if (!parsed) throw new AuthenticationError('malformed', 'the API key is not in the rmp_<id>_<secret> format');
     const { rows } = await this.deps.readModels.query<{ doc: ApiKeyEntry }>(
@@ -144,18 +157,21 @@ export class Authenticator {
     const entry = rows[0]?.doc;
     // One answer for unknown key and wrong secret, so keys cannot be probed.
     if (!entry || !secretMatches(parsed.secret, entry.secretSha256)) throw new AuthenticationError('invalid-api-key', 'API key refused');
+    // What the key may do, and whether it still may, is read from its own stream, not the read
+    // model: a revocation holds at once on every replica, however far the projection lags.
+    const credential = keyCredentialOf(await this.deps.eventStore.readStream(apiKeyStreamId(entry.tenantId, entry.keyId)));
+    if (!credential.valid) throw new AuthenticationError(credential.reason === 'unknown' ? 'invalid-api-key' : credential.reason, credential.message);
     const now = (this.deps.now ?? (() => new Date()))();
-    if (Date.parse(entry.expiresAt) <= now.getTime()) throw new AuthenticationError('expired', 'API key expired');
-    // Revocation is read from the key's own stream, not the read model, so it holds at once on
-    // every replica, however far the projection lags.
-    const history = await this.deps.eventStore.readStream(apiKeyStreamId(entry.tenantId, entry.keyId));
-    const state = fold(apiKeyDecider, history as never);
-    if (!state.exists || state.revoked) throw new AuthenticationError('revoked', 'API key revoked');
+    if (Date.parse(credential.expiresAt) <= now.getTime()) throw new AuthenticationError('expired', 'API key expired');
     return {
-      kind: 'api-key',
-      id: entry.keyId,
-      displayName: entry.name,
-      grants: entry.roles.map((role) => ({ role, tenantId: entry.tenantId })),
+      principal: {
+        kind: 'api-key',
+        id: credential.keyId,
+        displayName: credential.name,
+        grants: credential.grants,
+        issuedBy: { id: credential.issuedBy.id },
+      },
+      expiresAt: new Date(credential.expiresAt),
     };
   }
 }

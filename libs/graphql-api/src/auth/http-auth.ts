@@ -1,12 +1,12 @@
-// Express middleware in front of every route: authenticate, then rate-limit per principal.
-// Only /health (and /metrics reached through a loopback or private address) are open.
-import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
+// Express middleware in front of every route: authenticate, then rate-limit per principal, through
+// the same AccessGate as the WebSocket transport. Only /health is open to anyone; /metrics answers
+// without a principal to a scraper on the same machine (the peer address is loopback) or one that
+// presents the metrics token, and to staff otherwise.
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Principal } from '@rampart/auth';
-import type { Logger } from '@rampart/platform';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { AuthenticationError, credentialsFrom, type Authenticator } from './authenticator';
+import { credentialsFrom } from './authenticator';
+import type { AccessGate } from './access-gate';
 import { sendRefusal as refuse } from '../http/errors';
 
 export interface AuthenticatedRequest extends Request {
@@ -14,55 +14,48 @@ export interface AuthenticatedRequest extends Request {
   correlationId?: string;
 }
 
-const isPrivateAddress = (address: string | undefined): boolean => {
+/** The peer's address is the machine itself: decided by who connected, never by where we listen. */
+export const isLoopbackPeer = (address: string | undefined): boolean => {
   if (!address) return false;
   const a = address.replace(/^::ffff:/, '');
-  if (a === '::1' || a.startsWith('127.')) return true;
-  if (isIP(a) === 4) {
-    const [x, y] = a.split('.').map(Number);
-    return x === 10 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168);
-  }
-  return /^f[cd][0-9a-f]{2}:/i.test(a);
+  return a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a);
 };
 
-export const authMiddleware = (authenticator: Authenticator, options: { rateLimitPerMinute: number; log: Logger }) => {
-  const perPrincipal = new RateLimiterMemory({ points: options.rateLimitPerMinute, duration: 60 });
-  // Failed authentications per client address: slows down guessing and token stuffing.
-  const failures = new RateLimiterMemory({ points: 30, duration: 60 });
+const sameSecret = (given: string, expected: string): boolean => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
 
+export interface HttpAuthOptions {
+  /** `RAMPART_METRICS_TOKEN`: a Prometheus scraper elsewhere presents it as a bearer token. */
+  readonly metricsToken?: string;
+}
+
+export const authMiddleware = (gate: AccessGate, options: HttpAuthOptions = {}) => {
+  const metricsToken = options.metricsToken;
   return async (req: AuthenticatedRequest, res: Response, next: NextFunction): Promise<void> => {
     req.correlationId = randomUUID();
     res.setHeader('x-correlation-id', req.correlationId);
     if (req.method === 'GET' && req.path === '/health') return next();
-    if (req.method === 'GET' && req.path === '/metrics' && isPrivateAddress(req.socket.localAddress)) return next();
-    const client = req.socket.remoteAddress ?? 'unknown';
-    try {
-      const blocked = await failures.get(client);
-      if (blocked && blocked.remainingPoints <= 0) {
-        res.setHeader('retry-after', String(Math.ceil(blocked.msBeforeNext / 1000)));
-        refuse(res, 429, 'RATE_LIMITED', 'too many failed authentication attempts');
-        return;
-      }
-      req.principal = await authenticator.authenticate(credentialsFrom(req.headers));
-    } catch (error) {
-      if (!(error instanceof AuthenticationError)) {
-        options.log.error({ err: error, correlationId: req.correlationId }, 'authentication failed unexpectedly');
-        refuse(res, 503, 'AUTHENTICATION_UNAVAILABLE', `authentication is unavailable; correlation id ${req.correlationId}`);
-        return;
-      }
-      await failures.consume(client).catch(() => undefined);
-      options.log.info({ reason: error.reason, correlationId: req.correlationId, path: req.path }, 'request refused: not authenticated');
-      res.setHeader('www-authenticate', `Bearer error="invalid_token"`);
-      refuse(res, 401, 'UNAUTHENTICATED', error.message, { reason: error.reason });
+    if (req.method === 'GET' && req.path === '/metrics') {
+      if (isLoopbackPeer(req.socket.remoteAddress)) return next();
+      const bearer = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+      if (metricsToken && bearer && sameSecret(bearer, metricsToken)) return next();
+    }
+    const admission = await gate.admit(() => credentialsFrom(req.headers), req.socket.remoteAddress ?? 'unknown', req.correlationId);
+    if (!admission.ok) {
+      if (admission.retryAfterSeconds) res.setHeader('retry-after', String(admission.retryAfterSeconds));
+      if (admission.status === 401) res.setHeader('www-authenticate', `Bearer error="invalid_token"`);
+      const extra = admission.status === 503 ? {} : { reason: admission.reason, ...(admission.retryAfterSeconds ? { retryAfterSeconds: admission.retryAfterSeconds } : {}) };
+      refuse(res, admission.status, admission.code, admission.message, extra);
       return;
     }
-    try {
-      await perPrincipal.consume(`${req.principal.kind}:${req.principal.id}`);
-    } catch (limit) {
-      if (!(limit instanceof RateLimiterRes)) throw limit;
-      const seconds = Math.ceil(limit.msBeforeNext / 1000);
-      res.setHeader('retry-after', String(seconds));
-      refuse(res, 429, 'RATE_LIMITED', `rate limit of ${options.rateLimitPerMinute} requests per minute exceeded`, { retryAfterSeconds: seconds });
+    req.principal = admission.session.principal;
+    const allowance = await gate.consume(req.principal);
+    if (!allowance.ok) {
+      res.setHeader('retry-after', String(allowance.retryAfterSeconds));
+      refuse(res, 429, 'RATE_LIMITED', allowance.message, { retryAfterSeconds: allowance.retryAfterSeconds });
       return;
     }
     res.setHeader('cache-control', 'no-store');

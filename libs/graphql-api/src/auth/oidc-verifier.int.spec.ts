@@ -179,6 +179,14 @@ describe('OIDC bearer token verification', () => {
       await rejection(verifier, `${header}.${body}.`, 'unsupported-algorithm');
     });
 
+    it('refuses a token with a critical header it does not understand, saying so', async () => {
+      const payload = { iss: ISSUER, aud: AUDIENCE, sub: 'mallory', exp: now() + 3600 };
+      const token = await new SignJWT(payload)
+        .setProtectedHeader({ alg: keyA.alg, kid: keyA.kid, crit: ['urn:example:bind-to-device'], 'urn:example:bind-to-device': 'd-1' })
+        .sign(keyA.privateKey, { crit: { 'urn:example:bind-to-device': true } });
+      await rejection(verifier, token, 'unsupported-critical-header');
+    });
+
     it('refuses an HS256 token, even one keyed with the public key material', async () => {
       const secret = new TextEncoder().encode(JSON.stringify(keyA.publicJwk));
       const token = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'mallory', exp: now() + 3600 })

@@ -40,7 +40,8 @@ export type TokenRejection =
   | 'wrong-issuer'
   | 'wrong-audience'
   | 'tenant-not-allowed'
-  | 'unsupported-algorithm';
+  | 'unsupported-algorithm'
+  | 'unsupported-critical-header';
 
 /** The caller's token is not acceptable (answer 401). */
 export class TokenRejectedError extends Error {
@@ -248,6 +249,10 @@ const translate = (error: unknown): Error => {
   if (error instanceof errors.JWSSignatureVerificationFailed) return new TokenRejectedError('bad-signature', 'the token signature is invalid');
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return new TokenRejectedError('unknown-key', "the token's signing key (kid) is not in the issuer's key set");
+  }
+  // An unknown `crit` header is a JOSENotSupported too; told apart by jose's fixed wording.
+  if (error instanceof errors.JOSENotSupported && /Extension Header Parameter/.test(error.message)) {
+    return new TokenRejectedError('unsupported-critical-header', 'the token marks a header as critical ("crit") that this API does not understand');
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
     return new TokenRejectedError('unsupported-algorithm', 'the token is signed with an algorithm this API does not accept');

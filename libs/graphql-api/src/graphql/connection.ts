@@ -3,6 +3,7 @@
 import type { Type } from '@nestjs/common';
 import { Field, ObjectType } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
+import { unstorableTextIn } from '@rampart/event-sourcing';
 import { InheritsAuthorization } from '../authorization/rules';
 
 export const MAX_PAGE = 100;
@@ -20,17 +21,19 @@ export const decodeCursor = (cursor: string | null | undefined): string | undefi
   if (!cursor) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown };
-    if (typeof parsed.k === 'string') return parsed.k;
+    // Our cursors hold keys we wrote; one holding text no key has is forged.
+    if (typeof parsed.k === 'string' && parsed.k.length <= 1_024 && !unstorableTextIn(parsed.k)) return parsed.k;
   } catch {
     // fall through
   }
   throw new GraphQLError('invalid cursor: pass an endCursor this API returned', { extensions: { code: 'BAD_USER_INPUT' } });
 };
 
-export const pageSize = (first: number | null | undefined): number => {
-  const n = first ?? 50;
+/** A page size argument; `argument` names it in the error (`first`, `last`, …). */
+export const pageSize = (first: number | null | undefined, argument = 'first', fallback = 50): number => {
+  const n = first ?? fallback;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) {
-    throw new GraphQLError(`first must be between 1 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`${argument} must be between 1 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return n;
 };

@@ -4,7 +4,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, createUnionType, Field, Float, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { Permission } from '@rampart/auth';
+import { humanOf, type Permission } from '@rampart/auth';
 import type { CommandOutcome, DomainEvent, RecordedEvent } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
@@ -28,7 +28,7 @@ import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
 import { ResourceType } from './inventory.resolver';
-import { badInput } from './inputs';
+import { badInput, jsonArg } from './inputs';
 import { Rejection } from './types';
 
 @ObjectType()
@@ -362,11 +362,7 @@ export class GuardrailsResolver {
   assignBaseline(@Context() ctx: RequestContext, @Args('input') input: AssignBaselineInput): Promise<typeof GuardrailPolicyResult> {
     let parameters: Record<string, Record<string, unknown>> | undefined;
     if (input.parametersJson) {
-      try {
-        parameters = JSON.parse(input.parametersJson);
-      } catch (error) {
-        throw badInput(`parametersJson is not JSON: ${(error as Error).message}`);
-      }
+      parameters = jsonArg(input.parametersJson, 'parametersJson') as typeof parameters;
       if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) throw badInput('parametersJson must be an object by guardrail id');
     }
     return this.change(ctx, 'guardrails.manage', input.tenantId, {
@@ -395,7 +391,7 @@ export class GuardrailsResolver {
       scope: input.scope,
       category: input.category,
       justification: input.justification,
-      requestedBy: ctx.scope.principal.id,
+      requestedBy: humanOf(ctx.scope.principal),
       expiresAt: input.expiresAt,
       now: new Date(),
     });
@@ -404,7 +400,7 @@ export class GuardrailsResolver {
   @Mutation(() => GuardrailPolicyResult, { description: 'Approves a requested exemption: the approver must be another person than the requester.' })
   @Authorize({ kind: 'tenant', permission: 'exemptions.approve', tenantArg: 'input.tenantId' })
   approveExemption(@Context() ctx: RequestContext, @Args('input') input: ExemptionRefInput): Promise<typeof GuardrailPolicyResult> {
-    return this.change(ctx, 'exemptions.approve', input.tenantId, { kind: 'ApproveExemption', exemptionId: input.exemptionId, approvedBy: ctx.scope.principal.id, now: new Date() });
+    return this.change(ctx, 'exemptions.approve', input.tenantId, { kind: 'ApproveExemption', exemptionId: input.exemptionId, approvedBy: humanOf(ctx.scope.principal), now: new Date() });
   }
 
   @Mutation(() => GuardrailPolicyResult)

@@ -20,11 +20,11 @@ import {
   toPolicy,
 } from './guardrails.resolver';
 import { IncidentType, toIncident } from './incidents.resolver';
-import { badInput, instantArg, periodArgs } from './inputs';
+import { badInput, instantArg, jsonArg, periodArgs } from './inputs';
 import { ResourceType, toResource } from './inventory.resolver';
 
 /** A replayed definition is one policy file: bigger than this is not one. */
-export const MAX_REPLAY_DEFINITION_BYTES = 512 * 1024;
+export const MAX_REPLAY_DEFINITION_BYTES = 256 * 1024; // the engine refuses definitions over 256 Ki characters too (guardrails LIMITS)
 
 
 export enum SeriesBucket {
@@ -98,14 +98,6 @@ const toScore = (tenantId: string, score: PostureAsOf['score']): ComplianceScore
   baselines: score.baselines.map((b) => ({ ...b })),
   frameworks: score.frameworks.map((f) => ({ ...f, controls: f.controls.map((c) => ({ ...c })) })),
 });
-
-const parseJson = (text: string, what: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badInput(`${what} is not JSON: ${(error as Error).message}`);
-  }
-};
 
 @Resolver(() => PostureAsOfType)
 export class HistoryResolver {
@@ -193,15 +185,14 @@ export class HistoryResolver {
     @Args('until', { nullable: true, description: 'Replay up to this time (default now).' }) until?: string,
   ): Promise<PolicyReplayType> {
     if (Buffer.byteLength(definitionJson) > MAX_REPLAY_DEFINITION_BYTES) throw badInput(`definitionJson is larger than ${MAX_REPLAY_DEFINITION_BYTES} bytes`);
-    const definition = parseJson(definitionJson, 'definitionJson');
-    const read = parameterValuesOf(parametersJson ? parseJson(parametersJson, 'parametersJson') : {});
+    const definition = jsonArg(definitionJson, 'definitionJson');
+    const read = parameterValuesOf(parametersJson ? jsonArg(parametersJson, 'parametersJson') : {});
     if (!read.ok) throw badInput(`parametersJson ${read.reason}`);
     const parameters = read.values;
-    const result = await replayPolicy(this.runtime.stores, tenantId, definition, {
-      parameters,
-      since: since ? instantArg(since, 'since') : undefined,
-      until: until ? instantArg(until, 'until') : undefined,
-    });
+    const sinceAt = since ? instantArg(since, 'since') : undefined;
+    const untilAt = until ? instantArg(until, 'until') : undefined;
+    if (sinceAt && untilAt && sinceAt > untilAt) throw badInput('since comes before until');
+    const result = await replayPolicy(this.runtime.stores, tenantId, definition, { parameters, since: sinceAt, until: untilAt });
     if (!result.ok) {
       throw badInput(`the definition cannot be evaluated (${result.refusal.reason}): ${result.refusal.message}`, { reason: result.refusal.reason, path: result.refusal.path });
     }

@@ -20,8 +20,8 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import type { Permission } from '@rampart/auth';
-import { comparePositions, formatPosition, type CommandOutcome, type Decider, type DomainEvent, type RecordedEvent } from '@rampart/event-sourcing';
+import { humanOf, type Permission } from '@rampart/auth';
+import { comparePositions, formatPosition, unstorableTextIn, type CommandOutcome, type Decider, type DomainEvent, type RecordedEvent } from '@rampart/event-sourcing';
 import { postureStreamId } from '@rampart/guardrails';
 import {
   actionDecider,
@@ -59,7 +59,7 @@ import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
-import { badInput, periodArgs } from './inputs';
+import { badInput, jsonArg, periodArgs } from './inputs';
 import { Rejection } from './types';
 
 export enum IncidentStep {
@@ -110,6 +110,7 @@ export class TimelineEntryType {
   @Field({ description: 'The event type, e.g. incidents.IncidentTriaged.v1 or guardrails.FindingResolved.v1' }) type!: string;
   @Field() actorKind!: string;
   @Field() actorId!: string;
+  @Field(() => String, { nullable: true, description: 'For an API key: the person who issued it and answers for what it did.' }) actorIssuedBy!: string | null;
   @Field(() => String, { nullable: true }) onBehalfOfTenant!: string | null;
   @Field({ description: 'The event data (JSON).' }) data!: string;
 }
@@ -147,7 +148,7 @@ export class IncidentType {
   @Field({ description: 'new | triaged | responding | remediating | recovering | resolved | closed | merged' }) status!: string;
   @Field(() => String, { nullable: true }) assignee!: string | null;
   @Field(() => [SignalType]) signals!: SignalType[];
-  @Field(() => [String]) labels!: string[];
+  @Field(() => [String], { description: 'At most 50.' }) labels!: string[];
   @Field() openedAt!: string;
   @Field(() => String, { nullable: true }) triagedAt!: string | null;
   @Field(() => String, { nullable: true }) containedAt!: string | null;
@@ -225,8 +226,9 @@ export class OpenIncidentInput {
   @Field(() => ID) tenantId!: string;
   @Field() title!: string;
   @Field() severity!: string;
-  @Field(() => [String], { nullable: true, description: 'ARM ids of the resources concerned.' }) resourceIds?: string[];
-  @Field(() => [String], { nullable: true, description: 'Entities as kind:name, e.g. ip:203.0.113.7' }) entities?: string[];
+  @Field(() => [String], { nullable: true, description: 'ARM ids of the resources concerned: at most 100 (an incident names at most 500 across its signals).' })
+  resourceIds?: string[];
+  @Field(() => [String], { nullable: true, description: 'Entities as kind:name, e.g. ip:203.0.113.7; at most 100.' }) entities?: string[];
 }
 
 @InputType()
@@ -278,7 +280,7 @@ export class AddIncidentEvidenceInput extends IncidentRef {
 
 @InputType()
 export class ChangeIncidentLabelsInput extends IncidentRef {
-  @Field(() => [String], { nullable: true }) add?: string[];
+  @Field(() => [String], { nullable: true, description: 'Labels to add: lowercase, digits and : . _ -, up to 40 characters; an incident keeps at most 50.' }) add?: string[];
   @Field(() => [String], { nullable: true }) remove?: string[];
 }
 
@@ -403,6 +405,8 @@ export const recordAlerts = async (
   tenantId: string,
   payload: unknown,
 ): Promise<IngestAlertsResultType | { error: string }> => {
+  const unstorable = unstorableTextIn(payload, 'payload');
+  if (unstorable) return { error: `${unstorable}, which cannot be stored` };
   const parsed = parseExternalAlert(payload);
   if (!parsed.ok) return { error: parsed.reason };
   const tenant = await ctx.loaders.tenant.load(tenantId);
@@ -544,6 +548,7 @@ export class IncidentsResolver {
         type: e.type,
         actorKind: e.metadata.actor.kind,
         actorId: e.metadata.actor.id,
+        actorIssuedBy: e.metadata.actor.issuedBy?.id ?? null,
         onBehalfOfTenant: e.metadata.actor.onBehalfOfTenant ?? null,
         data: JSON.stringify(e.data),
       }));
@@ -578,6 +583,7 @@ export class IncidentsResolver {
     @Args('severity', { nullable: true }) severity?: string,
   ): Promise<IncidentMetricsType> {
     const { start, end } = periodArgs(from, to);
+    if (severity && !SEVERITIES.includes(severity as Severity)) throw badInput(`severity is one of ${SEVERITIES.join(', ')}`);
     const { rows } = await this.runtime.stores.readModels.query<{ doc: IncidentEntry }>(
       `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND ($2::text IS NULL OR doc->>'severity' = $2)`,
       [tenantId, severity ?? null],
@@ -729,11 +735,7 @@ export class IncidentsResolver {
   async proposeAction(@Context() ctx: RequestContext, @Args('input') input: ProposeActionInput): Promise<typeof IncidentResult> {
     let parameters: Record<string, string> = {};
     if (input.parametersJson) {
-      try {
-        parameters = JSON.parse(input.parametersJson);
-      } catch (error) {
-        throw badInput(`parametersJson is not JSON: ${(error as Error).message}`);
-      }
+      parameters = jsonArg(input.parametersJson, 'parametersJson') as typeof parameters;
       if (typeof parameters !== 'object' || parameters === null || !Object.values(parameters).every((v) => typeof v === 'string')) {
         throw badInput('parametersJson must be an object of strings');
       }
@@ -749,14 +751,14 @@ export class IncidentsResolver {
       phase: input.phase as Phase,
       target: input.target,
       parameters,
-      proposedBy: ctx.scope.principal.id,
+      proposedBy: humanOf(ctx.scope.principal),
     });
   }
 
   @Mutation(() => IncidentResult, { description: 'Approves a proposed action; a destructive one needs someone other than who proposed it.' })
   @Authorize({ kind: 'tenant', permission: 'actions.approve', tenantArg: 'input.tenantId' })
   approveAction(@Context() ctx: RequestContext, @Args('input') input: ActionRefInput): Promise<typeof IncidentResult> {
-    return this.actionCommand(ctx, 'actions.approve', input.tenantId, input.actionId, { kind: 'ApproveAction', approvedBy: ctx.scope.principal.id });
+    return this.actionCommand(ctx, 'actions.approve', input.tenantId, input.actionId, { kind: 'ApproveAction', approvedBy: humanOf(ctx.scope.principal) });
   }
 
   @Mutation(() => IncidentResult)
@@ -784,7 +786,7 @@ export class IncidentsResolver {
       outcome: input.succeeded ? 'succeeded' : 'failed',
       note: input.note,
       evidenceUri: input.evidenceUri,
-      resolvedBy: ctx.scope.principal.id,
+      resolvedBy: humanOf(ctx.scope.principal),
     });
   }
 
@@ -792,12 +794,7 @@ export class IncidentsResolver {
   @Authorize({ kind: 'tenant', permission: 'alerts.ingest', tenantArg: 'input.tenantId' })
   async ingestAlerts(@Context() ctx: RequestContext, @Args('input') input: IngestAlertsInput): Promise<IngestAlertsResultType> {
     if (Buffer.byteLength(input.payloadJson) > MAX_ALERT_PAYLOAD_BYTES) throw badInput(`payloadJson is larger than ${MAX_ALERT_PAYLOAD_BYTES} bytes`);
-    let payload: unknown;
-    try {
-      payload = JSON.parse(input.payloadJson);
-    } catch (error) {
-      throw badInput(`payloadJson is not JSON: ${(error as Error).message}`);
-    }
+    const payload = jsonArg(input.payloadJson, 'payloadJson');
     const outcome = await recordAlerts(this.runtime, this.commands, ctx, input.tenantId, payload);
     if ('error' in outcome) throw badInput(outcome.error);
     return outcome;

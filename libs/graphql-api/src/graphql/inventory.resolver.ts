@@ -3,7 +3,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { formatPosition } from '@rampart/event-sourcing';
-import { ingest, itemsOf } from '@rampart/ingestion';
+import { ingest, IngestionRefusedError, itemsOf } from '@rampart/ingestion';
 import { resourceStreamId, type IngestionRunEntry, type ResourceInventoryEntry } from '@rampart/inventory';
 import { presentResourcesFromReadModel, READ_MODEL_SCHEMA } from '@rampart/platform';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
@@ -33,6 +33,7 @@ export class ResourceChangeType {
   @Field() contentHash!: string;
   @Field() actorKind!: string;
   @Field() actorId!: string;
+  @Field(() => String, { nullable: true, description: 'For an API key: the person who issued it and answers for what it did.' }) actorIssuedBy!: string | null;
   @Field(() => String, { nullable: true }) onBehalfOfTenant!: string | null;
   @Field({ description: 'The ingestion run that observed it.' }) runId!: string;
 }
@@ -215,6 +216,7 @@ export class InventoryResolver {
         contentHash: d.contentHash ?? d.afterHash ?? d.lastHash ?? '',
         actorKind: e.metadata.actor.kind,
         actorId: e.metadata.actor.id,
+        actorIssuedBy: e.metadata.actor.issuedBy?.id ?? null,
         onBehalfOfTenant: e.metadata.actor.onBehalfOfTenant ?? null,
         runId: d.runId,
       };
@@ -229,7 +231,7 @@ export class InventoryResolver {
   ): Promise<IngestionRunType[]> {
     const { rows } = await this.runtime.stores.readModels.query<{ doc: IngestionRunEntry }>(
       `SELECT doc FROM "${READ_MODEL_SCHEMA}".ingestion_runs WHERE tenant_id = $1 ORDER BY doc->>'startedAt' DESC LIMIT $2`,
-      [tenantId, pageSize(last ?? 20)],
+      [tenantId, pageSize(last, 'last', 20)],
     );
     return rows.map((r) => toRun(r.doc));
   }
@@ -237,6 +239,7 @@ export class InventoryResolver {
   @Mutation(() => IngestionResultType, { description: 'Records a batch of resources from a collector (other clouds, on-premises).' })
   @Authorize({ kind: 'tenant', permission: 'inventory.push', tenantArg: 'input.tenantId' })
   async pushResources(@Context() ctx: RequestContext, @Args('input') input: PushResourcesInput): Promise<IngestionResultType> {
+    // Each resource is checked on its own (size, nesting, text) and refused alone, as in a file.
     let parsed: unknown;
     try {
       parsed = JSON.parse(input.resourcesJson);
@@ -254,6 +257,9 @@ export class InventoryResolver {
       scope: input.scope ?? '*',
       complete: input.complete ?? false,
       presentResources: presentResourcesFromReadModel(this.runtime.stores),
+    }).catch((error: unknown) => {
+      if (error instanceof IngestionRefusedError) throw badInput(error.message, { reason: error.code });
+      throw error;
     });
     return { runId: result.runId, ...result.counts, rejections: result.rejections };
   }

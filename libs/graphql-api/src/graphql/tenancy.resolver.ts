@@ -3,8 +3,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { generateApiKey, type Permission } from '@rampart/auth';
-import type { CommandContext, CommandOutcome, DomainEvent } from '@rampart/event-sourcing';
+import { generateApiKey, humanOf, type Permission } from '@rampart/auth';
+import { parseInstant, type CommandContext, type CommandOutcome, type DomainEvent } from '@rampart/event-sourcing';
 import { READ_MODEL_SCHEMA } from '@rampart/platform';
 import {
   apiKeyDecider,
@@ -178,8 +178,8 @@ export class TenancyResolver {
     const tenant = await ctx.loaders.tenant.load(input.tenantId);
     if (!tenant) return { code: 'tenant-not-found', message: null };
     if (tenant.status !== 'active') return { code: 'tenant-suspended', message: null };
-    const expiresAt = new Date(input.expiresAt);
-    if (Number.isNaN(expiresAt.getTime())) return { code: 'invalid-expiry', message: 'expiresAt must be an ISO 8601 date-time' };
+    const expiresAt = parseInstant(input.expiresAt);
+    if (!expiresAt) return { code: 'invalid-expiry', message: 'expiresAt must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z' };
     const key = generateApiKey();
     const context = this.commandContext(ctx, 'apiKeys.manage', input.tenantId);
     const outcome = await this.commands.execute(
@@ -192,6 +192,7 @@ export class TenancyResolver {
         secretSha256: key.secretSha256,
         expiresAt,
         now: context.now,
+        issuer: { kind: ctx.principal.kind, id: humanOf(ctx.principal), grantsInTenant: ctx.scope.grantsIn(input.tenantId) },
       }, context),
     );
     return rejection(outcome) ?? { keyId: key.keyId, tenantId: input.tenantId, secret: key.token, expiresAt: expiresAt.toISOString() };
@@ -202,7 +203,7 @@ export class TenancyResolver {
   async revokeApiKey(@Context() ctx: RequestContext, @Args('input') input: RevokeApiKeyInput): Promise<typeof RevokeApiKeyResult> {
     if (!/^[a-z0-9]{12}$/.test(input.keyId)) return { code: 'api-key-not-found', message: null };
     const outcome = await this.commands.execute(
-      new DecideCommand(apiKeyDecider, apiKeyStreamId(input.tenantId, input.keyId), { kind: 'RevokeApiKey', keyId: input.keyId, reason: input.reason }, this.commandContext(ctx, 'apiKeys.manage', input.tenantId)),
+      new DecideCommand(apiKeyDecider, apiKeyStreamId(input.tenantId, input.keyId), { kind: 'RevokeApiKey', keyId: input.keyId, reason: input.reason, by: ctx.principal.kind }, this.commandContext(ctx, 'apiKeys.manage', input.tenantId)),
     );
     return rejection(outcome) ?? { keyId: input.keyId, tenantId: input.tenantId };
   }

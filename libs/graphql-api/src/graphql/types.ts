@@ -37,6 +37,7 @@ export class MeType {
   @Field({ description: 'user | api-key' }) kind!: string;
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true }) displayName!: string | null;
+  @Field(() => String, { nullable: true, description: 'For an API key: the person who issued it and answers for what it does.' }) issuedBy!: string | null;
   @Field(() => [GrantType]) grants!: GrantType[];
   @Field(() => [ID], { description: 'Tenants the caller can read.' }) tenantIds!: string[];
 }
@@ -86,7 +87,8 @@ export class ApiKeyType {
   @Field(() => [String]) roles!: string[];
   @Field() expiresAt!: string;
   @Field() issuedAt!: string;
-  @Field() issuedBy!: string;
+  @Field({ description: 'The person who issued the key and answers for what it does.' }) issuedBy!: string;
+  @Field(() => String, { nullable: true, description: 'For a key with SOC roles: the SOC team it works for.' }) socTeam?: string | null;
   @Field(() => String, { nullable: true }) revokedAt!: string | null;
   @Field(() => String, { nullable: true }) revokedReason!: string | null;
   @Field(() => TenantType, { nullable: true, description: 'The tenant the key belongs to (batched).' }) tenant?: TenantType | null;
@@ -201,6 +203,7 @@ export class TenantEventType {
   @Field() occurredAt!: string;
   @Field() actorKind!: string;
   @Field() actorId!: string;
+  @Field(() => String, { nullable: true, description: 'For an API key: the person who issued it and answers for what it did.' }) actorIssuedBy!: string | null;
   @Field(() => String, { nullable: true, description: 'Set when SOC or platform staff acted for the tenant.' })
   onBehalfOfTenant!: string | null;
   @Field() correlationId!: string;

@@ -1,13 +1,19 @@
 // The web console's edge: its static files (public code, like any web app's bundle), the config it
-// starts from, and in development the sign-in that exchanges the code printed at start for a
-// development token of a demo persona. Everything the console shows comes through /graphql with
+// starts from, and in development the sign-in that exchanges a sign-in code for a development token
+// of a demo persona. A code is signed, lasts 15 minutes and signs in once (sign-in-codes.ts);
+// RAMPART_CONSOLE_SIGNIN_CODE, when the operator sets one, is a fixed code that stays good. Wrong
+// codes are throttled per client address. Everything the console shows comes through /graphql with
 // that token: this file serves no data.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RoleGrant } from '@rampart/auth';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { sendRefusal as refuse } from './errors';
+import { looksLikeSignedCode, SIGN_IN_CODE_LIFETIME_SECONDS, type SignInCodeRefusal, type SignInCodes } from './sign-in-codes';
+
+export * from './sign-in-codes';
 
 export interface ConsolePersona {
   readonly id: string;
@@ -30,14 +36,38 @@ export interface ConsoleOptions {
   /** The built console; undefined or missing: only the config and sign-in routes answer. */
   readonly dir?: string;
   readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly scopes: string };
-  /** Development only: the code printed at start, and how to mint a persona's token. */
-  readonly devSignIn?: { readonly code: string; sign(persona: ConsolePersona): Promise<{ token: string; expiresAt: string }> };
+  /** Development only: which codes sign in, and how to mint a persona's token. */
+  readonly devSignIn?: {
+    /** Signed, single-use codes: `npm start` prints one, `rampart dev sign-in-link` mints more. */
+    readonly codes: SignInCodes;
+    /** RAMPART_CONSOLE_SIGNIN_CODE: the operator's fixed code, good until the operator changes it. */
+    readonly fixedCode?: string;
+    sign(persona: ConsolePersona): Promise<{ token: string; expiresAt: string }>;
+  };
 }
+
+/** How the console signs people in, as /console/config.json tells it. */
+export const consoleMode = (options: ConsoleOptions): 'dev' | 'oidc' | 'none' => (options.devSignIn ? 'dev' : options.oidc ? 'oidc' : 'none');
+
+/** Origins besides its own the console's pages fetch from (for the CSP's connect-src): the OIDC issuer. */
+export const consoleConnectOrigins = (options: ConsoleOptions): string[] => {
+  if (consoleMode(options) !== 'oidc' || !options.oidc || !URL.canParse(options.oidc.issuer)) return [];
+  return [new URL(options.oidc.issuer).origin];
+};
+
+/** Wrong codes one client address may try in a minute before 429. */
+export const WRONG_SIGN_IN_CODES_PER_MINUTE = 10;
+
+const NEW_CODE = 'get a new one with `npx rampart dev sign-in-link`';
+const LIFETIME = `a code signs in once, within ${SIGN_IN_CODE_LIFETIME_SECONDS / 60} minutes`;
+const REFUSALS: Record<SignInCodeRefusal, string> = {
+  'wrong-sign-in-code': `wrong or missing sign-in code: open the console through the address \`npm start\` printed, or ${NEW_CODE}`,
+  'sign-in-code-expired': `this sign-in code has expired (${LIFETIME}): ${NEW_CODE}`,
+  'sign-in-code-used': `this sign-in code was already used (${LIFETIME}): ${NEW_CODE}`,
+};
 
 /** Paths that are the API's, never the console's (no index.html fallback there). */
 const API_PREFIXES = ['/graphql', '/webhooks', '/audit-exports', '/auth', '/health', '/metrics', '/console'];
-
-export const newSignInCode = (): string => randomBytes(18).toString('base64url');
 
 const same = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -52,24 +82,46 @@ export const consoleRoutes = (options: ConsoleOptions) => {
 
   router.get('/console/config.json', (_req, res) => {
     res.set('cache-control', 'no-store');
-    if (options.devSignIn) {
-      res.json({ mode: 'dev', personas: DEV_PERSONAS.map((p) => ({ id: p.id, label: p.label, subject: p.subject, ...p.grant })) });
-    } else if (options.oidc) {
-      res.json({ mode: 'oidc', oidc: options.oidc });
+    const mode = consoleMode(options);
+    if (mode === 'dev') {
+      res.json({ mode, personas: DEV_PERSONAS.map((p) => ({ id: p.id, label: p.label, subject: p.subject, ...p.grant })) });
+    } else if (mode === 'oidc') {
+      res.json({ mode, oidc: options.oidc });
     } else {
       res.json({ mode: 'none', message: 'no sign-in is configured for the console: set RAMPART_OIDC_ISSUER and RAMPART_CONSOLE_OIDC_CLIENT_ID' });
     }
   });
 
+  const wrongCodes = new RateLimiterMemory({ points: WRONG_SIGN_IN_CODES_PER_MINUTE, duration: 60 });
   router.post('/auth/dev/token', express.json({ limit: 4_096 }), async (req: Request, res: Response) => {
-    if (!options.devSignIn) return refuse(res, 404, 'NOT_FOUND', 'development sign-in is off');
+    const dev = options.devSignIn;
+    if (!dev) return refuse(res, 404, 'NOT_FOUND', 'development sign-in is off');
     const body = (req.body ?? {}) as { code?: unknown; persona?: unknown };
-    if (typeof body.code !== 'string' || !same(body.code, options.devSignIn.code)) {
-      return refuse(res, 401, 'UNAUTHENTICATED', 'wrong or missing sign-in code: open the console through the address `npm start` printed');
+    const code = typeof body.code === 'string' ? body.code : '';
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const fixed = dev.fixedCode !== undefined && same(code, dev.fixedCode);
+    const signed = !fixed && looksLikeSignedCode(code) ? await dev.codes.check(code) : undefined;
+    const wrong = await wrongCodes.get(client);
+    // A signed code cannot be guessed (its signature is checked), so a good one still signs in from a
+    // throttled address: whoever shares it with a guesser (a NAT, a proxy) is not locked out. Every
+    // other code, the operator's fixed one included, waits: a 401 or a 200 would tell a guesser.
+    if (wrong && wrong.consumedPoints >= WRONG_SIGN_IN_CODES_PER_MINUTE && !signed?.ok) {
+      const seconds = Math.max(1, Math.ceil(wrong.msBeforeNext / 1000));
+      res.setHeader('retry-after', String(seconds));
+      return refuse(res, 429, 'RATE_LIMITED', `too many wrong sign-in codes from this address: try again in ${seconds} s`, { retryAfterSeconds: seconds });
+    }
+    if (!fixed && !signed?.ok) {
+      const reason = signed?.reason ?? 'wrong-sign-in-code';
+      // A real code that expired or was used is not a guess.
+      if (reason === 'wrong-sign-in-code') await wrongCodes.penalty(client, 1);
+      return refuse(res, 401, 'UNAUTHENTICATED', REFUSALS[reason], { reason });
     }
     const persona = DEV_PERSONAS.find((p) => p.id === body.persona);
     if (!persona) return refuse(res, 400, 'BAD_USER_INPUT', `unknown persona; one of ${DEV_PERSONAS.map((p) => p.id).join(', ')}`);
-    res.set('cache-control', 'no-store').json(await options.devSignIn.sign(persona));
+    if (signed?.ok && !dev.codes.redeem(signed)) {
+      return refuse(res, 401, 'UNAUTHENTICATED', REFUSALS['sign-in-code-used'], { reason: 'sign-in-code-used' });
+    }
+    res.set('cache-control', 'no-store').json(await dev.sign(persona));
   });
 
   if (dir) {

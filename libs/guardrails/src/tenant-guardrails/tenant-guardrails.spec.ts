@@ -91,6 +91,7 @@ describe('a tenant guardrail policy', () => {
       const expired = { type: 'guardrails.ExemptionExpired.v1' as const, data: { exemptionId: 'legacy-rdp', expiredAt: '2027-01-31T00:00:00.000Z' } };
       given(requested, granted).when({ kind: 'ExpireExemption', exemptionId: 'legacy-rdp', now: new Date('2027-01-31T00:00:00Z') }).then(expired);
       given(requested, granted, expired).when({ kind: 'RevokeExemption', exemptionId: 'legacy-rdp', reason: 'x' }).thenRejects('exemption-not-active');
+      given(requested, granted).when({ kind: 'RevokeExemption', exemptionId: 'legacy-rdp', reason: '  ' }).thenRejects('reason-required');
       given(requested, granted)
         .when({ kind: 'RevokeExemption', exemptionId: 'legacy-rdp', reason: 'Bastion is live' })
         .then({ type: 'guardrails.ExemptionRevoked.v1', data: { exemptionId: 'legacy-rdp', reason: 'Bastion is live' } });

@@ -1,7 +1,7 @@
 // A tenant's guardrail policy, one stream per tenant (`t-<tenant>:guardrails-policy`): which
 // baselines are assigned where and with which parameters, which exemptions are in force until when,
 // and which finding severities raise an incident or a notification.
-import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
+import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import { SEVERITIES, type Catalog, type Severity } from '../catalog/guardrail';
 import type { ExemptionCategory, ExemptionRequested, TenantGuardrailsEvent } from '../events';
 
@@ -70,8 +70,8 @@ export const isExemptionInForce = (exemption: Exemption, now: Date): boolean =>
   exemption.status === 'active' && Date.parse(exemption.expiresAt) > now.getTime();
 
 const checkExpiry = (expiresAt: string, now: Date): number | ReturnType<typeof reject> => {
-  const expires = Date.parse(expiresAt);
-  if (Number.isNaN(expires)) return reject('invalid-expiry', 'expiresAt must be an ISO-8601 date-time');
+  const expires = parseInstant(expiresAt)?.getTime();
+  if (expires === undefined) return reject('invalid-expiry', 'expiresAt must be an ISO-8601 date-time, e.g. 2027-01-31T00:00:00Z');
   if (expires <= now.getTime()) return reject('expiry-in-past');
   if (expires - now.getTime() > MAX_EXEMPTION_DAYS * 86_400_000) return reject('expiry-too-far', `at most ${MAX_EXEMPTION_DAYS} days`);
   return expires;
@@ -139,7 +139,10 @@ const decide =
         const exemption = state.exemptions.get(cmd.exemptionId);
         if (!exemption) return reject('unknown-exemption');
         if (exemption.status !== 'active' && exemption.status !== 'requested') return reject('exemption-not-active', `it is ${exemption.status}`);
-        return [{ type: 'guardrails.ExemptionRevoked.v1', data: { exemptionId: cmd.exemptionId, reason: cmd.reason } }];
+        const reason = cmd.reason.trim();
+        if (!reason) return reject('reason-required', 'say why the exemption ends: the customer and the auditor read it');
+        if (reason.length > 2_000) return reject('reason-too-long', 'at most 2,000 characters');
+        return [{ type: 'guardrails.ExemptionRevoked.v1', data: { exemptionId: cmd.exemptionId, reason } }];
       }
       case 'ExpireExemption': {
         const exemption = state.exemptions.get(cmd.exemptionId);

@@ -1,6 +1,6 @@
 import { givenWhenThen } from '@rampart/event-sourcing';
 import type { IncidentEvent, Signal } from '../events';
-import { incidentDecider, type IncidentCommand } from './incident';
+import { INCIDENT_LIMITS, incidentDecider, type IncidentCommand } from './incident';
 
 const given = givenWhenThen(incidentDecider);
 const id = 'inc-1';
@@ -127,6 +127,29 @@ describe('an incident', () => {
     given(opened).when({ kind: 'AddEvidence', uri: 'ftp://evidence.example/x', sha256: sha, description: '' }).thenRejects('invalid-uri');
     given(opened).when({ kind: 'ChangeLabels', add: ['exposure', 'prod'], remove: ['nope'] }).then({ type: 'incidents.LabelsChanged.v1', data: { incidentId: id, added: ['exposure', 'prod'], removed: [] } });
     given(opened).when({ kind: 'ChangeLabels', add: ['Not Valid'], remove: [] }).thenRejects('invalid-label');
+  });
+
+  it('bounds what an incident accumulates, whoever opens it', () => {
+    const arm = (i: number) => `/subscriptions/s/resourcegroups/rg/providers/microsoft.web/sites/app-${i}`;
+    const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => arm(from + i));
+    const open = (signal: Partial<Signal>): IncidentCommand => ({ kind: 'OpenIncident', incidentId: id, title: 'Exposed API', signal: { ...finding, ...signal } });
+    given().when(open({ resourceKeys: many(5_000) })).thenRejects('too-many-resources');
+    given().when(open({ entities: Array.from({ length: 101 }, (_, i) => `ip:203.0.113.${i}`) })).thenRejects('too-many-entities');
+    given().when(open({ resourceKeys: [''] })).thenRejects('invalid-resource-id');
+    given().when(open({ resourceKeys: many(INCIDENT_LIMITS.resourcesPerSignal) })).then({
+      type: 'incidents.IncidentOpened.v1',
+      data: { incidentId: id, title: 'Exposed API', severity: 'high', signal: { ...finding, resourceKeys: many(100) } },
+    });
+    // Attached signals add up: past the incident's bound, a new incident is the place for them.
+    const attach = (i: number): IncidentEvent => ({ type: 'incidents.SignalAttached.v1', data: { incidentId: id, signal: { ...alert, ref: `a-${i}`, resourceKeys: many(100, i * 100) } } });
+    given(opened, attach(0), attach(1), attach(2), attach(3))
+      .when({ kind: 'AttachSignal', signal: { ...alert, ref: 'a-4', resourceKeys: many(100, 400) } })
+      .thenRejects('too-many-resources');
+    const labels = Array.from({ length: INCIDENT_LIMITS.labelsPerIncident }, (_, i) => `l-${i}`);
+    const labelled: IncidentEvent = { type: 'incidents.LabelsChanged.v1', data: { incidentId: id, added: labels, removed: [] } };
+    given(opened).when({ kind: 'ChangeLabels', add: Array.from({ length: 3_000 }, (_, i) => `l-${i}`), remove: [] }).thenRejects('too-many-labels');
+    given(opened, labelled).when({ kind: 'ChangeLabels', add: ['one-more'], remove: [] }).thenRejects('too-many-labels');
+    given(opened, labelled).when({ kind: 'ChangeLabels', add: ['one-more'], remove: ['l-0'] }).then({ type: 'incidents.LabelsChanged.v1', data: { incidentId: id, added: ['one-more'], removed: ['l-0'] } });
   });
 
   it('records an SLA breach once per target, and none after closing', () => {

@@ -2,7 +2,7 @@
 // Remediating -> Recovering -> Resolved -> Closed, with reopening, merging and splitting, and the
 // analyst's working material (comments, tasks, evidence, labels). Every rule is a named rejection.
 import { createHash } from 'node:crypto';
-import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
+import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import {
   CLASSIFICATIONS,
   moreSevere,
@@ -79,6 +79,30 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const LABEL = /^[a-z0-9][a-z0-9:._-]{0,39}$/;
 const MAX_TEXT = 10_000;
 
+/**
+ * Bounds on what an incident accumulates, so reading one (its timeline joins the posture of every
+ * resource it names) stays cheap whoever opened it. Alerts arrive already cut to fewer
+ * (EXTERNAL_ALERT_LIMITS); these hold for every path, an analyst's openIncident included.
+ */
+export const INCIDENT_LIMITS = {
+  resourcesPerSignal: 100,
+  entitiesPerSignal: 100,
+  resourcesPerIncident: 500,
+  labelsPerIncident: 50,
+  /** An ARM id is at most a few hundred characters; a resource key longer than this is not one. */
+  resourceKeyChars: 1_024,
+  entityChars: 2_000,
+} as const;
+
+const signalProblem = (signal: Signal) => {
+  const L = INCIDENT_LIMITS;
+  if (signal.resourceKeys.length > L.resourcesPerSignal) return reject('too-many-resources', `at most ${L.resourcesPerSignal} resources per signal`);
+  if (signal.entities.length > L.entitiesPerSignal) return reject('too-many-entities', `at most ${L.entitiesPerSignal} entities per signal`);
+  if (signal.resourceKeys.some((k) => !k.trim() || k.length > L.resourceKeyChars)) return reject('invalid-resource-id', `resource ids are 1-${L.resourceKeyChars} characters`);
+  if (signal.entities.some((e) => !e.trim() || e.length > L.entityChars)) return reject('invalid-entity', `entities are kind:name, 1-${L.entityChars} characters`);
+  return undefined;
+};
+
 /** The one path forward: each step names the status it leaves and the one it enters. */
 const NEXT: Partial<Record<IncidentCommand['kind'], { from: IncidentStatus; to: IncidentStatus }>> = {
   TriageIncident: { from: 'new', to: 'triaged' },
@@ -105,6 +129,8 @@ const decide = (cmd: IncidentCommand, state: Incident): Decision<IncidentEvent> 
     const title = text(cmd.title, 'title', 3);
     if (typeof title !== 'string') return title;
     if (!SEVERITIES.includes(cmd.signal.severity)) return reject('invalid-severity');
+    const problem = signalProblem(cmd.signal);
+    if (problem) return problem;
     return [{ type: 'incidents.IncidentOpened.v1', data: { incidentId: cmd.incidentId, title, severity: cmd.signal.severity, signal: cmd.signal } }];
   }
   if (!state.exists) return reject('unknown-incident');
@@ -120,6 +146,12 @@ const decide = (cmd: IncidentCommand, state: Incident): Decision<IncidentEvent> 
     case 'AttachSignal': {
       if (TERMINAL.has(state.status)) return reject('incident-closed', 'open a new incident (or reopen this one) for a new signal');
       if (state.signals.some((s) => s.kind === cmd.signal.kind && s.ref === cmd.signal.ref)) return []; // the same alert again: deduplicated
+      const problem = signalProblem(cmd.signal);
+      if (problem) return problem;
+      const resources = new Set([...state.signals.flatMap((s) => s.resourceKeys), ...cmd.signal.resourceKeys]);
+      if (resources.size > INCIDENT_LIMITS.resourcesPerIncident) {
+        return reject('too-many-resources', `an incident names at most ${INCIDENT_LIMITS.resourcesPerIncident} resources; open another for the rest`);
+      }
       return [{ type: 'incidents.SignalAttached.v1', data: { incidentId, signal: cmd.signal } }];
     }
     case 'DetachSignal': {
@@ -199,10 +231,11 @@ const decide = (cmd: IncidentCommand, state: Incident): Decision<IncidentEvent> 
       if (!ID.test(cmd.taskId)) return reject('invalid-task-id');
       if (state.tasks.has(cmd.taskId)) return reject('duplicate-task');
       if (!cmd.owner.trim()) return reject('owner-required');
-      if (Number.isNaN(Date.parse(cmd.dueAt))) return reject('invalid-due-time');
+      const dueAt = parseInstant(cmd.dueAt);
+      if (!dueAt) return reject('invalid-due-time', 'an ISO-8601 date-time, e.g. 2027-01-31T17:00:00Z');
       const title = text(cmd.title, 'title', 3);
       if (typeof title !== 'string') return title;
-      return [{ type: 'incidents.TaskAdded.v1', data: { incidentId, taskId: cmd.taskId, title, owner: cmd.owner.trim(), dueAt: new Date(cmd.dueAt).toISOString() } }];
+      return [{ type: 'incidents.TaskAdded.v1', data: { incidentId, taskId: cmd.taskId, title, owner: cmd.owner.trim(), dueAt: dueAt.toISOString() } }];
     }
     case 'CompleteTask': {
       const task = state.tasks.get(cmd.taskId);
@@ -230,6 +263,9 @@ const decide = (cmd: IncidentCommand, state: Incident): Decision<IncidentEvent> 
       const added = [...new Set(cmd.add)].filter((l) => !state.labels.has(l));
       const removed = [...new Set(cmd.remove)].filter((l) => state.labels.has(l) && !cmd.add.includes(l));
       if (!added.length && !removed.length) return [];
+      if (state.labels.size + added.length - removed.length > INCIDENT_LIMITS.labelsPerIncident) {
+        return reject('too-many-labels', `at most ${INCIDENT_LIMITS.labelsPerIncident} labels per incident`);
+      }
       return [{ type: 'incidents.LabelsChanged.v1', data: { incidentId, added, removed } }];
     }
     case 'RecordSlaBreach': {

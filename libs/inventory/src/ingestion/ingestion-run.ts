@@ -2,6 +2,7 @@
 // reason. A run's stream is `t-<tenant>:ingestion-<runId>`.
 import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import type { IngestionCounts, IngestionRunEvent, IngestionRunStarted } from '../events';
+import { isScope, SCOPE_FORMAT } from '../resource/scope';
 
 export type IngestionRun =
   | { readonly status: 'none' }
@@ -22,6 +23,7 @@ const decide = (cmd: IngestionRunCommand, run: IngestionRun): Decision<Ingestion
   switch (cmd.kind) {
     case 'StartIngestionRun': {
       if (run.status !== 'none') return reject('run-already-started');
+      if (!isScope(cmd.scope)) return reject('invalid-scope', `the scope is ${SCOPE_FORMAT}`);
       const { kind: _kind, ...data } = cmd;
       return [{ type: 'inventory.IngestionRunStarted.v1', data }];
     }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configurationOf, contentHash } from './content';
 import { MAX_RESOURCE_BYTES, normaliseArmResource, typeFromArmId } from './resource';
+import { storableText } from '@rampart/event-sourcing';
 
 const examplesDir = join(__dirname, '..', 'testing', 'arm-examples');
 const examples = readdirSync(examplesDir)
@@ -78,5 +79,32 @@ describe('normalising Azure resources', () => {
     const result = normaliseArmResource(raw);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+});
+
+describe('text that cannot be stored', () => {
+  const base = { id: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app', type: 'Microsoft.Web/sites', name: 'app' };
+  it.each([
+    ['a NUL in a tag', { ...base, tags: { owner: 'a\u0000b' } }, '$.tags.owner holds a NUL character'],
+    ['a lone high surrogate in a property', { ...base, properties: { note: 'x\ud800' } }, '$.properties.note holds an unpaired UTF-16 surrogate'],
+    ['a lone low surrogate in a property name', { ...base, properties: { ['k\udc00']: 1 } }, 'a property name under $.properties holds an unpaired UTF-16 surrogate'],
+    ['a NUL deep in an array', { ...base, properties: { rules: [{ name: 'ok' }, { name: '\u0000' }] } }, '$.properties.rules[1].name holds a NUL character'],
+  ])('refuses %s, saying where', (_label, body, reason) => {
+    expect(normaliseArmResource(body)).toEqual({ ok: false, reason: `${reason}, which cannot be stored` });
+    expect(normaliseArmResource(body, JSON.stringify(body))).toEqual({ ok: false, reason: `${reason}, which cannot be stored` });
+  });
+  it('keeps emoji and other paired surrogates, escaped or not, and a literal backslash-u text', () => {
+    const body = { ...base, tags: { mood: '😀', escaped: 'é', literal: '\\u0000 is how JSON writes NUL' } };
+    expect(normaliseArmResource(body).ok).toBe(true);
+    expect(normaliseArmResource(body, '{"id":"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app","tags":{"mood":"\\ud83d\\ude00"}}').ok).toBe(true);
+  });
+  it('refuses a body nesting deeper than any resource, without overflowing the stack', () => {
+    let deep: unknown = { leaf: true };
+    for (let i = 0; i < 10_000; i++) deep = { nested: deep };
+    expect(normaliseArmResource({ ...base, properties: deep })).toEqual({ ok: false, reason: 'nests deeper than 64 levels' });
+  });
+  it('makes refused ids storable for the record', () => {
+    expect(storableText('/subscriptions/s\u0000/x\ud800')).toBe('/subscriptions/s\ufffd/x\ufffd');
+    expect(storableText('😀 fine')).toBe('😀 fine');
   });
 });

@@ -1,6 +1,8 @@
 // The provider-neutral resource snapshot and how Azure shapes map to it. An ARM GET body and a
 // Resource Graph row of the same resource normalise to the same snapshot (ARG lowercases types,
 // adds subscriptionId/resourceGroup columns and fills absent columns with "" or {}).
+import { nestsDeeperThan, unstorableTextInJson } from '@rampart/event-sourcing';
+
 export type Provider = 'azure' | 'aws' | 'gcp' | 'onprem' | 'other';
 
 export interface ResourceSnapshot {
@@ -54,10 +56,15 @@ export const armIdParts = (id: string): { subscriptionId?: string; resourceGroup
 
 /**
  * An ARM GET body or a Resource Graph row (or an array element of an ARM list) to a snapshot.
- * `size`: the length of `raw`'s JSON text, when the caller read it as text (else it is measured).
+ * `json`: `raw`'s JSON text, when the caller read it as text (else it is serialised here), for its
+ * size and a quick look for text that cannot be stored.
  */
-export const normaliseArmResource = (raw: unknown, size?: number): Normalised => {
+/** Deeper than any Azure resource body (they rarely pass 15 levels), far below a stack's depth. */
+export const MAX_RESOURCE_DEPTH = 64;
+
+export const normaliseArmResource = (raw: unknown, json?: string): Normalised => {
   if (!isObject(raw)) return { ok: false, reason: 'not a JSON object' };
+  if (nestsDeeperThan(raw, MAX_RESOURCE_DEPTH)) return { ok: false, reason: `nests deeper than ${MAX_RESOURCE_DEPTH} levels` };
   const id = raw['id'];
   if (typeof id !== 'string' || !id.startsWith('/')) return { ok: false, reason: 'missing or invalid "id" (an ARM resource id starting with "/")' };
   const type = typeof raw['type'] === 'string' && raw['type'] ? (raw['type'] as string) : typeFromArmId(id);
@@ -75,8 +82,10 @@ export const normaliseArmResource = (raw: unknown, size?: number): Normalised =>
       return { ok: false, reason: `"${field}" of ${id} must be a string` };
     }
   }
-  const length = size ?? JSON.stringify(raw).length;
-  if (length > MAX_RESOURCE_BYTES) return { ok: false, reason: `${id} is ${length} bytes; the limit is ${MAX_RESOURCE_BYTES}` };
+  const text = json ?? JSON.stringify(raw);
+  if (text.length > MAX_RESOURCE_BYTES) return { ok: false, reason: `${id} is ${text.length} bytes; the limit is ${MAX_RESOURCE_BYTES}` };
+  const unstorable = unstorableTextInJson(raw, text);
+  if (unstorable) return { ok: false, reason: `${unstorable}, which cannot be stored` };
 
   const parts = armIdParts(id);
   const optional = <T>(value: unknown): T | undefined => (isEmpty(value) ? undefined : (value as T));

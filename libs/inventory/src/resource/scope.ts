@@ -17,3 +17,11 @@ export const inScope = (resourceKey: string, scope: string): boolean => {
   const prefix = scope.toLowerCase().replace(/\/+$/, '');
   return resourceKey === prefix || resourceKey.startsWith(`${prefix}/`);
 };
+
+/** What a snapshot may cover: everything (`*`), a subscription, or a resource group of one. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const SCOPE = /^\/subscriptions\/[A-Za-z0-9-]{1,64}(\/resourceGroups\/[^/\s\u0000-\u001f]{1,90})?$/i;
+
+export const isScope = (scope: string): boolean => scope === '*' || SCOPE.test(scope);
+
+export const SCOPE_FORMAT = '* , /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<name>';

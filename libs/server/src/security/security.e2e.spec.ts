@@ -152,13 +152,14 @@ describe('API security', () => {
     it('records issuing and revoking in the tenant audit trail, with on-behalf-of for SOC staff', async () => {
       const socLead = await h.token({ role: 'soc.lead', socTeam: 'blue' }, 'sam@soc.example');
       const issued = await h.gql<{ issueApiKey: { keyId: string } }>(
-        `mutation { issueApiKey(input: { tenantId: "${TENANT_A}", name: "SOAR", roles: ["customer.admin"], expiresAt: "${new Date(Date.now() + 86_400_000).toISOString()}" }) { ... on ApiKeyIssued { keyId } } }`,
+        `mutation { issueApiKey(input: { tenantId: "${TENANT_A}", name: "SOAR", roles: ["soc.analyst"], expiresAt: "${new Date(Date.now() + 86_400_000).toISOString()}" }) { ... on ApiKeyIssued { keyId } } }`,
         { token: socLead },
       );
       const { keyId } = issued.body.data!.issueApiKey;
       const [event] = await h.server.stores.eventStore.readStream(`t-${TENANT_A}:apikey-${keyId}`);
       expect(event).toMatchObject({
         type: 'tenancy.ApiKeyIssued.v1',
+        data: { roles: ['soc.analyst'], socTeam: 'blue', issuedBy: { id: 'sam@soc.example', staff: true } },
         metadata: { tenantId: TENANT_A, actor: { kind: 'user', id: 'sam@soc.example', onBehalfOfTenant: TENANT_A } },
       });
       expect(JSON.stringify(event.data)).toMatch(/"secretSha256":"[0-9a-f]{64}"/);

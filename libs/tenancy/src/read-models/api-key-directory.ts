@@ -12,7 +12,10 @@ export interface ApiKeyEntry {
   readonly secretSha256: string;
   readonly expiresAt: string;
   readonly issuedAt: string;
+  /** The person who issued the key and answers for it. */
   readonly issuedBy: string;
+  /** The SOC team a key with SOC roles works for. */
+  readonly socTeam?: string;
   readonly revokedAt: string | null;
   readonly revokedReason: string | null;
 }
@@ -36,7 +39,8 @@ export const apiKeyDirectory = {
           secretSha256: event.data.secretSha256,
           expiresAt: event.data.expiresAt,
           issuedAt: raw.recordedAt,
-          issuedBy: raw.metadata.actor.id,
+          issuedBy: event.data.issuedBy?.id ?? raw.metadata.actor.id,
+          ...(event.data.socTeam ? { socTeam: event.data.socTeam } : {}),
           revokedAt: null,
           revokedReason: null,
         };
