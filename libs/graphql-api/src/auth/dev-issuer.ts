@@ -1,13 +1,14 @@
 // The local development issuer: signs ES256 tokens carrying Rampart grants directly, so the API can
 // be tried without an Entra tenant. Its key lives in the data folder so tokens survive restarts;
 // it refuses to exist in production, where only the configured OIDC issuer is trusted.
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseGrant } from '@rampart/auth';
 import type { RoleGrant } from '@rampart/auth';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 import { uniqueGrants } from './claims-to-grants';
+import { createPrivateFileOnce } from './key-file';
 import { createJwtVerifier } from './oidc-verifier';
 import type { TokenVerifier } from './oidc-verifier';
 
@@ -137,18 +138,11 @@ const createKey = async (file: string): Promise<StoredKey> => {
   const exported = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(exported);
   const privateJwk: JWK = { ...exported, kid, alg: ALGORITHM, use: 'sig' };
-  // Written whole to a private temporary file, then linked into place: link never replaces an
-  // existing file, so when two processes start at once both end up with the first one's key.
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, JSON.stringify(privateJwk, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-  try {
-    await link(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  const created = await createPrivateFileOnce(file, JSON.stringify(privateJwk, null, 2) + '\n');
+  // Two processes started at once: both use the first one's key.
+  if (!created) {
     const existing = await loadKey(file);
     if (existing) return existing;
-  } finally {
-    await unlink(temporary);
   }
   return { privateJwk, publicJwk: toPublic(privateJwk, kid), kid };
 };

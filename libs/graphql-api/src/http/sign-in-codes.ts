@@ -5,9 +5,10 @@
 // expire, and a process accepts only codes issued since it opened the key, so a restart that forgets
 // them cannot make a used code good again.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { createPrivateFileOnce } from '../auth/key-file';
 
 export const SIGN_IN_CODE_LIFETIME_SECONDS = 15 * 60;
 export const SIGN_IN_CODE_PURPOSE = 'console-sign-in';
@@ -106,19 +107,8 @@ const loadKey = async (file: string): Promise<Uint8Array | undefined> => {
 };
 
 const createKey = async (file: string): Promise<Uint8Array> => {
-  const key = randomBytes(32);
-  // Written whole to a private temporary file, then linked into place: link never replaces an
-  // existing file, so when the server and the CLI create it at once both end up with the first one.
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify({ kty: 'oct', alg: ALGORITHM, k: key.toString('base64url') })}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    await link(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const existing = await loadKey(file);
-    if (existing) return existing;
-  } finally {
-    await unlink(temporary);
-  }
-  return new Uint8Array(key);
+  const key = new Uint8Array(randomBytes(32));
+  if (await createPrivateFileOnce(file, `${JSON.stringify({ kty: 'oct', alg: ALGORITHM, k: Buffer.from(key).toString('base64url') })}\n`)) return key;
+  // The server and the CLI created it at once: both use the first one.
+  return (await loadKey(file)) ?? key;
 };
