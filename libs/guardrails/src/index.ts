@@ -16,3 +16,4 @@ export * from './posture/posture';
 export * from './read-models/read-models';
 export * from './posture/score';
 export * from './posture/related';
+export * from './builtins/azure-builtins';
