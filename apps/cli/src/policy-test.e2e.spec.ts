@@ -10,7 +10,10 @@ const corpus = join(root, 'libs', 'guardrails', 'corpus', 'azure-policy', 'built
 const examples = join(root, 'libs', 'inventory', 'src', 'testing', 'arm-examples');
 const TLS_POLICY = join(corpus, 'Storage', 'StorageAccountMinimumTLSVersion_Audit.json');
 const WEBAPP_AUTH_POLICY = join(corpus, 'App Service', 'Authentication_WebApp_Audit.json');
+const SQL_AUDITING_POLICY = join(corpus, 'SQL', 'SqlServerAuditing_Audit.json');
 const WEB_APP = join(examples, 'Microsoft.Web.sites.GetWebApp.json');
+const WEB_APP_ID = '/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/sites/sitef6141';
+const SERVERS = '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-sql/providers/Microsoft.Sql/servers';
 
 describe('rampart policy test', () => {
   let dir: string;
@@ -44,25 +47,48 @@ describe('rampart policy test', () => {
     expect(other.stdout).toMatch(/^NOT APPLICABLE/);
   });
 
-  it('takes parameter values, in either form, and exits 2 when the effect is Disabled', () => {
+  it('takes parameter values, in either form; with the effect Disabled it is compliant by default and says nothing was checked', () => {
     const strict = file('tls11.json', { minimumTlsVersion: 'TLS1_1', effect: 'Deny' });
     const run = policyTest('--policy', TLS_POLICY, '--resource', storage('TLS1_1'), '--params', strict);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/effect Deny/);
     const disabled = file('disabled.json', { effect: { value: 'Disabled' } });
     const off = policyTest('--policy', TLS_POLICY, '--resource', storage('TLS1_0'), '--params', disabled);
-    expect(off.status).toBe(2);
-    expect(off.stdout).toMatch(/NOT EVALUATED/);
+    // As Azure reports a Disabled definition: compliant, though the TLS 1.0 account would fail the rule.
+    expect(off.status).toBe(0);
+    expect(off.stdout).toMatch(/^COMPLIANT BY DEFAULT, NOT EVALUATED \(effect Disabled\)/);
+    expect(off.stdout).toMatch(/nothing was checked/);
+    const json = JSON.parse(policyTest('--policy', TLS_POLICY, '--resource', storage('TLS1_0'), '--params', disabled, '--json').stdout);
+    expect(json).toMatchObject({ exitCode: 0, verdict: { state: 'compliant', effect: 'Disabled', disabled: true, explanation: { reason: 'effect-disabled' } } });
     const invalid = file('invalid.json', { minimumTlsVersion: 'TLS9' });
     expect(policyTest('--policy', TLS_POLICY, '--resource', storage('TLS1_0'), '--params', invalid).status).toBe(2);
   });
 
   it('looks for the related resources given, and finds none when none are given', () => {
     expect(policyTest('--policy', WEBAPP_AUTH_POLICY, '--resource', WEB_APP).status).toBe(1);
-    const config = file('web-config.json', [{ type: 'Microsoft.Web/sites/config', name: 'web', properties: { siteAuthEnabled: true } }]);
+    const config = file('web-config.json', [{ id: `${WEB_APP_ID}/config/web`, type: 'Microsoft.Web/sites/config', name: 'web', properties: { siteAuthEnabled: true } }]);
     const run = policyTest('--policy', WEBAPP_AUTH_POLICY, '--resource', WEB_APP, '--related', config, '--json');
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: 0, verdict: { state: 'compliant', effect: 'AuditIfNotExists' } });
+  });
+
+  it("does not take another SQL server's audit settings as proof that this one is audited", () => {
+    const server = file('server.json', { id: `${SERVERS}/sql-prod`, name: 'sql-prod', type: 'Microsoft.Sql/servers', location: 'westeurope', kind: 'v12.0', properties: {} });
+    const auditing = (serverName: string) => ({ id: `${SERVERS}/${serverName}/auditingSettings/default`, name: 'default', type: 'Microsoft.Sql/servers/auditingSettings', properties: { state: 'Enabled' } });
+    const elsewhere = policyTest('--policy', SQL_AUDITING_POLICY, '--resource', server, '--related', file('other-auditing.json', auditing('sql-test')));
+    expect(elsewhere.status).toBe(1);
+    expect(elsewhere.stdout).toMatch(/^NON-COMPLIANT — effect AuditIfNotExists/);
+    expect(elsewhere.stdout).toMatch(/0 found; 1 elsewhere, not counted \(Azure looks under \/subscriptions\/.*\/servers\/sql-prod\)/);
+    const own = policyTest('--policy', SQL_AUDITING_POLICY, '--resource', server, '--related', file('auditing.json', [auditing('sql-test'), auditing('sql-prod')]));
+    expect(own.status).toBe(0);
+    expect(own.stdout).toMatch(/^COMPLIANT — effect AuditIfNotExists/);
+  });
+
+  it('exits 2 for a related resource without an id: where it is cannot be told', () => {
+    const config = file('web-config-no-id.json', [{ type: 'Microsoft.Web/sites/config', name: 'web', properties: { siteAuthEnabled: true } }]);
+    const run = policyTest('--policy', WEBAPP_AUTH_POLICY, '--resource', WEB_APP, '--related', config);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/related resource .*web-config-no-id\.json\[0\] needs an "id"/);
   });
 
   it('exits 2 with the reason for a definition it refuses, and for input that is not a resource', () => {

@@ -58,9 +58,28 @@ const webConfig: PolicyResource = {
   properties: (example('GetWebApp').properties as Record<string, unknown>)['siteConfig'] as Record<string, unknown>,
 };
 
-/** Related resources offered to auditIfNotExists/deployIfNotExists: every example of the asked type (the engine filters names). */
+/**
+ * Where a related example would be if it belonged to the evaluated resource: the REST examples of child
+ * and extension resources hang off other example resources (another server's auditing settings), and
+ * the engine counts only those where Azure looks: under or on the evaluated resource, in its group.
+ */
+const placed = (query: RelatedResourceQuery, r: PolicyResource): string => {
+  const name = String(r.name).split('/').at(-1);
+  switch (query.scope) {
+    case 'children':
+      return `${query.resourceId}/${query.type.split('/').at(-1)}/${name}`;
+    case 'extension':
+      return `${query.resourceId}/providers/${query.type}/${name}`;
+    case 'resourceGroup':
+      return `/subscriptions/${query.subscriptionId}/resourceGroups/${query.resourceGroup}/providers/${query.type}/${name}`;
+    case 'subscription':
+      return `/subscriptions/${query.subscriptionId}/providers/${query.type}/${name}`;
+  }
+};
+
+/** Related resources offered to auditIfNotExists/deployIfNotExists: every example of the asked type, placed where the query looks (the engine filters names). */
 const related = (query: RelatedResourceQuery) =>
-  [...examples.values(), webConfig].filter((r) => r.type.toLowerCase() === query.type.toLowerCase());
+  [...examples.values(), webConfig].filter((r) => r.type.toLowerCase() === query.type.toLowerCase()).map((r) => ({ ...r, id: placed(query, r) }));
 
 /** Assignment values for parameters without a default (and a tag name the examples carry). */
 const PARAMETERS: Record<string, Record<string, unknown>> = {

@@ -42,8 +42,10 @@ const MIN_SAMPLE_SECONDS = 0.25;
 /** Audit-like effects to assign where a definition's default effect is Disabled, in order of preference. */
 const PREFERRED_EFFECTS: readonly EffectName[] = ['Audit', 'AuditIfNotExists'];
 
-const STATES: readonly ComplianceState[] = ['compliant', 'nonCompliant', 'notApplicable', 'disabled', 'error'];
-type StateCounts = Record<ComplianceState, number>;
+/** Verdict states, and `disabled` apart: Azure calls a Disabled definition compliant, but nothing was checked. */
+type Counted = ComplianceState | 'disabled';
+const STATES: readonly Counted[] = ['compliant', 'nonCompliant', 'notApplicable', 'disabled', 'error'];
+type StateCounts = Record<Counted, number>;
 const noStates = (): StateCounts => ({ compliant: 0, nonCompliant: 0, notApplicable: 0, disabled: 0, error: 0 });
 
 const log = (message: string): void => {
@@ -174,7 +176,7 @@ const evaluateAll = (bound: Bound, resources: readonly PolicyResource[], context
   const start = process.hrtime.bigint();
   for (const resource of resources) {
     const verdict = assignment.evaluate(resource, context);
-    states[verdict.state]++;
+    states[verdict.disabled ? 'disabled' : verdict.state]++;
     if (verdict.state === 'error') {
       const reason = verdict.error?.reason ?? 'unknown';
       const entry = (errors[reason] ??= { count: 0, example: verdict.error?.message ?? '' });

@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { compilePolicy, describeVerdict, parameterValuesOf, type ComplianceState, type PolicyResource, type Verdict } from '@rampart/guardrails';
 
+/** A definition whose effect is Disabled is compliant by default (as Azure reports it): 0, labelled as not evaluated. */
 export const POLICY_TEST_EXIT_CODES: Readonly<Record<ComplianceState | 'refused', number>> = {
   compliant: 0,
   nonCompliant: 1,
   error: 2,
-  disabled: 2,
   refused: 2,
   notApplicable: 3,
 };
@@ -47,6 +47,20 @@ export const toPolicyResource = (body: unknown, what: string): PolicyResource =>
   return { ...body, name, type: body['type'], tags: isObject(body['tags']) ? (body['tags'] as Record<string, string>) : {} } as PolicyResource;
 };
 
+/**
+ * A related resource as the engine needs it: with an id, which is what places it under, on or beside
+ * the evaluated resource (the engine counts only those where Azure looks, never one of the right type
+ * elsewhere, such as another server's audit settings).
+ */
+export const toRelatedResource = (body: unknown, what: string): PolicyResource => {
+  const resource = toPolicyResource(body, what);
+  if (typeof resource.id !== 'string' || !resource.id.startsWith('/'))
+    throw new InputError(
+      `${what} needs an "id" (such as "/subscriptions/…/providers/Microsoft.Web/sites/app1/config/web"): a related resource counts only under, on or in the resource group or subscription of the resource evaluated, and its id says where it is`,
+    );
+  return resource;
+};
+
 /** Parameter values in any of the forms parameterValuesOf reads; `what` names the file in the error. */
 export const parameterValues = (raw: unknown, what: string): Record<string, unknown> => {
   const read = parameterValuesOf(raw);
@@ -60,6 +74,7 @@ export interface PolicyTestOutcome {
   readonly refusal?: { reason: string; message: string; path?: string };
 }
 
+/** Every related resource given is offered; the engine keeps those of the type and name asked for, where Azure looks. */
 export const policyTest = (definition: unknown, resource: PolicyResource, related: readonly PolicyResource[], parameters: Record<string, unknown>): PolicyTestOutcome => {
   const compiled = compilePolicy(definition);
   if (!compiled.ok) return { exitCode: POLICY_TEST_EXIT_CODES.refused, refusal: compiled.refusal };
@@ -71,9 +86,11 @@ const STATE_WORDS: Record<ComplianceState, string> = {
   compliant: 'COMPLIANT',
   nonCompliant: 'NON-COMPLIANT',
   notApplicable: 'NOT APPLICABLE',
-  disabled: 'NOT EVALUATED (effect Disabled)',
   error: 'ERROR (not evaluable)',
 };
+
+const headline = (verdict: Verdict) =>
+  verdict.disabled ? 'COMPLIANT BY DEFAULT, NOT EVALUATED (effect Disabled)' : `${STATE_WORDS[verdict.state]} — effect ${verdict.effect}`;
 
 export const policyCommand = (program: Command): void => {
   const policy = program.command('policy').description('Azure Policy definitions, evaluated offline');
@@ -82,12 +99,15 @@ export const policyCommand = (program: Command): void => {
     .description('evaluate one policy definition against one resource and explain the verdict, without deploying anything')
     .requiredOption('--policy <definition.json>', 'an Azure Policy definition (built-in export, ALZ file, or { "policyRule": … })')
     .requiredOption('--resource <resource.json>', 'the resource: an ARM GET body, a Resource Graph row, or just { "type", "properties" }')
-    .option('--related <file...>', 'resources auditIfNotExists/deployIfNotExists look for (a body or an array each; none given = none exist)')
+    .option(
+      '--related <file...>',
+      'resources auditIfNotExists/deployIfNotExists look for (a body or an array each, with ids; only those under, on or in the group or subscription of the resource count, as in Azure; none given = none exist)',
+    )
     .option('--params <file>', 'parameter values: {"effect": "Deny"} or {"effect": {"value": "Deny"}} (defaults otherwise)')
     .option('--json', 'print the verdict as JSON')
     .addHelpText(
       'after',
-      '\nExit codes: 0 compliant, 1 non-compliant, 2 error / not evaluable (also a refused definition or bad input), 3 not applicable.\n\n' +
+      '\nExit codes: 0 compliant (also effect Disabled: compliant by default, as Azure reports it, though nothing was checked; the output says so), 1 non-compliant, 2 error / not evaluable (also a refused definition or bad input), 3 not applicable.\n\n' +
         'Example:\n  rampart policy test --policy Storage_DisallowPublicBlobAccess_Audit.json --resource storage.json --params deny.json',
     )
     .action((options: { policy: string; resource: string; related?: string[]; params?: string; json?: boolean }) => {
@@ -97,7 +117,7 @@ export const policyCommand = (program: Command): void => {
         const resource = toPolicyResource(readJson(options.resource, 'resource'), `resource ${options.resource}`);
         const related = (options.related ?? []).flatMap((file) => {
           const body = readJson(file, 'related resource file');
-          return (Array.isArray(body) ? body : [body]).map((r, i) => toPolicyResource(r, `related resource ${file}${Array.isArray(body) ? `[${i}]` : ''}`));
+          return (Array.isArray(body) ? body : [body]).map((r, i) => toRelatedResource(r, `related resource ${file}${Array.isArray(body) ? `[${i}]` : ''}`));
         });
         const parameters = options.params ? parameterValues(readJson(options.params, 'parameters'), `parameters ${options.params}`) : {};
         outcome = policyTest(definition, resource, related, parameters);
@@ -113,7 +133,7 @@ export const policyCommand = (program: Command): void => {
         const where = outcome.refusal.path ? ` at ${outcome.refusal.path}` : '';
         process.stdout.write(`NOT EVALUABLE: the definition is refused (${outcome.refusal.reason}${where}): ${outcome.refusal.message}\n`);
       } else if (outcome.verdict) {
-        process.stdout.write(`${STATE_WORDS[outcome.verdict.state]} — effect ${outcome.verdict.effect}\n${describeVerdict(outcome.verdict)}\n`);
+        process.stdout.write(`${headline(outcome.verdict)}\n${describeVerdict(outcome.verdict)}\n`);
       }
       process.exitCode = outcome.exitCode;
     });

@@ -1,6 +1,7 @@
 // Evaluating one resource against a tenant's guardrail policy: every assignment whose scope covers
 // the resource, every guardrail of its baseline, then the exemptions in force. Pure: the caller
-// brings the resource, the related resources it can find, and the time.
+// brings the resource, the related resources it can find, and the time. A guardrail whose effect is
+// Disabled checks nothing: Azure calls that compliant, posture keeps it out of findings and scores.
 import type { Catalog, Severity } from '../catalog/guardrail';
 import type { PostureState } from '../events';
 import type { PolicyResource } from '../rule-engine/resource';
@@ -23,6 +24,8 @@ export interface EvaluationResult {
   readonly state: PostureState;
   readonly reason: string;
   readonly exemptionId: string | null;
+  /** Present when the guardrail's effect is Disabled (state notApplicable): nothing was checked, nothing opens a finding. */
+  readonly disabled?: true;
 }
 
 export interface EvaluationEnvironment {
@@ -52,7 +55,7 @@ const bound = (catalog: Catalog, assignment: Assignment, guardrailId: string): P
   return entry;
 };
 
-const STATE_OF = { compliant: 'compliant', nonCompliant: 'nonCompliant', error: 'error', notApplicable: 'notApplicable', disabled: 'notApplicable' } as const;
+const STATE_OF = { compliant: 'compliant', nonCompliant: 'nonCompliant', error: 'error', notApplicable: 'notApplicable' } as const;
 
 export const evaluateResource = (
   catalog: Catalog,
@@ -72,13 +75,17 @@ export const evaluateResource = (
       const evaluator = bound(catalog, assignment, guardrailId);
       let state: PostureState;
       let reason: string;
+      let disabled = false;
       if (typeof evaluator === 'string') {
         // Could not evaluate is never compliant.
         state = 'error';
         reason = evaluator;
       } else {
         const verdict = evaluator.evaluate(resource, { now: env.now, related: env.related });
-        state = STATE_OF[verdict.state];
+        // Compliant by default in Azure's eyes, but no check ran: counting it compliant would inflate
+        // the score with checks nobody made, so posture treats it as not applicable, and says why.
+        disabled = verdict.disabled === true;
+        state = disabled ? 'notApplicable' : STATE_OF[verdict.state];
         reason = describeVerdict(verdict).slice(0, MAX_REASON);
       }
       let exemptionId: string | null = null;
@@ -92,7 +99,7 @@ export const evaluateResource = (
           state = 'exempt';
         }
       }
-      results.push({
+      const result: EvaluationResult = {
         assignmentId: assignment.assignmentId,
         baselineId: assignment.baselineId,
         guardrailId,
@@ -102,7 +109,8 @@ export const evaluateResource = (
         state,
         reason,
         exemptionId,
-      });
+      };
+      results.push(disabled ? { ...result, disabled: true } : result);
     }
   }
   return results;

@@ -132,6 +132,18 @@ describe('the subscription-owner guardrails (Defender for Cloud assessments read
   });
 });
 
+describe('related resources from the inventory', () => {
+  it('are offered only where Azure looks, whatever the casing of ids and keys', () => {
+    const keyed = (id: string) => ({ id, key: id.toLowerCase(), name: 'default', type: 'microsoft.sql/servers/auditingsettings' });
+    const servers = '/subscriptions/S1/resourceGroups/RG/providers/Microsoft.Sql/servers';
+    const own = keyed(`${servers}/prod/auditingSettings/default`);
+    const find = relatedFinder(() => [own, keyed(`${servers}/test/auditingSettings/default`), keyed(`${servers}/prod2/auditingSettings/default`)]);
+    expect(find({ type: 'Microsoft.Sql/servers/auditingSettings', scope: 'children', resourceId: `${servers}/prod` })).toEqual([own]);
+    expect(find({ type: 'Microsoft.Sql/servers/auditingSettings', scope: 'resourceGroup', subscriptionId: 's1', resourceGroup: 'rg' })).toHaveLength(3);
+    expect(find({ type: 'Microsoft.Sql/servers/auditingSettings', scope: 'children' })).toEqual([]);
+  });
+});
+
 describe('evaluating a resource against a tenant policy', () => {
   it('evaluates only what an assignment in force covers', () => {
     expect(evaluate(policyOf())).toEqual([]);
@@ -202,6 +214,22 @@ describe('a resource posture', () => {
     expect(h2.find((e) => e.type === 'guardrails.FindingResolved.v1')?.data).toMatchObject({ resolution: 'exempted' });
     const h3 = decideAfter([...h1, ...h2], record(policyOf(core, exemptionRequested, exemptionGranted), [], new Date('2027-01-02T00:00:00Z')));
     expect(h3.map((e) => e.type)).toEqual(['guardrails.ComplianceStateChanged.v1', 'guardrails.FindingOpened.v1']);
+  });
+
+  it('a guardrail whose effect is Disabled opens no finding, and closing one says it was disabled, not fixed', () => {
+    const disabled = policyOf({ ...core, data: { ...core.data, parameters: { 'web-app-without-authentication': { effect: 'Disabled' } } } } as TenantGuardrailsEvent);
+    const result = evaluate(disabled).find((r) => r.guardrailId === 'web-app-without-authentication')!;
+    // Azure calls it compliant by default; posture keeps a check that never ran out of findings and scores.
+    expect(result).toMatchObject({ state: 'notApplicable', disabled: true, reason: expect.stringMatching(/not evaluated: the effect is Disabled/) });
+    expect(evaluate(policyOf(core)).find((r) => r.guardrailId === 'web-app-without-authentication')).not.toHaveProperty('disabled');
+    const first = decideAfter([], record(disabled));
+    expect(first.filter((e) => e.data.guardrailId === 'web-app-without-authentication')).toEqual([]);
+    // Opened while it ran, then disabled: resolved, and the recorded change says why.
+    const h1 = decideAfter([], record(policyOf(core)));
+    const h2 = decideAfter(h1, record(disabled));
+    expect(h2.map((e) => e.type)).toEqual(['guardrails.ComplianceStateChanged.v1', 'guardrails.FindingResolved.v1']);
+    expect(h2[0].data).toMatchObject({ to: 'notApplicable', reason: expect.stringMatching(/effect is Disabled/) });
+    expect(h2[1].data).toMatchObject({ resolution: 'not-applicable' });
   });
 
   it('unassigning a baseline or removing the resource resolves its findings', () => {

@@ -2,6 +2,7 @@
 // the operator and the value expected.
 import type { ConditionTrace } from './conditions';
 import type { Verdict } from './policy';
+import { describeRelatedScope } from './related-scope';
 import { preview } from './values';
 
 export const describeCondition = (t: ConditionTrace): string => {
@@ -20,7 +21,8 @@ export const describeVerdict = (v: Verdict): string => {
   const related = v.explanation.related;
   if (related) {
     const q = related.query;
-    lines.push(`  related ${q.type}${q.name ? ` named ${q.name}` : ''} (${q.scope}): ${related.candidates} found`);
+    const elsewhere = related.elsewhere ? `; ${related.elsewhere} elsewhere, not counted (Azure looks ${describeRelatedScope(q)})` : '';
+    lines.push(`  related ${q.type}${q.name ? ` named ${q.name}` : ''} (${q.scope}): ${related.candidates} found${elsewhere}`);
     for (const r of related.evaluations) {
       lines.push(`    ${r.resource}: ${r.satisfied ? 'satisfies' : 'does not satisfy'} the existence condition`);
       for (const t of r.conditions) lines.push(`      ${describeCondition(t)}`);

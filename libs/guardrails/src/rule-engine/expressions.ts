@@ -1,7 +1,7 @@
 // Compiles template expressions of a policy rule into closures, once per definition. Resolves at
 // compile time what does not depend on the resource: parameter names, field names and aliases,
 // which count `current()` refers to, and refuses unknown functions. Policy-specific functions
-// (parameters, field, current, requestContext, resourceGroup, subscription, utcNow) are here;
+// (parameters, field, current, requestContext, resourceGroup, subscription, policy, utcNow) are here;
 // value-only functions are in template-functions.ts.
 import type { AliasTable } from '../aliases/alias-table';
 import { CompileError, EvaluationError } from './errors';
@@ -26,6 +26,14 @@ export interface SubscriptionInfo {
   readonly tenantId?: string;
 }
 
+/** What `policy()` returns (definition-structure-policy-rule.md, "Policy functions"): the assignment being evaluated. */
+export interface PolicyInfo {
+  readonly assignmentId?: string;
+  readonly definitionId?: string;
+  readonly setDefinitionId?: string;
+  readonly definitionReferenceId?: string;
+}
+
 /** What one evaluation knows besides the resource: assignment parameters and the context; and the steps it took so far. */
 export interface EvaluationEnv extends StepMeter {
   /** Parameter values by lowercase name (defaults applied). */
@@ -33,6 +41,8 @@ export interface EvaluationEnv extends StepMeter {
   readonly now: Date;
   readonly resourceGroup?: ResourceGroupInfo;
   readonly subscription?: SubscriptionInfo;
+  /** For `policy()`: the assignment as Azure would name it. */
+  readonly policy?: PolicyInfo;
   /** Overrides `requestContext().apiVersion` (otherwise the type's latest API version). */
   readonly apiVersion?: string;
   readonly aliases: AliasTable;
@@ -65,6 +75,8 @@ export interface CompileContext {
   readonly depth: number;
   /** Conditions and expression nodes compiled so far in the definition (limits.ts). */
   readonly tally: { conditions: number; expressionNodes: number };
+  /** The definition's own id, when it has one: what `policy().definitionId` is unless the context says otherwise. */
+  readonly definitionId?: string;
 }
 
 export type Compiled = (s: EvalState) => unknown;
@@ -90,7 +102,7 @@ export interface CompiledValue {
   readonly varies: boolean;
 }
 
-const VARYING_FUNCTIONS = new Set(['field', 'current', 'requestcontext', 'resourcegroup', 'subscription', 'utcnow']);
+const VARYING_FUNCTIONS = new Set(['field', 'current', 'requestcontext', 'resourcegroup', 'subscription', 'policy', 'utcnow']);
 
 const varies = (node: ExpressionNode): boolean => {
   switch (node.kind) {
@@ -201,6 +213,23 @@ const subscriptionOf = (s: EvalState): Record<string, unknown> => {
   if (given?.displayName !== undefined) known['displayName'] = given.displayName;
   if (given?.tenantId !== undefined) known['tenantId'] = given.tenantId;
   else partial.add(known);
+  return known;
+};
+
+/**
+ * policy(): what the context says about the assignment, the definition id defaulting to the
+ * definition's own. An assignment offline has no Azure id: a property not given is an error when read
+ * (missing-context), never a made-up value.
+ */
+const policyOf = (s: EvalState, definitionId: string | undefined): Record<string, unknown> => {
+  const given = s.env.policy;
+  const known: Record<string, unknown> = {};
+  const id = given?.definitionId ?? definitionId;
+  if (id !== undefined) known['definitionId'] = id;
+  if (given?.assignmentId !== undefined) known['assignmentId'] = given.assignmentId;
+  if (given?.setDefinitionId !== undefined) known['setDefinitionId'] = given.setDefinitionId;
+  if (given?.definitionReferenceId !== undefined) known['definitionReferenceId'] = given.definitionReferenceId;
+  partial.add(known);
   return known;
 };
 
@@ -333,6 +362,11 @@ const compileCall = (name: string, args: readonly ExpressionNode[], ctx: Compile
     case 'subscription':
       arity(0, 0);
       return subscriptionOf;
+    case 'policy': {
+      arity(0, 0);
+      const definitionId = ctx.definitionId;
+      return (s) => policyOf(s, definitionId);
+    }
     case 'utcnow':
       // ARM's format argument is not part of the policy function (docs: "utcNow() ... yyyy-MM-ddTHH:mm:ss.fffffffZ").
       if (args.length) throw new CompileError('unsupported-function', `${text}: utcNow() with a format is not supported in policy rules`, ctx.path);

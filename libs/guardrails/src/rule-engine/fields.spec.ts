@@ -32,6 +32,25 @@ describe('policy keyword fields', () => {
     expect(outcome({ field: 'identity.type', exists: false })).toBe('match');
   });
 
+  it('given identity.userAssignedIdentities, when read as the Managed Identity built-ins read it, then it is the identities by resource id', () => {
+    const uai = '/subscriptions/sub-1/resourceGroups/Built-In-Identity-RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/Built-In-Identity-westeurope';
+    const vmss: PolicyResource = {
+      id: '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.Compute/virtualMachineScaleSets/ss1',
+      name: 'ss1',
+      type: 'Microsoft.Compute/virtualMachineScaleSets',
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [uai]: { principalId: 'p', clientId: 'c' } } },
+    };
+    // VMSS_UAI_DINE's existence condition: the identity is assigned (resource ids compare ignoring case) ...
+    expect(outcome({ field: 'identity.userAssignedIdentities', containsKey: uai.toLowerCase() }, vmss)).toBe('match');
+    expect(outcome({ field: 'identity.userAssignedIdentities', containsKey: `${uai}-other` }, vmss)).toBe('no match');
+    // ... or it is the only one.
+    expect(outcome({ value: "[string(length(field('identity.userAssignedIdentities')))]", equals: '1' }, vmss)).toBe('match');
+    expect(outcome({ field: 'Identity.UserAssignedIdentities', exists: true }, vmss)).toBe('match');
+    expect(outcome({ field: 'identity.userAssignedIdentities', exists: false }, database)).toBe('match');
+    expect(outcome({ value: "[length(field('identity.userAssignedIdentities'))]", equals: 0 }, database)).toBe('match');
+  });
+
   it.each([
     ['East US 2', 'eastus2', 'equals'],
     ['eastus2', 'East US 2', 'equals'],

@@ -1,6 +1,7 @@
 // `field` references: the documented keywords (name, fullName, kind, type, location, id, identity.type,
-// tags in its three spellings) and aliases. Each is resolved once, at compile time, into a reader;
-// aliases become per-type JSON paths, so evaluating a resource does no alias lookup.
+// tags in its spellings), identity.userAssignedIdentities (which built-ins read as a field) and aliases.
+// Each is resolved once, at compile time, into a reader; aliases become per-type JSON paths, so
+// evaluating a resource does no alias lookup.
 // Array aliases (`[*]`) select a collection; inside `count.where` the counted array is narrowed to the
 // current member (docs: author-policies-for-arrays, "Referencing array resource properties").
 import type { AliasTable } from '../aliases/alias-table';
@@ -183,6 +184,9 @@ export const resolveField = (text: string, aliases: AliasTable, path?: string): 
       return keyword(text, 'other', (doc) => getKey(doc, 'id'));
     case 'identity.type':
       return keyword(text, 'other', (doc) => getKey(getKey(doc, 'identity'), 'type'));
+    // The identities by resource id (an object): built-ins test it with containsKey and length(field(...)).
+    case 'identity.userassignedidentities':
+      return keyword(text, 'other', (doc) => getKey(getKey(doc, 'identity'), 'userAssignedIdentities'));
     case 'tags':
       return keyword(text, 'other', (doc) => getKey(doc, 'tags'));
     case 'location':

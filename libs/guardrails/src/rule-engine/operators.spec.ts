@@ -1,7 +1,7 @@
 // Condition operators with Azure's documented semantics (definition-structure-policy-rule.md, "Conditions").
 import { outcome, storageAccount } from '../testing/rules';
 import { EvaluationError } from './errors';
-import { compareWith, OPERATORS } from './operators';
+import { compareWith, type OperatorName, OPERATORS } from './operators';
 import { preview } from './values';
 
 const prop = (name: string) => `Microsoft.Storage/storageAccounts/${name}`;
@@ -146,6 +146,22 @@ describe('less, lessOrEquals, greater and greaterOrEquals', () => {
     ['date-times with an offset', '2024-01-01T01:00:00+02:00', { less: '2024-01-01T00:00:00Z' }, 'match'],
   ])('given %s, when compared, then it is a %s', (_what, value, comparison, result) => {
     expect(outcome({ value, ...comparison })).toBe(result);
+  });
+
+  // definition-structure-policy-rule.md, "Conditions": "String comparisons are made using
+  // InvariantCultureIgnoreCase" (unlike the less/greater template functions, which keep case).
+  it.each([
+    ["'A' greater 'a'", { value: 'A', greater: 'a' }, 'no match'],
+    ["'A' greaterOrEquals 'a'", { value: 'A', greaterOrEquals: 'a' }, 'match'],
+    ["'A' less 'a'", { value: 'A', less: 'a' }, 'no match'],
+    ["'A' lessOrEquals 'a'", { value: 'A', lessOrEquals: 'a' }, 'match'],
+    // Code units would say 'a' (97) > 'B' (66); ignoring case, a comes before b.
+    ["'a' less 'B'", { value: 'a', less: 'B' }, 'match'],
+    ["'bend' greater 'BAND'", { value: 'bend', greater: 'BAND' }, 'match'],
+    ["'Demo' lessOrEquals 'demo'", { value: 'Demo', lessOrEquals: 'demo' }, 'match'],
+  ])('given %s as a condition, when evaluated ignoring case, then it is a %s', (_what, condition, result) => {
+    expect(outcome(condition)).toBe(result);
+    expect(compareWith(Object.keys(condition)[1] as OperatorName, Object.values(condition)[1])(condition.value)).toBe(result === 'match');
   });
 
   it('given a number and a string, when compared, then evaluation fails with a type mismatch', () => {

@@ -1,6 +1,7 @@
 // Definitions as a whole: refusals, parameters, effects, modes, applicability, auditIfNotExists and
 // deployIfNotExists over related resources, explanations, and compiling once.
 import { createAliasTable, shippedAliasTable, type AliasTable } from '../aliases/alias-table';
+import { builtInDefinition } from '../builtins/azure-builtins';
 import { compiled, definition, storageAccount } from '../testing/rules';
 import { describeVerdict } from './explain';
 import { compilePolicy, type RelatedResourceQuery } from './policy';
@@ -69,6 +70,19 @@ describe('parameters', () => {
     expect(lists.bind()).toMatchObject({ ok: false, refusal: { reason: 'missing-parameter' } });
   });
 
+  it('given an empty allowedValues list, when compiled and bound, then it restricts nothing, as Azure treats it', () => {
+    const members = compiled(definition({ value: "[parameters('Members')]", equals: 'x' }, { parameters: { Members: { type: 'String', allowedValues: [], defaultValue: 'Administrator' } } }));
+    expect(members.parameters).toEqual([{ name: 'Members', type: 'String', defaultValue: 'Administrator', allowedValues: undefined }]);
+    expect(members.bind({ Members: 'Administrator; myUser1' }).ok).toBe(true);
+    // The built-in that has one (published for Azure and Azure Government alike).
+    const builtIn = compilePolicy(builtInDefinition('3d2a3320-2a72-4c67-ac5f-caa40fbee2b2'));
+    expect(builtIn).toMatchObject({ ok: true });
+    if (builtIn.ok) expect(builtIn.policy.bind({ Members: 'Administrator; myUser1' }).ok).toBe(true);
+    // An empty effect list likewise allows every effect.
+    const anyEffect = compiled(definition(storageRule, { effect: "[parameters('effect')]", parameters: { effect: { type: 'String', allowedValues: [], defaultValue: 'Deny' } } }));
+    expect(anyEffect.effects).toContain('Audit');
+  });
+
   it('given an array parameter with allowedValues, when bound, then each element must be allowed', () => {
     const skus = compiled(definition({ field: `${STORAGE}/accessTier`, in: "[parameters('tiers')]" }, {
       parameters: { tiers: { type: 'Array', defaultValue: ['Hot'], allowedValues: ['Hot', 'Cool'] } },
@@ -79,9 +93,23 @@ describe('parameters', () => {
 });
 
 describe('effects', () => {
-  it('given the effect Disabled, when evaluating, then the rule is not evaluated at all', () => {
-    const failing = compiled(definition({ value: "[int('x')]", equals: 1 }, { effect: "[parameters('effect')]", parameters: effectParameter(['Audit', 'Disabled'], 'Disabled') }));
-    expect(failing.evaluate(storageAccount())).toMatchObject({ state: 'disabled', effect: 'Disabled', explanation: { reason: 'effect-disabled' } });
+  it('given the effect Disabled, when evaluating, then nothing is evaluated and the resource is compliant by default, labelled disabled', () => {
+    // A condition that would fail, in a mode that would exclude the subnet: Azure checks Disabled first.
+    const failing = compiled(
+      definition({ value: "[int('x')]", equals: 1 }, { mode: 'Indexed', effect: "[parameters('effect')]", parameters: effectParameter(['Audit', 'Disabled'], 'Disabled') }),
+    );
+    for (const resource of [storageAccount(), subnet]) {
+      const verdict = failing.evaluate(resource);
+      expect(verdict).toEqual({
+        state: 'compliant',
+        effect: 'Disabled',
+        disabled: true,
+        explanation: { reason: 'effect-disabled', summary: expect.stringMatching(/^Compliant by default, not evaluated: the effect is Disabled/), conditions: [] },
+      });
+      expect(describeVerdict(verdict)).toMatch(/not evaluated: the effect is Disabled, so nothing was checked/);
+    }
+    expect(failing.evaluate(storageAccount(), { parameters: { effect: 'Audit' } })).toMatchObject({ state: 'error', error: { reason: 'function-failed' } });
+    expect(failing.evaluate(storageAccount(), { parameters: { effect: 'Audit' } }).disabled).toBeUndefined();
   });
 
   it.each(['audit', 'deny', 'modify', 'append', 'denyAction'])('given the effect %s and a matching if, when evaluating, then the resource is non-compliant', (effect) => {
@@ -259,8 +287,8 @@ describe('auditIfNotExists and deployIfNotExists', () => {
 
   it('given no existence condition, when any related resource of the type exists, then the resource is compliant', () => {
     const admins = compiled(definition({ field: 'type', equals: 'Microsoft.Sql/servers' }, { effect: 'auditIfNotExists', details: { type: 'Microsoft.Sql/servers/administrators' } }));
-    const server: PolicyResource = { name: 's1', type: 'Microsoft.Sql/servers', location: 'westeurope' };
-    const admin: PolicyResource = { name: 'ActiveDirectory', type: 'Microsoft.Sql/servers/administrators' };
+    const server: PolicyResource = { id: '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.Sql/servers/s1', name: 's1', type: 'Microsoft.Sql/servers', location: 'westeurope' };
+    const admin: PolicyResource = { id: `${server.id}/administrators/ActiveDirectory`, name: 'ActiveDirectory', type: 'Microsoft.Sql/servers/administrators' };
     expect(admins.evaluate(server, { related: () => [admin] }).state).toBe('compliant');
     expect(admins.evaluate(server, { related: () => [] }).state).toBe('nonCompliant');
   });
@@ -293,7 +321,7 @@ describe('auditIfNotExists and deployIfNotExists', () => {
         details: { type: 'Microsoft.Sql/servers/databases', name: "[concat(field('name'), '/?')]" },
       }),
     );
-    const server: PolicyResource = { name: 's1', type: 'Microsoft.Sql/servers', location: 'westeurope' };
+    const server: PolicyResource = { id: '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.Sql/servers/s1', name: 's1', type: 'Microsoft.Sql/servers', location: 'westeurope' };
     const db = (parent: string): PolicyResource => ({
       id: `/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.Sql/servers/${parent}/databases/db1`,
       name: 'db1',
@@ -301,6 +329,73 @@ describe('auditIfNotExists and deployIfNotExists', () => {
     });
     expect(policy.evaluate(server, { related: () => [db('s1')] }).state).toBe('compliant');
     expect(policy.evaluate(server, { related: () => [db('s2')] }).state).toBe('nonCompliant');
+  });
+
+  describe('where related resources count (effect-audit-if-not-exists.md: under the resource, in its group or subscription)', () => {
+    const SERVERS = '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.Sql/servers';
+    const server: PolicyResource = { id: `${SERVERS}/s1`, name: 's1', type: 'Microsoft.Sql/servers', location: 'westeurope' };
+    const auditing = (serverId: string, state: string): PolicyResource => ({ id: `${serverId}/auditingSettings/default`, name: 'default', type: 'Microsoft.Sql/servers/auditingSettings', properties: { state } });
+    // As the built-in SqlServerAuditing_Audit.json has it.
+    const auditRule = compiled(
+      definition({ field: 'type', equals: 'Microsoft.Sql/servers' }, {
+        effect: 'AuditIfNotExists',
+        details: { type: 'Microsoft.Sql/servers/auditingSettings', name: 'default', existenceCondition: { field: 'Microsoft.Sql/servers/auditingSettings/state', equals: 'Enabled' } },
+      }),
+    );
+
+    it('given only the audit settings of another SQL server, when evaluating, then they prove nothing about this one', () => {
+      const verdict = auditRule.evaluate(server, { related: () => [auditing(`${SERVERS}/s2`, 'Enabled')] });
+      expect(verdict).toMatchObject({ state: 'nonCompliant', explanation: { reason: 'no-related-resource', related: { candidates: 0, elsewhere: 1, evaluations: [] } } });
+      expect(describeVerdict(verdict)).toMatch(/0 found; 1 elsewhere, not counted \(Azure looks under \/subscriptions\/sub-1\/resourceGroups\/rg-1\/providers\/Microsoft\.Sql\/servers\/s1\)/);
+      // Its own (disabled) settings are evaluated; the other server's enabled ones still do not count.
+      const own = auditRule.evaluate(server, { related: () => [auditing(`${SERVERS}/s2`, 'Enabled'), auditing(server.id!, 'Disabled')] });
+      expect(own).toMatchObject({ state: 'nonCompliant', explanation: { reason: 'no-related-resource-satisfies', related: { candidates: 1, elsewhere: 1 } } });
+      // A server whose name extends this one's is elsewhere too.
+      expect(auditRule.evaluate(server, { related: () => [auditing(`${SERVERS}/s10`, 'Enabled')] }).state).toBe('nonCompliant');
+    });
+
+    it('given its own settings with the id as Resource Graph lowercases it, when evaluating, then they count', () => {
+      const verdict = auditRule.evaluate(server, { related: () => [auditing(server.id!.toLowerCase(), 'Enabled')] });
+      expect(verdict).toMatchObject({ state: 'compliant', explanation: { reason: 'related-resource-satisfies', related: { candidates: 1 } } });
+      expect(verdict.explanation.related).not.toHaveProperty('elsewhere');
+    });
+
+    it('given resourceGroupName or existenceScope subscription, when evaluating, then only that group or subscription counts', () => {
+      const watchers = (details: Record<string, unknown>) =>
+        compiled(definition({ field: 'type', equals: STORAGE }, { effect: 'auditIfNotExists', details: { type: 'Microsoft.Network/networkWatchers', ...details } }));
+      const watcher = (subscription: string, group: string): PolicyResource => ({
+        id: `/subscriptions/${subscription}/resourceGroups/${group}/providers/Microsoft.Network/networkWatchers/nw`,
+        name: 'nw',
+        type: 'Microsoft.Network/networkWatchers',
+      });
+      const inGroup = watchers({ resourceGroupName: 'NetworkWatcherRG' });
+      expect(inGroup.evaluate(storageAccount(), { related: () => [watcher('sub-1', 'networkwatcherrg')] }).state).toBe('compliant');
+      expect(inGroup.evaluate(storageAccount(), { related: () => [watcher('sub-1', 'rg-1'), watcher('sub-2', 'NetworkWatcherRG')] }).state).toBe('nonCompliant');
+      const ownGroup = watchers({});
+      expect(ownGroup.evaluate(storageAccount(), { related: () => [watcher('sub-1', 'rg-1')] }).state).toBe('compliant');
+      expect(ownGroup.evaluate(storageAccount(), { related: () => [watcher('sub-1', 'rg-2')] }).state).toBe('nonCompliant');
+      const inSubscription = watchers({ existenceScope: 'Subscription' });
+      expect(inSubscription.evaluate(storageAccount(), { related: () => [watcher('sub-1', 'rg-2')] }).state).toBe('compliant');
+      expect(inSubscription.evaluate(storageAccount(), { related: () => [watcher('sub-2', 'rg-1')] }).state).toBe('nonCompliant');
+    });
+
+    it('given diagnostic settings, when evaluating, then only those on the resource itself count', () => {
+      const diagnostics = compiled(definition({ field: 'type', equals: STORAGE }, { effect: 'auditIfNotExists', details: { type: 'Microsoft.Insights/diagnosticSettings' } }));
+      const setting = (on: string): PolicyResource => ({ id: `${on}/providers/Microsoft.Insights/diagnosticSettings/ds`, name: 'ds', type: 'Microsoft.Insights/diagnosticSettings' });
+      const account = storageAccount();
+      expect(diagnostics.evaluate(account, { related: () => [setting(account.id!)] }).state).toBe('compliant');
+      // On its blob service (a child), on another account: not the account's.
+      expect(diagnostics.evaluate(account, { related: () => [setting(`${account.id}/blobServices/default`), setting(`${account.id}2`)] }).state).toBe('nonCompliant');
+    });
+
+    it('given a related resource or an evaluated resource that cannot be placed, when evaluating, then the state is error, never compliant', () => {
+      const noId: PolicyResource = { name: 'default', type: 'Microsoft.Sql/servers/auditingSettings', properties: { state: 'Enabled' } };
+      expect(auditRule.evaluate(server, { related: () => [noId] })).toMatchObject({ state: 'error', error: { reason: 'missing-context', message: expect.stringMatching(/has no id/) } });
+      const bare: PolicyResource = { name: 's1', type: 'Microsoft.Sql/servers', location: 'westeurope' };
+      expect(auditRule.evaluate(bare, { related: () => [auditing(server.id!, 'Enabled')] })).toMatchObject({ state: 'error', error: { reason: 'missing-context' } });
+      // With nothing of the type offered, none exists wherever Azure would look.
+      expect(auditRule.evaluate(bare, { related: () => [] })).toMatchObject({ state: 'nonCompliant', explanation: { reason: 'no-related-resource' } });
+    });
   });
 
   it('given field() in the existence condition, when evaluating, then it reads the resource the policy is evaluated for', () => {

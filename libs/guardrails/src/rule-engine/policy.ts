@@ -1,16 +1,18 @@
 // An Azure Policy definition compiled once into an evaluator, then bound to assignment parameters and
 // evaluated per resource, offline. Follows Microsoft's documented semantics: effect order (disabled
-// first), modes (Indexed evaluates only types with tags and location), applicability
-// (policy-applicability.md) and compliance (compliance-states.md), auditIfNotExists/deployIfNotExists
-// over caller-supplied related resources (effect-audit-if-not-exists.md). What cannot be evaluated is
-// refused with a named reason or yields the state `error`, never "compliant"; so is a definition
-// over the limits of limits.ts, or an evaluation past its budget of steps.
+// first, compliant by default without evaluating anything: effect-disabled.md), modes (Indexed
+// evaluates only types with tags and location), applicability (policy-applicability.md) and compliance
+// (compliance-states.md), auditIfNotExists/deployIfNotExists over caller-supplied related resources,
+// counted only where Azure looks (effect-audit-if-not-exists.md, related-scope.ts). What cannot be
+// evaluated is refused with a named reason or yields the state `error`, never "compliant"; so is a
+// definition over the limits of limits.ts, or an evaluation past its budget of steps.
 import { type AliasTable, shippedAliasTable } from '../aliases/alias-table';
 import { type Applicability, applicabilityOver, type CompiledCondition, compileCondition, type ConditionTrace, type DecidedBy } from './conditions';
 import { CompileError, EvaluationError, type EvaluationErrorReason, type Refusal, type RefusalReason } from './errors';
-import { type CompileContext, type CompiledValue, compileValue, type EvalState, type EvaluationEnv, type ResourceGroupInfo, type SubscriptionInfo } from './expressions';
+import { type CompileContext, type CompiledValue, compileValue, type EvalState, type EvaluationEnv, type PolicyInfo, type ResourceGroupInfo, type SubscriptionInfo } from './expressions';
 import type { FieldCategory, FieldReader } from './fields';
 import { checkDefinitionSize, jsonExcess, LIMITS, spend } from './limits';
+import { describeRelatedScope, idsUnder, type RelatedResourceQuery, relatedScopePrefix } from './related-scope';
 import { getKey, isObject, type PolicyResource, resourceFullName, resourceName, resourceScope } from './resource';
 import { preview, typeName } from './values';
 
@@ -38,10 +40,13 @@ export interface ParameterDefinition {
   readonly allowedValues?: readonly unknown[];
 }
 
-export type ComplianceState = 'compliant' | 'nonCompliant' | 'notApplicable' | 'disabled' | 'error';
+export type { PolicyInfo } from './expressions';
+export type { RelatedResourceQuery } from './related-scope';
+
+export type ComplianceState = 'compliant' | 'nonCompliant' | 'notApplicable' | 'error';
 
 export type VerdictReason =
-  /** The effect is Disabled: the rule is not evaluated. */
+  /** The effect is Disabled: the rule is not evaluated, and the resource is compliant by default (the verdict says `disabled`). */
   | 'effect-disabled'
   /** The mode does not evaluate this resource (Indexed: no tags and location; Microsoft.Resources types). */
   | 'mode-excludes-resource'
@@ -58,34 +63,22 @@ export type VerdictReason =
   | 'evaluation-failed'
   | 'invalid-parameters';
 
-/** How to find the resources an auditIfNotExists/deployIfNotExists rule looks at. */
-export interface RelatedResourceQuery {
-  /** `details.type`, e.g. Microsoft.Web/sites/config. */
-  readonly type: string;
-  /** `details.name` when the definition names one resource (`web`, `current`, `parent/?`). */
-  readonly name?: string;
-  /**
-   * children: resources under the evaluated resource (`details.type` is a child type of it);
-   * extension: extension resources on it (diagnostic settings, security assessments);
-   * resourceGroup / subscription: where `existenceScope` (and `resourceGroupName`) say.
-   */
-  readonly scope: 'children' | 'extension' | 'resourceGroup' | 'subscription';
-  /** The evaluated resource: the parent of children and extension resources. */
-  readonly resourceId?: string;
-  readonly subscriptionId?: string;
-  readonly resourceGroup?: string;
-}
-
 export interface EvaluationContext {
   /** Assignment parameter values by name; defaults fill the rest. */
   readonly parameters?: Readonly<Record<string, unknown>>;
-  /** Related resources for auditIfNotExists/deployIfNotExists (the engine also filters them by type and name). */
+  /**
+   * Related resources for auditIfNotExists/deployIfNotExists. The engine keeps only those of the type
+   * and name asked for whose id places them where the query looks (a resource without an id there is
+   * an error: it cannot be placed).
+   */
   readonly related?: (query: RelatedResourceQuery) => readonly PolicyResource[];
   /** For utcNow(); defaults to the current time. */
   readonly now?: Date;
   /** The resource group, for resourceGroup() (name, location, tags, managedBy). */
   readonly resourceGroup?: ResourceGroupInfo;
   readonly subscription?: SubscriptionInfo;
+  /** For policy(): the assignment's id and the rest, as Azure names them (the definition id defaults to the definition's own). */
+  readonly policy?: PolicyInfo;
   /** requestContext().apiVersion; by default the latest API version of the resource type, as compliance scans use. */
   readonly apiVersion?: string;
   /**
@@ -112,7 +105,10 @@ export interface Explanation {
   /** auditIfNotExists/deployIfNotExists: what was looked for and how each candidate fared. */
   readonly related?: {
     readonly query: RelatedResourceQuery;
+    /** Related resources of the type and name where the query looks. */
     readonly candidates: number;
+    /** Those of the type and name found elsewhere, not counted (present only when there were some). */
+    readonly elsewhere?: number;
     readonly evaluations: readonly RelatedEvaluation[];
   };
 }
@@ -120,6 +116,11 @@ export interface Explanation {
 export interface Verdict {
   readonly state: ComplianceState;
   readonly effect: EffectName;
+  /**
+   * The effect is Disabled: the rule was not evaluated and the state is `compliant` by default, as
+   * Azure reports it. Nothing was checked: show it as disabled, never as a passed check.
+   */
+  readonly disabled?: true;
   readonly explanation: Explanation;
   readonly error?: { readonly reason: EvaluationErrorReason | RefusalReason; readonly message: string; readonly path?: string };
 }
@@ -232,7 +233,10 @@ const parseParameters = (raw: unknown): ParameterDefinition[] => {
     const allowedValues = getKey(spec, 'allowedValues');
     if (allowedValues !== undefined && !Array.isArray(allowedValues))
       return refuse('invalid-parameter', `allowedValues of parameter "${name}" must be an array`, `parameters.${name}.allowedValues`);
-    const definition: ParameterDefinition = { name, type, defaultValue: getKey(spec, 'defaultValue'), allowedValues: allowedValues as unknown[] | undefined };
+    // An empty list restricts nothing: Azure publishes a built-in with one and a default outside it
+    // (Guest Configuration's AdministratorsGroupMembers_AINE, "allowedValues": [], "defaultValue": "Administrator").
+    const restricts = Array.isArray(allowedValues) && allowedValues.length > 0;
+    const definition: ParameterDefinition = { name, type, defaultValue: getKey(spec, 'defaultValue'), allowedValues: restricts ? (allowedValues as unknown[]) : undefined };
     if (definition.defaultValue !== undefined && definition.defaultValue !== null) {
       const problem = checkParameterValue(definition, definition.defaultValue, 'the default value');
       if (problem) return refuse(problem.reason, problem.message, `parameters.${name}.defaultValue`);
@@ -385,6 +389,7 @@ const compile = (input: unknown, options: CompileOptions): CompiledPolicy => {
     dynamicFields: new Map<string, FieldReader>(),
     depth: 0,
     tally: { conditions: 0, expressionNodes: 0 },
+    definitionId: typeof getKey(definition, 'id') === 'string' ? (getKey(definition, 'id') as string) : undefined,
   };
 
   const ifNode = getKey(rule, 'if');
@@ -452,6 +457,7 @@ const evaluationEnv = (parameters: ReadonlyMap<string, unknown>, aliases: AliasT
   now: context.now ?? new Date(),
   resourceGroup: context.resourceGroup,
   subscription: context.subscription,
+  policy: context.policy,
   apiVersion: context.apiVersion,
   steps: 0,
 });
@@ -638,7 +644,18 @@ const NO_CONTEXT: Omit<EvaluationContext, 'parameters'> = {};
 const evaluator = (rule: BoundRule): PolicyAssignment['evaluate'] => {
   const { effect, mode, condition, applicability, details, parameters, aliases } = rule;
   if (effect === 'Disabled') {
-    const disabled = keptVerdict('disabled', effect, 'effect-disabled', 'Not evaluated: the effect is Disabled.');
+    // "Policy definitions that use the disabled effect have the default compliance state Compliant"
+    // (effect-disabled.md), and Azure checks Disabled before anything else: no mode, no condition.
+    const disabled: Verdict = {
+      state: 'compliant',
+      effect,
+      disabled: true,
+      explanation: {
+        reason: 'effect-disabled',
+        summary: 'Compliant by default, not evaluated: the effect is Disabled, so nothing was checked (Azure reports Disabled definitions as compliant).',
+        conditions: [],
+      },
+    };
     return () => disabled;
   }
   const ifNotExists = isIfNotExists(effect);
@@ -776,11 +793,32 @@ const evaluateRelated = (
   if (!context.related)
     throw new EvaluationError('missing-context', `${effect} looks for related ${relatedType} resources; pass context.related to supply them`, 'then.details');
 
+  // Of what the caller offers, the resources of the type and name asked for, where Azure looks.
   const wantedType = relatedType.toLowerCase();
-  const candidates = context.related(query).filter((r) => {
-    const t = typeOf(r);
-    return (!t || t === wantedType) && (!name || nameMatches(r, name));
-  });
+  const candidates: PolicyResource[] = [];
+  let elsewhere = 0;
+  let inScope: ((id: string) => boolean) | undefined;
+  for (const r of context.related(query)) {
+    if (typeOf(r) !== wantedType || (name && !nameMatches(r, name))) continue;
+    if (typeof r.id !== 'string' || !r.id)
+      throw new EvaluationError(
+        'missing-context',
+        `the related ${relatedType} ${resourceName(r) ?? '(unnamed)'} has no id, so whether it is ${describeRelatedScope(query)} cannot be told`,
+        'then.details',
+      );
+    if (!inScope) {
+      const prefix = relatedScopePrefix(query);
+      if (prefix === undefined)
+        throw new EvaluationError(
+          'missing-context',
+          `${effect} looks for related ${relatedType} resources ${describeRelatedScope(query)}, which the evaluated resource's id does not say`,
+          'then.details',
+        );
+      inScope = idsUnder(prefix);
+    }
+    if (inScope(r.id)) candidates.push(r);
+    else elsewhere++;
+  }
   const evaluations: RelatedEvaluation[] = [];
   for (const related of candidates) {
     // The candidate's own state; the existence condition's conditions charge themselves.
@@ -796,20 +834,23 @@ const evaluateRelated = (
         'related-resource-satisfies',
         `Compliant: related ${relatedType} ${resourceName(related) ?? '(unnamed)'} satisfies the existence condition.`,
         ifTrace,
-        { query, candidates: candidates.length, evaluations },
+        relatedOutcome(query, candidates.length, elsewhere, evaluations),
       );
     }
   }
   const described = `${relatedType}${name ? ` named ${name}` : ''}`;
   return candidates.length
-    ? verdict('nonCompliant', effect, 'no-related-resource-satisfies', `Non-compliant (${effect}): no related ${described} satisfies the existence condition.`, ifTrace, {
-        query,
-        candidates: candidates.length,
-        evaluations,
-      })
-    : verdict('nonCompliant', effect, 'no-related-resource', `Non-compliant (${effect}): no related ${described} exists.`, ifTrace, {
-        query,
-        candidates: 0,
-        evaluations,
-      });
+    ? verdict(
+        'nonCompliant',
+        effect,
+        'no-related-resource-satisfies',
+        `Non-compliant (${effect}): no related ${described} satisfies the existence condition.`,
+        ifTrace,
+        relatedOutcome(query, candidates.length, elsewhere, evaluations),
+      )
+    : verdict('nonCompliant', effect, 'no-related-resource', `Non-compliant (${effect}): no related ${described} exists.`, ifTrace, relatedOutcome(query, 0, elsewhere, evaluations));
 };
+
+/** What was looked for and found; `elsewhere` only when something was (the shape verdicts had before it). */
+const relatedOutcome = (query: RelatedResourceQuery, candidates: number, elsewhere: number, evaluations: readonly RelatedEvaluation[]): NonNullable<Explanation['related']> =>
+  elsewhere ? { query, candidates, elsewhere, evaluations } : { query, candidates, evaluations };

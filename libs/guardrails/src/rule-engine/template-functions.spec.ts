@@ -1,7 +1,9 @@
-// Template functions in policy rules: ARM semantics for the general ones, the policy-only ones
-// (field, current, requestContext, addDays, ipRangeContains, utcNow), and failures as errors.
+// Template functions in policy rules: ARM semantics for the general ones (Azure's documented examples
+// as vectors where there are some), the policy-only ones (field, current, requestContext, policy,
+// addDays, ipRangeContains, utcNow), and failures as errors.
 import { compilePolicy } from './policy';
 import { compiled, definition, outcome, storageAccount } from '../testing/rules';
+import { uniqueString } from './unique-string';
 
 const account = storageAccount({
   keyCreationTime: { key1: '2024-01-31T10:00:00.1234567Z' },
@@ -86,6 +88,62 @@ describe('logical functions', () => {
   });
 });
 
+describe('comparison functions on text (invariant culture, case-sensitive, lowercase first)', () => {
+  // template-functions-comparison.md: firstString 'A', secondString 'a', and firstInt 1, secondInt 2.
+  it.each([
+    ["[greater('A', 'a')]", true],
+    ["[greaterOrEquals('A', 'a')]", true],
+    ["[less('A', 'a')]", false],
+    ["[lessOrEquals('A', 'a')]", false],
+    ['[greater(1, 2)]', false],
+    ['[greaterOrEquals(1, 2)]', false],
+    ['[less(1, 2)]', true],
+    ['[lessOrEquals(1, 2)]', true],
+    // Bicep's operators-comparison.md (the same functions): "lowercase letters are less than uppercase letters".
+    ["[less('demo', 'Demo')]", true],
+    ["[greater('bend', 'band')]", true],
+    ["[greaterOrEquals('A', 'A')]", true],
+    ["[lessOrEquals('demo', 'demo')]", true],
+    // Code units would put every uppercase letter first: 'B' (66) < 'a' (97).
+    ["[less('a', 'B')]", true],
+  ])("given Azure's documented %s, when evaluated, then it is %s", (expression, expected) => {
+    expect(value(expression, expected)).toBe('match');
+    expect(value(expression, !expected)).toBe('no match');
+  });
+
+  it('given text compared with a number, when evaluated, then it is an error', () => {
+    expect(value("[less('1', 2)]", true)).toBe('error: function-failed');
+  });
+});
+
+describe('encoding functions', () => {
+  // template-functions-string.md#base64: the documented output for 'one, two, three'.
+  it("given the documented base64 example, when encoded and decoded, then it is Azure's output", () => {
+    expect(value("[base64('one, two, three')]", 'b25lLCB0d28sIHRocmVl')).toBe('match');
+    expect(value("[base64ToString('b25lLCB0d28sIHRocmVl')]", 'one, two, three')).toBe('match');
+    // Case matters in base64: the equals condition must not be what makes it match.
+    expect(outcome({ value: "[base64('one, two, three')]", match: 'b25lLCB0d28sIHRocmVl' })).toBe('match');
+  });
+
+  it('given text beyond ASCII, when round-tripped, then it is UTF-8 both ways', () => {
+    expect(value("[base64('Zürich – 東京')]", 'WsO8cmljaCDigJMg5p2x5Lqs')).toBe('match');
+    expect(value("[base64ToString(base64('Zürich – 東京'))]", 'Zürich – 東京')).toBe('match');
+  });
+
+  it("given the Guest Configuration built-ins' parameter hash, when compared, then it is base64 of the settings text", () => {
+    const parameters = { TimeZone: { type: 'String', defaultValue: 'Pacific Standard Time' } };
+    const hash = "[base64(concat('[WindowsTimeZone]WindowsTimeZone1;TimeZone', '=', parameters('TimeZone')))]";
+    expect(value(hash, Buffer.from('[WindowsTimeZone]WindowsTimeZone1;TimeZone=Pacific Standard Time').toString('base64'), { parameters })).toBe('match');
+  });
+
+  it('given text that is not base64, when decoded, then it is an error (not whatever a lenient decoder makes of it)', () => {
+    expect(value("[base64ToString('not base64!')]", '')).toBe('error: function-failed');
+    expect(value("[base64ToString('abc')]", '')).toBe('error: function-failed');
+    expect(value("[base64ToString(' b25l ')]", 'one')).toBe('match');
+    expect(value('[base64(1)]', '')).toBe('error: function-failed');
+  });
+});
+
 describe('failing functions', () => {
   it.each([
     ["[substring('ab', 0, 3)]", 'a substring past the end'],
@@ -164,6 +222,21 @@ describe('policy functions', () => {
     expect(value('[subscription().displayName]', 'Prod', { context: { subscription: { subscriptionId: 'sub-1', displayName: 'Prod' } } })).toBe('match');
   });
 
+  it('given policy(), when read, then the definition id is its own and the assignment comes from the context', () => {
+    const builtIn = { ...definition({ value: '[policy().definitionId]', equals: '/providers/Microsoft.Authorization/policyDefinitions/abc' }), id: '/providers/Microsoft.Authorization/policyDefinitions/abc' };
+    expect(compiled(builtIn).evaluate(account).state).toBe('nonCompliant');
+    const assignment = { assignmentId: '/subscriptions/sub-1/providers/Microsoft.Authorization/policyAssignments/a1', definitionReferenceId: 'ref1' };
+    expect(value('[policy().assignmentId]', assignment.assignmentId, { context: { policy: assignment } })).toBe('match');
+    // The Guest Configuration built-ins name their assignment resource so.
+    const name = "[concat('AzureWindowsBaseline$pid', uniqueString(policy().assignmentId, policy().definitionReferenceId))]";
+    expect(value(name, `AzureWindowsBaseline$pid${uniqueString([assignment.assignmentId, 'ref1'])}`, { context: { policy: assignment } })).toBe('match');
+  });
+
+  it('given policy() without the assignment in the context, when its assignment is read, then the state is error, never a made-up id', () => {
+    expect(value('[policy().assignmentId]', '')).toBe('error: missing-context');
+    expect(outcome({ value: "[tryGet(policy(), 'assignmentId')]", exists: false })).toBe('match');
+  });
+
   it('given parameters(), when the assignment gives no value, then the default is used', () => {
     const parameters = { level: { type: 'String', defaultValue: 'Audit' } };
     expect(value("[parameters('level')]", 'audit', { parameters })).toBe('match');
@@ -173,7 +246,9 @@ describe('policy functions', () => {
 
 describe('refused expressions', () => {
   it.each([
-    ["[uniqueString('a')]", 'unsupported-function', /uniqueString\(\) is not supported/],
+    ["[madeUp('a')]", 'unsupported-function', /madeUp\(\) is not supported by the rule engine/],
+    ["[guid('a')]", 'unsupported-function', /guid\(\) is not supported by the rule engine/],
+    ["[newGuid()]", 'unsupported-function', /newGuid\(\) is not available in policy rules/],
     ["[reference('x').id]", 'unsupported-function', /reference\(\) is not available in policy rules/],
     ["[parameters('missing')]", 'unknown-parameter', /missing/],
     ["[concat('a',]", 'invalid-expression', /expected a name/],

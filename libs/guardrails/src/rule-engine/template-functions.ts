@@ -1,15 +1,18 @@
 // The ARM template functions a policy rule may call that work on values alone (string, array, object,
-// comparison, logical, numeric, date, ipRangeContains). Semantics follow the Resource Manager template
-// function reference: `contains`, `replace` and the `equals`/`less` functions are case-sensitive, `indexOf`,
-// `startsWith` and `endsWith` are not; object keys are case-insensitive. Functions that need the
+// comparison, logical, numeric, date, encoding, ipRangeContains). Semantics follow the Resource Manager
+// template function reference: `contains`, `replace` and `equals` are case-sensitive, `less`/`greater`
+// order text as .NET's invariant culture does (case-sensitive, lowercase first), `indexOf`, `startsWith`
+// and `endsWith` ignore case; object keys are case-insensitive. Functions that need the
 // evaluation (parameters, field, current, requestContext, resourceGroup, subscription, if/and/or/coalesce)
 // live in expressions.ts. A failing function is an evaluation error, never a silent value.
 // Each call is charged to the evaluation's step budget (limits.ts) by its arguments' size; functions
 // whose work or result can be much larger than that (range, padLeft, replace, split, join, string,
 // equals, union, ...) charge it before doing it, so no expression can build a huge value or spin.
+import { FormatError, formatComposite, parseCompositeFormat } from './dotnet-format';
 import { EvaluationError } from './errors';
 import { deepWeightOf, jsonExcess, LIMITS, spend, type StepMeter, stepsLeft, textWeight, weightOf } from './limits';
 import { getKey, isObject } from './resource';
+import { uniqueString } from './unique-string';
 import { addDays, formatDateTime, parseDateTime, preview, scalarText, typeName } from './values';
 
 /** The arguments, and the evaluation's meter for work beyond their size. */
@@ -69,10 +72,20 @@ const chargeDeep = (meter: StepMeter, ...values: unknown[]) => {
   for (const v of values) if (typeof v === 'object' && v !== null) spend(meter, deepWeightOf(v, stepsLeft(meter)));
 };
 
-/** ARM `less`/`greater` functions: two integers or two strings (ordinal). */
+/**
+ * Text as the `less`/`greater` functions order it: String.Compare(a, b, StringComparison.InvariantCulture)
+ * in Azure's engine, culture-aware and case-sensitive with lowercase before uppercase. The documented
+ * examples: greater('A', 'a') and greaterOrEquals('A', 'a') are true, less('A', 'a') false
+ * (template-functions-comparison.md), 'demo' < 'Demo' and 'bend' > 'band' (Bicep's operators-comparison.md).
+ * ICU's root collation, which .NET's invariant culture is built on, orders them so; code units would not.
+ * (The less/greater conditions ignore case instead: values.ts.)
+ */
+const invariantCulture = new Intl.Collator('und', { sensitivity: 'variant' });
+
+/** ARM `less`/`greater` functions: two numbers or two strings. */
 const order = (name: string, a: unknown, b: unknown): number => {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return invariantCulture.compare(a, b);
   return fail(name, `cannot compare ${typeName(a)} ${preview(a)} with ${typeName(b)} ${preview(b)}`);
 };
 
@@ -258,6 +271,45 @@ const addDaysTo = ([dateTime, days]: unknown[]) => {
 };
 
 // ---------------------------------------------------------------------------------------------
+// base64, base64ToString, uniqueString, format
+
+/** base64(): the UTF-8 bytes of the text (null as empty text, as Azure's engine reads it). */
+const base64 = ([v]: unknown[], meter: StepMeter) => {
+  const encoded = Buffer.from(v === null ? '' : str('base64', v, 'inputString'), 'utf8').toString('base64');
+  // At most four characters per one of the argument's: charged as built.
+  chargeText(meter, encoded.length);
+  return encoded;
+};
+
+/** Convert.FromBase64String: whitespace is skipped, anything else not base64 is an error (Node would skip it silently). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** base64ToString(): the bytes decoded as UTF-8 (invalid sequences become U+FFFD, as .NET's decoder does). */
+const base64ToString = ([v]: unknown[]) => {
+  const encoded = str('base64ToString', v, 'base64Value').replace(/[ \t\r\n]/g, '');
+  if (!BASE64.test(encoded)) return fail('base64ToString', `${preview(v)} is not a base64 representation`);
+  return Buffer.from(encoded, 'base64').toString('utf8');
+};
+
+const uniqueStringOf = (args: unknown[]) => uniqueString(args.map((a, i) => str('uniqueString', a, `argument ${i + 1}`)));
+
+/** format(): String.Format of the values (dotnet-format.ts); a format .NET would reject is an error. */
+const format = ([template, ...args]: unknown[], meter: StepMeter) => {
+  const text = str('format', template, 'formatString');
+  try {
+    const parsed = parseCompositeFormat(text);
+    // The padding is known before the text is built; the rest is charged with the result.
+    chargeText(meter, parsed.padding);
+    const result = formatComposite(parsed, args);
+    chargeText(meter, result.length);
+    return result;
+  } catch (error) {
+    if (error instanceof FormatError) return fail('format', error.message);
+    throw error;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
 // ipRangeContains(range, targetRange): single addresses, CIDR ranges and start-end ranges of one family.
 
 type IpRange = { readonly v6: boolean; readonly from: bigint; readonly to: bigint };
@@ -339,6 +391,10 @@ export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map
   ['startswith', fn(2, 2, ([s, f]) => str('startsWith', s).toLowerCase().startsWith(str('startsWith', f).toLowerCase()))],
   ['endswith', fn(2, 2, ([s, f]) => str('endsWith', s).toLowerCase().endsWith(str('endsWith', f).toLowerCase()))],
   ['padleft', fn(2, 3, padLeft)],
+  ['format', fn(1, MANY, format)],
+  ['uniquestring', fn(1, MANY, uniqueStringOf)],
+  ['base64', fn(1, 1, base64)],
+  ['base64tostring', fn(1, 1, base64ToString)],
   ['string', fn(1, 1, stringOf)],
   ['join', fn(2, 2, join)],
   ['array', fn(1, 1, ([v]) => (Array.isArray(v) ? v : [v]))],

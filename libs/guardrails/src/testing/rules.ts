@@ -39,6 +39,8 @@ export const storageAccount = (properties: Record<string, unknown> = {}, top: Pa
 export type Outcome = 'match' | 'no match' | 'not applicable' | 'disabled' | `error: ${string}`;
 
 const outcomeOf = (verdict: Verdict): Outcome => {
+  // Compliant by default, but nothing was checked.
+  if (verdict.disabled) return 'disabled';
   switch (verdict.state) {
     case 'nonCompliant':
       return 'match';
@@ -46,8 +48,6 @@ const outcomeOf = (verdict: Verdict): Outcome => {
       return 'no match';
     case 'notApplicable':
       return 'not applicable';
-    case 'disabled':
-      return 'disabled';
     case 'error':
       return `error: ${verdict.error?.reason ?? 'unknown'}`;
   }
