@@ -11,6 +11,7 @@ import { ResourcePage } from './pages/resource-page';
 import { SignInPage } from './pages/sign-in-page';
 import { SocOverviewPage } from './pages/soc-overview-page';
 import { SocQueuePage } from './pages/soc-queue-page';
+import { StandardsPage } from './pages/standards-page';
 import { TenantIncidentsPage } from './pages/tenant-incidents-page';
 import { Link, useRouter } from './router/router';
 import { pathFor, tenantOf, type Route } from './router/routes';
@@ -30,6 +31,8 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <PosturePage key={route.tenantId} tenantId={route.tenantId} />;
     case 'findings':
       return <FindingsPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'standards':
+      return <StandardsPage key={route.tenantId} tenantId={route.tenantId} standardId={route.standardId} />;
     case 'resource':
       return <ResourcePage key={`${route.tenantId}/${route.resourceId}`} tenantId={route.tenantId} resourceId={route.resourceId} />;
     case 'audit':
@@ -57,7 +60,7 @@ const Navigation = () => {
   const tenantId = routeTenant && reachable.includes(routeTenant) ? routeTenant : reachable[0];
   const soc = isSoc(me);
   const switchTenant = (next: string) => {
-    const kind = routeTenant && ['posture', 'findings', 'tenant-incidents', 'audit'].includes(route.name) ? route.name : 'posture';
+    const kind = routeTenant && ['posture', 'standards', 'findings', 'tenant-incidents', 'audit'].includes(route.name) ? route.name : 'posture';
     navigate(pathFor({ name: kind as 'posture', tenantId: next }));
   };
   return (
@@ -93,6 +96,9 @@ const Navigation = () => {
           <ul>
             <li>
               <Link to={{ name: 'posture', tenantId }}>Posture</Link>
+            </li>
+            <li>
+              <Link to={{ name: 'standards', tenantId }}>Regulatory standards</Link>
             </li>
             <li>
               <Link to={{ name: 'findings', tenantId }}>Findings</Link>

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { incidentStreamId, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
-import { complianceSeries, createLogger, openStores, postureAsOf, projectionRunners, READ_MODEL_SCHEMA, type Stores } from '@rampart/platform';
+import { complianceSeries, createLogger, openStores, postureAsOf, projectionRunners, READ_MODEL_SCHEMA, standardComplianceSeries, tenantStandardCompliance, type Stores } from '@rampart/platform';
 import { seedDemo, type DemoSummary } from './seed';
 
 describe('the demo seed', () => {
@@ -61,6 +61,23 @@ describe('the demo seed', () => {
     const past = await postureAsOf(stores, 'contoso-bank', new Date(now.getTime() - 9 * 86_400_000));
     const today = await postureAsOf(stores, 'contoso-bank', now);
     expect(past.score.overall.nonCompliant).toBeGreaterThan(today.score.overall.nonCompliant);
+  });
+
+  it("assesses Contoso Bank against MCSB and CIS, and Fabrikam Retail against PCI DSS, control by control, with a past", async () => {
+    for (const [tenantId, standardId] of [
+      ['contoso-bank', 'mcsb'],
+      ['contoso-bank', 'cis-azure-2.0.0'],
+      ['fabrikam-retail', 'pci-dss-4.0.1'],
+    ]) {
+      const compliance = (await tenantStandardCompliance(stores, tenantId, standardId))!;
+      expect(compliance.assignments).toEqual([{ assignmentId: standardId.replace(/\./g, '-'), scope: '*' }]);
+      expect(compliance.states.failed).toBeGreaterThan(0);
+      expect(compliance.states.passed).toBeGreaterThan(0);
+      expect(compliance.states.manual).toBeGreaterThan(0);
+      const series = (await standardComplianceSeries(stores, tenantId, standardId, { from: new Date(now.getTime() - 12 * 86_400_000), to: now, bucket: 'day' }))!;
+      expect(series.filter((p) => p.assigned).length).toBeGreaterThanOrEqual(10);
+    }
+    expect((await tenantStandardCompliance(stores, 'northwind-mfg', 'mcsb'))!.assignments).toEqual([]);
   });
 
   it('is seeded once: a second start changes nothing', async () => {

@@ -26,6 +26,8 @@ import { generateTenant, hardened, isMisconfigured, mutate, seededRandom, type A
 export interface DemoTenant extends Omit<OnboardTenant, 'kind'> {
   readonly socTeam: string;
   readonly baselineId: string;
+  /** Azure's regulatory standards it is assessed against, besides its baseline. */
+  readonly standards: readonly string[];
   readonly incidentSeverities: readonly Severity[];
   readonly seed: number;
   readonly misconfiguredShare: number;
@@ -39,6 +41,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     contactEmail: 'secops@contoso-bank.example',
     socTeam: 'blue',
     baselineId: 'financial-services',
+    standards: ['mcsb', 'cis-azure-2.0.0'],
     incidentSeverities: ['critical', 'high'],
     seed: 11,
     misconfiguredShare: 0.3,
@@ -50,6 +53,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     contactEmail: 'it@fabrikam.example',
     socTeam: 'blue',
     baselineId: 'landing-zone-core',
+    standards: ['pci-dss-4.0.1'],
     incidentSeverities: ['critical', 'high'],
     seed: 23,
     misconfiguredShare: 0.35,
@@ -61,6 +65,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     contactEmail: 'ot-security@northwind.example',
     socTeam: 'red',
     baselineId: 'landing-zone-core',
+    standards: [],
     incidentSeverities: ['critical', 'high'],
     seed: 37,
     misconfiguredShare: 0.4,
@@ -184,6 +189,8 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       await decide(tenantDecider, tenantStreamId(t.tenantId), { kind: 'AssignSocTeam', tenantId: t.tenantId, socTeam: t.socTeam }, t.tenantId, SEEDER);
       const policy = (command: TenantGuardrailsCommand) => decide(tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(t.tenantId), command, t.tenantId, { kind: 'user', id: t.contactEmail });
       await policy({ kind: 'AssignBaseline', assignmentId: t.baselineId, baselineId: t.baselineId, scope: '*' });
+      // Assessed against Azure's standards as Defender for Cloud would: assignment ids are the standards' ids, dots as dashes.
+      for (const standardId of t.standards) await policy({ kind: 'AssignBaseline', assignmentId: standardId.replace(/\./g, '-'), baselineId: standardId, scope: '*' });
       await policy({ kind: 'SetReportingPolicy', incidentSeverities: t.incidentSeverities, notifySeverities: ['medium'] });
       const estate = [...generateTenant({ seed: t.seed, resources: options.resourcesPerTenant ?? 120, misconfiguredShare: t.misconfiguredShare, subscriptions: 2 })];
       estates.set(t.tenantId, estate);
@@ -239,11 +246,18 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       const planned: { at: number; run: () => Promise<unknown> }[] = [];
       const plan = (offset: number, run: () => Promise<unknown>) => planned.push({ at: start + offset, run });
       const open = await rows<IncidentEntry>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE doc->>'status' NOT IN ('closed', 'merged') ORDER BY id`, []);
-      // The resources with an open finding: an incident on none of them is fixed.
-      const { rows: openFindings } = await stores.readModels.query<{ key: string }>(
-        `SELECT tenant_id || '|' || (doc->>'resourceKey') AS key FROM "${READ_MODEL_SCHEMA}".findings WHERE doc->>'status' = 'open'`,
+      // An incident is fixed when the findings that raised it are resolved (other findings on its
+      // resources, e.g. a standard's medium ones, are not the incident's); one with no finding among
+      // its signals, when none of its resources has an open finding.
+      const { rows: openFindings } = await stores.readModels.query<{ key: string; finding: string }>(
+        `SELECT tenant_id || '|' || (doc->>'resourceKey') AS key, tenant_id || '|' || (doc->>'findingId') AS finding FROM "${READ_MODEL_SCHEMA}".findings WHERE doc->>'status' = 'open'`,
       );
       const failing = new Set(openFindings.map((r) => r.key));
+      const openIds = new Set(openFindings.map((r) => r.finding));
+      const stillFailing = (incident: IncidentEntry) => {
+        const raisedBy = incident.signals.filter((s) => s.kind === 'finding').map((s) => `${incident.tenantId}|${s.ref}`);
+        return raisedBy.length ? raisedBy.some((id) => openIds.has(id)) : incident.resourceKeys.some((key) => failing.has(`${incident.tenantId}|${key}`));
+      };
       for (const incident of open) {
         const step = (command: IncidentCommand) => () => incidentStep(incident.tenantId, incident.incidentId, command);
         if (incident.title === 'Web app reachable without authentication' && incident.tenantId === 'contoso-bank' && incident.resourceKeys.includes(api.id.toLowerCase())) {
@@ -261,7 +275,7 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
           }
           continue;
         }
-        if (incident.resourceKeys.some((key) => failing.has(`${incident.tenantId}|${key}`))) continue;
+        if (stillFailing(incident)) continue;
         const steps: IncidentCommand[] = [
           ...(incident.status === 'triaged' ? [{ kind: 'StartResponse', summary: 'Working with the customer on the fix' } as const] : []),
           ...(['triaged', 'responding'].includes(incident.status) ? [{ kind: 'ConfirmContainment', summary: 'Exposure closed by the customer' } as const] : []),

@@ -20,3 +20,4 @@ export * from './history';
 export * from './audit-jobs';
 export * from './inline-worker';
 export * from './tenant-log';
+export * from './standard-compliance';

@@ -1,13 +1,15 @@
 // `rampart evaluate --tenant`: every resource of a tenant against its assigned baselines, now. The
 // worker does the same incrementally; this is for after a bulk import, or to check by hand.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { handleCommand } from '@rampart/event-sourcing';
-import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
+import { builtInCatalog, memberOverridesFrom, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
 import { createLogger, GuardrailEvaluator, projectionRunners, READ_MODEL_SCHEMA, tenantComplianceScore, type Stores } from '@rampart/platform';
 import { progressLine, requireTenant } from '../command-support';
 import { printTable } from '../table';
+import { InputError } from './policy';
 
 const catchUp = async (stores: Stores) => {
   for (const runner of projectionRunners(stores, createLogger('silent'))) {
@@ -65,17 +67,41 @@ export const evaluateCommand = (program: Command, withStores: <T>(fn: (s: Stores
     );
 };
 
+/** A JSON object given inline (`{"…": …}`) or as a file path. */
+const jsonObjectOption = (value: string, what: string): Record<string, unknown> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8'));
+  } catch (error) {
+    throw new InputError(`${what}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? `no file ${value}` : (error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError(`${what} must be a JSON object`);
+  return parsed as Record<string, unknown>;
+};
+
+/** An assignment id from a baseline id: lowercase letters, digits and dashes (`cis-azure-2.0.0` → `cis-azure-2-0-0`). */
+export const assignmentIdFor = (baselineId: string): string => baselineId.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 63);
+
 export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {
-  const baselines = program.command('baselines').description('the guardrail baselines, and assigning them to tenants');
+  const baselines = program.command('baselines').description("the guardrail baselines and Azure's regulatory standards, and assigning them to tenants");
   baselines
     .command('list')
-    .description('the built-in baselines and their guardrails')
-    .action(() => {
+    .description("the built-in baselines, Azure's regulatory standards (assignable the same way) and the curated guardrails")
+    .option('--standards', 'only the standards')
+    .action((options: { standards?: boolean }) => {
       const catalog = builtInCatalog();
+      if (!options.standards) {
+        printTable([
+          ['baseline', 'title', 'guardrails'],
+          ...[...catalog.baselines.values()].map((b) => [b.id, b.title, String(b.guardrailIds.length)]),
+        ]);
+        process.stdout.write('\n');
+      }
       printTable([
-        ['baseline', 'title', 'guardrails'],
-        ...[...catalog.baselines.values()].map((b) => [b.id, b.title, String(b.guardrailIds.length)]),
+        ['standard', 'title', 'controls', 'definitions', 'initiative'],
+        ...(catalog.standards?.list() ?? []).map((s) => [s.id, s.title, String(s.controlCount), String(s.definitionCount), s.initiativeName]),
       ]);
+      if (options.standards) return;
       process.stdout.write('\n');
       printTable([
         ['guardrail', 'severity', 'title', 'controls'],
@@ -83,25 +109,90 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
       ]);
     });
   baselines
+    .command('show')
+    .description('a baseline or standard: for a standard its controls, and which of its definitions Rampart evaluates (compiles them)')
+    .argument('<id>', 'e.g. landing-zone-core, mcsb, cis-azure-2.0.0')
+    .option('--members', "also list the standard's member definitions")
+    .addHelpText('after', '\nExample:\n  rampart baselines show cis-azure-2.0.0')
+    .action((id: string, options: { members?: boolean }) => {
+      const catalog = builtInCatalog();
+      const standards = catalog.standards;
+      const compiled = standards?.has(id) ? standards.compiled(id) : undefined;
+      if (!compiled) {
+        const baseline = catalog.baselines.get(id);
+        if (!baseline) throw new Error(`no baseline or standard ${id}: see \`rampart baselines list\``);
+        process.stdout.write(`${baseline.id}: ${baseline.title}\n${baseline.description}\n\n`);
+        printTable([['guardrail', 'severity', 'title'], ...baseline.guardrailIds.flatMap((id) => catalog.guardrails.get(id)?.guardrail ?? []).map((g) => [g.id, g.severity, g.title])]);
+        return;
+      }
+      const { standard } = compiled;
+      const kinds = (kind: string) => standard.members.filter((m) => m.kind === kind).length;
+      process.stdout.write(
+        `${standard.id}: ${standard.title} (version ${standard.version ?? '-'}, initiative ${standard.initiativeName})\n` +
+          `${standard.controls.length} controls, ${standard.members.length} definitions: ${compiled.guardrails.size} evaluated, ${compiled.refused.size} not evaluable, ` +
+          `${kinds('manual')} manual, ${kinds('data-plane')} data-plane; Rampart's metadata kept for ${compiled.curated.size}. Compiled in ${Math.round(compiled.compileMs)} ms.\n\n`,
+      );
+      const kindOf = new Map(standard.members.map((m) => [m.guardrailId, m.kind]));
+      printTable([
+        ['control', 'domain', 'evaluated', 'not evaluable', 'manual', 'title'],
+        ...standard.controls.map((c) => [
+          c.id,
+          c.domain ?? '-',
+          String(c.memberIds.filter((m) => compiled.guardrails.has(m)).length),
+          String(c.memberIds.filter((m) => compiled.refused.has(m)).length),
+          String(c.memberIds.filter((m) => kindOf.get(m) !== 'automated').length),
+          c.title,
+        ]),
+      ]);
+      if (!options.members) return;
+      process.stdout.write('\n');
+      printTable([
+        ['guardrail', 'kind', 'severity', 'controls', 'definition'],
+        ...standard.members.map((m) => [
+          m.guardrailId,
+          compiled.refused.has(m.guardrailId) ? `not evaluable (${compiled.refused.get(m.guardrailId)?.reason})` : m.kind,
+          compiled.guardrails.get(m.guardrailId)?.guardrail.severity ?? '-',
+          m.controlIds.join(', '),
+          m.displayName,
+        ]),
+      ]);
+    });
+  baselines
     .command('assign')
-    .description("assign a baseline to a tenant (or a scope of it); the worker evaluates the tenant's resources")
+    .description("assign a baseline or standard to a tenant (or a scope of it); the worker evaluates the tenant's resources")
     .requiredOption('--tenant <tenant-id>', 'the tenant')
-    .requiredOption('--baseline <baseline-id>', 'e.g. landing-zone-core (see `rampart baselines list`)')
+    .requiredOption('--baseline <baseline-id>', 'e.g. landing-zone-core, mcsb, cis-azure-2.0.0 (see `rampart baselines list`)')
     .option('--scope <scope>', '* (default), /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<rg>', '*')
-    .option('--id <assignment-id>', 'assignment id (default: the baseline id)')
-    .addHelpText('after', '\nExample:\n  rampart baselines assign --tenant contoso-bank --baseline landing-zone-core')
-    .action(async (options: { tenant: string; baseline: string; scope: string; id?: string }) =>
-      withStores(async (stores) => {
+    .option('--id <assignment-id>', 'assignment id (default: the baseline id, dots as dashes)')
+    .option('--parameters <json|file>', 'parameter values per guardrail id: {"<guardrail id>": {"effect": "Deny"}}')
+    .option('--initiative-parameters <json|file>', 'for a standard: its initiative\'s parameters, {"effect-<guid>": "Disabled"}, applied to every member that takes them')
+    .addHelpText('after', '\nExamples:\n  rampart baselines assign --tenant contoso-bank --baseline landing-zone-core\n  rampart baselines assign --tenant contoso-bank --baseline cis-azure-2.0.0 --initiative-parameters \'{"effect-6fac406b-40ca-413b-bf8e-0bf964659c25": "Disabled"}\'')
+    .action(async (options: { tenant: string; baseline: string; scope: string; id?: string; parameters?: string; initiativeParameters?: string }) => {
+      const catalog = builtInCatalog();
+      let parameters = options.parameters ? (jsonObjectOption(options.parameters, '--parameters') as Record<string, Record<string, unknown>>) : undefined;
+      if (options.initiativeParameters) {
+        const values = jsonObjectOption(options.initiativeParameters, '--initiative-parameters');
+        const standard = catalog.standards?.has(options.baseline) ? catalog.standards.get(options.baseline) : undefined;
+        if (!standard) throw new InputError(`--initiative-parameters is for a standard; ${options.baseline} is none`);
+        const expanded = memberOverridesFrom(standard, values);
+        if (!expanded.ok) throw new InputError(`--initiative-parameters: ${options.baseline} has no parameter ${expanded.unknown.join(', ')}`);
+        parameters = { ...expanded.overrides };
+        for (const [id, v] of Object.entries(jsonObjectOption(options.parameters ?? '{}', '--parameters'))) parameters[id] = { ...parameters[id], ...(v as Record<string, unknown>) };
+      }
+      const assignmentId = options.id ?? assignmentIdFor(options.baseline);
+      await withStores(async (stores) => {
         await requireTenant(stores, options.tenant);
+        const started = performance.now();
         const outcome = await handleCommand(
           stores.eventStore,
-          tenantGuardrailsDecider(builtInCatalog()),
+          tenantGuardrailsDecider(catalog),
           tenantGuardrailsStreamId(options.tenant),
-          { kind: 'AssignBaseline', assignmentId: options.id ?? options.baseline, baselineId: options.baseline, scope: options.scope },
+          { kind: 'AssignBaseline', assignmentId, baselineId: options.baseline, scope: options.scope, parameters },
           { tenantId: options.tenant, actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), causationId: null, now: new Date() },
         );
         if (!outcome.ok) throw new Error(`not assigned: ${outcome.rejection.code}${outcome.rejection.message ? ` (${outcome.rejection.message})` : ''}`);
-        process.stdout.write(`assigned ${options.baseline} to ${options.tenant} (${options.scope}) as ${options.id ?? options.baseline}\n`);
-      }),
-    );
+        process.stdout.write(`assigned ${options.baseline} to ${options.tenant} (${options.scope}) as ${assignmentId}\n`);
+        if (catalog.standards?.has(options.baseline)) process.stderr.write(`checked against the standard in ${Math.round(performance.now() - started)} ms\n`);
+      });
+    });
 };

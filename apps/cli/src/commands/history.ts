@@ -1,8 +1,9 @@
 // `rampart posture --tenant … --as-of …` and `rampart policy replay --tenant … --policy …`: the
 // tenant as it was at an instant, and a guardrail never assigned replayed over the recorded
-// configuration history. Both read the log and record nothing.
+// configuration history; `rampart posture --tenant … --standard …`: its compliance with a
+// regulatory standard per control, now or as of an instant. All record nothing.
 import { InvalidArgumentError, type Command } from 'commander';
-import { postureAsOf, replayPolicy, type HistoryProgress, type Stores } from '@rampart/platform';
+import { postureAsOf, replayPolicy, standardComplianceAsOf, tenantStandardCompliance, type HistoryProgress, type Stores, type TenantStandardCompliance } from '@rampart/platform';
 import { printTable } from '../table';
 import { progressLine, requireTenant } from '../command-support';
 import { InputError, parameterValues, readJson } from './policy';
@@ -22,17 +23,64 @@ const reading = (what: string) => {
   return { report: (p: HistoryProgress) => line.show(`${what}: ${p.eventsRead} events read (at ${p.position})`), done: () => line.done() };
 };
 
+const STATE_LABEL: Record<string, string> = { failed: 'FAILED', passed: 'passed', manual: 'manual', notApplicable: 'n/a', notEvaluable: 'not evaluable' };
+
+/** A standard's controls as a table, and one control's failing resources with `control`. */
+const printStandard = (r: TenantStandardCompliance, control?: string): void => {
+  const when = r.asOf ? `as of ${r.asOf}` : 'now';
+  process.stdout.write(`${r.tenantId}: ${r.standard.title} (${r.standard.id}), ${when}\n`);
+  if (r.assignments.length === 0) {
+    process.stdout.write(`not assigned${r.asOf ? ' then' : ''}: rampart baselines assign --tenant ${r.tenantId} --baseline ${r.standard.id}\n`);
+    return;
+  }
+  const s = r.states;
+  process.stdout.write(
+    `${s.passed} passed, ${s.failed} failed, ${s.notEvaluable} not evaluable, ${s.manual} manual (need an attestation), ${s.notApplicable} not applicable; ` +
+      `score ${percent(r.score)} of assessable controls; ${r.resourcesInScope} resources in scope (${r.assignments.map((a) => `${a.assignmentId} ${a.scope}`).join(', ')})\n\n`,
+  );
+  const controls = control ? r.controls.filter((c) => c.control.id === control) : r.controls;
+  if (control && controls.length === 0) throw new InputError(`${r.standard.id} has no control ${control}`);
+  printTable([
+    ['control', 'state', 'passed', 'failed', 'n/a', 'not evaluable', 'title'],
+    ...controls.map((c) => [c.control.id, STATE_LABEL[c.state], String(c.resources.passed), String(c.resources.failed), String(c.resources.notApplicable), String(c.resources.notEvaluable), c.control.title]),
+  ]);
+  if (!control) return;
+  const [c] = controls;
+  process.stdout.write(`\n${c.definitions.total} definitions: ${c.definitions.automated - c.definitions.refused} evaluated, ${c.definitions.refused} not evaluable, ${c.definitions.manual} manual, ${c.definitions.dataPlane} data-plane\n`);
+  if (c.failing.length === 0) return;
+  process.stdout.write('\nfailing resources\n');
+  printTable([['resource', 'fails', 'why'], ...c.failing.flatMap((f) => f.failures.map((x) => [f.resourceId, x.guardrailId, x.reason.split('\n')[0]]))]);
+};
+
 export const historyCommands = (program: Command, withStores: WithStores): void => {
   program
     .command('posture')
-    .description('the tenant exactly as it was at an instant, rebuilt from its events (records nothing)')
+    .description('the tenant exactly as it was at an instant, rebuilt from its events; or its compliance with a regulatory standard per control, now or then (records nothing)')
     .requiredOption('--tenant <tenant-id>', 'the tenant')
-    .requiredOption('--as-of <time>', 'the instant, ISO-8601 (e.g. 2026-11-01T09:00:00Z)', instant)
+    .option('--as-of <time>', 'the instant, ISO-8601 (e.g. 2026-11-01T09:00:00Z); with --standard, absent means now', instant)
+    .option('--standard <standard-id>', 'per-control compliance with a standard (e.g. mcsb, cis-azure-2.0.0; see `rampart baselines list --standards`)')
+    .option('--control <control-id>', 'with --standard: one control and its failing resources')
     .option('--json', 'print everything as JSON, resources with their configuration included')
-    .addHelpText('after', '\nExample:\n  rampart posture --tenant contoso-bank --as-of 2026-11-01T09:00:00Z')
-    .action(async (options: { tenant: string; asOf: Date; json?: boolean }) =>
+    .addHelpText(
+      'after',
+      '\nExamples:\n  rampart posture --tenant contoso-bank --as-of 2026-11-01T09:00:00Z\n  rampart posture --tenant contoso-bank --standard mcsb\n  rampart posture --tenant contoso-bank --standard cis-azure-2.0.0 --control 3.1 --as-of 2026-11-01T09:00:00Z',
+    )
+    .action(async (options: { tenant: string; asOf?: Date; standard?: string; control?: string; json?: boolean }) =>
       withStores(async (stores) => {
         await requireTenant(stores, options.tenant);
+        if (options.standard) {
+          const standardId = options.standard;
+          const progress = reading('reading history');
+          const result = options.asOf
+            ? await standardComplianceAsOf(stores, options.tenant, standardId, options.asOf, { onProgress: progress.report })
+            : await tenantStandardCompliance(stores, options.tenant, standardId);
+          progress.done();
+          if (!result) throw new InputError(`no standard ${standardId}: see \`rampart baselines list --standards\``);
+          if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          else printStandard(result, options.control);
+          return;
+        }
+        if (!options.asOf) throw new InputError('say --as-of <time>, or --standard <id> for compliance with a standard');
         const progress = reading('reading history');
         const posture = await postureAsOf(stores, options.tenant, options.asOf, { onProgress: progress.report });
         progress.done();

@@ -256,11 +256,93 @@ export interface GuardrailInfo {
   readonly controls: readonly { framework: string; control: string }[];
 }
 export const CATALOG_QUERY = /* GraphQL */ `
-  query ConsoleCatalog { guardrails { id title severity remediation controls { framework control } } baselines { id title } }
+  query ConsoleCatalog { guardrails { id title severity remediation controls { framework control } } baselines { id title } standards { id title } }
 `;
 export interface CatalogQuery {
   readonly guardrails: readonly GuardrailInfo[];
   readonly baselines: readonly { id: string; title: string }[];
+  /** Azure's regulatory standards: baselines too, by id. */
+  readonly standards: readonly { id: string; title: string }[];
+}
+
+// Regulatory standards --------------------------------------------------------------------------
+
+export interface StandardSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly initiativeName: string;
+  readonly version: string | null;
+  readonly controlCount: number;
+  readonly definitionCount: number;
+}
+
+export const STANDARDS_QUERY = /* GraphQL */ `
+  query ConsoleStandards($tenantId: ID!) {
+    tenant(tenantId: $tenantId) { tenantId displayName }
+    standards { id title initiativeName version controlCount definitionCount }
+    tenantGuardrails(tenantId: $tenantId) { assignments { assignmentId baselineId scope } }
+  }
+`;
+export interface StandardsQuery {
+  readonly tenant: { tenantId: string; displayName: string } | null;
+  readonly standards: readonly StandardSummary[];
+  readonly tenantGuardrails: { assignments: readonly { assignmentId: string; baselineId: string; scope: string }[] };
+}
+
+export type ControlState = 'failed' | 'passed' | 'manual' | 'notApplicable' | 'notEvaluable';
+export type ControlStateCounts = Readonly<Record<ControlState, number>>;
+const CONTROL_STATES = 'failed passed manual notApplicable notEvaluable';
+
+export interface ControlCompliance {
+  readonly controlId: string;
+  readonly title: string;
+  readonly titleFrom: string;
+  readonly domain: string | null;
+  readonly state: ControlState;
+  readonly resources: { passed: number; failed: number; notApplicable: number; notEvaluable: number; exempt: number };
+  readonly definitions: { total: number; automated: number; refused: number; manual: number; dataPlane: number };
+  readonly members: readonly { guardrailId: string; displayName: string; kind: string; evaluable: boolean; refusal: string | null; compliant: number; nonCompliant: number; error: number; exempt: number }[];
+  readonly failingResources: readonly { resourceId: string; resourceType: string; failures: readonly { guardrailId: string; title: string; reason: string }[] }[];
+}
+
+export interface StandardScorePoint {
+  readonly at: string;
+  readonly assigned: boolean;
+  readonly score: number | null;
+  readonly controlStates: ControlStateCounts;
+}
+
+export const STANDARD_COMPLIANCE_QUERY = /* GraphQL */ `
+  query ConsoleStandardCompliance($tenantId: ID!, $standardId: ID!, $asOf: String, $from: String!, $to: String!, $bucket: SeriesBucket!) {
+    standardCompliance(tenantId: $tenantId, standardId: $standardId, asOf: $asOf) {
+      standardId assigned asOf score resourcesInScope
+      standard { id title initiativeName version controlCount definitionCount }
+      assignments { assignmentId scope }
+      controlStates { ${CONTROL_STATES} }
+      controls {
+        controlId title titleFrom domain state
+        resources { passed failed notApplicable notEvaluable exempt }
+        definitions { total automated refused manual dataPlane }
+        members { guardrailId displayName kind evaluable refusal compliant nonCompliant error exempt }
+        failingResources { resourceId resourceType failures { guardrailId title reason } }
+      }
+    }
+    standardComplianceSeries(tenantId: $tenantId, standardId: $standardId, from: $from, to: $to, bucket: $bucket) { at assigned score controlStates { ${CONTROL_STATES} } }
+  }
+`;
+export interface StandardComplianceQuery {
+  readonly standardCompliance: {
+    standardId: string;
+    assigned: boolean;
+    asOf: string | null;
+    score: number | null;
+    resourcesInScope: number;
+    standard: StandardSummary;
+    assignments: readonly { assignmentId: string; scope: string }[];
+    controlStates: ControlStateCounts;
+    controls: readonly ControlCompliance[];
+  };
+  readonly standardComplianceSeries: readonly StandardScorePoint[];
 }
 
 // Findings and exemptions -----------------------------------------------------------------------

@@ -75,16 +75,19 @@ const tone = (value: string): string => {
     case 'high':
     case 'at-risk':
     case 'error':
+    case 'notEvaluable':
     case 'proposed':
     case 'requested':
       return 'warning';
     case 'medium':
+    case 'manual':
     case 'executing':
     case 'approved':
     case 'running':
       return 'info';
     case 'ok':
     case 'compliant':
+    case 'passed':
     case 'succeeded':
     case 'active':
     case 'resolved':
@@ -95,7 +98,7 @@ const tone = (value: string): string => {
   }
 };
 
-const LABELS: Record<string, string> = { nonCompliant: 'non-compliant', 'at-risk': 'at risk', ok: 'SLA ok' };
+const LABELS: Record<string, string> = { nonCompliant: 'non-compliant', 'at-risk': 'at risk', ok: 'SLA ok', notEvaluable: 'not evaluable', notApplicable: 'not applicable' };
 
 /** A label with a colour; the text carries the meaning (colour is never the only cue). */
 export const Badge = ({ value, label, prefix }: { value: string; label?: string; prefix?: string }) => (

@@ -121,7 +121,8 @@ const PostureView = ({
   setRange: (v: string | null) => void;
   setBreakdown: (v: string | null) => void;
 }) => {
-  const baselineTitles = new Map(data.catalog.baselines.map((b) => [b.id, b.title]));
+  const baselineTitles = new Map([...data.catalog.baselines, ...data.catalog.standards].map((b) => [b.id, b.title]));
+  const standardIds = new Set(data.catalog.standards.map((s) => s.id));
   const lines = scoreLines(data.series, data.score, data.end, breakdown, baselineTitles);
   const window = seriesWindow(range, data.end);
   const controls = failingByControl(data.findings, data.catalog.guardrails);
@@ -139,7 +140,20 @@ const PostureView = ({
         <dl className="stats">
           <Stat label="Overall" value={formatScore(overall.score)} detail={`${overall.compliant} compliant, ${overall.nonCompliant} non-compliant, ${overall.error} not evaluable, ${overall.exempt} exempt`} />
           {data.score.baselines.map((b) => (
-            <Stat key={b.baselineId} label={baselineTitles.get(b.baselineId) ?? b.baselineId} value={formatScore(b.score)} detail={`${b.nonCompliant} non-compliant`} />
+            <Stat
+              key={b.baselineId}
+              label={baselineTitles.get(b.baselineId) ?? b.baselineId}
+              value={formatScore(b.score)}
+              detail={
+                standardIds.has(b.baselineId) ? (
+                  <>
+                    {b.nonCompliant} non-compliant · <Link to={{ name: 'standards', tenantId, standardId: b.baselineId }}>controls</Link>
+                  </>
+                ) : (
+                  `${b.nonCompliant} non-compliant`
+                )
+              }
+            />
           ))}
           <Stat label="Open findings" value={data.findings.length + (data.findingsComplete ? '' : '+')} />
           {data.asOf ? <Stat label="Resources then" value={data.asOf.resourceCount} detail={`${data.asOf.events} events folded`} /> : null}

@@ -13,6 +13,8 @@ describe('console routes', () => {
     { name: 'posture', tenantId: 'contoso-bank' },
     { name: 'findings', tenantId: 'contoso-bank' },
     { name: 'audit', tenantId: 'contoso-bank' },
+    { name: 'standards', tenantId: 'contoso-bank' },
+    { name: 'standards', tenantId: 'contoso-bank', standardId: 'cis-azure-2.0.0' },
     { name: 'resource', tenantId: 'contoso-bank', resourceId: armId },
   ])('goes from %j to a path and back', (route) => {
     expect(matchRoute(pathFor(route))).toEqual(route);

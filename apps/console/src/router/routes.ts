@@ -10,6 +10,8 @@ export type Route =
   | { readonly name: 'incident'; readonly tenantId: string; readonly incidentId: string }
   | { readonly name: 'posture'; readonly tenantId: string }
   | { readonly name: 'findings'; readonly tenantId: string }
+  /** Regulatory compliance: the tenant's standards, one of them with its controls when `standardId` is set. */
+  | { readonly name: 'standards'; readonly tenantId: string; readonly standardId?: string }
   | { readonly name: 'resource'; readonly tenantId: string; readonly resourceId: string }
   | { readonly name: 'audit'; readonly tenantId: string }
   | { readonly name: 'not-found'; readonly path: string };
@@ -34,6 +36,8 @@ export const pathFor = (route: Route): string => {
       return `/tenants/${enc(route.tenantId)}/posture`;
     case 'findings':
       return `/tenants/${enc(route.tenantId)}/findings`;
+    case 'standards':
+      return `/tenants/${enc(route.tenantId)}/standards${route.standardId ? `/${enc(route.standardId)}` : ''}`;
     case 'resource':
       // An ARM id is a path itself: its segments follow /resources, each encoded.
       return `/tenants/${enc(route.tenantId)}/resources/${route.resourceId.replace(/^\/+/, '').split('/').map(enc).join('/')}`;
@@ -73,7 +77,9 @@ export const matchRoute = (pathname: string): Route => {
     if (c === 'posture') return { name: 'posture', tenantId };
     if (c === 'findings') return { name: 'findings', tenantId };
     if (c === 'audit') return { name: 'audit', tenantId };
+    if (c === 'standards') return { name: 'standards', tenantId };
   }
+  if (segments.length === 4 && c === 'standards' && d) return { name: 'standards', tenantId, standardId: d };
   if (segments.length === 4 && c === 'incidents' && d) return { name: 'incident', tenantId, incidentId: d };
   return notFound;
 };

@@ -9,6 +9,7 @@ import type { CommandOutcome, DomainEvent, RecordedEvent } from '@rampart/event-
 import {
   builtInCatalog,
   DEFAULT_REPORTING_POLICY,
+  memberOverridesFrom,
   postureStreamId,
   SEVERITIES,
   tenantGuardrailsDecider,
@@ -17,19 +18,23 @@ import {
   type ComplianceStateChanged,
   type FindingEntry,
   type Severity,
+  type StandardSummary,
   type Tally,
   type TenantGuardrailsCommand,
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
-import { READ_MODEL_SCHEMA, tenantComplianceScore } from '@rampart/platform';
+import { READ_MODEL_SCHEMA, standardComplianceAsOf, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/platform';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
 import { ResourceType } from './inventory.resolver';
-import { badInput, jsonArg } from './inputs';
+import { badInput, instantArg, jsonArg } from './inputs';
 import { Rejection } from './types';
+
+/** How many failing resources a control lists (its count has them all). */
+export const MAX_FAILING_RESOURCES = 100;
 
 @ObjectType()
 @InheritsAuthorization()
@@ -189,6 +194,161 @@ export class ComplianceChangeType {
   @Field(() => String, { nullable: true }) exemptionId!: string | null;
 }
 
+@ObjectType({ description: "One of Azure's regulatory standards (a built-in initiative of category Regulatory Compliance, or the Microsoft cloud security benchmark), assignable as a baseline." })
+@InheritsAuthorization()
+export class StandardSummaryType {
+  @Field(() => ID, { description: 'Rampart id, e.g. mcsb, cis-azure-2.0.0, pci-dss-4.0.1: the baselineId to assign.' }) id!: string;
+  @Field() title!: string;
+  @Field() description!: string;
+  @Field({ description: "The initiative's name (a GUID): the reference to Azure's built-in." }) initiativeName!: string;
+  @Field({ description: '/providers/Microsoft.Authorization/policySetDefinitions/<guid>' }) initiativeId!: string;
+  @Field(() => String, { nullable: true }) version!: string | null;
+  @Field() category!: string;
+  @Field(() => Int, { description: 'Controls: the initiative\'s policy definition groups.' }) controlCount!: number;
+  @Field(() => Int, { description: 'Member policy definitions.' }) definitionCount!: number;
+}
+
+@ObjectType({ description: 'A control of a standard: a policy definition group of its initiative.' })
+@InheritsAuthorization()
+export class StandardControlType {
+  @Field({ description: 'The control id in the standard, e.g. NS-1, 3.1, AC-2(1).' }) id!: string;
+  @Field({ description: "Azure's group name, e.g. CIS_Azure_2.0.0_3.1." }) group!: string;
+  @Field() title!: string;
+  @Field({ description: "curated (Rampart's table) | group (Azure's group) | managed-control | definitions (what its members check) | id" }) titleFrom!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => String, { nullable: true }) domain!: string | null;
+  @Field(() => [ID], { description: "The members' guardrail ids." }) memberIds!: string[];
+}
+
+@ObjectType({ description: "A member of a standard: an Azure Policy definition with the initiative's parameter values, evaluated as a guardrail." })
+@InheritsAuthorization()
+export class StandardMemberType {
+  @Field(() => ID, { description: '<standard>:<policyDefinitionReferenceId>' }) guardrailId!: string;
+  @Field() referenceId!: string;
+  @Field({ description: "The definition's name (GUID)." }) definitionName!: string;
+  @Field() displayName!: string;
+  @Field() category!: string;
+  @Field({ description: 'automated (evaluated on resources) | manual (needs an attestation) | data-plane (objects no ARM inventory holds)' }) kind!: string;
+  @Field(() => String, { nullable: true, description: 'The effect the standard assigns by default.' }) effect!: string | null;
+  @Field({ description: "Parameter values from the initiative's defaults (JSON)." }) parametersJson!: string;
+  @Field(() => [String]) controlIds!: string[];
+  @Field({ description: 'Automated and compiled: its results count.' }) evaluable!: boolean;
+  @Field(() => String, { nullable: true, description: 'Why the engine cannot evaluate it (unknown-alias …); it then counts as not evaluable, never as passed.' }) refusal!: string | null;
+  @Field(() => String, { nullable: true }) severity!: string | null;
+  @Field(() => String, { nullable: true, description: 'The curated guardrail whose metadata it keeps, if any.' }) curatedGuardrailId!: string | null;
+}
+
+@ObjectType({ description: 'A standard with its controls and members; reading it compiles its definitions.' })
+@InheritsAuthorization()
+export class StandardType extends StandardSummaryType {
+  @Field(() => [StandardControlType]) controls!: StandardControlType[];
+  @Field(() => [StandardMemberType]) members!: StandardMemberType[];
+  @Field({ description: "The initiative's parameters with their defaults (JSON): what initiativeParametersJson can set." }) parametersJson!: string;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ResourceCountsType {
+  @Field(() => Int) passed!: number;
+  @Field(() => Int) failed!: number;
+  @Field(() => Int) notApplicable!: number;
+  @Field(() => Int) notEvaluable!: number;
+  @Field(() => Int) exempt!: number;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ControlStateCountsType {
+  @Field(() => Int) failed!: number;
+  @Field(() => Int) passed!: number;
+  @Field(() => Int) manual!: number;
+  @Field(() => Int) notApplicable!: number;
+  @Field(() => Int) notEvaluable!: number;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ControlDefinitionCountsType {
+  @Field(() => Int) total!: number;
+  @Field(() => Int, { description: 'Meant to be evaluated on resources.' }) automated!: number;
+  @Field(() => Int, { description: 'Automated but refused by the engine: not evaluable.' }) refused!: number;
+  @Field(() => Int) manual!: number;
+  @Field(() => Int) dataPlane!: number;
+}
+
+@ObjectType({ description: 'What one member of a control says, over the resources it applies to.' })
+@InheritsAuthorization()
+export class ControlMemberComplianceType {
+  @Field(() => ID) guardrailId!: string;
+  @Field() displayName!: string;
+  @Field() kind!: string;
+  @Field() evaluable!: boolean;
+  @Field(() => String, { nullable: true }) refusal!: string | null;
+  @Field(() => Int) compliant!: number;
+  @Field(() => Int) nonCompliant!: number;
+  @Field(() => Int) error!: number;
+  @Field(() => Int) exempt!: number;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class ControlFailureType {
+  @Field(() => ID) guardrailId!: string;
+  @Field() title!: string;
+  @Field({ description: "The rule's deciding conditions." }) reason!: string;
+}
+
+@ObjectType({ description: 'A resource that fails a control, with the members it fails.' })
+@InheritsAuthorization()
+export class FailingResourceType {
+  @Field(() => ID) resourceId!: string;
+  @Field() resourceType!: string;
+  @Field(() => [ControlFailureType]) failures!: ControlFailureType[];
+}
+
+@ObjectType({ description: 'A control of a standard for a tenant: its state and resource counts, as Defender for Cloud shows them.' })
+@InheritsAuthorization()
+export class ControlComplianceType {
+  @Field() controlId!: string;
+  @Field() title!: string;
+  @Field() titleFrom!: string;
+  @Field(() => String, { nullable: true }) domain!: string | null;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field({
+    description:
+      'failed (a resource fails a member) | passed (evaluated, none fails) | manual (all its definitions are manual or data-plane: needs an attestation, never passed) | notEvaluable (a member the engine refuses, or an evaluation error) | notApplicable (nothing applies)',
+  })
+  state!: string;
+  @Field(() => ResourceCountsType) resources!: ResourceCountsType;
+  @Field(() => ControlDefinitionCountsType) definitions!: ControlDefinitionCountsType;
+  @Field(() => [ControlMemberComplianceType]) members!: ControlMemberComplianceType[];
+  @Field(() => [FailingResourceType], { description: `Resources that fail it, worst first; at most ${MAX_FAILING_RESOURCES} (resources.failed counts them all).` })
+  failingResources!: FailingResourceType[];
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class BaselineAssignmentRefType {
+  @Field(() => ID) assignmentId!: string;
+  @Field() scope!: string;
+}
+
+@ObjectType({ description: "A tenant's compliance with a standard, per control: now, or as of an instant (rebuilt from its events)." })
+@TenantOwned('tenants.read')
+export class StandardComplianceType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) standardId!: string;
+  @Field(() => StandardSummaryType) standard!: StandardSummaryType;
+  @Field(() => String, { nullable: true, description: 'Null: now (the read models).' }) asOf!: string | null;
+  @Field({ description: 'Whether the tenant had it assigned (if not, nothing was evaluated).' }) assigned!: boolean;
+  @Field(() => [BaselineAssignmentRefType]) assignments!: BaselineAssignmentRefType[];
+  @Field(() => Float, { nullable: true, description: 'passed / (passed + failed + notEvaluable) controls.' }) score!: number | null;
+  @Field(() => ControlStateCountsType) controlStates!: ControlStateCountsType;
+  @Field(() => Int, { description: "Resources in the assignments' scopes." }) resourcesInScope!: number;
+  @Field(() => [ControlComplianceType]) controls!: ControlComplianceType[];
+}
+
+
 @ObjectType({ description: 'A change to a tenant guardrail policy was recorded.' })
 @InheritsAuthorization()
 export class GuardrailPolicyChanged {
@@ -210,6 +370,11 @@ export class AssignBaselineInput {
   @Field({ nullable: true, description: '* (default), /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<rg>' }) scope?: string;
   @Field({ nullable: true, description: 'Parameter values per guardrail id, as JSON: {"storage-weak-tls": {"minimumTlsVersion": "TLS1_2"}}' })
   parametersJson?: string;
+  @Field({
+    nullable: true,
+    description: 'For a standard: values of its initiative\'s parameters, as JSON ({"effect-<guid>": "Disabled"}); each member taking its value from one gets it, as in Azure. Per-guardrail parametersJson wins.',
+  })
+  initiativeParametersJson?: string;
 }
 
 @InputType()
@@ -267,6 +432,52 @@ export const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
   revision: doc.revision,
 });
 
+/** Per-guardrail values over the ones an initiative-level value gave. */
+const mergeOverrides = (base: Record<string, Record<string, unknown>>, over: Record<string, Record<string, unknown>>) => {
+  const merged = { ...base };
+  for (const [id, values] of Object.entries(over)) {
+    merged[id] = typeof values === 'object' && values !== null && !Array.isArray(values) ? { ...merged[id], ...values } : values; // the decider refuses a non-object
+  }
+  return merged;
+};
+
+const toSummary = (s: StandardSummary): StandardSummaryType => ({ ...s });
+
+/** A standard's compliance for GraphQL; `controlId` keeps one control (a drill-down). */
+export const toStandardCompliance = (r: TenantStandardCompliance, controlId?: string): StandardComplianceType => {
+  const catalog = builtInCatalog();
+  const titleOf = (guardrailId: string) => catalog.guardrails.get(guardrailId)?.guardrail.title ?? guardrailId;
+  return {
+    tenantId: r.tenantId,
+    standardId: r.standard.id,
+    standard: toSummary(r.standard),
+    asOf: r.asOf,
+    assigned: r.assignments.length > 0,
+    assignments: r.assignments.map((a) => ({ ...a })),
+    score: r.score,
+    controlStates: { ...r.states },
+    resourcesInScope: r.resourcesInScope,
+    controls: r.controls
+      .filter((c) => controlId === undefined || c.control.id === controlId)
+      .map((c) => ({
+        controlId: c.control.id,
+        title: c.control.title,
+        titleFrom: c.control.titleFrom,
+        domain: c.control.domain,
+        description: c.control.description,
+        state: c.state,
+        resources: { ...c.resources },
+        definitions: { ...c.definitions },
+        members: c.members.map((m) => ({ ...m, refusal: m.refusal ? `${m.refusal.reason}: ${m.refusal.message}` : null })),
+        failingResources: c.failing.slice(0, MAX_FAILING_RESOURCES).map((f) => ({
+          resourceId: f.resourceId,
+          resourceType: f.resourceType,
+          failures: f.failures.map((x) => ({ guardrailId: x.guardrailId, title: titleOf(x.guardrailId), reason: x.reason })),
+        })),
+      })),
+  };
+};
+
 @Resolver()
 export class GuardrailsResolver {
   constructor(
@@ -288,6 +499,63 @@ export class GuardrailsResolver {
   @Authorize({ kind: 'global', permission: 'tenants.read' })
   baselines(): BaselineType[] {
     return [...builtInCatalog().baselines.values()].map((b) => ({ ...b, guardrailIds: [...b.guardrailIds] }));
+  }
+
+  @Query(() => [StandardSummaryType], { description: "Azure's regulatory standards, assignable as baselines (assignBaseline with the standard's id)." })
+  @Authorize({ kind: 'global', permission: 'tenants.read' })
+  standards(): StandardSummaryType[] {
+    return (builtInCatalog().standards?.list() ?? []).map(toSummary);
+  }
+
+  @Query(() => StandardType, { nullable: true, description: 'A standard with its controls and members (compiles its definitions on first use). Null: no such standard.' })
+  @Authorize({ kind: 'global', permission: 'tenants.read' })
+  standard(@Args('id', { type: () => ID }) id: string): StandardType | null {
+    const standards = builtInCatalog().standards;
+    const compiled = standards?.has(id) ? standards.compiled(id) : undefined;
+    if (!compiled) return null;
+    const { standard } = compiled;
+    return {
+      ...toSummary(standard),
+      controls: standard.controls.map((c) => ({ ...c, memberIds: [...c.memberIds] })),
+      members: standard.members.map((m) => {
+        const guardrail = compiled.guardrails.get(m.guardrailId)?.guardrail;
+        const refusal = compiled.refused.get(m.guardrailId);
+        return {
+          guardrailId: m.guardrailId,
+          referenceId: m.referenceId,
+          definitionName: m.definitionName,
+          displayName: m.displayName,
+          category: m.category,
+          kind: m.kind,
+          effect: m.effect,
+          parametersJson: JSON.stringify(m.parameters),
+          controlIds: [...m.controlIds],
+          evaluable: guardrail !== undefined,
+          refusal: refusal ? `${refusal.reason}: ${refusal.message}` : null,
+          severity: guardrail?.severity ?? null,
+          curatedGuardrailId: compiled.curated.get(m.guardrailId) ?? null,
+        };
+      }),
+      parametersJson: JSON.stringify(standard.parameters),
+    };
+  }
+
+  @Query(() => StandardComplianceType, {
+    description:
+      "A tenant's compliance with a standard, per control (state, passed / failed / not applicable / not evaluable resources, failing resources): now, or as of an instant, rebuilt from its events.",
+  })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async standardCompliance(
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('standardId', { type: () => ID }) standardId: string,
+    @Args('asOf', { nullable: true, description: 'ISO-8601; absent: now.' }) asOf?: string,
+    @Args('controlId', { nullable: true, description: 'Only this control (a drill-down).' }) controlId?: string,
+  ): Promise<StandardComplianceType> {
+    const at = asOf ? instantArg(asOf, 'asOf') : undefined;
+    if (!builtInCatalog().standards?.has(standardId)) throw badInput(`no standard ${standardId}: see the standards query`);
+    const result = at ? await standardComplianceAsOf(this.runtime.stores, tenantId, standardId, at) : await tenantStandardCompliance(this.runtime.stores, tenantId, standardId);
+    if (!result) throw badInput(`no standard ${standardId}`);
+    return toStandardCompliance(result, controlId);
   }
 
   @Query(() => TenantGuardrailsType, { description: "A tenant's baselines, exemptions and reporting policy." })
@@ -364,6 +632,16 @@ export class GuardrailsResolver {
     if (input.parametersJson) {
       parameters = jsonArg(input.parametersJson, 'parametersJson') as typeof parameters;
       if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) throw badInput('parametersJson must be an object by guardrail id');
+    }
+    if (input.initiativeParametersJson) {
+      const values = jsonArg(input.initiativeParametersJson, 'initiativeParametersJson');
+      if (typeof values !== 'object' || values === null || Array.isArray(values)) throw badInput('initiativeParametersJson must be an object by initiative parameter name');
+      const standards = builtInCatalog().standards;
+      const standard = standards?.has(input.baselineId) ? standards.get(input.baselineId) : undefined;
+      if (!standard) throw badInput(`initiativeParametersJson is for a standard; ${input.baselineId} is none`);
+      const expanded = memberOverridesFrom(standard, values as Record<string, unknown>);
+      if (!expanded.ok) throw badInput(`initiativeParametersJson: ${input.baselineId} has no parameter ${expanded.unknown.join(', ')}`);
+      parameters = mergeOverrides(expanded.overrides, parameters ?? {});
     }
     return this.change(ctx, 'guardrails.manage', input.tenantId, {
       kind: 'AssignBaseline',

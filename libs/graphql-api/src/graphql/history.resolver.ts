@@ -1,15 +1,16 @@
 // History over GraphQL: a tenant as it was at an instant, its compliance score over time, and a
 // guardrail replayed over the recorded configuration history. All read-only, all from the log.
 import { Inject } from '@nestjs/common';
-import { Args, Field, ID, Int, ObjectType, Parent, Query, registerEnumType, ResolveField, Resolver } from '@nestjs/graphql';
-import { parameterValuesOf } from '@rampart/guardrails';
+import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, registerEnumType, ResolveField, Resolver } from '@nestjs/graphql';
+import { builtInCatalog, parameterValuesOf } from '@rampart/guardrails';
 import { DEFAULT_INCIDENT_POLICY } from '@rampart/incidents';
-import { complianceSeries, incidentPolicyOf, MAX_SERIES_POINTS, postureAsOf, replayPolicy, type PostureAsOf } from '@rampart/platform';
+import { complianceSeries, incidentPolicyOf, MAX_SERIES_POINTS, postureAsOf, replayPolicy, standardComplianceSeries, type PostureAsOf } from '@rampart/platform';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import {
   BaselineScoreType,
   ComplianceScoreType,
+  ControlStateCountsType,
   ExemptionType,
   FindingType,
   FrameworkScoreType,
@@ -66,6 +67,15 @@ export class ScorePointType {
   @Field(() => TallyType) overall!: TallyType;
   @Field(() => [BaselineScoreType]) baselines!: BaselineScoreType[];
   @Field(() => [FrameworkScoreType]) frameworks!: FrameworkScoreType[];
+}
+
+@ObjectType({ description: "A standard's control states in force at the end of one hour or day." })
+@InheritsAuthorization()
+export class StandardScorePointType {
+  @Field() at!: string;
+  @Field({ description: 'Whether the tenant had the standard assigned then (if not, every count is 0).' }) assigned!: boolean;
+  @Field(() => Float, { nullable: true, description: 'passed / (passed + failed + notEvaluable) controls.' }) score!: number | null;
+  @Field(() => ControlStateCountsType) controlStates!: ControlStateCountsType;
 }
 
 @ObjectType({ description: 'A time a resource broke the replayed guardrail (nonCompliant), or could not be evaluated (error).' })
@@ -167,6 +177,28 @@ export class HistoryResolver {
     try {
       const series = await complianceSeries(this.runtime.stores, tenantId, { from: start, to: end, bucket });
       return series.map((p) => ({ at: p.at, ...toScore(tenantId, p.score) }));
+    } catch (error) {
+      if (error instanceof RangeError) throw badInput(error.message);
+      throw error;
+    }
+  }
+
+  @Query(() => [StandardScorePointType], {
+    description: `A standard's control states and score at the end of each hour or day of [from, to), at most ${MAX_SERIES_POINTS} points: its compliance over time.`,
+  })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async standardComplianceSeries(
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+    @Args('standardId', { type: () => ID }) standardId: string,
+    @Args('from') from: string,
+    @Args('to') to: string,
+    @Args('bucket', { type: () => SeriesBucket, defaultValue: SeriesBucket.DAY }) bucket: SeriesBucket,
+  ): Promise<StandardScorePointType[]> {
+    const { start, end } = periodArgs(from, to);
+    if (!builtInCatalog().standards?.has(standardId)) throw badInput(`no standard ${standardId}: see the standards query`);
+    try {
+      const series = await standardComplianceSeries(this.runtime.stores, tenantId, standardId, { from: start, to: end, bucket });
+      return (series ?? []).map((p) => ({ at: p.at, assigned: p.assigned, score: p.score, controlStates: { ...p.states } }));
     } catch (error) {
       if (error instanceof RangeError) throw badInput(error.message);
       throw error;

@@ -1,7 +1,9 @@
 // A guardrail is an Azure Policy definition plus what Rampart needs to act on it: a stable id, a
 // severity, the controls it evidences, remediation text and the response playbook to propose when
-// it fails. Baselines group guardrails the way initiatives group policy definitions.
+// it fails. Baselines group guardrails the way initiatives group policy definitions; Azure's
+// regulatory standards are baselines too (standards/), found by id and compiled on first use.
 import { compilePolicy, type CompiledPolicy } from '../rule-engine/policy';
+import { azureStandards, type StandardsCatalog } from '../standards/standards-catalog';
 import { BUILT_IN_GUARDRAILS } from './built-in';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -36,6 +38,8 @@ export interface Baseline {
   readonly title: string;
   readonly description: string;
   readonly guardrailIds: readonly string[];
+  /** Set for an imported standard: the Azure initiative it is (`/providers/Microsoft.Authorization/policySetDefinitions/<guid>`). */
+  readonly initiativeId?: string;
 }
 
 export interface CompiledGuardrail {
@@ -44,8 +48,51 @@ export interface CompiledGuardrail {
 }
 
 export interface Catalog {
+  /**
+   * Iterating lists the curated guardrails; `get`/`has` also find the members of the standards
+   * (`mcsb:<reference id>`), compiling a standard's members on first use.
+   */
   readonly guardrails: ReadonlyMap<string, CompiledGuardrail>;
+  /** Iterating lists the curated baselines; `get`/`has` also find the standards (`mcsb`, `cis-azure-2.0.0` …). */
   readonly baselines: ReadonlyMap<string, Baseline>;
+  /** Azure's regulatory standards (absent from catalogs built for a test). */
+  readonly standards?: StandardsCatalog;
+}
+
+/**
+ * A map that lists what it was built with and also answers for keys `resolve` knows: the
+ * catalog's curated entries plus the standards' members, which are too many to build up front.
+ */
+class CatalogLookup<V> implements ReadonlyMap<string, V> {
+  constructor(
+    private readonly listed: ReadonlyMap<string, V>,
+    private readonly resolve: (key: string) => V | undefined,
+  ) {}
+
+  get(key: string): V | undefined {
+    return this.listed.get(key) ?? this.resolve(key);
+  }
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+  get size(): number {
+    return this.listed.size;
+  }
+  forEach(callback: (value: V, key: string, map: ReadonlyMap<string, V>) => void, thisArg?: unknown): void {
+    this.listed.forEach((value, key) => callback.call(thisArg, value, key, this));
+  }
+  entries() {
+    return this.listed.entries();
+  }
+  keys() {
+    return this.listed.keys();
+  }
+  values() {
+    return this.listed.values();
+  }
+  [Symbol.iterator]() {
+    return this.listed[Symbol.iterator]();
+  }
 }
 
 const CORE = [
@@ -83,7 +130,11 @@ export const BUILT_IN_BASELINES: readonly Baseline[] = [
 /** A definition the catalog cannot evaluate is a programming error in Rampart, not a tenant's problem. */
 export class CatalogError extends Error {}
 
-export const buildCatalog = (guardrails: readonly Guardrail[] = BUILT_IN_GUARDRAILS, baselines: readonly Baseline[] = BUILT_IN_BASELINES): Catalog => {
+export const buildCatalog = (
+  guardrails: readonly Guardrail[] = BUILT_IN_GUARDRAILS,
+  baselines: readonly Baseline[] = BUILT_IN_BASELINES,
+  standards?: StandardsCatalog,
+): Catalog => {
   const compiled = new Map<string, CompiledGuardrail>();
   for (const guardrail of guardrails) {
     if (compiled.has(guardrail.id)) throw new CatalogError(`guardrail id ${guardrail.id} appears twice`);
@@ -99,9 +150,21 @@ export const buildCatalog = (guardrails: readonly Guardrail[] = BUILT_IN_GUARDRA
     if (unknown.length) throw new CatalogError(`baseline ${baseline.id} names unknown guardrails: ${unknown.join(', ')}`);
     byId.set(baseline.id, baseline);
   }
-  return { guardrails: compiled, baselines: byId };
+  if (!standards) return { guardrails: compiled, baselines: byId };
+  for (const id of byId.keys()) if (standards.has(id)) throw new CatalogError(`baseline ${id} has the id of a standard`);
+  return {
+    guardrails: new CatalogLookup(compiled, (id) => {
+      const standardId = standards.standardIdOf(id);
+      return standardId && standards.has(standardId) ? standards.compiled(standardId)?.guardrails.get(id) : undefined;
+    }),
+    baselines: new CatalogLookup(byId, (id) => standards.baseline(id)),
+    standards,
+  };
 };
 
 let builtIn: Catalog | undefined;
-/** The built-in catalog, compiled once per process. */
-export const builtInCatalog = (): Catalog => (builtIn ??= buildCatalog());
+/**
+ * The built-in catalog: the curated guardrails compiled once per process, Azure's standards found
+ * by id and compiled when first used (see standards/standards-catalog.ts).
+ */
+export const builtInCatalog = (): Catalog => (builtIn ??= buildCatalog(BUILT_IN_GUARDRAILS, BUILT_IN_BASELINES, azureStandards(BUILT_IN_GUARDRAILS)));

@@ -105,6 +105,18 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   },
   'Query.guardrails': { scope: 'catalog', document: '{ guardrails { id severity controls { framework control } } }', variables: () => ({}) },
   'Query.baselines': { scope: 'catalog', document: '{ baselines { id guardrailIds } }', variables: () => ({}) },
+  'Query.standards': { scope: 'catalog', document: '{ standards { id title controlCount definitionCount } }', variables: () => ({}) },
+  'Query.standard': { scope: 'catalog', document: '{ standard(id: "iso-27001-2022") { id controls { id title } members { guardrailId kind evaluable } } }', variables: () => ({}) },
+  'Query.standardCompliance': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { standardCompliance(tenantId: $tenantId, standardId: "iso-27001-2022") { tenantId assigned score controls { controlId state resources { failed } failingResources { resourceId } } } }',
+    variables: tenantOnly,
+  },
+  'Query.standardComplianceSeries': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { standardComplianceSeries(tenantId: $tenantId, standardId: "iso-27001-2022", from: "2026-11-01T00:00:00Z", to: "2026-11-03T00:00:00Z", bucket: DAY) { at score controlStates { failed } } }',
+    variables: tenantOnly,
+  },
   'Query.tenantGuardrails': {
     scope: 'tenant',
     document: 'query($tenantId: ID!) { tenantGuardrails(tenantId: $tenantId) { tenantId assignments { assignmentId } exemptions { exemptionId } } }',

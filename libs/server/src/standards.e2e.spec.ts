@@ -1,0 +1,162 @@
+// A regulatory standard over GraphQL, as Defender for Cloud's regulatory compliance dashboard shows
+// it: a customer assigns CIS Microsoft Azure Foundations Benchmark 2.0.0 (one of its initiative
+// parameters overridden), a collector pushes a misconfigured storage account and a hardened one,
+// and each control reads failed, passed, manual or not applicable — now, as of an instant, over time.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHarness, type Harness } from './testing/harness';
+
+const TENANT = 'contoso-bank';
+const CIS = 'cis-azure-2.0.0';
+const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
+const storage = JSON.parse(readFileSync(join(examples, 'Microsoft.Storage.storageAccounts.StorageAccountGetProperties.json'), 'utf8'));
+const group = '/subscriptions/00000000-0000-0000-0000-0000000000c1/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts';
+// Plain HTTP, TLS 1.0 and anonymous blob access: CIS 3.1, 3.15 and 3.7.
+const legacy = { ...storage, id: `${group}/stlegacy`, name: 'stlegacy', location: 'westeurope', properties: { ...storage.properties, supportsHttpsTrafficOnly: false, minimumTlsVersion: 'TLS1_0', allowBlobPublicAccess: true } };
+const hardened = {
+  ...storage,
+  id: `${group}/sthardened`,
+  name: 'sthardened',
+  location: 'westeurope',
+  properties: { ...storage.properties, supportsHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, publicNetworkAccess: 'Disabled', networkAcls: { ...storage.properties.networkAcls, defaultAction: 'Deny' } },
+};
+// CIS 3.12 (customer-managed keys) is turned off for this assignment through its initiative parameter.
+const CMK_EFFECT = 'effect-6fac406b-40ca-413b-bf8e-0bf964659c25';
+
+interface Control {
+  controlId: string;
+  title: string;
+  state: string;
+  resources: { passed: number; failed: number; notApplicable: number; notEvaluable: number };
+  definitions: { automated: number; dataPlane: number };
+  failingResources: { resourceId: string; failures: { guardrailId: string; title: string; reason: string }[] }[];
+}
+interface Compliance {
+  assigned: boolean;
+  asOf: string | null;
+  score: number | null;
+  resourcesInScope: number;
+  controlStates: Record<string, number>;
+  controls: Control[];
+}
+const FIELDS = `assigned asOf score resourcesInScope controlStates { failed passed manual notApplicable notEvaluable }
+  controls { controlId title state resources { passed failed notApplicable notEvaluable } definitions { automated dataPlane } failingResources { resourceId failures { guardrailId title reason } } }`;
+
+describe('a regulatory standard over GraphQL (CIS Microsoft Azure Foundations Benchmark 2.0.0)', () => {
+  let h: Harness;
+  let admin: string;
+  let viewer: string;
+  let beforeAssignment: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    admin = await h.token({ role: 'customer.admin', tenantId: TENANT }, 'ana@contoso.example');
+    viewer = await h.token({ role: 'customer.viewer', tenantId: TENANT });
+    await h.settled();
+  }, 60_000);
+  afterAll(async () => h?.stop());
+
+  const compliance = async (args = '', token = viewer): Promise<Compliance> => {
+    const { body } = await h.gql<{ standardCompliance: Compliance }>(`{ standardCompliance(tenantId: "${TENANT}", standardId: "${CIS}"${args}) { ${FIELDS} } }`, { token });
+    expect(body.errors).toBeUndefined();
+    return body.data!.standardCompliance;
+  };
+  const control = (c: Compliance, id: string) => c.controls.find((x) => x.controlId === id)!;
+
+  it('lists the standards with their controls and definitions, and shows one with its members', async () => {
+    const { body } = await h.gql<{ standards: { id: string; title: string; controlCount: number; definitionCount: number; initiativeName: string }[] }>(
+      '{ standards { id title controlCount definitionCount initiativeName } }',
+      { token: viewer },
+    );
+    expect(body.data?.standards).toContainEqual({ id: CIS, title: 'CIS Microsoft Azure Foundations Benchmark v2.0.0', controlCount: 85, definitionCount: 108, initiativeName: '06f19060-9e68-4070-92ca-f15cc126059e' });
+    expect(body.data?.standards.find((s) => s.id === 'mcsb')?.title).toBe('Microsoft cloud security benchmark');
+    const detail = await h.gql<{ standard: { parametersJson: string; members: { guardrailId: string; kind: string; evaluable: boolean; curatedGuardrailId: string | null }[] } }>(
+      `{ standard(id: "${CIS}") { parametersJson members { guardrailId kind evaluable curatedGuardrailId } } }`,
+      { token: viewer },
+    );
+    const members = detail.body.data!.standard.members;
+    expect(members).toHaveLength(108);
+    expect(members).toContainEqual({ guardrailId: `${CIS}:404c3081-a854-4457-ae30-26a93ef643f9`, kind: 'automated', evaluable: true, curatedGuardrailId: 'storage-http-allowed' });
+    expect(members.filter((m) => m.kind === 'data-plane').every((m) => !m.evaluable)).toBe(true);
+    expect(Object.keys(JSON.parse(detail.body.data!.standard.parametersJson))).toContain(CMK_EFFECT);
+  });
+
+  it('refuses what is not a standard or not its parameter, by name, and records nothing', async () => {
+    const unknown = await h.gql(`{ standardCompliance(tenantId: "${TENANT}", standardId: "nist-everything") { assigned } }`, { token: viewer });
+    expect(unknown.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/no standard nist-everything/) });
+    const assign = (input: string) => h.gql<{ assignBaseline: { __typename: string } }>(`mutation { assignBaseline(input: { tenantId: "${TENANT}", ${input} }) { __typename } }`, { token: admin });
+    const parameter = await assign(`assignmentId: "cis", baselineId: "${CIS}", initiativeParametersJson: "{\\"effect-nope\\": \\"Disabled\\"}"`);
+    expect(parameter.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/has no parameter effect-nope/) });
+    const curated = await assign(`assignmentId: "core", baselineId: "landing-zone-core", initiativeParametersJson: "{}"`);
+    expect(curated.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await compliance()).assigned).toBe(false);
+  });
+
+  it('reads each control as failed, passed, manual or not applicable once the standard is assigned and resources are evaluated', async () => {
+    beforeAssignment = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
+    const assigned = await h.gql<{ assignBaseline: { __typename: string } }>(
+      `mutation($p: String) { assignBaseline(input: { tenantId: "${TENANT}", assignmentId: "cis", baselineId: "${CIS}", initiativeParametersJson: $p }) { __typename ... on Rejection { code message } } }`,
+      { token: admin, variables: { p: JSON.stringify({ [CMK_EFFECT]: 'Disabled' }) } },
+    );
+    expect(assigned.body.data?.assignBaseline).toEqual({ __typename: 'GuardrailPolicyChanged' });
+    const pushed = await h.gql(`mutation($json: String!) { pushResources(input: { tenantId: "${TENANT}", resourcesJson: $json }) { discovered } }`, {
+      token: admin,
+      variables: { json: JSON.stringify([legacy, hardened]) },
+    });
+    expect(pushed.body.errors).toBeUndefined();
+
+    const now = await h.eventually('CIS 3.1 evaluated', () => compliance(), (c) => c.assigned && control(c, '3.1').resources.failed + control(c, '3.1').resources.passed === 2);
+    expect(now).toMatchObject({ assigned: true, asOf: null, resourcesInScope: 2 });
+    // secure transfer: the legacy account fails, the hardened one passes
+    expect(control(now, '3.1')).toMatchObject({ state: 'failed', title: 'Secure transfer to storage accounts should be enabled', resources: { failed: 1, passed: 1, notApplicable: 0 } });
+    expect(control(now, '3.1').failingResources).toEqual([
+      { resourceId: legacy.id, failures: [expect.objectContaining({ guardrailId: `${CIS}:404c3081-a854-4457-ae30-26a93ef643f9`, title: 'Storage account accepts plain HTTP' })] },
+    ]);
+    expect(control(now, '3.15')).toMatchObject({ state: 'failed', resources: { failed: 1, passed: 1 } });
+    expect(control(now, '3.7')).toMatchObject({ state: 'failed', resources: { failed: 1, passed: 1 } });
+    // trusted Microsoft services may bypass the firewall on both
+    expect(control(now, '3.9')).toMatchObject({ state: 'passed', resources: { passed: 2, failed: 0 } });
+    // Key Vault keys' expiry is data-plane: an attestation, never passed; 8.8 has no Azure Policy at all
+    expect(control(now, '8.1')).toMatchObject({ state: 'manual', definitions: { automated: 0, dataPlane: 1 } });
+    expect(control(now, '8.8')).toMatchObject({ state: 'manual', title: '8.8' });
+    // no SQL server in scope
+    expect(control(now, '4.1.1')).toMatchObject({ state: 'notApplicable', resources: { notApplicable: 2, passed: 0, failed: 0 } });
+    // customer-managed keys were turned off for this assignment: nothing evaluates them
+    expect(control(now, '3.12')).toMatchObject({ state: 'notApplicable', resources: { failed: 0 } });
+    expect(now.controlStates['manual']).toBeGreaterThanOrEqual(6);
+    expect(now.score).toBeCloseTo(now.controlStates['passed'] / (now.controlStates['passed'] + now.controlStates['failed'] + now.controlStates['notEvaluable']));
+
+    const drill = await compliance(', controlId: "3.1"');
+    expect(drill.controls.map((c) => c.controlId)).toEqual(['3.1']);
+  });
+
+  it('is the same as of now rebuilt from the log, and was unassigned before', async () => {
+    await h.settled();
+    const live = await compliance();
+    const rebuilt = await compliance(`, asOf: "${new Date(Date.now() + 1000).toISOString()}"`);
+    expect(rebuilt.asOf).not.toBeNull();
+    expect({ ...rebuilt, asOf: null }).toEqual(live);
+    const then = await compliance(`, asOf: "${beforeAssignment}"`);
+    expect(then).toMatchObject({ assigned: false, resourcesInScope: 0 });
+  });
+
+  it('gives its control states over time', async () => {
+    const from = new Date(Date.parse(beforeAssignment) - 2 * 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const { body } = await h.gql<{ standardComplianceSeries: { at: string; assigned: boolean; score: number | null; controlStates: { failed: number; passed: number } }[] }>(
+      `{ standardComplianceSeries(tenantId: "${TENANT}", standardId: "${CIS}", from: "${from}", to: "${to}", bucket: HOUR) { at assigned score controlStates { failed passed } } }`,
+      { token: viewer },
+    );
+    expect(body.errors).toBeUndefined();
+    const series = body.data!.standardComplianceSeries;
+    expect(series[0]).toMatchObject({ assigned: false, score: null, controlStates: { failed: 0, passed: 0 } });
+    const live = await compliance();
+    expect(series.at(-1)).toMatchObject({ assigned: true, score: live.score, controlStates: { failed: live.controlStates['failed'], passed: live.controlStates['passed'] } });
+  });
+
+  it("keeps another tenant's compliance out of reach", async () => {
+    const outsider = await h.token({ role: 'customer.viewer', tenantId: 'northwind-mfg' });
+    const { body } = await h.gql(`{ standardCompliance(tenantId: "${TENANT}", standardId: "${CIS}") { assigned } }`, { token: outsider });
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
