@@ -304,13 +304,14 @@ export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_E
 export const startGuardrailEvaluator = async (
   stores: Stores,
   log: Logger,
-  options: GuardrailEvaluatorOptions & { expiryIntervalMs?: number } = {},
+  options: GuardrailEvaluatorOptions & { expiryIntervalMs?: number; leaseMs?: number } = {},
 ): Promise<{ evaluator: GuardrailEvaluator; stop(): Promise<void> }> => {
   const evaluator = new GuardrailEvaluator(stores, options);
   const following = await followLog(stores, log, {
     subscriptionId: GUARDRAIL_EVALUATOR_SUBSCRIPTION,
     eventTypes: GUARDRAIL_EVALUATOR_EVENT_TYPES,
     schema: options.schema,
+    leaseMs: options.leaseMs,
     handle: (events) => evaluator.handle(events),
   });
   const expiry = every(options.expiryIntervalMs ?? 60_000, log, 'expiring exemptions', async () => {

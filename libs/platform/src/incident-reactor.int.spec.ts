@@ -3,11 +3,11 @@
 // finding on the same app joins it, and the app's fix verifies the executed action.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handleCommand, toNewEvents } from '@rampart/event-sourcing';
+import { handleCommand, toNewEvents, type RecordedEvent } from '@rampart/event-sourcing';
 import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type TenantGuardrailsCommand } from '@rampart/guardrails';
-import { actionDecider, actionStreamId, incidentDecider, incidentStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
+import { actionDecider, actionStreamId, incidentDecider, incidentIdFor, incidentStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import type { IncidentReactor } from './incident-reactor';
 import { InlineWorker } from './inline-worker';
@@ -139,5 +139,48 @@ describe('incidents from findings', () => {
       ['inc-alert-vm', 'isolate-workload', vm, 'isolate-workload', {}],
     ]);
     expect(proposed.every((a) => a.status === 'proposed')).toBe(true);
+  });
+  it('finishes what a crash interrupted: delivered again, the finding that opened an incident gets its playbook proposed', async () => {
+    // The worker died after opening the incident and before proposing: the log holds the opened
+    // incident and no action, and the finding comes again from the reactor's checkpoint.
+    const findingId = 'finding-interrupted-1';
+    const resourceKey = '/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups/rg/providers/microsoft.web/sites/interrupted';
+    const incidentId = incidentIdFor(tenant, findingId);
+    const title = 'Web app reachable without authentication';
+    const signal = { kind: 'finding' as const, ref: findingId, title, severity: 'high' as const, resourceKeys: [resourceKey], entities: [], detectedAt: now.toISOString() };
+    expect((await handleCommand(store, incidentDecider, incidentStreamId(tenant, incidentId), { kind: 'OpenIncident', incidentId, title, signal }, ctx('incident-reactor'))).ok).toBe(true);
+    await project();
+    const redelivered = {
+      type: 'guardrails.FindingOpened.v1',
+      data: {
+        findingId,
+        resourceKey,
+        resourceId: resourceKey,
+        resourceType: 'microsoft.web/sites',
+        assignmentId: 'core',
+        guardrailId: 'web-app-without-authentication',
+        severity: 'high',
+        title,
+        playbookId: 'restrict-public-api',
+        reason: 'authentication is off',
+        causedBy: null,
+        raiseIncident: true,
+        notify: false,
+      },
+      eventId: 'redelivered-finding',
+      streamId: `t-${tenant}:posture-interrupted`,
+      revision: 0,
+      globalPosition: { commit: 1n, prepare: 1n },
+      recordedAt: now.toISOString(),
+      metadata: { tenantId: tenant, actor: { kind: 'system', id: 'guardrail-evaluator' }, correlationId: 'c', causationId: null, occurredAt: now.toISOString(), schemaVersion: 1 },
+    } as RecordedEvent;
+    await reactor.handle([redelivered]);
+    await project();
+    const proposed = (await actions()).filter((a) => a.incidentId === incidentId);
+    expect(proposed).toEqual([expect.objectContaining({ actionKind: 'restrict-public-network-access', status: 'proposed', playbookId: 'restrict-public-api', target: resourceKey })]);
+    // ...and a third delivery proposes nothing more.
+    await reactor.handle([redelivered]);
+    await project();
+    expect((await actions()).filter((a) => a.incidentId === incidentId)).toHaveLength(1);
   });
 });

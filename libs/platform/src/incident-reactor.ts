@@ -127,23 +127,33 @@ export class IncidentReactor {
     };
     const policy = await this.policy(tenantId);
     const correlation = correlate(signal, known, policy.correlationWindowMinutes);
-    if (correlation.decision === 'duplicate') return known;
+    const ownIncidentId = incidentIdFor(tenantId, finding.findingId);
+    const playbook = shippedPlaybooks().get(finding.playbookId);
+    const propose = () =>
+      playbook
+        ? this.proposePlaybook(tenantId, ownIncidentId, playbook, finding.resourceKey, { guardrailId: finding.guardrailId, resourceId: finding.resourceId, incidentId: ownIncidentId }, e)
+        : Promise.resolve();
+    if (correlation.decision === 'duplicate') {
+      // Delivered again. If this finding opened the incident, the worker may have died between
+      // opening it and proposing its playbook: proposing again finishes the step (action ids are
+      // derived, so what was proposed is not proposed twice).
+      if (correlation.incidentId === ownIncidentId) await propose();
+      return known;
+    }
     if (correlation.decision === 'attach') {
       await handleCommand(this.stores.eventStore, incidentDecider, incidentStreamId(tenantId, correlation.incidentId), { kind: 'AttachSignal', signal }, this.context(tenantId, e));
       return withSignal(known, correlation.incidentId, signal);
     }
-    const incidentId = incidentIdFor(tenantId, finding.findingId);
     const opened = await handleCommand(
       this.stores.eventStore,
       incidentDecider,
-      incidentStreamId(tenantId, incidentId),
-      { kind: 'OpenIncident', incidentId, title: finding.title, signal },
+      incidentStreamId(tenantId, ownIncidentId),
+      { kind: 'OpenIncident', incidentId: ownIncidentId, title: finding.title, signal },
       this.context(tenantId, e),
     );
-    if (!opened.ok && opened.rejection.code !== 'incident-exists') throw new Error(`incident ${incidentId} not opened: ${opened.rejection.code}`);
-    const playbook = shippedPlaybooks().get(finding.playbookId);
-    if (playbook) await this.proposePlaybook(tenantId, incidentId, playbook, finding.resourceKey, { guardrailId: finding.guardrailId, resourceId: finding.resourceId, incidentId }, e);
-    return withSignal(known, incidentId, signal);
+    if (!opened.ok && opened.rejection.code !== 'incident-exists') throw new Error(`incident ${ownIncidentId} not opened: ${opened.rejection.code}`);
+    await propose();
+    return withSignal(known, ownIncidentId, signal);
   }
 
   /** An incident an external alert opened: the playbook answering its detection type, on what the alert names. */
@@ -244,13 +254,14 @@ export class IncidentReactor {
 export const startIncidentReactor = async (
   stores: Stores,
   log: Logger,
-  options: IncidentReactorOptions & { slaIntervalMs?: number } = {},
+  options: IncidentReactorOptions & { slaIntervalMs?: number; leaseMs?: number } = {},
 ): Promise<{ reactor: IncidentReactor; stop(): Promise<void> }> => {
   const reactor = new IncidentReactor(stores, options);
   const following = await followLog(stores, log, {
     subscriptionId: INCIDENT_REACTOR_SUBSCRIPTION,
     eventTypes: INCIDENT_REACTOR_EVENT_TYPES,
     schema: options.schema,
+    leaseMs: options.leaseMs,
     handle: (events) => reactor.handle(events),
   });
   const sla = every(options.slaIntervalMs ?? 60_000, log, 'checking SLAs', async () => {

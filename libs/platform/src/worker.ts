@@ -1,5 +1,7 @@
-// The worker: runs every projection until stopped. Several workers may run at once (each batch
-// re-checks the checkpoint under a row lock), so scaling out needs no coordination service.
+// The worker: runs every projection and process manager until stopped. Several workers may run at
+// once: projections re-check their checkpoint under a row lock each batch, and each process
+// manager's subscription is held by one worker at a time through a lease in the database (the
+// others stand by and take over within the lease time), so scaling out needs no coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
 import { sweepAbandonedIngestionRuns } from './abandoned-runs';
 import { every } from './background';
@@ -39,17 +41,25 @@ export const projectionRunners = (
 export const startWorker = async (
   stores: Stores,
   log: Logger,
-  options: { batchSize?: number; ingestIntervalMs?: number; sweepIntervalMs?: number; actions?: ActionExecutorConfig; notifications?: RampartConfig['notifications'] } = {},
+  options: {
+    batchSize?: number;
+    ingestIntervalMs?: number;
+    sweepIntervalMs?: number;
+    actions?: ActionExecutorConfig;
+    notifications?: RampartConfig['notifications'];
+    /** How long a worker holds a process manager's subscription without renewing it. */
+    leaseMs?: number;
+  } = {},
 ): Promise<Worker> => {
   const runners = projectionRunners(stores, log, options);
   for (const runner of runners) await runner.prepare();
   const controller = new AbortController();
   const running = runners.map((runner) => runner.run(controller.signal));
   const scheduler = options.ingestIntervalMs ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs }) : undefined;
-  const evaluation = await startGuardrailEvaluator(stores, log);
-  const incidents = await startIncidentReactor(stores, log);
+  const evaluation = await startGuardrailEvaluator(stores, log, { leaseMs: options.leaseMs });
+  const incidents = await startIncidentReactor(stores, log, { leaseMs: options.leaseMs });
   const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' });
-  const notifier = await startFindingNotifier(stores, log, options.notifications);
+  const notifier = await startFindingNotifier(stores, log, options.notifications, { leaseMs: options.leaseMs });
   const sweeper = every(options.sweepIntervalMs ?? 5 * 60_000, log, 'sweeping abandoned ingestion runs', async () => {
     for (const run of await sweepAbandonedIngestionRuns(stores)) log.warn(run, 'ingestion run abandoned by its process; recorded as failed');
   });

@@ -33,11 +33,16 @@ export class SqlCheckpointStore implements CheckpointStore {
     return rows[0] ? { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } : undefined;
   }
 
+  /**
+   * Moves the checkpoint forward, never back: a worker that was paused past its lease and saves an
+   * older position afterwards leaves the newer one in place (the work after it is not done twice).
+   */
   async save(subscriptionId: string, position: GlobalPosition): Promise<void> {
     await this.sql.query(
       `INSERT INTO ${this.table} (subscription_id, commit_position, prepare_position, updated_at) VALUES ($1, $2, $3, now())
        ON CONFLICT (subscription_id) DO UPDATE SET commit_position = EXCLUDED.commit_position,
-         prepare_position = EXCLUDED.prepare_position, updated_at = now()`,
+         prepare_position = EXCLUDED.prepare_position, updated_at = now()
+       WHERE (${this.table}.commit_position, ${this.table}.prepare_position) < (EXCLUDED.commit_position, EXCLUDED.prepare_position)`,
       [subscriptionId, position.commit.toString(), position.prepare.toString()],
     );
   }
