@@ -2,12 +2,17 @@
 // the resource, every guardrail of its baseline, then the exemptions in force. Pure: the caller
 // brings the resource, the related resources it can find, and the time. A guardrail whose effect is
 // Disabled checks nothing: Azure calls that compliant, posture keeps it out of findings and scores.
-import type { Catalog, Severity } from '../catalog/guardrail';
+// A baseline of hundreds of guardrails (a regulatory standard) is indexed by resource type: only
+// the guardrails that can apply to the resource's type are evaluated (rule-engine/assignment-index.ts).
+import type { Catalog, CompiledGuardrail, Severity } from '../catalog/guardrail';
 import type { PostureState } from '../events';
 import type { PolicyResource } from '../rule-engine/resource';
 import { describeVerdict } from '../rule-engine/explain';
-import type { PolicyAssignment, RelatedResourceQuery } from '../rule-engine/policy';
+import { type AssignmentIndex, type AssignmentRoute, indexAssignments } from '../rule-engine/assignment-index';
+import type { PolicyAssignment, RelatedResourceQuery, Verdict } from '../rule-engine/policy';
 import { isExemptionInForce, scopeCovers, type Assignment, type TenantGuardrails } from '../tenant-guardrails/tenant-guardrails';
+
+export { indexAssignments, type AssignmentIndex, type AssignmentRoute } from '../rule-engine/assignment-index';
 
 export interface EvaluatedResource extends PolicyResource {
   /** Lowercase ARM id: what scopes and exemptions are matched against. */
@@ -36,27 +41,119 @@ export interface EvaluationEnvironment {
 
 const MAX_REASON = 2_000;
 
-// Parameters are bound once per assignment and guardrail, not per resource.
-const boundCache = new WeakMap<Assignment, Map<string, PolicyAssignment | string>>();
-
-const bound = (catalog: Catalog, assignment: Assignment, guardrailId: string): PolicyAssignment | string => {
-  let perAssignment = boundCache.get(assignment);
-  if (!perAssignment) boundCache.set(assignment, (perAssignment = new Map()));
-  let entry = perAssignment.get(guardrailId);
-  if (entry === undefined) {
-    const compiled = catalog.guardrails.get(guardrailId);
-    if (!compiled) entry = `guardrail ${guardrailId} is not in this catalog`;
-    else {
-      const result = compiled.policy.bind({ ...compiled.guardrail.parameters, ...assignment.parameters[guardrailId] });
-      entry = result.ok ? result.assignment : `parameters refused: ${result.refusal.message}`;
-    }
-    perAssignment.set(guardrailId, entry);
-  }
-  return entry;
-};
-
 const STATE_OF = { compliant: 'compliant', nonCompliant: 'nonCompliant', error: 'error', notApplicable: 'notApplicable' } as const;
 
+/** One guardrail of an assigned baseline: its parameters bound once (or why they could not be). */
+interface Entry {
+  readonly guardrailId: string;
+  readonly compiled: CompiledGuardrail;
+  readonly evaluator: PolicyAssignment | string;
+}
+
+/**
+ * An assignment's baseline, bound and indexed. `results` holds, per route of the index, the result
+ * each guardrail gives every resource of the route when the type decides it (undefined: evaluate
+ * it), and the guardrails to evaluate.
+ */
+interface Plan {
+  readonly baselineId: string;
+  readonly entries: readonly Entry[];
+  readonly index: AssignmentIndex;
+  /** The entry of each indexed assignment. */
+  readonly entryOf: readonly number[];
+  readonly routes: WeakMap<AssignmentRoute, Routed>;
+}
+
+interface Routed {
+  readonly results: readonly (EvaluationResult | undefined)[];
+  readonly evaluate: readonly number[];
+}
+
+// Parameters are bound and baselines indexed once per assignment (and catalog), not per resource.
+const plans = new WeakMap<Catalog, WeakMap<Assignment, Plan>>();
+
+const bind = (assignment: Assignment, compiled: CompiledGuardrail, guardrailId: string): PolicyAssignment | string => {
+  const result = compiled.policy.bind({ ...compiled.guardrail.parameters, ...assignment.parameters[guardrailId] });
+  return result.ok ? result.assignment : `parameters refused: ${result.refusal.message}`;
+};
+
+const planOf = (catalog: Catalog, assignment: Assignment): Plan | undefined => {
+  let byAssignment = plans.get(catalog);
+  if (!byAssignment) plans.set(catalog, (byAssignment = new WeakMap()));
+  const known = byAssignment.get(assignment);
+  if (known && known.baselineId === assignment.baselineId) return known;
+  const baseline = catalog.baselines.get(assignment.baselineId);
+  if (!baseline) return undefined;
+  const entries: Entry[] = [];
+  for (const guardrailId of baseline.guardrailIds) {
+    const compiled = catalog.guardrails.get(guardrailId);
+    if (compiled) entries.push({ guardrailId, compiled, evaluator: bind(assignment, compiled, guardrailId) });
+  }
+  const entryOf: number[] = [];
+  const indexed: PolicyAssignment[] = [];
+  entries.forEach((e, i) => {
+    if (typeof e.evaluator === 'string') return;
+    entryOf.push(i);
+    indexed.push(e.evaluator);
+  });
+  const plan: Plan = { baselineId: assignment.baselineId, entries, index: indexAssignments(indexed), entryOf, routes: new WeakMap() };
+  byAssignment.set(assignment, plan);
+  return plan;
+};
+
+const resultOf = (assignment: Assignment, entry: Entry, state: PostureState, reason: string, exemptionId: string | null, disabled: boolean): EvaluationResult => {
+  const { guardrail } = entry.compiled;
+  const result: EvaluationResult = {
+    assignmentId: assignment.assignmentId,
+    baselineId: assignment.baselineId,
+    guardrailId: entry.guardrailId,
+    title: guardrail.title,
+    severity: guardrail.severity,
+    playbookId: guardrail.playbookId,
+    state,
+    reason,
+    exemptionId,
+  };
+  return disabled ? { ...result, disabled: true } : result;
+};
+
+/**
+ * What posture makes of a verdict. Compliant by default in Azure's eyes, a Disabled one checked
+ * nothing: counting it compliant would inflate the score with checks nobody made, so posture treats
+ * it as not applicable, and says why.
+ */
+const postureOf = (verdict: Verdict): { state: PostureState; reason: string; disabled: boolean } => {
+  const disabled = verdict.disabled === true;
+  return { state: disabled ? 'notApplicable' : STATE_OF[verdict.state], reason: describeVerdict(verdict).slice(0, MAX_REASON), disabled };
+};
+
+/**
+ * The results a route's resources share: a verdict the type decided that posture reads as not
+ * applicable needs no exemption looked up, so its result is the same for each of them.
+ */
+const routed = (plan: Plan, assignment: Assignment, route: AssignmentRoute): Routed => {
+  let known = plan.routes.get(route);
+  if (known) return known;
+  const results: (EvaluationResult | undefined)[] = plan.entries.map(() => undefined);
+  route.fixed.forEach((verdict, i) => {
+    if (verdict === undefined) return;
+    const { state, reason, disabled } = postureOf(verdict);
+    if (state === 'notApplicable') results[plan.entryOf[i]] = resultOf(assignment, plan.entries[plan.entryOf[i]], state, reason, null, disabled);
+  });
+  const evaluate: number[] = [];
+  results.forEach((r, i) => {
+    if (r === undefined) evaluate.push(i);
+  });
+  known = { results, evaluate };
+  plan.routes.set(route, known);
+  return known;
+};
+
+/**
+ * Every result for the resource: one per guardrail of each assignment in force, in the baseline's
+ * order. Results of guardrails the resource's type decides are shared by the resources of that type:
+ * treat results as immutable.
+ */
 export const evaluateResource = (
   catalog: Catalog,
   policy: TenantGuardrails,
@@ -64,34 +161,29 @@ export const evaluateResource = (
   env: EvaluationEnvironment,
 ): EvaluationResult[] => {
   const results: EvaluationResult[] = [];
+  const context = { now: env.now, related: env.related };
   for (const assignment of policy.assignments.values()) {
     if (!scopeCovers(assignment.scope, resource.key)) continue;
-    const baseline = catalog.baselines.get(assignment.baselineId);
-    if (!baseline) continue;
-    for (const guardrailId of baseline.guardrailIds) {
-      const compiled = catalog.guardrails.get(guardrailId);
-      if (!compiled) continue;
-      const { guardrail } = compiled;
-      const evaluator = bound(catalog, assignment, guardrailId);
+    const plan = planOf(catalog, assignment);
+    if (!plan) continue;
+    const { results: shared, evaluate } = routed(plan, assignment, plan.index.route(resource));
+    const own = shared.slice();
+    for (const i of evaluate) {
+      const entry = plan.entries[i];
       let state: PostureState;
       let reason: string;
       let disabled = false;
-      if (typeof evaluator === 'string') {
+      if (typeof entry.evaluator === 'string') {
         // Could not evaluate is never compliant.
         state = 'error';
-        reason = evaluator;
+        reason = entry.evaluator;
       } else {
-        const verdict = evaluator.evaluate(resource, { now: env.now, related: env.related });
-        // Compliant by default in Azure's eyes, but no check ran: counting it compliant would inflate
-        // the score with checks nobody made, so posture treats it as not applicable, and says why.
-        disabled = verdict.disabled === true;
-        state = disabled ? 'notApplicable' : STATE_OF[verdict.state];
-        reason = describeVerdict(verdict).slice(0, MAX_REASON);
+        ({ state, reason, disabled } = postureOf(entry.evaluator.evaluate(resource, context)));
       }
       let exemptionId: string | null = null;
       if (state !== 'notApplicable') {
         const exemption = [...policy.exemptions.values()].find(
-          (e) => e.guardrailId === guardrailId && isExemptionInForce(e, env.now) && scopeCovers(e.scope, resource.key),
+          (e) => e.guardrailId === entry.guardrailId && isExemptionInForce(e, env.now) && scopeCovers(e.scope, resource.key),
         );
         if (exemption) {
           exemptionId = exemption.exemptionId;
@@ -99,19 +191,9 @@ export const evaluateResource = (
           state = 'exempt';
         }
       }
-      const result: EvaluationResult = {
-        assignmentId: assignment.assignmentId,
-        baselineId: assignment.baselineId,
-        guardrailId,
-        title: guardrail.title,
-        severity: guardrail.severity,
-        playbookId: guardrail.playbookId,
-        state,
-        reason,
-        exemptionId,
-      };
-      results.push(disabled ? { ...result, disabled: true } : result);
+      own[i] = resultOf(assignment, entry, state, reason, exemptionId, disabled);
     }
+    for (const r of own) results.push(r as EvaluationResult);
   }
   return results;
 };

@@ -2,12 +2,12 @@
 // `existenceCondition` and `count.where` into closures. Each evaluation can record why it came out as
 // it did: the leaf conditions that decided, with the value found and the value expected.
 import { CompileError, EvaluationError } from './errors';
-import { type CompileContext, type CompiledValue, compileValue, type EvalState } from './expressions';
-import { type FieldCategory, type FieldReader, resolveComputedField, resolveField, type Scope, selectMembers } from './fields';
+import { type CompileContext, type CompiledValue, compileValue, type EvalState, fieldValue } from './expressions';
+import { type FieldCategory, type FieldReader, type JsonPath, type Reads, resolveComputedField, resolveField, type Scope, selectMembers, selectOne } from './fields';
 import { LIMITS, spend, weightOf } from './limits';
 import { compareWith, existsFlag, OPERATORS, type OperatorName, operandWeight } from './operators';
-import { isObject, normaliseLocation } from './resource';
-import { preview, typeName } from './values';
+import { getKey, isObject, normaliseLocation, type PolicyResource } from './resource';
+import { equalsTo, preview, typeName } from './values';
 
 /** One leaf condition as evaluated: enough for `rampart policy test` to say why. */
 export interface ConditionTrace {
@@ -64,11 +64,175 @@ export interface CompiledCondition {
    * condition `decide` did not reach. Throws what the type and kind conditions throw.
    */
   readonly decide: (s: EvalState, applicability: Applicability | undefined, known: DecidedBy) => boolean | undefined;
+  /**
+   * The static counterpart of `decide(s, applicability, 'type')`, for a resource whose `type` is a
+   * string: the types outside which the answer is definitely false, or definitely true (see TypeGate).
+   * Reads only the parameters of `s` (type conditions with fixed operands).
+   */
+  readonly typeGate: (s: EvalState, applicability: Applicability | undefined) => TypeGate;
   /** Field categories of the leaf conditions below (type, name, kind, other). */
   readonly categories: ReadonlySet<FieldCategory>;
   /** Some condition below reads the `location` field (such rules never apply to subscriptions). */
   readonly usesLocation: boolean;
+  /**
+   * This condition for the resources of one type, as straight-line closures over the resource alone
+   * (see Specialised), or undefined when a condition below needs the general evaluation (a count, a
+   * `[*]` field, an expression that reads the resource). Adds to `to.steps` what evaluating it may
+   * charge at most.
+   */
+  readonly specialise: (to: Specialisation, applicability: Applicability | undefined) => Specialised | undefined;
+  /**
+   * The same for rules whose conditions need the general evaluation somewhere: closures over the
+   * evaluation state that charge every step the general evaluation charges, when it charges it;
+   * conditions that have no specialised form evaluate as usual.
+   */
+  readonly specialiseMetered: (to: Specialisation, applicability: Applicability | undefined) => Metered;
 }
+
+/** What `evaluate(s, null, applicability)` answers for a state of the specialised type outside any count, steps charged. */
+export type Metered = (s: EvalState) => boolean;
+
+const METERED_TRUE: Metered = () => true;
+const METERED_FALSE: Metered = () => false;
+
+/**
+ * Charges steps a condition took inside it when they fit the budget, and says whether they did. When
+ * they do not, the caller evaluates the condition as usual instead: it runs out exactly where the
+ * general evaluation does (inside which function call, with that message).
+ */
+const chargedInside = (s: EvalState, steps: number): boolean => {
+  if (s.env.steps + steps > LIMITS.evaluationSteps) return false;
+  s.env.steps += steps;
+  return true;
+};
+
+const meteredJunction = (parts: readonly Metered[], decidesWith: boolean): Metered => {
+  if (parts.length === 1) return parts[0];
+  if (parts.length === 2) {
+    const [a, b] = parts;
+    return (s) => (a(s) === decidesWith || b(s) === decidesWith ? decidesWith : !decidesWith);
+  }
+  if (parts.length === 3) {
+    const [a, b, c] = parts;
+    return (s) => (a(s) === decidesWith || b(s) === decidesWith || c(s) === decidesWith ? decidesWith : !decidesWith);
+  }
+  return (s) => {
+    for (let i = 0; i < parts.length; i++) if (parts[i](s) === decidesWith) return decidesWith;
+    return !decidesWith;
+  };
+};
+
+/**
+ * What `evaluate(s, null, applicability)` answers for every resource of one type outside any count
+ * (`s.target` the resource, no trace): a constant, when the type and the parameters decide it; else
+ * a closure over the resource that reads what the conditions read, compares as they compare and
+ * throws what they throw, without charging steps. The caller charges nothing, so it uses one only
+ * when `steps` of everything it runs fits an evaluation's budget: then the general evaluation could
+ * not have run out either.
+ */
+export type Specialised = boolean | ((resource: PolicyResource) => boolean);
+
+export interface Specialisation {
+  /** The type, lowercase. */
+  readonly type: string;
+  /**
+   * A state for a resource of the type (that spelling), with the parameters and the `apiVersion` of
+   * the evaluations it serves: conditions whose answer depends on nothing else are evaluated once, here.
+   */
+  readonly state: EvalState;
+  /** The most steps the specialised conditions would charge in a general evaluation. */
+  steps: number;
+  /** Reads the specialised conditions share: the caller starts each evaluation with `reads.next()`. */
+  readonly reads: Reads;
+}
+
+/** A specialised junction: its closures in order until one decides, else `otherwise`. */
+const specialJunction = (parts: readonly ((r: PolicyResource) => boolean)[], decidesWith: boolean, otherwise: boolean): Specialised => {
+  if (parts.length === 0) return otherwise;
+  if (parts.length === 1 && otherwise === !decidesWith) return parts[0];
+  if (parts.length === 1) {
+    const [a] = parts;
+    return (r) => (a(r) === decidesWith ? decidesWith : otherwise);
+  }
+  if (parts.length === 2) {
+    const [a, b] = parts;
+    return (r) => (a(r) === decidesWith || b(r) === decidesWith ? decidesWith : otherwise);
+  }
+  return (r) => {
+    for (let i = 0; i < parts.length; i++) if (parts[i](r) === decidesWith) return decidesWith;
+    return otherwise;
+  };
+};
+
+/**
+ * Types as `equals` compares them (ignoring case): `type` is one of them when one of the tests says
+ * so. `weight`: the steps evaluating the conditions that decide costs at most.
+ */
+export interface TypeSet {
+  readonly tests: readonly ((type: string) => boolean)[];
+  /**
+   * When every test is a text's `equalsTo`: their lengths. A string of another length passes none
+   * (equalsTo compares lengths before case), so most types are told apart without reading them.
+   */
+  readonly lengths: readonly number[] | undefined;
+  readonly weight: number;
+}
+
+/**
+ * What the type alone says, worked out from the rule instead of from a resource: for every string
+ * type matched by no test of `whenFalse`, `decide` returns false, and evaluating the condition reads
+ * only the conditions decide reads, gets the same answer and cannot fail (`whenTrue` likewise for
+ * true). Only `type` conditions with `equals`/`notEquals`/`in`/`notIn` and a fixed operand make
+ * claims (and conditions that applicability does not consider); anything else makes none, so an
+ * absent set claims nothing.
+ */
+export interface TypeGate {
+  readonly whenFalse?: TypeSet;
+  readonly whenTrue?: TypeSet;
+}
+
+const NO_GATE: TypeGate = {};
+const NO_TYPES: TypeSet = { tests: [], lengths: [], weight: 0 };
+const ALWAYS_FALSE: TypeGate = { whenFalse: NO_TYPES };
+const ALWAYS_TRUE: TypeGate = { whenTrue: NO_TYPES };
+const joined = (a: TypeSet, b: TypeSet): TypeSet => ({
+  tests: [...a.tests, ...b.tests],
+  lengths: a.lengths && b.lengths ? [...new Set([...a.lengths, ...b.lengths])] : undefined,
+  weight: a.weight + b.weight,
+});
+const typesOf = (values: readonly unknown[], weight: number): TypeSet => ({
+  tests: values.map((v) => equalsTo(v)),
+  lengths: values.every((v) => typeof v === 'string') ? [...new Set(values.map((v) => (v as string).length))] : undefined,
+  weight,
+});
+
+/**
+ * allOf (`decidesWith` false) and anyOf (true), as `decide` walks them: the children before the one
+ * that decides must each give the other answer outside their set, in order; the whole gives the
+ * other answer only when every child does.
+ */
+const junctionGate = (gates: readonly TypeGate[], decidesWith: boolean): TypeGate => {
+  const decides = (g: TypeGate) => (decidesWith ? g.whenTrue : g.whenFalse);
+  const passes = (g: TypeGate) => (decidesWith ? g.whenFalse : g.whenTrue);
+  let prefix = NO_TYPES;
+  let decided: TypeSet | undefined;
+  for (const g of gates) {
+    const decisive = decides(g);
+    if (decisive) {
+      decided = joined(prefix, decisive);
+      break;
+    }
+    const passing = passes(g);
+    if (!passing) break;
+    prefix = joined(prefix, passing);
+  }
+  let all: TypeSet | undefined = NO_TYPES;
+  for (const g of gates) {
+    const passing = passes(g);
+    all = passing && all ? joined(all, passing) : undefined;
+  }
+  return decidesWith ? { whenTrue: decided, whenFalse: all } : { whenFalse: decided, whenTrue: all };
+};
 
 const lowerKeys = (node: Record<string, unknown>) => new Map(Object.entries(node).map(([k, v]) => [k.toLowerCase(), { key: k, value: v }]));
 
@@ -102,6 +266,34 @@ const union = (children: readonly CompiledCondition[]) => new Set(children.flatM
  * trace then keeps only that child's conditions: the others do not explain the outcome.
  */
 const junction = (children: readonly CompiledCondition[], decidesWith: boolean): CompiledCondition => ({
+  specialise: (to, applicability) => {
+    // Children that cannot decide are dropped; one that always decides ends the junction there
+    // (the children before it still run: they may throw).
+    const parts: ((r: PolicyResource) => boolean)[] = [];
+    let otherwise = !decidesWith;
+    for (const child of children) {
+      const special = child.specialise(to, applicability);
+      if (special === undefined) return undefined;
+      if (special === decidesWith) {
+        otherwise = decidesWith;
+        break;
+      }
+      if (typeof special !== 'boolean') parts.push(special);
+    }
+    return specialJunction(parts, decidesWith, otherwise);
+  },
+  specialiseMetered: (to, applicability) => {
+    if (children.length === 0) return decidesWith ? METERED_FALSE : METERED_TRUE;
+    return meteredJunction(
+      children.map((c) => c.specialiseMetered(to, applicability)),
+      decidesWith,
+    );
+  },
+  typeGate: (s, applicability) =>
+    junctionGate(
+      children.map((c) => c.typeGate(s, applicability)),
+      decidesWith,
+    ),
   categories: union(children),
   usesLocation: children.some((c) => c.usesLocation),
   evaluate: (s, trace, applicability) => {
@@ -133,6 +325,20 @@ const allOf = (children: readonly CompiledCondition[]) => junction(children, fal
 const anyOf = (children: readonly CompiledCondition[]) => junction(children, true);
 
 const negate = (child: CompiledCondition): CompiledCondition => ({
+  specialise: (to, applicability) => {
+    const special = child.specialise(to, applicability?.flipped);
+    if (special === undefined) return undefined;
+    if (typeof special === 'boolean') return !special;
+    return (r) => !special(r);
+  },
+  specialiseMetered: (to, applicability) => {
+    const metered = child.specialiseMetered(to, applicability?.flipped);
+    return (s) => !metered(s);
+  },
+  typeGate: (s, applicability) => {
+    const gate = child.typeGate(s, applicability?.flipped);
+    return { whenFalse: gate.whenTrue, whenTrue: gate.whenFalse };
+  },
   categories: child.categories,
   usesLocation: child.usesLocation,
   evaluate: (s, trace, applicability) => !child.evaluate(s, trace, applicability?.flipped),
@@ -199,7 +405,8 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
         throw located(error, path);
       }
     };
-    return leaf('other', evaluate, 1 + value.weight + operandCost);
+    // Literals, parameters and requestContext(): one answer per type (per API version asked for).
+    return leaf('other', evaluate, 1 + value.weight + operandCost, { perType: !value.perResource && !operand.perResource, metered: byFieldValue(value, operand, evaluate, ctx) });
   }
 
   if (typeof raw !== 'string') throw new CompileError('invalid-rule', `field must be a string, got ${typeName(raw)}`, path);
@@ -242,13 +449,32 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
         throw located(error, path);
       }
     };
-    return leaf('other', evaluate, 1 + fieldText.weight + operandCost);
+    // A field name from parameters (`tags[<tagName>]`) and an operand that does not vary: resolved once per type.
+    const direct =
+      fieldText.varies || operand.varies
+        ? undefined
+        : (to: Specialisation) => {
+            const name = workedOut(to, fieldText);
+            if (!name) return undefined;
+            let reader: FieldReader;
+            try {
+              reader = resolveComputedField(String(name.value), ctx.aliases, ctx.dynamicFields, `${path}.field`);
+            } catch (error) {
+              if (error instanceof EvaluationError) return undefined;
+              throw error;
+            }
+            const expected = worked(to, operand, reader, operator);
+            if (!expected || !reader.readerFor) return undefined;
+            return { test: directField(reader.readerFor(to.type, to.reads), compareWith(operator, expected.value), path), inside: name.steps + expected.steps };
+          };
+    return leaf('other', evaluate, 1 + fieldText.weight + operandCost, { direct });
   }
 
   const reader = resolveField(raw, ctx.aliases, `${path}.field`);
   // Most rules compare `type` (some also `kind`) with a literal or a parameter: the same answer for
   // every resource with that type (and kind).
   const decidable = (reader.category === 'type' || reader.category === 'kind') && !operand.varies;
+  const gate = reader.category === 'type' && !operand.varies ? typeGateOf(operator, operand) : undefined;
   if (operand.isExpression) {
     const evaluate = (s: EvalState, trace: TraceSink) => {
       try {
@@ -260,7 +486,23 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
         throw located(error, path);
       }
     };
-    return leaf(reader.category, evaluate, 1 + operand.weight, reader.location, decidable);
+    const readerFor = reader.readerFor;
+    const direct =
+      operand.varies || !readerFor
+        ? undefined
+        : (to: Specialisation) => {
+            const expected = worked(to, operand, reader, operator);
+            if (!expected) return undefined;
+            return { test: directField(readerFor(to.type, to.reads), compareWith(operator, expected.value), path), inside: expected.steps };
+          };
+    const metered =
+      operand.varies || readerFor
+        ? undefined
+        : (to: Specialisation, general: (s: EvalState, trace: TraceSink) => boolean) => {
+            const expected = worked(to, operand, reader, operator);
+            return expected && meteredCollection(reader, to.type, compareWith(operator, expected.value), operandWeight(operator, expected.value), expected.steps, path, general);
+          };
+    return leaf(reader.category, evaluate, 1 + operand.weight, { usesLocation: reader.location, decidable, gate, perType: reader.category === 'type' && !operand.varies, direct, metered });
   }
   // The common case: a literal operand, so the comparison is compiled with it (lowercased, patterns parsed).
   const expected = reader.location ? normaliseExpected(operand.literal) : operand.literal;
@@ -285,8 +527,189 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
           throw located(error, path);
         }
       };
-  return leaf(reader.category, evaluate, 1 + expectedWeight, reader.location, decidable);
+  const readerFor = reader.readerFor;
+  const direct = readerFor ? (to: Specialisation) => ({ test: directField(readerFor(to.type, to.reads), compare, path), inside: 0 }) : undefined;
+  const metered = readerFor ? undefined : (to: Specialisation, general: (s: EvalState, trace: TraceSink) => boolean) => meteredCollection(reader, to.type, compare, expectedWeight, 0, path, general);
+  return leaf(reader.category, evaluate, 1 + expectedWeight, { usesLocation: reader.location, decidable, gate, perType: reader.category === 'type', direct, metered });
 };
+
+/** The elements a path with one `[*]` selects below `doc` (`select` of fields.ts, without its arrays), visited in order. */
+interface Starred {
+  /** The array at the `[*]`, if there is one there. */
+  readonly array: (doc: PolicyResource) => readonly unknown[] | undefined;
+  /** What the path selects below one element. */
+  readonly below: (element: unknown) => unknown;
+}
+
+const starred = (path: JsonPath | undefined): Starred | undefined => {
+  if (!path) return undefined;
+  const star = path.segments.indexOf('*');
+  if (star < 0 || path.segments.indexOf('*', star + 1) >= 0) return undefined;
+  const before = path.segments.slice(0, star);
+  const after = path.segments.slice(star + 1);
+  return {
+    array: (doc) => {
+      let value: unknown = doc;
+      for (let i = 0; i < before.length && value !== undefined; i++) value = getKey(value, before[i]);
+      return Array.isArray(value) ? value : undefined;
+    },
+    below: (element) => {
+      let value = element;
+      for (let i = 0; i < after.length && value !== undefined; i++) value = getKey(value, after[i]);
+      return value;
+    },
+  };
+};
+
+/** Members of a JSON array as `select` takes them: holes skipped. */
+const membersIn = (array: readonly unknown[]): number => {
+  let members = 0;
+  for (let k = 0; k < array.length; k++) if (k in array) members++;
+  return members;
+};
+
+/**
+ * A `[*]` field condition outside counts, for one type (fieldCondition's collection case): every
+ * selected value must satisfy the comparison, charged as there. Only for a path with one `[*]`; a
+ * type whose path has none reads one value, as the reader does.
+ */
+const meteredCollection = (
+  reader: FieldReader,
+  type: string,
+  compare: (actual: unknown) => boolean,
+  expectedWeight: number,
+  inside: number,
+  path: string,
+  general: (s: EvalState, trace: TraceSink) => boolean,
+): Metered | undefined => {
+  const jsonPath = reader.pathFor(type);
+  // An alias of other types: nothing selected, which every condition holds for.
+  if (jsonPath === undefined) return (s) => (chargedInside(s, inside) ? true : general(s, null));
+  if (!jsonPath.collection)
+    // This type's path has no [*]: one value, compared as it is.
+    return (s) => {
+      if (!chargedInside(s, inside)) return general(s, null);
+      try {
+        return compare(selectOne(s.target, jsonPath, 0));
+      } catch (error) {
+        throw located(error, path);
+      }
+    };
+  const select = starred(jsonPath);
+  if (!select) return undefined;
+  const { array, below } = select;
+  return (s) => {
+    if (!chargedInside(s, inside)) return general(s, null);
+    try {
+      const values = array(s.target);
+      if (values === undefined) return true;
+      spend(s.env, membersIn(values) * (1 + expectedWeight));
+      for (let k = 0; k < values.length; k++) if (k in values && !compare(below(values[k]))) return false;
+      return true;
+    } catch (error) {
+      throw located(error, path);
+    }
+  };
+};
+
+/** Field values remembered per value condition and type, and the longest text remembered. */
+const MAX_REMEMBERED_VALUES = 256;
+const MAX_REMEMBERED_TEXT = 256;
+
+/**
+ * A value condition whose expression reads the resource only through one field (`[if(and(not(empty(
+ * field('…destinationPortRange'))), contains(field(…), '-')), …)]`), outside counts: its answer and
+ * the steps it takes follow from that field's value, so they are remembered per value (a few
+ * hundred short scalars per type; an evaluation that fails is never remembered) and charged again.
+ * An evaluation those steps would take past the budget evaluates it as usual, to run out where
+ * that does. Undefined for any other value condition.
+ */
+const byFieldValue = (value: CompiledValue, operand: CompiledValue, evaluate: (s: EvalState, trace: TraceSink) => boolean, ctx: CompileContext) => {
+  const names = value.fields;
+  if (!names || names.length === 0 || operand.perResource) return undefined;
+  const name = names[0];
+  if (names.some((n) => n.toLowerCase() !== name.toLowerCase())) return undefined;
+  const reader = resolveField(name, ctx.aliases);
+  return (): Metered => {
+    const remembered = new Map<unknown, { readonly answer: boolean; readonly inside: number }>();
+    return (s) => {
+      const key = fieldValue(reader, s);
+      // Scalars only (a map tells 0 from -0 no more than SameValueZero does: -0 is evaluated each time).
+      const scalar = typeof key === 'boolean' || (typeof key === 'string' && key.length <= MAX_REMEMBERED_TEXT) || (typeof key === 'number' && !Object.is(key, -0));
+      if (!scalar) return evaluate(s, null);
+      const known = remembered.get(key);
+      if (known !== undefined && chargedInside(s, known.inside)) return known.answer;
+      const before = s.env.steps;
+      const answer = evaluate(s, null);
+      if (remembered.size < MAX_REMEMBERED_VALUES) remembered.set(key, { answer, inside: s.env.steps - before });
+      return answer;
+    };
+  };
+};
+
+/** A field condition outside counts for one type: read, compare, and an error learns where it happened. */
+const directField =
+  (read: (doc: PolicyResource) => unknown, compare: (actual: unknown) => boolean, path: string) =>
+  (resource: PolicyResource): boolean => {
+    try {
+      return compare(read(resource));
+    } catch (error) {
+      throw located(error, path);
+    }
+  };
+
+/** A value that does not vary, evaluated for a specialisation: the value and the steps it charged, or undefined if it fails. */
+const worked = (to: Specialisation, value: CompiledValue, reader: FieldReader, operator: OperatorName): { value: unknown; steps: number } | undefined => {
+  const done = workedOut(to, value);
+  if (!done) return undefined;
+  const expected = reader.location ? normaliseExpected(done.value) : done.value;
+  // An expression operand also charges comparing with its value (a literal's is in the weight).
+  return { value: expected, steps: done.steps + (value.isExpression ? operandWeight(operator, expected) : 0) };
+};
+
+/** An expression that does not vary, evaluated once for a specialisation: its value and the steps it charged, or undefined if it fails. */
+const workedOut = (to: Specialisation, value: CompiledValue): { value: unknown; steps: number } | undefined => {
+  const env = to.state.env;
+  const before = env.steps;
+  try {
+    const result = value.evaluate(to.state);
+    return { value: result, steps: env.steps - before };
+  } catch (error) {
+    if (!(error instanceof EvaluationError)) throw error;
+    env.steps = before;
+    return undefined;
+  }
+};
+
+/**
+ * The gate of a `type` condition with a fixed operand (a literal, or parameters and functions of
+ * them, evaluated here as each evaluation would: same value, same steps). equals and in select the
+ * types they name (`equalsTo`, what the condition compares with); notEquals and notIn select all
+ * others; other operators, and an operand that fails or that `in` would refuse, claim nothing.
+ */
+const typeGateOf =
+  (operator: OperatorName, operand: CompiledValue) =>
+  (s: EvalState): TypeGate => {
+    if (operator !== 'equals' && operator !== 'notEquals' && operator !== 'in' && operator !== 'notIn') return NO_GATE;
+    let expected: unknown;
+    const before = s.env.steps;
+    try {
+      expected = operand.evaluate(s);
+    } catch (error) {
+      if (error instanceof EvaluationError) return NO_GATE;
+      throw error;
+    }
+    // What the leaf charges: its weight, then (for an expression) the value's and the functions' steps.
+    const weight = 1 + (operand.isExpression ? operand.weight + operandWeight(operator, expected) + (s.env.steps - before) : operandWeight(operator, expected));
+    if (operator === 'equals' || operator === 'notEquals') {
+      const types = typesOf([expected], weight);
+      return operator === 'equals' ? { whenFalse: types } : { whenTrue: types };
+    }
+    if (!Array.isArray(expected)) return NO_GATE;
+    // Array.from: a hole reads as undefined, which equals no type (as compareWith has it).
+    const types = typesOf(Array.from(expected as unknown[]), weight);
+    return operator === 'in' ? { whenFalse: types } : { whenTrue: types };
+  };
 
 /** A trace entry; built without a spread, which costs microseconds per object on V8. */
 const traced = (path: string, kind: 'field' | 'value', subject: string, operator: OperatorName, expected: unknown, actual: unknown, result: boolean): ConditionTrace =>
@@ -294,31 +717,113 @@ const traced = (path: string, kind: 'field' | 'value', subject: string, operator
     ? { path, kind, subject, operator, expected, missing: true, result }
     : { path, kind, subject, operator, expected, actual, result };
 
+interface LeafOptions {
+  /** It reads the `location` field. */
+  readonly usesLocation?: boolean;
+  /** A type or kind condition with a fixed operand: its answer depends on the resource's type or kind alone. */
+  readonly decidable?: boolean;
+  /** A type condition's gate, when it makes a claim. */
+  readonly gate?: (s: EvalState) => TypeGate;
+  /** Its answer (and its steps) are the same for every resource of one type: worked out once when specialised. */
+  readonly perType?: boolean;
+  /**
+   * For a field condition outside counts: the condition for the resources of one type as a closure
+   * over the resource (the field's reader for the type, the comparison compiled), given a state
+   * with the parameters; with the steps a general evaluation charges for it. Undefined when its
+   * operand cannot be worked out (a failing expression: each evaluation fails then).
+   */
+  readonly direct?: (to: Specialisation) => Direct | undefined;
+  /**
+   * A specialised form that charges steps as it goes (a `[*]` field, a field count), for one type;
+   * its closure charges all but the leaf's weight. Undefined when the type needs the general one.
+   */
+  readonly metered?: (to: Specialisation, general: (s: EvalState, trace: TraceSink) => boolean) => Metered | undefined;
+}
+
+interface Direct {
+  readonly test: (resource: PolicyResource) => boolean;
+  /** The steps a general evaluation charges inside the condition, beyond its weight (functions of a worked-out operand). */
+  readonly inside: number;
+}
+
 /**
  * A leaf condition. Each evaluation is charged to the evaluation's step budget (limits.ts) with
  * `weight`, what it costs at most besides function work and values computed now (charged as they
  * happen): 1, its expressions' nodes, and comparing with a literal operand.
  */
-const leaf = (
-  category: FieldCategory,
-  evaluate: (s: EvalState, trace: TraceSink) => boolean,
-  weight: number,
-  usesLocation = false,
-  /** A type or kind condition with a fixed operand: its answer depends on the resource's type or kind alone. */
-  decidable = false,
-): CompiledCondition => ({
-  categories: new Set([category]),
-  usesLocation,
-  evaluate: (s, trace, applicability) => {
-    if (applicability && !applicability.considered.has(category)) return !applicability.negated;
-    spend(s.env, weight);
-    return evaluate(s, trace);
-  },
-  decide: (s, applicability, known) => {
-    if (applicability && !applicability.considered.has(category)) return !applicability.negated;
-    return decidable && (category === 'type' || known === 'type+kind') ? evaluate(s, null) : undefined;
-  },
-});
+const leaf = (category: FieldCategory, evaluate: (s: EvalState, trace: TraceSink) => boolean, weight: number, options: LeafOptions = {}): CompiledCondition => {
+  /** The answer for every resource of the type, and the steps taken inside, when the type decides it. */
+  const perType = (to: Specialisation): { answer: boolean; inside: number } | undefined => {
+    if (!options.perType) return undefined;
+    const env = to.state.env;
+    const before = env.steps;
+    try {
+      const answer = evaluate(to.state, null);
+      return { answer, inside: env.steps - before };
+    } catch (error) {
+      // It fails for every resource of the type: the general evaluation says so each time.
+      if (!(error instanceof EvaluationError)) throw error;
+      env.steps = before;
+      return undefined;
+    }
+  };
+  const self: CompiledCondition = {
+    typeGate: (s, applicability) => {
+      if (applicability && !applicability.considered.has(category)) return applicability.negated ? ALWAYS_FALSE : ALWAYS_TRUE;
+      return options.gate ? options.gate(s) : NO_GATE;
+    },
+    specialise: (to, applicability) => {
+      if (applicability && !applicability.considered.has(category)) return !applicability.negated;
+      const decided = perType(to);
+      if (decided) {
+        to.steps += weight + decided.inside;
+        return decided.answer;
+      }
+      const direct = options.direct?.(to);
+      if (!direct) return undefined;
+      to.steps += weight + direct.inside;
+      return direct.test;
+    },
+    specialiseMetered: (to, applicability) => {
+      if (applicability && !applicability.considered.has(category)) return applicability.negated ? METERED_FALSE : METERED_TRUE;
+      const decided = perType(to);
+      if (decided) {
+        const { answer, inside } = decided;
+        return (s) => {
+          spend(s.env, weight);
+          return chargedInside(s, inside) ? answer : evaluate(s, null);
+        };
+      }
+      const direct = options.direct?.(to);
+      if (direct) {
+        const { test, inside } = direct;
+        return (s) => {
+          spend(s.env, weight);
+          return chargedInside(s, inside) ? test(s.target) : evaluate(s, null);
+        };
+      }
+      const metered = options.metered?.(to, evaluate);
+      if (metered)
+        return (s) => {
+          spend(s.env, weight);
+          return metered(s);
+        };
+      return (s) => self.evaluate(s, null, applicability);
+    },
+    categories: new Set([category]),
+    usesLocation: options.usesLocation ?? false,
+    evaluate: (s, trace, applicability) => {
+      if (applicability && !applicability.considered.has(category)) return !applicability.negated;
+      spend(s.env, weight);
+      return evaluate(s, trace);
+    },
+    decide: (s, applicability, known) => {
+      if (applicability && !applicability.considered.has(category)) return !applicability.negated;
+      return options.decidable && (category === 'type' || known === 'type+kind') ? evaluate(s, null) : undefined;
+    },
+  };
+  return self;
+};
 
 interface Counted {
   readonly members: readonly unknown[];
@@ -336,6 +841,7 @@ const countCondition = (
   operand: CompiledValue,
   weight: number,
   path: string,
+  metered?: (to: Specialisation) => Metered | undefined,
 ): CompiledCondition =>
   leaf(
     'other',
@@ -362,7 +868,7 @@ const countCondition = (
       }
     },
     weight,
-    where?.usesLocation,
+    { usesLocation: where?.usesLocation, metered },
   );
 
 const compileCount = (
@@ -397,7 +903,34 @@ const compileCount = (
         scopeOf: (element) => ({ kind: 'field', parent: s.scope, doc: s.target, docType: s.targetType, path: counted, element }),
       };
     };
-    return countCondition(fieldName, enumerate, where, operator, test, operand, 1 + operand.weight, path);
+    // For one type whose path ends at its only [*]: the members are that array's elements, read without building arrays.
+    const metered = (to: Specialisation): Metered | undefined => {
+      const jsonPath = reader.pathFor(to.type);
+      const select = jsonPath ? starred(jsonPath) : undefined;
+      if (jsonPath && (!select || jsonPath.segments[jsonPath.segments.length - 1] !== '*')) return undefined;
+      const counted = jsonPath?.lower ?? [];
+      return (s) => {
+        try {
+          const elements = select?.array(s.target);
+          const members = elements ? membersIn(elements) : 0;
+          spend(s.env, members * (where ? 2 : 1));
+          let count = members;
+          if (where && elements && members > 0) {
+            count = 0;
+            for (let k = 0; k < elements.length; k++) {
+              if (!(k in elements)) continue;
+              const scope: Scope = { kind: 'field', parent: s.scope, doc: s.target, docType: s.targetType, path: counted, element: elements[k] };
+              const member: EvalState = { env: s.env, resource: s.resource, resourceType: s.resourceType, target: s.target, targetType: s.targetType, scope };
+              if (where.evaluate(member, null)) count++;
+            }
+          }
+          return test(count, operand.evaluate(s));
+        } catch (error) {
+          throw located(error, path);
+        }
+      };
+    };
+    return countCondition(fieldName, enumerate, where, operator, test, operand, 1 + operand.weight, path, metered);
   }
 
   const array = compileValue(keys.get('value')?.value, ctx);

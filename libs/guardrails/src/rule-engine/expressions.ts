@@ -100,20 +100,65 @@ export interface CompiledValue {
    * Literals, parameters and functions of them do not.
    */
   readonly varies: boolean;
+  /**
+   * It may differ between two resources of one type evaluated with the same `apiVersion` in their
+   * context: it reads more than requestContext() (which depends on the type and that alone).
+   */
+  readonly perResource: boolean;
+  /**
+   * The fields it reads, as written, when `field('<literal>')` is all it reads of the resource and
+   * the evaluation (besides requestContext()): then its value follows from theirs. Undefined otherwise.
+   */
+  readonly fields?: readonly string[];
 }
 
 const VARYING_FUNCTIONS = new Set(['field', 'current', 'requestcontext', 'resourcegroup', 'subscription', 'policy', 'utcnow']);
+const PER_RESOURCE_FUNCTIONS = new Set(['field', 'current', 'resourcegroup', 'subscription', 'policy', 'utcnow']);
 
-const varies = (node: ExpressionNode): boolean => {
+const reads =
+  (functions: ReadonlySet<string>) =>
+  (node: ExpressionNode): boolean => {
+    switch (node.kind) {
+      case 'literal':
+        return false;
+      case 'property':
+        return reads(functions)(node.target);
+      case 'index':
+        return reads(functions)(node.target) || reads(functions)(node.index);
+      case 'call':
+        return functions.has(node.name.toLowerCase()) || node.args.some(reads(functions));
+    }
+  };
+const varies = reads(VARYING_FUNCTIONS);
+const perResource = reads(PER_RESOURCE_FUNCTIONS);
+
+/** The literal field names an expression reads, when those are all it reads per resource (see CompiledValue.fields). */
+const fieldsRead = (node: ExpressionNode): string[] | undefined => {
+  const all = (nodes: readonly ExpressionNode[]): string[] | undefined => {
+    const names: string[] = [];
+    for (const n of nodes) {
+      const read = fieldsRead(n);
+      if (!read) return undefined;
+      names.push(...read);
+    }
+    return names;
+  };
   switch (node.kind) {
     case 'literal':
-      return false;
+      return [];
     case 'property':
-      return varies(node.target);
+      return fieldsRead(node.target);
     case 'index':
-      return varies(node.target) || varies(node.index);
-    case 'call':
-      return VARYING_FUNCTIONS.has(node.name.toLowerCase()) || node.args.some(varies);
+      return all([node.target, node.index]);
+    case 'call': {
+      const name = node.name.toLowerCase();
+      if (name === 'field') {
+        const [arg] = node.args;
+        return node.args.length === 1 && arg.kind === 'literal' && typeof arg.value === 'string' ? [arg.value] : undefined;
+      }
+      if (PER_RESOURCE_FUNCTIONS.has(name)) return undefined;
+      return all(node.args);
+    }
   }
 };
 
@@ -161,7 +206,7 @@ const member = (target: unknown, key: string | number, text: string, meter: Step
 };
 
 /** field(): the literal value; a missing property is "", an array alias an array of the selected values. */
-const fieldValue = (reader: FieldReader, s: EvalState): unknown => {
+export const fieldValue = (reader: FieldReader, s: EvalState): unknown => {
   if (reader.location) return getKey(s.resource, 'location') ?? '';
   if (reader.readOne) {
     const value = reader.readOne(s.resource, s.resourceType, s.scope);
@@ -447,7 +492,15 @@ const scopeElement = (scope: Scope | undefined, text: string) => {
 export const compileValue = (value: unknown, ctx: CompileContext): CompiledValue => compileNested(value, ctx, true);
 
 const compileNested = (value: unknown, ctx: CompileContext, outermost: boolean): CompiledValue => {
-  const literal = (v: unknown): CompiledValue => ({ evaluate: () => v, text: outermost ? JSON.stringify(v) : '', isExpression: false, literal: v, weight: weightOf(v), varies: false });
+  const literal = (v: unknown): CompiledValue => ({
+    evaluate: () => v,
+    text: outermost ? JSON.stringify(v) : '',
+    isExpression: false,
+    literal: v,
+    weight: weightOf(v),
+    varies: false,
+    perResource: false,
+  });
   if (typeof value === 'string') {
     const parsed = parseTemplateString(value, ctx.path);
     if ('literal' in parsed) return literal(parsed.literal);
@@ -458,7 +511,15 @@ const compileNested = (value: unknown, ctx: CompileContext, outermost: boolean):
         `the definition's expressions have more than ${LIMITS.expressionNodes.toLocaleString('en-US')} calls, literals, properties and indexes`,
         ctx.path,
       );
-    return { evaluate: compileExpression(parsed.expression, ctx), text: parsed.text, isExpression: true, weight: nodes, varies: varies(parsed.expression) };
+    return {
+      evaluate: compileExpression(parsed.expression, ctx),
+      text: parsed.text,
+      isExpression: true,
+      weight: nodes,
+      varies: varies(parsed.expression),
+      perResource: perResource(parsed.expression),
+      fields: fieldsRead(parsed.expression),
+    };
   }
   // The text of the outermost value only: each level writing its own would take time quadratic in the nesting.
   if (Array.isArray(value)) {
@@ -470,6 +531,7 @@ const compileNested = (value: unknown, ctx: CompileContext, outermost: boolean):
       isExpression: true,
       weight: items.reduce((sum, i) => sum + 1 + i.weight, 0),
       varies: items.some((i) => i.varies),
+      perResource: items.some((i) => i.perResource),
     };
   }
   if (isObject(value)) {
@@ -481,6 +543,7 @@ const compileNested = (value: unknown, ctx: CompileContext, outermost: boolean):
       isExpression: true,
       weight: entries.reduce((sum, [, v]) => sum + 1 + v.weight, 0),
       varies: entries.some(([, v]) => v.varies),
+      perResource: entries.some(([, v]) => v.perResource),
     };
   }
   return literal(value);

@@ -60,7 +60,8 @@ const select = (root: unknown, path: JsonPath, from: number): unknown[] => {
   return values;
 };
 
-const selectOne = (root: unknown, path: JsonPath, from: number): unknown => {
+/** The one value at `path` below `root`, from segment `from` on (a path without `[*]`). */
+export const selectOne = (root: unknown, path: JsonPath, from: number): unknown => {
   let value = root;
   for (let i = from; i < path.segments.length && value !== undefined; i++) value = getKey(value, path.segments[i]);
   return value;
@@ -106,23 +107,98 @@ export interface FieldReader {
    */
   readonly readOne?: (doc: PolicyResource, docType: string, scope: Scope | undefined) => unknown;
   /**
+   * With readOne: `readOne(doc, docType, undefined)` for one type, worked out once (an alias's path
+   * for that type, its segments fixed): what a condition outside any count reads. With `reads`, each
+   * step is read once per evaluation, whichever condition reads it first.
+   */
+  readonly readerFor?: (docType: string, reads?: Reads) => (doc: PolicyResource) => unknown;
+  /**
    * For array aliases: the JSON path for `docType`, so a count can enumerate it and `current()` can
    * find the member being counted.
    */
   pathFor(docType: string): JsonPath | undefined;
 }
 
-const keyword = (text: string, category: FieldCategory, get: (doc: PolicyResource) => unknown, location = false): FieldReader => ({
+/**
+ * Reads shared by the conditions of one specialised rule (conditions.ts): a value is read once per
+ * evaluation of the resource, by whichever condition asks first. `key` names what is read exactly
+ * (spellings matter: an exact key comes before a case-insensitive match).
+ */
+export interface Reads {
+  once(key: string, read: (doc: PolicyResource) => unknown): (doc: PolicyResource) => unknown;
+}
+
+/** Reads for one specialised rule; `next()` before each evaluation. */
+export const readsOnce = (): Reads & { next(): void } => {
+  let evaluation = 0;
+  const readers = new Map<string, (doc: PolicyResource) => unknown>();
+  return {
+    next: () => {
+      evaluation++;
+    },
+    once: (key, read) => {
+      let reader = readers.get(key);
+      if (reader === undefined) {
+        let readIn = -1;
+        let value: unknown;
+        reader = (doc) => {
+          if (readIn !== evaluation) {
+            value = read(doc);
+            readIn = evaluation;
+          }
+          return value;
+        };
+        readers.set(key, reader);
+      }
+      return reader;
+    },
+  };
+};
+
+const keyword = (text: string, category: FieldCategory, get: (doc: PolicyResource) => unknown, location = false, key = text.toLowerCase()): FieldReader => ({
   text,
   category,
   location,
   collection: false,
   read: (doc) => ({ collection: false, value: get(doc) }),
   readOne: (doc) => get(doc),
+  readerFor: (_docType, reads) => (reads ? reads.once(`field:${key}`, get) : get),
   pathFor: () => undefined,
 });
 
-const tagReader = (text: string, tag: string) => keyword(text, 'other', (doc) => getKey(getKey(doc, 'tags'), tag));
+const nothing = (): unknown => undefined;
+
+/** selectOne(doc, path, 0) with the segments fixed: each step (`properties`, then `properties.x`) read once per evaluation with `reads`. */
+const pathReader = (path: JsonPath | undefined, reads: Reads | undefined): ((doc: PolicyResource) => unknown) => {
+  if (!path) return nothing;
+  const segments = path.segments;
+  if (!reads) {
+    if (segments.length === 1) {
+      const [a] = segments;
+      return (doc) => getKey(doc, a);
+    }
+    if (segments.length === 2) {
+      const [a, b] = segments;
+      return (doc) => {
+        const v = getKey(doc, a);
+        return v === undefined ? undefined : getKey(v, b);
+      };
+    }
+    return (doc) => selectOne(doc, path, 0);
+  }
+  let reader: (doc: PolicyResource) => unknown = (doc) => doc;
+  for (let i = 0; i < segments.length; i++) {
+    const above = reader;
+    const segment = segments[i];
+    reader = reads.once(`path:${segments.slice(0, i + 1).join('\u0000')}`, (doc) => {
+      const v = above(doc);
+      return v === undefined ? undefined : getKey(v, segment);
+    });
+  }
+  return reader;
+};
+
+const tagReader = (text: string, tag: string) => keyword(text, 'other', (doc) => getKey(getKey(doc, 'tags'), tag), false, `tags[${tag}]`);
 
 /** `tags.x`, `tags[x]`, `tags['x']` and `tags['''x''']` (apostrophes doubled inside quotes). */
 const tagName = (text: string): string | undefined => {
@@ -166,7 +242,7 @@ const aliasReader = (text: string, paths: ReadonlyMap<string, JsonPath>): FieldR
     const within = scope === undefined ? undefined : scopeFor(scope, doc, path);
     return within ? selectOne(within.element, path, within.path.length) : selectOne(doc, path, 0);
   };
-  return { text, category: 'other', location: false, collection, read, readOne, pathFor: pathOf };
+  return { text, category: 'other', location: false, collection, read, readOne, readerFor: (docType, reads) => pathReader(paths.get(docType), reads), pathFor: pathOf };
 };
 
 /** Resolves a field name of a rule; unknown names are refused like Azure refuses `InvalidPolicyAlias`. */

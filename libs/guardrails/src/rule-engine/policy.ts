@@ -7,10 +7,10 @@
 // evaluated is refused with a named reason or yields the state `error`, never "compliant"; so is a
 // definition over the limits of limits.ts, or an evaluation past its budget of steps.
 import { type AliasTable, shippedAliasTable } from '../aliases/alias-table';
-import { type Applicability, applicabilityOver, type CompiledCondition, compileCondition, type ConditionTrace, type DecidedBy } from './conditions';
+import { type Applicability, applicabilityOver, type CompiledCondition, compileCondition, type ConditionTrace, type DecidedBy, type Metered, type Specialised } from './conditions';
 import { CompileError, EvaluationError, type EvaluationErrorReason, type Refusal, type RefusalReason } from './errors';
 import { type CompileContext, type CompiledValue, compileValue, type EvalState, type EvaluationEnv, type PolicyInfo, type ResourceGroupInfo, type SubscriptionInfo } from './expressions';
-import type { FieldCategory, FieldReader } from './fields';
+import { type FieldCategory, type FieldReader, readsOnce } from './fields';
 import { checkDefinitionSize, jsonExcess, LIMITS, spend } from './limits';
 import { describeRelatedScope, idsUnder, type RelatedResourceQuery, relatedScopePrefix } from './related-scope';
 import { getKey, isObject, type PolicyResource, resourceFullName, resourceName, resourceScope } from './resource';
@@ -134,6 +134,14 @@ export interface PolicyAssignment {
    * alone decides, every `explain: false` verdict): it is immutable, as its type says.
    */
   evaluate(resource: PolicyResource, context?: Omit<EvaluationContext, 'parameters'>): Verdict;
+  /**
+   * The verdict `evaluate` gives this resource when its type spelling and its `locationClass` alone
+   * decide it (a mode exclusion, type conditions that cannot select the type, the Disabled effect):
+   * then every resource with the same type spelling and location class gets this same verdict
+   * object. Undefined when the verdict may depend on anything else. For callers that evaluate many
+   * assignments per resource (assignment-index.ts).
+   */
+  fixedVerdict(resource: PolicyResource, explain: boolean): Verdict | undefined;
 }
 
 export type BindResult = { readonly ok: true; readonly assignment: PolicyAssignment } | { readonly ok: false; readonly refusal: Refusal };
@@ -356,6 +364,44 @@ const supportsTagsAndLocation = (resource: PolicyResource, byType: boolean): boo
   return byType;
 };
 
+/**
+ * What the mode's location test reads of a resource (supportsTagsAndLocation): a location that is
+ * not blank (0), another location value (1), none (2, the type decides). Resources of one type
+ * spelling and one class are judged alike by every mode.
+ */
+export type LocationClass = 0 | 1 | 2;
+export const locationClass = (resource: PolicyResource): LocationClass => {
+  const location = getKey(resource, 'location');
+  if (typeof location === 'string' && location.trim()) return 0;
+  return location !== undefined && location !== null ? 1 : 2;
+};
+
+/**
+ * How the mode's location test (supportsTagsAndLocation) judges a resource, read without getKey's
+ * generic lookup: true (a location that is not blank), false (none under any spelling: the type
+ * decides), undefined (anything else: ask supportsTagsAndLocation). A resource is JSON: what it
+ * holds under `location` is its own property, as planOf takes its `type`.
+ */
+const locationPresent = (resource: PolicyResource): boolean | undefined => {
+  const location = resource.location;
+  if (typeof location === 'string') {
+    const first = location.charCodeAt(0);
+    // A first character that no trim removes settles it without a copy.
+    return (first > 32 && first < 160) || location.trim() !== '' ? true : undefined;
+  }
+  if (location !== undefined) return undefined;
+  // Another spelling (`Location`) would be read instead.
+  for (const key in resource) if (key.length === 8 && key.toLowerCase() === 'location') return undefined;
+  return false;
+};
+
+/**
+ * Whether a type, lowercased, may start with `microsoft.resources/` (the types the mode itself
+ * excludes or treats apart): only `R` or `r` lowercases to `r`, and a character that lowercases to
+ * two would shift the prefix out of place.
+ */
+const mayBeResourcesType = (type: string): boolean => type.length >= 20 && (type.charCodeAt(10) | 32) === 114;
+
 // ---------------------------------------------------------------------------------------------
 
 export const compilePolicy = (definition: unknown, options: CompileOptions = {}): CompileResult => {
@@ -417,7 +463,7 @@ const compile = (input: unknown, options: CompileOptions): CompiledPolicy => {
     const assignment: PolicyAssignment = {
       effect: chosen,
       parameters: Object.fromEntries(parameters.map((p) => [p.name, resolved.get(p.name.toLowerCase())])),
-      evaluate: evaluator({ effect: chosen, mode, condition, applicability, details, parameters: resolved, aliases }),
+      ...evaluator({ effect: chosen, mode, condition, applicability, details, parameters: resolved, aliases }),
     };
     return { ok: true, assignment };
   };
@@ -568,7 +614,23 @@ interface TypePlan {
   readonly kept: boolean;
   /** Worked out on the first resource of the type that the mode lets through. */
   decision: TypeDecision | undefined;
+  /** The rule specialised for the type (state only), worked out on first use. */
+  special: SpecialPlan | undefined;
 }
+
+/**
+ * The rule for one type (conditions.ts, specialise): closures over the resource alone that charge
+ * nothing, when all of it fits the budget; else closures over the evaluation state that charge as
+ * they go. `applies`: applicability (what `condition.evaluate(s, null, applicability)` answers);
+ * `matches`: the `if` condition.
+ */
+type SpecialPlan =
+  | { readonly metered: false; readonly applies: (resource: PolicyResource) => boolean; readonly matches: (resource: PolicyResource) => boolean }
+  | { readonly metered: true; readonly applies: Metered; readonly matches: Metered };
+
+const ALWAYS = (): boolean => true;
+const NEVER = (): boolean => false;
+const closureOf = (special: Specialised): ((resource: PolicyResource) => boolean) => (typeof special !== 'boolean' ? special : special ? ALWAYS : NEVER);
 
 interface BoundRule {
   readonly effect: EffectName;
@@ -636,12 +698,33 @@ const typePlan = (resource: PolicyResource, mode: PolicyMode, effect: EffectName
     locationByType: type.split('/').length === 2 && !LOCATIONLESS_NAMESPACES.some((prefix) => type.startsWith(prefix)),
     kept,
     decision: undefined,
+    special: undefined,
   };
 };
 
 const NO_CONTEXT: Omit<EvaluationContext, 'parameters'> = {};
 
-const evaluator = (rule: BoundRule): PolicyAssignment['evaluate'] => {
+type Evaluation = Pick<PolicyAssignment, 'evaluate' | 'fixedVerdict'>;
+
+/**
+ * The types outside which the rule is decided not applicable by the type alone (TypeGate), worked
+ * out once per assignment from its parameters; undefined when the rule makes no such claim, or when
+ * the conditions that decide could cost more than an evaluation's budget.
+ */
+const typeGateFor = (condition: CompiledCondition, applicability: Applicability | undefined, parameters: ReadonlyMap<string, unknown>, aliases: AliasTable) => {
+  const s: EvalState = {
+    env: { parameters, aliases, now: new Date(0), steps: 0 },
+    resource: PLACEHOLDER,
+    resourceType: '',
+    target: PLACEHOLDER,
+    targetType: '',
+    scope: undefined,
+  };
+  const gate = condition.typeGate(s, applicability).whenFalse;
+  return gate && gate.weight <= LIMITS.evaluationSteps ? gate : undefined;
+};
+
+const evaluator = (rule: BoundRule): Evaluation => {
   const { effect, mode, condition, applicability, details, parameters, aliases } = rule;
   if (effect === 'Disabled') {
     // "Policy definitions that use the disabled effect have the default compliance state Compliant"
@@ -656,7 +739,7 @@ const evaluator = (rule: BoundRule): PolicyAssignment['evaluate'] => {
         conditions: [],
       },
     };
-    return () => disabled;
+    return { evaluate: () => disabled, fixedVerdict: () => disabled };
   }
   const ifNotExists = isIfNotExists(effect);
   // ifNotExists effects have no applicability step: `if` itself says whether the rule applies.
@@ -670,6 +753,8 @@ const evaluator = (rule: BoundRule): PolicyAssignment['evaluate'] => {
     nonCompliant: keptVerdict('nonCompliant', effect, 'if-true', nonCompliantSummary),
     compliant: keptVerdict('compliant', effect, 'if-not-matched', compliantSummary),
   };
+  const gate = typeGateFor(condition, typeApplicability, parameters, aliases);
+  const indexed = mode === 'Indexed';
 
   // Plans by the length of their type spelling, then compared: a length differs for most types,
   // which spares hashing each resource's type string (its own allocation, seldom in cache).
@@ -706,35 +791,153 @@ const evaluator = (rule: BoundRule): PolicyAssignment['evaluate'] => {
   };
   const readsKind = condition.categories.has('kind');
 
+  /** What the type alone decides, worked out and remembered on first sight of the type. */
+  const byType = (plan: TypePlan, s: EvalState): TypeDecision => {
+    if (plan.decision === undefined) {
+      const decision = decide(s, 'type');
+      plan.decision = decision === PER_RESOURCE && readsKind ? { is: 'by-kind', kinds: new Map() } : decision;
+    }
+    return plan.decision;
+  };
+
   /** The plan's decision for this resource, worked out and remembered on first sight of its type (and kind). */
   const decisionFor = (plan: TypePlan, s: EvalState): TypeDecision => {
     if (!plan.kept) return PER_RESOURCE;
-    if (plan.decision === undefined) {
-      const byType = decide(s, 'type');
-      plan.decision = byType === PER_RESOURCE && readsKind ? { is: 'by-kind', kinds: new Map() } : byType;
-    }
-    if (plan.decision.is !== 'by-kind') return plan.decision;
-    const kinds = plan.decision.kinds;
+    const decision = byType(plan, s);
+    if (decision.is !== 'by-kind') return decision;
+    const kinds = decision.kinds;
     // Read as the kind conditions read it.
     const kind = getKey(s.resource, 'kind');
-    let decision = kinds.get(kind);
-    if (decision === undefined) {
-      decision = decide(s, 'type+kind');
-      if (kinds.size < MAX_PLANNED_KINDS) kinds.set(kind, decision);
+    let byKind = kinds.get(kind);
+    if (byKind === undefined) {
+      byKind = decide(s, 'type+kind');
+      if (kinds.size < MAX_PLANNED_KINDS) kinds.set(kind, byKind);
     }
-    return decision;
+    return byKind;
   };
 
-  return (resource, context = NO_CONTEXT) => {
+  const stateOf = (resource: PolicyResource, type: string, context: Omit<EvaluationContext, 'parameters'>): EvalState => ({
+    env: evaluationEnv(parameters, aliases, context),
+    resource,
+    resourceType: type,
+    target: resource,
+    targetType: type,
+    scope: undefined,
+  });
+
+  const fixedVerdict = (resource: PolicyResource, explain: boolean): Verdict | undefined => {
     const plan = planOf(resource);
+    if (!plan.kept) return undefined;
     if (plan.excluded !== undefined) return plan.excluded;
     if (plan.noLocation !== undefined && !supportsTagsAndLocation(resource, plan.locationByType)) return plan.noLocation;
+    const decision = byType(plan, stateOf(resource, plan.type, NO_CONTEXT));
+    return decision.is === 'not-applicable' ? (explain ? decision.explained : decision.quiet) : undefined;
+  };
+
+  const gateTests = gate?.tests ?? [];
+  // One length for most rules (one type): a type of another length is outside without a test.
+  const gateLength = gate?.lengths?.length === 1 ? gate.lengths[0] : -1;
+  const gateLengths = gate?.lengths !== undefined && gate.lengths.length > 1 ? new Set(gate.lengths) : undefined;
+
+  /** The state-only verdict of a type outside the gate, when the mode does not need the plan: else undefined. */
+  const outsideGate = (resource: PolicyResource): Verdict | undefined => {
+    const type = resource.type;
+    if (typeof type !== 'string') return undefined;
+    const length = type.length;
+    if (length === gateLength || (gateLengths !== undefined && gateLengths.has(length))) return undefined;
+    if (gateLength < 0 && gateLengths === undefined) for (let i = 0; i < gateTests.length; i++) if (gateTests[i](type)) return undefined;
+    if (mayBeResourcesType(type)) return undefined;
+    if (!indexed) return quiet.notApplicable;
+    // Mode Indexed: a resource without a location is judged by its type, and excluded with the plan's reason.
+    const located = locationPresent(resource);
+    if (located === undefined) return undefined;
+    if (located) return quiet.notApplicable;
+    const plan = planOf(resource);
+    return plan.locationByType ? quiet.notApplicable : plan.noLocation;
+  };
+
+  /**
+   * The rule specialised for the plan's type, for state-only evaluation with no `apiVersion` in the
+   * context (requestContext() then depends on the type alone): charging nothing when every
+   * condition has a specialised form and both passes together fit the budget, else charging as the
+   * general evaluation does.
+   */
+  const specialFor = (plan: TypePlan, resource: PolicyResource): SpecialPlan => {
+    const reads = readsOnce();
+    const to = { type: plan.type, state: stateOf(resource, plan.type, NO_CONTEXT), steps: 0, reads };
+    // ifNotExists effects go on to related resources, which charge steps too: `if` must charge as it goes.
+    const applies = ifNotExists ? undefined : condition.specialise(to, applicability);
+    const matches = applies === undefined ? undefined : condition.specialise(to, undefined);
+    if (applies !== undefined && matches !== undefined && to.steps <= LIMITS.evaluationSteps) {
+      const whether = closureOf(applies);
+      const match = closureOf(matches);
+      return {
+        metered: false,
+        applies: (r) => {
+          reads.next();
+          return whether(r);
+        },
+        matches: (r) => {
+          reads.next();
+          return match(r);
+        },
+      };
+    }
+    const whether = condition.specialiseMetered(to, applicability);
+    const match = condition.specialiseMetered(to, undefined);
+    return {
+      metered: true,
+      applies: (s) => {
+        reads.next();
+        return whether(s);
+      },
+      matches: (s) => {
+        reads.next();
+        return match(s);
+      },
+    };
+  };
+
+  const evaluate = (resource: PolicyResource, context: Omit<EvaluationContext, 'parameters'> = NO_CONTEXT): Verdict => {
     const explain = context.explain !== false;
+    // State only, a type the rule cannot select: what the hand-written `type !==` costs, no plan looked up.
+    if (!explain && gate !== undefined) {
+      const outside = outsideGate(resource);
+      if (outside !== undefined) return outside;
+    }
+    const plan = planOf(resource);
+    if (plan.excluded !== undefined) return plan.excluded;
+    if (plan.noLocation !== undefined) {
+      const present = locationPresent(resource);
+      if (present === undefined ? !supportsTagsAndLocation(resource, plan.locationByType) : !present && !plan.locationByType) return plan.noLocation;
+    }
     let decision = plan.decision;
     if (decision !== undefined && decision.is === 'by-kind') decision = decision.kinds.get(getKey(resource, 'kind'));
     if (decision !== undefined && decision.is === 'not-applicable') return explain ? decision.explained : decision.quiet;
+    // State only, the type's decision known (so its plan is kept): the rule specialised for the type.
+    if (!explain && decision !== undefined && context.apiVersion === undefined) {
+      const special = (plan.special ??= specialFor(plan, resource));
+      try {
+        if (!special.metered) {
+          if (decision !== APPLIES && !special.applies(resource)) return quiet.notApplicable;
+          return special.matches(resource) ? quiet.nonCompliant : quiet.compliant;
+        }
+        const s = stateOf(resource, plan.type, context);
+        if (ifNotExists) {
+          // Decided true by the type: `if` is not evaluated again.
+          if (decision !== APPLIES && !special.matches(s)) return quiet.notApplicable;
+          if (!details) throw new EvaluationError('missing-context', `${effect} needs then.details`, 'then.details');
+          return evaluateRelated(effect, context, details, s, []);
+        }
+        if (decision !== APPLIES && !special.applies(s)) return quiet.notApplicable;
+        return special.matches(s) ? quiet.nonCompliant : quiet.compliant;
+      } catch (error) {
+        if (!(error instanceof EvaluationError)) throw error;
+        return failed(effect, error, []);
+      }
+    }
 
-    const s: EvalState = { env: evaluationEnv(parameters, aliases, context), resource, resourceType: plan.type, target: resource, targetType: plan.type, scope: undefined };
+    const s = stateOf(resource, plan.type, context);
     if (decision === undefined) {
       decision = decisionFor(plan, s);
       if (decision.is === 'not-applicable') return explain ? decision.explained : decision.quiet;
@@ -759,6 +962,7 @@ const evaluator = (rule: BoundRule): PolicyAssignment['evaluate'] => {
       return failed(effect, error, trace ?? []);
     }
   };
+  return { evaluate, fixedVerdict };
 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
