@@ -3,7 +3,8 @@
 // initiative's defaults, as standards/standard.ts resolves them), over every resource of the
 // tenant. Each resource's verdicts come either from evaluating every member, or from the index by
 // type (indexAssignments), which evaluates only the members the type can select; both give the same
-// verdicts (checked here for every resource, and exactly in standards-index.spec.ts).
+// verdicts (checked here at the benchmark's size, and exactly on a small tenant in
+// libs/guardrails/src/standards/standards-index.spec.ts).
 import { isDeepStrictEqual } from 'node:util';
 import { azureStandards, builtInDefinition, compilePolicy, indexAssignments, type CompiledPolicy, type EvaluationContext, type PolicyAssignment, type PolicyResource, type Verdict } from '@rampart/guardrails';
 
@@ -96,7 +97,8 @@ export type StateCounts = Record<'compliant' | 'nonCompliant' | 'notApplicable' 
 /**
  * The verdicts of both ways for every (member, resource) pair, on fresh assignments: the same state,
  * effect and reason everywhere (explained verdicts deep-equal for the first `deep` resources). The
- * exact check of every verdict is standards-index.spec.ts; this one runs at the benchmark's size.
+ * exact check of every verdict on a small tenant is standards-index.spec.ts; this one runs at the
+ * benchmark's size.
  */
 export const verifyIndexed = (set: StandardSet, resources: readonly PolicyResource[], context: EvaluationContext, deep: number): StateCounts => {
   const full = set.bind();
@@ -114,4 +116,48 @@ export const verifyIndexed = (set: StandardSet, resources: readonly PolicyResour
     });
   });
   return counts;
+};
+
+/** One way of evaluating a standard over the tenant, timed. */
+export interface StandardTiming {
+  readonly seconds: number;
+  /** (member, resource) verdicts per second. */
+  readonly perSecond: number;
+  readonly nonCompliant: number;
+}
+
+export interface StandardRun {
+  readonly explain: boolean;
+  readonly pairs: number;
+  readonly unindexed: StandardTiming;
+  readonly indexed: StandardTiming;
+  readonly coverage: IndexCoverage;
+}
+
+const secondsOf = (pass: () => number, pairs: number): StandardTiming => {
+  const started = performance.now();
+  const nonCompliant = pass();
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, perSecond: pairs / seconds, nonCompliant };
+};
+
+/**
+ * A full evaluation of the tenant (every member over every resource), explained or state-only,
+ * both ways: each on its own fresh assignments, warmed up on the first `warmUp` resources (types
+ * planned, routes worked out), then timed over all of them once. Both must count the same
+ * non-compliant verdicts.
+ */
+export const timeStandard = (set: StandardSet, resources: readonly PolicyResource[], context: EvaluationContext, explain: boolean, warmUp: number): StandardRun => {
+  const ctx = { ...context, explain };
+  const every = set.bind();
+  const pairs = resources.length * every.length;
+  const index = indexAssignments(set.bind());
+  const first = resources.slice(0, warmUp);
+  fullPass(every, first, ctx);
+  indexedPass(index, first, ctx);
+  const unindexed = secondsOf(() => fullPass(every, resources, ctx), pairs);
+  const indexed = secondsOf(() => indexedPass(index, resources, ctx), pairs);
+  if (unindexed.nonCompliant !== indexed.nonCompliant)
+    throw new Error(`${set.id}: ${unindexed.nonCompliant} non-compliant verdicts evaluating every member, ${indexed.nonCompliant} through the index`);
+  return { explain, pairs, unindexed, indexed, coverage: indexCoverage(index, resources) };
 };
