@@ -760,11 +760,20 @@ const evaluator = (rule: BoundRule): Evaluation => {
   // which spares hashing each resource's type string (its own allocation, seldom in cache).
   const plans: (TypePlan[] | undefined)[] = [];
   let planned = 0;
+  // The last plan is tried first: state-only evaluation gets here only for types inside the gate,
+  // for most rules one.
+  let lastPlan: TypePlan | undefined;
   const planOf = (resource: PolicyResource): TypePlan => {
     const key = resource.type;
     if (typeof key !== 'string') return typePlan(resource, mode, effect, condition.usesLocation, false);
+    if (lastPlan !== undefined && lastPlan.key === key) return lastPlan;
     const sameLength = plans[key.length];
-    if (sameLength !== undefined) for (const plan of sameLength) if (plan.key === key) return plan;
+    if (sameLength !== undefined)
+      for (const plan of sameLength)
+        if (plan.key === key) {
+          lastPlan = plan;
+          return plan;
+        }
     const kept = planned < MAX_PLANNED_TYPES && (sameLength === undefined || sameLength.length < MAX_SAME_LENGTH);
     const plan = typePlan(resource, mode, effect, condition.usesLocation, kept);
     if (kept) {
@@ -824,6 +833,35 @@ const evaluator = (rule: BoundRule): Evaluation => {
     targetType: type,
     scope: undefined,
   });
+
+  // One state kept for the metered state-only path, refilled per evaluation instead of allocating
+  // a state and its env each time. Taken while in use: an evaluation that starts meanwhile (from
+  // a caller's related-resource lookup) gets its own.
+  let spare: Mutable<EvalState> | undefined;
+  const borrowState = (resource: PolicyResource, type: string, context: Omit<EvaluationContext, 'parameters'>): EvalState => {
+    const s = spare;
+    if (s === undefined) return stateOf(resource, type, context);
+    spare = undefined;
+    const env = s.env as Mutable<EvaluationEnv>;
+    env.now = context.now ?? new Date();
+    env.resourceGroup = context.resourceGroup;
+    env.subscription = context.subscription;
+    env.policy = context.policy;
+    env.apiVersion = context.apiVersion;
+    env.steps = 0;
+    s.resource = resource;
+    s.resourceType = type;
+    s.target = resource;
+    s.targetType = type;
+    return s;
+  };
+  const returnState = (s: EvalState) => {
+    const kept = s as Mutable<EvalState>;
+    // Not holding on to the caller's resource.
+    kept.resource = PLACEHOLDER;
+    kept.target = PLACEHOLDER;
+    spare = kept;
+  };
 
   const fixedVerdict = (resource: PolicyResource, explain: boolean): Verdict | undefined => {
     const plan = planOf(resource);
@@ -922,15 +960,19 @@ const evaluator = (rule: BoundRule): Evaluation => {
           if (decision !== APPLIES && !special.applies(resource)) return quiet.notApplicable;
           return special.matches(resource) ? quiet.nonCompliant : quiet.compliant;
         }
-        const s = stateOf(resource, plan.type, context);
-        if (ifNotExists) {
-          // Decided true by the type: `if` is not evaluated again.
-          if (decision !== APPLIES && !special.matches(s)) return quiet.notApplicable;
-          if (!details) throw new EvaluationError('missing-context', `${effect} needs then.details`, 'then.details');
-          return evaluateRelated(effect, context, details, s, []);
+        const s = borrowState(resource, plan.type, context);
+        try {
+          if (ifNotExists) {
+            // Decided true by the type: `if` is not evaluated again.
+            if (decision !== APPLIES && !special.matches(s)) return quiet.notApplicable;
+            if (!details) throw new EvaluationError('missing-context', `${effect} needs then.details`, 'then.details');
+            return evaluateRelated(effect, context, details, s, []);
+          }
+          if (decision !== APPLIES && !special.applies(s)) return quiet.notApplicable;
+          return special.matches(s) ? quiet.nonCompliant : quiet.compliant;
+        } finally {
+          returnState(s);
         }
-        if (decision !== APPLIES && !special.applies(s)) return quiet.notApplicable;
-        return special.matches(s) ? quiet.nonCompliant : quiet.compliant;
       } catch (error) {
         if (!(error instanceof EvaluationError)) throw error;
         return failed(effect, error, []);

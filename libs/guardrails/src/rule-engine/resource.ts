@@ -28,11 +28,30 @@ export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' &
 export const getKey = (value: unknown, key: string): unknown => {
   if (!isObject(value)) return undefined;
   if (Object.hasOwn(value, key)) return value[key];
-  const lower = key.toLowerCase();
-  // Comparing lengths first spares lowercasing every key of the object on a miss (the common case
-  // for optional fields), which dominated evaluation time.
-  for (const k in value) if (k.length === key.length && Object.hasOwn(value, k) && k.toLowerCase() === lower) return value[k];
+  // A miss is the common case for optional fields: lengths first, then the two spellings compared
+  // in place (sameIgnoringCase), so a miss lowercases nothing and allocates nothing.
+  for (const k in value) if (k.length === key.length && sameIgnoringCase(k, key) && Object.hasOwn(value, k)) return value[k];
   return undefined;
+};
+
+/**
+ * `a.toLowerCase() === b.toLowerCase()` for strings of equal length, without the copies: ASCII
+ * letters are folded code unit by code unit; a text with any other unit above ASCII is lowercased
+ * as before (its lowercase may differ in length or fold differently).
+ */
+const sameIgnoringCase = (a: string, b: string): boolean => {
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) {
+      if (x < 128) continue;
+      return a.toLowerCase() === b.toLowerCase();
+    }
+    if (x >= 128 || y >= 128) return a.toLowerCase() === b.toLowerCase();
+    // Different ASCII units are the same letter only as an upper- and lowercase pair.
+    if ((x | 32) !== (y | 32) || (x | 32) < 97 || (x | 32) > 122) return false;
+  }
+  return true;
 };
 
 /** `East US 2` and `eastus2` are the same location for Azure Policy. */

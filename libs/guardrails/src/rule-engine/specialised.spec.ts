@@ -218,3 +218,30 @@ describe('the rule specialised for a type', () => {
     expect(stateOnly(high)).toMatchObject({ state: 'error', error: { reason: 'evaluation-budget-exceeded', path: 'if.allOf[2]' } });
   });
 });
+
+describe('the state kept for metered evaluations', () => {
+  it('given an evaluation that starts inside another one (from the related-resource lookup), then each keeps its own resource and budget', () => {
+    const policy = policyOf(
+      { allOf: [typeIs(RULES), { field: `${RULES}/destinationPortRanges[*]`, notEquals: '22' }] },
+      { effect: 'AuditIfNotExists', details: { type: 'Microsoft.Insights/diagnosticSettings', existenceCondition: { field: 'name', equals: 'keep' } } },
+    );
+    const outer = rule('outer', { destinationPortRanges: ['3389'] });
+    const inner = rule('inner', { destinationPortRanges: ['22'] });
+    const setting = { id: `${outer.id}/providers/Microsoft.Insights/diagnosticSettings/keep`, name: 'keep', type: 'Microsoft.Insights/diagnosticSettings' };
+    const innerVerdicts: Verdict[] = [];
+    const reentrant: EvaluationContext = {
+      ...context,
+      explain: false,
+      related: () => {
+        innerVerdicts.push(policy.evaluate(inner, { ...context, explain: false }));
+        return [setting];
+      },
+    };
+    // A resource of the type first: the type's plan is worked out, so both take the metered path.
+    policy.evaluate(rule('first', { destinationPortRanges: ['80'] }), { ...context, explain: false });
+    expect(policy.evaluate(outer, reentrant)).toMatchObject({ state: 'compliant', explanation: { reason: 'related-resource-satisfies' } });
+    expect(innerVerdicts).toEqual([expect.objectContaining({ state: 'notApplicable' })]);
+    // And the state is reusable afterwards: the same verdicts as the general evaluation.
+    expectShortcutsExact(policy, [outer, inner, ...resources]);
+  });
+});
