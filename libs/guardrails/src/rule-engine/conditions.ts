@@ -3,7 +3,7 @@
 // it did: the leaf conditions that decided, with the value found and the value expected.
 import { CompileError, EvaluationError } from './errors';
 import { type CompileContext, type CompiledValue, compileValue, type EvalState, fieldValue } from './expressions';
-import { type FieldCategory, type FieldReader, type JsonPath, type Reads, resolveComputedField, resolveField, type Scope, selectMembers, selectOne } from './fields';
+import { type FieldCategory, type FieldReader, type JsonPath, prefixReader, type Reads, resolveComputedField, resolveField, type Scope, selectMembers } from './fields';
 import { LIMITS, spend, weightOf } from './limits';
 import { compareWith, existsFlag, OPERATORS, type OperatorName, operandWeight } from './operators';
 import { getKey, isObject, normaliseLocation, type PolicyResource } from './resource';
@@ -500,7 +500,7 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
         ? undefined
         : (to: Specialisation, general: (s: EvalState, trace: TraceSink) => boolean) => {
             const expected = worked(to, operand, reader, operator);
-            return expected && meteredCollection(reader, to.type, compareWith(operator, expected.value), operandWeight(operator, expected.value), expected.steps, path, general);
+            return expected && meteredCollection(reader, to, compareWith(operator, expected.value), operandWeight(operator, expected.value), expected.steps, path, general);
           };
     return leaf(reader.category, evaluate, 1 + operand.weight, { usesLocation: reader.location, decidable, gate, perType: reader.category === 'type' && !operand.varies, direct, metered });
   }
@@ -529,7 +529,7 @@ const compileLeaf = (keys: ReturnType<typeof lowerKeys>, path: string, ctx: Comp
       };
   const readerFor = reader.readerFor;
   const direct = readerFor ? (to: Specialisation) => ({ test: directField(readerFor(to.type, to.reads), compare, path), inside: 0 }) : undefined;
-  const metered = readerFor ? undefined : (to: Specialisation, general: (s: EvalState, trace: TraceSink) => boolean) => meteredCollection(reader, to.type, compare, expectedWeight, 0, path, general);
+  const metered = readerFor ? undefined : (to: Specialisation, general: (s: EvalState, trace: TraceSink) => boolean) => meteredCollection(reader, to, compare, expectedWeight, 0, path, general);
   return leaf(reader.category, evaluate, 1 + expectedWeight, { usesLocation: reader.location, decidable, gate, perType: reader.category === 'type', direct, metered });
 };
 
@@ -541,16 +541,20 @@ interface Starred {
   readonly below: (element: unknown) => unknown;
 }
 
-const starred = (path: JsonPath | undefined): Starred | undefined => {
+/**
+ * With `reads` (the specialisation's), what lies before the `[*]` is read once per evaluation and
+ * shared with the other conditions: a rule's `[*]` fields under `properties` read it once, and a
+ * missing array (looked for in every spelling) is looked for once.
+ */
+const starred = (path: JsonPath | undefined, reads: Reads): Starred | undefined => {
   if (!path) return undefined;
   const star = path.segments.indexOf('*');
   if (star < 0 || path.segments.indexOf('*', star + 1) >= 0) return undefined;
-  const before = path.segments.slice(0, star);
+  const before = prefixReader(path, star, reads);
   const after = path.segments.slice(star + 1);
   return {
     array: (doc) => {
-      let value: unknown = doc;
-      for (let i = 0; i < before.length && value !== undefined; i++) value = getKey(value, before[i]);
+      const value = before(doc);
       return Array.isArray(value) ? value : undefined;
     },
     below: (element) => {
@@ -575,27 +579,29 @@ const membersIn = (array: readonly unknown[]): number => {
  */
 const meteredCollection = (
   reader: FieldReader,
-  type: string,
+  to: Specialisation,
   compare: (actual: unknown) => boolean,
   expectedWeight: number,
   inside: number,
   path: string,
   general: (s: EvalState, trace: TraceSink) => boolean,
 ): Metered | undefined => {
-  const jsonPath = reader.pathFor(type);
+  const jsonPath = reader.pathFor(to.type);
   // An alias of other types: nothing selected, which every condition holds for.
   if (jsonPath === undefined) return (s) => (chargedInside(s, inside) ? true : general(s, null));
-  if (!jsonPath.collection)
+  if (!jsonPath.collection) {
     // This type's path has no [*]: one value, compared as it is.
+    const one = prefixReader(jsonPath, jsonPath.segments.length, to.reads);
     return (s) => {
       if (!chargedInside(s, inside)) return general(s, null);
       try {
-        return compare(selectOne(s.target, jsonPath, 0));
+        return compare(one(s.target));
       } catch (error) {
         throw located(error, path);
       }
     };
-  const select = starred(jsonPath);
+  }
+  const select = starred(jsonPath, to.reads);
   if (!select) return undefined;
   const { array, below } = select;
   return (s) => {
@@ -906,7 +912,7 @@ const compileCount = (
     // For one type whose path ends at its only [*]: the members are that array's elements, read without building arrays.
     const metered = (to: Specialisation): Metered | undefined => {
       const jsonPath = reader.pathFor(to.type);
-      const select = jsonPath ? starred(jsonPath) : undefined;
+      const select = jsonPath ? starred(jsonPath, to.reads) : undefined;
       if (jsonPath && (!select || jsonPath.segments[jsonPath.segments.length - 1] !== '*')) return undefined;
       const counted = jsonPath?.lower ?? [];
       return (s) => {

@@ -198,6 +198,10 @@ const pathReader = (path: JsonPath | undefined, reads: Reads | undefined): ((doc
   return reader;
 };
 
+/** The first `length` segments of `path` read as pathReader reads them (with `reads`, shared with the readers of longer paths). */
+export const prefixReader = (path: JsonPath, length: number, reads: Reads): ((doc: PolicyResource) => unknown) =>
+  pathReader({ segments: path.segments.slice(0, length), lower: path.lower.slice(0, length), collection: false }, reads);
+
 const tagReader = (text: string, tag: string) => keyword(text, 'other', (doc) => getKey(getKey(doc, 'tags'), tag), false, `tags[${tag}]`);
 
 /** `tags.x`, `tags[x]`, `tags['x']` and `tags['''x''']` (apostrophes doubled inside quotes). */

@@ -71,6 +71,8 @@ const resources: PolicyResource[] = [
   rule('numberPort', { destinationPortRange: 3389, sourceAddressPrefix: '*' }),
   rule('outbound', { direction: 'Outbound', destinationPortRange: '3389' }),
   rule('notArray', { destinationPortRanges: '3389', sourceAddressPrefixes: { a: '*' } }),
+  rule('capitalRanges', { DestinationPortRanges: ['3389', '22'], Access: 'Deny' }),
+  rule('capitalProperties', {}, { properties: undefined, Properties: { access: 'Allow', destinationPortRanges: ['22'] } }),
   { id: at('Microsoft.Network/virtualNetworks/vnet/subnets/a'), name: 'a', type: 'Microsoft.Network/virtualNetworks/subnets', properties: {} },
   { id: at('Microsoft.Network/virtualNetworks/vnet/subnets/b'), name: 'b', type: 'Microsoft.Network/virtualNetworks/subnets', Location: 'westeurope', properties: {} },
   { id: at('Microsoft.Web/sites/app'), name: 'app', type: 'Microsoft.Web/sites', location: 'westeurope', kind: 'app', properties: { httpsOnly: false } },
@@ -178,6 +180,19 @@ describe('the rule specialised for a type', () => {
     ['expressions of one field', { anyOf: [{ value: `[if(contains(string(field('${RULES}/destinationPortRange')), '-'), int(first(split(field('${RULES}/destinationPortRange'), '-'))), 0)]`, less: 3389 }, { value: `[div(1, field('${STORAGE}/keyPolicy.keyExpirationPeriodInDays'))]`, less: 0 }] }],
     ['an expression that fails for some values', { value: `[int(field('${RULES}/destinationPortRange'))]`, greater: 1000 }],
     ['an expression of two fields', { value: `[concat(field('name'), field('${RULES}/access'))]`, like: '*Allow' }],
+    [
+      '[*] fields, a count and plain fields reading one object',
+      {
+        allOf: [
+          typeIs(RULES),
+          { field: `${RULES}/access`, equals: 'Allow' },
+          { field: `${RULES}/destinationPortRanges[*]`, notEquals: '443' },
+          { not: { field: `${RULES}/destinationPortRanges[*]`, equals: '3389' } },
+          { count: { field: `${RULES}/destinationPortRanges[*]` }, less: 3 },
+          { field: `${RULES}/destinationPortRange`, exists: false },
+        ],
+      },
+    ],
   ])('given %s (charged as it goes), then every state-only verdict is the general one', (_what, rule) => {
     const parameters = { allowed: { type: 'Array', defaultValue: ['TLS1_2', 'TLS1_1'] } };
     for (const effect of ['Audit', 'AuditIfNotExists']) {
