@@ -84,6 +84,34 @@ describe('rampart policy test', () => {
     expect(own.stdout).toMatch(/^COMPLIANT — effect AuditIfNotExists/);
   });
 
+  it('reads resourceGroup() from the resource group among the related resources, and says so when it is not given', () => {
+    const inheritTag = join(corpus, 'Tags', 'InheritTag_Add_Modify.json');
+    const params = file('tag-name.json', { tagName: 'costCenter' });
+    const account = (tags: Record<string, string>) =>
+      file(`account-${Object.keys(tags).length}.json`, {
+        id: '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/RG-Finance/providers/Microsoft.Storage/storageAccounts/stfinance',
+        type: 'Microsoft.Storage/storageAccounts',
+        location: 'westeurope',
+        tags,
+        properties: {},
+      });
+    const group = file('group.json', {
+      id: '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-finance',
+      name: 'rg-finance',
+      type: 'Microsoft.Resources/resourceGroups',
+      location: 'westeurope',
+      tags: { costCenter: 'CC-42' },
+      properties: { provisioningState: 'Succeeded' },
+    });
+    const missing = policyTest('--policy', inheritTag, '--resource', account({}), '--params', params);
+    expect(missing.status).toBe(2);
+    expect(missing.stdout).toMatch(/resourceGroup\(\)\.tags/);
+    const inherits = policyTest('--policy', inheritTag, '--resource', account({}), '--params', params, '--related', group);
+    expect(inherits.status).toBe(1);
+    expect(inherits.stdout).toMatch(/^NON-COMPLIANT — effect Modify/);
+    expect(policyTest('--policy', inheritTag, '--resource', account({ costCenter: 'CC-42' }), '--params', params, '--related', group).status).toBe(0);
+  });
+
   it('exits 2 for a related resource without an id: where it is cannot be told', () => {
     const config = file('web-config-no-id.json', [{ type: 'Microsoft.Web/sites/config', name: 'web', properties: { siteAuthEnabled: true } }]);
     const run = policyTest('--policy', WEBAPP_AUTH_POLICY, '--resource', WEB_APP, '--related', config);

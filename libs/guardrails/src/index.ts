@@ -16,6 +16,7 @@ export * from './posture/posture';
 export * from './read-models/read-models';
 export * from './posture/score';
 export * from './posture/related';
+export * from './posture/resource-group';
 export * from './builtins/azure-builtins';
 export * from './standards/standard';
 export * from './standards/standard-ids';

@@ -9,9 +9,13 @@ import {
   evaluateResource,
   evolveTenantGuardrails,
   initialTenantGuardrails,
+  isResourceGroupKey,
+  policyMayReadResourceGroup,
   postureDecider,
   postureStreamId,
   relatedFinder,
+  resourceGroupInfoOf,
+  resourceGroupKeyOf,
   TENANT_GUARDRAILS_EVENT_TYPES,
   tenantGuardrailsDecider,
   tenantGuardrailsStreamId,
@@ -20,6 +24,7 @@ import {
   type EvaluationCause,
   type KeyedResource,
   type RelatedResourceQuery,
+  type ResourceGroupInfo,
   type TenantGuardrails,
   type TenantGuardrailsEvent,
 } from '@rampart/guardrails';
@@ -80,12 +85,20 @@ export class GuardrailEvaluator {
       const latest = new Map<string, RecordedEvent>();
       for (const e of resourceEvents) latest.set((e.data as { resourceKey: string }).resourceKey, e);
       const related = new RelatedCache(this.stores, this.schema, tenantId);
-      for (const e of latest.values()) {
+      // Resource groups first: the batch's resources are then evaluated with the groups it holds.
+      const ordered = [...latest.values()].sort((a, b) => Number(isGroupEvent(b)) - Number(isGroupEvent(a)));
+      const readsGroups = policy.assignments.size > 0 && policyMayReadResourceGroup(this.catalog, policy);
+      for (const e of ordered) {
         const { resourceKey, type } = e.data as { resourceKey: string; type: string };
         if (e.type === 'inventory.ResourceRemoved.v1') {
           related.observe(type, resourceKey, null);
           await this.recordRemoval(tenantId, e);
-        } else if (policy.assignments.size > 0) await this.evaluateFromEvent(tenantId, policy, e, related);
+        } else if (policy.assignments.size > 0) {
+          await this.evaluateFromEvent(tenantId, policy, e, related);
+          // A group discovered after its resources (Resource Graph lists resources before their
+          // containers) or changed (its tags): what resourceGroup() tells its resources changed.
+          if (readsGroups && isResourceGroupKey(resourceKey)) await this.evaluateGroup(tenantId, policy, resourceKey, related, latest, e);
+        }
       }
       // The inventory read model may lag behind this batch; the resources above were evaluated
       // from their own events, and evaluating one twice records nothing the second time.
@@ -117,6 +130,30 @@ export class GuardrailEvaluator {
     return state.exists ? ({ ...(state.configuration as object), key: data.resourceKey } as EvaluatedResource) : undefined;
   }
 
+  /** The resources of a resource group, from the inventory read model, but those the batch evaluates anyway. */
+  private async evaluateGroup(
+    tenantId: string,
+    policy: TenantGuardrails,
+    groupKey: string,
+    related: RelatedCache,
+    inBatch: ReadonlyMap<string, unknown>,
+    e: RecordedEvent,
+  ): Promise<void> {
+    const name = groupKey.slice(groupKey.lastIndexOf('/') + 1);
+    let after = '';
+    for (;;) {
+      const { rows } = await this.stores.readModels.query<{ id: string; key: string; configuration: Record<string, unknown> }>(
+        `SELECT id, doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory
+         WHERE tenant_id = $1 AND doc->>'resourceGroup' = $2 AND starts_with(id, $3) AND id > $4 ORDER BY id LIMIT 500`,
+        [tenantId, name, `${tenantId}|${groupKey}/`, after],
+      );
+      for (const row of rows)
+        if (!inBatch.has(row.key)) await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId);
+      if (rows.length < 500) break;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
   private async evaluateFromEvent(tenantId: string, policy: TenantGuardrails, e: RecordedEvent, related: RelatedCache): Promise<void> {
     const resource = await this.resourceAt(tenantId, e);
     if (!resource) return;
@@ -146,10 +183,12 @@ export class GuardrailEvaluator {
     correlationId: string,
   ): Promise<{ evaluations: number; events: number }> {
     const now = this.now();
-    let results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder() });
+    await related.fetchGroups([resource.key]);
+    const resourceGroup = related.resourceGroupOf(resource.key);
+    let results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder(), resourceGroup });
     if (related.missing.size > 0) {
       await related.fetchMissing();
-      results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder() });
+      results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder(), resourceGroup });
     }
     const outcome = await handleCommand(
       this.stores.eventStore,
@@ -186,6 +225,7 @@ export class GuardrailEvaluator {
          WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT 500`,
         [tenantId, after],
       );
+      await related.fetchGroups(rows.map((r) => r.key));
       for (const row of rows) {
         const done = await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, null, correlationId);
         resources++;
@@ -241,14 +281,18 @@ export const parentOf = (key: string): string | undefined => {
   return undefined;
 };
 
+const isGroupEvent = (e: RecordedEvent) => isResourceGroupKey((e.data as { resourceKey: string }).resourceKey);
+
 /**
- * Related-resource candidates of a tenant by type: fetched from the inventory read model once per
- * batch (or tenant evaluation), and kept current with the resources the batch itself observes,
- * which the read model may not show yet.
+ * Related-resource candidates of a tenant by type, and its resource groups by key: fetched from the
+ * inventory read model once per batch (or tenant evaluation), and kept current with the resources
+ * the batch itself observes, which the read model may not show yet.
  */
 class RelatedCache {
   private readonly byType = new Map<string, Map<string, KeyedResource>>();
   private readonly observed = new Map<string, Map<string, KeyedResource | null>>();
+  /** By key; null: the inventory does not hold the group (or it is not one). */
+  private readonly groups = new Map<string, ResourceGroupInfo | null>();
   readonly missing = new Set<string>();
 
   constructor(
@@ -266,8 +310,31 @@ class RelatedCache {
     }) as (query: RelatedResourceQuery) => readonly KeyedResource[];
   }
 
+  /** The resource group of the resource with this key, if fetched and in the inventory. */
+  resourceGroupOf(resourceKey: string): ResourceGroupInfo | undefined {
+    const groupKey = resourceGroupKeyOf(resourceKey);
+    return (groupKey && this.groups.get(groupKey)) || undefined;
+  }
+
+  /** Fetches the resource groups of these resources not known yet, in one query (keys are unique: a primary-key lookup each). */
+  async fetchGroups(resourceKeys: readonly string[]): Promise<void> {
+    const wanted = new Set<string>();
+    for (const key of resourceKeys) {
+      const groupKey = resourceGroupKeyOf(key);
+      if (groupKey && !this.groups.has(groupKey)) wanted.add(groupKey);
+    }
+    if (wanted.size === 0) return;
+    const { rows } = await this.stores.readModels.query<{ key: string; configuration: Record<string, unknown> }>(
+      `SELECT doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory WHERE id = ANY($1::text[])`,
+      [[...wanted].map((k) => `${this.tenantId}|${k}`)],
+    );
+    for (const key of wanted) this.groups.set(key, null);
+    for (const row of rows) this.groups.set(row.key, resourceGroupInfoOf(row.configuration as unknown as KeyedResource) ?? null);
+  }
+
   /** A resource as the batch saw it (null: removed), over whatever the read model says. */
   observe(type: string, key: string, resource: KeyedResource | null): void {
+    if (isResourceGroupKey(key)) this.groups.set(key, (resource && resourceGroupInfoOf(resource)) ?? null);
     const lower = type.toLowerCase();
     const observed = this.observed.get(lower) ?? new Map<string, KeyedResource | null>();
     observed.set(key, resource);

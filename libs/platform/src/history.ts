@@ -10,7 +10,11 @@ import {
   complianceStates,
   ControlStateTracker,
   findings,
+  isResourceGroupKey,
+  mayReadResourceGroup,
   relatedFinder,
+  resourceGroupInfoOf,
+  resourceGroupKeyOf,
   standardScore,
   tenantGuardrailsDirectory,
   type ComplianceEntry,
@@ -20,6 +24,7 @@ import {
   type KeyedResource,
   type PolicyResource,
   type RelatedResourceQuery,
+  type ResourceGroupInfo,
   type StateCount,
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
@@ -360,8 +365,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * Evaluates a guardrail that was never assigned against the tenant's recorded configuration
  * history: which resources would have broken it, from when to when. Each resource is evaluated at
- * every recorded change of it (and of the related resources auditIfNotExists rules look for), at
- * that change's time. Read-only: it appends nothing. Every REPLAY_SLICE_MS of work it yields to
+ * every recorded change of it (and of the related resources auditIfNotExists rules look for, and
+ * of its resource group when the definition may read resourceGroup()), at that change's time. Read-only: it appends nothing. Every REPLAY_SLICE_MS of work it yields to
  * the event loop, so a long replay over a big tenant delays nothing else for long.
  */
 export const replayPolicy = async (
@@ -383,6 +388,18 @@ export const replayPolicy = async (
   const finder = relatedFinder((type) => [...(byType.get(type)?.values() ?? [])]);
   // Which related types each evaluated resource looked for, and where: their changes re-evaluate it.
   const dependents = new Map<string, Map<string, RelatedResourceQuery['scope']>>();
+  // resourceGroup(): the group as recorded at the time, when the inventory held it; a change of the
+  // group re-evaluates the resources evaluated in it.
+  const readsGroup = mayReadResourceGroup(definition);
+  const groupInfos = new WeakMap<ResourceInventoryEntry, ResourceGroupInfo | null>();
+  const members = new Map<string, Set<string>>();
+  const groupOf = (groupKey: string | undefined): ResourceGroupInfo | undefined => {
+    const entry = groupKey === undefined ? undefined : inventory.docs.get(`${tenantId}|${groupKey}`);
+    if (!entry) return undefined;
+    let info = groupInfos.get(entry);
+    if (info === undefined) groupInfos.set(entry, (info = resourceGroupInfoOf(keyed(entry)) ?? null));
+    return info ?? undefined;
+  };
 
   const open = new Map<string, ReplayInterval>();
   const closed: ReplayInterval[] = [];
@@ -393,6 +410,8 @@ export const replayPolicy = async (
     let state: 'compliant' | 'nonCompliant' | 'error' | 'none' = 'none';
     let reason = '';
     if (entry) {
+      const groupKey = resourceGroupKeyOf(key);
+      if (readsGroup && groupKey) members.set(groupKey, (members.get(groupKey) ?? new Set()).add(key));
       const context = {
         related: (query: RelatedResourceQuery) => {
           const type = query.type.toLowerCase();
@@ -402,6 +421,7 @@ export const replayPolicy = async (
           return finder(query) as readonly PolicyResource[];
         },
         now: new Date(at),
+        resourceGroup: readsGroup ? groupOf(groupKey) : undefined,
         explain: false,
       };
       const verdict = bound.assignment.evaluate(keyed(entry), context);
@@ -450,6 +470,12 @@ export const replayPolicy = async (
 
     evaluate(key, event.recordedAt);
     await yieldIfDue();
+    for (const member of isResourceGroupKey(key) ? (members.get(key) ?? []) : []) {
+      if (member !== key) {
+        evaluate(member, event.recordedAt);
+        await yieldIfDue();
+      }
+    }
     for (const [dependent, scope] of dependents.get(type) ?? []) {
       if (dependent !== key && mayRelate(scope, dependent, key)) {
         evaluate(dependent, event.recordedAt);

@@ -3,7 +3,17 @@
 // scripts and CI pipelines can gate on them.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { compilePolicy, describeVerdict, parameterValuesOf, type ComplianceState, type PolicyResource, type Verdict } from '@rampart/guardrails';
+import {
+  compilePolicy,
+  describeVerdict,
+  parameterValuesOf,
+  resourceGroupInfoOf,
+  resourceGroupKeyOf,
+  type ComplianceState,
+  type PolicyResource,
+  type ResourceGroupInfo,
+  type Verdict,
+} from '@rampart/guardrails';
 
 /** A definition whose effect is Disabled is compliant by default (as Azure reports it): 0, labelled as not evaluated. */
 export const POLICY_TEST_EXIT_CODES: Readonly<Record<ComplianceState | 'refused', number>> = {
@@ -74,11 +84,23 @@ export interface PolicyTestOutcome {
   readonly refusal?: { reason: string; message: string; path?: string };
 }
 
-/** Every related resource given is offered; the engine keeps those of the type and name asked for, where Azure looks. */
+/** The resource group of the resource among the related resources given (its body, as ARM or Resource Graph has it), for resourceGroup(). */
+export const resourceGroupAmong = (resource: PolicyResource, related: readonly PolicyResource[]): ResourceGroupInfo | undefined => {
+  const groupKey = typeof resource.id === 'string' ? resourceGroupKeyOf(resource.id) : undefined;
+  if (!groupKey) return undefined;
+  for (const r of related) if (typeof r.id === 'string' && r.id.toLowerCase() === groupKey) return resourceGroupInfoOf(r);
+  return undefined;
+};
+
+/**
+ * Every related resource given is offered; the engine keeps those of the type and name asked for,
+ * where Azure looks. The resource's group among them is what resourceGroup() reads; without it only
+ * the group's name is known (from the resource's id).
+ */
 export const policyTest = (definition: unknown, resource: PolicyResource, related: readonly PolicyResource[], parameters: Record<string, unknown>): PolicyTestOutcome => {
   const compiled = compilePolicy(definition);
   if (!compiled.ok) return { exitCode: POLICY_TEST_EXIT_CODES.refused, refusal: compiled.refusal };
-  const verdict = compiled.policy.evaluate(resource, { parameters, related: () => related });
+  const verdict = compiled.policy.evaluate(resource, { parameters, related: () => related, resourceGroup: resourceGroupAmong(resource, related) });
   return { exitCode: POLICY_TEST_EXIT_CODES[verdict.state], verdict };
 };
 
@@ -101,7 +123,7 @@ export const policyCommand = (program: Command): void => {
     .requiredOption('--resource <resource.json>', 'the resource: an ARM GET body, a Resource Graph row, or just { "type", "properties" }')
     .option(
       '--related <file...>',
-      'resources auditIfNotExists/deployIfNotExists look for (a body or an array each, with ids; only those under, on or in the group or subscription of the resource count, as in Azure; none given = none exist)',
+      'resources auditIfNotExists/deployIfNotExists look for (a body or an array each, with ids; only those under, on or in the group or subscription of the resource count, as in Azure; none given = none exist); the resource group of the resource among them is what resourceGroup() reads',
     )
     .option('--params <file>', 'parameter values: {"effect": "Deny"} or {"effect": {"value": "Deny"}} (defaults otherwise)')
     .option('--json', 'print the verdict as JSON')

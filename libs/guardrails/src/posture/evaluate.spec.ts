@@ -30,7 +30,7 @@ const everyGuardrail = (catalog: Catalog, policy: TenantGuardrails, resource: Ev
         state = 'error';
         reason = `parameters refused: ${bound.refusal.message}`;
       } else {
-        const verdict = bound.assignment.evaluate(resource, { now: env.now, related: env.related });
+        const verdict = bound.assignment.evaluate(resource, { now: env.now, related: env.related, resourceGroup: env.resourceGroup });
         disabled = verdict.disabled === true;
         state = disabled ? 'notApplicable' : STATE_OF[verdict.state];
         reason = describeVerdict(verdict).slice(0, 2_000);

@@ -1,6 +1,6 @@
 // Evaluating one resource against a tenant's guardrail policy: every assignment whose scope covers
 // the resource, every guardrail of its baseline, then the exemptions in force. Pure: the caller
-// brings the resource, the related resources it can find, and the time. A guardrail whose effect is
+// brings the resource, the related resources and the resource group it can find, and the time. A guardrail whose effect is
 // Disabled checks nothing: Azure calls that compliant, posture keeps it out of findings and scores.
 // A baseline of hundreds of guardrails (a regulatory standard) is indexed by resource type: only
 // the guardrails that can apply to the resource's type are evaluated (rule-engine/assignment-index.ts).
@@ -9,8 +9,10 @@ import type { PostureState } from '../events';
 import type { PolicyResource } from '../rule-engine/resource';
 import { describeVerdict } from '../rule-engine/explain';
 import { type AssignmentIndex, type AssignmentRoute, indexAssignments } from '../rule-engine/assignment-index';
+import type { ResourceGroupInfo } from '../rule-engine/expressions';
 import type { PolicyAssignment, RelatedResourceQuery, Verdict } from '../rule-engine/policy';
 import { isExemptionInForce, scopeCovers, type Assignment, type TenantGuardrails } from '../tenant-guardrails/tenant-guardrails';
+import { mayReadResourceGroup } from './resource-group';
 
 export { indexAssignments, type AssignmentIndex, type AssignmentRoute } from '../rule-engine/assignment-index';
 
@@ -37,6 +39,12 @@ export interface EvaluationEnvironment {
   readonly now: Date;
   /** Related resources for auditIfNotExists/deployIfNotExists, from the tenant's inventory. */
   readonly related?: (query: RelatedResourceQuery) => readonly PolicyResource[];
+  /**
+   * The resource group the resource lives in, from the tenant's inventory (resource-group.ts), for
+   * `resourceGroup()`. Absent when the inventory does not hold it: then only its name is known
+   * (from the resource's id), and reading anything else is the state `error`, never a guess.
+   */
+  readonly resourceGroup?: ResourceGroupInfo;
 }
 
 const MAX_REASON = 2_000;
@@ -161,7 +169,9 @@ export const evaluateResource = (
   env: EvaluationEnvironment,
 ): EvaluationResult[] => {
   const results: EvaluationResult[] = [];
-  const context = { now: env.now, related: env.related };
+  // The resource group is per resource: verdicts shared by a route (routed above) are those the
+  // type alone decides, which never read it.
+  const context = { now: env.now, related: env.related, resourceGroup: env.resourceGroup };
   for (const assignment of policy.assignments.values()) {
     if (!scopeCovers(assignment.scope, resource.key)) continue;
     const plan = planOf(catalog, assignment);
@@ -196,4 +206,21 @@ export const evaluateResource = (
     for (const r of own) results.push(r as EvaluationResult);
   }
   return results;
+};
+
+const readsGroup = new WeakMap<CompiledGuardrail, boolean>();
+
+/**
+ * Whether a guardrail assigned in the policy may call `resourceGroup()`: if none does, a change of a
+ * resource group changes no verdict of the resources in it, and they need no re-evaluation.
+ */
+export const policyMayReadResourceGroup = (catalog: Catalog, policy: TenantGuardrails): boolean => {
+  for (const assignment of policy.assignments.values()) {
+    for (const entry of planOf(catalog, assignment)?.entries ?? []) {
+      let reads = readsGroup.get(entry.compiled);
+      if (reads === undefined) readsGroup.set(entry.compiled, (reads = mayReadResourceGroup(entry.compiled.guardrail.definition)));
+      if (reads) return true;
+    }
+  }
+  return false;
 };

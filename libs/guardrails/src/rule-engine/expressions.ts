@@ -18,6 +18,8 @@ export interface ResourceGroupInfo {
   readonly location?: string;
   readonly tags?: Readonly<Record<string, string>>;
   readonly managedBy?: string | null;
+  /** As the resource group's ARM body has it; `{ provisioningState: 'Succeeded' }` when not given. */
+  readonly properties?: Readonly<Record<string, unknown>>;
 }
 
 export interface SubscriptionInfo {
@@ -241,7 +243,7 @@ const resourceGroupOf = (s: EvalState): Record<string, unknown> => {
       location: given.location ?? '',
       managedBy: given.managedBy ?? null,
       tags: given.tags ?? {},
-      properties: { provisioningState: 'Succeeded' },
+      properties: given.properties ?? { provisioningState: 'Succeeded' },
     };
   }
   if (!resourceGroup) throw new EvaluationError('missing-context', 'resourceGroup(): the resource has no resource group and none was given');
