@@ -206,7 +206,7 @@ describe('rampart CLI', () => {
     expect(table.stdout).toMatch(/landing-zone-core/);
   });
 
-  it('refuses to ingest for an offboarded tenant, saying why, and records nothing', async () => {
+  it('refuses to ingest or assign a baseline for an offboarded tenant, saying why, and records nothing', async () => {
     const env = { RAMPART_DATA_DIR: dataDir };
     const file = join(dataDir, 'inventory.ndjson');
     expect(rampart(['tenants', 'onboard', 'gone-co', '--name', 'Gone Co', '--sector', 'retail', '--contact', 'it@gone.example'], env).status).toBe(0);
@@ -222,6 +222,9 @@ describe('rampart CLI', () => {
     const refused = rampart(['ingest', '--tenant', 'gone-co', '--file', file], env);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/not ingested \(tenant-offboarded\): tenant "gone-co" was offboarded: its record is closed; its inventory is not collected/);
+    const assigned = rampart(['baselines', 'assign', '--tenant', 'gone-co', '--baseline', 'landing-zone-core'], env);
+    expect(assigned.status).toBe(1);
+    expect(assigned.stderr).toMatch(/not assigned: tenant-offboarded/);
     const events = rampart(['events', '--tenant', 'gone-co'], env);
     expect(events.stdout.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['tenancy.TenantOnboarded.v1', 'tenancy.TenantOffboarded.v1']);
   });
