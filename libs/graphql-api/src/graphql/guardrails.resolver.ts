@@ -7,9 +7,9 @@ import { Args, Context, createUnionType, Field, Float, ID, InputType, Int, Mutat
 import { humanOf, type Permission } from '@rampart/auth';
 import type { CommandOutcome, DomainEvent, RecordedEvent } from '@rampart/event-sourcing';
 import {
-  GUARDRAILS_COMMAND_INTENTS,
   builtInCatalog,
   DEFAULT_REPORTING_POLICY,
+  GUARDRAILS_COMMAND_INTENTS,
   memberOverridesFrom,
   postureStreamId,
   SEVERITIES,

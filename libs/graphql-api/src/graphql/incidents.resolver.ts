@@ -24,12 +24,12 @@ import { humanOf, type Permission } from '@rampart/auth';
 import { comparePositions, formatPosition, unstorableTextIn, type CommandOutcome, type Decider, type DomainEvent, type RecordedEvent } from '@rampart/event-sourcing';
 import { postureStreamId } from '@rampart/guardrails';
 import {
-  INCIDENT_COMMAND_INTENTS,
   actionDecider,
   actionStreamId,
   CLASSIFICATIONS,
   correlate,
   DEFAULT_INCIDENT_POLICY,
+  INCIDENT_COMMAND_INTENTS,
   incidentDecider,
   incidentIdFor,
   incidentPolicyDecider,
@@ -54,7 +54,6 @@ import {
 } from '@rampart/incidents';
 import { incidentPolicyOf, READ_MODEL_SCHEMA } from '@rampart/platform';
 import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
-import { standingRefusal } from './standing';
 import { randomUUID } from 'node:crypto';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
@@ -62,6 +61,7 @@ import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
 import { badInput, jsonArg, periodArgs } from './inputs';
+import { standingRefusal } from './standing';
 import { Rejection } from './types';
 
 export enum IncidentStep {

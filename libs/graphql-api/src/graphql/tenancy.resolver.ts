@@ -7,9 +7,9 @@ import { generateApiKey, humanOf, type Permission } from '@rampart/auth';
 import { parseInstant, type CommandContext, type CommandOutcome, type DomainEvent } from '@rampart/event-sourcing';
 import { READ_MODEL_SCHEMA } from '@rampart/platform';
 import {
-  TENANCY_COMMAND_INTENTS,
   apiKeyDecider,
   apiKeyStreamId,
+  TENANCY_COMMAND_INTENTS,
   tenantDecider,
   tenantStreamId,
   type ApiKeyEntry,
