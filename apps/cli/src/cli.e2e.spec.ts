@@ -4,7 +4,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { handleCommand } from '@rampart/event-sourcing';
 import { postgresTestDatabase, testDatabaseUrl } from '@rampart/event-store/testing';
+import { openStores } from '@rampart/platform';
+import { tenantDecider, tenantStreamId } from '@rampart/tenancy';
 
 const root = join(__dirname, '..', '..', '..');
 const bin = join(root, 'tools', 'bin', 'rampart.js');
@@ -186,7 +189,7 @@ describe('rampart CLI', () => {
     expect(again.stdout).toMatch(/unchanged\s+2\n/);
     const unknown = rampart(['ingest', '--tenant', 'nobody', '--file', file], env);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/unknown tenant "nobody"/);
+    expect(unknown.stderr).toMatch(/not ingested \(tenant-not-found\): no tenant "nobody" was onboarded/);
 
     // Guardrails: assign a baseline, evaluate. The example web app has neither authentication (high)
     // nor HTTPS only (medium); the example storage account allows HTTP and has no minimum TLS version
@@ -201,6 +204,29 @@ describe('rampart CLI', () => {
     const table = rampart(['evaluate', '--tenant', 'ingest-co'], env);
     expect(table.stdout).toMatch(/resources\s+evaluations\s+posture events/);
     expect(table.stdout).toMatch(/landing-zone-core/);
+  });
+
+  it('refuses to ingest or assign a baseline for an offboarded tenant, saying why, and records nothing', async () => {
+    const env = { RAMPART_DATA_DIR: dataDir };
+    const file = join(dataDir, 'inventory.ndjson');
+    expect(rampart(['tenants', 'onboard', 'gone-co', '--name', 'Gone Co', '--sector', 'retail', '--contact', 'it@gone.example'], env).status).toBe(0);
+    // No CLI command offboards (the API does): the tenant's stream is written as the API would,
+    // between two CLI runs (PGlite's data folder holds one process at a time).
+    const stores = await openStores({ kind: 'pglite', dataDir });
+    try {
+      const ctx = { tenantId: 'gone-co', actor: { kind: 'user' as const, id: 'ops@mssp.example' }, correlationId: 'c', causationId: null, now: new Date() };
+      expect((await handleCommand(stores.eventStore, tenantDecider, tenantStreamId('gone-co'), { kind: 'OffboardTenant', tenantId: 'gone-co', reason: 'contract ended' }, ctx)).ok).toBe(true);
+    } finally {
+      await stores.close();
+    }
+    const refused = rampart(['ingest', '--tenant', 'gone-co', '--file', file], env);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/not ingested \(tenant-offboarded\): tenant "gone-co" was offboarded: its record is closed; its inventory is not collected/);
+    const assigned = rampart(['baselines', 'assign', '--tenant', 'gone-co', '--baseline', 'landing-zone-core'], env);
+    expect(assigned.status).toBe(1);
+    expect(assigned.stderr).toMatch(/not assigned: tenant-offboarded/);
+    const events = rampart(['events', '--tenant', 'gone-co'], env);
+    expect(events.stdout.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['tenancy.TenantOnboarded.v1', 'tenancy.TenantOffboarded.v1']);
   });
 
   it('shows the tenant as of an instant, and replays a guardrail over what was recorded', async () => {

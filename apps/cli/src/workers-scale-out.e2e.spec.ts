@@ -13,8 +13,8 @@ import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type FindingOpened, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { incidentIdFor, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import { loadConfig, openStores, READ_MODEL_SCHEMA, type Stores } from '@rampart/platform';
-import { startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
+import { loadConfig, openStores, READ_MODEL_SCHEMA, tenantStanding, type Stores } from '@rampart/platform';
+import { onboardTenants, startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
 
 const root = join(__dirname, '..', '..', '..');
 const bin = join(root, 'tools', 'bin', 'rampart.js');
@@ -119,7 +119,8 @@ describe('three workers, one killed', () => {
     await until('three workers running', () => workers.every((w) => /worker started/.test(w.output())));
 
     const estate = [...Array.from({ length: 240 }, (_, i) => storage(i)), ...Array.from({ length: 12 }, (_, i) => webApp(i))];
-    await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, actor: { kind: 'system', id: 'collector' }, source: 'push', scope: '*', complete: false });
+    await onboardTenants(stores.eventStore, TENANT);
+    await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, standing: tenantStanding(stores.eventStore), actor: { kind: 'system', id: 'collector' }, source: 'push', scope: '*', complete: false });
 
     // Kill the worker that holds the notifier while it is delivering.
     await until('notifications under way', () => receiver.deliveries.length >= 40);

@@ -2,3 +2,4 @@ export * from './formats';
 export * from './manifest';
 export * from './verify';
 export * from './trail';
+export * from './intents';

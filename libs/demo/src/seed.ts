@@ -19,6 +19,7 @@ import {
   type ActionExecutor,
   type Logger,
   type Stores,
+  tenantStanding,
 } from '@rampart/platform';
 import { tenantDecider, tenantStreamId, type OnboardTenant } from '@rampart/tenancy';
 import { generateTenant, hardened, isMisconfigured, mutate, seededRandom, type ArmResource } from './synthetic-tenant';
@@ -165,7 +166,7 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
     const incidentStep = (tenantId: string, incidentId: string, command: IncidentCommand, actor: Actor = ANALYST) =>
       decide(incidentDecider, incidentStreamId(tenantId, incidentId), command, tenantId, actor);
     const push = (tenantId: string, resources: readonly ArmResource[], complete = false) =>
-      ingest(store, itemsOf(resources), { tenantId, actor: COLLECTOR, source: 'push', scope: '*', complete });
+      ingest(store, itemsOf(resources), { tenantId, standing: tenantStanding(store), actor: COLLECTOR, source: 'push', scope: '*', complete });
     const rows = async <D>(sql: string, params: unknown[]) => (await stores.readModels.query<{ doc: D }>(sql, params)).rows.map((r) => r.doc);
 
     // The story's app, deployed on the bank's payments subscription a week before the end.

@@ -3,6 +3,7 @@ export * from './event-store';
 export * from './validation';
 export * from './upcasting';
 export * from './decider';
+export * from './command-intent';
 export * from './command-handling';
 export * from './subscription';
 export * from './testing/given-when-then';

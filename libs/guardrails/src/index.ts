@@ -24,3 +24,4 @@ export * from './standards/control-titles';
 export * from './standards/member-guardrail';
 export * from './standards/standards-catalog';
 export * from './standards/control-compliance';
+export * from './intents';

@@ -7,3 +7,4 @@ export * from './sla/sla';
 export * from './alerts/external-alert';
 export * from './read-models/read-models';
 export * from './policy/incident-policy';
+export * from './intents';

@@ -2,12 +2,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventStore } from '@rampart/event-sourcing';
+import { reject, type EventStore, type TenantStanding } from '@rampart/event-sourcing';
 import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { MAX_RESOURCE_BYTES, RESOURCE_EVENT_TYPES } from '@rampart/inventory';
 import { itemsOf, readResourceFile, type FileItem } from './file-source';
-import { ingest, type IngestOptions } from './ingest';
+import { ingest, IngestionRefusedError, type IngestOptions } from './ingest';
 
 const examplesDir = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 // The corpus examples reuse a few ids (they are shape references); keep one body per id.
@@ -20,8 +20,13 @@ const corpus = [
   ).values(),
 ];
 
+// Tenancy answers a tenant's standing in production (the platform wires it); these tenants may be
+// collected, except where a test says otherwise.
+const collectable: TenantStanding = async () => undefined;
+
 const options = (tenantId: string, extra: Partial<IngestOptions> = {}): IngestOptions => ({
   tenantId,
+  standing: collectable,
   actor: { kind: 'system', id: 'ingestion-test' },
   source: 'file',
   scope: '*',
@@ -62,6 +67,20 @@ describe('ingesting a snapshot', () => {
     // only the run's own started/completed events were appended
     const after = await store.readAll({ from: head, filter: { tenantId: 'acme' } });
     expect(after.events.map((e) => e.type)).toEqual(['inventory.IngestionRunStarted.v1', 'inventory.IngestionRunCompleted.v1']);
+  });
+
+  it("asks the tenant's standing before anything: a refused run records nothing and names the refusal", async () => {
+    const asked: string[] = [];
+    const offboarded: TenantStanding = async (tenantId, intent) => {
+      asked.push(`${tenantId} ${intent}`);
+      return reject('tenant-offboarded', `tenant "${tenantId}" was offboarded`);
+    };
+    const head = await store.headPosition();
+    const refused = await ingest(store, itemsOf(corpus), options('initech', { standing: offboarded })).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(IngestionRefusedError);
+    expect(refused).toMatchObject({ code: 'tenant-offboarded' });
+    expect(asked).toEqual(['initech collects']);
+    expect(await store.headPosition()).toEqual(head);
   });
 
   it('records a change with its patch, and removes only when the snapshot is complete', async () => {

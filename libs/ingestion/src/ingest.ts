@@ -14,6 +14,7 @@ import {
   type EventStore,
   type GlobalPosition,
   type NewEvent,
+  type TenantStanding,
 } from '@rampart/event-sourcing';
 import {
   configurationHash,
@@ -30,9 +31,15 @@ import {
   type ResourceSnapshot,
 } from '@rampart/inventory';
 import type { FileItem } from './file-source';
+import { INGESTION_COMMAND_INTENTS } from './intents';
 
 export interface IngestOptions {
   readonly tenantId: string;
+  /**
+   * Whether the tenant may be collected now (tenancy's rule, answered by the platform): a run for a
+   * tenant that is unknown, suspended or offboarded is refused before anything is recorded.
+   */
+  readonly standing: TenantStanding;
   readonly actor: Actor;
   readonly source: 'azure-resource-graph' | 'file' | 'push';
   /** `/subscriptions/<id>[/resourceGroups/<rg>]`, or `*` for everything of the tenant. */
@@ -113,7 +120,7 @@ export const presentResourceHashes = async (
   return present;
 };
 
-/** The run was refused before it started (a bad scope, say): nothing was recorded. */
+/** The run was refused before it started (a bad scope, a tenant that may not be collected): nothing was recorded. */
 export class IngestionRefusedError extends Error {
   constructor(
     readonly code: string,
@@ -125,6 +132,8 @@ export class IngestionRefusedError extends Error {
 }
 
 export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, options: IngestOptions): Promise<IngestResult> => {
+  const refused = await options.standing(options.tenantId, INGESTION_COMMAND_INTENTS.StartIngestionRun);
+  if (refused) throw new IngestionRefusedError(refused.code, refused.message ?? refused.code);
   const runId = options.runId ?? randomUUID();
   const ctx = (): CommandContext => ({ tenantId: options.tenantId, actor: options.actor, correlationId: runId, causationId: null, now: new Date() });
   const runStream = ingestionRunStreamId(options.tenantId, runId);

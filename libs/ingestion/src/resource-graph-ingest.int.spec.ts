@@ -45,7 +45,7 @@ describe('ingesting an Azure connection through Resource Graph', () => {
   });
 
   it('records every row of a readable subscription and reports the one it cannot read', async () => {
-    const results = (await ingestAzureConnection(store, 'acme', connection, source())).subscriptions;
+    const results = (await ingestAzureConnection(store, 'acme', connection, source(), { standing: async () => undefined })).subscriptions;
     const ok = results.find((r) => r.subscriptionId === SUB_OK)!;
     const denied = results.find((r) => r.subscriptionId === SUB_DENIED)!;
     const expected = DEFAULT_TABLES.flatMap((t) => replay.expectedRows(t, [SUB_OK]));
@@ -58,13 +58,13 @@ describe('ingesting an Azure connection through Resource Graph', () => {
     expect(runs.events.map((e) => e.type).sort()).toEqual(['inventory.IngestionRunCompleted.v1', 'inventory.IngestionRunFailed.v1']);
 
     // the same conversation again records nothing new for the readable subscription
-    const again = (await ingestAzureConnection(store, 'acme', connection, source())).subscriptions;
+    const again = (await ingestAzureConnection(store, 'acme', connection, source(), { standing: async () => undefined })).subscriptions;
     expect(again.find((r) => r.subscriptionId === SUB_OK)?.result?.counts).toMatchObject({ discovered: 0, changed: 0, removed: 0, unchanged: expected.length });
   });
 
   it('expands management groups into their subscriptions, each once, and reports a group it cannot read', async () => {
     const grouped: AzureConnection = { connectionId: 'retail', subscriptions: [SUB_OK], managementGroups: ['mg-retail', 'mg-locked'] };
-    const outcome = await ingestAzureConnection(store, 'globex', grouped, source());
+    const outcome = await ingestAzureConnection(store, 'globex', grouped, source(), { standing: async () => undefined });
     expect(outcome.subscriptions.map((r) => r.subscriptionId).sort()).toEqual([SUB_OK, SUB_UNDER_GROUP].sort());
     const underGroup = outcome.subscriptions.find((r) => r.subscriptionId === SUB_UNDER_GROUP)!;
     const expected = DEFAULT_TABLES.flatMap((t) => replay.expectedRows(t, [SUB_UNDER_GROUP]));

@@ -3,7 +3,7 @@
 // others are recorded as complete snapshots of their scope. Management groups are expanded into
 // the subscriptions under them first; a group that cannot be read is reported, and since its
 // subscriptions are unknown nothing is concluded about them.
-import type { Actor, EventStore } from '@rampart/event-sourcing';
+import type { Actor, EventStore, TenantStanding } from '@rampart/event-sourcing';
 import {
   DEFAULT_TABLES,
   scanResourceGraph,
@@ -13,7 +13,8 @@ import {
   type SubscriptionFailure,
 } from '@rampart/inventory-azure';
 import type { FileItem } from './file-source';
-import { ingest, SourceFailedError, type IngestResult, type PresentResources } from './ingest';
+import { ingest, IngestionRefusedError, SourceFailedError, type IngestResult, type PresentResources } from './ingest';
+import { INGESTION_COMMAND_INTENTS } from './intents';
 
 /** What ingestion needs of a tenancy cloud connection (tenancy publishes it in CloudConnectionAdded). */
 export interface AzureConnection {
@@ -39,8 +40,11 @@ export const ingestAzureConnection = async (
   tenantId: string,
   connection: AzureConnection,
   source: ResourceGraphSourceOptions,
-  options: { actor?: Actor; tables?: string[]; presentResources?: PresentResources } = {},
+  options: { standing: TenantStanding; actor?: Actor; tables?: string[]; presentResources?: PresentResources },
 ): Promise<AzureConnectionIngestResult> => {
+  // Asked before Azure is: a tenant that may not be collected costs no call to its cloud.
+  const refused = await options.standing(tenantId, INGESTION_COMMAND_INTENTS.StartIngestionRun);
+  if (refused) throw new IngestionRefusedError(refused.code, refused.message ?? refused.code);
   const expansion: ManagementGroupExpansion = connection.managementGroups?.length
     ? await subscriptionsOfManagementGroups([...connection.managementGroups], source)
     : { subscriptions: [], failures: [] };
@@ -54,6 +58,7 @@ export const ingestAzureConnection = async (
     try {
       const result = await ingest(store, items, {
         tenantId,
+        standing: options.standing,
         actor: options.actor ?? { kind: 'service', id: 'ingestion' },
         source: 'azure-resource-graph',
         connectionId: connection.connectionId,

@@ -1,6 +1,8 @@
 // A run whose process died is closed as failed with the reason; a live run that keeps reporting
 // progress is left alone, however long it takes.
 import { handleCommand } from '@rampart/event-sourcing';
+import { onboardTenants } from './testing/tenants';
+import { tenantStanding } from './tenant-standing';
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { ingest, type FileItem } from '@rampart/ingestion';
@@ -38,7 +40,8 @@ describe('abandoned ingestion runs', () => {
     await handleCommand(store, ingestionRunDecider, ingestionRunStreamId('acme', 'killed'), {
       kind: 'StartIngestionRun', runId: 'killed', connectionId: null, source: 'file', scope: '*', complete: true,
     }, ctx);
-    await ingest(store, noItems(), { tenantId: 'acme', actor: ctx.actor, source: 'file', scope: '*', complete: true, runId: 'finished' });
+    await onboardTenants(store, 'acme');
+    await ingest(store, noItems(), { tenantId: 'acme', standing: tenantStanding(store), actor: ctx.actor, source: 'file', scope: '*', complete: true, runId: 'finished' });
     await catchUp();
 
     expect(await sweepAbandonedIngestionRuns({ eventStore: store, readModels: db.sql }, { schema })).toEqual([]); // not silent long enough yet
@@ -63,8 +66,9 @@ describe('abandoned ingestion runs', () => {
       await gate;
       yield* noItems();
     };
+    await onboardTenants(store, 'globex');
     const running = ingest(store, slowSource(), {
-      tenantId: 'globex', actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false, runId: 'slow', heartbeatMs: 20,
+      tenantId: 'globex', standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false, runId: 'slow', heartbeatMs: 20,
     });
     await new Promise((resolve) => setTimeout(resolve, 150));
     await catchUp();

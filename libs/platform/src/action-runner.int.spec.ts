@@ -11,7 +11,9 @@ import { ActionRunner, INTERRUPTED_GRACE_MS, startActionRunner } from './action-
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { platformProjections } from './projections';
+import { onboardTenants } from './testing/tenants';
 import { answer, startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
+import { tenantDecider, tenantStreamId, type TenancyCommand } from '@rampart/tenancy';
 
 const SECRET = 'whsec-0123456789abcdef0123456789abcdef';
 const tenant = 'contoso-bank';
@@ -42,10 +44,12 @@ describe('response action runner', () => {
   let db: TestDatabase;
   let store: SqlEventStore;
   let projection: ProjectionRunner;
+  let directory: ProjectionRunner;
   let receiver: WebhookReceiver;
   const schema = 'actions_read';
   const stores = () => ({ eventStore: store, readModels: db.sql });
   const project = async () => {
+    for (;;) if ((await directory.runBatch()).caughtUp) break;
     for (;;) if ((await projection.runBatch()).caughtUp) return;
   };
   const webhook = (): ActionExecutor => webhookExecutor({ url: receiver.url, secret: SECRET, timeoutMs: 2_000, backoffMs: 10, maxBackoffMs: 20 });
@@ -79,6 +83,9 @@ describe('response action runner', () => {
     store = await SqlEventStore.open(db.sql, { schema: db.schema });
     projection = new ProjectionRunner(store, db.sql, platformProjections().find((p) => p.name === 'response-actions')!, { schema });
     await projection.prepare();
+    directory = new ProjectionRunner(store, db.sql, platformProjections().find((p) => p.name === 'tenant-directory')!, { schema });
+    await directory.prepare();
+    await onboardTenants(store, tenant);
   });
   beforeEach(async () => {
     receiver = await startWebhookReceiver(SECRET, answer(200, '{"runId":"08585-1"}'));
@@ -95,6 +102,28 @@ describe('response action runner', () => {
   afterAll(async () => {
     await store.close();
     await db.dispose();
+  });
+
+  it("leaves a suspended tenant's approved actions waiting, without taking the others' room, and runs them once it is reinstated", async () => {
+    const tenancy = (cmd: TenancyCommand) =>
+      handleCommand(store, tenantDecider, tenantStreamId(tenant), cmd, { tenantId: tenant, actor: { kind: 'user', id: 'ops@mssp.example' }, correlationId: 'c', causationId: null, now: new Date() });
+    await approved('act-suspended');
+    expect((await tenancy({ kind: 'SuspendTenant', tenantId: tenant, reason: 'unpaid invoices' })).ok).toBe(true);
+    const { lines, log } = captureLogs();
+    const runner = new ActionRunner(stores(), webhook(), { schema, log, concurrency: 1 });
+    // the read model has not seen the suspension yet: the tenant's stream refuses the claim
+    expect(await runner.executeApproved()).toEqual([{ tenantId: tenant, actionId: 'act-suspended', status: 'not-claimed', detail: 'tenant-suspended' }]);
+    expect(lines.join('')).toContain('tenant-suspended');
+    // once it has, the action is not even listed
+    await project();
+    expect(await runner.executeApproved()).toEqual([]);
+    expect(receiver.deliveries).toHaveLength(0);
+    expect(await types('act-suspended')).toEqual(['Proposed', 'Approved']);
+
+    expect((await tenancy({ kind: 'ReinstateTenant', tenantId: tenant })).ok).toBe(true);
+    await project();
+    expect(await runner.executeApproved()).toEqual([expect.objectContaining({ actionId: 'act-suspended', status: 'succeeded' })]);
+    expect(receiver.deliveries).toHaveLength(1);
   });
 
   it('executes an approved action once through the webhook and records what the receiver said', async () => {

@@ -8,6 +8,7 @@ import { fold, handleCommand, type CommandContext, type RecordedEvent } from '@r
 import {
   actionDecider,
   actionStreamId,
+  INCIDENT_COMMAND_INTENTS,
   type ActionCommand,
   type ActionEvent,
   type ActionExecutionStarted,
@@ -22,10 +23,12 @@ import {
   type ExecutionRequest,
   type ExecutionResult,
 } from './action-executor';
+import { standingOf, type StandingStatus } from '@rampart/tenancy';
 import type { ActionExecutorConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { READ_MODEL_SCHEMA } from './projections';
 import type { Stores } from './stores';
+import { tenantStatusNow } from './tenant-standing';
 
 const SYSTEM = { kind: 'system', id: 'action-runner' } as const;
 
@@ -90,7 +93,7 @@ export interface ActionRun {
 }
 
 type ActionRecorded = RecordedEvent & ActionEvent;
-type Listed = { tenant_id: string; action_id: string };
+type Listed = { tenant_id: string; action_id: string; tenant_status: StandingStatus | null };
 
 /**
  * Work is found by polling the response_actions read model, not by following ActionApproved with a
@@ -127,13 +130,18 @@ export class ActionRunner {
   async executeApproved(signal: AbortSignal = new AbortController().signal): Promise<ActionRun[]> {
     const room = this.concurrency - this.inFlight.size;
     if (room <= 0 || signal.aborted) return [];
+    // With each action its tenant's status, so that the approved actions of a tenant that may not
+    // start work (suspended: they wait for its reinstatement) do not take the room of the others.
     const { rows } = await this.stores.readModels.query<Listed>(
-      `SELECT tenant_id, doc->>'actionId' AS action_id FROM "${this.schema}".response_actions
-       WHERE doc->>'status' = 'approved' ORDER BY updated_at, id LIMIT $1`,
-      [room + this.inFlight.size],
+      `SELECT a.tenant_id, a.doc->>'actionId' AS action_id, t.doc->>'status' AS tenant_status
+         FROM "${this.schema}".response_actions a LEFT JOIN "${this.schema}".tenant_directory t ON t.id = a.tenant_id
+        WHERE a.doc->>'status' = 'approved' ORDER BY a.updated_at, a.id LIMIT 1000`,
     );
     // Claimed in this synchronous stretch, so a concurrent pass of this runner skips them.
-    const mine = rows.filter((r) => !this.inFlight.has(`${r.tenant_id}|${r.action_id}`)).slice(0, room);
+    const mine = rows
+      .filter((r) => !standingOf(r.tenant_id, r.tenant_status ?? 'unknown', INCIDENT_COMMAND_INTENTS.StartExecution))
+      .filter((r) => !this.inFlight.has(`${r.tenant_id}|${r.action_id}`))
+      .slice(0, room);
     for (const r of mine) this.inFlight.add(`${r.tenant_id}|${r.action_id}`);
     return Promise.all(
       mine.map((r) =>
@@ -152,6 +160,12 @@ export class ActionRunner {
     const state = fold(actionDecider, history);
     // Stopping: leave it approved for the next worker rather than claim what cannot be called.
     if (!proposed || !approval || !state.exists || state.status !== 'approved' || signal.aborted) return { tenantId, actionId, status: 'not-claimed' };
+    // The read model may lag behind a suspension: the tenant's own stream decides before the claim.
+    const refused = standingOf(tenantId, await tenantStatusNow(this.stores.eventStore, tenantId), INCIDENT_COMMAND_INTENTS.StartExecution);
+    if (refused) {
+      this.log.info({ tenantId, actionId, code: refused.code }, `response action not executed: ${refused.message}`);
+      return { tenantId, actionId, status: 'not-claimed', detail: refused.code };
+    }
 
     const idempotencyKey = idempotencyKeyFor(tenantId, actionId);
     // The claim: StartExecution at the revision just read. Of two workers, the second finds the

@@ -357,7 +357,7 @@ describe('audit trail export', () => {
     const base = { tenantId: TENANT, from, to, signingKey: keys.privateKey, actor: { kind: 'system' as const, id: 'test' }, settleMs: 0 };
     await expect(exportAuditTrail(opts, { ...base, to: new Date(Date.now() + 60_000), outDir: join(work, 'future') })).rejects.toThrow(/is in the future/);
     await expect(exportAuditTrail(opts, { ...base, outDir: firstDir })).rejects.toThrow(/is not empty/);
-    await expect(exportAuditTrail(opts, { ...base, tenantId: 'woodgrove', outDir: join(work, 'unknown') })).rejects.toThrow(/unknown tenant "woodgrove"/);
+    await expect(exportAuditTrail(opts, { ...base, tenantId: 'woodgrove', outDir: join(work, 'unknown') })).rejects.toThrow(/no tenant "woodgrove" was onboarded/);
     await expect(exportAuditTrail(opts, { ...base, from: to, to: from, outDir: join(work, 'reversed') })).rejects.toThrow(/from must be before to/);
   });
 

@@ -33,12 +33,13 @@ import {
   type ManifestFile,
   type PublicKeyInput,
   type VerifyResult,
+  AUDIT_COMMAND_INTENTS,
 } from '@rampart/audit';
 import { fold, formatPosition, handleCommand, isValidTenantId, type Actor, type RecordedEvent } from '@rampart/event-sourcing';
 import { builtInCatalog, type Catalog } from '@rampart/guardrails';
-import { tenantStreamId } from '@rampart/tenancy';
 import type { Stores } from './stores';
 import { tenantLogPages } from './tenant-log';
+import { tenantStanding } from './tenant-standing';
 
 /**
  * An append's rows stay invisible until its transaction commits, and readers see nothing past the
@@ -159,7 +160,9 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
   if (!isValidTenantId(tenantId)) throw new AuditExportError(`"${tenantId}" is not a valid tenant id`);
   if (!(from.getTime() < to.getTime())) throw new AuditExportError(`the period [${from.toISOString()}, ${to.toISOString()}) is empty: from must be before to`);
   if (to.getTime() > now().getTime()) throw new AuditExportError(`to (${to.toISOString()}) is in the future: only a period that has ended can be exported completely`);
-  if ((await store.readStream(tenantStreamId(tenantId), { maxCount: 1 })).length === 0) throw new AuditExportError(`unknown tenant "${tenantId}"`);
+  // Tenancy's rule: an export reads the record, so an offboarded tenant's auditors may still take one.
+  const refused = await tenantStanding(store)(tenantId, AUDIT_COMMAND_INTENTS.RecordExport);
+  if (refused) throw new AuditExportError(refused.message ?? refused.code);
 
   const outDir = resolve(options.outDir);
   await prepareOutDir(outDir);

@@ -9,6 +9,8 @@ import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { GuardrailEvaluator, parentOf } from './guardrail-evaluator';
 import { platformProjections } from './projections';
+import { onboardTenants } from './testing/tenants';
+import { tenantStanding } from './tenant-standing';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));
@@ -54,7 +56,7 @@ describe('guardrail evaluation', () => {
       now,
     });
   const run = (values: unknown[], complete = false) =>
-    ingest(store, itemsOf(values), { tenantId: tenant, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete });
+    onboardTenants(store, tenant).then(() => ingest(store, itemsOf(values), { tenantId: tenant, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete }));
   const findingsOf = async (): Promise<FindingEntry[]> =>
     (await db.sql.query<{ doc: FindingEntry }>(`SELECT doc FROM "${schema}".findings WHERE tenant_id = $1 ORDER BY doc->>'openedAt', id`, [tenant])).rows.map((r) => r.doc);
   const stateOf = async (guardrailId: string) =>

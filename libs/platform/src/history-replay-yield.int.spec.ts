@@ -4,6 +4,8 @@ import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { replayPolicy } from './history';
+import { onboardTenants } from './testing/tenants';
+import { tenantStanding } from './tenant-standing';
 
 const tenant = 'contoso-bank';
 const RESOURCES = 300;
@@ -41,7 +43,9 @@ describe('a long replay and the event loop', () => {
   beforeAll(async () => {
     db = await pgliteTestDatabase('history_yield');
     store = await SqlEventStore.open(db.sql, { schema: db.schema });
+    await onboardTenants(store, tenant);
     await ingest(store, itemsOf(Array.from({ length: RESOURCES }, (_, i) => webApp(i))), {
+      standing: tenantStanding(store),
       tenantId: tenant,
       actor: { kind: 'system', id: 'test' },
       source: 'push',

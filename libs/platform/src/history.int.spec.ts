@@ -21,6 +21,8 @@ import type { ResourceInventoryEntry } from '@rampart/inventory';
 import { tenantComplianceScore } from './compliance-score';
 import { complianceSeries, postureAsOf, replayPolicy } from './history';
 import { InlineWorker } from './inline-worker';
+import { onboardTenants } from './testing/tenants';
+import { tenantStanding } from './tenant-standing';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const corpus = join(__dirname, '..', '..', 'guardrails', 'corpus', 'azure-policy', 'built-in', 'App Service');
@@ -54,7 +56,7 @@ describe('history from the log', () => {
       now: new Date(),
     });
   const run = (tenantId: string, values: unknown[]) =>
-    ingest(store, itemsOf(values), { tenantId, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+    onboardTenants(store, tenantId).then(() => ingest(store, itemsOf(values), { tenantId, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false }));
   const live = async <D>(table: string, tenantId = tenant) =>
     (await db.sql.query<{ doc: D }>(`SELECT doc FROM "${schema}".${table} WHERE tenant_id = $1 ORDER BY id`, [tenantId])).rows.map((r) => r.doc);
 

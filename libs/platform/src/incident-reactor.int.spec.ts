@@ -2,6 +2,7 @@
 // guardrails, the finding opens an incident with the playbook's first action proposed, a second
 // finding on the same app joins it, and the app's fix verifies the executed action.
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { handleCommand, toNewEvents, type RecordedEvent } from '@rampart/event-sourcing';
 import { SqlEventStore } from '@rampart/event-store';
@@ -9,8 +10,12 @@ import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/test
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { actionDecider, actionStreamId, incidentDecider, incidentIdFor, incidentStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import type { IncidentReactor } from './incident-reactor';
+import { tenantDecider, tenantStreamId } from '@rampart/tenancy';
+import { IncidentReactor } from './incident-reactor';
+import { createLogger } from './logger';
 import { InlineWorker } from './inline-worker';
+import { onboardTenants } from './testing/tenants';
+import { tenantStanding } from './tenant-standing';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));
@@ -34,13 +39,14 @@ describe('incidents from findings', () => {
   const ctx = (actor = 'ana@soc.example') => ({ tenantId: tenant, actor: { kind: 'user' as const, id: actor }, correlationId: 'c', causationId: null, now });
   const policy = (cmd: TenantGuardrailsCommand) => handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(tenant), cmd, ctx());
   const act = (actionId: string, cmd: ActionCommand, actor?: string) => handleCommand(store, actionDecider, actionStreamId(tenant, actionId), cmd, ctx(actor));
-  const run = (values: unknown[]) => ingest(store, itemsOf(values), { tenantId: tenant, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+  const run = (values: unknown[]) => ingest(store, itemsOf(values), { tenantId: tenant, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
   const incidents = async () => (await db.sql.query<{ doc: IncidentEntry }>(`SELECT doc FROM "${schema}".incidents ORDER BY id`)).rows.map((r) => r.doc);
   const actions = async () => (await db.sql.query<{ doc: ActionEntry }>(`SELECT doc FROM "${schema}".response_actions ORDER BY id`)).rows.map((r) => r.doc);
 
   beforeAll(async () => {
     db = await pgliteTestDatabase('incidents');
     store = await SqlEventStore.open(db.sql, { schema: db.schema });
+    await onboardTenants(store, tenant);
     worker = await InlineWorker.start({ eventStore: store, readModels: db.sql }, { schema, now: () => now });
     reactor = worker.reactor;
     await policy({ kind: 'AssignBaseline', assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*' });
@@ -182,5 +188,32 @@ describe('incidents from findings', () => {
     await reactor.handle([redelivered]);
     await project();
     expect((await actions()).filter((a) => a.incidentId === incidentId)).toHaveLength(1);
+  });
+
+  it("opens no incident for a suspended tenant's finding: the finding stands, and the log says why", async () => {
+    const other = 'fabrikam-retail';
+    const as = { tenantId: other, actor: { kind: 'user' as const, id: 'ops@mssp.example' }, correlationId: 'c', causationId: null, now };
+    await onboardTenants(store, other);
+    await handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(other), { kind: 'AssignBaseline', assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*' }, as);
+    await handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(other), { kind: 'SetReportingPolicy', incidentSeverities: ['critical', 'high', 'medium'], notifySeverities: [] }, as);
+    await ingest(store, itemsOf([webApp(true)]), { tenantId: other, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+    // suspended after its inventory was collected and before the worker evaluated it
+    expect((await handleCommand(store, tenantDecider, tenantStreamId(other), { kind: 'SuspendTenant', tenantId: other, reason: 'unpaid invoices' }, as)).ok).toBe(true);
+    await settle();
+
+    const findings = (await store.readAll({ filter: { tenantId: other, eventTypes: ['guardrails.FindingOpened.v1'] }, maxCount: 100 })).events;
+    expect(findings.filter((f) => (f.data as { raiseIncident: boolean }).raiseIncident).length).toBeGreaterThan(0);
+    expect((await incidents()).filter((i) => i.tenantId === other)).toEqual([]);
+    expect((await actions()).filter((a) => a.tenantId === other)).toEqual([]);
+
+    // delivered to a reactor with a log: it says what it did not do and why, and appends nothing
+    const lines: string[] = [];
+    const log = createLogger('trace', { destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }) });
+    const head = await store.headPosition();
+    await new IncidentReactor({ eventStore: store, readModels: db.sql }, { schema, log }).handle(findings);
+    expect(await store.headPosition()).toEqual(head);
+    expect(lines.map((l) => JSON.parse(l))).toEqual(
+      findings.filter((f) => (f.data as { raiseIncident: boolean }).raiseIncident).map((f) => expect.objectContaining({ tenantId: other, command: 'OpenIncident', intent: 'starts-work', code: 'tenant-suspended', causeEventId: f.eventId })),
+    );
   });
 });

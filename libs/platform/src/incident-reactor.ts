@@ -3,9 +3,11 @@
 // same resource, and the playbook's response actions are proposed (for an incident an external
 // alert opened, the playbook answering its detection type); a finding resolved as compliant
 // verifies the succeeded actions on that resource. Every minute it records SLA breaches as they
-// happen. At-least-once, idempotent: ids are derived from what caused them.
+// happen. At-least-once, idempotent: ids are derived from what caused them. Tenancy's standing rule
+// holds here as at every edge: a suspended tenant's finding opens no incident (the finding still
+// stands in guardrails), an offboarded tenant's record gets nothing; what was skipped is logged.
 import { randomUUID } from 'node:crypto';
-import { formatPosition, handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
+import { formatPosition, handleCommand, type Rejection, type RecordedEvent } from '@rampart/event-sourcing';
 import type { FindingOpened, FindingResolved } from '@rampart/guardrails';
 import {
   actionDecider,
@@ -17,6 +19,7 @@ import {
   incidentIdFor,
   incidentPolicyStreamId,
   incidentStreamId,
+  INCIDENT_COMMAND_INTENTS,
   openIncidentView,
   playbookForAlertType,
   shippedPlaybooks,
@@ -31,10 +34,12 @@ import {
   type Playbook,
   type Signal,
 } from '@rampart/incidents';
+import { standingOf, type StandingStatus } from '@rampart/tenancy';
 import { every, followLog } from './background';
 import type { Logger } from './logger';
 import { READ_MODEL_SCHEMA } from './projections';
 import type { Stores } from './stores';
+import { tenantStatusNow } from './tenant-standing';
 
 const SYSTEM = { kind: 'system', id: 'incident-reactor' } as const;
 export const INCIDENT_REACTOR_SUBSCRIPTION = 'incident-reactor';
@@ -44,6 +49,8 @@ export const INCIDENT_REACTOR_EVENT_TYPES = ['guardrails.FindingOpened.v1', 'gua
 export interface IncidentReactorOptions {
   readonly schema?: string;
   readonly now?: () => Date;
+  /** Where the reactor says what it did not do, and why (a tenant's standing). */
+  readonly log?: Pick<Logger, 'info'>;
 }
 
 /** A tenant's incident policy (SLA targets, pre-approved actions, correlation window): its small stream folded. */
@@ -57,6 +64,7 @@ type ReactorStores = Pick<Stores, 'eventStore' | 'readModels'>;
 export class IncidentReactor {
   private readonly schema: string;
   private readonly now: () => Date;
+  private readonly log: Pick<Logger, 'info'> | undefined;
 
   constructor(
     private readonly stores: ReactorStores,
@@ -64,6 +72,25 @@ export class IncidentReactor {
   ) {
     this.schema = options.schema ?? READ_MODEL_SCHEMA;
     this.now = options.now ?? (() => new Date());
+    this.log = options.log;
+  }
+
+  /** Tenants' statuses, read once per batch (a tenant suspended mid-batch is seen by the next). */
+  private readonly statuses = new Map<string, Promise<StandingStatus>>();
+
+  /** Tenancy's rule for the command the reactor is about to take; a refusal is logged with its cause. */
+  private async refused(tenantId: string, kind: keyof typeof INCIDENT_COMMAND_INTENTS, cause: RecordedEvent | null, quiet = false): Promise<Rejection | undefined> {
+    let status = this.statuses.get(tenantId);
+    if (!status) this.statuses.set(tenantId, (status = tenantStatusNow(this.stores.eventStore, tenantId)));
+    const intent = INCIDENT_COMMAND_INTENTS[kind];
+    const refusal = standingOf(tenantId, await status, intent);
+    if (refusal && !quiet) {
+      this.log?.info(
+        { tenantId, command: kind, intent, code: refusal.code, causeEventId: cause?.eventId ?? null, causeType: cause?.type ?? null },
+        `incident reactor: ${kind} not taken: ${refusal.message}`,
+      );
+    }
+    return refusal;
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
@@ -71,6 +98,7 @@ export class IncidentReactor {
     // joins incidents (the read model shows those only later).
     const views = new Map<string, OpenIncidentView[]>();
     this.policies.clear();
+    this.statuses.clear();
     for (const e of events) {
       if (e.type === 'guardrails.FindingOpened.v1') {
         const finding = (e as unknown as FindingOpened).data;
@@ -116,6 +144,8 @@ export class IncidentReactor {
   /** Opens or joins an incident for the finding; returns the tenant's views with it. */
   private async raiseFromFinding(e: RecordedEvent, finding: FindingOpened['data'], known: OpenIncidentView[]): Promise<OpenIncidentView[]> {
     const tenantId = e.metadata.tenantId;
+    // A finding opens or joins an incident: new work, judged as opening one whichever it does.
+    if (await this.refused(tenantId, 'OpenIncident', e)) return known;
     const signal: Signal = {
       kind: 'finding',
       ref: finding.findingId,
@@ -164,6 +194,7 @@ export class IncidentReactor {
     // An alert about no resource and no entity gives an action nothing to act on: people decide.
     const target = signal.resourceKeys[0] ?? signal.entities[0];
     if (!playbook || !target) return;
+    if (await this.refused(e.metadata.tenantId, 'ProposeAction', e)) return;
     await this.proposePlaybook(e.metadata.tenantId, opened.incidentId, playbook, target, {
       resourceId: signal.resourceKeys[0],
       principalId: signal.entities.find((entity) => entity.startsWith('account:'))?.slice('account:'.length),
@@ -208,6 +239,7 @@ export class IncidentReactor {
   /** Closes the loop: the resource is compliant again after succeeded actions on it. */
   private async verifyActions(e: RecordedEvent, resolved: FindingResolved['data']): Promise<void> {
     const tenantId = e.metadata.tenantId;
+    if (await this.refused(tenantId, 'VerifyAction', e)) return;
     const { rows } = await this.stores.readModels.query<{ doc: ActionEntry }>(
       // A dry run changed nothing: the resource complying since is not its doing.
       `SELECT doc FROM "${this.schema}".response_actions WHERE tenant_id = $1 AND doc->>'target' = $2 AND doc->>'status' = 'succeeded'
@@ -233,7 +265,11 @@ export class IncidentReactor {
     );
     const recorded: { tenantId: string; incidentId: string; target: string }[] = [];
     this.policies.clear();
+    this.statuses.clear();
     for (const { doc } of rows) {
+      // An offboarded tenant's incidents stay as they were closed off: no breach is recorded, every
+      // minute, without a word in the log.
+      if (await this.refused(doc.tenantId, 'RecordSlaBreach', null, true)) continue;
       const { sla } = await this.policy(doc.tenantId);
       for (const breach of dueBreaches(doc, now, sla)) {
         const outcome = await handleCommand(
@@ -256,7 +292,7 @@ export const startIncidentReactor = async (
   log: Logger,
   options: IncidentReactorOptions & { slaIntervalMs?: number; leaseMs?: number } = {},
 ): Promise<{ reactor: IncidentReactor; stop(): Promise<void> }> => {
-  const reactor = new IncidentReactor(stores, options);
+  const reactor = new IncidentReactor(stores, { log, ...options });
   const following = await followLog(stores, log, {
     subscriptionId: INCIDENT_REACTOR_SUBSCRIPTION,
     eventTypes: INCIDENT_REACTOR_EVENT_TYPES,

@@ -21,3 +21,4 @@ export * from './audit-jobs';
 export * from './inline-worker';
 export * from './tenant-log';
 export * from './standard-compliance';
+export * from './tenant-standing';

@@ -1,15 +1,17 @@
-// Scheduled ingestion: every interval, each active tenant's cloud connections are ingested, one
-// run per connection at a time across all workers (database leases).
+// Scheduled ingestion: every interval, the cloud connections of each tenant that may be collected
+// (tenancy's standing rule) are ingested, one run per connection at a time across all workers
+// (database leases).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ingestAzureConnection } from '@rampart/ingestion';
+import { ingestAzureConnection, INGESTION_COMMAND_INTENTS } from '@rampart/ingestion';
 import { credentialFromReference } from '@rampart/inventory-azure';
-import type { CloudConnection, TenantDirectoryEntry } from '@rampart/tenancy';
+import { standingOf, type CloudConnection, type TenantDirectoryEntry } from '@rampart/tenancy';
 import { Leases } from './leases';
 import type { Logger } from './logger';
 import { presentResourcesFromReadModel } from './present-resources';
 import { READ_MODEL_SCHEMA } from './projections';
 import type { Stores } from './stores';
+import { tenantStanding } from './tenant-standing';
 
 export type RunConnection = (tenantId: string, connection: CloudConnection) => Promise<void>;
 
@@ -29,7 +31,7 @@ export const azureIngestion = (stores: Stores, log: Logger, env: Record<string, 
       tenantId,
       connection,
       { credential: credentialFromReference(connection.credentialReference, env) },
-      { presentResources: presentResourcesFromReadModel(stores) },
+      { standing: tenantStanding(stores.eventStore), presentResources: presentResourcesFromReadModel(stores) },
     );
     for (const f of results.managementGroupFailures) {
       log.warn({ tenantId, connectionId: connection.connectionId, managementGroup: f.managementGroup, error: f.error }, 'management group not readable');
@@ -56,9 +58,11 @@ export const startIngestionScheduler = async (stores: Stores, log: Logger, optio
     const ran: string[] = [];
     const skipped: string[] = [];
     const { rows } = await stores.readModels.query<{ doc: TenantDirectoryEntry }>(
-      `SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory WHERE doc->>'status' = 'active' AND jsonb_array_length(COALESCE(doc->'connections', '[]')) > 0 ORDER BY id`,
+      `SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory WHERE jsonb_array_length(COALESCE(doc->'connections', '[]')) > 0 ORDER BY id`,
     );
     for (const { doc } of rows) {
+      // Tenancy's rule says whose inventory is collected (the run asks again, from the tenant's stream).
+      if (standingOf(doc.tenantId, doc.status, INGESTION_COMMAND_INTENTS.StartIngestionRun)) continue;
       for (const connection of doc.connections) {
         const key = `ingest:${doc.tenantId}:${connection.connectionId}`;
         if (!(await leases.acquire(key, holder, leaseMs))) {

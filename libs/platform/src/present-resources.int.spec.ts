@@ -5,6 +5,8 @@ import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/test
 import { ingest, itemsOf, presentResourceHashes } from '@rampart/ingestion';
 import { presentResourcesFromReadModel } from './present-resources';
 import { platformProjections } from './projections';
+import { onboardTenants } from './testing/tenants';
+import { tenantStanding } from './tenant-standing';
 
 const resource = (n: number, sku = 'Standard_LRS') => ({
   id: `/subscriptions/sub-${n % 2}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st${n}`,
@@ -21,7 +23,7 @@ describe('present resources from the read model', () => {
   let runner: ProjectionRunner;
   const readSchema = 'present_read';
   const run = (tenantId: string, values: unknown[], complete = true) =>
-    ingest(store, itemsOf(values), { tenantId, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete });
+    onboardTenants(store, tenantId).then(() => ingest(store, itemsOf(values), { tenantId, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete }));
 
   beforeAll(async () => {
     db = await pgliteTestDatabase('present');

@@ -11,6 +11,8 @@ import { ingest, itemsOf } from '@rampart/ingestion';
 import { standardComplianceAsOf, standardComplianceSeries } from './history';
 import { InlineWorker } from './inline-worker';
 import { tenantStandardCompliance } from './standard-compliance';
+import { onboardTenants } from './testing/tenants';
+import { tenantStanding } from './tenant-standing';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const body = JSON.parse(readFileSync(join(examples, 'Microsoft.Storage.storageAccounts.StorageAccountGetProperties.json'), 'utf8'));
@@ -35,11 +37,12 @@ describe("a standard's compliance per control, now and as of an instant", () => 
 
   const policy = (cmd: TenantGuardrailsCommand) =>
     handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(tenant), cmd, { tenantId: tenant, actor: { kind: 'user', id: 'it@bank.example' }, correlationId: 'c', causationId: null, now: new Date() });
-  const run = (values: unknown[]) => ingest(store, itemsOf(values), { tenantId: tenant, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+  const run = (values: unknown[]) => ingest(store, itemsOf(values), { tenantId: tenant, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
 
   beforeAll(async () => {
     db = await postgresTestDatabase('standards');
     store = await SqlEventStore.open(db.sql, { schema: db.schema });
+    await onboardTenants(store, tenant);
     worker = await InlineWorker.start({ eventStore: store, readModels: db.sql }, { schema });
     expect(await policy({ kind: 'AssignBaseline', assignmentId: 'cis-data', baselineId: CIS, scope: `${subscription}/resourceGroups/rg-data` })).toMatchObject({ ok: true });
     // the payments group is outside the assignment's scope: its plain-HTTP account counts nowhere

@@ -272,11 +272,11 @@ describe('incidents over GraphQL', () => {
     await h.settled();
     expect(await as(analyst, 'mutation { openIncident(input: { tenantId: "northwind-mill", title: "Another", severity: "low" }) { __typename ... on Rejection { code } } }')).toEqual({
       __typename: 'Rejection',
-      code: 'tenant-not-active',
+      code: 'tenant-offboarded',
     });
     expect(await as(analyst, `mutation { commentOnIncident(input: { tenantId: "northwind-mill", incidentId: "${millIncident}", text: "late note" }) { __typename ... on Rejection { code } } }`)).toEqual({
       __typename: 'Rejection',
-      code: 'tenant-not-active',
+      code: 'tenant-offboarded',
     });
   });
 });

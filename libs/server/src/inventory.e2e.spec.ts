@@ -76,6 +76,35 @@ describe('inventory over GraphQL', () => {
     expect(await h.server.stores.eventStore.headPosition()).toEqual(before);
   });
 
+  it("refuses an offboarded tenant's push with the rule's code, and records nothing", async () => {
+    const platform = await h.token({ role: 'platform.admin' });
+    const ok = async (document: string, token: string) => {
+      const { body } = await h.gql<Record<string, { __typename: string; secret?: string }>>(document, { token });
+      expect(body.errors).toBeUndefined();
+      return Object.values(body.data!)[0];
+    };
+    await ok('mutation { onboardTenant(input: { tenantId: "northwind-push", displayName: "Northwind", sector: "manufacturing", contactEmail: "it@northwind.example" }) { __typename } }', platform);
+    await h.settled();
+    const customer = await h.token({ role: 'customer.admin', tenantId: 'northwind-push' });
+    const issued = await ok(
+      `mutation { issueApiKey(input: { tenantId: "northwind-push", name: "collector", roles: ["customer.admin"], expiresAt: "${new Date(Date.now() + 86_400_000).toISOString()}" }) { __typename ... on ApiKeyIssued { secret } } }`,
+      customer,
+    );
+    await ok('mutation { offboardTenant(input: { tenantId: "northwind-push", reason: "contract ended" }) { __typename } }', platform);
+    await h.settled();
+
+    const before = await h.server.stores.eventStore.headPosition();
+    const refused = await h.gql('mutation($json: String!) { pushResources(input: { tenantId: "northwind-push", resourcesJson: $json }) { runId } }', {
+      apiKey: issued.secret!,
+      variables: { json: JSON.stringify([example('Microsoft.Web.sites.GetWebApp.json')]) },
+    });
+    expect(refused.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', reason: 'tenant-offboarded' },
+      message: expect.stringMatching(/tenant "northwind-push" was offboarded: its record is closed; its inventory is not collected/),
+    });
+    expect(await h.server.stores.eventStore.headPosition()).toEqual(before);
+  });
+
   it('filters by tag and resource group', async () => {
     const tagged: Record<string, unknown> = { ...example('Microsoft.KeyVault.vaults.getVault.json'), tags: { env: 'prod' } };
     await push([tagged]);

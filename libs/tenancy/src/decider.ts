@@ -11,13 +11,13 @@ import {
   decideAddCloudConnection,
   decideOffboardTenant,
   decideRemoveCloudConnection,
-  whileTenantActive,
   type AddCloudConnection,
   type OffboardTenant,
   type RemoveCloudConnection,
 } from './cloud-connections/cloud-connections';
 import { decideOnboardTenant, type OnboardTenant } from './onboard-tenant/onboard-tenant';
 import { decideReinstateTenant, decideSuspendTenant, type ReinstateTenant, type SuspendTenant } from './suspend-tenant/suspend-tenant';
+import { standingOf, standingStatusOf, TENANCY_COMMAND_INTENTS } from './standing/standing';
 import { evolveTenant, initialTenant, type Tenant } from './tenant';
 
 export type TenancyCommand =
@@ -32,8 +32,10 @@ export type TenancyCommand =
 
 export const tenantDecider: Decider<TenancyCommand, Tenant, TenancyEvent> = {
   decide: (command, state) => {
-    // an offboarded tenant accepts no further change
-    if (command.kind !== 'OnboardTenant' && state.exists && state.status === 'offboarded') return whileTenantActive(state) ?? [];
+    // The tenant's standing first: an offboarded tenant accepts no further change, a suspended one
+    // gives nobody new access (the rule and its table: standing/standing.ts).
+    const refused = standingOf(command.tenantId, standingStatusOf(state), TENANCY_COMMAND_INTENTS[command.kind]);
+    if (refused) return refused;
     switch (command.kind) {
       case 'OnboardTenant':
         return decideOnboardTenant(command, state);

@@ -9,3 +9,4 @@ export * from './api-keys/api-key';
 export * from './api-keys/api-key-credential';
 export * from './read-models/tenant-directory';
 export * from './read-models/api-key-directory';
+export * from './standing/standing';

@@ -13,7 +13,8 @@ import { Command } from 'commander';
 import { handleCommand } from '@rampart/event-sourcing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import { complianceSeries, createLogger, GuardrailEvaluator, openStores, postureAsOf, projectionRunners, replayPolicy, tenantHistory, POSTURE_EVENT_TYPES, type Stores } from '@rampart/platform';
+import { complianceSeries, createLogger, GuardrailEvaluator, openStores, postureAsOf, projectionRunners, replayPolicy, tenantHistory, POSTURE_EVENT_TYPES, tenantStanding, type Stores } from '@rampart/platform';
+import { onboardTenants } from '@rampart/platform/testing';
 import { generateTenant, mutate, type ArmResource } from '@rampart/demo';
 import { alignedTable, finishRun, machineHeader } from '../shared';
 
@@ -48,9 +49,10 @@ const run = async (resources: number) => {
   try {
     const ctx = { tenantId: TENANT, actor: { kind: 'system' as const, id: 'bench' }, correlationId: 'bench', now: new Date() };
     await handleCommand(stores.eventStore, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(TENANT), { kind: 'AssignBaseline', assignmentId: 'fs', baselineId: 'financial-services', scope: '*' }, ctx);
+    await onboardTenants(stores.eventStore, TENANT);
     let estate: ArmResource[] = [...generateTenant({ seed: 7, resources, misconfiguredShare: 0.25 })];
     log(`${resources}: ingesting and evaluating`);
-    await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, actor: ctx.actor, source: 'push', scope: '*', complete: true });
+    await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, standing: tenantStanding(stores.eventStore), actor: ctx.actor, source: 'push', scope: '*', complete: true });
     await catchUp(stores);
     await new GuardrailEvaluator(stores).evaluateTenant(TENANT);
     await catchUp(stores);
@@ -58,7 +60,7 @@ const run = async (resources: number) => {
     for (let round = 1; round <= 4; round++) {
       const changed = mutate(estate, 0.02, round);
       estate = changed.resources;
-      await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, actor: ctx.actor, source: 'push', scope: '*', complete: true });
+      await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, standing: tenantStanding(stores.eventStore), actor: ctx.actor, source: 'push', scope: '*', complete: true });
       await catchUp(stores);
       await new GuardrailEvaluator(stores).evaluateTenant(TENANT);
       await catchUp(stores);

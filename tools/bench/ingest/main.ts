@@ -18,7 +18,8 @@ import { Command } from 'commander';
 import { createPgClient, createPgliteClient, ProjectionRunner, quoteIdent, SqlEventStore, type SqlClient } from '@rampart/event-store';
 import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { ingest, readResourceFile, type IngestResult } from '@rampart/ingestion';
-import { platformProjections, presentResourcesFromReadModel } from '@rampart/platform';
+import { platformProjections, presentResourcesFromReadModel, tenantStanding } from '@rampart/platform';
+import { onboardTenants } from '@rampart/platform/testing';
 import { mutate, writeTenantFile, type ArmResource } from '../../generate/synthetic-tenant';
 import { alignedTable, cleanupFor, errorText, finishRun, machineHeader, maskUrl } from '../shared';
 
@@ -184,6 +185,7 @@ const openSession = async (sql: SqlClient, prefix: string, schemas: string[]) =>
   const store = await SqlEventStore.open(counted, { schema });
   const runners = platformProjections().map((p) => new ProjectionRunner(store, counted, p, { schema: readSchema }));
   for (const runner of runners) await runner.prepare();
+  await onboardTenants(store, TENANT);
 
   const catchUp = async (): Promise<number> => {
     let applied = 0;
@@ -208,6 +210,7 @@ const openSession = async (sql: SqlClient, prefix: string, schemas: string[]) =>
       const ingested = await measured(() =>
         ingest(store, readResourceFile(file), {
           tenantId: TENANT,
+          standing: tenantStanding(store),
           actor: { kind: 'system', id: 'bench-ingest' },
           source: 'file',
           scope: '*',

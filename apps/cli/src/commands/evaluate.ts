@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { handleCommand } from '@rampart/event-sourcing';
-import { builtInCatalog, memberOverridesFrom, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
-import { createLogger, GuardrailEvaluator, projectionRunners, READ_MODEL_SCHEMA, tenantComplianceScore, type Stores } from '@rampart/platform';
+import { builtInCatalog, GUARDRAILS_COMMAND_INTENTS, memberOverridesFrom, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
+import { createLogger, GuardrailEvaluator, projectionRunners, READ_MODEL_SCHEMA, tenantComplianceScore, tenantStanding, type Stores } from '@rampart/platform';
 import { progressLine, requireTenant } from '../command-support';
 import { printTable } from '../table';
 import { InputError } from './policy';
@@ -181,7 +181,9 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
       }
       const assignmentId = options.id ?? assignmentIdFor(options.baseline);
       await withStores(async (stores) => {
-        await requireTenant(stores, options.tenant);
+        // tenancy's rule: what a suspended or offboarded tenant is held to does not change
+        const refused = await tenantStanding(stores.eventStore)(options.tenant, GUARDRAILS_COMMAND_INTENTS.AssignBaseline);
+        if (refused) throw new Error(`not assigned: ${refused.code} (${refused.message})`);
         const started = performance.now();
         const outcome = await handleCommand(
           stores.eventStore,

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
-import { readResourceFile, ingest } from '@rampart/ingestion';
-import { presentResourcesFromReadModel, type Stores } from '@rampart/platform';
-import { progressLine, requireTenant } from '../command-support';
+import { IngestionRefusedError, readResourceFile, ingest } from '@rampart/ingestion';
+import { presentResourcesFromReadModel, tenantStanding, type Stores } from '@rampart/platform';
+import { progressLine } from '../command-support';
 
 export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {
   program
@@ -15,17 +15,21 @@ export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
     .addHelpText('after', '\nExample:\n  az graph query -q "resources" --first 1000 > contoso.json\n  rampart ingest --tenant contoso-bank --file contoso.json --scope /subscriptions/<id> --complete-scope')
     .action(async (options: { tenant: string; file: string; scope: string; completeScope?: boolean }) =>
       withStores(async (stores) => {
-        await requireTenant(stores, options.tenant);
         const started = Date.now();
         const progress = progressLine();
         const result = await ingest(stores.eventStore, readResourceFile(options.file), {
           tenantId: options.tenant,
+          // tenancy's rule: an unknown, suspended or offboarded tenant's inventory is not collected
+          standing: tenantStanding(stores.eventStore),
           actor: { kind: 'user', id: `cli:${userInfo().username}` },
           source: 'file',
           scope: options.scope,
           complete: Boolean(options.completeScope),
           presentResources: presentResourcesFromReadModel(stores),
           onProgress: (c) => progress.show(`ingesting: ${c.seen} seen, ${c.discovered} discovered, ${c.changed} changed, ${c.unchanged} unchanged, ${c.rejected} rejected`),
+        }).catch((error: unknown) => {
+          if (error instanceof IngestionRefusedError) throw new Error(`not ingested (${error.code}): ${error.message}`);
+          throw error;
         });
         progress.done();
         const c = result.counts;

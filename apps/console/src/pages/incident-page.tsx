@@ -21,7 +21,8 @@ const REJECTIONS: Record<string, string> = {
   'action-not-awaiting-approval': 'This action is no longer waiting for approval.',
   'invalid-transition': 'The incident cannot take that step from where it is now.',
   'root-cause-required': 'Closing needs a real root cause and lessons learned.',
-  'tenant-not-active': 'The tenant is not active: its incidents take no more changes.',
+  'tenant-suspended': 'The tenant is suspended: open work can be wrapped up, but nothing new starts until it is reinstated.',
+  'tenant-offboarded': 'The tenant was offboarded: its incidents take no more changes.',
 };
 
 const useCommands = (tenantId: string, reload: () => void) => {

@@ -3,7 +3,7 @@
 // that verifies every manifest is published here, for `rampart audit verify --public-key`.
 import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { auditTrailStreamId, type AuditExported } from '@rampart/audit';
+import { AUDIT_COMMAND_INTENTS, auditTrailStreamId, type AuditExported } from '@rampart/audit';
 import type { RecordedEvent } from '@rampart/event-sourcing';
 import { AuditSigningKeyError, type AuditExportJob } from '@rampart/platform';
 import { GraphQLError } from 'graphql';
@@ -11,6 +11,7 @@ import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { badInput, periodArgs } from './inputs';
+import { standingRefusal } from './standing';
 
 @ObjectType({ description: 'The key that signs audit export manifests: verify an export offline with it.' })
 @InheritsAuthorization()
@@ -107,8 +108,8 @@ export class AuditResolver {
   @Authorize({ kind: 'tenant', permission: 'audit.export', tenantArg: 'input.tenantId' })
   async requestAuditExport(@Context() ctx: RequestContext, @Args('input') input: RequestAuditExportInput): Promise<AuditExportType> {
     const { start: from, end: to } = periodArgs(input.from, input.to);
-    const tenant = await ctx.loaders.tenant.load(input.tenantId);
-    if (!tenant) throw badInput(`no tenant ${input.tenantId}`);
+    const refused = await standingRefusal(ctx, input.tenantId, AUDIT_COMMAND_INTENTS.RecordExport);
+    if (refused) throw badInput(refused.message ?? refused.code, { reason: refused.code });
     try {
       const actor = ctx.scope.actorFor('audit.export', input.tenantId);
       return this.view(await this.runtime.audit.start(input.tenantId, from, to, actor));

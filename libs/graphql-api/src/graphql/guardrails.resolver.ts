@@ -9,6 +9,7 @@ import type { CommandOutcome, DomainEvent, RecordedEvent } from '@rampart/event-
 import {
   builtInCatalog,
   DEFAULT_REPORTING_POLICY,
+  GUARDRAILS_COMMAND_INTENTS,
   memberOverridesFrom,
   postureStreamId,
   SEVERITIES,
@@ -32,6 +33,7 @@ import { connectionOf, decodeCursor, pageSize, toConnection } from './connection
 import { ResourceType } from './inventory.resolver';
 import { badInput, instantArg, jsonArg } from './inputs';
 import { Rejection } from './types';
+import { standingRefusal } from './standing';
 
 /** How many failing resources a control lists (its count has them all). */
 export const MAX_FAILING_RESOURCES = 100;
@@ -698,9 +700,8 @@ export class GuardrailsResolver {
   }
 
   private async change(ctx: RequestContext, permission: Permission, tenantId: string, command: TenantGuardrailsCommand): Promise<typeof GuardrailPolicyResult> {
-    const tenant = await ctx.loaders.tenant.load(tenantId);
-    if (!tenant) return { code: 'tenant-not-found', message: null };
-    if (tenant.status !== 'active') return { code: 'tenant-not-active', message: `it is ${tenant.status}` };
+    const refused = await standingRefusal(ctx, tenantId, GUARDRAILS_COMMAND_INTENTS[command.kind]);
+    if (refused) return { code: refused.code, message: refused.message ?? null };
     const outcome: CommandOutcome<DomainEvent> = await this.commands.execute(
       new DecideCommand(tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(tenantId), command, {
         tenantId,

@@ -29,6 +29,7 @@ import {
   CLASSIFICATIONS,
   correlate,
   DEFAULT_INCIDENT_POLICY,
+  INCIDENT_COMMAND_INTENTS,
   incidentDecider,
   incidentIdFor,
   incidentPolicyDecider,
@@ -60,6 +61,7 @@ import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
 import { badInput, jsonArg, periodArgs } from './inputs';
+import { standingRefusal } from './standing';
 import { Rejection } from './types';
 
 export enum IncidentStep {
@@ -393,25 +395,22 @@ const newId = (prefix: string) => `${prefix}-${randomUUID().replace(/-/g, '').sl
 /**
  * Alert intake, shared by the GraphQL mutation and the webhook endpoint: parse, correlate with the
  * tenant's incidents, then open, attach, or recognise a duplicate. The caller has checked that the
- * principal may send alerts for the tenant.
+ * principal may send alerts for the tenant; the tenant's standing is checked here, once for both.
  */
-/** Commands refused for a suspended tenant: they open work or act on its cloud. */
-const STARTS_SOMETHING = new Set(['OpenIncident', 'ReopenIncident', 'ProposeAction', 'ApproveAction']);
-
 export const recordAlerts = async (
   runtime: ApiRuntime,
   commands: CommandBus,
   ctx: RequestContext,
   tenantId: string,
   payload: unknown,
-): Promise<IngestAlertsResultType | { error: string }> => {
+): Promise<IngestAlertsResultType | { error: string; code?: string }> => {
   const unstorable = unstorableTextIn(payload, 'payload');
   if (unstorable) return { error: `${unstorable}, which cannot be stored` };
   const parsed = parseExternalAlert(payload);
   if (!parsed.ok) return { error: parsed.reason };
-  const tenant = await ctx.loaders.tenant.load(tenantId);
-  if (!tenant) return { error: `no tenant ${tenantId}: onboard it before sending its alerts` };
-  if (tenant.status !== 'active') return { error: `tenant ${tenantId} is ${tenant.status}: its alerts are not recorded` };
+  // An alert opens or joins an incident: new work, whichever it does.
+  const refused = await standingRefusal(ctx, tenantId, INCIDENT_COMMAND_INTENTS.OpenIncident);
+  if (refused) return { error: refused.message ?? refused.code, code: refused.code };
   const { rows } = await runtime.stores.readModels.query<{ doc: IncidentEntry }>(
     `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND (doc->>'status' NOT IN ('closed', 'merged') OR (doc->>'openedAt')::timestamptz > now() - interval '30 days')`,
     [tenantId],
@@ -796,7 +795,7 @@ export class IncidentsResolver {
     if (Buffer.byteLength(input.payloadJson) > MAX_ALERT_PAYLOAD_BYTES) throw badInput(`payloadJson is larger than ${MAX_ALERT_PAYLOAD_BYTES} bytes`);
     const payload = jsonArg(input.payloadJson, 'payloadJson');
     const outcome = await recordAlerts(this.runtime, this.commands, ctx, input.tenantId, payload);
-    if ('error' in outcome) throw badInput(outcome.error);
+    if ('error' in outcome) throw badInput(outcome.error, outcome.code ? { reason: outcome.code } : {});
     return outcome;
   }
 
@@ -825,14 +824,10 @@ export class IncidentsResolver {
     command: unknown,
     expectedRevision?: number,
   ): Promise<typeof IncidentResult> {
-    const tenant = await ctx.loaders.tenant.load(tenantId);
-    if (!tenant) return { code: 'tenant-not-found', message: null };
-    // An offboarded tenant's record is closed. A suspended one's SOC may still wrap up (triage,
-    // comment, close), but nothing new starts that would act on the customer's cloud.
-    const kind = (command as { kind: string }).kind;
-    if (tenant.status === 'offboarded' || (tenant.status === 'suspended' && STARTS_SOMETHING.has(kind))) {
-      return { code: 'tenant-not-active', message: `it is ${tenant.status}` };
-    }
+    // Tenancy's rule for what the command does: an offboarded tenant's record is closed; a
+    // suspended one's SOC may still wrap up (triage, comment, close), but nothing new starts.
+    const refused = await standingRefusal(ctx, tenantId, INCIDENT_COMMAND_INTENTS[(command as { kind: keyof typeof INCIDENT_COMMAND_INTENTS }).kind]);
+    if (refused) return { code: refused.code, message: refused.message ?? null };
     const outcome: CommandOutcome<DomainEvent> = await this.commands.execute(
       new DecideCommand(decider, streamId, command, { tenantId, actor: ctx.scope.actorFor(permission, tenantId), correlationId: ctx.correlationId, now: new Date() }, {
         expectedRevision: expectedRevision ?? undefined,

@@ -5,7 +5,7 @@ import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Parent,
 import { formatPosition } from '@rampart/event-sourcing';
 import { ingest, IngestionRefusedError, itemsOf } from '@rampart/ingestion';
 import { resourceStreamId, type IngestionRunEntry, type ResourceInventoryEntry } from '@rampart/inventory';
-import { presentResourcesFromReadModel, READ_MODEL_SCHEMA } from '@rampart/platform';
+import { presentResourcesFromReadModel, READ_MODEL_SCHEMA, tenantStanding } from '@rampart/platform';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
@@ -252,6 +252,7 @@ export class InventoryResolver {
     }
     const result = await ingest(this.runtime.stores.eventStore, itemsOf(parsed), {
       tenantId: input.tenantId,
+      standing: tenantStanding(this.runtime.stores.eventStore),
       actor: ctx.scope.actorFor('inventory.push', input.tenantId),
       source: 'push',
       scope: input.scope ?? '*',

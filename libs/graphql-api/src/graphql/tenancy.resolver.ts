@@ -9,6 +9,7 @@ import { READ_MODEL_SCHEMA } from '@rampart/platform';
 import {
   apiKeyDecider,
   apiKeyStreamId,
+  TENANCY_COMMAND_INTENTS,
   tenantDecider,
   tenantStreamId,
   type ApiKeyEntry,
@@ -39,6 +40,7 @@ import {
   TenantFilter,
   TenantType,
 } from './types';
+import { standingRefusal } from './standing';
 
 /** The read model's document as the GraphQL type (which wants mutable arrays). */
 export const toTenant = (doc: TenantDirectoryEntry): TenantType => ({
@@ -175,9 +177,8 @@ export class TenancyResolver {
   @Mutation(() => IssueApiKeyResult, { description: 'Issues an API key; the secret is in the answer and nowhere else.' })
   @Authorize({ kind: 'tenant', permission: 'apiKeys.manage', tenantArg: 'input.tenantId' })
   async issueApiKey(@Context() ctx: RequestContext, @Args('input') input: IssueApiKeyInput): Promise<typeof IssueApiKeyResult> {
-    const tenant = await ctx.loaders.tenant.load(input.tenantId);
-    if (!tenant) return { code: 'tenant-not-found', message: null };
-    if (tenant.status !== 'active') return { code: 'tenant-suspended', message: null };
+    const refused = await standingRefusal(ctx, input.tenantId, TENANCY_COMMAND_INTENTS.IssueApiKey);
+    if (refused) return { code: refused.code, message: refused.message ?? null };
     const expiresAt = parseInstant(input.expiresAt);
     if (!expiresAt) return { code: 'invalid-expiry', message: 'expiresAt must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z' };
     const key = generateApiKey();
@@ -202,6 +203,9 @@ export class TenancyResolver {
   @Authorize({ kind: 'tenant', permission: 'apiKeys.manage', tenantArg: 'input.tenantId' })
   async revokeApiKey(@Context() ctx: RequestContext, @Args('input') input: RevokeApiKeyInput): Promise<typeof RevokeApiKeyResult> {
     if (!/^[a-z0-9]{12}$/.test(input.keyId)) return { code: 'api-key-not-found', message: null };
+    // Never refused for a tenant that exists: a key outlives its tenant's suspension or offboarding.
+    const refused = await standingRefusal(ctx, input.tenantId, TENANCY_COMMAND_INTENTS.RevokeApiKey);
+    if (refused) return { code: refused.code, message: refused.message ?? null };
     const outcome = await this.commands.execute(
       new DecideCommand(apiKeyDecider, apiKeyStreamId(input.tenantId, input.keyId), { kind: 'RevokeApiKey', keyId: input.keyId, reason: input.reason, by: ctx.principal.kind }, this.commandContext(ctx, 'apiKeys.manage', input.tenantId)),
     );

@@ -29,16 +29,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const MANAGEMENT_GROUP = /^[A-Za-z0-9_().-]{1,90}$/;
 
-/** Commands that change a tenant which has ended are refused with one code. */
-export const whileTenantActive = (tenant: Tenant): Decision<TenancyEvent> | undefined => {
-  if (!tenant.exists) return reject('tenant-not-found');
-  if (tenant.status === 'offboarded') return reject('tenant-offboarded');
-  return undefined;
-};
-
 export const decideAddCloudConnection = (cmd: AddCloudConnection, tenant: Tenant): Decision<TenancyEvent> => {
-  const refused = whileTenantActive(tenant);
-  if (refused || !tenant.exists) return refused ?? reject('tenant-not-found');
+  // The tenant's standing (offboarded: refused) is judged by tenantDecider through standingOf.
+  if (!tenant.exists) return reject('tenant-not-found');
   if (!SLUG.test(cmd.connectionId)) return reject('invalid-connection-id', 'use 1-40 lowercase letters, digits and inner hyphens');
   if (tenant.connections.has(cmd.connectionId)) return reject('connection-exists');
   if (!GUID.test(cmd.entraTenantId)) return reject('invalid-entra-tenant-id', 'the Entra tenant (directory) id is a GUID');
@@ -67,15 +60,13 @@ export const decideAddCloudConnection = (cmd: AddCloudConnection, tenant: Tenant
 };
 
 export const decideRemoveCloudConnection = (cmd: RemoveCloudConnection, tenant: Tenant): Decision<TenancyEvent> => {
-  const refused = whileTenantActive(tenant);
-  if (refused || !tenant.exists) return refused ?? reject('tenant-not-found');
+  if (!tenant.exists) return reject('tenant-not-found');
   if (!tenant.connections.has(cmd.connectionId)) return reject('unknown-connection');
   return [{ type: 'tenancy.CloudConnectionRemoved.v1', data: { tenantId: tenant.tenantId, connectionId: cmd.connectionId } }];
 };
 
 export const decideOffboardTenant = (cmd: OffboardTenant, tenant: Tenant): Decision<TenancyEvent> => {
-  const refused = whileTenantActive(tenant);
-  if (refused || !tenant.exists) return refused ?? reject('tenant-not-found');
+  if (!tenant.exists) return reject('tenant-not-found');
   if (!cmd.reason.trim()) return reject('reason-required');
   return [{ type: 'tenancy.TenantOffboarded.v1', data: { tenantId: tenant.tenantId, reason: cmd.reason.trim() } }];
 };

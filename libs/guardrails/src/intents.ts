@@ -1,0 +1,18 @@
+// What each guardrails command does, for the tenant-standing rule (`standingOf` in tenancy): what
+// a tenant is held to changes only while it is active; an exemption that lapses or is revoked only
+// tightens what is already assigned, and the evaluator records what collected inventory means.
+import type { CommandIntent } from '@rampart/event-sourcing';
+import type { PostureCommand } from './posture/posture';
+import type { TenantGuardrailsCommand } from './tenant-guardrails/tenant-guardrails';
+
+export const GUARDRAILS_COMMAND_INTENTS: { readonly [K in TenantGuardrailsCommand['kind'] | PostureCommand['kind']]: CommandIntent } = {
+  AssignBaseline: 'changes-posture',
+  UnassignBaseline: 'changes-posture',
+  RequestExemption: 'changes-posture',
+  ApproveExemption: 'changes-posture',
+  SetReportingPolicy: 'changes-posture',
+  RevokeExemption: 'wraps-up',
+  ExpireExemption: 'wraps-up',
+  RecordEvaluation: 'wraps-up',
+  RecordResourceRemoved: 'wraps-up',
+};
