@@ -11,6 +11,8 @@ import { buildCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type F
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { GuardrailEvaluator } from './guardrail-evaluator';
 import { replayPolicy } from './history';
+import { tenantStanding } from './tenant-standing';
+import { onboardTenants } from './testing/tenants';
 import { platformProjections } from './projections';
 
 const INHERIT_TAG = JSON.parse(
@@ -84,7 +86,8 @@ describe('resource groups in evaluation', () => {
     }
     await project();
   };
-  const run = (values: unknown[]) => ingest(store, itemsOf(values), { tenantId: tenant, actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+  const run = (values: unknown[]) =>
+    onboardTenants(store, tenant).then(() => ingest(store, itemsOf(values), { tenantId: tenant, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false }));
   const stateOf = async (resource: { id: string }) =>
     (await db.sql.query<{ state: string; reason: string }>(`SELECT doc->>'state' AS state, doc->>'reason' AS reason FROM "${schema}".compliance WHERE tenant_id = $1 AND doc->>'resourceKey' = $2`, [tenant, keyOf(resource)]))
       .rows[0];
