@@ -1,6 +1,6 @@
 // The `rampart` command as a user runs it: a separate process, real arguments, exit codes,
 // stdout/stderr. Covers `npm start`'s standalone mode end to end.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +17,21 @@ const rampart = (args: string[], env: Record<string, string> = {}) =>
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, RAMPART_LOG_LEVEL: 'silent', ...env },
-    timeout: 60_000,
+    timeout: 120_000,
   });
+
+/** Servers still running: a test that timed out never reached its own stop, and the next test needs the data folder. */
+const running = new Set<ChildProcess>();
+const killLeftovers = async () => {
+  for (const child of running) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    running.delete(child);
+  }
+};
 
 /** Starts `rampart standalone`, waits for its banner, returns its base URL and a stop function. */
 const startStandalone = (env: Record<string, string>) =>
@@ -27,8 +40,11 @@ const startStandalone = (env: Record<string, string>) =>
       cwd: root,
       env: { ...process.env, RAMPART_PORT: '0', RAMPART_LOG_LEVEL: 'warn', ...env },
     });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${stderr}`)), 60_000);
+    // Seeding the demo's weeks of history takes ~15 s on a quiet 2-core machine, several times that on a busy one.
+    const timer = setTimeout(() => reject(new Error(`no banner within 150 s:\n${stderr}`)), 150_000);
     child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
       const match = /GraphQL\s+(http:\/\/[^\s]+)\/graphql/.exec(stderr);
@@ -66,6 +82,7 @@ describe('rampart CLI', () => {
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'rampart-cli-'));
   });
+  afterEach(killLeftovers);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('has --help on every command', () => {
@@ -120,7 +137,7 @@ describe('rampart CLI', () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
-  });
+  }, 180_000);
 
   it('reads the log, onboards a tenant, refuses a duplicate, and reports projections', () => {
     const env = { RAMPART_DATA_DIR: dataDir };
@@ -278,5 +295,5 @@ describe('rampart CLI', () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
-  });
+  }, 180_000);
 });

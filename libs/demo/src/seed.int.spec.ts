@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pgliteImage } from '@rampart/event-store/testing';
 import { incidentStreamId, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { complianceSeries, createLogger, openStores, postureAsOf, projectionRunners, READ_MODEL_SCHEMA, standardComplianceSeries, tenantStandardCompliance, type Stores } from '@rampart/platform';
 import { seedDemo, type DemoSummary } from './seed';
@@ -15,7 +16,7 @@ describe('the demo seed', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
-    stores = await openStores({ kind: 'pglite', dataDir: dir });
+    stores = await openStores({ kind: 'pglite', dataDir: dir }, { pgliteImage: await pgliteImage() });
     summary = await seedDemo(stores, createLogger('silent'), { days: 12, resourcesPerTenant: 60, now: () => now });
     for (const runner of projectionRunners(stores, createLogger('silent'))) {
       await runner.prepare();

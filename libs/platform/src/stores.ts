@@ -62,13 +62,18 @@ export const lockDataDir = (dataDir: string): (() => void) => {
   throw new Error(`could not lock ${dataDir}`);
 };
 
-export const openStores = async (config: StoreConfig): Promise<Stores> => {
+export interface OpenStoreOptions {
+  /** PGlite only: a fresh cluster to start a new data folder from (tests; see createPgliteClient). */
+  readonly pgliteImage?: Blob;
+}
+
+export const openStores = async (config: StoreConfig, options: OpenStoreOptions = {}): Promise<Stores> => {
   switch (config.kind) {
     case 'pglite': {
       const dataDir = resolve(config.dataDir);
       const release = lockDataDir(dataDir);
       try {
-        const sql = await createPgliteClient(join(dataDir, 'pgdata'));
+        const sql = await createPgliteClient(join(dataDir, 'pgdata'), { image: options.pgliteImage });
         const eventStore = await SqlEventStore.open(sql);
         return {
           eventStore,

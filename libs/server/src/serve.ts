@@ -47,11 +47,13 @@ export interface ServeOptions {
   /** Standalone only: `full` (default) seeds the demo's tenants and weeks of history once, `tenants` just the tenants, false nothing. */
   readonly demo?: boolean | DemoKind;
   readonly log?: Logger;
+  /** PGlite: a fresh cluster to start a new data folder from, skipping initdb (the test harness). */
+  readonly pgliteImage?: Blob;
 }
 
 export const serve = async (mode: ServeMode, config: RampartConfig, options: ServeOptions = {}): Promise<Server> => {
   const log = options.log ?? createLogger(config.logLevel, { name: `rampart-${mode}` });
-  const stores = await openStores(config.store);
+  const stores = await openStores(config.store, { pgliteImage: options.pgliteImage });
   log.info({ mode, store: stores.description }, 'stores open');
   let worker: Worker | undefined;
   let api: RunningApi | undefined;

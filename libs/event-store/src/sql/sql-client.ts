@@ -1,5 +1,7 @@
 // One small SQL surface over PGlite (embedded, in-process) and PostgreSQL (pg.Pool), so the
 // event store, checkpoints and read models run the same SQL on both.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PGliteInterface } from '@electric-sql/pglite';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 
@@ -83,9 +85,19 @@ export const createPgClient = async (config: string | PoolConfig): Promise<SqlCl
   };
 };
 
-export const createPgliteClient = async (dataDir?: string): Promise<SqlClient> => {
+export interface PgliteOptions {
+  /**
+   * A freshly initialised cluster (`PGlite.dumpDataDir()`) to start a new data folder from instead of
+   * running initdb, which costs seconds of WebAssembly each time. Ignored for a folder that already
+   * holds a cluster. Tests start hundreds of throwaway stores; see testing/databases.ts.
+   */
+  readonly image?: Blob;
+}
+
+export const createPgliteClient = async (dataDir?: string, options: PgliteOptions = {}): Promise<SqlClient> => {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const fresh = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(fresh && options.image ? { loadDataDir: options.image } : {}) });
   const run = async <R>(executor: Pick<PGliteInterface, 'query'>, sql: string, params?: readonly unknown[]) => {
     const result = await executor.query<R>(sql, params as unknown[] | undefined);
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };

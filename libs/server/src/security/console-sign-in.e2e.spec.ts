@@ -2,7 +2,7 @@
 // 15 minutes, `rampart dev sign-in-link` gives the next without a restart, and guessing is throttled
 // per client address (the operator's fixed RAMPART_CONSOLE_SIGNIN_CODE included) without locking out
 // a fresh signed code.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,16 @@ import { SignJWT } from 'jose';
 import { startHarness, type Harness } from '../testing/harness';
 
 const root = join(__dirname, '..', '..', '..', '..');
+// Asynchronously: the server under test runs in this process, and a blocked event loop would leave
+// its idle keep-alive sockets to time out under the next fetch (ECONNRESET on a busy machine).
 const rampart = (args: string[], env: Record<string, string>) =>
-  spawnSync(process.execPath, [join(root, 'tools', 'bin', 'rampart.js'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_ENV: 'development', RAMPART_LOG_LEVEL: 'silent', ...env },
-    timeout: 60_000,
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [join(root, 'tools', 'bin', 'rampart.js'), ...args],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'development', RAMPART_LOG_LEVEL: 'silent', ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
   });
 
 /** The harness sets a fixed code; `npm start` runs without one. */
@@ -99,7 +103,7 @@ describe('console sign-in codes, as `npm start` runs (no fixed code)', () => {
   });
 
   it('`rampart dev sign-in-link` prints a new address the running server accepts once', async () => {
-    const result = rampart(['dev', 'sign-in-link', '--url', h.url], { RAMPART_DATA_DIR: h.dataDir });
+    const result = await rampart(['dev', 'sign-in-link', '--url', h.url], { RAMPART_DATA_DIR: h.dataDir });
     expect(result.status).toBe(0);
     const link = result.stdout.trim();
     expect(link.startsWith(`${h.url}/?code=`)).toBe(true);
@@ -108,7 +112,7 @@ describe('console sign-in codes, as `npm start` runs (no fixed code)', () => {
     expect((await signIn(code, 'soc-analyst')).status).toBe(200);
     expect((await signIn(code, 'soc-analyst')).status).toBe(401);
 
-    const off = rampart(['dev', 'sign-in-link', '--url', h.url], { RAMPART_DATA_DIR: h.dataDir, RAMPART_DEV_ISSUER: 'off' });
+    const off = await rampart(['dev', 'sign-in-link', '--url', h.url], { RAMPART_DATA_DIR: h.dataDir, RAMPART_DEV_ISSUER: 'off' });
     expect(off.status).toBe(1);
     expect(off.stderr).toMatch(/development sign-in is off/);
   });

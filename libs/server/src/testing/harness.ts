@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RoleGrant } from '@rampart/auth';
+import { pgliteImage } from '@rampart/event-store/testing';
 import { DevIssuer } from '@rampart/graphql-api';
 import { createLogger, loadConfig, type RampartConfig } from '@rampart/platform';
 import { serve, type Server } from '../serve';
@@ -42,7 +43,7 @@ export const startHarness = async (env: Record<string, string> = {}): Promise<Ha
     RAMPART_CONSOLE_SIGNIN_CODE: consoleCode,
     ...env,
   });
-  const server = await serve('standalone', config, { log: createLogger('silent'), demo: 'tenants' });
+  const server = await serve('standalone', config, { log: createLogger('silent'), demo: 'tenants', pgliteImage: await pgliteImage() });
   const issuer = await DevIssuer.open(dataDir, { production: false });
   const { api, worker } = server;
   if (!api || !worker) throw new Error('standalone mode runs the API and the worker');
