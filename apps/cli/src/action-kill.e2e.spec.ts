@@ -11,7 +11,7 @@ import { handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
 import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { actionDecider, actionStreamId, type ActionCommand } from '@rampart/incidents';
 import { ActionRunner, INTERRUPTED_GRACE_MS, loadConfig, openStores, webhookExecutor, type Stores } from '@rampart/platform';
-import { startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
+import { onboardTenants, startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
 
 const root = join(__dirname, '..', '..', '..');
 const bin = join(root, 'tools', 'bin', 'rampart.js');
@@ -45,6 +45,8 @@ describe('a worker killed with SIGKILL during a response-action call', () => {
       RAMPART_ACTION_WEBHOOK_SECRET: SECRET,
     };
     stores = await openStores(loadConfig(env).store);
+    // The runner acts only for a tenant whose standing admits it: an onboarded, active one.
+    await onboardTenants(stores.eventStore, TENANT);
   });
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');

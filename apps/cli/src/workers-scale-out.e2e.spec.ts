@@ -83,12 +83,15 @@ describe('three workers, one killed', () => {
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));
+    outputs.push(() => output);
     return { child, output: () => output };
   };
+  const outputs: (() => string)[] = [];
   const until = async (what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 120_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${what}: not within ${timeoutMs} ms; the workers said:\n${outputs.map((o, i) => `--- worker ${i + 1}\n${o().slice(-2_000)}`).join('\n')}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
