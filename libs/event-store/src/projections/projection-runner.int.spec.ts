@@ -71,6 +71,21 @@ describe.each(backends)('projection runner on %s', (_name, openDb) => {
     return events.map((e) => e.eventId);
   };
 
+  it('leaves a projection another worker has just built: workers starting at once all found no checkpoint', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant, 7);
+    const first = runner(auditingProjection(tenant));
+    await first.prepare();
+    await drain(first);
+    // A second worker read "no checkpoint" before the first wrote one; its reset comes now.
+    await runner(auditingProjection(tenant)).reset({ onlyIfStale: true });
+    expect(await applied()).toEqual(ids);
+    expect((await first.status()).eventsBehind).toBe(0);
+    // Of another version, the projection is rebuilt as before.
+    await runner(auditingProjection(tenant, { version: 2 })).reset({ onlyIfStale: true });
+    expect(await applied()).toEqual([]);
+  });
+
   it('applies every matching event once and reports its lag', async () => {
     const tenant = uniqueTenant();
     const ids = await seed(tenant, 12);

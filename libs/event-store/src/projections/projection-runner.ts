@@ -95,14 +95,23 @@ export class ProjectionRunner {
        )`,
     );
     const row = await this.loadCheckpoint(this.sql);
-    if (!row || row.version !== this.projection.version) await this.reset();
+    if (!row || row.version !== this.projection.version) await this.reset({ onlyIfStale: true });
     else await this.sql.transaction((tx) => this.projection.setup(this.context(tx)));
   }
 
-  /** Drops the projection's tables and checkpoint and recreates them empty, in one transaction. */
-  async reset(): Promise<void> {
+  /**
+   * Drops the projection's tables and checkpoint and recreates them empty, in one transaction.
+   * `onlyIfStale`: unless, once the lock is held, the checkpoint is of this version after all —
+   * several workers starting at once all find no checkpoint, and the later ones must not wipe what
+   * the first has built and may already be projecting into.
+   */
+  async reset(options: { onlyIfStale?: boolean } = {}): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`projection:${this.projection.name}`]);
+      if (options.onlyIfStale && (await this.loadCheckpoint(tx))?.version === this.projection.version) {
+        await this.projection.setup(this.context(tx));
+        return;
+      }
       for (const table of this.projection.tables) {
         await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(this.schema)}.${quoteIdent(table)} CASCADE`);
       }
