@@ -2,59 +2,37 @@
 // worker never calls it again for that action (at most once), and once no live call can still be
 // running the action is recorded as failed with an unknown effect, for a person to resolve.
 // PostgreSQL; a throwaway database; the receiver is a local HTTP server that holds the call open.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
-import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { actionDecider, actionStreamId, type ActionCommand } from '@rampart/incidents';
 import { ActionRunner, INTERRUPTED_GRACE_MS, loadConfig, openStores, webhookExecutor, type Stores } from '@rampart/platform';
 import { onboardTenants, startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
+import { workerBench, type WorkerBench } from './testing/workers';
 
-const root = join(__dirname, '..', '..', '..');
-const bin = join(root, 'tools', 'bin', 'rampart.js');
-const DB = `rampart_action_kill_${process.pid}`;
 const SECRET = 'kill-test-secret-kill-test-secret-0123';
 const TENANT = 'contoso-bank';
 const ACTION = 'act-kill';
 
 describe('a worker killed with SIGKILL during a response-action call', () => {
-  let dir: string;
-  let env: Record<string, string>;
+  let bench: WorkerBench;
   let receiver: WebhookReceiver;
   let stores: Stores;
-  const admin = new Client({ connectionString: testDatabaseUrl() });
-  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
-    await admin.query(`CREATE DATABASE ${DB}`);
-    dir = mkdtempSync(join(tmpdir(), 'rampart-action-kill-'));
     receiver = await startWebhookReceiver(SECRET, () => undefined); // holds every call open: the kill lands mid-call
-    env = {
-      ...(process.env as Record<string, string>),
-      RAMPART_STORE: 'postgres',
-      DATABASE_URL: testDatabaseUrl().replace(/\/[^/?]+(\?|$)/, `/${DB}$1`),
-      RAMPART_DATA_DIR: dir,
+    bench = await workerBench('action_kill', {
       RAMPART_LOG_LEVEL: 'info',
       RAMPART_ACTION_EXECUTOR: 'webhook',
       RAMPART_ACTION_WEBHOOK_URL: receiver.url,
       RAMPART_ACTION_WEBHOOK_SECRET: SECRET,
-    };
-    stores = await openStores(loadConfig(env).store);
+    });
+    stores = await openStores(loadConfig(bench.env).store);
     // The runner acts only for a tenant whose standing admits it: an onboarded, active one.
     await onboardTenants(stores.eventStore, TENANT);
   });
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
     await stores?.close();
     await receiver?.close();
-    rmSync(dir, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-    await admin.end();
+    await bench?.dispose();
   });
 
   const act = (cmd: ActionCommand, actor: string) =>
@@ -66,36 +44,20 @@ describe('a worker killed with SIGKILL during a response-action call', () => {
       now: new Date(),
     });
   const history = async () => (await stores.eventStore.readStream(actionStreamId(TENANT, ACTION))) as RecordedEvent[];
-  const worker = () => {
-    const child = spawn(process.execPath, [bin, 'worker'], { cwd: root, env });
-    children.push(child);
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += String(chunk)));
-    child.stderr.on('data', (chunk) => (output += String(chunk)));
-    return { child, output: () => output };
-  };
-  const until = async (what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-
   it('is never called twice, and ends as an uncertain failure a person resolves', async () => {
     await act({ kind: 'ProposeAction', actionId: ACTION, incidentId: 'inc-kill', actionKind: 'restrict-public-network-access', phase: 'respond', target: '/subscriptions/s/resourcegroups/rg/providers/microsoft.web/sites/api', proposedBy: 'ana@soc.example' }, 'ana@soc.example');
     await act({ kind: 'ApproveAction', approvedBy: 'lead@soc.example' }, 'lead@soc.example');
 
-    const first = worker();
-    await until('the first worker calls the automation', () => receiver.deliveries.length === 1);
+    const first = bench.worker();
+    await bench.until('the first worker calls the automation', () => receiver.deliveries.length === 1, 60_000);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
     expect((await history()).map((e) => e.type)).toEqual(['incidents.ActionProposed.v1', 'incidents.ActionApproved.v1', 'incidents.ActionExecutionStarted.v1']);
 
     // The restarted worker catches up (its log says so) and leaves the action alone: within the
     // webhook's worst case it could still be someone's live call, and after it, it is never resent.
-    const second = worker();
-    await until('the restarted worker is running its schedules', () => /response action runner started/.test(second.output()));
+    const second = bench.worker();
+    await bench.until('the restarted worker is running its schedules', () => /response action runner started/.test(second.output()), 60_000);
     await new Promise((r) => setTimeout(r, 3_000));
     expect(receiver.deliveries).toHaveLength(1);
     expect((await history()).at(-1)?.type).toBe('incidents.ActionExecutionStarted.v1');

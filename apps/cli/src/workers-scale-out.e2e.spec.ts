@@ -3,22 +3,14 @@
 // processed, each notification reaches the customer's automation (at most the one in flight at the
 // kill twice, with the same idempotency key), and no incident or proposed action is duplicated or
 // missing. Before leases, two workers delivered every notification twice.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { handleCommand, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
-import { testDatabaseUrl } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type FindingOpened, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { incidentIdFor, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { loadConfig, openStores, READ_MODEL_SCHEMA, tenantStanding, type Stores } from '@rampart/platform';
 import { onboardTenants, startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
+import { workerBench, type WorkerBench } from './testing/workers';
 
-const root = join(__dirname, '..', '..', '..');
-const bin = join(root, 'tools', 'bin', 'rampart.js');
-const DB = `rampart_scale_out_${process.pid}`;
 const SECRET = 'scale-out-secret-scale-out-secret-0123';
 const TENANT = 'contoso-bank';
 const SUB = '00000000-0000-0000-0000-00000000aaaa';
@@ -42,59 +34,26 @@ const webApp = (i: number) => ({
 });
 
 describe('three workers, one killed', () => {
-  let dir: string;
-  let env: Record<string, string>;
+  let bench: WorkerBench;
   let receiver: WebhookReceiver;
   let stores: Stores;
-  const admin = new Client({ connectionString: testDatabaseUrl() });
-  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
-    await admin.query(`CREATE DATABASE ${DB}`);
-    dir = mkdtempSync(join(tmpdir(), 'rampart-scale-out-'));
     receiver = await startWebhookReceiver(SECRET);
-    env = {
-      ...(process.env as Record<string, string>),
-      RAMPART_STORE: 'postgres',
-      DATABASE_URL: testDatabaseUrl().replace(/\/[^/?]+(\?|$)/, `/${DB}$1`),
-      RAMPART_DATA_DIR: dir,
+    bench = await workerBench('scale_out', {
       RAMPART_LOG_LEVEL: 'info',
       RAMPART_NOTIFY_WEBHOOK_URL: receiver.url,
       RAMPART_NOTIFY_WEBHOOK_SECRET: SECRET,
       RAMPART_WORKER_LEASE_SECONDS: '3',
       RAMPART_INGEST_INTERVAL_MINUTES: '0',
-    };
-    stores = await openStores(loadConfig(env).store);
+    });
+    stores = await openStores(loadConfig(bench.env).store);
   });
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
     await stores?.close();
     await receiver?.close();
-    rmSync(dir, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-    await admin.end();
+    await bench?.dispose();
   });
-
-  const worker = () => {
-    const child = spawn(process.execPath, [bin, 'worker'], { cwd: root, env });
-    children.push(child);
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += String(chunk)));
-    child.stderr.on('data', (chunk) => (output += String(chunk)));
-    outputs.push(() => output);
-    return { child, output: () => output };
-  };
-  const outputs: (() => string)[] = [];
-  const until = async (what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 120_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await ok())) {
-      if (Date.now() > deadline)
-        throw new Error(`${what}: not within ${timeoutMs} ms; the workers said:\n${outputs.map((o, i) => `--- worker ${i + 1}\n${o().slice(-2_000)}`).join('\n')}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
   const policy = (cmd: TenantGuardrailsCommand) =>
     handleCommand(stores.eventStore, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(TENANT), cmd, {
       tenantId: TENANT,
@@ -118,15 +77,15 @@ describe('three workers, one killed', () => {
   it('delivers every notification, opens every incident and proposes every action once', async () => {
     expect((await policy({ kind: 'AssignBaseline', assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*' })).ok).toBe(true);
     expect((await policy({ kind: 'SetReportingPolicy', incidentSeverities: ['critical', 'high'], notifySeverities: ['critical', 'high', 'medium'] })).ok).toBe(true);
-    const workers = [worker(), worker(), worker()];
-    await until('three workers running', () => workers.every((w) => /worker started/.test(w.output())));
+    const workers = [bench.worker(), bench.worker(), bench.worker()];
+    await bench.until('three workers running', () => workers.every((w) => /worker started/.test(w.output())));
 
     const estate = [...Array.from({ length: 240 }, (_, i) => storage(i)), ...Array.from({ length: 12 }, (_, i) => webApp(i))];
     await onboardTenants(stores.eventStore, TENANT);
     await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, standing: tenantStanding(stores.eventStore), actor: { kind: 'system', id: 'collector' }, source: 'push', scope: '*', complete: false });
 
     // Kill the worker that holds the notifier while it is delivering.
-    await until('notifications under way', () => receiver.deliveries.length >= 40);
+    await bench.until('notifications under way', () => receiver.deliveries.length >= 40);
     const { rows: lease } = await stores.readModels.query<{ holder: string }>(`SELECT holder FROM "${READ_MODEL_SCHEMA}".leases WHERE lease_key = 'subscription:finding-notifier'`);
     const pid = Number(lease[0]?.holder.split(':')[1]);
     const victim = workers.find((w) => w.child.pid === pid);
@@ -136,10 +95,15 @@ describe('three workers, one killed', () => {
 
     // Everything the evaluation found reaches its end, through the two workers left.
     const expectedNotifications = async () => new Set((await findings()).filter((f) => f.data.notify).map((f) => `${TENANT}:${f.data.findingId}`));
-    await until('every notification delivered', async () => {
+    // The evaluation may still be finding things after the first 240: done when the set of findings
+    // to notify has stood still for two seconds and every one of them has been delivered.
+    let seen = 0;
+    let stillSince = Date.now();
+    await bench.until('every notification delivered', async () => {
       const expected = await expectedNotifications();
+      if (expected.size !== seen) [seen, stillSince] = [expected.size, Date.now()];
       const delivered = new Set(receiver.deliveries.map((d) => d.idempotencyKey));
-      return expected.size >= 240 && [...expected].every((k) => delivered.has(k));
+      return expected.size >= 240 && Date.now() - stillSince >= 2_000 && [...expected].every((k) => delivered.has(k));
     });
     const expected = await expectedNotifications();
     const keys = receiver.deliveries.map((d) => d.idempotencyKey);
@@ -150,7 +114,7 @@ describe('three workers, one killed', () => {
 
     const raising = (await findings()).filter((f) => f.data.raiseIncident);
     expect(raising.length).toBeGreaterThanOrEqual(12);
-    await until('an incident and its proposal for every incident-raising finding', async () => {
+    await bench.until('an incident and its proposal for every incident-raising finding', async () => {
       const incidents = await rows<IncidentEntry>('incidents');
       const actions = await rows<ActionEntry>('response_actions');
       return raising.every((f) => incidents.some((i) => i.signals.some((s) => s.ref === f.data.findingId)) && actions.some((a) => a.incidentId === incidentIdFor(TENANT, f.data.findingId)));
