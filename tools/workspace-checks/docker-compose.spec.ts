@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ENVIRONMENT_VARIABLES, loadConfig } from '@rampart/platform';
+import { ENVIRONMENT_VARIABLES, loadConfig } from '@rampart/runtime';
 
 const root = join(__dirname, '..', '..');
 

@@ -4,8 +4,11 @@
 // PostgreSQL; a throwaway database; the receiver is a local HTTP server that holds the call open.
 import { handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
 import { actionDecider, actionStreamId, type ActionCommand } from '@rampart/incidents';
-import { ActionRunner, INTERRUPTED_GRACE_MS, loadConfig, openStores, webhookExecutor, type Stores } from '@rampart/platform';
-import { onboardTenants, startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
+import { ActionRunner, INTERRUPTED_GRACE_MS, webhookExecutor } from '@rampart/incidents-application';
+import { loadConfig, openStores, type Stores } from '@rampart/runtime';
+import { startWebhookReceiver, type WebhookReceiver } from '@rampart/runtime/testing';
+import { tenantStanding } from '@rampart/tenancy-application';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
 import { workerBench, type WorkerBench } from './testing/workers';
 
 const SECRET = 'kill-test-secret-kill-test-secret-0123';
@@ -67,6 +70,7 @@ describe('a worker killed with SIGKILL during a response-action call', () => {
     // Time passes beyond any live call (the clock is moved rather than waited for).
     const later = new ActionRunner(stores, webhookExecutor({ url: receiver.url, secret: SECRET }), {
       now: () => new Date(Date.now() + 10 * 60_000 + INTERRUPTED_GRACE_MS),
+      standing: tenantStanding(stores.eventStore),
     });
     expect(await later.recordInterrupted()).toEqual([{ tenantId: TENANT, actionId: ACTION, executor: 'webhook' }]);
     expect(await later.executeApproved()).toEqual([]);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleCommand } from '@rampart/event-sourcing';
 import { postgresTestDatabase, testDatabaseUrl } from '@rampart/event-store/testing';
-import { openStores } from '@rampart/platform';
+import { openStores } from '@rampart/runtime';
 import { tenantDecider, tenantStreamId } from '@rampart/tenancy';
 
 const root = join(__dirname, '..', '..', '..');

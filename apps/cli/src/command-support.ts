@@ -1,5 +1,5 @@
 // What several commands share: the tenant they name must exist, and long work shows its progress.
-import type { Stores } from '@rampart/platform';
+import type { Stores } from '@rampart/runtime';
 import { tenantStreamId } from '@rampart/tenancy';
 
 export const requireTenant = async (stores: Stores, tenantId: string): Promise<void> => {

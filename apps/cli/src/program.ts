@@ -1,16 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatPosition, parsePosition, START, type LogFilter } from '@rampart/event-sourcing';
-import {
-  ConfigError,
-  createLogger,
-  ENVIRONMENT_VARIABLES,
-  loadConfig,
-  openStores,
-  projectionRunners,
-  redactedConfig,
-  type RampartConfig,
-  type Stores,
-} from '@rampart/platform';
+import { projectionRunners } from '@rampart/platform';
+import { ConfigError, createLogger, ENVIRONMENT_VARIABLES, loadConfig, openStores, redactedConfig, type RampartConfig, type Stores } from '@rampart/runtime';
 import { DEV_PERSONAS } from '@rampart/graphql-api';
 import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/server';
 import { auditCommand } from './commands/audit';

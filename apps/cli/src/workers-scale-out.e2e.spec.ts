@@ -7,8 +7,10 @@ import { handleCommand, type GlobalPosition, type RecordedEvent } from '@rampart
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type FindingOpened, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { incidentIdFor, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import { loadConfig, openStores, READ_MODEL_SCHEMA, tenantStanding, type Stores } from '@rampart/platform';
-import { onboardTenants, startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
+import { loadConfig, openStores, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
+import { tenantStanding } from '@rampart/tenancy-application';
+import { startWebhookReceiver, type WebhookReceiver } from '@rampart/runtime/testing';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
 import { workerBench, type WorkerBench } from './testing/workers';
 
 const SECRET = 'scale-out-secret-scale-out-secret-0123';

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pgliteImage } from '@rampart/event-store/testing';
 import { incidentStreamId, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
-import { complianceSeries, createLogger, openStores, postureAsOf, projectionRunners, READ_MODEL_SCHEMA, standardComplianceSeries, tenantStandardCompliance, type Stores } from '@rampart/platform';
+import { tenantStandardCompliance } from '@rampart/guardrails-application';
+import { complianceSeries, postureAsOf, projectionRunners, standardComplianceSeries } from '@rampart/platform';
+import { createLogger, openStores, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { seedDemo, type DemoSummary } from './seed';
 
 describe('the demo seed', () => {

@@ -9,18 +9,11 @@ import { SqlCheckpointStore, SqlEventStore } from '@rampart/event-store';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type Severity, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { actionDecider, actionStreamId, incidentDecider, incidentStreamId, type ActionEntry, type IncidentCommand, type IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import {
-  ActionRunner,
-  FINDING_NOTIFIER_SUBSCRIPTION,
-  GUARDRAIL_EVALUATOR_SUBSCRIPTION,
-  INCIDENT_REACTOR_SUBSCRIPTION,
-  InlineWorker,
-  READ_MODEL_SCHEMA,
-  type ActionExecutor,
-  type Logger,
-  type Stores,
-  tenantStanding,
-} from '@rampart/platform';
+import { FINDING_NOTIFIER_SUBSCRIPTION, GUARDRAIL_EVALUATOR_SUBSCRIPTION } from '@rampart/guardrails-application';
+import { ActionRunner, INCIDENT_REACTOR_SUBSCRIPTION, type ActionExecutor } from '@rampart/incidents-application';
+import { InlineWorker } from '@rampart/platform';
+import { type Logger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
+import { tenantStanding } from '@rampart/tenancy-application';
 import { tenantDecider, tenantStreamId, type OnboardTenant } from '@rampart/tenancy';
 import { generateTenant, hardened, isMisconfigured, mutate, seededRandom, type ArmResource } from './synthetic-tenant';
 
@@ -147,7 +140,7 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
   try {
     const worker = await InlineWorker.start(clocked, { now: () => at, from: head });
     const reactor = worker.reactor;
-    const actions = new ActionRunner(clocked, customerAutomation, { now: () => at });
+    const actions = new ActionRunner(clocked, customerAutomation, { now: () => at, standing: tenantStanding(store) });
     const project = () => worker.project();
     const settle = () => worker.settle();
     // SOC staff act for the customer: the tenant sees their work as done on its behalf, as through the API.

@@ -1,7 +1,7 @@
 // Per-request context: the authenticated principal, its tenant scope (the one place access is
 // decided), a correlation id, and request-scoped loaders.
 import { TenantScope, type Principal, type SocAssignments } from '@rampart/auth';
-import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import type { SqlClient } from '@rampart/event-store';
 import { createLoaders, type Loaders } from './graphql/loaders';
 

@@ -3,7 +3,7 @@
 // tenant): those are the caller's, not ours, and go out at info with their code, so level error
 // keeps meaning "something of ours broke".
 import type { LoggerService } from '@nestjs/common';
-import type { Logger } from '@rampart/platform';
+import type { Logger } from '@rampart/runtime';
 
 const CALLER_CODES = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'GRAPHQL_VALIDATION_FAILED', 'RATE_LIMITED']);
 

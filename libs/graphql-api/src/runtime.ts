@@ -1,7 +1,8 @@
 // What the API needs from the process that hosts it: stores, logger, metrics, the worker's
 // projection status (in standalone mode the worker runs in the same process) and authentication.
 import type { ProjectionStatus } from '@rampart/event-store';
-import type { AuditExports, Logger, Stores } from '@rampart/platform';
+import type { AuditExports } from '@rampart/audit-application';
+import { type Logger, type Stores } from '@rampart/runtime';
 import type { Registry } from 'prom-client';
 import type { Authenticator } from './auth/authenticator';
 import type { ConsoleOptions } from './http/console';

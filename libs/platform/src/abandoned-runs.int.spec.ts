@@ -1,13 +1,12 @@
 // A run whose process died is closed as failed with the reason; a live run that keeps reporting
 // progress is left alone, however long it takes.
 import { handleCommand } from '@rampart/event-sourcing';
-import { onboardTenants } from './testing/tenants';
-import { tenantStanding } from './tenant-standing';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { tenantStanding } from '@rampart/tenancy-application';
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
-import { ingest, type FileItem } from '@rampart/ingestion';
+import { type FileItem, ingest, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
 import { ingestionRunDecider, ingestionRunStreamId } from '@rampart/inventory';
-import { sweepAbandonedIngestionRuns } from './abandoned-runs';
 import { platformProjections } from './projections';
 
 async function* noItems(): AsyncGenerator<FileItem> {

@@ -2,18 +2,25 @@
 // runners racing, and across a worker that dies between claiming an action and recording what
 // happened. The receiver counts every call; "not called again" is its count not moving.
 import { Writable } from 'node:stream';
-import { handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
+import { handleCommand, type RecordedEvent, type TenantStanding } from '@rampart/event-sourcing';
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { actionDecider, actionStreamId, type ActionCommand, type ActionEntry } from '@rampart/incidents';
-import { manualExecutor, webhookExecutor, webhookWorstCaseMs, type ActionExecutor, type ExecutionResult } from './action-executor';
-import { ActionRunner, INTERRUPTED_GRACE_MS, startActionRunner } from './action-runner';
-import { loadConfig } from './config';
-import { createLogger } from './logger';
-import { platformProjections } from './projections';
-import { onboardTenants } from './testing/tenants';
-import { answer, startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
+import {
+  ActionRunner,
+  INTERRUPTED_GRACE_MS,
+  manualExecutor,
+  startActionRunner,
+  webhookExecutor,
+  type ActionExecutor,
+  type ExecutionResult,
+} from '@rampart/incidents-application';
+import { createLogger, loadConfig, webhookWorstCaseMs } from '@rampart/runtime';
+import { answer, startWebhookReceiver, type WebhookReceiver } from '@rampart/runtime/testing';
 import { tenantDecider, tenantStreamId, type TenancyCommand } from '@rampart/tenancy';
+import { tenantStanding } from '@rampart/tenancy-application';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { platformProjections } from './projections';
 
 const SECRET = 'whsec-0123456789abcdef0123456789abcdef';
 const tenant = 'contoso-bank';
@@ -48,6 +55,7 @@ describe('response action runner', () => {
   let receiver: WebhookReceiver;
   const schema = 'actions_read';
   const stores = () => ({ eventStore: store, readModels: db.sql });
+  const standing: TenantStanding = (tenantId, intent) => tenantStanding(store)(tenantId, intent);
   const project = async () => {
     for (;;) if ((await directory.runBatch()).caughtUp) break;
     for (;;) if ((await projection.runBatch()).caughtUp) return;
@@ -110,7 +118,7 @@ describe('response action runner', () => {
     await approved('act-suspended');
     expect((await tenancy({ kind: 'SuspendTenant', tenantId: tenant, reason: 'unpaid invoices' })).ok).toBe(true);
     const { lines, log } = captureLogs();
-    const runner = new ActionRunner(stores(), webhook(), { schema, log, concurrency: 1 });
+    const runner = new ActionRunner(stores(), webhook(), { standing, schema, log, concurrency: 1 });
     // the read model has not seen the suspension yet: the tenant's stream refuses the claim
     expect(await runner.executeApproved()).toEqual([{ tenantId: tenant, actionId: 'act-suspended', status: 'not-claimed', detail: 'tenant-suspended' }]);
     expect(lines.join('')).toContain('tenant-suspended');
@@ -129,7 +137,7 @@ describe('response action runner', () => {
   it('executes an approved action once through the webhook and records what the receiver said', async () => {
     await approved('act-once');
     const { lines, log } = captureLogs();
-    const runner = new ActionRunner(stores(), webhook(), { schema, log });
+    const runner = new ActionRunner(stores(), webhook(), { standing, schema, log });
 
     expect(await runner.executeApproved()).toEqual([
       { tenantId: tenant, actionId: 'act-once', status: 'succeeded', detail: 'HTTP 200: {"runId":"08585-1"}' },
@@ -169,7 +177,7 @@ describe('response action runner', () => {
   it('records what the receiver refused (4xx) as failed, without calling again', async () => {
     await approved('act-refused');
     receiver.respond = answer(422, '{"error":"no secret named api-key"}');
-    const [run] = await new ActionRunner(stores(), webhook(), { schema }).executeApproved();
+    const [run] = await new ActionRunner(stores(), webhook(), { standing, schema }).executeApproved();
     expect(run).toMatchObject({ status: 'failed', detail: 'HTTP 422: {"error":"no secret named api-key"}' });
     expect(await last('act-refused')).toMatchObject({ type: 'incidents.ActionFailed.v1', data: { reason: 'HTTP 422: {"error":"no secret named api-key"}' } });
     expect(receiver.deliveries).toHaveLength(1);
@@ -178,7 +186,7 @@ describe('response action runner', () => {
   it('two runners at once execute each action once', async () => {
     const ids = ['act-race-1', 'act-race-2', 'act-race-3', 'act-race-4', 'act-race-5'];
     await approved(...ids);
-    const [a, b] = [new ActionRunner(stores(), webhook(), { schema, concurrency: 10 }), new ActionRunner(stores(), webhook(), { schema, concurrency: 10 })];
+    const [a, b] = [new ActionRunner(stores(), webhook(), { standing, schema, concurrency: 10 }), new ActionRunner(stores(), webhook(), { standing, schema, concurrency: 10 })];
 
     const runs = (await Promise.all([a.executeApproved(), b.executeApproved()])).flat();
 
@@ -207,10 +215,10 @@ describe('response action runner', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const b = new ActionRunner({ eventStore: heldStore, readModels: db.sql }, webhook(), { schema }).executeApproved();
+    const b = new ActionRunner({ eventStore: heldStore, readModels: db.sql }, webhook(), { standing, schema }).executeApproved();
     await until(() => appending);
 
-    expect(await new ActionRunner(stores(), webhook(), { schema }).executeApproved()).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+    expect(await new ActionRunner(stores(), webhook(), { standing, schema }).executeApproved()).toEqual([expect.objectContaining({ status: 'succeeded' })]);
     open();
     // b's append at the revision it read is refused; on a fresh read the action is executing.
     expect(await b).toEqual([{ tenantId: tenant, actionId: 'act-append-race', status: 'not-claimed', detail: 'stale-revision' }]);
@@ -224,12 +232,12 @@ describe('response action runner', () => {
     receiver.respond = (d, res, n) => {
       release = () => answer(200, 'rotated')(d, res, n);
     };
-    const first = new ActionRunner(stores(), webhook(), { schema }).executeApproved();
+    const first = new ActionRunner(stores(), webhook(), { standing, schema }).executeApproved();
     await until(() => receiver.deliveries.length === 1);
     // The read model still says approved: the claim has not been projected.
     expect(await entry('act-claimed')).toMatchObject({ status: 'approved' });
 
-    expect(await new ActionRunner(stores(), webhook(), { schema }).executeApproved()).toEqual([
+    expect(await new ActionRunner(stores(), webhook(), { standing, schema }).executeApproved()).toEqual([
       { tenantId: tenant, actionId: 'act-claimed', status: 'not-claimed' },
     ]);
     release();
@@ -244,12 +252,12 @@ describe('response action runner', () => {
     await project();
 
     // The restarted worker: within the worst case it may still be someone's live call, so it waits.
-    const restarted = new ActionRunner(stores(), webhook(), { schema });
+    const restarted = new ActionRunner(stores(), webhook(), { standing, schema });
     expect(await restarted.executeApproved()).toEqual([]);
     expect(await restarted.recordInterrupted()).toEqual([]);
     expect(await entry('act-crash')).toMatchObject({ status: 'executing' });
 
-    const later = new ActionRunner(stores(), webhook(), { schema, now: afterWorstCase });
+    const later = new ActionRunner(stores(), webhook(), { standing, schema, now: afterWorstCase });
     expect(await later.recordInterrupted()).toEqual([{ tenantId: tenant, actionId: 'act-crash', executor: 'webhook' }]);
     expect(await last('act-crash')).toMatchObject({
       type: 'incidents.ActionFailed.v1',
@@ -290,12 +298,12 @@ describe('response action runner', () => {
       },
     };
     const { lines, log } = captureLogs();
-    const abandoned = new ActionRunner(stores(), hanging, { schema, log }).executeApproved(); // its worker "dies": nobody waits for it
+    const abandoned = new ActionRunner(stores(), hanging, { standing, schema, log }).executeApproved(); // its worker "dies": nobody waits for it
     await until(() => calls === 1);
     await project();
 
-    expect(await new ActionRunner(stores(), hanging, { schema }).recordInterrupted()).toEqual([]);
-    const later = new ActionRunner(stores(), hanging, { schema, now: () => new Date(Date.now() + 1_000 + INTERRUPTED_GRACE_MS + 1_000) });
+    expect(await new ActionRunner(stores(), hanging, { standing, schema }).recordInterrupted()).toEqual([]);
+    const later = new ActionRunner(stores(), hanging, { standing, schema, now: () => new Date(Date.now() + 1_000 + INTERRUPTED_GRACE_MS + 1_000) });
     expect(await later.recordInterrupted()).toEqual([{ tenantId: tenant, actionId: 'act-hang', executor: 'webhook' }]);
     expect(await later.executeApproved()).toEqual([]);
 
@@ -311,7 +319,7 @@ describe('response action runner', () => {
     receiver.respond = () => undefined; // never answers
     const config = loadConfig({ RAMPART_ACTION_EXECUTOR: 'webhook', RAMPART_ACTION_WEBHOOK_URL: receiver.url, RAMPART_ACTION_WEBHOOK_SECRET: SECRET }).actions;
     const { lines, log } = captureLogs();
-    const running = await startActionRunner(stores(), log, config, { schema, pollIntervalMs: 20 });
+    const running = await startActionRunner(stores(), log, config, { standing, schema, pollIntervalMs: 20 });
     await until(() => receiver.deliveries.length === 1);
 
     await running.stop();
@@ -327,7 +335,7 @@ describe('response action runner', () => {
 
   it('runs dry by default: records what it would do and calls nothing', async () => {
     await approved('act-dry');
-    const running = await startActionRunner(stores(), createLogger('silent'), loadConfig({}).actions, { schema, pollIntervalMs: 20 });
+    const running = await startActionRunner(stores(), createLogger('silent'), loadConfig({}).actions, { standing, schema, pollIntervalMs: 20 });
     await until(async () => (await last('act-dry')).type === 'incidents.ActionSucceeded.v1');
     await running.stop();
 
@@ -341,7 +349,7 @@ describe('response action runner', () => {
     await approved('act-dry-crash');
     await act('act-dry-crash', { kind: 'StartExecution', executor: 'dry-run', idempotencyKey: 'contoso-bank:act-dry-crash:1' });
     await project();
-    expect(await new ActionRunner(stores(), webhook(), { schema, now: afterWorstCase }).recordInterrupted()).toEqual([
+    expect(await new ActionRunner(stores(), webhook(), { standing, schema, now: afterWorstCase }).recordInterrupted()).toEqual([
       { tenantId: tenant, actionId: 'act-dry-crash', executor: 'dry-run' },
     ]);
     expect(await last('act-dry-crash')).toMatchObject({ type: 'incidents.ActionSucceeded.v1', data: { outcome: `dry run: would rotate-secret on ${vault}` } });
@@ -349,12 +357,12 @@ describe('response action runner', () => {
 
   it('manual: the action waits for a person, however long, and the person records the outcome', async () => {
     await approved('act-by-hand');
-    expect(await new ActionRunner(stores(), manualExecutor(), { schema }).executeApproved()).toEqual([
+    expect(await new ActionRunner(stores(), manualExecutor(), { standing, schema }).executeApproved()).toEqual([
       expect.objectContaining({ actionId: 'act-by-hand', status: 'pending' }),
     ]);
     expect((await last('act-by-hand')).data).toEqual({ actionId: 'act-by-hand', executor: 'manual', idempotencyKey: 'contoso-bank:act-by-hand:1' });
     await project();
-    const muchLater = new ActionRunner(stores(), webhook(), { schema, now: () => new Date(Date.now() + 30 * 24 * 3_600_000) });
+    const muchLater = new ActionRunner(stores(), webhook(), { standing, schema, now: () => new Date(Date.now() + 30 * 24 * 3_600_000) });
     expect(await muchLater.recordInterrupted()).toEqual([]);
     expect(await muchLater.executeApproved()).toEqual([]);
 

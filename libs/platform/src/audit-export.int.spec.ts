@@ -23,9 +23,9 @@ import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/test
 import { builtInCatalog, postureDecider, postureStreamId, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
 import { actionDecider, actionStreamId, incidentDecider, incidentStreamId } from '@rampart/incidents';
 import { apiKeyDecider, apiKeyStreamId, tenantDecider, tenantStreamId } from '@rampart/tenancy';
-import { exportAuditTrail, verifyAuditExportDir } from './audit-export';
-import { generatedAuditKeyFile, loadAuditSigningKey, type AuditKeyConfig } from './audit-keys';
-import { loadConfig } from './config';
+import { auditExportPorts } from './audit-catalog';
+import { type AuditKeyConfig, exportAuditTrail, generatedAuditKeyFile, loadAuditSigningKey, verifyAuditExportDir } from '@rampart/audit-application';
+import { loadConfig } from '@rampart/runtime';
 
 const TENANT = 'contoso-bank';
 const OTHER = 'fabrikam-retail';
@@ -128,7 +128,7 @@ describe('audit trail export', () => {
 
   // settleMs 0: every append of these tests has committed before an export starts
   const exportTo = async (dir: string, a: Date, b: Date, signingKey = keys.privateKey) =>
-    exportAuditTrail({ eventStore: store }, { tenantId: TENANT, from: a, to: b, outDir: dir, signingKey, actor: { kind: 'user', id: 'auditor-liaison@soc.example' }, pageSize: 7, settleMs: 0 });
+    exportAuditTrail({ eventStore: store }, { ...auditExportPorts({ eventStore: store }), tenantId: TENANT, from: a, to: b, outDir: dir, signingKey, actor: { kind: 'user', id: 'auditor-liaison@soc.example' }, pageSize: 7, settleMs: 0 });
 
   /** A copy of the first export to damage. */
   const copy = () => {
@@ -321,7 +321,7 @@ describe('audit trail export', () => {
 
     it('does not chain to another manifest', async () => {
       const otherDir = join(work, 'other-tenant');
-      await exportAuditTrail({ eventStore: store }, { tenantId: OTHER, from, to, outDir: otherDir, signingKey: keys.privateKey, actor: { kind: 'system', id: 'test' }, settleMs: 0 });
+      await exportAuditTrail({ eventStore: store }, { ...auditExportPorts({ eventStore: store }), tenantId: OTHER, from, to, outDir: otherDir, signingKey: keys.privateKey, actor: { kind: 'system', id: 'test' }, settleMs: 0 });
       expect(await problems(secondDir, PUBLIC, join(otherDir, 'manifest.json'))).toEqual([
         `manifest.json follows the manifest with SHA-256 ${first.manifestSha256}, but the previous manifest given has SHA-256 ${manifestDigest(readFileSync(join(otherDir, 'manifest.json')))}: it is another export's manifest, or it was changed`,
         `the previous manifest is tenant "${OTHER}"'s, this export is tenant "${TENANT}"'s`,
@@ -345,7 +345,7 @@ describe('audit trail export', () => {
     await db.sql.query(`UPDATE "${db.schema}".events SET recorded_at = $1 WHERE event_id = $2`, [new Date(start.getTime() - 1_000).toISOString(), late.eventId]);
     const dir = join(work, 'straddling');
     const end = new Date();
-    const result = await exportAuditTrail({ eventStore: store }, { tenantId, from: start, to: end, outDir: dir, signingKey: keys.privateKey, actor: { kind: 'system', id: 'test' }, settleMs: 0 });
+    const result = await exportAuditTrail({ eventStore: store }, { ...auditExportPorts({ eventStore: store }), tenantId, from: start, to: end, outDir: dir, signingKey: keys.privateKey, actor: { kind: 'system', id: 'test' }, settleMs: 0 });
     const exported = lines(dir).map((l) => parseNdjsonLine(l).eventId);
     expect(exported).not.toContain(late.eventId);
     expect(result.manifest.eventCount).toBe((await tenantLog(tenantId)).filter((e) => inPeriod(e, start, end)).length);
@@ -354,7 +354,7 @@ describe('audit trail export', () => {
 
   it('refuses what cannot be a complete export', async () => {
     const opts = { eventStore: store };
-    const base = { tenantId: TENANT, from, to, signingKey: keys.privateKey, actor: { kind: 'system' as const, id: 'test' }, settleMs: 0 };
+    const base = { ...auditExportPorts({ eventStore: store }), tenantId: TENANT, from, to, signingKey: keys.privateKey, actor: { kind: 'system' as const, id: 'test' }, settleMs: 0 };
     await expect(exportAuditTrail(opts, { ...base, to: new Date(Date.now() + 60_000), outDir: join(work, 'future') })).rejects.toThrow(/is in the future/);
     await expect(exportAuditTrail(opts, { ...base, outDir: firstDir })).rejects.toThrow(/is not empty/);
     await expect(exportAuditTrail(opts, { ...base, tenantId: 'woodgrove', outDir: join(work, 'unknown') })).rejects.toThrow(/no tenant "woodgrove" was onboarded/);
@@ -386,7 +386,7 @@ describe('audit trail export', () => {
       },
     };
     const dir = join(work, 'forked');
-    await expect(exportAuditTrail({ eventStore: racing }, { tenantId: OTHER, from, to, outDir: dir, signingKey: keys.privateKey, actor: { kind: 'system', id: 'test' }, settleMs: 0 })).rejects.toThrow(
+    await expect(exportAuditTrail({ eventStore: racing }, { ...auditExportPorts({ eventStore: store }), tenantId: OTHER, from, to, outDir: dir, signingKey: keys.privateKey, actor: { kind: 'system', id: 'test' }, settleMs: 0 })).rejects.toThrow(
       /another export of fabrikam-retail was recorded while this one ran/,
     );
     expect(raced).toBe(true);

@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { toNewEvents, type RecordedEvent } from '@rampart/event-sourcing';
 import { SqlCheckpointStore, SqlEventStore } from '@rampart/event-store';
 import { postgresTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
-import { followLog, type Background } from './background';
-import { createLogger } from './logger';
+import { type Background, createLogger, followLog } from '@rampart/runtime';
 
 const TENANT = 'acme';
 

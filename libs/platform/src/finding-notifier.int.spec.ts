@@ -1,11 +1,9 @@
 // Notifications at the wire: a finding marked "notify" reaches the receiver signed, once per
 // delivery attempt, with the finding as idempotency key; other findings send nothing.
 import type { RecordedEvent } from '@rampart/event-sourcing';
-import { signedWebhook } from './action-executor';
-import { FindingNotifier } from './finding-notifier';
-import { createLogger } from './logger';
-import { answer, startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
-import { loadConfig } from './config';
+import { FindingNotifier } from '@rampart/guardrails-application';
+import { createLogger, loadConfig, signedWebhook } from '@rampart/runtime';
+import { answer, startWebhookReceiver, type WebhookReceiver } from '@rampart/runtime/testing';
 
 const SECRET = 'n'.repeat(40);
 

@@ -7,10 +7,10 @@ import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type FindingEntry, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import { GuardrailEvaluator, parentOf } from './guardrail-evaluator';
+import { GuardrailEvaluator, parentOf } from '@rampart/guardrails-application';
 import { platformProjections } from './projections';
-import { onboardTenants } from './testing/tenants';
-import { tenantStanding } from './tenant-standing';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { tenantStanding } from '@rampart/tenancy-application';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));

@@ -4,8 +4,8 @@ import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { replayPolicy } from './history';
-import { onboardTenants } from './testing/tenants';
-import { tenantStanding } from './tenant-standing';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { tenantStanding } from '@rampart/tenancy-application';
 
 const tenant = 'contoso-bank';
 const RESOURCES = 300;

@@ -18,11 +18,11 @@ import {
 import type { IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import type { ResourceInventoryEntry } from '@rampart/inventory';
-import { tenantComplianceScore } from './compliance-score';
+import { tenantComplianceScore } from '@rampart/guardrails-application';
 import { complianceSeries, postureAsOf, replayPolicy } from './history';
 import { InlineWorker } from './inline-worker';
-import { onboardTenants } from './testing/tenants';
-import { tenantStanding } from './tenant-standing';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { tenantStanding } from '@rampart/tenancy-application';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const corpus = join(__dirname, '..', '..', 'guardrails', 'corpus', 'azure-policy', 'built-in', 'App Service');

@@ -30,9 +30,8 @@ import {
 } from '@rampart/guardrails';
 import { incidentQueue, type IncidentEntry } from '@rampart/incidents';
 import { resourceInventory, type ResourceInventoryEntry } from '@rampart/inventory';
-import { assembleStandardCompliance, compiledStandard, countInScopes, type TenantStandardCompliance } from './standard-compliance';
-import type { Stores } from './stores';
-import { tenantLogPages } from './tenant-log';
+import { assembleStandardCompliance, compiledStandard, countInScopes, type TenantStandardCompliance } from '@rampart/guardrails-application';
+import { type Stores, tenantLogPages } from '@rampart/runtime';
 
 type HistoryStores = Pick<Stores, 'eventStore'>;
 

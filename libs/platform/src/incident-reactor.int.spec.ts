@@ -11,11 +11,11 @@ import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type
 import { actionDecider, actionStreamId, incidentDecider, incidentIdFor, incidentStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { tenantDecider, tenantStreamId } from '@rampart/tenancy';
-import { IncidentReactor } from './incident-reactor';
-import { createLogger } from './logger';
+import { IncidentReactor } from '@rampart/incidents-application';
+import { createLogger } from '@rampart/runtime';
 import { InlineWorker } from './inline-worker';
-import { onboardTenants } from './testing/tenants';
-import { tenantStanding } from './tenant-standing';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { tenantStanding } from '@rampart/tenancy-application';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));
@@ -210,7 +210,7 @@ describe('incidents from findings', () => {
     const lines: string[] = [];
     const log = createLogger('trace', { destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }) });
     const head = await store.headPosition();
-    await new IncidentReactor({ eventStore: store, readModels: db.sql }, { schema, log }).handle(findings);
+    await new IncidentReactor({ eventStore: store, readModels: db.sql }, { schema, log, standing: tenantStanding(store) }).handle(findings);
     expect(await store.headPosition()).toEqual(head);
     expect(lines.map((l) => JSON.parse(l))).toEqual(
       findings.filter((f) => (f.data as { raiseIncident: boolean }).raiseIncident).map((f) => expect.objectContaining({ tenantId: other, command: 'OpenIncident', intent: 'starts-work', code: 'tenant-suspended', causeEventId: f.eventId })),

@@ -1,12 +1,10 @@
 // Several workers, one database: each connection's ingestion runs once per pass, never twice at
 // the same time, and a lease left by a crashed worker expires.
-import { createLogger } from './logger';
-import { Leases } from './leases';
-import { startIngestionScheduler, type RunConnection } from './ingestion-scheduler';
+import { createLogger, Leases, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
+import { startIngestionScheduler, type RunConnection } from '@rampart/ingestion';
 import { postgresTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { SqlEventStore } from '@rampart/event-store';
-import type { Stores } from './stores';
-import { READ_MODEL_SCHEMA } from './projections';
+import { cloudConnections, tenantStanding } from '@rampart/tenancy-application';
 
 describe('scheduled ingestion across workers', () => {
   let db: TestDatabase;
@@ -61,8 +59,8 @@ describe('scheduled ingestion across workers', () => {
     const quiet = createLogger('silent');
     // A real interval: after its run a worker keeps the connection claimed until shortly before the
     // next pass, so the other worker does not run it again in this pass however the timings fall.
-    const a = await startIngestionScheduler(stores, quiet, { intervalMs: 60_000, run, holder: 'worker-a' });
-    const b = await startIngestionScheduler(stores, quiet, { intervalMs: 60_000, run, holder: 'worker-b' });
+    const a = await startIngestionScheduler(stores, quiet, { intervalMs: 60_000, run, holder: 'worker-a', standing: tenantStanding(stores.eventStore), connections: cloudConnections(stores.readModels) });
+    const b = await startIngestionScheduler(stores, quiet, { intervalMs: 60_000, run, holder: 'worker-b', standing: tenantStanding(stores.eventStore), connections: cloudConnections(stores.readModels) });
     const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
     const mine = (keys: string[]) => keys.filter((k) => k.includes(tenant));
     expect([...mine(ra.ran), ...mine(rb.ran)].sort()).toEqual([`ingest:${tenant}:one`, `ingest:${tenant}:two`]);

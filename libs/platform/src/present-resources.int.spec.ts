@@ -2,11 +2,10 @@
 // exactly the slow one (the whole log), however far behind the projection is.
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
-import { ingest, itemsOf, presentResourceHashes } from '@rampart/ingestion';
-import { presentResourcesFromReadModel } from './present-resources';
+import { ingest, itemsOf, presentResourceHashes, presentResourcesFromReadModel } from '@rampart/ingestion';
 import { platformProjections } from './projections';
-import { onboardTenants } from './testing/tenants';
-import { tenantStanding } from './tenant-standing';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { tenantStanding } from '@rampart/tenancy-application';
 
 const resource = (n: number, sku = 'Standard_LRS') => ({
   id: `/subscriptions/sub-${n % 2}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st${n}`,

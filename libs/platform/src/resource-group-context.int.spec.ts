@@ -9,10 +9,10 @@ import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { buildCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type FindingEntry, type Guardrail } from '@rampart/guardrails';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import { GuardrailEvaluator } from './guardrail-evaluator';
+import { GuardrailEvaluator } from '@rampart/guardrails-application';
 import { replayPolicy } from './history';
-import { tenantStanding } from './tenant-standing';
-import { onboardTenants } from './testing/tenants';
+import { tenantStanding } from '@rampart/tenancy-application';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
 import { platformProjections } from './projections';
 
 const INHERIT_TAG = JSON.parse(

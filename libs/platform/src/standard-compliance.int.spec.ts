@@ -10,9 +10,9 @@ import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { standardComplianceAsOf, standardComplianceSeries } from './history';
 import { InlineWorker } from './inline-worker';
-import { tenantStandardCompliance } from './standard-compliance';
-import { onboardTenants } from './testing/tenants';
-import { tenantStanding } from './tenant-standing';
+import { tenantStandardCompliance } from '@rampart/guardrails-application';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { tenantStanding } from '@rampart/tenancy-application';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
 const body = JSON.parse(readFileSync(join(examples, 'Microsoft.Storage.storageAccounts.StorageAccountGetProperties.json'), 'utf8'));

@@ -3,17 +3,12 @@
 // manager's subscription is held by one worker at a time through a lease in the database (the
 // others stand by and take over within the lease time), so scaling out needs no coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
-import { sweepAbandonedIngestionRuns } from './abandoned-runs';
-import { every } from './background';
-import { startActionRunner } from './action-runner';
-import type { ActionExecutorConfig, RampartConfig } from './config';
-import { startGuardrailEvaluator } from './guardrail-evaluator';
-import { startFindingNotifier } from './finding-notifier';
-import { startIncidentReactor } from './incident-reactor';
-import { startIngestionScheduler } from './ingestion-scheduler';
-import type { Logger } from './logger';
-import { platformProjections, READ_MODEL_SCHEMA } from './projections';
-import type { Stores } from './stores';
+import { startFindingNotifier, startGuardrailEvaluator } from '@rampart/guardrails-application';
+import { startActionRunner, startIncidentReactor } from '@rampart/incidents-application';
+import { startIngestionScheduler, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
+import { every, READ_MODEL_SCHEMA, type ActionExecutorConfig, type Logger, type RampartConfig, type Stores } from '@rampart/runtime';
+import { cloudConnections, tenantStanding } from '@rampart/tenancy-application';
+import { platformProjections } from './projections';
 
 export interface Worker {
   readonly runners: readonly ProjectionRunner[];
@@ -55,10 +50,14 @@ export const startWorker = async (
   for (const runner of runners) await runner.prepare();
   const controller = new AbortController();
   const running = runners.map((runner) => runner.run(controller.signal));
-  const scheduler = options.ingestIntervalMs ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs }) : undefined;
+  // Tenancy's standing rule, handed to every context's reactions that act for a tenant.
+  const standing = tenantStanding(stores.eventStore);
+  const scheduler = options.ingestIntervalMs
+    ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs, standing, connections: cloudConnections(stores.readModels) })
+    : undefined;
   const evaluation = await startGuardrailEvaluator(stores, log, { leaseMs: options.leaseMs });
-  const incidents = await startIncidentReactor(stores, log, { leaseMs: options.leaseMs });
-  const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' });
+  const incidents = await startIncidentReactor(stores, log, { leaseMs: options.leaseMs, standing });
+  const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' }, { standing });
   const notifier = await startFindingNotifier(stores, log, options.notifications, { leaseMs: options.leaseMs });
   const sweeper = every(options.sweepIntervalMs ?? 5 * 60_000, log, 'sweeping abandoned ingestion runs', async () => {
     for (const run of await sweepAbandonedIngestionRuns(stores)) log.warn(run, 'ingestion run abandoned by its process; recorded as failed');

@@ -5,7 +5,7 @@
 // incident is closed with its root cause and measured.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startWebhookReceiver, type WebhookReceiver } from '@rampart/platform/testing';
+import { startWebhookReceiver, type WebhookReceiver } from '@rampart/runtime/testing';
 import { startHarness, type Harness } from './testing/harness';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');

@@ -13,18 +13,9 @@ import {
   type ConsoleOptions,
   type RunningApi,
 } from '@rampart/graphql-api';
-import {
-  AuditExports,
-  createLogger,
-  createMetrics,
-  openStores,
-  projectionRunners,
-  startWorker,
-  type Logger,
-  type RampartConfig,
-  type Stores,
-  type Worker,
-} from '@rampart/platform';
+import { AuditExports } from '@rampart/audit-application';
+import { auditExportPorts, projectionRunners, startWorker, type Worker } from '@rampart/platform';
+import { createLogger, createMetrics, type Logger, openStores, type RampartConfig, type Stores } from '@rampart/runtime';
 import { seedDemo, seedDemoTenants, type DemoKind } from '@rampart/demo';
 import { rampartVersion } from './version';
 
@@ -86,7 +77,7 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
           metricsToken: config.auth.metricsToken,
           limits: config.graphqlLimits,
           console: consoleOptions,
-          audit: new AuditExports(stores, config, log, { product: { name: 'Rampart', version: rampartVersion() } }),
+          audit: new AuditExports(stores, config, log, { product: { name: 'Rampart', version: rampartVersion() }, ...auditExportPorts(stores) }),
         },
         config.http,
       );

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { printSdl } from '@rampart/graphql-api';
-import { createLogger, DataDirInUseError, loadConfig } from '@rampart/platform';
+import { createLogger, DataDirInUseError, loadConfig } from '@rampart/runtime';
 import { serve } from './serve';
 import { startHarness, type Harness } from './testing/harness';
 

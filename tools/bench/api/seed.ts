@@ -3,7 +3,8 @@
 // by toNewEvents), then left to the platform's own projection to land in the tenant directory.
 import { randomUUID } from 'node:crypto';
 import { toNewEvents, type EventStore } from '@rampart/event-sourcing';
-import { READ_MODEL_SCHEMA, type Worker } from '@rampart/platform';
+import type { Worker } from '@rampart/platform';
+import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import type { SqlClient } from '@rampart/event-store';
 import { SECTORS, tenantStreamId, type TenantOnboarded } from '@rampart/tenancy';
 

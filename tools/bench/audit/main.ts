@@ -14,8 +14,9 @@ import path from 'node:path';
 import { Command } from 'commander';
 import type { NewEvent, StreamAppend } from '@rampart/event-sourcing';
 import { createPgClient, createPgliteClient, quoteIdent, SqlEventStore, type SqlClient } from '@rampart/event-store';
-import { exportAuditTrail, verifyAuditExportDir } from '@rampart/platform';
+import { exportAuditTrail, verifyAuditExportDir } from '@rampart/audit-application';
 import { publicKeyPem } from '@rampart/audit';
+import { auditExportPorts } from '@rampart/platform';
 import { alignedTable, cleanupFor, errorText, finishRun, machineHeader, maskUrl } from '../shared';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/rampart_bench_audit';
@@ -276,6 +277,7 @@ const runBackend = async (name: string, sql: SqlClient, sizes: { baseline: numbe
             actor: { kind: 'system', id: 'bench-audit' },
             pageSize,
             settleMs: 0, // every append above has committed
+            ...auditExportPorts({ eventStore: store }),
             onProgress: (p) => {
               live.probe(p.eventsWritten, p.phase === 'signing');
               if (Date.now() - lastLog < 5_000) return;

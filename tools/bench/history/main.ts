@@ -13,8 +13,11 @@ import { Command } from 'commander';
 import { handleCommand } from '@rampart/event-sourcing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import { complianceSeries, createLogger, GuardrailEvaluator, openStores, postureAsOf, projectionRunners, replayPolicy, tenantHistory, POSTURE_EVENT_TYPES, tenantStanding, type Stores } from '@rampart/platform';
-import { onboardTenants } from '@rampart/platform/testing';
+import { GuardrailEvaluator } from '@rampart/guardrails-application';
+import { complianceSeries, postureAsOf, projectionRunners, replayPolicy, tenantHistory, POSTURE_EVENT_TYPES } from '@rampart/platform';
+import { createLogger, openStores, type Stores } from '@rampart/runtime';
+import { tenantStanding } from '@rampart/tenancy-application';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
 import { generateTenant, mutate, type ArmResource } from '@rampart/demo';
 import { alignedTable, finishRun, machineHeader } from '../shared';
 

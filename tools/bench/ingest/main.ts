@@ -17,9 +17,10 @@ import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { createPgClient, createPgliteClient, ProjectionRunner, quoteIdent, SqlEventStore, type SqlClient } from '@rampart/event-store';
 import { testDatabaseUrl } from '@rampart/event-store/testing';
-import { ingest, readResourceFile, type IngestResult } from '@rampart/ingestion';
-import { platformProjections, presentResourcesFromReadModel, tenantStanding } from '@rampart/platform';
-import { onboardTenants } from '@rampart/platform/testing';
+import { ingest, type IngestResult, presentResourcesFromReadModel, readResourceFile } from '@rampart/ingestion';
+import { platformProjections } from '@rampart/platform';
+import { tenantStanding } from '@rampart/tenancy-application';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
 import { mutate, writeTenantFile, type ArmResource } from '../../generate/synthetic-tenant';
 import { alignedTable, cleanupFor, errorText, finishRun, machineHeader, maskUrl } from '../shared';
 

@@ -5,16 +5,10 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { toPublicKey, type VerifyResult } from '@rampart/audit';
-import {
-  AuditExportError,
-  AuditSigningKeyError,
-  exportAuditTrail,
-  loadAuditSigningKey,
-  verifyAuditExportDir,
-  type RampartConfig,
-  type Stores,
-} from '@rampart/platform';
+import { AuditExportError, AuditSigningKeyError, exportAuditTrail, loadAuditSigningKey, verifyAuditExportDir } from '@rampart/audit-application';
+import type { RampartConfig, Stores } from '@rampart/runtime';
 import { rampartVersion } from '@rampart/server';
+import { auditExportPorts } from '@rampart/platform';
 import { progressLine } from '../command-support';
 
 export const AUDIT_VERIFY_EXIT_CODES = { ok: 0, problems: 1, usage: 2 } as const;
@@ -81,6 +75,7 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
           signingKey: key.privateKey,
           actor: { kind: 'user', id: `cli:${userInfo().username}` },
           product: { name: 'Rampart', version: rampartVersion() },
+          ...auditExportPorts(stores),
           onProgress: (p) =>
             progress.show(`exporting: ${p.eventsRead} events read, ${p.eventsWritten} exported${p.phase === 'reading' ? '' : `, ${p.phase}`}`, p.phase !== 'reading'),
         });

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseGrant, ROLES, type RoleGrant } from '@rampart/auth';
 import { DevIssuer, SIGN_IN_CODE_LIFETIME_SECONDS, SignInCodes } from '@rampart/graphql-api';
-import type { RampartConfig } from '@rampart/platform';
+import type { RampartConfig } from '@rampart/runtime';
 
 /** Where the console of `npm start` answers, from RAMPART_HOST and RAMPART_PORT (a wildcard address: this machine). */
 export const consoleBaseUrl = (http: RampartConfig['http']): string => {

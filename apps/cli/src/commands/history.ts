@@ -3,7 +3,9 @@
 // configuration history; `rampart posture --tenant … --standard …`: its compliance with a
 // regulatory standard per control, now or as of an instant. All record nothing.
 import { InvalidArgumentError, type Command } from 'commander';
-import { postureAsOf, replayPolicy, standardComplianceAsOf, tenantStandardCompliance, type HistoryProgress, type Stores, type TenantStandardCompliance } from '@rampart/platform';
+import { tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
+import { postureAsOf, replayPolicy, standardComplianceAsOf, type HistoryProgress } from '@rampart/platform';
+import type { Stores } from '@rampart/runtime';
 import { printTable } from '../table';
 import { progressLine, requireTenant } from '../command-support';
 import { InputError, parameterValues, readJson } from './policy';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
-import { IngestionRefusedError, readResourceFile, ingest } from '@rampart/ingestion';
-import { presentResourcesFromReadModel, tenantStanding, type Stores } from '@rampart/platform';
+import { ingest, IngestionRefusedError, presentResourcesFromReadModel, readResourceFile } from '@rampart/ingestion';
+import type { Stores } from '@rampart/runtime';
+import { tenantStanding } from '@rampart/tenancy-application';
 import { progressLine } from '../command-support';
 
 export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {

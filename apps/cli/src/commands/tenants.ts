@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { handleCommand } from '@rampart/event-sourcing';
-import { READ_MODEL_SCHEMA, type Stores } from '@rampart/platform';
+import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { SECTORS, tenantDecider, tenantStreamId, type TenantDirectoryEntry } from '@rampart/tenancy';
 import { userInfo } from 'node:os';
 import { printTable } from '../table';

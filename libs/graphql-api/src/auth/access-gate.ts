@@ -10,7 +10,7 @@
 // failures (429 with retry-after instead of 401, so well-behaved clients back off).
 import { createHash } from 'node:crypto';
 import type { Principal } from '@rampart/auth';
-import type { Logger } from '@rampart/platform';
+import type { Logger } from '@rampart/runtime';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AuthenticationError, type AuthenticatedSession, type Authenticator, type Credentials } from './authenticator';
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { parseApiKey, secretMatches, type Principal, type RoleGrant } from '@rampart/auth';
 import type { EventStore } from '@rampart/event-sourcing';
-import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import type { SqlClient } from '@rampart/event-store';
 import { apiKeyStreamId, keyCredentialOf, type ApiKeyEntry } from '@rampart/tenancy';
 import { decodeJwt } from 'jose';

@@ -1,8 +1,7 @@
 // From an identity provider's claims to Rampart role grants. Entra puts app roles in `roles` and
 // group object ids in `groups`; which of them mean which grant is configuration (the role map),
 // so a customer's directory never decides Rampart permissions by naming convention.
-import { parseGrant } from '@rampart/auth';
-import type { RoleGrant } from '@rampart/auth';
+import { parseGrant, type RoleGrant } from '@rampart/auth';
 
 /** Claim value (app role name or group object id) → the grants it confers. */
 export type RoleMap = Readonly<Record<string, readonly RoleGrant[]>>;

@@ -3,8 +3,7 @@
 // it refuses to exist in production, where only the configured OIDC issuer is trusted.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseGrant } from '@rampart/auth';
-import type { RoleGrant } from '@rampart/auth';
+import { parseGrant, type RoleGrant } from '@rampart/auth';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 import { uniqueGrants } from './claims-to-grants';

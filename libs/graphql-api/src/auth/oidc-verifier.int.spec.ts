@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { base64url, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey, JWK, JWTPayload } from 'jose';
-import { ConfigError } from '@rampart/platform';
+import { ConfigError } from '@rampart/runtime';
 import { createOidcVerifier, IdentityProviderUnavailableError, TokenRejectedError, validateOidcSettings } from './oidc-verifier';
 import type { OidcSettings, TokenRejection, TokenVerifier } from './oidc-verifier';
 

@@ -1,7 +1,7 @@
 // Bearer token verification against an OpenID Connect issuer (Microsoft Entra ID or any other),
 // built on jose: signature from the issuer's JWKS, then issuer, audience and lifetime. Refusals
 // are TokenRejectedError with a stable reason code; their messages never quote the token.
-import { ConfigError } from '@rampart/platform';
+import { ConfigError } from '@rampart/runtime';
 import { createRemoteJWKSet, customFetch, decodeJwt, errors, jwtVerify } from 'jose';
 import type { FetchImplementation, JWTPayload, JWTVerifyGetKey } from 'jose';
 

@@ -5,7 +5,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { AUDIT_COMMAND_INTENTS, auditTrailStreamId, type AuditExported } from '@rampart/audit';
 import type { RecordedEvent } from '@rampart/event-sourcing';
-import { AuditSigningKeyError, type AuditExportJob } from '@rampart/platform';
+import { AuditSigningKeyError, type AuditExportJob } from '@rampart/audit-application';
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';

@@ -24,7 +24,9 @@ import {
   type TenantGuardrailsCommand,
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
-import { READ_MODEL_SCHEMA, standardComplianceAsOf, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/platform';
+import { tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
+import { standardComplianceAsOf } from '@rampart/platform';
+import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';

@@ -4,7 +4,8 @@ import { Inject } from '@nestjs/common';
 import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, registerEnumType, ResolveField, Resolver } from '@nestjs/graphql';
 import { builtInCatalog, parameterValuesOf } from '@rampart/guardrails';
 import { DEFAULT_INCIDENT_POLICY } from '@rampart/incidents';
-import { complianceSeries, incidentPolicyOf, MAX_SERIES_POINTS, postureAsOf, replayPolicy, standardComplianceSeries, type PostureAsOf } from '@rampart/platform';
+import { incidentPolicyOf } from '@rampart/incidents-application';
+import { complianceSeries, MAX_SERIES_POINTS, postureAsOf, replayPolicy, standardComplianceSeries, type PostureAsOf } from '@rampart/platform';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import {

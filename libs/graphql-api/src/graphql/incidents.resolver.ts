@@ -52,7 +52,8 @@ import {
   type Severity,
   type Signal,
 } from '@rampart/incidents';
-import { incidentPolicyOf, READ_MODEL_SCHEMA } from '@rampart/platform';
+import { incidentPolicyOf } from '@rampart/incidents-application';
+import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
 import { randomUUID } from 'node:crypto';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';

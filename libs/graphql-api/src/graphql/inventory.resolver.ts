@@ -3,9 +3,10 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { formatPosition } from '@rampart/event-sourcing';
-import { ingest, IngestionRefusedError, itemsOf } from '@rampart/ingestion';
+import { ingest, IngestionRefusedError, itemsOf, presentResourcesFromReadModel } from '@rampart/ingestion';
 import { resourceStreamId, type IngestionRunEntry, type ResourceInventoryEntry } from '@rampart/inventory';
-import { presentResourcesFromReadModel, READ_MODEL_SCHEMA, tenantStanding } from '@rampart/platform';
+import { READ_MODEL_SCHEMA } from '@rampart/runtime';
+import { tenantStanding } from '@rampart/tenancy-application';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';

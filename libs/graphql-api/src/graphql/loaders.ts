@@ -2,7 +2,7 @@
 // request tick (no N+1). Loaders see only what the request's scope allows.
 import type { TenantScope } from '@rampart/auth';
 import type { SqlClient } from '@rampart/event-store';
-import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import type { TenantDirectoryEntry } from '@rampart/tenancy';
 import DataLoader from 'dataloader';
 

@@ -5,7 +5,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { generateApiKey, humanOf, type Permission } from '@rampart/auth';
 import { parseInstant, type CommandContext, type CommandOutcome, type DomainEvent } from '@rampart/event-sourcing';
-import { READ_MODEL_SCHEMA } from '@rampart/platform';
+import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import {
   apiKeyDecider,
   apiKeyStreamId,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { RoleGrant } from '@rampart/auth';
 import { pgliteImage } from '@rampart/event-store/testing';
 import { DevIssuer } from '@rampart/graphql-api';
-import { createLogger, loadConfig, type RampartConfig } from '@rampart/platform';
+import { createLogger, loadConfig, type RampartConfig } from '@rampart/runtime';
 import { serve, type Server } from '../serve';
 
 export interface GqlResult<T = Record<string, unknown>> {

@@ -1,0 +1,3 @@
+export * from './audit-keys';
+export * from './audit-export';
+export * from './audit-jobs';

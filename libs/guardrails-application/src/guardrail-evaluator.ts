@@ -1,0 +1,392 @@
+// The guardrails context's process manager: it follows the log, and when a resource is discovered,
+// changed or removed, or a tenant's guardrail policy changes (baseline assigned, exemption granted
+// or expired …), it evaluates what that touches and records the resource's posture. At-least-once
+// (a checkpointed subscription): re-evaluating records nothing new, so redelivery is harmless.
+import { randomUUID } from 'node:crypto';
+import { fold, formatPosition, handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
+import {
+  builtInCatalog,
+  evaluateResource,
+  evolveTenantGuardrails,
+  initialTenantGuardrails,
+  isResourceGroupKey,
+  policyMayReadResourceGroup,
+  postureDecider,
+  postureStreamId,
+  relatedFinder,
+  resourceGroupInfoOf,
+  resourceGroupKeyOf,
+  TENANT_GUARDRAILS_EVENT_TYPES,
+  tenantGuardrailsDecider,
+  tenantGuardrailsStreamId,
+  type Catalog,
+  type EvaluatedResource,
+  type EvaluationCause,
+  type KeyedResource,
+  type RelatedResourceQuery,
+  type ResourceGroupInfo,
+  type TenantGuardrails,
+  type TenantGuardrailsEvent,
+} from '@rampart/guardrails';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- until inventory publishes its contract (the resource events and their fold), issue 15
+import { RESOURCE_EVENT_TYPES, resourceDecider, resourceStreamId, type ResourceEvent } from '@rampart/inventory';
+import { every, followLog, type Logger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
+
+const SYSTEM = { kind: 'system', id: 'guardrail-evaluator' } as const;
+const TENANT_POLICY_TYPES = new Set<string>(TENANT_GUARDRAILS_EVENT_TYPES);
+
+export interface TenantEvaluationSummary {
+  readonly resources: number;
+  readonly evaluations: number;
+  readonly postureEvents: number;
+}
+
+export interface GuardrailEvaluatorOptions {
+  readonly catalog?: Catalog;
+  readonly schema?: string;
+  readonly now?: () => Date;
+}
+
+type EvaluationStores = Pick<Stores, 'eventStore' | 'readModels'>;
+
+export class GuardrailEvaluator {
+  private readonly catalog: Catalog;
+  private readonly schema: string;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly stores: EvaluationStores,
+    options: GuardrailEvaluatorOptions = {},
+  ) {
+    this.catalog = options.catalog ?? builtInCatalog();
+    this.schema = options.schema ?? READ_MODEL_SCHEMA;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async policyOf(tenantId: string): Promise<TenantGuardrails> {
+    const events = await this.stores.eventStore.readStream(tenantGuardrailsStreamId(tenantId));
+    return (events as unknown as TenantGuardrailsEvent[]).reduce(evolveTenantGuardrails, initialTenantGuardrails());
+  }
+
+  /** One batch of the log: resource events re-evaluate their resource, policy events the whole tenant. */
+  async handle(events: readonly RecordedEvent[]): Promise<void> {
+    const byTenant = new Map<string, RecordedEvent[]>();
+    for (const e of events) {
+      const list = byTenant.get(e.metadata.tenantId) ?? [];
+      list.push(e);
+      byTenant.set(e.metadata.tenantId, list);
+    }
+    for (const [tenantId, tenantEvents] of byTenant) {
+      const policyChanged = tenantEvents.some((e) => TENANT_POLICY_TYPES.has(e.type));
+      const resourceEvents = tenantEvents.filter((e) => !TENANT_POLICY_TYPES.has(e.type));
+      const policy = await this.policyOf(tenantId);
+      const latest = new Map<string, RecordedEvent>();
+      for (const e of resourceEvents) latest.set((e.data as { resourceKey: string }).resourceKey, e);
+      const related = new RelatedCache(this.stores, this.schema, tenantId);
+      // Resource groups first: the batch's resources are then evaluated with the groups it holds.
+      const ordered = [...latest.values()].sort((a, b) => Number(isGroupEvent(b)) - Number(isGroupEvent(a)));
+      const readsGroups = policy.assignments.size > 0 && policyMayReadResourceGroup(this.catalog, policy);
+      for (const e of ordered) {
+        const { resourceKey, type } = e.data as { resourceKey: string; type: string };
+        if (e.type === 'inventory.ResourceRemoved.v1') {
+          related.observe(type, resourceKey, null);
+          await this.recordRemoval(tenantId, e);
+        } else if (policy.assignments.size > 0) {
+          await this.evaluateFromEvent(tenantId, policy, e, related);
+          // A group discovered after its resources (Resource Graph lists resources before their
+          // containers) or changed (its tags): what resourceGroup() tells its resources changed.
+          if (readsGroups && isResourceGroupKey(resourceKey)) await this.evaluateGroup(tenantId, policy, resourceKey, related, latest, e);
+        }
+      }
+      // The inventory read model may lag behind this batch; the resources above were evaluated
+      // from their own events, and evaluating one twice records nothing the second time.
+      if (policyChanged) await this.evaluateTenant(tenantId, { policy });
+    }
+  }
+
+  private cause(e: RecordedEvent): EvaluationCause {
+    return { eventId: e.eventId, type: e.type, position: formatPosition(e.globalPosition) };
+  }
+
+  private async recordRemoval(tenantId: string, e: RecordedEvent): Promise<void> {
+    const data = (e as unknown as ResourceEvent).data as { resourceKey: string; id: string; type: string };
+    await handleCommand(
+      this.stores.eventStore,
+      postureDecider,
+      postureStreamId(tenantId, data.resourceKey),
+      { kind: 'RecordResourceRemoved', tenantId, resource: { key: data.resourceKey, id: data.id, type: data.type }, cause: this.cause(e) },
+      { tenantId, actor: SYSTEM, correlationId: e.metadata.correlationId, causationId: e.eventId, now: this.now() },
+    );
+  }
+
+  /** The resource as of the event: discoveries carry it; a change is applied to the stream's history up to it. */
+  private async resourceAt(tenantId: string, e: RecordedEvent): Promise<EvaluatedResource | undefined> {
+    const data = e.data as { resourceKey: string; configuration?: Record<string, unknown> };
+    if (e.type === 'inventory.ResourceDiscovered.v1' && data.configuration) return { ...(data.configuration as object), key: data.resourceKey } as EvaluatedResource;
+    const history = await this.stores.eventStore.readStream(resourceStreamId(tenantId, data.resourceKey), { maxCount: e.revision + 1 });
+    const state = fold(resourceDecider, history as unknown as ResourceEvent[]);
+    return state.exists ? ({ ...(state.configuration as object), key: data.resourceKey } as EvaluatedResource) : undefined;
+  }
+
+  /** The resources of a resource group, from the inventory read model, but those the batch evaluates anyway. */
+  private async evaluateGroup(
+    tenantId: string,
+    policy: TenantGuardrails,
+    groupKey: string,
+    related: RelatedCache,
+    inBatch: ReadonlyMap<string, unknown>,
+    e: RecordedEvent,
+  ): Promise<void> {
+    const name = groupKey.slice(groupKey.lastIndexOf('/') + 1);
+    let after = '';
+    for (;;) {
+      const { rows } = await this.stores.readModels.query<{ id: string; key: string; configuration: Record<string, unknown> }>(
+        `SELECT id, doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory
+         WHERE tenant_id = $1 AND doc->>'resourceGroup' = $2 AND starts_with(id, $3) AND id > $4 ORDER BY id LIMIT 500`,
+        [tenantId, name, `${tenantId}|${groupKey}/`, after],
+      );
+      for (const row of rows)
+        if (!inBatch.has(row.key)) await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId);
+      if (rows.length < 500) break;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  private async evaluateFromEvent(tenantId: string, policy: TenantGuardrails, e: RecordedEvent, related: RelatedCache): Promise<void> {
+    const resource = await this.resourceAt(tenantId, e);
+    if (!resource) return;
+    related.observe(resource.type, resource.key, resource);
+    await this.record(tenantId, policy, resource, related, this.cause(e), e.metadata.correlationId);
+    // A child or extension resource (a site's auth config, a database's encryption, diagnostic
+    // settings) is what auditIfNotExists rules of its parent look for: the parent is re-evaluated.
+    const parentKey = parentOf(resource.key);
+    if (!parentKey) return;
+    const { rows } = await this.stores.readModels.query<{ configuration: Record<string, unknown> }>(
+      `SELECT doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory WHERE id = $1`,
+      [`${tenantId}|${parentKey}`],
+    );
+    if (rows[0]) await this.record(tenantId, policy, { ...rows[0].configuration, key: parentKey } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId);
+  }
+
+  /**
+   * Evaluates and records one resource. The engine asks for related resources synchronously, so a
+   * first pass notes which types it asked for; they are fetched and the resource evaluated again.
+   */
+  private async record(
+    tenantId: string,
+    policy: TenantGuardrails,
+    resource: EvaluatedResource,
+    related: RelatedCache,
+    cause: EvaluationCause | null,
+    correlationId: string,
+  ): Promise<{ evaluations: number; events: number }> {
+    const now = this.now();
+    await related.fetchGroups([resource.key]);
+    const resourceGroup = related.resourceGroupOf(resource.key);
+    let results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder(), resourceGroup });
+    if (related.missing.size > 0) {
+      await related.fetchMissing();
+      results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder(), resourceGroup });
+    }
+    const outcome = await handleCommand(
+      this.stores.eventStore,
+      postureDecider,
+      postureStreamId(tenantId, resource.key),
+      {
+        kind: 'RecordEvaluation',
+        tenantId,
+        resource: { key: resource.key, id: String(resource.id ?? resource.key), type: resource.type },
+        results,
+        reporting: policy.reporting,
+        cause,
+      },
+      { tenantId, actor: SYSTEM, correlationId, causationId: cause?.eventId ?? null, now },
+    );
+    return { evaluations: results.length, events: outcome.ok ? outcome.events.length : 0 };
+  }
+
+  /** Every resource of the tenant's inventory against its policy now (`rampart evaluate`, and after policy changes). */
+  async evaluateTenant(
+    tenantId: string,
+    options: { policy?: TenantGuardrails; onProgress?: (done: number) => void } = {},
+  ): Promise<TenantEvaluationSummary> {
+    const policy = options.policy ?? (await this.policyOf(tenantId));
+    const related = new RelatedCache(this.stores, this.schema, tenantId);
+    const correlationId = randomUUID();
+    let resources = 0;
+    let evaluations = 0;
+    let postureEvents = 0;
+    let after = '';
+    for (;;) {
+      const { rows } = await this.stores.readModels.query<{ id: string; key: string; configuration: Record<string, unknown> }>(
+        `SELECT id, doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory
+         WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT 500`,
+        [tenantId, after],
+      );
+      await related.fetchGroups(rows.map((r) => r.key));
+      for (const row of rows) {
+        const done = await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, null, correlationId);
+        resources++;
+        evaluations += done.evaluations;
+        postureEvents += done.events;
+      }
+      options.onProgress?.(resources);
+      if (rows.length < 500) break;
+      after = rows[rows.length - 1].id;
+    }
+    return { resources, evaluations, postureEvents };
+  }
+
+  /** Records the expiry of every exemption past its time; the evaluation that follows brings the findings back. */
+  async expireExemptions(): Promise<{ tenantId: string; exemptionId: string }[]> {
+    const now = this.now();
+    const { rows } = await this.stores.readModels.query<{ tenant_id: string; exemption_id: string }>(
+      `SELECT t.tenant_id, e->>'exemptionId' AS exemption_id FROM "${this.schema}".tenant_guardrails t, jsonb_array_elements(t.doc->'exemptions') e
+       WHERE e->>'status' = 'active' AND (e->>'expiresAt')::timestamptz <= $1 ORDER BY 1, 2`,
+      [now.toISOString()],
+    );
+    const expired: { tenantId: string; exemptionId: string }[] = [];
+    for (const row of rows) {
+      const outcome = await handleCommand(
+        this.stores.eventStore,
+        tenantGuardrailsDecider(this.catalog),
+        tenantGuardrailsStreamId(row.tenant_id),
+        { kind: 'ExpireExemption', exemptionId: row.exemption_id, now },
+        { tenantId: row.tenant_id, actor: SYSTEM, correlationId: randomUUID(), causationId: null, now },
+      );
+      if (outcome.ok) expired.push({ tenantId: row.tenant_id, exemptionId: row.exemption_id });
+    }
+    return expired;
+  }
+}
+
+/**
+ * The resource a child or extension resource belongs to: `…/sites/app/config/web` → `…/sites/app`,
+ * `…/vaults/kv/providers/microsoft.insights/diagnosticsettings/d` → `…/vaults/kv`,
+ * `/subscriptions/s/providers/microsoft.security/assessments/a` → `/subscriptions/s`. Undefined for
+ * top-level resources.
+ */
+export const parentOf = (key: string): string | undefined => {
+  const at = key.lastIndexOf('/providers/');
+  if (at < 0) return undefined;
+  const own = key.slice(at + '/providers/'.length).split('/');
+  // namespace/type/name: top-level; each further type/name pair is a child level
+  if (own.length > 3 && own.length % 2 === 1) return key.slice(0, key.length - own.slice(-2).join('/').length - 1);
+  // an extension resource: another resource's id, then /providers/<namespace>/<type>/<name>
+  if (own.length === 3 && key.slice(0, at).includes('/providers/')) return key.slice(0, at);
+  // at a subscription's own scope (Defender assessments, pricings, role assignments): the subscription's
+  if (own.length === 3 && /^\/subscriptions\/[^/]+$/.test(key.slice(0, at))) return key.slice(0, at);
+  return undefined;
+};
+
+const isGroupEvent = (e: RecordedEvent) => isResourceGroupKey((e.data as { resourceKey: string }).resourceKey);
+
+/**
+ * Related-resource candidates of a tenant by type, and its resource groups by key: fetched from the
+ * inventory read model once per batch (or tenant evaluation), and kept current with the resources
+ * the batch itself observes, which the read model may not show yet.
+ */
+class RelatedCache {
+  private readonly byType = new Map<string, Map<string, KeyedResource>>();
+  private readonly observed = new Map<string, Map<string, KeyedResource | null>>();
+  /** By key; null: the inventory does not hold the group (or it is not one). */
+  private readonly groups = new Map<string, ResourceGroupInfo | null>();
+  readonly missing = new Set<string>();
+
+  constructor(
+    private readonly stores: EvaluationStores,
+    private readonly schema: string,
+    private readonly tenantId: string,
+  ) {}
+
+  finder(): (query: RelatedResourceQuery) => readonly KeyedResource[] {
+    return relatedFinder((type) => {
+      const known = this.byType.get(type);
+      if (known) return [...known.values()];
+      this.missing.add(type);
+      return [];
+    }) as (query: RelatedResourceQuery) => readonly KeyedResource[];
+  }
+
+  /** The resource group of the resource with this key, if fetched and in the inventory. */
+  resourceGroupOf(resourceKey: string): ResourceGroupInfo | undefined {
+    const groupKey = resourceGroupKeyOf(resourceKey);
+    return (groupKey && this.groups.get(groupKey)) || undefined;
+  }
+
+  /** Fetches the resource groups of these resources not known yet, in one query (keys are unique: a primary-key lookup each). */
+  async fetchGroups(resourceKeys: readonly string[]): Promise<void> {
+    const wanted = new Set<string>();
+    for (const key of resourceKeys) {
+      const groupKey = resourceGroupKeyOf(key);
+      if (groupKey && !this.groups.has(groupKey)) wanted.add(groupKey);
+    }
+    if (wanted.size === 0) return;
+    const { rows } = await this.stores.readModels.query<{ key: string; configuration: Record<string, unknown> }>(
+      `SELECT doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory WHERE id = ANY($1::text[])`,
+      [[...wanted].map((k) => `${this.tenantId}|${k}`)],
+    );
+    for (const key of wanted) this.groups.set(key, null);
+    for (const row of rows) this.groups.set(row.key, resourceGroupInfoOf(row.configuration as unknown as KeyedResource) ?? null);
+  }
+
+  /** A resource as the batch saw it (null: removed), over whatever the read model says. */
+  observe(type: string, key: string, resource: KeyedResource | null): void {
+    if (isResourceGroupKey(key)) this.groups.set(key, (resource && resourceGroupInfoOf(resource)) ?? null);
+    const lower = type.toLowerCase();
+    const observed = this.observed.get(lower) ?? new Map<string, KeyedResource | null>();
+    observed.set(key, resource);
+    this.observed.set(lower, observed);
+    const known = this.byType.get(lower);
+    if (known) apply(known, key, resource);
+  }
+
+  async fetchMissing(): Promise<void> {
+    for (const type of this.missing) {
+      const { rows } = await this.stores.readModels.query<{ key: string; configuration: Record<string, unknown> }>(
+        `SELECT doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory
+         WHERE tenant_id = $1 AND doc->>'type' = $2`,
+        [this.tenantId, type],
+      );
+      const byKey = new Map(rows.map((r) => [r.key, { ...(r.configuration as object), key: r.key } as KeyedResource]));
+      for (const [key, resource] of this.observed.get(type) ?? []) apply(byKey, key, resource);
+      this.byType.set(type, byKey);
+    }
+    this.missing.clear();
+  }
+}
+
+const apply = (byKey: Map<string, KeyedResource>, key: string, resource: KeyedResource | null) => {
+  if (resource) byKey.set(key, resource);
+  else byKey.delete(key);
+};
+
+export const GUARDRAIL_EVALUATOR_SUBSCRIPTION = 'guardrail-evaluator';
+/** What the evaluator reacts to: resource changes, and changes of a tenant's guardrail policy. */
+export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES];
+
+/** Runs the evaluator from its checkpoint until stopped, and expires exemptions every minute. */
+export const startGuardrailEvaluator = async (
+  stores: Stores,
+  log: Logger,
+  options: GuardrailEvaluatorOptions & { expiryIntervalMs?: number; leaseMs?: number } = {},
+): Promise<{ evaluator: GuardrailEvaluator; stop(): Promise<void> }> => {
+  const evaluator = new GuardrailEvaluator(stores, options);
+  const following = await followLog(stores, log, {
+    subscriptionId: GUARDRAIL_EVALUATOR_SUBSCRIPTION,
+    eventTypes: GUARDRAIL_EVALUATOR_EVENT_TYPES,
+    schema: options.schema,
+    leaseMs: options.leaseMs,
+    handle: (events) => evaluator.handle(events),
+  });
+  const expiry = every(options.expiryIntervalMs ?? 60_000, log, 'expiring exemptions', async () => {
+    for (const e of await evaluator.expireExemptions()) log.info(e, 'exemption expired; its findings come back');
+  });
+  return {
+    evaluator,
+    async stop() {
+      await expiry.stop();
+      await following.stop();
+    },
+  };
+};

@@ -1,0 +1,5 @@
+export * from './projections';
+export * from './guardrail-evaluator';
+export * from './finding-notifier';
+export * from './compliance-score';
+export * from './standard-compliance';

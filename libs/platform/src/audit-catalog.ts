@@ -1,0 +1,24 @@
+// Guardrails' catalog as the audit formats look it up: the one place the two contexts' vocabularies
+// meet for an export (audit names guardrails and baselines; guardrails owns what they are).
+import type { AuditCatalog } from '@rampart/audit';
+import type { TenantStanding } from '@rampart/event-sourcing';
+import { builtInCatalog, type Catalog } from '@rampart/guardrails';
+import type { Stores } from '@rampart/runtime';
+import { tenantStanding } from '@rampart/tenancy-application';
+
+export const auditCatalog = (catalog: Catalog = builtInCatalog()): AuditCatalog => ({
+  guardrail: (id) => {
+    const g = catalog.guardrails.get(id)?.guardrail;
+    return g && { id: g.id, title: g.title, severity: g.severity, controls: g.controls, remediation: g.remediation };
+  },
+  baseline: (id) => {
+    const b = catalog.baselines.get(id);
+    return b && { id: b.id, title: b.title, guardrailIds: b.guardrailIds };
+  },
+});
+
+/** What an audit export needs from the other contexts: guardrails' catalog and tenancy's standing rule. */
+export const auditExportPorts = (stores: Pick<Stores, 'eventStore'>): { catalog: AuditCatalog; standing: TenantStanding } => ({
+  catalog: auditCatalog(),
+  standing: tenantStanding(stores.eventStore),
+});

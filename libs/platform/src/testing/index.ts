@@ -1,2 +1,0 @@
-export * from './webhook-receiver';
-export * from './tenants';

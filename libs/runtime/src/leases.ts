@@ -1,0 +1,38 @@
+// Leases in the database: a named piece of work (one connection's ingestion) belongs to one
+// process at a time, across every worker, without holding a transaction open (which would hold
+// back the event log's visibility horizon). A lease expires unless renewed, so a crashed worker's
+// work is picked up again.
+import { migrate, quoteIdent, type SqlClient } from '@rampart/event-store';
+
+export class Leases {
+  private constructor(
+    private readonly sql: SqlClient,
+    private readonly table: string,
+  ) {}
+
+  static async open(sql: SqlClient, schema: string): Promise<Leases> {
+    const table = `${quoteIdent(schema)}.leases`;
+    await migrate(
+      sql,
+      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)};
+       CREATE TABLE IF NOT EXISTS ${table} (lease_key text PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL)`,
+    );
+    return new Leases(sql, table);
+  }
+
+  /** Takes (or renews, for the same holder) the lease; false when another holder has it. */
+  async acquire(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    const { rows } = await this.sql.query(
+      `INSERT INTO ${this.table} (lease_key, holder, expires_at) VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
+       ON CONFLICT (lease_key) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+       WHERE ${this.table}.expires_at < clock_timestamp() OR ${this.table}.holder = EXCLUDED.holder
+       RETURNING holder`,
+      [key, holder, ttlMs],
+    );
+    return rows.length === 1;
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    await this.sql.query(`DELETE FROM ${this.table} WHERE lease_key = $1 AND holder = $2`, [key, holder]);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './tenant-standing';
+export * from './projections';
