@@ -1,6 +1,7 @@
 // Lint for the whole workspace. The heart of it is @nx/enforce-module-boundaries: tags in each
-// project.json (type:* and scope:*) decide who may import whom, and pure code (type:domain,
-// type:util) may not reach for NestJS, databases, HTTP clients or the file system.
+// project.json (type:*, scope:* and contract:*) decide who may import whom, and pure code
+// (type:domain, type:contract, type:util) may not reach for NestJS, databases, HTTP clients or the
+// file system.
 import nx from '@nx/eslint-plugin';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,23 +37,33 @@ const pureProjectRoots = ['apps', 'libs']
   .filter((root) => existsSync(join(root, 'project.json')))
   .filter((root) => {
     const tags = JSON.parse(readFileSync(join(root, 'project.json'), 'utf8')).tags ?? [];
-    return tags.includes('type:domain') || tags.includes('type:util');
+    return tags.includes('type:domain') || tags.includes('type:contract') || tags.includes('type:util');
   });
 
 export const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contract', 'type:util'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contract', 'type:util'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'], bannedExternalImports: IO_AND_FRAMEWORK_PACKAGES },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:util'], bannedExternalImports: IO_AND_FRAMEWORK_PACKAGES },
+  // A context's published contract (its events, their type names and guards, pure folds over them)
+  // is what other contexts import, so it stands on shared utilities alone: no domain, no storage.
+  { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: IO_AND_FRAMEWORK_PACKAGES },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: IO_AND_FRAMEWORK_PACKAGES },
-  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
-  // Contexts meet through events: a context library sees only itself and shared code.
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contract', 'type:util'] },
+  // Contexts meet through events: a context library sees itself, shared code, and of another
+  // context only its contract (tag contract:<context>), and only the contracts it reacts to.
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:tenancy', onlyDependOnLibsWithTags: ['scope:tenancy', 'scope:shared'] },
   { sourceTag: 'scope:inventory', onlyDependOnLibsWithTags: ['scope:inventory', 'scope:shared'] },
-  { sourceTag: 'scope:guardrails', onlyDependOnLibsWithTags: ['scope:guardrails', 'scope:shared'] },
-  { sourceTag: 'scope:incidents', onlyDependOnLibsWithTags: ['scope:incidents', 'scope:shared'] },
-  { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:audit', 'scope:shared'] },
+  // Guardrail evaluation follows inventory's resource events and rebuilds configurations from them.
+  { sourceTag: 'scope:guardrails', onlyDependOnLibsWithTags: ['scope:guardrails', 'scope:shared', 'contract:inventory'] },
+  // Incidents open from guardrail findings and verify actions by their resolution.
+  { sourceTag: 'scope:incidents', onlyDependOnLibsWithTags: ['scope:incidents', 'scope:shared', 'contract:guardrails'] },
+  // The audit trail renders every context's events (OCSF, OSCAL, summaries).
+  {
+    sourceTag: 'scope:audit',
+    onlyDependOnLibsWithTags: ['scope:audit', 'scope:shared', 'contract:tenancy', 'contract:inventory', 'contract:guardrails', 'contract:incidents'],
+  },
   // The console is a browser app: it speaks GraphQL over HTTP and imports no server code at all.
   { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console'] },
   // Apps and tools are composition roots: they wire every context together.
@@ -113,7 +124,7 @@ export default [
               {
                 paths: IO_BUILTINS.flatMap((name) => [name, `node:${name}`]).map((name) => ({
                   name,
-                  message: 'domain and util libraries do no I/O: take data in, return data out; I/O belongs in adapters',
+                  message: 'domain, contract and util libraries do no I/O: take data in, return data out; I/O belongs in adapters',
                 })),
               },
             ],

@@ -1,6 +1,8 @@
 // Proves the boundary rule has teeth: the same ESLint config the `lint` targets use rejects
 // domain code that imports NestJS, a database driver, an HTTP client, the file system or a
-// data-access library, and accepts what domain code is allowed to import.
+// data-access library, and accepts what domain code is allowed to import. Contexts meet through
+// contracts: a context imports of another only the contracts it reacts to, and a contract is pure
+// and stands on shared utilities alone.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -8,6 +10,8 @@ const root = join(__dirname, '..', '..');
 // A file that would live in a type:domain library (libs/tenancy); it is linted as text, never written.
 const domainFile = join(root, 'libs/tenancy/src/boundary-fixture.ts');
 const dataAccessFile = join(root, 'libs/event-store/src/boundary-fixture.ts');
+/** A file that would live in a library of the workspace, e.g. `inLib('guardrails')`. */
+const inLib = (lib: string) => join(root, 'libs', lib, 'src/boundary-fixture.ts');
 
 const cases: { name: string; filePath: string; code: string }[] = [];
 const results = new Map<string, string[]>();
@@ -33,6 +37,45 @@ const rejected = {
   dataAccessToFeature: fixture('dataAccessToFeature', dataAccessFile, importing('loadConfig', '@rampart/platform')),
 };
 const accepted = fixture('accepted', domainFile, importing('reject', '@rampart/event-sourcing'));
+
+/** [what, importing library, imported specifier, the tag whose constraint must refuse it] */
+const refusedAcrossContexts: [string, string, string, string][] = [
+  ["tenancy importing inventory's domain", 'tenancy', '@rampart/inventory', 'scope:tenancy'],
+  ["inventory importing the guardrails' domain", 'inventory', '@rampart/guardrails', 'scope:inventory'],
+  ["guardrails importing inventory's domain", 'guardrails', '@rampart/inventory', 'scope:guardrails'],
+  ["incidents importing the guardrails' domain", 'incidents', '@rampart/guardrails', 'scope:incidents'],
+  ["audit importing the incidents' domain", 'audit', '@rampart/incidents', 'scope:audit'],
+  ["inventory importing the guardrails' contract", 'inventory', '@rampart/guardrails-contract', 'scope:inventory'],
+  ["tenancy importing the guardrails' contract", 'tenancy', '@rampart/guardrails-contract', 'scope:tenancy'],
+  ["guardrails importing the incidents' contract", 'guardrails', '@rampart/incidents-contract', 'scope:guardrails'],
+  ["incidents importing inventory's contract", 'incidents', '@rampart/inventory-contract', 'scope:incidents'],
+  ["ingestion (inventory's feature library) importing the guardrails' contract", 'ingestion', '@rampart/guardrails-contract', 'scope:inventory'],
+  ['a contract importing a domain library', 'guardrails-contract', '@rampart/inventory', 'type:contract'],
+  ['a contract importing a data-access library', 'inventory-contract', '@rampart/event-store', 'type:contract'],
+  ['a contract importing another contract', 'guardrails-contract', '@rampart/inventory-contract', 'type:contract'],
+  ['a contract importing NestJS', 'incidents-contract', '@nestjs/common', 'type:contract'],
+  ['a contract importing the pg driver', 'tenancy-contract', 'pg', 'type:contract'],
+];
+const refused = new Map(
+  refusedAcrossContexts.map(([what, lib, specifier]) => [what, fixture(`refused: ${what}`, inLib(lib), importing('published', specifier))]),
+);
+
+const allowedAcrossContexts: [string, string, string][] = [
+  ["guardrails importing inventory's contract", 'guardrails', '@rampart/inventory-contract'],
+  ["incidents importing the guardrails' contract", 'incidents', '@rampart/guardrails-contract'],
+  ["audit importing tenancy's contract", 'audit', '@rampart/tenancy-contract'],
+  ["audit importing inventory's contract", 'audit', '@rampart/inventory-contract'],
+  ["audit importing the guardrails' contract", 'audit', '@rampart/guardrails-contract'],
+  ["audit importing the incidents' contract", 'audit', '@rampart/incidents-contract'],
+  ["a context's domain importing its own contract", 'incidents', '@rampart/incidents-contract'],
+  ['a contract importing the event-sourcing utilities', 'inventory-contract', '@rampart/event-sourcing'],
+];
+const allowed = new Map(allowedAcrossContexts.map(([what, lib, specifier]) => [what, fixture(`allowed: ${what}`, inLib(lib), importing('published', specifier))]));
+
+const contractBuiltins = {
+  fs: fixture('contract fs', inLib('inventory-contract'), importing('readFileSync', 'node:fs')),
+  http: fixture('contract http', inLib('guardrails-contract'), importing('request', 'http')),
+};
 
 beforeAll(() => {
   const out = execFileSync(process.execPath, [join(__dirname, 'lint-texts.mjs')], {
@@ -71,5 +114,24 @@ describe('module boundaries', () => {
 
   it('accepts a domain library importing the event-sourcing utilities', () => {
     expect(accepted()).toEqual([]);
+  });
+});
+
+describe('contexts meet through their contracts', () => {
+  // The constraint of the named tag must be the one refusing: another rule (a cycle, a scope) refusing
+  // instead would leave this tag's rule unproven.
+  it.each(refusedAcrossContexts)('rejects %s', (what, _lib, _specifier, tag) => {
+    expect(boundaryErrors(refused.get(what)!())).toEqual([expect.stringContaining(`A project tagged with "${tag}"`)]);
+  });
+
+  it.each(allowedAcrossContexts)('accepts %s', (what) => {
+    expect(allowed.get(what)!()).toEqual([]);
+  });
+
+  it.each([
+    ['node:fs', contractBuiltins.fs],
+    ['http', contractBuiltins.http],
+  ])('rejects a contract importing the built-in %s', (_what, messages) => {
+    expect(messages().filter((m) => m.startsWith('no-restricted-imports'))).not.toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 export * from './envelope';
+export * from './event-guard';
 export * from './event-store';
 export * from './validation';
 export * from './upcasting';

@@ -6,7 +6,7 @@
 // with the same idempotency key (the finding), so a receiver still shows it once.
 import type { RecordedEvent } from '@rampart/event-sourcing';
 import { migrate, quoteIdent, type SqlClient } from '@rampart/event-store';
-import type { FindingOpened } from '@rampart/guardrails';
+import type { FindingOpened } from '@rampart/guardrails-contract';
 import { type Background, followLog, type Logger, type RampartConfig, READ_MODEL_SCHEMA, signedWebhook, type SignedWebhook, type Stores } from '@rampart/runtime';
 
 /** Notifications delivered, by idempotency key: what a redelivered batch must not send again. */

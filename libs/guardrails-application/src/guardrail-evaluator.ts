@@ -3,7 +3,7 @@
 // or expired …), it evaluates what that touches and records the resource's posture. At-least-once
 // (a checkpointed subscription): re-evaluating records nothing new, so redelivery is harmless.
 import { randomUUID } from 'node:crypto';
-import { fold, formatPosition, handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
+import { formatPosition, handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
   evaluateResource,
@@ -28,8 +28,7 @@ import {
   type TenantGuardrails,
   type TenantGuardrailsEvent,
 } from '@rampart/guardrails';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- until inventory publishes its contract (the resource events and their fold), issue 15
-import { RESOURCE_EVENT_TYPES, resourceDecider, resourceStreamId, type ResourceEvent } from '@rampart/inventory';
+import { configurationAfter, RESOURCE_EVENT_TYPES, resourceStreamId, type ResourceEvent } from '@rampart/inventory-contract';
 import { every, followLog, type Logger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 
 const SYSTEM = { kind: 'system', id: 'guardrail-evaluator' } as const;
@@ -124,7 +123,7 @@ export class GuardrailEvaluator {
     const data = e.data as { resourceKey: string; configuration?: Record<string, unknown> };
     if (e.type === 'inventory.ResourceDiscovered.v1' && data.configuration) return { ...(data.configuration as object), key: data.resourceKey } as EvaluatedResource;
     const history = await this.stores.eventStore.readStream(resourceStreamId(tenantId, data.resourceKey), { maxCount: e.revision + 1 });
-    const state = fold(resourceDecider, history as unknown as ResourceEvent[]);
+    const state = configurationAfter(history as unknown as ResourceEvent[]);
     return state.exists ? ({ ...(state.configuration as object), key: data.resourceKey } as EvaluatedResource) : undefined;
   }
 

@@ -8,8 +8,7 @@
 // stands in guardrails), an offboarded tenant's record gets nothing; what was skipped is logged.
 import { randomUUID } from 'node:crypto';
 import { formatPosition, handleCommand, type Rejection, type RecordedEvent, type TenantStanding } from '@rampart/event-sourcing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- until guardrails publishes its contract (the finding events), issue 15
-import type { FindingOpened, FindingResolved } from '@rampart/guardrails';
+import type { FindingOpened, FindingResolved } from '@rampart/guardrails-contract';
 import {
   actionDecider,
   actionStreamId,

@@ -8,8 +8,10 @@
 // events before the period (`seed`) and then with each mapped event. It holds one small entry per
 // incident and per unfinished action, never the events themselves.
 import { formatPosition, type Actor, type RecordedEvent } from '@rampart/event-sourcing';
+import type { PostureState } from '@rampart/guardrails-contract';
+import type { IncidentStatus, RemediationVerb, Severity, Signal } from '@rampart/incidents-contract';
 import ocsfVersion from '../../corpus/ocsf/version.json';
-import { isEvent, type IncidentStatus, type PostureState, type RemediationVerb, type Severity, type SignalView } from './event-views';
+import { isEvent } from './event-views';
 import { summarize } from './summary';
 import type { AuditGuardrail, ExportContext } from './types';
 
@@ -103,7 +105,7 @@ interface IncidentFacts {
   severity?: Severity;
   status?: IncidentStatus;
   assignee?: string;
-  signals: SignalView[];
+  signals: Signal[];
 }
 
 interface ActionFacts {
@@ -380,7 +382,7 @@ const INCIDENT_ACTIVITY: Readonly<Record<string, number>> = {
   'incidents.IncidentMerged.v1': CLOSE,
 };
 
-const signalInfo = (s: SignalView): OcsfRecord => ({
+const signalInfo = (s: Signal): OcsfRecord => ({
   uid: s.ref,
   title: s.title,
   types: [s.kind],

@@ -13,7 +13,8 @@
 // of its guardrails or could not be evaluated for it ("not knowing is not compliant"), and no
 // exemption covers it; otherwise it is satisfied.
 import { formatPosition, type RecordedEvent } from '@rampart/event-sourcing';
-import { isEvent, type PostureState } from './event-views';
+import type { PostureState } from '@rampart/guardrails-contract';
+import { isEvent } from './event-views';
 import type { ControlRef, ExportContext } from './types';
 import { exportUuids } from './uuid';
 

@@ -2,6 +2,8 @@
 // which type's own words. Unknown types (and payloads that do not have the expected shape) fall back
 // to the payload's compact JSON, cut to a readable length.
 import type { RecordedEvent } from '@rampart/event-sourcing';
+import type { AuditExported } from '../trail';
+import type { KnownType } from './event-views';
 
 export const SUMMARY_MAX_LENGTH = 300;
 const FALLBACK_JSON_LENGTH = 200;
@@ -11,7 +13,8 @@ type Data = Record<string, unknown>;
 const s = (value: unknown): string => (value === null || value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value));
 const list = (value: unknown): string => (Array.isArray(value) && value.length ? value.map(s).join(', ') : 'none');
 
-const SUMMARIES: Readonly<Record<string, (d: Data) => string>> = {
+/** One per published event type (a type added to a contract without its line here fails to compile). */
+const SUMMARIES: Readonly<Record<KnownType | AuditExported['type'], (d: Data) => string>> = {
   'tenancy.TenantOnboarded.v1': (d) => `tenant onboarded: ${s(d['displayName'])} (${s(d['sector'])})`,
   'tenancy.TenantSuspended.v1': (d) => `tenant suspended: ${s(d['reason'])}`,
   'tenancy.TenantReinstated.v1': () => 'tenant reinstated',
@@ -86,7 +89,7 @@ const oneLine = (text: string, max: number): string => {
 };
 
 export const summarize = (e: Pick<RecordedEvent, 'type' | 'data'>): string => {
-  const known = SUMMARIES[e.type];
+  const known = (SUMMARIES as Readonly<Record<string, ((d: Data) => string) | undefined>>)[e.type];
   if (known && typeof e.data === 'object' && e.data !== null && !Array.isArray(e.data)) {
     return oneLine(known(e.data as Data), SUMMARY_MAX_LENGTH);
   }

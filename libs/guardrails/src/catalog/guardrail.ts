@@ -2,12 +2,10 @@
 // severity, the controls it evidences, remediation text and the response playbook to propose when
 // it fails. Baselines group guardrails the way initiatives group policy definitions; Azure's
 // regulatory standards are baselines too (standards/), found by id and compiled on first use.
+import type { Severity } from '../events';
 import { compilePolicy, type CompiledPolicy } from '../rule-engine/policy';
 import { azureStandards, type StandardsCatalog } from '../standards/standards-catalog';
 import { BUILT_IN_GUARDRAILS } from './built-in';
-
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
-export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
 /** MCSB v1, CIS Microsoft Azure Foundations Benchmark v2.0.0, ISO/IEC 27001:2022 Annex A. */
 export type Framework = 'MCSB' | 'CIS-Azure' | 'ISO27001';

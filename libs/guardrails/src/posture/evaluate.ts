@@ -4,8 +4,8 @@
 // Disabled checks nothing: Azure calls that compliant, posture keeps it out of findings and scores.
 // A baseline of hundreds of guardrails (a regulatory standard) is indexed by resource type: only
 // the guardrails that can apply to the resource's type are evaluated (rule-engine/assignment-index.ts).
-import type { Catalog, CompiledGuardrail, Severity } from '../catalog/guardrail';
-import type { PostureState } from '../events';
+import type { Catalog, CompiledGuardrail } from '../catalog/guardrail';
+import type { PostureState, Severity } from '../events';
 import type { PolicyResource } from '../rule-engine/resource';
 import { describeVerdict } from '../rule-engine/explain';
 import { type AssignmentIndex, type AssignmentRoute, indexAssignments } from '../rule-engine/assignment-index';

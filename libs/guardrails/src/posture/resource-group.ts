@@ -2,14 +2,14 @@
 // (Microsoft.Resources/resourceGroups from ARM, microsoft.resources/subscriptions/resourcegroups from
 // Resource Graph). Pure: the caller finds the group's resource by key, a Map hit. A group the
 // inventory does not hold stays unknown; the engine then knows only its name (from the id).
+import { resourceGroupScopeOf } from '@rampart/resource-model';
 import type { ResourceGroupInfo } from '../rule-engine/expressions';
 import { isObject, type PolicyResource } from '../rule-engine/resource';
 
 const RESOURCE_GROUP_TYPES = new Set(['microsoft.resources/resourcegroups', 'microsoft.resources/subscriptions/resourcegroups']);
-const GROUP_OF = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+/i;
 
 /** The (lowercase) key of the resource group a resource lives in, `/subscriptions/<id>/resourcegroups/<name>`; a group's own key for a group. */
-export const resourceGroupKeyOf = (resourceKey: string): string | undefined => GROUP_OF.exec(resourceKey)?.[0].toLowerCase();
+export const resourceGroupKeyOf = (resourceKey: string): string | undefined => resourceGroupScopeOf(resourceKey)?.toLowerCase();
 
 /** Whether the key is a resource group's own: `/subscriptions/<id>/resourcegroups/<name>`. */
 export const isResourceGroupKey = (key: string): boolean => resourceGroupKeyOf(key) === key.toLowerCase();

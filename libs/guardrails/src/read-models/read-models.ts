@@ -1,13 +1,13 @@
 // The guardrails context's read models, as pure key + evolve pairs; the platform turns each into a
 // SQL document projection. Queries (findings lists, compliance scores) read these, never streams.
 import type { ProjectedEvent } from '@rampart/event-sourcing';
-import type { Severity } from '../catalog/guardrail';
 import {
   TENANT_GUARDRAILS_EVENT_TYPES,
   type EvaluationCause,
   type FindingResolution,
   type PostureEvent,
   type PostureState,
+  type Severity,
   type TenantGuardrailsEvent,
 } from '../events';
 import { DEFAULT_REPORTING_POLICY, type Assignment, type Exemption, type ReportingPolicy } from '../tenant-guardrails/tenant-guardrails';

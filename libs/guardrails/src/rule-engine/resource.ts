@@ -1,6 +1,7 @@
 // What the rule engine evaluates: a resource as an ARM GET body or a Resource Graph row returns it
 // (id, name, type, location, tags, kind, sku, identity, properties, ...). Types and keys are compared
 // case-insensitively: Resource Graph lowercases types and ARM bodies are not consistent in casing.
+import { armIdNames, armIdScope } from '@rampart/resource-model';
 
 export interface PolicyResource {
   readonly id?: string;
@@ -58,13 +59,7 @@ const sameIgnoringCase = (a: string, b: string): boolean => {
 export const normaliseLocation = (location: string) => location.replace(/\s+/g, '').toLowerCase();
 
 /** Resource names from an ARM id: `/subscriptions/s/resourceGroups/r/providers/NS/t1/n1/t2/n2` -> [n1, n2]. */
-const namesFromId = (id: string | undefined): string[] | undefined => {
-  if (!id) return undefined;
-  const parts = id.split('/').filter(Boolean);
-  const at = parts.map((p) => p.toLowerCase()).lastIndexOf('providers');
-  if (at < 0 || at + 3 > parts.length) return undefined;
-  return parts.slice(at + 2).filter((_, i) => i % 2 === 1);
-};
+const namesFromId = (id: string | undefined): string[] | undefined => (id ? armIdNames(id) : undefined);
 
 /** The `name` field: the resource's own name (the last segment of a child's `parent/child` name). */
 export const resourceName = (resource: PolicyResource): string | undefined => {
@@ -81,7 +76,7 @@ export const resourceFullName = (resource: PolicyResource): string | undefined =
 
 /** Resource group and subscription of a resource, from its Resource Graph columns or its id. */
 export const resourceScope = (resource: PolicyResource): { subscriptionId?: string; resourceGroup?: string } => {
-  const match = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(resource.id ?? '');
+  const fromId = armIdScope(resource.id ?? '');
   const column = (name: string) => (typeof resource[name] === 'string' && resource[name] ? (resource[name] as string) : undefined);
-  return { subscriptionId: column('subscriptionId') ?? match?.[1], resourceGroup: column('resourceGroup') ?? match?.[2] };
+  return { subscriptionId: column('subscriptionId') ?? fromId.subscriptionId, resourceGroup: column('resourceGroup') ?? fromId.resourceGroup };
 };

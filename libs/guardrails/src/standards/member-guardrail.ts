@@ -2,7 +2,8 @@
 // Rampart's metadata around it. Where the curated catalog (built-in.ts) already covers the same
 // definition its severity, controls, remediation and playbook are kept; every other definition gets
 // defaults from what Azure says about it, so its findings read well without hand curation.
-import type { ControlRef, Framework, Guardrail, Severity } from '../catalog/guardrail';
+import type { ControlRef, Framework, Guardrail } from '../catalog/guardrail';
+import type { Severity } from '../events';
 import type { Standard, StandardMember } from './standard';
 
 /** The curated guardrails by the name (GUID) of the built-in definition they wrap. */

@@ -2,8 +2,8 @@
 // baselines are assigned where and with which parameters, which exemptions are in force until when,
 // and which finding severities raise an incident or a notification.
 import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
-import { SEVERITIES, type Catalog, type Severity } from '../catalog/guardrail';
-import type { ExemptionCategory, ExemptionRequested, TenantGuardrailsEvent } from '../events';
+import type { Catalog } from '../catalog/guardrail';
+import { SEVERITIES, type ExemptionCategory, type ExemptionRequested, type Severity, type TenantGuardrailsEvent } from '../events';
 
 export interface Assignment {
   readonly assignmentId: string;

@@ -1,5 +1,6 @@
 import { givenWhenThen } from '@rampart/event-sourcing';
-import { actionDecider, type ActionCommand, type ActionEvent } from './action';
+import type { ActionEvent } from '../events';
+import { actionDecider, type ActionCommand } from './action';
 
 const given = givenWhenThen(actionDecider);
 const target = '/subscriptions/s/resourcegroups/rg/providers/microsoft.web/sites/app';

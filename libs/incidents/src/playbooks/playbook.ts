@@ -10,7 +10,8 @@ import restrictPublicApi from '../../playbooks/restrict-public-api.json';
 import restrictPublicNetwork from '../../playbooks/restrict-public-network.json';
 import revokeCredentials from '../../playbooks/revoke-credentials.json';
 import rotateSecret from '../../playbooks/rotate-secret.json';
-import { actionKind, type Phase } from '../actions/action';
+import { actionKind } from '../actions/action';
+import type { Phase } from '../events';
 
 export interface PlaybookStep {
   readonly action: string;

@@ -1,6 +1,7 @@
 import { givenWhenThen } from '@rampart/event-sourcing';
+import type { IncidentPolicySet } from '../events';
 import { DEFAULT_SLA_POLICY } from '../sla/sla';
-import { DEFAULT_INCIDENT_POLICY, incidentPolicyDecider, type IncidentPolicySet } from './incident-policy';
+import { DEFAULT_INCIDENT_POLICY, incidentPolicyDecider } from './incident-policy';
 
 const given = givenWhenThen(incidentPolicyDecider);
 

@@ -1,26 +1,17 @@
 // A tenant's incident policy, one stream per tenant (`t-<tenant>:incidents-policy`): its SLA targets
 // per severity, the low-risk actions it pre-approves, and how long signals on the same resource or
 // entity keep joining an open incident.
-import { reject, streamIdFor, type Decider, type Decision, type DomainEvent } from '@rampart/event-sourcing';
+import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import { actionKind } from '../actions/action';
 import { DEFAULT_CORRELATION_WINDOW_MINUTES } from '../correlation/correlation';
-import { SEVERITIES, type Severity } from '../events';
-import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../sla/sla';
-
-export interface IncidentPolicy {
-  readonly sla: SlaPolicy;
-  /** Non-destructive action kinds proposed as already approved (by the tenant's policy, recorded as such). */
-  readonly preApprovedActions: readonly string[];
-  readonly correlationWindowMinutes: number;
-}
+import { SEVERITIES, type IncidentPolicy, type IncidentPolicySet, type Severity, type SlaPolicy } from '../events';
+import { DEFAULT_SLA_POLICY } from '../sla/sla';
 
 export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
   sla: DEFAULT_SLA_POLICY,
   preApprovedActions: [],
   correlationWindowMinutes: DEFAULT_CORRELATION_WINDOW_MINUTES,
 };
-
-export type IncidentPolicySet = DomainEvent<'incidents.IncidentPolicySet.v1', IncidentPolicy>;
 
 export interface SetIncidentPolicy {
   readonly kind: 'SetIncidentPolicy';

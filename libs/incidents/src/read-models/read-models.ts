@@ -1,10 +1,23 @@
 // The incidents context's read models (pure key + evolve; the platform projects them into SQL):
 // the incident queue with its milestones, and the response actions.
 import type { ProjectedEvent } from '@rampart/event-sourcing';
-import type { ActionEvent, ActionStatus, ExecutorKind, Phase, RemediationVerb } from '../actions/action';
-import { ACTION_EVENT_TYPES } from '../actions/action';
+import type { ActionStatus } from '../actions/action';
 import type { OpenIncidentView } from '../correlation/correlation';
-import { INCIDENT_EVENT_TYPES, moreSevere, type Classification, type IncidentEvent, type IncidentStatus, type Severity, type Signal, type SlaTarget } from '../events';
+import {
+  ACTION_EVENT_TYPES,
+  INCIDENT_EVENT_TYPES,
+  moreSevere,
+  type ActionEvent,
+  type Classification,
+  type ExecutorKind,
+  type IncidentEvent,
+  type IncidentStatus,
+  type Phase,
+  type RemediationVerb,
+  type Severity,
+  type Signal,
+  type SlaTarget,
+} from '../events';
 
 export interface IncidentEntry {
   readonly tenantId: string;

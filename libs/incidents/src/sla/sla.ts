@@ -1,8 +1,6 @@
 // SLA targets per severity, the breaches that are due (the worker records them as events at the
 // moment they happen) and MTTA / MTTC / MTTR over any set of incidents, all from event times.
-import type { Severity, SlaTarget } from '../events';
-
-export type SlaPolicy = Readonly<Record<Severity, { readonly acknowledgeMinutes: number; readonly containMinutes: number; readonly resolveMinutes: number }>>;
+import type { Severity, SlaPolicy, SlaTarget } from '../events';
 
 export const DEFAULT_SLA_POLICY: SlaPolicy = {
   critical: { acknowledgeMinutes: 15, containMinutes: 60, resolveMinutes: 4 * 60 },

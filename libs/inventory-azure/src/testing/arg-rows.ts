@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { armIdScope } from '@rampart/resource-model';
 
 /**
  * ARM GET bodies from the REST API examples of Azure/azure-rest-api-specs (MIT), copied unchanged from the
@@ -39,7 +40,7 @@ export function loadArmExamples(): ArmExample[] {
 export function toArgRow(example: ArmExample, subscriptionId: string, tenantId: string): Record<string, unknown> {
   const body = example.body;
   const id = String(body['id']).replace(/^\/subscriptions\/[^/]+/i, `/subscriptions/${subscriptionId}`);
-  const resourceGroup = id.match(/\/resourcegroups\/([^/]+)/i)?.[1] ?? '';
+  const resourceGroup = armIdScope(id).resourceGroup ?? '';
   return {
     id,
     name: body['name'] ?? id.split('/').pop(),
@@ -100,7 +101,7 @@ export function buildArgTables(subscriptions: string[], tenantId: string): Recor
       if (seen.has(key)) continue;
       seen.add(key);
       resources.push(row);
-      const group = String(row['id']).match(/\/resourcegroups\/([^/]+)/i)?.[1];
+      const group = armIdScope(String(row['id'])).resourceGroup;
       if (group && !groups.has(group.toLowerCase())) groups.set(group.toLowerCase(), group);
     }
     resourcecontainers.push(

@@ -1,7 +1,8 @@
 // What counts as a configuration change: the snapshot minus volatile fields, compared by a hash
 // of its canonical JSON (sorted keys), and described by an RFC 6902 patch.
 import { createHash } from 'node:crypto';
-import { compare, type Operation } from 'fast-json-patch';
+import { compare } from 'fast-json-patch';
+import type { JsonPatch } from '../events';
 import type { ResourceSnapshot } from './resource';
 
 /**
@@ -188,8 +189,6 @@ export const hashOfConfiguration = (configuration: Json): string => createHash('
 /** `contentHash(configurationOf(resource))`: the unchanged-resource check. */
 export const configurationHash = (resource: ResourceSnapshot, volatilePaths: readonly string[] = DEFAULT_VOLATILE_PATHS): string =>
   hashOfConfiguration(configurationOf(resource, volatilePaths));
-
-export type JsonPatch = Operation[];
 
 export const patchBetween = (before: unknown, after: unknown): JsonPatch =>
   compare(before as object, after as object);

@@ -1,8 +1,8 @@
 import { givenWhenThen } from '@rampart/event-sourcing';
-import type { ResourceDiscovered, ResourceEvent } from '../events';
+import { resourceStreamId, type ResourceDiscovered, type ResourceEvent } from '../events';
 import { configurationOf, contentHash } from './content';
 import { normaliseArmResource, type ResourceSnapshot } from './resource';
-import { resourceDecider, resourceStreamId } from './resource-decider';
+import { resourceDecider } from './resource-decider';
 import { inScope, planRemovals } from './scope';
 import { resourceInventory } from '../read-models/resource-inventory';
 

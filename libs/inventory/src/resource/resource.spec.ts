@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configurationOf, contentHash } from './content';
-import { MAX_RESOURCE_BYTES, normaliseArmResource, typeFromArmId } from './resource';
+import { armIdType } from '@rampart/resource-model';
+import { MAX_RESOURCE_BYTES, normaliseArmResource } from './resource';
 import { storableText } from '@rampart/event-sourcing';
 
 const examplesDir = join(__dirname, '..', 'testing', 'arm-examples');
@@ -21,7 +22,7 @@ const asResourceGraphRow = (body: Record<string, unknown>) => {
     sku: {},
     tags: {},
     ...body,
-    type: String(body['type'] ?? typeFromArmId(id)).toLowerCase(),
+    type: String(body['type'] ?? armIdType(id)).toLowerCase(),
     subscriptionId: sub,
     resourceGroup: rg,
     tenantId: '00000000-0000-0000-0000-000000000000',
@@ -46,10 +47,10 @@ describe('normalising Azure resources', () => {
   });
 
   it('derives the type of child GETs that carry none from the id', () => {
-    expect(typeFromArmId('/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg/securityRules/rule1')).toBe(
+    expect(armIdType('/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg/securityRules/rule1')).toBe(
       'Microsoft.Network/networkSecurityGroups/securityRules',
     );
-    expect(typeFromArmId('/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/s1/databases/db/transparentDataEncryption/current')).toBe(
+    expect(armIdType('/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/s1/databases/db/transparentDataEncryption/current')).toBe(
       'Microsoft.Sql/servers/databases/transparentDataEncryption',
     );
     const rule = examples.find((e) => e.file.includes('securityRules'))!;

@@ -2,6 +2,7 @@
 // Resource Graph row of the same resource normalise to the same snapshot (ARG lowercases types,
 // adds subscriptionId/resourceGroup columns and fills absent columns with "" or {}).
 import { nestsDeeperThan, unstorableTextInJson } from '@rampart/event-sourcing';
+import { armIdScope, armIdType } from '@rampart/resource-model';
 
 export type Provider = 'azure' | 'aws' | 'gcp' | 'onprem' | 'other';
 
@@ -36,25 +37,6 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (isObject(v) && Object.keys(v).length === 0);
 
 /**
- * The resource type an ARM id names: the provider namespace followed by every type segment after
- * it (child GETs of subnets, security rules or agent pools carry no `type` field).
- */
-export const typeFromArmId = (id: string): string | undefined => {
-  const parts = id.split('/').filter(Boolean);
-  const at = parts.map((p) => p.toLowerCase()).lastIndexOf('providers');
-  if (at < 0 || at + 3 > parts.length) return undefined;
-  const namespace = parts[at + 1];
-  const rest = parts.slice(at + 2);
-  const types = rest.filter((_, i) => i % 2 === 0);
-  return [namespace, ...types].join('/');
-};
-
-export const armIdParts = (id: string): { subscriptionId?: string; resourceGroup?: string } => {
-  const match = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(id);
-  return { subscriptionId: match?.[1], resourceGroup: match?.[2] };
-};
-
-/**
  * An ARM GET body or a Resource Graph row (or an array element of an ARM list) to a snapshot.
  * `json`: `raw`'s JSON text, when the caller read it as text (else it is serialised here), for its
  * size and a quick look for text that cannot be stored.
@@ -67,7 +49,7 @@ export const normaliseArmResource = (raw: unknown, json?: string): Normalised =>
   if (nestsDeeperThan(raw, MAX_RESOURCE_DEPTH)) return { ok: false, reason: `nests deeper than ${MAX_RESOURCE_DEPTH} levels` };
   const id = raw['id'];
   if (typeof id !== 'string' || !id.startsWith('/')) return { ok: false, reason: 'missing or invalid "id" (an ARM resource id starting with "/")' };
-  const type = typeof raw['type'] === 'string' && raw['type'] ? (raw['type'] as string) : typeFromArmId(id);
+  const type = typeof raw['type'] === 'string' && raw['type'] ? (raw['type'] as string) : armIdType(id);
   if (!type) return { ok: false, reason: `cannot tell the resource type of ${id}` };
   const name = typeof raw['name'] === 'string' && raw['name'] ? (raw['name'] as string) : id.split('/').filter(Boolean).pop();
   if (!name) return { ok: false, reason: `missing "name" for ${id}` };
@@ -87,7 +69,7 @@ export const normaliseArmResource = (raw: unknown, json?: string): Normalised =>
   const unstorable = unstorableTextInJson(raw, text);
   if (unstorable) return { ok: false, reason: `${unstorable}, which cannot be stored` };
 
-  const parts = armIdParts(id);
+  const parts = armIdScope(id);
   const optional = <T>(value: unknown): T | undefined => (isEmpty(value) ? undefined : (value as T));
   const resource: ResourceSnapshot = {
     id,

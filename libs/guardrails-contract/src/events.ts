@@ -1,0 +1,129 @@
+// The guardrails context's published events: its contract with the other contexts.
+import { eventGuard, type DomainEvent } from '@rampart/event-sourcing';
+
+/** A guardrail's severity, which its findings carry. */
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+export type ExemptionCategory = 'waiver' | 'mitigated';
+
+/** What a guardrail says about one resource. `exempt`: non-compliant or not, an exemption covers it. */
+export type PostureState = 'compliant' | 'nonCompliant' | 'exempt' | 'error' | 'notApplicable';
+
+export type BaselineAssigned = DomainEvent<
+  'guardrails.BaselineAssigned.v1',
+  {
+    assignmentId: string;
+    baselineId: string;
+    /** `*` (the whole tenant), `/subscriptions/<id>` or `/subscriptions/<id>/resourceGroups/<rg>`. */
+    scope: string;
+    /** Parameter values per guardrail id, over the guardrail's own defaults. */
+    parameters: Record<string, Record<string, unknown>>;
+  }
+>;
+export type BaselineUnassigned = DomainEvent<'guardrails.BaselineUnassigned.v1', { assignmentId: string; baselineId: string }>;
+/** Asked for; in force only once a second person approves it. */
+export type ExemptionRequested = DomainEvent<
+  'guardrails.ExemptionRequested.v1',
+  {
+    exemptionId: string;
+    guardrailId: string;
+    /** A resource key (one resource) or a scope prefix such as `/subscriptions/<id>/resourcegroups/<rg>`. */
+    scope: string;
+    category: ExemptionCategory;
+    justification: string;
+    requestedBy: string;
+    expiresAt: string;
+  }
+>;
+export type ExemptionGranted = DomainEvent<'guardrails.ExemptionGranted.v1', { exemptionId: string; approvedBy: string }>;
+export type ExemptionRevoked = DomainEvent<'guardrails.ExemptionRevoked.v1', { exemptionId: string; reason: string }>;
+/** Recorded at the expiry time by the worker: from then on the finding is back by itself. */
+export type ExemptionExpired = DomainEvent<'guardrails.ExemptionExpired.v1', { exemptionId: string; expiredAt: string }>;
+export type ReportingPolicySet = DomainEvent<
+  'guardrails.ReportingPolicySet.v1',
+  { incidentSeverities: Severity[]; notifySeverities: Severity[] }
+>;
+
+export type TenantGuardrailsEvent =
+  | BaselineAssigned
+  | BaselineUnassigned
+  | ExemptionRequested
+  | ExemptionGranted
+  | ExemptionRevoked
+  | ExemptionExpired
+  | ReportingPolicySet;
+
+/** The inventory event that made the evaluation happen, when there is one (a finding links its cause). */
+export interface EvaluationCause {
+  readonly eventId: string;
+  readonly type: string;
+  readonly position: string;
+}
+
+export type ComplianceStateChanged = DomainEvent<
+  'guardrails.ComplianceStateChanged.v1',
+  {
+    resourceKey: string;
+    resourceId: string;
+    resourceType: string;
+    assignmentId: string;
+    baselineId: string;
+    guardrailId: string;
+    from: PostureState | null;
+    to: PostureState;
+    /** Why, in words: the deciding conditions, the exemption, or the error. */
+    reason: string;
+    exemptionId: string | null;
+    causedBy: EvaluationCause | null;
+  }
+>;
+export type FindingOpened = DomainEvent<
+  'guardrails.FindingOpened.v1',
+  {
+    findingId: string;
+    resourceKey: string;
+    resourceId: string;
+    resourceType: string;
+    assignmentId: string;
+    guardrailId: string;
+    severity: Severity;
+    title: string;
+    playbookId: string;
+    reason: string;
+    causedBy: EvaluationCause | null;
+    /** The tenant's reporting policy at the time: consumers (incidents, notifications) act on these. */
+    raiseIncident: boolean;
+    notify: boolean;
+  }
+>;
+export type FindingResolution = 'compliant' | 'exempted' | 'resource-removed' | 'unassigned' | 'not-applicable';
+export type FindingResolved = DomainEvent<
+  'guardrails.FindingResolved.v1',
+  { findingId: string; resourceKey: string; guardrailId: string; assignmentId: string; resolution: FindingResolution; causedBy: EvaluationCause | null }
+>;
+
+export type PostureEvent = ComplianceStateChanged | FindingOpened | FindingResolved;
+
+export const TENANT_GUARDRAILS_EVENT_TYPES: readonly TenantGuardrailsEvent['type'][] = [
+  'guardrails.BaselineAssigned.v1',
+  'guardrails.BaselineUnassigned.v1',
+  'guardrails.ExemptionRequested.v1',
+  'guardrails.ExemptionGranted.v1',
+  'guardrails.ExemptionRevoked.v1',
+  'guardrails.ExemptionExpired.v1',
+  'guardrails.ReportingPolicySet.v1',
+];
+
+export const POSTURE_EVENT_TYPES: readonly PostureEvent['type'][] = [
+  'guardrails.ComplianceStateChanged.v1',
+  'guardrails.FindingOpened.v1',
+  'guardrails.FindingResolved.v1',
+];
+
+/** What incidents (a finding opens or joins an incident, a resolution verifies actions) and notifications follow. */
+export const isFindingOpened = eventGuard<FindingOpened>('guardrails.FindingOpened.v1');
+export const isFindingResolved = eventGuard<FindingResolved>('guardrails.FindingResolved.v1');
+export const isComplianceStateChanged = eventGuard<ComplianceStateChanged>('guardrails.ComplianceStateChanged.v1');
+export const isPostureEvent = eventGuard<PostureEvent>(...POSTURE_EVENT_TYPES);
+export const isTenantGuardrailsEvent = eventGuard<TenantGuardrailsEvent>(...TENANT_GUARDRAILS_EVENT_TYPES);

@@ -1,0 +1,17 @@
+// A tenant's incident policy as its published event records it (`t-<tenant>:incidents-policy`): SLA
+// targets per severity, the action kinds it pre-approves, the correlation window.
+import { eventGuard, type DomainEvent } from '@rampart/event-sourcing';
+import type { Severity } from './events';
+
+export type SlaPolicy = Readonly<Record<Severity, { readonly acknowledgeMinutes: number; readonly containMinutes: number; readonly resolveMinutes: number }>>;
+
+export interface IncidentPolicy {
+  readonly sla: SlaPolicy;
+  /** Non-destructive action kinds proposed as already approved (by the tenant's policy, recorded as such). */
+  readonly preApprovedActions: readonly string[];
+  readonly correlationWindowMinutes: number;
+}
+
+export type IncidentPolicySet = DomainEvent<'incidents.IncidentPolicySet.v1', IncidentPolicy>;
+
+export const isIncidentPolicySet = eventGuard<IncidentPolicySet>('incidents.IncidentPolicySet.v1');
