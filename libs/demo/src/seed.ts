@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { handleCommand, type Actor, type Decider, type DomainEvent, type EventStore } from '@rampart/event-sourcing';
 import { SqlCheckpointStore, SqlEventStore } from '@rampart/event-store';
-import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type Severity, type TenantGuardrailsCommand } from '@rampart/guardrails';
+import type { Severity, TenantGuardrailsCommand } from '@rampart/guardrails';
 import { actionDecider, actionStreamId, incidentDecider, incidentStreamId, type ActionEntry, type IncidentCommand, type IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import { FINDING_NOTIFIER_SUBSCRIPTION, GUARDRAIL_EVALUATOR_SUBSCRIPTION } from '@rampart/guardrails-application';
+import { changeTenantGuardrails, FINDING_NOTIFIER_SUBSCRIPTION, GUARDRAIL_EVALUATOR_SUBSCRIPTION } from '@rampart/guardrails-application';
 import { ActionRunner, INCIDENT_REACTOR_SUBSCRIPTION, type ActionExecutor } from '@rampart/incidents-application';
 import { InlineWorker } from '@rampart/platform';
 import { type Logger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
@@ -181,7 +181,11 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
     for (const t of DEMO_TENANTS) {
       await decide(tenantDecider, tenantStreamId(t.tenantId), { kind: 'OnboardTenant', tenantId: t.tenantId, displayName: t.displayName, sector: t.sector, contactEmail: t.contactEmail }, t.tenantId, SEEDER);
       await decide(tenantDecider, tenantStreamId(t.tenantId), { kind: 'AssignSocTeam', tenantId: t.tenantId, socTeam: t.socTeam }, t.tenantId, SEEDER);
-      const policy = (command: TenantGuardrailsCommand) => decide(tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(t.tenantId), command, t.tenantId, { kind: 'user', id: t.contactEmail });
+      const policy = async (command: TenantGuardrailsCommand) => {
+        const outcome = await changeTenantGuardrails({ eventStore: store, standing: tenantStanding(store) }, context(t.tenantId, { kind: 'user', id: t.contactEmail }), command);
+        if (!outcome.ok) log.debug({ tenantId: t.tenantId, rejection: outcome.rejection }, 'demo step refused');
+        return outcome;
+      };
       await policy({ kind: 'AssignBaseline', assignmentId: t.baselineId, baselineId: t.baselineId, scope: '*' });
       // Assessed against Azure's standards as Defender for Cloud would: assignment ids are the standards' ids, dots as dashes.
       for (const standardId of t.standards) await policy({ kind: 'AssignBaseline', assignmentId: standardId.replace(/\./g, '-'), baselineId: standardId, scope: '*' });

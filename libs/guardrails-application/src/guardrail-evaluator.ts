@@ -40,7 +40,28 @@ export interface TenantEvaluationSummary {
   readonly postureEvents: number;
 }
 
+/** A resource as inventory holds it now. */
+export interface CurrentResource {
+  readonly key: string;
+  readonly configuration: Record<string, unknown>;
+}
+
+/**
+ * What evaluation asks of inventory's current state, answered by inventory (`inventoryReader` in
+ * @rampart/ingestion) and handed in by the composition root: guardrails never reads inventory's tables.
+ */
+export interface InventoryQueries {
+  /** Up to `limit` of the tenant's resources with keys after `afterKey` ('' first), in key order. */
+  page(tenantId: string, afterKey: string, limit: number): Promise<readonly CurrentResource[]>;
+  /** Up to `limit` of a resource group's resources with keys after `afterKey`, in key order. */
+  groupPage(tenantId: string, groupKey: string, afterKey: string, limit: number): Promise<readonly CurrentResource[]>;
+  byKeys(tenantId: string, keys: readonly string[]): Promise<readonly CurrentResource[]>;
+  ofType(tenantId: string, type: string): Promise<readonly CurrentResource[]>;
+}
+
 export interface GuardrailEvaluatorOptions {
+  /** Inventory's current resources (related resources, resource groups, whole-tenant evaluation). */
+  readonly inventory: InventoryQueries;
   readonly catalog?: Catalog;
   readonly schema?: string;
   readonly now?: () => Date;
@@ -52,11 +73,13 @@ export class GuardrailEvaluator {
   private readonly catalog: Catalog;
   private readonly schema: string;
   private readonly now: () => Date;
+  private readonly inventory: InventoryQueries;
 
   constructor(
     private readonly stores: EvaluationStores,
-    options: GuardrailEvaluatorOptions = {},
+    options: GuardrailEvaluatorOptions,
   ) {
+    this.inventory = options.inventory;
     this.catalog = options.catalog ?? builtInCatalog();
     this.schema = options.schema ?? READ_MODEL_SCHEMA;
     this.now = options.now ?? (() => new Date());
@@ -81,7 +104,7 @@ export class GuardrailEvaluator {
       const policy = await this.policyOf(tenantId);
       const latest = new Map<string, RecordedEvent>();
       for (const e of resourceEvents) latest.set((e.data as { resourceKey: string }).resourceKey, e);
-      const related = new RelatedCache(this.stores, this.schema, tenantId);
+      const related = new RelatedCache(this.inventory, tenantId);
       // Resource groups first: the batch's resources are then evaluated with the groups it holds.
       const ordered = [...latest.values()].sort((a, b) => Number(isGroupEvent(b)) - Number(isGroupEvent(a)));
       const readsGroups = policy.assignments.size > 0 && policyMayReadResourceGroup(this.catalog, policy);
@@ -136,18 +159,13 @@ export class GuardrailEvaluator {
     inBatch: ReadonlyMap<string, unknown>,
     e: RecordedEvent,
   ): Promise<void> {
-    const name = groupKey.slice(groupKey.lastIndexOf('/') + 1);
     let after = '';
     for (;;) {
-      const { rows } = await this.stores.readModels.query<{ id: string; key: string; configuration: Record<string, unknown> }>(
-        `SELECT id, doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory
-         WHERE tenant_id = $1 AND doc->>'resourceGroup' = $2 AND starts_with(id, $3) AND id > $4 ORDER BY id LIMIT 500`,
-        [tenantId, name, `${tenantId}|${groupKey}/`, after],
-      );
+      const rows = await this.inventory.groupPage(tenantId, groupKey, after, 500);
       for (const row of rows)
         if (!inBatch.has(row.key)) await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId);
       if (rows.length < 500) break;
-      after = rows[rows.length - 1].id;
+      after = rows[rows.length - 1].key;
     }
   }
 
@@ -160,10 +178,7 @@ export class GuardrailEvaluator {
     // settings) is what auditIfNotExists rules of its parent look for: the parent is re-evaluated.
     const parentKey = parentOf(resource.key);
     if (!parentKey) return;
-    const { rows } = await this.stores.readModels.query<{ configuration: Record<string, unknown> }>(
-      `SELECT doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory WHERE id = $1`,
-      [`${tenantId}|${parentKey}`],
-    );
+    const rows = await this.inventory.byKeys(tenantId, [parentKey]);
     if (rows[0]) await this.record(tenantId, policy, { ...rows[0].configuration, key: parentKey } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId);
   }
 
@@ -210,18 +225,14 @@ export class GuardrailEvaluator {
     options: { policy?: TenantGuardrails; onProgress?: (done: number) => void } = {},
   ): Promise<TenantEvaluationSummary> {
     const policy = options.policy ?? (await this.policyOf(tenantId));
-    const related = new RelatedCache(this.stores, this.schema, tenantId);
+    const related = new RelatedCache(this.inventory, tenantId);
     const correlationId = randomUUID();
     let resources = 0;
     let evaluations = 0;
     let postureEvents = 0;
     let after = '';
     for (;;) {
-      const { rows } = await this.stores.readModels.query<{ id: string; key: string; configuration: Record<string, unknown> }>(
-        `SELECT id, doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory
-         WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT 500`,
-        [tenantId, after],
-      );
+      const rows = await this.inventory.page(tenantId, after, 500);
       await related.fetchGroups(rows.map((r) => r.key));
       for (const row of rows) {
         const done = await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, null, correlationId);
@@ -231,7 +242,7 @@ export class GuardrailEvaluator {
       }
       options.onProgress?.(resources);
       if (rows.length < 500) break;
-      after = rows[rows.length - 1].id;
+      after = rows[rows.length - 1].key;
     }
     return { resources, evaluations, postureEvents };
   }
@@ -293,8 +304,7 @@ class RelatedCache {
   readonly missing = new Set<string>();
 
   constructor(
-    private readonly stores: EvaluationStores,
-    private readonly schema: string,
+    private readonly inventory: InventoryQueries,
     private readonly tenantId: string,
   ) {}
 
@@ -321,10 +331,7 @@ class RelatedCache {
       if (groupKey && !this.groups.has(groupKey)) wanted.add(groupKey);
     }
     if (wanted.size === 0) return;
-    const { rows } = await this.stores.readModels.query<{ key: string; configuration: Record<string, unknown> }>(
-      `SELECT doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory WHERE id = ANY($1::text[])`,
-      [[...wanted].map((k) => `${this.tenantId}|${k}`)],
-    );
+    const rows = await this.inventory.byKeys(this.tenantId, [...wanted]);
     for (const key of wanted) this.groups.set(key, null);
     for (const row of rows) this.groups.set(row.key, resourceGroupInfoOf(row.configuration as unknown as KeyedResource) ?? null);
   }
@@ -342,11 +349,7 @@ class RelatedCache {
 
   async fetchMissing(): Promise<void> {
     for (const type of this.missing) {
-      const { rows } = await this.stores.readModels.query<{ key: string; configuration: Record<string, unknown> }>(
-        `SELECT doc->>'resourceKey' AS key, doc->'configuration' AS configuration FROM "${this.schema}".resource_inventory
-         WHERE tenant_id = $1 AND doc->>'type' = $2`,
-        [this.tenantId, type],
-      );
+      const rows = await this.inventory.ofType(this.tenantId, type);
       const byKey = new Map(rows.map((r) => [r.key, { ...(r.configuration as object), key: r.key } as KeyedResource]));
       for (const [key, resource] of this.observed.get(type) ?? []) apply(byKey, key, resource);
       this.byType.set(type, byKey);
@@ -368,7 +371,7 @@ export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_E
 export const startGuardrailEvaluator = async (
   stores: Stores,
   log: Logger,
-  options: GuardrailEvaluatorOptions & { expiryIntervalMs?: number; leaseMs?: number } = {},
+  options: GuardrailEvaluatorOptions & { expiryIntervalMs?: number; leaseMs?: number },
 ): Promise<{ evaluator: GuardrailEvaluator; stop(): Promise<void> }> => {
   const evaluator = new GuardrailEvaluator(stores, options);
   const following = await followLog(stores, log, {

@@ -6,3 +6,4 @@ export * from './projections';
 export * from './present-resources';
 export * from './abandoned-runs';
 export * from './ingestion-scheduler';
+export * from './inventory-reader';

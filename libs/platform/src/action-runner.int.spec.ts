@@ -119,12 +119,14 @@ describe('response action runner', () => {
     expect((await tenancy({ kind: 'SuspendTenant', tenantId: tenant, reason: 'unpaid invoices' })).ok).toBe(true);
     const { lines, log } = captureLogs();
     const runner = new ActionRunner(stores(), webhook(), { standing, schema, log, concurrency: 1 });
-    // the read model has not seen the suspension yet: the tenant's stream refuses the claim
-    expect(await runner.executeApproved()).toEqual([{ tenantId: tenant, actionId: 'act-suspended', status: 'not-claimed', detail: 'tenant-suspended' }]);
-    expect(lines.join('')).toContain('tenant-suspended');
-    // once it has, the action is not even listed
-    await project();
+    // the tenant's stream says suspended: its action is not even listed, so it takes no room
     expect(await runner.executeApproved()).toEqual([]);
+    // a suspension that lands between the listing and the claim: the stream, asked again, refuses the claim
+    let asked = 0;
+    const suspendedAfterListing: TenantStanding = async (tenantId, intent) => (asked++ === 0 ? undefined : standing(tenantId, intent));
+    const racing = new ActionRunner(stores(), webhook(), { standing: suspendedAfterListing, schema, log, concurrency: 1 });
+    expect(await racing.executeApproved()).toEqual([{ tenantId: tenant, actionId: 'act-suspended', status: 'not-claimed', detail: 'tenant-suspended' }]);
+    expect(lines.join('')).toContain('tenant-suspended');
     expect(receiver.deliveries).toHaveLength(0);
     expect(await types('act-suspended')).toEqual(['Proposed', 'Approved']);
 

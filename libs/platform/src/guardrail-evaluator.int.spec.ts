@@ -6,7 +6,7 @@ import { handleCommand, START, type RecordedEvent } from '@rampart/event-sourcin
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type FindingEntry, type TenantGuardrailsCommand } from '@rampart/guardrails';
-import { ingest, itemsOf } from '@rampart/ingestion';
+import { ingest, inventoryReader, itemsOf } from '@rampart/ingestion';
 import { GuardrailEvaluator, parentOf } from '@rampart/guardrails-application';
 import { platformProjections } from './projections';
 import { onboardTenants } from '@rampart/tenancy-application/testing';
@@ -73,7 +73,7 @@ describe('guardrail evaluation', () => {
     store = await SqlEventStore.open(db.sql, { schema: db.schema });
     runners = platformProjections().map((p) => new ProjectionRunner(store, db.sql, p, { schema }));
     for (const r of runners) await r.prepare();
-    evaluator = new GuardrailEvaluator({ eventStore: store, readModels: db.sql }, { schema, now: () => now });
+    evaluator = new GuardrailEvaluator({ eventStore: store, readModels: db.sql }, { schema, now: () => now, inventory: inventoryReader(db.sql, schema) });
   });
   afterAll(async () => {
     await store.close();

@@ -32,6 +32,7 @@ import { incidentQueue, type IncidentEntry } from '@rampart/incidents';
 import { resourceInventory, type ResourceInventoryEntry } from '@rampart/inventory';
 import { assembleStandardCompliance, compiledStandard, countInScopes, type TenantStandardCompliance } from '@rampart/guardrails-application';
 import { type Stores, tenantLogPages } from '@rampart/runtime';
+import { resourceGroupScopeOf, subscriptionScopeOf } from '@rampart/resource-model';
 
 type HistoryStores = Pick<Stores, 'eventStore'>;
 
@@ -337,8 +338,8 @@ export type PolicyReplayResult =
 const INVENTORY_EVENT_TYPES: readonly string[] = resourceInventory.eventTypes;
 
 /** A resource's place, for which related-resource changes can matter to it. */
-const subscriptionOf = (key: string) => /^\/subscriptions\/[^/]+/.exec(key)?.[0] ?? key;
-const resourceGroupOf = (key: string) => /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+/.exec(key)?.[0] ?? subscriptionOf(key);
+const subscriptionOf = (key: string) => subscriptionScopeOf(key) ?? key;
+const resourceGroupOf = (key: string) => resourceGroupScopeOf(key) ?? subscriptionOf(key);
 const mayRelate = (scope: RelatedResourceQuery['scope'], dependent: string, changed: string): boolean => {
   switch (scope) {
     case 'children':

@@ -5,6 +5,7 @@ import { startIngestionScheduler, type RunConnection } from '@rampart/ingestion'
 import { postgresTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { SqlEventStore } from '@rampart/event-store';
 import { cloudConnections, tenantStanding } from '@rampart/tenancy-application';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
 
 describe('scheduled ingestion across workers', () => {
   let db: TestDatabase;
@@ -45,6 +46,8 @@ describe('scheduled ingestion across workers', () => {
       ],
     };
     await db.sql.query(`INSERT INTO "${READ_MODEL_SCHEMA}".tenant_directory VALUES ($1, $1, $2::jsonb, now())`, [tenant, JSON.stringify(doc)]);
+    // the standing rule reads the tenant's own stream
+    await onboardTenants(stores.eventStore, tenant);
     const active = new Set<string>();
     const log: string[] = [];
     const run: RunConnection = async (tenantId, connection) => {

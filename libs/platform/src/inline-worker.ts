@@ -8,6 +8,7 @@ import { INCIDENT_REACTOR_EVENT_TYPES, IncidentReactor } from '@rampart/incident
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { platformProjections } from './projections';
+import { inventoryReader } from '@rampart/ingestion';
 
 export class InlineWorker {
   readonly evaluator: GuardrailEvaluator;
@@ -21,7 +22,7 @@ export class InlineWorker {
     options: { schema: string; now?: () => Date; from: GlobalPosition },
   ) {
     this.runners = platformProjections().map((p) => new ProjectionRunner(stores.eventStore, stores.readModels, p, { schema: options.schema }));
-    this.evaluator = new GuardrailEvaluator(stores, { schema: options.schema, now: options.now });
+    this.evaluator = new GuardrailEvaluator(stores, { schema: options.schema, now: options.now, inventory: inventoryReader(stores.readModels, options.schema) });
     this.reactor = new IncidentReactor(stores, { schema: options.schema, now: options.now, standing: tenantStanding(stores.eventStore) });
     this.evaluatorAt = options.from;
     this.reactorAt = options.from;

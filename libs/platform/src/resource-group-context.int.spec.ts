@@ -8,7 +8,7 @@ import { handleCommand, START, type RecordedEvent } from '@rampart/event-sourcin
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { buildCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type FindingEntry, type Guardrail } from '@rampart/guardrails';
-import { ingest, itemsOf } from '@rampart/ingestion';
+import { ingest, inventoryReader, itemsOf } from '@rampart/ingestion';
 import { GuardrailEvaluator } from '@rampart/guardrails-application';
 import { replayPolicy } from './history';
 import { tenantStanding } from '@rampart/tenancy-application';
@@ -99,7 +99,7 @@ describe('resource groups in evaluation', () => {
     store = await SqlEventStore.open(db.sql, { schema: db.schema });
     runners = platformProjections().map((p) => new ProjectionRunner(store, db.sql, p, { schema }));
     for (const r of runners) await r.prepare();
-    evaluator = new GuardrailEvaluator({ eventStore: store, readModels: db.sql }, { schema, catalog, now: () => now });
+    evaluator = new GuardrailEvaluator({ eventStore: store, readModels: db.sql }, { schema, catalog, now: () => now, inventory: inventoryReader(db.sql, schema) });
     await handleCommand(
       store,
       tenantGuardrailsDecider(catalog),

@@ -5,7 +5,7 @@
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
 import { startFindingNotifier, startGuardrailEvaluator } from '@rampart/guardrails-application';
 import { startActionRunner, startIncidentReactor } from '@rampart/incidents-application';
-import { startIngestionScheduler, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
+import { inventoryReader, startIngestionScheduler, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
 import { every, READ_MODEL_SCHEMA, type ActionExecutorConfig, type Logger, type RampartConfig, type Stores } from '@rampart/runtime';
 import { cloudConnections, tenantStanding } from '@rampart/tenancy-application';
 import { platformProjections } from './projections';
@@ -55,7 +55,7 @@ export const startWorker = async (
   const scheduler = options.ingestIntervalMs
     ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs, standing, connections: cloudConnections(stores.readModels) })
     : undefined;
-  const evaluation = await startGuardrailEvaluator(stores, log, { leaseMs: options.leaseMs });
+  const evaluation = await startGuardrailEvaluator(stores, log, { leaseMs: options.leaseMs, inventory: inventoryReader(stores.readModels) });
   const incidents = await startIncidentReactor(stores, log, { leaseMs: options.leaseMs, standing });
   const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' }, { standing });
   const notifier = await startFindingNotifier(stores, log, options.notifications, { leaseMs: options.leaseMs });

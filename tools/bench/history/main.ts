@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { handleCommand } from '@rampart/event-sourcing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
-import { ingest, itemsOf } from '@rampart/ingestion';
+import { ingest, inventoryReader, itemsOf } from '@rampart/ingestion';
 import { GuardrailEvaluator } from '@rampart/guardrails-application';
 import { complianceSeries, postureAsOf, projectionRunners, replayPolicy, tenantHistory, POSTURE_EVENT_TYPES } from '@rampart/platform';
 import { createLogger, openStores, type Stores } from '@rampart/runtime';
@@ -57,7 +57,7 @@ const run = async (resources: number) => {
     log(`${resources}: ingesting and evaluating`);
     await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, standing: tenantStanding(stores.eventStore), actor: ctx.actor, source: 'push', scope: '*', complete: true });
     await catchUp(stores);
-    await new GuardrailEvaluator(stores).evaluateTenant(TENANT);
+    await new GuardrailEvaluator(stores, { inventory: inventoryReader(stores.readModels) }).evaluateTenant(TENANT);
     await catchUp(stores);
     const half = new Date();
     for (let round = 1; round <= 4; round++) {
@@ -65,7 +65,7 @@ const run = async (resources: number) => {
       estate = changed.resources;
       await ingest(stores.eventStore, itemsOf(estate), { tenantId: TENANT, standing: tenantStanding(stores.eventStore), actor: ctx.actor, source: 'push', scope: '*', complete: true });
       await catchUp(stores);
-      await new GuardrailEvaluator(stores).evaluateTenant(TENANT);
+      await new GuardrailEvaluator(stores, { inventory: inventoryReader(stores.readModels) }).evaluateTenant(TENANT);
       await catchUp(stores);
     }
     const now = new Date(Date.now() + 1_000);

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { handleCommand } from '@rampart/event-sourcing';
-import { builtInCatalog, GUARDRAILS_COMMAND_INTENTS, memberOverridesFrom, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
-import { GuardrailEvaluator, tenantComplianceScore } from '@rampart/guardrails-application';
+import { builtInCatalog, memberOverridesFrom } from '@rampart/guardrails';
+import { changeTenantGuardrails, GuardrailEvaluator, tenantComplianceScore } from '@rampart/guardrails-application';
+import { inventoryReader } from '@rampart/ingestion';
 import { projectionRunners } from '@rampart/platform';
 import { createLogger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
@@ -34,7 +34,7 @@ export const evaluateCommand = (program: Command, withStores: <T>(fn: (s: Stores
       withStores(async (stores) => {
         await requireTenant(stores, options.tenant);
         await catchUp(stores); // the evaluation reads the inventory read model
-        const evaluator = new GuardrailEvaluator(stores);
+        const evaluator = new GuardrailEvaluator(stores, { inventory: inventoryReader(stores.readModels) });
         const policy = await evaluator.policyOf(options.tenant);
         if (policy.assignments.size === 0) process.stderr.write(`note: ${options.tenant} has no baseline assigned; nothing to evaluate against\n`);
         const progress = progressLine();
@@ -184,16 +184,11 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
       }
       const assignmentId = options.id ?? assignmentIdFor(options.baseline);
       await withStores(async (stores) => {
-        // tenancy's rule: what a suspended or offboarded tenant is held to does not change
-        const refused = await tenantStanding(stores.eventStore)(options.tenant, GUARDRAILS_COMMAND_INTENTS.AssignBaseline);
-        if (refused) throw new Error(`not assigned: ${refused.code} (${refused.message})`);
         const started = performance.now();
-        const outcome = await handleCommand(
-          stores.eventStore,
-          tenantGuardrailsDecider(catalog),
-          tenantGuardrailsStreamId(options.tenant),
-          { kind: 'AssignBaseline', assignmentId, baselineId: options.baseline, scope: options.scope, parameters },
+        const outcome = await changeTenantGuardrails(
+          { eventStore: stores.eventStore, standing: tenantStanding(stores.eventStore), catalog },
           { tenantId: options.tenant, actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), causationId: null, now: new Date() },
+          { kind: 'AssignBaseline', assignmentId, baselineId: options.baseline, scope: options.scope, parameters },
         );
         if (!outcome.ok) throw new Error(`not assigned: ${outcome.rejection.code}${outcome.rejection.message ? ` (${outcome.rejection.message})` : ''}`);
         process.stdout.write(`assigned ${options.baseline} to ${options.tenant} (${options.scope}) as ${assignmentId}\n`);

@@ -1,20 +1,16 @@
 // Guardrails over GraphQL: the catalog, a tenant's policy (baselines, exemptions, reporting),
 // findings, compliance scores, and each resource's compliance. Reads come from read models; writes
-// go through the tenant-guardrails decider.
+// go through guardrails' use case (`changeTenantGuardrails`), which asks tenancy's standing rule first.
 import { Inject } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, createUnionType, Field, Float, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { humanOf, type Permission } from '@rampart/auth';
-import type { CommandOutcome, DomainEvent, RecordedEvent } from '@rampart/event-sourcing';
+import type { RecordedEvent } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
   DEFAULT_REPORTING_POLICY,
-  GUARDRAILS_COMMAND_INTENTS,
   memberOverridesFrom,
   postureStreamId,
   SEVERITIES,
-  tenantGuardrailsDecider,
-  tenantGuardrailsStreamId,
   type ComplianceEntry,
   type ComplianceStateChanged,
   type FindingEntry,
@@ -24,18 +20,17 @@ import {
   type TenantGuardrailsCommand,
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
-import { tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
+import { changeTenantGuardrails, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
 import { standardComplianceAsOf } from '@rampart/platform';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
+import { tenantStanding } from '@rampart/tenancy-application';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { DecideCommand } from './commands';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
 import { ResourceType } from './inventory.resolver';
 import { badInput, instantArg, jsonArg } from './inputs';
 import { Rejection } from './types';
-import { standingRefusal } from './standing';
 
 /** How many failing resources a control lists (its count has them all). */
 export const MAX_FAILING_RESOURCES = 100;
@@ -484,10 +479,7 @@ export const toStandardCompliance = (r: TenantStandardCompliance, controlId?: st
 
 @Resolver()
 export class GuardrailsResolver {
-  constructor(
-    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
-    private readonly commands: CommandBus,
-  ) {}
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
 
   @Query(() => [GuardrailType], { description: 'The built-in guardrails.' })
   @Authorize({ kind: 'global', permission: 'tenants.read' })
@@ -702,15 +694,10 @@ export class GuardrailsResolver {
   }
 
   private async change(ctx: RequestContext, permission: Permission, tenantId: string, command: TenantGuardrailsCommand): Promise<typeof GuardrailPolicyResult> {
-    const refused = await standingRefusal(ctx, tenantId, GUARDRAILS_COMMAND_INTENTS[command.kind]);
-    if (refused) return { code: refused.code, message: refused.message ?? null };
-    const outcome: CommandOutcome<DomainEvent> = await this.commands.execute(
-      new DecideCommand(tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(tenantId), command, {
-        tenantId,
-        actor: ctx.scope.actorFor(permission, tenantId),
-        correlationId: ctx.correlationId,
-        now: new Date(),
-      }),
+    const outcome = await changeTenantGuardrails(
+      { eventStore: this.runtime.stores.eventStore, standing: tenantStanding(this.runtime.stores.eventStore) },
+      { tenantId, actor: ctx.scope.actorFor(permission, tenantId), correlationId: ctx.correlationId, now: new Date() },
+      command,
     );
     if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
     return { tenantId, revision: outcome.append?.nextExpectedRevision ?? -1 };
