@@ -3,3 +3,4 @@ export * from './guardrail-evaluator';
 export * from './finding-notifier';
 export * from './compliance-score';
 export * from './standard-compliance';
+export * from './reporting-choice';
