@@ -218,4 +218,35 @@ describe('incidents from findings', () => {
       raising.map((f) => expect.objectContaining({ tenantId: other, command: 'OpenIncident', intent: 'starts-work', code: 'tenant-suspended', causeEventId: f.eventId })),
     );
   });
+
+  it("opens incidents for the finding severities the tenant's incident policy names, over what guardrails' reporting policy recorded", async () => {
+    const { incidentPolicyDecider, incidentPolicyStreamId } = await import('@rampart/incidents');
+    const { postureStreamId } = await import('@rampart/guardrails');
+    const other = 'woodgrove-bank';
+    const as = { tenantId: other, actor: { kind: 'user' as const, id: 'it@woodgrove.example' }, correlationId: 'c', causationId: null, now };
+    await onboardTenants(store, other);
+    await handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(other), { kind: 'AssignBaseline', assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*' }, as);
+    await handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(other), { kind: 'SetReportingPolicy', incidentSeverities: ['critical', 'high', 'medium'], notifySeverities: [] }, as);
+    expect((await handleCommand(store, incidentPolicyDecider, incidentPolicyStreamId(other), { kind: 'SetIncidentPolicy', findingSeverities: ['critical'] }, as)).ok).toBe(true);
+    await ingest(store, itemsOf([webApp(false)]), { tenantId: other, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+    await settle();
+    const findings = (await store.readAll({ filter: { tenantId: other, eventTypes: ['guardrails.FindingOpened.v1'] }, maxCount: 100 })).events;
+    expect(findings.map((f) => (f.data as { severity: string }).severity).sort()).toEqual(['high', 'medium']);
+    expect((await incidents()).filter((i) => i.tenantId === other)).toEqual([]);
+
+    // A finding recorded while guardrails still judged this carries its judgment, and it is kept.
+    const key = '/subscriptions/s1/resourcegroups/rg/providers/microsoft.storage/storageaccounts/old';
+    await store.appendToStream(postureStreamId(other, key), toNewEvents([
+      {
+        type: 'guardrails.FindingOpened.v1',
+        data: {
+          findingId: 'finding-recorded-before', resourceKey: key, resourceId: key, resourceType: 'microsoft.storage/storageaccounts',
+          assignmentId: 'core', guardrailId: 'storage-keys-not-rotated', severity: 'low', title: 'Storage account keys past their expiry (not rotated)',
+          playbookId: 'rotate-secret', reason: 'keys expired', causedBy: null, raiseIncident: true, notify: false,
+        },
+      },
+    ], { ...as, actor: { kind: 'system', id: 'guardrail-evaluator' } }));
+    await settle();
+    expect((await incidents()).filter((i) => i.tenantId === other).map((i) => i.signals.map((s) => s.ref))).toEqual([['finding-recorded-before']]);
+  });
 });

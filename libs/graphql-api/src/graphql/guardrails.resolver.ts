@@ -124,7 +124,8 @@ export class FindingType {
   @Field() resourceType!: string;
   @Field({ description: 'Why: the deciding conditions of the rule.' }) reason!: string;
   @Field() playbookId!: string;
-  @Field() raiseIncident!: boolean;
+  /** What a finding recorded before the incidents context judged this says; the field is resolved by incidents (FindingIncidentFieldsResolver). */
+  raiseIncident?: boolean;
   @Field() notify!: boolean;
   @Field() openedAt!: string;
   @Field(() => String, { nullable: true, description: 'The inventory event that caused it (type and position).' }) causedBy!: string | null;

@@ -37,6 +37,7 @@ import {
   incidentStreamId,
   meanTimes,
   meanTimesBy,
+  opensIncident,
   openIncidentView,
   parseExternalAlert,
   SEVERITIES,
@@ -52,11 +53,14 @@ import {
   type Severity,
   type Signal,
 } from '@rampart/incidents';
-import { incidentPolicyOf } from '@rampart/incidents-application';
+import { recordedIncidentSeverities } from '@rampart/guardrails-application';
+import { findingSeveritiesOf, incidentPolicyOf, type IncidentsDeps } from '@rampart/incidents-application';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
+import { tenantStanding } from '@rampart/tenancy-application';
 import { randomUUID } from 'node:crypto';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
+import { FindingType } from './guardrails.resolver';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
@@ -392,6 +396,13 @@ const toAction = (doc: ActionEntry): ResponseActionType => ({ ...doc, parameters
 /** A new id for what a person creates (a manual incident, a comment, a task, an action). */
 const newId = (prefix: string) => `${prefix}-${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
+
+/** What the incidents use cases need from the API's process: its stores and tenancy's standing rule. */
+export const incidentsDeps = (runtime: ApiRuntime): IncidentsDeps => ({
+  stores: runtime.stores,
+  standing: tenantStanding(runtime.stores.eventStore),
+  reportingChoice: recordedIncidentSeverities(runtime.stores.eventStore),
+});
 
 /**
  * Alert intake, shared by the GraphQL mutation and the webhook endpoint: parse, correlate with the
@@ -836,5 +847,25 @@ export class IncidentsResolver {
     );
     if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
     return { tenantId, id, revision: outcome.append?.nextExpectedRevision ?? -1 };
+  }
+}
+
+/** The finding severities that open an incident, per request and tenant (a page of findings asks once). */
+const findingChoices = new WeakMap<RequestContext, Map<string, ReturnType<typeof findingSeveritiesOf>>>();
+
+@Resolver(() => FindingType)
+export class FindingIncidentFieldsResolver {
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  @ResolveField(() => Boolean, {
+    description: 'Whether the finding opens (or joins) an incident: its severity is one the incident policy names. A finding recorded before the incidents context judged this keeps the judgment recorded with it.',
+    deprecationReason: "Incidents decides which findings open an incident, from its own policy: read incidentPolicy's findingSeverities (or the incident queue).",
+  })
+  async raiseIncident(@Context() ctx: RequestContext, @Parent() finding: FindingType): Promise<boolean> {
+    let choices = findingChoices.get(ctx);
+    if (!choices) findingChoices.set(ctx, (choices = new Map()));
+    let choice = choices.get(finding.tenantId);
+    if (!choice) choices.set(finding.tenantId, (choice = findingSeveritiesOf(incidentsDeps(this.runtime), finding.tenantId)));
+    return opensIncident({ severity: finding.severity as Severity, raiseIncident: finding.raiseIncident }, (await choice).severities);
   }
 }

@@ -1,12 +1,13 @@
 import { givenWhenThenWorkflow, reject } from '@rampart/event-sourcing';
+import type { FindingOpened } from '@rampart/guardrails-contract';
 import type { ActionEvent, IncidentEvent, IncidentPolicySet, Signal } from '../events';
 import { incidentIdFor } from '../incident/incident';
 import { DEFAULT_INCIDENT_POLICY } from '../policy/incident-policy';
-import { incidentProcess, placeSignal, type FindingOpenedData, playbookActionId, readsFor, type IncidentProcessCommand, type IncidentTrigger } from './incident-process';
+import { incidentProcess, placeSignal, playbookActionId, readsFor, type IncidentProcessCommand, type IncidentTrigger } from './incident-process';
 
 const given = givenWhenThenWorkflow(incidentProcess);
 const givenSuspended = givenWhenThenWorkflow(incidentProcess, () => ({ ...incidentProcess.initialState(), standing: reject('tenant-suspended', 'the tenant is suspended') }));
-const givenReportingChoice = (...severities: FindingOpenedData['severity'][]) =>
+const givenReportingChoice = (...severities: FindingOpened['data']['severity'][]) =>
   givenWhenThenWorkflow(incidentProcess, () => ({ ...incidentProcess.initialState(), reportingChoice: severities }));
 
 const TENANT = 'contoso-bank';
@@ -14,7 +15,7 @@ const APP = '/subscriptions/s1/resourcegroups/rg/providers/microsoft.web/sites/p
 const KEYS = '/subscriptions/s1/resourcegroups/rg/providers/microsoft.storage/storageaccounts/keys';
 const NOON = '2025-03-01T12:00:00.000Z';
 
-const finding = (over: Partial<FindingOpenedData> = {}, detectedAt = NOON): IncidentTrigger => ({
+const finding = (over: Partial<FindingOpened['data']> = {}, detectedAt = NOON): IncidentTrigger => ({
   kind: 'FindingOpened',
   tenantId: TENANT,
   detectedAt,

@@ -16,12 +16,9 @@ import { INCIDENT_COMMAND_INTENTS } from '../intents';
 import { playbookForAlertType, shippedPlaybooks, stepsFor, type Playbook, type PlaybookContext } from '../playbooks/playbook';
 import { DEFAULT_FINDING_SEVERITIES, DEFAULT_INCIDENT_POLICY } from '../policy/incident-policy';
 
-/** A finding as recorded now, or as recorded while guardrails still judged whether it raises an incident. */
-export type FindingOpenedData = Omit<FindingOpened['data'], 'raiseIncident'> & { readonly raiseIncident?: boolean };
-
 export type IncidentTrigger =
   /** `detectedAt`: when the finding was recorded. */
-  | { readonly kind: 'FindingOpened'; readonly tenantId: string; readonly finding: FindingOpenedData; readonly detectedAt: string }
+  | { readonly kind: 'FindingOpened'; readonly tenantId: string; readonly finding: FindingOpened['data']; readonly detectedAt: string }
   /** `position`: where the resolution stands in the log, the evidence a verification cites. */
   | { readonly kind: 'FindingResolved'; readonly tenantId: string; readonly resolved: FindingResolved['data']; readonly position: string }
   | { readonly kind: 'AlertReceived'; readonly tenantId: string; readonly signal: Signal }
@@ -91,10 +88,10 @@ export const findingSeverities = (
  * Whether a finding opens (or joins) an incident. A finding recorded while guardrails still judged
  * this carries its `raiseIncident`: the judgment of its time is kept, so a replay does what was done.
  */
-export const opensIncident = (finding: Pick<FindingOpenedData, 'severity' | 'raiseIncident'>, severities: readonly Severity[]): boolean =>
+export const opensIncident = (finding: Pick<FindingOpened['data'], 'severity' | 'raiseIncident'>, severities: readonly Severity[]): boolean =>
   finding.raiseIncident ?? severities.includes(finding.severity);
 
-const opens = (finding: FindingOpenedData, state: Pick<IncidentProcessState, 'policy' | 'reportingChoice'>) => opensIncident(finding, findingSeverities(state).severities);
+const opens = (finding: FindingOpened['data'], state: Pick<IncidentProcessState, 'policy' | 'reportingChoice'>) => opensIncident(finding, findingSeverities(state).severities);
 
 const findingSignal = (trigger: Extract<IncidentTrigger, { kind: 'FindingOpened' }>): Signal => ({
   kind: 'finding',
