@@ -7,7 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { handleCommand, type Actor, type Decider, type DomainEvent, type EventStore } from '@rampart/event-sourcing';
 import { SqlCheckpointStore, SqlEventStore } from '@rampart/event-store';
 import type { Severity, TenantGuardrailsCommand } from '@rampart/guardrails';
-import { actionDecider, actionStreamId, incidentDecider, incidentStreamId, type ActionEntry, type IncidentCommand, type IncidentEntry } from '@rampart/incidents';
+import {
+  actionDecider,
+  actionStreamId,
+  incidentDecider,
+  incidentPolicyDecider,
+  incidentPolicyStreamId,
+  incidentStreamId,
+  type ActionEntry,
+  type IncidentCommand,
+  type IncidentEntry,
+} from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { changeTenantGuardrails, FINDING_NOTIFIER_SUBSCRIPTION, GUARDRAIL_EVALUATOR_SUBSCRIPTION } from '@rampart/guardrails-application';
 import { ActionRunner, INCIDENT_REACTOR_SUBSCRIPTION, type ActionExecutor } from '@rampart/incidents-application';
@@ -22,7 +32,8 @@ export interface DemoTenant extends Omit<OnboardTenant, 'kind'> {
   readonly baselineId: string;
   /** Azure's regulatory standards it is assessed against, besides its baseline. */
   readonly standards: readonly string[];
-  readonly incidentSeverities: readonly Severity[];
+  /** Severities of findings that open an incident (its incident policy). */
+  readonly findingSeverities: readonly Severity[];
   readonly seed: number;
   readonly misconfiguredShare: number;
 }
@@ -36,7 +47,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     socTeam: 'blue',
     baselineId: 'financial-services',
     standards: ['mcsb', 'cis-azure-2.0.0'],
-    incidentSeverities: ['critical', 'high'],
+    findingSeverities: ['critical', 'high'],
     seed: 11,
     misconfiguredShare: 0.3,
   },
@@ -48,7 +59,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     socTeam: 'blue',
     baselineId: 'landing-zone-core',
     standards: ['pci-dss-4.0.1'],
-    incidentSeverities: ['critical', 'high'],
+    findingSeverities: ['critical', 'high'],
     seed: 23,
     misconfiguredShare: 0.35,
   },
@@ -60,7 +71,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     socTeam: 'red',
     baselineId: 'landing-zone-core',
     standards: [],
-    incidentSeverities: ['critical', 'high'],
+    findingSeverities: ['critical', 'high'],
     seed: 37,
     misconfiguredShare: 0.4,
   },
@@ -189,7 +200,8 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       await policy({ kind: 'AssignBaseline', assignmentId: t.baselineId, baselineId: t.baselineId, scope: '*' });
       // Assessed against Azure's standards as Defender for Cloud would: assignment ids are the standards' ids, dots as dashes.
       for (const standardId of t.standards) await policy({ kind: 'AssignBaseline', assignmentId: standardId.replace(/\./g, '-'), baselineId: standardId, scope: '*' });
-      await policy({ kind: 'SetReportingPolicy', incidentSeverities: t.incidentSeverities, notifySeverities: ['medium'] });
+      await policy({ kind: 'SetReportingPolicy', notifySeverities: ['medium'] });
+      await decide(incidentPolicyDecider, incidentPolicyStreamId(t.tenantId), { kind: 'SetIncidentPolicy', findingSeverities: t.findingSeverities }, t.tenantId, { kind: 'user', id: t.contactEmail });
       const estate = [...generateTenant({ seed: t.seed, resources: options.resourcesPerTenant ?? 120, misconfiguredShare: t.misconfiguredShare, subscriptions: 2 })];
       estates.set(t.tenantId, estate);
       advance(5 * 60_000);

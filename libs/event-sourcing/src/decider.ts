@@ -23,5 +23,17 @@ export interface Decider<C, S, E extends DomainEvent> {
   initialState(): S;
 }
 
+/**
+ * A reaction (process manager) as a decider: given what it already knows — folded from the facts
+ * in the streams it acts on — a trigger becomes the commands still to take, or a refusal. Its
+ * progress is those facts, so a trigger delivered again after a crash decides only what is missing.
+ */
+export interface Workflow<T, S, C, E extends DomainEvent> {
+  decide(trigger: T, state: S): readonly C[] | Rejection;
+  /** Records a fact of the streams the workflow acts on; never throws and never decides. */
+  evolve(state: S, event: E): S;
+  initialState(): S;
+}
+
 export const fold = <S, E extends DomainEvent>(decider: Pick<Decider<never, S, E>, 'evolve' | 'initialState'>, events: readonly E[]): S =>
   events.reduce(decider.evolve, decider.initialState());

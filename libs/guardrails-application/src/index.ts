@@ -4,3 +4,4 @@ export * from './finding-notifier';
 export * from './compliance-score';
 export * from './standard-compliance';
 export * from './tenant-guardrails';
+export * from './reporting-choice';

@@ -42,7 +42,6 @@ const finding: FindingOpened['data'] = {
   playbookId: 'restrict-public-api',
   reason: 'siteAuthEnabled is false',
   causedBy: null,
-  raiseIncident: true,
   notify: false,
 };
 

@@ -42,7 +42,14 @@ export type ExemptionRevoked = DomainEvent<'guardrails.ExemptionRevoked.v1', { e
 export type ExemptionExpired = DomainEvent<'guardrails.ExemptionExpired.v1', { exemptionId: string; expiredAt: string }>;
 export type ReportingPolicySet = DomainEvent<
   'guardrails.ReportingPolicySet.v1',
-  { incidentSeverities: Severity[]; notifySeverities: Severity[] }
+  {
+    /**
+     * Deprecated: which findings open an incident is the incident policy's choice. Still recorded;
+     * incidents follows it for a tenant whose incident policy never named its own.
+     */
+    incidentSeverities: Severity[];
+    notifySeverities: Severity[];
+  }
 >;
 
 export type TenantGuardrailsEvent =
@@ -92,8 +99,12 @@ export type FindingOpened = DomainEvent<
     playbookId: string;
     reason: string;
     causedBy: EvaluationCause | null;
-    /** The tenant's reporting policy at the time: consumers (incidents, notifications) act on these. */
-    raiseIncident: boolean;
+    /**
+     * Recorded only by findings of before the incidents context decided, from its own incident
+     * policy, which findings open an incident: kept optional so those events still read as they were.
+     */
+    raiseIncident?: boolean;
+    /** The tenant's reporting policy at the time: notifications act on it. */
     notify: boolean;
   }
 >;

@@ -1,5 +1,6 @@
 // A tenant's incident policy as its published event records it (`t-<tenant>:incidents-policy`): SLA
-// targets per severity, the action kinds it pre-approves, the correlation window.
+// targets per severity, the action kinds it pre-approves, the correlation window, and which guardrail
+// findings open an incident.
 import { eventGuard, type DomainEvent } from '@rampart/event-sourcing';
 import type { Severity } from './events';
 
@@ -10,6 +11,12 @@ export interface IncidentPolicy {
   /** Non-destructive action kinds proposed as already approved (by the tenant's policy, recorded as such). */
   readonly preApprovedActions: readonly string[];
   readonly correlationWindowMinutes: number;
+  /**
+   * Severities of guardrail findings that open (or join) an incident. Absent until the tenant first
+   * chooses (every policy recorded before incidents decided this itself lacks it): until then the
+   * choice the tenant recorded in guardrails' reporting policy holds, or the default.
+   */
+  readonly findingSeverities?: readonly Severity[];
 }
 
 export type IncidentPolicySet = DomainEvent<'incidents.IncidentPolicySet.v1', IncidentPolicy>;

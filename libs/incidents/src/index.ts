@@ -8,3 +8,4 @@ export * from './alerts/external-alert';
 export * from './read-models/read-models';
 export * from './policy/incident-policy';
 export * from './intents';
+export * from './process/incident-process';

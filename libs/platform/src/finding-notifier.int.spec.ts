@@ -25,7 +25,6 @@ const finding = (findingId: string, notify: boolean): RecordedEvent =>
       playbookId: 'harden-transport',
       reason: 'minimumTlsVersion is TLS1_0',
       causedBy: null,
-      raiseIncident: false,
       notify,
     },
     metadata: { tenantId: 'contoso-bank', actor: { kind: 'system', id: 'guardrail-evaluator' }, correlationId: 'c', causationId: null, occurredAt: '2026-11-29T10:00:00.000Z', schemaVersion: 1 },

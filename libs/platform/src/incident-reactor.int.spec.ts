@@ -11,6 +11,7 @@ import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type
 import { actionDecider, actionStreamId, incidentDecider, incidentIdFor, incidentStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { tenantDecider, tenantStreamId } from '@rampart/tenancy';
+import { recordedIncidentSeverities } from '@rampart/guardrails-application';
 import { IncidentReactor } from '@rampart/incidents-application';
 import { createLogger } from '@rampart/runtime';
 import { InlineWorker } from './inline-worker';
@@ -113,7 +114,7 @@ describe('incidents from findings', () => {
         data: {
           findingId: '7e1f0a52-0000-4000-8000-000000000001', resourceKey: key, resourceId: key, resourceType: 'microsoft.storage/storageaccounts',
           assignmentId: 'core', guardrailId: 'storage-keys-not-rotated', severity: 'medium', title: 'Storage account keys past their expiry (not rotated)',
-          playbookId: 'rotate-secret', reason: 'keys expired', causedBy: null, raiseIncident: true, notify: false,
+          playbookId: 'rotate-secret', reason: 'keys expired', causedBy: null, notify: false,
         },
       },
     ], ctx('system')));
@@ -155,7 +156,7 @@ describe('incidents from findings', () => {
     const title = 'Web app reachable without authentication';
     const signal = { kind: 'finding' as const, ref: findingId, title, severity: 'high' as const, resourceKeys: [resourceKey], entities: [], detectedAt: now.toISOString() };
     expect((await handleCommand(store, incidentDecider, incidentStreamId(tenant, incidentId), { kind: 'OpenIncident', incidentId, title, signal }, ctx('incident-reactor'))).ok).toBe(true);
-    await project();
+    // Not projected yet: what was done is read from the incident's own stream, not the read model.
     const redelivered = {
       type: 'guardrails.FindingOpened.v1',
       data: {
@@ -170,7 +171,6 @@ describe('incidents from findings', () => {
         playbookId: 'restrict-public-api',
         reason: 'authentication is off',
         causedBy: null,
-        raiseIncident: true,
         notify: false,
       },
       eventId: 'redelivered-finding',
@@ -202,7 +202,9 @@ describe('incidents from findings', () => {
     await settle();
 
     const findings = (await store.readAll({ filter: { tenantId: other, eventTypes: ['guardrails.FindingOpened.v1'] }, maxCount: 100 })).events;
-    expect(findings.filter((f) => (f.data as { raiseIncident: boolean }).raiseIncident).length).toBeGreaterThan(0);
+    // What opens an incident for it: the severities it named in guardrails' reporting policy (its incident policy names none).
+    const raising = findings.filter((f) => ['critical', 'high', 'medium'].includes((f.data as { severity: string }).severity));
+    expect(raising.length).toBeGreaterThan(0);
     expect((await incidents()).filter((i) => i.tenantId === other)).toEqual([]);
     expect((await actions()).filter((a) => a.tenantId === other)).toEqual([]);
 
@@ -210,10 +212,41 @@ describe('incidents from findings', () => {
     const lines: string[] = [];
     const log = createLogger('trace', { destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }) });
     const head = await store.headPosition();
-    await new IncidentReactor({ eventStore: store, readModels: db.sql }, { schema, log, standing: tenantStanding(store) }).handle(findings);
+    await new IncidentReactor({ eventStore: store, readModels: db.sql }, { schema, log, standing: tenantStanding(store), reportingChoice: recordedIncidentSeverities(store) }).handle(findings);
     expect(await store.headPosition()).toEqual(head);
     expect(lines.map((l) => JSON.parse(l))).toEqual(
-      findings.filter((f) => (f.data as { raiseIncident: boolean }).raiseIncident).map((f) => expect.objectContaining({ tenantId: other, command: 'OpenIncident', intent: 'starts-work', code: 'tenant-suspended', causeEventId: f.eventId })),
+      raising.map((f) => expect.objectContaining({ tenantId: other, command: 'OpenIncident', intent: 'starts-work', code: 'tenant-suspended', causeEventId: f.eventId })),
     );
+  });
+
+  it("opens incidents for the finding severities the tenant's incident policy names, over what guardrails' reporting policy recorded", async () => {
+    const { incidentPolicyDecider, incidentPolicyStreamId } = await import('@rampart/incidents');
+    const { postureStreamId } = await import('@rampart/guardrails');
+    const other = 'woodgrove-bank';
+    const as = { tenantId: other, actor: { kind: 'user' as const, id: 'it@woodgrove.example' }, correlationId: 'c', causationId: null, now };
+    await onboardTenants(store, other);
+    await handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(other), { kind: 'AssignBaseline', assignmentId: 'core', baselineId: 'landing-zone-core', scope: '*' }, as);
+    await handleCommand(store, tenantGuardrailsDecider(builtInCatalog()), tenantGuardrailsStreamId(other), { kind: 'SetReportingPolicy', incidentSeverities: ['critical', 'high', 'medium'], notifySeverities: [] }, as);
+    expect((await handleCommand(store, incidentPolicyDecider, incidentPolicyStreamId(other), { kind: 'SetIncidentPolicy', findingSeverities: ['critical'] }, as)).ok).toBe(true);
+    await ingest(store, itemsOf([webApp(false)]), { tenantId: other, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+    await settle();
+    const findings = (await store.readAll({ filter: { tenantId: other, eventTypes: ['guardrails.FindingOpened.v1'] }, maxCount: 100 })).events;
+    expect(findings.map((f) => (f.data as { severity: string }).severity).sort()).toEqual(['high', 'medium']);
+    expect((await incidents()).filter((i) => i.tenantId === other)).toEqual([]);
+
+    // A finding recorded while guardrails still judged this carries its judgment, and it is kept.
+    const key = '/subscriptions/s1/resourcegroups/rg/providers/microsoft.storage/storageaccounts/old';
+    await store.appendToStream(postureStreamId(other, key), toNewEvents([
+      {
+        type: 'guardrails.FindingOpened.v1',
+        data: {
+          findingId: 'finding-recorded-before', resourceKey: key, resourceId: key, resourceType: 'microsoft.storage/storageaccounts',
+          assignmentId: 'core', guardrailId: 'storage-keys-not-rotated', severity: 'low', title: 'Storage account keys past their expiry (not rotated)',
+          playbookId: 'rotate-secret', reason: 'keys expired', causedBy: null, raiseIncident: true, notify: false,
+        },
+      },
+    ], { ...as, actor: { kind: 'system', id: 'guardrail-evaluator' } }));
+    await settle();
+    expect((await incidents()).filter((i) => i.tenantId === other).map((i) => i.signals.map((s) => s.ref))).toEqual([['finding-recorded-before']]);
   });
 });

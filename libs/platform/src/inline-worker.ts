@@ -3,7 +3,7 @@
 // at once without the background loops — the demo's history and the tests of those reactions.
 import { comparePositions, START, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import { ProjectionRunner } from '@rampart/event-store';
-import { GUARDRAIL_EVALUATOR_EVENT_TYPES, GuardrailEvaluator } from '@rampart/guardrails-application';
+import { GUARDRAIL_EVALUATOR_EVENT_TYPES, GuardrailEvaluator, recordedIncidentSeverities } from '@rampart/guardrails-application';
 import { INCIDENT_REACTOR_EVENT_TYPES, IncidentReactor } from '@rampart/incidents-application';
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
@@ -23,7 +23,12 @@ export class InlineWorker {
   ) {
     this.runners = platformProjections().map((p) => new ProjectionRunner(stores.eventStore, stores.readModels, p, { schema: options.schema }));
     this.evaluator = new GuardrailEvaluator(stores, { schema: options.schema, now: options.now, inventory: inventoryReader(stores.readModels, options.schema) });
-    this.reactor = new IncidentReactor(stores, { schema: options.schema, now: options.now, standing: tenantStanding(stores.eventStore) });
+    this.reactor = new IncidentReactor(stores, {
+      schema: options.schema,
+      now: options.now,
+      standing: tenantStanding(stores.eventStore),
+      reportingChoice: recordedIncidentSeverities(stores.eventStore),
+    });
     this.evaluatorAt = options.from;
     this.reactorAt = options.from;
   }

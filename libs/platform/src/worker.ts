@@ -3,7 +3,7 @@
 // manager's subscription is held by one worker at a time through a lease in the database (the
 // others stand by and take over within the lease time), so scaling out needs no coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
-import { startFindingNotifier, startGuardrailEvaluator } from '@rampart/guardrails-application';
+import { recordedIncidentSeverities, startFindingNotifier, startGuardrailEvaluator } from '@rampart/guardrails-application';
 import { startActionRunner, startIncidentReactor } from '@rampart/incidents-application';
 import { inventoryReader, startIngestionScheduler, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
 import { every, READ_MODEL_SCHEMA, type ActionExecutorConfig, type Logger, type RampartConfig, type Stores } from '@rampart/runtime';
@@ -56,7 +56,9 @@ export const startWorker = async (
     ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs, standing, connections: cloudConnections(stores.readModels) })
     : undefined;
   const evaluation = await startGuardrailEvaluator(stores, log, { leaseMs: options.leaseMs, inventory: inventoryReader(stores.readModels) });
-  const incidents = await startIncidentReactor(stores, log, { leaseMs: options.leaseMs, standing });
+  // Which findings open an incident is the incident policy's choice; a tenant whose policy never
+  // named one keeps what it recorded in guardrails' reporting policy, handed in as a port.
+  const incidents = await startIncidentReactor(stores, log, { leaseMs: options.leaseMs, standing, reportingChoice: recordedIncidentSeverities(stores.eventStore) });
   const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' }, { standing });
   const notifier = await startFindingNotifier(stores, log, options.notifications, { leaseMs: options.leaseMs });
   const sweeper = every(options.sweepIntervalMs ?? 5 * 60_000, log, 'sweeping abandoned ingestion runs', async () => {

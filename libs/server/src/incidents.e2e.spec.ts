@@ -252,6 +252,34 @@ describe('incidents over GraphQL', () => {
     expect(forbidden.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('says which findings open an incident: the incident policy\'s choice, still set by the deprecated reporting policy field', async () => {
+    type Choice = { findingSeverities: string[]; findingSeveritiesFrom: string };
+    const choice = async () =>
+      (await h.gql<{ incidentPolicy: Choice; tenantGuardrails: { reporting: { incidentSeverities: string[] } } }>(
+        `{ incidentPolicy(tenantId: "${TENANT}") { findingSeverities findingSeveritiesFrom } tenantGuardrails(tenantId: "${TENANT}") { reporting { incidentSeverities } } }`,
+        { token: analyst },
+      )).body.data!;
+    // nothing chosen yet by either policy: critical and high, as before
+    expect((await choice()).incidentPolicy).toEqual({ findingSeverities: ['critical', 'high'], findingSeveritiesFrom: 'default' });
+    const report = async (input: string) =>
+      (await h.gql<{ setReportingPolicy: Result }>(`mutation { setReportingPolicy(input: { tenantId: "${TENANT}", ${input} }) { __typename ... on Rejection { code } } }`, { token: customerAdmin })).body.data?.setReportingPolicy;
+    expect(await report('incidentSeverities: ["critical", "high", "medium"], notifySeverities: ["low"]')).toEqual({ __typename: 'GuardrailPolicyChanged' });
+    await h.settled();
+    expect(await choice()).toEqual({ incidentPolicy: { findingSeverities: ['critical', 'high', 'medium'], findingSeveritiesFrom: 'incident-policy' }, tenantGuardrails: { reporting: { incidentSeverities: ['critical', 'high', 'medium'] } } });
+    // left out, it changes neither
+    expect(await report('notifySeverities: ["medium"]')).toEqual({ __typename: 'GuardrailPolicyChanged' });
+    await h.settled();
+    expect((await choice()).incidentPolicy.findingSeverities).toEqual(['critical', 'high', 'medium']);
+    const set = await h.gql<{ setIncidentPolicy: Result }>(
+      `mutation { setIncidentPolicy(input: { tenantId: "${TENANT}", findingSeverities: ["high", "critical"] }) { __typename ... on Rejection { code } } }`,
+      { token: customerAdmin },
+    );
+    expect(set.body.data?.setIncidentPolicy.__typename).toBe('IncidentChanged');
+    expect((await choice()).incidentPolicy).toEqual({ findingSeverities: ['critical', 'high'], findingSeveritiesFrom: 'incident-policy' });
+    const bogus = await h.gql<{ setIncidentPolicy: Result }>(`mutation { setIncidentPolicy(input: { tenantId: "${TENANT}", findingSeverities: ["urgent"] }) { __typename ... on Rejection { code } } }`, { token: customerAdmin });
+    expect(bogus.body.data?.setIncidentPolicy).toEqual({ __typename: 'Rejection', code: 'invalid-severity' });
+  });
+
   it("closes an offboarded tenant's incident record to every change", async () => {
     const admin = await h.token({ role: 'platform.admin' });
     const as = async (token: string, document: string) => {

@@ -80,7 +80,7 @@ const caseEvents = (tenantId: string, i: number): [string, NewEvent[]][] => {
       `${prefix}posture-${r.toString(16).padStart(32, '0')}`,
       [
         ev(tenantId, 'guardrails.ComplianceStateChanged.v1', { ...base, from: i < RESOURCES ? null : 'compliant', to: 'nonCompliant', reason: 'allowBlobPublicAccess is true' }, 'guardrail-evaluator', 'system'),
-        ev(tenantId, 'guardrails.FindingOpened.v1', { findingId, resourceKey, resourceId, resourceType: base.resourceType, assignmentId: 'core', guardrailId, severity, title: 'Storage account allows public blob access', playbookId: 'restrict-public-storage', reason: 'allowBlobPublicAccess is true', causedBy: null, raiseIncident: true, notify: false }, 'guardrail-evaluator', 'system'),
+        ev(tenantId, 'guardrails.FindingOpened.v1', { findingId, resourceKey, resourceId, resourceType: base.resourceType, assignmentId: 'core', guardrailId, severity, title: 'Storage account allows public blob access', playbookId: 'restrict-public-storage', reason: 'allowBlobPublicAccess is true', causedBy: null, notify: false }, 'guardrail-evaluator', 'system'),
         ev(tenantId, 'guardrails.ComplianceStateChanged.v1', { ...base, from: 'nonCompliant', to: 'compliant', reason: 'allowBlobPublicAccess is false' }, 'guardrail-evaluator', 'system'),
         ev(tenantId, 'guardrails.FindingResolved.v1', { findingId, resourceKey, guardrailId, assignmentId: 'core', resolution: 'compliant', causedBy: null }, 'guardrail-evaluator', 'system'),
       ],

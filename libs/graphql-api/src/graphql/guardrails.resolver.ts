@@ -21,6 +21,7 @@ import {
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
 import { changeTenantGuardrails, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
+import { setIncidentPolicy } from '@rampart/incidents-application';
 import { standardComplianceAsOf } from '@rampart/platform';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
@@ -92,7 +93,10 @@ export class ExemptionType {
 @ObjectType()
 @InheritsAuthorization()
 export class ReportingPolicyType {
-  @Field(() => [String]) incidentSeverities!: string[];
+  @Field(() => [String], {
+    deprecationReason: "Which findings open an incident is the incident policy's choice: read incidentPolicy's findingSeverities. This is what setReportingPolicy last recorded.",
+  })
+  incidentSeverities!: string[];
   @Field(() => [String]) notifySeverities!: string[];
 }
 
@@ -119,7 +123,8 @@ export class FindingType {
   @Field() resourceType!: string;
   @Field({ description: 'Why: the deciding conditions of the rule.' }) reason!: string;
   @Field() playbookId!: string;
-  @Field() raiseIncident!: boolean;
+  /** What a finding recorded before the incidents context judged this says; the field is resolved by incidents (FindingIncidentFieldsResolver). */
+  raiseIncident?: boolean;
   @Field() notify!: boolean;
   @Field() openedAt!: string;
   @Field(() => String, { nullable: true, description: 'The inventory event that caused it (type and position).' }) causedBy!: string | null;
@@ -407,7 +412,12 @@ export class RevokeExemptionInput extends ExemptionRefInput {
 @InputType()
 export class SetReportingPolicyInput {
   @Field(() => ID) tenantId!: string;
-  @Field(() => [String], { description: 'Severities whose findings raise an incident.' }) incidentSeverities!: string[];
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Severities whose findings raise an incident: also sets the incident policy\'s findingSeverities. Left out, both stay as they are.',
+    deprecationReason: "Which findings open an incident is the incident policy's choice: use setIncidentPolicy's findingSeverities.",
+  })
+  incidentSeverities?: string[];
   @Field(() => [String], { description: 'Severities whose findings send a notification.' }) notifySeverities!: string[];
 }
 
@@ -685,12 +695,19 @@ export class GuardrailsResolver {
 
   @Mutation(() => GuardrailPolicyResult, { description: 'Which finding severities raise an incident and which send a notification.' })
   @Authorize({ kind: 'tenant', permission: 'guardrails.manage', tenantArg: 'input.tenantId' })
-  setReportingPolicy(@Context() ctx: RequestContext, @Args('input') input: SetReportingPolicyInput): Promise<typeof GuardrailPolicyResult> {
-    return this.change(ctx, 'guardrails.manage', input.tenantId, {
-      kind: 'SetReportingPolicy',
-      incidentSeverities: input.incidentSeverities as Severity[],
-      notifySeverities: input.notifySeverities as Severity[],
-    });
+  async setReportingPolicy(@Context() ctx: RequestContext, @Args('input') input: SetReportingPolicyInput): Promise<typeof GuardrailPolicyResult> {
+    const incidentSeverities = (input.incidentSeverities as Severity[] | null | undefined) ?? undefined;
+    const changed = await this.change(ctx, 'guardrails.manage', input.tenantId, { kind: 'SetReportingPolicy', incidentSeverities, notifySeverities: input.notifySeverities as Severity[] });
+    if ('code' in changed || !incidentSeverities) return changed;
+    // Deprecated, still honoured: the incidents context decides which findings open an incident,
+    // so the choice is recorded where it decides from, through its own use case.
+    const outcome = await setIncidentPolicy(
+      { stores: this.runtime.stores, standing: tenantStanding(this.runtime.stores.eventStore) },
+      input.tenantId,
+      { kind: 'SetIncidentPolicy', findingSeverities: incidentSeverities },
+      { actor: ctx.scope.actorFor('guardrails.manage', input.tenantId), correlationId: ctx.correlationId, causationId: null, now: new Date() },
+    );
+    return outcome.ok ? changed : { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
   }
 
   private async change(ctx: RequestContext, permission: Permission, tenantId: string, command: TenantGuardrailsCommand): Promise<typeof GuardrailPolicyResult> {

@@ -26,22 +26,18 @@ import { postureStreamId } from '@rampart/guardrails';
 import {
   actionDecider,
   actionStreamId,
+  alertReceived,
   CLASSIFICATIONS,
-  correlate,
   DEFAULT_INCIDENT_POLICY,
   INCIDENT_COMMAND_INTENTS,
   incidentDecider,
-  incidentIdFor,
-  incidentPolicyDecider,
-  incidentPolicyStreamId,
   incidentStreamId,
   meanTimes,
   meanTimesBy,
-  openIncidentView,
+  opensIncident,
   parseExternalAlert,
   SEVERITIES,
   slaState,
-  withSignal,
   type ActionCommand,
   type ActionEntry,
   type Classification,
@@ -52,11 +48,14 @@ import {
   type Severity,
   type Signal,
 } from '@rampart/incidents';
-import { incidentPolicyOf } from '@rampart/incidents-application';
+import { recordedIncidentSeverities } from '@rampart/guardrails-application';
+import { findingSeveritiesOf, incidentPolicyOf, raiseSignal, setIncidentPolicy, SignalBatch, type IncidentsDeps } from '@rampart/incidents-application';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
+import { tenantStanding } from '@rampart/tenancy-application';
 import { randomUUID } from 'node:crypto';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
+import { FindingType } from './guardrails.resolver';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { DecideCommand } from './commands';
@@ -362,6 +361,12 @@ export class IncidentPolicyType {
   @Field(() => [SlaTargetsType]) sla!: SlaTargetsType[];
   @Field(() => [String], { description: 'Non-destructive action kinds proposed as already approved.' }) preApprovedActions!: string[];
   @Field(() => Int) correlationWindowMinutes!: number;
+  @Field(() => [String], { description: 'Severities of guardrail findings that open (or join) an incident.' }) findingSeverities!: string[];
+  @Field({
+    description:
+      "Whose choice findingSeverities is: incident-policy (set here), reporting-policy (named in guardrails' deprecated reporting policy, which holds until this policy names its own) or default.",
+  })
+  findingSeveritiesFrom!: string;
 }
 
 @InputType()
@@ -378,76 +383,60 @@ export class SetIncidentPolicyInput {
   @Field(() => [SlaTargetsInput], { nullable: true }) sla?: SlaTargetsInput[];
   @Field(() => [String], { nullable: true }) preApprovedActions?: string[];
   @Field(() => Int, { nullable: true }) correlationWindowMinutes?: number;
+  @Field(() => [String], { nullable: true, description: 'Severities of guardrail findings that open (or join) an incident; [] for none.' }) findingSeverities?: string[];
 }
 
-const toPolicy = (tenantId: string, policy: IncidentPolicy): IncidentPolicyType => ({
+const toPolicy = (tenantId: string, policy: IncidentPolicy, findings: Awaited<ReturnType<typeof findingSeveritiesOf>>): IncidentPolicyType => ({
   tenantId,
   sla: SEVERITIES.map((severity) => ({ severity, ...policy.sla[severity] })),
   preApprovedActions: [...policy.preApprovedActions],
   correlationWindowMinutes: policy.correlationWindowMinutes,
+  findingSeverities: [...findings.severities],
+  findingSeveritiesFrom: findings.from,
 });
 
 const toAction = (doc: ActionEntry): ResponseActionType => ({ ...doc, parameters: JSON.stringify(doc.parameters) });
+
+/** A change of a tenant's incident policy, as the mutations answer it. */
+export const policyResult = (tenantId: string, outcome: CommandOutcome<DomainEvent>): typeof IncidentResult =>
+  outcome.ok ? { tenantId, id: 'policy', revision: outcome.append?.nextExpectedRevision ?? -1 } : { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
 
 /** A new id for what a person creates (a manual incident, a comment, a task, an action). */
 const newId = (prefix: string) => `${prefix}-${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 
+/** What the incidents use cases need from the API's process: its stores and tenancy's standing rule. */
+export const incidentsDeps = (runtime: ApiRuntime): IncidentsDeps => ({
+  stores: runtime.stores,
+  standing: tenantStanding(runtime.stores.eventStore),
+  reportingChoice: recordedIncidentSeverities(runtime.stores.eventStore),
+});
+
 /**
- * Alert intake, shared by the GraphQL mutation and the webhook endpoint: parse, correlate with the
- * tenant's incidents, then open, attach, or recognise a duplicate. The caller has checked that the
- * principal may send alerts for the tenant; the tenant's standing is checked here, once for both.
+ * Alert intake, shared by the GraphQL mutation and the webhook endpoint: the payload parsed into
+ * alerts, each raised with the incidents' one use case (which asks the tenant's standing, correlates,
+ * and opens, attaches or recognises a duplicate), and the answer mapped. The caller has checked that
+ * the principal may send alerts for the tenant.
  */
-export const recordAlerts = async (
-  runtime: ApiRuntime,
-  commands: CommandBus,
-  ctx: RequestContext,
-  tenantId: string,
-  payload: unknown,
-): Promise<IngestAlertsResultType | { error: string; code?: string }> => {
+export const recordAlerts = async (runtime: ApiRuntime, ctx: RequestContext, tenantId: string, payload: unknown): Promise<IngestAlertsResultType | { error: string; code?: string }> => {
   const unstorable = unstorableTextIn(payload, 'payload');
   if (unstorable) return { error: `${unstorable}, which cannot be stored` };
   const parsed = parseExternalAlert(payload);
   if (!parsed.ok) return { error: parsed.reason };
-  // An alert opens or joins an incident: new work, whichever it does.
-  const refused = await standingRefusal(ctx, tenantId, INCIDENT_COMMAND_INTENTS.OpenIncident);
-  if (refused) return { error: refused.message ?? refused.code, code: refused.code };
-  const { rows } = await runtime.stores.readModels.query<{ doc: IncidentEntry }>(
-    `SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE tenant_id = $1 AND (doc->>'status' NOT IN ('closed', 'merged') OR (doc->>'openedAt')::timestamptz > now() - interval '30 days')`,
-    [tenantId],
-  );
-  let views = rows.map(({ doc }) => openIncidentView(doc));
-  const { correlationWindowMinutes } = await incidentPolicyOf(runtime.stores, tenantId);
+  const deps = incidentsDeps(runtime);
+  const cause = { actor: ctx.scope.actorFor('alerts.ingest', tenantId), correlationId: ctx.correlationId, causationId: null, now: new Date() };
+  const batch = new SignalBatch();
   const results: AlertIngestedType[] = [];
   for (const alert of parsed.alerts) {
-    const signal: Signal = {
-      kind: 'alert',
-      ref: `${alert.source}:${alert.externalId}`,
-      title: alert.title,
-      severity: alert.severity,
-      resourceKeys: alert.resourceIds,
-      entities: alert.entities.map((e) => `${e.kind.toLowerCase()}:${e.name}`.slice(0, 200)),
-      detectedAt: alert.detectedAt,
-      ...(alert.alertType ? { detectionType: alert.alertType.slice(0, 200) } : {}),
-    };
-    const correlation = correlate(signal, views, correlationWindowMinutes);
-    if (correlation.decision === 'duplicate') {
-      results.push({ externalId: alert.externalId, decision: 'duplicate', incidentId: correlation.incidentId });
-      continue;
+    const outcome = await raiseSignal(deps, alertReceived(tenantId, alert), cause, batch);
+    if (!outcome.ok) {
+      // The tenant's standing refuses the whole payload (its first alert); any other refusal names the alert.
+      if (outcome.intent) return { error: outcome.rejection.message ?? outcome.rejection.code, code: outcome.rejection.code };
+      return { error: `alert ${alert.externalId} not recorded: ${outcome.rejection.code}` };
     }
-    const incidentId = correlation.decision === 'attach' ? correlation.incidentId : incidentIdFor(tenantId, signal.ref);
-    const command: IncidentCommand = correlation.decision === 'attach' ? { kind: 'AttachSignal', signal } : { kind: 'OpenIncident', incidentId, title: signal.title, signal };
-    const outcome: CommandOutcome<DomainEvent> = await commands.execute(
-      new DecideCommand(incidentDecider as Decider<unknown, unknown, DomainEvent>, incidentStreamId(tenantId, incidentId), command, {
-        tenantId,
-        actor: ctx.scope.actorFor('alerts.ingest', tenantId),
-        correlationId: ctx.correlationId,
-        now: new Date(),
-      }),
-    );
-    if (!outcome.ok) return { error: `alert ${alert.externalId} not recorded: ${outcome.rejection.code}` };
-    results.push({ externalId: alert.externalId, decision: correlation.decision === 'attach' ? 'attached' : 'opened', incidentId });
-    views = withSignal(views, incidentId, signal);
+    const { placed } = outcome;
+    if (!placed) throw new Error('an alert always places its signal');
+    results.push({ externalId: alert.externalId, decision: ({ open: 'opened', attach: 'attached', duplicate: 'duplicate' } as const)[placed.decision], incidentId: placed.incidentId });
   }
   return { alerts: results };
 };
@@ -557,21 +546,29 @@ export class IncidentsResolver {
   @Query(() => IncidentPolicyType, { description: "A tenant's SLA targets, pre-approved actions and correlation window." })
   @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
   async incidentPolicy(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<IncidentPolicyType> {
-    return toPolicy(tenantId, await incidentPolicyOf(this.runtime.stores, tenantId));
+    const policy = await incidentPolicyOf(this.runtime.stores, tenantId);
+    return toPolicy(tenantId, policy, await findingSeveritiesOf(incidentsDeps(this.runtime), tenantId, policy));
   }
 
   @Mutation(() => IncidentResult, { description: "Changes a tenant's incident policy; what is not given stays as it is." })
   @Authorize({ kind: 'tenant', permission: 'incidents.policy', tenantArg: 'input.tenantId' })
-  setIncidentPolicy(@Context() ctx: RequestContext, @Args('input') input: SetIncidentPolicyInput): Promise<typeof IncidentResult> {
+  async setIncidentPolicy(@Context() ctx: RequestContext, @Args('input') input: SetIncidentPolicyInput): Promise<typeof IncidentResult> {
     const sla = Object.fromEntries(
       (input.sla ?? []).map(({ severity, ...targets }) => [severity, Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined && v !== null))]),
     );
-    return this.decide(ctx, 'incidents.policy', input.tenantId, 'policy', incidentPolicyDecider as unknown as Decider<unknown, unknown, DomainEvent>, incidentPolicyStreamId(input.tenantId), {
-      kind: 'SetIncidentPolicy',
-      sla,
-      preApprovedActions: input.preApprovedActions ?? undefined,
-      correlationWindowMinutes: input.correlationWindowMinutes ?? undefined,
-    });
+    const outcome = await setIncidentPolicy(
+      incidentsDeps(this.runtime),
+      input.tenantId,
+      {
+        kind: 'SetIncidentPolicy',
+        sla,
+        preApprovedActions: input.preApprovedActions ?? undefined,
+        correlationWindowMinutes: input.correlationWindowMinutes ?? undefined,
+        findingSeverities: (input.findingSeverities as Severity[] | undefined) ?? undefined,
+      },
+      { actor: ctx.scope.actorFor('incidents.policy', input.tenantId), correlationId: ctx.correlationId, causationId: null, now: new Date() },
+    );
+    return policyResult(input.tenantId, outcome);
   }
 
   @Query(() => IncidentMetricsType, { description: 'MTTA / MTTC / MTTR over the incidents opened in [from, to).' })
@@ -795,7 +792,7 @@ export class IncidentsResolver {
   async ingestAlerts(@Context() ctx: RequestContext, @Args('input') input: IngestAlertsInput): Promise<IngestAlertsResultType> {
     if (Buffer.byteLength(input.payloadJson) > MAX_ALERT_PAYLOAD_BYTES) throw badInput(`payloadJson is larger than ${MAX_ALERT_PAYLOAD_BYTES} bytes`);
     const payload = jsonArg(input.payloadJson, 'payloadJson');
-    const outcome = await recordAlerts(this.runtime, this.commands, ctx, input.tenantId, payload);
+    const outcome = await recordAlerts(this.runtime, ctx, input.tenantId, payload);
     if ('error' in outcome) throw badInput(outcome.error, outcome.code ? { reason: outcome.code } : {});
     return outcome;
   }
@@ -836,5 +833,25 @@ export class IncidentsResolver {
     );
     if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
     return { tenantId, id, revision: outcome.append?.nextExpectedRevision ?? -1 };
+  }
+}
+
+/** The finding severities that open an incident, per request and tenant (a page of findings asks once). */
+const findingChoices = new WeakMap<RequestContext, Map<string, ReturnType<typeof findingSeveritiesOf>>>();
+
+@Resolver(() => FindingType)
+export class FindingIncidentFieldsResolver {
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  @ResolveField(() => Boolean, {
+    description: 'Whether the finding opens (or joins) an incident: its severity is one the incident policy names. A finding recorded before the incidents context judged this keeps the judgment recorded with it.',
+    deprecationReason: "Incidents decides which findings open an incident, from its own policy: read incidentPolicy's findingSeverities (or the incident queue).",
+  })
+  async raiseIncident(@Context() ctx: RequestContext, @Parent() finding: FindingType): Promise<boolean> {
+    let choices = findingChoices.get(ctx);
+    if (!choices) findingChoices.set(ctx, (choices = new Map()));
+    let choice = choices.get(finding.tenantId);
+    if (!choice) choices.set(finding.tenantId, (choice = findingSeveritiesOf(incidentsDeps(this.runtime), finding.tenantId)));
+    return opensIncident({ severity: finding.severity as Severity, raiseIncident: finding.raiseIncident }, (await choice).severities);
   }
 }

@@ -3,7 +3,6 @@
 // sends it. Authenticated like every route (API key or bearer token), authorized like the
 // ingestAlerts mutation, answered with the same result.
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import type { AuthenticatedRequest } from '../auth/http-auth';
 import { createRequestContext } from '../context';
 import { recordAlerts } from '../graphql/incidents.resolver';
@@ -12,10 +11,7 @@ import { refusal as refuse } from './errors';
 
 @Controller('webhooks')
 export class AlertsWebhookController {
-  constructor(
-    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
-    private readonly commands: CommandBus,
-  ) {}
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
 
   @Post('alerts/:tenantId')
   @HttpCode(200)
@@ -25,7 +21,7 @@ export class AlertsWebhookController {
     const ctx = await createRequestContext(req.principal, req.correlationId ?? 'webhook', this.runtime.stores.readModels);
     if (!ctx.scope.can('alerts.ingest', tenantId)) throw refuse(403, 'FORBIDDEN', `not allowed to send alerts for tenant ${tenantId}`);
     if (body === undefined || body === null || typeof body !== 'object') throw refuse(400, 'BAD_USER_INPUT', 'send the alert as a JSON body (content-type: application/json)');
-    const outcome = await recordAlerts(this.runtime, this.commands, ctx, tenantId, body);
+    const outcome = await recordAlerts(this.runtime, ctx, tenantId, body);
     if ('error' in outcome) throw refuse(400, 'BAD_USER_INPUT', outcome.error);
     return outcome;
   }

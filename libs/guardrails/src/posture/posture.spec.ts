@@ -170,7 +170,7 @@ describe('evaluating a resource against a tenant policy', () => {
 describe('a resource posture', () => {
   const given = givenWhenThen(postureDecider);
 
-  it('records the first evaluation and opens a finding for what fails, flagged by the reporting policy', () => {
+  it('records the first evaluation and opens a finding for what fails, flagged for notification by the reporting policy', () => {
     const first = decideAfter([], record(policyOf(core)));
     const changed = first.filter((e) => e.type === 'guardrails.ComplianceStateChanged.v1');
     expect(changed.length).toBeGreaterThan(0);
@@ -178,9 +178,11 @@ describe('a resource posture', () => {
     const opened = first.filter((e) => e.type === 'guardrails.FindingOpened.v1');
     expect(opened).toEqual([
       expect.objectContaining({
-        data: expect.objectContaining({ guardrailId: 'web-app-without-authentication', severity: 'high', raiseIncident: true, notify: false, playbookId: 'restrict-public-api', causedBy: expect.objectContaining({ position: '10/1' }) }),
+        data: expect.objectContaining({ guardrailId: 'web-app-without-authentication', severity: 'high', notify: false, playbookId: 'restrict-public-api', causedBy: expect.objectContaining({ position: '10/1' }) }),
       }),
     ]);
+    // Whether it opens an incident is the incidents context's choice, from its own policy.
+    expect(opened[0].data).not.toHaveProperty('raiseIncident');
   });
 
   it('records nothing when nothing changed', () => {

@@ -114,7 +114,6 @@ const transitions = (
           playbookId: r.playbookId,
           reason: r.reason,
           causedBy: cause,
-          raiseIncident: reporting?.incidentSeverities.includes(r.severity) ?? false,
           notify: reporting?.notifySeverities.includes(r.severity) ?? false,
         },
       });

@@ -114,7 +114,8 @@ export interface FindingEntry {
   readonly resourceType: string;
   readonly reason: string;
   readonly playbookId: string;
-  readonly raiseIncident: boolean;
+  /** Only findings of before the incidents context judged this from its own policy carry it. */
+  readonly raiseIncident?: boolean;
   readonly notify: boolean;
   readonly openedAt: string;
   readonly causedBy: EvaluationCause | null;
@@ -146,7 +147,7 @@ export const findings = {
           resourceType,
           reason,
           playbookId,
-          raiseIncident,
+          ...(raiseIncident === undefined ? {} : { raiseIncident }),
           notify,
           openedAt: raw.recordedAt,
           causedBy,

@@ -103,6 +103,10 @@ describe('a tenant guardrail policy', () => {
       .when({ kind: 'SetReportingPolicy', incidentSeverities: ['high', 'critical'], notifySeverities: ['medium'] })
       .then({ type: 'guardrails.ReportingPolicySet.v1', data: { incidentSeverities: ['critical', 'high'], notifySeverities: ['medium'] } });
     given().when({ kind: 'SetReportingPolicy', incidentSeverities: ['urgent' as never], notifySeverities: [] }).thenRejects('invalid-severity');
+    // the deprecated incident severities, left out, stay as recorded
+    given({ type: 'guardrails.ReportingPolicySet.v1', data: { incidentSeverities: ['critical'], notifySeverities: [] } })
+      .when({ kind: 'SetReportingPolicy', notifySeverities: ['high'] })
+      .then({ type: 'guardrails.ReportingPolicySet.v1', data: { incidentSeverities: ['critical'], notifySeverities: ['high'] } });
   });
 
   it('matches scopes by prefix of whole path segments, ignoring case', () => {

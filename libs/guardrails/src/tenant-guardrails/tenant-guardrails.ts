@@ -1,6 +1,7 @@
 // A tenant's guardrail policy, one stream per tenant (`t-<tenant>:guardrails-policy`): which
 // baselines are assigned where and with which parameters, which exemptions are in force until when,
-// and which finding severities raise an incident or a notification.
+// and which finding severities send a notification (and, deprecated, which the tenant named for
+// incidents: the incident policy decides that now).
 import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import type { Catalog } from '../catalog/guardrail';
 import { SEVERITIES, type ExemptionCategory, type ExemptionRequested, type Severity, type TenantGuardrailsEvent } from '../events';
@@ -22,7 +23,7 @@ export interface ReportingPolicy {
   readonly notifySeverities: readonly Severity[];
 }
 
-/** Until a tenant says otherwise: critical and high findings raise incidents, medium ones notify. */
+/** Until a tenant says otherwise: medium findings notify (critical and high ones were named for incidents, the incident policy's default now). */
 export const DEFAULT_REPORTING_POLICY: ReportingPolicy = { incidentSeverities: ['critical', 'high'], notifySeverities: ['medium'] };
 
 export interface TenantGuardrails {
@@ -48,7 +49,12 @@ export type TenantGuardrailsCommand =
   | { readonly kind: 'ApproveExemption'; readonly exemptionId: string; readonly approvedBy: string; readonly now: Date }
   | { readonly kind: 'RevokeExemption'; readonly exemptionId: string; readonly reason: string }
   | { readonly kind: 'ExpireExemption'; readonly exemptionId: string; readonly now: Date }
-  | { readonly kind: 'SetReportingPolicy'; readonly incidentSeverities: readonly Severity[]; readonly notifySeverities: readonly Severity[] };
+  | {
+      readonly kind: 'SetReportingPolicy';
+      /** Deprecated (the incident policy's choice now): left out, the recorded choice stays. */
+      readonly incidentSeverities?: readonly Severity[];
+      readonly notifySeverities: readonly Severity[];
+    };
 
 /** Exemptions are time-boxed: a waiver nobody re-reads is a hole nobody sees. */
 export const MAX_EXEMPTION_DAYS = 366;
@@ -152,10 +158,11 @@ const decide =
         return [{ type: 'guardrails.ExemptionExpired.v1', data: { exemptionId: cmd.exemptionId, expiredAt: exemption.expiresAt } }];
       }
       case 'SetReportingPolicy': {
-        const all = [...cmd.incidentSeverities, ...cmd.notifySeverities];
+        const incidentSeverities = cmd.incidentSeverities ?? state.reporting.incidentSeverities;
+        const all = [...incidentSeverities, ...cmd.notifySeverities];
         if (!all.every((s) => SEVERITIES.includes(s))) return reject('invalid-severity', `severities are ${SEVERITIES.join(', ')}`);
         const order = (list: readonly Severity[]) => SEVERITIES.filter((s) => list.includes(s)).reverse();
-        return [{ type: 'guardrails.ReportingPolicySet.v1', data: { incidentSeverities: order(cmd.incidentSeverities), notifySeverities: order(cmd.notifySeverities) } }];
+        return [{ type: 'guardrails.ReportingPolicySet.v1', data: { incidentSeverities: order(incidentSeverities), notifySeverities: order(cmd.notifySeverities) } }];
       }
     }
   };

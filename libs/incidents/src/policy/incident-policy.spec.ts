@@ -32,4 +32,22 @@ describe("a tenant's incident policy", () => {
       .when({ kind: 'SetIncidentPolicy', correlationWindowMinutes: 60 })
       .then({ type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, correlationWindowMinutes: 60 } });
   });
+
+  it('names the finding severities that open an incident, once chosen', () => {
+    given()
+      .when({ kind: 'SetIncidentPolicy', findingSeverities: ['medium', 'critical', 'high', 'high'] })
+      .then({ type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, findingSeverities: ['critical', 'high', 'medium'] } });
+    given().when({ kind: 'SetIncidentPolicy', findingSeverities: [] }).then({ type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, findingSeverities: [] } });
+    given().when({ kind: 'SetIncidentPolicy', findingSeverities: ['urgent' as never] }).thenRejects('invalid-severity');
+    // a change of something else keeps the choice, and leaves it out while there is none
+    const chosen: IncidentPolicySet = { type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, findingSeverities: ['critical'] } };
+    given(chosen)
+      .when({ kind: 'SetIncidentPolicy', correlationWindowMinutes: 60 })
+      .then({ type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, correlationWindowMinutes: 60, findingSeverities: ['critical'] } });
+    expect('findingSeverities' in given().state()).toBe(false);
+    given().when({ kind: 'SetIncidentPolicy', correlationWindowMinutes: 60 }).thenMatches((decision) => {
+      expect(decision).toEqual([{ type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, correlationWindowMinutes: 60 } }]);
+      expect('findingSeverities' in (decision as IncidentPolicySet[])[0].data).toBe(false);
+    });
+  });
 });

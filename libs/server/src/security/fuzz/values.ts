@@ -225,6 +225,7 @@ const KIND_BY_NAME: Record<string, string> = {
   connectionId: 'connectionId',
   severity: 'severity',
   incidentSeverities: 'severity',
+  findingSeverities: 'severity',
   notifySeverities: 'severity',
   sha256: 'sha256',
   uri: 'uri',
