@@ -214,13 +214,13 @@ export const followLog = async (stores: Pick<Stores, 'eventStore' | 'readModels'
     })) {
       if (batch.events.length > 0) {
         if (!hold.held()) throw new LeaseLostError(hold.name);
+        if (hold.events === 0) log.info({ subscription, partition: `${hold.index}/${count}`, holder, events: batch.events.length }, 'partition: handling events');
         hold.refused = false;
         await fence.run(hold, () => options.handle(batch.events, hold.work.signal));
         // A handler stopped half-way (the worker stops, the lease was lost) did not do the whole
         // batch: the checkpoint stays, and the batch is delivered again.
         if (hold.work.signal.aborted) return;
         if (hold.refused) throw new LeaseLostError(hold.name);
-        if (hold.events === 0) log.info({ subscription, partition: `${hold.index}/${count}`, holder }, 'partition: handling events');
         hold.events += batch.events.length;
       }
       if (comparePositions(batch.position, position) > 0) {
