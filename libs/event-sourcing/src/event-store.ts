@@ -1,6 +1,7 @@
 // The event store port. Three adapters implement it (PGlite, PostgreSQL, EventStoreDB) and one
 // contract test suite holds them to the same behaviour.
 import type { GlobalPosition, NewEvent, RecordedEvent } from './envelope';
+import type { TenantPartition } from './tenant-partition';
 
 /**
  * - `no_stream`: the stream must not exist yet.
@@ -37,6 +38,8 @@ export interface LogFilter {
   readonly eventTypes?: readonly string[];
   /** Only what staff did for a customer: events whose actor acted on behalf of a tenant. */
   readonly actedOnBehalf?: boolean;
+  /** Only events of the tenants in this partition (`tenantPartitionOf(metadata.tenantId, count) === index`). */
+  readonly tenantPartition?: TenantPartition;
 }
 
 export interface ReadAllOptions {

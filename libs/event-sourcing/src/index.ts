@@ -11,3 +11,4 @@ export * from './testing/given-when-then';
 export * from './wakeups';
 export * from './instant';
 export * from './storable-text';
+export * from './tenant-partition';

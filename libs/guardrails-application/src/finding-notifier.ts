@@ -85,13 +85,14 @@ export const startFindingNotifier = async (
   stores: Stores,
   log: Logger,
   notifications: RampartConfig['notifications'],
-  options: { readonly leaseMs?: number } = {},
+  options: { readonly leaseMs?: number; readonly partitions?: number } = {},
 ): Promise<Background> => {
   if (!notifications) return { stop: async () => undefined };
   const webhook = signedWebhook({ url: notifications.webhookUrl, secret: notifications.webhookSecret, userAgent: 'rampart-notifier' });
   const notifier = new FindingNotifier(webhook, log, await NotificationDeliveries.open(stores.readModels));
   return followLog(stores, log, {
     leaseMs: options.leaseMs,
+    partitions: options.partitions,
     subscriptionId: FINDING_NOTIFIER_SUBSCRIPTION,
     eventTypes: ['guardrails.FindingOpened.v1'],
     batchSize: 100,

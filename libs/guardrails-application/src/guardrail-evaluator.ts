@@ -371,7 +371,7 @@ export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_E
 export const startGuardrailEvaluator = async (
   stores: Stores,
   log: Logger,
-  options: GuardrailEvaluatorOptions & { expiryIntervalMs?: number; leaseMs?: number },
+  options: GuardrailEvaluatorOptions & { expiryIntervalMs?: number; leaseMs?: number; partitions?: number },
 ): Promise<{ evaluator: GuardrailEvaluator; stop(): Promise<void> }> => {
   const evaluator = new GuardrailEvaluator(stores, options);
   const following = await followLog(stores, log, {
@@ -379,6 +379,7 @@ export const startGuardrailEvaluator = async (
     eventTypes: GUARDRAIL_EVALUATOR_EVENT_TYPES,
     schema: options.schema,
     leaseMs: options.leaseMs,
+    partitions: options.partitions,
     handle: (events) => evaluator.handle(events),
   });
   const expiry = every(options.expiryIntervalMs ?? 60_000, log, 'expiring exemptions', async () => {

@@ -138,7 +138,7 @@ export class IncidentReactor {
 export const startIncidentReactor = async (
   stores: Stores,
   log: Logger,
-  options: IncidentReactorOptions & { slaIntervalMs?: number; leaseMs?: number },
+  options: IncidentReactorOptions & { slaIntervalMs?: number; leaseMs?: number; partitions?: number },
 ): Promise<{ reactor: IncidentReactor; stop(): Promise<void> }> => {
   const reactor = new IncidentReactor(stores, { log, ...options });
   const following = await followLog(stores, log, {
@@ -146,6 +146,7 @@ export const startIncidentReactor = async (
     eventTypes: INCIDENT_REACTOR_EVENT_TYPES,
     schema: options.schema,
     leaseMs: options.leaseMs,
+    partitions: options.partitions,
     handle: (events) => reactor.handle(events),
   });
   const sla = every(options.slaIntervalMs ?? 60_000, log, 'checking SLAs', async () => {

@@ -1,12 +1,13 @@
 // The worker: runs every projection and process manager until stopped. Several workers may run at
 // once: projections re-check their checkpoint under a row lock each batch, and each process
-// manager's subscription is held by one worker at a time through a lease in the database (the
-// others stand by and take over within the lease time), so scaling out needs no coordination service.
+// manager's subscription is split into tenant partitions that the workers share through leases in
+// the database (a killed worker's are taken over within the lease time), so scaling out needs no
+// coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
 import { recordedIncidentSeverities, startFindingNotifier, startGuardrailEvaluator } from '@rampart/guardrails-application';
 import { startActionRunner, startIncidentReactor } from '@rampart/incidents-application';
 import { inventoryReader, startIngestionScheduler, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
-import { every, READ_MODEL_SCHEMA, type ActionExecutorConfig, type Logger, type RampartConfig, type Stores } from '@rampart/runtime';
+import { every, fenceAppends, READ_MODEL_SCHEMA, type ActionExecutorConfig, type Logger, type RampartConfig, type Stores } from '@rampart/runtime';
 import { cloudConnections, tenantStanding } from '@rampart/tenancy-application';
 import { platformProjections } from './projections';
 
@@ -42,8 +43,10 @@ export const startWorker = async (
     sweepIntervalMs?: number;
     actions?: ActionExecutorConfig;
     notifications?: RampartConfig['notifications'];
-    /** How long a worker holds a process manager's subscription without renewing it. */
+    /** How long a worker holds a process manager's partition without renewing it. */
     leaseMs?: number;
+    /** Partitions of each process manager's subscription (default 8). */
+    partitions?: number;
   } = {},
 ): Promise<Worker> => {
   const runners = projectionRunners(stores, log, options);
@@ -55,12 +58,16 @@ export const startWorker = async (
   const scheduler = options.ingestIntervalMs
     ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs, standing, connections: cloudConnections(stores.readModels) })
     : undefined;
-  const evaluation = await startGuardrailEvaluator(stores, log, { leaseMs: options.leaseMs, inventory: inventoryReader(stores.readModels) });
+  // The process managers write through a store that refuses their appends once a partition's
+  // lease is in doubt (a paused worker waking up after another took its tenants over).
+  const fenced: Stores = { ...stores, eventStore: fenceAppends(stores.eventStore), close: () => stores.close() };
+  const following = { leaseMs: options.leaseMs, partitions: options.partitions };
+  const evaluation = await startGuardrailEvaluator(fenced, log, { ...following, inventory: inventoryReader(stores.readModels) });
   // Which findings open an incident is the incident policy's choice; a tenant whose policy never
   // named one keeps what it recorded in guardrails' reporting policy, handed in as a port.
-  const incidents = await startIncidentReactor(stores, log, { leaseMs: options.leaseMs, standing, reportingChoice: recordedIncidentSeverities(stores.eventStore) });
+  const incidents = await startIncidentReactor(fenced, log, { ...following, standing, reportingChoice: recordedIncidentSeverities(stores.eventStore) });
   const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' }, { standing });
-  const notifier = await startFindingNotifier(stores, log, options.notifications, { leaseMs: options.leaseMs });
+  const notifier = await startFindingNotifier(fenced, log, options.notifications, following);
   const sweeper = every(options.sweepIntervalMs ?? 5 * 60_000, log, 'sweeping abandoned ingestion runs', async () => {
     for (const run of await sweepAbandonedIngestionRuns(stores)) log.warn(run, 'ingestion run abandoned by its process; recorded as failed');
   });

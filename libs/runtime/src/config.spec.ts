@@ -12,6 +12,7 @@ describe('configuration', () => {
       projectionBatchSize: 500,
       ingestIntervalMs: 3_600_000,
       workerLeaseMs: 30_000,
+      workerPartitions: 8,
       actions: { executor: 'dry-run' },
       auditSigningKeyFile: undefined,
       production: false,
@@ -48,6 +49,13 @@ describe('configuration', () => {
       expect(message).toMatch(/pglite/);
       expect(message).toMatch(/RAMPART_PORT .*"eighty"/);
       expect(message).toMatch(/RAMPART_LOG_LEVEL .*"loud"/);
+    }
+  });
+
+  it('takes a partition count for the process managers from 1 to 256, whole', () => {
+    expect(loadConfig({ RAMPART_WORKER_PARTITIONS: '3' }).workerPartitions).toBe(3);
+    for (const bad of ['0', '2.5', '257', 'eight']) {
+      expect(() => loadConfig({ RAMPART_WORKER_PARTITIONS: bad })).toThrow(new RegExp(`RAMPART_WORKER_PARTITIONS .*"${bad.replace('.', '\\.')}"`));
     }
   });
 

@@ -1,6 +1,7 @@
 // Configuration from the environment, validated once at start-up: a bad value stops the process
 // with a message that names the variable, what was given and what is accepted.
 import { z } from 'zod';
+import { MAX_TENANT_PARTITIONS } from '@rampart/event-sourcing';
 
 /** Every environment variable Rampart reads; docker-compose.yml and the README are checked against it. */
 export const ENVIRONMENT_VARIABLES = {
@@ -20,7 +21,8 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_DEV_ISSUER: 'on | off: the local development token issuer (default on, and always off in production)',
   RAMPART_RATE_LIMIT_PER_MINUTE: 'requests per principal per minute before 429 (default 600)',
   RAMPART_METRICS_TOKEN: 'bearer token a Prometheus scraper on another machine presents to read /metrics (at least 32 characters; unset: only scrapers on this machine and staff may)',
-  RAMPART_WORKER_LEASE_SECONDS: 'seconds a worker holds a process manager (evaluator, incident reactor, notifier) without renewing it: after a crash another worker takes over within this time (default 30)',
+  RAMPART_WORKER_LEASE_SECONDS: 'seconds a worker holds a partition of a process manager (evaluator, incident reactor, notifier) without renewing it: after a crash another worker takes over within this time (default 30)',
+  RAMPART_WORKER_PARTITIONS: 'tenant partitions of each process manager, shared among the workers (default 8; 1 to 256): at most this many workers share one; give every worker the same value',
   RAMPART_INGEST_INTERVAL_MINUTES: 'minutes between scheduled Resource Graph ingestions of each cloud connection (default 60; 0 = off)',
   RAMPART_ACTION_EXECUTOR: 'how the worker carries out approved response actions: dry-run (default: records what it would do) | webhook | manual',
   RAMPART_ACTION_WEBHOOK_URL: 'RAMPART_ACTION_EXECUTOR=webhook: the automation to POST signed actions to (https; http only for localhost)',
@@ -91,6 +93,7 @@ const schema = z
     RAMPART_DEV_ISSUER: z.enum(['on', 'off']).optional(),
     RAMPART_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     RAMPART_WORKER_LEASE_SECONDS: z.coerce.number().min(1).max(3_600).default(30),
+    RAMPART_WORKER_PARTITIONS: z.coerce.number().int('must be a whole number').min(1).max(MAX_TENANT_PARTITIONS).default(8),
     RAMPART_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
     RAMPART_INGEST_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
     RAMPART_ACTION_EXECUTOR: z.enum(['dry-run', 'webhook', 'manual']).default('dry-run'),
@@ -177,8 +180,10 @@ export interface RampartConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly projectionBatchSize: number;
   readonly ingestIntervalMs: number;
-  /** How long a worker holds a process manager's subscription without renewing it. */
+  /** How long a worker holds a process manager's partition without renewing it. */
   readonly workerLeaseMs: number;
+  /** Tenant partitions of each process manager's subscription. */
+  readonly workerPartitions: number;
   readonly actions: ActionExecutorConfig;
   /** Where finding notifications go; undefined: none are sent. */
   readonly notifications?: { readonly webhookUrl: string; readonly webhookSecret: string };
@@ -254,6 +259,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     projectionBatchSize: e.RAMPART_PROJECTION_BATCH_SIZE,
     ingestIntervalMs: Math.round(e.RAMPART_INGEST_INTERVAL_MINUTES * 60_000),
     workerLeaseMs: Math.round(e.RAMPART_WORKER_LEASE_SECONDS * 1_000),
+    workerPartitions: e.RAMPART_WORKER_PARTITIONS,
     actions:
       e.RAMPART_ACTION_EXECUTOR === 'webhook'
         ? { executor: 'webhook', webhookUrl: e.RAMPART_ACTION_WEBHOOK_URL ?? '', webhookSecret: e.RAMPART_ACTION_WEBHOOK_SECRET ?? '' }

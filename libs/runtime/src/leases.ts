@@ -32,6 +32,35 @@ export class Leases {
     return rows.length === 1;
   }
 
+  /** The table, for statements fenced by a lease (a checkpoint saved only while its lease is held). */
+  get tableName(): string {
+    return this.table;
+  }
+
+  /**
+   * Renews those of `keys` that `holder` still holds (expired or not: nobody took them); the
+   * others were taken over, or released and maybe taken again, and are not in the answer.
+   */
+  async renew(keys: readonly string[], holder: string, ttlMs: number): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const { rows } = await this.sql.query<{ lease_key: string }>(
+      `UPDATE ${this.table} SET expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+       WHERE lease_key = ANY($1::text[]) AND holder = $2 RETURNING lease_key`,
+      [keys, holder, ttlMs],
+    );
+    return new Set(rows.map((r) => r.lease_key));
+  }
+
+  /** The leases whose key is one of `keys` or starts with one of `prefixes`, and whether each is still live. */
+  async list(keys: readonly string[], prefixes: readonly string[]): Promise<{ key: string; holder: string; live: boolean }[]> {
+    const { rows } = await this.sql.query<{ lease_key: string; holder: string; live: boolean }>(
+      `SELECT lease_key, holder, expires_at > clock_timestamp() AS live FROM ${this.table}
+       WHERE lease_key = ANY($1::text[]) OR EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE starts_with(lease_key, p))`,
+      [keys, prefixes],
+    );
+    return rows.map((r) => ({ key: r.lease_key, holder: r.holder, live: r.live === true }));
+  }
+
   async release(key: string, holder: string): Promise<void> {
     await this.sql.query(`DELETE FROM ${this.table} WHERE lease_key = $1 AND holder = $2`, [key, holder]);
   }

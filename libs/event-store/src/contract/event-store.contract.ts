@@ -7,6 +7,7 @@ import {
   InvalidEventError,
   START,
   subscribe,
+  tenantPartitionOf,
   upcasterChain,
   WrongExpectedRevisionError,
   type EventStore,
@@ -365,6 +366,39 @@ export const eventStoreContract = (name: string, factory: ContractStoreFactory):
           seen.set(e.streamId, e.revision);
         }
         expect([...seen.values()]).toEqual([7, 7, 7]);
+      });
+
+      it("reads one tenant partition's events, the partition computed as tenantPartitionOf computes it", async () => {
+        // A type of its own, so events of other tests (and suites sharing the store) stay out.
+        const type = `test.Partitioned${randomUUID().slice(0, 8)}.v1`;
+        const tenants = Array.from({ length: 24 }, (_, i) => uniqueTenant(`p${i}`));
+        for (const t of tenants) await store.appendToStream(stream(t), [testEvent(t, type), testEvent(t, type)]);
+        const count = 5;
+        const seen = new Map<number, string[]>();
+        for (let index = 0; index < count; index++) {
+          const tenantsRead: string[] = [];
+          let from = START;
+          for (;;) {
+            const page = await store.readAll({ from, filter: { eventTypes: [type], tenantPartition: { index, count } }, maxCount: 7 });
+            tenantsRead.push(...page.events.map((e) => e.metadata.tenantId));
+            from = page.position;
+            if (page.isEnd) break;
+          }
+          seen.set(index, tenantsRead);
+        }
+        for (const [index, tenantsRead] of seen) {
+          const expected = tenants.filter((t) => tenantPartitionOf(t, count) === index);
+          expect(tenantsRead).toEqual(expected.flatMap((t) => [t, t])); // each tenant's two events, in log order
+        }
+        expect(new Set([...seen.values()].flat())).toEqual(new Set(tenants));
+        // with a tenant filter too, and a partition the tenant is not in: nothing, and the position moves on
+        const t = tenants[0];
+        const elsewhere = (tenantPartitionOf(t, count) + 1) % count;
+        const none = await store.readAll({ filter: { tenantId: t, tenantPartition: { index: elsewhere, count } } });
+        expect(none.events).toEqual([]);
+        expect(none.isEnd).toBe(true);
+        expect(comparePositions(none.position, START)).toBeGreaterThan(0);
+        await expect(store.readAll({ filter: { tenantPartition: { index: count, count } } })).rejects.toBeInstanceOf(RangeError);
       });
 
       it('reports the head position', async () => {

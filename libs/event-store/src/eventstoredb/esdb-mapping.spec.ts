@@ -2,6 +2,7 @@ import {
   EventIdConflictError,
   InvalidEventError,
   START,
+  tenantPartitionOf,
   WrongExpectedRevisionError,
   type GlobalPosition,
   type RecordedEvent,
@@ -258,6 +259,20 @@ describe('log filter planning', () => {
     expect(matchesPlan(plan, { streamId: 't-a:r-1', type: 'inventory.ResourceRemoved.v1' })).toBe(true);
     expect(matchesPlan(plan, { streamId: 't-a:r-1', type: 'inventory.ResourceDiscovered.v1' })).toBe(false);
     expect(matchesPlan(plan, { streamId: 't-b:r-1', type: 'inventory.ResourceRemoved.v1' })).toBe(false);
+  });
+
+  it("keeps a tenant partition's events only, by the metadata's tenant, on the client", () => {
+    const plan = planLogFilter({ eventTypes: ['a.B.v1'], tenantPartition: { index: tenantPartitionOf('acme', 4), count: 4 } });
+    expect(plan).toMatchObject({ server: { on: 'eventType', prefixes: ['a.B.v1'] }, tenantPartition: { index: tenantPartitionOf('acme', 4), count: 4 } });
+    const bytes = (metadata: unknown) => new TextEncoder().encode(JSON.stringify(metadata));
+    const other = Array.from({ length: 20 }, (_, i) => `t${i}`).find((t) => tenantPartitionOf(t, 4) !== tenantPartitionOf('acme', 4))!;
+    expect(matchesPlan(plan, { streamId: 't-acme:r-1', type: 'a.B.v1', metadata: bytes({ tenantId: 'acme' }) })).toBe(true);
+    expect(matchesPlan(plan, { streamId: 't-acme:r-1', type: 'a.B.v1', metadata: { tenantId: 'acme' } })).toBe(true);
+    expect(matchesPlan(plan, { streamId: `t-${other}:r-1`, type: 'a.B.v1', metadata: bytes({ tenantId: other }) })).toBe(false);
+    expect(matchesPlan(plan, { streamId: 't-acme:r-1', type: 'a.C.v1', metadata: bytes({ tenantId: 'acme' }) })).toBe(false);
+    expect(matchesPlan(plan, { streamId: 't-acme:r-1', type: 'a.B.v1', metadata: new Uint8Array([123]) })).toBe(false); // not JSON
+    expect(() => planLogFilter({ tenantPartition: { index: 4, count: 4 } })).toThrow(RangeError);
+    expect(() => planLogFilter({ tenantPartition: { index: 0, count: 0 } })).toThrow(RangeError);
   });
 
   it("checks on the client whether staff acted on a tenant's behalf, from metadata as the client hands it over", () => {

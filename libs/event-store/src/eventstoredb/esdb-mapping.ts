@@ -8,6 +8,8 @@ import {
   sameJson,
   START,
   tenantStreamPrefix,
+  tenantPartitionOf,
+  assertTenantPartition,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventMetadata,
@@ -16,6 +18,7 @@ import {
   type LogFilter,
   type NewEvent,
   type RecordedEvent,
+  type TenantPartition,
 } from '@rampart/event-sourcing';
 import type { AppendExpectedRevision, CurrentRevision, Position, ReadPosition } from '@eventstore/db-client';
 
@@ -208,6 +211,8 @@ export type LogFilterPlan =
       readonly eventTypes?: readonly string[];
       /** Only events whose actor acted on behalf of a tenant (checked on the client). */
       readonly actedOnBehalf?: boolean;
+      /** Only events of the tenants in this partition, by the metadata's tenant (checked on the client). */
+      readonly tenantPartition?: TenantPartition;
       readonly server: ServerFilter;
     };
 
@@ -223,6 +228,7 @@ const unique = (values: readonly string[]): string[] => [...new Set(values)];
  * `matchesPlan` on the client, since a prefix filter is wider than the port's filter.
  */
 export const planLogFilter = (filter: LogFilter = {}): LogFilterPlan => {
+  if (filter.tenantPartition) assertTenantPartition(filter.tenantPartition);
   const tenantPrefix = filter.tenantId !== undefined ? tenantStreamPrefix(filter.tenantId) : undefined;
   const requested = filter.streamPrefixes?.length ? unique(filter.streamPrefixes) : undefined;
   let streamPrefixes: string[] | undefined;
@@ -242,29 +248,47 @@ export const planLogFilter = (filter: LogFilter = {}): LogFilterPlan => {
     : eventTypes
       ? { on: 'eventType', prefixes: eventTypes }
       : { on: 'excludeSystemEvents' };
-  return { matchesNothing: false, streamPrefixes, eventTypes, ...(filter.actedOnBehalf ? { actedOnBehalf: true } : {}), server };
+  return {
+    matchesNothing: false,
+    streamPrefixes,
+    eventTypes,
+    ...(filter.actedOnBehalf ? { actedOnBehalf: true } : {}),
+    ...(filter.tenantPartition ? { tenantPartition: { index: filter.tenantPartition.index, count: filter.tenantPartition.count } } : {}),
+    server,
+  };
 };
 
-const actedOnBehalf = (raw: unknown): boolean => {
+/** The event's metadata as an object; the client hands JSON metadata over as bytes. Undefined when it is not JSON. */
+const metadataOf = (raw: unknown): Record<string, unknown> | undefined => {
   let metadata = raw;
-  // the client hands JSON metadata over as bytes
   if (metadata instanceof Uint8Array) {
     try {
       metadata = JSON.parse(new TextDecoder().decode(metadata));
     } catch {
-      return false;
+      return undefined;
     }
   }
-  const actor = (metadata as { actor?: { onBehalfOfTenant?: unknown } } | null | undefined)?.actor;
+  return metadata !== null && typeof metadata === 'object' ? (metadata as Record<string, unknown>) : undefined;
+};
+
+const actedOnBehalf = (metadata: Record<string, unknown> | undefined): boolean => {
+  const actor = metadata?.actor as { onBehalfOfTenant?: unknown } | undefined;
   return typeof actor?.onBehalfOfTenant === 'string';
 };
+
+/** As the SQL stores decide it: by the tenant in the metadata (not the stream name). */
+const inPartition = (metadata: Record<string, unknown> | undefined, partition: TenantPartition): boolean =>
+  typeof metadata?.tenantId === 'string' && tenantPartitionOf(metadata.tenantId, partition.count) === partition.index;
 
 /** The exact, client-side check of a plan; system events never match. */
 export const matchesPlan = (plan: LogFilterPlan, event: { readonly streamId: string; readonly type: string; readonly metadata?: unknown }): boolean => {
   if (plan.matchesNothing || isSystemEvent(event)) return false;
   if (plan.streamPrefixes && !plan.streamPrefixes.some((p) => event.streamId.startsWith(p))) return false;
   if (plan.eventTypes && !plan.eventTypes.includes(event.type)) return false;
-  if (plan.actedOnBehalf && !actedOnBehalf(event.metadata)) return false;
+  if (!plan.actedOnBehalf && !plan.tenantPartition) return true;
+  const metadata = metadataOf(event.metadata);
+  if (plan.actedOnBehalf && !actedOnBehalf(metadata)) return false;
+  if (plan.tenantPartition && !inPartition(metadata, plan.tenantPartition)) return false;
   return true;
 };
 

@@ -11,6 +11,7 @@ import {
   validateMultiStreamAppend,
   Wakeups,
   WrongExpectedRevisionError,
+  assertTenantPartition,
   type AppendOptions,
   type AppendResult,
   type EventMetadata,
@@ -43,6 +44,14 @@ export interface SqlEventStoreOptions {
    */
   readonly clock?: () => Date;
 }
+
+/**
+ * The tenant's partition computed by the server, exactly as `tenantPartitionOf` computes it in
+ * TypeScript: the first 4 bytes of SHA-256 over the tenant id's UTF-8 bytes, unsigned, modulo
+ * the count (`$count` is a bigint parameter). The contract suite compares the two.
+ */
+export const tenantPartitionSql = (tenantColumn: string, count: string): string =>
+  `(('x' || encode(substring(sha256(convert_to(${tenantColumn}, 'UTF8')) from 1 for 4), 'hex'))::bit(32)::bigint % ${count})`;
 
 interface EventRow {
   global_position: string;
@@ -332,6 +341,11 @@ export class SqlEventStore implements EventStore {
     const maxCount = Math.max(1, Math.min(options.maxCount ?? 1_000, MAX_READ));
     const filter = options.filter ?? {};
     const visible = `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+    if (filter.tenantPartition) assertTenantPartition(filter.tenantPartition);
+    // Only when asked: the hash is computed for every row the read passes over.
+    const partition = filter.tenantPartition
+      ? `AND ${tenantPartitionSql('e.tenant_id', '$8::bigint')} = $9::bigint`
+      : '';
     // One snapshot for the page and the head, so "isEnd" and the returned position agree.
     return this.sql.transaction(
       async (tx) => {
@@ -343,6 +357,7 @@ export class SqlEventStore implements EventStore {
              AND ($4::text[] IS NULL OR stream_id LIKE ANY($4::text[]))
              AND ($5::text[] IS NULL OR type = ANY($5::text[]))
              AND ($7::boolean IS NOT TRUE OR jsonb_exists(e.metadata->'actor', 'onBehalfOfTenant'))
+             ${partition}
            ORDER BY e.transaction_id, e.global_position
            LIMIT $6`,
           [
@@ -353,6 +368,7 @@ export class SqlEventStore implements EventStore {
             filter.eventTypes?.length ? [...filter.eventTypes] : null,
             maxCount,
             filter.actedOnBehalf === true,
+            ...(filter.tenantPartition ? [filter.tenantPartition.count, filter.tenantPartition.index] : []),
           ],
         );
         const events = rows.map((row) => this.toRecorded(row));
