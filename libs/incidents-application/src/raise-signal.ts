@@ -27,6 +27,7 @@ import {
   signalOf,
   STANDING_COMMAND,
   withSignal,
+  type ActionEntry,
   type IncidentEntry,
   type IncidentProcessCommand,
   type IncidentProcessFact,
@@ -35,7 +36,6 @@ import {
   type OpenIncidentView,
   type Placement,
   type Severity,
-  type ActionEntry,
 } from '@rampart/incidents';
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 
@@ -152,6 +152,7 @@ export const raiseSignal = async (deps: IncidentsDeps, trigger: IncidentTrigger,
   const { tenantId } = trigger;
   const state = await loadProcessState(deps, trigger, batch);
   const decision = incidentProcess.decide(trigger, state);
+  // The process refuses only what the tenant's standing refuses.
   if (isRejection(decision)) return { ok: false, rejection: decision, command: STANDING_COMMAND[trigger.kind], intent: intentOf(trigger) };
   const commands = decision;
   const signal = signalOf(trigger);
