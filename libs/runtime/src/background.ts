@@ -258,10 +258,10 @@ export const followLog = async (stores: Pick<Stores, 'eventStore' | 'readModels'
           await sleep(2_000, hold.reading.signal);
         }
       }
-      holds.delete(hold.index);
-      if (hold.lost) return;
-      await leases.release(names.leaseOf(hold.index), holder).catch(() => undefined);
-      if (hold.handingOver) log.info({ subscription, partition: `${hold.index}/${count}`, holder, events: hold.events }, 'partition handed over');
+      // The lease goes before the hold, so a tick in between never takes it back as a free one.
+      if (!hold.lost) await leases.release(names.leaseOf(hold.index), holder).catch(() => undefined);
+      if (holds.get(hold.index) === hold) holds.delete(hold.index);
+      if (hold.handingOver && !hold.lost) log.info({ subscription, partition: `${hold.index}/${count}`, holder, events: hold.events }, 'partition handed over');
     })();
 
   const take = (index: number, validUntil: number) => {
