@@ -86,7 +86,11 @@ export interface AuditExportResult {
 }
 
 export class AuditExportError extends Error {
-  constructor(message: string) {
+  /** Set when a rule refused the export (e.g. the tenant's standing), for callers that answer with a code. */
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'AuditExportError';
   }
@@ -150,7 +154,7 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
   if (to.getTime() > now().getTime()) throw new AuditExportError(`to (${to.toISOString()}) is in the future: only a period that has ended can be exported completely`);
   // Tenancy's rule: an export reads the record, so an offboarded tenant's auditors may still take one.
   const refused = await options.standing(tenantId, AUDIT_COMMAND_INTENTS.RecordExport);
-  if (refused) throw new AuditExportError(refused.message ?? refused.code);
+  if (refused) throw new AuditExportError(refused.message ?? refused.code, refused.code);
 
   const outDir = resolve(options.outDir);
   await prepareOutDir(outDir);

@@ -6,7 +6,8 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { join } from 'node:path';
 import { EXPORT_FILES, MANIFEST_FILE, type AuditManifest } from '@rampart/audit';
 import type { Actor } from '@rampart/event-sourcing';
-import { exportAuditTrail, type AuditExportOptions } from './audit-export';
+import { AUDIT_COMMAND_INTENTS } from '@rampart/audit';
+import { AuditExportError, exportAuditTrail, type AuditExportOptions } from './audit-export';
 import { loadAuditSigningKey, type AuditKeyConfig, type AuditSigningKey } from './audit-keys';
 import { type Logger, type Stores } from '@rampart/runtime';
 
@@ -74,7 +75,10 @@ export class AuditExports {
     const now = this.now();
     if (!(from.getTime() < to.getTime())) throw new RangeError('from must be before to');
     if (to.getTime() > now.getTime()) throw new RangeError('to is in the future: only a period that has ended can be exported completely');
-    const key = await this.key(); // a missing production key is said now, not in a failed job later
+    // Refusals are said now, not in a failed job later: the tenant's standing, a missing production key.
+    const refused = await this.options.standing(tenantId, AUDIT_COMMAND_INTENTS.RecordExport);
+    if (refused) throw new AuditExportError(refused.message ?? refused.code, refused.code);
+    const key = await this.key();
     const job: AuditExportJob = {
       exportId: randomUUID(),
       tenantId,

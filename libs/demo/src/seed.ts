@@ -8,19 +8,14 @@ import { handleCommand, type Actor, type Decider, type DomainEvent, type EventSt
 import { SqlCheckpointStore, SqlEventStore } from '@rampart/event-store';
 import type { Severity, TenantGuardrailsCommand } from '@rampart/guardrails';
 import {
-  actionDecider,
-  actionStreamId,
-  incidentDecider,
-  incidentPolicyDecider,
   incidentPolicyStreamId,
-  incidentStreamId,
   type ActionEntry,
   type IncidentCommand,
   type IncidentEntry,
 } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { changeTenantGuardrails, FINDING_NOTIFIER_SUBSCRIPTION, GUARDRAIL_EVALUATOR_SUBSCRIPTION } from '@rampart/guardrails-application';
-import { ActionRunner, INCIDENT_REACTOR_SUBSCRIPTION, type ActionExecutor } from '@rampart/incidents-application';
+import { ActionRunner, changeAction, changeIncident, INCIDENT_REACTOR_SUBSCRIPTION, setIncidentPolicy, type ActionExecutor } from '@rampart/incidents-application';
 import { InlineWorker } from '@rampart/platform';
 import { type Logger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
@@ -167,8 +162,14 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       if (!outcome.ok) log.debug({ streamId, rejection: outcome.rejection }, 'demo step refused');
       return outcome;
     };
-    const incidentStep = (tenantId: string, incidentId: string, command: IncidentCommand, actor: Actor = ANALYST) =>
-      decide(incidentDecider, incidentStreamId(tenantId, incidentId), command, tenantId, actor);
+    // The demo's people act through the incidents' use cases, as they would through the API.
+    const incidents = { stores: clocked, standing: tenantStanding(store) };
+    const logged = <T extends { ok: boolean }>(streamId: string, outcome: T) => {
+      if (!outcome.ok) log.debug({ streamId, rejection: (outcome as { rejection?: unknown }).rejection }, 'demo step refused');
+      return outcome;
+    };
+    const incidentStep = async (tenantId: string, incidentId: string, command: IncidentCommand, actor: Actor = ANALYST) =>
+      logged(incidentId, await changeIncident(incidents, context(tenantId, actor), incidentId, command));
     const push = (tenantId: string, resources: readonly ArmResource[], complete = false) =>
       ingest(store, itemsOf(resources), { tenantId, standing: tenantStanding(store), actor: COLLECTOR, source: 'push', scope: '*', complete });
     const rows = async <D>(sql: string, params: unknown[]) => (await stores.readModels.query<{ doc: D }>(sql, params)).rows.map((r) => r.doc);
@@ -201,7 +202,10 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       // Assessed against Azure's standards as Defender for Cloud would: assignment ids are the standards' ids, dots as dashes.
       for (const standardId of t.standards) await policy({ kind: 'AssignBaseline', assignmentId: standardId.replace(/\./g, '-'), baselineId: standardId, scope: '*' });
       await policy({ kind: 'SetReportingPolicy', notifySeverities: ['medium'] });
-      await decide(incidentPolicyDecider, incidentPolicyStreamId(t.tenantId), { kind: 'SetIncidentPolicy', findingSeverities: t.findingSeverities }, t.tenantId, { kind: 'user', id: t.contactEmail });
+      logged(
+        incidentPolicyStreamId(t.tenantId),
+        await setIncidentPolicy(incidents, t.tenantId, { kind: 'SetIncidentPolicy', findingSeverities: t.findingSeverities }, { ...context(t.tenantId, { kind: 'user', id: t.contactEmail }), causationId: null }),
+      );
       const estate = [...generateTenant({ seed: t.seed, resources: options.resourcesPerTenant ?? 120, misconfiguredShare: t.misconfiguredShare, subscriptions: 2 })];
       estates.set(t.tenantId, estate);
       advance(5 * 60_000);
@@ -323,7 +327,7 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       const [action] = await rows<ActionEntry>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".response_actions WHERE tenant_id = $1 AND doc->>'incidentId' = $2 ORDER BY id`, ['contoso-bank', incidentId]);
       if (action) {
         advance(15 * 60_000);
-        await decide(actionDecider, actionStreamId('contoso-bank', action.actionId), { kind: 'ApproveAction', approvedBy: LEAD.id }, 'contoso-bank', LEAD);
+        logged(action.actionId, await changeAction(incidents, context('contoso-bank', LEAD), action.actionId, { kind: 'ApproveAction', approvedBy: LEAD.id }));
         await project();
         advance(60_000);
         await actions.executeApproved();

@@ -1,2 +1,3 @@
 export * from './tenant-standing';
 export * from './projections';
+export * from './api-keys';

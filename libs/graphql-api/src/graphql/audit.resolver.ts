@@ -3,15 +3,14 @@
 // that verifies every manifest is published here, for `rampart audit verify --public-key`.
 import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { AUDIT_COMMAND_INTENTS, auditTrailStreamId, type AuditExported } from '@rampart/audit';
+import { auditTrailStreamId, type AuditExported } from '@rampart/audit';
 import type { RecordedEvent } from '@rampart/event-sourcing';
-import { AuditSigningKeyError, type AuditExportJob } from '@rampart/audit-application';
+import { AuditExportError, AuditSigningKeyError, type AuditExportJob } from '@rampart/audit-application';
 import { GraphQLError } from 'graphql';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { badInput, periodArgs } from './inputs';
-import { standingRefusal } from './standing';
 
 @ObjectType({ description: 'The key that signs audit export manifests: verify an export offline with it.' })
 @InheritsAuthorization()
@@ -108,13 +107,12 @@ export class AuditResolver {
   @Authorize({ kind: 'tenant', permission: 'audit.export', tenantArg: 'input.tenantId' })
   async requestAuditExport(@Context() ctx: RequestContext, @Args('input') input: RequestAuditExportInput): Promise<AuditExportType> {
     const { start: from, end: to } = periodArgs(input.from, input.to);
-    const refused = await standingRefusal(ctx, input.tenantId, AUDIT_COMMAND_INTENTS.RecordExport);
-    if (refused) throw badInput(refused.message ?? refused.code, { reason: refused.code });
     try {
       const actor = ctx.scope.actorFor('audit.export', input.tenantId);
       return this.view(await this.runtime.audit.start(input.tenantId, from, to, actor));
     } catch (error) {
       if (error instanceof RangeError) throw badInput(error.message);
+      if (error instanceof AuditExportError) throw badInput(error.message, error.code ? { reason: error.code } : {});
       if (error instanceof AuditSigningKeyError) throw new GraphQLError(`audit exports are not set up: ${error.message}`, { extensions: { code: 'UNAVAILABLE' } });
       throw error;
     }

@@ -2,7 +2,6 @@
 // full timeline, every lifecycle command (with optimistic concurrency), response actions, metrics,
 // and external alert intake (Defender for Cloud, Sentinel).
 import { Inject } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import {
   Args,
   Context,
@@ -21,16 +20,13 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import { humanOf, type Permission } from '@rampart/auth';
-import { comparePositions, formatPosition, unstorableTextIn, type CommandOutcome, type Decider, type DomainEvent, type RecordedEvent } from '@rampart/event-sourcing';
+import { comparePositions, formatPosition, unstorableTextIn, type CommandContext, type CommandOutcome, type DomainEvent, type RecordedEvent } from '@rampart/event-sourcing';
 import { postureStreamId } from '@rampart/guardrails';
 import {
-  actionDecider,
   actionStreamId,
   alertReceived,
   CLASSIFICATIONS,
   DEFAULT_INCIDENT_POLICY,
-  INCIDENT_COMMAND_INTENTS,
-  incidentDecider,
   incidentStreamId,
   meanTimes,
   meanTimesBy,
@@ -49,7 +45,7 @@ import {
   type Signal,
 } from '@rampart/incidents';
 import { recordedIncidentSeverities } from '@rampart/guardrails-application';
-import { findingSeveritiesOf, incidentPolicyOf, raiseSignal, setIncidentPolicy, SignalBatch, type IncidentsDeps } from '@rampart/incidents-application';
+import { changeAction, changeIncident, findingSeveritiesOf, incidentPolicyOf, mergeIncident, raiseSignal, setIncidentPolicy, SignalBatch, type IncidentsDeps } from '@rampart/incidents-application';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
 import { tenantStanding } from '@rampart/tenancy-application';
@@ -58,10 +54,8 @@ import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/
 import { FindingType } from './guardrails.resolver';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { DecideCommand } from './commands';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
 import { badInput, jsonArg, periodArgs } from './inputs';
-import { standingRefusal } from './standing';
 import { Rejection } from './types';
 
 export enum IncidentStep {
@@ -443,10 +437,7 @@ export const recordAlerts = async (runtime: ApiRuntime, ctx: RequestContext, ten
 
 @Resolver(() => IncidentType)
 export class IncidentsResolver {
-  constructor(
-    @Inject(RUNTIME) private readonly runtime: ApiRuntime,
-    private readonly commands: CommandBus,
-  ) {}
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
 
   @Query(() => IncidentConnection, { description: 'The incident queue across the tenants the caller may see, newest first.' })
   @Authorize({ kind: 'list', permission: 'tenants.read', tenantArg: 'filter.tenantId' })
@@ -715,16 +706,8 @@ export class IncidentsResolver {
   @Mutation(() => IncidentResult, { description: 'Merges this incident into another one; its signals are attached there.' })
   @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
   async mergeIncident(@Context() ctx: RequestContext, @Args('input') input: MergeIncidentInput): Promise<typeof IncidentResult> {
-    const target = await this.incident(input.tenantId, input.into);
-    if (!target) return { code: 'unknown-incident', message: `no incident ${input.into}` };
-    if (['closed', 'merged'].includes(target.status)) return { code: 'incident-closed', message: `${input.into} is ${target.status}` };
-    const source = await this.incident(input.tenantId, input.incidentId);
-    const merged = await this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'MergeIncident', into: input.into }, input.expectedRevision);
-    if ('code' in merged || !source) return merged;
-    for (const signal of source.signals) {
-      await this.incidentCommand(ctx, input.tenantId, input.into, { kind: 'AttachSignal', signal: { ...signal, kind: signal.kind as Signal['kind'], severity: signal.severity as Severity } });
-    }
-    return merged;
+    const context = this.commandContext(ctx, 'incidents.respond', input.tenantId);
+    return this.result(input.tenantId, input.incidentId, await mergeIncident(incidentsDeps(this.runtime), context, { incidentId: input.incidentId, into: input.into, expectedRevision: input.expectedRevision ?? undefined }));
   }
 
   @Mutation(() => IncidentResult, { description: 'Proposes a response action from the catalog for an incident.' })
@@ -738,7 +721,6 @@ export class IncidentsResolver {
       }
     }
     if (!['respond', 'remediate', 'recover'].includes(input.phase)) throw badInput('phase is respond, remediate or recover');
-    if (!(await this.incident(input.tenantId, input.incidentId))) return { code: 'unknown-incident', message: null };
     const actionId = newId('act');
     return this.actionCommand(ctx, 'incidents.respond', input.tenantId, actionId, {
       kind: 'ProposeAction',
@@ -797,42 +779,28 @@ export class IncidentsResolver {
     return outcome;
   }
 
-  private incidentCommand(
+  private commandContext(ctx: RequestContext, permission: Permission, tenantId: string): CommandContext {
+    return { tenantId, actor: ctx.scope.actorFor(permission, tenantId), correlationId: ctx.correlationId, now: new Date() };
+  }
+
+  private result(tenantId: string, id: string, outcome: CommandOutcome<DomainEvent>): typeof IncidentResult {
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    return { tenantId, id, revision: outcome.append?.nextExpectedRevision ?? -1 };
+  }
+
+  private async incidentCommand(
     ctx: RequestContext,
     tenantId: string,
     incidentId: string,
     command: IncidentCommand,
-    expectedRevision?: number,
-    permission: Permission = 'incidents.respond',
+    expectedRevision?: number | null,
   ): Promise<typeof IncidentResult> {
-    return this.decide(ctx, permission, tenantId, incidentId, incidentDecider as Decider<unknown, unknown, DomainEvent>, incidentStreamId(tenantId, incidentId), command, expectedRevision);
+    const context = this.commandContext(ctx, 'incidents.respond', tenantId);
+    return this.result(tenantId, incidentId, await changeIncident(incidentsDeps(this.runtime), context, incidentId, command, { expectedRevision: expectedRevision ?? undefined }));
   }
 
-  private actionCommand(ctx: RequestContext, permission: Permission, tenantId: string, actionId: string, command: ActionCommand): Promise<typeof IncidentResult> {
-    return this.decide(ctx, permission, tenantId, actionId, actionDecider as Decider<unknown, unknown, DomainEvent>, actionStreamId(tenantId, actionId), command);
-  }
-
-  private async decide(
-    ctx: RequestContext,
-    permission: Permission,
-    tenantId: string,
-    id: string,
-    decider: Decider<unknown, unknown, DomainEvent>,
-    streamId: string,
-    command: unknown,
-    expectedRevision?: number,
-  ): Promise<typeof IncidentResult> {
-    // Tenancy's rule for what the command does: an offboarded tenant's record is closed; a
-    // suspended one's SOC may still wrap up (triage, comment, close), but nothing new starts.
-    const refused = await standingRefusal(ctx, tenantId, INCIDENT_COMMAND_INTENTS[(command as { kind: keyof typeof INCIDENT_COMMAND_INTENTS }).kind]);
-    if (refused) return { code: refused.code, message: refused.message ?? null };
-    const outcome: CommandOutcome<DomainEvent> = await this.commands.execute(
-      new DecideCommand(decider, streamId, command, { tenantId, actor: ctx.scope.actorFor(permission, tenantId), correlationId: ctx.correlationId, now: new Date() }, {
-        expectedRevision: expectedRevision ?? undefined,
-      }),
-    );
-    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
-    return { tenantId, id, revision: outcome.append?.nextExpectedRevision ?? -1 };
+  private async actionCommand(ctx: RequestContext, permission: Permission, tenantId: string, actionId: string, command: ActionCommand): Promise<typeof IncidentResult> {
+    return this.result(tenantId, actionId, await changeAction(incidentsDeps(this.runtime), this.commandContext(ctx, permission, tenantId), actionId, command));
   }
 }
 

@@ -1,15 +1,14 @@
 // Tenants, SOC team assignments and API keys over GraphQL. Every operation declares its
-// authorization rule; the schema transform enforces it before the resolver runs.
+// authorization rule; the schema transform enforces it before the resolver runs. Tenant commands are
+// judged by the tenant decider (its standing rule included), API keys by tenancy's use cases.
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { generateApiKey, humanOf, type Permission } from '@rampart/auth';
+import { humanOf, type Permission } from '@rampart/auth';
 import { parseInstant, type CommandContext, type CommandOutcome, type DomainEvent } from '@rampart/event-sourcing';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
+import { issueApiKey, revokeApiKey } from '@rampart/tenancy-application';
 import {
-  apiKeyDecider,
-  apiKeyStreamId,
-  TENANCY_COMMAND_INTENTS,
   tenantDecider,
   tenantStreamId,
   type ApiKeyEntry,
@@ -40,7 +39,6 @@ import {
   TenantFilter,
   TenantType,
 } from './types';
-import { standingRefusal } from './standing';
 
 /** The read model's document as the GraphQL type (which wants mutable arrays). */
 export const toTenant = (doc: TenantDirectoryEntry): TenantType => ({
@@ -177,39 +175,29 @@ export class TenancyResolver {
   @Mutation(() => IssueApiKeyResult, { description: 'Issues an API key; the secret is in the answer and nowhere else.' })
   @Authorize({ kind: 'tenant', permission: 'apiKeys.manage', tenantArg: 'input.tenantId' })
   async issueApiKey(@Context() ctx: RequestContext, @Args('input') input: IssueApiKeyInput): Promise<typeof IssueApiKeyResult> {
-    const refused = await standingRefusal(ctx, input.tenantId, TENANCY_COMMAND_INTENTS.IssueApiKey);
-    if (refused) return { code: refused.code, message: refused.message ?? null };
     const expiresAt = parseInstant(input.expiresAt);
     if (!expiresAt) return { code: 'invalid-expiry', message: 'expiresAt must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z' };
-    const key = generateApiKey();
-    const context = this.commandContext(ctx, 'apiKeys.manage', input.tenantId);
-    const outcome = await this.commands.execute(
-      new DecideCommand(apiKeyDecider, apiKeyStreamId(input.tenantId, key.keyId), {
-        kind: 'IssueApiKey',
-        tenantId: input.tenantId,
-        keyId: key.keyId,
-        name: input.name,
-        roles: input.roles,
-        secretSha256: key.secretSha256,
-        expiresAt,
-        now: context.now,
-        issuer: { kind: ctx.principal.kind, id: humanOf(ctx.principal), grantsInTenant: ctx.scope.grantsIn(input.tenantId) },
-      }, context),
-    );
-    return rejection(outcome) ?? { keyId: key.keyId, tenantId: input.tenantId, secret: key.token, expiresAt: expiresAt.toISOString() };
+    const outcome = await issueApiKey({ eventStore: this.runtime.stores.eventStore }, this.commandContext(ctx, 'apiKeys.manage', input.tenantId), {
+      name: input.name,
+      roles: input.roles,
+      expiresAt,
+      issuer: { kind: ctx.principal.kind, id: humanOf(ctx.principal), grantsInTenant: ctx.scope.grantsIn(input.tenantId) },
+    });
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    return { keyId: outcome.value.keyId, tenantId: input.tenantId, secret: outcome.value.token, expiresAt: expiresAt.toISOString() };
   }
 
   @Mutation(() => RevokeApiKeyResult, { description: 'Revokes an API key; it is refused from the next request on.' })
   @Authorize({ kind: 'tenant', permission: 'apiKeys.manage', tenantArg: 'input.tenantId' })
   async revokeApiKey(@Context() ctx: RequestContext, @Args('input') input: RevokeApiKeyInput): Promise<typeof RevokeApiKeyResult> {
     if (!/^[a-z0-9]{12}$/.test(input.keyId)) return { code: 'api-key-not-found', message: null };
-    // Never refused for a tenant that exists: a key outlives its tenant's suspension or offboarding.
-    const refused = await standingRefusal(ctx, input.tenantId, TENANCY_COMMAND_INTENTS.RevokeApiKey);
-    if (refused) return { code: refused.code, message: refused.message ?? null };
-    const outcome = await this.commands.execute(
-      new DecideCommand(apiKeyDecider, apiKeyStreamId(input.tenantId, input.keyId), { kind: 'RevokeApiKey', keyId: input.keyId, reason: input.reason, by: ctx.principal.kind }, this.commandContext(ctx, 'apiKeys.manage', input.tenantId)),
-    );
-    return rejection(outcome) ?? { keyId: input.keyId, tenantId: input.tenantId };
+    const outcome = await revokeApiKey({ eventStore: this.runtime.stores.eventStore }, this.commandContext(ctx, 'apiKeys.manage', input.tenantId), {
+      keyId: input.keyId,
+      reason: input.reason,
+      by: ctx.principal.kind,
+    });
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    return { keyId: input.keyId, tenantId: input.tenantId };
   }
 }
 
