@@ -1,81 +1,13 @@
 // The `rampart` command as a user runs it: a separate process, real arguments, exit codes,
-// stdout/stderr. Covers `npm start`'s standalone mode end to end.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+// stdout/stderr. Covers `npm start`'s standalone mode end to end; the later tests work on the store
+// the demo seeded.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleCommand } from '@rampart/event-sourcing';
-import { postgresTestDatabase, testDatabaseUrl } from '@rampart/event-store/testing';
 import { openStores } from '@rampart/runtime';
 import { tenantDecider, tenantStreamId } from '@rampart/tenancy';
-
-const root = join(__dirname, '..', '..', '..');
-const bin = join(root, 'tools', 'bin', 'rampart.js');
-
-const rampart = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, RAMPART_LOG_LEVEL: 'silent', ...env },
-    timeout: 120_000,
-  });
-
-/** Servers still running: a test that timed out never reached its own stop, and the next test needs the data folder. */
-const running = new Set<ChildProcess>();
-const killLeftovers = async () => {
-  for (const child of running) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGKILL');
-      await exited;
-    }
-    running.delete(child);
-  }
-};
-
-/** Starts `rampart standalone`, waits for its banner, returns its base URL and a stop function. */
-const startStandalone = (env: Record<string, string>) =>
-  new Promise<{ url: string; stop: () => Promise<number | null> }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'standalone'], {
-      cwd: root,
-      env: { ...process.env, RAMPART_PORT: '0', RAMPART_LOG_LEVEL: 'warn', ...env },
-    });
-    running.add(child);
-    child.once('exit', () => running.delete(child));
-    let stderr = '';
-    // Seeding the demo's weeks of history takes ~15 s on a quiet 2-core machine, several times that on a busy one.
-    const timer = setTimeout(() => reject(new Error(`no banner within 150 s:\n${stderr}`)), 150_000);
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-      const match = /GraphQL\s+(http:\/\/[^\s]+)\/graphql/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve({
-          url: match[1],
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', (code) => done(code));
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${stderr}`)));
-  });
-
-type Answer = { data?: Record<string, { edges?: unknown[] } & Record<string, unknown>>; errors?: unknown[] };
-const query = async (url: string, q: string, token: string): Promise<Answer> =>
-  (await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: q }),
-  })).json() as Promise<Answer>;
-
-const devToken = (env: Record<string, string>, ...args: string[]) => {
-  const result = rampart(['dev', 'token', ...args], env);
-  expect(result.stderr).toBe('');
-  return result.stdout.trim();
-};
+import { type Answer, devToken, killLeftovers, query, rampart, root, startStandalone } from './testing/cli';
 
 describe('rampart CLI', () => {
   let dataDir: string;
@@ -84,37 +16,6 @@ describe('rampart CLI', () => {
   });
   afterEach(killLeftovers);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-  it('has --help on every command', () => {
-    const top = rampart(['--help']);
-    expect(top.status).toBe(0);
-    for (const command of ['standalone', 'api', 'worker', 'config', 'projections', 'events', 'tenants', 'dev', 'ingest', 'policy', 'evaluate', 'baselines']) {
-      expect(top.stdout).toContain(command);
-    }
-    for (const args of [['standalone'], ['projections', 'rebuild'], ['events'], ['tenants', 'onboard'], ['dev', 'token'], ['policy', 'test'], ['evaluate'], ['baselines', 'assign']]) {
-      const help = rampart([...args, '--help']);
-      expect(help.status).toBe(0);
-      expect(help.stdout).toMatch(/^Usage: rampart /);
-    }
-  });
-
-  it('mints development tokens only outside production, with the grant the role needs', () => {
-    const env = { RAMPART_DATA_DIR: dataDir };
-    expect(devToken(env, '--role', 'customer.viewer', '--tenant', 'contoso-bank')).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
-    const missing = rampart(['dev', 'token', '--role', 'soc.lead'], env);
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/soc.lead needs --team/);
-    const production = rampart(['dev', 'token', '--role', 'platform.admin'], { ...env, NODE_ENV: 'production' });
-    expect(production.status).toBe(1);
-    expect(production.stderr).toMatch(/development issuer is off/);
-  });
-
-  it('stops on a bad configuration value with a message that names it', () => {
-    const result = rampart(['projections', 'status'], { RAMPART_STORE: 'mongodb' });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/RAMPART_STORE .*"mongodb"/);
-    expect(result.stderr).toMatch(/pglite/);
-  });
 
   it('runs standalone on PGlite, answers GraphQL, and stops cleanly on SIGTERM', async () => {
     const server = await startStandalone({ RAMPART_DATA_DIR: dataDir });
@@ -283,17 +184,4 @@ describe('rampart CLI', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/cannot be evaluated.*nope/);
   });
-
-  it('runs standalone on PostgreSQL', async () => {
-    const db = await postgresTestDatabase('cli'); // proves the server is reachable with a clear message if not
-    await db.dispose();
-    const env = { RAMPART_STORE: 'postgres', DATABASE_URL: testDatabaseUrl(), RAMPART_DATA_DIR: dataDir, RAMPART_DEMO: 'tenants' };
-    const server = await startStandalone(env);
-    try {
-      const body = await query(server.url, '{ platform { store } }', devToken(env, '--role', 'platform.admin'));
-      expect(body).toEqual({ data: { platform: { store: 'postgres' } } });
-    } finally {
-      expect(await server.stop()).toBe(0);
-    }
-  }, 180_000);
 });

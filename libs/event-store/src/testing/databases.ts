@@ -37,6 +37,32 @@ export const postgresTestDatabase = async (label = 'test'): Promise<TestDatabase
   };
 };
 
+/**
+ * A PostgreSQL database of its own, for tests that run the product's processes with their default
+ * schemas (which would collide with another suite's in the shared test database): created empty,
+ * dropped with its connections on dispose.
+ */
+export const throwawayPostgresDatabase = async (label: string): Promise<{ readonly url: string; dispose(): Promise<void> }> => {
+  const name = `rampart_${label.replace(/[^a-z0-9_]/g, '_')}_${process.pid}_${randomUUID().slice(0, 6)}`;
+  const admin = await createPgClient({ connectionString: testDatabaseUrl(), max: 1 });
+  try {
+    await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`);
+  } catch (error) {
+    await admin.close();
+    throw new Error(`integration tests need PostgreSQL at ${testDatabaseUrl().replace(/:[^:@/]*@/, ':***@')} (set DATABASE_URL): ${(error as Error).message}`);
+  }
+  return {
+    url: testDatabaseUrl().replace(/\/[^/?]+(\?|$)/, `/${name}$1`),
+    async dispose() {
+      try {
+        await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      } finally {
+        await admin.close();
+      }
+    },
+  };
+};
+
 let image: Promise<Blob> | undefined;
 
 /**
