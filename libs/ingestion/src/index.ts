@@ -7,3 +7,5 @@ export * from './present-resources';
 export * from './abandoned-runs';
 export * from './ingestion-scheduler';
 export * from './inventory-reader';
+export * from './change-records';
+export * from './azure-collection';

@@ -28,6 +28,7 @@ import {
   resourceStreamId,
   RESOURCE_EVENT_TYPES,
   type IngestionCounts,
+  type ReportedChange,
   type ResourceSnapshot,
 } from '@rampart/inventory';
 import type { FileItem } from './file-source';
@@ -64,6 +65,13 @@ export interface IngestOptions {
    */
   readonly presentResources?: PresentResources;
   readonly onProgress?: (counts: IngestionCounts) => void;
+  /** The cloud's change records an observation accounts for (a change feed), by resource key: carried on the event it records. */
+  readonly reportedChanges?: (resourceKey: string) => readonly ReportedChange[] | undefined;
+  /**
+   * Resources the source saw deleted (a change feed's Delete records): removed although the run is
+   * partial, because the source says so of each one rather than by leaving it out.
+   */
+  readonly removals?: readonly { readonly resourceKey: string; readonly reportedChanges?: readonly ReportedChange[] }[];
   /** How often a running run records its progress (its sign of life; default every minute). */
   readonly heartbeatMs?: number;
 }
@@ -175,6 +183,7 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
       snapshot: resource,
       runId,
       volatilePaths: options.volatilePaths,
+      reportedChanges: options.reportedChanges?.(resource.key),
     }, ctx());
     const type = outcome.ok ? outcome.events[0]?.type : undefined;
     if (type === 'inventory.ResourceDiscovered.v1') counts.discovered++;
@@ -259,7 +268,7 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
       const knownHash = known.get(resource.key);
       if (knownHash === undefined) {
         const decision = resourceDecider.decide(
-          { kind: 'ObserveResource', snapshot: resource, runId, volatilePaths: options.volatilePaths },
+          { kind: 'ObserveResource', snapshot: resource, runId, volatilePaths: options.volatilePaths, reportedChanges: options.reportedChanges?.(resource.key) },
           resourceDecider.initialState(),
         );
         if (isRejection(decision)) throw new Error(`resource ${resource.id}: ${decision.code}`);
@@ -281,8 +290,13 @@ export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, 
     if (failure) throw new SourceFailedError(failure);
     const complete = typeof options.complete === 'function' ? options.complete() : options.complete;
     const { missing } = planRemovals(known.keys(), seen, complete);
-    for (const resourceKey of missing) {
-      const outcome = await handleCommand(store, resourceDecider, resourceStreamId(options.tenantId, resourceKey), { kind: 'ObserveResourceGone', resourceKey, runId }, ctx());
+    const removals = [
+      ...missing.map((resourceKey) => ({ resourceKey, reportedChanges: undefined })),
+      ...(options.removals ?? []).filter((r) => !seen.has(r.resourceKey) && (options.scope === '*' || inScope(r.resourceKey, options.scope))),
+    ];
+    for (const { resourceKey, reportedChanges } of removals) {
+      // A resource already removed is refused as not present: a rerun removes nothing twice.
+      const outcome = await handleCommand(store, resourceDecider, resourceStreamId(options.tenantId, resourceKey), { kind: 'ObserveResourceGone', resourceKey, runId, reportedChanges }, ctx());
       if (outcome.ok) counts.removed++;
       options.onProgress?.(counts);
     }

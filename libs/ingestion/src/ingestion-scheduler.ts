@@ -5,11 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { TenantStanding } from '@rampart/event-sourcing';
+import type { CollectionSchedule } from '@rampart/inventory';
 import { credentialFromReference } from '@rampart/inventory-azure';
 import { Leases, READ_MODEL_SCHEMA, type Logger, type Stores } from '@rampart/runtime';
 import { INGESTION_COMMAND_INTENTS } from './intents';
 import { presentResourcesFromReadModel } from './present-resources';
-import { ingestAzureConnection, type AzureConnection } from './resource-graph-ingest';
+import { collectAzureConnection } from './azure-collection';
+import type { AzureConnection } from './resource-graph-ingest';
 
 export type RunConnection = (tenantId: string, connection: ScheduledConnection['connection']) => Promise<void>;
 
@@ -23,7 +25,10 @@ export interface ScheduledConnection {
 }
 
 export interface SchedulerOptions {
+  /** How often every connection is asked whether its collection is due (the shorter of the snapshot and change-feed intervals). */
   readonly intervalMs: number;
+  /** For the default run: full snapshots and change records (default: a snapshot every `intervalMs`, no change feed). */
+  readonly intervals?: CollectionIntervals;
   /** Every tenant's cloud connections, in a stable order (tenancy's record). */
   readonly connections: () => Promise<readonly ScheduledConnection[]>;
   /** Tenancy's standing rule: whose inventory may be collected now. */
@@ -35,23 +40,51 @@ export interface SchedulerOptions {
   readonly holder?: string;
 }
 
-export const azureIngestion = (stores: Stores, log: Logger, standing: TenantStanding, env: Record<string, string | undefined> = process.env): RunConnection =>
-  async (tenantId, connection) => {
-    const results = await ingestAzureConnection(
+/** Full snapshots at one interval, change records at another; the pass runs at the shorter. */
+export interface CollectionIntervals {
+  readonly snapshotIntervalMs: number;
+  /** 0: snapshots only. */
+  readonly changesIntervalMs: number;
+}
+
+/** How often the scheduler passes over the connections for these intervals. */
+export const passIntervalOf = (intervals: CollectionIntervals): number =>
+  intervals.changesIntervalMs > 0 ? Math.min(intervals.changesIntervalMs, intervals.snapshotIntervalMs) : intervals.snapshotIntervalMs;
+
+export const azureIngestion = (
+  stores: Stores,
+  log: Logger,
+  standing: TenantStanding,
+  intervals: CollectionIntervals,
+  env: Record<string, string | undefined> = process.env,
+): RunConnection => {
+  const schedule: CollectionSchedule = { ...intervals, passIntervalMs: passIntervalOf(intervals) };
+  return async (tenantId, connection) => {
+    const outcome = await collectAzureConnection(
       stores.eventStore,
       tenantId,
       connection,
       { credential: credentialFromReference(connection.credentialReference, env) },
-      { standing, presentResources: presentResourcesFromReadModel(stores) },
+      { standing, schedule, presentResources: presentResourcesFromReadModel(stores) },
     );
-    for (const f of results.managementGroupFailures) {
-      log.warn({ tenantId, connectionId: connection.connectionId, managementGroup: f.managementGroup, error: f.error }, 'management group not readable');
+    const at = { tenantId, connectionId: connection.connectionId };
+    if (outcome.mode === 'first') log.info({ ...at, backfill: outcome.backfill }, 'history backfilled from change records');
+    if (outcome.mode === 'changes') {
+      const { since, records, unresolved, failures, through } = outcome.changes;
+      const counts = outcome.changes.runs.map((r) => ({ subscriptionId: r.subscriptionId, counts: r.result.counts }));
+      if (failures.length) log.warn({ ...at, since, records, failures }, 'change records not all readable; the point stays');
+      else log.info({ ...at, since, records, unresolved, through, runs: counts }, 'change records collected');
     }
-    for (const r of results.subscriptions) {
-      if (r.result) log.info({ tenantId, connectionId: connection.connectionId, subscriptionId: r.subscriptionId, counts: r.result.counts }, 'ingestion run completed');
-      else log.warn({ tenantId, connectionId: connection.connectionId, subscriptionId: r.subscriptionId, failures: r.failures }, 'ingestion run failed');
+    if (outcome.mode !== 'first' && outcome.mode !== 'snapshot') return;
+    for (const f of outcome.snapshot.managementGroupFailures) {
+      log.warn({ ...at, managementGroup: f.managementGroup, error: f.error }, 'management group not readable');
+    }
+    for (const r of outcome.snapshot.subscriptions) {
+      if (r.result) log.info({ ...at, subscriptionId: r.subscriptionId, counts: r.result.counts }, 'ingestion run completed');
+      else log.warn({ ...at, subscriptionId: r.subscriptionId, failures: r.failures }, 'ingestion run failed');
     }
   };
+};
 
 export interface IngestionScheduler {
   /** One pass over every connection (what each interval runs); resolves when the pass is done. */
@@ -63,7 +96,7 @@ export const startIngestionScheduler = async (stores: Stores, log: Logger, optio
   const leases = await Leases.open(stores.readModels, READ_MODEL_SCHEMA);
   const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 10 * 60_000;
-  const run = options.run ?? azureIngestion(stores, log, options.standing);
+  const run = options.run ?? azureIngestion(stores, log, options.standing, options.intervals ?? { snapshotIntervalMs: options.intervalMs, changesIntervalMs: 0 });
 
   const runOnce = async () => {
     const ran: string[] = [];

@@ -1,2 +1,3 @@
 export * from './resource-graph-source';
 export * from './credentials';
+export * from './resource-changes';

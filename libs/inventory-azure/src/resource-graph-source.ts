@@ -198,6 +198,33 @@ function requestSender(options: ResourceGraphSourceOptions, settings: ReturnType
   };
 }
 
+/** Rows of one query over some subscriptions, page by page (`$skipToken` followed to the end). */
+export type ResourceGraphQuery = (query: string, subscriptions: string[]) => AsyncGenerator<Record<string, unknown>[]>;
+
+/**
+ * One client for many queries with the scan's retry and throttling rules (a quota exhausted by one
+ * query is waited out before the next). Used for the change records and for resources by id.
+ */
+export function resourceGraphQuery(options: ResourceGraphSourceOptions): ResourceGraphQuery {
+  const settings = resolveSettings(options);
+  const send = requestSender(options, settings);
+  return async function* rows(query, subscriptions) {
+    let skipToken: string | undefined;
+    do {
+      const response = await send({
+        subscriptions,
+        query,
+        options: { top: settings.pageSize, resultFormat: 'objectArray', ...(skipToken ? { skipToken } : {}) },
+      });
+      yield rowsOf(response);
+      if (!response.skipToken && isTruncated(response)) {
+        throw new Error(`ResultTruncated: ARG reported truncated results without a $skipToken (${response.count} of ${response.totalRecords} rows)`);
+      }
+      skipToken = response.skipToken || undefined;
+    } while (skipToken);
+  };
+}
+
 /** Subscriptions under a management group: Resource Graph's `resourcecontainers` scoped to the group. */
 export const SUBSCRIPTIONS_OF_GROUP_QUERY =
   "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId | order by subscriptionId asc";
@@ -298,7 +325,7 @@ function isTruncated(response: QueryResponse): boolean {
   return String(response.resultTruncated).toLowerCase() === 'true';
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
+export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

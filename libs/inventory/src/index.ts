@@ -6,3 +6,4 @@ export * from './resource/scope';
 export * from './ingestion/ingestion-run';
 export * from './read-models/resource-inventory';
 export * from './read-models/ingestion-runs';
+export * from './collection/connection-collection';

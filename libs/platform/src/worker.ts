@@ -6,7 +6,7 @@
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
 import { recordedIncidentSeverities, startFindingNotifier, startGuardrailEvaluator } from '@rampart/guardrails-application';
 import { startActionRunner, startIncidentReactor } from '@rampart/incidents-application';
-import { inventoryReader, startIngestionScheduler, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
+import { inventoryReader, passIntervalOf, startIngestionScheduler, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
 import { every, fenceAppends, READ_MODEL_SCHEMA, type ActionExecutorConfig, type Logger, type RampartConfig, type Stores } from '@rampart/runtime';
 import { cloudConnections, tenantStanding } from '@rampart/tenancy-application';
 import { platformProjections } from './projections';
@@ -39,7 +39,12 @@ export const startWorker = async (
   log: Logger,
   options: {
     batchSize?: number;
+    /** Scheduled collection: 0 or absent = none. */
     ingestIntervalMs?: number;
+    /** Full snapshots this often (default `ingestIntervalMs`). */
+    ingestSnapshotIntervalMs?: number;
+    /** Change records this often between snapshots (default 0: snapshots only). */
+    ingestChangesIntervalMs?: number;
     sweepIntervalMs?: number;
     actions?: ActionExecutorConfig;
     notifications?: RampartConfig['notifications'];
@@ -55,8 +60,9 @@ export const startWorker = async (
   const running = runners.map((runner) => runner.run(controller.signal));
   // Tenancy's standing rule, handed to every context's reactions that act for a tenant.
   const standing = tenantStanding(stores.eventStore);
+  const intervals = { snapshotIntervalMs: options.ingestSnapshotIntervalMs || options.ingestIntervalMs || 0, changesIntervalMs: options.ingestChangesIntervalMs ?? 0 };
   const scheduler = options.ingestIntervalMs
-    ? await startIngestionScheduler(stores, log, { intervalMs: options.ingestIntervalMs, standing, connections: cloudConnections(stores.readModels) })
+    ? await startIngestionScheduler(stores, log, { intervalMs: passIntervalOf(intervals), intervals, standing, connections: cloudConnections(stores.readModels) })
     : undefined;
   // The process managers write through a store that refuses their appends once a partition's
   // lease is in doubt (a paused worker waking up after another took its tenants over).
@@ -71,7 +77,7 @@ export const startWorker = async (
   const sweeper = every(options.sweepIntervalMs ?? 5 * 60_000, log, 'sweeping abandoned ingestion runs', async () => {
     for (const run of await sweepAbandonedIngestionRuns(stores)) log.warn(run, 'ingestion run abandoned by its process; recorded as failed');
   });
-  log.info({ projections: runners.map((r) => r.name), ingestIntervalMs: options.ingestIntervalMs ?? 0 }, 'worker started');
+  log.info({ projections: runners.map((r) => r.name), ingestIntervalMs: options.ingestIntervalMs ?? 0, ...(options.ingestIntervalMs ? intervals : {}) }, 'worker started');
   return {
     runners,
     statuses: () => Promise.all(runners.map((r) => r.status())),

@@ -11,6 +11,8 @@ describe('configuration', () => {
       logLevel: 'info',
       projectionBatchSize: 500,
       ingestIntervalMs: 3_600_000,
+      ingestSnapshotIntervalMs: 3_600_000,
+      ingestChangesIntervalMs: 600_000,
       workerLeaseMs: 30_000,
       workerPartitions: 8,
       actions: { executor: 'dry-run' },
@@ -21,6 +23,17 @@ describe('configuration', () => {
     });
     expect(loadConfig({ RAMPART_CONSOLE_DIR: 'off' }).console.dir).toBeUndefined();
     expect(loadConfig({ NODE_ENV: 'production', RAMPART_OIDC_ISSUER: 'https://login.example/v2.0', RAMPART_OIDC_AUDIENCE: 'api://rampart', RAMPART_OIDC_JWKS_URI: 'https://login.example/keys', RAMPART_CONSOLE_SIGNIN_CODE: 'a-code-that-is-long-enough' }).console.signInCode).toBeUndefined();
+  });
+
+  it('reads the full-snapshot and change-feed intervals, and switches both off with scheduled collection', () => {
+    expect(loadConfig({ RAMPART_INGEST_SNAPSHOT_INTERVAL_MINUTES: '1440', RAMPART_INGEST_CHANGES_INTERVAL_MINUTES: '5' })).toMatchObject({
+      ingestIntervalMs: 3_600_000,
+      ingestSnapshotIntervalMs: 86_400_000,
+      ingestChangesIntervalMs: 300_000,
+    });
+    expect(loadConfig({ RAMPART_INGEST_INTERVAL_MINUTES: '120' })).toMatchObject({ ingestSnapshotIntervalMs: 7_200_000, ingestChangesIntervalMs: 600_000 });
+    expect(loadConfig({ RAMPART_INGEST_INTERVAL_MINUTES: '0', RAMPART_INGEST_SNAPSHOT_INTERVAL_MINUTES: '60' })).toMatchObject({ ingestSnapshotIntervalMs: 0, ingestChangesIntervalMs: 0 });
+    expect(() => loadConfig({ RAMPART_INGEST_SNAPSHOT_INTERVAL_MINUTES: '0' })).toThrow(ConfigError);
   });
 
   it('reads PostgreSQL and EventStoreDB settings', () => {

@@ -23,7 +23,9 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_METRICS_TOKEN: 'bearer token a Prometheus scraper on another machine presents to read /metrics (at least 32 characters; unset: only scrapers on this machine and staff may)',
   RAMPART_WORKER_LEASE_SECONDS: 'seconds a worker holds a partition of a process manager (evaluator, incident reactor, notifier) without renewing it: after a crash another worker takes over within this time (default 30)',
   RAMPART_WORKER_PARTITIONS: 'tenant partitions of each process manager, shared among the workers (default 8; 1 to 256): at most this many workers share one; give every worker the same value',
-  RAMPART_INGEST_INTERVAL_MINUTES: 'minutes between scheduled Resource Graph ingestions of each cloud connection (default 60; 0 = off)',
+  RAMPART_INGEST_INTERVAL_MINUTES: 'minutes between scheduled Resource Graph ingestions of each cloud connection (default 60; 0 = off, change feed included); the full-snapshot interval unless RAMPART_INGEST_SNAPSHOT_INTERVAL_MINUTES says otherwise',
+  RAMPART_INGEST_SNAPSHOT_INTERVAL_MINUTES: 'minutes between full Resource Graph snapshots of each cloud connection, the source of truth that reconciles what the change feed missed (default RAMPART_INGEST_INTERVAL_MINUTES)',
+  RAMPART_INGEST_CHANGES_INTERVAL_MINUTES: 'minutes between reads of Resource Graph\'s change records of each cloud connection between snapshots (default 10; 0 = snapshots only)',
   RAMPART_ACTION_EXECUTOR: 'how the worker carries out approved response actions: dry-run (default: records what it would do) | webhook | manual',
   RAMPART_ACTION_WEBHOOK_URL: 'RAMPART_ACTION_EXECUTOR=webhook: the automation to POST signed actions to (https; http only for localhost)',
   RAMPART_ACTION_WEBHOOK_SECRET: 'RAMPART_ACTION_EXECUTOR=webhook: HMAC-SHA256 key of the x-rampart-signature header (at least 32 characters)',
@@ -96,6 +98,8 @@ const schema = z
     RAMPART_WORKER_PARTITIONS: z.coerce.number().int('must be a whole number').min(1).max(MAX_TENANT_PARTITIONS).default(8),
     RAMPART_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
     RAMPART_INGEST_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+    RAMPART_INGEST_SNAPSHOT_INTERVAL_MINUTES: z.coerce.number().min(1).max(10_080).optional(),
+    RAMPART_INGEST_CHANGES_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(10),
     RAMPART_ACTION_EXECUTOR: z.enum(['dry-run', 'webhook', 'manual']).default('dry-run'),
     RAMPART_ACTION_WEBHOOK_URL: webhookUrl.optional(),
     RAMPART_ACTION_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
@@ -179,7 +183,12 @@ export interface RampartConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly projectionBatchSize: number;
+  /** Scheduled collection: 0 = none at all. */
   readonly ingestIntervalMs: number;
+  /** Full snapshots of each connection this often (0 when collection is off). */
+  readonly ingestSnapshotIntervalMs: number;
+  /** Change records of each connection this often between snapshots (0: snapshots only). */
+  readonly ingestChangesIntervalMs: number;
   /** How long a worker holds a process manager's partition without renewing it. */
   readonly workerLeaseMs: number;
   /** Tenant partitions of each process manager's subscription. */
@@ -258,6 +267,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     logLevel: e.RAMPART_LOG_LEVEL,
     projectionBatchSize: e.RAMPART_PROJECTION_BATCH_SIZE,
     ingestIntervalMs: Math.round(e.RAMPART_INGEST_INTERVAL_MINUTES * 60_000),
+    ingestSnapshotIntervalMs: e.RAMPART_INGEST_INTERVAL_MINUTES === 0 ? 0 : Math.round((e.RAMPART_INGEST_SNAPSHOT_INTERVAL_MINUTES ?? e.RAMPART_INGEST_INTERVAL_MINUTES) * 60_000),
+    ingestChangesIntervalMs: e.RAMPART_INGEST_INTERVAL_MINUTES === 0 ? 0 : Math.round(e.RAMPART_INGEST_CHANGES_INTERVAL_MINUTES * 60_000),
     workerLeaseMs: Math.round(e.RAMPART_WORKER_LEASE_SECONDS * 1_000),
     workerPartitions: e.RAMPART_WORKER_PARTITIONS,
     actions:

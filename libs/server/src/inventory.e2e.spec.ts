@@ -2,6 +2,9 @@
 // them, and follows one resource's change history.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { collectAzureChanges, collectAzureConnection } from '@rampart/ingestion';
+import { rewritingHttpClient, startReplayServer, staticTokenCredential } from '@rampart/inventory-azure/testing';
+import { tenantStanding } from '@rampart/tenancy-application';
 import { startHarness, type Harness } from './testing/harness';
 
 const examples = join(__dirname, '..', '..', 'inventory', 'src', 'testing', 'arm-examples');
@@ -114,5 +117,52 @@ describe('inventory over GraphQL', () => {
       { token: analyst },
     );
     expect(byTag.body.data?.resources.edges.map((e) => e.node.name)).toEqual([tagged['name']]);
+  });
+
+  it("shows who changed a resource, as Azure's change records say, in its history", async () => {
+    const SUB = '55555555-eeee-4000-8000-000000000005';
+    const replay = await startReplayServer({ subscriptions: [SUB] });
+    try {
+      const source = { credential: staticTokenCredential(), endpoint: 'https://resourcegraph.test', httpClient: rewritingHttpClient(replay.url), sleep: async () => undefined };
+      const options = { standing: tenantStanding(h.server.stores.eventStore) };
+      const connection = { connectionId: 'azure-prod', subscriptions: [SUB] };
+      const schedule = { snapshotIntervalMs: 86_400_000, changesIntervalMs: 600_000, passIntervalMs: 600_000 };
+      expect((await collectAzureConnection(h.server.stores.eventStore, 'contoso-bank', connection, source, { ...options, schedule })).mode).toBe('first');
+      const vault = replay.tables['resources'].find((r) => r['type'] === 'microsoft.keyvault/vaults')!;
+      replay.applyChange({
+        changeType: 'Update',
+        resource: { ...vault, properties: { ...(vault['properties'] as object), enablePurgeProtection: true } },
+        at: new Date(Date.now() + 60_000).toISOString(),
+        changedBy: 'ana@contoso.example',
+        changedByType: 'User',
+        clientType: 'Azure Portal',
+        operation: 'microsoft.keyvault/vaults/write',
+        correlationId: '04ff69b3-e162-4583-9cd7-1a14a1ec2c61',
+      });
+      const feed = await collectAzureChanges(h.server.stores.eventStore, 'contoso-bank', connection, source, options);
+      expect(feed.runs.map((r) => r.result.counts.changed)).toEqual([1]);
+      await h.settled();
+
+      type Change = { kind: string; changedBy: string | null; clientType: string | null; operation: string | null; changedAt: string | null; changeCorrelationId: string | null; recordedAt: string; reportedChanges: { changeType: string; changedBy: string | null }[] };
+      const one = await h.gql<{ resource: { history: Change[] } }>(
+        `query($id: ID!) { resource(tenantId: "contoso-bank", id: $id) { history { kind recordedAt changedBy clientType operation changedAt changeCorrelationId reportedChanges { changeType changedBy } } } }`,
+        { token: analyst, variables: { id: String(vault['id']) } },
+      );
+      expect(one.body.errors).toBeUndefined();
+      const [discovered, changed] = one.body.data!.resource.history;
+      // the snapshot saw it first: nobody to name
+      expect(discovered).toMatchObject({ kind: 'discovered', changedBy: null, clientType: null, reportedChanges: [] });
+      expect(changed).toMatchObject({
+        kind: 'changed',
+        changedBy: 'ana@contoso.example',
+        clientType: 'Azure Portal',
+        operation: 'microsoft.keyvault/vaults/write',
+        changeCorrelationId: '04ff69b3-e162-4583-9cd7-1a14a1ec2c61',
+        reportedChanges: [{ changeType: 'Update', changedBy: 'ana@contoso.example' }],
+      });
+      expect(changed.changedAt).not.toBe(changed.recordedAt);
+    } finally {
+      await replay.close();
+    }
   });
 });

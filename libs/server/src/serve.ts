@@ -55,7 +55,7 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
       if (options.demo === 'tenants') await seedDemoTenants(stores.eventStore, log);
       else await seedDemo(stores, log);
     }
-    if (mode !== 'api') worker = await startWorker(stores, log, { batchSize: config.projectionBatchSize, ingestIntervalMs: config.ingestIntervalMs, actions: config.actions, notifications: config.notifications, leaseMs: config.workerLeaseMs, partitions: config.workerPartitions });
+    if (mode !== 'api') worker = await startWorker(stores, log, { batchSize: config.projectionBatchSize, ingestIntervalMs: config.ingestIntervalMs, ingestSnapshotIntervalMs: config.ingestSnapshotIntervalMs, ingestChangesIntervalMs: config.ingestChangesIntervalMs, actions: config.actions, notifications: config.notifications, leaseMs: config.workerLeaseMs, partitions: config.workerPartitions });
     if (mode !== 'worker') {
       // One development issuer for the API's authentication and the console's sign-in.
       const devIssuer = config.auth.devIssuer ? await DevIssuer.open(config.dataDir, { production: config.production }) : undefined;

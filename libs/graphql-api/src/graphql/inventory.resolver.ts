@@ -4,7 +4,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { formatPosition } from '@rampart/event-sourcing';
 import { ingest, IngestionRefusedError, itemsOf, presentResourcesFromReadModel } from '@rampart/ingestion';
-import { resourceStreamId, type IngestionRunEntry, type ResourceInventoryEntry } from '@rampart/inventory';
+import { reportedChangesOf, resourceStreamId, type IngestionRunEntry, type ReportedChange, type ResourceEvent, type ResourceInventoryEntry } from '@rampart/inventory';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
@@ -23,6 +23,19 @@ export class TagType {
   @Field() value!: string;
 }
 
+@ObjectType({ description: 'A change as the cloud recorded it (Azure Resource Graph change records): who made it, how and when.' })
+@InheritsAuthorization()
+export class ReportedChangeType {
+  @Field({ description: "The cloud's id of its change record." }) changeId!: string;
+  @Field({ description: 'Create | Update | Delete' }) changeType!: string;
+  @Field({ description: 'When the change happened, by the cloud\'s clock (the history entry\'s recordedAt is when Rampart recorded it).' }) changedAt!: string;
+  @Field(() => String, { nullable: true, description: 'A sign-in name, an application or object id, System or Unknown, as the cloud reports it.' }) changedBy!: string | null;
+  @Field(() => String, { nullable: true, description: 'e.g. User, Application' }) changedByType!: string | null;
+  @Field(() => String, { nullable: true, description: 'e.g. Azure Portal, ARM Template, Azure CLI' }) clientType!: string | null;
+  @Field(() => String, { nullable: true, description: 'The ARM operation, e.g. microsoft.storage/storageaccounts/write' }) operation!: string | null;
+  @Field(() => String, { nullable: true, description: "ARM's correlation id: the same change in the Activity Log." }) correlationId!: string | null;
+}
+
 @ObjectType({ description: "One change in a resource's history." })
 @InheritsAuthorization()
 export class ResourceChangeType {
@@ -37,7 +50,26 @@ export class ResourceChangeType {
   @Field(() => String, { nullable: true, description: 'For an API key: the person who issued it and answers for what it did.' }) actorIssuedBy!: string | null;
   @Field(() => String, { nullable: true }) onBehalfOfTenant!: string | null;
   @Field({ description: 'The ingestion run that observed it.' }) runId!: string;
+  @Field(() => String, { nullable: true, description: 'Who made the change, as the cloud reports it (its latest change record this entry accounts for); null when collected by snapshot.' })
+  changedBy!: string | null;
+  @Field(() => String, { nullable: true, description: 'Which client made it (e.g. Azure Portal), from the same change record.' }) clientType!: string | null;
+  @Field(() => String, { nullable: true, description: 'Which ARM operation made it, from the same change record.' }) operation!: string | null;
+  @Field(() => String, { nullable: true, description: "When it happened by the cloud's clock, from the same change record." }) changedAt!: string | null;
+  @Field(() => String, { nullable: true, description: "ARM's correlation id of the same change record." }) changeCorrelationId!: string | null;
+  @Field(() => [ReportedChangeType], { description: "Every cloud change record this entry accounts for, oldest first (several changes between two collections are one entry)." })
+  reportedChanges!: ReportedChangeType[];
 }
+
+const toReportedChange = (c: ReportedChange): ReportedChangeType => ({
+  changeId: c.changeId,
+  changeType: c.changeType,
+  changedAt: c.changedAt,
+  changedBy: c.changedBy ?? null,
+  changedByType: c.changedByType ?? null,
+  clientType: c.clientType ?? null,
+  operation: c.operation ?? null,
+  correlationId: c.correlationId ?? null,
+});
 
 @ObjectType({ description: 'A cloud or on-premises resource of a tenant, as last observed.' })
 @TenantOwned('tenants.read')
@@ -207,6 +239,8 @@ export class InventoryResolver {
   async history(@Parent() resource: ResourceType): Promise<ResourceChangeType[]> {
     const events = await this.runtime.stores.eventStore.readStream(resourceStreamId(resource.tenantId, resource.resourceKey));
     return events.map((e) => {
+      const reported = reportedChangesOf(e as unknown as ResourceEvent).map(toReportedChange);
+      const latest = reported[reported.length - 1];
       const d = e.data as { contentHash?: string; afterHash?: string; lastHash?: string; patch?: unknown; configuration?: unknown; runId: string };
       return {
         kind: e.type === 'inventory.ResourceDiscovered.v1' ? 'discovered' : e.type === 'inventory.ResourceRemoved.v1' ? 'removed' : 'changed',
@@ -220,6 +254,12 @@ export class InventoryResolver {
         actorIssuedBy: e.metadata.actor.issuedBy?.id ?? null,
         onBehalfOfTenant: e.metadata.actor.onBehalfOfTenant ?? null,
         runId: d.runId,
+        changedBy: latest?.changedBy ?? null,
+        clientType: latest?.clientType ?? null,
+        operation: latest?.operation ?? null,
+        changedAt: latest?.changedAt ?? null,
+        changeCorrelationId: latest?.correlationId ?? null,
+        reportedChanges: reported,
       };
     });
   }

@@ -71,6 +71,29 @@ describe('resource observations', () => {
     given().when(gone).thenRejects('resource-not-present');
   });
 
+  describe('attributed to the cloud\'s change records', () => {
+    const byAna = { source: 'azure-resource-graph' as const, changeId: 'c-1', changeType: 'Update' as const, changedAt: '2026-03-01T10:00:00Z', changedBy: 'ana@contoso.example', clientType: 'Azure Portal' };
+    const v2 = snapshot({ allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_0', provisioningState: 'Succeeded' });
+
+    it('carries who changed it on the change, the discovery and the removal', () => {
+      given(discovered(v1))
+        .when({ ...observe(v2), reportedChanges: [byAna] })
+        .thenMatches((decision) => expect((decision as ResourceEvent[])[0].data.reportedChanges).toEqual([byAna]));
+      given().when({ ...observe(v1), reportedChanges: [{ ...byAna, changeType: 'Create' }] }).then({
+        ...discovered(v1),
+        data: { ...discovered(v1).data, reportedChanges: [{ ...byAna, changeType: 'Create' }] },
+      });
+      given(discovered(v1))
+        .when({ kind: 'ObserveResourceGone', resourceKey: v1.key, runId: 'run-2', reportedChanges: [{ ...byAna, changeType: 'Delete' }] })
+        .thenMatches((decision) => expect((decision as ResourceEvent[])[0].data.reportedChanges).toEqual([{ ...byAna, changeType: 'Delete' }]));
+    });
+
+    it('records nothing for a change record whose configuration is already recorded (a feed read twice)', () =>
+      given(discovered(v1)).when({ ...observe(v1), reportedChanges: [byAna] }).then());
+
+    it('leaves the field out when there is nothing to attribute', () => given().when({ ...observe(v1), reportedChanges: [] }).then(discovered(v1)));
+  });
+
   it('rediscovers a resource that comes back after removal', () => {
     const removed: ResourceEvent = {
       type: 'inventory.ResourceRemoved.v1',
