@@ -75,6 +75,8 @@ const EXPECTED: Record<string, Record<string, Row>> = {
     RecordIngestionProgress: [A, A, O, N],
     CompleteIngestionRun: [A, A, O, N],
     FailIngestionRun: [A, A, O, N],
+    RecordChangeRecordsRead: [A, A, O, N],
+    RecordConnectionSnapshot: [A, A, O, N],
   },
   audit: {
     RecordExport: [A, A, A, N],

@@ -1,0 +1,349 @@
+// Freshness benchmark: how long a misconfiguration takes to reach the SOC's screen. A production
+// layout on one PostgreSQL — a `rampart api` process and a `rampart worker` process — with a fleet
+// of tenants whose estates were ingested and evaluated beforehand. Each sample pushes one
+// misconfigured resource (a fresh copy of one the baseline already flags) through GraphQL
+// `pushResources`; the clock starts when that run has completed (the mutation answered) and stops
+// when the finding for that resource is returned by GraphQL `findings`, polled every 100 ms. The
+// finding's own `openedAt` (when the evaluator recorded it) splits the time into "evaluated" and
+// "visible". Three scenarios: a quiet fleet; and another tenant's large estate being discovered and
+// changed at the same time, in another tenant partition of the worker's process managers and then
+// in the same one (does a small change wait behind someone else's whole estate?).
+// Not a test: it prints a table (stdout) and progress (stderr). See docs/performance.md, "Freshness".
+//
+//   node tools/bin/run-ts.js tools/bench/freshness/main.ts              40 samples per scenario, 4 tenants x 1,000 resources, busy tenant 5,000
+//   node tools/bin/run-ts.js tools/bench/freshness/main.ts --quick      10 samples, 2 x 300, busy 2,000
+//   node tools/bin/run-ts.js tools/bench/freshness/main.ts --json tmp/bench-freshness.json
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { generateTenant, mutate, type ArmResource } from '@rampart/demo';
+import { tenantPartitionOf } from '@rampart/event-sourcing';
+import { throwawayPostgresDatabase } from '@rampart/event-store/testing';
+import { changeTenantGuardrails } from '@rampart/guardrails-application';
+import { ingest, itemsOf } from '@rampart/ingestion';
+import { loadConfig, openStores, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
+import { tenantStanding } from '@rampart/tenancy-application';
+import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { alignedTable, errorText, finishRun, machineHeader } from '../shared';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const BIN = path.join(ROOT, 'tools', 'bin', 'rampart.js');
+const TARGET_P95_MS = 10_000;
+/** A sample whose finding has not appeared after this long is counted as missed. */
+const SAMPLE_TIMEOUT_MS = 60_000;
+const POLL_MS = 100;
+
+const log = (message: string): void => {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+};
+
+interface Options {
+  readonly samples: number;
+  readonly tenants: number;
+  readonly estate: number;
+  readonly busyResources: number;
+  readonly json?: string;
+  readonly quick: boolean;
+}
+
+interface Sample {
+  readonly tenantId: string;
+  /** From the run's completion to the evaluator recording the finding (its `openedAt`). */
+  readonly evaluatedMs: number;
+  /** From the run's completion to GraphQL returning the finding. */
+  readonly visibleMs: number;
+}
+
+interface ScenarioResult {
+  readonly scenario: string;
+  readonly samples: Sample[];
+  readonly missed: number;
+  /** Resource events the busy tenant's ingestion appended while the samples ran (0 when quiet). */
+  readonly busyEvents: number;
+}
+
+const percentile = (values: readonly number[], p: number): number => {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Proc {
+  readonly child: ChildProcess;
+  output(): string;
+}
+
+const startProcess = (args: string[], env: Record<string, string>): Proc => {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output = (output + String(chunk)).slice(-20_000)));
+  child.stderr?.on('data', (chunk) => (output = (output + String(chunk)).slice(-20_000)));
+  return { child, output: () => output };
+};
+
+const until = async (what: string, ok: () => boolean | Promise<boolean>, timeoutMs: number, procs: readonly Proc[]) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; the processes said:\n${procs.map((p) => p.output().slice(-2_000)).join('\n---\n')}`);
+    await sleep(200);
+  }
+};
+
+type Gql = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+const graphqlClient = (url: string, token: string): Gql => async (query, variables) => {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: unknown; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
+  return body.data as never;
+};
+
+const FINDINGS = `query($tenantId: ID!) { findings(tenantId: $tenantId, first: 50, filter: { status: "open" }) { edges { node { resourceId openedAt } } } }`;
+type FindingsAnswer = { findings: { edges: { node: { resourceId: string; openedAt: string } }[] } };
+
+/** A copy of a flagged resource under a new name (the last segment of its id), so it is discovered, not changed. */
+const copyOf = (resource: ArmResource, suffix: string): ArmResource => {
+  const id = String(resource.id);
+  const name = `${String(resource.name ?? id.slice(id.lastIndexOf('/') + 1))}${suffix}`;
+  return { ...resource, id: `${id.slice(0, id.lastIndexOf('/') + 1)}${name}`, name };
+};
+
+/** Ids like /subscriptions/s/resourceGroups/g/providers/Ns/type/name: not a child resource, whose finding may hang on its parent. */
+const isTopLevel = (resource: ArmResource): boolean => String(resource.id).split('/').length === 9;
+
+const run = async (options: Options): Promise<void> => {
+  const started = new Date();
+  const header = await machineHeader('Freshness: change to finding on screen', options.quick ? 'quick' : 'full', started);
+  const db = await throwawayPostgresDatabase('freshness');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-freshness-'));
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    RAMPART_STORE: 'postgres',
+    DATABASE_URL: db.url,
+    RAMPART_DATA_DIR: dataDir,
+    RAMPART_PORT: '0',
+    RAMPART_INGEST_INTERVAL_MINUTES: '0',
+    // The bench polls far faster than a person; production's per-principal limit would throttle it.
+    RAMPART_RATE_LIMIT_PER_MINUTE: '1000000',
+  };
+  const procs: Proc[] = [];
+  let stores: Stores | undefined;
+  let cleaned: Promise<void> | undefined;
+  // Also on Ctrl+C: no process, database or folder of the run is left behind.
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      await Promise.all(procs.map((p) => (p.child.exitCode === null && p.child.signalCode === null ? new Promise((done) => p.child.once('exit', done)) : undefined)));
+      await stores?.close().catch(() => undefined);
+      await db.dispose().catch((error: unknown) => log(`could not drop the bench database: ${errorText(error)}`));
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log(`${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  try {
+    stores = await openStores(loadConfig(env).store);
+    const store = stores.eventStore;
+    const readModels = stores.readModels;
+    const tenants = Array.from({ length: options.tenants }, (_, i) => `fresh-${String(i + 1).padStart(2, '0')}`);
+    // Two busy tenants: one in another tenant partition than the first sampled tenant, one in the
+    // same (a partition's events are handled in order, so that one is the worst case for fairness).
+    const partitions = loadConfig(env).workerPartitions;
+    const busyIn = (same: boolean) => {
+      for (let i = 1; ; i++) {
+        const name = `busy-${same ? 'same' : 'other'}-${i}`;
+        if ((tenantPartitionOf(name, partitions) === tenantPartitionOf(tenants[0], partitions)) === same) return name;
+      }
+    };
+    const busyOther = busyIn(false);
+    const busySame = busyIn(true);
+    await onboardTenants(store, ...tenants, busyOther, busySame);
+    const standing = tenantStanding(store);
+    for (const tenantId of [...tenants, busyOther, busySame]) {
+      const assigned = await changeTenantGuardrails({ eventStore: store, standing }, { tenantId, actor: { kind: 'system', id: 'bench' }, correlationId: 'bench', now: new Date() }, {
+        kind: 'AssignBaseline',
+        assignmentId: 'core',
+        baselineId: 'landing-zone-core',
+        scope: '*',
+      });
+      if (!assigned.ok) throw new Error(`baseline not assigned to ${tenantId}: ${assigned.rejection.code}`);
+    }
+
+    const worker = startProcess(['worker'], { ...env, RAMPART_LOG_LEVEL: 'info' });
+    const api = startProcess(['api'], { ...env, RAMPART_LOG_LEVEL: 'warn' });
+    procs.push(worker, api);
+    let url = '';
+    await until('API listening', () => ((url = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(api.output())?.[1] ?? ''), url !== ''), 120_000, procs);
+    await until('worker started', () => /worker started/.test(worker.output()), 120_000, procs);
+    const token = spawnSync(process.execPath, [BIN, 'dev', 'token', '--role', 'platform.admin'], { cwd: ROOT, env: { ...env, RAMPART_LOG_LEVEL: 'silent' }, encoding: 'utf8' }).stdout.trim();
+    const gql = graphqlClient(url, token);
+
+    log(`ingesting ${options.tenants} x ${options.estate} resources (20% misconfigured) and waiting for the worker to evaluate them`);
+    const estates = new Map<string, ArmResource[]>();
+    for (const [i, tenantId] of tenants.entries()) {
+      const estate = [...generateTenant({ seed: 500 + i, resources: options.estate, misconfiguredShare: 0.2 })];
+      estates.set(tenantId, estate);
+      await ingest(store, itemsOf(estate), { tenantId, standing, actor: { kind: 'system', id: 'bench' }, source: 'push', scope: '*', complete: true });
+    }
+    const caughtUp = async () => {
+      const { platform } = await gql<{ platform: { projections: { eventsBehind: number }[] } }>('{ platform { projections { eventsBehind } } }');
+      return platform.projections.every((p) => p.eventsBehind === 0);
+    };
+    // Settled: every projection caught up and the tenants' findings unchanged over two seconds.
+    const findingsCount = async () =>
+      Number((await readModels.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${READ_MODEL_SCHEMA}".findings WHERE tenant_id = ANY($1)`, [tenants])).rows[0].n);
+    let lastCount = -1;
+    await until(
+      'estates evaluated',
+      async () => {
+        if (!(await caughtUp())) return false;
+        const count = await findingsCount();
+        const settled = count === lastCount && count > 0;
+        lastCount = count;
+        if (!settled) await sleep(1_800);
+        return settled;
+      },
+      600_000,
+      procs,
+    );
+
+    // Templates: top-level resources of each tenant the baseline flags.
+    const templates = new Map<string, ArmResource[]>();
+    for (const tenantId of tenants) {
+      const flagged = new Set((await gql<FindingsAnswer>(FINDINGS, { tenantId })).findings.edges.map((e) => e.node.resourceId.toLowerCase()));
+      const list = estates.get(tenantId)?.filter((r) => isTopLevel(r) && flagged.has(String(r.id).toLowerCase())) ?? [];
+      if (list.length === 0) throw new Error(`no flagged top-level resource in ${tenantId}'s estate to copy`);
+      templates.set(tenantId, list);
+    }
+    log(`estates evaluated: ${lastCount} findings; templates of flagged resources per tenant: ${[...templates.values()].map((l) => l.length).join(', ')}`);
+
+    let sampleNo = 0;
+    const sampleOnce = async (tenantId: string): Promise<Sample | undefined> => {
+      sampleNo++;
+      const list = templates.get(tenantId) ?? [];
+      const resource = copyOf(list[sampleNo % list.length], `f${sampleNo}`);
+      const key = String(resource.id).toLowerCase();
+      await gql(`mutation($input: PushResourcesInput!) { pushResources(input: $input) { discovered } }`, {
+        input: { tenantId, resourcesJson: JSON.stringify([resource]) },
+      });
+      const t0 = Date.now();
+      while (Date.now() - t0 < SAMPLE_TIMEOUT_MS) {
+        const hit = (await gql<FindingsAnswer>(FINDINGS, { tenantId })).findings.edges.find((e) => e.node.resourceId.toLowerCase() === key);
+        if (hit) return { tenantId, evaluatedMs: Math.max(0, Date.parse(hit.node.openedAt) - t0), visibleMs: Date.now() - t0 };
+        await sleep(POLL_MS);
+      }
+      return undefined;
+    };
+    const scenario = async (name: string, sampled: readonly string[], count = options.samples): Promise<ScenarioResult> => {
+      const samples: Sample[] = [];
+      let missed = 0;
+      for (let i = 0; i < count; i++) {
+        const sample = await sampleOnce(sampled[i % sampled.length]);
+        if (sample) samples.push(sample);
+        else missed++;
+        if ((i + 1) % 10 === 0 || i + 1 === count) log(`  ${name}: ${i + 1}/${count} samples`);
+        await sleep(Math.floor(Math.random() * 500)); // off the worker's rhythm
+      }
+      return { scenario: name, samples, missed, busyEvents: 0 };
+    };
+    /** Samples while `busyTenant` discovers its estate and then keeps changing 5% of it. */
+    const busyScenario = async (name: string, busyTenant: string, seed: number, sampled: readonly string[]): Promise<ScenarioResult> => {
+      log(`${name}: ${busyTenant} (partition ${tenantPartitionOf(busyTenant, partitions)} of ${partitions}) discovers ${options.busyResources} resources, then keeps changing 5% of them, while ${sampled.join(', ')} (partition ${sampled.map((t) => tenantPartitionOf(t, partitions)).join(', ')}) are sampled`);
+      const headBefore = await store.headPosition();
+      let stop = false;
+      const background = (async () => {
+        let round = 0;
+        let current = [...generateTenant({ seed, resources: options.busyResources, misconfiguredShare: 0.2 })];
+        while (!stop) {
+          await ingest(store, itemsOf(current), { tenantId: busyTenant, standing, actor: { kind: 'system', id: 'bench' }, source: 'push', scope: '*', complete: true });
+          current = mutate(current, 0.05, ++round).resources;
+        }
+      })();
+      let result: ScenarioResult;
+      try {
+        // Fewer samples: in the worst case each one waits out the whole timeout.
+        result = await scenario(name, sampled, Math.min(options.samples, 12));
+      } finally {
+        stop = true;
+        await background;
+      }
+      const busyEvents = (await store.readAll({ from: headBefore, filter: { tenantId: busyTenant }, maxCount: 1_000_000 })).events.length;
+      return { ...result, busyEvents };
+    };
+
+    const results: ScenarioResult[] = [];
+    log(`quiet fleet: ${options.samples} samples`);
+    results.push(await scenario('quiet fleet', tenants));
+    results.push(await busyScenario('busy tenant, other partition', busyOther, 900, [tenants[0]]));
+    results.push(await busyScenario('busy tenant, same partition', busySame, 901, [tenants[0]]));
+
+    const cells = results.map((r) => {
+      const visible = r.samples.map((s) => s.visibleMs);
+      const evaluated = r.samples.map((s) => s.evaluatedMs);
+      const p95 = percentile(visible, 95);
+      const s = (ms: number) => (Number.isNaN(ms) ? '-' : (ms / 1000).toFixed(2));
+      return [
+        r.scenario,
+        String(r.samples.length),
+        String(r.missed),
+        s(percentile(evaluated, 50)),
+        s(percentile(evaluated, 95)),
+        s(percentile(visible, 50)),
+        s(p95),
+        s(Math.max(...visible)),
+        r.busyEvents ? r.busyEvents.toLocaleString('en-US') : '-',
+        r.missed === 0 && p95 <= TARGET_P95_MS ? 'met' : '**MISSED**',
+      ];
+    });
+    console.log();
+    console.log(
+      alignedTable(
+        ['scenario', 'samples', 'missed', 'evaluated p50 s', 'evaluated p95 s', 'visible p50 s', 'visible p95 s', 'visible max s', 'busy tenant events', 'p95 <= 10 s'],
+        [false, true, true, true, true, true, true, true, true, false],
+        cells,
+      ),
+    );
+    console.log(
+      `\n${options.tenants} tenants x ${options.estate} resources evaluated against landing-zone-core; one rampart api and one rampart worker process on PostgreSQL; ` +
+        'each sample: one misconfigured resource pushed through GraphQL, timed from the answer of pushResources to the finding returned by findings (polled every 100 ms). ' +
+        '"evaluated" = the finding\'s openedAt (recorded by the evaluator) minus the same start.',
+    );
+    finishRun(started, options.json, (loadAtEnd) => ({ ...header, options, results, loadAtEnd }));
+  } finally {
+    await cleanup();
+  }
+};
+
+const program = new Command('bench-freshness')
+  .description('Freshness: from a completed ingestion run to the finding visible through GraphQL, with the worker running')
+  .option('--quick', 'smoke run: 10 samples, 2 tenants x 300 resources, busy tenant 2,000', false)
+  .option('--samples <n>', 'samples per scenario', (v) => Number.parseInt(v, 10))
+  .option('--tenants <n>', 'tenants sampled round-robin', (v) => Number.parseInt(v, 10))
+  .option('--estate <n>', 'resources per sampled tenant', (v) => Number.parseInt(v, 10))
+  .option('--busy-resources <n>', "the busy tenant's estate", (v) => Number.parseInt(v, 10))
+  .option('--json <file>', 'also write the results as JSON')
+  .action(async (o: { quick: boolean; samples?: number; tenants?: number; estate?: number; busyResources?: number; json?: string }) => {
+    await run({
+      quick: o.quick,
+      samples: o.samples ?? (o.quick ? 10 : 40),
+      tenants: o.tenants ?? (o.quick ? 2 : 4),
+      estate: o.estate ?? (o.quick ? 300 : 1_000),
+      busyResources: o.busyResources ?? (o.quick ? 2_000 : 5_000),
+      json: o.json,
+    });
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`bench-freshness: ${errorText(error)}\n`);
+  process.exit(1);
+});
