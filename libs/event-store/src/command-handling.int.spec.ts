@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ConcurrencyRetriesExhaustedError,
   handleCommand,
+  handleCommands,
   reject,
   runCheckpointedSubscription,
   type CommandContext,
@@ -86,6 +87,43 @@ describe('command handling and checkpointed subscriptions on PostgreSQL', () => 
       ConcurrencyRetriesExhaustedError,
     );
     expect((await store.readStream(streamId)).map((e) => (e.data as Reserved['data']).by)).toEqual(['rival', 'rival', 'rival']);
+  });
+
+  it('handles a batch of commands on many streams with one append, each decided against its own stream', async () => {
+    const tenant = `t${randomUUID().slice(0, 6)}`;
+    const stream = (i: number) => `t-${tenant}:show-${i}`;
+    await handleCommand(store, seats, stream(3), { by: 'early' }, ctx(tenant));
+    for (let i = 0; i < CAPACITY; i++) await handleCommand(store, seats, stream(4), { by: `full-${i}` }, ctx(tenant));
+    let appendCalls = 0;
+    const counting: EventStore = Object.create(store, {
+      appendToStreams: { value: async (...args: Parameters<EventStore['appendToStreams']>) => (appendCalls++, store.appendToStreams(...args)) },
+    });
+    const outcomes = await handleCommands(counting, seats, Array.from({ length: 20 }, (_, i) => ({ streamId: stream(i), command: { by: `b${i}` }, ctx: ctx(tenant) })));
+    expect(appendCalls).toBe(1);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(19);
+    expect(outcomes[4]).toMatchObject({ ok: false, rejection: { code: 'sold-out' } });
+    expect((await store.readStream(stream(3))).map((e) => (e.data as Reserved['data']).seat)).toEqual([1, 2]);
+    expect((await store.readStream(stream(0))).map((e) => (e.data as Reserved['data']).by)).toEqual(['b0']);
+    expect(outcomes[3]).toMatchObject({ ok: true, append: { nextExpectedRevision: 1 } });
+    await expect(handleCommands(store, seats, [stream(0), stream(0)].map((streamId) => ({ streamId, command: { by: 'x' }, ctx: ctx(tenant) })))).rejects.toThrow(/twice/);
+  });
+
+  it('a batch that loses a race to another writer lands each command on its own, over the other writer\'s events', async () => {
+    const tenant = `t${randomUUID().slice(0, 6)}`;
+    const stream = (i: number) => `t-${tenant}:show-${i}`;
+    // Another writer appends to stream 2 between the batch's reads and its append.
+    const racing: EventStore = Object.create(store, {
+      appendToStreams: {
+        value: async (...args: Parameters<EventStore['appendToStreams']>) => {
+          await handleCommand(store, seats, stream(2), { by: 'rival' }, ctx(tenant));
+          return store.appendToStreams(...args);
+        },
+      },
+    });
+    const outcomes = await handleCommands(racing, seats, Array.from({ length: 5 }, (_, i) => ({ streamId: stream(i), command: { by: `b${i}` }, ctx: ctx(tenant) })));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect((await store.readStream(stream(2))).map((e) => (e.data as Reserved['data']).by)).toEqual(['rival', 'b2']);
+    for (const i of [0, 1, 3, 4]) expect((await store.readStream(stream(i))).map((e) => (e.data as Reserved['data']).by)).toEqual([`b${i}`]);
   });
 
   it('a checkpointed subscription resumes from its stored checkpoint after a restart', async () => {

@@ -3,7 +3,7 @@
 // or expired …), it evaluates what that touches and records the resource's posture. At-least-once
 // (a checkpointed subscription): re-evaluating records nothing new, so redelivery is harmless.
 import { randomUUID } from 'node:crypto';
-import { formatPosition, handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
+import { formatPosition, handleCommand, handleCommands, type RecordedEvent, type StreamCommand } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
   evaluateResource,
@@ -21,6 +21,7 @@ import {
   tenantGuardrailsStreamId,
   type Catalog,
   type EvaluatedResource,
+  type PostureCommand,
   type EvaluationCause,
   type KeyedResource,
   type RelatedResourceQuery,
@@ -108,18 +109,21 @@ export class GuardrailEvaluator {
       // Resource groups first: the batch's resources are then evaluated with the groups it holds.
       const ordered = [...latest.values()].sort((a, b) => Number(isGroupEvent(b)) - Number(isGroupEvent(a)));
       const readsGroups = policy.assignments.size > 0 && policyMayReadResourceGroup(this.catalog, policy);
+      const postures = new PostureWrites();
       for (const e of ordered) {
         const { resourceKey, type } = e.data as { resourceKey: string; type: string };
         if (e.type === 'inventory.ResourceRemoved.v1') {
           related.observe(type, resourceKey, null);
+          await postures.flush(this.stores.eventStore); // what was evaluated before the removal lands before it
           await this.recordRemoval(tenantId, e);
         } else if (policy.assignments.size > 0) {
-          await this.evaluateFromEvent(tenantId, policy, e, related);
+          await this.evaluateFromEvent(tenantId, policy, e, related, postures);
           // A group discovered after its resources (Resource Graph lists resources before their
           // containers) or changed (its tags): what resourceGroup() tells its resources changed.
-          if (readsGroups && isResourceGroupKey(resourceKey)) await this.evaluateGroup(tenantId, policy, resourceKey, related, latest, e);
+          if (readsGroups && isResourceGroupKey(resourceKey)) await this.evaluateGroup(tenantId, policy, resourceKey, related, latest, e, postures);
         }
       }
+      await postures.flush(this.stores.eventStore);
       // The inventory read model may lag behind this batch; the resources above were evaluated
       // from their own events, and evaluating one twice records nothing the second time.
       if (policyChanged) await this.evaluateTenant(tenantId, { policy });
@@ -158,33 +162,35 @@ export class GuardrailEvaluator {
     related: RelatedCache,
     inBatch: ReadonlyMap<string, unknown>,
     e: RecordedEvent,
+    postures: PostureWrites,
   ): Promise<void> {
     let after = '';
     for (;;) {
       const rows = await this.inventory.groupPage(tenantId, groupKey, after, 500);
       for (const row of rows)
-        if (!inBatch.has(row.key)) await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId);
+        if (!inBatch.has(row.key)) await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId, postures);
       if (rows.length < 500) break;
       after = rows[rows.length - 1].key;
     }
   }
 
-  private async evaluateFromEvent(tenantId: string, policy: TenantGuardrails, e: RecordedEvent, related: RelatedCache): Promise<void> {
+  private async evaluateFromEvent(tenantId: string, policy: TenantGuardrails, e: RecordedEvent, related: RelatedCache, postures: PostureWrites): Promise<void> {
     const resource = await this.resourceAt(tenantId, e);
     if (!resource) return;
     related.observe(resource.type, resource.key, resource);
-    await this.record(tenantId, policy, resource, related, this.cause(e), e.metadata.correlationId);
+    await this.record(tenantId, policy, resource, related, this.cause(e), e.metadata.correlationId, postures);
     // A child or extension resource (a site's auth config, a database's encryption, diagnostic
     // settings) is what auditIfNotExists rules of its parent look for: the parent is re-evaluated.
     const parentKey = parentOf(resource.key);
     if (!parentKey) return;
     const rows = await this.inventory.byKeys(tenantId, [parentKey]);
-    if (rows[0]) await this.record(tenantId, policy, { ...rows[0].configuration, key: parentKey } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId);
+    if (rows[0]) await this.record(tenantId, policy, { ...rows[0].configuration, key: parentKey } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId, postures);
   }
 
   /**
-   * Evaluates and records one resource. The engine asks for related resources synchronously, so a
-   * first pass notes which types it asked for; they are fetched and the resource evaluated again.
+   * Evaluates one resource and adds what to record to `postures` (recorded when they are flushed).
+   * The engine asks for related resources synchronously, so a first pass notes which types it asked
+   * for; they are fetched and the resource evaluated again.
    */
   private async record(
     tenantId: string,
@@ -193,7 +199,8 @@ export class GuardrailEvaluator {
     related: RelatedCache,
     cause: EvaluationCause | null,
     correlationId: string,
-  ): Promise<{ evaluations: number; events: number }> {
+    postures: PostureWrites,
+  ): Promise<{ evaluations: number }> {
     const now = this.now();
     await related.fetchGroups([resource.key]);
     const resourceGroup = related.resourceGroupOf(resource.key);
@@ -202,11 +209,9 @@ export class GuardrailEvaluator {
       await related.fetchMissing();
       results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder(), resourceGroup });
     }
-    const outcome = await handleCommand(
-      this.stores.eventStore,
-      postureDecider,
-      postureStreamId(tenantId, resource.key),
-      {
+    postures.add({
+      streamId: postureStreamId(tenantId, resource.key),
+      command: {
         kind: 'RecordEvaluation',
         tenantId,
         resource: { key: resource.key, id: String(resource.id ?? resource.key), type: resource.type },
@@ -214,9 +219,9 @@ export class GuardrailEvaluator {
         reporting: policy.reporting,
         cause,
       },
-      { tenantId, actor: SYSTEM, correlationId, causationId: cause?.eventId ?? null, now },
-    );
-    return { evaluations: results.length, events: outcome.ok ? outcome.events.length : 0 };
+      ctx: { tenantId, actor: SYSTEM, correlationId, causationId: cause?.eventId ?? null, now },
+    });
+    return { evaluations: results.length };
   }
 
   /** Every resource of the tenant's inventory against its policy now (`rampart evaluate`, and after policy changes). */
@@ -234,12 +239,13 @@ export class GuardrailEvaluator {
     for (;;) {
       const rows = await this.inventory.page(tenantId, after, 500);
       await related.fetchGroups(rows.map((r) => r.key));
+      const postures = new PostureWrites();
       for (const row of rows) {
-        const done = await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, null, correlationId);
+        const done = await this.record(tenantId, policy, { ...row.configuration, key: row.key } as EvaluatedResource, related, null, correlationId, postures);
         resources++;
         evaluations += done.evaluations;
-        postureEvents += done.events;
       }
+      postureEvents += await postures.flush(this.stores.eventStore);
       options.onProgress?.(resources);
       if (rows.length < 500) break;
       after = rows[rows.length - 1].key;
@@ -288,6 +294,30 @@ export const parentOf = (key: string): string | undefined => {
   if (own.length === 3 && /^\/subscriptions\/[^/]+$/.test(key.slice(0, at))) return key.slice(0, at);
   return undefined;
 };
+
+/**
+ * The posture records a batch of evaluations makes, written together: one multi-stream append per
+ * few hundred resources instead of a read and a commit each. A resource evaluated twice in one batch
+ * (from its own event, then as a child's parent) keeps its last evaluation, as recording both in
+ * order would have left it.
+ */
+class PostureWrites {
+  private readonly writes = new Map<string, StreamCommand<PostureCommand>>();
+
+  add(write: StreamCommand<PostureCommand>): void {
+    this.writes.delete(write.streamId);
+    this.writes.set(write.streamId, write);
+  }
+
+  /** Records what was added; the number of posture events appended. */
+  async flush(store: EvaluationStores['eventStore']): Promise<number> {
+    if (this.writes.size === 0) return 0;
+    const batch = [...this.writes.values()];
+    this.writes.clear();
+    const outcomes = await handleCommands(store, postureDecider, batch);
+    return outcomes.reduce((n, o) => n + (o.ok ? o.events.length : 0), 0);
+  }
+}
 
 const isGroupEvent = (e: RecordedEvent) => isResourceGroupKey((e.data as { resourceKey: string }).resourceKey);
 
