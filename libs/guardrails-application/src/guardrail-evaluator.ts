@@ -70,6 +70,14 @@ export interface GuardrailEvaluatorOptions {
 
 type EvaluationStores = Pick<Stores, 'eventStore' | 'readModels'>;
 
+/** What a batch's evaluations read, fetched ahead (see `GuardrailEvaluator.prefetch`). */
+interface Prefetched {
+  /** By event id: the resource as of that event (undefined when it no longer exists there). */
+  readonly resources: ReadonlyMap<string, Promise<EvaluatedResource | undefined>>;
+  /** Current parents of the batch's child resources, by key. */
+  readonly parents: ReadonlyMap<string, CurrentResource>;
+}
+
 export class GuardrailEvaluator {
   private readonly catalog: Catalog;
   private readonly schema: string;
@@ -110,6 +118,7 @@ export class GuardrailEvaluator {
       const ordered = [...latest.values()].sort((a, b) => Number(isGroupEvent(b)) - Number(isGroupEvent(a)));
       const readsGroups = policy.assignments.size > 0 && policyMayReadResourceGroup(this.catalog, policy);
       const postures = new PostureWrites();
+      const prefetched = policy.assignments.size > 0 ? await this.prefetch(tenantId, ordered) : undefined;
       for (const e of ordered) {
         const { resourceKey, type } = e.data as { resourceKey: string; type: string };
         if (e.type === 'inventory.ResourceRemoved.v1') {
@@ -117,7 +126,7 @@ export class GuardrailEvaluator {
           await postures.flush(this.stores.eventStore); // what was evaluated before the removal lands before it
           await this.recordRemoval(tenantId, e);
         } else if (policy.assignments.size > 0) {
-          await this.evaluateFromEvent(tenantId, policy, e, related, postures);
+          await this.evaluateFromEvent(tenantId, policy, e, related, postures, prefetched);
           // A group discovered after its resources (Resource Graph lists resources before their
           // containers) or changed (its tags): what resourceGroup() tells its resources changed.
           if (readsGroups && isResourceGroupKey(resourceKey)) await this.evaluateGroup(tenantId, policy, resourceKey, related, latest, e, postures);
@@ -174,8 +183,38 @@ export class GuardrailEvaluator {
     }
   }
 
-  private async evaluateFromEvent(tenantId: string, policy: TenantGuardrails, e: RecordedEvent, related: RelatedCache, postures: PostureWrites): Promise<void> {
-    const resource = await this.resourceAt(tenantId, e);
+  /**
+   * What the batch's evaluations will read, fetched before them and a few at a time: the resource
+   * as of each change (its stream's history), and the current parents of child resources (in one
+   * query). Evaluating one by one, these were a round trip each.
+   */
+  private async prefetch(tenantId: string, events: readonly RecordedEvent[]): Promise<Prefetched> {
+    const resources = new Map<string, Promise<EvaluatedResource | undefined>>();
+    const changes = events.filter((e) => e.type !== 'inventory.ResourceRemoved.v1');
+    let next = 0;
+    const readNext = async () => {
+      for (let i = next++; i < changes.length; i = next++) {
+        const result = this.resourceAt(tenantId, changes[i]);
+        resources.set(changes[i].eventId, result);
+        await result;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, changes.length) }, readNext));
+    const parentKeys = [...new Set(changes.map((e) => parentOf((e.data as { resourceKey: string }).resourceKey)).filter((k): k is string => k !== undefined))];
+    const parents = new Map<string, CurrentResource>();
+    for (let i = 0; i < parentKeys.length; i += 500) for (const row of await this.inventory.byKeys(tenantId, parentKeys.slice(i, i + 500))) parents.set(row.key, row);
+    return { resources, parents };
+  }
+
+  private async evaluateFromEvent(
+    tenantId: string,
+    policy: TenantGuardrails,
+    e: RecordedEvent,
+    related: RelatedCache,
+    postures: PostureWrites,
+    prefetched?: Prefetched,
+  ): Promise<void> {
+    const resource = await (prefetched?.resources.get(e.eventId) ?? this.resourceAt(tenantId, e));
     if (!resource) return;
     related.observe(resource.type, resource.key, resource);
     await this.record(tenantId, policy, resource, related, this.cause(e), e.metadata.correlationId, postures);
@@ -183,7 +222,7 @@ export class GuardrailEvaluator {
     // settings) is what auditIfNotExists rules of its parent look for: the parent is re-evaluated.
     const parentKey = parentOf(resource.key);
     if (!parentKey) return;
-    const rows = await this.inventory.byKeys(tenantId, [parentKey]);
+    const rows = prefetched ? [prefetched.parents.get(parentKey)].filter((r): r is CurrentResource => r !== undefined) : await this.inventory.byKeys(tenantId, [parentKey]);
     if (rows[0]) await this.record(tenantId, policy, { ...rows[0].configuration, key: parentKey } as EvaluatedResource, related, this.cause(e), e.metadata.correlationId, postures);
   }
 
