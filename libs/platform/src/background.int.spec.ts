@@ -276,6 +276,9 @@ describe('following the log with several workers, by tenant partition', () => {
     await follower(more.handle('two'), { partitions: 2 });
     await append(1, 2);
     await eventually(`${TENANTS.length} more handled`, () => more.handled.size >= TENANTS.length, 30_000);
+    // A partition saves its checkpoint after its handler returns: on a busy machine that is later.
+    const twoPartitions = async () => [...(await checkpoints.list(subscription)).keys()].filter((k) => k.endsWith('/2]')).length === 2;
+    await eventually('both of the 2 partitions checkpointed', twoPartitions, 30_000);
     const positions = await checkpoints.list(subscription);
     expect([...positions.keys()].filter((k) => k.endsWith('/2]')).sort()).toEqual([`${subscription}[0/2]`, `${subscription}[1/2]`]);
     expect(comparePositions(positions.get(`${subscription}[0/2]`)!, before)).toBeGreaterThan(0);
