@@ -15,9 +15,12 @@ export interface TenantPartition {
   readonly count: number;
 }
 
+/** The number a tenant's partition is taken from (modulo the count); stores may keep it beside each event. */
+export const tenantHashOf = (tenantId: string): number => createHash('sha256').update(tenantId, 'utf8').digest().readUInt32BE(0);
+
 export const tenantPartitionOf = (tenantId: string, count: number): number => {
   assertPartitionCount(count);
-  return createHash('sha256').update(tenantId, 'utf8').digest().readUInt32BE(0) % count;
+  return tenantHashOf(tenantId) % count;
 };
 
 export const assertPartitionCount = (count: number): void => {

@@ -24,6 +24,10 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   CONSTRAINT events_event_id_key UNIQUE (event_id),
   CONSTRAINT events_stream_revision_key UNIQUE (stream_id, revision)
 );
+-- The tenant's partition hash (tenantHashOf), written with each event so that a process manager's
+-- reader of one tenant partition filters by arithmetic instead of hashing every row it passes.
+-- Events of stores made before it have none; readers compute theirs (see tenantPartitionSql).
+ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS tenant_hash bigint;
 CREATE INDEX IF NOT EXISTS events_log_order ON ${s}.events (transaction_id, global_position);
 CREATE INDEX IF NOT EXISTS events_tenant_log_order ON ${s}.events (tenant_id, transaction_id, global_position);
 CREATE TABLE IF NOT EXISTS ${s}.checkpoints (

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { tenantHashOf, tenantPartitionOf } from '@rampart/event-sourcing';
 import { eventStoreContract } from '../contract/event-store.contract';
 import { pgliteTestDatabase, postgresTestDatabase, type TestDatabase } from '../testing/databases';
 import { SqlEventStore } from './sql-event-store';
@@ -37,5 +39,41 @@ describe('a SQL event store importing history with its own clock', () => {
     expect(Date.parse((await plain.readStream('t-contoso-bank:demo-c'))[0].recordedAt)).toBeGreaterThan(Date.now() - 60_000);
     await store.close();
     await plain.close();
+  });
+});
+
+describe("a SQL event store's tenant partitions", () => {
+  let db: TestDatabase;
+  afterAll(async () => db?.dispose());
+
+  it("keeps each event's tenant hash on both append paths, and still partitions events written before it kept one", async () => {
+    db = await pgliteTestDatabase('partition_hash');
+    const store = await SqlEventStore.open(db.sql, { schema: db.schema });
+    const tenants = ['contoso-bank', 'fabrikam-retail', 'woodgrove', 'northwind', 'tailspin', 'adatum'];
+    const event = (tenantId: string, n: number) => ({
+      eventId: randomUUID(),
+      type: 'demo.Happened.v1',
+      data: { n },
+      metadata: { tenantId, actor: { kind: 'system' as const, id: 'test' }, correlationId: 'c', causationId: null, occurredAt: new Date().toISOString(), schemaVersion: 1 },
+    });
+    for (const [i, t] of tenants.entries()) {
+      await store.appendToStream(`t-${t}:demo-a`, [event(t, i)]);
+      await store.appendToStreams([{ streamId: `t-${t}:demo-b`, events: [event(t, i)] }]);
+    }
+    const { rows } = await db.sql.query<{ tenant_id: string; tenant_hash: string | null }>(`SELECT tenant_id, tenant_hash::text FROM "${db.schema}".events`);
+    expect(rows.map((r) => Number(r.tenant_hash))).toEqual(rows.map((r) => tenantHashOf(r.tenant_id)));
+    const partitioned = async () => {
+      const byPartition: string[][] = [];
+      for (let index = 0; index < 3; index++) {
+        byPartition.push((await store.readAll({ filter: { tenantPartition: { index, count: 3 } } })).events.map((e) => e.metadata.tenantId));
+      }
+      return byPartition;
+    };
+    const expected = [0, 1, 2].map((index) => tenants.flatMap((t) => (tenantPartitionOf(t, 3) === index ? [t, t] : [])));
+    expect(await partitioned()).toEqual(expected);
+    // Rows of a store from before the column: the reader computes what it would have held.
+    await db.sql.exec(`UPDATE "${db.schema}".events SET tenant_hash = NULL WHERE tenant_id IN ('woodgrove', 'adatum')`);
+    expect(await partitioned()).toEqual(expected);
+    await store.close();
   });
 });

@@ -12,6 +12,7 @@ import {
   Wakeups,
   WrongExpectedRevisionError,
   assertTenantPartition,
+  tenantHashOf,
   type AppendOptions,
   type AppendResult,
   type EventMetadata,
@@ -52,6 +53,21 @@ export interface SqlEventStoreOptions {
  */
 export const tenantPartitionSql = (tenantColumn: string, count: string): string =>
   `(('x' || encode(substring(sha256(convert_to(${tenantColumn}, 'UTF8')) from 1 for 4), 'hex'))::bit(32)::bigint % ${count})`;
+
+/** The partition of an events row: from its stored tenant hash, computed only for rows written before there was one. */
+const eventPartitionSql = (count: string): string =>
+  `(COALESCE(e.tenant_hash, ('x' || encode(substring(sha256(convert_to(e.tenant_id, 'UTF8')) from 1 for 4), 'hex'))::bit(32)::bigint) % ${count})`;
+
+/** Tenant ids are few and repeat in every event: their hashes are kept (bounded, since ids come from callers). */
+const tenantHashes = new Map<string, number>();
+const tenantHash = (tenantId: string): number => {
+  let hash = tenantHashes.get(tenantId);
+  if (hash === undefined) {
+    if (tenantHashes.size >= 10_000) tenantHashes.clear();
+    tenantHashes.set(tenantId, (hash = tenantHashOf(tenantId)));
+  }
+  return hash;
+};
 
 interface EventRow {
   global_position: string;
@@ -159,10 +175,10 @@ export class SqlEventStore implements EventStore {
 
     const first = current === null ? 0 : current + 1;
     const inserted = await tx.query<{ transaction_id: string; global_position: string }>(
-      `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata, recorded_at)
-       SELECT e.event_id, $1, e.revision, e.tenant_id, e.type, e.data, e.metadata, COALESCE($8::timestamptz, clock_timestamp())
-       FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
-            WITH ORDINALITY AS e(event_id, revision, tenant_id, type, data, metadata, ord)
+      `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata, recorded_at, tenant_hash)
+       SELECT e.event_id, $1, e.revision, e.tenant_id, e.type, e.data, e.metadata, COALESCE($8::timestamptz, clock_timestamp()), e.tenant_hash
+       FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $9::bigint[])
+            WITH ORDINALITY AS e(event_id, revision, tenant_id, type, data, metadata, tenant_hash, ord)
        ORDER BY e.ord
        RETURNING transaction_id::text AS transaction_id, global_position::text AS global_position`,
       [
@@ -174,6 +190,7 @@ export class SqlEventStore implements EventStore {
         events.map((e) => JSON.stringify(e.data)),
         events.map((e) => JSON.stringify(e.metadata)),
         this.clock?.().toISOString() ?? null,
+        events.map((e) => tenantHash(e.metadata.tenantId)),
       ],
     );
     if (this.sql.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
@@ -246,15 +263,24 @@ export class SqlEventStore implements EventStore {
       // One JSON parameter rather than parallel arrays: the driver's array escaping of large
       // event bodies costs more than PostgreSQL's JSON parser. Ordinality keeps the given order.
       const inserted = await tx.query<{ stream_id: string; transaction_id: string; global_position: string }>(
-        `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata, recorded_at)
+        `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata, recorded_at, tenant_hash)
          SELECT (e.value->>'e')::uuid, e.value->>'s', (e.value->>'r')::int, e.value->>'t', e.value->>'y', e.value->'d', e.value->'m',
-                COALESCE($2::timestamptz, clock_timestamp())
+                COALESCE($2::timestamptz, clock_timestamp()), (e.value->>'h')::bigint
          FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(value, ord)
          ORDER BY e.ord
          RETURNING stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position`,
         [
           JSON.stringify(
-            rows.map((r) => ({ e: r.event.eventId, s: r.streamId, r: r.revision, t: r.event.metadata.tenantId, y: r.event.type, d: r.event.data, m: r.event.metadata })),
+            rows.map((r) => ({
+              e: r.event.eventId,
+              s: r.streamId,
+              r: r.revision,
+              t: r.event.metadata.tenantId,
+              y: r.event.type,
+              d: r.event.data,
+              m: r.event.metadata,
+              h: tenantHash(r.event.metadata.tenantId),
+            })),
           ),
           this.clock?.().toISOString() ?? null,
         ],
@@ -342,9 +368,9 @@ export class SqlEventStore implements EventStore {
     const filter = options.filter ?? {};
     const visible = `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
     if (filter.tenantPartition) assertTenantPartition(filter.tenantPartition);
-    // Only when asked: the hash is computed for every row the read passes over.
+    // Only when asked: arithmetic on the stored hash for every row the read passes over.
     const partition = filter.tenantPartition
-      ? `AND ${tenantPartitionSql('e.tenant_id', '$8::bigint')} = $9::bigint`
+      ? `AND ${eventPartitionSql('$8::bigint')} = $9::bigint`
       : '';
     // One snapshot for the page and the head, so "isEnd" and the returned position agree.
     return this.sql.transaction(
