@@ -399,7 +399,21 @@ export interface ResourceDetail {
   readonly configuration: string;
   readonly compliance: readonly { assignmentId: string; guardrailId: string; baselineId: string; state: string; since: string; reason: string; exemptionId: string | null }[];
   readonly complianceHistory: readonly { assignmentId: string; baselineId: string; guardrailId: string; from: string | null; to: string; recordedAt: string; reason: string; exemptionId: string | null }[];
-  readonly history: readonly { kind: string; recordedAt: string; detail: string; actorKind: string; actorId: string; onBehalfOfTenant: string | null; runId: string; revision: number }[];
+  readonly history: readonly {
+    kind: string;
+    recordedAt: string;
+    detail: string;
+    actorKind: string;
+    actorId: string;
+    onBehalfOfTenant: string | null;
+    runId: string;
+    revision: number;
+    /** Who made the change in the cloud, with which client and operation, when (from Azure's change records; null when seen by a snapshot). */
+    changedBy: string | null;
+    clientType: string | null;
+    operation: string | null;
+    changedAt: string | null;
+  }[];
 }
 export const RESOURCE_QUERY = /* GraphQL */ `
   query ConsoleResource($tenantId: ID!, $id: ID!) {
@@ -408,7 +422,7 @@ export const RESOURCE_QUERY = /* GraphQL */ `
       id name type location resourceGroup subscriptionId tags { name value } discoveredAt changedAt changes configuration
       compliance { assignmentId guardrailId baselineId state since reason exemptionId }
       complianceHistory { assignmentId baselineId guardrailId from to recordedAt reason exemptionId }
-      history { kind recordedAt detail actorKind actorId onBehalfOfTenant runId revision }
+      history { kind recordedAt detail actorKind actorId onBehalfOfTenant runId revision changedBy clientType operation changedAt }
     }
   }
 `;

@@ -8,7 +8,7 @@ import { IntervalChart, type IntervalRow } from '../charts/charts';
 import { Badge, ErrorPanel, Loading, NotFound, PageHeader, Stat } from '../components/ui';
 import { formatDateTime } from '../format';
 import { complianceTimelines } from '../resources/compliance-intervals';
-import { configurationVersions, formatValue } from '../resources/configuration-history';
+import { cloudChangeSummary, configurationVersions, formatValue } from '../resources/configuration-history';
 import { Link } from '../router/router';
 
 export const ResourcePage = ({ tenantId, resourceId }: { tenantId: string; resourceId: string }) => {
@@ -149,6 +149,17 @@ const ResourceView = ({ tenantId, tenantName, resource }: { tenantId: string; te
                 by {v.entry.actorKind} {v.entry.actorId}
                 {v.entry.onBehalfOfTenant ? <strong className="on-behalf"> on behalf of {v.entry.onBehalfOfTenant}</strong> : null} · run {v.entry.runId}
               </p>
+              {cloudChangeSummary(v.entry) ? (
+                <p className="small cloud-change">
+                  Changed in Azure by <strong>{cloudChangeSummary(v.entry)}</strong>
+                  {v.entry.changedAt ? (
+                    <>
+                      {' '}
+                      at <time dateTime={v.entry.changedAt}>{formatDateTime(v.entry.changedAt)}</time>
+                    </>
+                  ) : null}
+                </p>
+              ) : null}
               {v.changes.length ? (
                 <table className="table diff">
                   <caption className="visually-hidden">Changed paths in revision {v.entry.revision}</caption>

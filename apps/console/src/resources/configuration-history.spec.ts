@@ -1,4 +1,4 @@
-import { configurationVersions, formatValue, type HistoryEntry } from './configuration-history';
+import { cloudChangeSummary, configurationVersions, formatValue, type HistoryEntry } from './configuration-history';
 
 const entry = (revision: number, kind: string, detail: unknown): HistoryEntry => ({
   kind,
@@ -62,5 +62,21 @@ describe('configuration history', () => {
     expect(formatValue(undefined)).toBe('—');
     expect(formatValue({ a: 1 })).toBe('{"a":1}');
     expect(formatValue('x'.repeat(200), 20)).toHaveLength(20);
+  });
+});
+
+describe('who changed it in the cloud', () => {
+  it("says who, with which client and operation, from the cloud's change record", () => {
+    expect(cloudChangeSummary({ ...hardened, changedBy: 'alice@contoso.com', clientType: 'Azure Portal', operation: 'microsoft.web/sites/write' })).toBe(
+      'alice@contoso.com via Azure Portal, microsoft.web/sites/write',
+    );
+    expect(cloudChangeSummary({ ...hardened, changedBy: 'alice@contoso.com' })).toBe('alice@contoso.com');
+    expect(cloudChangeSummary({ ...hardened, changedBy: null, clientType: 'ARM Template', operation: null })).toBe('someone the cloud did not name via ARM Template');
+    expect(cloudChangeSummary({ ...hardened, changedBy: 'app-7f3a', operation: 'microsoft.storage/storageaccounts/write' })).toBe('app-7f3a (microsoft.storage/storageaccounts/write)');
+  });
+
+  it('says nothing when a snapshot saw the change', () => {
+    expect(cloudChangeSummary(hardened)).toBeUndefined();
+    expect(cloudChangeSummary({ ...hardened, changedBy: null, clientType: null, operation: null })).toBeUndefined();
   });
 });

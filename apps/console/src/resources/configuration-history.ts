@@ -13,7 +13,23 @@ export interface HistoryEntry {
   readonly runId: string;
   readonly revision: number;
   readonly onBehalfOfTenant?: string | null;
+  /** From the cloud's own change records (Azure Resource Graph); null when a snapshot saw the change. */
+  readonly changedBy?: string | null;
+  readonly clientType?: string | null;
+  readonly operation?: string | null;
+  readonly changedAt?: string | null;
 }
+
+/**
+ * Who made the change in the cloud, as the cloud recorded it ("alice@contoso.com via Azure Portal,
+ * microsoft.web/sites/write"); undefined when the change was seen by a snapshot, which cannot tell.
+ */
+export const cloudChangeSummary = (entry: HistoryEntry): string | undefined => {
+  if (!entry.changedBy && !entry.clientType && !entry.operation) return undefined;
+  const who = entry.changedBy ?? 'someone the cloud did not name';
+  const how = [entry.clientType ? `via ${entry.clientType}` : '', entry.operation ?? ''].filter(Boolean).join(', ');
+  return how ? `${who} ${how.startsWith('via') ? how : `(${how})`}` : who;
+};
 
 export interface ChangedPath {
   readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
