@@ -1,6 +1,6 @@
 // Small pieces both benchmarks use: how busy the machine is before a run, readable errors, and
 // URLs without passwords.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { quoteIdent, type SqlClient } from '@rampart/event-store';
@@ -88,4 +88,26 @@ export const finishRun = (started: Date, jsonFile: string | undefined, results: 
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results(loadAtEnd), null, 2)}\n`);
   process.stderr.write(`wrote ${jsonFile}\n`);
+};
+
+/** Clock ticks per second of /proc's CPU times (Linux's USER_HZ). */
+const CLK_TCK = 100;
+
+/** CPU seconds (user + system) a live process used so far, from /proc (Linux); NaN once it is gone. */
+export const cpuSecondsOf = (pid: number): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+};
+
+/** On Ctrl+C or SIGTERM: `cleanup` (the run's processes, database and folders), then exit 130. */
+export const cleanUpOnInterrupt = (cleanup: () => Promise<void>, log: (message: string) => void): void => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log(`${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
 };

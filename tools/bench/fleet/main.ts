@@ -26,11 +26,10 @@ import { ingest, itemsOf, presentResourcesFromReadModel } from '@rampart/ingesti
 import { loadConfig, openStores, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { onboardTenants } from '@rampart/tenancy-application/testing';
-import { alignedTable, errorText, finishRun, machineHeader } from '../shared';
+import { alignedTable, cleanUpOnInterrupt, cpuSecondsOf, errorText, finishRun, machineHeader } from '../shared';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'tools', 'bin', 'rampart.js');
-const CLK_TCK = 100;
 const POLL_MS = 500;
 const PROGRESS_MS = 10_000;
 /** A cycle is over once caught up; it must stay so this long (no new event for the reactions) to count. */
@@ -67,15 +66,6 @@ interface Options {
 
 // --- what /proc says about a process ----------------------------------------------------------------
 
-/** CPU seconds (user + system) a live process used so far; NaN once it is gone. */
-const cpuSecondsOf = (pid: number): number => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return Number.NaN;
-  }
-};
 
 const rssBytesOf = (pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number => {
   try {
@@ -296,11 +286,7 @@ const run = async (options: Options): Promise<void> => {
       await db.dispose().catch((error: unknown) => log(`could not drop the bench database: ${errorText(error)}`));
       rmSync(dataDir, { recursive: true, force: true });
     })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      log(`${signal}: cleaning up`);
-      void cleanup().finally(() => process.exit(130));
-    });
+  cleanUpOnInterrupt(cleanup, log);
 
   try {
     const s = await openStores(loadConfig(env('rampart-bench-collector')).store);

@@ -11,7 +11,7 @@
 //   node tools/bin/run-ts.js tools/bench/reactions/main.ts --quick         8 tenants x 100 resources, 1 round
 //   node tools/bin/run-ts.js tools/bench/reactions/main.ts --workers 1,2 --json tmp/bench-reactions.json
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -27,7 +27,7 @@ import { loadConfig, openStores, READ_MODEL_SCHEMA, type Stores } from '@rampart
 import { startWebhookReceiver, type WebhookReceiver } from '@rampart/runtime/testing';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { onboardTenants } from '@rampart/tenancy-application/testing';
-import { alignedTable, cpuBusyFraction, errorText, finishRun, machineHeader, maskUrl } from '../shared';
+import { alignedTable, cpuBusyFraction, cpuSecondsOf, errorText, finishRun, machineHeader, maskUrl } from '../shared';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'tools', 'bin', 'rampart.js');
@@ -38,7 +38,6 @@ const NOTIFIER_EVENT_TYPES = ['guardrails.FindingOpened.v1'];
 const LEASE_SECONDS = 6;
 /** The run is over when the reactions stayed caught up (no new event for them) this long. */
 const QUIET_MS = 4_000;
-const CLK_TCK = 100;
 
 const log = (message: string): void => {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -64,15 +63,6 @@ interface RunResult {
   readonly machineBusy: number;
 }
 
-/** CPU seconds (user + system) a live process used so far, from /proc (Linux). */
-const cpuSecondsOf = (pid: number): number => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return Number.NaN;
-  }
-};
 
 const cpuTimes = () => os.cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0) }), { idle: 0, total: 0 });
 
