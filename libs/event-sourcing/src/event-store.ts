@@ -58,6 +58,13 @@ export interface ReadAllResult {
   readonly position: GlobalPosition;
   /** True when the read reached the end of what is visible now. */
   readonly isEnd: boolean;
+  /**
+   * At the end: events exist that are committed but not visible yet, because an older
+   * transaction is still running (SQL stores). They become visible when it ends, which sends no
+   * notification, so a caught-up reader should read again shortly instead of waiting for the next
+   * append. Absent means false.
+   */
+  readonly heldBack?: boolean;
 }
 
 /** One stream's part of a multi-stream append. */
@@ -91,7 +98,13 @@ export interface EventStore {
    * Resolves when new events may have been appended, or after `timeoutMs`: lets subscriptions
    * sleep instead of spinning. Spurious wake-ups are allowed; missed ones cost at most the timeout.
    */
-  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  waitForAppend(timeoutMs: number, signal?: AbortSignal, since?: number): Promise<void>;
+  /**
+   * A count of the append notifications seen so far. A reader takes it before reading and passes
+   * it to `waitForAppend`, which then returns at once if an append was notified in between (one
+   * that came while the read was under way would otherwise be slept through until the timeout).
+   */
+  appendNotifications?(): number;
   close(): Promise<void>;
 }
 

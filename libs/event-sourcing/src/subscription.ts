@@ -25,18 +25,22 @@ export interface SubscribeOptions {
  * Yields batches until `signal` aborts. A batch with no events is yielded when the position
  * moved past filtered-out events, so the caller's checkpoint keeps up with the log.
  */
+/** How soon a caught-up reader reads again when committed events are held back from view. */
+export const HELD_BACK_RETRY_MS = 25;
+
 export async function* subscribe(store: EventStore, options: SubscribeOptions = {}): AsyncGenerator<SubscriptionBatch> {
   let position = options.from ?? START;
   const batchSize = options.batchSize ?? 500;
   const idle = options.idleTimeoutMs ?? 1_000;
   while (!options.signal?.aborted) {
+    const since = store.appendNotifications?.();
     const result = await store.readAll({ from: position, filter: options.filter, maxCount: batchSize });
     const moved = comparePositions(result.position, position) > 0;
     position = result.position;
     if (result.events.length > 0 || moved) {
       yield { events: result.events, position, caughtUp: result.isEnd };
     }
-    if (result.isEnd && !options.signal?.aborted) await store.waitForAppend(idle, options.signal);
+    if (result.isEnd && !options.signal?.aborted) await store.waitForAppend(result.heldBack ? Math.min(idle, HELD_BACK_RETRY_MS) : idle, options.signal, since);
   }
 }
 

@@ -23,4 +23,20 @@ describe('Wakeups', () => {
     await aborted;
     expect(wakeups.sleeping).toBe(0);
   });
+
+  it('does not sleep through a wake-up that came between the count taken before a read and the wait', async () => {
+    const wakeups = new Wakeups();
+    const since = wakeups.count;
+    wakeups.wakeAll(); // an append notified while the reader was reading
+    const started = Date.now();
+    await wakeups.wait(10_000, undefined, since);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // With nothing in between, it sleeps until woken.
+    const now = wakeups.count;
+    const sleeping = wakeups.wait(10_000, undefined, now);
+    expect(wakeups.sleeping).toBe(1);
+    wakeups.wakeAll();
+    await sleeping;
+    expect(wakeups.count).toBe(now + 1);
+  });
 });

@@ -2,9 +2,15 @@
 // and an append (or a notification from elsewhere) wakes them all.
 export class Wakeups {
   private readonly sleepers = new Set<() => void>();
+  private wakes = 0;
 
-  wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.resolve();
+  /** How many wake-ups there have been: taken before a read, handed to `wait`, so one in between is not slept through. */
+  get count(): number {
+    return this.wakes;
+  }
+
+  wait(timeoutMs: number, signal?: AbortSignal, since?: number): Promise<void> {
+    if (signal?.aborted || (since !== undefined && since !== this.wakes)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -19,6 +25,7 @@ export class Wakeups {
   }
 
   wakeAll(): void {
+    this.wakes++;
     for (const wake of [...this.sleepers]) wake();
   }
 

@@ -86,6 +86,7 @@ export const fenceAppends = (store: EventStore): EventStore => {
     readAll: (...args) => store.readAll(...args),
     headPosition: () => store.headPosition(),
     waitForAppend: (...args) => store.waitForAppend(...args),
+    appendNotifications: () => store.appendNotifications?.() ?? 0,
     close: () => store.close(),
   };
 };

@@ -281,9 +281,13 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  waitForAppend(timeoutMs: number, signal?: AbortSignal, since?: number): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.wakeups.wait(timeoutMs, signal);
+    return this.wakeups.wait(timeoutMs, signal, since);
+  }
+
+  appendNotifications(): number {
+    return this.wakeups.count;
   }
 
   async close(): Promise<void> {

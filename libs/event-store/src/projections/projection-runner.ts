@@ -2,6 +2,7 @@
 // writes and its checkpoint commit in one transaction, so a crash anywhere either keeps both or
 // neither. Works with any EventStore; the read models always live in PostgreSQL/PGlite.
 import {
+  HELD_BACK_RETRY_MS,
   comparePositions,
   formatPosition,
   START,
@@ -37,6 +38,8 @@ export interface ProjectionRunnerOptions {
 export interface BatchResult {
   readonly applied: number;
   readonly caughtUp: boolean;
+  /** Committed events not visible yet (see ReadAllResult.heldBack): read again soon. */
+  readonly heldBack?: boolean;
 }
 
 interface CheckpointRow {
@@ -144,7 +147,7 @@ export class ProjectionRunner {
     const started = Date.now();
     const from = await this.position();
     const page = await this.store.readAll({ from, filter: this.projection.filter, maxCount: this.batchSize });
-    if (page.events.length === 0 && comparePositions(page.position, from) === 0) return { applied: 0, caughtUp: page.isEnd };
+    if (page.events.length === 0 && comparePositions(page.position, from) === 0) return { applied: 0, caughtUp: page.isEnd, heldBack: page.heldBack };
     const committed = await this.commitBatch(from, page.position, async (ctx) => {
       if (this.projection.applyBatch) await this.projection.applyBatch(ctx, page.events);
       else for (const event of page.events) await this.projection.apply(ctx, event);
@@ -157,7 +160,7 @@ export class ProjectionRunner {
       position: page.position,
       durationMs: Date.now() - started,
     });
-    return { applied: committed, caughtUp: page.isEnd };
+    return { applied: committed, caughtUp: page.isEnd, heldBack: page.heldBack };
   }
 
   /** Runs until the signal aborts, sleeping while caught up; retries failed batches with backoff. */
@@ -165,9 +168,10 @@ export class ProjectionRunner {
     let attempt = 0;
     while (!signal.aborted) {
       try {
-        const { caughtUp } = await this.runBatch();
+        const since = this.store.appendNotifications?.();
+        const { caughtUp, heldBack } = await this.runBatch();
         attempt = 0;
-        if (caughtUp) await this.store.waitForAppend(idleTimeoutMs, signal);
+        if (caughtUp) await this.store.waitForAppend(heldBack ? Math.min(idleTimeoutMs, HELD_BACK_RETRY_MS) : idleTimeoutMs, signal, since);
         else await yieldToEventLoop();
       } catch (error) {
         attempt++;

@@ -58,6 +58,9 @@ describe('global log on PostgreSQL with concurrent writers', () => {
       // Ours holds back: nothing is visible while an older transaction may still commit.
       during = await reader.readAll({ from: start });
       expect(during.events).toHaveLength(0);
+      // …and says the committed B is held back, so a caught-up reader looks again soon: A's
+      // commit, which will make B visible, sends no notification of its own to wait for.
+      expect(during).toMatchObject({ isEnd: true, heldBack: true });
     } finally {
       held.open(); // never leave A open, even when an expectation above failed
     }
@@ -67,6 +70,7 @@ describe('global log on PostgreSQL with concurrent writers', () => {
 
     const after = await reader.readAll({ from: during.position });
     expect(after.events.map((e) => e.streamId)).toEqual([slowStream, fastStream]);
+    expect(after).toMatchObject({ isEnd: true, heldBack: false });
     await writer.close();
     await reader.close();
   });

@@ -403,7 +403,12 @@ export class SqlEventStore implements EventStore {
         }
         const head = await this.visibleHead(tx);
         const lastRead = rows.length > 0 ? toPosition(rows[rows.length - 1]) : from;
-        return { events, position: comparePositions(head, lastRead) > 0 ? head : lastRead, isEnd: true };
+        // Committed rows the visibility rule still hides (an older transaction runs): they appear
+        // when it ends, without a notification, so the reader is told to look again soon.
+        const { rows: held } = await tx.query<{ held: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM ${this.table} WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held`,
+        );
+        return { events, position: comparePositions(head, lastRead) > 0 ? head : lastRead, isEnd: true, heldBack: held[0]?.held === true };
       },
       { isolation: 'repeatable read', readOnly: true },
     );
@@ -422,8 +427,12 @@ export class SqlEventStore implements EventStore {
     return rows.length ? toPosition(rows[0]) : START;
   }
 
-  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.wakeups.wait(timeoutMs, signal);
+  waitForAppend(timeoutMs: number, signal?: AbortSignal, since?: number): Promise<void> {
+    return this.wakeups.wait(timeoutMs, signal, since);
+  }
+
+  appendNotifications(): number {
+    return this.wakeups.count;
   }
 
   private wakeAll(): void {
