@@ -115,6 +115,17 @@ export interface ChangeFeedResult {
   readonly through?: string;
 }
 
+/**
+ * The change records of every subscription the connection reaches (its management groups
+ * expanded) since `since`; what could not be read, by subscription or management group.
+ */
+const readConnectionRecords = async (connection: AzureConnection, since: Date, source: ResourceGraphSourceOptions, query: ReturnType<typeof resourceGraphQuery>) => {
+  const { subscriptions, failures: groupFailures } = await connectionSubscriptions(connection, source);
+  const read = await readChangeRecords(subscriptions, since, source, query);
+  const failures = [...read.failures, ...groupFailures.map((f) => ({ subscriptionId: `managementGroup:${f.managementGroup}`, error: f.error }))];
+  return { read, failures };
+};
+
 /** Reads the connection's change records since its point and observes just the resources they name. */
 export const collectAzureChanges = async (
   store: EventStore,
@@ -131,9 +142,7 @@ export const collectAzureChanges = async (
   // Never further back than Azure keeps records: what is older is gone either way.
   const since = new Date(Math.max(Date.parse(start) - CHANGE_RECORD_OVERLAP_MS, now.getTime() - CHANGE_RECORD_RETENTION_MS));
   const query = resourceGraphQuery(source);
-  const { subscriptions, failures: groupFailures } = await connectionSubscriptions(connection, source);
-  const read = await readChangeRecords(subscriptions, since, source, query);
-  const failures = [...read.failures, ...groupFailures.map((f) => ({ subscriptionId: `managementGroup:${f.managementGroup}`, error: f.error }))];
+  const { read, failures } = await readConnectionRecords(connection, since, source, query);
   const runs: { subscriptionId: string; result: IngestResult }[] = [];
   let unresolved = 0;
   for (const [subscriptionId, named] of changedResources(read.records)) {
@@ -219,9 +228,7 @@ export const backfillAzureConnection = async (
   await ensureStanding(tenantId, options.standing);
   const now = options.now?.() ?? new Date();
   const query = resourceGraphQuery(source);
-  const { subscriptions, failures: groupFailures } = await connectionSubscriptions(connection, source);
-  const read = await readChangeRecords(subscriptions, new Date(now.getTime() - CHANGE_RECORD_RETENTION_MS), source, query);
-  const failures = [...read.failures, ...groupFailures.map((f) => ({ subscriptionId: `managementGroup:${f.managementGroup}`, error: f.error }))];
+  const { read, failures } = await readConnectionRecords(connection, new Date(now.getTime() - CHANGE_RECORD_RETENTION_MS), source, query);
   let resources = 0;
   let skipped = 0;
   let dropped = 0;

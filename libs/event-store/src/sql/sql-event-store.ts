@@ -401,30 +401,37 @@ export class SqlEventStore implements EventStore {
         if (rows.length === maxCount) {
           return { events, position: toPosition(rows[rows.length - 1]), isEnd: false };
         }
-        const head = await this.visibleHead(tx);
+        const { head, heldBack } = await this.visibleEnd(tx);
         const lastRead = rows.length > 0 ? toPosition(rows[rows.length - 1]) : from;
-        // Committed rows the visibility rule still hides (an older transaction runs): they appear
-        // when it ends, without a notification, so the reader is told to look again soon.
-        const { rows: held } = await tx.query<{ held: boolean }>(
-          `SELECT EXISTS (SELECT 1 FROM ${this.table} WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held`,
-        );
-        return { events, position: comparePositions(head, lastRead) > 0 ? head : lastRead, isEnd: true, heldBack: held[0]?.held === true };
+        return { events, position: comparePositions(head, lastRead) > 0 ? head : lastRead, isEnd: true, heldBack };
       },
       { isolation: 'repeatable read', readOnly: true },
     );
   }
 
   async headPosition(): Promise<GlobalPosition> {
-    return this.sql.transaction((tx) => this.visibleHead(tx), { isolation: 'repeatable read', readOnly: true });
+    return this.sql.transaction(async (tx) => (await this.visibleEnd(tx)).head, { isolation: 'repeatable read', readOnly: true });
   }
 
-  private async visibleHead(tx: SqlExecutor): Promise<GlobalPosition> {
-    const { rows } = await tx.query<{ transaction_id: string; global_position: string }>(
-      `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM ${this.table} e
-       WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`,
+  /**
+   * The last visible event, and whether committed rows are still hidden by the visibility rule (an
+   * older transaction runs): they appear when it ends, without a notification, so a caught-up
+   * reader is told to look again soon. One statement, in the caller's snapshot.
+   */
+  private async visibleEnd(tx: SqlExecutor): Promise<{ head: GlobalPosition; heldBack: boolean }> {
+    const { rows } = await tx.query<{ transaction_id: string | null; global_position: string | null; held: boolean }>(
+      `SELECT h.transaction_id::text AS transaction_id, h.global_position::text AS global_position,
+              EXISTS (SELECT 1 FROM ${this.table} WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held
+       FROM (SELECT 1) one
+       LEFT JOIN LATERAL (
+         SELECT transaction_id, global_position FROM ${this.table} e
+         WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1
+       ) h ON true`,
     );
-    return rows.length ? toPosition(rows[0]) : START;
+    const row = rows[0];
+    const head = row?.transaction_id != null && row.global_position != null ? toPosition({ transaction_id: row.transaction_id, global_position: row.global_position }) : START;
+    return { head, heldBack: row?.held === true };
   }
 
   waitForAppend(timeoutMs: number, signal?: AbortSignal, since?: number): Promise<void> {
