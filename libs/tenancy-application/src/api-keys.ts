@@ -28,10 +28,10 @@ export interface IssuedApiKey {
 
 export type ApiKeyOutcome<T> = { readonly ok: true; readonly value: T; readonly revision: number } | { readonly ok: false; readonly rejection: Rejection };
 
-const standingOf = (deps: ApiKeyDeps): TenantStanding => deps.standing ?? tenantStanding(deps.eventStore);
+const standingFrom = (deps: ApiKeyDeps): TenantStanding => deps.standing ?? tenantStanding(deps.eventStore);
 
 export const issueApiKey = async (deps: ApiKeyDeps, context: CommandContext, request: ApiKeyRequest): Promise<ApiKeyOutcome<IssuedApiKey>> => {
-  const refused = await standingOf(deps)(context.tenantId, TENANCY_COMMAND_INTENTS.IssueApiKey);
+  const refused = await standingFrom(deps)(context.tenantId, TENANCY_COMMAND_INTENTS.IssueApiKey);
   if (refused) return { ok: false, rejection: refused };
   const key = generateApiKey();
   const outcome = await handleCommand(
@@ -50,7 +50,7 @@ export const revokeApiKey = async (
   context: CommandContext,
   request: { readonly keyId: string; readonly reason: string; readonly by: 'user' | 'api-key' },
 ): Promise<ApiKeyOutcome<{ readonly keyId: string }>> => {
-  const refused = await standingOf(deps)(context.tenantId, TENANCY_COMMAND_INTENTS.RevokeApiKey);
+  const refused = await standingFrom(deps)(context.tenantId, TENANCY_COMMAND_INTENTS.RevokeApiKey);
   if (refused) return { ok: false, rejection: refused };
   const outcome = await handleCommand(deps.eventStore, apiKeyDecider, apiKeyStreamId(context.tenantId, request.keyId), { kind: 'RevokeApiKey', ...request }, context);
   if (!outcome.ok) return { ok: false, rejection: outcome.rejection };

@@ -236,6 +236,15 @@ const run = async (options: Options): Promise<void> => {
     log(`estates ingested and evaluated in ${estateSeconds.toFixed(1)} s: ${lastCount} findings; templates of flagged resources per tenant: ${[...templates.values()].map((l) => l.length).join(', ')}`);
 
     let sampleNo = 0;
+    /** Polls `findings` until the resource's finding is there: the sample, timed from `t0`, or undefined after `timeoutMs`. */
+    const findingOf = async (tenantId: string, key: string, t0: number, timeoutMs: number): Promise<Sample | undefined> => {
+      while (Date.now() - t0 < timeoutMs) {
+        const hit = (await gql<FindingsAnswer>(FINDINGS, { tenantId })).findings.edges.find((e) => e.node.resourceId.toLowerCase() === key);
+        if (hit) return { tenantId, evaluatedMs: Math.max(0, Date.parse(hit.node.openedAt) - t0), visibleMs: Date.now() - t0 };
+        await sleep(POLL_MS);
+      }
+      return undefined;
+    };
     const sampleOnce = async (tenantId: string): Promise<Sample | undefined> => {
       sampleNo++;
       const list = templates.get(tenantId) ?? [];
@@ -244,13 +253,7 @@ const run = async (options: Options): Promise<void> => {
       await gql(`mutation($input: PushResourcesInput!) { pushResources(input: $input) { discovered } }`, {
         input: { tenantId, resourcesJson: JSON.stringify([resource]) },
       });
-      const t0 = Date.now();
-      while (Date.now() - t0 < SAMPLE_TIMEOUT_MS) {
-        const hit = (await gql<FindingsAnswer>(FINDINGS, { tenantId })).findings.edges.find((e) => e.node.resourceId.toLowerCase() === key);
-        if (hit) return { tenantId, evaluatedMs: Math.max(0, Date.parse(hit.node.openedAt) - t0), visibleMs: Date.now() - t0 };
-        await sleep(POLL_MS);
-      }
-      return undefined;
+      return findingOf(tenantId, key, Date.now(), SAMPLE_TIMEOUT_MS);
     };
     const scenario = async (name: string, sampled: readonly string[], count = options.samples): Promise<ScenarioResult> => {
       const samples: Sample[] = [];
@@ -349,13 +352,7 @@ const run = async (options: Options): Promise<void> => {
         const key = String(resource.id).toLowerCase();
         const at = new Date();
         replay.applyChange({ changeType: 'Create', resource, at: at.toISOString(), changedBy: 'bench@example.com', changedByType: 'User', clientType: 'Azure Portal', operation: `${String(resource.type)}/write` });
-        const t0 = at.getTime();
-        let seen: Sample | undefined;
-        while (!seen && Date.now() - t0 < SAMPLE_TIMEOUT_MS + feedMs) {
-          const hit = (await gql<FindingsAnswer>(FINDINGS, { tenantId: feedTenant })).findings.edges.find((e) => e.node.resourceId.toLowerCase() === key);
-          if (hit) seen = { tenantId: feedTenant, evaluatedMs: Math.max(0, Date.parse(hit.node.openedAt) - t0), visibleMs: Date.now() - t0 };
-          else await sleep(POLL_MS);
-        }
+        const seen = await findingOf(feedTenant, key, at.getTime(), SAMPLE_TIMEOUT_MS + feedMs);
         if (seen) feedSamples.push(seen);
         else feedMissed++;
         if ((i + 1) % 5 === 0 || i + 1 === options.feedSamples) log(`  scheduled collection: ${i + 1}/${options.feedSamples} samples`);
