@@ -60,8 +60,8 @@ describe.each(backends)('projection runner on %s', (_name, openDb) => {
     (await db.sql.query<{ event_id: string }>(`SELECT event_id FROM "${readSchema}"."applied" ORDER BY stream_id, revision`)).rows.map(
       (row) => row.event_id,
     );
-  const runner = (projection: SqlProjection, batchSize = 5) =>
-    new ProjectionRunner(store, db.sql, projection, { schema: readSchema, batchSize });
+  const runner = (projection: SqlProjection, batchSize = 5, passedSaveIntervalMs?: number) =>
+    new ProjectionRunner(store, db.sql, projection, { schema: readSchema, batchSize, passedSaveIntervalMs });
   const drain = async (r: ProjectionRunner) => {
     for (let result = await r.runBatch(); !result.caughtUp; result = await r.runBatch());
   };
@@ -135,6 +135,47 @@ describe.each(backends)('projection runner on %s', (_name, openDb) => {
     await Promise.all([drain(a), drain(b)]);
     await drain(a);
     expect(await applied()).toEqual(ids);
+  });
+
+  it('drops a page it read ahead once another runner has moved the checkpoint past it', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant, 17);
+    const a = runner(auditingProjection(tenant));
+    await a.prepare();
+    await a.runBatch(); // 0-4 committed; 5-9 read ahead
+    await runner(auditingProjection(tenant)).rebuild(); // another worker rebuilds: all 17 again, from zero
+    await drain(a);
+    expect(await applied()).toEqual(ids);
+    expect((await a.status()).eventsApplied).toBe(17);
+  });
+
+  it('passes over other events without a checkpoint write each time, and records it within the interval', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant, 3);
+    const other = uniqueTenant('other');
+    const r = runner(auditingProjection(tenant), 5, 60_000);
+    await r.prepare();
+    await drain(r);
+    const saved = await r.position();
+    for (let i = 0; i < 3; i++) {
+      await store.appendToStream(`t-${other}:thing-${i}`, numbered(other, 2));
+      expect(await r.runBatch()).toMatchObject({ applied: 0, caughtUp: true });
+    }
+    expect(await r.position()).toEqual(saved); // nothing written for three passes
+    const more = numbered(tenant, 2);
+    await store.appendToStream(`t-${tenant}:thing-2`, more);
+    await drain(r);
+    expect(await applied()).toEqual([...ids, ...more.map((e) => e.eventId)]);
+    expect(await r.position()).not.toEqual(saved);
+
+    // With a short interval the pass is recorded on a later read, and a restart starts from it.
+    const quick = runner(auditingProjection(tenant), 5, 0);
+    await store.appendToStream(`t-${other}:thing-9`, numbered(other, 2));
+    const before = await quick.position();
+    await quick.runBatch();
+    expect(await quick.position()).not.toEqual(before);
+    expect((await quick.status()).eventsBehind).toBe(0);
+    expect(await applied()).toHaveLength(5);
   });
 
   it('rebuilds from zero into fresh tables, and on a version change', async () => {

@@ -4,10 +4,12 @@
 import {
   HELD_BACK_RETRY_MS,
   comparePositions,
+  waitForNextRead,
   formatPosition,
   START,
   type EventStore,
   type GlobalPosition,
+  type ReadAllResult,
 } from '@rampart/event-sourcing';
 import { migrate } from '../sql/schema';
 import { quoteIdent, type SqlClient, type SqlExecutor } from '../sql/sql-client';
@@ -31,6 +33,8 @@ export interface ProjectionRunnerOptions {
   readonly schema?: string;
   readonly batchSize?: number;
   readonly lagCountLimit?: number;
+  /** How long reads may pass over events of other kinds before the checkpoint records it (default 2 s). */
+  readonly passedSaveIntervalMs?: number;
   readonly onBatch?: (info: { projection: string; events: number; position: GlobalPosition; durationMs: number }) => void;
   readonly onError?: (info: { projection: string; error: unknown; attempt: number }) => void;
 }
@@ -109,6 +113,8 @@ export class ProjectionRunner {
    * the first has built and may already be projecting into.
    */
   async reset(options: { onlyIfStale?: boolean } = {}): Promise<void> {
+    this.ahead = undefined;
+    this.passed = undefined;
     await this.sql.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`projection:${this.projection.name}`]);
       if (options.onlyIfStale && (await this.loadCheckpoint(tx))?.version === this.projection.version) {
@@ -142,18 +148,61 @@ export class ProjectionRunner {
     }
   }
 
-  /** One batch from the checkpoint: read, apply, move the checkpoint, commit. */
+  /** The page after the one being written, read while it is written (see runBatch). */
+  private ahead?: { readonly from: GlobalPosition; readonly page: Promise<ReadAllResult> };
+  /**
+   * How far reads found nothing for this projection beyond its saved checkpoint. Saved only now and
+   * then: a burst of appends of other kinds (an ingest's thousand single changes) would otherwise
+   * cost a write transaction per projection per append, for nothing.
+   */
+  private passed?: { readonly checkpoint: GlobalPosition; readonly to: GlobalPosition; readonly since: number };
+
+  /**
+   * One batch from the checkpoint: read, apply, move the checkpoint, commit. While a full page is
+   * written, the next one is already being read on another connection, so a catch-up keeps the
+   * database reading and writing at once. That read is only used if the checkpoint it starts from
+   * is the one this batch commits; the commit itself still checks the checkpoint under its lock.
+   */
   async runBatch(): Promise<BatchResult> {
     const started = Date.now();
-    const from = await this.position();
-    const page = await this.store.readAll({ from, filter: this.projection.filter, maxCount: this.batchSize });
-    if (page.events.length === 0 && comparePositions(page.position, from) === 0) return { applied: 0, caughtUp: page.isEnd, heldBack: page.heldBack };
-    const committed = await this.commitBatch(from, page.position, async (ctx) => {
-      if (this.projection.applyBatch) await this.projection.applyBatch(ctx, page.events);
-      else for (const event of page.events) await this.projection.apply(ctx, event);
-      return page.events.length;
-    });
-    if (committed === undefined) return { applied: 0, caughtUp: false }; // another runner moved it; go again
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    const from = ahead?.from ?? (await this.position());
+    const passed = this.passed && comparePositions(this.passed.checkpoint, from) === 0 ? this.passed : undefined;
+    const readFrom = ahead?.from ?? passed?.to ?? from;
+    const page = ahead ? await ahead.page : await this.store.readAll({ from: readFrom, filter: this.projection.filter, maxCount: this.batchSize });
+    if (page.events.length === 0) {
+      // Nothing of this projection's (an empty page is the end of what is visible).
+      const to = comparePositions(page.position, readFrom) > 0 ? page.position : readFrom;
+      if (comparePositions(to, from) === 0) return { applied: 0, caughtUp: page.isEnd, heldBack: page.heldBack };
+      this.passed = { checkpoint: from, to, since: passed?.since ?? Date.now() };
+      if (Date.now() - this.passed.since < (this.options.passedSaveIntervalMs ?? PASSED_SAVE_INTERVAL_MS)) return { applied: 0, caughtUp: page.isEnd, heldBack: page.heldBack };
+      const saved = await this.commitBatch(from, to, async () => 0);
+      this.passed = undefined;
+      return { applied: 0, caughtUp: saved !== undefined && page.isEnd, heldBack: page.heldBack };
+    }
+    if (!page.isEnd) {
+      const next = this.store.readAll({ from: page.position, filter: this.projection.filter, maxCount: this.batchSize });
+      next.catch(() => undefined); // a failed read ahead is read again by the next batch
+      this.ahead = { from: page.position, page: next };
+    }
+    let committed: number | undefined;
+    try {
+      committed = await this.commitBatch(from, page.position, async (ctx) => {
+        if (this.projection.applyBatch) await this.projection.applyBatch(ctx, page.events);
+        else for (const event of page.events) await this.projection.apply(ctx, event);
+        return page.events.length;
+      });
+    } catch (error) {
+      this.ahead = undefined;
+      throw error;
+    }
+    this.passed = undefined;
+    if (committed === undefined) {
+      // Another runner moved the checkpoint: start again from wherever it is now.
+      this.ahead = undefined;
+      return { applied: 0, caughtUp: false };
+    }
     this.options.onBatch?.({
       projection: this.projection.name,
       events: committed,
@@ -169,9 +218,10 @@ export class ProjectionRunner {
     while (!signal.aborted) {
       try {
         const since = this.store.appendNotifications?.();
+        const readAt = Date.now();
         const { caughtUp, heldBack } = await this.runBatch();
         attempt = 0;
-        if (caughtUp) await this.store.waitForAppend(heldBack ? Math.min(idleTimeoutMs, HELD_BACK_RETRY_MS) : idleTimeoutMs, signal, since);
+        if (caughtUp) await waitForNextRead(this.store, readAt, heldBack ? Math.min(idleTimeoutMs, HELD_BACK_RETRY_MS) : idleTimeoutMs, signal, since);
         else await yieldToEventLoop();
       } catch (error) {
         attempt++;
@@ -217,6 +267,12 @@ export class ProjectionRunner {
   /**
    * Applies a batch and moves the checkpoint in one transaction. The checkpoint row is locked
    * and compared first: if another runner already moved it, nothing is applied.
+   *
+   * Committed without waiting for the disk (synchronous_commit off): a read model is derived from
+   * the log, and its rows and checkpoint commit together, so a server crash can lose only the last
+   * batches as a whole, which are projected again from the checkpoint that survived. Others see the
+   * commit at once either way; what it saves is a flush per batch, which an ingest appending its
+   * own changes one by one otherwise waits behind.
    */
   private async commitBatch(
     from: GlobalPosition,
@@ -237,9 +293,12 @@ export class ProjectionRunner {
         [this.projection.name, to.commit.toString(), to.prepare.toString(), applied],
       );
       return applied;
-    });
+    }, { settings: { synchronous_commit: 'off' } });
   }
 }
+
+/** How long a projection may read past events of other kinds before it saves that it did. */
+const PASSED_SAVE_INTERVAL_MS = 2_000;
 
 // PGlite runs in-process and its queries resolve without ever reaching the event loop's I/O
 // phase; a catch-up of many batches would otherwise starve HTTP requests and signals.

@@ -1,6 +1,7 @@
 // A projection turns the global log into read-model tables. The runner owns the checkpoint and
 // the transaction; a projection only says which tables it owns and how one event changes them.
 import type { LogFilter, RecordedEvent } from '@rampart/event-sourcing';
+import { preferLz4Sql } from '../sql/schema';
 import { quoteIdent, type SqlExecutor } from '../sql/sql-client';
 
 export interface ProjectionContext {
@@ -53,6 +54,7 @@ export const documentProjection = <D>(spec: DocumentProjectionSpec<D>): SqlProje
       doc jsonb NOT NULL,
       updated_at timestamptz NOT NULL
     )`);
+    await tx.query(preferLz4Sql(t, ['doc']));
     await tx.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${spec.table}_tenant`)} ON ${t} (tenant_id)`);
     for (const index of spec.indexes ?? []) {
       await tx.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${t} USING ${index.using ?? 'btree'} (${index.expression})`);

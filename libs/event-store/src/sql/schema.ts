@@ -30,12 +30,31 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
 ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS tenant_hash bigint;
 CREATE INDEX IF NOT EXISTS events_log_order ON ${s}.events (transaction_id, global_position);
 CREATE INDEX IF NOT EXISTS events_tenant_log_order ON ${s}.events (tenant_id, transaction_id, global_position);
+${preferLz4Sql(`${s}.events`, ['data', 'metadata'])};
 CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
   subscription_id  text        PRIMARY KEY,
   commit_position  bigint      NOT NULL,
   prepare_position bigint      NOT NULL,
   updated_at       timestamptz NOT NULL DEFAULT now()
 );`;
+};
+
+/**
+ * One statement that switches the columns' TOAST compression from pglz to lz4 where the server has
+ * lz4 (PostgreSQL built with it; PGlite is not) and they are not lz4 yet. Measured on resource
+ * documents of ~3 KB: writing them costs PostgreSQL a third less, reading them back less again.
+ * Only new values are compressed the new way: no rewrite, so it is cheap on a store of any size;
+ * the ALTER (a short exclusive lock) is taken once, not at every start.
+ */
+export const preferLz4Sql = (table: string, columns: readonly string[]): string => {
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  const alter = columns.map((c) => `ALTER COLUMN ${quoteIdent(c)} SET COMPRESSION lz4`).join(', ');
+  // Kept on one line: migrate() splits its DDL at a semicolon that ends a line.
+  return (
+    `DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) ` +
+    `AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ${literal(table)}::regclass AND attname = ANY (ARRAY[${columns.map(literal).join(', ')}]) AND attcompression IS DISTINCT FROM 'l') ` +
+    `THEN ALTER TABLE ${table} ${alter}; END IF; END $$`
+  );
 };
 
 export const migrate = async (client: SqlClient, ddl: string): Promise<void> => {

@@ -12,6 +12,8 @@ export interface SqlExecutor {
 export interface TransactionOptions {
   readonly isolation?: 'read committed' | 'repeatable read' | 'serializable';
   readonly readOnly?: boolean;
+  /** Settings for this transaction only (`SET LOCAL`), e.g. planner switches; sent with BEGIN, no extra round trip. */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 export interface SqlClient extends SqlExecutor {
@@ -38,6 +40,13 @@ const beginStatement = (options: TransactionOptions = {}): string =>
     .filter(Boolean)
     .join(' ');
 
+/** `SET LOCAL` statements for the settings; names and values are code's own, checked all the same. */
+const setLocalStatements = (settings: Readonly<Record<string, string>> = {}): string[] =>
+  Object.entries(settings).map(([name, value]) => {
+    if (!/^[a-z_][a-z0-9_.]*$/.test(name) || !/^[A-Za-z0-9_.-]+$/.test(value)) throw new Error(`unsafe setting ${name}=${value}`);
+    return `SET LOCAL ${name} = ${value}`;
+  });
+
 export const createPgClient = async (config: string | PoolConfig): Promise<SqlClient> => {
   const { Pool } = await import('pg');
   const poolConfig: PoolConfig = typeof config === 'string' ? { connectionString: config } : config;
@@ -54,7 +63,8 @@ export const createPgClient = async (config: string | PoolConfig): Promise<SqlCl
     async transaction(fn, options) {
       const client = await pool.connect();
       try {
-        await client.query(beginStatement(options));
+        // Without parameters node-postgres sends a simple query: BEGIN and its settings in one round trip.
+        await client.query([beginStatement(options), ...setLocalStatements(options?.settings)].join('; '));
         const result = await fn({ query: (sql, params) => run(client, sql, params) });
         await client.query('COMMIT');
         return result;
@@ -112,6 +122,7 @@ export const createPgliteClient = async (dataDir?: string, options: PgliteOption
         if (options?.isolation || options?.readOnly) {
           await tx.query(beginStatement(options).replace('BEGIN', 'SET TRANSACTION'));
         }
+        for (const statement of setLocalStatements(options?.settings)) await tx.query(statement);
         return fn({ query: (sql, params) => run(tx, sql, params) });
       }),
     async exec(sql) {

@@ -77,3 +77,40 @@ describe("a SQL event store's tenant partitions", () => {
     await store.close();
   });
 });
+
+describe.each([
+  ['PGlite', pgliteTestDatabase],
+  ['PostgreSQL', postgresTestDatabase],
+] as const)('SQL storage settings on %s', (name, openDb) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openDb('settings');
+  });
+  afterAll(async () => db?.dispose());
+
+  it('applies transaction settings to that transaction only, and refuses unsafe ones', async () => {
+    const setting = async () => (await db.sql.query<{ v: string }>(`SELECT current_setting('enable_sort') AS v`)).rows[0].v;
+    expect(await setting()).toBe('on');
+    const inside = await db.sql.transaction(
+      async (tx) => (await tx.query<{ v: string }>(`SELECT current_setting('enable_sort') AS v`)).rows[0].v,
+      { isolation: 'repeatable read', readOnly: true, settings: { enable_sort: 'off' } },
+    );
+    expect(inside).toBe('off');
+    expect(await setting()).toBe('on');
+    await expect(db.sql.transaction(async () => 1, { settings: { 'enable_sort; DROP TABLE x': 'off' } })).rejects.toThrow('unsafe setting');
+    await expect(db.sql.transaction(async () => 1, { settings: { enable_sort: "off'; --" } })).rejects.toThrow('unsafe setting');
+  });
+
+  it('compresses event bodies with lz4 where the server has it, and opens again without altering anything', async () => {
+    const store = await SqlEventStore.open(db.sql, { schema: db.schema });
+    await (await SqlEventStore.open(db.sql, { schema: db.schema })).close();
+    const { rows } = await db.sql.query<{ attname: string; attcompression: string }>(
+      `SELECT attname, attcompression::text AS attcompression FROM pg_attribute WHERE attrelid = $1::regclass AND attname IN ('data', 'metadata') ORDER BY attname`,
+      [`"${db.schema}".events`],
+    );
+    const lz4 = (await db.sql.query<{ has: boolean }>(`SELECT 'lz4' = ANY (enumvals) AS has FROM pg_settings WHERE name = 'default_toast_compression'`)).rows[0].has;
+    if (name === 'PostgreSQL') expect(lz4).toBe(true); // the server CI runs has it; PGlite is built without
+    expect(rows.map((r) => r.attcompression)).toEqual(lz4 ? ['l', 'l'] : ['', '']);
+    await store.close();
+  });
+});

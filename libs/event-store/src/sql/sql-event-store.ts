@@ -86,6 +86,16 @@ interface EventRow {
 const COLUMNS = `global_position::text AS global_position, transaction_id::text AS transaction_id, event_id::text AS event_id,
   stream_id, revision, type, data, metadata, recorded_at`;
 
+/**
+ * A page of the log is read by walking the log-order index and stopping at the page's size. The
+ * planner's other choice, collecting every matching row after the position and sorting them for the
+ * top page, looks cheaper to it whenever its statistics are older than the log's growth (a first
+ * ingest of 100k resources into a fresh store): each page then sorts all the rest, quadratic in a
+ * catch-up (measured: 42 ms a page against 0.6 ms once analysed). Walking in order is never much
+ * worse, since the log is stored in roughly that order.
+ */
+const LOG_ORDER_PLAN = { enable_sort: 'off', enable_bitmapscan: 'off' } as const;
+
 const toPosition = (row: { transaction_id: string; global_position: string }): GlobalPosition => ({
   commit: BigInt(row.transaction_id),
   prepare: BigInt(row.global_position),
@@ -405,7 +415,7 @@ export class SqlEventStore implements EventStore {
         const lastRead = rows.length > 0 ? toPosition(rows[rows.length - 1]) : from;
         return { events, position: comparePositions(head, lastRead) > 0 ? head : lastRead, isEnd: true, heldBack };
       },
-      { isolation: 'repeatable read', readOnly: true },
+      { isolation: 'repeatable read', readOnly: true, settings: LOG_ORDER_PLAN },
     );
   }
 
