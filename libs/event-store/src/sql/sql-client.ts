@@ -50,7 +50,11 @@ const setLocalStatements = (settings: Readonly<Record<string, string>> = {}): st
 export const createPgClient = async (config: string | PoolConfig): Promise<SqlClient> => {
   const { Pool } = await import('pg');
   const poolConfig: PoolConfig = typeof config === 'string' ? { connectionString: config } : config;
-  const pool: Pool = new Pool({ max: 10, ...poolConfig });
+  // No JIT compilation on Rampart's connections: its statements are short, but some carry large
+  // cost estimates (a log walk bounded only by LIMIT), and PostgreSQL's default JIT then spent a
+  // second compiling what runs in milliseconds. An operator's own jit setting in options wins.
+  const options = /\bjit\b/.test(poolConfig.options ?? '') ? poolConfig.options : [poolConfig.options, '-c jit=off'].filter(Boolean).join(' ');
+  const pool: Pool = new Pool({ max: 10, ...poolConfig, options });
   // A broken idle connection must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
   const run = async <R>(executor: Pool | PoolClient, sql: string, params?: readonly unknown[]) => {

@@ -97,6 +97,7 @@ describe.each([
     );
     expect(inside).toBe('off');
     expect(await setting()).toBe('on');
+    if (name === 'PostgreSQL') expect((await db.sql.query<{ jit: string }>('SHOW jit')).rows[0].jit).toBe('off'); // the pool's connections
     await expect(db.sql.transaction(async () => 1, { settings: { 'enable_sort; DROP TABLE x': 'off' } })).rejects.toThrow('unsafe setting');
     await expect(db.sql.transaction(async () => 1, { settings: { enable_sort: "off'; --" } })).rejects.toThrow('unsafe setting');
   });

@@ -92,9 +92,11 @@ const COLUMNS = `global_position::text AS global_position, transaction_id::text 
  * top page, looks cheaper to it whenever its statistics are older than the log's growth (a first
  * ingest of 100k resources into a fresh store): each page then sorts all the rest, quadratic in a
  * catch-up (measured: 42 ms a page against 0.6 ms once analysed). Walking in order is never much
- * worse, since the log is stored in roughly that order.
+ * worse, since the log is stored in roughly that order. And no JIT: the walk's estimated cost (the
+ * whole rest of the log) is far above the JIT threshold, and compiling it took a second for a page
+ * read in 26 ms (a partition reader 700k events behind; the pools turn JIT off too, see createPgClient).
  */
-const LOG_ORDER_PLAN = { enable_sort: 'off', enable_bitmapscan: 'off' } as const;
+const LOG_ORDER_PLAN = { enable_sort: 'off', enable_bitmapscan: 'off', jit: 'off' } as const;
 
 const toPosition = (row: { transaction_id: string; global_position: string }): GlobalPosition => ({
   commit: BigInt(row.transaction_id),
