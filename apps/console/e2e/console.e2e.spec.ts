@@ -267,6 +267,30 @@ describe('the web console in a browser', () => {
     expect(await row.textContent()).toContain('Contoso Bank');
     await page.locator('.live-badge-live').waitFor();
 
+    // Found by the resource it is about, narrowed by SLA state; the filters live in the address.
+    await page.getByLabel('Search').fill(webApp.name);
+    await row.getByRole('link', { name: webApp.name }).waitFor(); // the resource column
+    for (const text of await page.locator('tr[data-incident]').allTextContents()) expect(text.toLowerCase()).toContain(webApp.name);
+    await page.getByLabel('SLA').selectOption('breached');
+    await row.waitFor({ state: 'detached' }); // just opened: its SLA is not breached
+    await page.getByLabel('SLA').selectOption('ok');
+    await row.waitFor();
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ q: webApp.name, sla: 'ok' });
+    await page.reload();
+    await row.waitFor();
+    expect(await page.getByLabel('Search').inputValue()).toBe(webApp.name);
+    // sorting by a column says so to assistive technology
+    await page.getByRole('button', { name: 'Opened' }).click();
+    expect(await page.getByRole('columnheader', { name: 'Opened' }).getAttribute('aria-sort')).toBe('ascending');
+    // On a phone: the same queue as cards, nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await row.waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, 'soc-queue-phone');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('SLA').selectOption('');
+
     // Someone opens an incident elsewhere: the queue shows it without a reload.
     const lead = await tokenOf('soc-lead');
     const opened = await gql<{ openIncident: { __typename: string; id: string } }>(
@@ -305,11 +329,41 @@ describe('the web console in a browser', () => {
   });
 
   it('lets a SOC lead approve the destructive action (a second person), and see an incident through to closing', async () => {
+    const lead = await tokenOf('soc-lead');
+    // The lead's own destructive proposal on the manual incident: the inbox says why there is no Approve.
+    const proposed = await gql<{ proposeAction: { __typename: string } }>(
+      lead,
+      `mutation { proposeAction(input: { tenantId: "fabrikam-retail", incidentId: "${manualIncidentId}", actionKind: "isolate-workload", phase: "respond", target: "vm:kim-laptop" }) { __typename } }`,
+    );
+    expect(proposed.proposeAction.__typename).toBe('IncidentChanged');
     const page = await signIn('soc-lead');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
+    const inbox = page.getByRole('list', { name: 'Actions waiting for approval' });
+    const own = inbox.getByRole('listitem').filter({ hasText: 'isolate-workload on vm:kim-laptop' });
+    await own.getByText(/you proposed this destructive action: another person must approve it/i).waitFor();
+    expect(await own.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+
+    // The playbook's destructive action: approved only after naming its target.
+    const item = inbox.getByRole('listitem').filter({ hasText: title });
+    await item.getByText(webApp.id).waitFor(); // the whole target, not only its name
+    await item.getByRole('button', { name: /^Approve restrict-public-network-access on .*…$/ }).click();
+    const confirm = item.getByRole('button', { name: /^Approve restrict-public-network-access on / });
+    expect(await confirm.isDisabled()).toBe(true);
+    await item.getByLabel(/I have checked the target/).check();
+    await shot(page, 'approvals', 'console-approvals.png');
+    await confirm.click();
+    await page.getByText(/^Approved restrict-public-network-access on /).waitFor();
+    await inbox.getByRole('listitem').filter({ hasText: title }).waitFor({ state: 'detached' });
+
+    // The own proposal is withdrawn again: the manual incident is walked to closing below.
+    const manual = await gql<{ incident: { actions: { actionId: string; status: string }[] } }>(lead, `{ incident(tenantId: "fabrikam-retail", incidentId: "${manualIncidentId}") { actions { actionId status } } }`);
+    for (const a of manual.incident.actions.filter((x) => x.status === 'proposed')) {
+      await gql(lead, `mutation { cancelAction(input: { tenantId: "fabrikam-retail", actionId: "${a.actionId}", reason: "proposed for the inbox test" }) { __typename } }`);
+    }
+
     await page.goto(`${platform.url}/tenants/${TENANT}/incidents/${incidentId}`);
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
-    await page.getByRole('button', { name: /^Approve restrict-public-network-access/ }).click();
-    await page.getByText('Action restrict-public-network-access approved.').waitFor();
     await page.getByRole('list', { name: /Timeline entries/ }).locator('.timeline-summary', { hasText: 'Action approved by lead@soc.example' }).waitFor();
     expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
     await shot(page, 'incident', 'console-incident.png');
@@ -358,8 +412,7 @@ describe('the web console in a browser', () => {
 
     // As of before the app was pushed: nothing of it yet.
     const asOf = new Date(Date.parse(beforePush));
-    const pad = (n: number) => String(n).padStart(2, '0');
-    await page.getByLabel('As of (your local time)').fill(`${asOf.getFullYear()}-${pad(asOf.getMonth() + 1)}-${pad(asOf.getDate())}T${pad(asOf.getHours())}:${pad(asOf.getMinutes())}`);
+    await page.getByLabel('As of (UTC)').fill(asOf.toISOString().slice(0, 16));
     await page.getByRole('button', { name: 'Show then' }).click();
     await page.waitForURL(/asOf=/);
     await page.locator('.page-subtitle', { hasText: /^As of / }).waitFor();
@@ -495,6 +548,89 @@ describe('the web console in a browser', () => {
     await page.getByRole('button', { name: 'Download manifest.json' }).waitFor();
     await page.getByText(/rampart audit verify/).waitFor();
     await shot(page, 'audit');
+    await page.context().close();
+  });
+
+  it('lets a platform admin onboard a tenant, assign its SOC team, connect its cloud and offboard it; never shows the wildcard as a tenant', async () => {
+    const page = await signIn('platform-admin');
+    // Every tenant, by name: the API's wildcard is no tenant to show.
+    await page.getByRole('heading', { level: 1, name: 'Incident queue' }).waitFor();
+    expect(await page.locator('.page-subtitle').textContent()).toMatch(/Across [2-9]\d* tenants/);
+    const options = await page.locator('#nav-tenant option').allTextContents();
+    expect(options).toContain('Contoso Bank');
+    expect(options).not.toContain('*');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
+    await page.locator('tr[data-tenant="contoso-bank"]').waitFor();
+    expect(await page.locator('tr[data-tenant="*"]').count()).toBe(0);
+
+    const tenantId = `northwind-${randomBytes(3).toString('hex')}`;
+    await page.getByLabel('Tenant id').fill(tenantId);
+    await page.getByLabel('Display name').fill('Northwind Traders');
+    await page.getByLabel('Sector').selectOption('retail');
+    await page.getByLabel('Security contact email').fill('security@northwind.example');
+    await page.getByRole('button', { name: 'Onboard tenant' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Northwind Traders' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/admin/tenants/${tenantId}`);
+
+    await page.getByLabel('Assign a SOC team').fill('blue');
+    await page.getByRole('button', { name: 'Assign team' }).click();
+    await page.getByRole('list', { name: 'SOC teams of the tenant' }).getByText('blue').waitFor();
+
+    // A refusal is said next to the form, and nothing is added.
+    await page.getByLabel('Connection id').fill('prod');
+    await page.getByLabel('Entra tenant (directory) id').fill('not-a-guid');
+    await page.getByLabel('Subscription ids').fill('5bd188e3-14d8-412a-9c6a-4bc7c8808390');
+    await page.getByRole('button', { name: 'Add connection' }).click();
+    await page.getByText(/Refused \(invalid-entra-tenant-id\)/).waitFor();
+    await page.getByLabel('Entra tenant (directory) id').fill('72f988bf-86f1-41af-91ab-2d7cd011db47');
+    await page.getByRole('button', { name: 'Add connection' }).click();
+    await page.getByRole('rowheader', { name: /prod/ }).waitFor();
+
+    // A platform admin issues no customer key (the customer's admin answers for those); the page says who does.
+    await page.getByText(/Keys are issued by the tenant's customer admin/).waitFor();
+    expect(await page.getByRole('button', { name: 'Issue key' }).count()).toBe(0);
+    await shot(page, 'admin-tenant', 'console-admin-tenant.png');
+
+    const offboard = page.getByRole('button', { name: `Offboard ${tenantId}` });
+    await page.getByLabel('Reason (kept in the audit trail)').fill('contract ended');
+    expect(await offboard.isDisabled()).toBe(true); // until the id is typed
+    await page.getByLabel(`Type the tenant id, ${tenantId}, to confirm`).fill(tenantId);
+    await offboard.click();
+    await page.getByText(/This tenancy has ended/).waitFor();
+    expect(await page.getByRole('button', { name: 'Add connection' }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("lets a customer admin issue an API key for its tenant, see its secret once, and revoke it", async () => {
+    const page = await signIn('customer-admin');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenant settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Contoso Bank' }).waitFor();
+    // platform staff's business: no team assignment, no offboarding here
+    expect(await page.getByRole('button', { name: 'Assign team' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Offboard/ }).count()).toBe(0);
+
+    await page.getByLabel('Name', { exact: true }).fill('ticketing-sync');
+    await page.getByRole('button', { name: 'Issue key' }).click();
+    const secret = (await page.getByLabel('API key secret').textContent())!.trim();
+    expect(secret.length).toBeGreaterThan(30);
+    await shot(page, 'api-key-issued');
+    // The key works, for its tenant, until it is revoked.
+    const asKey = (key: string) =>
+      fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `ApiKey ${key}` }, body: JSON.stringify({ query: `{ tenant(tenantId: "${TENANT}") { tenantId } }` }) });
+    expect((await (await asKey(secret)).json()) as unknown).toEqual({ data: { tenant: { tenantId: TENANT } } });
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    expect(await page.getByLabel('API key secret').count()).toBe(0);
+    const row = page.locator('tr[data-key]', { hasText: 'ticketing-sync' });
+    await row.getByRole('button', { name: 'Revoke…' }).click();
+    const revoke = row.getByRole('button', { name: 'Revoke key ticketing-sync' });
+    expect(await revoke.isDisabled()).toBe(true); // a reason first
+    await row.getByLabel('Reason (kept in the audit trail)').fill('integration retired');
+    await revoke.click();
+    await page.getByText(/Key ticketing-sync revoked/).waitFor();
+    await row.locator('.badge', { hasText: 'revoked' }).waitFor();
+    expect((await asKey(secret)).status).toBe(401);
     await page.context().close();
   });
 

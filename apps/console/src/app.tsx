@@ -1,8 +1,10 @@
 // The shell: skip link, header with who is signed in, navigation by role and tenant, and the page
 // of the current route.
 import { useEffect, type ReactNode } from 'react';
-import { describeGrant, isSoc, offers, homePath } from './auth/roles';
+import { describeGrant, isPlatformAdmin, isSoc, offers, homePath } from './auth/roles';
 import { Loading } from './components/ui';
+import { AdminTenantPage, AdminTenantsPage } from './pages/admin-pages';
+import { ApprovalsPage } from './pages/approvals-page';
 import { AuditPage } from './pages/audit-page';
 import { FindingsPage } from './pages/findings-page';
 import { IncidentPage } from './pages/incident-page';
@@ -23,6 +25,8 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <SocQueuePage />;
     case 'soc-overview':
       return <SocOverviewPage />;
+    case 'approvals':
+      return <ApprovalsPage />;
     case 'incident':
       return <IncidentPage key={`${route.tenantId}/${route.incidentId}`} tenantId={route.tenantId} incidentId={route.incidentId} />;
     case 'tenant-incidents':
@@ -37,6 +41,10 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <ResourcePage key={`${route.tenantId}/${route.resourceId}`} tenantId={route.tenantId} resourceId={route.resourceId} />;
     case 'audit':
       return <AuditPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'admin-tenants':
+      return <AdminTenantsPage />;
+    case 'admin-tenant':
+      return <AdminTenantPage key={route.tenantId} tenantId={route.tenantId} />;
     case 'home':
     case 'signed-in':
       return <Loading what="your start page" />;
@@ -60,7 +68,7 @@ const Navigation = () => {
   const tenantId = routeTenant && reachable.includes(routeTenant) ? routeTenant : reachable[0];
   const soc = isSoc(me);
   const switchTenant = (next: string) => {
-    const kind = routeTenant && ['posture', 'standards', 'findings', 'tenant-incidents', 'audit'].includes(route.name) ? route.name : 'posture';
+    const kind = routeTenant && ['posture', 'standards', 'findings', 'tenant-incidents', 'audit', 'admin-tenant'].includes(route.name) ? route.name : 'posture';
     navigate(pathFor({ name: kind as 'posture', tenantId: next }));
   };
   return (
@@ -74,6 +82,21 @@ const Navigation = () => {
             </li>
             <li>
               <Link to="/soc/overview">SOC overview</Link>
+            </li>
+            {me.tenantIds.some((t) => offers(me, 'approveActions', t)) ? (
+              <li>
+                <Link to="/approvals">Approvals</Link>
+              </li>
+            ) : null}
+          </ul>
+        </>
+      ) : null}
+      {isPlatformAdmin(me) ? (
+        <>
+          <h2 className="nav-heading">Administration</h2>
+          <ul>
+            <li>
+              <Link to="/admin/tenants">Tenants</Link>
             </li>
           </ul>
         </>
@@ -106,6 +129,16 @@ const Navigation = () => {
             <li>
               <Link to={{ name: 'tenant-incidents', tenantId }}>Incidents</Link>
             </li>
+            {!soc && offers(me, 'approveActions', tenantId) ? (
+              <li>
+                <Link to="/approvals">Approvals</Link>
+              </li>
+            ) : null}
+            {offers(me, 'manageApiKeys', tenantId) || offers(me, 'manageConnections', tenantId) ? (
+              <li>
+                <Link to={{ name: 'admin-tenant', tenantId }}>Tenant settings</Link>
+              </li>
+            ) : null}
             {offers(me, 'auditExport', tenantId) ? (
               <li>
                 <Link to={{ name: 'audit', tenantId }}>Audit export</Link>
@@ -172,6 +205,9 @@ export const App = () => {
           <section className="notice notice-error" role="alert">
             <h1>The console cannot start</h1>
             <p>{state.message}</p>
+            <button type="button" className="button" onClick={() => window.location.reload()}>
+              Try again
+            </button>
           </section>
         </main>
       );

@@ -41,13 +41,21 @@ export const severityRank = (severity: string): number => {
   return i === -1 ? SEVERITY_ORDER.length : i;
 };
 
-/** A local `datetime-local` value as an ISO instant, and back (the input has no time zone of its own). */
-export const localInputToIso = (value: string): string | undefined => {
-  const t = Date.parse(value);
+/**
+ * A `datetime-local` value read as UTC (the console shows every time in UTC, so a time typed in is
+ * UTC too), and back. The input itself has no time zone; the page says which one it means.
+ */
+export const utcInputToIso = (value: string): string | undefined => {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return undefined;
+  const t = Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 };
-export const isoToLocalInput = (iso: string): string => {
+export const isoToUtcInput = (iso: string): string => new Date(iso).toISOString().slice(0, 16);
+
+/** The same instant in the browser's own time zone, as a hint next to a UTC time. */
+export const localHint = (iso: string): string => {
   const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (Number.isNaN(d.getTime())) return '';
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return `${d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })} your time${zone ? ` (${zone})` : ''}`;
 };

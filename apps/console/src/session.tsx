@@ -4,12 +4,15 @@ import { createClient, type Client as WsClient } from 'graphql-ws/client';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createGraphqlClient, type GraphqlClient } from './api/client';
 import { ApiError, describeError } from './api/errors';
-import { ME_QUERY, type MeQuery, type TenantSummary } from './api/operations';
+import { ME_QUERY, TENANTS_PAGE_QUERY, type MeQuery, type TenantsPageQuery, type TenantSummary } from './api/operations';
 import { loadConsoleConfig, type ConsoleConfig } from './auth/config';
-import { homePath, type Me } from './auth/roles';
+import { homePath, reachableTenants, type Me } from './auth/roles';
 import { completeOidcSignIn, refreshOidcSession } from './auth/sign-in';
 import { storedReturnTo, storedSession, storeReturnTo, storeSession, type StoredSession } from './auth/storage';
 import { useRouter } from './router/router';
+
+/** Tenants the console lists at most (pages of 100). */
+const MAX_TENANTS = 5_000;
 
 export type AuthState =
   | { readonly status: 'loading' }
@@ -105,8 +108,14 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
       sessionRef.current = session;
       const data = await client.request<MeQuery>(ME_QUERY);
       const tenants = new Map(data.tenants.edges.map((e) => [e.node.tenantId, e.node]));
-      setState({ status: 'signed-in', config, session, me: data.me, tenants });
-      return data.me;
+      for (let page = data.tenants.pageInfo; page.hasNextPage && tenants.size < MAX_TENANTS; ) {
+        const next = await client.request<TenantsPageQuery>(TENANTS_PAGE_QUERY, { after: page.endCursor });
+        for (const { node } of next.tenants.edges) tenants.set(node.tenantId, node);
+        page = next.tenants.pageInfo;
+      }
+      const me = reachableTenants(data.me, tenants);
+      setState({ status: 'signed-in', config, session, me, tenants });
+      return me;
     },
     [client],
   );
@@ -163,8 +172,10 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
           navigate(returnTo && returnTo !== '/' ? returnTo : homePath(me), { replace: true });
         }
       } catch (error) {
+        // Still signed in: the API failed (down, restarting, an error). Say so, keep the session and
+        // offer to try again, rather than showing the sign-in page as if the person had signed out.
         if (!(error instanceof ApiError && error.kind === 'unauthenticated')) {
-          setState({ status: 'signed-out', config, notice: error instanceof ApiError ? describeError(error) : (error as Error).message });
+          setState({ status: 'failed', message: `Your sign-in is kept, but the API did not answer: ${error instanceof ApiError ? describeError(error) : (error as Error).message}` });
         }
       }
     })();

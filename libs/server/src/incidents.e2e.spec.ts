@@ -93,10 +93,32 @@ describe('incidents over GraphQL', () => {
       code: 'stale-revision',
     });
     expect((await mutate('triageIncident', `incidentId: "${incidentId}", severity: "high", assignee: "ana@soc.example", expectedRevision: ${seen.revision}`)).__typename).toBe('IncidentChanged');
+    // The approvals inbox lists the waiting action with its incident, to the SOC and the tenant's
+    // admin, and to no one of another tenant.
+    const inbox = async (token: string, tenantId?: string) =>
+      (
+        await h.gql<{ pendingActions: { edges: { node: { tenantId: string; incidentTitle: string; incidentStatus: string; action: { actionId: string; destructive: boolean } } }[] } }>(
+          `query($t: ID) { pendingActions(first: 10, tenantId: $t) { edges { node { tenantId incidentTitle incidentStatus action { actionId destructive } } } } }`,
+          { token, variables: { t: tenantId ?? null } },
+        )
+      ).body;
+    await h.settled();
+    for (const token of [lead, customerAdmin]) {
+      const { data } = await inbox(token);
+      expect(data?.pendingActions.edges.map((e) => e.node)).toContainEqual(
+        expect.objectContaining({ tenantId: TENANT, incidentStatus: 'triaged', action: { actionId: seen.actions[0].actionId, destructive: true } }),
+      );
+    }
+    const outsider = await h.token({ role: 'customer.admin', tenantId: 'fabrikam-retail' }, 'it@fabrikam.example');
+    expect((await inbox(outsider)).data?.pendingActions.edges).toEqual([]);
+    expect((await inbox(outsider, TENANT)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
     // an analyst may not approve; the lead may
     const { body } = await h.gql(`mutation { approveAction(input: { tenantId: "${TENANT}", actionId: "${seen.actions[0].actionId}" }) { __typename } }`, { token: analyst });
     expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await mutate('approveAction', `actionId: "${seen.actions[0].actionId}"`, lead)).__typename).toBe('IncidentChanged');
+    await h.settled();
+    expect((await inbox(lead)).data?.pendingActions.edges.map((e) => e.node.action.actionId)).not.toContain(seen.actions[0].actionId);
     expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: START_RESPONSE, summary: "Restricting public access"`)).__typename).toBe('IncidentChanged');
     expect((await mutate('advanceIncident', `incidentId: "${incidentId}", step: CONFIRM_RECOVERY, summary: "too early"`))).toEqual({ __typename: 'Rejection', code: 'invalid-transition' });
   });

@@ -29,6 +29,140 @@ export interface MeQuery {
   readonly tenants: Connection<TenantSummary>;
 }
 
+/** The pages after ME_QUERY's first hundred tenants (an MSSP's SOC looks after hundreds). */
+export const TENANTS_PAGE_QUERY = /* GraphQL */ `
+  query ConsoleTenantsPage($after: String) {
+    tenants(first: 100, after: $after) { edges { node { tenantId displayName status sector socTeams } } pageInfo { hasNextPage endCursor } }
+  }
+`;
+export interface TenantsPageQuery {
+  readonly tenants: Connection<TenantSummary>;
+}
+
+// Approvals --------------------------------------------------------------------------------------
+
+export interface PendingAction {
+  readonly tenantId: string;
+  readonly incidentTitle: string;
+  readonly incidentSeverity: string;
+  readonly incidentStatus: string;
+  readonly action: ResponseAction & { readonly incidentId: string };
+}
+export const PENDING_ACTIONS_QUERY = /* GraphQL */ `
+  query ConsolePendingActions($after: String) {
+    pendingActions(first: 40, after: $after) {
+      edges { node { tenantId incidentTitle incidentSeverity incidentStatus
+        action { actionId incidentId actionKind verb target phase destructive status proposedBy proposedAt approvedBy executor outcome uncertain verified playbookId parameters } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+export interface PendingActionsQuery {
+  readonly pendingActions: Connection<PendingAction>;
+}
+
+// Administration ----------------------------------------------------------------------------------
+
+export interface AdminTenant extends TenantSummary {
+  readonly revision: number;
+  readonly onboardedAt: string;
+  readonly suspendedReason: string | null;
+  readonly connections: readonly CloudConnection[];
+}
+export interface CloudConnection {
+  readonly connectionId: string;
+  readonly provider: string;
+  readonly entraTenantId: string;
+  readonly credentialReference: string;
+  readonly subscriptions: readonly string[];
+  readonly managementGroups: readonly string[];
+}
+const ADMIN_TENANT_FIELDS = 'tenantId displayName status sector socTeams revision onboardedAt suspendedReason connections { connectionId provider entraTenantId credentialReference subscriptions managementGroups }';
+
+export const ADMIN_TENANTS_QUERY = /* GraphQL */ `
+  query ConsoleAdminTenants($after: String) {
+    tenants(first: 50, after: $after) { edges { node { ${ADMIN_TENANT_FIELDS} } } pageInfo { hasNextPage endCursor } }
+  }
+`;
+export interface AdminTenantsQuery {
+  readonly tenants: Connection<AdminTenant>;
+}
+
+export interface ApiKey {
+  readonly keyId: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly issuedBy: string;
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  readonly revokedAt: string | null;
+  readonly revokedReason: string | null;
+}
+export const ADMIN_TENANT_QUERY = /* GraphQL */ `
+  query ConsoleAdminTenant($tenantId: ID!) {
+    tenant(tenantId: $tenantId) { ${ADMIN_TENANT_FIELDS} }
+    apiKeys(tenantId: $tenantId, first: 100) { edges { node { keyId name roles issuedBy issuedAt expiresAt revokedAt revokedReason } } pageInfo { hasNextPage endCursor } }
+  }
+`;
+export interface AdminTenantQuery {
+  readonly tenant: AdminTenant | null;
+  readonly apiKeys: Connection<ApiKey>;
+}
+
+/** The answer of a tenant change: its new revision, or the domain's refusal. */
+export type Refusable<T> = T | { readonly __typename: 'Rejection'; readonly code: string; readonly message: string | null };
+
+export const ONBOARD_TENANT_MUTATION = /* GraphQL */ `
+  mutation ConsoleOnboardTenant($input: OnboardTenantInput!) {
+    result: onboardTenant(input: $input) { __typename ... on TenantOnboarded { tenantId } ... on Rejection { code message } }
+  }
+`;
+export interface OnboardTenantMutation {
+  readonly result: Refusable<{ readonly __typename: 'TenantOnboarded'; readonly tenantId: string }>;
+}
+
+const TENANT_CHANGE = '__typename ... on TenantChanged { revision } ... on Rejection { code message }';
+export type TenantChangeResult = Refusable<{ readonly __typename: 'TenantChanged'; readonly revision: number }>;
+export const OFFBOARD_TENANT_MUTATION = /* GraphQL */ `
+  mutation ConsoleOffboardTenant($input: OffboardTenantInput!) { result: offboardTenant(input: $input) { ${TENANT_CHANGE} } }
+`;
+export const ADD_CLOUD_CONNECTION_MUTATION = /* GraphQL */ `
+  mutation ConsoleAddCloudConnection($input: AddCloudConnectionInput!) { result: addCloudConnection(input: $input) { ${TENANT_CHANGE} } }
+`;
+export const REMOVE_CLOUD_CONNECTION_MUTATION = /* GraphQL */ `
+  mutation ConsoleRemoveCloudConnection($input: RemoveCloudConnectionInput!) { result: removeCloudConnection(input: $input) { ${TENANT_CHANGE} } }
+`;
+export interface TenantChangeMutation {
+  readonly result: TenantChangeResult;
+}
+
+export const ASSIGN_SOC_TEAM_MUTATION = /* GraphQL */ `
+  mutation ConsoleAssignSocTeam($input: AssignSocTeamInput!) {
+    result: assignSocTeam(input: $input) { __typename ... on SocTeamAssigned { revision } ... on Rejection { code message } }
+  }
+`;
+export interface AssignSocTeamMutation {
+  readonly result: Refusable<{ readonly __typename: 'SocTeamAssigned'; readonly revision: number }>;
+}
+
+export const ISSUE_API_KEY_MUTATION = /* GraphQL */ `
+  mutation ConsoleIssueApiKey($input: IssueApiKeyInput!) {
+    result: issueApiKey(input: $input) { __typename ... on ApiKeyIssued { keyId secret expiresAt } ... on Rejection { code message } }
+  }
+`;
+export interface IssueApiKeyMutation {
+  readonly result: Refusable<{ readonly __typename: 'ApiKeyIssued'; readonly keyId: string; readonly secret: string; readonly expiresAt: string }>;
+}
+
+export const REVOKE_API_KEY_MUTATION = /* GraphQL */ `
+  mutation ConsoleRevokeApiKey($input: RevokeApiKeyInput!) {
+    result: revokeApiKey(input: $input) { __typename ... on ApiKeyRevoked { keyId } ... on Rejection { code message } }
+  }
+`;
+export interface RevokeApiKeyMutation {
+  readonly result: Refusable<{ readonly __typename: 'ApiKeyRevoked'; readonly keyId: string }>;
+}
+
 // Incidents -------------------------------------------------------------------------------------
 
 export interface QueueIncident {
@@ -43,8 +177,9 @@ export interface QueueIncident {
   readonly openedAt: string;
   readonly revision: number;
   readonly labels: readonly string[];
+  readonly resourceKeys: readonly string[];
 }
-const QUEUE_FIELDS = 'tenantId incidentId title severity status slaState breached assignee openedAt revision labels';
+const QUEUE_FIELDS = 'tenantId incidentId title severity status slaState breached assignee openedAt revision labels resourceKeys';
 
 export const INCIDENTS_QUERY = /* GraphQL */ `
   query ConsoleIncidents($filter: IncidentFilter, $after: String) {

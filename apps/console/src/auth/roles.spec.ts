@@ -1,4 +1,4 @@
-import { homePath, isSoc, offers, type Me } from './roles';
+import { homePath, isPlatformAdmin, isSoc, offers, reachableTenants, type Me } from './roles';
 
 const me = (grants: Me['grants'], tenantIds: string[]): Me => ({ id: 'x', kind: 'user', grants, tenantIds });
 
@@ -26,5 +26,27 @@ describe('what the console offers', () => {
     expect(homePath(analyst)).toBe('/soc/queue');
     expect(homePath(customer)).toBe('/tenants/contoso-bank/posture');
     expect(homePath(auditor)).toBe('/tenants/contoso-bank/audit');
+  });
+});
+
+describe("a platform admin's tenants", () => {
+  const tenants = new Map(
+    [
+      { tenantId: 'contoso-bank', status: 'active' },
+      { tenantId: 'woodgrove', status: 'suspended' },
+      { tenantId: 'old-customer', status: 'offboarded' },
+    ].map((t) => [t.tenantId, t]),
+  );
+
+  it('are the tenants that exist and are not offboarded, never the wildcard', () => {
+    const admin = me([{ role: 'platform.admin' }], ['*']);
+    expect(reachableTenants(admin, tenants).tenantIds).toEqual(['contoso-bank', 'woodgrove']);
+    expect(isPlatformAdmin(admin)).toBe(true);
+  });
+
+  it('leave everyone else as the API said', () => {
+    const analyst = me([{ role: 'soc.analyst', socTeam: 'blue' }], ['contoso-bank']);
+    expect(reachableTenants(analyst, tenants)).toBe(analyst);
+    expect(isPlatformAdmin(analyst)).toBe(false);
   });
 });

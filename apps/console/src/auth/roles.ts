@@ -22,6 +22,14 @@ const OFFERED = {
   requestExemption: ['customer.admin', 'soc.analyst', 'soc.lead', 'platform.admin'],
   approveExemption: ['customer.admin', 'soc.lead', 'platform.admin'],
   auditExport: ['auditor', 'customer.admin', 'platform.admin'],
+  // a tenant's settings (libs/auth: tenants.manage, socTeams.manage, connections.manage, apiKeys.manage)
+  administerTenants: ['platform.admin'],
+  manageConnections: ['customer.admin', 'soc.lead', 'platform.admin'],
+  manageApiKeys: ['customer.admin', 'soc.lead', 'platform.admin'],
+  // who may issue which key (libs/tenancy's api-key rule): customer roles by the customer's admin,
+  // SOC roles by a lead of a team that looks after the tenant; a platform admin issues neither
+  issueCustomerKeys: ['customer.admin'],
+  issueSocKeys: ['soc.lead'],
 } as const;
 
 export type Offered = keyof typeof OFFERED;
@@ -38,6 +46,18 @@ export const offers = (me: Me, what: Offered, tenantId: string): boolean =>
     if (g.role === 'soc.analyst' || g.role === 'soc.lead') return me.tenantIds.includes(tenantId);
     return g.tenantId === tenantId;
   });
+
+/**
+ * The tenants a person works on, by id. The API answers `*` for a platform admin (every tenant),
+ * which is no tenant to show: it becomes the tenants that exist and are not offboarded.
+ */
+export const reachableTenants = <M extends Me>(me: M, tenants: ReadonlyMap<string, { readonly tenantId: string; readonly status: string }>): M => {
+  if (!me.tenantIds.includes('*')) return me;
+  const all = [...tenants.values()].filter((t) => t.status !== 'offboarded').map((t) => t.tenantId);
+  return { ...me, tenantIds: [...new Set([...all, ...me.tenantIds.filter((t) => t !== '*')])].sort() };
+};
+
+export const isPlatformAdmin = (me: Me): boolean => me.grants.some((g) => g.role === 'platform.admin');
 
 /** Where a person lands after signing in. */
 export const homePath = (me: Me): string => {

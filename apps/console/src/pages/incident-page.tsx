@@ -5,9 +5,10 @@ import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, describeError } from '../api/errors';
 import { useIncidentEvents, useQuery } from '../api/hooks';
 import { INCIDENT_MUTATIONS, INCIDENT_QUERY, type CommandMutation, type IncidentDetail, type IncidentQuery, type ResponseAction } from '../api/operations';
-import { offers } from '../auth/roles';
+import { offers, type Me } from '../auth/roles';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, resourceName } from '../format';
+import { ApproveAction } from '../incidents/approve-action';
 import { categorize, summarize, TIMELINE_CATEGORIES, type TimelineCategory } from '../incidents/timeline';
 import { Link } from '../router/router';
 import { useApi, useSignedIn } from '../session';
@@ -56,7 +57,7 @@ type Run = ReturnType<typeof useCommands>['run'];
 
 const isArmId = (target: string) => target.startsWith('/subscriptions/');
 
-const ActionRow = ({ action, tenantId, canApprove, canRespond, run, busy }: { action: ResponseAction; tenantId: string; canApprove: boolean; canRespond: boolean; run: Run; busy?: string }) => {
+const ActionRow = ({ me, action, tenantId, canApprove, canRespond, run, busy }: { me: Me; action: ResponseAction; tenantId: string; canApprove: boolean; canRespond: boolean; run: Run; busy?: string }) => {
   const [form, setForm] = useState<'cancel' | 'outcome' | 'resolve'>();
   const [text, setText] = useState('');
   const [succeeded, setSucceeded] = useState(true);
@@ -87,7 +88,11 @@ const ActionRow = ({ action, tenantId, canApprove, canRespond, run, busy }: { ac
           </p>
         </div>
         <div className="badges">
-          <Badge value={action.status} prefix="Action status" />
+          {action.executor === 'dry-run' && action.status === 'succeeded' ? (
+            <Badge value="neutral" label="simulated (dry run): nothing was changed" prefix="Action status" />
+          ) : (
+            <Badge value={action.status} prefix="Action status" />
+          )}
           {action.destructive ? <Badge value="high" label="destructive" /> : null}
           {action.verified ? <Badge value="succeeded" label="verified" /> : null}
           {action.uncertain ? <Badge value="error" label="outcome uncertain" /> : null}
@@ -100,16 +105,7 @@ const ActionRow = ({ action, tenantId, canApprove, canRespond, run, busy }: { ac
         {action.outcome ? <Stat label="Outcome" value={action.outcome} /> : null}
       </dl>
       <div className="button-row">
-        {canApprove && action.status === 'proposed' ? (
-          <button type="button" className="button button-primary" disabled={busy !== undefined} onClick={() => run('approveAction', { actionId: action.actionId }, `Action ${action.actionKind} approved.`)} aria-label={`Approve ${label}`}>
-            Approve
-          </button>
-        ) : null}
-        {!canApprove && action.status === 'proposed' ? (
-          <p className="small muted">
-            Waiting for approval by a SOC lead or the customer&apos;s admin{action.destructive ? ' (destructive: someone other than who proposed it)' : ''}.
-          </p>
-        ) : null}
+        <ApproveAction me={me} tenantId={tenantId} action={action} busy={busy !== undefined} onApprove={() => run('approveAction', { actionId: action.actionId }, `Action ${action.actionKind} approved.`)} />
         {canApprove && (action.status === 'proposed' || action.status === 'approved') ? (
           <button type="button" className="button" onClick={() => setForm(form === 'cancel' ? undefined : 'cancel')} aria-expanded={form === 'cancel'} aria-label={`Cancel ${label}`}>
             Cancel action
@@ -394,6 +390,17 @@ export const IncidentPage = ({ tenantId, incidentId }: { tenantId: string; incid
         ))}
       </div>
       <LiveMessage message={message?.text} tone={message?.tone} />
+      {incident.actions.some((a) => a.status === 'proposed') ? (
+        // The incident's status is the analysts' account of it; an action still waiting has not acted.
+        <p className="notice notice-warning" role="note">
+          Still waiting for approval, so not done yet:{' '}
+          {incident.actions
+            .filter((a) => a.status === 'proposed')
+            .map((a) => `${a.actionKind} on ${resourceName(a.target)}${a.destructive ? ' (destructive)' : ''}`)
+            .join('; ')}
+          .
+        </p>
+      ) : null}
       <dl className="facts">
         <Stat label="Assignee" value={incident.assignee ?? 'unassigned'} />
         <Stat label="Opened" value={formatDateTime(incident.openedAt)} />
@@ -434,7 +441,7 @@ export const IncidentPage = ({ tenantId, incidentId }: { tenantId: string; incid
             ) : (
               <ul className="plain-list">
                 {incident.actions.map((a) => (
-                  <ActionRow key={a.actionId} action={a} tenantId={tenantId} canApprove={canApprove} canRespond={canRespond} run={run} busy={busy} />
+                  <ActionRow key={a.actionId} me={me} action={a} tenantId={tenantId} canApprove={canApprove} canRespond={canRespond} run={run} busy={busy} />
                 ))}
               </ul>
             )}

@@ -6,12 +6,14 @@ import { allPages, useQuery } from '../api/hooks';
 import { FINDINGS_PAGE_QUERY, POSTURE_AS_OF_QUERY, POSTURE_NOW_QUERY, type ComplianceScore, type Finding, type FindingsPageQuery, type PostureAsOfQuery, type PostureNowQuery, type ScorePoint } from '../api/operations';
 import { BarChart, LineChart } from '../charts/charts';
 import { formatScore } from '../charts/scale';
-import { Badge, ErrorPanel, Loading, PageHeader, Stat } from '../components/ui';
-import { formatDateTime, isoToLocalInput, localInputToIso, resourceName } from '../format';
+import { Badge, ErrorPanel, Loading, NotFound, PageHeader, Stat } from '../components/ui';
+import { formatDateTime, isoToUtcInput, localHint, resourceName, utcInputToIso } from '../format';
 import { failingByControl, RANGES, scoreLines, seriesWindow, topRiskyResources, type Breakdown, type RangeKey } from '../posture/analysis';
 import { Link, useSearchParam } from '../router/router';
 
 interface PostureData {
+  /** False when no tenant has this id (a mistyped address): nothing else is shown. */
+  readonly exists: boolean;
   readonly displayName: string;
   readonly score: ComplianceScore;
   readonly findings: readonly Finding[];
@@ -23,11 +25,12 @@ interface PostureData {
 }
 
 export const AsOfPicker = ({ asOf, onChange }: { asOf: string | null; onChange: (iso: string | null) => void }) => {
-  const [value, setValue] = useState(asOf ? isoToLocalInput(asOf) : '');
+  const [value, setValue] = useState(asOf ? isoToUtcInput(asOf) : '');
   const [error, setError] = useState<string>();
+  const typed = value ? utcInputToIso(value) : undefined;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const iso = localInputToIso(value);
+    const iso = utcInputToIso(value);
     if (!iso) return setError('Enter a date and time.');
     if (Date.parse(iso) > Date.now()) return setError('Pick a moment in the past.');
     setError(undefined);
@@ -36,8 +39,8 @@ export const AsOfPicker = ({ asOf, onChange }: { asOf: string | null; onChange: 
   return (
     <form className="as-of" onSubmit={submit} aria-label="Point in time">
       <div className="field field-compact">
-        <label htmlFor="as-of">As of (your local time)</label>
-        <input id="as-of" type="datetime-local" value={value} onChange={(e) => setValue(e.target.value)} aria-describedby="as-of-hint" max={isoToLocalInput(new Date().toISOString())} />
+        <label htmlFor="as-of">As of (UTC)</label>
+        <input id="as-of" type="datetime-local" value={value} onChange={(e) => setValue(e.target.value)} aria-describedby="as-of-hint" max={isoToUtcInput(new Date().toISOString())} />
       </div>
       <button type="submit" className="button">
         Show then
@@ -54,7 +57,12 @@ export const AsOfPicker = ({ asOf, onChange }: { asOf: string | null; onChange: 
         Now
       </button>
       <p id="as-of-hint" className={error ? 'form-error' : 'hint'} role={error ? 'alert' : undefined}>
-        {error ?? (asOf ? `Showing the tenant exactly as it was at ${formatDateTime(asOf)}, rebuilt from its events.` : 'Showing the tenant now.')}
+        {error ??
+          (asOf
+            ? `Showing the tenant exactly as it was at ${formatDateTime(asOf)} (${localHint(asOf)}), rebuilt from its events.`
+            : typed
+              ? `${value.replace('T', ' ')} UTC is ${localHint(typed)}.`
+              : 'Showing the tenant now.')}
       </p>
     </form>
   );
@@ -74,6 +82,7 @@ export const PosturePage = ({ tenantId }: { tenantId: string }) => {
       const d = await client.request<PostureAsOfQuery>(POSTURE_AS_OF_QUERY, { tenantId, asOf, ...window }, { signal });
       const p = d.postureAsOf;
       return {
+        exists: d.tenant !== null,
         displayName: d.tenant?.displayName ?? tenantId,
         score: p.score,
         findings: p.openFindings,
@@ -87,6 +96,7 @@ export const PosturePage = ({ tenantId }: { tenantId: string }) => {
     const d = await client.request<PostureNowQuery>(POSTURE_NOW_QUERY, { tenantId, ...window }, { signal });
     const open = await allPages((after) => client.request<FindingsPageQuery>(FINDINGS_PAGE_QUERY, { tenantId, filter: { status: 'open' }, after }, { signal }).then((f) => f.findings), 10);
     return {
+      exists: d.tenant !== null,
       displayName: d.tenant?.displayName ?? tenantId,
       score: d.complianceScore,
       findings: open.nodes,
@@ -101,7 +111,15 @@ export const PosturePage = ({ tenantId }: { tenantId: string }) => {
   return (
     <>
       <PageHeader title={title} subtitle={asOf ? `As of ${formatDateTime(asOf)}` : 'Now'} actions={query.error ? null : <AsOfPicker key={asOf ?? 'now'} asOf={asOf} onChange={setAsOf} />} />
-      {query.error ? <ErrorPanel error={query.error} tenantId={tenantId} onRetry={query.reload} /> : !data ? <Loading what="the posture" /> : <PostureView tenantId={tenantId} data={data} range={range} breakdown={breakdown} setRange={setRange} setBreakdown={setBreakdown} />}
+      {query.error ? (
+        <ErrorPanel error={query.error} tenantId={tenantId} onRetry={query.reload} />
+      ) : !data ? (
+        <Loading what="the posture" />
+      ) : !data.exists ? (
+        <NotFound what={`Tenant ${tenantId}`} />
+      ) : (
+        <PostureView tenantId={tenantId} data={data} range={range} breakdown={breakdown} setRange={setRange} setBreakdown={setBreakdown} />
+      )}
     </>
   );
 };

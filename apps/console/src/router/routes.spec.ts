@@ -16,6 +16,9 @@ describe('console routes', () => {
     { name: 'standards', tenantId: 'contoso-bank' },
     { name: 'standards', tenantId: 'contoso-bank', standardId: 'cis-azure-2.0.0' },
     { name: 'resource', tenantId: 'contoso-bank', resourceId: armId },
+    { name: 'approvals' },
+    { name: 'admin-tenants' },
+    { name: 'admin-tenant', tenantId: 'contoso-bank' },
   ])('goes from %j to a path and back', (route) => {
     expect(matchRoute(pathFor(route))).toEqual(route);
   });
@@ -33,6 +36,10 @@ describe('console routes', () => {
     expect(matchRoute('/tenants/%E0%A4%A/posture').name).toBe('not-found');
     expect(matchRoute('/soc/queue/extra').name).toBe('not-found');
     expect(matchRoute('/tenants/contoso-bank/incidents/inc-1/more').name).toBe('not-found');
+    // where an administrator looks first
+    expect(matchRoute('/admin')).toEqual({ name: 'admin-tenants' });
+    expect(matchRoute('/tenants')).toEqual({ name: 'admin-tenants' });
+    expect(matchRoute('/admin/settings').name).toBe('not-found');
   });
 
   it('names the tenant a route is about', () => {

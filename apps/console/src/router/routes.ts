@@ -6,6 +6,8 @@ export type Route =
   | { readonly name: 'signed-in' }
   | { readonly name: 'soc-queue' }
   | { readonly name: 'soc-overview' }
+  /** Every response action waiting for approval that the person may see, oldest first. */
+  | { readonly name: 'approvals' }
   | { readonly name: 'tenant-incidents'; readonly tenantId: string }
   | { readonly name: 'incident'; readonly tenantId: string; readonly incidentId: string }
   | { readonly name: 'posture'; readonly tenantId: string }
@@ -14,6 +16,9 @@ export type Route =
   | { readonly name: 'standards'; readonly tenantId: string; readonly standardId?: string }
   | { readonly name: 'resource'; readonly tenantId: string; readonly resourceId: string }
   | { readonly name: 'audit'; readonly tenantId: string }
+  /** Administration (platform admins): every tenant, and one tenant's teams, connections and keys. */
+  | { readonly name: 'admin-tenants' }
+  | { readonly name: 'admin-tenant'; readonly tenantId: string }
   | { readonly name: 'not-found'; readonly path: string };
 
 const enc = encodeURIComponent;
@@ -28,6 +33,8 @@ export const pathFor = (route: Route): string => {
       return '/soc/queue';
     case 'soc-overview':
       return '/soc/overview';
+    case 'approvals':
+      return '/approvals';
     case 'tenant-incidents':
       return `/tenants/${enc(route.tenantId)}/incidents`;
     case 'incident':
@@ -43,6 +50,10 @@ export const pathFor = (route: Route): string => {
       return `/tenants/${enc(route.tenantId)}/resources/${route.resourceId.replace(/^\/+/, '').split('/').map(enc).join('/')}`;
     case 'audit':
       return `/tenants/${enc(route.tenantId)}/audit`;
+    case 'admin-tenants':
+      return '/admin/tenants';
+    case 'admin-tenant':
+      return `/admin/tenants/${enc(route.tenantId)}`;
     case 'not-found':
       return route.path;
   }
@@ -64,11 +75,18 @@ export const matchRoute = (pathname: string): Route => {
   const [a, b, c, d, ...rest] = parts as string[];
   if (segments.length === 0) return { name: 'home' };
   if (segments.length === 1 && a === 'signed-in') return { name: 'signed-in' };
+  if (segments.length === 1 && a === 'approvals') return { name: 'approvals' };
   if (a === 'soc' && segments.length === 2) {
     if (b === 'queue') return { name: 'soc-queue' };
     if (b === 'overview') return { name: 'soc-overview' };
     return notFound;
   }
+  if (a === 'admin') {
+    if (segments.length === 1 || (segments.length === 2 && b === 'tenants')) return { name: 'admin-tenants' };
+    if (segments.length === 3 && b === 'tenants' && c) return { name: 'admin-tenant', tenantId: c };
+    return notFound;
+  }
+  if (a === 'tenants' && segments.length === 1) return { name: 'admin-tenants' };
   if (a !== 'tenants' || !b || !c) return notFound;
   const tenantId = b;
   if (c === 'resources' && d) return { name: 'resource', tenantId, resourceId: `/${[d, ...rest].join('/')}` };

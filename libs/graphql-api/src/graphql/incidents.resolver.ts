@@ -156,11 +156,24 @@ export class IncidentType {
   @Field({ description: 'ok | at-risk | breached' }) slaState!: string;
   @Field(() => Int) openTasks!: number;
   @Field(() => Int, { description: 'Pass it as expectedRevision to act on exactly what you saw.' }) revision!: number;
+  @Field(() => [String], { description: 'The resources its signals name (lower-cased ARM ids or other keys): what a queue searches and groups by.' })
   resourceKeys!: string[];
 }
 
 export const IncidentConnection = connectionOf(IncidentType, 'Incident');
 export type IncidentConnection = InstanceType<typeof IncidentConnection>;
+
+@ObjectType({ description: 'A response action waiting for approval, with the incident it answers.' })
+@TenantOwned('tenants.read')
+export class PendingActionType {
+  @Field(() => ID) tenantId!: string;
+  @Field() incidentTitle!: string;
+  @Field() incidentSeverity!: string;
+  @Field({ description: 'The incident\'s status: an incident can read contained while an isolating action still waits.' }) incidentStatus!: string;
+  @Field(() => ResponseActionType) action!: ResponseActionType;
+}
+export const PendingActionConnection = connectionOf(PendingActionType, 'PendingAction');
+export type PendingActionConnection = InstanceType<typeof PendingActionConnection>;
 
 @ObjectType({ description: 'Mean times over the incidents opened in a period, in seconds.' })
 @TenantOwned('tenants.read')
@@ -484,6 +497,55 @@ export class IncidentsResolver {
       rows.map((r) => ({ ...toIncident(r.doc, (policies.get(r.doc.tenantId) ?? DEFAULT_INCIDENT_POLICY).sla, now), row: r.id })),
       limit,
       (i) => `${i.openedAt}|${i.row}`,
+    );
+  }
+
+  @Query(() => PendingActionConnection, {
+    description: 'Response actions waiting for approval across the tenants the caller may see (or one tenant), oldest first: the approvals inbox.',
+  })
+  @Authorize({ kind: 'list', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async pendingActions(
+    @Context() ctx: RequestContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+    @Args('tenantId', { type: () => ID, nullable: true }) tenantId?: string,
+  ): Promise<PendingActionConnection> {
+    const limit = pageSize(first);
+    const reach = ctx.scope.reach('tenants.read');
+    const params: unknown[] = [limit + 1];
+    let where = `a.doc->>'status' = 'proposed'`;
+    if (!reach.all) {
+      params.push([...reach.tenants]);
+      where += ` AND a.tenant_id = ANY($${params.length}::text[])`;
+    }
+    if (tenantId) {
+      params.push(tenantId);
+      where += ` AND a.tenant_id = $${params.length}`;
+    }
+    const cursor = decodeCursor(after);
+    if (cursor) {
+      const at = cursor.indexOf('|');
+      params.push(cursor.slice(0, at), cursor.slice(at + 1));
+      where += ` AND (a.doc->>'proposedAt', a.id) > ($${params.length - 1}, $${params.length})`;
+    }
+    const { rows } = await this.runtime.stores.readModels.query<{ id: string; doc: ActionEntry; incident: IncidentEntry | null }>(
+      `SELECT a.id, a.doc, i.doc AS incident
+       FROM "${READ_MODEL_SCHEMA}".response_actions a
+       LEFT JOIN "${READ_MODEL_SCHEMA}".incidents i ON i.id = a.tenant_id || '|' || (a.doc->>'incidentId')
+       WHERE ${where} ORDER BY a.doc->>'proposedAt', a.id LIMIT $1`,
+      params,
+    );
+    return toConnection(
+      rows.map((r) => ({
+        tenantId: r.doc.tenantId,
+        incidentTitle: r.incident?.title ?? r.doc.incidentId,
+        incidentSeverity: r.incident?.severity ?? 'unknown',
+        incidentStatus: r.incident?.status ?? 'unknown',
+        action: toAction(r.doc),
+        row: r.id,
+      })),
+      limit,
+      (p) => `${p.action.proposedAt}|${p.row}`,
     );
   }
 

@@ -1,0 +1,131 @@
+// The approvals inbox: every response action waiting for approval that the person may see, oldest
+// first, each with its incident, target, parameters and playbook step, approved here with the same
+// confirmation as on the incident page. Live: an approval elsewhere takes its row away.
+import { useState } from 'react';
+import { ApiError, describeError } from '../api/errors';
+import { allPages, useIncidentEvents, useQuery } from '../api/hooks';
+import { INCIDENT_MUTATIONS, PENDING_ACTIONS_QUERY, type CommandMutation, type PendingAction, type PendingActionsQuery } from '../api/operations';
+import { Badge, ErrorPanel, LiveMessage, Loading, PageHeader } from '../components/ui';
+import { formatDateTime, resourceName } from '../format';
+import { ApproveAction } from '../incidents/approve-action';
+import { Link } from '../router/router';
+import { useApi, useSignedIn } from '../session';
+import { LiveBadge } from './soc-queue-page';
+
+const waited = (since: string, now = Date.now()): string => {
+  const minutes = Math.max(0, Math.round((now - Date.parse(since)) / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return `${Math.floor(minutes / 1440)} days`;
+};
+
+const parametersOf = (json: string): [string, string][] => {
+  try {
+    return Object.entries(JSON.parse(json) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  } catch {
+    return [];
+  }
+};
+
+export const ApprovalsPage = () => {
+  const { me, tenants } = useSignedIn();
+  const { client } = useApi();
+  const query = useQuery('approvals', async (c, signal) => allPages((after) => c.request<PendingActionsQuery>(PENDING_ACTIONS_QUERY, { after }, { signal }).then((d) => d.pendingActions), 25));
+  const live = useIncidentEvents(me.tenantIds, () => query.reload(), 500);
+  const [busy, setBusy] = useState<string>();
+  const [message, setMessage] = useState<{ text: string; tone: 'success' | 'error' }>();
+  const approve = async (p: PendingAction): Promise<boolean> => {
+    setBusy(p.action.actionId);
+    setMessage(undefined);
+    try {
+      const { result } = await client.request<CommandMutation>(INCIDENT_MUTATIONS.approveAction, { input: { tenantId: p.tenantId, actionId: p.action.actionId } });
+      if (result.__typename === 'Rejection') {
+        setMessage({ text: `Refused (${result.code})${result.message ? `: ${result.message}` : ''}`, tone: 'error' });
+        return false;
+      }
+      setMessage({ text: `Approved ${p.action.actionKind} on ${resourceName(p.action.target)}.`, tone: 'success' });
+      query.reload();
+      return true;
+    } catch (error) {
+      setMessage({ text: error instanceof ApiError ? describeError(error) : (error as Error).message, tone: 'error' });
+      return false;
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const pending = query.data?.nodes ?? [];
+  return (
+    <>
+      <PageHeader title="Approvals" subtitle="Response actions waiting for a decision, oldest first" actions={<LiveBadge status={live} />} />
+      <LiveMessage message={message?.text} tone={message?.tone} />
+      {query.error ? (
+        <ErrorPanel error={query.error} onRetry={query.reload} />
+      ) : !query.data ? (
+        <Loading what="approvals" />
+      ) : pending.length === 0 ? (
+        <p className="empty">Nothing waits for approval.</p>
+      ) : (
+        <ol className="plain-list approvals" aria-label="Actions waiting for approval">
+          {pending.map((p) => {
+            const a = p.action;
+            const parameters = parametersOf(a.parameters);
+            return (
+              <li key={`${p.tenantId}/${a.actionId}`} className="action panel" data-action={a.actionId}>
+                <div className="action-head">
+                  <div>
+                    <h2 className="action-title">
+                      {a.actionKind} on {resourceName(a.target)}
+                    </h2>
+                    <p className="small">
+                      {tenants.get(p.tenantId)?.displayName ?? p.tenantId} · incident{' '}
+                      <Link to={{ name: 'incident', tenantId: p.tenantId, incidentId: a.incidentId }}>{p.incidentTitle}</Link> <Badge value={p.incidentSeverity} prefix="Severity" />{' '}
+                      <Badge value={p.incidentStatus} prefix="Incident status" />
+                    </p>
+                  </div>
+                  <div className="badges">
+                    {a.destructive ? <Badge value="high" label="destructive" /> : null}
+                    <Badge value="proposed" label={`waiting ${waited(a.proposedAt)}`} />
+                  </div>
+                </div>
+                <dl className="facts small">
+                  <div className="stat">
+                    <dt>Target</dt>
+                    <dd>
+                      <code className="break">{a.target}</code>
+                    </dd>
+                  </div>
+                  <div className="stat">
+                    <dt>Step</dt>
+                    <dd>
+                      {a.verb}, {a.phase} phase{a.playbookId ? `, playbook ${a.playbookId}` : ''}
+                    </dd>
+                  </div>
+                  <div className="stat">
+                    <dt>Proposed</dt>
+                    <dd>
+                      {a.proposedBy}, {formatDateTime(a.proposedAt)}
+                    </dd>
+                  </div>
+                  {parameters.length ? (
+                    <div className="stat">
+                      <dt>Parameters</dt>
+                      <dd>
+                        {parameters.map(([k, v]) => (
+                          <span key={k} className="block">
+                            {k}: <code>{v}</code>
+                          </span>
+                        ))}
+                      </dd>
+                    </div>
+                  ) : null}
+                </dl>
+                <ApproveAction me={me} tenantId={p.tenantId} action={a} busy={busy !== undefined} onApprove={() => approve(p)} />
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      {query.data && !query.data.complete ? <p className="small muted">The oldest 1,000; approve or cancel them to see the rest.</p> : null}
+    </>
+  );
+};
