@@ -170,6 +170,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'query($tenantId: ID) { incidents(filter: { tenantId: $tenantId }) { edges { node { incidentId title } } } }',
     variables: tenantOnly,
   },
+  'Query.pendingActions': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID) { pendingActions(tenantId: $tenantId) { edges { node { tenantId incidentTitle action { actionId target } } } } }',
+    variables: tenantOnly,
+  },
   'Query.incident': { scope: 'tenant', document: 'query($tenantId: ID!) { incident(tenantId: $tenantId, incidentId: "nope") { incidentId } }', variables: tenantOnly },
   'Query.postureAsOf': {
     scope: 'tenant',
