@@ -10,7 +10,7 @@
 // once, within 15 minutes; the sign-in page says what to run for a new one.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -21,6 +21,7 @@ const root = join(app, '..', '..');
 const artifacts = join(__dirname, 'artifacts');
 const docsImages = join(root, 'docs', 'images');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 // Refreshing the README's screenshots boots the full demo (four weeks of history: the charts have a
 // past); the everyday run boots only the demo tenants, to stay fast.
 const UPDATE_DOC_IMAGES = process.env['UPDATE_DOC_IMAGES'] === '1';
@@ -248,7 +249,23 @@ describe('the web console in a browser', () => {
     await page.waitForURL((url) => url.pathname !== '/');
     return page;
   };
+  /**
+   * axe-core on the page as it is: a serious or critical accessibility violation fails the test
+   * (moderate and minor ones are listed in the artifacts). Evaluated through the browser's debugging
+   * protocol, so the page's own Content-Security-Policy stays as it is.
+   */
+  const accessible = async (page: Page, name: string) => {
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+      const result = await axe.run(document, { resultTypes: ['violations'] });
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    writeFileSync(join(artifacts, `${name}.axe.json`), JSON.stringify(violations, null, 2));
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${name}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`)).toEqual([]);
+  };
   const shot = async (page: Page, name: string, docsName?: string) => {
+    await accessible(page, name);
     const file = join(artifacts, `${name}.png`);
     await page.screenshot({ path: file, fullPage: true });
     // The README's images are refreshed on demand, not by every run (they would churn in git).
@@ -548,6 +565,13 @@ describe('the web console in a browser', () => {
     await page.getByRole('button', { name: 'Download manifest.json' }).waitFor();
     await page.getByText(/rampart audit verify/).waitFor();
     await shot(page, 'audit');
+    // After a reload the export is still there, from the trail, with fresh links on request.
+    await page.reload();
+    const past = page.getByRole('table', { name: /Past exports/ });
+    await past.getByRole('rowheader').first().waitFor();
+    await past.getByRole('button', { name: 'Get download links' }).first().click();
+    await page.getByRole('button', { name: 'Download events.ndjson' }).waitFor();
+    await page.getByText(/Links are valid until .* \(in \d+ min\)/).waitFor();
     await page.context().close();
   });
 
@@ -564,6 +588,7 @@ describe('the web console in a browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
     await page.locator('tr[data-tenant="contoso-bank"]').waitFor();
     expect(await page.locator('tr[data-tenant="*"]').count()).toBe(0);
+    await shot(page, 'admin-tenants');
 
     const tenantId = `northwind-${randomBytes(3).toString('hex')}`;
     await page.getByLabel('Tenant id').fill(tenantId);

@@ -627,11 +627,25 @@ export const AUDIT_PAGE_QUERY = /* GraphQL */ `
   query ConsoleAuditPage($tenantId: ID!) {
     tenant(tenantId: $tenantId) { tenantId displayName }
     auditPublicKey { algorithm keyId publicKeyPem }
+    auditExports(tenantId: $tenantId) { exportId from to requestedBy recordedAt eventCount manifestSha256 previousManifestSha256 downloadable }
   }
 `;
+/** An export as the trail recorded it (every instance's and the CLI's). */
+export interface AuditExportRecord {
+  readonly exportId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly requestedBy: string;
+  readonly recordedAt: string;
+  readonly eventCount: number;
+  readonly manifestSha256: string;
+  readonly previousManifestSha256: string | null;
+  readonly downloadable: boolean;
+}
 export interface AuditPageQuery {
   readonly tenant: { tenantId: string; displayName: string } | null;
   readonly auditPublicKey: { algorithm: string; keyId: string; publicKeyPem: string };
+  readonly auditExports: readonly AuditExportRecord[];
 }
 export const REQUEST_AUDIT_EXPORT_MUTATION = /* GraphQL */ `
   mutation ConsoleRequestAuditExport($input: RequestAuditExportInput!) { requestAuditExport(input: $input) { ${EXPORT} } }

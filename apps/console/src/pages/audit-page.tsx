@@ -3,9 +3,18 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, describeError } from '../api/errors';
 import { useQuery } from '../api/hooks';
-import { AUDIT_EXPORT_QUERY, AUDIT_PAGE_QUERY, REQUEST_AUDIT_EXPORT_MUTATION, type AuditExport, type AuditExportQuery, type AuditPageQuery, type RequestAuditExportMutation } from '../api/operations';
+import {
+  AUDIT_EXPORT_QUERY,
+  AUDIT_PAGE_QUERY,
+  REQUEST_AUDIT_EXPORT_MUTATION,
+  type AuditExport,
+  type AuditExportQuery,
+  type AuditExportRecord,
+  type AuditPageQuery,
+  type RequestAuditExportMutation,
+} from '../api/operations';
 import { Badge, ErrorPanel, Field, Loading, PageHeader, Stat } from '../components/ui';
-import { formatDateTime } from '../format';
+import { formatDateTime, relativeTime } from '../format';
 import { useApi } from '../session';
 
 const saveBlob = (blob: Blob, fileName: string) => {
@@ -56,7 +65,9 @@ const ExportJob = ({ job }: { job: AuditExport }) => {
       {job.links.length ? (
         <>
           <h3>Files</h3>
-          <p className="small muted">Links are valid until {formatDateTime(job.links[0].expiresAt)}; ask again for a new export after that.</p>
+          <p className="small muted">
+            Links are valid until {formatDateTime(job.links[0].expiresAt)} ({relativeTime(job.links[0].expiresAt)}); after that, get new links from the list of past exports.
+          </p>
           <ul className="downloads" aria-label="Export files">
             {job.links.map((link) => (
               <li key={link.file}>
@@ -68,6 +79,79 @@ const ExportJob = ({ job }: { job: AuditExport }) => {
           </ul>
         </>
       ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+};
+
+/**
+ * Every export the trail recorded, newest first, each with its manifest digest and the one it
+ * chains to: the auditor's list of what exists, after a reload too. Files are downloadable while
+ * the instance that wrote them keeps them.
+ */
+const PastExports = ({ records, open }: { records: readonly AuditExportRecord[]; open: (exportId: string) => Promise<void> }) => {
+  const [error, setError] = useState<string>();
+  if (records.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="past-title">
+      <h2 id="past-title">Past exports</h2>
+      <div className="table-scroll">
+        <table className="table table-cards">
+          <caption className="visually-hidden">Past exports of the audit trail, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Export</th>
+              <th scope="col">Period (UTC)</th>
+              <th scope="col" className="num">
+                Events
+              </th>
+              <th scope="col">Manifest SHA-256 (previous)</th>
+              <th scope="col">
+                <span className="visually-hidden">Files</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {records.map((r) => (
+              <tr key={r.exportId} data-export={r.exportId}>
+                <th scope="row">
+                  {r.exportId}
+                  <span className="muted small block">
+                    {r.requestedBy}, {formatDateTime(r.recordedAt)}
+                  </span>
+                </th>
+                <td data-label="Period">
+                  {formatDateTime(r.from)} – {formatDateTime(r.to)}
+                </td>
+                <td data-label="Events" className="num">
+                  {r.eventCount}
+                </td>
+                <td data-label="Manifest">
+                  <code className="break small">{r.manifestSha256}</code>
+                  <span className="muted small block">{r.previousManifestSha256 ? <>after <code className="break">{r.previousManifestSha256.slice(0, 16)}…</code></> : 'the first of the chain'}</span>
+                </td>
+                <td data-label="Files">
+                  {r.downloadable ? (
+                    <button
+                      type="button"
+                      className="button button-small"
+                      onClick={() => open(r.exportId).catch((e: unknown) => setError(e instanceof ApiError ? describeError(e) : (e as Error).message))}
+                    >
+                      Get download links
+                    </button>
+                  ) : (
+                    <span className="muted small">files kept by another instance or removed; the digests above still verify a copy</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {error ? (
         <p className="form-error" role="alert">
           {error}
@@ -153,6 +237,13 @@ export const AuditPage = ({ tenantId }: { tenantId: string }) => {
       {jobs.map((job) => (
         <ExportJob key={job.exportId} job={job} />
       ))}
+      <PastExports
+        records={data.auditExports.filter((r) => !jobs.some((j) => j.exportId === r.exportId))}
+        open={async (exportId) => {
+          const { auditExport } = await client.request<AuditExportQuery>(AUDIT_EXPORT_QUERY, { tenantId, exportId });
+          if (auditExport) setJobs((js) => [auditExport, ...js.filter((j) => j.exportId !== exportId)]);
+        }}
+      />
       <section className="panel" aria-labelledby="verify-title">
         <h2 id="verify-title">How to verify an export</h2>
         <ol className="steps">
