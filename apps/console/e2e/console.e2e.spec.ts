@@ -364,8 +364,8 @@ describe('the web console in a browser', () => {
     // The playbook's destructive action: approved only after naming its target.
     const item = inbox.getByRole('listitem').filter({ hasText: title });
     await item.getByText(webApp.id).waitFor(); // the whole target, not only its name
-    await item.getByRole('button', { name: /^Approve restrict-public-network-access on .*…$/ }).click();
-    const confirm = item.getByRole('button', { name: /^Approve restrict-public-network-access on / });
+    await item.getByRole('button', { name: /^Approve restrict-public-network-access on / }).click();
+    const confirm = item.getByRole('button', { name: /^Confirm: approve restrict-public-network-access on / });
     expect(await confirm.isDisabled()).toBe(true);
     await item.getByLabel(/I have checked the target/).check();
     await shot(page, 'approvals', 'console-approvals.png');
@@ -388,6 +388,31 @@ describe('the web console in a browser', () => {
     // The whole path of an incident, step by step, to closing with a classification.
     await page.goto(`${platform.url}/tenants/fabrikam-retail/incidents/${manualIncidentId}`);
     await page.getByRole('heading', { level: 1, name: 'Impossible travel sign-in' }).waitFor();
+    // The rest of the incident's commands, each from its own form.
+    await page.getByLabel('Add a label').fill('travel');
+    await page.getByRole('button', { name: 'Add label' }).click();
+    await page.getByRole('list', { name: 'Labels of the incident' }).getByText('travel').waitFor();
+    await page.getByLabel('Task', { exact: true }).fill('Call Kim');
+    await page.getByRole('button', { name: 'Add task' }).click();
+    const tasks = page.getByRole('list', { name: 'Open tasks' });
+    await tasks.getByText('Call Kim').waitFor();
+    await tasks.getByRole('button', { name: 'Done' }).click();
+    await page.getByText('Task done: Call Kim.').waitFor();
+    await page.getByLabel('Where it is (URI)').fill('https://evidence.example/kim-signin-log.json');
+    await page.getByLabel('SHA-256').fill('a'.repeat(64));
+    await page.getByRole('button', { name: 'Record evidence' }).click();
+    await page.getByText('Evidence recorded.').waitFor();
+    await page.getByLabel('Action', { exact: true }).selectOption('rotate-secret');
+    await page.getByLabel('Target').fill('account:kim@fabrikam.example');
+    await page.getByLabel(/^secretName/).fill('kim-password');
+    await page.getByRole('button', { name: 'Propose action' }).click();
+    await page.getByText('Action rotate-secret proposed.').waitFor();
+    await page.locator('[data-action]', { hasText: 'rotate-secret' }).waitFor();
+    await shot(page, 'incident-work');
+    const proposedHere = await gql<{ incident: { actions: { actionId: string; status: string }[] } }>(lead, `{ incident(tenantId: "fabrikam-retail", incidentId: "${manualIncidentId}") { actions { actionId status } } }`);
+    for (const a of proposedHere.incident.actions.filter((x) => x.status === 'proposed')) {
+      await gql(lead, `mutation { cancelAction(input: { tenantId: "fabrikam-retail", actionId: "${a.actionId}", reason: "proposed for the console test" }) { __typename } }`);
+    }
     await page.getByRole('button', { name: 'Triage', exact: true }).click();
     await page.getByText('Incident triaged.').waitFor();
     for (const [step, summary] of [

@@ -270,7 +270,32 @@ export const INCIDENT_MUTATIONS = {
   cancelAction: incidentMutation('cancelAction', 'CancelActionInput'),
   recordActionOutcome: incidentMutation('recordActionOutcome', 'RecordActionOutcomeInput'),
   resolveUncertainAction: incidentMutation('resolveUncertainAction', 'ResolveUncertainActionInput'),
+  proposeAction: incidentMutation('proposeAction', 'ProposeActionInput'),
+  changeIncidentLabels: incidentMutation('changeIncidentLabels', 'ChangeIncidentLabelsInput'),
+  mergeIncident: incidentMutation('mergeIncident', 'MergeIncidentInput'),
+  addIncidentTask: incidentMutation('addIncidentTask', 'AddIncidentTaskInput'),
+  completeIncidentTask: incidentMutation('completeIncidentTask', 'CompleteIncidentTaskInput'),
+  addIncidentEvidence: incidentMutation('addIncidentEvidence', 'AddIncidentEvidenceInput'),
 } as const;
+
+/** The response actions that can be proposed, and the open incidents of the tenant one may merge into. */
+export const INCIDENT_WORK_QUERY = /* GraphQL */ `
+  query ConsoleIncidentWork($tenantId: ID!) {
+    actionCatalog { id title verb destructive parameters { name description } }
+    incidents(first: 50, filter: { tenantId: $tenantId, open: true }) { edges { node { incidentId title openedAt } } }
+  }
+`;
+export interface ActionKind {
+  readonly id: string;
+  readonly title: string;
+  readonly verb: string;
+  readonly destructive: boolean;
+  readonly parameters: readonly { name: string; description: string }[];
+}
+export interface IncidentWorkQuery {
+  readonly actionCatalog: readonly ActionKind[];
+  readonly incidents: { readonly edges: readonly { node: { incidentId: string; title: string; openedAt: string } }[] };
+}
 export interface CommandMutation {
   readonly result: CommandResult;
 }

@@ -54,8 +54,8 @@ export const ApproveAction = ({
   }
   if (!confirming) {
     return (
-      <button type="button" className="button button-primary" disabled={busy} onClick={() => setConfirming(true)} aria-label={`Approve ${label}…`}>
-        Approve…
+      <button type="button" className="button button-primary" disabled={busy} onClick={() => setConfirming(true)} aria-label={`Approve ${label}`}>
+        Approve
       </button>
     );
   }
@@ -76,7 +76,7 @@ export const ApproveAction = ({
       ) : null}
       <div className="button-row">
         <button type="button" className="button button-small button-danger" disabled={busy || (action.destructive && !checked)} onClick={approve}>
-          Approve {label}
+          Confirm: approve {label}
         </button>
         <button type="button" className="button button-small button-quiet" onClick={() => setConfirming(false)}>
           Cancel

@@ -9,6 +9,7 @@ import { offers, type Me } from '../auth/roles';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, resourceName } from '../format';
 import { ApproveAction } from '../incidents/approve-action';
+import { MoreWork } from '../incidents/more-work';
 import { categorize, summarize, TIMELINE_CATEGORIES, type TimelineCategory } from '../incidents/timeline';
 import { Link } from '../router/router';
 import { useApi, useSignedIn } from '../session';
@@ -107,7 +108,7 @@ const ActionRow = ({ me, action, tenantId, canApprove, canRespond, run, busy }: 
       <div className="button-row">
         <ApproveAction me={me} tenantId={tenantId} action={action} busy={busy !== undefined} onApprove={() => run('approveAction', { actionId: action.actionId }, `Action ${action.actionKind} approved.`)} />
         {canApprove && (action.status === 'proposed' || action.status === 'approved') ? (
-          <button type="button" className="button" onClick={() => setForm(form === 'cancel' ? undefined : 'cancel')} aria-expanded={form === 'cancel'} aria-label={`Cancel ${label}`}>
+          <button type="button" className="button" onClick={() => setForm(form === 'cancel' ? undefined : 'cancel')} aria-expanded={form === 'cancel'} aria-label={`Cancel action ${label}`}>
             Cancel action
           </button>
         ) : null}
@@ -294,6 +295,7 @@ const WorkForms = ({ incident, run, busy }: { incident: IncidentDetail; run: Run
           </button>
         </form>
       ) : null}
+      {!closed ? <MoreWork tenantId={incident.tenantId} incident={incident} run={run} busy={busy !== undefined} me={me.id} /> : null}
     </Section>
   );
 };

@@ -23,6 +23,7 @@ import { humanOf, type Permission } from '@rampart/auth';
 import { comparePositions, formatPosition, unstorableTextIn, type CommandContext, type CommandOutcome, type DomainEvent, type RecordedEvent } from '@rampart/event-sourcing';
 import { postureStreamId } from '@rampart/guardrails';
 import {
+  ACTION_CATALOG,
   actionStreamId,
   alertReceived,
   CLASSIFICATIONS,
@@ -162,6 +163,23 @@ export class IncidentType {
 
 export const IncidentConnection = connectionOf(IncidentType, 'Incident');
 export type IncidentConnection = InstanceType<typeof IncidentConnection>;
+
+@ObjectType({ description: 'A parameter a response action needs.' })
+@InheritsAuthorization()
+export class ActionParameterType {
+  @Field() name!: string;
+  @Field() description!: string;
+}
+
+@ObjectType({ description: 'A kind of response action the platform can propose, from its catalog.' })
+@InheritsAuthorization()
+export class ActionKindType {
+  @Field(() => ID) id!: string;
+  @Field() title!: string;
+  @Field({ description: 'OCSF remediation verb: Isolate | Evict | Restore | Harden' }) verb!: string;
+  @Field({ description: 'Needs a second person to approve it.' }) destructive!: boolean;
+  @Field(() => [ActionParameterType]) parameters!: ActionParameterType[];
+}
 
 @ObjectType({ description: 'A response action waiting for approval, with the incident it answers.' })
 @TenantOwned('tenants.read')
@@ -498,6 +516,12 @@ export class IncidentsResolver {
       limit,
       (i) => `${i.openedAt}|${i.row}`,
     );
+  }
+
+  @Query(() => [ActionKindType], { description: 'The response actions that can be proposed (proposeAction actionKind), with the parameters each needs.' })
+  @Authorize({ kind: 'global', permission: 'tenants.read' })
+  actionCatalog(): ActionKindType[] {
+    return ACTION_CATALOG.map((a) => ({ ...a, parameters: Object.entries(a.parameters).map(([name, description]) => ({ name, description })) }));
   }
 
   @Query(() => PendingActionConnection, {

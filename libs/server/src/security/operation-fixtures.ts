@@ -170,6 +170,7 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'query($tenantId: ID) { incidents(filter: { tenantId: $tenantId }) { edges { node { incidentId title } } } }',
     variables: tenantOnly,
   },
+  'Query.actionCatalog': { scope: 'catalog', document: '{ actionCatalog { id destructive parameters { name } } }', variables: () => ({}) },
   'Query.pendingActions': {
     scope: 'tenant',
     document: 'query($tenantId: ID) { pendingActions(tenantId: $tenantId) { edges { node { tenantId incidentTitle action { actionId target } } } } }',
