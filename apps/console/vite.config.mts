@@ -1,14 +1,35 @@
 // Builds the console into apps/console/dist (served by the API at /), and in development proxies
 // the API's routes to `npm start` so `npx vite apps/console` works against a running platform.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Writes a Brotli (.br) and a gzip (.gz) copy beside every text asset of the build, compressed once
+ * at their best settings, for the API to send to browsers that accept them (see consoleRoutes).
+ */
+const precompress = (): Plugin => ({
+  name: 'rampart-precompress',
+  apply: 'build',
+  closeBundle() {
+    const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
+    for (const file of walk(join(import.meta.dirname, 'dist'))) {
+      if (!/\.(js|css|html|svg|json|txt)$/.test(file) || statSync(file).size < 1_024) continue;
+      const body = readFileSync(file);
+      writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+      writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+    }
+  },
+});
 
 const api = process.env['RAMPART_API_URL'] ?? 'http://127.0.0.1:4000';
 
 export default defineConfig({
   root: import.meta.dirname,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -44,6 +44,8 @@ const buildIfStale = () => {
   execFileSync(process.execPath, ['--input-type=module', '-e', `const { build } = await import('vite'); await build({ configFile: ${JSON.stringify(join(app, 'vite.config.mts'))}, logLevel: 'warn' });`], {
     cwd: root,
     stdio: 'inherit',
+    // Jest's NODE_ENV=test would give React's development build: test what users get.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 };
 
@@ -700,6 +702,23 @@ describe('the web console in a browser', () => {
       'connect-src': ["'self'", `ws://${host}`, `wss://${host}`],
     });
     expect(headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' });
+    // The bundle: compressed ahead by the build and sent compressed to whoever accepts it, kept by
+    // the browser for good (its name is its content's hash); the pages come as chunks of their own.
+    const html = await (await fetch(`${platform.url}/`, { headers: { accept: 'text/html' } })).text();
+    const script = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const plain = await fetch(`${platform.url}${script}`, { headers: { 'accept-encoding': 'identity' } });
+    const plainBytes = (await plain.arrayBuffer()).byteLength;
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const brotli = await fetch(`${platform.url}${script}`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(brotli.headers.get('content-encoding')).toBe('br');
+    expect(brotli.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(brotli.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(brotli.headers.get('vary')).toMatch(/accept-encoding/i);
+    const wire = Number(brotli.headers.get('content-length'));
+    expect(wire).toBeGreaterThan(0);
+    expect(wire).toBeLessThan(plainBytes / 3);
+    const chunks = readdirSync(join(app, 'dist', 'assets')).filter((f) => f.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(5);
     // its script ran and its stylesheet applies under the policy
     await page.getByRole('heading', { level: 1, name: 'Sign in to the Rampart console' }).waitFor();
     expect(await page.locator('.sign-in-card').evaluate((card) => getComputedStyle(card).paddingTop)).toBe('32px');

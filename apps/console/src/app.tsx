@@ -1,23 +1,27 @@
 // The shell: skip link, header with who is signed in, navigation by role and tenant, and the page
 // of the current route.
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { describeGrant, isPlatformAdmin, isSoc, offers, homePath } from './auth/roles';
 import { Loading } from './components/ui';
-import { AdminTenantPage, AdminTenantsPage } from './pages/admin-pages';
-import { ApprovalsPage } from './pages/approvals-page';
-import { AuditPage } from './pages/audit-page';
-import { FindingsPage } from './pages/findings-page';
-import { IncidentPage } from './pages/incident-page';
-import { PosturePage } from './pages/posture-page';
-import { ResourcePage } from './pages/resource-page';
 import { SignInPage } from './pages/sign-in-page';
-import { SocOverviewPage } from './pages/soc-overview-page';
 import { SocQueuePage } from './pages/soc-queue-page';
-import { StandardsPage } from './pages/standards-page';
-import { TenantIncidentsPage } from './pages/tenant-incidents-page';
 import { Link, useRouter } from './router/router';
 import { pathFor, tenantOf, type Route } from './router/routes';
 import { useSession, useSignedIn } from './session';
+
+// Each page's code loads when it is first shown (the queue, where most people start, comes with
+// the shell): the first screen does not wait for charts and forms it does not show.
+const ApprovalsPage = lazy(() => import('./pages/approvals-page').then((m) => ({ default: m.ApprovalsPage })));
+const AuditPage = lazy(() => import('./pages/audit-page').then((m) => ({ default: m.AuditPage })));
+const FindingsPage = lazy(() => import('./pages/findings-page').then((m) => ({ default: m.FindingsPage })));
+const IncidentPage = lazy(() => import('./pages/incident-page').then((m) => ({ default: m.IncidentPage })));
+const PosturePage = lazy(() => import('./pages/posture-page').then((m) => ({ default: m.PosturePage })));
+const ResourcePage = lazy(() => import('./pages/resource-page').then((m) => ({ default: m.ResourcePage })));
+const SocOverviewPage = lazy(() => import('./pages/soc-overview-page').then((m) => ({ default: m.SocOverviewPage })));
+const StandardsPage = lazy(() => import('./pages/standards-page').then((m) => ({ default: m.StandardsPage })));
+const TenantIncidentsPage = lazy(() => import('./pages/tenant-incidents-page').then((m) => ({ default: m.TenantIncidentsPage })));
+const AdminTenantsPage = lazy(() => import('./pages/admin-pages').then((m) => ({ default: m.AdminTenantsPage })));
+const AdminTenantPage = lazy(() => import('./pages/admin-pages').then((m) => ({ default: m.AdminTenantPage })));
 
 const Page = ({ route }: { route: Route }): ReactNode => {
   switch (route.name) {
@@ -183,7 +187,9 @@ const Shell = () => {
       <div className="app-body">
         <Navigation />
         <main id="main" tabIndex={-1} className="app-main">
-          <Page route={route} />
+          <Suspense fallback={<Loading what="the page" />}>
+            <Page route={route} />
+          </Suspense>
         </main>
       </div>
     </div>
