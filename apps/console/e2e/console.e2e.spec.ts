@@ -534,6 +534,13 @@ describe('the web console in a browser', () => {
     expect(await row('8.1').getByText('Manual').count()).toBe(1);
     await page.getByRole('img', { name: /CIS Microsoft Azure Foundations Benchmark v2\.0\.0: passed controls among assessable ones/ }).waitFor();
     await shot(page, 'standards', 'console-standards.png');
+    // The report as a spreadsheet: one row per control, the failing storage account named.
+    const [report] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(report.suggestedFilename()).toMatch(new RegExp(`^${TENANT}-${CIS.replace(/\./g, '\\.')}-\\d{12}\\.csv$`));
+    const csv = readFileSync((await report.path())!, 'utf8').trimEnd().split('\r\n');
+    expect(csv[0]).toMatch(/^standard,as_of,control,title,domain,state,resources_passed,resources_failed,/);
+    expect(csv.find((line) => line.includes(',3.1,'))).toContain(storage.id);
+    expect(csv.length).toBeGreaterThan(30);
 
     // Only the failed ones, then one of them: its failing resources, on to the resource.
     expect(await controls.locator('.badge', { hasText: 'Manual' }).count()).toBeGreaterThan(0);

@@ -13,20 +13,10 @@ import {
   type AuditPageQuery,
   type RequestAuditExportMutation,
 } from '../api/operations';
+import { saveBlob } from '../components/save';
 import { Badge, ErrorPanel, Field, Loading, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, relativeTime } from '../format';
 import { useApi } from '../session';
-
-const saveBlob = (blob: Blob, fileName: string) => {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-};
 
 const dateInput = (t: number) => new Date(t).toISOString().slice(0, 10);
 

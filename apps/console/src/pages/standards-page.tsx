@@ -9,6 +9,8 @@ import { formatScore } from '../charts/scale';
 import { Badge, ErrorPanel, Loading, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, resourceName } from '../format';
 import { RANGES, seriesWindow, type RangeKey } from '../posture/analysis';
+import { saveBlob } from '../components/save';
+import { standardReportCsv } from '../standards/report';
 import { CONTROL_STATES, controlsByDomain, STATE_LABELS, STATE_MEANINGS, standardChoices, standardScoreLine, type StateFilter } from '../standards/controls';
 import { Link, useRouter, useSearchParam } from '../router/router';
 import { pathFor } from '../router/routes';
@@ -118,6 +120,23 @@ const StandardView = ({ tenantId, standardId, asOf }: { tenantId: string; standa
           Azure initiative {c.standard.initiativeName}
           {c.standard.version ? `, version ${c.standard.version}` : ''}; assigned as {c.assignments.map((a) => `${a.assignmentId} (${a.scope === '*' ? 'whole tenant' : a.scope})`).join(', ')}; {c.resourcesInScope} resources in scope.
         </p>
+        <div className="button-row no-print">
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() =>
+              saveBlob(
+                new Blob([standardReportCsv(c.standard.title, c.asOf ?? new Date().toISOString(), c.controls)], { type: 'text/csv;charset=utf-8' }),
+                `${tenantId}-${c.standard.id}-${(c.asOf ?? new Date().toISOString()).slice(0, 16).replace(/[-:T]/g, '')}.csv`,
+              )
+            }
+          >
+            Download CSV
+          </button>
+          <button type="button" className="button button-small" onClick={() => window.print()}>
+            Print report
+          </button>
+        </div>
         <dl className="stats">
           <Stat label="Score" value={formatScore(c.score)} detail="passed among assessable controls" />
           <Stat label="Failed controls" value={s.failed} />
