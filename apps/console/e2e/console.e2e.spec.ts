@@ -319,6 +319,14 @@ describe('the web console in a browser', () => {
     expect(opened.openIncident.__typename).toBe('IncidentChanged');
     manualIncidentId = opened.openIncident.id;
     await page.getByRole('link', { name: 'Impossible travel sign-in' }).waitFor({ timeout: 10_000 });
+    // Bulk: pick it and assign it from the queue.
+    await page.getByRole('checkbox', { name: `Select Impossible travel sign-in (${manualIncidentId})` }).check();
+    const bulk = page.getByRole('form', { name: 'Change the selected incidents' });
+    await bulk.getByText('1 selected').waitFor();
+    await bulk.getByLabel('Assign to').fill('kai@soc.example');
+    await bulk.getByRole('button', { name: 'Assign 1' }).click();
+    await page.getByText('1 assigned to kai@soc.example.').waitFor();
+    await page.locator(`tr[data-incident="${manualIncidentId}"]`).getByText('kai@soc.example').waitFor();
     await shot(page, 'soc-queue');
 
     await page.getByRole('link', { name: 'SOC overview' }).click();
@@ -415,8 +423,8 @@ describe('the web console in a browser', () => {
     for (const a of proposedHere.incident.actions.filter((x) => x.status === 'proposed')) {
       await gql(lead, `mutation { cancelAction(input: { tenantId: "fabrikam-retail", actionId: "${a.actionId}", reason: "proposed for the console test" }) { __typename } }`);
     }
-    await page.getByRole('button', { name: 'Triage', exact: true }).click();
-    await page.getByText('Incident triaged.').waitFor();
+    // triaged already, from the queue's bulk assignment
+    await page.getByRole('heading', { name: 'Change severity or assignee' }).waitFor();
     for (const [step, summary] of [
       ['Start the response', 'Asked the user about the sign-in'],
       ['Confirm containment', 'Sessions revoked'],

@@ -1,13 +1,13 @@
 // The SOC's incident queue across every tenant the team looks after, live: the incidentEvents
 // subscription of each tenant reloads it when something changes.
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { allPages, useIncidentEvents, useQuery } from '../api/hooks';
-import { INCIDENTS_QUERY, PENDING_ACTIONS_QUERY, type IncidentsQuery, type PendingActionsQuery, type QueueIncident } from '../api/operations';
+import { INCIDENT_MUTATIONS, INCIDENTS_QUERY, PENDING_ACTIONS_QUERY, type CommandMutation, type IncidentsQuery, type PendingActionsQuery, type QueueIncident } from '../api/operations';
 import { Badge, ErrorPanel, Loading, LiveMessage, PageHeader } from '../components/ui';
 import { formatDateTime, humanizeEventType, relativeTime } from '../format';
 import { groupRows, matchesSearch, primaryResource, queueOrder, sortRows, SORT_KEYS, type Direction, type SortKey } from '../incidents/queue';
 import { Link, useSearchParam } from '../router/router';
-import { useSignedIn } from '../session';
+import { useApi, useSignedIn } from '../session';
 
 /** Breached SLAs first, then at risk; within each, the most severe; then the newest. */
 export { queueOrder };
@@ -44,6 +44,7 @@ export const IncidentTable = ({
   tenantName,
   sort,
   awaiting,
+  selection,
 }: {
   incidents: readonly QueueIncident[];
   caption: string;
@@ -52,12 +53,24 @@ export const IncidentTable = ({
   sort?: TableSort;
   /** Incidents (tenant/incident) with an action waiting for approval. */
   awaiting?: ReadonlySet<string>;
+  /** Rows picked for a bulk change, by tenant/incident. */
+  selection?: { readonly selected: ReadonlySet<string>; toggle(keys: readonly string[], on: boolean): void };
 }) => (
   <div className="table-scroll">
     <table className="table table-cards">
       <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
+          {selection ? (
+            <th scope="col">
+              <input
+                type="checkbox"
+                aria-label={`Select all ${incidents.length} shown`}
+                checked={incidents.length > 0 && incidents.every((i) => selection.selected.has(`${i.tenantId}/${i.incidentId}`))}
+                onChange={(e) => selection.toggle(incidents.map((i) => `${i.tenantId}/${i.incidentId}`), e.target.checked)}
+              />
+            </th>
+          ) : null}
           <SortableHeader label="Severity" column="severity" sort={sort} />
           <th scope="col">Incident</th>
           <SortableHeader label="Resource" column="resource" sort={sort} />
@@ -73,6 +86,16 @@ export const IncidentTable = ({
           const resource = primaryResource(i);
           return (
             <tr key={`${i.tenantId}/${i.incidentId}`} data-incident={i.incidentId}>
+              {selection ? (
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${i.title} (${i.incidentId})`}
+                    checked={selection.selected.has(`${i.tenantId}/${i.incidentId}`)}
+                    onChange={(e) => selection.toggle([`${i.tenantId}/${i.incidentId}`], e.target.checked)}
+                  />
+                </td>
+              ) : null}
               <td data-label="Severity">
                 <Badge value={i.severity} prefix="Severity" />
               </td>
@@ -114,6 +137,57 @@ export const IncidentTable = ({
   </div>
 );
 
+const TRIAGEABLE = ['new', 'triaged'];
+
+/**
+ * Assigns the selected incidents, each with the same triage the incident page sends (its own
+ * severity, on the revision the queue showed): one refused (moved on, changed meanwhile) does not
+ * stop the others, and the result says which.
+ */
+const BulkAssign = ({ me, incidents, onDone, onCancel }: { me: string; incidents: readonly QueueIncident[]; onDone: (message: string, ok: boolean) => void; onCancel: () => void }) => {
+  const { client } = useApi();
+  const [assignee, setAssignee] = useState(me);
+  const [busy, setBusy] = useState(false);
+  const assign = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    const refused: string[] = [];
+    let assigned = 0;
+    for (const i of incidents) {
+      if (!TRIAGEABLE.includes(i.status)) {
+        refused.push(`${i.incidentId} (${i.status}: assign it on its page)`);
+        continue;
+      }
+      try {
+        const { result: r } = await client.request<CommandMutation>(INCIDENT_MUTATIONS.triageIncident, {
+          input: { tenantId: i.tenantId, incidentId: i.incidentId, severity: i.severity, assignee, expectedRevision: i.revision },
+        });
+        if (r.__typename === 'Rejection') refused.push(`${i.incidentId} (${r.code})`);
+        else assigned++;
+      } catch (error) {
+        refused.push(`${i.incidentId} (${(error as Error).message})`);
+      }
+    }
+    setBusy(false);
+    onDone(`${assigned} assigned to ${assignee}${refused.length ? `; not assigned: ${refused.join(', ')}` : ''}.`, refused.length === 0);
+  };
+  return (
+    <form className="panel bulk-bar" aria-label="Change the selected incidents" onSubmit={assign}>
+      <strong>{incidents.length} selected</strong>
+      <div className="field field-compact">
+        <label htmlFor="bulk-assignee">Assign to</label>
+        <input id="bulk-assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} required />
+      </div>
+      <button type="submit" className="button button-primary" disabled={busy}>
+        {busy ? 'Assigning…' : `Assign ${incidents.length}`}
+      </button>
+      <button type="button" className="button button-quiet" onClick={onCancel}>
+        Clear selection
+      </button>
+    </form>
+  );
+};
+
 const SLA_STATES = ['breached', 'at-risk', 'ok'] as const;
 const STATUSES = ['new', 'triaged', 'responding', 'remediating', 'recovering', 'resolved', 'closed', 'merged'] as const;
 
@@ -130,6 +204,12 @@ export const SocQueuePage = () => {
   const [group, setGroup] = useSearchParam('group');
   const [sortParam, setSortParam] = useSearchParam('sort');
   const [announcement, setAnnouncement] = useState<string>();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulkMessage, setBulkMessage] = useState<{ text: string; tone: 'success' | 'error' }>();
+  const selection = {
+    selected,
+    toggle: (keys: readonly string[], on: boolean) => setSelected((s) => (on ? new Set([...s, ...keys]) : new Set([...s].filter((k) => !keys.includes(k))))),
+  };
   // What the API filters (and pages) by; the rest is filtered here, over what was loaded.
   const filter = { open: show === 'all' ? undefined : true, severity: severity ?? undefined, tenantId: tenant ?? undefined, assignee: mine ? me.id : undefined };
   const query = useQuery(JSON.stringify(filter), async (client, signal) => {
@@ -241,6 +321,19 @@ export const SocQueuePage = () => {
         </div>
       </form>
       <LiveMessage message={announcement} />
+      <LiveMessage message={bulkMessage?.text} tone={bulkMessage?.tone} />
+      {selected.size ? (
+        <BulkAssign
+          me={me.id}
+          incidents={(query.data?.nodes ?? []).filter((i) => selected.has(`${i.tenantId}/${i.incidentId}`))}
+          onDone={(message, ok) => {
+            setBulkMessage({ text: message, tone: ok ? 'success' : 'error' });
+            setSelected(new Set());
+            query.reload();
+          }}
+          onCancel={() => setSelected(new Set())}
+        />
+      ) : null}
       {query.error ? (
         <ErrorPanel error={query.error} onRetry={query.reload} />
       ) : !query.data ? (
@@ -260,11 +353,11 @@ export const SocQueuePage = () => {
                 <summary>
                   <strong>{g.label}</strong> <span className="muted">({g.rows.length})</span>
                 </summary>
-                <IncidentTable incidents={g.rows} caption={`${g.label}: ${g.rows.length} incidents`} showTenant tenantName={tenantName} sort={sort} awaiting={awaiting} />
+                <IncidentTable incidents={g.rows} caption={`${g.label}: ${g.rows.length} incidents`} showTenant tenantName={tenantName} sort={sort} awaiting={awaiting} selection={selection} />
               </details>
             ))
           ) : (
-            <IncidentTable incidents={incidents} caption="Incident queue" showTenant tenantName={tenantName} sort={sort} awaiting={awaiting} />
+            <IncidentTable incidents={incidents} caption="Incident queue" showTenant tenantName={tenantName} sort={sort} awaiting={awaiting} selection={selection} />
           )}
         </>
       )}
