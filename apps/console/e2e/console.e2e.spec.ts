@@ -670,8 +670,16 @@ describe('the web console in a browser', () => {
     await page.context().close();
   });
 
-  it("lets a customer admin issue an API key for its tenant, see its secret once, and revoke it", async () => {
+  it("lets a customer admin comment on its incident for the SOC, and issue an API key for its tenant, see its secret once, and revoke it", async () => {
     const page = await signIn('customer-admin');
+    await page.goto(`${platform.url}/tenants/${TENANT}/incidents/${incidentId}`);
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    expect(await page.getByRole('button', { name: 'Triage', exact: true }).count()).toBe(0); // the SOC's work
+    await page.getByRole('region', { name: 'Tell the SOC' }).getByLabel('Comment').fill('The payments team confirms: this app must stay private.');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await page.getByText('Comment added: the SOC sees it in the timeline.').waitFor();
+    await page.getByRole('list', { name: /Timeline entries/ }).getByText(/The payments team confirms/).first().waitFor();
+
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenant settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Contoso Bank' }).waitFor();
     // platform staff's business: no team assignment, no offboarding here

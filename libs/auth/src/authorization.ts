@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'exemptions.approve': ['customer.admin', 'soc.lead', 'platform.admin'],
   /** Work incidents: triage, respond, comment, tasks, evidence, propose actions. */
   'incidents.respond': ['soc.analyst', 'soc.lead', 'platform.admin'],
+  /** Comment on an incident: the SOC, and the customer's admin on their own tenant's incidents. */
+  'incidents.comment': ['customer.admin', 'soc.analyst', 'soc.lead', 'platform.admin'],
   /** Approve or cancel response actions (a destructive one also needs another person than its proposer). */
   'actions.approve': ['customer.admin', 'soc.lead', 'platform.admin'],
   /** Send external alerts (Defender for Cloud, Sentinel) in: integrations use API keys with these roles. */

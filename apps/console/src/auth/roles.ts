@@ -18,6 +18,7 @@ export interface Me {
 /** Mirrors libs/auth PERMISSIONS for the actions the console offers. */
 const OFFERED = {
   respond: ['soc.analyst', 'soc.lead', 'platform.admin'],
+  comment: ['customer.admin', 'soc.analyst', 'soc.lead', 'platform.admin'],
   approveActions: ['customer.admin', 'soc.lead', 'platform.admin'],
   requestExemption: ['customer.admin', 'soc.analyst', 'soc.lead', 'platform.admin'],
   approveExemption: ['customer.admin', 'soc.lead', 'platform.admin'],

@@ -300,6 +300,28 @@ const WorkForms = ({ incident, run, busy }: { incident: IncidentDetail; run: Run
   );
 };
 
+/** The customer's word on their own incident: a comment the SOC sees in the timeline, with who wrote it. */
+const CustomerComment = ({ incident, run, busy }: { incident: IncidentDetail; run: Run; busy?: string }) => {
+  const [comment, setComment] = useState('');
+  return (
+    <Section id="customer-comment" title="Tell the SOC">
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (await run('commentOnIncident', { incidentId: incident.incidentId, text: comment }, 'Comment added: the SOC sees it in the timeline.')) setComment('');
+        }}
+      >
+        <Field id="customer-comment-text" label="Comment">
+          <textarea id="customer-comment-text" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} required />
+        </Field>
+        <button type="submit" className="button" disabled={busy !== undefined}>
+          Add comment
+        </button>
+      </form>
+    </Section>
+  );
+};
+
 const Timeline = ({ incident }: { incident: IncidentDetail }) => {
   const [shown, setShown] = useState<ReadonlySet<TimelineCategory>>(() => new Set(TIMELINE_CATEGORIES.map((c) => c.key)));
   const entries = useMemo(() => incident.timeline.map((e) => ({ ...e, category: categorize(e), summary: summarize(e) })), [incident.timeline]);
@@ -449,6 +471,7 @@ export const IncidentPage = ({ tenantId, incidentId }: { tenantId: string; incid
             )}
           </Section>
           {canRespond && incident.status !== 'merged' ? <WorkForms key={incident.status} incident={incident} run={run} busy={busy} /> : null}
+          {!canRespond && offers(me, 'comment', tenantId) && !['closed', 'merged'].includes(incident.status) ? <CustomerComment incident={incident} run={run} busy={busy} /> : null}
         </div>
         <Timeline incident={incident} />
       </div>

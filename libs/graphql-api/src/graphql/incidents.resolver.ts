@@ -759,10 +759,10 @@ export class IncidentsResolver {
     return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'ReopenIncident', reason: input.text }, input.expectedRevision);
   }
 
-  @Mutation(() => IncidentResult)
-  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  @Mutation(() => IncidentResult, { description: "Adds a comment: the SOC's, or the customer admin's on their own tenant's incident." })
+  @Authorize({ kind: 'tenant', permission: 'incidents.comment', tenantArg: 'input.tenantId' })
   commentOnIncident(@Context() ctx: RequestContext, @Args('input') input: IncidentTextInput): Promise<typeof IncidentResult> {
-    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'AddComment', commentId: newId('c'), text: input.text }, input.expectedRevision);
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'AddComment', commentId: newId('c'), text: input.text }, input.expectedRevision, 'incidents.comment');
   }
 
   @Mutation(() => IncidentResult)
@@ -880,8 +880,9 @@ export class IncidentsResolver {
     incidentId: string,
     command: IncidentCommand,
     expectedRevision?: number | null,
+    permission: Permission = 'incidents.respond',
   ): Promise<typeof IncidentResult> {
-    const context = this.commandContext(ctx, 'incidents.respond', tenantId);
+    const context = this.commandContext(ctx, permission, tenantId);
     return this.result(tenantId, incidentId, await changeIncident(incidentsDeps(this.runtime), context, incidentId, command, { expectedRevision: expectedRevision ?? undefined }));
   }
 
