@@ -493,6 +493,22 @@ describe('the web console in a browser', () => {
     await page.getByText(/Exemption requested/).waitFor();
     await page.getByRole('table', { name: 'Exemptions' }).getByRole('row', { name: /Status: requested/ }).waitFor();
     await shot(page, 'findings');
+    // More findings than a page holds: 55 more exposed apps.
+    const admin = await tokenOf('customer-admin');
+    const apps = Array.from({ length: 55 }, (_, i) => ({ ...webApp, id: `${webApp.id}-bulk${i}`, name: `${webApp.name}-bulk${i}` }));
+    await gql(admin, `mutation($json: String!) { pushResources(input: { tenantId: "${TENANT}", resourcesJson: $json }) { runId } }`, { json: JSON.stringify(apps) });
+    await eventually(
+      'more than 55 open findings',
+      async () => (await gql<{ findings: { edges: unknown[] } }>(admin, `{ findings(tenantId: "${TENANT}", first: 100, filter: { status: "open" }) { edges { node { findingId } } } }`)).findings.edges.length,
+      (n) => n > 55,
+      60_000,
+    );
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Findings of Contoso Bank' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Findings (50+)' }).waitFor();
+    await page.getByRole('button', { name: 'Show the next 50 findings' }).click();
+    await page.getByRole('heading', { level: 2, name: /^Findings \((\d{2,})\+?\)$/ }).filter({ hasNotText: '(50+)' }).waitFor();
+    expect(await page.getByRole('table', { name: 'Findings, newest first' }).locator('tbody > tr').count()).toBeGreaterThan(50);
 
     // Their incidents, and what the SOC did on their behalf.
     await page.getByRole('link', { name: 'Incidents', exact: true }).click();

@@ -128,6 +128,25 @@ export const FindingsPage = ({ tenantId }: { tenantId: string }) => {
     }
   };
   const data = query.data;
+  // Pages after the first, loaded on request; dropped with the filter they were loaded for.
+  const [more, setMore] = useState<{ key: string; edges: FindingsQuery['findings']['edges']; pageInfo: FindingsQuery['findings']['pageInfo'] }>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const queryKey = `${tenantId}|${JSON.stringify(filter)}`;
+  const extra = more && more.key === queryKey ? more : undefined;
+  const edges = data ? [...data.findings.edges, ...(extra?.edges ?? [])] : [];
+  const pageInfo = extra?.pageInfo ?? data?.findings.pageInfo;
+  const loadMore = async () => {
+    if (!pageInfo?.endCursor) return;
+    setLoadingMore(true);
+    try {
+      const next = await client.request<FindingsQuery>(FINDINGS_QUERY, { tenantId, filter, after: pageInfo.endCursor });
+      setMore({ key: queryKey, edges: [...(extra?.edges ?? []), ...next.findings.edges], pageInfo: next.findings.pageInfo });
+    } catch (e) {
+      setMessage({ text: e instanceof ApiError ? describeError(e) : (e as Error).message, tone: 'error' });
+    } finally {
+      setLoadingMore(false);
+    }
+  };
   return (
     <>
       <PageHeader title={data ? `Findings of ${data.tenant?.displayName ?? tenantId}` : 'Findings'} subtitle="Guardrails that fail on resources, and the exemptions asked for or in force" />
@@ -159,9 +178,9 @@ export const FindingsPage = ({ tenantId }: { tenantId: string }) => {
         <>
           <section className="panel" aria-labelledby="findings-title">
             <h2 id="findings-title">
-              Findings <span className="muted">({data.findings.edges.length}{data.findings.pageInfo.hasNextPage ? '+' : ''})</span>
+              Findings <span className="muted">({edges.length}{pageInfo?.hasNextPage ? '+' : ''})</span>
             </h2>
-            {data.findings.edges.length === 0 ? (
+            {edges.length === 0 ? (
               <p className="empty">No findings match.</p>
             ) : (
               <div className="table-scroll">
@@ -178,7 +197,7 @@ export const FindingsPage = ({ tenantId }: { tenantId: string }) => {
                     </tr>
                   </thead>
                   <tbody>
-                    {data.findings.edges.map(({ node: f }) => (
+                    {edges.map(({ node: f }) => (
                       <Fragment key={f.findingId}>
                       <tr>
                         <td>
@@ -229,6 +248,11 @@ export const FindingsPage = ({ tenantId }: { tenantId: string }) => {
                 </table>
               </div>
             )}
+            {pageInfo?.hasNextPage ? (
+              <button type="button" className="button" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? 'Loading…' : `Show ${edges.length >= 50 ? 'the next 50' : 'more'} findings`}
+              </button>
+            ) : null}
           </section>
           <section className="panel" aria-labelledby="exemptions-title">
             <h2 id="exemptions-title">Exemptions</h2>
