@@ -1,18 +1,10 @@
 // The queue's triage tools, pure: search over what an analyst remembers of an incident (its title,
 // id, tenant, the resources it names), sorting by a column, grouping by guardrail or resource.
+import type { QueueIncident } from '../api/operations';
 import { resourceName, severityRank } from '../format';
 
-export interface QueueRow {
-  readonly tenantId: string;
-  readonly incidentId: string;
-  readonly title: string;
-  readonly severity: string;
-  readonly status: string;
-  readonly slaState: string;
-  readonly assignee: string | null;
-  readonly openedAt: string;
-  readonly resourceKeys: readonly string[];
-}
+/** What the queue's tools read of an incident (the queue's own rows carry more). */
+export type QueueRow = Pick<QueueIncident, 'tenantId' | 'incidentId' | 'title' | 'severity' | 'status' | 'slaState' | 'assignee' | 'openedAt' | 'resourceKeys'>;
 
 const SLA_RANK: Record<string, number> = { breached: 0, 'at-risk': 1, ok: 2 };
 const STATUS_ORDER = ['new', 'triaged', 'responding', 'remediating', 'recovering', 'resolved', 'closed', 'merged'];
