@@ -335,6 +335,10 @@ describe('the web console in a browser', () => {
     const trend = page.getByRole('img', { name: /Daily compliance score of every tenant/ });
     await trend.waitFor();
     expect(await trend.locator('.chart-point').count()).toBeGreaterThan(0);
+    // Response times by analyst: who the incidents are assigned to (the one assigned in bulk above).
+    await page.getByLabel('By', { exact: true }).selectOption('ASSIGNEE');
+    await page.getByRole('table', { name: /by analyst/ }).getByRole('rowheader', { name: 'kai@soc.example' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('by')).toBe('ASSIGNEE');
     await shot(page, 'soc-overview');
 
     await page.getByRole('link', { name: 'Incident queue' }).click();

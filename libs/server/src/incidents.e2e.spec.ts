@@ -194,6 +194,9 @@ describe('incidents over GraphQL', () => {
     expect(byTeam.body.data?.incidentMetricsBy).toEqual([{ key: 'blue', incidents: expect.any(Number), mttrSeconds: body.data!.incidentMetrics.mttrSeconds }]);
     const byTenant = await h.gql<{ incidentMetricsBy: Group[] }>('{ incidentMetricsBy(groupBy: TENANT, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { key incidents mttrSeconds } }', { token: lead });
     expect(byTenant.body.data?.incidentMetricsBy.map((g) => g.key)).toEqual([TENANT]);
+    // per analyst: the story's incident was assigned to ana at triage
+    const byAssignee = await h.gql<{ incidentMetricsBy: Group[] }>('{ incidentMetricsBy(groupBy: ASSIGNEE, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { key incidents mttrSeconds } }', { token: lead });
+    expect(byAssignee.body.data?.incidentMetricsBy.map((g) => g.key)).toContain('ana@soc.example');
     const red = await h.token({ role: 'soc.lead', socTeam: 'red' });
     const redView = await h.gql<{ incidentMetricsBy: Group[] }>('{ incidentMetricsBy(groupBy: SOC_TEAM, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { key incidents } }', { token: red });
     expect(redView.body.data?.incidentMetricsBy).toEqual([]);

@@ -339,6 +339,15 @@ export const METRICS_BY_TENANT_QUERY = /* GraphQL */ `
     incidentMetricsBy(groupBy: TENANT, from: $from, to: $to) { key incidents mttaSeconds mttcSeconds mttrSeconds }
   }
 `;
+/** Response times over a period, grouped by tenant, SOC team, severity or assignee. */
+export const RESPONSE_TIMES_QUERY = /* GraphQL */ `
+  query ConsoleResponseTimes($from: String!, $to: String!, $groupBy: MetricsGrouping!) {
+    incidentMetricsBy(groupBy: $groupBy, from: $from, to: $to) { key incidents mttaSeconds mttcSeconds mttrSeconds }
+  }
+`;
+export interface ResponseTimesQuery {
+  readonly incidentMetricsBy: readonly { key: string; incidents: number; mttaSeconds: number | null; mttcSeconds: number | null; mttrSeconds: number | null }[];
+}
 export interface MetricsByTenantQuery {
   readonly incidentMetricsBy: readonly { key: string; incidents: number; mttaSeconds: number | null; mttcSeconds: number | null; mttrSeconds: number | null }[];
 }

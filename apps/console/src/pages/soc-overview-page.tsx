@@ -1,14 +1,17 @@
 // The SOC's overview of the tenants it looks after: open incidents by tenant and severity, SLA
-// breaches, compliance score and response times per tenant.
+// breaches, compliance score and response times per tenant; and response times over a chosen
+// period by severity, analyst, SOC team or tenant.
 import { allPages, useIncidentEvents, useQuery } from '../api/hooks';
 import {
   INCIDENTS_QUERY,
   METRICS_BY_TENANT_QUERY,
+  RESPONSE_TIMES_QUERY,
   tenantScoresQuery,
   tenantSeriesQuery,
   type IncidentsQuery,
   type MetricsByTenantQuery,
   type QueueIncident,
+  type ResponseTimesQuery,
   type Tally,
   type TenantScoresQuery,
   type TenantSeriesQuery,
@@ -16,8 +19,8 @@ import {
 import { BarChart, LineChart, type LineSeries } from '../charts/charts';
 import { formatScore } from '../charts/scale';
 import { Badge, ErrorPanel, Loading, PageHeader, Stat } from '../components/ui';
-import { formatDateTime, formatDuration, SEVERITY_ORDER } from '../format';
-import { Link } from '../router/router';
+import { formatDateTime, formatDuration, SEVERITY_ORDER, severityRank } from '../format';
+import { Link, useSearchParam } from '../router/router';
 import { useSignedIn } from '../session';
 import { LiveBadge, queueOrder } from './soc-queue-page';
 
@@ -70,7 +73,113 @@ export const SocOverviewPage = () => {
     <>
       <PageHeader title="SOC overview" subtitle={`${tenantIds.length} tenants`} actions={<LiveBadge status={live} />} />
       {query.error ? <ErrorPanel error={query.error} onRetry={query.reload} /> : !data ? <Loading what="the overview" /> : <OverviewView data={data} tenantIds={tenantIds} name={name} />}
+      <ResponseTimes name={name} />
     </>
+  );
+};
+
+const PERIODS = [
+  { key: '7', label: 'Last 7 days' },
+  { key: '30', label: 'Last 30 days' },
+  { key: '90', label: 'Last 90 days' },
+] as const;
+const GROUPINGS = [
+  { key: 'SEVERITY', label: 'Severity' },
+  { key: 'ASSIGNEE', label: 'Analyst' },
+  { key: 'SOC_TEAM', label: 'SOC team' },
+  { key: 'TENANT', label: 'Tenant' },
+] as const;
+
+/** Time to acknowledge, contain and resolve, over a period, by severity, analyst, team or tenant. */
+const ResponseTimes = ({ name }: { name: (id: string) => string }) => {
+  const [days, setDays] = useSearchParam('days');
+  const [by, setBy] = useSearchParam('by');
+  const period = PERIODS.find((p) => p.key === days)?.key ?? '30';
+  const grouping = GROUPINGS.find((g) => g.key === by)?.key ?? 'SEVERITY';
+  const query = useQuery(`response-times|${period}|${grouping}`, (client, signal) => {
+    const to = new Date();
+    const from = new Date(to.getTime() - Number(period) * 86_400_000);
+    return client.request<ResponseTimesQuery>(RESPONSE_TIMES_QUERY, { from: from.toISOString(), to: to.toISOString(), groupBy: grouping }, { signal });
+  });
+  const groups = [...(query.data?.incidentMetricsBy ?? [])].sort((a, b) => (grouping === 'SEVERITY' ? severityRank(a.key) - severityRank(b.key) : b.incidents - a.incidents));
+  const label = (key: string) => (grouping === 'TENANT' ? name(key) : key);
+  return (
+    <section className="panel" aria-labelledby="response-times-title">
+      <div className="panel-head">
+        <h2 id="response-times-title">Response times</h2>
+        <div className="filters filters-inline">
+          <div className="field field-compact">
+            <label htmlFor="rt-period">Period</label>
+            <select id="rt-period" value={period} onChange={(e) => setDays(e.target.value === '30' ? null : e.target.value)}>
+              {PERIODS.map((p) => (
+                <option key={p.key} value={p.key}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field field-compact">
+            <label htmlFor="rt-by">By</label>
+            <select id="rt-by" value={grouping} onChange={(e) => setBy(e.target.value === 'SEVERITY' ? null : e.target.value)}>
+              {GROUPINGS.map((g) => (
+                <option key={g.key} value={g.key}>
+                  {g.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      </div>
+      {query.error ? (
+        <ErrorPanel error={query.error} onRetry={query.reload} />
+      ) : !query.data ? (
+        <Loading what="response times" />
+      ) : groups.length === 0 ? (
+        <p className="empty">No incident opened in this period.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table table-cards">
+            <caption className="visually-hidden">Mean time to acknowledge, contain and resolve, {PERIODS.find((p) => p.key === period)?.label.toLowerCase()}, by {GROUPINGS.find((g) => g.key === grouping)?.label.toLowerCase()}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{GROUPINGS.find((g) => g.key === grouping)?.label}</th>
+                <th scope="col" className="num">
+                  Incidents
+                </th>
+                <th scope="col" className="num">
+                  Time to acknowledge
+                </th>
+                <th scope="col" className="num">
+                  Time to contain
+                </th>
+                <th scope="col" className="num">
+                  Time to resolve
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {groups.map((g) => (
+                <tr key={g.key}>
+                  <th scope="row">{label(g.key)}</th>
+                  <td data-label="Incidents" className="num">
+                    {g.incidents}
+                  </td>
+                  <td data-label="Time to acknowledge" className="num">
+                    {formatDuration(g.mttaSeconds)}
+                  </td>
+                  <td data-label="Time to contain" className="num">
+                    {formatDuration(g.mttcSeconds)}
+                  </td>
+                  <td data-label="Time to resolve" className="num">
+                    {formatDuration(g.mttrSeconds)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 };
 

@@ -71,10 +71,12 @@ export enum MetricsGrouping {
   TENANT = 'TENANT',
   SOC_TEAM = 'SOC_TEAM',
   SEVERITY = 'SEVERITY',
+  ASSIGNEE = 'ASSIGNEE',
 }
 registerEnumType(MetricsGrouping, {
   name: 'MetricsGrouping',
-  description: 'TENANT | SOC_TEAM (the teams serving the tenant when the incident opened) | SEVERITY (as the incident is now).',
+  description:
+    'TENANT | SOC_TEAM (the teams serving the tenant when the incident opened) | SEVERITY (as the incident is now) | ASSIGNEE (the analyst it is assigned to now; "unassigned" for none).',
 });
 
 @ObjectType({ description: 'MTTA / MTTC / MTTR of one group of incidents.' })
@@ -696,7 +698,8 @@ export class IncidentsResolver {
       }
       groupsOf = (i) => socTeamsAt(histories.get(i.tenantId) ?? [], new Date(i.openedAt));
     } else {
-      groupsOf = groupBy === MetricsGrouping.TENANT ? (i) => [i.tenantId] : (i) => [i.severity];
+      groupsOf =
+        groupBy === MetricsGrouping.TENANT ? (i) => [i.tenantId] : groupBy === MetricsGrouping.ASSIGNEE ? (i) => [i.assignee ?? 'unassigned'] : (i) => [i.severity];
     }
     return meanTimesBy(incidents, start, end, groupsOf).map(({ key, times }) => ({ key, ...times }));
   }
