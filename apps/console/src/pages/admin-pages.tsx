@@ -29,6 +29,7 @@ import {
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader, Stat } from '../components/ui';
 import { formatDateTime } from '../format';
 import { offers } from '../auth/roles';
+import { refusalText } from '../incidents/commands';
 import { Link, useRouter } from '../router/router';
 import { pathFor } from '../router/routes';
 import { useApi, useSignedIn } from '../session';
@@ -44,7 +45,7 @@ const DAY = 86_400_000;
 type Outcome = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
 
 const refusal = (result: Refusable<{ __typename: string }>): string | undefined =>
-  result.__typename === 'Rejection' ? `Refused (${(result as { code: string }).code})${(result as { message: string | null }).message ? `: ${(result as { message: string }).message}` : ''}` : undefined;
+  result.__typename === 'Rejection' ? refusalText((result as { code: string }).code, (result as { message: string | null }).message, {}) : undefined;
 
 /** Runs a mutation for a form: busy state, the refusal or error in words, and what to do on success. */
 const useSubmit = () => {

@@ -1,15 +1,14 @@
 // The approvals inbox: every response action waiting for approval that the person may see, oldest
 // first, each with its incident, target, parameters and playbook step, approved here with the same
 // confirmation as on the incident page. Live: an approval elsewhere takes its row away.
-import { useState } from 'react';
-import { ApiError, describeError } from '../api/errors';
 import { allPages, useIncidentEvents, useQuery } from '../api/hooks';
-import { INCIDENT_MUTATIONS, PENDING_ACTIONS_QUERY, type CommandMutation, type PendingAction, type PendingActionsQuery } from '../api/operations';
+import { PENDING_ACTIONS_QUERY, type PendingAction, type PendingActionsQuery } from '../api/operations';
 import { Badge, ErrorPanel, LiveMessage, Loading, PageHeader } from '../components/ui';
 import { formatDateTime, resourceName } from '../format';
 import { ApproveAction } from '../incidents/approve-action';
+import { useIncidentCommands } from '../incidents/commands';
 import { Link } from '../router/router';
-import { useApi, useSignedIn } from '../session';
+import { useSignedIn } from '../session';
 import { LiveBadge } from './soc-queue-page';
 
 const waited = (since: string, now = Date.now()): string => {
@@ -29,30 +28,11 @@ const parametersOf = (json: string): [string, string][] => {
 
 export const ApprovalsPage = () => {
   const { me, tenants } = useSignedIn();
-  const { client } = useApi();
   const query = useQuery('approvals', async (c, signal) => allPages((after) => c.request<PendingActionsQuery>(PENDING_ACTIONS_QUERY, { after }, { signal }).then((d) => d.pendingActions), 25));
   const live = useIncidentEvents(me.tenantIds, () => query.reload(), 500);
-  const [busy, setBusy] = useState<string>();
-  const [message, setMessage] = useState<{ text: string; tone: 'success' | 'error' }>();
-  const approve = async (p: PendingAction): Promise<boolean> => {
-    setBusy(p.action.actionId);
-    setMessage(undefined);
-    try {
-      const { result } = await client.request<CommandMutation>(INCIDENT_MUTATIONS.approveAction, { input: { tenantId: p.tenantId, actionId: p.action.actionId } });
-      if (result.__typename === 'Rejection') {
-        setMessage({ text: `Refused (${result.code})${result.message ? `: ${result.message}` : ''}`, tone: 'error' });
-        return false;
-      }
-      setMessage({ text: `Approved ${p.action.actionKind} on ${resourceName(p.action.target)}.`, tone: 'success' });
-      query.reload();
-      return true;
-    } catch (error) {
-      setMessage({ text: error instanceof ApiError ? describeError(error) : (error as Error).message, tone: 'error' });
-      return false;
-    } finally {
-      setBusy(undefined);
-    }
-  };
+  const { run, message, busy } = useIncidentCommands(query.reload);
+  const approve = (p: PendingAction): Promise<boolean> =>
+    run('approveAction', p.tenantId, { actionId: p.action.actionId }, `Approved ${p.action.actionKind} on ${resourceName(p.action.target)}.`);
   const pending = query.data?.nodes ?? [];
   return (
     <>

@@ -2,56 +2,26 @@
 // on it (triage, advance, comment, close) and the timeline that mixes posture changes, alerts,
 // actions and comments. Live: the tenant's incidentEvents reload it.
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, describeError } from '../api/errors';
 import { useIncidentEvents, useQuery } from '../api/hooks';
-import { INCIDENT_MUTATIONS, INCIDENT_QUERY, type CommandMutation, type IncidentDetail, type IncidentQuery, type ResponseAction } from '../api/operations';
+import { INCIDENT_QUERY, type IncidentDetail, type IncidentQuery, type ResponseAction } from '../api/operations';
 import { offers, type Me } from '../auth/roles';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, resourceName } from '../format';
 import { ApproveAction } from '../incidents/approve-action';
+import { useIncidentCommands, type IncidentCommandName } from '../incidents/commands';
 import { MoreWork } from '../incidents/more-work';
 import { categorize, summarize, TIMELINE_CATEGORIES, type TimelineCategory } from '../incidents/timeline';
 import { Link } from '../router/router';
-import { useApi, useSignedIn } from '../session';
+import { useSignedIn } from '../session';
 import { LiveBadge } from './soc-queue-page';
 
-type Command = keyof typeof INCIDENT_MUTATIONS;
+type Command = IncidentCommandName;
 
-const REJECTIONS: Record<string, string> = {
-  'stale-revision': 'Someone changed this incident since you loaded it. It has been reloaded: check and try again.',
-  'four-eyes-required': 'A destructive action needs a second person: someone other than who proposed it must approve it.',
-  'action-not-awaiting-approval': 'This action is no longer waiting for approval.',
-  'invalid-transition': 'The incident cannot take that step from where it is now.',
-  'root-cause-required': 'Closing needs a real root cause and lessons learned.',
-  'tenant-suspended': 'The tenant is suspended: open work can be wrapped up, but nothing new starts until it is reinstated.',
-  'tenant-offboarded': 'The tenant was offboarded: its incidents take no more changes.',
-};
 
+/** The page's commands, all for its tenant. */
 const useCommands = (tenantId: string, reload: () => void) => {
-  const { client } = useApi();
-  const [message, setMessage] = useState<{ text: string; tone: 'success' | 'error' }>();
-  const [busy, setBusy] = useState<string>();
-  const run = async (command: Command, input: Record<string, unknown>, done: string): Promise<boolean> => {
-    setBusy(command);
-    setMessage(undefined);
-    try {
-      const { result } = await client.request<CommandMutation>(INCIDENT_MUTATIONS[command], { input: { tenantId, ...input } });
-      if (result.__typename === 'Rejection') {
-        setMessage({ text: REJECTIONS[result.code] ?? `Refused (${result.code})${result.message ? `: ${result.message}` : ''}`, tone: 'error' });
-        if (result.code === 'stale-revision') reload();
-        return false;
-      }
-      setMessage({ text: done, tone: 'success' });
-      reload();
-      return true;
-    } catch (error) {
-      setMessage({ text: error instanceof ApiError ? describeError(error) : (error as Error).message, tone: 'error' });
-      return false;
-    } finally {
-      setBusy(undefined);
-    }
-  };
-  return { run, message, busy };
+  const { run, message, busy } = useIncidentCommands(reload);
+  return { run: (command: Command, input: Record<string, unknown>, done: string) => run(command, tenantId, input, done), message, busy };
 };
 
 type Run = ReturnType<typeof useCommands>['run'];

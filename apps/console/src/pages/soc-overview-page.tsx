@@ -22,7 +22,8 @@ import { Badge, ErrorPanel, Loading, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, formatDuration, SEVERITY_ORDER, severityRank } from '../format';
 import { Link, useSearchParam } from '../router/router';
 import { useSignedIn } from '../session';
-import { LiveBadge, queueOrder } from './soc-queue-page';
+import { queueOrder } from '../incidents/queue';
+import { LiveBadge } from './soc-queue-page';
 
 interface Overview {
   readonly open: readonly QueueIncident[];

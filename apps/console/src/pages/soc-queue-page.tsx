@@ -5,12 +5,9 @@ import { allPages, useIncidentEvents, useQuery } from '../api/hooks';
 import { INCIDENT_MUTATIONS, INCIDENTS_QUERY, PENDING_ACTIONS_QUERY, type CommandMutation, type IncidentsQuery, type PendingActionsQuery, type QueueIncident } from '../api/operations';
 import { Badge, ErrorPanel, Loading, LiveMessage, PageHeader } from '../components/ui';
 import { formatDateTime, humanizeEventType, relativeTime } from '../format';
-import { groupRows, matchesSearch, primaryResource, queueOrder, sortRows, SORT_KEYS, type Direction, type SortKey } from '../incidents/queue';
+import { groupRows, matchesSearch, primaryResource, sortRows, SORT_KEYS, type Direction, type SortKey } from '../incidents/queue';
 import { Link, useSearchParam } from '../router/router';
 import { useApi, useSignedIn } from '../session';
-
-/** Breached SLAs first, then at risk; within each, the most severe; then the newest. */
-export { queueOrder };
 
 export const LiveBadge = ({ status }: { status: 'connecting' | 'live' | 'offline' }) => (
   <span className={`live-badge live-badge-${status}`}>

@@ -5,7 +5,8 @@ import { AUDIT_TRAIL_QUERY, TENANT_INCIDENTS_QUERY, type AuditTrailQuery, type Q
 import { ErrorPanel, Loading, PageHeader } from '../components/ui';
 import { formatDateTime, humanizeEventType } from '../format';
 import { summarize } from '../incidents/timeline';
-import { IncidentTable, LiveBadge, queueOrder } from './soc-queue-page';
+import { queueOrder } from '../incidents/queue';
+import { IncidentTable, LiveBadge } from './soc-queue-page';
 
 interface Data {
   readonly tenant: TenantIncidentsQuery['tenant'];

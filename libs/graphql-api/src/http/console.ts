@@ -5,7 +5,7 @@
 // codes are throttled per client address. Everything the console shows comes through /graphql with
 // that token: this file serves no data.
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { RoleGrant } from '@rampart/auth';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -146,23 +146,42 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8',
 /**
  * A script or stylesheet the build compressed ahead (.br, .gz beside it), sent compressed to a
  * browser that accepts it: the console's bundle is a fifth of its size over the wire, and nothing is
- * compressed per request. Anything else falls through to the plain file.
+ * compressed per request. Only files the build wrote copies for are answered here (a path outside
+ * the build is never among them); anything else falls through to the plain file.
  */
-const precompressed = (dir: string) => (req: Request, res: Response, next: NextFunction) => {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-  const ext = extname(req.path);
-  const type = TYPES[ext];
-  if (!type || req.path.includes('..')) return next();
-  const file = join(dir, req.path);
-  if (!file.startsWith(`${dir}/`)) return next();
-  const accepted = String(req.headers['accept-encoding'] ?? '');
-  const encoding = /\bbr\b/.test(accepted) && existsSync(`${file}.br`) ? 'br' : /\bgzip\b/.test(accepted) && existsSync(`${file}.gz`) ? 'gzip' : undefined;
-  res.vary('Accept-Encoding');
-  if (!encoding) return next();
-  res.set({ 'content-encoding': encoding, 'content-type': type });
-  cacheHashedAssets(res, file);
-  if (!res.get('cache-control')) res.set('cache-control', 'public, max-age=3600');
-  res.sendFile(`${file}.${encoding === 'br' ? 'br' : 'gz'}`, { headers: { 'content-type': type } }, (error) => error && next(error));
+const precompressed = (dir: string) => {
+  // The build is fixed for the process's life: which files have compressed copies is read once,
+  // not asked of the file system on every request.
+  const copies = new Map<string, Set<'br' | 'gzip'>>();
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(br|gz)$/.test(entry.name)) {
+        const original = path.replace(/\.(br|gz)$/, '');
+        const set = copies.get(original) ?? new Set();
+        set.add(entry.name.endsWith('.br') ? 'br' : 'gzip');
+        copies.set(original, set);
+      }
+    }
+  };
+  walk(dir);
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const type = TYPES[extname(req.path)];
+    if (!type) return next();
+    const file = join(dir, req.path);
+    const available = copies.get(file);
+    if (!available) return next();
+    res.vary('Accept-Encoding');
+    const accepted = String(req.headers['accept-encoding'] ?? '');
+    const encoding = available.has('br') && /\bbr\b/.test(accepted) ? 'br' : available.has('gzip') && /\bgzip\b/.test(accepted) ? 'gzip' : undefined;
+    if (!encoding) return next();
+    res.set({ 'content-encoding': encoding, 'content-type': type });
+    cacheHashedAssets(res, file);
+    if (!res.get('cache-control')) res.set('cache-control', 'public, max-age=3600');
+    res.sendFile(`${file}.${encoding === 'br' ? 'br' : 'gz'}`, { headers: { 'content-type': type } }, (error) => error && next(error));
+  };
 };
 
 /** Whether a built console is there to serve. */
