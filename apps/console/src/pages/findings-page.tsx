@@ -6,6 +6,7 @@ import { useQuery } from '../api/hooks';
 import { APPROVE_EXEMPTION_MUTATION, FINDINGS_QUERY, REQUEST_EXEMPTION_MUTATION, type Finding, type FindingsQuery, type PolicyMutation } from '../api/operations';
 import { offers } from '../auth/roles';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, PageHeader } from '../components/ui';
+import { refusalText } from '../incidents/commands';
 import { formatDateTime, resourceName } from '../format';
 import { Link, useSearchParam } from '../router/router';
 import { useApi, useSignedIn } from '../session';
@@ -51,7 +52,7 @@ const ExemptionForm = ({ finding, tenantId, onDone, onCancel }: { finding: Findi
           expiresAt: new Date(`${expires}T23:59:59Z`).toISOString(),
         },
       });
-      if (result.__typename === 'Rejection') setError(REJECTIONS[result.code] ?? `Refused (${result.code})${result.message ? `: ${result.message}` : ''}`);
+      if (result.__typename === 'Rejection') setError(refusalText(result.code, result.message, REJECTIONS));
       else onDone('Exemption requested. It is in force once someone else approves it.');
     } catch (e) {
       setError(e instanceof ApiError ? describeError(e) : (e as Error).message);
@@ -121,7 +122,7 @@ export const FindingsPage = ({ tenantId }: { tenantId: string }) => {
   const approve = async (exemptionId: string) => {
     try {
       const { result } = await client.request<PolicyMutation>(APPROVE_EXEMPTION_MUTATION, { input: { tenantId, exemptionId } });
-      setMessage(result.__typename === 'Rejection' ? { text: REJECTIONS[result.code] ?? `Refused (${result.code})`, tone: 'error' } : { text: `Exemption ${exemptionId} approved.`, tone: 'success' });
+      setMessage(result.__typename === 'Rejection' ? { text: refusalText(result.code, result.message, REJECTIONS), tone: 'error' } : { text: `Exemption ${exemptionId} approved.`, tone: 'success' });
       query.reload();
     } catch (e) {
       setMessage({ text: e instanceof ApiError ? describeError(e) : (e as Error).message, tone: 'error' });
