@@ -23,6 +23,8 @@ import {
   ocsfRecords,
   OscalAssessment,
   serializeManifest,
+  SIGNATURE_FILE,
+  signatureFileOf,
   signManifest,
   verifyAuditExport,
   type AuditCatalog,
@@ -179,6 +181,8 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
     ocsf: new HashedFile('ocsf.ndjson', join(outDir, 'ocsf.ndjson')),
   };
   const partialManifest = join(outDir, `${MANIFEST_FILE}.partial`);
+  const signatureFile = join(outDir, SIGNATURE_FILE);
+  let signatureWritten = false;
   let manifest: AuditManifest;
   let manifestSha256: string;
   let eventsRead = 0;
@@ -241,9 +245,12 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
     manifestSha256 = manifestDigest(text);
     // The manifest takes its final name only once the trail holds the export: a crash in between
     // leaves files that verification refuses (no manifest.json), never a signed export the trail lacks.
+    await writeFile(signatureFile, signatureFileOf(manifest), { flag: 'wx', mode: 0o644 });
+    signatureWritten = true;
     await writeFile(partialManifest, text, { flag: 'wx', mode: 0o644 });
   } catch (error) {
     await discard(files);
+    if (signatureWritten) await rm(signatureFile, { force: true });
     throw error;
   }
 
@@ -276,6 +283,7 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
   if (!outcome.ok) {
     await discard(files);
     await rm(partialManifest, { force: true });
+    await rm(signatureFile, { force: true });
     throw new AuditExportError(
       outcome.rejection.code === 'chain-moved'
         ? `another export of ${tenantId} was recorded while this one ran, so this one would fork the chain of manifests: export again`

@@ -23,7 +23,7 @@ describe('audit export download links', () => {
 
   it('open exactly the file they name, until they expire', () => {
     const links = exports.links(job);
-    expect(links.map((l) => l.file)).toEqual(['events.ndjson', 'events.csv', 'oscal-assessment-results.json', 'ocsf.ndjson', 'manifest.json']);
+    expect(links.map((l) => l.file)).toEqual(['events.ndjson', 'events.csv', 'oscal-assessment-results.json', 'ocsf.ndjson', 'manifest.json', 'manifest.json.sig']);
     const [tenant, exportId, file, expires, signature] = parse(links[0].url);
     expect(exports.resolveLink(tenant, exportId, file, expires, signature)).toEqual({ ok: true, path: expect.stringMatching(/exports\/contoso-bank\/6f1c1f0e-8d5b-4c1e-9a57-1b9f3f6d2c11\/events\.ndjson$/) });
     expect(exports.resolveLink(tenant, exportId, 'events.csv', expires, signature)).toMatchObject({ ok: false, status: 403 });

@@ -4,14 +4,15 @@
 // exportAuditTrail, the same as `rampart audit export`.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import { EXPORT_FILES, MANIFEST_FILE, type AuditManifest } from '@rampart/audit';
+import { EXPORT_FILES, MANIFEST_FILE, SIGNATURE_FILE, type AuditManifest } from '@rampart/audit';
 import type { Actor } from '@rampart/event-sourcing';
 import { AUDIT_COMMAND_INTENTS } from '@rampart/audit';
 import { AuditExportError, exportAuditTrail, type AuditExportOptions } from './audit-export';
 import { loadAuditSigningKey, type AuditKeyConfig, type AuditSigningKey } from './audit-keys';
 import { type Logger, type Stores } from '@rampart/runtime';
 
-export const AUDIT_DOWNLOAD_FILES: readonly string[] = [...EXPORT_FILES, MANIFEST_FILE];
+/** Jobs live in this process only: every export they link to was written in the current format, signature file included. */
+export const AUDIT_DOWNLOAD_FILES: readonly string[] = [...EXPORT_FILES, MANIFEST_FILE, SIGNATURE_FILE];
 /** How long a download link works. */
 export const AUDIT_LINK_TTL_MS = 15 * 60_000;
 const KEPT_JOBS = 200;

@@ -1,11 +1,23 @@
 // The manifest of an audit export: which files, their sizes and SHA-256 digests, which events
 // (count, first/last global position, period), and the digest of the tenant's previous manifest, so
-// exports form a chain like CloudTrail digest files. Signed with Ed25519 over its canonical JSON, so
-// an auditor needs only the export and the public key to check it.
+// exports form a chain like CloudTrail digest files. Signed with Ed25519, so an auditor needs only
+// the export and the public key to check it. docs/audit-format.md is the specification.
+//
+// Format 2 signs manifest.json's bytes as written and keeps the signature beside it in
+// manifest.json.sig: `openssl pkeyutl -verify -rawin` checks it with nothing else installed. Format 1
+// (the signature inside, over a canonical JSON the auditor had to rebuild) is still verified, for the
+// exports made before.
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
-export const MANIFEST_FORMAT = 'rampart-audit-export/1';
+/** The format exports are written in. */
+export const MANIFEST_FORMAT = 'rampart-audit-export/2';
+/** Signature inside manifest.json, over canonicalJson(manifest without signature): verified, no longer written. */
+export const MANIFEST_FORMAT_V1 = 'rampart-audit-export/1';
+export const MANIFEST_FORMATS = [MANIFEST_FORMAT_V1, MANIFEST_FORMAT] as const;
+export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
 export const MANIFEST_FILE = 'manifest.json';
+/** Format 2: the raw 64-byte Ed25519 signature of manifest.json's bytes. */
+export const SIGNATURE_FILE = 'manifest.json.sig';
 
 /** The files every export holds, in the order they are written and listed. */
 export const EXPORT_FILES = ['events.ndjson', 'events.csv', 'oscal-assessment-results.json', 'ocsf.ndjson'] as const;
@@ -22,12 +34,15 @@ export interface ManifestSignature {
   readonly algorithm: 'Ed25519';
   /** SHA-256 (hex) of the signing key's public key in SPKI DER: says which key to verify with. */
   readonly keyId: string;
-  /** Base64 Ed25519 signature of `canonicalJson(manifest without signature)`. */
-  readonly value: string;
+  /**
+   * Base64 Ed25519 signature of `signedBytes(manifest)`. Format 1 writes it here; format 2 writes it
+   * to manifest.json.sig, so a format 2 manifest read from its file has none until that is read.
+   */
+  readonly value?: string;
 }
 
 export interface AuditManifest {
-  readonly format: typeof MANIFEST_FORMAT;
+  readonly format: ManifestFormat;
   readonly exportId: string;
   readonly tenantId: string;
   /** Inclusive, ISO 8601. */
@@ -86,16 +101,39 @@ export const keyIdOf = (key: PublicKeyInput): string => sha256Hex(toPublicKey(ke
 
 export const publicKeyPem = (key: PublicKeyInput): string => String(toPublicKey(key).export({ type: 'spki', format: 'pem' }));
 
+/**
+ * What the signature covers. Format 2: manifest.json as serializeManifest writes it, signature.keyId
+ * included (the signer names its key under its own signature). Format 1: the canonical JSON of the
+ * manifest without its signature.
+ */
+export const signedBytes = (manifest: AuditManifest): Buffer => {
+  if (manifest.format === MANIFEST_FORMAT_V1) {
+    const { signature: _signature, ...unsigned } = manifest;
+    return Buffer.from(canonicalJson(unsigned), 'utf8');
+  }
+  return Buffer.from(serializeManifest(manifest), 'utf8');
+};
+
+/** Signs in the manifest's own format (format 1 only for tests of exports made before format 2). */
 export const signManifest = (manifest: UnsignedManifest, privateKey: PrivateKeyInput): AuditManifest => {
   const key = toPrivateKey(privateKey);
   const { signature: _ignored, ...unsigned } = manifest as AuditManifest;
-  const value = sign(null, Buffer.from(canonicalJson(unsigned), 'utf8'), key).toString('base64');
-  return { ...unsigned, signature: { algorithm: 'Ed25519', keyId: keyIdOf(key), value } };
+  const named: AuditManifest = { ...unsigned, signature: { algorithm: 'Ed25519', keyId: keyIdOf(key) } };
+  const value = sign(null, signedBytes(named), key).toString('base64');
+  return { ...named, signature: { ...named.signature, value } };
+};
+
+/** Format 2's manifest.json.sig: the signature's raw bytes, as `openssl pkeyutl -sigfile` reads them. */
+export const signatureFileOf = (manifest: AuditManifest): Buffer => {
+  if (manifest.format === MANIFEST_FORMAT_V1) throw new Error('a format 1 manifest carries its signature inside: it has no signature file');
+  if (manifest.signature.value === undefined) throw new Error('the manifest is not signed');
+  return Buffer.from(manifest.signature.value, 'base64');
 };
 
 /**
  * The manifest file as written: indented for people, keys in a fixed order, a final newline. One
  * manifest has one byte form, so its digest (the next export's chain) is defined by its content.
+ * That layout is part of the format: docs/audit-format.md reads the file list with awk by it.
  */
 export const serializeManifest = (m: AuditManifest): string => {
   const ordered: AuditManifest = {
@@ -110,7 +148,10 @@ export const serializeManifest = (m: AuditManifest): string => {
     firstPosition: m.firstPosition,
     lastPosition: m.lastPosition,
     previousManifestSha256: m.previousManifestSha256,
-    signature: { algorithm: m.signature.algorithm, keyId: m.signature.keyId, value: m.signature.value },
+    signature:
+      m.format === MANIFEST_FORMAT_V1
+        ? { algorithm: m.signature.algorithm, keyId: m.signature.keyId, value: m.signature.value }
+        : { algorithm: m.signature.algorithm, keyId: m.signature.keyId },
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 };
@@ -121,11 +162,15 @@ export const manifestDigest = (manifest: AuditManifest | string | Uint8Array): s
 
 export type SignatureCheck = { readonly ok: true } | { readonly ok: false; readonly problem: string };
 
-/** Whether `manifest.signature` is the given key's signature of the rest of the manifest. */
-export const verifyManifestSignature = (manifest: AuditManifest, publicKey: PublicKeyInput): SignatureCheck => {
+/**
+ * Whether `manifest.signature` is the given key's signature of the manifest: for format 2 of `asWritten`
+ * (manifest.json's bytes as read) when given, else of the bytes serializeManifest would write.
+ */
+export const verifyManifestSignature = (manifest: AuditManifest, publicKey: PublicKeyInput, asWritten?: string | Uint8Array): SignatureCheck => {
   const key = toPublicKey(publicKey);
   const expectedKeyId = keyIdOf(key);
-  const { signature, ...unsigned } = manifest;
+  const { signature } = manifest;
+  const v1 = manifest.format === MANIFEST_FORMAT_V1;
   if (signature.algorithm !== 'Ed25519') return { ok: false, problem: `signature algorithm is "${String(signature.algorithm)}"; only Ed25519 is accepted` };
   if (signature.keyId !== expectedKeyId) {
     return {
@@ -133,11 +178,15 @@ export const verifyManifestSignature = (manifest: AuditManifest, publicKey: Publ
       problem: `manifest.json is signed by key ${signature.keyId}, not by the public key given (${expectedKeyId}): it was not signed by this deployment, or the wrong public key was given`,
     };
   }
-  const value = Buffer.from(signature.value, 'base64');
+  const value = Buffer.from(signature.value ?? '', 'base64');
   if (value.length !== 64 || value.toString('base64') !== signature.value) {
-    return { ok: false, problem: 'manifest.json: the signature value is not a base64 Ed25519 signature (64 bytes)' };
+    return {
+      ok: false,
+      problem: v1 ? 'manifest.json: the signature value is not a base64 Ed25519 signature (64 bytes)' : `${SIGNATURE_FILE} holds ${value.length} bytes, not an Ed25519 signature (64 bytes)`,
+    };
   }
-  if (!verify(null, Buffer.from(canonicalJson(unsigned), 'utf8'), key, value)) {
+  const bytes = v1 || asWritten === undefined ? signedBytes(manifest) : Buffer.from(asWritten);
+  if (!verify(null, bytes, key, value)) {
     return {
       ok: false,
       problem: 'manifest.json: the signature does not match the manifest\'s content: a field was changed after signing, or it was signed by another key under this key id',

@@ -1,7 +1,18 @@
 // Tampering with an export in every way an auditor could meet, on exports built in memory: each
 // change must fail verification with a message that says what and where.
 import { generateKeyPairSync } from 'node:crypto';
-import { EXPORT_FILES, manifestDigest, MANIFEST_FORMAT, serializeManifest, sha256Hex, signManifest, type AuditManifest } from './manifest';
+import {
+  EXPORT_FILES,
+  manifestDigest,
+  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_V1,
+  serializeManifest,
+  sha256Hex,
+  signatureFileOf,
+  signManifest,
+  type AuditManifest,
+  type ManifestFormat,
+} from './manifest';
 import { verifyAuditExport, type ExportReader } from './verify';
 
 const keys = generateKeyPairSync('ed25519');
@@ -45,7 +56,7 @@ type Files = Map<string, Buffer>;
 
 const build = (
   lines: Line[] = eventLines(),
-  options: { previousManifestSha256?: string | null; exportId?: string; from?: string; to?: string; generatedAt?: string; signWith?: typeof keys.privateKey } = {},
+  options: { previousManifestSha256?: string | null; exportId?: string; from?: string; to?: string; generatedAt?: string; signWith?: typeof keys.privateKey; format?: ManifestFormat } = {},
 ): Files => {
   const files: Files = new Map();
   files.set('events.ndjson', Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join('')));
@@ -54,7 +65,7 @@ const build = (
   files.set('ocsf.ndjson', Buffer.from(lines.map((l) => `${JSON.stringify({ class_uid: 6003, time: Date.parse(l.recordedAt) })}\n`).join('')));
   const manifest = signManifest(
     {
-      format: MANIFEST_FORMAT,
+      format: options.format ?? MANIFEST_FORMAT,
       exportId: options.exportId ?? 'export-1',
       tenantId: TENANT,
       from: options.from ?? FROM,
@@ -69,6 +80,7 @@ const build = (
     options.signWith ?? keys.privateKey,
   );
   files.set('manifest.json', Buffer.from(serializeManifest(manifest)));
+  if (manifest.format !== MANIFEST_FORMAT_V1) files.set('manifest.json.sig', signatureFileOf(manifest));
   return files;
 };
 
@@ -92,6 +104,11 @@ const edit = (files: Files, name: string, change: (content: Buffer) => Buffer): 
 const ndjsonLines = (files: Files) => files.get('events.ndjson')!.toString('utf8').split('\n').slice(0, -1);
 const withLines = (files: Files, lines: string[]) => edit(files, 'events.ndjson', () => Buffer.from(lines.map((l) => `${l}\n`).join('')));
 const manifestOf = (files: Files): AuditManifest => JSON.parse(files.get('manifest.json')!.toString('utf8'));
+/** The manifest with its signature value, as verification reads it from both files. */
+const manifestWithValue = (files: Files): AuditManifest => {
+  const m = manifestOf(files);
+  return { ...m, signature: { ...m.signature, value: files.get('manifest.json.sig')!.toString('base64') } };
+};
 
 describe('verifying an audit export', () => {
   it('accepts an untouched export and sums it up', async () => {
@@ -193,6 +210,36 @@ describe('verifying an audit export', () => {
     expect(result.problems).toEqual([expect.stringMatching(/^manifest\.json is signed by key [0-9a-f]{64}, not by the public key given \([0-9a-f]{64}\)/)]);
     // … and the genuine export checked with the wrong public key says the same
     expect((await verify(build(), { publicKey: intruder.publicKey })).problems).toEqual([expect.stringContaining('not by the public key given')]);
+  });
+
+  it('refuses a format 2 export without its signature file, or with something else in it', async () => {
+    const files = build();
+    files.delete('manifest.json.sig');
+    expect((await verify(files)).problems).toEqual(['manifest.json.sig is missing: it holds the signature of manifest.json, which without it cannot be trusted']);
+    files.set('manifest.json.sig', Buffer.from(signatureFileOf(manifestWithValue(build())).toString('base64')));
+    expect((await verify(files)).problems).toEqual(['manifest.json.sig holds 88 bytes, not an Ed25519 signature (64 bytes)']);
+    // another export's signature
+    files.set('manifest.json.sig', build(eventLines(), { exportId: 'export-9' }).get('manifest.json.sig')!);
+    expect((await verify(files)).problems).toEqual([expect.stringMatching(/^manifest\.json: the signature does not match the manifest's content/)]);
+  });
+
+  it('still verifies exports of format 1 (signature inside manifest.json, over its canonical JSON), and refuses them edited', async () => {
+    const files = build(eventLines(), { format: MANIFEST_FORMAT_V1 });
+    expect([...files.keys()]).not.toContain('manifest.json.sig');
+    const result = await verify(files);
+    expect(result.problems).toEqual([]);
+    expect(result.summary).toMatchObject({ format: MANIFEST_FORMAT_V1, eventCount: 10 });
+    const edited = { ...manifestOf(files), generatedAt: '2026-02-01T00:11:00.000Z' };
+    expect((await verify(new Map([...files, ['manifest.json', Buffer.from(serializeManifest(edited))]]))).problems).toEqual([
+      expect.stringMatching(/^manifest\.json: the signature does not match the manifest's content/),
+    ]);
+    const reformatted = JSON.stringify(manifestOf(files), null, 4);
+    expect((await verify(new Map([...files, ['manifest.json', Buffer.from(reformatted)]]))).problems).toEqual([expect.stringMatching(/its bytes are not as the exporter wrote them/)]);
+    // a format 2 manifest with its signature inside is neither format
+    const mixed = { ...manifestOf(files), format: MANIFEST_FORMAT };
+    expect((await verify(new Map([...files, ['manifest.json', Buffer.from(JSON.stringify(mixed, null, 2))]]))).problems).toEqual([
+      'manifest.json: signature.value: format rampart-audit-export/2 keeps its signature in manifest.json.sig, not here',
+    ]);
   });
 
   it('names a manifest that is not even the right shape', async () => {

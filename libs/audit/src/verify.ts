@@ -7,8 +7,10 @@ import { comparePositions, parsePosition, tenantOfStream, type GlobalPosition } 
 import {
   EXPORT_FILES,
   MANIFEST_FILE,
-  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_V1,
+  MANIFEST_FORMATS,
   manifestDigest,
+  SIGNATURE_FILE,
   serializeManifest,
   toPublicKey,
   verifyManifestSignature,
@@ -35,6 +37,7 @@ export interface VerifyOptions {
 }
 
 export interface VerifySummary {
+  readonly format: string;
   readonly exportId: string;
   readonly tenantId: string;
   readonly from: string;
@@ -66,7 +69,7 @@ const instant = z.string().refine((v) => !Number.isNaN(Date.parse(v)) && new Dat
 
 const manifestSchema = z
   .object({
-    format: z.literal(MANIFEST_FORMAT),
+    format: z.enum(MANIFEST_FORMATS),
     exportId: z.string().min(1),
     tenantId: z.string().min(1),
     from: instant,
@@ -77,7 +80,8 @@ const manifestSchema = z
     firstPosition: z.string().regex(POSITION, 'expected "<commit>/<prepare>"').nullable(),
     lastPosition: z.string().regex(POSITION, 'expected "<commit>/<prepare>"').nullable(),
     previousManifestSha256: z.string().regex(HEX64, 'expected 64 lowercase hex digits').nullable(),
-    signature: z.object({ algorithm: z.literal('Ed25519'), keyId: z.string().regex(HEX64, 'expected 64 lowercase hex digits'), value: z.string().min(1) }).strict(),
+    // value: format 1 only (format 2 keeps it in manifest.json.sig), checked below
+    signature: z.object({ algorithm: z.literal('Ed25519'), keyId: z.string().regex(HEX64, 'expected 64 lowercase hex digits'), value: z.string().min(1).optional() }).strict(),
   })
   .strict();
 
@@ -100,6 +104,8 @@ export const parseManifest = (text: string, what = MANIFEST_FILE): ManifestParse
   }
   const manifest = parsed.data as AuditManifest;
   const problems: string[] = [];
+  if (manifest.format === MANIFEST_FORMAT_V1 && manifest.signature.value === undefined) problems.push(`${what}: signature.value: format 1 carries its signature here`);
+  if (manifest.format !== MANIFEST_FORMAT_V1 && manifest.signature.value !== undefined) problems.push(`${what}: signature.value: format ${manifest.format} keeps its signature in ${SIGNATURE_FILE}, not here`);
   if (Date.parse(manifest.from) >= Date.parse(manifest.to)) problems.push(`${what}: the period [${manifest.from}, ${manifest.to}) is empty or reversed`);
   const names = manifest.files.map((f) => f.name);
   for (const name of EXPORT_FILES) if (!names.includes(name)) problems.push(`${what} lists no ${name}; every export has ${EXPORT_FILES.join(', ')}`);
@@ -323,6 +329,18 @@ const checkChain = (manifest: AuditManifest, previousBytes: string | Uint8Array)
   return problems;
 };
 
+/** A file that should be tiny (a signature), read no further than a little past what it should hold. */
+const readSmall = async (chunks: AsyncIterable<Uint8Array>, limit = 1024): Promise<Buffer> => {
+  const read: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    read.push(Buffer.from(chunk));
+    size += chunk.byteLength;
+    if (size > limit) break;
+  }
+  return Buffer.concat(read);
+};
+
 /** Checks an export: the manifest's shape and signature, every file's size and digest, events.ndjson line by line, and the chain. */
 export const verifyAuditExport = async (reader: ExportReader, options: VerifyOptions): Promise<VerifyResult> => {
   const limit = options.maxProblemsPerFile ?? 20;
@@ -335,11 +353,25 @@ export const verifyAuditExport = async (reader: ExportReader, options: VerifyOpt
   const problems: string[] = [];
   const warnings: string[] = [];
 
-  const signature = verifyManifestSignature(manifest, publicKey);
-  if (!signature.ok) problems.push(signature.problem);
-  // The signature covers the content; the chain covers the bytes: a reformatted manifest would break the next export's link.
-  else if (text !== serializeManifest(manifest)) {
-    problems.push(`${MANIFEST_FILE}: its content is signed, but its bytes are not as the exporter wrote them (reformatted or re-encoded), so the next export's chain no longer matches it`);
+  const reformatted = `${MANIFEST_FILE}: its content is signed, but its bytes are not as the exporter wrote them (reformatted or re-encoded), so the next export's chain no longer matches it`;
+  if (manifest.format === MANIFEST_FORMAT_V1) {
+    const signature = verifyManifestSignature(manifest, publicKey);
+    if (!signature.ok) problems.push(signature.problem);
+    // The signature covers the content; the chain covers the bytes: a reformatted manifest would break the next export's link.
+    else if (text !== serializeManifest(manifest)) problems.push(reformatted);
+  } else {
+    const sig = reader.stream(SIGNATURE_FILE);
+    if (!sig) problems.push(`${SIGNATURE_FILE} is missing: it holds the signature of ${MANIFEST_FILE}, which without it cannot be trusted`);
+    else {
+      const value = await readSmall(sig).catch((error: unknown) => `${SIGNATURE_FILE} could not be read: ${(error as Error).message}`);
+      if (typeof value === 'string') problems.push(value);
+      else {
+        const signed = { ...manifest, signature: { ...manifest.signature, value: value.toString('base64') } };
+        const signature = verifyManifestSignature(signed, publicKey, text);
+        // The signature covers the bytes: say so when only the layout changed, not the content.
+        if (!signature.ok) problems.push(text !== serializeManifest(signed) && verifyManifestSignature(signed, publicKey).ok ? reformatted : signature.problem);
+      }
+    }
   }
 
   let events = { eventsRead: 0, streams: 0 };
@@ -355,7 +387,7 @@ export const verifyAuditExport = async (reader: ExportReader, options: VerifyOpt
   }
 
   if (reader.list) {
-    const listed = new Set([MANIFEST_FILE, ...manifest.files.map((f) => f.name)]);
+    const listed = new Set([MANIFEST_FILE, ...(manifest.format === MANIFEST_FORMAT_V1 ? [] : [SIGNATURE_FILE]), ...manifest.files.map((f) => f.name)]);
     for (const name of await reader.list()) {
       if (!listed.has(name)) warnings.push(`${name} is not part of the export: the manifest does not cover it, so nothing vouches for it`);
     }
@@ -368,6 +400,7 @@ export const verifyAuditExport = async (reader: ExportReader, options: VerifyOpt
     problems,
     warnings,
     summary: {
+      format: manifest.format,
       exportId: manifest.exportId,
       tenantId: manifest.tenantId,
       from: manifest.from,

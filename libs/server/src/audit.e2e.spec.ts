@@ -56,7 +56,7 @@ describe('audit exports over the API', () => {
     first = (await finished(asked.body.data!.requestAuditExport.exportId))!;
     expect(first).toMatchObject({ status: 'succeeded', error: null, manifestSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(first.eventsWritten).toBeGreaterThan(0);
-    expect(first.links.map((l) => l.file).sort()).toEqual(['events.csv', 'events.ndjson', 'manifest.json', 'ocsf.ndjson', 'oscal-assessment-results.json']);
+    expect(first.links.map((l) => l.file).sort()).toEqual(['events.csv', 'events.ndjson', 'manifest.json', 'manifest.json.sig', 'ocsf.ndjson', 'oscal-assessment-results.json']);
 
     for (const link of first.links) {
       const res = await download(link.url, auditor);

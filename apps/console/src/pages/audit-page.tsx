@@ -13,6 +13,7 @@ import {
   type AuditPageQuery,
   type RequestAuditExportMutation,
 } from '../api/operations';
+import { AUDIT_FORMAT_DOC, RAMPART_VERIFY_COMMAND, VERIFY_FILES_COMMAND, VERIFY_SIGNATURE_COMMAND } from '../audit/verify-commands';
 import { saveBlob } from '../components/save';
 import { Badge, ErrorPanel, Field, Loading, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, relativeTime } from '../format';
@@ -236,16 +237,35 @@ export const AuditPage = ({ tenantId }: { tenantId: string }) => {
       />
       <section className="panel" aria-labelledby="verify-title">
         <h2 id="verify-title">How to verify an export</h2>
+        <p>
+          Standard tools are enough (OpenSSL 3, <code>sha256sum</code>, <code>awk</code>), nothing from Rampart. The format and every check are specified in{' '}
+          <code>{AUDIT_FORMAT_DOC}</code> in the Rampart project repository.
+        </p>
         <ol className="steps">
-          <li>Download every file of one export into an empty folder, under the names given (the manifest lists them by name).</li>
+          <li>Download every file of one export into an empty folder, under the names given, and leave their bytes as they are.</li>
           <li>
-            Save the public key below as <code>rampart-audit.pem</code>, and check its id against the one your provider published.
+            Save the public key below as <code>rampart-audit.pem</code> next to that folder, and check its id against the one your provider gave you through another channel.
           </li>
           <li>
-            Run <code>npx rampart audit verify &lt;folder&gt; --public-key rampart-audit.pem</code>: it checks the signature of <code>manifest.json</code> and the SHA-256 of every file
-            it lists. Add <code>--previous &lt;earlier manifest.json&gt;</code> to check the chain with the export before it.
+            In the export&apos;s folder, check the signature of <code>manifest.json</code> (it prints &ldquo;Signature Verified Successfully&rdquo;):
+            {/* focusable: the line may scroll sideways, and keyboards must reach it */}
+            <pre className="code" tabIndex={0}>
+              {VERIFY_SIGNATURE_COMMAND}
+            </pre>
+          </li>
+          <li>
+            Check every file against the manifest (each one prints OK):
+            <pre className="code" tabIndex={0}>
+              {VERIFY_FILES_COMMAND}
+            </pre>
+          </li>
+          <li>
+            Check the chain: the SHA-256 of the previous export&apos;s <code>manifest.json</code> equals this manifest&apos;s <code>previousManifestSha256</code>.
           </li>
         </ol>
+        <p className="small muted">
+          Inside a Rampart installation, <code>{RAMPART_VERIFY_COMMAND}</code> makes all these checks and those of every event line.
+        </p>
         <dl className="facts">
           <Stat label="Algorithm" value={key.algorithm} />
           <Stat label="Key id (SHA-256 of the key)" value={<code className="break">{key.keyId}</code>} />

@@ -1,0 +1,14 @@
+// The commands the audit page shows for verifying an export with standard tools: the key steps of
+// the recipe in docs/audit-format.md, which a test runs against real exports. The spec beside this
+// file keeps them word for word what the doc says, so the page cannot teach a command that fails.
+
+/** Where the full recipe and the format's specification live (the console serves no docs). */
+export const AUDIT_FORMAT_DOC = 'docs/audit-format.md';
+
+/** Run in the export's folder, with the public key saved next to it. */
+export const VERIFY_SIGNATURE_COMMAND = 'openssl pkeyutl -verify -pubin -inkey ../rampart-audit.pem -rawin -in manifest.json -sigfile manifest.json.sig';
+
+export const VERIFY_FILES_COMMAND = `awk -F '"' '/^      "name": /{ name = $4 } /^      "sha256": /{ print $4 "  " name }' manifest.json | sha256sum -c -`;
+
+/** Only inside a Rampart installation: `npx rampart` elsewhere would fetch an unrelated package. */
+export const RAMPART_VERIFY_COMMAND = 'rampart audit verify <folder> --public-key rampart-audit.pem --previous <earlier export>/manifest.json';
