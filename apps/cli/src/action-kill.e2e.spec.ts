@@ -3,7 +3,7 @@
 // running the action is recorded as failed with an unknown effect, for a person to resolve.
 // PostgreSQL; a throwaway database; the receiver is a local HTTP server that holds the call open.
 import { handleCommand, type RecordedEvent } from '@rampart/event-sourcing';
-import { actionDecider, actionStreamId, type ActionCommand } from '@rampart/incidents';
+import { actionDecider, actionStreamId, DEFAULT_APPROVAL_EXPIRY_MINUTES, type ActionCommand } from '@rampart/incidents';
 import { ActionRunner, INTERRUPTED_GRACE_MS, webhookExecutor } from '@rampart/incidents-application';
 import { loadConfig, openStores, type Stores } from '@rampart/runtime';
 import { startWebhookReceiver, type WebhookReceiver } from '@rampart/runtime/testing';
@@ -49,7 +49,7 @@ describe('a worker killed with SIGKILL during a response-action call', () => {
   const history = async () => (await stores.eventStore.readStream(actionStreamId(TENANT, ACTION))) as RecordedEvent[];
   it('is never called twice, and ends as an uncertain failure a person resolves', async () => {
     await act({ kind: 'ProposeAction', actionId: ACTION, incidentId: 'inc-kill', actionKind: 'restrict-public-network-access', phase: 'respond', target: '/subscriptions/s/resourcegroups/rg/providers/microsoft.web/sites/api', proposedBy: 'ana@soc.example' }, 'ana@soc.example');
-    await act({ kind: 'ApproveAction', approvedBy: 'lead@soc.example' }, 'lead@soc.example');
+    await act({ kind: 'ApproveAction', approvedBy: 'lead@soc.example', now: new Date(), approvalExpiryMinutes: DEFAULT_APPROVAL_EXPIRY_MINUTES }, 'lead@soc.example');
 
     const first = bench.worker();
     await bench.until('the first worker calls the automation', () => receiver.deliveries.length === 1, 60_000);

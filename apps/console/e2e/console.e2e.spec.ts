@@ -288,7 +288,7 @@ describe('the web console in a browser', () => {
 
     // Found by the resource it is about, narrowed by SLA state; the filters live in the address.
     await page.getByLabel('Search').fill(webApp.name);
-    await row.getByRole('link', { name: webApp.name }).waitFor(); // the resource column
+    await row.getByRole('link', { name: webApp.name, exact: true }).waitFor(); // the resource column
     for (const text of await page.locator('tr[data-incident]').allTextContents()) expect(text.toLowerCase()).toContain(webApp.name);
     await page.getByLabel('SLA').selectOption('breached');
     await row.waitFor({ state: 'detached' }); // just opened: its SLA is not breached
@@ -375,6 +375,22 @@ describe('the web console in a browser', () => {
     await own.getByText(/you proposed this destructive action: another person must approve it/i).waitFor();
     expect(await own.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
 
+    // On call, on a phone: the inbox fits the screen, its Approve buttons within a thumb's reach of the width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // the navigation folds behind a Menu button, so the first thing on the screen is the inbox
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await nav.getByRole('link', { name: 'Incident queue' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Close menu' }).getAttribute('aria-expanded')).toBe('true');
+    await page.getByRole('button', { name: 'Close menu' }).click();
+    await nav.waitFor({ state: 'hidden' });
+    const approveBox = await inbox.getByRole('button', { name: /^Approve restrict-public-network-access on / }).first().boundingBox();
+    expect(approveBox && approveBox.x >= 0 && approveBox.x + approveBox.width <= 390 && approveBox.height >= 24).toBe(true);
+    await shot(page, 'approvals-phone');
+    await page.setViewportSize({ width: 1440, height: 900 });
+
     // The playbook's destructive action: approved only after naming its target.
     const item = inbox.getByRole('listitem').filter({ hasText: title });
     await item.getByText(webApp.id).waitFor(); // the whole target, not only its name
@@ -427,8 +443,14 @@ describe('the web console in a browser', () => {
     for (const a of proposedHere.incident.actions.filter((x) => x.status === 'proposed')) {
       await gql(lead, `mutation { cancelAction(input: { tenantId: "fabrikam-retail", actionId: "${a.actionId}", reason: "proposed for the console test" }) { __typename } }`);
     }
-    // triaged already, from the queue's bulk assignment
-    await page.getByRole('heading', { name: 'Change severity or assignee' }).waitFor();
+    // triaged already, from the queue's bulk assignment: handed on to someone the picker suggests
+    await page.getByRole('heading', { name: 'Hand it to someone else' }).waitFor();
+    await page.getByText(/Suggested: the \d+ (person|people) holding this team's incidents, fewest open first/).first().waitFor();
+    expect(await page.locator('#reassign-assignee-people option[value="kai@soc.example"]').textContent()).toBe('1 open');
+    await page.getByLabel('New assignee').fill('sam@soc.example');
+    await page.getByRole('button', { name: 'Reassign' }).click();
+    await page.getByText('Handed to sam@soc.example.').waitFor();
+    await page.getByRole('list', { name: /Timeline entries/ }).getByText(/sam@soc\.example/).first().waitFor();
     for (const [step, summary] of [
       ['Start the response', 'Asked the user about the sign-in'],
       ['Confirm containment', 'Sessions revoked'],
@@ -491,6 +513,13 @@ describe('the web console in a browser', () => {
     await page.getByRole('link', { name: 'Findings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Findings of Contoso Bank' }).waitFor();
     // findings are newest first: the app's comes first (the full demo has look-alikes, weeks old)
+    // a finding says what to do about it in words, with the rule's condition underneath
+    const appFinding = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('button', { name: `Request exemption for Web app reachable without authentication on ${webApp.name}`, exact: true }) })
+      .first();
+    await appFinding.getByText('Why, and how to fix it').click();
+    await appFinding.getByText(/Turn on App Service Authentication \(Easy Auth\) with Microsoft Entra ID/).waitFor();
     await page.getByRole('button', { name: `Request exemption for Web app reachable without authentication on ${webApp.name}`, exact: true }).first().click();
     await page.getByLabel('Justification').fill('Only reachable through the authenticating proxy');
     await page.getByRole('button', { name: 'Request exemption', exact: true }).click();
@@ -624,8 +653,13 @@ describe('the web console in a browser', () => {
     expect(file.suggestedFilename()).toBe('events.ndjson');
     const text = readFileSync((await file.path())!, 'utf8');
     expect(text).toContain('"tenancy.TenantOnboarded.v1"');
-    await page.getByRole('button', { name: 'Download manifest.json' }).waitFor();
-    await page.getByText(/rampart audit verify/).waitFor();
+    await page.getByRole('button', { name: 'Download manifest.json', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Download manifest.json.sig' }).waitFor();
+    // standard tools first; the CLI only where Rampart is installed (npx elsewhere fetches another package)
+    await page.getByText(/^openssl pkeyutl -verify .* -in manifest\.json -sigfile manifest\.json\.sig$/).waitFor();
+    await page.getByText(/sha256sum -c -$/).waitFor();
+    await page.getByText(/^rampart audit verify /).waitFor();
+    expect(await page.getByText(/npx rampart/).count()).toBe(0);
     await shot(page, 'audit');
     // After a reload the export is still there, from the trail, with fresh links on request.
     await page.reload();
@@ -679,6 +713,46 @@ describe('the web console in a browser', () => {
     await page.getByText(/Keys are issued by the tenant's customer admin/).waitFor();
     expect(await page.getByRole('button', { name: 'Issue key' }).count()).toBe(0);
     await shot(page, 'admin-tenant', 'console-admin-tenant.png');
+
+    // What the new tenant is assessed against: a regulatory standard with one of its initiative's
+    // parameters changed, and its incident policy.
+    await page.locator('#main').getByRole('link', { name: 'Guardrails and policies' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Guardrails and policies of Northwind Traders' }).waitFor();
+    await page.getByText(/Nothing is assigned: no guardrail is evaluated/).waitFor();
+    await page.getByLabel('Baseline or standard', { exact: true }).selectOption('cis-azure-2.0.0');
+    await page.getByText(/Initiative parameters \(\d+, all at their defaults\)/).click();
+    await page.getByLabel('Find a parameter', { exact: true }).fill('Defender for servers');
+    await page.getByLabel('Effect for policy: Azure Defender for servers should be enabled').selectOption('Disabled');
+    await page.getByText(/Initiative parameters \(\d+, 1 changed\)/).waitFor();
+    await page.getByLabel('Scope', { exact: true }).fill('/subscriptions/not a scope');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByText(/The scope is \*, \/subscriptions/).waitFor(); // said before anything is sent
+    await page.getByLabel('Scope', { exact: true }).fill('*');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByText('Assigned as cis-azure-2-0-0; the worker evaluates what it covers.').waitFor();
+    const assigned = page.getByRole('table', { name: 'Baselines and standards assigned to the tenant' }).getByRole('row', { name: /cis-azure-2-0-0/ });
+    await assigned.getByText('Set for 1 guardrail').waitFor();
+    // SLA targets out of order are said next to the form; a good change is saved, and only it is sent
+    await page.getByLabel('Acknowledge high incidents within (minutes)').fill('600');
+    await page.getByRole('button', { name: 'Save incident policy' }).click();
+    await page.getByText('high: acknowledge, contain and resolve must come in that order').waitFor();
+    await page.getByLabel('Acknowledge high incidents within (minutes)').fill('20');
+    await page.getByLabel('Approval lifetime (minutes)').fill('240');
+    await page.getByText(/not approved within 4 h expires/).waitFor();
+    await page.getByRole('button', { name: 'Save incident policy' }).click();
+    await page.getByText('Incident policy saved: it applies to what happens from now on.').waitFor();
+    // actions that cut access are never pre-approved: offered, but not choosable
+    expect(await page.getByRole('checkbox', { name: /Restrict public network access/ }).isDisabled()).toBe(true);
+    await shot(page, 'admin-policies', 'console-admin-policies.png');
+    const saved = await gql<{ incidentPolicy: { approvalExpiryMinutes: number; sla: { severity: string; acknowledgeMinutes: number }[] }; tenantGuardrails: { assignments: { baselineId: string; parameters: string }[] } }>(
+      await tokenOf('platform-admin'),
+      `{ incidentPolicy(tenantId: "${tenantId}") { approvalExpiryMinutes sla { severity acknowledgeMinutes } } tenantGuardrails(tenantId: "${tenantId}") { assignments { baselineId parameters } } }`,
+    );
+    expect(saved.incidentPolicy.sla.find((s) => s.severity === 'high')?.acknowledgeMinutes).toBe(20);
+    expect(saved.incidentPolicy.approvalExpiryMinutes).toBe(240);
+    expect(Object.values(JSON.parse(saved.tenantGuardrails.assignments[0].parameters) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ effect: 'Disabled' }));
+    await page.locator('#main').getByRole('link', { name: 'Tenant settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Northwind Traders' }).waitFor();
 
     const offboard = page.getByRole('button', { name: `Offboard ${tenantId}` });
     await page.getByLabel('Reason (kept in the audit trail)').fill('contract ended');

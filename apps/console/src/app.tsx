@@ -1,6 +1,6 @@
 // The shell: skip link, header with who is signed in, navigation by role and tenant, and the page
 // of the current route.
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { describeGrant, isPlatformAdmin, isSoc, offers, homePath } from './auth/roles';
 import { Loading } from './components/ui';
 import { SignInPage } from './pages/sign-in-page';
@@ -22,6 +22,7 @@ const StandardsPage = lazy(() => import('./pages/standards-page').then((m) => ({
 const TenantIncidentsPage = lazy(() => import('./pages/tenant-incidents-page').then((m) => ({ default: m.TenantIncidentsPage })));
 const AdminTenantsPage = lazy(() => import('./pages/admin-pages').then((m) => ({ default: m.AdminTenantsPage })));
 const AdminTenantPage = lazy(() => import('./pages/admin-pages').then((m) => ({ default: m.AdminTenantPage })));
+const AdminPoliciesPage = lazy(() => import('./pages/admin-policies-page').then((m) => ({ default: m.AdminPoliciesPage })));
 
 const Page = ({ route }: { route: Route }): ReactNode => {
   switch (route.name) {
@@ -49,6 +50,8 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <AdminTenantsPage />;
     case 'admin-tenant':
       return <AdminTenantPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'admin-policies':
+      return <AdminPoliciesPage key={route.tenantId} tenantId={route.tenantId} />;
     case 'home':
     case 'signed-in':
       return <Loading what="your start page" />;
@@ -64,7 +67,8 @@ const Page = ({ route }: { route: Route }): ReactNode => {
   }
 };
 
-const Navigation = () => {
+/** On a phone the navigation folds behind a Menu button (CSS shows it always on wider screens). */
+const Navigation = ({ open }: { open: boolean }) => {
   const { me, tenants } = useSignedIn();
   const { route, navigate } = useRouter();
   const routeTenant = tenantOf(route);
@@ -72,11 +76,11 @@ const Navigation = () => {
   const tenantId = routeTenant && reachable.includes(routeTenant) ? routeTenant : reachable[0];
   const soc = isSoc(me);
   const switchTenant = (next: string) => {
-    const kind = routeTenant && ['posture', 'standards', 'findings', 'tenant-incidents', 'audit', 'admin-tenant'].includes(route.name) ? route.name : 'posture';
+    const kind = routeTenant && ['posture', 'standards', 'findings', 'tenant-incidents', 'audit', 'admin-tenant', 'admin-policies'].includes(route.name) ? route.name : 'posture';
     navigate(pathFor({ name: kind as 'posture', tenantId: next }));
   };
   return (
-    <nav className="app-nav" aria-label="Main">
+    <nav id="app-nav" className={open ? 'app-nav app-nav-open' : 'app-nav'} aria-label="Main">
       {soc ? (
         <>
           <h2 className="nav-heading">SOC</h2>
@@ -143,6 +147,11 @@ const Navigation = () => {
                 <Link to={{ name: 'admin-tenant', tenantId }}>Tenant settings</Link>
               </li>
             ) : null}
+            {offers(me, 'managePolicies', tenantId) ? (
+              <li>
+                <Link to={{ name: 'admin-policies', tenantId }}>Guardrails and policies</Link>
+              </li>
+            ) : null}
             {offers(me, 'auditExport', tenantId) ? (
               <li>
                 <Link to={{ name: 'audit', tenantId }}>Audit export</Link>
@@ -162,6 +171,10 @@ const Shell = () => {
   useEffect(() => {
     if (signedIn && (route.name === 'home' || route.name === 'signed-in')) navigate(homePath(signedIn.me), { replace: true });
   }, [signedIn, route.name, navigate]);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const path = pathFor(route);
+  // A page chosen from the menu replaces it: the phone's screen is for the page.
+  useEffect(() => setMenuOpen(false), [path]);
   if (!signedIn) return null;
   const { me, session } = signedIn;
   return (
@@ -176,6 +189,9 @@ const Shell = () => {
           </span>{' '}
           Rampart
         </Link>
+        <button type="button" className="button button-small menu-button" aria-expanded={menuOpen} aria-controls="app-nav" onClick={() => setMenuOpen((o) => !o)}>
+          {menuOpen ? 'Close menu' : 'Menu'}
+        </button>
         <div className="who">
           <span className="who-name">{me.displayName ?? session.label}</span>
           <span className="who-roles">{me.grants.map(describeGrant).join(', ')}</span>
@@ -185,7 +201,7 @@ const Shell = () => {
         </div>
       </header>
       <div className="app-body">
-        <Navigation />
+        <Navigation open={menuOpen} />
         <main id="main" tabIndex={-1} className="app-main">
           <Suspense fallback={<Loading what="the page" />}>
             <Page route={route} />

@@ -25,6 +25,21 @@ export const relativeTime = (iso: string, now = Date.now()): string => {
   return Math.abs(diff) < 30 ? 'just now' : diff < 0 ? `${text} ago` : `in ${text}`;
 };
 
+/** "45 min", "3 h 5 min", "3 days": how long something has waited, or has left, in the approvals inbox. */
+export const spanText = (ms: number): string => {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+  return `${Math.floor(minutes / 1440)} days`;
+};
+
+/** "expires in 3 h": what is left of a proposal's approval lifetime ("expired" once none is). */
+export const expiresIn = (expiresAt: string, now = Date.now()): string => {
+  const left = Date.parse(expiresAt) - now;
+  return Number.isNaN(left) ? '' : left <= 0 ? 'expired' : `expires in ${spanText(left)}`;
+};
+
 /** incidents.ActionApproved.v1 -> "Action approved" */
 export const humanizeEventType = (type: string): string => {
   const name = type.split('.')[1] ?? type;

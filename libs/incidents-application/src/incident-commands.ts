@@ -1,11 +1,13 @@
 // The incidents use cases a person (or an integration) takes on one incident or action: triage,
 // advance, close, comment, tasks, evidence, labels, merge, propose, approve, cancel, record an
 // outcome. Each asks tenancy's standing rule first, then the stream's decider; the GraphQL API, the
-// demo and the tests call these, so no edge repeats or skips a rule.
+// demo and the tests call these, so no edge repeats or skips a rule. An approval is judged at the
+// command's time against the tenant's approval lifetime, which the use case reads, not the edge.
 import { fold, handleCommand, reject, type CommandContext, type CommandOutcome, type EventStore, type RecordedEvent } from '@rampart/event-sourcing';
 import {
   actionDecider,
   actionStreamId,
+  approvalExpiryMinutesOf,
   incidentDecider,
   incidentStreamId,
   INCIDENT_COMMAND_INTENTS,
@@ -15,6 +17,7 @@ import {
   type IncidentCommand,
   type IncidentEvent,
 } from '@rampart/incidents';
+import { incidentPolicyOf } from './incident-policy';
 import type { IncidentsDeps } from './raise-signal';
 
 type Deps = Pick<IncidentsDeps, 'stores' | 'standing'>;
@@ -40,13 +43,25 @@ export const changeIncident = async (
   (await refusedBy(deps, context.tenantId, command.kind)) ??
   handleCommand(deps.stores.eventStore, incidentDecider, incidentStreamId(context.tenantId, incidentId), command, context, { expectedRevision: options.expectedRevision });
 
-/** A command on one response action; proposing one needs its incident to exist. */
-export const changeAction = async (deps: Deps, context: CommandContext, actionId: string, command: ActionCommand): Promise<CommandOutcome<ActionEvent>> => {
-  const refused = await refusedBy(deps, context.tenantId, command.kind);
+type Approval = Extract<ActionCommand, { kind: 'ApproveAction' }>;
+
+/**
+ * An action command as an edge gives it: an approval names only who approves; when it is given
+ * (the context's `now`) and how long the tenant lets a proposal wait are added here.
+ */
+export type ActionRequest = Exclude<ActionCommand, Approval> | Omit<Approval, 'now' | 'approvalExpiryMinutes'>;
+
+/** A command on one response action; proposing one needs its incident to exist, approving one a proposal still in its lifetime. */
+export const changeAction = async (deps: Deps, context: CommandContext, actionId: string, request: ActionRequest): Promise<CommandOutcome<ActionEvent>> => {
+  const refused = await refusedBy(deps, context.tenantId, request.kind);
   if (refused) return refused;
-  if (command.kind === 'ProposeAction' && !(await incidentNow(deps.stores.eventStore, context.tenantId, command.incidentId)).state.exists) {
-    return { ok: false, rejection: reject('unknown-incident', `no incident ${command.incidentId}`), attempts: 0 };
+  if (request.kind === 'ProposeAction' && !(await incidentNow(deps.stores.eventStore, context.tenantId, request.incidentId)).state.exists) {
+    return { ok: false, rejection: reject('unknown-incident', `no incident ${request.incidentId}`), attempts: 0 };
   }
+  const command: ActionCommand =
+    request.kind === 'ApproveAction'
+      ? { ...request, now: context.now, approvalExpiryMinutes: approvalExpiryMinutesOf(await incidentPolicyOf(deps.stores, context.tenantId)) }
+      : request;
   return handleCommand(deps.stores.eventStore, actionDecider, actionStreamId(context.tenantId, actionId), command, context);
 };
 

@@ -7,6 +7,7 @@ import {
   findingSeverities,
   INCIDENT_COMMAND_INTENTS,
   incidentPolicyDecider,
+  incidentPolicyFrom,
   incidentPolicyStreamId,
   type IncidentPolicy,
   type IncidentPolicySet,
@@ -15,10 +16,13 @@ import {
 import type { Stores } from '@rampart/runtime';
 import type { CommandCause, IncidentsDeps } from './raise-signal';
 
-/** A tenant's incident policy (SLA targets, pre-approved actions, correlation window, finding severities): its small stream folded. */
+/**
+ * A tenant's incident policy (SLA targets, pre-approved actions, correlation window, finding
+ * severities, approval lifetime): its small stream folded, what an older event lacks by its default.
+ */
 export const incidentPolicyOf = async (stores: Pick<Stores, 'eventStore'>, tenantId: string): Promise<IncidentPolicy> => {
   const events = await stores.eventStore.readStream(incidentPolicyStreamId(tenantId), { direction: 'backwards', maxCount: 1 });
-  return events.length ? (events[0] as unknown as IncidentPolicySet).data : DEFAULT_INCIDENT_POLICY;
+  return events.length ? incidentPolicyFrom((events[0] as unknown as IncidentPolicySet).data) : DEFAULT_INCIDENT_POLICY;
 };
 
 /** The finding severities that open an incident for the tenant now, and whose choice they are. */

@@ -4,7 +4,8 @@
 // policy names opens an incident, or joins the open one on the same resource, and the playbook's
 // response actions are proposed (for an incident an external alert opened, the playbook answering
 // its detection type); a finding resolved as compliant verifies the succeeded actions on that
-// resource. Every minute it records SLA breaches as they happen. At-least-once, idempotent: ids are
+// resource. Every minute it records SLA breaches as they happen, and the expiry of proposals nobody
+// approved within the tenant's approval lifetime. At-least-once, idempotent: ids are
 // derived from what caused them, and what was done is read from the streams they name. Tenancy's
 // standing rule holds here as at every edge: a suspended tenant's finding opens no incident (the
 // finding still stands in guardrails), an offboarded tenant's record gets nothing; what was skipped,
@@ -13,10 +14,15 @@ import { randomUUID } from 'node:crypto';
 import { formatPosition, handleCommand, type Rejection, type RecordedEvent, type TenantStanding } from '@rampart/event-sourcing';
 import type { FindingOpened, FindingResolved } from '@rampart/guardrails-contract';
 import {
+  actionDecider,
+  actionStreamId,
+  approvalExpiresAt,
+  approvalExpiryMinutesOf,
   dueBreaches,
   incidentDecider,
   incidentStreamId,
   INCIDENT_COMMAND_INTENTS,
+  type ActionEntry,
   type IncidentEntry,
   type IncidentOpened,
   type IncidentPolicy,
@@ -132,9 +138,58 @@ export class IncidentReactor {
     }
     return recorded;
   }
+
+  /**
+   * Records the expiry of every proposal that waited longer than its tenant's approval lifetime,
+   * oldest first (up to 1,000 a pass; the next pass takes the rest). Approving one is refused from
+   * the clock already; this makes the end a fact in the action's stream, so the inbox, the incident
+   * and the audit trail say so. Safe with several workers: each append expects the stream's revision
+   * as read, so of two workers one records the expiry and the other, re-reading, finds it recorded
+   * and appends nothing; the read model may lag, the action's stream decides.
+   */
+  async recordExpiredProposals(): Promise<{ tenantId: string; actionId: string; incidentId: string; expiredAt: string }[]> {
+    const now = this.now();
+    const { rows } = await this.stores.readModels.query<{ doc: ActionEntry }>(
+      `SELECT doc FROM "${this.schema}".response_actions WHERE doc->>'status' = 'proposed' ORDER BY doc->>'proposedAt', id LIMIT 1000`,
+    );
+    // Asked once per pass, apart from the SLA check's answers (the two run on their own timers).
+    const policies = new Map<string, Promise<IncidentPolicy>>();
+    const standings = new Map<string, Promise<Rejection | undefined>>();
+    const once = <T>(cache: Map<string, Promise<T>>, tenantId: string, load: () => Promise<T>): Promise<T> => {
+      let value = cache.get(tenantId);
+      if (!value) cache.set(tenantId, (value = load()));
+      return value;
+    };
+    const recorded: { tenantId: string; actionId: string; incidentId: string; expiredAt: string }[] = [];
+    for (const { doc } of rows) {
+      const { tenantId, actionId } = doc;
+      const approvalExpiryMinutes = approvalExpiryMinutesOf(await once(policies, tenantId, () => incidentPolicyOf(this.stores, tenantId)));
+      const expiresAt = approvalExpiresAt(doc.proposedAt, approvalExpiryMinutes);
+      if (!expiresAt || expiresAt.getTime() > now.getTime()) continue;
+      // An offboarded tenant's proposals stay as they were closed off, like its incidents' SLAs.
+      if (await once(standings, tenantId, () => this.standing(tenantId, INCIDENT_COMMAND_INTENTS.ExpireAction))) continue;
+      const outcome = await handleCommand(
+        this.stores.eventStore,
+        actionDecider,
+        actionStreamId(tenantId, actionId),
+        { kind: 'ExpireAction', now, approvalExpiryMinutes },
+        { tenantId, actor: SYSTEM, correlationId: randomUUID(), causationId: null, now },
+      );
+      if (outcome.ok) {
+        for (const e of outcome.events) {
+          if (e.type === 'incidents.ActionExpired.v1') recorded.push({ tenantId, actionId, incidentId: doc.incidentId, expiredAt: (e.data as { expiredAt: string }).expiredAt });
+        }
+      } else if (outcome.rejection.code !== 'invalid-transition' && outcome.rejection.code !== 'not-yet-expired') {
+        // Approved, cancelled or given a longer lifetime since the read model was written: nothing to
+        // say. Anything else is unexpected.
+        this.log?.warn({ tenantId, actionId, code: outcome.rejection.code }, `incident reactor: expiry not recorded: ${outcome.rejection.message ?? outcome.rejection.code}`);
+      }
+    }
+    return recorded;
+  }
 }
 
-/** Runs the reactor from its checkpoint until stopped, and checks SLAs every minute. */
+/** Runs the reactor from its checkpoint until stopped, and checks SLAs and approval lifetimes every minute. */
 export const startIncidentReactor = async (
   stores: Stores,
   log: Logger,
@@ -152,9 +207,14 @@ export const startIncidentReactor = async (
   const sla = every(options.slaIntervalMs ?? 60_000, log, 'checking SLAs', async () => {
     for (const b of await reactor.recordSlaBreaches()) log.warn(b, 'SLA breached');
   });
+  // Its own timer: an SLA check that fails does not keep stale proposals waiting, nor the other way round.
+  const expiries = every(options.slaIntervalMs ?? 60_000, log, 'checking approval lifetimes', async () => {
+    for (const e of await reactor.recordExpiredProposals()) log.info(e, 'response action proposal expired unapproved');
+  });
   return {
     reactor,
     async stop() {
+      await expiries.stop();
       await sla.stop();
       await following.stop();
     },

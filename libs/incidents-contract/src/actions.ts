@@ -1,5 +1,5 @@
 // Response actions' published events, one stream per action (`t-<tenant>:action-<id>`): Proposed ->
-// Approved -> ExecutionStarted -> Succeeded | Failed (+ Cancelled, OutcomeResolved), then Verified.
+// Approved -> ExecutionStarted -> Succeeded | Failed (+ Cancelled, Expired, OutcomeResolved), then Verified.
 import { eventGuard, type DomainEvent } from '@rampart/event-sourcing';
 
 /** OCSF Remediation Activity verbs (class 7001 activity names). */
@@ -33,6 +33,11 @@ export type ActionOutcomeResolved = DomainEvent<
   ActionData<{ outcome: 'succeeded' | 'failed'; note: string; evidenceUri: string | null; resolvedBy: string }>
 >;
 export type ActionCancelled = DomainEvent<'incidents.ActionCancelled.v1', ActionData<{ reason: string }>>;
+/**
+ * Nobody approved the proposal within the tenant's approval lifetime: it ends unapproved. `expiredAt`
+ * is when the lifetime ran out (not when a worker noticed), `approvalExpiryMinutes` the lifetime applied.
+ */
+export type ActionExpired = DomainEvent<'incidents.ActionExpired.v1', ActionData<{ expiredAt: string; approvalExpiryMinutes: number }>>;
 /** The fix held: a later evaluation showed the target compliant (the loop closes). */
 export type ActionVerified = DomainEvent<'incidents.ActionVerified.v1', ActionData<{ evidence: string }>>;
 
@@ -44,6 +49,7 @@ export type ActionEvent =
   | ActionFailed
   | ActionOutcomeResolved
   | ActionCancelled
+  | ActionExpired
   | ActionVerified;
 
 export const ACTION_EVENT_TYPES: readonly ActionEvent['type'][] = [
@@ -54,6 +60,7 @@ export const ACTION_EVENT_TYPES: readonly ActionEvent['type'][] = [
   'incidents.ActionFailed.v1',
   'incidents.ActionOutcomeResolved.v1',
   'incidents.ActionCancelled.v1',
+  'incidents.ActionExpired.v1',
   'incidents.ActionVerified.v1',
 ];
 

@@ -33,6 +33,7 @@ const ACTION: Record<ActionEvent['type'], true> = {
   'incidents.ActionFailed.v1': true,
   'incidents.ActionOutcomeResolved.v1': true,
   'incidents.ActionCancelled.v1': true,
+  'incidents.ActionExpired.v1': true,
   'incidents.ActionVerified.v1': true,
 };
 

@@ -1,6 +1,6 @@
 // A tenant's incident policy as its published event records it (`t-<tenant>:incidents-policy`): SLA
-// targets per severity, the action kinds it pre-approves, the correlation window, and which guardrail
-// findings open an incident.
+// targets per severity, the action kinds it pre-approves, the correlation window, which guardrail
+// findings open an incident, and how long a proposed action waits for approval.
 import { eventGuard, type DomainEvent } from '@rampart/event-sourcing';
 import type { Severity } from './events';
 
@@ -17,6 +17,11 @@ export interface IncidentPolicy {
    * choice the tenant recorded in guardrails' reporting policy holds, or the default.
    */
   readonly findingSeverities?: readonly Severity[];
+  /**
+   * How long a proposed response action waits for approval before it expires, in minutes. Absent in
+   * every policy recorded before proposals expired: the default (24 h) holds for it.
+   */
+  readonly approvalExpiryMinutes?: number;
 }
 
 export type IncidentPolicySet = DomainEvent<'incidents.IncidentPolicySet.v1', IncidentPolicy>;

@@ -38,6 +38,8 @@ export const INCIDENT_COMMAND_INTENTS: { readonly [K in IncidentCommand['kind'] 
   RecordFailure: 'wraps-up',
   ResolveUncertainOutcome: 'wraps-up',
   CancelAction: 'wraps-up',
+  // a proposal nobody approved in time ends, as an exemption's expiry does
+  ExpireAction: 'wraps-up',
   VerifyAction: 'wraps-up',
   // SLA targets, pre-approved actions, correlation window: what the SOC is held to for the tenant
   SetIncidentPolicy: 'changes-posture',

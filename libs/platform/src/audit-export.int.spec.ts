@@ -21,7 +21,7 @@ import { fold, handleCommand, type Decider, type DomainEvent, type EventStore, t
 import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, postureDecider, postureStreamId, tenantGuardrailsDecider, tenantGuardrailsStreamId } from '@rampart/guardrails';
-import { actionDecider, actionStreamId, incidentDecider, incidentStreamId } from '@rampart/incidents';
+import { actionDecider, actionStreamId, DEFAULT_APPROVAL_EXPIRY_MINUTES, incidentDecider, incidentStreamId } from '@rampart/incidents';
 import { apiKeyDecider, apiKeyStreamId, tenantDecider, tenantStreamId } from '@rampart/tenancy';
 import { auditExportPorts } from './audit-catalog';
 import { type AuditKeyConfig, exportAuditTrail, generatedAuditKeyFile, loadAuditSigningKey, verifyAuditExportDir } from '@rampart/audit-application';
@@ -106,7 +106,7 @@ describe('audit trail export', () => {
     await run(tenantId, incidentDecider, incident, { kind: 'AddComment', commentId: `c-${n}`, text: 'Owner confirmed: no public data expected.' });
     const action = actionStreamId(tenantId, `act-${n}`);
     await run(tenantId, actionDecider, action, { kind: 'ProposeAction', actionId: `act-${n}`, incidentId, actionKind: 'harden-configuration', phase: 'remediate', target: resource.id, proposedBy: 'ana@soc.example' });
-    await run(tenantId, actionDecider, action, { kind: 'ApproveAction', approvedBy: 'ben@soc.example' }, 'ben@soc.example');
+    await run(tenantId, actionDecider, action, { kind: 'ApproveAction', approvedBy: 'ben@soc.example', now, approvalExpiryMinutes: DEFAULT_APPROVAL_EXPIRY_MINUTES }, 'ben@soc.example');
     await run(tenantId, actionDecider, action, { kind: 'StartExecution', executor: 'dry-run', idempotencyKey: `act-${n}` }, 'action-runner');
     await run(tenantId, actionDecider, action, { kind: 'RecordSuccess', outcome: 'allowBlobPublicAccess set to false' }, 'action-runner');
     await run(tenantId, postureDecider, posture, { kind: 'RecordEvaluation', tenantId, resource, results: [result('compliant')], reporting, cause: null }, 'guardrail-evaluator');

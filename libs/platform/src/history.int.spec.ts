@@ -100,7 +100,7 @@ describe('history from the log', () => {
     expect(then.resources.map((r) => r.resourceKey)).toEqual([webKey]);
     expect(then.compliance.find((c) => c.guardrailId === 'web-app-without-authentication')).toMatchObject({ state: 'nonCompliant', resourceKey: webKey });
     expect(then.openFindings.map((f) => f.guardrailId)).toContain('web-app-without-authentication');
-    expect(then.openIncidents).toEqual([expect.objectContaining({ status: 'new', title: 'Web app reachable without authentication' })]);
+    expect(then.openIncidents).toEqual([expect.objectContaining({ status: 'new', title: 'Web app reachable without authentication on sitef6141' })]);
     expect(then.guardrails?.assignments.map((a) => a.baselineId)).toEqual(['landing-zone-core']);
     expect(then.score.overall.nonCompliant).toBeGreaterThan(0);
 

@@ -8,7 +8,17 @@ import { handleCommand, toNewEvents, type RecordedEvent } from '@rampart/event-s
 import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type TenantGuardrailsCommand } from '@rampart/guardrails';
-import { actionDecider, actionStreamId, incidentDecider, incidentIdFor, incidentStreamId, type ActionCommand, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
+import {
+  actionDecider,
+  actionStreamId,
+  DEFAULT_APPROVAL_EXPIRY_MINUTES,
+  incidentDecider,
+  incidentIdFor,
+  incidentStreamId,
+  type ActionCommand,
+  type ActionEntry,
+  type IncidentEntry,
+} from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { tenantDecider, tenantStreamId } from '@rampart/tenancy';
 import { recordedIncidentSeverities } from '@rampart/guardrails-application';
@@ -62,7 +72,7 @@ describe('incidents from findings', () => {
     await run([webApp(true)]);
     await settle();
     const [incident] = await incidents();
-    expect(incident).toMatchObject({ status: 'new', severity: 'high', title: 'Web app reachable without authentication', resourceKeys: [webKey] });
+    expect(incident).toMatchObject({ status: 'new', severity: 'high', title: 'Web app reachable without authentication on sitef6141', resourceKeys: [webKey] });
     expect(await actions()).toEqual([
       expect.objectContaining({ incidentId: incident.incidentId, actionKind: 'restrict-public-network-access', verb: 'Isolate', destructive: true, status: 'proposed', playbookId: 'restrict-public-api', target: webKey }),
     ]);
@@ -92,7 +102,7 @@ describe('incidents from findings', () => {
 
   it('verifies the executed action once the app is compliant again', async () => {
     const [action] = await actions();
-    expect((await act(action.actionId, { kind: 'ApproveAction', approvedBy: 'lead@soc.example' }, 'lead@soc.example')).ok).toBe(true);
+    expect((await act(action.actionId, { kind: 'ApproveAction', approvedBy: 'lead@soc.example', now, approvalExpiryMinutes: DEFAULT_APPROVAL_EXPIRY_MINUTES }, 'lead@soc.example')).ok).toBe(true);
     await act(action.actionId, { kind: 'StartExecution', executor: 'manual', idempotencyKey: `${action.actionId}:1` });
     await act(action.actionId, { kind: 'RecordSuccess', outcome: 'public network access disabled by hand' });
     await run([webApp(false), authConfig]);
@@ -155,7 +165,7 @@ describe('incidents from findings', () => {
     const incidentId = incidentIdFor(tenant, findingId);
     const title = 'Web app reachable without authentication';
     const signal = { kind: 'finding' as const, ref: findingId, title, severity: 'high' as const, resourceKeys: [resourceKey], entities: [], detectedAt: now.toISOString() };
-    expect((await handleCommand(store, incidentDecider, incidentStreamId(tenant, incidentId), { kind: 'OpenIncident', incidentId, title, signal }, ctx('incident-reactor'))).ok).toBe(true);
+    expect((await handleCommand(store, incidentDecider, incidentStreamId(tenant, incidentId), { kind: 'OpenIncident', incidentId, title: `${title} on interrupted`, signal }, ctx('incident-reactor'))).ok).toBe(true);
     // Not projected yet: what was done is read from the incident's own stream, not the read model.
     const redelivered = {
       type: 'guardrails.FindingOpened.v1',

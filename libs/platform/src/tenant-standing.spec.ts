@@ -54,6 +54,7 @@ const EXPECTED: Record<string, Record<string, Row>> = {
     RecordFailure: [A, A, O, N],
     ResolveUncertainOutcome: [A, A, O, N],
     CancelAction: [A, A, O, N],
+    ExpireAction: [A, A, O, N],
     VerifyAction: [A, A, O, N],
     SetIncidentPolicy: [A, S, O, N],
   },

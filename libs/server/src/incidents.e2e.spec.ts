@@ -74,7 +74,7 @@ describe('incidents over GraphQL', () => {
       async () => (await h.gql<{ incidents: { edges: { node: { incidentId: string; tenantId: string; title: string } }[] } }>('{ incidents(filter: { open: true }) { edges { node { incidentId tenantId title } } } }', { token: analyst })).body.data?.incidents.edges ?? [],
       (edges) => edges.length > 0,
     );
-    expect(queue[0].node).toMatchObject({ tenantId: TENANT, title: 'Web app reachable without authentication' });
+    expect(queue[0].node).toMatchObject({ tenantId: TENANT, title: 'Web app reachable without authentication on sitef6141' });
     incidentId = queue[0].node.incidentId;
     const found = await h.eventually('a proposed action', () => incident(), (i) => (i?.actions.length ?? 0) > 0);
     expect(found).toMatchObject({ status: 'new', severity: 'high', slaState: 'ok' });
@@ -97,17 +97,18 @@ describe('incidents over GraphQL', () => {
     // admin, and to no one of another tenant.
     const inbox = async (token: string, tenantId?: string) =>
       (
-        await h.gql<{ pendingActions: { edges: { node: { tenantId: string; incidentTitle: string; incidentStatus: string; action: { actionId: string; destructive: boolean } } }[] } }>(
-          `query($t: ID) { pendingActions(first: 10, tenantId: $t) { edges { node { tenantId incidentTitle incidentStatus action { actionId destructive } } } } }`,
+        await h.gql<{ pendingActions: { edges: { node: { tenantId: string; incidentTitle: string; incidentStatus: string; expiresAt: string; action: { actionId: string; destructive: boolean; proposedAt: string } } }[] } }>(
+          `query($t: ID) { pendingActions(first: 10, tenantId: $t) { edges { node { tenantId incidentTitle incidentStatus expiresAt action { actionId destructive proposedAt } } } } }`,
           { token, variables: { t: tenantId ?? null } },
         )
       ).body;
     await h.settled();
     for (const token of [lead, customerAdmin]) {
       const { data } = await inbox(token);
-      expect(data?.pendingActions.edges.map((e) => e.node)).toContainEqual(
-        expect.objectContaining({ tenantId: TENANT, incidentStatus: 'triaged', action: { actionId: seen.actions[0].actionId, destructive: true } }),
-      );
+      const waiting = data?.pendingActions.edges.map((e) => e.node).find((n) => n.action.actionId === seen.actions[0].actionId);
+      expect(waiting).toMatchObject({ tenantId: TENANT, incidentStatus: 'triaged', action: { destructive: true } });
+      // it expires unapproved a day after it was proposed (the default approval lifetime)
+      expect(Date.parse(waiting?.expiresAt ?? '') - Date.parse(waiting?.action.proposedAt ?? '')).toBe(24 * 60 * 60_000);
     }
     const outsider = await h.token({ role: 'customer.admin', tenantId: 'fabrikam-retail' }, 'it@fabrikam.example');
     expect((await inbox(outsider)).data?.pendingActions.edges).toEqual([]);
@@ -200,6 +201,23 @@ describe('incidents over GraphQL', () => {
     const red = await h.token({ role: 'soc.lead', socTeam: 'red' });
     const redView = await h.gql<{ incidentMetricsBy: Group[] }>('{ incidentMetricsBy(groupBy: SOC_TEAM, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { key incidents } }', { token: red });
     expect(redView.body.data?.incidentMetricsBy).toEqual([]);
+  });
+
+  it('offers the people holding the team’s incidents as assignees, with their open work, to the SOC only', async () => {
+    type Assignee = { id: string; openIncidents: number };
+    const assignees = async (token: string, tenantId: string) => h.gql<{ assignees: Assignee[] }>(`{ assignees(tenantId: "${tenantId}") { id openIncidents } }`, { token });
+    // fabrikam-retail has no incident of its own: blue serves it and contoso-bank, so ana is offered there too
+    for (const tenantId of [TENANT, 'fabrikam-retail']) {
+      const { body } = await assignees(analyst, tenantId);
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.assignees).toContainEqual({ id: 'ana@soc.example', openIncidents: expect.any(Number) });
+    }
+    // red serves northwind only: blue's people are not offered there, and red cannot ask about blue's tenants
+    const red = await h.token({ role: 'soc.lead', socTeam: 'red' });
+    expect((await assignees(red, 'northwind-mfg')).body.data!.assignees.map((a) => a.id)).not.toContain('ana@soc.example');
+    expect((await assignees(red, TENANT)).body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    // a customer admin does not assign the SOC's work
+    expect((await assignees(customerAdmin, TENANT)).body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 
   it("shows the customer what the SOC did on its behalf, and only that", async () => {

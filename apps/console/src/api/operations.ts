@@ -46,13 +46,16 @@ export interface PendingAction {
   readonly incidentTitle: string;
   readonly incidentSeverity: string;
   readonly incidentStatus: string;
-  readonly action: ResponseAction & { readonly incidentId: string };
+  /** A proposal still waiting: nothing approved, ran or expired it yet, so those fields are not asked (the query stays within the API's cost limit). */
+  readonly action: Omit<ResponseAction, 'approvedBy' | 'executor' | 'outcome' | 'uncertain' | 'verified' | 'expiredAt'> & { readonly incidentId: string };
+  /** When the proposal expires unapproved (the tenant's approval lifetime after it was proposed). */
+  readonly expiresAt: string;
 }
 export const PENDING_ACTIONS_QUERY = /* GraphQL */ `
   query ConsolePendingActions($after: String) {
     pendingActions(first: 40, after: $after) {
-      edges { node { tenantId incidentTitle incidentSeverity incidentStatus
-        action { actionId incidentId actionKind verb target phase destructive status proposedBy proposedAt approvedBy executor outcome uncertain verified playbookId parameters } } }
+      edges { node { tenantId incidentTitle incidentSeverity incidentStatus expiresAt
+        action { actionId incidentId actionKind verb target phase destructive status proposedBy proposedAt playbookId parameters } } }
       pageInfo { hasNextPage endCursor }
     }
   }
@@ -178,8 +181,10 @@ export interface QueueIncident {
   readonly revision: number;
   readonly labels: readonly string[];
   readonly resourceKeys: readonly string[];
+  /** The first is what raised the incident: its guardrail's (or alert's) own title groups the queue. */
+  readonly signals: readonly { readonly title: string }[];
 }
-const QUEUE_FIELDS = 'tenantId incidentId title severity status slaState breached assignee openedAt revision labels resourceKeys';
+const QUEUE_FIELDS = 'tenantId incidentId title severity status slaState breached assignee openedAt revision labels resourceKeys signals { title }';
 
 export const INCIDENTS_QUERY = /* GraphQL */ `
   query ConsoleIncidents($filter: IncidentFilter, $after: String) {
@@ -209,6 +214,8 @@ export interface ResponseAction {
   readonly status: string;
   readonly proposedBy: string;
   readonly proposedAt: string;
+  /** When an expired proposal's approval lifetime ran out. */
+  readonly expiredAt: string | null;
   readonly approvedBy: string | null;
   readonly executor: string | null;
   readonly outcome: string | null;
@@ -236,7 +243,7 @@ export const INCIDENT_QUERY = /* GraphQL */ `
     incident(tenantId: $tenantId, incidentId: $incidentId) {
       ${QUEUE_FIELDS} triagedAt containedAt resolvedAt closedAt classification mergedInto openTasks
       signals { kind ref title severity detectedAt resourceKeys entities }
-      actions { actionId actionKind verb target phase destructive status proposedBy proposedAt approvedBy executor outcome uncertain verified playbookId parameters }
+      actions { actionId actionKind verb target phase destructive status proposedBy proposedAt expiredAt approvedBy executor outcome uncertain verified playbookId parameters }
       timeline { at type actorKind actorId onBehalfOfTenant data position }
     }
   }
@@ -262,6 +269,7 @@ const incidentMutation = (field: string, input: string) => /* GraphQL */ `
 `;
 export const INCIDENT_MUTATIONS = {
   triageIncident: incidentMutation('triageIncident', 'TriageIncidentInput'),
+  reassignIncident: incidentMutation('reassignIncident', 'ReassignIncidentInput'),
   advanceIncident: incidentMutation('advanceIncident', 'AdvanceIncidentInput'),
   commentOnIncident: incidentMutation('commentOnIncident', 'IncidentTextInput'),
   closeIncident: incidentMutation('closeIncident', 'CloseIncidentInput'),
@@ -277,6 +285,19 @@ export const INCIDENT_MUTATIONS = {
   completeIncidentTask: incidentMutation('completeIncidentTask', 'CompleteIncidentTaskInput'),
   addIncidentEvidence: incidentMutation('addIncidentEvidence', 'AddIncidentEvidenceInput'),
 } as const;
+
+/** People to assign a tenant's incidents to: those holding its SOC teams' incidents, fewest open first. */
+export const ASSIGNEES_QUERY = /* GraphQL */ `
+  query ConsoleAssignees($tenantId: ID!) { assignees(tenantId: $tenantId) { id openIncidents lastAssignedAt } }
+`;
+export interface Assignee {
+  readonly id: string;
+  readonly openIncidents: number;
+  readonly lastAssignedAt: string;
+}
+export interface AssigneesQuery {
+  readonly assignees: readonly Assignee[];
+}
 
 /** The response actions that can be proposed, and the open incidents of the tenant one may merge into. */
 export const INCIDENT_WORK_QUERY = /* GraphQL */ `
@@ -367,8 +388,12 @@ export interface Finding {
   readonly openedAt: string;
   readonly resolvedAt: string | null;
   readonly resolution: string | null;
+  /** How to fix it (the findings page asks for it; posture does not). */
+  readonly remediation?: string;
 }
 const FINDING = 'findingId tenantId guardrailId title severity status resourceId resourceType reason openedAt resolvedAt resolution';
+/** A finding as the findings page lists it: with what to do about it. */
+const FINDING_WITH_GUIDANCE = `${FINDING} remediation`;
 
 export interface ScorePoint {
   readonly at: string;
@@ -531,7 +556,7 @@ export interface Exemption {
 export const FINDINGS_QUERY = /* GraphQL */ `
   query ConsoleFindings($tenantId: ID!, $filter: FindingFilter, $after: String) {
     tenant(tenantId: $tenantId) { tenantId displayName }
-    findings(tenantId: $tenantId, first: 50, filter: $filter, after: $after) { edges { node { ${FINDING} } } pageInfo { hasNextPage endCursor } }
+    findings(tenantId: $tenantId, first: 50, filter: $filter, after: $after) { edges { node { ${FINDING_WITH_GUIDANCE} } } pageInfo { hasNextPage endCursor } }
     tenantGuardrails(tenantId: $tenantId) { revision exemptions { exemptionId guardrailId scope category justification status requestedBy requestedAt approvedBy expiresAt } }
   }
 `;
@@ -551,6 +576,83 @@ export const APPROVE_EXEMPTION_MUTATION = /* GraphQL */ `
 export interface PolicyMutation {
   readonly result: { __typename: 'GuardrailPolicyChanged'; revision: number } | { __typename: 'Rejection'; code: string; message: string | null };
 }
+
+// A tenant's guardrails and incident policy (administration) -------------------------------------
+
+export interface BaselineAssignment {
+  readonly assignmentId: string;
+  readonly baselineId: string;
+  readonly scope: string;
+  /** Parameter values per guardrail id, as JSON. */
+  readonly parameters: string;
+  readonly assignedAt: string;
+}
+export interface SlaTargets {
+  readonly severity: string;
+  readonly acknowledgeMinutes: number;
+  readonly containMinutes: number;
+  readonly resolveMinutes: number;
+}
+export interface IncidentPolicy {
+  readonly findingSeverities: readonly string[];
+  readonly findingSeveritiesFrom: string;
+  readonly correlationWindowMinutes: number;
+  readonly approvalExpiryMinutes: number;
+  readonly preApprovedActions: readonly string[];
+  readonly sla: readonly SlaTargets[];
+}
+export const TENANT_POLICIES_QUERY = /* GraphQL */ `
+  query ConsoleTenantPolicies($tenantId: ID!) {
+    tenant(tenantId: $tenantId) { tenantId displayName status }
+    tenantGuardrails(tenantId: $tenantId) {
+      revision
+      assignments { assignmentId baselineId scope parameters assignedAt }
+      exemptions { exemptionId guardrailId scope category justification status requestedBy requestedAt approvedBy expiresAt }
+      reporting { notifySeverities }
+    }
+    incidentPolicy(tenantId: $tenantId) { findingSeverities findingSeveritiesFrom correlationWindowMinutes approvalExpiryMinutes preApprovedActions sla { severity acknowledgeMinutes containMinutes resolveMinutes } }
+    baselines { id title description guardrailIds }
+    standards { id title version controlCount definitionCount }
+    guardrails { id title severity }
+    actionCatalog { id title verb destructive }
+  }
+`;
+export interface TenantPoliciesQuery {
+  readonly tenant: { tenantId: string; displayName: string; status: string } | null;
+  readonly tenantGuardrails: {
+    readonly revision: number;
+    readonly assignments: readonly BaselineAssignment[];
+    readonly exemptions: readonly Exemption[];
+    readonly reporting: { readonly notifySeverities: readonly string[] };
+  };
+  readonly incidentPolicy: IncidentPolicy;
+  readonly baselines: readonly { id: string; title: string; description: string; guardrailIds: readonly string[] }[];
+  readonly standards: readonly { id: string; title: string; version: string | null; controlCount: number; definitionCount: number }[];
+  readonly guardrails: readonly { id: string; title: string; severity: string }[];
+  readonly actionCatalog: readonly { id: string; title: string; verb: string; destructive: boolean }[];
+}
+/** A standard's initiative parameters with their defaults and allowed values: what an assignment may set. */
+export const STANDARD_PARAMETERS_QUERY = /* GraphQL */ `
+  query ConsoleStandardParameters($id: ID!) { standard(id: $id) { id parametersJson } }
+`;
+export interface StandardParametersQuery {
+  readonly standard: { id: string; parametersJson: string } | null;
+}
+export const ASSIGN_BASELINE_MUTATION = /* GraphQL */ `
+  mutation ConsoleAssignBaseline($input: AssignBaselineInput!) { result: assignBaseline(input: $input) { ${POLICY_RESULT} } }
+`;
+export const UNASSIGN_BASELINE_MUTATION = /* GraphQL */ `
+  mutation ConsoleUnassignBaseline($input: UnassignBaselineInput!) { result: unassignBaseline(input: $input) { ${POLICY_RESULT} } }
+`;
+export const REVOKE_EXEMPTION_MUTATION = /* GraphQL */ `
+  mutation ConsoleRevokeExemption($input: RevokeExemptionInput!) { result: revokeExemption(input: $input) { ${POLICY_RESULT} } }
+`;
+export const SET_REPORTING_POLICY_MUTATION = /* GraphQL */ `
+  mutation ConsoleSetReportingPolicy($input: SetReportingPolicyInput!) { result: setReportingPolicy(input: $input) { ${POLICY_RESULT} } }
+`;
+export const SET_INCIDENT_POLICY_MUTATION = /* GraphQL */ `
+  mutation ConsoleSetIncidentPolicy($input: SetIncidentPolicyInput!) { result: setIncidentPolicy(input: $input) { __typename ... on IncidentChanged { revision } ... on Rejection { code message } } }
+`;
 
 // Resources -------------------------------------------------------------------------------------
 
@@ -603,7 +705,7 @@ export interface ResourceQuery {
 /** Findings of the tenant a page at a time (the posture dashboard's open ones; the resource page keeps the resource's own). */
 export const FINDINGS_PAGE_QUERY = /* GraphQL */ `
   query ConsoleFindingsPage($tenantId: ID!, $filter: FindingFilter, $after: String) {
-    findings(tenantId: $tenantId, first: 50, filter: $filter, after: $after) { edges { node { ${FINDING} } } pageInfo { hasNextPage endCursor } }
+    findings(tenantId: $tenantId, first: 50, filter: $filter, after: $after) { edges { node { ${FINDING_WITH_GUIDANCE} } } pageInfo { hasNextPage endCursor } }
   }
 `;
 export interface FindingsPageQuery {

@@ -13,11 +13,15 @@ export interface ApprovableAction {
   readonly destructive: boolean;
   readonly status: string;
   readonly proposedBy: string;
+  /** When the proposal expires unapproved, where the page knows it (the approvals inbox). */
+  readonly expiresAt?: string;
 }
 
 /** Why this person sees no Approve button for the action, or undefined when they may approve it. */
-export const approvalBlockedBecause = (me: Me, tenantId: string, action: ApprovableAction): string | undefined => {
+export const approvalBlockedBecause = (me: Me, tenantId: string, action: ApprovableAction, now = Date.now()): string | undefined => {
   if (action.status !== 'proposed') return 'it is not waiting for approval';
+  // The page was open past the proposal's lifetime: the API would refuse it (proposal-expired).
+  if (action.expiresAt && Date.parse(action.expiresAt) <= now) return 'it expired unapproved: propose it again if it is still needed';
   if (!offers(me, 'approveActions', tenantId)) {
     return `waiting for approval by a SOC lead or the customer's admin${action.destructive ? ' (destructive: someone other than who proposed it)' : ''}`;
   }

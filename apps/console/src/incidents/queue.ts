@@ -4,7 +4,7 @@ import type { QueueIncident } from '../api/operations';
 import { resourceName, severityRank } from '../format';
 
 /** What the queue's tools read of an incident (the queue's own rows carry more). */
-export type QueueRow = Pick<QueueIncident, 'tenantId' | 'incidentId' | 'title' | 'severity' | 'status' | 'slaState' | 'assignee' | 'openedAt' | 'resourceKeys'>;
+export type QueueRow = Pick<QueueIncident, 'tenantId' | 'incidentId' | 'title' | 'severity' | 'status' | 'slaState' | 'assignee' | 'openedAt' | 'resourceKeys' | 'signals'>;
 
 const SLA_RANK: Record<string, number> = { breached: 0, 'at-risk': 1, ok: 2 };
 const STATUS_ORDER = ['new', 'triaged', 'responding', 'remediating', 'recovering', 'resolved', 'closed', 'merged'];
@@ -61,13 +61,18 @@ export const sortRows = <R extends QueueRow>(rows: readonly R[], key: SortKey, d
 
 export type GroupBy = 'guardrail' | 'resource';
 
-/** Groups in order of their first row (so the most urgent group comes first), with counts. */
+/**
+ * Groups in order of their first row (so the most urgent group comes first), with counts. A
+ * guardrail's group is named by the title of the signal that raised the incident: the incident's own
+ * title names its resource too, so twenty resources would make twenty groups.
+ */
 export const groupRows = <R extends QueueRow>(rows: readonly R[], by: GroupBy): { key: string; label: string; rows: R[] }[] => {
   const groups = new Map<string, { key: string; label: string; rows: R[] }>();
   for (const row of rows) {
     const resource = primaryResource(row);
-    const key = by === 'guardrail' ? row.title : (resource?.key ?? '(no resource)');
-    const label = by === 'guardrail' ? row.title : (resource?.name ?? 'No resource');
+    const guardrail = row.signals[0]?.title ?? row.title;
+    const key = by === 'guardrail' ? guardrail : (resource?.key ?? '(no resource)');
+    const label = by === 'guardrail' ? guardrail : (resource?.name ?? 'No resource');
     const group = groups.get(key) ?? { key, label, rows: [] };
     group.rows.push(row);
     groups.set(key, group);

@@ -80,6 +80,8 @@ export const summarize = (entry: Pick<TimelineEntry, 'type' | 'data'>): string =
       return `Action verified: ${str(d['evidence']) ?? ''}`;
     case 'ActionCancelled':
       return `Action cancelled: ${str(d['reason']) ?? ''}`;
+    case 'ActionExpired':
+      return `Action expired unapproved at ${String(d['expiredAt'])}`;
     case 'FindingOpened':
       return `Finding opened: ${str(d['title']) ?? str(d['guardrailId']) ?? ''}${resource ? ` on ${resourceName(resource)}` : ''}`;
     case 'FindingResolved':

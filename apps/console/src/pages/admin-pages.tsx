@@ -2,8 +2,7 @@
 // connections and API keys. Every form calls the same GraphQL mutations as the CLI; the API decides
 // and its refusals are shown next to the form that caused them. Destructive steps (offboard, remove
 // a connection, revoke a key) take a second, explicit step that names what goes.
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, describeError } from '../api/errors';
+import { useState, type FormEvent } from 'react';
 import { allPages, useQuery } from '../api/hooks';
 import {
   ADD_CLOUD_CONNECTION_MUTATION,
@@ -22,17 +21,16 @@ import {
   type AssignSocTeamMutation,
   type IssueApiKeyMutation,
   type OnboardTenantMutation,
-  type Refusable,
   type RevokeApiKeyMutation,
   type TenantChangeMutation,
 } from '../api/operations';
-import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader, Stat } from '../components/ui';
+import { Badge, ErrorPanel, Field, Loading, NotFound, PageHeader, Stat } from '../components/ui';
 import { formatDateTime } from '../format';
 import { offers } from '../auth/roles';
-import { refusalText } from '../incidents/commands';
+import { Confirm, listOf, OutcomeMessage, useSubmit } from '../components/forms';
 import { Link, useRouter } from '../router/router';
 import { pathFor } from '../router/routes';
-import { useApi, useSignedIn } from '../session';
+import { useSignedIn } from '../session';
 
 /** Mirrors SECTORS of libs/tenancy-contract (the API refuses any other with its list). */
 const SECTORS = ['finance', 'retail', 'manufacturing', 'healthcare', 'public', 'energy', 'technology', 'other'] as const;
@@ -40,48 +38,6 @@ const SECTORS = ['finance', 'retail', 'manufacturing', 'healthcare', 'public', '
 const CUSTOMER_KEY_ROLES = ['customer.viewer', 'customer.admin'] as const;
 const SOC_KEY_ROLES = ['soc.analyst', 'soc.lead'] as const;
 const DAY = 86_400_000;
-
-/** A mutation's outcome as the form shows it: done, refused by the domain, or failed on the way. */
-type Outcome = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
-
-const refusal = (result: Refusable<{ __typename: string }>): string | undefined =>
-  result.__typename === 'Rejection' ? refusalText((result as { code: string }).code, (result as { message: string | null }).message, {}) : undefined;
-
-/** Runs a mutation for a form: busy state, the refusal or error in words, and what to do on success. */
-const useSubmit = () => {
-  const { client } = useApi();
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>();
-  const run = async <T extends { result: Refusable<{ __typename: string }> }>(
-    mutation: string,
-    input: Record<string, unknown>,
-    onDone: (result: T['result']) => string,
-  ): Promise<T['result'] | undefined> => {
-    setBusy(true);
-    setOutcome(undefined);
-    try {
-      const { result } = await client.request<T>(mutation, { input });
-      const refused = refusal(result);
-      setOutcome(refused ? { ok: false, message: refused } : { ok: true, message: onDone(result) });
-      return refused ? undefined : result;
-    } catch (error) {
-      setOutcome({ ok: false, message: error instanceof ApiError ? describeError(error) : (error as Error).message });
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, outcome, run, clear: () => setOutcome(undefined) };
-};
-
-const OutcomeMessage = ({ outcome }: { outcome?: Outcome }) =>
-  outcome ? <LiveMessage message={outcome.message} tone={outcome.ok ? 'success' : 'error'} /> : <LiveMessage />;
-
-const listOf = (text: string): string[] =>
-  text
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 // --- tenants --------------------------------------------------------------------------------------
 
@@ -251,9 +207,16 @@ export const AdminTenantPage = ({ tenantId }: { tenantId: string }) => {
           </>
         }
         actions={
-          <Link to={{ name: 'posture', tenantId }} className="button">
-            Open posture
-          </Link>
+          <>
+            {may('managePolicies') ? (
+              <Link to={{ name: 'admin-policies', tenantId }} className="button">
+                Guardrails and policies
+              </Link>
+            ) : null}
+            <Link to={{ name: 'posture', tenantId }} className="button">
+              Open posture
+            </Link>
+          </>
         }
       />
       <section className="panel" aria-labelledby="facts-title">
@@ -653,35 +616,3 @@ const Offboard = ({ tenant, onDone }: { tenant: AdminTenant; onDone: () => void 
     </section>
   );
 };
-
-/** The second step of a destructive action: what goes, in words, and a button that names it. */
-const Confirm = ({
-  question,
-  confirmLabel,
-  busy,
-  disabled,
-  onConfirm,
-  onCancel,
-  children,
-}: {
-  question: string;
-  confirmLabel: string;
-  busy: boolean;
-  disabled?: boolean;
-  onConfirm: () => void;
-  onCancel: () => void;
-  children?: ReactNode;
-}) => (
-  <div className="confirm" role="group" aria-label={confirmLabel}>
-    <p className="small">{question}</p>
-    {children}
-    <div className="button-row">
-      <button type="button" className="button button-small button-danger" disabled={busy || disabled} onClick={onConfirm}>
-        {confirmLabel}
-      </button>
-      <button type="button" className="button button-small button-quiet" onClick={onCancel}>
-        Cancel
-      </button>
-    </div>
-  </div>
-);

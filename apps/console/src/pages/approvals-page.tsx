@@ -1,22 +1,21 @@
 // The approvals inbox: every response action waiting for approval that the person may see, oldest
-// first, each with its incident, target, parameters and playbook step, approved here with the same
-// confirmation as on the incident page. Live: an approval elsewhere takes its row away.
+// first, each with its incident, target, parameters, playbook step and when it expires unapproved
+// (the tenant's approval lifetime), approved here with the same confirmation as on the incident page.
+// Live: an approval elsewhere takes its row away.
 import { allPages, useIncidentEvents, useQuery } from '../api/hooks';
 import { PENDING_ACTIONS_QUERY, type PendingAction, type PendingActionsQuery } from '../api/operations';
 import { Badge, ErrorPanel, LiveMessage, Loading, PageHeader } from '../components/ui';
-import { formatDateTime, resourceName } from '../format';
+import { expiresIn, formatDateTime, resourceName, spanText } from '../format';
 import { ApproveAction } from '../incidents/approve-action';
 import { useIncidentCommands } from '../incidents/commands';
 import { Link } from '../router/router';
 import { useSignedIn } from '../session';
 import { LiveBadge } from './soc-queue-page';
 
-const waited = (since: string, now = Date.now()): string => {
-  const minutes = Math.max(0, Math.round((now - Date.parse(since)) / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-  return `${Math.floor(minutes / 1440)} days`;
-};
+const waited = (since: string, now = Date.now()): string => spanText(now - Date.parse(since));
+
+/** Less than this left and the row says so in colour too: decide it, or it has to be proposed again. */
+const SOON_MS = 60 * 60_000;
 
 const parametersOf = (json: string): [string, string][] => {
   try {
@@ -65,6 +64,7 @@ export const ApprovalsPage = () => {
                   <div className="badges">
                     {a.destructive ? <Badge value="high" label="destructive" /> : null}
                     <Badge value="proposed" label={`waiting ${waited(a.proposedAt)}`} />
+                    {Date.parse(p.expiresAt) - Date.now() < SOON_MS ? <Badge value="at-risk" label={expiresIn(p.expiresAt)} /> : null}
                   </div>
                 </div>
                 <dl className="facts small">
@@ -86,6 +86,12 @@ export const ApprovalsPage = () => {
                       {a.proposedBy}, {formatDateTime(a.proposedAt)}
                     </dd>
                   </div>
+                  <div className="stat">
+                    <dt>Expiry</dt>
+                    <dd>
+                      {expiresIn(p.expiresAt)}, at {formatDateTime(p.expiresAt)}
+                    </dd>
+                  </div>
                   {parameters.length ? (
                     <div className="stat">
                       <dt>Parameters</dt>
@@ -99,7 +105,7 @@ export const ApprovalsPage = () => {
                     </div>
                   ) : null}
                 </dl>
-                <ApproveAction me={me} tenantId={p.tenantId} action={a} busy={busy !== undefined} onApprove={() => approve(p)} />
+                <ApproveAction me={me} tenantId={p.tenantId} action={{ ...a, expiresAt: p.expiresAt }} busy={busy !== undefined} onApprove={() => approve(p)} />
               </li>
             );
           })}

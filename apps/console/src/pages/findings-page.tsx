@@ -206,7 +206,13 @@ export const FindingsPage = ({ tenantId }: { tenantId: string }) => {
                         </td>
                         <th scope="row">
                           {f.title}
-                          <span className="muted small block">{f.reason}</span>
+                          <details className="finding-guidance">
+                            <summary className="small">Why, and how to fix it</summary>
+                            {f.remediation ? <p className="small">{f.remediation}</p> : null}
+                            <p className="small muted">
+                              The rule's deciding condition: <code className="break">{f.reason}</code>
+                            </p>
+                          </details>
                         </th>
                         <td>
                           <Link to={{ name: 'resource', tenantId, resourceId: f.resourceId }}>{resourceName(f.resourceId)}</Link>

@@ -8,6 +8,7 @@ import { offers, type Me } from '../auth/roles';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, resourceName } from '../format';
 import { ApproveAction } from '../incidents/approve-action';
+import { AssigneePicker } from '../incidents/assignee-picker';
 import { useIncidentCommands, type IncidentCommandName } from '../incidents/commands';
 import { MoreWork } from '../incidents/more-work';
 import { categorize, summarize, TIMELINE_CATEGORIES, type TimelineCategory } from '../incidents/timeline';
@@ -72,6 +73,7 @@ const ActionRow = ({ me, action, tenantId, canApprove, canRespond, run, busy }: 
       <dl className="facts small">
         <Stat label="Proposed" value={`${action.proposedBy}, ${formatDateTime(action.proposedAt)}`} />
         {action.approvedBy ? <Stat label="Approved by" value={action.approvedBy} /> : null}
+        {action.expiredAt ? <Stat label="Expired unapproved" value={formatDateTime(action.expiredAt)} /> : null}
         {action.executor ? <Stat label="Executor" value={action.executor} /> : null}
         {action.outcome ? <Stat label="Outcome" value={action.outcome} /> : null}
       </dl>
@@ -127,6 +129,9 @@ const Section = ({ id, title, children }: { id: string; title: string; children:
   </section>
 );
 
+/** Triaged and not yet resolved: someone holds it and may hand it on (a new one is assigned by triage). */
+const REASSIGNABLE = ['triaged', 'responding', 'remediating', 'recovering'];
+
 const WorkForms = ({ incident, run, busy }: { incident: IncidentDetail; run: Run; busy?: string }) => {
   const { me } = useSignedIn();
   const [severity, setSeverity] = useState(incident.severity);
@@ -139,7 +144,7 @@ const WorkForms = ({ incident, run, busy }: { incident: IncidentDetail; run: Run
   const closed = ['closed', 'merged'].includes(incident.status);
   return (
     <Section id="work" title="Work on it">
-      {['new', 'triaged'].includes(incident.status) ? (
+      {incident.status === 'new' ? (
         <form
           className="inline-form"
           aria-labelledby="triage-title"
@@ -148,7 +153,7 @@ const WorkForms = ({ incident, run, busy }: { incident: IncidentDetail; run: Run
             void run('triageIncident', { ...revision, severity, assignee }, 'Incident triaged.');
           }}
         >
-          <h3 id="triage-title">{incident.status === 'new' ? 'Triage' : 'Change severity or assignee'}</h3>
+          <h3 id="triage-title">Triage</h3>
           <div className="form-row">
             <Field id="triage-severity" label="Severity">
               <select id="triage-severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
@@ -157,12 +162,28 @@ const WorkForms = ({ incident, run, busy }: { incident: IncidentDetail; run: Run
                 ))}
               </select>
             </Field>
-            <Field id="triage-assignee" label="Assignee">
-              <input id="triage-assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} required />
-            </Field>
+            <AssigneePicker id="triage-assignee" label="Assignee" tenantIds={[incident.tenantId]} value={assignee} onChange={setAssignee} />
           </div>
           <button type="submit" className="button" disabled={busy !== undefined}>
             Triage
+          </button>
+        </form>
+      ) : null}
+      {REASSIGNABLE.includes(incident.status) ? (
+        <form
+          className="inline-form"
+          aria-labelledby="reassign-title"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run('reassignIncident', { ...revision, assignee }, `Handed to ${assignee.trim()}.`);
+          }}
+        >
+          <h3 id="reassign-title">Hand it to someone else</h3>
+          <div className="form-row">
+            <AssigneePicker id="reassign-assignee" label="New assignee" tenantIds={[incident.tenantId]} value={assignee} onChange={setAssignee} />
+          </div>
+          <button type="submit" className="button" disabled={busy !== undefined || assignee.trim() === incident.assignee}>
+            Reassign
           </button>
         </form>
       ) : null}

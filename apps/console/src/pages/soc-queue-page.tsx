@@ -5,6 +5,7 @@ import { allPages, useIncidentEvents, useQuery } from '../api/hooks';
 import { INCIDENT_MUTATIONS, INCIDENTS_QUERY, PENDING_ACTIONS_QUERY, type CommandMutation, type IncidentsQuery, type PendingActionsQuery, type QueueIncident } from '../api/operations';
 import { Badge, ErrorPanel, Loading, LiveMessage, PageHeader } from '../components/ui';
 import { formatDateTime, humanizeEventType, relativeTime } from '../format';
+import { AssigneePicker } from '../incidents/assignee-picker';
 import { groupRows, matchesSearch, primaryResource, sortRows, SORT_KEYS, type Direction, type SortKey } from '../incidents/queue';
 import { Link, useSearchParam } from '../router/router';
 import { useApi, useSignedIn } from '../session';
@@ -134,7 +135,8 @@ export const IncidentTable = ({
   </div>
 );
 
-const TRIAGEABLE = ['new', 'triaged'];
+/** A new incident is assigned by triage (its own severity kept); one already held is handed on. */
+const ASSIGNABLE = ['new', 'triaged', 'responding', 'remediating', 'recovering'];
 
 /**
  * Assigns the selected incidents, each with the same triage the incident page sends (its own
@@ -151,14 +153,20 @@ const BulkAssign = ({ me, incidents, onDone, onCancel }: { me: string; incidents
     const refused: string[] = [];
     let assigned = 0;
     for (const i of incidents) {
-      if (!TRIAGEABLE.includes(i.status)) {
-        refused.push(`${i.incidentId} (${i.status}: assign it on its page)`);
+      if (!ASSIGNABLE.includes(i.status)) {
+        refused.push(`${i.incidentId} (${i.status}: it keeps its owner)`);
+        continue;
+      }
+      if (i.assignee === assignee.trim()) {
+        assigned++;
         continue;
       }
       try {
-        const { result: r } = await client.request<CommandMutation>(INCIDENT_MUTATIONS.triageIncident, {
-          input: { tenantId: i.tenantId, incidentId: i.incidentId, severity: i.severity, assignee, expectedRevision: i.revision },
-        });
+        const input = { tenantId: i.tenantId, incidentId: i.incidentId, assignee, expectedRevision: i.revision };
+        const { result: r } = await client.request<CommandMutation>(
+          i.status === 'new' ? INCIDENT_MUTATIONS.triageIncident : INCIDENT_MUTATIONS.reassignIncident,
+          { input: i.status === 'new' ? { ...input, severity: i.severity } : input },
+        );
         if (r.__typename === 'Rejection') refused.push(`${i.incidentId} (${r.code})`);
         else assigned++;
       } catch (error) {
@@ -171,10 +179,7 @@ const BulkAssign = ({ me, incidents, onDone, onCancel }: { me: string; incidents
   return (
     <form className="panel bulk-bar" aria-label="Change the selected incidents" onSubmit={assign}>
       <strong>{incidents.length} selected</strong>
-      <div className="field field-compact">
-        <label htmlFor="bulk-assignee">Assign to</label>
-        <input id="bulk-assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} required />
-      </div>
+      <AssigneePicker id="bulk-assignee" label="Assign to" tenantIds={incidents.map((i) => i.tenantId)} value={assignee} onChange={setAssignee} compact />
       <button type="submit" className="button button-primary" disabled={busy}>
         {busy ? 'Assigning…' : `Assign ${incidents.length}`}
       </button>

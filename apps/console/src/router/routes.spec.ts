@@ -19,6 +19,7 @@ describe('console routes', () => {
     { name: 'approvals' },
     { name: 'admin-tenants' },
     { name: 'admin-tenant', tenantId: 'contoso-bank' },
+    { name: 'admin-policies', tenantId: 'contoso-bank' },
   ])('goes from %j to a path and back', (route) => {
     expect(matchRoute(pathFor(route))).toEqual(route);
   });
@@ -40,6 +41,7 @@ describe('console routes', () => {
     expect(matchRoute('/admin')).toEqual({ name: 'admin-tenants' });
     expect(matchRoute('/tenants')).toEqual({ name: 'admin-tenants' });
     expect(matchRoute('/admin/settings').name).toBe('not-found');
+    expect(matchRoute('/admin/tenants/contoso-bank/keys').name).toBe('not-found');
   });
 
   it('names the tenant a route is about', () => {

@@ -19,6 +19,8 @@ export type Route =
   /** Administration (platform admins): every tenant, and one tenant's teams, connections and keys. */
   | { readonly name: 'admin-tenants' }
   | { readonly name: 'admin-tenant'; readonly tenantId: string }
+  /** A tenant's baselines and standards, exemptions, notifications and incident policy. */
+  | { readonly name: 'admin-policies'; readonly tenantId: string }
   | { readonly name: 'not-found'; readonly path: string };
 
 const enc = encodeURIComponent;
@@ -54,6 +56,8 @@ export const pathFor = (route: Route): string => {
       return '/admin/tenants';
     case 'admin-tenant':
       return `/admin/tenants/${enc(route.tenantId)}`;
+    case 'admin-policies':
+      return `/admin/tenants/${enc(route.tenantId)}/policies`;
     case 'not-found':
       return route.path;
   }
@@ -84,6 +88,7 @@ export const matchRoute = (pathname: string): Route => {
   if (a === 'admin') {
     if (segments.length === 1 || (segments.length === 2 && b === 'tenants')) return { name: 'admin-tenants' };
     if (segments.length === 3 && b === 'tenants' && c) return { name: 'admin-tenant', tenantId: c };
+    if (segments.length === 4 && b === 'tenants' && c && d === 'policies') return { name: 'admin-policies', tenantId: c };
     return notFound;
   }
   if (a === 'tenants' && segments.length === 1) return { name: 'admin-tenants' };

@@ -74,6 +74,13 @@ describe('events.csv', () => {
     expect(findingId).toBeTruthy();
   });
 
+  it("says when a proposal expired unapproved, and under which approval lifetime", () => {
+    const e = new TenantLog().action('act-stale', 'ActionExpired', { expiredAt: '2025-03-06T10:00:00.000Z', approvalExpiryMinutes: 1440 });
+    expect(summarize(e)).toBe('action act-stale expired unapproved at 2025-03-06T10:00:00.000Z (approval lifetime 1440 min)');
+    const row = parseCsv(csvRow(e) + CSV_LINE_END)[0];
+    expect([cell(row, 'event_type'), cell(row, 'summary')]).toEqual(['incidents.ActionExpired.v1', summarize(e)]);
+  });
+
   it('falls back to the compact JSON of an unknown type, cut to a readable length', () => {
     const e = new TenantLog().record('thing-1', 'elsewhere.ThingHappened.v1', { note: 'x'.repeat(1_000) });
     const summary = summarize(e);

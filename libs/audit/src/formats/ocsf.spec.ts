@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { RecordedEvent } from '@rampart/event-sourcing';
 import { OCSF_VERSION, OcsfMemory, ocsfRecords, type OcsfRecord } from './ocsf';
 import { OcsfSchema } from './testing/ocsf-schema';
-import { ANA, BEN, EVALUATOR, STORAGE, TENANT, TenantLog, WEB_APP, breachStory, exportContext } from './testing/fixtures';
+import { ANA, BEN, EVALUATOR, REACTOR, STORAGE, TENANT, TenantLog, WEB_APP, breachStory, exportContext } from './testing/fixtures';
 
 const CORPUS = join(__dirname, '..', '..', 'corpus', 'ocsf');
 const schema = new OcsfSchema((path) => JSON.parse(readFileSync(join(CORPUS, path), 'utf8')));
@@ -66,6 +66,18 @@ const realisticLog = () => {
       playbookId: null,
     }, { actor: ANA }),
     log.action('act-evict', 'ActionCancelled', { reason: 'credentials already revoked by hand' }, { actor: ANA }),
+    log.action('act-stale', 'ActionProposed', {
+      incidentId: story.incidentId,
+      actionKind: 'isolate-workload',
+      verb: 'Isolate',
+      phase: 'respond',
+      target: WEB_APP.key,
+      parameters: {},
+      destructive: true,
+      proposedBy: ANA.id,
+      playbookId: null,
+    }, { actor: ANA }),
+    log.action('act-stale', 'ActionExpired', { expiredAt: '2025-03-06T10:00:00.000Z', approvalExpiryMinutes: 1440 }, { actor: REACTOR }),
     log.incident('inc-dup', 'IncidentOpened', {
       title: 'Defender alert: suspicious sign-in',
       severity: 'medium',
@@ -273,7 +285,16 @@ describe('ocsfRecords', () => {
       ['act-rotate', 'ActionOutcomeResolved', 3, 1, 'Success'],
       ['act-evict', 'ActionProposed', 2, 99, 'Proposed'],
       ['act-evict', 'ActionCancelled', 2, 99, 'Cancelled'],
+      ['act-stale', 'ActionProposed', 1, 99, 'Proposed'],
+      ['act-stale', 'ActionExpired', 1, 99, 'Expired'],
     ]);
+    // An expired proposal ran nothing: it says so, when its approval lifetime ran out, and which one applied.
+    expect(recordOf('incidents.ActionExpired.v1')).toMatchObject({
+      command_uid: 'act-stale',
+      severity_id: 1,
+      status_detail: 'not approved within 1440 minutes',
+      unmapped: { expired_at: '2025-03-06T10:00:00.000Z', approval_expiry_minutes: 1440, destructive: true },
+    });
     expect(recordOf('incidents.ActionApproved.v1')).toMatchObject({
       command_uid: 'act-restrict-shop-api',
       type_uid: 700101,

@@ -203,6 +203,7 @@ export class OcsfMemory {
     const finished =
       e.type === 'incidents.ActionVerified.v1' ||
       e.type === 'incidents.ActionCancelled.v1' ||
+      e.type === 'incidents.ActionExpired.v1' ||
       (isEvent(e, 'incidents.ActionFailed.v1') && e.data.uncertain !== true) ||
       (isEvent(e, 'incidents.ActionOutcomeResolved.v1') && e.data.outcome === 'failed');
     if (finished) this.actions.delete(actionId);
@@ -468,6 +469,15 @@ const actionOutcome = (e: RecordedEvent): { status: Enum; detail?: string; sever
     };
   }
   if (isEvent(e, 'incidents.ActionCancelled.v1')) return { status: OTHER('Cancelled'), detail: e.data.reason, severity: INFORMATIONAL, extras: {} };
+  // Nothing ran: an "Other" ending like a cancellation, saying when the lifetime ran out and which applied.
+  if (isEvent(e, 'incidents.ActionExpired.v1')) {
+    return {
+      status: OTHER('Expired'),
+      detail: `not approved within ${e.data.approvalExpiryMinutes} minutes`,
+      severity: INFORMATIONAL,
+      extras: { expired_at: e.data.expiredAt, approval_expiry_minutes: e.data.approvalExpiryMinutes },
+    };
+  }
   if (isEvent(e, 'incidents.ActionVerified.v1')) return { status: [1, 'Success'], detail: `verified: ${e.data.evidence}`, severity: INFORMATIONAL, extras: {} };
   return undefined;
 };

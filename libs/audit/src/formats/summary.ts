@@ -78,6 +78,7 @@ const SUMMARIES: Readonly<Record<KnownType | AuditExported['type'], (d: Data) =>
   'incidents.ActionFailed.v1': (d) => `action ${s(d['actionId'])} failed${d['uncertain'] === true ? ' (outcome uncertain)' : ''}: ${s(d['reason'])}`,
   'incidents.ActionOutcomeResolved.v1': (d) => `action ${s(d['actionId'])} outcome resolved as ${s(d['outcome'])} by ${s(d['resolvedBy'])}: ${s(d['note'])}`,
   'incidents.ActionCancelled.v1': (d) => `action ${s(d['actionId'])} cancelled: ${s(d['reason'])}`,
+  'incidents.ActionExpired.v1': (d) => `action ${s(d['actionId'])} expired unapproved at ${s(d['expiredAt'])} (approval lifetime ${s(d['approvalExpiryMinutes'])} min)`,
   'incidents.ActionVerified.v1': (d) => `action ${s(d['actionId'])} verified: ${s(d['evidence'])}`,
 
   'audit.AuditExported.v1': (d) => `audit export ${s(d['exportId'])}: ${s(d['from'])} to ${s(d['to'])}, ${s(d['eventCount'])} events`,

@@ -721,6 +721,17 @@ export class GuardrailsResolver {
   }
 }
 
+/** What a finding's reader does about it: its guardrail's remediation, curated or from the standard's definition. */
+@Resolver(() => FindingType)
+export class FindingGuidanceResolver {
+  @ResolveField(() => String, {
+    description: "How to fix it, in words: the guardrail's remediation (Rampart's curated text, or the standard's own guidance). Empty when the guardrail is no longer in the catalog.",
+  })
+  remediation(@Parent() finding: FindingType): string {
+    return builtInCatalog().guardrails.get(finding.guardrailId)?.guardrail.remediation ?? '';
+  }
+}
+
 @Resolver(() => ResourceType)
 export class ResourceComplianceResolver {
   constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}

@@ -26,6 +26,7 @@ import {
   ACTION_CATALOG,
   actionStreamId,
   alertReceived,
+  approvalExpiryMinutesOf,
   CLASSIFICATIONS,
   DEFAULT_INCIDENT_POLICY,
   incidentStreamId,
@@ -46,7 +47,18 @@ import {
   type Signal,
 } from '@rampart/incidents';
 import { recordedIncidentSeverities } from '@rampart/guardrails-application';
-import { changeAction, changeIncident, findingSeveritiesOf, incidentPolicyOf, mergeIncident, raiseSignal, setIncidentPolicy, SignalBatch, type IncidentsDeps } from '@rampart/incidents-application';
+import {
+  changeAction,
+  changeIncident,
+  findingSeveritiesOf,
+  incidentPolicyOf,
+  mergeIncident,
+  raiseSignal,
+  setIncidentPolicy,
+  SignalBatch,
+  type ActionRequest,
+  type IncidentsDeps,
+} from '@rampart/incidents-application';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
 import { tenantStanding } from '@rampart/tenancy-application';
@@ -89,6 +101,14 @@ export class IncidentMetricsGroupType {
   @Field(() => Float, { nullable: true }) mttrSeconds!: number | null;
 }
 
+@ObjectType({ description: 'Someone incidents can be assigned to, and the work they hold now.' })
+@InheritsAuthorization()
+export class AssigneeType {
+  @Field({ description: 'As incidents name them (the identity provider\'s user id).' }) id!: string;
+  @Field(() => Int, { description: 'Open incidents assigned to them, in the tenants the caller may see.' }) openIncidents!: number;
+  @Field({ description: 'When they were last assigned an incident that opened there (ISO-8601).' }) lastAssignedAt!: string;
+}
+
 @ObjectType()
 @InheritsAuthorization()
 export class SignalType {
@@ -125,7 +145,7 @@ export class ResponseActionType {
   @Field() target!: string;
   @Field({ description: 'Parameters (JSON).' }) parameters!: string;
   @Field() destructive!: boolean;
-  @Field({ description: 'proposed | approved | executing | succeeded | failed | cancelled' }) status!: string;
+  @Field({ description: 'proposed | approved | executing | succeeded | failed | cancelled | expired (not approved within the tenant\'s approvalExpiryMinutes)' }) status!: string;
   @Field() proposedBy!: string;
   @Field(() => String, { nullable: true }) approvedBy!: string | null;
   @Field(() => String, { nullable: true }) executor!: string | null;
@@ -135,6 +155,7 @@ export class ResponseActionType {
   @Field() verified!: boolean;
   @Field(() => String, { nullable: true }) playbookId!: string | null;
   @Field() proposedAt!: string;
+  @Field(() => String, { nullable: true, description: 'When an expired proposal\'s approval lifetime ran out, unapproved.' }) expiredAt!: string | null;
 }
 
 @ObjectType({ description: 'An incident of one tenant.' })
@@ -191,6 +212,8 @@ export class PendingActionType {
   @Field() incidentSeverity!: string;
   @Field({ description: 'The incident\'s status: an incident can read contained while an isolating action still waits.' }) incidentStatus!: string;
   @Field(() => ResponseActionType) action!: ResponseActionType;
+  @Field({ description: "When the proposal expires unapproved: proposedAt plus the tenant's approvalExpiryMinutes. Approving it from then on is refused (proposal-expired)." })
+  expiresAt!: string;
 }
 export const PendingActionConnection = connectionOf(PendingActionType, 'PendingAction');
 export type PendingActionConnection = InstanceType<typeof PendingActionConnection>;
@@ -264,6 +287,11 @@ export class OpenIncidentInput {
 export class TriageIncidentInput extends IncidentRef {
   @Field() severity!: string;
   @Field() assignee!: string;
+}
+
+@InputType()
+export class ReassignIncidentInput extends IncidentRef {
+  @Field({ description: 'Who takes it over, as incidents name people (the identity provider\'s user id).' }) assignee!: string;
 }
 
 @InputType()
@@ -388,6 +416,7 @@ export class IncidentPolicyType {
   @Field(() => [SlaTargetsType]) sla!: SlaTargetsType[];
   @Field(() => [String], { description: 'Non-destructive action kinds proposed as already approved.' }) preApprovedActions!: string[];
   @Field(() => Int) correlationWindowMinutes!: number;
+  @Field(() => Int, { description: 'How long a proposed response action waits for approval before it expires (default 1440, a day).' }) approvalExpiryMinutes!: number;
   @Field(() => [String], { description: 'Severities of guardrail findings that open (or join) an incident.' }) findingSeverities!: string[];
   @Field({
     description:
@@ -411,6 +440,8 @@ export class SetIncidentPolicyInput {
   @Field(() => [String], { nullable: true }) preApprovedActions?: string[];
   @Field(() => Int, { nullable: true }) correlationWindowMinutes?: number;
   @Field(() => [String], { nullable: true, description: 'Severities of guardrail findings that open (or join) an incident; [] for none.' }) findingSeverities?: string[];
+  @Field(() => Int, { nullable: true, description: 'How long a proposed response action waits for approval before it expires: whole minutes from 5 to 43200 (30 days).' })
+  approvalExpiryMinutes?: number;
 }
 
 const toPolicy = (tenantId: string, policy: IncidentPolicy, findings: Awaited<ReturnType<typeof findingSeveritiesOf>>): IncidentPolicyType => ({
@@ -418,11 +449,12 @@ const toPolicy = (tenantId: string, policy: IncidentPolicy, findings: Awaited<Re
   sla: SEVERITIES.map((severity) => ({ severity, ...policy.sla[severity] })),
   preApprovedActions: [...policy.preApprovedActions],
   correlationWindowMinutes: policy.correlationWindowMinutes,
+  approvalExpiryMinutes: approvalExpiryMinutesOf(policy),
   findingSeverities: [...findings.severities],
   findingSeveritiesFrom: findings.from,
 });
 
-const toAction = (doc: ActionEntry): ResponseActionType => ({ ...doc, parameters: JSON.stringify(doc.parameters) });
+const toAction = (doc: ActionEntry): ResponseActionType => ({ ...doc, parameters: JSON.stringify(doc.parameters), expiredAt: doc.expiredAt ?? null });
 
 /** A change of a tenant's incident policy, as the mutations answer it. */
 export const policyResult = (tenantId: string, outcome: CommandOutcome<DomainEvent>): typeof IncidentResult =>
@@ -527,7 +559,8 @@ export class IncidentsResolver {
   }
 
   @Query(() => PendingActionConnection, {
-    description: 'Response actions waiting for approval across the tenants the caller may see (or one tenant), oldest first: the approvals inbox.',
+    description:
+      "Response actions waiting for approval across the tenants the caller may see (or one tenant), oldest first: the approvals inbox. A proposal past its tenant's approval lifetime is not listed, whether or not the worker has recorded its expiry yet.",
   })
   @Authorize({ kind: 'list', permission: 'tenants.read', tenantArg: 'tenantId' })
   async pendingActions(
@@ -538,7 +571,7 @@ export class IncidentsResolver {
   ): Promise<PendingActionConnection> {
     const limit = pageSize(first);
     const reach = ctx.scope.reach('tenants.read');
-    const params: unknown[] = [limit + 1];
+    const params: unknown[] = [];
     let where = `a.doc->>'status' = 'proposed'`;
     if (!reach.all) {
       params.push([...reach.tenants]);
@@ -548,17 +581,29 @@ export class IncidentsResolver {
       params.push(tenantId);
       where += ` AND a.tenant_id = $${params.length}`;
     }
+    // Each waiting tenant's approval lifetime, as the earliest proposal time still in it: a proposal
+    // the worker has not yet recorded as expired is left out all the same (approving it is refused).
+    const now = new Date();
+    const store = this.runtime.stores;
+    const { rows: waiting } = await store.readModels.query<{ tenant_id: string }>(`SELECT DISTINCT a.tenant_id FROM "${READ_MODEL_SCHEMA}".response_actions a WHERE ${where}`, params);
+    const lifetimes = new Map<string, number>();
+    for (const row of waiting) lifetimes.set(row.tenant_id, approvalExpiryMinutesOf(await incidentPolicyOf(store, row.tenant_id)));
+    params.push([...lifetimes.keys()], [...lifetimes.values()].map((minutes) => new Date(now.getTime() - minutes * 60_000).toISOString()));
+    where += ` AND a.doc->>'proposedAt' > l.since`;
+    const lifetimeJoin = `JOIN unnest($${params.length - 1}::text[], $${params.length}::text[]) AS l(tenant_id, since) ON l.tenant_id = a.tenant_id`;
     const cursor = decodeCursor(after);
     if (cursor) {
       const at = cursor.indexOf('|');
       params.push(cursor.slice(0, at), cursor.slice(at + 1));
       where += ` AND (a.doc->>'proposedAt', a.id) > ($${params.length - 1}, $${params.length})`;
     }
-    const { rows } = await this.runtime.stores.readModels.query<{ id: string; doc: ActionEntry; incident: IncidentEntry | null }>(
+    params.push(limit + 1);
+    const { rows } = await store.readModels.query<{ id: string; doc: ActionEntry; incident: IncidentEntry | null }>(
       `SELECT a.id, a.doc, i.doc AS incident
        FROM "${READ_MODEL_SCHEMA}".response_actions a
+       ${lifetimeJoin}
        LEFT JOIN "${READ_MODEL_SCHEMA}".incidents i ON i.id = a.tenant_id || '|' || (a.doc->>'incidentId')
-       WHERE ${where} ORDER BY a.doc->>'proposedAt', a.id LIMIT $1`,
+       WHERE ${where} ORDER BY a.doc->>'proposedAt', a.id LIMIT $${params.length}`,
       params,
     );
     return toConnection(
@@ -568,6 +613,7 @@ export class IncidentsResolver {
         incidentSeverity: r.incident?.severity ?? 'unknown',
         incidentStatus: r.incident?.status ?? 'unknown',
         action: toAction(r.doc),
+        expiresAt: new Date(Date.parse(r.doc.proposedAt) + (lifetimes.get(r.doc.tenantId) ?? 0) * 60_000).toISOString(),
         row: r.id,
       })),
       limit,
@@ -644,6 +690,7 @@ export class IncidentsResolver {
         preApprovedActions: input.preApprovedActions ?? undefined,
         correlationWindowMinutes: input.correlationWindowMinutes ?? undefined,
         findingSeverities: (input.findingSeverities as Severity[] | undefined) ?? undefined,
+        approvalExpiryMinutes: input.approvalExpiryMinutes ?? undefined,
       },
       { actor: ctx.scope.actorFor('incidents.policy', input.tenantId), correlationId: ctx.correlationId, causationId: null, now: new Date() },
     );
@@ -704,6 +751,31 @@ export class IncidentsResolver {
     return meanTimesBy(incidents, start, end, groupsOf).map(({ key, times }) => ({ key, ...times }));
   }
 
+  @Query(() => [AssigneeType], {
+    description:
+      "Who the tenant's incidents can be assigned to, for a picker: the people holding incidents opened in the last 90 days in the tenants its SOC teams serve (those the caller may see), fewest open incidents first. Rampart keeps no roster of its own: people come from the identity provider, so someone who never held an incident is not listed (assign by id).",
+  })
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'tenantId' })
+  async assignees(@Context() ctx: RequestContext, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<AssigneeType[]> {
+    const reach = ctx.scope.reach('tenants.read');
+    const since = new Date(Date.now() - 90 * 86_400_000).toISOString();
+    const { rows } = await this.runtime.stores.readModels.query<{ assignee: string; open: string; last: string }>(
+      `WITH served AS (
+         SELECT d.id FROM "${READ_MODEL_SCHEMA}".tenant_directory d
+          WHERE d.id = $1
+             OR d.doc->'socTeams' ?| ARRAY(SELECT jsonb_array_elements_text(t.doc->'socTeams') FROM "${READ_MODEL_SCHEMA}".tenant_directory t WHERE t.id = $1))
+       SELECT i.doc->>'assignee' AS assignee,
+              count(*) FILTER (WHERE i.doc->>'status' NOT IN ('resolved', 'closed', 'merged')) AS open,
+              max(i.doc->>'openedAt') AS last
+         FROM "${READ_MODEL_SCHEMA}".incidents i
+        WHERE i.tenant_id IN (SELECT id FROM served) AND ($2::boolean OR i.tenant_id = ANY($3::text[]))
+          AND i.doc->>'assignee' IS NOT NULL AND i.doc->>'openedAt' >= $4
+        GROUP BY 1 ORDER BY 2, 1 LIMIT 200`,
+      [tenantId, reach.all, reach.all ? [] : [...reach.tenants], since],
+    );
+    return rows.map((r) => ({ id: r.assignee, openIncidents: Number(r.open), lastAssignedAt: r.last }));
+  }
+
   @Mutation(() => IncidentResult, { description: 'Opens an incident by hand (an analyst saw something).' })
   @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
   openIncident(@Context() ctx: RequestContext, @Args('input') input: OpenIncidentInput): Promise<typeof IncidentResult> {
@@ -725,6 +797,12 @@ export class IncidentsResolver {
   @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
   triageIncident(@Context() ctx: RequestContext, @Args('input') input: TriageIncidentInput): Promise<typeof IncidentResult> {
     return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'TriageIncident', severity: input.severity as Severity, assignee: input.assignee }, input.expectedRevision);
+  }
+
+  @Mutation(() => IncidentResult, { description: 'Hands a triaged incident to someone else at any step before it closes (a new one is assigned by triageIncident).' })
+  @Authorize({ kind: 'tenant', permission: 'incidents.respond', tenantArg: 'input.tenantId' })
+  reassignIncident(@Context() ctx: RequestContext, @Args('input') input: ReassignIncidentInput): Promise<typeof IncidentResult> {
+    return this.incidentCommand(ctx, input.tenantId, input.incidentId, { kind: 'ReassignIncident', assignee: input.assignee }, input.expectedRevision);
   }
 
   @Mutation(() => IncidentResult, { description: 'Moves an incident one step along its path, with what was done.' })
@@ -889,7 +967,7 @@ export class IncidentsResolver {
     return this.result(tenantId, incidentId, await changeIncident(incidentsDeps(this.runtime), context, incidentId, command, { expectedRevision: expectedRevision ?? undefined }));
   }
 
-  private async actionCommand(ctx: RequestContext, permission: Permission, tenantId: string, actionId: string, command: ActionCommand): Promise<typeof IncidentResult> {
+  private async actionCommand(ctx: RequestContext, permission: Permission, tenantId: string, actionId: string, command: ActionRequest): Promise<typeof IncidentResult> {
     return this.result(tenantId, actionId, await changeAction(incidentsDeps(this.runtime), this.commandContext(ctx, permission, tenantId), actionId, command));
   }
 }

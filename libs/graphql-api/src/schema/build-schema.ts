@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { AuditResolver } from '../graphql/audit.resolver';
-import { GuardrailsResolver, ResourceComplianceResolver } from '../graphql/guardrails.resolver';
+import { FindingGuidanceResolver, GuardrailsResolver, ResourceComplianceResolver } from '../graphql/guardrails.resolver';
 import { HistoryResolver } from '../graphql/history.resolver';
 import { FindingIncidentFieldsResolver, IncidentsResolver } from '../graphql/incidents.resolver';
 import { InventoryResolver } from '../graphql/inventory.resolver';
@@ -12,7 +12,7 @@ import { PlatformResolver } from '../graphql/platform.resolver';
 import { ApiKeyFieldsResolver, TenancyResolver } from '../graphql/tenancy.resolver';
 
 /** Every resolver class of the API: ApiModule provides these same classes. */
-export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver];
+export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, FindingGuidanceResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver];
 
 export const buildSchema = async (): Promise<GraphQLSchema> => {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });

@@ -3,6 +3,10 @@ import type { ActionEvent } from '../events';
 import { actionDecider, type ActionCommand } from './action';
 
 const given = givenWhenThen(actionDecider);
+const PROPOSED_AT = Date.parse('2026-12-01T10:00:00.000Z');
+const HOUR = 60 * 60_000;
+/** An event as the log hands it to the decider: with the time the store recorded it. */
+const recorded = (event: ActionEvent, at: number): ActionEvent => Object.assign({}, event, { recordedAt: new Date(at).toISOString() });
 const target = '/subscriptions/s/resourcegroups/rg/providers/microsoft.web/sites/app';
 const propose = (over: Partial<Extract<ActionCommand, { kind: 'ProposeAction' }>> = {}): ActionCommand => ({
   kind: 'ProposeAction',
@@ -30,6 +34,13 @@ const proposed: ActionEvent = {
     playbookId: 'restrict-public-api',
   },
 };
+/** Approving at `now` under the tenant's approval lifetime (a day unless said). */
+const approve = (approvedBy: string, now = PROPOSED_AT + HOUR, approvalExpiryMinutes = 1440): ActionCommand => ({
+  kind: 'ApproveAction',
+  approvedBy,
+  now: new Date(now),
+  approvalExpiryMinutes,
+});
 const approved: ActionEvent = { type: 'incidents.ActionApproved.v1', data: { actionId: 'act-1', approvedBy: 'lead@soc.example', preApproved: false } };
 const started: ActionEvent = { type: 'incidents.ActionExecutionStarted.v1', data: { actionId: 'act-1', executor: 'webhook', idempotencyKey: 'act-1:1' } };
 const succeeded: ActionEvent = { type: 'incidents.ActionSucceeded.v1', data: { actionId: 'act-1', outcome: '202 Accepted', evidenceUri: null } };
@@ -43,9 +54,9 @@ describe('a response action', () => {
   });
 
   it('needs a second person to approve a destructive action', () => {
-    given(proposed).when({ kind: 'ApproveAction', approvedBy: 'ANA@soc.example' }).thenRejects('approver-must-differ');
-    given(proposed).when({ kind: 'ApproveAction', approvedBy: 'lead@soc.example' }).then(approved);
-    given(proposed, approved).when({ kind: 'ApproveAction', approvedBy: 'x@soc.example' }).thenRejects('invalid-transition');
+    given(proposed).when(approve('ANA@soc.example')).thenRejects('approver-must-differ');
+    given(proposed).when(approve('lead@soc.example')).then(approved);
+    given(proposed, approved).when(approve('x@soc.example')).thenRejects('invalid-transition');
   });
 
   it('is approved by the tenant policy when pre-approved, unless destructive', () => {
@@ -55,7 +66,7 @@ describe('a response action', () => {
     given().when(propose({ preApproved: true })).then(proposed); // destructive: still needs a person
     given(
       { ...proposed, data: { ...proposed.data, actionKind: 'rotate-secret', verb: 'Restore', destructive: false } } as ActionEvent,
-    ).when({ kind: 'ApproveAction', approvedBy: 'ana@soc.example' }).then({ type: 'incidents.ActionApproved.v1', data: { actionId: 'act-1', approvedBy: 'ana@soc.example', preApproved: false } });
+    ).when(approve('ana@soc.example')).then({ type: 'incidents.ActionApproved.v1', data: { actionId: 'act-1', approvedBy: 'ana@soc.example', preApproved: false } });
   });
 
   it('executes once approved, then succeeds or fails, and is verified when the fix held', () => {
@@ -76,6 +87,37 @@ describe('a response action', () => {
     given(proposed, approved).when({ kind: 'CancelAction', reason: '' }).thenRejects('reason-required');
     given(proposed, approved, started).when({ kind: 'CancelAction', reason: 'stop' }).thenRejects('invalid-transition');
     given().when({ kind: 'CancelAction', reason: 'x' }).thenRejects('unknown-action');
+  });
+
+  it("expires when nobody approves it within the tenant's approval lifetime, judged from the clock before anything is recorded", () => {
+    const waiting = recorded(proposed, PROPOSED_AT);
+    // a minute before the day is up it is approved; at the end of the day it is refused, naming when
+    given(waiting).when(approve('lead@soc.example', PROPOSED_AT + 24 * HOUR - 60_000)).then(approved);
+    given(waiting)
+      .when(approve('lead@soc.example', PROPOSED_AT + 24 * HOUR))
+      .thenMatches((decision) => expect(decision).toEqual({ rejected: true, code: 'proposal-expired', message: expect.stringContaining('expired at 2026-12-02T10:00:00.000Z') }));
+    // the lifetime is the tenant's: a shorter one expires it sooner
+    given(waiting).when(approve('lead@soc.example', PROPOSED_AT + 2 * HOUR, 60)).thenRejects('proposal-expired');
+  });
+
+  it('records the expiry at the moment the lifetime ran out, once, and only for a proposal still waiting', () => {
+    const waiting = recorded(proposed, PROPOSED_AT);
+    const expire = (now: number, approvalExpiryMinutes = 1440): ActionCommand => ({ kind: 'ExpireAction', now: new Date(now), approvalExpiryMinutes });
+    const expired: ActionEvent = { type: 'incidents.ActionExpired.v1', data: { actionId: 'act-1', expiredAt: '2026-12-02T10:00:00.000Z', approvalExpiryMinutes: 1440 } };
+    // noticed three hours late, it still says when it expired
+    given(waiting).when(expire(PROPOSED_AT + 27 * HOUR)).then(expired);
+    given(waiting).when(expire(PROPOSED_AT + 23 * HOUR)).thenRejects('not-yet-expired');
+    given(waiting, expired).when(expire(PROPOSED_AT + 30 * HOUR)).then(); // a second sweep records nothing
+    given(waiting, approved).when(expire(PROPOSED_AT + 30 * HOUR)).thenRejects('invalid-transition');
+    given(proposed).when(expire(PROPOSED_AT + 30 * HOUR)).thenRejects('proposal-time-unknown'); // no envelope, no time to count from
+    // expired is the end, like cancelled: not approved (even under a lifetime lengthened since), executed or cancelled
+    given(waiting, expired)
+      .when(approve('lead@soc.example', PROPOSED_AT + 30 * HOUR, 30 * 1440))
+      .thenMatches((decision) => expect(decision).toEqual({ rejected: true, code: 'proposal-expired', message: expect.stringContaining('expired at 2026-12-02T10:00:00.000Z') }));
+    given(waiting, expired).when({ kind: 'StartExecution', executor: 'webhook', idempotencyKey: 'act-1:1' }).thenRejects('invalid-transition');
+    given(waiting, expired).when({ kind: 'CancelAction', reason: 'stale' }).thenRejects('invalid-transition');
+    // proposing it again is a new action, with an id of its own
+    given(waiting, expired).when(propose()).thenRejects('action-exists');
   });
 
   it('is resolved by a person when its failure left unknown whether the receiver acted', () => {

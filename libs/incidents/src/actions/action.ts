@@ -3,7 +3,10 @@
 // Succeeded | Failed (+ Cancelled), then Verified when a later evaluation shows the fix held.
 // A failure whose effect is unknown (the call timed out, the worker died mid-call) is `uncertain`:
 // the action is never sent again, and a person who checked with the receiver resolves it.
-import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
+// A proposal waits for approval as long as the tenant's policy says (`approvalExpiryMinutes`), then
+// it is Expired: approving a week-old destructive proposal would act on a resource that may have
+// changed since, so whoever still wants it proposes it again, against the resource as it is now.
+import { reject, streamIdFor, type Decider, type Decision, type RecordedEvent } from '@rampart/event-sourcing';
 import type { ActionEvent, ActionProposed, ExecutorKind, Phase, RemediationVerb } from '../events';
 
 export interface ActionKind {
@@ -30,7 +33,7 @@ export const ACTION_CATALOG: readonly ActionKind[] = [
 
 export const actionKind = (id: string): ActionKind | undefined => ACTION_CATALOG.find((a) => a.id === id);
 
-export type ActionStatus = 'proposed' | 'approved' | 'executing' | 'succeeded' | 'failed' | 'cancelled';
+export type ActionStatus = 'proposed' | 'approved' | 'executing' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
 
 export type ResponseAction =
   | { readonly exists: false }
@@ -44,6 +47,9 @@ export type ResponseAction =
       readonly verified: boolean;
       /** Failed without knowing whether the receiver acted. */
       readonly uncertain: boolean;
+      /** When the store recorded the proposal: its approval lifetime runs from here (null only for an event folded without its envelope). */
+      readonly proposedAt: string | null;
+      readonly expiredAt: string | null;
     };
 
 export type ActionCommand =
@@ -60,7 +66,13 @@ export type ActionCommand =
       /** The tenant's policy names this action kind as pre-approved (never honoured for destructive ones). */
       readonly preApproved?: boolean;
     }
-  | { readonly kind: 'ApproveAction'; readonly approvedBy: string }
+  | {
+      readonly kind: 'ApproveAction';
+      readonly approvedBy: string;
+      /** When the approval is given, and how long the tenant's policy lets a proposal wait for it. */
+      readonly now: Date;
+      readonly approvalExpiryMinutes: number;
+    }
   | { readonly kind: 'StartExecution'; readonly executor: ExecutorKind; readonly idempotencyKey: string }
   | { readonly kind: 'RecordSuccess'; readonly outcome: string; readonly evidenceUri?: string }
   | { readonly kind: 'RecordFailure'; readonly reason: string; readonly uncertain?: boolean }
@@ -72,11 +84,28 @@ export type ActionCommand =
       readonly resolvedBy: string;
     }
   | { readonly kind: 'CancelAction'; readonly reason: string }
+  /** Records that a proposal outlived the tenant's approval lifetime (the worker's sweep). */
+  | { readonly kind: 'ExpireAction'; readonly now: Date; readonly approvalExpiryMinutes: number }
   | { readonly kind: 'VerifyAction'; readonly evidence: string };
 
 export const actionStreamId = (tenantId: string, actionId: string): string => streamIdFor(tenantId, 'action', actionId);
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * When a proposal stops waiting for approval: its recorded time plus the tenant's approval lifetime.
+ * Undefined for a proposal folded without its envelope, which has no recorded time to count from.
+ */
+export const approvalExpiresAt = (proposedAt: string | null, approvalExpiryMinutes: number): Date | undefined => {
+  const at = proposedAt === null ? NaN : Date.parse(proposedAt);
+  return Number.isNaN(at) ? undefined : new Date(at + approvalExpiryMinutes * 60_000);
+};
+
+/** The time the store recorded an event: every event folded from the log carries its envelope. */
+const recordedAtOf = (event: ActionEvent): string | null => (event as Partial<Pick<RecordedEvent, 'recordedAt'>>).recordedAt ?? null;
+
+const expiredRejection = (expiredAt: string, minutes: number) =>
+  reject('proposal-expired', `the proposal expired at ${expiredAt}, ${minutes} minutes after it was proposed, unapproved; propose it again if it is still needed`);
 
 const decide = (cmd: ActionCommand, state: ResponseAction): Decision<ActionEvent> => {
   if (cmd.kind === 'ProposeAction') {
@@ -108,12 +137,26 @@ const decide = (cmd: ActionCommand, state: ResponseAction): Decision<ActionEvent
   if (!state.exists) return reject('unknown-action');
   const actionId = state.actionId;
   switch (cmd.kind) {
-    case 'ApproveAction':
+    case 'ApproveAction': {
+      // Refused from the clock, not only once the sweep has recorded the expiry: a worker that is
+      // behind (or stopped) must not let a stale proposal through.
+      if (state.status === 'expired') return reject('proposal-expired', `the proposal expired at ${state.expiredAt ?? 'an unknown time'}, unapproved; propose it again if it is still needed`);
       if (state.status !== 'proposed') return reject('invalid-transition', `only proposed actions are approved; this one is ${state.status}`);
+      const expiresAt = approvalExpiresAt(state.proposedAt, cmd.approvalExpiryMinutes);
+      if (expiresAt && cmd.now.getTime() >= expiresAt.getTime()) return expiredRejection(expiresAt.toISOString(), cmd.approvalExpiryMinutes);
       if (state.destructive && cmd.approvedBy.trim().toLowerCase() === state.proposedBy.trim().toLowerCase()) {
         return reject('approver-must-differ', 'a destructive action needs a second person: the approver cannot be the requester');
       }
       return [{ type: 'incidents.ActionApproved.v1', data: { actionId, approvedBy: cmd.approvedBy, preApproved: false } }];
+    }
+    case 'ExpireAction': {
+      if (state.status === 'expired') return [];
+      if (state.status !== 'proposed') return reject('invalid-transition', `only a proposal waiting for approval expires; this one is ${state.status}`);
+      const expiresAt = approvalExpiresAt(state.proposedAt, cmd.approvalExpiryMinutes);
+      if (!expiresAt) return reject('proposal-time-unknown', 'the proposal was read without the time it was recorded');
+      if (cmd.now.getTime() < expiresAt.getTime()) return reject('not-yet-expired', `it expires at ${expiresAt.toISOString()}`);
+      return [{ type: 'incidents.ActionExpired.v1', data: { actionId, expiredAt: expiresAt.toISOString(), approvalExpiryMinutes: cmd.approvalExpiryMinutes } }];
+    }
     case 'StartExecution':
       if (state.status !== 'approved') return reject('invalid-transition', `only approved actions execute; this one is ${state.status}`);
       if (!cmd.idempotencyKey) return reject('idempotency-key-required');
@@ -148,7 +191,18 @@ const decide = (cmd: ActionCommand, state: ResponseAction): Decision<ActionEvent
 
 const evolve = (state: ResponseAction, event: ActionEvent): ResponseAction => {
   if (event.type === 'incidents.ActionProposed.v1') {
-    return { exists: true, actionId: event.data.actionId, status: 'proposed', destructive: event.data.destructive, proposedBy: event.data.proposedBy, idempotencyKey: null, verified: false, uncertain: false };
+    return {
+      exists: true,
+      actionId: event.data.actionId,
+      status: 'proposed',
+      destructive: event.data.destructive,
+      proposedBy: event.data.proposedBy,
+      idempotencyKey: null,
+      verified: false,
+      uncertain: false,
+      proposedAt: recordedAtOf(event),
+      expiredAt: null,
+    };
   }
   if (!state.exists) return state;
   switch (event.type) {
@@ -164,6 +218,8 @@ const evolve = (state: ResponseAction, event: ActionEvent): ResponseAction => {
       return { ...state, status: event.data.outcome, uncertain: false };
     case 'incidents.ActionCancelled.v1':
       return { ...state, status: 'cancelled' };
+    case 'incidents.ActionExpired.v1':
+      return { ...state, status: 'expired', expiredAt: event.data.expiredAt };
     case 'incidents.ActionVerified.v1':
       return { ...state, verified: true };
     default:

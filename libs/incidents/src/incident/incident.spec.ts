@@ -69,6 +69,17 @@ describe('an incident', () => {
     given(opened, triaged).when({ kind: 'StartResponse', summary: '' }).thenRejects('summary-required');
   });
 
+  it('hands a triaged incident to someone else at any step before it closes, and bounds who', () => {
+    const reassigned = (assignee: string): IncidentEvent => ({ type: 'incidents.IncidentReassigned.v1', data: { incidentId: id, assignee } });
+    given(opened, triaged, responding).when({ kind: 'ReassignIncident', assignee: ' sam@soc.example ' }).then(reassigned('sam@soc.example'));
+    expect(given(opened, triaged, reassigned('sam@soc.example')).state()).toMatchObject({ assignee: 'sam@soc.example', status: 'triaged' });
+    given(opened).when({ kind: 'ReassignIncident', assignee: 'sam@soc.example' }).thenRejects('invalid-transition'); // triage assigns a new one
+    given(...lifecycle, closed).when({ kind: 'ReassignIncident', assignee: 'sam@soc.example' }).thenRejects('invalid-transition');
+    given(opened, triaged).when({ kind: 'ReassignIncident', assignee: '' }).thenRejects('assignee-required');
+    given(opened, triaged).when({ kind: 'ReassignIncident', assignee: 'x'.repeat(321) }).thenRejects('assignee-too-long');
+    given(opened).when({ kind: 'TriageIncident', severity: 'high', assignee: 'x'.repeat(321) }).thenRejects('assignee-too-long');
+  });
+
   it('closes only with a classification, a reason, a root cause and lessons learned, and no open task', () => {
     given(...lifecycle).when({ ...close, classification: 'maybe' as never }).thenRejects('classification-required');
     given(...lifecycle).when({ ...close, rootCause: 'dunno' }).thenRejects('root-cause-required');

@@ -92,6 +92,8 @@ export const INCIDENT_LIMITS = {
   /** An ARM id is at most a few hundred characters; a resource key longer than this is not one. */
   resourceKeyChars: 1_024,
   entityChars: 2_000,
+  /** A person's id from the identity provider (an e-mail is at most 254). */
+  assigneeChars: 320,
 } as const;
 
 const signalProblem = (signal: Signal) => {
@@ -164,11 +166,13 @@ const decide = (cmd: IncidentCommand, state: Incident): Decision<IncidentEvent> 
     case 'TriageIncident': {
       if (!SEVERITIES.includes(cmd.severity)) return reject('invalid-severity');
       if (!cmd.assignee.trim()) return reject('assignee-required');
+      if (cmd.assignee.trim().length > INCIDENT_LIMITS.assigneeChars) return reject('assignee-too-long', `at most ${INCIDENT_LIMITS.assigneeChars} characters`);
       return [{ type: 'incidents.IncidentTriaged.v1', data: { incidentId, severity: cmd.severity, assignee: cmd.assignee.trim() } }];
     }
     case 'ReassignIncident': {
       if (TERMINAL.has(state.status) || state.status === 'new') return reject('invalid-transition', 'triage it first; closed incidents keep their owner');
       if (!cmd.assignee.trim()) return reject('assignee-required');
+      if (cmd.assignee.trim().length > INCIDENT_LIMITS.assigneeChars) return reject('assignee-too-long', `at most ${INCIDENT_LIMITS.assigneeChars} characters`);
       if (cmd.assignee.trim() === state.assignee) return [];
       return [{ type: 'incidents.IncidentReassigned.v1', data: { incidentId, assignee: cmd.assignee.trim() } }];
     }

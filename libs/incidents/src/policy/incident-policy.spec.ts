@@ -33,6 +33,27 @@ describe("a tenant's incident policy", () => {
       .then({ type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, correlationWindowMinutes: 60 } });
   });
 
+  it('bounds how long a proposed action waits for approval, a day unless chosen', () => {
+    expect(given().state().approvalExpiryMinutes).toBe(24 * 60);
+    given()
+      .when({ kind: 'SetIncidentPolicy', approvalExpiryMinutes: 240 })
+      .then({ type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, approvalExpiryMinutes: 240 } });
+    given().when({ kind: 'SetIncidentPolicy', approvalExpiryMinutes: 4 }).thenRejects('invalid-approval-expiry');
+    given().when({ kind: 'SetIncidentPolicy', approvalExpiryMinutes: 30 * 24 * 60 + 1 }).thenRejects('invalid-approval-expiry');
+    given().when({ kind: 'SetIncidentPolicy', approvalExpiryMinutes: 90.5 }).thenRejects('invalid-approval-expiry');
+  });
+
+  it('reads a policy recorded before proposals expired as having the default lifetime', () => {
+    const { approvalExpiryMinutes: _, ...withoutLifetime } = DEFAULT_INCIDENT_POLICY;
+    const old: IncidentPolicySet = { type: 'incidents.IncidentPolicySet.v1', data: { ...withoutLifetime, correlationWindowMinutes: 60 } };
+    expect(given(old).state()).toEqual({ ...DEFAULT_INCIDENT_POLICY, correlationWindowMinutes: 60 });
+    // nothing changed: the default it was read with is not recorded as a change
+    given(old).when({ kind: 'SetIncidentPolicy', correlationWindowMinutes: 60 }).then();
+    given(old)
+      .when({ kind: 'SetIncidentPolicy', approvalExpiryMinutes: 60 })
+      .then({ type: 'incidents.IncidentPolicySet.v1', data: { ...DEFAULT_INCIDENT_POLICY, correlationWindowMinutes: 60, approvalExpiryMinutes: 60 } });
+  });
+
   it('names the finding severities that open an incident, once chosen', () => {
     given()
       .when({ kind: 'SetIncidentPolicy', findingSeverities: ['medium', 'critical', 'high', 'high'] })

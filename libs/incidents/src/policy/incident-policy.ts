@@ -1,17 +1,35 @@
 // A tenant's incident policy, one stream per tenant (`t-<tenant>:incidents-policy`): its SLA targets
 // per severity, the low-risk actions it pre-approves, how long signals on the same resource or
-// entity keep joining an open incident, and which guardrail findings open an incident.
+// entity keep joining an open incident, which guardrail findings open an incident, and how long a
+// proposed response action waits for approval before it expires.
 import { reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import { actionKind } from '../actions/action';
 import { DEFAULT_CORRELATION_WINDOW_MINUTES } from '../correlation/correlation';
 import { SEVERITIES, type IncidentPolicy, type IncidentPolicySet, type Severity, type SlaPolicy } from '../events';
 import { DEFAULT_SLA_POLICY } from '../sla/sla';
 
+/**
+ * A day: a proposal nobody looked at in a day was proposed against a resource that may have changed
+ * since, and a SOC working shifts has had three chances to decide it.
+ */
+export const DEFAULT_APPROVAL_EXPIRY_MINUTES = 24 * 60;
+/** Bounds of the approval lifetime: long enough to reach a second person, short enough to still be true. */
+export const MIN_APPROVAL_EXPIRY_MINUTES = 5;
+export const MAX_APPROVAL_EXPIRY_MINUTES = 30 * 24 * 60;
+
 export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
   sla: DEFAULT_SLA_POLICY,
   preApprovedActions: [],
   correlationWindowMinutes: DEFAULT_CORRELATION_WINDOW_MINUTES,
+  approvalExpiryMinutes: DEFAULT_APPROVAL_EXPIRY_MINUTES,
 };
+
+/** How long the tenant's proposals wait for approval (a policy recorded before proposals expired: the default). */
+export const approvalExpiryMinutesOf = (policy: Pick<IncidentPolicy, 'approvalExpiryMinutes'>): number => policy.approvalExpiryMinutes ?? DEFAULT_APPROVAL_EXPIRY_MINUTES;
+
+/** A policy as its event recorded it, with what an older event lacks filled in by its default. */
+export const incidentPolicyFrom = (recorded: IncidentPolicy): IncidentPolicy =>
+  recorded.approvalExpiryMinutes === undefined ? { ...recorded, approvalExpiryMinutes: DEFAULT_APPROVAL_EXPIRY_MINUTES } : recorded;
 
 /**
  * Until a tenant chooses: critical and high findings open incidents — what guardrails' default
@@ -30,6 +48,8 @@ export interface SetIncidentPolicy {
   readonly correlationWindowMinutes?: number;
   /** Severities of guardrail findings that open an incident (possibly none). */
   readonly findingSeverities?: readonly Severity[];
+  /** How long a proposed response action waits for approval before it expires. */
+  readonly approvalExpiryMinutes?: number;
 }
 
 export const incidentPolicyStreamId = (tenantId: string): string => streamIdFor(tenantId, 'incidents', 'policy');
@@ -56,6 +76,10 @@ const decide = (cmd: SetIncidentPolicy, state: IncidentPolicy): Decision<Inciden
   }
   const window = cmd.correlationWindowMinutes ?? state.correlationWindowMinutes;
   if (!Number.isInteger(window) || window < 5 || window > 7 * 24 * 60) return reject('invalid-correlation-window', 'whole minutes from 5 to 10080 (a week)');
+  const approvalExpiry = cmd.approvalExpiryMinutes ?? approvalExpiryMinutesOf(state);
+  if (!Number.isInteger(approvalExpiry) || approvalExpiry < MIN_APPROVAL_EXPIRY_MINUTES || approvalExpiry > MAX_APPROVAL_EXPIRY_MINUTES) {
+    return reject('invalid-approval-expiry', `whole minutes from ${MIN_APPROVAL_EXPIRY_MINUTES} to ${MAX_APPROVAL_EXPIRY_MINUTES} (30 days)`);
+  }
   if (cmd.findingSeverities && !cmd.findingSeverities.every((s) => SEVERITIES.includes(s))) return reject('invalid-severity', `severities are ${SEVERITIES.join(', ')}`);
   // Left out until the tenant chooses, so a policy recorded without a choice keeps saying so.
   const findingSeverities = cmd.findingSeverities ? orderedSeverities(cmd.findingSeverities) : state.findingSeverities;
@@ -64,6 +88,7 @@ const decide = (cmd: SetIncidentPolicy, state: IncidentPolicy): Decision<Inciden
     preApprovedActions: preApproved.sort(),
     correlationWindowMinutes: window,
     ...(findingSeverities ? { findingSeverities: [...findingSeverities] } : {}),
+    approvalExpiryMinutes: approvalExpiry,
   };
   if (JSON.stringify(next) === JSON.stringify(state)) return [];
   return [{ type: 'incidents.IncidentPolicySet.v1', data: next }];
@@ -71,6 +96,6 @@ const decide = (cmd: SetIncidentPolicy, state: IncidentPolicy): Decision<Inciden
 
 export const incidentPolicyDecider: Decider<SetIncidentPolicy, IncidentPolicy, IncidentPolicySet> = {
   decide,
-  evolve: (_state, event) => event.data,
+  evolve: (_state, event) => incidentPolicyFrom(event.data),
   initialState: () => DEFAULT_INCIDENT_POLICY,
 };

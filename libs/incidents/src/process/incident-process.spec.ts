@@ -79,7 +79,14 @@ const policy = (over: Partial<IncidentPolicySet['data']>): IncidentPolicySet => 
 describe('the incident process: a finding opened', () => {
   it('opens a new incident with the playbook response proposed', () => {
     const trigger = finding();
-    given().when(trigger).then(open(OWN, 'Web app reachable without authentication', signalOf(trigger)), restrictPublicAccess());
+    given().when(trigger).then(open(OWN, 'Web app reachable without authentication on payments-api', signalOf(trigger)), restrictPublicAccess());
+  });
+
+  it('names the resource in the title, as the resource id spells it; the signal keeps the finding\'s own title', () => {
+    const trigger = finding({ resourceId: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/Payments-API' });
+    given()
+      .when(trigger)
+      .thenMatches((decision) => expect(decision).toContainEqual(open(OWN, 'Web app reachable without authentication on Payments-API', signalOf(trigger))));
   });
 
   it("proposes what the tenant's policy pre-approves as approved", () => {
@@ -89,7 +96,7 @@ describe('the incident process: a finding opened', () => {
       .when(trigger)
       .thenMatches((decision) => {
         expect(decision).toEqual([
-          open(incidentId, 'Storage keys not rotated', signalOf(trigger)),
+          open(incidentId, 'Storage keys not rotated on keys', signalOf(trigger)),
           expect.objectContaining({ stream: 'action', command: expect.objectContaining({ actionKind: 'rotate-secret', parameters: { secretName: KEYS }, preApproved: true }) }),
         ]);
       });
@@ -101,9 +108,9 @@ describe('the incident process: a finding opened', () => {
     const trigger = finding();
     given(opened(first, signalOf(earlier))).when(trigger).then({ stream: 'incident', incidentId: first, command: { kind: 'AttachSignal', signal: signalOf(trigger) } });
     // a window of one hour: four hours later is another incident
-    given(policy({ correlationWindowMinutes: 60 }), opened(first, signalOf(earlier))).when(trigger).then(open(OWN, 'Web app reachable without authentication', signalOf(trigger)), restrictPublicAccess());
+    given(policy({ correlationWindowMinutes: 60 }), opened(first, signalOf(earlier))).when(trigger).then(open(OWN, 'Web app reachable without authentication on payments-api', signalOf(trigger)), restrictPublicAccess());
     // a closed incident is joined by nothing
-    given(opened(first, signalOf(earlier)), closed(first)).when(trigger).then(open(OWN, 'Web app reachable without authentication', signalOf(trigger)), restrictPublicAccess());
+    given(opened(first, signalOf(earlier)), closed(first)).when(trigger).then(open(OWN, 'Web app reachable without authentication on payments-api', signalOf(trigger)), restrictPublicAccess());
   });
 
   it('finishes what a crash interrupted: delivered again after the incident opened, it proposes the playbook, once', () => {
@@ -200,6 +207,13 @@ describe('the incident process: an incident opened', () => {
   it("by an alert: proposes the playbook answering its detection type, once", () => {
     given().when(incidentOpened(alertSignal())).then(isolate);
     given(proposed(playbookActionId('inc-alert', 'respond', 0), 'inc-alert', vm)).when(incidentOpened(alertSignal())).then();
+  });
+
+  it('does not propose again a step whose proposal expired unapproved: a person proposes it anew if it is still needed', () => {
+    const actionId = playbookActionId('inc-alert', 'respond', 0);
+    const expired: ActionEvent = { type: 'incidents.ActionExpired.v1', data: { actionId, expiredAt: NOON, approvalExpiryMinutes: 1440 } };
+    given(proposed(actionId, 'inc-alert', vm), expired).when(incidentOpened(alertSignal())).then();
+    expect(given(proposed(actionId, 'inc-alert', vm), expired).state().actions.get(actionId)).toMatchObject({ status: 'expired' });
   });
 
   it('by anything else, or by an alert no playbook answers or about nothing to act on: nothing', () => {

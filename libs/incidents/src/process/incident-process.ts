@@ -7,6 +7,7 @@
 // between two steps decides only the missing one.
 import type { Rejection, Workflow } from '@rampart/event-sourcing';
 import type { FindingOpened, FindingResolved } from '@rampart/guardrails-contract';
+import { parseArmId } from '@rampart/resource-model';
 import type { ActionCommand, ActionStatus } from '../actions/action';
 import type { ExternalAlert } from '../alerts/external-alert';
 import { correlate, type OpenIncidentView } from '../correlation/correlation';
@@ -14,7 +15,7 @@ import type { ActionEvent, ExecutorKind, IncidentEvent, IncidentOpened, Incident
 import { incidentIdFor, type IncidentCommand } from '../incident/incident';
 import { INCIDENT_COMMAND_INTENTS } from '../intents';
 import { playbookForAlertType, shippedPlaybooks, stepsFor, type Playbook, type PlaybookContext } from '../playbooks/playbook';
-import { DEFAULT_FINDING_SEVERITIES, DEFAULT_INCIDENT_POLICY } from '../policy/incident-policy';
+import { DEFAULT_FINDING_SEVERITIES, DEFAULT_INCIDENT_POLICY, incidentPolicyFrom } from '../policy/incident-policy';
 
 export type IncidentTrigger =
   /** `detectedAt`: when the finding was recorded. */
@@ -103,6 +104,16 @@ const findingSignal = (trigger: Extract<IncidentTrigger, { kind: 'FindingOpened'
   detectedAt: trigger.detectedAt,
 });
 
+/**
+ * An incident a finding opens is named after the guardrail and the resource: a queue holding the
+ * same guardrail's incidents on twenty resources tells them apart, and a search for the resource
+ * finds its incident. The signal keeps the finding's own title.
+ */
+export const findingIncidentTitle = (finding: Pick<FindingOpened['data'], 'title' | 'resourceId' | 'resourceKey'>): string => {
+  const name = parseArmId(finding.resourceId)?.name ?? finding.resourceKey.split('/').filter(Boolean).pop();
+  return name ? `${finding.title} on ${name}` : finding.title;
+};
+
 /** The signal a trigger brings to an incident, if it brings one (a finding opened, an alert). */
 export const signalOf = (trigger: IncidentTrigger): Signal | undefined =>
   trigger.kind === 'FindingOpened' ? findingSignal(trigger) : trigger.kind === 'AlertReceived' ? trigger.signal : undefined;
@@ -123,7 +134,12 @@ export const alertReceived = (tenantId: string, alert: ExternalAlert): IncidentT
   },
 });
 
-/** The action a playbook's step becomes for an incident: derived, so proposing it twice is proposing it once. */
+/**
+ * The action a playbook's step becomes for an incident: derived, so proposing it twice is proposing it
+ * once. A proposal that expired (or was cancelled) keeps its id: the process sees its stream and does
+ * not propose the step again, so a playbook nobody approves is not proposed anew every time its
+ * signal is redelivered. A person who still wants it proposes it again (a new action id).
+ */
 export const playbookActionId = (incidentId: string, phase: string, index: number): string => `act-${incidentId.slice(4)}-${phase}-${index + 1}`;
 
 /** The signal's own incident first (its id is derived from the signal), then correlation. */
@@ -220,11 +236,11 @@ export const readsFor = (trigger: IncidentTrigger, state: Pick<IncidentProcessSt
 };
 
 /** A new signal: opens its own incident (and proposes its playbook), joins an open one, or finishes what its own incident still misses. */
-const raise = (tenantId: string, signal: Signal, plan: PlaybookPlan | undefined, state: IncidentProcessState): IncidentProcessCommand[] => {
+const raise = (tenantId: string, signal: Signal, title: string, plan: PlaybookPlan | undefined, state: IncidentProcessState): IncidentProcessCommand[] => {
   const placed = placeSignal(tenantId, signal, state);
   if (placed.decision === 'attach') return [{ stream: 'incident', incidentId: placed.incidentId, command: { kind: 'AttachSignal', signal } }];
   if (placed.decision === 'open') {
-    return [{ stream: 'incident', incidentId: placed.incidentId, command: { kind: 'OpenIncident', incidentId: placed.incidentId, title: signal.title, signal } }, ...missingProposals(plan, state)];
+    return [{ stream: 'incident', incidentId: placed.incidentId, command: { kind: 'OpenIncident', incidentId: placed.incidentId, title, signal } }, ...missingProposals(plan, state)];
   }
   // Delivered again. If this signal opened the incident, the worker may have died between opening it
   // and proposing its playbook: what is missing is proposed now, and nothing twice.
@@ -239,12 +255,12 @@ const decide = (trigger: IncidentTrigger, state: IncidentProcessState): Incident
     case 'FindingOpened': {
       if (!opens(trigger.finding, state)) return [];
       if (state.standing) return state.standing;
-      return raise(trigger.tenantId, findingSignal(trigger), planOf(trigger, state), state);
+      return raise(trigger.tenantId, findingSignal(trigger), findingIncidentTitle(trigger.finding), planOf(trigger, state), state);
     }
     case 'AlertReceived': {
       if (state.standing) return state.standing;
       // Its playbook answers the incident it opens (IncidentOpened), in the worker.
-      return raise(trigger.tenantId, trigger.signal, undefined, state);
+      return raise(trigger.tenantId, trigger.signal, trigger.signal.title, undefined, state);
     }
     case 'IncidentOpened': {
       const plan = planOf(trigger, state);
@@ -288,13 +304,14 @@ const ACTION_STATUS_AFTER: Partial<Record<ActionEvent['type'], ActionStatus>> = 
   'incidents.ActionSucceeded.v1': 'succeeded',
   'incidents.ActionFailed.v1': 'failed',
   'incidents.ActionCancelled.v1': 'cancelled',
+  'incidents.ActionExpired.v1': 'expired',
 };
 
 const withIncident = (state: IncidentProcessState, view: OpenIncidentView): IncidentProcessState => ({ ...state, incidents: new Map(state.incidents).set(view.incidentId, view) });
 const withAction = (state: IncidentProcessState, actionId: string, action: ActionProgress): IncidentProcessState => ({ ...state, actions: new Map(state.actions).set(actionId, action) });
 
 const evolve = (state: IncidentProcessState, event: IncidentProcessFact): IncidentProcessState => {
-  if (event.type === 'incidents.IncidentPolicySet.v1') return { ...state, policy: event.data };
+  if (event.type === 'incidents.IncidentPolicySet.v1') return { ...state, policy: incidentPolicyFrom(event.data) };
   if (event.type === 'incidents.IncidentOpened.v1') {
     const { incidentId, signal } = event.data;
     return withIncident(state, { incidentId, status: 'new', signalRefs: [signal.ref], resourceKeys: [...signal.resourceKeys], entities: [...signal.entities], lastSignalAt: signal.detectedAt });

@@ -160,7 +160,10 @@ export interface ActionEntry {
   readonly uncertain: boolean;
   readonly verified: boolean;
   readonly playbookId: string | null;
+  /** When the proposal was recorded: its approval lifetime runs from here. */
   readonly proposedAt: string;
+  /** When an unapproved proposal's lifetime ran out (status expired); absent from entries projected before proposals expired. */
+  readonly expiredAt?: string | null;
   readonly updatedAt: string;
 }
 
@@ -194,6 +197,7 @@ export const responseActions = {
         verified: false,
         playbookId: d.playbookId,
         proposedAt: at,
+        expiredAt: null,
         updatedAt: at,
       };
     }
@@ -212,6 +216,8 @@ export const responseActions = {
         return { ...next, status: event.data.outcome, outcome: `${event.data.note} (resolved by ${event.data.resolvedBy})`, uncertain: false };
       case 'incidents.ActionCancelled.v1':
         return { ...next, status: 'cancelled', outcome: event.data.reason };
+      case 'incidents.ActionExpired.v1':
+        return { ...next, status: 'expired', expiredAt: event.data.expiredAt, outcome: `not approved within ${event.data.approvalExpiryMinutes} minutes` };
       case 'incidents.ActionVerified.v1':
         return { ...next, verified: true };
       default:

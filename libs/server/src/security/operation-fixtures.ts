@@ -214,6 +214,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'query($tenantId: ID) { incidentMetricsBy(tenantId: $tenantId, groupBy: TENANT, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { key incidents mttaSeconds } }',
     variables: tenantOnly,
   },
+  'Query.assignees': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { assignees(tenantId: $tenantId) { id openIncidents lastAssignedAt } }',
+    variables: tenantOnly,
+  },
   'Query.incidentMetrics': {
     scope: 'tenant',
     document: 'query($tenantId: ID!) { incidentMetrics(tenantId: $tenantId, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { incidents mttaSeconds } }',
@@ -227,6 +232,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   'Mutation.triageIncident': {
     scope: 'tenant',
     document: 'mutation($tenantId: ID!) { triageIncident(input: { tenantId: $tenantId, incidentId: "nope", severity: "low", assignee: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.reassignIncident': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { reassignIncident(input: { tenantId: $tenantId, incidentId: "nope", assignee: "probe" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
   'Mutation.advanceIncident': {

@@ -239,6 +239,7 @@ const KIND_BY_NAME: Record<string, string> = {
   scope: 'scope',
   expectedRevision: 'revision',
   correlationWindowMinutes: 'minutes',
+  approvalExpiryMinutes: 'minutes',
   acknowledgeMinutes: 'minutes',
   containMinutes: 'minutes',
   resolveMinutes: 'minutes',

@@ -1,0 +1,84 @@
+// The pieces every administration form shares: a mutation run with its busy state and its outcome
+// in words (the domain's refusal, or what failed on the way), and the second step of a destructive
+// action that names what goes.
+import { useState, type ReactNode } from 'react';
+import { ApiError, describeError } from '../api/errors';
+import type { Refusable } from '../api/operations';
+import { refusalText } from '../incidents/commands';
+import { useApi } from '../session';
+import { LiveMessage } from './ui';
+
+/** A mutation's outcome as the form shows it: done, refused by the domain, or failed on the way. */
+export type Outcome = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
+
+const refusal = (result: Refusable<{ __typename: string }>): string | undefined =>
+  result.__typename === 'Rejection' ? refusalText((result as { code: string }).code, (result as { message: string | null }).message, {}) : undefined;
+
+/** Runs a mutation for a form: busy state, the refusal or error in words, and what to do on success. */
+export const useSubmit = () => {
+  const { client } = useApi();
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>();
+  const run = async <T extends { result: Refusable<{ __typename: string }> }>(
+    mutation: string,
+    input: Record<string, unknown>,
+    onDone: (result: T['result']) => string,
+  ): Promise<T['result'] | undefined> => {
+    setBusy(true);
+    setOutcome(undefined);
+    try {
+      const { result } = await client.request<T>(mutation, { input });
+      const refused = refusal(result);
+      setOutcome(refused ? { ok: false, message: refused } : { ok: true, message: onDone(result) });
+      return refused ? undefined : result;
+    } catch (error) {
+      setOutcome({ ok: false, message: error instanceof ApiError ? describeError(error) : (error as Error).message });
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, outcome, run, clear: () => setOutcome(undefined) };
+};
+
+export const OutcomeMessage = ({ outcome }: { outcome?: Outcome }) =>
+  outcome ? <LiveMessage message={outcome.message} tone={outcome.ok ? 'success' : 'error'} /> : <LiveMessage />;
+
+export const listOf = (text: string): string[] =>
+  text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+
+/** The second step of a destructive action: what goes, in words, and a button that names it. */
+export const Confirm = ({
+  question,
+  confirmLabel,
+  busy,
+  disabled,
+  onConfirm,
+  onCancel,
+  children,
+}: {
+  question: string;
+  confirmLabel: string;
+  busy: boolean;
+  disabled?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+  children?: ReactNode;
+}) => (
+  <div className="confirm" role="group" aria-label={confirmLabel}>
+    <p className="small">{question}</p>
+    {children}
+    <div className="button-row">
+      <button type="button" className="button button-small button-danger" disabled={busy || disabled} onClick={onConfirm}>
+        {confirmLabel}
+      </button>
+      <button type="button" className="button button-small button-quiet" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  </div>
+);

@@ -1,0 +1,631 @@
+// A tenant's guardrails and incident policy: which baselines and regulatory standards it is assessed
+// against (with their parameters and scope), the exemptions asked for or in force, which findings
+// notify and which open incidents, SLA targets, the correlation window and the actions that run
+// without a second approval. Every change goes through the same mutations as the CLI; the API
+// decides and the page shows its refusal next to the form that caused it.
+import { useMemo, useState, type FormEvent } from 'react';
+import { useQuery } from '../api/hooks';
+import {
+  APPROVE_EXEMPTION_MUTATION,
+  ASSIGN_BASELINE_MUTATION,
+  REVOKE_EXEMPTION_MUTATION,
+  SET_INCIDENT_POLICY_MUTATION,
+  SET_REPORTING_POLICY_MUTATION,
+  STANDARD_PARAMETERS_QUERY,
+  TENANT_POLICIES_QUERY,
+  UNASSIGN_BASELINE_MUTATION,
+  type CommandMutation,
+  type Exemption,
+  type PolicyMutation,
+  type SlaTargets,
+  type StandardParametersQuery,
+  type TenantPoliciesQuery,
+} from '../api/operations';
+import {
+  assignmentIdFor,
+  boundProblem,
+  changedParameters,
+  fieldText,
+  incidentPolicyInput,
+  initiativeParameterFields,
+  isAssignmentId,
+  isAssignmentScope,
+  minutesInWords,
+  parameterSummary,
+  slaProblems,
+  slaRows,
+  type InitiativeParameterField,
+} from '../admin/policies';
+import { offers } from '../auth/roles';
+import { Confirm, OutcomeMessage, useSubmit } from '../components/forms';
+import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader } from '../components/ui';
+import { formatDateTime, SEVERITY_ORDER } from '../format';
+import { Link } from '../router/router';
+import { useApi, useSignedIn } from '../session';
+
+type Policies = TenantPoliciesQuery;
+
+export const AdminPoliciesPage = ({ tenantId }: { tenantId: string }) => {
+  const { me } = useSignedIn();
+  const query = useQuery(`admin-policies:${tenantId}`, (client, signal) => client.request<TenantPoliciesQuery>(TENANT_POLICIES_QUERY, { tenantId }, { signal }));
+  if (query.error) return <ErrorPanel error={query.error} tenantId={tenantId} onRetry={query.reload} />;
+  if (!query.data) return <Loading what="the tenant's guardrails and policies" />;
+  const data = query.data;
+  if (!data.tenant) return <NotFound what={`tenant ${tenantId}`} />;
+  const offboarded = data.tenant.status === 'offboarded';
+  const manage = !offboarded && offers(me, 'managePolicies', tenantId);
+  return (
+    <>
+      <PageHeader
+        title={`Guardrails and policies of ${data.tenant.displayName}`}
+        subtitle={
+          <>
+            What Rampart assesses <code>{tenantId}</code> against, what it reports, and how the SOC answers ·{' '}
+            <Link to={{ name: 'admin-tenant', tenantId }}>Tenant settings</Link>
+          </>
+        }
+      />
+      {manage ? null : (
+        <p className="notice">{offboarded ? 'This tenancy has ended: its policies stay readable, nothing more changes.' : 'You may read these settings; a customer admin, a SOC lead or a platform admin changes them.'}</p>
+      )}
+      <Assignments data={data} tenantId={tenantId} disabled={!manage} onDone={query.reload} />
+      <Exemptions data={data} tenantId={tenantId} mayApprove={!offboarded && offers(me, 'approveExemption', tenantId)} onDone={query.reload} />
+      <Notifications data={data} tenantId={tenantId} disabled={!manage} onDone={query.reload} />
+      <IncidentPolicyForm data={data} tenantId={tenantId} disabled={!manage} onDone={query.reload} />
+    </>
+  );
+};
+
+// --- baselines and standards ------------------------------------------------------------------------
+
+const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; tenantId: string; disabled: boolean; onDone: () => void }) => {
+  const unassign = useSubmit();
+  const [removing, setRemoving] = useState<string>();
+  const titles = useMemo(() => new Map([...data.baselines, ...data.standards].map((b) => [b.id, b.title])), [data]);
+  const assignments = data.tenantGuardrails.assignments;
+  const onUnassign = async (assignmentId: string) => {
+    const done = await unassign.run<PolicyMutation>(UNASSIGN_BASELINE_MUTATION, { tenantId, assignmentId }, () => `Assignment ${assignmentId} removed; the tenant is re-evaluated without it.`);
+    if (done) {
+      setRemoving(undefined);
+      onDone();
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="assignments-title">
+      <h2 id="assignments-title">Baselines and standards</h2>
+      {assignments.length === 0 ? (
+        <p className="empty">Nothing is assigned: no guardrail is evaluated for this tenant, so its posture shows no findings at all — not a clean bill of health.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table table-cards">
+            <caption className="visually-hidden">Baselines and standards assigned to the tenant</caption>
+            <thead>
+              <tr>
+                <th scope="col">Assignment</th>
+                <th scope="col">Baseline or standard</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Parameters</th>
+                <th scope="col">Assigned</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {assignments.map((a) => {
+                const parameters = parameterSummary(a.parameters);
+                return (
+                  <tr key={a.assignmentId}>
+                    <th scope="row" data-label="Assignment">
+                      <code>{a.assignmentId}</code>
+                    </th>
+                    <td data-label="Baseline or standard">
+                      {titles.get(a.baselineId) ?? a.baselineId} <span className="muted small">({a.baselineId})</span>
+                    </td>
+                    <td data-label="Scope">{a.scope === '*' ? 'whole tenant' : <code className="break">{a.scope}</code>}</td>
+                    <td data-label="Parameters">
+                      {parameters.guardrails.length ? (
+                        <details>
+                          <summary>{parameters.text}</summary>
+                          <pre className="code small">{JSON.stringify(JSON.parse(a.parameters), null, 2)}</pre>
+                        </details>
+                      ) : (
+                        parameters.text
+                      )}
+                    </td>
+                    <td data-label="Assigned">{formatDateTime(a.assignedAt)}</td>
+                    <td data-label="Actions">
+                      {disabled ? null : removing === a.assignmentId ? (
+                        <Confirm
+                          question={`Stop assessing the tenant against ${titles.get(a.baselineId) ?? a.baselineId} (${a.scope === '*' ? 'whole tenant' : a.scope})? It is re-evaluated without it: findings only this assignment raised are resolved; their history stays.`}
+                          confirmLabel={`Unassign ${a.assignmentId}`}
+                          busy={unassign.busy}
+                          onConfirm={() => onUnassign(a.assignmentId)}
+                          onCancel={() => setRemoving(undefined)}
+                        />
+                      ) : (
+                        <button type="button" className="button button-small" onClick={() => setRemoving(a.assignmentId)}>
+                          Unassign…
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <OutcomeMessage outcome={unassign.outcome} />
+      {disabled ? null : <AssignForm data={data} tenantId={tenantId} onDone={onDone} />}
+    </section>
+  );
+};
+
+const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: string; onDone: () => void }) => {
+  const { client } = useApi();
+  const submit = useSubmit();
+  const [baselineId, setBaselineId] = useState('');
+  const [scope, setScope] = useState('*');
+  const [assignmentId, setAssignmentId] = useState('');
+  const [guardrailParameters, setGuardrailParameters] = useState('');
+  const [fields, setFields] = useState<InitiativeParameterField[]>();
+  const [edited, setEdited] = useState<Record<string, string>>({});
+  const [filter, setFilter] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const taken = data.tenantGuardrails.assignments.map((a) => a.assignmentId);
+  const isStandard = data.standards.some((s) => s.id === baselineId);
+  const suggestedId = baselineId ? assignmentIdFor(baselineId, isAssignmentScope(scope) ? scope : '*', taken) : '';
+
+  const choose = async (id: string) => {
+    setBaselineId(id);
+    setFields(undefined);
+    setEdited({});
+    setProblem(undefined);
+    if (!data.standards.some((s) => s.id === id)) return;
+    try {
+      // A standard's parameters come with it: compiled on the API's first use, so asked for only when chosen.
+      const answer = await client.request<StandardParametersQuery>(STANDARD_PARAMETERS_QUERY, { id });
+      setFields(answer.standard ? initiativeParameterFields(answer.standard.parametersJson) : []);
+    } catch (error) {
+      setProblem(`The standard's parameters could not be read: ${(error as Error).message}`);
+      setFields([]);
+    }
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(undefined);
+    const id = assignmentId || suggestedId;
+    if (!isAssignmentId(id)) return setProblem('The assignment id takes lowercase letters, digits and dashes, up to 63.');
+    if (!isAssignmentScope(scope)) return setProblem('The scope is *, /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<name>.');
+    const input: Record<string, unknown> = { tenantId, assignmentId: id, baselineId, scope: scope.trim() };
+    if (guardrailParameters.trim()) {
+      try {
+        const parsed: unknown = JSON.parse(guardrailParameters);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      } catch {
+        return setProblem('Parameters per guardrail are a JSON object by guardrail id, e.g. {"storage-weak-tls": {"minimumTlsVersion": "TLS1_2"}}.');
+      }
+      input['parametersJson'] = guardrailParameters.trim();
+    }
+    if (isStandard && fields) {
+      const changed = changedParameters(fields, edited);
+      if (!changed.ok) return setProblem(changed.message);
+      if (Object.keys(changed.values).length) input['initiativeParametersJson'] = JSON.stringify(changed.values);
+    }
+    const done = await submit.run<PolicyMutation>(ASSIGN_BASELINE_MUTATION, input, () => `Assigned as ${id}; the worker evaluates what it covers.`);
+    if (done) {
+      setBaselineId('');
+      setAssignmentId('');
+      setGuardrailParameters('');
+      setFields(undefined);
+      setEdited({});
+      onDone();
+    }
+  };
+
+  const changedCount = fields ? fields.filter((f) => edited[f.name] !== undefined && edited[f.name] !== fieldText(f.defaultValue)).length : 0;
+  const shown = (fields ?? []).filter((f) => !filter || `${f.label} ${f.name}`.toLowerCase().includes(filter.toLowerCase()));
+  return (
+    <form className="inline-form" onSubmit={onSubmit} aria-labelledby="assign-title">
+      <h3 id="assign-title">Assign a baseline or standard</h3>
+      <div className="form-row">
+        <Field id="assign-baseline" label="Baseline or standard">
+          <select id="assign-baseline" value={baselineId} onChange={(e) => void choose(e.target.value)} required>
+            <option value="">Choose…</option>
+            <optgroup label="Rampart baselines">
+              {data.baselines.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.title} ({b.guardrailIds.length} guardrails)
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="Azure regulatory standards">
+              {data.standards.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.title}
+                  {s.version ? ` ${s.version}` : ''} ({s.controlCount} controls)
+                </option>
+              ))}
+            </optgroup>
+          </select>
+        </Field>
+        <Field id="assign-scope" label="Scope" hint="* for the whole tenant, or /subscriptions/<id>, or /subscriptions/<id>/resourceGroups/<name>.">
+          <input id="assign-scope" value={scope} onChange={(e) => setScope(e.target.value)} required aria-describedby="assign-scope-hint" aria-invalid={!isAssignmentScope(scope)} />
+        </Field>
+        <Field id="assign-id" label="Assignment id" hint={suggestedId ? `Left empty: ${suggestedId}` : 'Lowercase letters, digits and dashes.'}>
+          <input id="assign-id" value={assignmentId} placeholder={suggestedId} onChange={(e) => setAssignmentId(e.target.value.trim())} aria-describedby="assign-id-hint" />
+        </Field>
+      </div>
+      {isStandard ? (
+        fields === undefined ? (
+          <Loading what="the standard's parameters" />
+        ) : fields.length ? (
+          <details className="parameters">
+            <summary>
+              Initiative parameters ({fields.length}
+              {changedCount ? `, ${changedCount} changed` : ', all at their defaults'})
+            </summary>
+            <p className="hint">As in Azure, each member policy taking its value from a parameter gets it. Only the values you change are recorded with the assignment.</p>
+            <Field id="param-filter" label="Find a parameter">
+              <input id="param-filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
+            </Field>
+            <div className="table-scroll parameter-table">
+              <table className="table">
+                <caption className="visually-hidden">Parameters of the standard's initiative</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Parameter</th>
+                    <th scope="col">Value</th>
+                    <th scope="col">Default</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((f) => {
+                    const id = `param-${f.name}`;
+                    const value = edited[f.name] ?? fieldText(f.defaultValue);
+                    const set = (text: string) => setEdited((e) => ({ ...e, [f.name]: text }));
+                    return (
+                      <tr key={f.name}>
+                        <th scope="row">
+                          <label htmlFor={id}>{f.label}</label>
+                          <span className="block muted small">
+                            <code>{f.name}</code> · {f.type}
+                          </span>
+                        </th>
+                        <td>
+                          {f.allowedValues?.length ? (
+                            <select id={id} value={value} onChange={(e) => set(e.target.value)}>
+                              {f.allowedValues.map((v) => (
+                                <option key={fieldText(v)} value={fieldText(v)}>
+                                  {fieldText(v)}
+                                </option>
+                              ))}
+                            </select>
+                          ) : (
+                            <input id={id} value={value} onChange={(e) => set(e.target.value)} />
+                          )}
+                        </td>
+                        <td>
+                          <code className="break small">{fieldText(f.defaultValue) || '—'}</code>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </details>
+        ) : (
+          <p className="hint">This standard's initiative takes no parameters.</p>
+        )
+      ) : null}
+      {baselineId ? (
+        <details className="parameters">
+          <summary>Parameters per guardrail (advanced)</summary>
+          <Field id="assign-guardrail-parameters" label="JSON by guardrail id" hint={'e.g. {"storage-weak-tls": {"minimumTlsVersion": "TLS1_2"}} — wins over the initiative\'s values.'}>
+            <textarea id="assign-guardrail-parameters" rows={3} value={guardrailParameters} onChange={(e) => setGuardrailParameters(e.target.value)} aria-describedby="assign-guardrail-parameters-hint" />
+          </Field>
+        </details>
+      ) : null}
+      <button type="submit" className="button" disabled={submit.busy || !baselineId}>
+        Assign
+      </button>
+      {problem ? <LiveMessage message={problem} tone="error" /> : <OutcomeMessage outcome={submit.outcome} />}
+    </form>
+  );
+};
+
+// --- exemptions -----------------------------------------------------------------------------------
+
+const Exemptions = ({ data, tenantId, mayApprove, onDone }: { data: Policies; tenantId: string; mayApprove: boolean; onDone: () => void }) => {
+  const { me } = useSignedIn();
+  const approve = useSubmit();
+  const revoke = useSubmit();
+  const [revoking, setRevoking] = useState<string>();
+  const [reason, setReason] = useState('');
+  const titles = useMemo(() => new Map(data.guardrails.map((g) => [g.id, g.title])), [data]);
+  const exemptions = [...data.tenantGuardrails.exemptions].sort((a, b) => rankOf(a) - rankOf(b) || a.expiresAt.localeCompare(b.expiresAt));
+  const onApprove = async (e: Exemption) => {
+    if (await approve.run<PolicyMutation>(APPROVE_EXEMPTION_MUTATION, { tenantId, exemptionId: e.exemptionId }, () => `Exemption ${e.exemptionId} approved: in force until ${formatDateTime(e.expiresAt)}.`)) onDone();
+  };
+  const onRevoke = async (e: Exemption) => {
+    const done = await revoke.run<PolicyMutation>(REVOKE_EXEMPTION_MUTATION, { tenantId, exemptionId: e.exemptionId, reason }, () => `Exemption ${e.exemptionId} revoked; what it covered is reported again.`);
+    if (done) {
+      setRevoking(undefined);
+      setReason('');
+      onDone();
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="policy-exemptions-title">
+      <h2 id="policy-exemptions-title">Exemptions</h2>
+      <p className="hint">
+        An exemption is asked for from a finding (<Link to={{ name: 'findings', tenantId }}>Findings</Link>) and is in force once someone other than the requester approves it, until it expires or is revoked.
+      </p>
+      {exemptions.length === 0 ? (
+        <p className="empty">No exemption asked for or in force.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table table-cards">
+            <caption className="visually-hidden">Exemptions of the tenant</caption>
+            <thead>
+              <tr>
+                <th scope="col">Guardrail</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Status</th>
+                <th scope="col">Why</th>
+                <th scope="col">Requested</th>
+                <th scope="col">Expires (UTC)</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {exemptions.map((e) => {
+                const own = e.requestedBy.toLowerCase() === me.id.toLowerCase();
+                return (
+                  <tr key={e.exemptionId}>
+                    <th scope="row" data-label="Guardrail">
+                      {titles.get(e.guardrailId) ?? e.guardrailId}
+                      <span className="block muted small">
+                        <code>{e.exemptionId}</code>
+                      </span>
+                    </th>
+                    <td data-label="Scope">{e.scope === '*' ? 'whole tenant' : <code className="break small">{e.scope}</code>}</td>
+                    <td data-label="Status">
+                      <Badge value={e.status} />
+                    </td>
+                    <td data-label="Why">
+                      <span className="small">
+                        {e.category}: {e.justification}
+                      </span>
+                    </td>
+                    <td data-label="Requested">
+                      <span className="small">
+                        {e.requestedBy}, {formatDateTime(e.requestedAt)}
+                        {e.approvedBy ? <span className="block">approved by {e.approvedBy}</span> : null}
+                      </span>
+                    </td>
+                    <td data-label="Expires (UTC)">{formatDateTime(e.expiresAt)}</td>
+                    <td data-label="Actions">
+                      {!mayApprove ? null : e.status === 'requested' ? (
+                        own ? (
+                          <span className="small muted">You asked for it: someone else approves.</span>
+                        ) : (
+                          <button type="button" className="button button-small" disabled={approve.busy} onClick={() => void onApprove(e)}>
+                            Approve<span className="visually-hidden"> exemption {e.exemptionId}</span>
+                          </button>
+                        )
+                      ) : e.status === 'active' ? (
+                        revoking === e.exemptionId ? (
+                          <Confirm
+                            question={`End exemption ${e.exemptionId}? What it covers is reported again at the next evaluation.`}
+                            confirmLabel={`Revoke ${e.exemptionId}`}
+                            busy={revoke.busy}
+                            disabled={!reason.trim()}
+                            onConfirm={() => void onRevoke(e)}
+                            onCancel={() => setRevoking(undefined)}
+                          >
+                            <Field id={`revoke-${e.exemptionId}`} label="Reason (the customer and the auditor read it)">
+                              <input id={`revoke-${e.exemptionId}`} value={reason} onChange={(ev) => setReason(ev.target.value)} required />
+                            </Field>
+                          </Confirm>
+                        ) : (
+                          <button type="button" className="button button-small" onClick={() => setRevoking(e.exemptionId)}>
+                            Revoke…<span className="visually-hidden"> exemption {e.exemptionId}</span>
+                          </button>
+                        )
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <OutcomeMessage outcome={approve.outcome ?? revoke.outcome} />
+    </section>
+  );
+};
+
+const EXEMPTION_RANK: Record<string, number> = { requested: 0, active: 1 };
+const rankOf = (e: Exemption) => EXEMPTION_RANK[e.status] ?? 2;
+
+// --- notifications ----------------------------------------------------------------------------------
+
+const SeverityChoice = ({ name, legend, hint, chosen, onChange, disabled }: { name: string; legend: string; hint: string; chosen: readonly string[]; onChange: (next: string[]) => void; disabled: boolean }) => (
+  <fieldset disabled={disabled}>
+    <legend>{legend}</legend>
+    <p className="hint">{hint}</p>
+    {SEVERITY_ORDER.map((s) => (
+      <label key={s} className="checkbox">
+        <input type="checkbox" name={name} value={s} checked={chosen.includes(s)} onChange={(e) => onChange(e.target.checked ? [...chosen, s] : chosen.filter((x) => x !== s))} /> {s}
+      </label>
+    ))}
+  </fieldset>
+);
+
+const Notifications = ({ data, tenantId, disabled, onDone }: { data: Policies; tenantId: string; disabled: boolean; onDone: () => void }) => {
+  const submit = useSubmit();
+  const [notify, setNotify] = useState<string[]>([...data.tenantGuardrails.reporting.notifySeverities]);
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (await submit.run<PolicyMutation>(SET_REPORTING_POLICY_MUTATION, { tenantId, notifySeverities: notify }, () => 'Notifications saved.')) onDone();
+  };
+  return (
+    <section className="panel" aria-labelledby="notifications-title">
+      <h2 id="notifications-title">Notifications</h2>
+      <form onSubmit={onSubmit}>
+        <SeverityChoice
+          name="notify"
+          legend="Findings that send a notification"
+          hint="Sent to the tenant's notification channels when such a finding opens; which findings open an incident is the incident policy's choice, below."
+          chosen={notify}
+          onChange={setNotify}
+          disabled={disabled}
+        />
+        {disabled ? null : (
+          <button type="submit" className="button" disabled={submit.busy}>
+            Save notifications
+          </button>
+        )}
+        <OutcomeMessage outcome={submit.outcome} />
+      </form>
+    </section>
+  );
+};
+
+// --- incident policy ----------------------------------------------------------------------------------
+
+const SLA_TARGETS = [
+  ['acknowledgeMinutes', 'Acknowledge'],
+  ['containMinutes', 'Contain'],
+  ['resolveMinutes', 'Resolve'],
+] as const;
+
+const IncidentPolicyForm = ({ data, tenantId, disabled, onDone }: { data: Policies; tenantId: string; disabled: boolean; onDone: () => void }) => {
+  const submit = useSubmit();
+  const policy = data.incidentPolicy;
+  const [severities, setSeverities] = useState<string[]>([...policy.findingSeverities]);
+  const [windowMinutes, setWindowMinutes] = useState(String(policy.correlationWindowMinutes));
+  const [expiryMinutes, setExpiryMinutes] = useState(String(policy.approvalExpiryMinutes));
+  const [preApproved, setPreApproved] = useState<string[]>([...policy.preApprovedActions]);
+  const [sla, setSla] = useState<SlaTargets[]>(slaRows(policy.sla));
+  const [problem, setProblem] = useState<string>();
+  const problems = sla.flatMap(slaProblems);
+  const setTarget = (severity: string, key: (typeof SLA_TARGETS)[number][0], text: string) =>
+    setSla((rows) => rows.map((r) => (r.severity === severity ? { ...r, [key]: text === '' ? Number.NaN : Number(text) } : r)));
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(undefined);
+    if (problems.length) return setProblem(problems.join('; '));
+    const correlationWindowMinutes = Number(windowMinutes);
+    const approvalExpiryMinutes = Number(expiryMinutes);
+    const outOfBounds = boundProblem('correlationWindowMinutes', correlationWindowMinutes) ?? boundProblem('approvalExpiryMinutes', approvalExpiryMinutes);
+    if (outOfBounds) return setProblem(outOfBounds);
+    const input = incidentPolicyInput(tenantId, policy, { findingSeverities: severities, correlationWindowMinutes, approvalExpiryMinutes, preApprovedActions: preApproved, sla });
+    if (!input) return setProblem('Nothing changed.');
+    if (await submit.run<CommandMutation>(SET_INCIDENT_POLICY_MUTATION, input, () => 'Incident policy saved: it applies to what happens from now on.')) onDone();
+  };
+  return (
+    <section className="panel" aria-labelledby="incident-policy-title">
+      <h2 id="incident-policy-title">Incident policy</h2>
+      <form onSubmit={onSubmit}>
+        <SeverityChoice
+          name="finding-severities"
+          legend="Findings that open an incident"
+          hint={
+            policy.findingSeveritiesFrom === 'incident-policy'
+              ? 'A finding of these severities opens an incident, or joins the open one on the same resource.'
+              : `Not chosen for this tenant yet: it follows the ${policy.findingSeveritiesFrom === 'default' ? "platform's default" : 'earlier reporting policy'}. Saving a change makes it the tenant's own.`
+          }
+          chosen={severities}
+          onChange={setSeverities}
+          disabled={disabled}
+        />
+        <div className="form-row">
+          <Field id="correlation-window" label="Correlation window (minutes)" hint={`Alerts and findings on the same resource or entity within ${minutesInWords(Number(windowMinutes))} join one incident.`}>
+            <input id="correlation-window" className="input-narrow" type="number" min={5} max={10080} step={1} value={windowMinutes} onChange={(e) => setWindowMinutes(e.target.value)} disabled={disabled} aria-describedby="correlation-window-hint" />
+          </Field>
+          <Field id="approval-expiry" label="Approval lifetime (minutes)" hint={`A proposed action not approved within ${minutesInWords(Number(expiryMinutes))} expires: the resource may have changed since; propose it again if still needed.`}>
+            <input id="approval-expiry" className="input-narrow" type="number" min={5} max={43200} step={1} value={expiryMinutes} onChange={(e) => setExpiryMinutes(e.target.value)} disabled={disabled} aria-describedby="approval-expiry-hint" />
+          </Field>
+        </div>
+        <div className="table-scroll">
+          <table className="table table-cards">
+            <caption>SLA targets, in minutes from the incident's opening</caption>
+            <thead>
+              <tr>
+                <th scope="col">Severity</th>
+                {SLA_TARGETS.map(([key, label]) => (
+                  <th key={key} scope="col">
+                    {label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {sla.map((row) => (
+                <tr key={row.severity}>
+                  <th scope="row" data-label="Severity">
+                    <Badge value={row.severity} />
+                  </th>
+                  {SLA_TARGETS.map(([key, label]) => {
+                    const id = `sla-${row.severity}-${key}`;
+                    return (
+                      <td key={key} data-label={label}>
+                        <label htmlFor={id} className="visually-hidden">
+                          {label} {row.severity} incidents within (minutes)
+                        </label>
+                        <input
+                          id={id}
+                          className="input-narrow"
+                          type="number"
+                          min={1}
+                          step={1}
+                          value={Number.isNaN(row[key]) ? '' : row[key]}
+                          onChange={(e) => setTarget(row.severity, key, e.target.value)}
+                          disabled={disabled}
+                          aria-describedby={`${id}-words`}
+                        />
+                        <span id={`${id}-words`} className="block muted small">
+                          {minutesInWords(row[key])}
+                        </span>
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <fieldset disabled={disabled}>
+          <legend>Actions that run without a second approval</legend>
+          <p className="hint">Proposed by the playbooks or an analyst, these execute at once. Actions that cut access or delete always wait for a person's approval.</p>
+          {data.actionCatalog.map((a) => (
+            <label key={a.id} className="checkbox">
+              <input
+                type="checkbox"
+                value={a.id}
+                checked={preApproved.includes(a.id)}
+                disabled={a.destructive}
+                onChange={(e) => setPreApproved((p) => (e.target.checked ? [...p, a.id] : p.filter((x) => x !== a.id)))}
+              />{' '}
+              {a.title} <span className="muted small">({a.verb.toLowerCase()}{a.destructive ? ', always approved by a person' : ''})</span>
+            </label>
+          ))}
+        </fieldset>
+        {disabled ? null : (
+          <button type="submit" className="button" disabled={submit.busy}>
+            Save incident policy
+          </button>
+        )}
+        {problem ? <LiveMessage message={problem} tone="error" /> : <OutcomeMessage outcome={submit.outcome} />}
+      </form>
+    </section>
+  );
+};
