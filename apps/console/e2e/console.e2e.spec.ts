@@ -800,6 +800,30 @@ describe('the web console in a browser', () => {
     await page.getByText(/Key ticketing-sync revoked/).waitFor();
     await row.locator('.badge', { hasText: 'revoked' }).waitFor();
     expect((await asKey(secret)).status).toBe(401);
+
+    // The exemption it asked for on the findings page: approved by someone else, ended here with a reason.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Guardrails and policies' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Guardrails and policies of Contoso Bank' }).waitFor();
+    const exemptions = page.getByRole('table', { name: 'Exemptions of the tenant' });
+    const asked = exemptions.getByRole('row').filter({ hasText: 'Only reachable through the authenticating proxy' }).first();
+    await asked.getByText('You asked for it: someone else approves.').waitFor();
+    const { tenantGuardrails } = await gql<{ tenantGuardrails: { exemptions: { exemptionId: string; status: string; justification: string }[] } }>(
+      await tokenOf('customer-admin'),
+      `{ tenantGuardrails(tenantId: "${TENANT}") { exemptions { exemptionId status justification } } }`,
+    );
+    const exemption = tenantGuardrails.exemptions.find((e) => e.status === 'requested' && e.justification.startsWith('Only reachable through'))!;
+    const approved = await gql<{ approveExemption: { __typename: string } }>(
+      await tokenOf('soc-lead'),
+      `mutation { approveExemption(input: { tenantId: "${TENANT}", exemptionId: "${exemption.exemptionId}" }) { __typename } }`,
+    );
+    expect(approved.approveExemption.__typename).toBe('GuardrailPolicyChanged');
+    await page.reload();
+    const active = page.getByRole('table', { name: 'Exemptions of the tenant' }).getByRole('row').filter({ hasText: exemption.exemptionId });
+    await active.getByRole('button', { name: `Revoke… exemption ${exemption.exemptionId}` }).click();
+    await active.getByLabel('Reason (the customer and the auditor read it)').fill('The proxy was removed');
+    await active.getByRole('button', { name: `Revoke ${exemption.exemptionId}` }).click();
+    await page.getByText(`Exemption ${exemption.exemptionId} revoked; what it covered is reported again.`).waitFor();
+    await active.locator('.badge', { hasText: 'revoked' }).waitFor();
     await page.context().close();
   });
 

@@ -6,7 +6,7 @@ import { ApiError, describeError } from '../api/errors';
 import type { Refusable } from '../api/operations';
 import { refusalText } from '../incidents/commands';
 import { useApi } from '../session';
-import { LiveMessage } from './ui';
+import { Field, LiveMessage } from './ui';
 
 /** A mutation's outcome as the form shows it: done, refused by the domain, or failed on the way. */
 export type Outcome = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
@@ -52,15 +52,7 @@ export const listOf = (text: string): string[] =>
 
 
 /** The second step of a destructive action: what goes, in words, and a button that names it. */
-export const Confirm = ({
-  question,
-  confirmLabel,
-  busy,
-  disabled,
-  onConfirm,
-  onCancel,
-  children,
-}: {
+interface ConfirmProps {
   question: string;
   confirmLabel: string;
   busy: boolean;
@@ -68,7 +60,9 @@ export const Confirm = ({
   onConfirm: () => void;
   onCancel: () => void;
   children?: ReactNode;
-}) => (
+}
+
+export const Confirm = ({ question, confirmLabel, busy, disabled, onConfirm, onCancel, children }: ConfirmProps) => (
   <div className="confirm" role="group" aria-label={confirmLabel}>
     <p className="small">{question}</p>
     {children}
@@ -82,3 +76,33 @@ export const Confirm = ({
     </div>
   </div>
 );
+
+/**
+ * A table row's destructive action in its two steps: the button that starts it ("Revoke…"), then
+ * the confirmation, with the reason it asks for when the change records one.
+ */
+export const ConfirmStep = ({
+  confirming,
+  startLabel,
+  onStart,
+  reason,
+  ...confirm
+}: ConfirmProps & {
+  confirming: boolean;
+  startLabel: ReactNode;
+  onStart: () => void;
+  reason?: { readonly id: string; readonly label: string; readonly value: string; readonly onChange: (value: string) => void };
+}) =>
+  confirming ? (
+    <Confirm {...confirm} disabled={confirm.disabled || (reason !== undefined && !reason.value.trim())}>
+      {reason ? (
+        <Field id={reason.id} label={reason.label}>
+          <input id={reason.id} value={reason.value} onChange={(e) => reason.onChange(e.target.value)} required />
+        </Field>
+      ) : null}
+    </Confirm>
+  ) : (
+    <button type="button" className="button button-small" onClick={onStart}>
+      {startLabel}
+    </button>
+  );

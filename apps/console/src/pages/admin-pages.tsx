@@ -27,7 +27,7 @@ import {
 import { Badge, ErrorPanel, Field, Loading, NotFound, PageHeader, Stat } from '../components/ui';
 import { formatDateTime } from '../format';
 import { offers } from '../auth/roles';
-import { Confirm, listOf, OutcomeMessage, useSubmit } from '../components/forms';
+import { ConfirmStep, listOf, OutcomeMessage, useSubmit } from '../components/forms';
 import { Link, useRouter } from '../router/router';
 import { pathFor } from '../router/routes';
 import { useSignedIn } from '../session';
@@ -353,18 +353,17 @@ const Connections = ({ tenant, onDone, disabled }: { tenant: AdminTenant; onDone
                     <code>{c.credentialReference}</code>
                   </td>
                   <td data-label="Actions">
-                    {disabled ? null : removing === c.connectionId ? (
-                      <Confirm
+                    {disabled ? null : (
+                      <ConfirmStep
+                        confirming={removing === c.connectionId}
+                        startLabel="Remove…"
+                        onStart={() => setRemoving(c.connectionId)}
                         question={`Stop collecting from ${c.connectionId}? Its resources are removed from the inventory at the next snapshot of other connections; their history stays.`}
                         confirmLabel={`Remove connection ${c.connectionId}`}
                         busy={remove.busy}
                         onConfirm={() => onRemove(c.connectionId)}
                         onCancel={() => setRemoving(undefined)}
                       />
-                    ) : (
-                      <button type="button" className="button button-small" onClick={() => setRemoving(c.connectionId)}>
-                        Remove…
-                      </button>
                     )}
                   </td>
                 </tr>
@@ -516,23 +515,18 @@ const ApiKeys = ({
                       {k.revokedReason ? <span className="muted small block">{k.revokedReason}</span> : null}
                     </td>
                     <td data-label="Actions">
-                      {disabled || state !== 'active' ? null : revoking === k.keyId ? (
-                        <Confirm
+                      {disabled || state !== 'active' ? null : (
+                        <ConfirmStep
+                          confirming={revoking === k.keyId}
+                          startLabel="Revoke…"
+                          onStart={() => setRevoking(k.keyId)}
                           question={`Revoke ${k.name}? Integrations using it are refused from their next request.`}
                           confirmLabel={`Revoke key ${k.name}`}
                           busy={revoke.busy}
-                          disabled={!reason.trim()}
                           onConfirm={() => onRevoke(k)}
                           onCancel={() => setRevoking(undefined)}
-                        >
-                          <Field id={`revoke-reason-${k.keyId}`} label="Reason (kept in the audit trail)">
-                            <input id={`revoke-reason-${k.keyId}`} value={reason} onChange={(e) => setReason(e.target.value)} required />
-                          </Field>
-                        </Confirm>
-                      ) : (
-                        <button type="button" className="button button-small" onClick={() => setRevoking(k.keyId)}>
-                          Revoke…
-                        </button>
+                          reason={{ id: `revoke-reason-${k.keyId}`, label: 'Reason (kept in the audit trail)', value: reason, onChange: setReason }}
+                        />
                       )}
                     </td>
                   </tr>

@@ -37,7 +37,7 @@ import {
   type InitiativeParameterField,
 } from '../admin/policies';
 import { offers } from '../auth/roles';
-import { Confirm, OutcomeMessage, useSubmit } from '../components/forms';
+import { ConfirmStep, OutcomeMessage, useSubmit } from '../components/forms';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader } from '../components/ui';
 import { formatDateTime, SEVERITY_ORDER } from '../format';
 import { Link } from '../router/router';
@@ -135,18 +135,17 @@ const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; ten
                     </td>
                     <td data-label="Assigned">{formatDateTime(a.assignedAt)}</td>
                     <td data-label="Actions">
-                      {disabled ? null : removing === a.assignmentId ? (
-                        <Confirm
+                      {disabled ? null : (
+                        <ConfirmStep
+                          confirming={removing === a.assignmentId}
+                          startLabel="Unassign…"
+                          onStart={() => setRemoving(a.assignmentId)}
                           question={`Stop assessing the tenant against ${titles.get(a.baselineId) ?? a.baselineId} (${a.scope === '*' ? 'whole tenant' : a.scope})? It is re-evaluated without it: findings only this assignment raised are resolved; their history stays.`}
                           confirmLabel={`Unassign ${a.assignmentId}`}
                           busy={unassign.busy}
                           onConfirm={() => onUnassign(a.assignmentId)}
                           onCancel={() => setRemoving(undefined)}
                         />
-                      ) : (
-                        <button type="button" className="button button-small" onClick={() => setRemoving(a.assignmentId)}>
-                          Unassign…
-                        </button>
                       )}
                     </td>
                   </tr>
@@ -420,24 +419,21 @@ const Exemptions = ({ data, tenantId, mayApprove, onDone }: { data: Policies; te
                           </button>
                         )
                       ) : e.status === 'active' ? (
-                        revoking === e.exemptionId ? (
-                          <Confirm
-                            question={`End exemption ${e.exemptionId}? What it covers is reported again at the next evaluation.`}
-                            confirmLabel={`Revoke ${e.exemptionId}`}
-                            busy={revoke.busy}
-                            disabled={!reason.trim()}
-                            onConfirm={() => void onRevoke(e)}
-                            onCancel={() => setRevoking(undefined)}
-                          >
-                            <Field id={`revoke-${e.exemptionId}`} label="Reason (the customer and the auditor read it)">
-                              <input id={`revoke-${e.exemptionId}`} value={reason} onChange={(ev) => setReason(ev.target.value)} required />
-                            </Field>
-                          </Confirm>
-                        ) : (
-                          <button type="button" className="button button-small" onClick={() => setRevoking(e.exemptionId)}>
-                            Revoke…<span className="visually-hidden"> exemption {e.exemptionId}</span>
-                          </button>
-                        )
+                        <ConfirmStep
+                          confirming={revoking === e.exemptionId}
+                          startLabel={
+                            <>
+                              Revoke…<span className="visually-hidden"> exemption {e.exemptionId}</span>
+                            </>
+                          }
+                          onStart={() => setRevoking(e.exemptionId)}
+                          question={`End exemption ${e.exemptionId}? What it covers is reported again at the next evaluation.`}
+                          confirmLabel={`Revoke ${e.exemptionId}`}
+                          busy={revoke.busy}
+                          onConfirm={() => void onRevoke(e)}
+                          onCancel={() => setRevoking(undefined)}
+                          reason={{ id: `revoke-${e.exemptionId}`, label: 'Reason (the customer and the auditor read it)', value: reason, onChange: setReason }}
+                        />
                       ) : null}
                     </td>
                   </tr>
