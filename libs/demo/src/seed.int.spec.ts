@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pgliteImage } from '@rampart/event-store/testing';
-import { incidentStreamId, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
+import { incidentStreamId, slaState, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
 import { tenantStandardCompliance } from '@rampart/guardrails-application';
 import { complianceSeries, postureAsOf, projectionRunners, standardComplianceSeries } from '@rampart/platform';
 import { createLogger, openStores, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
@@ -61,9 +61,33 @@ describe('the demo seed', () => {
     const incidents = await docs<IncidentEntry>('incidents');
     expect(incidents.filter((i) => i.status === 'closed').length).toBeGreaterThan(0);
     expect(incidents.filter((i) => !['closed', 'merged'].includes(i.status)).length).toBeGreaterThan(0);
-    const past = await postureAsOf(stores, 'contoso-bank', new Date(now.getTime() - 9 * 86_400_000));
+    // the morning the bank was onboarded (12 days ago, a few hours in), before the SOC and the bank got to work
+    const past = await postureAsOf(stores, 'contoso-bank', new Date(now.getTime() - 11.6 * 86_400_000));
     const today = await postureAsOf(stores, 'contoso-bank', now);
     expect(past.score.overall.nonCompliant).toBeGreaterThan(today.score.overall.nonCompliant);
+  });
+
+  it('shows an SOC that keeps its SLAs: most incidents closed within every target, the open ones mostly on time', async () => {
+    const incidents = await docs<IncidentEntry>('incidents');
+    const closed = incidents.filter((i) => i.status === 'closed');
+    const open = incidents.filter((i) => !['resolved', 'closed', 'merged'].includes(i.status));
+    // every target of every incident was checked as it fell due: a closed incident with no breach recorded met them all
+    expect(closed.filter((i) => i.breached.length === 0).length).toBeGreaterThan(0.8 * closed.length);
+    expect(closed.filter((i) => i.breached.length > 0).length).toBeGreaterThan(0); // ...and not all of them, as in any SOC
+    const states = open.map((i) => slaState(i, now));
+    expect(states.filter((s) => s === 'ok').length).toBeGreaterThan(states.length / 2);
+    expect(states.filter((s) => s === 'breached').length).toBeLessThanOrEqual(2);
+    // the approvals inbox: what the open incidents' playbooks still wait for, the closed ones' withdrawn
+    const waiting = await docs<ActionEntry>('response_actions', "doc->>'status' = 'proposed'");
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.every((a) => open.some((i) => i.incidentId === a.incidentId))).toBe(true);
+  });
+
+  it('names the resource in every incident a finding opened, so a search for it finds the story', async () => {
+    const incidents = await docs<IncidentEntry>('incidents');
+    expect(incidents.filter((i) => i.title.toLowerCase().includes('payments')).map((i) => i.incidentId)).toEqual([summary!.storyIncidentId]);
+    expect(incidents.find((i) => i.incidentId === summary!.storyIncidentId)?.title).toBe('Web app reachable without authentication on payments-api');
+    expect(incidents.every((i) => / on [\w-]+$/.test(i.title))).toBe(true);
   });
 
   it("assesses Contoso Bank against MCSB and CIS, and Fabrikam Retail against PCI DSS, control by control, with a past", async () => {

@@ -1,13 +1,15 @@
 // What a newcomer's first `npm start` shows: three customers of a managed security provider, four
 // weeks of their history, and the product's story played out once. Seeded on an empty store only,
 // through the same commands, ingestion, evaluator, reactor and action runner the product runs —
-// with the event store's clock set back, day by day, so the charts have a past. The SOC's people
-// (ana the analyst, the lead) act through the deciders like the API would have them act.
+// with the event store's clock set back, so the charts have a past. The SOC's people (ana the
+// analyst, the lead) act through the use cases like the API would have them act, and work like a
+// healthy SOC: within their SLA targets mostly, so its queue and its numbers look like a real one's.
 import { randomUUID } from 'node:crypto';
 import { handleCommand, type Actor, type Decider, type DomainEvent, type EventStore } from '@rampart/event-sourcing';
 import { SqlCheckpointStore, SqlEventStore } from '@rampart/event-store';
 import type { Severity, TenantGuardrailsCommand } from '@rampart/guardrails';
 import {
+  dueAt,
   incidentPolicyStreamId,
   type ActionEntry,
   type IncidentCommand,
@@ -19,8 +21,9 @@ import { ActionRunner, changeAction, changeIncident, INCIDENT_REACTOR_SUBSCRIPTI
 import { InlineWorker } from '@rampart/platform';
 import { type Logger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
+import { armKey } from '@rampart/resource-model';
 import { tenantDecider, tenantStreamId, type OnboardTenant } from '@rampart/tenancy';
-import { generateTenant, hardened, isMisconfigured, mutate, seededRandom, type ArmResource } from './synthetic-tenant';
+import { authenticationOf, generateTenant, hardened, isMisconfigured, mutate, secured, seededRandom, type ArmResource, type Random } from './synthetic-tenant';
 
 export interface DemoTenant extends Omit<OnboardTenant, 'kind'> {
   readonly socTeam: string;
@@ -92,8 +95,14 @@ const ANALYST = { kind: 'user', id: 'ana@soc.example' } as const satisfies Actor
 const LEAD = { kind: 'user', id: 'lead@soc.example' } as const satisfies Actor;
 const COLLECTOR = { kind: 'system', id: 'demo-collector' } as const satisfies Actor;
 const SEEDER = { kind: 'system', id: 'demo-seed' } as const satisfies Actor;
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** How often a customer deploys a day, on average (its pipeline pushes what it deploys as it goes). */
+const RELEASES_PER_DAY = 1;
+/** The share of fixes a customer pushes through its pipeline (the rest are made by hand), and of those a day or two late. */
+const PUSHED_FIXES = 0.5;
+const LATE_FIXES = 0.08;
 
 /** Onboards the demo tenants and assigns their SOC teams (idempotent): what tests build on. */
 export const seedDemoTenants = async (store: EventStore, log: Logger): Promise<number> => {
@@ -135,8 +144,12 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
   const days = options.days ?? 28;
   const realNow = options.now ?? (() => new Date());
   const started = Date.now();
-  // The clock starts `days` ago at 08:00 and only moves forwards, staying behind the present.
-  let at = new Date(Math.floor((realNow().getTime() - days * DAY) / DAY) * DAY + 8 * HOUR);
+  // The demo's weeks end just before the present and its clock only moves forwards: what the queue
+  // shows right after seeding is where the SOC stands at that moment.
+  const end = realNow().getTime() - 2 * 60_000;
+  const origin = end - days * DAY;
+  // Day 0's morning: the customers are onboarded a few hours into it.
+  let at = new Date(origin + 8 * HOUR);
   const advance = (ms: number) => {
     at = new Date(Math.min(at.getTime() + ms, realNow().getTime() - 60_000));
   };
@@ -174,6 +187,38 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       ingest(store, itemsOf(resources), { tenantId, standing: tenantStanding(store), actor: COLLECTOR, source: 'push', scope: '*', complete });
     const rows = async <D>(sql: string, params: unknown[]) => (await stores.readModels.query<{ doc: D }>(sql, params)).rows.map((r) => r.doc);
 
+    // The weeks run on an agenda: the customers' collections and fixes, the SOC's steps and the SLA
+    // checks are tasks at their own times, run in time order, so no incident's work waits for
+    // another's and every step is recorded at the time it happened.
+    const agenda: { at: number; order: number; run: () => Promise<unknown> }[] = [];
+    let order = 0;
+    const schedule = (time: number, run: () => Promise<unknown>) => void agenda.push({ at: time, order: order++, run });
+    const runUntil = async (until: number) => {
+      for (;;) {
+        let next = -1;
+        for (let i = 0; i < agenda.length; i++) {
+          const task = agenda[i];
+          if (task.at <= until && (next < 0 || task.at < agenda[next].at || (task.at === agenda[next].at && task.order < agenda[next].order))) next = i;
+        }
+        if (next < 0) return;
+        const [task] = agenda.splice(next, 1);
+        advance(Math.max(0, task.at - at.getTime()));
+        await task.run();
+      }
+    };
+    /** Steps one after another, each `after` ms past the end of the one before it. */
+    const chain = (steps: readonly (readonly [after: number, run: () => Promise<unknown>])[]): void => {
+      const [first, ...rest] = steps;
+      if (first)
+        schedule(at.getTime() + first[0], async () => {
+          await first[1]();
+          chain(rest);
+        });
+    };
+    const between = (random: Random, from: number, to: number) => from + random.int(to - from);
+    /** The customers' pipelines deploy fixes every other hour. */
+    const pipelineRun = (time: number) => origin + Math.ceil((time - origin) / (2 * HOUR)) * 2 * HOUR;
+
     // The story's app, deployed on the bank's payments subscription a week before the end.
     const storyDay = Math.max(1, days - 7);
     const bankSubscription = '3f2c6a1e-5b7d-4c8e-9a01-2b3c4d5e6f70';
@@ -186,10 +231,189 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       tags: { env: 'prod', owner: 'payments@contoso-bank.example', app: 'payments' },
       properties: { state: 'Running', httpsOnly: true, publicNetworkAccess: 'Enabled', siteConfig: { minTlsVersion: '1.2', ftpsState: 'Disabled' } },
     };
+    const storyTitle = `Web app reachable without authentication on ${api.name}`;
     let storyIncidentId: string | undefined;
 
-    // Day 0: the customers arrive, their baselines are assigned, their estates collected and evaluated.
+    // The customers' estates as they stand, and where each resource sits in them by its ARM key.
     const estates = new Map<string, ArmResource[]>();
+    const positions = new Map<string, Map<string, number>>();
+
+    /**
+     * How the SOC works, on each incident side by side: triaged within the acknowledge target,
+     * contained within the contain target (now and then a triage comes late, as in any SOC); the fix
+     * is then the customer's, and once a collection shows the incident's findings resolved it is
+     * walked to closure. The customers fix most within the resolve target, a few a day or two late:
+     * with the late triages, those are the breaches.
+     */
+    const soc = seededRandom(999);
+    interface Case {
+      readonly tenantId: string;
+      readonly incidentId: string;
+      resourceKeys: readonly string[];
+      contained: boolean;
+      /** Fixes the customer made: one that did not resolve the incident's findings is followed by another, up to three. */
+      fixes: number;
+      /** A fix on its way: pushed at a time already on the agenda, or made by hand and waiting for a collection. */
+      fixPending: boolean;
+      /** When a fix made by hand was made: the next collection shows it. */
+      fixedByHandAt?: number;
+      closing: boolean;
+    }
+    const cases = new Map<string, Case>();
+    const slaChecks = new Set<number>();
+
+    const openIncidents = () => rows<IncidentEntry>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE doc->>'status' NOT IN ('resolved', 'closed', 'merged') ORDER BY id`, []);
+
+    /** What the SOC sees after every collection: new incidents to take on, fixed ones to close, fixes still missing. */
+    async function look(): Promise<void> {
+      const open = await openIncidents();
+      // An incident is fixed when the findings that raised it are resolved (other findings on its
+      // resources, e.g. a standard's medium ones, are not the incident's); one with no finding among
+      // its signals, when none of its resources has an open finding.
+      const { rows: openFindings } = await stores.readModels.query<{ key: string; finding: string }>(
+        `SELECT tenant_id || '|' || (doc->>'resourceKey') AS key, tenant_id || '|' || (doc->>'findingId') AS finding FROM "${READ_MODEL_SCHEMA}".findings WHERE doc->>'status' = 'open'`,
+      );
+      const failing = new Set(openFindings.map((r) => r.key));
+      const openIds = new Set(openFindings.map((r) => r.finding));
+      const stillFailing = (incident: IncidentEntry) => {
+        const raisedBy = incident.signals.filter((s) => s.kind === 'finding').map((s) => `${incident.tenantId}|${s.ref}`);
+        return raisedBy.length ? raisedBy.some((id) => openIds.has(id)) : incident.resourceKeys.some((key) => failing.has(`${incident.tenantId}|${key}`));
+      };
+      for (const incident of open) {
+        if (incident.title === storyTitle && incident.tenantId === 'contoso-bank' && incident.resourceKeys.includes(armKey(api.id))) {
+          if (!storyIncidentId) playStory((storyIncidentId = incident.incidentId));
+          continue; // the story works this one
+        }
+        const known = cases.get(incident.incidentId);
+        if (!known) takeOn(incident);
+        else {
+          known.resourceKeys = incident.resourceKeys;
+          if (known.closing) continue;
+          if (!stillFailing(incident)) {
+            if (incident.status === 'remediating') close(known, incident.severity);
+          } else if (known.contained && !known.fixPending && known.fixes < 3) customerFixes(known, incident.severity);
+        }
+      }
+    }
+
+    /** Breaches are recorded as they happen, as the worker's check every minute would. */
+    function checkSlaAt(incident: IncidentEntry) {
+      for (const target of ['acknowledge', 'contain', 'resolve'] as const) {
+        const due = Date.parse(dueAt(incident, target));
+        if (due <= at.getTime() || due > end || slaChecks.has(due)) continue;
+        slaChecks.add(due);
+        schedule(due, async () => {
+          await project(); // the check reads the incidents' read model, as the worker's would
+          for (const b of await reactor.recordSlaBreaches()) log.debug(b, 'demo SLA breach');
+        });
+      }
+    }
+
+    function takeOn(incident: IncidentEntry) {
+      const known: Case = { tenantId: incident.tenantId, incidentId: incident.incidentId, resourceKeys: incident.resourceKeys, contained: false, fixes: 0, fixPending: false, closing: false };
+      cases.set(incident.incidentId, known);
+      checkSlaAt(incident);
+      if (incident.status !== 'new') return;
+      const step = (command: IncidentCommand) => () => incidentStep(incident.tenantId, incident.incidentId, command);
+      const critical = incident.severity === 'critical';
+      const late = soc.next() < 0.03;
+      const assignee = soc.next() < 0.6 ? ANALYST.id : 'sam@soc.example';
+      chain([
+        [critical ? between(soc, 2 * MINUTE, 11 * MINUTE) : late ? between(soc, 35 * MINUTE, 70 * MINUTE) : between(soc, 4 * MINUTE, 24 * MINUTE), step({ kind: 'TriageIncident', severity: incident.severity, assignee })],
+        [critical ? between(soc, 2 * MINUTE, 8 * MINUTE) : between(soc, 10 * MINUTE, 50 * MINUTE), step({ kind: 'StartResponse', summary: 'Restricting access while the customer fixes the configuration' })],
+        [
+          critical ? between(soc, 10 * MINUTE, 35 * MINUTE) : between(soc, 20 * MINUTE, 2 * HOUR),
+          async () => {
+            await step({ kind: 'ConfirmContainment', summary: 'Exposure closed; the fix is with the customer' })();
+            known.contained = true;
+            customerFixes(known, incident.severity);
+          },
+        ],
+      ]);
+    }
+
+    /**
+     * The customer fixes what the SOC contained. Half push the fix through their pipeline within
+     * hours; the others fix it by hand in the portal, which the next collection shows; a few are a
+     * day or two late. A critical incident's fix is pushed at once (its resolve target is 4 hours).
+     */
+    function customerFixes(known: Case, severity: IncidentEntry['severity']) {
+      known.fixPending = true;
+      known.fixes++;
+      const late = soc.next() < LATE_FIXES;
+      const now = at.getTime();
+      if (severity === 'critical') pipelinePush(known, now + (late ? between(soc, 6 * HOUR, 30 * HOUR) : between(soc, 20 * MINUTE, 90 * MINUTE)));
+      else if (soc.next() < PUSHED_FIXES) pipelinePush(known, pipelineRun(now + (late ? between(soc, 36 * HOUR, 70 * HOUR) : between(soc, HOUR, 10 * HOUR))));
+      else known.fixedByHandAt = now + (late ? between(soc, 36 * HOUR, 70 * HOUR) : between(soc, HOUR, 8 * HOUR));
+    }
+
+    /** The customers' pipelines push the fixes deployed at the same time together. */
+    const pipeline = new Map<number, Case[]>();
+    function pipelinePush(known: Case, time: number) {
+      const batch = pipeline.get(time);
+      if (batch) return void batch.push(known);
+      pipeline.set(time, [known]);
+      schedule(time, async () => {
+        const fixes = pipeline.get(time) ?? [];
+        pipeline.delete(time);
+        for (const t of DEMO_TENANTS) {
+          const changed = fixes.filter((f) => f.tenantId === t.tenantId).flatMap(fix);
+          if (changed.length) await push(t.tenantId, changed);
+        }
+        await settle();
+        await look();
+      });
+    }
+
+    /** The fix itself: the incident's resources secured in the customer's estate; what changed. */
+    function fix(known: Case): ArmResource[] {
+      known.fixPending = false;
+      known.fixedByHandAt = undefined;
+      const estate = estates.get(known.tenantId) ?? [];
+      const where = positions.get(known.tenantId);
+      return known.resourceKeys.flatMap((key) => {
+        const i = where?.get(key);
+        if (i === undefined) return [];
+        const [resource, ...settings] = secured(estate[i]);
+        estate[i] = resource;
+        return [resource, ...settings];
+      });
+    }
+
+    /**
+     * Walks a fixed incident to closure. The playbook's proposal nobody needed any more (the fix was
+     * made at the source) is withdrawn, so the approvals inbox holds what is still waiting.
+     */
+    function close(known: Case, severity: IncidentEntry['severity']) {
+      known.closing = true;
+      const step = (command: IncidentCommand) => () => incidentStep(known.tenantId, known.incidentId, command);
+      const critical = severity === 'critical';
+      chain([
+        [critical ? between(soc, 5 * MINUTE, 15 * MINUTE) : between(soc, 10 * MINUTE, 40 * MINUTE), step({ kind: 'ConfirmRemediation', summary: 'Configuration fixed and verified by the next collection' })],
+        [critical ? between(soc, 5 * MINUTE, 10 * MINUTE) : between(soc, 5 * MINUTE, 30 * MINUTE), step({ kind: 'ConfirmRecovery', summary: 'Guardrail compliant again' })],
+        [
+          between(soc, 30 * MINUTE, 4 * HOUR),
+          async () => {
+            await step({
+              kind: 'CloseIncident',
+              classification: 'true-positive',
+              reason: 'Misconfiguration confirmed with the customer and fixed',
+              rootCause: 'Resource deployed without the landing zone defaults',
+              lessonsLearned: 'Deploy from the hardened templates; enforce the guardrail at deployment',
+            })();
+            const waiting = await rows<ActionEntry>(
+              `SELECT doc FROM "${READ_MODEL_SCHEMA}".response_actions WHERE tenant_id = $1 AND doc->>'incidentId' = $2 AND doc->>'status' = 'proposed' ORDER BY id`,
+              [known.tenantId, known.incidentId],
+            );
+            for (const action of waiting) {
+              logged(action.actionId, await changeAction(incidents, context(known.tenantId, ANALYST), action.actionId, { kind: 'CancelAction', reason: 'Not needed: the customer fixed the configuration at the source' }));
+            }
+          },
+        ],
+      ]);
+    }
+
+    // Day 0: the customers arrive, their baselines are assigned, their estates collected and evaluated.
     for (const t of DEMO_TENANTS) {
       await decide(tenantDecider, tenantStreamId(t.tenantId), { kind: 'OnboardTenant', tenantId: t.tenantId, displayName: t.displayName, sector: t.sector, contactEmail: t.contactEmail }, t.tenantId, SEEDER);
       await decide(tenantDecider, tenantStreamId(t.tenantId), { kind: 'AssignSocTeam', tenantId: t.tenantId, socTeam: t.socTeam }, t.tenantId, SEEDER);
@@ -208,173 +432,153 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
       );
       const estate = [...generateTenant({ seed: t.seed, resources: options.resourcesPerTenant ?? 120, misconfiguredShare: t.misconfiguredShare, subscriptions: 2 })];
       estates.set(t.tenantId, estate);
+      positions.set(t.tenantId, new Map(estate.map((r, i) => [armKey(r.id), i])));
       advance(5 * 60_000);
       await push(t.tenantId, estate, true);
     }
     await settle();
-    await socDay(seededRandom(999));
+    await look();
 
-
-    for (let day = 1; day < days; day++) {
-      at = new Date(at.getTime() - (at.getTime() % DAY) + DAY + 8 * HOUR); // next morning, 08:00
-      if (at.getTime() > realNow().getTime() - HOUR) break;
+    for (let day = 0; day < days; day++) {
+      const dayStart = origin + day * DAY;
+      if (dayStart >= end) break;
       const random = seededRandom(1_000 + day);
-      // The customers fix part of what is wrong each day, and now and then break something new.
-      for (const t of DEMO_TENANTS) {
-        const estate = estates.get(t.tenantId) ?? [];
-        const wrong = estate.map((r, i) => [r, i] as const).filter(([r]) => isMisconfigured(r));
-        const fixes = wrong.filter(() => random.next() < 0.12);
-        const changed: ArmResource[] = [];
-        for (const [r, i] of fixes) changed.push((estate[i] = hardened(r)));
-        if (random.next() < 0.35) {
-          const i = random.int(estate.length);
-          const [broken] = mutate([estate[i]], 1, day * 97 + t.seed).resources;
-          if (broken !== estate[i]) changed.push((estate[i] = broken));
+      // The collections, at night and at noon, show what the customers changed by hand: the fixes
+      // they made by hand and, at night, part of whatever else is wrong.
+      for (const [hour, nightly] of [
+        [0, true],
+        [12, false],
+      ] as const) {
+        if (day === 0 && nightly) continue; // the customers arrive in the morning
+        schedule(dayStart + hour * HOUR + random.int(30 * MINUTE), async () => {
+          for (const t of DEMO_TENANTS) {
+            const estate = estates.get(t.tenantId) ?? [];
+            const changed: ArmResource[] = [];
+            for (const known of cases.values()) {
+              if (known.tenantId === t.tenantId && known.fixedByHandAt !== undefined && known.fixedByHandAt <= at.getTime()) changed.push(...fix(known));
+            }
+            if (nightly) estate.forEach((r, i) => isMisconfigured(r) && random.next() < 0.12 && changed.push((estate[i] = hardened(r))));
+            if (changed.length) await push(t.tenantId, changed);
+          }
+          await settle();
+          await look();
+        });
+      }
+      // Their pipelines push what they deploy as it goes, from the day after they arrive. A release
+      // redeploys a few apps from a template that leaves authentication off, and now and then
+      // changes a setting for the worse.
+      DEMO_TENANTS.forEach((t, n) => {
+        for (let release = random.next(); day > 0 && release < RELEASES_PER_DAY; release++) {
+          const deploy = seededRandom(day * 1_000 + n * 100 + Math.floor(release));
+          schedule(dayStart + between(random, 2 * HOUR, 23 * HOUR), async () => {
+            const estate = estates.get(t.tenantId) ?? [];
+            const apps = estate.filter((r) => ['microsoft.web/sites', 'microsoft.app/containerapps'].includes(r.type.toLowerCase()));
+            const changed = Array.from({ length: 1 + deploy.int(3) }, () => authenticationOf(deploy.pick(apps), false)).flat();
+            if (deploy.next() < 0.25) {
+              const i = deploy.int(estate.length);
+              const [broken] = mutate([estate[i]], 1, day * 97 + t.seed).resources;
+              if (broken !== estate[i]) changed.push((estate[i] = broken));
+            }
+            await push(t.tenantId, changed);
+            await settle();
+            await look();
+          });
         }
-        advance(random.int(4 * HOUR));
-        if (changed.length) await push(t.tenantId, changed);
-      }
+      });
       if (day === storyDay) {
-        advance(30 * 60_000);
-        await push('contoso-bank', [api]);
+        schedule(dayStart + 9 * HOUR, async () => {
+          await push('contoso-bank', [api]);
+          await settle();
+          await look();
+        });
       }
-      await settle();
-
-      await socDay(random);
-      await settle();
-      for (const b of await reactor.recordSlaBreaches()) log.debug(b, 'demo SLA breach');
-
-      if (day === storyDay) storyIncidentId = await playStory(storyIncidentId);
-      if (day === storyDay + 1 && storyIncidentId) await finishStory(storyIncidentId);
+      await runUntil(Math.min(dayStart + DAY, end));
       if (day % 7 === 0) log.info({ day, of: days }, 'seeding the demo');
     }
+    await runUntil(end);
+    await project();
+    for (const b of await reactor.recordSlaBreaches()) log.debug(b, 'demo SLA breach');
 
     /**
-     * The SOC's day: new incidents are triaged within the hour and contained within a few hours;
-     * the ones whose resources comply again are walked to closure over the afternoon.
+     * The story, step by step on the agenda: the exposed payments API is triaged, its playbook's
+     * action approved and run by the customer's automation, and the next collection shows it private
+     * again; the next day authentication is turned on and the incident closed with its root cause.
      */
-    async function socDay(random: ReturnType<typeof seededRandom>): Promise<void> {
-      // The SOC works its incidents side by side: each gets its own times from the start of the
-      // pass, and the steps are then recorded in time order (the log's clock only moves forwards).
-      const start = at.getTime();
-      const planned: { at: number; run: () => Promise<unknown> }[] = [];
-      const plan = (offset: number, run: () => Promise<unknown>) => planned.push({ at: start + offset, run });
-      const open = await rows<IncidentEntry>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE doc->>'status' NOT IN ('closed', 'merged') ORDER BY id`, []);
-      // An incident is fixed when the findings that raised it are resolved (other findings on its
-      // resources, e.g. a standard's medium ones, are not the incident's); one with no finding among
-      // its signals, when none of its resources has an open finding.
-      const { rows: openFindings } = await stores.readModels.query<{ key: string; finding: string }>(
-        `SELECT tenant_id || '|' || (doc->>'resourceKey') AS key, tenant_id || '|' || (doc->>'findingId') AS finding FROM "${READ_MODEL_SCHEMA}".findings WHERE doc->>'status' = 'open'`,
-      );
-      const failing = new Set(openFindings.map((r) => r.key));
-      const openIds = new Set(openFindings.map((r) => r.finding));
-      const stillFailing = (incident: IncidentEntry) => {
-        const raisedBy = incident.signals.filter((s) => s.kind === 'finding').map((s) => `${incident.tenantId}|${s.ref}`);
-        return raisedBy.length ? raisedBy.some((id) => openIds.has(id)) : incident.resourceKeys.some((key) => failing.has(`${incident.tenantId}|${key}`));
-      };
-      for (const incident of open) {
-        const step = (command: IncidentCommand) => () => incidentStep(incident.tenantId, incident.incidentId, command);
-        if (incident.title === 'Web app reachable without authentication' && incident.tenantId === 'contoso-bank' && incident.resourceKeys.includes(api.id.toLowerCase())) {
-          storyIncidentId = incident.incidentId;
-          continue; // the story works this one
-        }
-        if (incident.status === 'new') {
-          let t = 5 * 60_000 + random.int(40 * 60_000);
-          plan(t, step({ kind: 'TriageIncident', severity: incident.severity, assignee: random.next() < 0.6 ? ANALYST.id : 'sam@soc.example' }));
-          if (random.next() < 0.8) {
-            t += 20 * 60_000 + random.int(2 * HOUR);
-            plan(t, step({ kind: 'StartResponse', summary: 'Restricting access while the customer fixes the configuration' }));
-            t += 30 * 60_000 + random.int(2 * HOUR);
-            plan(t, step({ kind: 'ConfirmContainment', summary: 'Exposure closed; the fix is with the customer' }));
-          }
-          continue;
-        }
-        if (stillFailing(incident)) continue;
-        const steps: IncidentCommand[] = [
-          ...(incident.status === 'triaged' ? [{ kind: 'StartResponse', summary: 'Working with the customer on the fix' } as const] : []),
-          ...(['triaged', 'responding'].includes(incident.status) ? [{ kind: 'ConfirmContainment', summary: 'Exposure closed by the customer' } as const] : []),
-          { kind: 'ConfirmRemediation', summary: 'Configuration fixed and verified by the next collection' },
-          { kind: 'ConfirmRecovery', summary: 'Guardrail compliant again' },
-          {
-            kind: 'CloseIncident',
-            classification: 'true-positive',
-            reason: 'Misconfiguration confirmed with the customer and fixed',
-            rootCause: 'Resource deployed without the landing zone defaults',
-            lessonsLearned: 'Deploy from the hardened templates; enforce the guardrail at deployment',
+    function playStory(incidentId: string): void {
+      const step = (command: IncidentCommand, actor: Actor = ANALYST) => () => incidentStep('contoso-bank', incidentId, command, actor);
+      const opened = at.getTime();
+      chain([
+        [25 * MINUTE, step({ kind: 'TriageIncident', severity: 'high', assignee: ANALYST.id })],
+        [0, step({ kind: 'AddComment', commentId: 'c-1', text: 'payments-api answers anonymously from the Internet; asking Contoso to approve restricting public access.' })],
+        [
+          0,
+          async () => {
+            await step({ kind: 'StartResponse', summary: 'Restricting public network access through the customer automation' })();
+            await settle();
           },
-        ];
-        let t = HOUR + random.int(4 * HOUR);
-        for (const command of steps) {
-          plan(t, step(command));
-          t += 10 * 60_000 + random.int(40 * 60_000);
-        }
-      }
-      planned.sort((a, b) => a.at - b.at);
-      for (const p of planned) {
-        advance(Math.max(0, p.at - at.getTime()));
-        await p.run();
-      }
-      await settle();
-    }
-
-    async function playStory(incidentId: string | undefined): Promise<string | undefined> {
-      if (!incidentId) return undefined;
-      advance(25 * 60_000);
-      await incidentStep('contoso-bank', incidentId, { kind: 'TriageIncident', severity: 'high', assignee: ANALYST.id });
-      await incidentStep('contoso-bank', incidentId, { kind: 'AddComment', commentId: 'c-1', text: 'payments-api answers anonymously from the Internet; asking Contoso to approve restricting public access.' });
-      await incidentStep('contoso-bank', incidentId, { kind: 'StartResponse', summary: 'Restricting public network access through the customer automation' });
-      await settle();
-      const [action] = await rows<ActionEntry>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".response_actions WHERE tenant_id = $1 AND doc->>'incidentId' = $2 ORDER BY id`, ['contoso-bank', incidentId]);
-      if (action) {
-        advance(15 * 60_000);
-        logged(action.actionId, await changeAction(incidents, context('contoso-bank', LEAD), action.actionId, { kind: 'ApproveAction', approvedBy: LEAD.id }));
-        await project();
-        advance(60_000);
-        await actions.executeApproved();
-        await project();
-      }
-      // The automation's work shows up in the next collection, two hours later.
-      advance(2 * HOUR);
-      await push('contoso-bank', [{ ...api, properties: { ...(api['properties'] as object), publicNetworkAccess: 'Disabled' } }]);
-      await settle();
-      advance(20 * 60_000);
-      await incidentStep('contoso-bank', incidentId, { kind: 'ConfirmContainment', summary: 'Public network access disabled; the next collection verified it' });
-      return incidentId;
-    }
-
-    async function finishStory(incidentId: string): Promise<void> {
-      advance(3 * HOUR);
-      await push('contoso-bank', [
-        { ...api, properties: { ...(api['properties'] as object), publicNetworkAccess: 'Disabled' } },
-        { id: `${api.id}/config/web`, name: 'web', type: 'Microsoft.Web/sites/config', properties: { siteAuthEnabled: true } },
+        ],
+        [
+          15 * MINUTE,
+          async () => {
+            const [action] = await rows<ActionEntry>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".response_actions WHERE tenant_id = $1 AND doc->>'incidentId' = $2 ORDER BY id`, ['contoso-bank', incidentId]);
+            if (!action) return;
+            logged(action.actionId, await changeAction(incidents, context('contoso-bank', LEAD), action.actionId, { kind: 'ApproveAction', approvedBy: LEAD.id }));
+            await project();
+            advance(60_000);
+            await actions.executeApproved();
+            await project();
+          },
+        ],
+        // The automation's work shows up in the next collection, two hours later.
+        [
+          2 * HOUR,
+          async () => {
+            await push('contoso-bank', [{ ...api, properties: { ...(api['properties'] as object), publicNetworkAccess: 'Disabled' } }]);
+            await settle();
+          },
+        ],
+        [20 * MINUTE, step({ kind: 'ConfirmContainment', summary: 'Public network access disabled; the next collection verified it' })],
       ]);
-      await settle();
-      advance(30 * 60_000);
-      await incidentStep('contoso-bank', incidentId, { kind: 'ConfirmRemediation', summary: 'App Service authentication with Entra ID turned on' });
-      advance(2 * HOUR);
-      await incidentStep('contoso-bank', incidentId, { kind: 'ConfirmRecovery', summary: 'Both guardrails compliant again' });
-      advance(30 * 60_000);
-      await incidentStep(
-        'contoso-bank',
-        incidentId,
-        {
-          kind: 'CloseIncident',
-          classification: 'true-positive',
-          reason: 'The payments API was reachable from the Internet without authentication',
-          rootCause: 'Deployed from a template without authentication settings or access restrictions',
-          lessonsLearned: 'App templates enable authentication and private endpoints by default',
-          prevention: { guardrailId: 'web-app-without-authentication', change: 'Switch the guardrail to deny for production subscriptions' },
-        },
-        LEAD,
+      // The next morning Contoso turns authentication on.
+      schedule(opened + 15 * HOUR, async () =>
+        chain([
+          [
+            3 * HOUR,
+            async () => {
+              await push('contoso-bank', [
+                { ...api, properties: { ...(api['properties'] as object), publicNetworkAccess: 'Disabled' } },
+                { id: `${api.id}/config/web`, name: 'web', type: 'Microsoft.Web/sites/config', properties: { siteAuthEnabled: true } },
+              ]);
+              await settle();
+            },
+          ],
+          [30 * MINUTE, step({ kind: 'ConfirmRemediation', summary: 'App Service authentication with Entra ID turned on' })],
+          [2 * HOUR, step({ kind: 'ConfirmRecovery', summary: 'Both guardrails compliant again' })],
+          [
+            30 * MINUTE,
+            async () => {
+              await step(
+                {
+                  kind: 'CloseIncident',
+                  classification: 'true-positive',
+                  reason: 'The payments API was reachable from the Internet without authentication',
+                  rootCause: 'Deployed from a template without authentication settings or access restrictions',
+                  lessonsLearned: 'App templates enable authentication and private endpoints by default',
+                  prevention: { guardrailId: 'web-app-without-authentication', change: 'Switch the guardrail to deny for production subscriptions' },
+                },
+                LEAD,
+              )();
+              await settle();
+            },
+          ],
+        ]),
       );
-      await settle();
     }
-
     // The worker takes over from here: its process managers start after what the demo did.
-    const end = await store.headPosition();
+    const last = await store.headPosition();
     const checkpoints = await SqlCheckpointStore.open(stores.readModels, READ_MODEL_SCHEMA);
-    for (const id of [GUARDRAIL_EVALUATOR_SUBSCRIPTION, INCIDENT_REACTOR_SUBSCRIPTION, FINDING_NOTIFIER_SUBSCRIPTION]) await checkpoints.save(id, end);
-    const events = Number(end.prepare) - Number(head.prepare);
+    for (const id of [GUARDRAIL_EVALUATOR_SUBSCRIPTION, INCIDENT_REACTOR_SUBSCRIPTION, FINDING_NOTIFIER_SUBSCRIPTION]) await checkpoints.save(id, last);
+    const events = Number(last.prepare) - Number(head.prepare);
     log.info({ tenants: DEMO_TENANTS.length, days, events, seconds: (Date.now() - started) / 1000, storyIncidentId }, 'demo seeded');
     return { tenants: DEMO_TENANTS.length, days, events, storyIncidentId };
   } finally {

@@ -1,5 +1,5 @@
 import { normaliseArmResource } from '@rampart/inventory';
-import { generateTenant, isMisconfigured, loadTemplates, mutate, seededRandom, type ArmResource } from './synthetic-tenant';
+import { authenticationOf, generateTenant, isMisconfigured, loadTemplates, mutate, secured, seededRandom, type ArmResource } from './synthetic-tenant';
 
 const tenant = (seed: number, resources: number, misconfiguredShare = 0.2, subscriptions?: number): ArmResource[] => [
   ...generateTenant({ seed, resources, misconfiguredShare, subscriptions }),
@@ -93,5 +93,25 @@ describe('mutate', () => {
     const { resources: after } = mutate(resources, 1, 1);
     const flipped = after.filter((r, i) => isMisconfigured(r) !== isMisconfigured(resources[i]));
     expect(flipped.length).toBeGreaterThan(resources.length / 2);
+  });
+});
+
+describe('secured and authenticationOf', () => {
+  const resources = tenant(6, 2_000, 0.5);
+  const ofType = (type: string) => resources.filter((r) => r.type.toLowerCase() === type);
+
+  it('secures a resource: its misconfiguration fixed, an app given the authentication it lacks', () => {
+    const storage = ofType('microsoft.storage/storageaccounts').find(isMisconfigured)!;
+    expect(secured(storage)).toEqual([expect.objectContaining({ id: storage.id })]);
+    expect(isMisconfigured(secured(storage)[0])).toBe(false);
+    const site = ofType('microsoft.web/sites')[0];
+    expect(secured(site).slice(1)).toEqual([{ id: `${site.id}/config/web`, name: 'web', type: 'Microsoft.Web/sites/config', properties: { siteAuthEnabled: true } }]);
+    const app = ofType('microsoft.app/containerapps')[0];
+    expect(secured(app).slice(1)).toEqual([expect.objectContaining({ id: `${app.id}/authConfigs/current`, properties: expect.objectContaining({ platform: { enabled: true } }) })]);
+    expect(secured(app).slice(1).every((r) => normaliseArmResource(r).ok && !isMisconfigured(r))).toBe(true);
+    // ...and what a redeployment without authentication pushes
+    expect(authenticationOf(site, false)).toEqual([expect.objectContaining({ id: `${site.id}/config/web`, properties: { siteAuthEnabled: false } })]);
+    expect(authenticationOf(app, false).every(isMisconfigured)).toBe(true);
+    expect(authenticationOf(storage, false)).toEqual([]);
   });
 });

@@ -516,3 +516,30 @@ export const hardened = (resource: ArmResource): ArmResource => {
   rule.harden(child(copy, 'properties'));
   return copy;
 };
+
+/**
+ * The settings resource that turns an app's built-in authentication on or off: App Service's
+ * `config/web`, a Container Apps `authConfigs` resource; none for other types. The generator never
+ * deploys these, so every app it generates starts reachable without authentication.
+ */
+export const authenticationOf = (resource: ArmResource, enabled: boolean): ArmResource[] => {
+  const type = resource.type.toLowerCase();
+  if (type === 'microsoft.web/sites') return [{ id: `${resource.id}/config/web`, name: 'web', type: 'Microsoft.Web/sites/config', properties: { siteAuthEnabled: enabled } }];
+  if (type === 'microsoft.app/containerapps') {
+    return [
+      {
+        id: `${resource.id}/authConfigs/current`,
+        name: 'current',
+        type: 'Microsoft.App/containerApps/authConfigs',
+        properties: { platform: { enabled }, globalValidation: { unauthenticatedClientAction: enabled ? 'RedirectToLoginPage' : 'AllowAnonymous' } },
+      },
+    ];
+  }
+  return [];
+};
+
+/**
+ * What a customer changes to secure a resource as the guardrails judge it: its misconfiguration
+ * fixed and, for an app, its authentication turned on. The resource comes first.
+ */
+export const secured = (resource: ArmResource): ArmResource[] => [hardened(resource), ...authenticationOf(resource, true)];

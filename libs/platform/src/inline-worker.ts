@@ -43,8 +43,19 @@ export class InlineWorker {
     return worker;
   }
 
+  /** The log's head when every projection last caught up with it. */
+  private projectedTo?: GlobalPosition;
+
+  /**
+   * Every projection caught up with the log. A pass when nothing was appended since the last one is
+   * skipped: each runner would only ask the log for nothing, and settling asks often (the demo's
+   * weeks settle a few hundred times).
+   */
   async project(): Promise<void> {
+    const head = await this.stores.eventStore.headPosition();
+    if (this.projectedTo && comparePositions(head, this.projectedTo) === 0) return;
     for (const runner of this.runners) for (;;) if ((await runner.runBatch()).caughtUp) break;
+    this.projectedTo = head;
   }
 
   private async feed(from: GlobalPosition, types: readonly string[], handle: (events: RecordedEvent[]) => Promise<void>): Promise<GlobalPosition> {
