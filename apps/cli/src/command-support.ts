@@ -1,8 +1,27 @@
-// What several commands share: the tenant they name must exist, and long work shows its progress.
+// What several commands share: the tenant they name must exist, input files are JSON with a clear
+// error when they are not, and long work shows its progress. Kept light: `rampart --version` loads it.
+import { readFileSync } from 'node:fs';
 import type { Stores } from '@rampart/runtime';
-import { tenantStreamId } from '@rampart/tenancy';
+
+/** A usage problem with the inputs (unreadable file, not JSON, wrong shape): exit 2 with the reason. */
+export class InputError extends Error {}
+
+export const readJson = (path: string, what: string): unknown => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${what} ${path} is not JSON: ${(error as Error).message}`);
+  }
+};
 
 export const requireTenant = async (stores: Stores, tenantId: string): Promise<void> => {
+  const { tenantStreamId } = await import('@rampart/tenancy');
   if ((await stores.eventStore.readStream(tenantStreamId(tenantId), { maxCount: 1 })).length === 0) {
     throw new Error(`unknown tenant "${tenantId}": onboard it first (rampart tenants onboard)`);
   }

@@ -1,6 +1,6 @@
 // `rampart policy test` as a user runs it: real files, real process, exit codes that scripts gate on.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,10 @@ const SQL_AUDITING_POLICY = join(corpus, 'SQL', 'SqlServerAuditing_Audit.json');
 const WEB_APP = join(examples, 'Microsoft.Web.sites.GetWebApp.json');
 const WEB_APP_ID = '/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/sites/sitef6141';
 const SERVERS = '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-sql/providers/Microsoft.Sql/servers';
+const REFUSED_POLICY = join(corpus, 'Key Vault', 'Secrets_ExpirationSet.json');
+const SUBNET_WITHOUT_NSG_POLICY = join(root, 'libs', 'guardrails', 'corpus', 'azure-policy', 'alz', 'policyDefinitions', 'Deny-Subnet-Without-Nsg.json');
+/** A child resource's ARM GET body: no `type` field, only its id says what it is. */
+const SUBNET = join(examples, 'Microsoft.Network.virtualNetworks-subnets.SubnetGet.json');
 
 describe('rampart policy test', () => {
   let dir: string;
@@ -129,5 +133,89 @@ describe('rampart policy test', () => {
     const untyped = policyTest('--policy', TLS_POLICY, '--resource', file('untyped.json', { properties: {} }));
     expect(untyped.status).toBe(2);
     expect(untyped.stderr).toMatch(/needs a "type"/);
+  });
+
+  it('reads the type of a child resource from its id when the ARM body has none', () => {
+    const run = policyTest('--policy', SUBNET_WITHOUT_NSG_POLICY, '--resource', SUBNET);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^NON-COMPLIANT — effect Deny/);
+    expect(run.stdout).toMatch(/networkSecurityGroup\.id is missing/);
+  });
+
+  describe('in a batch: a folder of definitions against many resources, in one run', () => {
+    let policies: string;
+    let resources: string;
+    beforeAll(() => {
+      policies = join(dir, 'policies');
+      mkdirSync(join(policies, 'web'), { recursive: true });
+      copyFileSync(TLS_POLICY, join(policies, 'tls.json'));
+      copyFileSync(WEBAPP_AUTH_POLICY, join(policies, 'web', 'auth.json'));
+      resources = file('resources.json', [
+        { name: 'st-old', type: 'Microsoft.Storage/storageAccounts', properties: { minimumTlsVersion: 'TLS1_0' } },
+        { name: 'st-new', type: 'Microsoft.Storage/storageAccounts', properties: { minimumTlsVersion: 'TLS1_2' } },
+        JSON.parse(readFileSync(WEB_APP, 'utf8')),
+      ]);
+    });
+
+    it('prints a row per result that applies and a summary, and exits 1 when a resource is non-compliant', () => {
+      const run = policyTest('--policy', policies, '--resource', resources);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(1);
+      const rows = run.stdout.split('\n');
+      expect(rows[0]).toMatch(/^definition\s+resource\s+result\s+effect\s+why$/);
+      expect(rows).toContainEqual(expect.stringMatching(/^tls\s+st-old\s+NON-COMPLIANT\s+Audit\s+.*TLS1_0/));
+      expect(rows).toContainEqual(expect.stringMatching(/^tls\s+st-new\s+compliant\s+Audit/));
+      expect(rows).toContainEqual(expect.stringMatching(/^web\/auth\s+sitef6141\s+NON-COMPLIANT\s+AuditIfNotExists/));
+      // the web app is not a storage account, nor the accounts web apps: counted, not listed
+      expect(rows.slice(1, rows.indexOf(''))).toHaveLength(3);
+      expect(run.stdout).toMatch(/^2 definitions \(0 refused\) × 3 resources: 6 evaluations — 2 non-compliant, 1 compliant, 0 errors, 3 not applicable \(not listed\)$/m);
+    });
+
+    it('lists the definitions it refuses and exits 2; --json gives every result and the summary', () => {
+      copyFileSync(REFUSED_POLICY, join(policies, 'secrets.json'));
+      try {
+        const run = policyTest('--policy', policies, '--resource', resources);
+        expect(run.status).toBe(2);
+        expect(run.stdout).toMatch(/^secrets\s+unsupported-mode at mode: /m);
+        const json = JSON.parse(policyTest('--policy', policies, '--resource', resources, '--json').stdout);
+        expect(json).toMatchObject({
+          exitCode: 2,
+          summary: { definitions: 3, refused: 1, resources: 3, evaluations: 6, nonCompliant: 2, compliant: 1, error: 0, notApplicable: 3 },
+          refused: [{ definition: 'secrets', refusal: { reason: 'unsupported-mode' } }],
+        });
+        expect(json.results).toHaveLength(6);
+        expect(json.results[0]).toMatchObject({ definition: 'tls', resource: 'st-old', exitCode: 1, verdict: { state: 'nonCompliant' } });
+      } finally {
+        rmSync(join(policies, 'secrets.json'));
+      }
+    });
+
+    it('gives each definition the parameters it declares, and refuses a value that none declares', () => {
+      const lenient = policyTest('--policy', policies, '--resource', resources, '--params', file('tls10.json', { minimumTlsVersion: 'TLS1_0' }));
+      expect(lenient.status).toBe(1);
+      expect(lenient.stdout).toMatch(/^tls\s+st-old\s+compliant/m);
+      expect(lenient.stdout).toMatch(/^web\/auth\s+sitef6141\s+NON-COMPLIANT/m);
+      const typo = policyTest('--policy', policies, '--resource', resources, '--params', file('typo.json', { minimumTlsVersoin: 'TLS1_0' }));
+      expect(typo.status).toBe(2);
+      expect(typo.stderr).toMatch(/no definition given declares the parameter "minimumTlsVersoin"/);
+    });
+
+    it("reads an ARM list's value and `az graph query`'s data, and a folder of resources", () => {
+      const bodies = JSON.parse(readFileSync(resources, 'utf8')) as unknown[];
+      const list = policyTest('--policy', TLS_POLICY, '--resource', file('list.json', { value: bodies }));
+      expect(list.status).toBe(1);
+      expect(list.stdout).toMatch(/1 definition \(0 refused\) × 3 resources/);
+      const graph = policyTest('--policy', TLS_POLICY, '--resource', file('graph.json', { count: 3, data: bodies, skip_token: null }));
+      expect(graph.stdout).toMatch(/1 definition \(0 refused\) × 3 resources/);
+      const folder = join(dir, 'examples');
+      mkdirSync(folder);
+      copyFileSync(WEB_APP, join(folder, 'web-app.json'));
+      writeFileSync(join(folder, 'storage.json'), JSON.stringify(bodies[0]));
+      const run = policyTest('--policy', TLS_POLICY, '--resource', folder);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(/^StorageAccountMinimumTLSVersion_Audit\s+storage\s+NON-COMPLIANT/m);
+      expect(run.stdout).toMatch(/1 definition \(0 refused\) × 2 resources: 2 evaluations — 1 non-compliant, 0 compliant, 0 errors, 1 not applicable/);
+    });
   });
 });

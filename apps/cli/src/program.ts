@@ -1,9 +1,10 @@
+// The command tree. Defining it loads commander and little else: every heavy library (NestJS,
+// Apollo, the stores, the guardrail catalog, the Azure SDK) is imported by the action that needs it,
+// so `rampart --version`, `--help` and the offline commands start like a command line tool.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { formatPosition, parsePosition, START, type LogFilter } from '@rampart/event-sourcing';
-import { projectionRunners } from '@rampart/platform';
-import { ConfigError, createLogger, ENVIRONMENT_VARIABLES, loadConfig, openStores, redactedConfig, type RampartConfig, type Stores } from '@rampart/runtime';
-import { DEV_PERSONAS } from '@rampart/graphql-api';
-import { rampartVersion, serve, stopOnSignals, type ServeMode } from '@rampart/server';
+import { formatPosition, parsePosition, START, type GlobalPosition, type LogFilter } from '@rampart/event-sourcing';
+import type { RampartConfig, Stores } from '@rampart/runtime';
+import type { ServeMode } from '@rampart/server';
 import { auditCommand } from './commands/audit';
 import { devCommand } from './commands/dev';
 import { baselinesCommand, evaluateCommand } from './commands/evaluate';
@@ -12,8 +13,10 @@ import { ingestCommand } from './commands/ingest';
 import { policyCommand } from './commands/policy';
 import { onboardTenantCommand } from './commands/tenants';
 import { printTable } from './table';
+import { cliVersion } from './version';
 
-const config = (): RampartConfig => {
+const config = async (): Promise<RampartConfig> => {
+  const { ConfigError, loadConfig } = await import('@rampart/runtime');
   try {
     return loadConfig();
   } catch (error) {
@@ -24,7 +27,9 @@ const config = (): RampartConfig => {
 
 /** Opens the stores for a one-off command and always closes them. */
 export const withStores = async <T>(fn: (stores: Stores) => Promise<T>): Promise<T> => {
-  const stores = await openStores(config().store);
+  const cfg = await config();
+  const { openStores } = await import('@rampart/runtime');
+  const stores = await openStores(cfg.store);
   try {
     return await fn(stores);
   } finally {
@@ -47,7 +52,8 @@ const position = (value: string) => {
 };
 
 const runServer = (mode: ServeMode) => async (options: { demo?: boolean }) => {
-  const cfg = config();
+  const cfg = await config();
+  const [{ rampartVersion, serve, stopOnSignals }, { DEV_PERSONAS }] = await Promise.all([import('@rampart/server'), import('@rampart/graphql-api')]);
   const server = await serve(mode, cfg, { demo: options.demo === false || cfg.demo === 'off' ? false : cfg.demo });
   stopOnSignals(server);
   if (server.api) {
@@ -69,10 +75,15 @@ const runServer = (mode: ServeMode) => async (options: { demo?: boolean }) => {
   }
 };
 
+const projectionRunnersOf = async (stores: Stores) => {
+  const [{ projectionRunners }, { createLogger }] = await Promise.all([import('@rampart/platform'), import('@rampart/runtime')]);
+  return projectionRunners(stores, createLogger('silent'));
+};
+
 export const buildProgram = (): Command => {
   const program = new Command('rampart')
     .description('Rampart: event-sourced compliance and incident platform for managed security providers')
-    .version(rampartVersion())
+    .version(cliVersion())
     .showHelpAfterError()
     .addHelpText('after', '\nConfiguration comes from environment variables: see `rampart config`.');
 
@@ -87,8 +98,9 @@ export const buildProgram = (): Command => {
   program
     .command('config')
     .description('show the effective configuration (secrets redacted) and every variable Rampart reads')
-    .action(() => {
-      const cfg = config();
+    .action(async () => {
+      const cfg = await config();
+      const { ENVIRONMENT_VARIABLES, redactedConfig } = await import('@rampart/runtime');
       process.stdout.write(`${JSON.stringify(redactedConfig(cfg), null, 2)}\n\nEnvironment variables:\n`);
       for (const [name, help] of Object.entries(ENVIRONMENT_VARIABLES)) process.stdout.write(`  ${name.padEnd(32)} ${help}\n`);
     });
@@ -100,7 +112,7 @@ export const buildProgram = (): Command => {
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { json?: boolean }) =>
       withStores(async (stores) => {
-        const runners = projectionRunners(stores, createLogger('silent'));
+        const runners = await projectionRunnersOf(stores);
         const statuses = await Promise.all(runners.map((r) => r.status()));
         if (options.json) {
           process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
@@ -126,7 +138,7 @@ export const buildProgram = (): Command => {
     .argument('[names...]', 'projections to rebuild (default: all)')
     .action(async (names: string[]) =>
       withStores(async (stores) => {
-        const runners = projectionRunners(stores, createLogger('silent'));
+        const runners = await projectionRunnersOf(stores);
         const unknown = names.filter((n) => !runners.some((r) => r.name === n));
         if (unknown.length) {
           throw new Error(`unknown projection ${unknown.join(', ')}; known: ${runners.map((r) => r.name).join(', ')}`);
@@ -153,7 +165,7 @@ export const buildProgram = (): Command => {
     .option('--type <type...>', 'only these event types')
     .option('--from <position>', 'start after this position ("<commit>/<prepare>")', position)
     .addOption(new Option('--limit <n>', 'at most this many events').argParser(positiveInt).default(100))
-    .action(async (options: { tenant?: string; streamPrefix?: string[]; type?: string[]; from?: ReturnType<typeof parsePosition>; limit: number }) =>
+    .action(async (options: { tenant?: string; streamPrefix?: string[]; type?: string[]; from?: GlobalPosition; limit: number }) =>
       withStores(async (stores) => {
         const filter: LogFilter = { tenantId: options.tenant, streamPrefixes: options.streamPrefix, eventTypes: options.type };
         let from = options.from ?? START;

@@ -4,12 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
-import { toPublicKey, type VerifyResult } from '@rampart/audit';
-import { AuditExportError, AuditSigningKeyError, exportAuditTrail, loadAuditSigningKey, verifyAuditExportDir } from '@rampart/audit-application';
+import type { VerifyResult } from '@rampart/audit';
 import type { RampartConfig, Stores } from '@rampart/runtime';
-import { rampartVersion } from '@rampart/server';
-import { auditExportPorts } from '@rampart/platform';
 import { progressLine } from '../command-support';
+import { cliVersion } from '../version';
 
 export const AUDIT_VERIFY_EXIT_CODES = { ok: 0, problems: 1, usage: 2 } as const;
 
@@ -46,7 +44,7 @@ const printVerification = (dir: string, result: VerifyResult): void => {
   for (const problem of result.problems) process.stdout.write(`  - ${problem}\n`);
 };
 
-export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>, config: () => RampartConfig): void => {
+export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>, config: () => Promise<RampartConfig>): void => {
   const audit = program.command('audit').description("a tenant's audit trail: signed, chained exports an auditor verifies offline");
 
   audit
@@ -62,7 +60,8 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
         'Example:\n  rampart audit export --tenant contoso-bank --from 2026-01-01 --to 2026-04-01 --out contoso-2026-q1\n  rampart audit public-key > rampart-audit.pem\n  rampart audit verify contoso-2026-q1 --public-key rampart-audit.pem',
     )
     .action(async (options: { tenant: string; from: Date; to: Date; out: string }) => {
-      const cfg = config();
+      const [{ exportAuditTrail, loadAuditSigningKey }, { auditExportPorts }] = await Promise.all([import('@rampart/audit-application'), import('@rampart/platform')]);
+      const cfg = await config();
       const key = await loadAuditSigningKey(cfg);
       await withStores(async (stores) => {
         const started = Date.now();
@@ -74,7 +73,7 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
           outDir: options.out,
           signingKey: key.privateKey,
           actor: { kind: 'user', id: `cli:${userInfo().username}` },
-          product: { name: 'Rampart', version: rampartVersion() },
+          product: { name: 'Rampart', version: cliVersion() },
           ...auditExportPorts(stores),
           onProgress: (p) =>
             progress.show(`exporting: ${p.eventsRead} events read, ${p.eventsWritten} exported${p.phase === 'reading' ? '' : `, ${p.phase}`}`, p.phase !== 'reading'),
@@ -102,6 +101,10 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
       .option('--json', 'print the result as JSON')
       .addHelpText('after', '\nExit codes: 0 the export is intact, 1 problems found (each is printed), 2 usage error (no such folder, unreadable key).'),
   ).action(async (dir: string, options: { publicKey?: string; previous?: string; json?: boolean }) => {
+    const [{ toPublicKey }, { AuditExportError, AuditSigningKeyError, loadAuditSigningKey, verifyAuditExportDir }] = await Promise.all([
+      import('@rampart/audit'),
+      import('@rampart/audit-application'),
+    ]);
     const usage = (message: string): void => {
       process.stderr.write(`rampart audit verify: ${message}\n`);
       process.exitCode = AUDIT_VERIFY_EXIT_CODES.usage;
@@ -120,7 +123,7 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
       }
     } else {
       try {
-        publicKey = (await loadAuditSigningKey(config(), { create: false })).publicKeyPem;
+        publicKey = (await loadAuditSigningKey(await config(), { create: false })).publicKeyPem;
       } catch (error) {
         if (!(error instanceof AuditSigningKeyError)) throw error;
         return usage(`${error.message}\ngive the public key of the deployment that made the export: --public-key <pem-file>`);
@@ -142,7 +145,8 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
     .command('public-key')
     .description('print the public key (PEM) that verifies this deployment\'s exports; its key id goes to stderr')
     .action(async () => {
-      const key = await loadAuditSigningKey(config());
+      const { loadAuditSigningKey } = await import('@rampart/audit-application');
+      const key = await loadAuditSigningKey(await config());
       process.stdout.write(key.publicKeyPem.endsWith('\n') ? key.publicKeyPem : `${key.publicKeyPem}\n`);
       process.stderr.write(`key id (SHA-256 of the SPKI DER): ${key.keyId}\n`);
     });

@@ -1,7 +1,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseGrant, ROLES, type RoleGrant } from '@rampart/auth';
-import { DevIssuer, SIGN_IN_CODE_LIFETIME_SECONDS, SignInCodes } from '@rampart/graphql-api';
 import type { RampartConfig } from '@rampart/runtime';
+
+/** As SIGN_IN_CODE_LIFETIME_SECONDS in @rampart/graphql-api says, for the help text without loading the API (a test keeps them equal). */
+export const SIGN_IN_CODE_MINUTES = 15;
 
 /** Where the console of `npm start` answers, from RAMPART_HOST and RAMPART_PORT (a wildcard address: this machine). */
 export const consoleBaseUrl = (http: RampartConfig['http']): string => {
@@ -15,7 +17,7 @@ const baseUrl = (value: string): string => {
   return value.replace(/\/+$/, '');
 };
 
-export const devCommand = (program: Command, config: () => RampartConfig): void => {
+export const devCommand = (program: Command, config: () => Promise<RampartConfig>): void => {
   const dev = program.command('dev').description('development helpers (refused when NODE_ENV=production)');
   dev
     .command('token')
@@ -35,7 +37,7 @@ export const devCommand = (program: Command, config: () => RampartConfig): void 
       `\nExamples:\n  rampart dev token --role customer.viewer --tenant contoso-bank\n  rampart dev token --role soc.analyst --team blue\n  TOKEN=$(rampart dev token --role platform.admin)\n  curl -s http://127.0.0.1:4000/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ me { id grants { role tenantId socTeam } } }"}'`,
     )
     .action(async (options: { role: string; tenant?: string; team?: string; subject: string; name?: string; hours: number }) => {
-      const cfg = config();
+      const cfg = await config();
       if (!cfg.auth.devIssuer) throw new Error('the development issuer is off (NODE_ENV=production or RAMPART_DEV_ISSUER=off)');
       const grant: RoleGrant | undefined = parseGrant({ role: options.role, tenantId: options.tenant, socTeam: options.team });
       if (!grant) {
@@ -43,22 +45,24 @@ export const devCommand = (program: Command, config: () => RampartConfig): void 
           options.role.startsWith('soc.') ? `${options.role} needs --team` : options.role === 'platform.admin' ? 'invalid grant' : `${options.role} needs --tenant`,
         );
       }
+      const { DevIssuer } = await import('@rampart/graphql-api');
       const issuer = await DevIssuer.open(cfg.dataDir, { production: cfg.production });
       const token = await issuer.sign({ subject: options.subject, name: options.name, grants: [grant], expiresInSeconds: Math.round(options.hours * 3600) });
       process.stdout.write(`${token}\n`);
     });
   dev
     .command('sign-in-link')
-    .description(`print a new address of the web console with a development sign-in code: it signs in once, within ${SIGN_IN_CODE_LIFETIME_SECONDS / 60} minutes`)
+    .description(`print a new address of the web console with a development sign-in code: it signs in once, within ${SIGN_IN_CODE_MINUTES} minutes`)
     .option('--url <base-url>', 'the address the console is opened at (default: from RAMPART_HOST and RAMPART_PORT, as `npm start` printed it)', baseUrl)
     .addHelpText(
       'after',
       `\nThe running API accepts the code as long as it uses the same data folder (RAMPART_DATA_DIR): no restart.\nExamples:\n  rampart dev sign-in-link\n  rampart dev sign-in-link --url http://localhost:5173     # the console under Vite's dev server`,
     )
     .action(async (options: { url?: string }) => {
-      const cfg = config();
+      const cfg = await config();
       if (!cfg.auth.devIssuer) throw new Error('the development sign-in is off (NODE_ENV=production or RAMPART_DEV_ISSUER=off): the console signs in with OIDC');
       const base = options.url ?? consoleBaseUrl(cfg.http);
+      const { SignInCodes } = await import('@rampart/graphql-api');
       const codes = await SignInCodes.open(cfg.dataDir, { production: cfg.production });
       const { code, expiresAt } = await codes.mint();
       process.stdout.write(`${base}/?code=${code}\n`);

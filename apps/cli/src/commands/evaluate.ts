@@ -4,17 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { builtInCatalog, memberOverridesFrom } from '@rampart/guardrails';
-import { changeTenantGuardrails, GuardrailEvaluator, tenantComplianceScore } from '@rampart/guardrails-application';
-import { inventoryReader } from '@rampart/ingestion';
-import { projectionRunners } from '@rampart/platform';
-import { createLogger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
-import { tenantStanding } from '@rampart/tenancy-application';
-import { progressLine, requireTenant } from '../command-support';
+import type { Stores } from '@rampart/runtime';
+import { InputError, progressLine, requireTenant } from '../command-support';
 import { printTable } from '../table';
-import { InputError } from './policy';
 
 const catchUp = async (stores: Stores) => {
+  const [{ projectionRunners }, { createLogger }] = await Promise.all([import('@rampart/platform'), import('@rampart/runtime')]);
   for (const runner of projectionRunners(stores, createLogger('silent'))) {
     await runner.prepare();
     for (;;) if ((await runner.runBatch()).caughtUp) break;
@@ -32,6 +27,11 @@ export const evaluateCommand = (program: Command, withStores: <T>(fn: (s: Stores
     .addHelpText('after', '\nExample:\n  rampart evaluate --tenant contoso-bank')
     .action(async (options: { tenant: string; json?: boolean }) =>
       withStores(async (stores) => {
+        const [{ GuardrailEvaluator, tenantComplianceScore }, { inventoryReader }, { READ_MODEL_SCHEMA }] = await Promise.all([
+          import('@rampart/guardrails-application'),
+          import('@rampart/ingestion'),
+          import('@rampart/runtime'),
+        ]);
         await requireTenant(stores, options.tenant);
         await catchUp(stores); // the evaluation reads the inventory read model
         const evaluator = new GuardrailEvaluator(stores, { inventory: inventoryReader(stores.readModels) });
@@ -91,7 +91,8 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
     .command('list')
     .description("the built-in baselines, Azure's regulatory standards (assignable the same way) and the curated guardrails")
     .option('--standards', 'only the standards')
-    .action((options: { standards?: boolean }) => {
+    .action(async (options: { standards?: boolean }) => {
+      const { builtInCatalog } = await import('@rampart/guardrails');
       const catalog = builtInCatalog();
       if (!options.standards) {
         printTable([
@@ -117,7 +118,8 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
     .argument('<id>', 'e.g. landing-zone-core, mcsb, cis-azure-2.0.0')
     .option('--members', "also list the standard's member definitions")
     .addHelpText('after', '\nExample:\n  rampart baselines show cis-azure-2.0.0')
-    .action((id: string, options: { members?: boolean }) => {
+    .action(async (id: string, options: { members?: boolean }) => {
+      const { builtInCatalog } = await import('@rampart/guardrails');
       const catalog = builtInCatalog();
       const standards = catalog.standards;
       const compiled = standards?.has(id) ? standards.compiled(id) : undefined;
@@ -171,6 +173,11 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
     .option('--initiative-parameters <json|file>', 'for a standard: its initiative\'s parameters, {"effect-<guid>": "Disabled"}, applied to every member that takes them')
     .addHelpText('after', '\nExamples:\n  rampart baselines assign --tenant contoso-bank --baseline landing-zone-core\n  rampart baselines assign --tenant contoso-bank --baseline cis-azure-2.0.0 --initiative-parameters \'{"effect-6fac406b-40ca-413b-bf8e-0bf964659c25": "Disabled"}\'')
     .action(async (options: { tenant: string; baseline: string; scope: string; id?: string; parameters?: string; initiativeParameters?: string }) => {
+      const [{ builtInCatalog, memberOverridesFrom }, { changeTenantGuardrails }, { tenantStanding }] = await Promise.all([
+        import('@rampart/guardrails'),
+        import('@rampart/guardrails-application'),
+        import('@rampart/tenancy-application'),
+      ]);
       const catalog = builtInCatalog();
       let parameters = options.parameters ? (jsonObjectOption(options.parameters, '--parameters') as Record<string, Record<string, unknown>>) : undefined;
       if (options.initiativeParameters) {

@@ -3,12 +3,11 @@
 // configuration history; `rampart posture --tenant … --standard …`: its compliance with a
 // regulatory standard per control, now or as of an instant. All record nothing.
 import { InvalidArgumentError, type Command } from 'commander';
-import { tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
-import { postureAsOf, replayPolicy, standardComplianceAsOf, type HistoryProgress } from '@rampart/platform';
+import type { TenantStandardCompliance } from '@rampart/guardrails-application';
+import type { HistoryProgress } from '@rampart/platform';
 import type { Stores } from '@rampart/runtime';
 import { printTable } from '../table';
-import { progressLine, requireTenant } from '../command-support';
-import { InputError, parameterValues, readJson } from './policy';
+import { InputError, progressLine, readJson, requireTenant } from '../command-support';
 
 type WithStores = <T>(fn: (s: Stores) => Promise<T>) => Promise<T>;
 
@@ -69,6 +68,7 @@ export const historyCommands = (program: Command, withStores: WithStores): void 
     )
     .action(async (options: { tenant: string; asOf?: Date; standard?: string; control?: string; json?: boolean }) =>
       withStores(async (stores) => {
+        const [{ tenantStandardCompliance }, { postureAsOf, standardComplianceAsOf }] = await Promise.all([import('@rampart/guardrails-application'), import('@rampart/platform')]);
         await requireTenant(stores, options.tenant);
         if (options.standard) {
           const standardId = options.standard;
@@ -131,6 +131,7 @@ export const historyCommands = (program: Command, withStores: WithStores): void 
         'Example:\n  rampart policy replay --tenant contoso-bank --policy WebApp_PublicNetworkAccess_Audit.json --since 2026-10-01T00:00:00Z',
     )
     .action(async (options: { tenant: string; policy: string; params?: string; since?: Date; until?: Date; json?: boolean }) => {
+      const [{ parameterValues }, { replayPolicy }] = await Promise.all([import('./policy-test.ts'), import('@rampart/platform')]);
       let definition: unknown;
       let parameters: Record<string, unknown> = {};
       try {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
-import { ingest, IngestionRefusedError, presentResourcesFromReadModel, readResourceFile } from '@rampart/ingestion';
 import type { Stores } from '@rampart/runtime';
-import { tenantStanding } from '@rampart/tenancy-application';
 import { progressLine } from '../command-support';
 
 export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {
@@ -16,6 +14,10 @@ export const ingestCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
     .addHelpText('after', '\nExample:\n  az graph query -q "resources" --first 1000 > contoso.json\n  rampart ingest --tenant contoso-bank --file contoso.json --scope /subscriptions/<id> --complete-scope')
     .action(async (options: { tenant: string; file: string; scope: string; completeScope?: boolean }) =>
       withStores(async (stores) => {
+        const [{ ingest, IngestionRefusedError, presentResourcesFromReadModel, readResourceFile }, { tenantStanding }] = await Promise.all([
+          import('@rampart/ingestion'),
+          import('@rampart/tenancy-application'),
+        ]);
         const started = Date.now();
         const progress = progressLine();
         const result = await ingest(stores.eventStore, readResourceFile(options.file), {

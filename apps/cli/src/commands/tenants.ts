@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { handleCommand } from '@rampart/event-sourcing';
-import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
+import type { Stores } from '@rampart/runtime';
 import { SECTORS, tenantDecider, tenantStreamId, type TenantDirectoryEntry } from '@rampart/tenancy';
 import { userInfo } from 'node:os';
 import { printTable } from '../table';
@@ -13,6 +13,7 @@ export const onboardTenantCommand = (parent: Command, withStores: <T>(fn: (s: St
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) =>
       withStores(async (stores) => {
+        const { READ_MODEL_SCHEMA } = await import('@rampart/runtime');
         const { rows } = await stores.readModels
           .query<{ doc: TenantDirectoryEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory ORDER BY id`)
           .catch((error: { code?: string }) => {

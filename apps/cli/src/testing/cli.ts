@@ -5,6 +5,14 @@ import { join } from 'node:path';
 
 export const root = join(__dirname, '..', '..', '..', '..');
 export const bin = join(root, 'tools', 'bin', 'rampart.js');
+/** The built command (`nx build cli`, tools/build/build.js): what `npm start`, the image and the npm package run. */
+export const builtBin = join(root, 'dist', 'cli', 'rampart.js');
+
+/** Builds dist/cli when it is missing or older than a source; `nx e2e cli` has built it already. */
+export const ensureBuilt = (): void => {
+  const result = spawnSync(process.execPath, [join(root, 'tools', 'build', 'build.js'), '--if-stale'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0) throw new Error(`the build failed:\n${result.stderr}`);
+};
 
 export const rampart = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [bin, ...args], {
@@ -27,10 +35,10 @@ export const killLeftovers = async () => {
   }
 };
 
-/** Starts `rampart standalone`, waits for its banner, returns its base URL and a stop function. */
-export const startStandalone = (env: Record<string, string>) =>
+/** Starts `rampart standalone` (from the sources, or `command` such as builtBin), waits for its banner, returns its base URL and a stop function. */
+export const startStandalone = (env: Record<string, string>, command = bin) =>
   new Promise<{ url: string; stop: () => Promise<number | null> }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'standalone'], {
+    const child = spawn(process.execPath, [command, 'standalone'], {
       cwd: root,
       env: { ...process.env, RAMPART_PORT: '0', RAMPART_LOG_LEVEL: 'warn', ...env },
     });
