@@ -94,21 +94,27 @@ export class IncidentReactor {
     }
   }
 
-  /** Tenants' standings and policies for the SLA check, asked once per run. */
-  private readonly statuses = new Map<string, Promise<Rejection | undefined>>();
-  private readonly policies = new Map<string, Promise<IncidentPolicy>>();
-
-  private policy(tenantId: string): Promise<IncidentPolicy> {
-    let policy = this.policies.get(tenantId);
-    if (!policy) this.policies.set(tenantId, (policy = incidentPolicyOf(this.stores, tenantId)));
-    return policy;
-  }
-
-  private refused(tenantId: string, kind: keyof typeof INCIDENT_COMMAND_INTENTS): Promise<Rejection | undefined> {
-    const intent = INCIDENT_COMMAND_INTENTS[kind];
-    let answer = this.statuses.get(`${tenantId}\u0000${intent}`);
-    if (!answer) this.statuses.set(`${tenantId}\u0000${intent}`, (answer = this.standing(tenantId, intent)));
-    return answer;
+  /**
+   * A sweep's answers, asked once per tenant and pass: its incident policy and its standing for an
+   * intent. Fresh for every pass, so the SLA check and the expiry check, on their own timers, never
+   * share (or clear) each other's answers.
+   */
+  private passLookups() {
+    const policies = new Map<string, Promise<IncidentPolicy>>();
+    const standings = new Map<string, Promise<Rejection | undefined>>();
+    return {
+      policy: (tenantId: string): Promise<IncidentPolicy> => {
+        let policy = policies.get(tenantId);
+        if (!policy) policies.set(tenantId, (policy = incidentPolicyOf(this.stores, tenantId)));
+        return policy;
+      },
+      refused: (tenantId: string, kind: keyof typeof INCIDENT_COMMAND_INTENTS): Promise<Rejection | undefined> => {
+        const intent = INCIDENT_COMMAND_INTENTS[kind];
+        let answer = standings.get(`${tenantId}\u0000${intent}`);
+        if (!answer) standings.set(`${tenantId}\u0000${intent}`, (answer = this.standing(tenantId, intent)));
+        return answer;
+      },
+    };
   }
 
   /** Records every SLA target that passed without its milestone, at the moment it is noticed. */
@@ -118,13 +124,12 @@ export class IncidentReactor {
       `SELECT doc FROM "${this.schema}".incidents WHERE doc->>'status' NOT IN ('resolved', 'closed', 'merged') ORDER BY id`,
     );
     const recorded: { tenantId: string; incidentId: string; target: string }[] = [];
-    this.policies.clear();
-    this.statuses.clear();
+    const lookups = this.passLookups();
     for (const { doc } of rows) {
       // An offboarded tenant's incidents stay as they were closed off: no breach is recorded, every
       // minute, without a word in the log.
-      if (await this.refused(doc.tenantId, 'RecordSlaBreach')) continue;
-      const { sla } = await this.policy(doc.tenantId);
+      if (await lookups.refused(doc.tenantId, 'RecordSlaBreach')) continue;
+      const { sla } = await lookups.policy(doc.tenantId);
       for (const breach of dueBreaches(doc, now, sla)) {
         const outcome = await handleCommand(
           this.stores.eventStore,
@@ -152,22 +157,15 @@ export class IncidentReactor {
     const { rows } = await this.stores.readModels.query<{ doc: ActionEntry }>(
       `SELECT doc FROM "${this.schema}".response_actions WHERE doc->>'status' = 'proposed' ORDER BY doc->>'proposedAt', id LIMIT 1000`,
     );
-    // Asked once per pass, apart from the SLA check's answers (the two run on their own timers).
-    const policies = new Map<string, Promise<IncidentPolicy>>();
-    const standings = new Map<string, Promise<Rejection | undefined>>();
-    const once = <T>(cache: Map<string, Promise<T>>, tenantId: string, load: () => Promise<T>): Promise<T> => {
-      let value = cache.get(tenantId);
-      if (!value) cache.set(tenantId, (value = load()));
-      return value;
-    };
+    const lookups = this.passLookups();
     const recorded: { tenantId: string; actionId: string; incidentId: string; expiredAt: string }[] = [];
     for (const { doc } of rows) {
       const { tenantId, actionId } = doc;
-      const approvalExpiryMinutes = approvalExpiryMinutesOf(await once(policies, tenantId, () => incidentPolicyOf(this.stores, tenantId)));
+      const approvalExpiryMinutes = approvalExpiryMinutesOf(await lookups.policy(tenantId));
       const expiresAt = approvalExpiresAt(doc.proposedAt, approvalExpiryMinutes);
       if (!expiresAt || expiresAt.getTime() > now.getTime()) continue;
       // An offboarded tenant's proposals stay as they were closed off, like its incidents' SLAs.
-      if (await once(standings, tenantId, () => this.standing(tenantId, INCIDENT_COMMAND_INTENTS.ExpireAction))) continue;
+      if (await lookups.refused(tenantId, 'ExpireAction')) continue;
       const outcome = await handleCommand(
         this.stores.eventStore,
         actionDecider,

@@ -1,4 +1,4 @@
-import { homePath, isPlatformAdmin, isSoc, offers, reachableTenants, type Me } from './roles';
+import { homePath, isMe, isPlatformAdmin, isSoc, offers, reachableTenants, type Me } from './roles';
 
 const me = (grants: Me['grants'], tenantIds: string[]): Me => ({ id: 'x', kind: 'user', grants, tenantIds });
 
@@ -19,6 +19,11 @@ describe('what the console offers', () => {
     expect(offers(customer, 'approveActions', 'fabrikam-retail')).toBe(false);
     expect(offers(viewer, 'requestExemption', 'fabrikam-retail')).toBe(false);
     expect(offers(auditor, 'auditExport', 'contoso-bank')).toBe(true);
+  });
+
+  it('knows its own requests as the four-eyes rules do: trimmed, in any case', () => {
+    expect(isMe({ id: 'lead@soc.example' }, ' Lead@SOC.example')).toBe(true);
+    expect(isMe({ id: 'lead@soc.example' }, 'ana@soc.example')).toBe(false);
   });
 
   it('lands the SOC on its queue, customers on their posture, auditors on the export', () => {

@@ -60,6 +60,9 @@ export const reachableTenants = <M extends Me>(me: M, tenants: ReadonlyMap<strin
   return { ...me, tenantIds: [...new Set([...all, ...me.tenantIds.filter((t) => t !== '*')])].sort() };
 };
 
+/** Whether an id names the signed-in person, compared as the domain's four-eyes rules compare them (trimmed, any case). */
+export const isMe = (me: Pick<Me, 'id'>, id: string): boolean => id.trim().toLowerCase() === me.id.trim().toLowerCase();
+
 export const isPlatformAdmin = (me: Me): boolean => me.grants.some((g) => g.role === 'platform.admin');
 
 /** Where a person lands after signing in. */

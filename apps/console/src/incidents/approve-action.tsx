@@ -3,7 +3,7 @@
 // offering a button that fails), and a destructive action is approved only after a second,
 // explicit step that names its target.
 import { useState } from 'react';
-import { offers, type Me } from '../auth/roles';
+import { isMe, offers, type Me } from '../auth/roles';
 import { resourceName } from '../format';
 
 export interface ApprovableAction {
@@ -25,7 +25,7 @@ export const approvalBlockedBecause = (me: Me, tenantId: string, action: Approva
   if (!offers(me, 'approveActions', tenantId)) {
     return `waiting for approval by a SOC lead or the customer's admin${action.destructive ? ' (destructive: someone other than who proposed it)' : ''}`;
   }
-  if (action.destructive && action.proposedBy === me.id) return 'you proposed this destructive action: another person must approve it (four-eyes rule)';
+  if (action.destructive && isMe(me, action.proposedBy)) return 'you proposed this destructive action: another person must approve it (four-eyes rule)';
   return undefined;
 };
 

@@ -36,7 +36,7 @@ import {
   slaRows,
   type InitiativeParameterField,
 } from '../admin/policies';
-import { offers } from '../auth/roles';
+import { isMe, offers } from '../auth/roles';
 import { ConfirmStep, OutcomeMessage, useSubmit } from '../components/forms';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader } from '../components/ui';
 import { formatDateTime, SEVERITY_ORDER } from '../format';
@@ -384,7 +384,7 @@ const Exemptions = ({ data, tenantId, mayApprove, onDone }: { data: Policies; te
             </thead>
             <tbody>
               {exemptions.map((e) => {
-                const own = e.requestedBy.toLowerCase() === me.id.toLowerCase();
+                const own = isMe(me, e.requestedBy);
                 return (
                   <tr key={e.exemptionId}>
                     <th scope="row" data-label="Guardrail">

@@ -4,7 +4,7 @@ import { Fragment, useState, type FormEvent } from 'react';
 import { ApiError, describeError } from '../api/errors';
 import { useQuery } from '../api/hooks';
 import { APPROVE_EXEMPTION_MUTATION, FINDINGS_QUERY, REQUEST_EXEMPTION_MUTATION, type Finding, type FindingsQuery, type PolicyMutation } from '../api/operations';
-import { offers } from '../auth/roles';
+import { isMe, offers } from '../auth/roles';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, PageHeader } from '../components/ui';
 import { refusalText } from '../incidents/commands';
 import { formatDateTime, resourceName } from '../format';
@@ -303,7 +303,7 @@ export const FindingsPage = ({ tenantId }: { tenantId: string }) => {
                         <td>{formatDateTime(x.expiresAt)}</td>
                         {canApprove ? (
                           <td>
-                            {x.status === 'requested' && x.requestedBy !== me.id ? (
+                            {x.status === 'requested' && !isMe(me, x.requestedBy) ? (
                               <button type="button" className="button button-small" onClick={() => approve(x.exemptionId)}>
                                 Approve<span className="visually-hidden"> exemption {x.exemptionId}</span>
                               </button>
