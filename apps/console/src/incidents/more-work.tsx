@@ -7,6 +7,7 @@ import { useQuery } from '../api/hooks';
 import { INCIDENT_WORK_QUERY, type IncidentDetail, type IncidentWorkQuery, type INCIDENT_MUTATIONS } from '../api/operations';
 import { Field } from '../components/ui';
 import { formatDateTime, resourceName } from '../format';
+import { AssigneePicker } from './assignee-picker';
 
 type Run = (command: keyof typeof INCIDENT_MUTATIONS, input: Record<string, unknown>, done: string) => Promise<boolean>;
 
@@ -158,9 +159,7 @@ export const MoreWork = ({ tenantId, incident, run, busy, me }: { tenantId: stri
           <Field id="task-title" label="Task">
             <input id="task-title" value={task.title} onChange={(e) => setTask({ ...task, title: e.target.value })} required />
           </Field>
-          <Field id="task-owner" label="Owner">
-            <input id="task-owner" value={task.owner} onChange={(e) => setTask({ ...task, owner: e.target.value })} required />
-          </Field>
+          <AssigneePicker id="task-owner" label="Owner" tenantIds={[tenantId]} value={task.owner} onChange={(owner) => setTask({ ...task, owner })} />
           <Field id="task-due" label="Due (UTC date)">
             <input id="task-due" type="date" value={task.due} onChange={(e) => setTask({ ...task, due: e.target.value })} required />
           </Field>

@@ -78,6 +78,7 @@ describe('an incident', () => {
     given(opened, triaged).when({ kind: 'ReassignIncident', assignee: '' }).thenRejects('assignee-required');
     given(opened, triaged).when({ kind: 'ReassignIncident', assignee: 'x'.repeat(321) }).thenRejects('assignee-too-long');
     given(opened).when({ kind: 'TriageIncident', severity: 'high', assignee: 'x'.repeat(321) }).thenRejects('assignee-too-long');
+    given(opened, triaged).when({ kind: 'AddTask', taskId: 't-1', title: 'Call the owner', owner: 'x'.repeat(321), dueAt: '2026-12-01T00:00:00.000Z' }).thenRejects('owner-too-long');
   });
 
   it('closes only with a classification, a reason, a root cause and lessons learned, and no open task', () => {

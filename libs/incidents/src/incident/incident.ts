@@ -92,7 +92,7 @@ export const INCIDENT_LIMITS = {
   /** An ARM id is at most a few hundred characters; a resource key longer than this is not one. */
   resourceKeyChars: 1_024,
   entityChars: 2_000,
-  /** A person's id from the identity provider (an e-mail is at most 254). */
+  /** A person's id from the identity provider (an e-mail is at most 254): an assignee or a task's owner. */
   assigneeChars: 320,
 } as const;
 
@@ -235,6 +235,7 @@ const decide = (cmd: IncidentCommand, state: Incident): Decision<IncidentEvent> 
       if (!ID.test(cmd.taskId)) return reject('invalid-task-id');
       if (state.tasks.has(cmd.taskId)) return reject('duplicate-task');
       if (!cmd.owner.trim()) return reject('owner-required');
+      if (cmd.owner.trim().length > INCIDENT_LIMITS.assigneeChars) return reject('owner-too-long', `at most ${INCIDENT_LIMITS.assigneeChars} characters`);
       const dueAt = parseInstant(cmd.dueAt);
       if (!dueAt) return reject('invalid-due-time', 'an ISO-8601 date-time, e.g. 2027-01-31T17:00:00Z');
       const title = text(cmd.title, 'title', 3);
