@@ -9,7 +9,7 @@
 // Content-Security-Policy: any console error or CSP violation fails the test. A sign-in code signs in
 // once, within 15 minutes; the sign-in page says what to run for a new one.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -660,6 +660,14 @@ describe('the web console in a browser', () => {
     await page.getByText(/sha256sum -c -$/).waitFor();
     await page.getByText(/^rampart audit verify /).waitFor();
     expect(await page.getByText(/npx rampart/).count()).toBe(0);
+    // … and the standalone verifier, whose digest on the page is the downloaded file's
+    await page.getByText(/^node rampart-audit-verify\.js 2026-q2 --public-key rampart-audit\.pem/m).waitFor();
+    const [verifier] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the verifier' }).click()]);
+    expect(verifier.suggestedFilename()).toBe('rampart-audit-verify.js');
+    const verifierSource = readFileSync((await verifier.path())!);
+    expect(verifierSource.toString('utf8')).toMatch(/^#!\/usr\/bin\/env node\n\/\/ rampart-audit-verify /);
+    const shownDigest = await page.locator('.stat', { hasText: 'Verifier SHA-256' }).locator('.stat-value').textContent();
+    expect(shownDigest).toBe(createHash('sha256').update(verifierSource).digest('hex'));
     await shot(page, 'audit');
     // After a reload the export is still there, from the trail, with fresh links on request.
     await page.reload();

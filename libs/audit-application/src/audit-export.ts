@@ -4,8 +4,8 @@
 // Memory holds one page of events at a time, whatever the size of the period.
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import {
@@ -26,15 +26,11 @@ import {
   SIGNATURE_FILE,
   signatureFileOf,
   signManifest,
-  verifyAuditExport,
   type AuditCatalog,
   type AuditManifest,
   type AuditTrailEvent,
   type ExportContext,
-  type ExportReader,
   type ManifestFile,
-  type PublicKeyInput,
-  type VerifyResult,
   AUDIT_COMMAND_INTENTS,
 } from '@rampart/audit';
 import { fold, formatPosition, handleCommand, isValidTenantId, type Actor, type RecordedEvent, type TenantStanding } from '@rampart/event-sourcing';
@@ -298,28 +294,4 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
 /** Nothing of an export the trail does not hold may remain to be mistaken for one. */
 const discard = async (files: Record<string, HashedFile>): Promise<void> => {
   await Promise.all(Object.values(files).map((file) => file.discard()));
-};
-
-/** `rampart audit verify` on a folder: the library's checks over the files on disk. */
-export const verifyAuditExportDir = async (dir: string, publicKey: PublicKeyInput, previousManifestPath?: string): Promise<VerifyResult> => {
-  const root = resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new AuditExportError(`${dir} is not a folder`);
-  const isFile = (name: string) => {
-    const path = join(root, name);
-    return existsSync(path) && statSync(path).isFile();
-  };
-  const reader: ExportReader = {
-    manifestText: async () => (isFile(MANIFEST_FILE) ? readFile(join(root, MANIFEST_FILE), 'utf8') : null),
-    stream: (name) => (isFile(name) ? createReadStream(join(root, name), { highWaterMark: 1 << 20 }) : null),
-    list: async () => (await readdir(root, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name),
-  };
-  let previousManifest: Buffer | undefined;
-  if (previousManifestPath !== undefined) {
-    try {
-      previousManifest = await readFile(previousManifestPath);
-    } catch (error) {
-      throw new AuditExportError(`cannot read the previous manifest ${previousManifestPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-  }
-  return verifyAuditExport(reader, { publicKey, previousManifest });
 };

@@ -24,7 +24,8 @@ import { builtInCatalog, postureDecider, postureStreamId, tenantGuardrailsDecide
 import { actionDecider, actionStreamId, DEFAULT_APPROVAL_EXPIRY_MINUTES, incidentDecider, incidentStreamId } from '@rampart/incidents';
 import { apiKeyDecider, apiKeyStreamId, tenantDecider, tenantStreamId } from '@rampart/tenancy';
 import { auditExportPorts } from './audit-catalog';
-import { type AuditKeyConfig, exportAuditTrail, generatedAuditKeyFile, loadAuditSigningKey, verifyAuditExportDir } from '@rampart/audit-application';
+import { type AuditKeyConfig, exportAuditTrail, generatedAuditKeyFile, loadAuditSigningKey } from '@rampart/audit-application';
+import { verifyAuditExportDir } from '@rampart/audit-verifier';
 import { loadConfig } from '@rampart/runtime';
 
 const TENANT = 'contoso-bank';
@@ -140,7 +141,7 @@ describe('audit trail export', () => {
   const writeLines = (dir: string, content: string[]) => writeFileSync(join(dir, 'events.ndjson'), content.map((l) => `${l}\n`).join(''));
   const manifestIn = (dir: string): AuditManifest => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const problems = async (dir: string, publicKey = PUBLIC, previous?: string) => {
-    const result = await verifyAuditExportDir(dir, publicKey, previous);
+    const result = await verifyAuditExportDir(dir, publicKey, { previousManifestPath: previous });
     expect(result.ok).toBe(false);
     return result.problems;
   };
@@ -313,7 +314,7 @@ describe('audit trail export', () => {
       expect(second.manifest.previousManifestSha256).toBe(first.manifestSha256);
       const exported = lines(secondDir).map((l) => parseNdjsonLine(l));
       expect(exported.filter((e) => e.type === 'audit.AuditExported.v1').map((e) => (e.data as { exportId: string }).exportId)).toEqual([first.manifest.exportId]);
-      const result = await verifyAuditExportDir(secondDir, PUBLIC, join(firstDir, 'manifest.json'));
+      const result = await verifyAuditExportDir(secondDir, PUBLIC, { previousManifestPath: join(firstDir, 'manifest.json') });
       expect(result.problems).toEqual([]);
       expect(result.summary?.chainChecked).toBe(true);
       expect((await store.readStream(auditTrailStreamId(TENANT))).map((e) => (e.data as { manifestSha256: string }).manifestSha256)).toEqual([first.manifestSha256, second.manifestSha256]);

@@ -7,7 +7,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keyIdOf, MANIFEST_FORMAT, MANIFEST_FORMAT_V1, publicKeyPem, serializeManifest, signManifest, type AuditManifest } from '@rampart/audit';
-import { exportAuditTrail, verifyAuditExportDir } from '@rampart/audit-application';
+import { exportAuditTrail } from '@rampart/audit-application';
+import { verifyAuditExportDir } from '@rampart/audit-verifier';
 import { handleCommand } from '@rampart/event-sourcing';
 import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
@@ -98,7 +99,27 @@ withTools('the standard-tools recipe of docs/audit-format.md', () => {
     expect(chain.out).toMatch(/^chain: follows \.\.\/2026-q1\/manifest\.json \([0-9a-f]{64}\)\n$/);
     expect(chain.status).toBe(0);
 
-    expect((await verifyAuditExportDir(q2, publicKeyPem(keys.publicKey), join(q1, 'manifest.json'))).problems).toEqual([]);
+    expect((await verifyAuditExportDir(q2, publicKeyPem(keys.publicKey), { previousManifestPath: join(q1, 'manifest.json') })).problems).toEqual([]);
+  });
+
+  it('verifies with the standalone verifier as the doc says, and fails it on a changed byte', async () => {
+    const { q2 } = auditorFolder();
+    const auditor = join(q2, '..');
+    const { buildVerifier, VERIFIER_FILE } = require('../../../tools/build/verifier.js') as {
+      buildVerifier(options: { outDir: string; packageJson: boolean }): Promise<unknown>;
+      VERIFIER_FILE: string;
+    };
+    const built = join(work, `verifier-${Date.now()}`);
+    await buildVerifier({ outDir: built, packageJson: false });
+    for (const name of [VERIFIER_FILE, `${VERIFIER_FILE}.sha256`]) cpSync(join(built, name), join(auditor, name));
+    const intact = step('standalone', auditor);
+    expect(intact.out).toMatch(/^rampart-audit-verify\.js: OK\nOK: 2026-q2 is intact\n[\s\S]*\n {2}chain {4}follows the previous manifest given \([0-9a-f]{64}\)\n$/);
+    expect(intact.status).toBe(0);
+
+    flipByte(join(q2, 'events.ndjson'));
+    const tampered = step('standalone', auditor);
+    expect(tampered.out).toMatch(/^FAILED: 2026-q2 does not verify \(\d+ problems?\):\n {2}- events\.ndjson: SHA-256 is [0-9a-f]{64}, the manifest lists [0-9a-f]{64}: the content was changed/m);
+    expect(tampered.status).toBe(1);
   });
 
   it('fails the sha256 step when one byte of a file changed, and only that step', () => {
@@ -168,6 +189,6 @@ withTools('the standard-tools recipe of docs/audit-format.md', () => {
 // Where the tools are missing the recipe is not run, but its steps must still be found.
 describe('docs/audit-format.md', () => {
   it('marks every step the test runs', () => {
-    for (const name of ['key-id', 'signature', 'files', 'events', 'chain', 'signature-v1']) expect(recipe(name).length).toBeGreaterThan(0);
+    for (const name of ['key-id', 'signature', 'files', 'events', 'chain', 'signature-v1', 'standalone']) expect(recipe(name).length).toBeGreaterThan(0);
   });
 });

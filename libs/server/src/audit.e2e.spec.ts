@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyAuditExportDir } from '@rampart/audit-application';
+import { verifyAuditExportDir } from '@rampart/audit-verifier';
 import { startHarness, type Harness } from './testing/harness';
 
 const TENANT = 'contoso-bank';

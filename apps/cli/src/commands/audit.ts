@@ -5,11 +5,16 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { VerifyResult } from '@rampart/audit';
+import type { VERIFY_EXIT_CODES } from '@rampart/audit-verifier';
 import type { RampartConfig, Stores } from '@rampart/runtime';
 import { progressLine } from '../command-support';
 import { cliVersion } from '../version';
 
-export const AUDIT_VERIFY_EXIT_CODES = { ok: 0, problems: 1, usage: 2 } as const;
+/**
+ * The standalone verifier's exit codes (the two are interchangeable in an auditor's script), written
+ * out so that loading this module does not load the verifier: the type holds them equal.
+ */
+export const AUDIT_VERIFY_EXIT_CODES = { ok: 0, problems: 1, usage: 2 } as const satisfies Omit<typeof VERIFY_EXIT_CODES, 'failed'>;
 
 /** A date (midnight UTC) or a date-time with its zone: a period must not depend on the machine's time zone. */
 const instant = (value: string): Date => {
@@ -26,23 +31,6 @@ const usageErrorsExit2 = (command: Command): Command =>
   command.exitOverride((error) => {
     process.exit(error.exitCode === 0 ? 0 : AUDIT_VERIFY_EXIT_CODES.usage);
   });
-
-const printVerification = (dir: string, result: VerifyResult): void => {
-  const s = result.summary;
-  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
-  if (result.ok && s) {
-    process.stdout.write(
-      `OK: ${dir} is intact\n` +
-        `  export   ${s.exportId} of tenant ${s.tenantId}, [${s.from}, ${s.to}), generated ${s.generatedAt}\n` +
-        `  events   ${s.eventCount} in ${s.streams} streams${s.firstPosition ? `, global positions ${s.firstPosition} to ${s.lastPosition}` : ''}\n` +
-        `  signed   Ed25519 by key ${s.keyId}\n` +
-        `  chain    ${s.chainChecked ? `follows the previous manifest given (${s.previousManifestSha256})` : s.previousManifestSha256 ? `follows manifest ${s.previousManifestSha256} (give --previous to check it)` : "the tenant's first export"}\n`,
-    );
-    return;
-  }
-  process.stdout.write(`FAILED: ${dir} does not verify (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}):\n`);
-  for (const problem of result.problems) process.stdout.write(`  - ${problem}\n`);
-};
 
 export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>, config: () => Promise<RampartConfig>): void => {
   const audit = program.command('audit').description("a tenant's audit trail: signed, chained exports an auditor verifies offline");
@@ -101,9 +89,10 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
       .option('--json', 'print the result as JSON')
       .addHelpText('after', '\nExit codes: 0 the export is intact, 1 problems found (each is printed), 2 usage error (no such folder, unreadable key).'),
   ).action(async (dir: string, options: { publicKey?: string; previous?: string; json?: boolean }) => {
-    const [{ toPublicKey }, { AuditExportError, AuditSigningKeyError, loadAuditSigningKey, verifyAuditExportDir }] = await Promise.all([
+    const [{ toPublicKey }, { AuditSigningKeyError, loadAuditSigningKey }, { verificationReport, verifyAuditExportDir, VerifyInputError }] = await Promise.all([
       import('@rampart/audit'),
       import('@rampart/audit-application'),
+      import('@rampart/audit-verifier'),
     ]);
     const usage = (message: string): void => {
       process.stderr.write(`rampart audit verify: ${message}\n`);
@@ -131,13 +120,17 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
     }
     let result: VerifyResult;
     try {
-      result = await verifyAuditExportDir(dir, publicKey, options.previous);
+      result = await verifyAuditExportDir(dir, publicKey, { previousManifestPath: options.previous });
     } catch (error) {
-      if (!(error instanceof AuditExportError)) throw error;
+      if (!(error instanceof VerifyInputError)) throw error;
       return usage(error.message);
     }
     if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else printVerification(dir, result);
+    else {
+      const report = verificationReport(dir, result);
+      process.stderr.write(report.stderr);
+      process.stdout.write(report.stdout);
+    }
     process.exitCode = result.ok ? AUDIT_VERIFY_EXIT_CODES.ok : AUDIT_VERIFY_EXIT_CODES.problems;
   });
 

@@ -13,7 +13,15 @@ import {
   type AuditPageQuery,
   type RequestAuditExportMutation,
 } from '../api/operations';
-import { AUDIT_FORMAT_DOC, RAMPART_VERIFY_COMMAND, VERIFY_FILES_COMMAND, VERIFY_SIGNATURE_COMMAND } from '../audit/verify-commands';
+import {
+  AUDIT_FORMAT_DOC,
+  RAMPART_VERIFY_COMMAND,
+  STANDALONE_VERIFY_COMMANDS,
+  VERIFIER_DIGEST_PATH,
+  VERIFIER_PATH,
+  VERIFY_FILES_COMMAND,
+  VERIFY_SIGNATURE_COMMAND,
+} from '../audit/verify-commands';
 import { saveBlob } from '../components/save';
 import { Badge, ErrorPanel, Field, Loading, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, relativeTime } from '../format';
@@ -152,6 +160,56 @@ const PastExports = ({ records, open }: { records: readonly AuditExportRecord[];
   );
 };
 
+/**
+ * The standalone verifier, when this deployment's console was built with it: its download and its
+ * SHA-256, which the auditor compares with the one the release names (a digest from the same place
+ * as the file only shows the download was whole).
+ */
+const StandaloneVerifier = () => {
+  const [digest, setDigest] = useState<string | null>();
+  useEffect(() => {
+    const controller = new AbortController();
+    fetch(VERIFIER_DIGEST_PATH, { signal: controller.signal })
+      .then(async (res) => {
+        const found = res.ok ? /^([0-9a-f]{64}) {2}/.exec(await res.text()) : null;
+        setDigest(found ? found[1] : null);
+      })
+      .catch(() => controller.signal.aborted || setDigest(null));
+    return () => controller.abort();
+  }, []);
+  if (digest === undefined) return null;
+  if (digest === null) {
+    return (
+      <p className="small muted">
+        The standalone verifier is not served by this deployment: build it with <code>npm run build</code> (<code>dist/audit-verifier/</code>) or ask your provider for it.
+      </p>
+    );
+  }
+  return (
+    <>
+      <h3>Or one command: the standalone verifier</h3>
+      <p>
+        One JavaScript file that makes every check above and those of every event line, with Node.js 18 or later and nothing else installed. It is Rampart&apos;s own verification code,
+        unminified, so it can be read first. Save it and its digest next to the export folders, compare the digest with the one your provider&apos;s release names, and run:
+      </p>
+      <pre className="code" tabIndex={0}>
+        {STANDALONE_VERIFY_COMMANDS}
+      </pre>
+      <dl className="facts">
+        <Stat label="Verifier SHA-256" value={<code className="break">{digest}</code>} />
+      </dl>
+      <div className="button-row">
+        <a className="button" href={VERIFIER_PATH} download="rampart-audit-verify.js">
+          Download the verifier
+        </a>
+        <a className="button" href={VERIFIER_DIGEST_PATH} download="rampart-audit-verify.js.sha256">
+          Download its SHA-256
+        </a>
+      </div>
+    </>
+  );
+};
+
 export const AuditPage = ({ tenantId }: { tenantId: string }) => {
   const { client } = useApi();
   const query = useQuery(tenantId, (c, signal) => c.request<AuditPageQuery>(AUDIT_PAGE_QUERY, { tenantId }, { signal }));
@@ -263,8 +321,9 @@ export const AuditPage = ({ tenantId }: { tenantId: string }) => {
             Check the chain: the SHA-256 of the previous export&apos;s <code>manifest.json</code> equals this manifest&apos;s <code>previousManifestSha256</code>.
           </li>
         </ol>
+        <StandaloneVerifier />
         <p className="small muted">
-          Inside a Rampart installation, <code>{RAMPART_VERIFY_COMMAND}</code> makes all these checks and those of every event line.
+          Inside a Rampart installation, <code>{RAMPART_VERIFY_COMMAND}</code> makes the same checks.
         </p>
         <dl className="facts">
           <Stat label="Algorithm" value={key.algorithm} />

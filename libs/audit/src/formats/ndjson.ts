@@ -1,7 +1,8 @@
 // events.ndjson: one envelope per line, exactly as the store recorded it, with the global position
 // as its "<commit>/<prepare>" text (bigints have no JSON form). Key order is fixed so the same events
 // always give the same bytes, whatever order a store (PostgreSQL jsonb reorders keys) hands back.
-import { z } from 'zod';
+// A namespace import: the standalone verifier's bundle then holds only the parts of zod used here.
+import * as z from 'zod';
 import { formatPosition, type EventMetadata, type RecordedEvent } from '@rampart/event-sourcing';
 
 /** An envelope as events.ndjson carries it. */

@@ -1,0 +1,3 @@
+export * from './folder';
+export * from './report';
+export * from './standalone';
