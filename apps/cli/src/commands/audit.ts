@@ -89,11 +89,9 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
       .option('--json', 'print the result as JSON')
       .addHelpText('after', '\nExit codes: 0 the export is intact, 1 problems found (each is printed), 2 usage error (no such folder, unreadable key).'),
   ).action(async (dir: string, options: { publicKey?: string; previous?: string; json?: boolean }) => {
-    const [{ toPublicKey }, { AuditSigningKeyError, loadAuditSigningKey }, { verificationReport, verifyAuditExportDir, VerifyInputError }] = await Promise.all([
-      import('@rampart/audit'),
-      import('@rampart/audit-application'),
-      import('@rampart/audit-verifier'),
-    ]);
+    // Only the verification code: the deployment's configuration and key store (the runtime, its
+    // logger and metrics) load only when no key is given, and are most of a short run's start-up.
+    const [{ toPublicKey }, { verificationReport, verifyAuditExportDir, VerifyInputError }] = await Promise.all([import('@rampart/audit'), import('@rampart/audit-verifier')]);
     const usage = (message: string): void => {
       process.stderr.write(`rampart audit verify: ${message}\n`);
       process.exitCode = AUDIT_VERIFY_EXIT_CODES.usage;
@@ -111,6 +109,7 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
         return usage(`${options.publicKey} is not an Ed25519 public key (PEM): ${(error as Error).message}`);
       }
     } else {
+      const { AuditSigningKeyError, loadAuditSigningKey } = await import('@rampart/audit-application');
       try {
         publicKey = (await loadAuditSigningKey(await config(), { create: false })).publicKeyPem;
       } catch (error) {
