@@ -186,7 +186,7 @@ export const buildProgram = (): Command => {
   onboardTenantCommand(tenants, withStores);
   devCommand(program, config);
   ingestCommand(program, withStores);
-  policyCommand(program);
+  policyCommand(program, withStores);
   evaluateCommand(program, withStores);
   baselinesCommand(program, withStores);
   historyCommands(program, withStores);

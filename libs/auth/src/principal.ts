@@ -1,6 +1,7 @@
 // Who is calling, and what they may do where. A principal holds role grants; each grant is
 // scoped: customer roles to one tenant, SOC roles to a SOC team (whose tenants come from
 // assignments), auditor to named tenants, platform admin to everything.
+import { isProviderScope } from '@rampart/event-sourcing';
 
 export const ROLES = ['customer.viewer', 'customer.admin', 'soc.analyst', 'soc.lead', 'auditor', 'platform.admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -37,11 +38,16 @@ export const humanOf = (principal: Principal): string => (principal.kind === 'ap
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
-/** Parses one grant from untrusted JSON (configuration, token claims); undefined when malformed. */
+/**
+ * Parses one grant from untrusted JSON (configuration, token claims); undefined when malformed. A
+ * grant scoped to the provider's own records (the reserved tenant id) is malformed: only platform
+ * staff reach them, through their own grants.
+ */
 export const parseGrant = (value: unknown): RoleGrant | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
   const { role, tenantId, socTeam } = value as Record<string, unknown>;
   if (!isRole(role)) return undefined;
+  if (typeof tenantId === 'string' && isProviderScope(tenantId)) return undefined;
   switch (role) {
     case 'customer.viewer':
     case 'customer.admin':

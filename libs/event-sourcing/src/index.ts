@@ -12,3 +12,4 @@ export * from './wakeups';
 export * from './instant';
 export * from './storable-text';
 export * from './tenant-partition';
+export * from './provider-scope';

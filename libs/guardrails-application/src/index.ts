@@ -5,3 +5,4 @@ export * from './compliance-score';
 export * from './standard-compliance';
 export * from './tenant-guardrails';
 export * from './reporting-choice';
+export * from './policy-library';

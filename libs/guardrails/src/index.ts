@@ -25,3 +25,4 @@ export * from './standards/member-guardrail';
 export * from './standards/standards-catalog';
 export * from './standards/control-compliance';
 export * from './intents';
+export * from './library';

@@ -2,9 +2,12 @@
 // the way to try a policy, or a whole library of them, without deploying anything. Exit codes are
 // part of the interface, so scripts and CI pipelines can gate on them. The evaluation itself (and
 // the guardrail engine it loads) is in policy-test.ts, imported when the command runs.
+// `rampart policy import`: bring a folder of custom definitions and initiatives into the provider's
+// policy library, planned first, applied only when told (policy-import.ts).
 import type { Command } from 'commander';
+import type { Stores } from '@rampart/runtime';
 
-export const policyCommand = (program: Command): void => {
+export const policyCommand = (program: Command, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): void => {
   const policy = program.command('policy').description('Azure Policy definitions, evaluated offline');
   policy
     .command('test')
@@ -38,5 +41,23 @@ export const policyCommand = (program: Command): void => {
     .action(async (options: { policy: string; resource: string; related?: string[]; params?: string; json?: boolean }) => {
       const { runPolicyTest } = await import('./policy-test.ts');
       runPolicyTest(options);
+    });
+
+  policy
+    .command('import')
+    .description("plan importing a folder of custom Azure Policy definitions and initiatives into the provider's policy library; --apply records the plan")
+    .argument('<folder>', 'plain Azure Policy JSON, ARM templates or exports, an Azure Landing Zones library (policyDefinitions/, policySetDefinitions/), or an EPAC Definitions folder; .json and .jsonc, searched recursively')
+    .option('--apply', 'record the plan in the library (nothing is recorded when any item is refused)')
+    .option('--json', 'print the plan as JSON')
+    .addHelpText(
+      'after',
+      '\nEach definition and initiative is added, changed (a new version; the old one stays readable), unchanged, or refused with the reasons;\n' +
+        "Rampart's own metadata rides in properties.metadata.rampart (severity, remediation, playbookId, controls), which Azure ignores.\n" +
+        'Exit codes: 0 the plan holds nothing refused (and, with --apply, was recorded), 1 something is refused (nothing recorded), 2 usage error.\n\n' +
+        'Examples:\n  rampart policy import ./alz-library                 # the plan\n  rampart policy import ./alz-library --apply         # record it',
+    )
+    .action(async (folder: string, options: { apply?: boolean; json?: boolean }) => {
+      const { runPolicyImport } = await import('./policy-import.ts');
+      await runPolicyImport(folder, options, withStores);
     });
 };

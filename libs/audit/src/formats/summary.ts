@@ -48,6 +48,10 @@ const SUMMARIES: Readonly<Record<KnownType | AuditExported['type'], (d: Data) =>
   'guardrails.ReportingPolicySet.v1': (d) => `reporting policy set: incidents for ${list(d['incidentSeverities'])}; notify for ${list(d['notifySeverities'])}`,
   'guardrails.ComplianceStateChanged.v1': (d) => `${s(d['guardrailId'])} on ${s(d['resourceId'])}: ${d['from'] === null ? 'unevaluated' : s(d['from'])} -> ${s(d['to'])}`,
   'guardrails.FindingOpened.v1': (d) => `finding opened: ${s(d['title'])} on ${s(d['resourceId'])} (${s(d['severity'])})`,
+  'guardrails.LibraryDefinitionPublished.v1': (d) => `policy definition ${s(d['name'])} version ${s(d['version'])} published from ${s(d['source'])} (sha256 ${s(d['sha256'])})`,
+  'guardrails.LibraryInitiativePublished.v1': (d) =>
+    `initiative ${s(d['name'])} version ${s(d['version'])} published from ${s(d['source'])}: ${Array.isArray(d['members']) ? d['members'].length : '?'} members (sha256 ${s(d['sha256'])})`,
+  'guardrails.LibraryArtifactRetired.v1': (d) => `${s(d['kind'])} ${s(d['name'])} retired at version ${s(d['version'])}: ${s(d['reason'])}`,
   'guardrails.FindingResolved.v1': (d) => `finding resolved (${s(d['resolution'])}): ${s(d['guardrailId'])} on ${s(d['resourceKey'])}`,
 
   'incidents.IncidentOpened.v1': (d) => `incident opened: ${s(d['title'])} (${s(d['severity'])})`,

@@ -31,6 +31,7 @@ describe('onboard tenant', () => {
     ['invalid-display-name', { displayName: '   ' }],
     ['invalid-sector', { sector: 'casino' }],
     ['invalid-contact-email', { contactEmail: 'nobody' }],
+    ['reserved-tenant-id', { tenantId: 'provider' }],
   ])('refuses with %s', (code, overrides) => {
     given().when(onboard(overrides)).thenRejects(code);
   });

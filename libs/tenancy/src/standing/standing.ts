@@ -6,41 +6,47 @@ import type { ApiKeyCommand } from '../api-keys/api-key';
 import type { TenancyCommand } from '../decider';
 import type { Tenant, TenantStatus } from '../tenant';
 
-/** A tenant's status as the rule sees it: `unknown` when no tenant was onboarded under that id. */
-export type StandingStatus = TenantStatus | 'unknown';
+/**
+ * A tenant's status as the rule sees it: `unknown` when no tenant was onboarded under that id,
+ * `provider` for the provider's own records (the reserved scope), which are read and exported like
+ * a trail but take none of a tenant's commands.
+ */
+export type StandingStatus = TenantStatus | 'unknown' | 'provider';
 
 export type Admission = 'admitted' | StandingRefusalCode;
 
 /**
  * The rule. Rows are intents, columns statuses:
  *
- * | intent            | active   | suspended         | offboarded        | unknown           |
- * |-------------------|----------|-------------------|-------------------|-------------------|
- * | `reads`           | admitted | admitted          | admitted          | tenant-not-found  |
- * | `lifecycle`       | admitted | admitted          | tenant-offboarded | admitted          |
- * | `wraps-up`        | admitted | admitted          | tenant-offboarded | tenant-not-found  |
- * | `revokes-access`  | admitted | admitted          | admitted          | tenant-not-found  |
- * | `starts-work`     | admitted | tenant-suspended  | tenant-offboarded | tenant-not-found  |
- * | `changes-posture` | admitted | tenant-suspended  | tenant-offboarded | tenant-not-found  |
- * | `collects`        | admitted | tenant-suspended  | tenant-offboarded | tenant-not-found  |
- * | `grants-access`   | admitted | tenant-suspended  | tenant-offboarded | tenant-not-found  |
+ * | intent            | active   | suspended         | offboarded        | unknown           | provider          |
+ * |-------------------|----------|-------------------|-------------------|-------------------|-------------------|
+ * | `reads`           | admitted | admitted          | admitted          | tenant-not-found  | admitted          |
+ * | `lifecycle`       | admitted | admitted          | tenant-offboarded | admitted          | tenant-not-found  |
+ * | `wraps-up`        | admitted | admitted          | tenant-offboarded | tenant-not-found  | tenant-not-found  |
+ * | `revokes-access`  | admitted | admitted          | admitted          | tenant-not-found  | tenant-not-found  |
+ * | `starts-work`     | admitted | tenant-suspended  | tenant-offboarded | tenant-not-found  | tenant-not-found  |
+ * | `changes-posture` | admitted | tenant-suspended  | tenant-offboarded | tenant-not-found  | tenant-not-found  |
+ * | `collects`        | admitted | tenant-suspended  | tenant-offboarded | tenant-not-found  | tenant-not-found  |
+ * | `grants-access`   | admitted | tenant-suspended  | tenant-offboarded | tenant-not-found  | tenant-not-found  |
  *
  * Why: a suspended tenant's SOC may still wrap up what is open (triage, comment, close, record an
  * action's outcome), but nothing new starts, nothing is collected from its cloud and nobody gains
  * access until it is reinstated. An offboarded tenant's record is closed: nothing changes it any
  * more, yet its auditors may still read and export it, and access that outlived the tenancy (an API
  * key) can always be revoked. Lifecycle commands are judged by the tenant's own decider (onboarding
- * is what makes an unknown tenant known), except that offboarding is final.
+ * is what makes an unknown tenant known), except that offboarding is final. The provider's scope is
+ * no tenant: its records (the policy library) change through their own use cases, never a tenant's
+ * command, and its trail is read and exported like any other.
  */
 export const STANDING_RULE: { readonly [I in CommandIntent]: { readonly [S in StandingStatus]: Admission } } = {
-  reads: { active: 'admitted', suspended: 'admitted', offboarded: 'admitted', unknown: 'tenant-not-found' },
-  lifecycle: { active: 'admitted', suspended: 'admitted', offboarded: 'tenant-offboarded', unknown: 'admitted' },
-  'wraps-up': { active: 'admitted', suspended: 'admitted', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found' },
-  'revokes-access': { active: 'admitted', suspended: 'admitted', offboarded: 'admitted', unknown: 'tenant-not-found' },
-  'starts-work': { active: 'admitted', suspended: 'tenant-suspended', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found' },
-  'changes-posture': { active: 'admitted', suspended: 'tenant-suspended', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found' },
-  collects: { active: 'admitted', suspended: 'tenant-suspended', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found' },
-  'grants-access': { active: 'admitted', suspended: 'tenant-suspended', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found' },
+  reads: { active: 'admitted', suspended: 'admitted', offboarded: 'admitted', unknown: 'tenant-not-found', provider: 'admitted' },
+  lifecycle: { active: 'admitted', suspended: 'admitted', offboarded: 'tenant-offboarded', unknown: 'admitted', provider: 'tenant-not-found' },
+  'wraps-up': { active: 'admitted', suspended: 'admitted', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found', provider: 'tenant-not-found' },
+  'revokes-access': { active: 'admitted', suspended: 'admitted', offboarded: 'admitted', unknown: 'tenant-not-found', provider: 'tenant-not-found' },
+  'starts-work': { active: 'admitted', suspended: 'tenant-suspended', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found', provider: 'tenant-not-found' },
+  'changes-posture': { active: 'admitted', suspended: 'tenant-suspended', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found', provider: 'tenant-not-found' },
+  collects: { active: 'admitted', suspended: 'tenant-suspended', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found', provider: 'tenant-not-found' },
+  'grants-access': { active: 'admitted', suspended: 'tenant-suspended', offboarded: 'tenant-offboarded', unknown: 'tenant-not-found', provider: 'tenant-not-found' },
 };
 
 const WHAT: { readonly [I in CommandIntent]: string } = {
@@ -66,7 +72,7 @@ export const standingOf = (tenantId: string, status: StandingStatus, intent: Com
   return admission === 'admitted' ? undefined : reject(admission, `${WHY[admission](tenantId)}; ${WHAT[intent]}`);
 };
 
-/** The status of a folded tenant stream, as the rule sees it. */
+/** The status of a folded tenant stream, as the rule sees it (the provider's scope has no tenant stream: see tenantStatusNow). */
 export const standingStatusOf = (tenant: Tenant): StandingStatus => (tenant.exists ? tenant.status : 'unknown');
 
 /** Tenancy's own commands by intent. */

@@ -1,0 +1,49 @@
+// `rampart policy import` as a provider runs it on its library folder: the plan, a refusal that
+// records nothing, --apply, and the same folder again (nothing new), in the embedded store.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rampart, root } from './testing/cli';
+
+const ALZ = join(root, 'libs', 'guardrails', 'corpus', 'azure-policy', 'alz');
+
+describe('rampart policy import', () => {
+  let work: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'rampart-import-'));
+    env = { RAMPART_DATA_DIR: join(work, 'data'), RAMPART_STORE: 'pglite' };
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('plans the ALZ library, refuses the initiative with a missing member, and records nothing', () => {
+    const plan = rampart(['policy', 'import', ALZ], env);
+    expect(plan.status).toBe(1);
+    expect(plan.stdout).toMatch(/^add {6}definition {2}Deny-Sql-minTLS +v1 +policyDefinitions\/Deny-Sql-minTLS\.json$/m);
+    expect(plan.stdout).toMatch(/^REFUSED +initiative +Deny-PublicPaaSEndpoints .*references the definition Deny-LogicApp-Public-Network, which is neither/m);
+    expect(plan.stdout).toContain('13 files: 12 to add, 0 to change, 0 unchanged, 1 refused, 0 skipped\nnothing was recorded');
+    const applied = rampart(['policy', 'import', ALZ, '--apply', '--json'], env);
+    expect(applied.status).toBe(1);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ applicable: false, applied: false, counts: { add: 12, refused: 1 } });
+  });
+
+  it('records the folder with --apply, then finds nothing new in it', () => {
+    const folder = join(work, 'library');
+    cpSync(join(ALZ, 'policyDefinitions'), join(folder, 'policyDefinitions'), { recursive: true });
+    cpSync(join(ALZ, 'policySetDefinitions', 'Enforce-Guardrails-KeyVault_20260203.json'), join(folder, 'policySetDefinitions', 'Enforce-Guardrails-KeyVault_20260203.json'));
+    const plan = rampart(['policy', 'import', folder], env);
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toContain('12 to add, 0 to change, 0 unchanged, 0 refused, 0 skipped\nthis is the plan: run again with --apply to record it');
+    const applied = rampart(['policy', 'import', folder, '--apply'], env);
+    expect({ status: applied.status, stderr: applied.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(applied.stdout).toContain("recorded 12 in the library (the provider's trail shows each version)");
+    const again = rampart(['policy', 'import', folder, '--json'], env);
+    expect(JSON.parse(again.stdout)).toMatchObject({ applicable: true, counts: { add: 0, change: 0, unchanged: 12 } });
+  });
+
+  it('says so when the folder is not there (exit code 2)', () => {
+    const missing = rampart(['policy', 'import', join(work, 'nowhere')], env);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/rampart policy import: .*nowhere does not exist/);
+  });
+});

@@ -1,0 +1,79 @@
+// The policy library's events: custom Azure Policy definitions and initiatives a provider brings
+// (its landing zone's, its own), each version kept. They are recorded in the provider's scope
+// (`t-provider:library-…`), so its trail shows every library change, who made it and from which file.
+import { eventGuard, type DomainEvent } from '@rampart/event-sourcing';
+import type { Severity } from './events';
+
+/** A framework control a definition evidences, as the extension block names it. */
+export interface LibraryControlRef {
+  readonly framework: string;
+  readonly control: string;
+}
+
+/**
+ * Rampart's own metadata about a definition, carried in the file as `properties.metadata.rampart`,
+ * which Azure ignores: the same file deploys to Azure unchanged.
+ */
+export interface LibraryExtension {
+  readonly severity?: Severity;
+  readonly remediation?: string;
+  readonly playbookId?: string;
+  readonly controls?: readonly LibraryControlRef[];
+}
+
+/** What an initiative member points at: one of Azure's built-ins, or a definition of the library. */
+export interface LibraryMemberRef {
+  readonly referenceId: string;
+  readonly source: 'built-in' | 'library';
+  /** The definition's name: a built-in's GUID (lowercase), or the library definition's name. */
+  readonly name: string;
+}
+
+export type LibraryDefinitionPublished = DomainEvent<
+  'guardrails.LibraryDefinitionPublished.v1',
+  {
+    /** As the file names it (Azure's `name`); the library knows names case-insensitively, as Azure does. */
+    name: string;
+    /** 1 for the first, then one more for each changed content: older versions stay readable. */
+    version: number;
+    /** SHA-256 of the definition's canonical JSON (keys sorted, no whitespace): a reformatted file is no new version. */
+    sha256: string;
+    displayName: string;
+    mode: string;
+    /** The effects it can have (its effect parameter's allowed values, or the literal effect). */
+    effects: string[];
+    extension: LibraryExtension;
+    /** The definition as imported, ARM template form and `[[` escaping included. */
+    definition: Record<string, unknown>;
+    /** Where it came from: the file's path within the imported folder. */
+    source: string;
+  }
+>;
+
+export type LibraryInitiativePublished = DomainEvent<
+  'guardrails.LibraryInitiativePublished.v1',
+  {
+    name: string;
+    version: number;
+    sha256: string;
+    displayName: string;
+    members: LibraryMemberRef[];
+    initiative: Record<string, unknown>;
+    source: string;
+  }
+>;
+
+export type LibraryArtifactRetired = DomainEvent<
+  'guardrails.LibraryArtifactRetired.v1',
+  { kind: 'definition' | 'initiative'; name: string; version: number; reason: string }
+>;
+
+export type LibraryEvent = LibraryDefinitionPublished | LibraryInitiativePublished | LibraryArtifactRetired;
+
+export const LIBRARY_EVENT_TYPES: readonly LibraryEvent['type'][] = [
+  'guardrails.LibraryDefinitionPublished.v1',
+  'guardrails.LibraryInitiativePublished.v1',
+  'guardrails.LibraryArtifactRetired.v1',
+];
+
+export const isLibraryEvent = eventGuard<LibraryEvent>(...LIBRARY_EVENT_TYPES);

@@ -1,0 +1,150 @@
+// The plan of a library import, as infrastructure-as-code tools show one before they change
+// anything: each definition and initiative of the folder is added, changed (a new version),
+// unchanged, or refused with the reasons; files that hold something else are skipped with why.
+// Validation is the library decider's own (the plan runs it on each artifact's current state), so
+// what the plan accepts is what applying records. Pure: the caller reads the folder and the library.
+import { isRejection, type Decision } from '@rampart/event-sourcing';
+import type { LibraryEvent, LibraryMemberRef } from '../events';
+import { initiativeMembersOf, readPolicyFile, stripJsonComments, type Artifact, type ArtifactKind } from './artifacts';
+import { libraryDecider, type LibraryArtifactState, type LibraryCommand } from './library';
+
+export interface PolicyFile {
+  /** Relative to the imported folder, with `/` separators. */
+  readonly path: string;
+  readonly text: string;
+}
+
+/** An artifact as the library holds it now. */
+export interface LibraryEntry {
+  readonly kind: ArtifactKind;
+  readonly name: string;
+  readonly version: number;
+  readonly sha256: string;
+  readonly retired: boolean;
+  /** The stream's last revision: applying expects it, so a change made meanwhile is not overwritten. */
+  readonly revision: number;
+}
+
+export type LibraryIndex = ReadonlyMap<string, LibraryEntry>;
+export const libraryKey = (kind: ArtifactKind, name: string): string => `${kind}:${name.toLowerCase()}`;
+
+export type PlanAction = 'add' | 'change' | 'unchanged' | 'refused' | 'skipped';
+export const PLAN_ACTIONS: readonly PlanAction[] = ['add', 'change', 'unchanged', 'refused', 'skipped'];
+
+export interface PlanItem {
+  /** `file` for what is not an artifact (unreadable JSON, an assignment, an unknown shape). */
+  readonly kind: ArtifactKind | 'file';
+  readonly name: string | null;
+  readonly path: string;
+  /** Where in the file, for a template with several resources. */
+  readonly at: string;
+  readonly action: PlanAction;
+  /** The version it has after applying (add, change), or has now (unchanged). */
+  readonly version: number | null;
+  readonly reasons: readonly string[];
+  /** What applying runs, for add and change. */
+  readonly command?: LibraryCommand;
+}
+
+export interface ImportPlan {
+  readonly items: readonly PlanItem[];
+  readonly counts: Readonly<Record<PlanAction, number>>;
+  /** Nothing refused: the plan may be applied. */
+  readonly applicable: boolean;
+}
+
+export interface BuiltInDefinitions {
+  has(name: string): boolean;
+}
+
+const stateOf = (entry: LibraryEntry | undefined): LibraryArtifactState =>
+  entry ? { name: entry.name, version: entry.version, sha256: entry.sha256, retired: entry.retired } : { name: null, version: 0, sha256: null, retired: false };
+
+/** What the decider's answer means for the plan. */
+const judged = (decision: Decision<LibraryEvent>, entry: LibraryEntry | undefined): Pick<PlanItem, 'action' | 'version' | 'reasons'> => {
+  if (isRejection(decision)) return { action: 'refused', version: entry?.version ?? null, reasons: [`${decision.code}${decision.message ? `: ${decision.message}` : ''}`] };
+  if (decision.length === 0) return { action: 'unchanged', version: entry?.version ?? null, reasons: [] };
+  const event = decision[0];
+  const version = event.type === 'guardrails.LibraryArtifactRetired.v1' ? null : event.data.version;
+  const reasons = entry?.retired ? [`brings back ${entry.kind} retired at version ${entry.version}`] : entry ? [`content changed since version ${entry.version}`] : [];
+  return { action: entry ? 'change' : 'add', version, reasons };
+};
+
+export const planLibraryImport = (files: readonly PolicyFile[], library: LibraryIndex, builtIns: BuiltInDefinitions): ImportPlan => {
+  const items: PlanItem[] = [];
+  const found: { artifact: Artifact; path: string }[] = [];
+
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    let value: unknown;
+    try {
+      value = JSON.parse(stripJsonComments(file.text));
+    } catch (error) {
+      items.push({ kind: 'file', name: null, path: file.path, at: '', action: 'refused', version: null, reasons: [`not JSON: ${(error as Error).message}`] });
+      continue;
+    }
+    const reading = readPolicyFile(file.path, value);
+    for (const reason of reading.skipped) items.push({ kind: 'file', name: null, path: file.path, at: '', action: 'skipped', version: null, reasons: [reason] });
+    if (reading.problems.length) items.push({ kind: 'file', name: null, path: file.path, at: '', action: 'refused', version: null, reasons: reading.problems });
+    for (const artifact of reading.artifacts) found.push({ artifact, path: file.path });
+  }
+
+  // One name, one artifact: two files defining the same one would make the result depend on order.
+  const byKey = new Map<string, typeof found>();
+  for (const f of found) byKey.set(libraryKey(f.artifact.kind, f.artifact.name), [...(byKey.get(libraryKey(f.artifact.kind, f.artifact.name)) ?? []), f]);
+  const where = (f: (typeof found)[number]) => `${f.path}${f.artifact.at ? ` ${f.artifact.at}` : ''}`;
+  const unique = found.filter((f) => byKey.get(libraryKey(f.artifact.kind, f.artifact.name))?.length === 1);
+  for (const [, group] of byKey) {
+    if (group.length < 2) continue;
+    for (const f of group) {
+      items.push({
+        kind: f.artifact.kind,
+        name: f.artifact.name,
+        path: f.path,
+        at: f.artifact.at,
+        action: 'refused',
+        version: null,
+        reasons: [`${f.artifact.kind} ${f.artifact.name} is defined more than once in the folder: ${group.map(where).join(', ')}`],
+      });
+    }
+  }
+
+  // Definitions first: initiatives may refer to them.
+  const usable = new Set([...library.values()].filter((e) => e.kind === 'definition' && !e.retired).map((e) => e.name.toLowerCase()));
+  for (const { artifact, path } of unique.filter((f) => f.artifact.kind === 'definition')) {
+    const entry = library.get(libraryKey('definition', artifact.name));
+    const command: LibraryCommand = { kind: 'PublishDefinition', name: artifact.name, definition: artifact.content, source: artifact.at ? `${path}#${artifact.at}` : path };
+    const outcome = judged(libraryDecider.decide(command, stateOf(entry)), entry);
+    if (outcome.action === 'refused') usable.delete(artifact.name.toLowerCase());
+    else usable.add(artifact.name.toLowerCase());
+    items.push({ kind: 'definition', name: artifact.name, path, at: artifact.at, ...outcome, ...(outcome.action === 'add' || outcome.action === 'change' ? { command } : {}) });
+  }
+
+  for (const { artifact, path } of unique.filter((f) => f.artifact.kind === 'initiative')) {
+    const entry = library.get(libraryKey('initiative', artifact.name));
+    const members: LibraryMemberRef[] = [];
+    const unresolved: string[] = [];
+    for (const member of initiativeMembersOf(artifact).members) {
+      const target = member.target;
+      if ('unresolvable' in target) {
+        unresolved.push(`member ${member.referenceId}: ${target.unresolvable}`);
+      } else if (target.source === 'built-in-or-library' && builtIns.has(target.name.toLowerCase())) {
+        members.push({ referenceId: member.referenceId, source: 'built-in', name: target.name.toLowerCase() });
+      } else if (usable.has(target.name.toLowerCase())) {
+        members.push({ referenceId: member.referenceId, source: 'library', name: target.name });
+      } else {
+        unresolved.push(`member ${member.referenceId} references the definition ${target.name}, which is neither one of Azure's built-ins nor in the library (nor importable from this folder)`);
+      }
+    }
+    const command: LibraryCommand = { kind: 'PublishInitiative', name: artifact.name, initiative: artifact.content, members, source: artifact.at ? `${path}#${artifact.at}` : path };
+    const decided = judged(libraryDecider.decide(command, stateOf(entry)), entry);
+    // The shape's own problems first (the decider's), then what does not resolve.
+    const outcome =
+      unresolved.length === 0
+        ? decided
+        : { action: 'refused' as const, version: entry?.version ?? null, reasons: [...(decided.action === 'refused' ? decided.reasons.filter((r) => !r.startsWith('unresolved-member')) : []), ...unresolved] };
+    items.push({ kind: 'initiative', name: artifact.name, path, at: artifact.at, ...outcome, ...(outcome.action === 'add' || outcome.action === 'change' ? { command } : {}) });
+  }
+
+  const counts = Object.fromEntries(PLAN_ACTIONS.map((a) => [a, items.filter((i) => i.action === a).length])) as Record<PlanAction, number>;
+  return { items, counts, applicable: counts.refused === 0 };
+};

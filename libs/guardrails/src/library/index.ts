@@ -1,0 +1,3 @@
+export * from './artifacts';
+export * from './library';
+export * from './import-plan';
