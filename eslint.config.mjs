@@ -26,6 +26,7 @@ const IO_AND_FRAMEWORK_PACKAGES = [
   'ioredis',
   'redis',
   'prom-client',
+  '@opentelemetry/*',
   'pino',
 ];
 

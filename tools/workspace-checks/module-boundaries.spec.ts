@@ -30,6 +30,8 @@ const rejected = {
   pg: fixture('pg', domainFile, importing('Pool', 'pg')),
   pglite: fixture('pglite', domainFile, importing('PGlite', '@electric-sql/pglite')),
   esdb: fixture('esdb', domainFile, importing('EventStoreDBClient', '@eventstore/db-client')),
+  otel: fixture('otel', domainFile, importing('trace', '@opentelemetry/api')),
+  prom: fixture('prom', domainFile, importing('Counter', 'prom-client')),
   dataAccess: fixture('dataAccess', domainFile, importing('SqlEventStore', '@rampart/event-store')),
   otherContext: fixture('otherContext', domainFile, importing('loadConfig', '@rampart/platform')),
   http: fixture('http', domainFile, importing('request', 'node:http')),
@@ -95,6 +97,8 @@ describe('module boundaries', () => {
     ['the pg driver', rejected.pg],
     ['PGlite', rejected.pglite],
     ['the EventStoreDB client', rejected.esdb],
+    ['OpenTelemetry', rejected.otel],
+    ['prom-client', rejected.prom],
     ['the event-store data-access library', rejected.dataAccess],
     ['a feature library of the platform scope', rejected.otherContext],
   ])('rejects a domain library importing %s', (_what, messages) => {

@@ -31,6 +31,27 @@ export interface HandleCommandOptions {
   readonly expectedRevision?: number;
 }
 
+/** What an observer is told of a command: enough to name it, never its payload. */
+export interface ObservedCommand {
+  /** The command's `kind` (`ApproveAction`), or `unknown`. */
+  readonly name: string;
+  readonly streamId: string;
+  readonly tenantId: string;
+}
+
+export interface CommandObserver {
+  /** Runs one command of `handleCommand`: its reads, decision, appends and retries. */
+  handle<T extends CommandOutcome<DomainEvent>>(command: ObservedCommand, run: () => Promise<T>): Promise<T>;
+  /** What `handleCommands` settled for one command of a batch (its appends are the store's to observe). */
+  handled(command: ObservedCommand, outcome: CommandOutcome<DomainEvent>): void;
+}
+
+/** A command's `kind` when it is a PascalCase name; a label must come from a small, fixed set. */
+export const commandName = (command: unknown): string => {
+  const kind = typeof command === 'object' && command !== null ? (command as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' && /^[A-Z][A-Za-z0-9]{0,63}$/.test(kind) ? kind : 'unknown';
+};
+
 export class ConcurrencyRetriesExhaustedError extends Error {
   constructor(streamId: string, attempts: number, cause: unknown) {
     super(`gave up on "${streamId}" after ${attempts} concurrent-write conflicts`, { cause });
@@ -59,13 +80,26 @@ export const toNewEvents = <E extends DomainEvent>(
   }));
 };
 
-export const handleCommand = async <C, S, E extends DomainEvent>(
+export const handleCommand = <C, S, E extends DomainEvent>(
   store: EventStore,
   decider: Decider<C, S, E>,
   streamId: string,
   command: C,
   ctx: CommandContext,
   options: HandleCommandOptions = {},
+): Promise<CommandOutcome<E>> => {
+  const run = () => decideAndAppend(store, decider, streamId, command, ctx, options);
+  const observer = store.commandObserver;
+  return observer ? observer.handle({ name: commandName(command), streamId, tenantId: ctx.tenantId }, run) : run();
+};
+
+const decideAndAppend = async <C, S, E extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<C, S, E>,
+  streamId: string,
+  command: C,
+  ctx: CommandContext,
+  options: HandleCommandOptions,
 ): Promise<CommandOutcome<E>> => {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
@@ -137,6 +171,8 @@ export const handleCommands = async <C, S, E extends DomainEvent>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.readConcurrency ?? 8, items.length) }, decideNext));
+  // Settled without an append; a conflict's commands are observed by handleCommand below.
+  if (store.commandObserver) for (let i = 0; i < items.length; i++) if (outcomes[i]) observed(store.commandObserver, items[i], outcomes[i]);
   planned.sort((a, b) => a.index - b.index);
   const size = options.appendBatchSize ?? 500;
   for (let from = 0; from < planned.length; from += size) {
@@ -144,6 +180,7 @@ export const handleCommands = async <C, S, E extends DomainEvent>(
     try {
       const results = await store.appendToStreams(chunk.map((p) => ({ streamId: items[p.index].streamId, events: p.events, expectedRevision: p.expectedRevision })));
       chunk.forEach((p, k) => (outcomes[p.index] = { ok: true, events: p.events, append: results[k], attempts: 1 }));
+      if (store.commandObserver) for (const p of chunk) observed(store.commandObserver, items[p.index], outcomes[p.index]);
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       // Each command of the chunk runs alone now, deciding against its stream as re-read: a store
@@ -157,3 +194,6 @@ export const handleCommands = async <C, S, E extends DomainEvent>(
   }
   return outcomes;
 };
+
+const observed = <C>(observer: CommandObserver, item: StreamCommand<C>, outcome: CommandOutcome<DomainEvent>): void =>
+  observer.handled({ name: commandName(item.command), streamId: item.streamId, tenantId: item.ctx.tenantId }, outcome);

@@ -21,7 +21,16 @@ export interface EventMetadata {
   /** When it happened in the world (ISO 8601); `recordedAt` is when the store wrote it. */
   readonly occurredAt: string;
   readonly schemaVersion: number;
+  /**
+   * The W3C trace context of the append that recorded it (`00-<trace id>-<span id>-<flags>`), written
+   * only while tracing is on, so a worker's reaction joins the trace of the request that caused it.
+   * Operational, not evidence: nothing decides on it.
+   */
+  readonly traceparent?: string;
 }
+
+/** A W3C `traceparent` of version 00 with non-zero ids: the only form metadata may carry. */
+export const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** A domain event as deciders produce it: no ids, no metadata yet. */
 export interface DomainEvent<T extends string = string, D = unknown> {

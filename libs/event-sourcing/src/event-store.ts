@@ -2,6 +2,7 @@
 // contract test suite holds them to the same behaviour.
 import type { GlobalPosition, NewEvent, RecordedEvent } from './envelope';
 import type { TenantPartition } from './tenant-partition';
+import type { CommandObserver } from './command-handling';
 
 /**
  * - `no_stream`: the stream must not exist yet.
@@ -105,6 +106,11 @@ export interface EventStore {
    * that came while the read was under way would otherwise be slept through until the timeout).
    */
   appendNotifications?(): number;
+  /**
+   * Sees every command `handleCommand` and `handleCommands` take through this store (a span, a
+   * count). Adapters have none; the runtime's instrumented store adds it.
+   */
+  readonly commandObserver?: CommandObserver;
   close(): Promise<void>;
 }
 

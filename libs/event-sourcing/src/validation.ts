@@ -1,6 +1,6 @@
 // Checks every adapter applies before writing, so a bad event is refused the same way
 // everywhere and nothing is written.
-import { isValidTenantId, tenantOfStream, type NewEvent } from './envelope';
+import { isValidTenantId, tenantOfStream, TRACEPARENT, type NewEvent } from './envelope';
 import { InvalidEventError, type StreamAppend } from './event-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,6 +38,9 @@ export const validateAppend = (streamId: string, events: readonly NewEvent[]): v
     }
     if (!Number.isInteger(meta.schemaVersion) || meta.schemaVersion < 1) {
       throw new InvalidEventError(`event ${event.eventId} has an invalid schemaVersion`);
+    }
+    if (meta.traceparent !== undefined && (typeof meta.traceparent !== 'string' || !TRACEPARENT.test(meta.traceparent))) {
+      throw new InvalidEventError(`event ${event.eventId} has a traceparent that is not a W3C trace context (00-<32 hex>-<16 hex>-<2 hex>)`);
     }
     if (event.data === undefined) throw new InvalidEventError(`event ${event.eventId} has no data`);
   }

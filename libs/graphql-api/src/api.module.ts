@@ -21,6 +21,7 @@ import { GetPlatformHandler } from './graphql/queries';
 import { HealthController } from './http/health.controller';
 import { MetricsController } from './http/metrics.controller';
 import { RUNTIME, type ApiRuntime } from './runtime';
+import { observabilityPlugin } from './http/observability';
 
 /** Depth, cost, alias and directive limits: Apollo's plugins and rules for HTTP, the rules for WebSocket too. */
 export const queryArmor = (runtime: ApiRuntime) =>
@@ -59,7 +60,7 @@ export class ApiModule {
           persistedQueries: false,
           // Authenticated answers are never cacheable (the middleware sends Cache-Control: no-store),
           // so Apollo's per-field cache-hint bookkeeping is pure overhead.
-          plugins: [...armor.plugins, textGuardPlugin, ApolloServerPluginCacheControlDisabled()],
+          plugins: [observabilityPlugin, ...armor.plugins, textGuardPlugin, ApolloServerPluginCacheControlDisabled()],
           validationRules: [...armor.validationRules],
           formatError: maskError(runtime),
           transformSchema: applyAuthorization,

@@ -10,3 +10,4 @@ export * from './authorization/rules';
 export * from './authorization/apply-authorization';
 export * from './schema/build-schema';
 export * from './http/console';
+export { isLoopbackPeer, mayScrapeMetrics } from './auth/http-auth';

@@ -11,6 +11,7 @@ import { AccessGate } from './auth/access-gate';
 import { attachSocketServer } from './ws/socket-server';
 import { tokenLimit } from './http/token-limit';
 import { authMiddleware } from './auth/http-auth';
+import { observeRequests } from './http/observability';
 import { consoleConnectOrigins, consoleRoutes } from './http/console';
 import { RefusingExpressAdapter } from './http/errors';
 import { securityHeaders } from './http/security-headers';
@@ -34,6 +35,7 @@ export const startApi = async (runtime: ApiRuntime, http: { host: string; port: 
     bodyParser: false,
   });
   app.disable('x-powered-by');
+  app.use(observeRequests());
   app.use(securityHeaders({ connectOrigins: runtime.console ? consoleConnectOrigins(runtime.console) : [] }));
   // The console's files, config and development sign-in: no data, so before authentication.
   if (runtime.console) app.use(consoleRoutes(runtime.console));

@@ -88,7 +88,13 @@ export const startFindingNotifier = async (
   options: { readonly leaseMs?: number; readonly partitions?: number } = {},
 ): Promise<Background> => {
   if (!notifications) return { stop: async () => undefined };
-  const webhook = signedWebhook({ url: notifications.webhookUrl, secret: notifications.webhookSecret, userAgent: 'rampart-notifier' });
+  const webhook = signedWebhook({
+    url: notifications.webhookUrl,
+    secret: notifications.webhookSecret,
+    previousSecret: notifications.webhookPreviousSecret,
+    userAgent: 'rampart-notifier',
+    kind: 'notification',
+  });
   const notifier = new FindingNotifier(webhook, log, await NotificationDeliveries.open(stores.readModels));
   return followLog(stores, log, {
     leaseMs: options.leaseMs,

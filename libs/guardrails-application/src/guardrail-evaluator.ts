@@ -30,7 +30,7 @@ import {
   type TenantGuardrailsEvent,
 } from '@rampart/guardrails';
 import { configurationAfter, RESOURCE_EVENT_TYPES, resourceStreamId, type ResourceEvent } from '@rampart/inventory-contract';
-import { every, followLog, type Logger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
+import { every, followLog, instruments, type Logger, READ_MODEL_SCHEMA, secondsSince, type Stores } from '@rampart/runtime';
 
 const SYSTEM = { kind: 'system', id: 'guardrail-evaluator' } as const;
 const TENANT_POLICY_TYPES = new Set<string>(TENANT_GUARDRAILS_EVENT_TYPES);
@@ -243,11 +243,14 @@ export class GuardrailEvaluator {
     const now = this.now();
     await related.fetchGroups([resource.key]);
     const resourceGroup = related.resourceGroupOf(resource.key);
+    let started = performance.now();
     let results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder(), resourceGroup });
     if (related.missing.size > 0) {
       await related.fetchMissing();
+      started = performance.now();
       results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder(), resourceGroup });
     }
+    instruments.evaluation(secondsSince(started));
     postures.add({
       streamId: postureStreamId(tenantId, resource.key),
       command: {
@@ -354,7 +357,10 @@ class PostureWrites {
     const batch = [...this.writes.values()];
     this.writes.clear();
     const outcomes = await handleCommands(store, postureDecider, batch);
-    return outcomes.reduce((n, o) => n + (o.ok ? o.events.length : 0), 0);
+    const appended = outcomes.flatMap((o) => (o.ok ? o.events : []));
+    instruments.finding('opened', appended.filter((e) => e.type === 'guardrails.FindingOpened.v1').length);
+    instruments.finding('resolved', appended.filter((e) => e.type === 'guardrails.FindingResolved.v1').length);
+    return appended.length;
   }
 }
 

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fold, handleCommand, type CommandContext, type RecordedEvent, type TenantStanding } from '@rampart/event-sourcing';
 import {
   actionDecider,
+  actionKind,
   actionStreamId,
   INCIDENT_COMMAND_INTENTS,
   type ActionCommand,
@@ -22,7 +23,7 @@ import {
   type ExecutionRequest,
   type ExecutionResult,
 } from './action-executor';
-import { createLogger, READ_MODEL_SCHEMA, webhookWorstCaseMs, type ActionExecutorConfig, type Logger, type Stores } from '@rampart/runtime';
+import { createLogger, instruments, READ_MODEL_SCHEMA, webhookWorstCaseMs, type ActionExecutorConfig, type Logger, type Stores } from '@rampart/runtime';
 
 const SYSTEM = { kind: 'system', id: 'action-runner' } as const;
 
@@ -56,7 +57,7 @@ const outcomeCommand = (result: Exclude<ExecutionResult, { ok: 'pending' }>): Ac
 export const executorFor = (config: ActionExecutorConfig): ActionExecutor => {
   switch (config.executor) {
     case 'webhook':
-      return webhookExecutor({ url: config.webhookUrl, secret: config.webhookSecret });
+      return webhookExecutor({ url: config.webhookUrl, secret: config.webhookSecret, previousSecret: config.webhookPreviousSecret });
     case 'manual':
       return manualExecutor();
     case 'dry-run':
@@ -195,7 +196,13 @@ export class ActionRunner {
         reason: signal.aborted ? interruptedReason(idempotencyKey) : interruptedReason(idempotencyKey, `the executor failed (${(error as Error).message ?? 'unknown'})`),
       };
     }
-    if (result.ok === 'pending') return { tenantId, actionId, status: 'pending', detail: result.note };
+    // A label from the catalog only: a proposal may name a kind of its own.
+    const kind = actionKind(proposed.data.actionKind) ? proposed.data.actionKind : 'other';
+    const executor = this.executor.kind;
+    if (result.ok === 'pending') {
+      instruments.responseAction(kind, executor, 'pending');
+      return { tenantId, actionId, status: 'pending', detail: result.note };
+    }
 
     const recorded = await handleCommand(
       this.stores.eventStore,
@@ -207,8 +214,10 @@ export class ActionRunner {
     ).catch((error: unknown) => {
       // The database failed after the call: keep what the receiver said in the log at least.
       this.log.error({ tenantId, actionId, err: error, result }, 'response action outcome could not be recorded');
+      instruments.responseAction(kind, executor, 'not-recorded');
       throw error;
     });
+    instruments.responseAction(kind, executor, !recorded.ok ? 'not-recorded' : result.ok ? 'succeeded' : result.uncertain ? 'uncertain' : 'failed');
     if (!recorded.ok) {
       this.log.warn({ tenantId, actionId, result, rejection: recorded.rejection }, 'response action call ended after the action moved on; outcome not recorded');
       return { tenantId, actionId, status: 'outcome-rejected', detail: result.ok ? result.outcome : result.reason };

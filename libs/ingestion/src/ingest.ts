@@ -31,6 +31,7 @@ import {
   type ReportedChange,
   type ResourceSnapshot,
 } from '@rampart/inventory';
+import { instruments } from '@rampart/runtime';
 import type { FileItem } from './file-source';
 import { INGESTION_COMMAND_INTENTS } from './intents';
 
@@ -139,7 +140,20 @@ export class IngestionRefusedError extends Error {
   }
 }
 
+/** Every run, whatever its source, is counted here: by outcome, and the resources it recorded. */
 export const ingest = async (store: EventStore, items: AsyncIterable<FileItem>, options: IngestOptions): Promise<IngestResult> => {
+  try {
+    const result = await ingestRun(store, items, options);
+    const { discovered, changed, removed, unchanged, rejected } = result.counts;
+    instruments.ingestionRun(options.source, 'completed', { discovered, changed, removed, unchanged, rejected });
+    return result;
+  } catch (error) {
+    instruments.ingestionRun(options.source, error instanceof IngestionRefusedError ? 'refused' : 'failed');
+    throw error;
+  }
+};
+
+const ingestRun = async (store: EventStore, items: AsyncIterable<FileItem>, options: IngestOptions): Promise<IngestResult> => {
   const refused = await options.standing(options.tenantId, INGESTION_COMMAND_INTENTS.StartIngestionRun);
   if (refused) throw new IngestionRefusedError(refused.code, refused.message ?? refused.code);
   const runId = options.runId ?? randomUUID();

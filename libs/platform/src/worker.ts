@@ -7,7 +7,7 @@ import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@ra
 import { recordedIncidentSeverities, startFindingNotifier, startGuardrailEvaluator } from '@rampart/guardrails-application';
 import { startActionRunner, startIncidentReactor } from '@rampart/incidents-application';
 import { inventoryReader, passIntervalOf, startIngestionScheduler, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
-import { every, fenceAppends, READ_MODEL_SCHEMA, type ActionExecutorConfig, type Logger, type RampartConfig, type Stores } from '@rampart/runtime';
+import { every, fenceAppends, inBatchSpan, READ_MODEL_SCHEMA, type ActionExecutorConfig, type Logger, type RampartConfig, type Stores } from '@rampart/runtime';
 import { cloudConnections, tenantStanding } from '@rampart/tenancy-application';
 import { platformProjections } from './projections';
 
@@ -27,6 +27,7 @@ export const projectionRunners = (
       new ProjectionRunner(stores.eventStore, stores.readModels, projection, {
         schema: READ_MODEL_SCHEMA,
         batchSize: options.batchSize,
+        aroundBatch: ({ projection: name, events }, run) => inBatchSpan(`project ${name}`, events, { 'rampart.projection': name }, run),
         onBatch: ({ projection: name, events, durationMs }) =>
           log.debug({ projection: name, events, durationMs }, 'projection batch committed'),
         onError: ({ projection: name, error, attempt }) =>

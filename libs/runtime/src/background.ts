@@ -20,6 +20,7 @@ import type { Logger } from './logger';
 import { planAssignment, type PartitionLease } from './partition-assignment';
 import { READ_MODEL_SCHEMA } from './read-model';
 import type { Stores } from './stores';
+import { inBatchSpan } from './tracing';
 
 export interface Background {
   stop(): Promise<void>;
@@ -74,6 +75,7 @@ export const fenceAppends = (store: EventStore): EventStore => {
     get atomicMultiStreamAppend() {
       return store.atomicMultiStreamAppend;
     },
+    commandObserver: store.commandObserver,
     appendToStream: async (...args) => {
       check();
       return store.appendToStream(...args);
@@ -217,7 +219,11 @@ export const followLog = async (stores: Pick<Stores, 'eventStore' | 'readModels'
         if (!hold.held()) throw new LeaseLostError(hold.name);
         if (hold.events === 0) log.info({ subscription, partition: `${hold.index}/${count}`, holder, events: batch.events.length }, 'partition: handling events');
         hold.refused = false;
-        await fence.run(hold, () => options.handle(batch.events, hold.work.signal));
+        await fence.run(hold, () =>
+          inBatchSpan(`react ${subscription}`, batch.events, { 'rampart.process_manager': subscription, 'rampart.partition': `${hold.index}/${count}` }, () =>
+            options.handle(batch.events, hold.work.signal),
+          ),
+        );
         // A handler stopped half-way (the worker stops, the lease was lost) did not do the whole
         // batch: the checkpoint stays, and the batch is delivered again.
         if (hold.work.signal.aborted) return;

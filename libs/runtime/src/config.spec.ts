@@ -145,3 +145,53 @@ describe('configuration', () => {
     expect(redactUrl('postgres://db/rampart')).toBe('postgres://db/rampart');
   });
 });
+
+describe('tracing and worker metrics configuration', () => {
+  it('leaves tracing off unless OTEL_TRACES_EXPORTER names an exporter, whatever else is set', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toBeUndefined();
+  });
+
+  it('sends OTLP to <endpoint>/v1/traces, or to the traces endpoint as given, named as the process says', () => {
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).tracing).toEqual({
+      exporter: 'otlp',
+      tracesUrl: 'http://localhost:4318/v1/traces',
+      serviceName: undefined,
+      resourceAttributes: {},
+      scheduleDelayMs: 5_000,
+    });
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example:4318/' }).tracing?.tracesUrl).toBe('https://otel.example:4318/v1/traces');
+    expect(
+      loadConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/ingest' }).tracing?.tracesUrl,
+    ).toBe('https://traces.example/ingest');
+    expect(
+      loadConfig({ OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'rampart-eu-api', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod, team=soc%20blue', OTEL_BSP_SCHEDULE_DELAY: '250' }).tracing,
+    ).toMatchObject({ exporter: 'console', serviceName: 'rampart-eu-api', resourceAttributes: { 'deployment.environment.name': 'prod', team: 'soc blue' }, scheduleDelayMs: 250 });
+  });
+
+  it('refuses a bad exporter, endpoint or attribute list, naming the variable without echoing URLs', () => {
+    expect(() => loadConfig({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow(/OTEL_TRACES_EXPORTER .*"jaeger"/);
+    expect(() => loadConfig({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow(/otlp/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http:\/\/ or https:\/\/ URL \(given\)/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x/v1/traces' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+    expect(() => loadConfig({ OTEL_RESOURCE_ATTRIBUTES: 'just-a-word' })).toThrow(/OTEL_RESOURCE_ATTRIBUTES must be key=value pairs/);
+    expect(() => loadConfig({ OTEL_RESOURCE_ATTRIBUTES: 'a=%E0%A4%A' })).toThrow(/OTEL_RESOURCE_ATTRIBUTES/);
+    expect(() => loadConfig({ OTEL_SERVICE_NAME: 'two words' })).toThrow(/OTEL_SERVICE_NAME/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key: s3cr3t' })).toThrow(/OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs .*\(given\)/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key: s3cr3t' })).not.toThrow(/s3cr3t/);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s3cr3t' }).tracing).toBeUndefined();
+    expect(() => loadConfig({ OTEL_BSP_SCHEDULE_DELAY: '0' })).toThrow(/OTEL_BSP_SCHEDULE_DELAY/);
+  });
+
+  it('gives the worker a metrics port only when asked', () => {
+    expect(loadConfig({}).workerMetricsPort).toBeUndefined();
+    expect(loadConfig({ RAMPART_WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464);
+    expect(() => loadConfig({ RAMPART_WORKER_METRICS_PORT: '70000' })).toThrow(/RAMPART_WORKER_METRICS_PORT/);
+  });
+
+  it('prints the traces URL without credentials', () => {
+    const printed = redactedConfig(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://user:pw@traces.example/v1/traces?sig=abc' })) as { tracing: { tracesUrl: string } };
+    expect(printed.tracing.tracesUrl).toBe('https://traces.example/v1/traces?***');
+  });
+});

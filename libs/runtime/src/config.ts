@@ -29,8 +29,10 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_ACTION_EXECUTOR: 'how the worker carries out approved response actions: dry-run (default: records what it would do) | webhook | manual',
   RAMPART_ACTION_WEBHOOK_URL: 'RAMPART_ACTION_EXECUTOR=webhook: the automation to POST signed actions to (https; http only for localhost)',
   RAMPART_ACTION_WEBHOOK_SECRET: 'RAMPART_ACTION_EXECUTOR=webhook: HMAC-SHA256 key of the x-rampart-signature header (at least 32 characters)',
+  RAMPART_ACTION_WEBHOOK_SECRET_PREVIOUS: 'during a rotation of RAMPART_ACTION_WEBHOOK_SECRET: the secret it replaces; deliveries then also carry its signature in x-rampart-signatures (unset once receivers have the new one)',
   RAMPART_NOTIFY_WEBHOOK_URL: 'where findings the reporting policy marks "notify" are POSTed, signed like actions (unset: no notifications)',
   RAMPART_NOTIFY_WEBHOOK_SECRET: 'with RAMPART_NOTIFY_WEBHOOK_URL: HMAC-SHA256 key of the notifications (at least 32 characters)',
+  RAMPART_NOTIFY_WEBHOOK_SECRET_PREVIOUS: 'during a rotation of RAMPART_NOTIFY_WEBHOOK_SECRET: the secret it replaces, signed with as well (like RAMPART_ACTION_WEBHOOK_SECRET_PREVIOUS)',
   RAMPART_AUDIT_SIGNING_KEY_FILE: 'Ed25519 private key (PEM, PKCS#8) that signs audit export manifests (default: a key generated once in the data folder; required in production)',
   RAMPART_DEMO: 'standalone only: full (default: three demo tenants with four weeks of history, seeded once into an empty store) | tenants (the tenants only) | off',
   RAMPART_CONSOLE_DIR: 'the built web console the API serves at / (default apps/console/dist when it exists; "off" serves none)',
@@ -41,6 +43,14 @@ export const ENVIRONMENT_VARIABLES = {
   RAMPART_GRAPHQL_MAX_COST: 'estimated cost a GraphQL document may have (default 5000)',
   RAMPART_GRAPHQL_MAX_ALIASES: 'aliases a GraphQL document may use (default 15)',
   RAMPART_GRAPHQL_MAX_TOKENS: 'tokens a GraphQL document may have (default 3000)',
+  RAMPART_WORKER_METRICS_PORT: 'worker only: port of its /metrics and /health, on RAMPART_HOST (unset: none; the API and standalone serve them on RAMPART_PORT); give each worker on one machine its own',
+  OTEL_TRACES_EXPORTER: 'OpenTelemetry traces: none (default: off, nothing loaded) | otlp (OTLP over HTTP with JSON) | console (spans printed to stdout)',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP collector base URL; traces go to <url>/v1/traces (default http://localhost:4318)',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'OTLP traces URL, used as given (overrides OTEL_EXPORTER_OTLP_ENDPOINT)',
+  OTEL_EXPORTER_OTLP_HEADERS: 'headers sent to the collector (e.g. its API key): key=value pairs, comma-separated, values percent-encoded; the exporter reads them itself',
+  OTEL_SERVICE_NAME: 'service.name of the spans (default rampart-api, rampart-worker or rampart-standalone)',
+  OTEL_RESOURCE_ATTRIBUTES: 'more resource attributes of the spans: key=value pairs, comma-separated, values percent-encoded (e.g. deployment.environment.name=prod)',
+  OTEL_BSP_SCHEDULE_DELAY: 'milliseconds between exports of finished spans (default 5000)',
   NODE_ENV: 'production switches off development conveniences',
 } as const;
 
@@ -64,6 +74,23 @@ const webhookUrl = z.string().refine((v) => {
   const url = new URL(v);
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
 }, 'must be an https:// URL (http:// only for localhost or 127.0.0.1)');
+
+/** OTEL_RESOURCE_ATTRIBUTES as the OpenTelemetry specification writes it: `key=value,…`, values percent-encoded. */
+export const parseResourceAttributes = (text: string): Record<string, string> | undefined => {
+  const attributes: Record<string, string> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z0-9._-]{1,255})=([^=]{0,255})$/.exec(pair);
+    if (!match) return undefined;
+    try {
+      attributes[match[1]] = decodeURIComponent(match[2].trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return attributes;
+};
+
+const collectorUrl = z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http:// or https:// URL');
 
 const schema = z
   .object({
@@ -103,8 +130,10 @@ const schema = z
     RAMPART_ACTION_EXECUTOR: z.enum(['dry-run', 'webhook', 'manual']).default('dry-run'),
     RAMPART_ACTION_WEBHOOK_URL: webhookUrl.optional(),
     RAMPART_ACTION_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    RAMPART_ACTION_WEBHOOK_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     RAMPART_NOTIFY_WEBHOOK_URL: webhookUrl.optional(),
     RAMPART_NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    RAMPART_NOTIFY_WEBHOOK_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
     RAMPART_AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
     RAMPART_DEMO: z.enum(['full', 'tenants', 'off']).default('full'),
     RAMPART_CONSOLE_DIR: z.string().min(1).optional(),
@@ -115,6 +144,22 @@ const schema = z
     RAMPART_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
     RAMPART_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
     RAMPART_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(50).max(100_000).default(3_000),
+    RAMPART_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+    OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl.optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collectorUrl.optional(),
+    OTEL_EXPORTER_OTLP_HEADERS: z
+      .string()
+      .max(8_192)
+      .refine((v) => parseResourceAttributes(v) !== undefined, 'must be key=value pairs separated by commas (values percent-encoded)')
+      .optional(),
+    OTEL_SERVICE_NAME: z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters').optional(),
+    OTEL_RESOURCE_ATTRIBUTES: z
+      .string()
+      .max(4_096)
+      .refine((v) => parseResourceAttributes(v) !== undefined, 'must be key=value pairs separated by commas (values percent-encoded)')
+      .optional(),
+    OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(600_000).default(5_000),
     NODE_ENV: z.string().default('development'),
   })
   .superRefine((env, ctx) => {
@@ -154,6 +199,17 @@ export type StoreConfig =
   | { readonly kind: 'postgres'; readonly databaseUrl: string }
   | { readonly kind: 'eventstoredb'; readonly connectionString: string; readonly databaseUrl: string };
 
+/** Traces: where they go and what the process is called (see tracing.ts). */
+export interface TracingConfig {
+  readonly exporter: 'otlp' | 'console';
+  /** The OTLP/HTTP traces URL (`…/v1/traces`). */
+  readonly tracesUrl: string;
+  /** Undefined: `rampart-<mode>`. */
+  readonly serviceName?: string;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly scheduleDelayMs: number;
+}
+
 export interface OidcConfig {
   readonly issuer: string;
   readonly audience: string[];
@@ -167,7 +223,13 @@ export interface OidcConfig {
 export type ActionExecutorConfig =
   | { readonly executor: 'dry-run' }
   | { readonly executor: 'manual' }
-  | { readonly executor: 'webhook'; readonly webhookUrl: string; readonly webhookSecret: string };
+  | {
+      readonly executor: 'webhook';
+      readonly webhookUrl: string;
+      readonly webhookSecret: string;
+      /** During a rotation: the secret being replaced, signed with too (webhooks.ts). */
+      readonly webhookPreviousSecret?: string;
+    };
 
 export interface RampartConfig {
   readonly store: StoreConfig;
@@ -181,6 +243,10 @@ export interface RampartConfig {
   };
   readonly graphqlLimits: { readonly maxDepth: number; readonly maxCost: number; readonly maxAliases: number; readonly maxTokens: number };
   readonly http: { readonly host: string; readonly port: number };
+  /** The worker's own /metrics and /health port (worker mode only); undefined: none. */
+  readonly workerMetricsPort?: number;
+  /** Undefined: tracing off. */
+  readonly tracing?: TracingConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly projectionBatchSize: number;
   /** Scheduled collection: 0 = none at all. */
@@ -195,7 +261,7 @@ export interface RampartConfig {
   readonly workerPartitions: number;
   readonly actions: ActionExecutorConfig;
   /** Where finding notifications go; undefined: none are sent. */
-  readonly notifications?: { readonly webhookUrl: string; readonly webhookSecret: string };
+  readonly notifications?: { readonly webhookUrl: string; readonly webhookSecret: string; readonly webhookPreviousSecret?: string };
   /** The audit export signing key's file; undefined: the data folder's generated key (not in production). */
   readonly auditSigningKeyFile?: string;
   readonly production: boolean;
@@ -223,7 +289,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = picked[name];
-        const shown = given === undefined ? 'not set' : /URL|CONNECTION|SECRET|TOKEN/.test(name) ? 'given' : `"${given}"`;
+        const shown = given === undefined ? 'not set' : /URL|CONNECTION|SECRET|TOKEN|ENDPOINT|HEADERS/.test(name) ? 'given' : `"${given}"`;
         return `${name} ${issue.message} (${shown})`;
       }),
     );
@@ -264,6 +330,17 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       maxTokens: e.RAMPART_GRAPHQL_MAX_TOKENS,
     },
     http: { host: e.RAMPART_HOST, port: e.RAMPART_PORT },
+    workerMetricsPort: e.RAMPART_WORKER_METRICS_PORT,
+    tracing:
+      e.OTEL_TRACES_EXPORTER === 'none'
+        ? undefined
+        : {
+            exporter: e.OTEL_TRACES_EXPORTER,
+            tracesUrl: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`,
+            serviceName: e.OTEL_SERVICE_NAME,
+            resourceAttributes: parseResourceAttributes(e.OTEL_RESOURCE_ATTRIBUTES ?? '') ?? {},
+            scheduleDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
+          },
     logLevel: e.RAMPART_LOG_LEVEL,
     projectionBatchSize: e.RAMPART_PROJECTION_BATCH_SIZE,
     ingestIntervalMs: Math.round(e.RAMPART_INGEST_INTERVAL_MINUTES * 60_000),
@@ -273,9 +350,20 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     workerPartitions: e.RAMPART_WORKER_PARTITIONS,
     actions:
       e.RAMPART_ACTION_EXECUTOR === 'webhook'
-        ? { executor: 'webhook', webhookUrl: e.RAMPART_ACTION_WEBHOOK_URL ?? '', webhookSecret: e.RAMPART_ACTION_WEBHOOK_SECRET ?? '' }
+        ? {
+            executor: 'webhook',
+            webhookUrl: e.RAMPART_ACTION_WEBHOOK_URL ?? '',
+            webhookSecret: e.RAMPART_ACTION_WEBHOOK_SECRET ?? '',
+            ...(e.RAMPART_ACTION_WEBHOOK_SECRET_PREVIOUS && { webhookPreviousSecret: e.RAMPART_ACTION_WEBHOOK_SECRET_PREVIOUS }),
+          }
         : { executor: e.RAMPART_ACTION_EXECUTOR },
-    notifications: e.RAMPART_NOTIFY_WEBHOOK_URL ? { webhookUrl: e.RAMPART_NOTIFY_WEBHOOK_URL, webhookSecret: e.RAMPART_NOTIFY_WEBHOOK_SECRET ?? '' } : undefined,
+    notifications: e.RAMPART_NOTIFY_WEBHOOK_URL
+      ? {
+          webhookUrl: e.RAMPART_NOTIFY_WEBHOOK_URL,
+          webhookSecret: e.RAMPART_NOTIFY_WEBHOOK_SECRET ?? '',
+          ...(e.RAMPART_NOTIFY_WEBHOOK_SECRET_PREVIOUS && { webhookPreviousSecret: e.RAMPART_NOTIFY_WEBHOOK_SECRET_PREVIOUS }),
+        }
+      : undefined,
     auditSigningKeyFile: e.RAMPART_AUDIT_SIGNING_KEY_FILE,
     production,
     demo: e.RAMPART_DEMO,
@@ -305,7 +393,11 @@ export const redactedConfig = (config: RampartConfig): unknown => ({
   store: Object.fromEntries(Object.entries(config.store).map(([k, v]) => [k, typeof v === 'string' && /url|connection/i.test(k) ? redactUrl(v) : v])),
   actions:
     config.actions.executor === 'webhook'
-      ? { executor: 'webhook', webhookUrl: redactWebhookUrl(config.actions.webhookUrl), webhookSecret: '[redacted]' }
+      ? { executor: 'webhook', webhookUrl: redactWebhookUrl(config.actions.webhookUrl), webhookSecret: '[redacted]', ...(config.actions.webhookPreviousSecret && { webhookPreviousSecret: '[redacted]' }) }
       : config.actions,
-  notifications: config.notifications ? { webhookUrl: redactWebhookUrl(config.notifications.webhookUrl), webhookSecret: '[redacted]' } : undefined,
+  notifications: config.notifications
+    ? { webhookUrl: redactWebhookUrl(config.notifications.webhookUrl), webhookSecret: '[redacted]', ...(config.notifications.webhookPreviousSecret && { webhookPreviousSecret: '[redacted]' }) }
+    : undefined,
+  // A collector URL may carry credentials (user info, a signed query): like a webhook's, neither is shown.
+  tracing: config.tracing ? { ...config.tracing, tracesUrl: redactWebhookUrl(config.tracing.tracesUrl) } : undefined,
 });

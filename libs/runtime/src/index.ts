@@ -4,6 +4,7 @@ export * from './stores';
 export * from './read-model';
 export * from './leases';
 export * from './metrics';
+export * from './tracing';
 export * from './background';
 export * from './tenant-log';
 export * from './webhooks';

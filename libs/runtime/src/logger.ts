@@ -23,8 +23,10 @@ export const REDACTED_PATHS = [
   'databaseUrl',
   // the response-action webhook: its key, and its URL (a Logic App trigger URL carries a SAS signature)
   '*.webhookSecret',
+  '*.webhookPreviousSecret',
   '*.webhookUrl',
   'webhookSecret',
+  'webhookPreviousSecret',
   'webhookUrl',
 ];
 

@@ -12,6 +12,7 @@ import {
   type SqlClient,
 } from '@rampart/event-store';
 import { redactUrl, type StoreConfig } from './config';
+import { instrumentEventStore } from './tracing';
 
 export interface Stores {
   readonly eventStore: EventStore;
@@ -67,7 +68,13 @@ export interface OpenStoreOptions {
   readonly pgliteImage?: Blob;
 }
 
+/** The stores, with the event store instrumented (commands counted, and traced when tracing is on). */
 export const openStores = async (config: StoreConfig, options: OpenStoreOptions = {}): Promise<Stores> => {
+  const stores = await openStoresOf(config, options);
+  return { ...stores, eventStore: instrumentEventStore(stores.eventStore) };
+};
+
+const openStoresOf = async (config: StoreConfig, options: OpenStoreOptions): Promise<Stores> => {
   switch (config.kind) {
     case 'pglite': {
       const dataDir = resolve(config.dataDir);

@@ -3,6 +3,10 @@
 // (guardrails) both deliver through it; receivers verify with `verifyWebhookSignature`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SpanKind } from '@opentelemetry/api';
+import { ATTR_HTTP_REQUEST_METHOD } from '@opentelemetry/semantic-conventions';
+import { instruments, secondsSince, type WebhookKind } from './metrics';
+import { inSpan } from './tracing';
 
 /** The outcome of one delivery, retries included. */
 export type WebhookResult =
@@ -11,6 +15,12 @@ export type WebhookResult =
   | { readonly ok: false; readonly reason: string; readonly uncertain?: boolean };
 
 export const WEBHOOK_SIGNATURE_HEADER = 'x-rampart-signature';
+/**
+ * Every signature of a delivery, comma-separated: the current secret's first, then the previous
+ * secret's while a rotation overlaps (like Stripe's several `v1=` in one header). The single-value
+ * header above stays as it was, so a receiver that compares it whole keeps working.
+ */
+export const WEBHOOK_SIGNATURES_HEADER = 'x-rampart-signatures';
 export const WEBHOOK_TIMESTAMP_HEADER = 'x-rampart-timestamp';
 export const WEBHOOK_IDEMPOTENCY_HEADER = 'x-rampart-idempotency-key';
 
@@ -18,12 +28,18 @@ export const WEBHOOK_IDEMPOTENCY_HEADER = 'x-rampart-idempotency-key';
 export const signWebhook = (secret: string, timestamp: string, body: string): string =>
   `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
+/** The `x-rampart-signatures` value: one signature per secret, the current one first. */
+export const signWebhookWithEach = (secrets: readonly string[], timestamp: string, body: string): string =>
+  secrets.map((secret) => signWebhook(secret, timestamp, body)).join(', ');
+
 /**
  * What a receiver does with a delivery: recompute the signature over the raw body and compare in
  * constant time, and refuse timestamps further than `toleranceSeconds` from its clock (replays).
+ * `header` is either header's value (one signature, or the comma-separated list); `secret` may be
+ * several during a rotation. It holds when any signature matches any secret.
  */
 export const verifyWebhookSignature = (
-  secret: string,
+  secret: string | readonly string[],
   timestamp: string,
   body: string,
   header: string,
@@ -32,14 +48,27 @@ export const verifyWebhookSignature = (
 ): boolean => {
   if (!/^\d{1,12}$/.test(timestamp)) return false;
   if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) return false;
-  const expected = Buffer.from(signWebhook(secret, timestamp, body));
-  const given = Buffer.from(header.trim());
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const given = header.split(',').map((s) => Buffer.from(s.trim())).slice(0, MAX_SIGNATURES);
+  let matched = false;
+  // Every pair is compared, so the time taken does not say which one matched.
+  for (const key of typeof secret === 'string' ? [secret] : secret) {
+    const expected = Buffer.from(signWebhook(key, timestamp, body));
+    for (const signature of given) matched = (signature.length === expected.length && timingSafeEqual(signature, expected)) || matched;
+  }
+  return matched;
 };
+
+/** A header with more signatures than this is not Rampart's; the rest are not compared. */
+const MAX_SIGNATURES = 4;
 
 export interface WebhookExecutorOptions {
   readonly url: string;
   readonly secret: string;
+  /**
+   * During a rotation: the secret being replaced. Deliveries then carry its signature too, in
+   * `x-rampart-signatures`, so receivers can move to the new secret at any time until it is unset.
+   */
+  readonly previousSecret?: string;
   /** Per attempt, reading the response included. */
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
@@ -72,7 +101,8 @@ export interface SignedWebhook {
   post(payload: Readonly<Record<string, unknown>>, idempotencyKey: string, signal: AbortSignal): Promise<WebhookResult>;
 }
 
-export const signedWebhook = (options: WebhookExecutorOptions & { readonly userAgent?: string }): SignedWebhook => {
+export const signedWebhook = (options: WebhookExecutorOptions & { readonly userAgent?: string; /** What it delivers, for metrics and spans (default action). */ readonly kind?: WebhookKind }): SignedWebhook => {
+  const kind = options.kind ?? 'action';
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 3;
   const backoffMs = options.backoffMs ?? 1_000;
@@ -81,6 +111,7 @@ export const signedWebhook = (options: WebhookExecutorOptions & { readonly userA
   const now = options.now ?? (() => new Date());
   if (!URL.canParse(options.url)) throw new Error('the webhook URL is not a URL'); // never echoed: it may carry a SAS signature
   if (!options.secret) throw new Error('the webhook needs a secret');
+  const secrets = options.previousSecret && options.previousSecret !== options.secret ? [options.secret, options.previousSecret] : [options.secret];
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) throw new Error('maxAttempts is 1 to 10');
 
   const attempt = async (payload: Readonly<Record<string, unknown>>, idempotencyKey: string, signal: AbortSignal): Promise<Attempt> => {
@@ -98,6 +129,7 @@ export const signedWebhook = (options: WebhookExecutorOptions & { readonly userA
           [WEBHOOK_IDEMPOTENCY_HEADER]: idempotencyKey,
           [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
           [WEBHOOK_SIGNATURE_HEADER]: signWebhook(options.secret, timestamp, body),
+          [WEBHOOK_SIGNATURES_HEADER]: signWebhookWithEach(secrets, timestamp, body),
         },
         body,
         // A redirect would carry the signed request somewhere nobody configured.
@@ -128,17 +160,25 @@ export const signedWebhook = (options: WebhookExecutorOptions & { readonly userA
 
   return {
     worstCaseMs: webhookWorstCaseMs({ timeoutMs, maxAttempts, maxBackoffMs }),
-    async post(payload, idempotencyKey, signal) {
-      // Once one attempt may have reached the receiver, a later refusal does not undo that.
-      let mayHaveActed = false;
-      for (let n = 1; ; n++) {
-        const { retry, result, retryAfterMs } = await attempt(payload, idempotencyKey, signal);
-        if (!retry || n >= maxAttempts) return n === 1 ? result : afterAttempts(result, n, mayHaveActed);
-        mayHaveActed ||= result.ok === false && result.uncertain === true;
-        const backoff = Math.min(backoffMs * 2 ** (n - 1), maxBackoffMs);
-        await sleep(Math.min(Math.max(backoff, retryAfterMs ?? 0), maxBackoffMs), undefined, { signal });
-      }
-    },
+    post: (payload, idempotencyKey, signal) =>
+      // The URL is not an attribute: it may carry a credential (a Logic App trigger's `sig`).
+      inSpan(`webhook ${kind}`, { kind: SpanKind.CLIENT, attributes: { [ATTR_HTTP_REQUEST_METHOD]: 'POST', 'rampart.webhook.kind': kind } }, async (span) => {
+        const started = performance.now();
+        // Once one attempt may have reached the receiver, a later refusal does not undo that.
+        let mayHaveActed = false;
+        for (let n = 1; ; n++) {
+          const { retry, result, retryAfterMs } = await attempt(payload, idempotencyKey, signal);
+          if (!retry || n >= maxAttempts) {
+            instruments.webhookDelivered(kind, result.ok, secondsSince(started));
+            span?.setAttributes({ 'rampart.webhook.attempts': n, 'rampart.webhook.delivered': result.ok });
+            return n === 1 ? result : afterAttempts(result, n, mayHaveActed);
+          }
+          instruments.webhookRetried(kind);
+          mayHaveActed ||= result.ok === false && result.uncertain === true;
+          const backoff = Math.min(backoffMs * 2 ** (n - 1), maxBackoffMs);
+          await sleep(Math.min(Math.max(backoff, retryAfterMs ?? 0), maxBackoffMs), undefined, { signal });
+        }
+      }),
   };
 };
 

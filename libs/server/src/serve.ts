@@ -15,9 +15,10 @@ import {
 } from '@rampart/graphql-api';
 import { AuditExports } from '@rampart/audit-application';
 import { auditExportPorts, projectionRunners, startWorker, type Worker } from '@rampart/platform';
-import { createLogger, createMetrics, type Logger, openStores, type RampartConfig, type Stores } from '@rampart/runtime';
+import { createLogger, createMetrics, type Logger, openStores, startTracing, type RampartConfig, type Stores } from '@rampart/runtime';
 import { seedDemo, seedDemoTenants, type DemoKind } from '@rampart/demo';
 import { rampartVersion } from './version';
+import { startWorkerHttp, type WorkerHttp } from './worker-http';
 
 export type ServeMode = 'api' | 'worker' | 'standalone';
 
@@ -27,6 +28,8 @@ export interface Server {
   readonly log: Logger;
   readonly api?: RunningApi;
   readonly worker?: Worker;
+  /** The worker's /metrics and /health (worker mode with RAMPART_WORKER_METRICS_PORT). */
+  readonly workerHttp?: WorkerHttp;
   /** The console's address to open (with a development sign-in code), when one is served. */
   readonly consoleUrl?: string;
   /** When the sign-in code in consoleUrl stops working (it also signs in only once); undefined: no code, or the operator's fixed one. */
@@ -44,10 +47,16 @@ export interface ServeOptions {
 
 export const serve = async (mode: ServeMode, config: RampartConfig, options: ServeOptions = {}): Promise<Server> => {
   const log = options.log ?? createLogger(config.logLevel, { name: `rampart-${mode}` });
-  const stores = await openStores(config.store, { pgliteImage: options.pgliteImage });
+  // Before anything is opened, so every span of the process goes to the one provider.
+  const tracing = await startTracing(config.tracing, { name: `rampart-${mode}`, version: rampartVersion() }, log);
+  const stores = await openStores(config.store, { pgliteImage: options.pgliteImage }).catch(async (error: unknown) => {
+    await tracing.stop();
+    throw error;
+  });
   log.info({ mode, store: stores.description }, 'stores open');
   let worker: Worker | undefined;
   let api: RunningApi | undefined;
+  let workerHttp: WorkerHttp | undefined;
   let consoleOptions: ConsoleOptions | undefined;
   try {
     // The demo's history is written before the worker starts, which then takes over from it.
@@ -56,6 +65,13 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
       else await seedDemo(stores, log);
     }
     if (mode !== 'api') worker = await startWorker(stores, log, { batchSize: config.projectionBatchSize, ingestIntervalMs: config.ingestIntervalMs, ingestSnapshotIntervalMs: config.ingestSnapshotIntervalMs, ingestChangesIntervalMs: config.ingestChangesIntervalMs, actions: config.actions, notifications: config.notifications, leaseMs: config.workerLeaseMs, partitions: config.workerPartitions });
+    if (worker && mode === 'worker' && config.workerMetricsPort !== undefined) {
+      const runners = worker.runners;
+      workerHttp = await startWorkerHttp(
+        { host: config.http.host, port: config.workerMetricsPort, metrics: createMetrics(() => Promise.all(runners.map((r) => r.status()))), metricsToken: config.auth.metricsToken, stores, version: rampartVersion() },
+        log,
+      );
+    }
     if (mode !== 'worker') {
       // One development issuer for the API's authentication and the console's sign-in.
       const devIssuer = config.auth.devIssuer ? await DevIssuer.open(config.dataDir, { production: config.production }) : undefined;
@@ -83,8 +99,10 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
       );
     }
   } catch (error) {
+    await workerHttp?.close().catch(() => undefined);
     await worker?.stop().catch(() => undefined);
     await stores.close().catch(() => undefined);
+    await tracing.stop();
     throw error;
   }
   let stopping: Promise<void> | undefined;
@@ -97,11 +115,15 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
     log,
     api,
     worker,
+    workerHttp,
     stop: () =>
       (stopping ??= (async () => {
         await api?.close();
+        await workerHttp?.close();
         await worker?.stop();
         await stores.close();
+        // Last, so the spans of the shutdown itself are exported too.
+        await tracing.stop();
         log.info('stopped');
       })()),
   };
@@ -142,7 +164,10 @@ export const createAuthenticator = (config: RampartConfig, stores: Stores, log: 
   const oidc = config.auth.oidc;
   let oidcDeps: ConstructorParameters<typeof Authenticator>[0]['oidc'];
   if (oidc) {
-    const settings = { issuer: oidc.issuer, audience: oidc.audience, jwksUri: oidc.jwksUri, allowedTenants: oidc.allowedTenants };
+    // An empty RAMPART_OIDC_ALLOWED_TENANTS (as docker-compose.yml passes it through) is no list at
+    // all: with a single-tenant issuer a list, even an empty one, is refused as a mistake.
+    const allowedTenants = oidc.allowedTenants.length > 0 ? oidc.allowedTenants : undefined;
+    const settings = { issuer: oidc.issuer, audience: oidc.audience, jwksUri: oidc.jwksUri, allowedTenants };
     validateOidcSettings(settings);
     oidcDeps = { verifier: createOidcVerifier(settings), roleMap: parseRoleMap(oidc.roleMap), issuer: oidc.issuer };
   }

@@ -10,6 +10,7 @@ import {
   type EventStore,
   type GlobalPosition,
   type ReadAllResult,
+  type RecordedEvent,
 } from '@rampart/event-sourcing';
 import { migrate } from '../sql/schema';
 import { quoteIdent, type SqlClient, type SqlExecutor } from '../sql/sql-client';
@@ -36,6 +37,8 @@ export interface ProjectionRunnerOptions {
   /** How long reads may pass over events of other kinds before the checkpoint records it (default 2 s). */
   readonly passedSaveIntervalMs?: number;
   readonly onBatch?: (info: { projection: string; events: number; position: GlobalPosition; durationMs: number }) => void;
+  /** Runs each batch's transaction (the host traces it); by default just runs it. */
+  readonly aroundBatch?: <T>(info: { projection: string; events: readonly RecordedEvent[] }, run: () => Promise<T>) => Promise<T>;
   readonly onError?: (info: { projection: string; error: unknown; attempt: number }) => void;
 }
 
@@ -188,11 +191,13 @@ export class ProjectionRunner {
     }
     let committed: number | undefined;
     try {
-      committed = await this.commitBatch(from, page.position, async (ctx) => {
-        if (this.projection.applyBatch) await this.projection.applyBatch(ctx, page.events);
-        else for (const event of page.events) await this.projection.apply(ctx, event);
-        return page.events.length;
-      });
+      const commit = () =>
+        this.commitBatch(from, page.position, async (ctx) => {
+          if (this.projection.applyBatch) await this.projection.applyBatch(ctx, page.events);
+          else for (const event of page.events) await this.projection.apply(ctx, event);
+          return page.events.length;
+        });
+      committed = this.options.aroundBatch ? await this.options.aroundBatch({ projection: this.projection.name, events: page.events }, commit) : await commit();
     } catch (error) {
       this.ahead = undefined;
       throw error;

@@ -27,6 +27,13 @@ const sameSecret = (given: string, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
+/** A Prometheus scraper that needs no principal: on this machine, or presenting the metrics token. */
+export const mayScrapeMetrics = (peer: string | undefined, authorization: string | undefined, metricsToken: string | undefined): boolean => {
+  if (isLoopbackPeer(peer)) return true;
+  const bearer = /^bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+  return Boolean(metricsToken && bearer && sameSecret(bearer, metricsToken));
+};
+
 export interface HttpAuthOptions {
   /** `RAMPART_METRICS_TOKEN`: a Prometheus scraper elsewhere presents it as a bearer token. */
   readonly metricsToken?: string;
@@ -38,11 +45,7 @@ export const authMiddleware = (gate: AccessGate, options: HttpAuthOptions = {}) 
     req.correlationId = randomUUID();
     res.setHeader('x-correlation-id', req.correlationId);
     if (req.method === 'GET' && req.path === '/health') return next();
-    if (req.method === 'GET' && req.path === '/metrics') {
-      if (isLoopbackPeer(req.socket.remoteAddress)) return next();
-      const bearer = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-      if (metricsToken && bearer && sameSecret(bearer, metricsToken)) return next();
-    }
+    if (req.method === 'GET' && req.path === '/metrics' && mayScrapeMetrics(req.socket.remoteAddress, req.headers.authorization, metricsToken)) return next();
     const admission = await gate.admit(() => credentialsFrom(req.headers), req.socket.remoteAddress ?? 'unknown', req.correlationId);
     if (!admission.ok) {
       if (admission.retryAfterSeconds) res.setHeader('retry-after', String(admission.retryAfterSeconds));

@@ -1,1 +1,2 @@
 export * from './webhook-receiver';
+export * from './compose';
