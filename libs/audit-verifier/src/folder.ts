@@ -32,7 +32,8 @@ export const folderReader = (dir: string): ExportReader => {
 };
 
 /** `rampart audit verify` and the standalone verifier on a folder: the library's checks over the files on disk. */
-export const verifyAuditExportDir = async (dir: string, publicKey: PublicKeyInput, options: VerifyDirOptions = {}): Promise<VerifyResult> => {
+/** `publicKey`: one key, or several (a key ring across rotations): the one the manifest names is used. */
+export const verifyAuditExportDir = async (dir: string, publicKey: PublicKeyInput | readonly PublicKeyInput[], options: VerifyDirOptions = {}): Promise<VerifyResult> => {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new VerifyInputError(`${dir} is not a folder`);
   let previousManifest: Buffer | undefined;

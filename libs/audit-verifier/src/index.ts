@@ -1,3 +1,4 @@
 export * from './folder';
+export * from './keys';
 export * from './report';
 export * from './standalone';

@@ -3,6 +3,7 @@
 // tampering case the library's verifier is held to (@rampart/audit/testing), and must give the
 // same result as `rampart audit verify`'s code on the same folder: same problems, same words.
 import { execFile, spawnSync } from 'node:child_process';
+import type { KeyObject } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -39,14 +40,22 @@ const run = (args: readonly string[]): Promise<Run> =>
     );
   });
 
+const keyRing = (key: VerifierOptions['publicKey']): readonly KeyObject[] => (Array.isArray(key) ? key : [key]) as readonly KeyObject[];
+
 /** An export as an auditor receives it: a folder of files, the public key and the previous manifest beside it. */
 const writeExport = (files: ExportFiles, options: VerifierOptions) => {
   const dir = join(auditor, `case-${++exportsMade}`);
   const folder = join(dir, 'export');
   mkdirSync(folder, { recursive: true });
   for (const [name, bytes] of files) writeFileSync(join(folder, name), bytes);
-  const key = join(dir, 'rampart-audit.pem');
-  writeFileSync(key, publicKeyPem(options.publicKey));
+  // one key as a file; a key ring as a folder of them
+  const ring = keyRing(options.publicKey);
+  let key = join(dir, 'rampart-audit.pem');
+  if (Array.isArray(options.publicKey)) {
+    key = join(dir, 'keys');
+    mkdirSync(key);
+    ring.forEach((k, i) => writeFileSync(join(key, `key-${i}.pem`), publicKeyPem(k)));
+  } else writeFileSync(key, publicKeyPem(ring[0]));
   let previous: string | undefined;
   if (options.previousManifest !== undefined) writeFileSync((previous = join(dir, 'previous-manifest.json')), options.previousManifest);
   return { folder, key, previous };
@@ -76,7 +85,9 @@ describeExportVerification('the standalone verifier, on every tampering case', a
   const result = JSON.parse(stdout) as VerifyResult;
   expect(code).toBe(result.ok ? VERIFY_EXIT_CODES.ok : VERIFY_EXIT_CODES.problems);
   // … and exactly what `rampart audit verify` finds in the same folder
-  const builtIn = await verifyAuditExportDir(folder, publicKeyPem(options.publicKey), { previousManifestPath: previous, maxProblemsPerFile: options.maxProblemsPerFile });
+  const ring = keyRing(options.publicKey).map((k) => publicKeyPem(k));
+  const keys = Array.isArray(options.publicKey) ? ring : ring[0];
+  const builtIn = await verifyAuditExportDir(folder, keys, { previousManifestPath: previous, maxProblemsPerFile: options.maxProblemsPerFile });
   expect(result).toEqual(JSON.parse(JSON.stringify(builtIn)));
   return result;
 });
@@ -156,7 +167,7 @@ describe('the standalone verifier as a program', () => {
   it('prints its help and its version', async () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Usage: rampart-audit-verify <export-folder> --public-key <pem-file>');
+    expect(help.stdout).toContain('Usage: rampart-audit-verify <export-folder> --public-key <pem-file|folder>');
     expect(help.stdout).toContain('Exit codes: 0 the export is intact, 1 problems found');
     expect(await run(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });

@@ -2,10 +2,9 @@
 // JavaScript file (tools/build/verifier.js bundles this with the library's checks) that needs
 // Node.js and nothing else. Same checks, words and exit codes as `rampart audit verify`; the key is
 // always given, since there is no deployment to ask.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { toPublicKey } from '@rampart/audit';
 import { verifyAuditExportDir, VerifyInputError } from './folder';
+import { readPublicKeys } from './keys';
 import { VERIFY_EXIT_CODES, verificationReport } from './report';
 
 export const STANDALONE_VERIFIER_NAME = 'rampart-audit-verify';
@@ -17,14 +16,16 @@ export interface VerifierIo {
   readonly version: string;
 }
 
-const USAGE = `Usage: ${STANDALONE_VERIFIER_NAME} <export-folder> --public-key <pem-file> [--previous <manifest.json>] [--json]
+const USAGE = `Usage: ${STANDALONE_VERIFIER_NAME} <export-folder> --public-key <pem-file|folder> [--previous <manifest.json>] [--json]
 
 Checks a Rampart audit export offline: the Ed25519 signature of manifest.json, every file's size
 and SHA-256, every line of events.ndjson (tenant, period, order, no gaps), and with --previous the
 chain to the export before it. Needs Node.js 18 or later and nothing else.
 
 Options:
-  --public-key <pem-file>          the provider's public key (SPKI PEM); check its key id with them
+  --public-key <pem-file|folder>   the provider's public key (SPKI PEM); check its key id with them.
+                                   Repeat it, or give a folder of .pem files, for every key the provider
+                                   has used: the one the manifest names is taken
   --previous <manifest.json>       the manifest of the export this one should follow
   --json                           print the result as JSON
   --max-problems-per-file <n>      problems listed per file before the rest are counted (default 20)
@@ -50,7 +51,7 @@ export const runStandaloneVerifier = async (argv: readonly string[], io: Verifie
       args: [...argv],
       allowPositionals: true,
       options: {
-        'public-key': { type: 'string' },
+        'public-key': { type: 'string', multiple: true },
         previous: { type: 'string' },
         json: { type: 'boolean' },
         'max-problems-per-file': { type: 'string' },
@@ -72,27 +73,17 @@ export const runStandaloneVerifier = async (argv: readonly string[], io: Verifie
   }
   const [dir, ...extra] = positionals;
   if (dir === undefined || extra.length) return usage(`expected one export folder, got ${positionals.length}\n\n${USAGE}`);
-  const keyFile = values['public-key'];
-  if (!keyFile) return usage(`--public-key <pem-file> is required: the public key of the provider that made the export\n\n${USAGE}`);
+  const keyPaths = values['public-key'] ?? [];
+  if (keyPaths.length === 0) return usage(`--public-key <pem-file> is required: the public key of the provider that made the export\n\n${USAGE}`);
   let maxProblemsPerFile: number | undefined;
   if (values['max-problems-per-file'] !== undefined) {
     maxProblemsPerFile = Number(values['max-problems-per-file']);
     if (!Number.isInteger(maxProblemsPerFile) || maxProblemsPerFile < 1) return usage('--max-problems-per-file takes a whole number of at least 1');
   }
-  let publicKey: string;
-  try {
-    publicKey = readFileSync(keyFile, 'utf8');
-  } catch (error) {
-    return usage(`cannot read the public key ${keyFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    toPublicKey(publicKey);
-  } catch (error) {
-    return usage(`${keyFile} is not an Ed25519 public key (PEM): ${(error as Error).message}`);
-  }
   let result;
   try {
-    result = await verifyAuditExportDir(dir, publicKey, { previousManifestPath: values.previous, maxProblemsPerFile });
+    const keys = readPublicKeys(keyPaths);
+    result = await verifyAuditExportDir(dir, keys.length === 1 ? keys[0] : keys, { previousManifestPath: values.previous, maxProblemsPerFile });
   } catch (error) {
     if (error instanceof VerifyInputError) return usage(error.message);
     throw error;

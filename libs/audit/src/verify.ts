@@ -13,6 +13,7 @@ import {
   manifestDigest,
   SIGNATURE_FILE,
   serializeManifest,
+  keyIdOf,
   toPublicKey,
   verifyManifestSignature,
   type AuditManifest,
@@ -30,7 +31,11 @@ export interface ExportReader {
 }
 
 export interface VerifyOptions {
-  readonly publicKey: PublicKeyInput;
+  /**
+   * The deployment's public key, or several (every key it has signed with, across rotations): the
+   * one whose id the manifest names is used.
+   */
+  readonly publicKey: PublicKeyInput | readonly PublicKeyInput[];
   /** The manifest file of the export this one says it follows, exactly as received (its bytes are what the chain hashes). */
   readonly previousManifest?: string | Uint8Array;
   /** Problems reported per file before the rest are only counted (a reordered million-line file would fill a screen). */
@@ -345,7 +350,9 @@ const readSmall = async (chunks: AsyncIterable<Uint8Array>, limit = 1024): Promi
 /** Checks an export: the manifest's shape and signature, every file's size and digest, events.ndjson line by line, and the chain. */
 export const verifyAuditExport = async (reader: ExportReader, options: VerifyOptions): Promise<VerifyResult> => {
   const limit = options.maxProblemsPerFile ?? 20;
-  const publicKey = toPublicKey(options.publicKey); // a bad key is the caller's error, not a problem of the export
+  // a bad key is the caller's error, not a problem of the export
+  const keys = (Array.isArray(options.publicKey) ? (options.publicKey as readonly PublicKeyInput[]) : [options.publicKey as PublicKeyInput]).map(toPublicKey);
+  if (keys.length === 0) throw new Error('no public key given');
   const text = await reader.manifestText();
   if (text === null) return { ok: false, problems: [`${MANIFEST_FILE} is missing: without it nothing in the export can be checked`], warnings: [], summary: null };
   const parsed = parseManifest(text);
@@ -353,9 +360,18 @@ export const verifyAuditExport = async (reader: ExportReader, options: VerifyOpt
   const manifest = parsed.manifest;
   const problems: string[] = [];
   const warnings: string[] = [];
+  const keyIds = keys.map((key) => keyIdOf(key));
+  const named = keyIds.indexOf(manifest.signature.keyId);
+  // With one key a mismatch is the signature check's to word; with a key ring, none matching is said here.
+  const publicKey = keys[named < 0 ? 0 : named];
+  const unknownKey =
+    keys.length > 1 && named < 0
+      ? `${MANIFEST_FILE} is signed by key ${manifest.signature.keyId}, which is none of the ${keys.length} public keys given (${keyIds.join(', ')}): it was not signed by this deployment, or its key is missing from those given`
+      : undefined;
 
   const reformatted = `${MANIFEST_FILE}: its content is signed, but its bytes are not as the exporter wrote them (reformatted or re-encoded), so the next export's chain no longer matches it`;
-  if (manifest.format === MANIFEST_FORMAT_V1) {
+  if (unknownKey) problems.push(unknownKey);
+  else if (manifest.format === MANIFEST_FORMAT_V1) {
     const signature = verifyManifestSignature(manifest, publicKey);
     if (!signature.ok) problems.push(signature.problem);
     // The signature covers the content; the chain covers the bytes: a reformatted manifest would break the next export's link.

@@ -1,7 +1,6 @@
 // `rampart audit`: export a tenant's audit trail as signed files, verify such an export offline (all
 // an auditor needs is the folder and the public key), and print the public key to hand them.
 // Verification's exit codes are part of the interface: 0 intact, 1 problems found, 2 usage error.
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { VerifyResult } from '@rampart/audit';
@@ -84,29 +83,30 @@ export const auditCommand = (program: Command, withStores: <T>(fn: (s: Stores) =
       .command('verify')
       .description('check an export offline: signature, file sizes and digests, every event line, and the chain to a previous manifest')
       .argument('<dir>', 'the export folder')
-      .option('--public-key <pem-file>', "the deployment's public key (rampart audit public-key); default: this deployment's own")
+      .option(
+        '--public-key <pem-file|folder>',
+        "the deployment's public key (rampart audit public-key); repeat it, or give a folder of .pem files, for every key it has signed with (the one the manifest names is taken); default: this deployment's own",
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
       .option('--previous <manifest-json>', 'the manifest of the export this one should follow')
       .option('--json', 'print the result as JSON')
       .addHelpText('after', '\nExit codes: 0 the export is intact, 1 problems found (each is printed), 2 usage error (no such folder, unreadable key).'),
-  ).action(async (dir: string, options: { publicKey?: string; previous?: string; json?: boolean }) => {
+  ).action(async (dir: string, options: { publicKey?: string[]; previous?: string; json?: boolean }) => {
     // Only the verification code: the deployment's configuration and key store (the runtime, its
     // logger and metrics) load only when no key is given, and are most of a short run's start-up.
-    const [{ toPublicKey }, { verificationReport, verifyAuditExportDir, VerifyInputError }] = await Promise.all([import('@rampart/audit'), import('@rampart/audit-verifier')]);
+    const { readPublicKeys, verificationReport, verifyAuditExportDir, VerifyInputError } = await import('@rampart/audit-verifier');
     const usage = (message: string): void => {
       process.stderr.write(`rampart audit verify: ${message}\n`);
       process.exitCode = AUDIT_VERIFY_EXIT_CODES.usage;
     };
-    let publicKey: string;
-    if (options.publicKey) {
+    let publicKey: string | string[];
+    if (options.publicKey?.length) {
       try {
-        publicKey = readFileSync(options.publicKey, 'utf8');
+        const keys = readPublicKeys(options.publicKey);
+        publicKey = keys.length === 1 ? keys[0] : keys;
       } catch (error) {
-        return usage(`cannot read the public key ${options.publicKey}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-      try {
-        toPublicKey(publicKey);
-      } catch (error) {
-        return usage(`${options.publicKey} is not an Ed25519 public key (PEM): ${(error as Error).message}`);
+        if (!(error instanceof VerifyInputError)) throw error;
+        return usage(error.message);
       }
     } else {
       const { AuditSigningKeyError, loadAuditSigningKey } = await import('@rampart/audit-application');

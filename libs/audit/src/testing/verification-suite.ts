@@ -21,7 +21,8 @@ import type { ExportReader, VerifyResult } from '../verify';
 export type ExportFiles = Map<string, Buffer>;
 
 export interface VerifierOptions {
-  readonly publicKey: KeyObject;
+  /** One key, or a key ring (every key of the deployment, across rotations). */
+  readonly publicKey: KeyObject | readonly KeyObject[];
   /** The previous export's manifest.json, as received. */
   readonly previousManifest?: string;
   readonly maxProblemsPerFile?: number;
@@ -287,6 +288,16 @@ export const describeExportVerification = (title: string, verifier: VerifierUnde
       const result = await verifier(build(lines), { publicKey: keys.publicKey, maxProblemsPerFile: 3 });
       expect(result.problems.at(-1)).toMatch(/^events\.ndjson: \d+ more problems like these not shown$/);
       expect(result.problems.filter((p) => p.startsWith('events.ndjson line'))).toHaveLength(3);
+    });
+
+    it('takes, from several public keys (a key ring across rotations), the one the manifest names, and names them all when none is', async () => {
+      const result = await verifier(build(), { publicKey: [intruder.publicKey, keys.publicKey] });
+      expect(result.problems).toEqual([]);
+      const third = generateKeyPairSync('ed25519');
+      const forged = build(eventLines(), { signWith: intruder.privateKey });
+      expect((await verifier(forged, { publicKey: [keys.publicKey, third.publicKey] })).problems).toEqual([
+        expect.stringMatching(/^manifest\.json is signed by key [0-9a-f]{64}, which is none of the 2 public keys given \([0-9a-f]{64}, [0-9a-f]{64}\): /),
+      ]);
     });
 
     it('warns about files the manifest does not cover', async () => {
