@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   'alerts.ingest': ['customer.admin', 'soc.lead', 'platform.admin'],
   /** Export the tenant's signed audit trail (and download it): auditors and admins only. */
   'audit.export': ['auditor', 'customer.admin', 'platform.admin'],
+  /** The provider's policy library (custom definitions and initiatives): read it, import into it. The provider's, not a tenant's. */
+  'library.manage': ['platform.admin'],
   /** A tenant's SLA targets, pre-approved low-risk actions, correlation window. */
   'incidents.policy': ['customer.admin', 'soc.lead', 'platform.admin'],
 } as const satisfies Record<string, readonly Role[]>;

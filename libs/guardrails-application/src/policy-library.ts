@@ -71,7 +71,20 @@ export const loadLibrary = async (store: EventStore): Promise<LibraryIndex> => {
     const state = fold(libraryDecider, events as unknown as LibraryEvent[]);
     const kind: ArtifactKind = streamId.includes(':library-initiative-') ? 'initiative' : 'definition';
     if (!state.name || state.sha256 === null) continue;
-    index.set(libraryKey(kind, state.name), { kind, name: state.name, version: state.version, sha256: state.sha256, retired: state.retired, revision: events[events.length - 1].revision });
+    const published = [...events].reverse().find((e) => e.type !== 'guardrails.LibraryArtifactRetired.v1');
+    const data = published?.data as { displayName?: string; source?: string } | undefined;
+    index.set(libraryKey(kind, state.name), {
+      kind,
+      name: state.name,
+      version: state.version,
+      sha256: state.sha256,
+      retired: state.retired,
+      revision: events[events.length - 1].revision,
+      displayName: data?.displayName,
+      source: data?.source,
+      recordedAt: published?.recordedAt,
+      recordedBy: published?.metadata.actor.id,
+    });
   }
   return index;
 };

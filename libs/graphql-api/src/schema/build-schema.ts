@@ -8,11 +8,12 @@ import { FindingGuidanceResolver, GuardrailsResolver, ResourceComplianceResolver
 import { HistoryResolver } from '../graphql/history.resolver';
 import { FindingIncidentFieldsResolver, IncidentsResolver } from '../graphql/incidents.resolver';
 import { InventoryResolver } from '../graphql/inventory.resolver';
+import { LibraryResolver } from '../graphql/library.resolver';
 import { PlatformResolver } from '../graphql/platform.resolver';
 import { ApiKeyFieldsResolver, TenancyResolver } from '../graphql/tenancy.resolver';
 
 /** Every resolver class of the API: ApiModule provides these same classes. */
-export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, FindingGuidanceResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver];
+export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, FindingGuidanceResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver, LibraryResolver];
 
 export const buildSchema = async (): Promise<GraphQLSchema> => {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });

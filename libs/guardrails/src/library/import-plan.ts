@@ -21,8 +21,13 @@ export interface LibraryEntry {
   readonly version: number;
   readonly sha256: string;
   readonly retired: boolean;
-  /** The stream's last revision: applying expects it, so a change made meanwhile is not overwritten. */
+  /** The stream's last revision. */
   readonly revision: number;
+  /** Of the version now: what people see of it (absent where only the plan needs the entry). */
+  readonly displayName?: string;
+  readonly source?: string;
+  readonly recordedAt?: string;
+  readonly recordedBy?: string;
 }
 
 export type LibraryIndex = ReadonlyMap<string, LibraryEntry>;

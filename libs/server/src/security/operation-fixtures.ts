@@ -1,8 +1,11 @@
 // One fixture per GraphQL operation: a document aimed at a tenant, used by the authorization
 // matrix (every outsider role must be refused) and as a positive control (an insider must not
 // be). A new operation without a fixture fails the matrix test: add it here.
-/** catalog: product data that is no tenant's (the guardrail catalog): every authenticated principal reads it. */
-export type FixtureScope = 'tenant' | 'global' | 'self' | 'catalog';
+/**
+ * catalog: product data that is no tenant's (the guardrail catalog): every authenticated principal reads it.
+ * provider: the provider's own records (its policy library): platform admins only, SOC staff refused too.
+ */
+export type FixtureScope = 'tenant' | 'global' | 'self' | 'catalog' | 'provider';
 
 export interface OperationFixture {
   readonly scope: FixtureScope;
@@ -18,6 +21,13 @@ const PROBE_ALERT = JSON.stringify({ VendorName: 'Microsoft', AlertType: 'VM_EIC
 export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   'Query.me': { scope: 'self', document: '{ me { id grants { role } } }', variables: () => ({}) },
   'Query.platform': { scope: 'global', document: '{ platform { version store } }', variables: () => ({}) },
+  'Query.policyLibrary': { scope: 'provider', document: '{ policyLibrary { kind name version sha256 } }', variables: () => ({}) },
+  // a plan only: nothing is recorded, even for the admin's positive control
+  'Mutation.importPolicyLibrary': {
+    scope: 'provider',
+    document: 'mutation { importPolicyLibrary(input: { files: [{ path: "probe.json", content: "{}" }] }) { applicable applied counts { refused } } }',
+    variables: () => ({}),
+  },
   'Query.tenants': {
     scope: 'tenant',
     document: 'query($tenantId: ID) { tenants(filter: { tenantId: $tenantId }) { edges { node { tenantId displayName } } } }',

@@ -1,0 +1,137 @@
+// The provider's policy library over GraphQL: what it holds, and an import of policy files planned
+// (and, when asked, applied) by the same use cases as `rampart policy import`. Platform admins only:
+// the library is the provider's, no tenant's.
+import { Inject } from '@nestjs/common';
+import { Args, Context, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { unstorableTextIn } from '@rampart/event-sourcing';
+import { applyPolicyImport, IMPORT_LIMITS, loadLibrary, planPolicyImport, PolicyImportError } from '@rampart/guardrails-application';
+import type { ImportPlan, PolicyFile } from '@rampart/guardrails';
+import { Authorize, InheritsAuthorization } from '../authorization/rules';
+import type { RequestContext } from '../context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
+import { badInput } from './inputs';
+
+@ObjectType({ description: "An artifact of the provider's policy library: a custom policy definition or initiative, at its latest version." })
+@InheritsAuthorization()
+export class PolicyLibraryArtifactType {
+  @Field({ description: '`definition` or `initiative`.' }) kind!: string;
+  @Field({ description: "Azure's name for it; known case-insensitively." }) name!: string;
+  @Field() displayName!: string;
+  @Field(() => Int, { description: 'Its latest version: one more for each change of content; earlier ones stay in its stream.' }) version!: number;
+  @Field({ description: "SHA-256 of the latest version's canonical JSON." }) sha256!: string;
+  @Field({ description: 'Retired: kept for history, no longer offered.' }) retired!: boolean;
+  @Field(() => String, { nullable: true, description: 'The file it was imported from, within the imported folder.' }) source!: string | null;
+  @Field(() => String, { nullable: true, description: 'When the latest version was recorded.' }) recordedAt!: string | null;
+  @Field(() => String, { nullable: true, description: 'Who recorded the latest version.' }) recordedBy!: string | null;
+}
+
+@InputType()
+export class PolicyFileInput {
+  @Field({ description: 'Its path within the library folder, with / separators (a label: nothing is read from it).' }) path!: string;
+  @Field({ description: 'The file as it is: JSON, or JSON with comments (.jsonc).' }) content!: string;
+}
+
+@InputType()
+export class ImportPolicyLibraryInput {
+  @Field(() => [PolicyFileInput], { description: `The folder's files, at most ${IMPORT_LIMITS.maxFiles} (and the request at most 1 MB: import a larger library in parts, or with \`rampart policy import\`).` })
+  files!: PolicyFileInput[];
+  @Field({ nullable: true, description: 'Record the plan (nothing is recorded when any item is refused). Default: only plan.' }) apply?: boolean;
+}
+
+@ObjectType()
+@InheritsAuthorization()
+export class PolicyImportCountsType {
+  @Field(() => Int) add!: number;
+  @Field(() => Int) change!: number;
+  @Field(() => Int) unchanged!: number;
+  @Field(() => Int) refused!: number;
+  @Field(() => Int) skipped!: number;
+}
+
+@ObjectType({ description: 'What importing one artifact (or one file that holds none) does.' })
+@InheritsAuthorization()
+export class PolicyImportItemType {
+  @Field({ description: '`definition`, `initiative`, or `file` for what is no artifact.' }) kind!: string;
+  @Field(() => String, { nullable: true }) name!: string | null;
+  @Field() path!: string;
+  @Field({ description: 'Where in the file, for a template with several resources (`resources[2]`).' }) at!: string;
+  @Field({ description: '`add`, `change`, `unchanged`, `refused` or `skipped`.' }) action!: string;
+  @Field(() => Int, { nullable: true, description: 'The version it has after the import (add, change), or has now (unchanged).' }) version!: number | null;
+  @Field(() => [String], { description: 'Why it is refused or skipped, or what changes.' }) reasons!: string[];
+}
+
+@ObjectType({ description: 'The plan of an import, and whether it was recorded.' })
+@InheritsAuthorization()
+export class PolicyImportPlanType {
+  @Field(() => PolicyImportCountsType) counts!: PolicyImportCountsType;
+  @Field({ description: 'Nothing is refused: the plan may be applied.' }) applicable!: boolean;
+  @Field({ description: 'The plan was recorded.' }) applied!: boolean;
+  @Field(() => Int, { description: 'Artifacts recorded (added or changed) by this request.' }) recorded!: number;
+  @Field(() => [PolicyImportItemType]) items!: PolicyImportItemType[];
+}
+
+const MAX_PATH = 512;
+
+const toPlan = (plan: ImportPlan, applied: boolean, recorded: number): PolicyImportPlanType => ({
+  counts: { ...plan.counts },
+  applicable: plan.applicable,
+  applied,
+  recorded,
+  items: plan.items.map((i) => ({ kind: i.kind, name: i.name, path: i.path, at: i.at, action: i.action, version: i.version, reasons: [...i.reasons] })),
+});
+
+@Resolver()
+export class LibraryResolver {
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  @Query(() => [PolicyLibraryArtifactType], { description: "The provider's policy library: every custom definition and initiative, latest version first by name." })
+  @Authorize({ kind: 'global', permission: 'library.manage' })
+  async policyLibrary(): Promise<PolicyLibraryArtifactType[]> {
+    const library = await loadLibrary(this.runtime.stores.eventStore);
+    return [...library.values()]
+      .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))
+      .map((e) => ({
+        kind: e.kind,
+        name: e.name,
+        displayName: e.displayName ?? e.name,
+        version: e.version,
+        sha256: e.sha256,
+        retired: e.retired,
+        source: e.source ?? null,
+        recordedAt: e.recordedAt ?? null,
+        recordedBy: e.recordedBy ?? null,
+      }));
+  }
+
+  @Mutation(() => PolicyImportPlanType, {
+    description: "Plans importing policy files into the provider's library (added, changed, unchanged, refused with reasons) and, with apply, records the plan: all of it, or nothing when anything is refused.",
+  })
+  @Authorize({ kind: 'global', permission: 'library.manage' })
+  async importPolicyLibrary(@Context() ctx: RequestContext, @Args('input') input: ImportPolicyLibraryInput): Promise<PolicyImportPlanType> {
+    if (input.files.length === 0) throw badInput('files: give at least one policy file');
+    if (input.files.length > IMPORT_LIMITS.maxFiles) throw badInput(`files: at most ${IMPORT_LIMITS.maxFiles}, got ${input.files.length}`);
+    const files: PolicyFile[] = input.files.map((f, i) => {
+      if (!f.path.trim() || f.path.length > MAX_PATH) throw badInput(`files[${i}].path: 1-${MAX_PATH} characters`);
+      // recorded as the artifact's source: it must be storable text like anything else recorded
+      const unstorable = unstorableTextIn({ path: f.path, content: f.content }, `files[${i}]`);
+      if (unstorable) throw badInput(`${unstorable}, which cannot be stored`, { reason: 'invalid-text' });
+      return { path: f.path.replace(/\\/g, '/'), text: f.content };
+    });
+    const store = this.runtime.stores.eventStore;
+    if (!input.apply) return toPlan(await planPolicyImport(store, files), false, 0);
+    // The provider's own record: staff act as the provider here, not on a tenant's behalf.
+    const actor = ctx.principal.kind === 'api-key' && ctx.principal.issuedBy
+      ? { kind: ctx.principal.kind, id: ctx.principal.id, issuedBy: { kind: 'user' as const, id: ctx.principal.issuedBy.id } }
+      : { kind: ctx.principal.kind, id: ctx.principal.id };
+    try {
+      const applied = await applyPolicyImport(store, files, { actor, correlationId: ctx.correlationId, now: new Date() });
+      return toPlan(applied.plan, true, applied.recorded);
+    } catch (error) {
+      if (!(error instanceof PolicyImportError)) throw error;
+      // Refused items: the plan says which and why; nothing was recorded.
+      const plan = await planPolicyImport(store, files);
+      if (!plan.applicable) return toPlan(plan, false, 0);
+      throw badInput(error.message, { reason: 'library-changed' });
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// The provider's policy library over GraphQL, as a platform admin's pipeline or the console drives
+// it: the ALZ folder planned (one initiative refused, nothing recorded), the rest applied, again
+// (nothing new), a changed definition (version 2), and the library listed; nobody else reaches it,
+// and an export of the provider's trail shows every change.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHarness, type Harness } from './testing/harness';
+
+const ALZ = join(__dirname, '..', '..', 'guardrails', 'corpus', 'azure-policy', 'alz');
+const files = (filter: (path: string) => boolean = () => true) =>
+  ['policyDefinitions', 'policySetDefinitions'].flatMap((dir) =>
+    readdirSync(join(ALZ, dir))
+      .map((name) => `${dir}/${name}`)
+      .filter(filter)
+      .map((path) => ({ path, content: readFileSync(join(ALZ, path), 'utf8') })),
+  );
+
+interface Plan {
+  applicable: boolean;
+  applied: boolean;
+  recorded: number;
+  counts: Record<'add' | 'change' | 'unchanged' | 'refused' | 'skipped', number>;
+  items: { kind: string; name: string | null; path: string; action: string; version: number | null; reasons: string[] }[];
+}
+const PLAN = 'applicable applied recorded counts { add change unchanged refused skipped } items { kind name path action version reasons }';
+
+describe("the provider's policy library over GraphQL", () => {
+  let h: Harness;
+  let admin: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    admin = await h.token({ role: 'platform.admin' }, 'admin@soc.example');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const importFiles = (input: { files: { path: string; content: string }[]; apply?: boolean }, token = admin) =>
+    h.gql<{ importPolicyLibrary: Plan }>(`mutation($input: ImportPolicyLibraryInput!) { importPolicyLibrary(input: $input) { ${PLAN} } }`, { token, variables: { input } });
+
+  it('plans the ALZ folder, refuses the initiative whose member is missing, and records nothing, even when asked to', async () => {
+    const before = await h.server.stores.eventStore.headPosition();
+    for (const apply of [false, true]) {
+      const { body } = await importFiles({ files: files(), apply });
+      expect(body.errors).toBeUndefined();
+      const plan = body.data!.importPolicyLibrary;
+      expect(plan).toMatchObject({ applicable: false, applied: false, recorded: 0, counts: { add: 12, refused: 1 } });
+      expect(plan.items.find((i) => i.name === 'Deny-PublicPaaSEndpoints')).toMatchObject({ action: 'refused', reasons: [expect.stringContaining('Deny-LogicApp-Public-Network')] });
+    }
+    expect(await h.server.stores.eventStore.headPosition()).toEqual(before);
+  });
+
+  it('applies the rest, finds nothing new the second time, and records a changed definition as version 2', async () => {
+    const library = files((p) => !p.endsWith('Deny-PublicPaaSEndpoints.json'));
+    const first = (await importFiles({ files: library, apply: true })).body.data!.importPolicyLibrary;
+    expect(first).toMatchObject({ applicable: true, applied: true, recorded: 12 });
+    const again = (await importFiles({ files: library, apply: true })).body.data!.importPolicyLibrary;
+    expect(again).toMatchObject({ applied: true, recorded: 0, counts: { unchanged: 12 } });
+
+    const changed = library.map((f) => (f.path.endsWith('Deny-Sql-minTLS.json') ? { ...f, content: f.content.replace('"defaultValue": "Audit"', '"defaultValue": "Deny"') } : f));
+    const second = (await importFiles({ files: changed, apply: true })).body.data!.importPolicyLibrary;
+    expect(second).toMatchObject({ recorded: 1, counts: { change: 1, unchanged: 11 } });
+
+    const { body } = await h.gql<{ policyLibrary: { kind: string; name: string; version: number; source: string; recordedBy: string }[] }>(
+      '{ policyLibrary { kind name version source recordedBy } }',
+      { token: admin },
+    );
+    expect(body.data!.policyLibrary).toHaveLength(12);
+    expect(body.data!.policyLibrary.find((a) => a.name === 'Deny-Sql-minTLS')).toEqual({
+      kind: 'definition',
+      name: 'Deny-Sql-minTLS',
+      version: 2,
+      source: 'policyDefinitions/Deny-Sql-minTLS.json',
+      recordedBy: 'admin@soc.example',
+    });
+  });
+
+  it('is the provider\'s alone: SOC leads and customer admins are refused, and nothing is recorded', async () => {
+    const before = await h.server.stores.eventStore.headPosition();
+    for (const grant of [{ role: 'soc.lead', socTeam: 'blue' }, { role: 'customer.admin', tenantId: 'contoso-bank' }] as const) {
+      const token = await h.token(grant);
+      const { body } = await importFiles({ files: files((p) => p.endsWith('Deny-Sql-minTLS.json')), apply: true }, token);
+      expect(body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+      const listed = await h.gql('{ policyLibrary { name } }', { token });
+      expect(listed.body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    }
+    expect(await h.server.stores.eventStore.headPosition()).toEqual(before);
+  });
+
+  it('refuses files that are no input at all', async () => {
+    expect((await importFiles({ files: [] })).body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('at least one policy file') });
+    expect((await importFiles({ files: [{ path: '', content: '{}' }] })).body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it("shows each library change in the provider's audit trail", async () => {
+    const { body } = await h.gql<{ auditTrail: { edges: { node: { type: string; actorId: string } }[] } }>(
+      '{ auditTrail(tenantId: "provider", first: 50) { edges { node { type actorId } } } }',
+      { token: admin },
+    );
+    const types = body.data!.auditTrail.edges.map((e) => e.node.type);
+    expect(types.filter((t) => t === 'guardrails.LibraryDefinitionPublished.v1')).toHaveLength(12);
+    expect(types).toContain('guardrails.LibraryInitiativePublished.v1');
+    // and a customer's own trail never holds them
+    const viewer = await h.token({ role: 'customer.viewer', tenantId: 'contoso-bank' });
+    const own = await h.gql<{ auditTrail: { edges: { node: { type: string } }[] } }>('{ auditTrail(tenantId: "contoso-bank", first: 100) { edges { node { type } } } }', { token: viewer });
+    expect(own.body.data!.auditTrail.edges.map((e) => e.node.type).filter((t) => t.startsWith('guardrails.Library'))).toEqual([]);
+  });
+});
