@@ -10,7 +10,7 @@
 // once, within 15 minutes; the sign-in page says what to run for a new one.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -832,6 +832,45 @@ describe('the web console in a browser', () => {
     await active.getByRole('button', { name: `Revoke ${exemption.exemptionId}` }).click();
     await page.getByText(`Exemption ${exemption.exemptionId} revoked; what it covered is reported again.`).waitFor();
     await active.locator('.badge', { hasText: 'revoked' }).waitFor();
+    await page.context().close();
+  });
+
+  it("lets a platform admin import the provider's policy library: the plan, a refusal that records nothing, then the record", async () => {
+    const alz = join(root, 'libs', 'guardrails', 'corpus', 'azure-policy', 'alz');
+    const page = await signIn('platform-admin');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policy library' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Policy library' }).waitFor();
+    await page.getByText(/The library is empty/).waitFor();
+
+    // the ALZ folder as it is: one initiative names a definition it does not ship
+    await page.setInputFiles('#library-folder', alz);
+    await page.getByRole('heading', { name: 'Plan for 13 files: 12 to add, 0 to change, 0 unchanged, 1 refused, 0 skipped' }).waitFor();
+    const plan = page.getByRole('table', { name: 'Import plan' });
+    await plan.locator('tr[data-action="refused"]', { hasText: 'Deny-PublicPaaSEndpoints' }).getByText(/Deny-LogicApp-Public-Network/).waitFor();
+    expect(await page.getByRole('button', { name: /^Record this plan/ }).count()).toBe(0);
+    await page.getByText('Nothing can be recorded while anything is refused').waitFor();
+    await shot(page, 'admin-library-plan');
+
+    // without it: recorded, and listed
+    const folder = mkdtempSync(join(tmpdir(), 'rampart-console-library-'));
+    try {
+      cpSync(join(alz, 'policyDefinitions'), join(folder, 'policyDefinitions'), { recursive: true });
+      cpSync(join(alz, 'policySetDefinitions', 'Enforce-Guardrails-KeyVault_20260203.json'), join(folder, 'policySetDefinitions', 'Enforce-Guardrails-KeyVault_20260203.json'));
+      await page.setInputFiles('#library-folder', folder);
+      await page.getByRole('heading', { name: 'Plan for 12 files: 12 to add, 0 to change, 0 unchanged, 0 refused, 0 skipped' }).waitFor();
+      await page.getByRole('button', { name: 'Record this plan (12 changes)' }).click();
+      await page.getByText("Recorded 12 in the library; the provider's trail shows each version.").waitFor();
+      const library = page.getByRole('table', { name: 'Policy library' });
+      await library.locator('tr[data-artifact="Deny-Sql-minTLS"]').getByText('v1').waitFor();
+      expect(await library.locator('tr[data-artifact]').count()).toBe(12);
+      await shot(page, 'admin-library');
+      // the same folder again: nothing to record
+      await page.setInputFiles('#library-folder', folder);
+      await page.getByRole('heading', { name: /12 unchanged/ }).waitFor();
+      await page.getByText('The library already holds all of it.').waitFor();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
     await page.context().close();
   });
 

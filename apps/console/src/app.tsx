@@ -23,6 +23,7 @@ const TenantIncidentsPage = lazy(() => import('./pages/tenant-incidents-page').t
 const AdminTenantsPage = lazy(() => import('./pages/admin-pages').then((m) => ({ default: m.AdminTenantsPage })));
 const AdminTenantPage = lazy(() => import('./pages/admin-pages').then((m) => ({ default: m.AdminTenantPage })));
 const AdminPoliciesPage = lazy(() => import('./pages/admin-policies-page').then((m) => ({ default: m.AdminPoliciesPage })));
+const AdminLibraryPage = lazy(() => import('./pages/admin-library-page').then((m) => ({ default: m.AdminLibraryPage })));
 
 const Page = ({ route }: { route: Route }): ReactNode => {
   switch (route.name) {
@@ -52,6 +53,8 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <AdminTenantPage key={route.tenantId} tenantId={route.tenantId} />;
     case 'admin-policies':
       return <AdminPoliciesPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'admin-library':
+      return <AdminLibraryPage />;
     case 'home':
     case 'signed-in':
       return <Loading what="your start page" />;
@@ -105,6 +108,9 @@ const Navigation = ({ open }: { open: boolean }) => {
           <ul>
             <li>
               <Link to="/admin/tenants">Tenants</Link>
+            </li>
+            <li>
+              <Link to="/admin/library">Policy library</Link>
             </li>
           </ul>
         </>

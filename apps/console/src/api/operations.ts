@@ -795,3 +795,53 @@ export const AUDIT_EXPORT_QUERY = /* GraphQL */ `
 export interface AuditExportQuery {
   readonly auditExport: AuditExport | null;
 }
+
+/** The provider's policy library (platform admins). */
+export interface PolicyLibraryArtifact {
+  readonly kind: string;
+  readonly name: string;
+  readonly displayName: string;
+  readonly version: number;
+  readonly sha256: string;
+  readonly retired: boolean;
+  readonly source: string | null;
+  readonly recordedAt: string | null;
+  readonly recordedBy: string | null;
+}
+export const POLICY_LIBRARY_QUERY = /* GraphQL */ `
+  query ConsolePolicyLibrary {
+    policyLibrary { kind name displayName version sha256 retired source recordedAt recordedBy }
+  }
+`;
+export interface PolicyLibraryQuery {
+  readonly policyLibrary: readonly PolicyLibraryArtifact[];
+}
+
+export interface PolicyImportItem {
+  readonly kind: string;
+  readonly name: string | null;
+  readonly path: string;
+  readonly at: string;
+  readonly action: 'add' | 'change' | 'unchanged' | 'refused' | 'skipped';
+  readonly version: number | null;
+  readonly reasons: readonly string[];
+}
+export interface PolicyImportPlan {
+  readonly applicable: boolean;
+  readonly applied: boolean;
+  readonly recorded: number;
+  readonly counts: { readonly add: number; readonly change: number; readonly unchanged: number; readonly refused: number; readonly skipped: number };
+  readonly items: readonly PolicyImportItem[];
+}
+export const IMPORT_POLICY_LIBRARY_MUTATION = /* GraphQL */ `
+  mutation ConsoleImportPolicyLibrary($input: ImportPolicyLibraryInput!) {
+    importPolicyLibrary(input: $input) {
+      applicable applied recorded
+      counts { add change unchanged refused skipped }
+      items { kind name path at action version reasons }
+    }
+  }
+`;
+export interface ImportPolicyLibraryMutation {
+  readonly importPolicyLibrary: PolicyImportPlan;
+}

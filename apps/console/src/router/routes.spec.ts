@@ -20,6 +20,7 @@ describe('console routes', () => {
     { name: 'admin-tenants' },
     { name: 'admin-tenant', tenantId: 'contoso-bank' },
     { name: 'admin-policies', tenantId: 'contoso-bank' },
+    { name: 'admin-library' },
   ])('goes from %j to a path and back', (route) => {
     expect(matchRoute(pathFor(route))).toEqual(route);
   });

@@ -21,6 +21,8 @@ export type Route =
   | { readonly name: 'admin-tenant'; readonly tenantId: string }
   /** A tenant's baselines and standards, exemptions, notifications and incident policy. */
   | { readonly name: 'admin-policies'; readonly tenantId: string }
+  /** The provider's policy library: custom definitions and initiatives, and their import. */
+  | { readonly name: 'admin-library' }
   | { readonly name: 'not-found'; readonly path: string };
 
 const enc = encodeURIComponent;
@@ -58,6 +60,8 @@ export const pathFor = (route: Route): string => {
       return `/admin/tenants/${enc(route.tenantId)}`;
     case 'admin-policies':
       return `/admin/tenants/${enc(route.tenantId)}/policies`;
+    case 'admin-library':
+      return '/admin/library';
     case 'not-found':
       return route.path;
   }
@@ -87,6 +91,7 @@ export const matchRoute = (pathname: string): Route => {
   }
   if (a === 'admin') {
     if (segments.length === 1 || (segments.length === 2 && b === 'tenants')) return { name: 'admin-tenants' };
+    if (segments.length === 2 && b === 'library') return { name: 'admin-library' };
     if (segments.length === 3 && b === 'tenants' && c) return { name: 'admin-tenant', tenantId: c };
     if (segments.length === 4 && b === 'tenants' && c && d === 'policies') return { name: 'admin-policies', tenantId: c };
     return notFound;
