@@ -868,6 +868,24 @@ describe('the web console in a browser', () => {
       await page.setInputFiles('#library-folder', folder);
       await page.getByRole('heading', { name: /12 unchanged/ }).waitFor();
       await page.getByText('The library already holds all of it.').waitFor();
+
+      // a changed definition: version 2, and what changed from version 1
+      const tls = join(folder, 'policyDefinitions', 'Deny-Sql-minTLS.json');
+      writeFileSync(tls, readFileSync(tls, 'utf8').replace('"defaultValue": "Audit"', '"defaultValue": "Deny"'));
+      await page.setInputFiles('#library-folder', folder);
+      await plan.locator('tr[data-action="change"]', { hasText: 'Deny-Sql-minTLS' }).getByText('content changed since version 1').waitFor();
+      await page.getByRole('button', { name: 'Record this plan (1 change)' }).click();
+      await page.getByText("Recorded 1 in the library; the provider's trail shows each version.").waitFor();
+      await library.locator('tr[data-artifact="Deny-Sql-minTLS"]').getByText('v2').waitFor();
+      await library.getByRole('link', { name: 'Azure SQL Database should have the minimal TLS version set to the highest version' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Azure SQL Database should have the minimal TLS version set to the highest version' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/admin/library/definitions/Deny-Sql-minTLS');
+      const changed = page.getByRole('table', { name: 'Changes from v1 to v2' });
+      const row = changed.locator('tr[data-path="/properties/parameters/effect/defaultValue"]');
+      await row.getByText('"Audit"').waitFor();
+      await row.getByText('"Deny"').waitFor();
+      expect(await changed.locator('tr[data-path]').count()).toBe(1);
+      await shot(page, 'admin-library-versions');
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -24,6 +24,7 @@ const AdminTenantsPage = lazy(() => import('./pages/admin-pages').then((m) => ({
 const AdminTenantPage = lazy(() => import('./pages/admin-pages').then((m) => ({ default: m.AdminTenantPage })));
 const AdminPoliciesPage = lazy(() => import('./pages/admin-policies-page').then((m) => ({ default: m.AdminPoliciesPage })));
 const AdminLibraryPage = lazy(() => import('./pages/admin-library-page').then((m) => ({ default: m.AdminLibraryPage })));
+const AdminLibraryArtifactPage = lazy(() => import('./pages/admin-library-page').then((m) => ({ default: m.AdminLibraryArtifactPage })));
 
 const Page = ({ route }: { route: Route }): ReactNode => {
   switch (route.name) {
@@ -55,6 +56,8 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <AdminPoliciesPage key={route.tenantId} tenantId={route.tenantId} />;
     case 'admin-library':
       return <AdminLibraryPage />;
+    case 'admin-library-artifact':
+      return <AdminLibraryArtifactPage key={`${route.kind}/${route.artifact}`} kind={route.kind} name={route.artifact} />;
     case 'home':
     case 'signed-in':
       return <Loading what="your start page" />;

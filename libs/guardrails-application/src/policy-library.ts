@@ -122,3 +122,55 @@ export const applyPolicyImport = async (store: EventStore, files: readonly Polic
   if (refused.length) throw new PolicyImportError(`the library changed while importing; plan again:\n${refused.join('\n')}`);
   return { plan, recorded: outcomes.filter((o) => o.ok && o.events.length > 0).length };
 };
+
+export interface LibraryArtifactVersion {
+  readonly version: number;
+  readonly sha256: string;
+  readonly displayName: string;
+  readonly source: string;
+  /** The definition or initiative as imported. */
+  readonly content: Record<string, unknown>;
+  readonly recordedAt: string;
+  readonly recordedBy: string;
+}
+
+export interface LibraryArtifactHistory {
+  readonly kind: ArtifactKind;
+  readonly name: string;
+  /** Oldest first. */
+  readonly versions: readonly LibraryArtifactVersion[];
+  readonly retirements: readonly { readonly version: number; readonly reason: string; readonly recordedAt: string; readonly recordedBy: string }[];
+  readonly retired: boolean;
+}
+
+/** Every version of one artifact, from its stream; undefined when the library never held it. */
+export const libraryArtifactHistory = async (store: EventStore, kind: ArtifactKind, name: string): Promise<LibraryArtifactHistory | undefined> => {
+  const events = (await store.readStream(libraryStreamId(kind, name))).filter(isLibraryEvent);
+  if (events.length === 0) return undefined;
+  const versions: LibraryArtifactVersion[] = [];
+  const retirements: { version: number; reason: string; recordedAt: string; recordedBy: string }[] = [];
+  let retired = false;
+  let current = name;
+  for (const event of events) {
+    const by = event.metadata.actor.id;
+    if (event.type === 'guardrails.LibraryArtifactRetired.v1') {
+      const data = event.data as { version: number; reason: string };
+      retirements.push({ version: data.version, reason: data.reason, recordedAt: event.recordedAt, recordedBy: by });
+      retired = true;
+      continue;
+    }
+    const data = event.data as { name: string; version: number; sha256: string; displayName: string; source: string; definition?: Record<string, unknown>; initiative?: Record<string, unknown> };
+    current = data.name;
+    retired = false;
+    versions.push({
+      version: data.version,
+      sha256: data.sha256,
+      displayName: data.displayName,
+      source: data.source,
+      content: data.definition ?? data.initiative ?? {},
+      recordedAt: event.recordedAt,
+      recordedBy: by,
+    });
+  }
+  return { kind, name: current, versions, retirements, retired };
+};

@@ -75,6 +75,22 @@ describe("the provider's policy library over GraphQL", () => {
     });
   });
 
+  it('shows every version of an artifact, each as imported, and null for one it never held', async () => {
+    const { body } = await h.gql<{ policyLibraryArtifact: { name: string; retired: boolean; versions: { version: number; content: string; recordedBy: string }[] } | null }>(
+      '{ policyLibraryArtifact(kind: "definition", name: "deny-sql-mintls") { name retired versions { version content recordedBy } } }',
+      { token: admin },
+    );
+    const artifact = body.data!.policyLibraryArtifact!;
+    expect(artifact).toMatchObject({ name: 'Deny-Sql-minTLS', retired: false });
+    const defaults = artifact.versions.map((v) => (JSON.parse(v.content) as { properties: { parameters: { effect: { defaultValue: string } } } }).properties.parameters.effect.defaultValue);
+    expect(artifact.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(defaults).toEqual(['Audit', 'Deny']);
+    const missing = await h.gql<{ policyLibraryArtifact: null }>('{ policyLibraryArtifact(kind: "initiative", name: "Nope") { name } }', { token: admin });
+    expect(missing.body).toEqual({ data: { policyLibraryArtifact: null } });
+    const bad = await h.gql('{ policyLibraryArtifact(kind: "baseline", name: "x") { name } }', { token: admin });
+    expect(bad.body.errors?.[0].extensions?.['code']).toBe('BAD_USER_INPUT');
+  });
+
   it('is the provider\'s alone: SOC leads and customer admins are refused, and nothing is recorded', async () => {
     const before = await h.server.stores.eventStore.headPosition();
     for (const grant of [{ role: 'soc.lead', socTeam: 'blue' }, { role: 'customer.admin', tenantId: 'contoso-bank' }] as const) {

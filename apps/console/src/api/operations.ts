@@ -845,3 +845,32 @@ export const IMPORT_POLICY_LIBRARY_MUTATION = /* GraphQL */ `
 export interface ImportPolicyLibraryMutation {
   readonly importPolicyLibrary: PolicyImportPlan;
 }
+
+export interface PolicyLibraryVersion {
+  readonly version: number;
+  readonly sha256: string;
+  readonly displayName: string;
+  readonly source: string;
+  /** The definition or initiative as imported (JSON text). */
+  readonly content: string;
+  readonly recordedAt: string;
+  readonly recordedBy: string;
+}
+export const POLICY_LIBRARY_ARTIFACT_QUERY = /* GraphQL */ `
+  query ConsolePolicyLibraryArtifact($kind: String!, $name: String!) {
+    policyLibraryArtifact(kind: $kind, name: $name) {
+      kind name retired
+      versions { version sha256 displayName source content recordedAt recordedBy }
+      retirements { version reason recordedAt recordedBy }
+    }
+  }
+`;
+export interface PolicyLibraryArtifactQuery {
+  readonly policyLibraryArtifact: {
+    readonly kind: string;
+    readonly name: string;
+    readonly retired: boolean;
+    readonly versions: readonly PolicyLibraryVersion[];
+    readonly retirements: readonly { readonly version: number; readonly reason: string; readonly recordedAt: string; readonly recordedBy: string }[];
+  } | null;
+}

@@ -7,15 +7,19 @@ import { ApiError, describeError } from '../api/errors';
 import { useQuery } from '../api/hooks';
 import {
   IMPORT_POLICY_LIBRARY_MUTATION,
+  POLICY_LIBRARY_ARTIFACT_QUERY,
   POLICY_LIBRARY_QUERY,
   type ImportPolicyLibraryMutation,
   type PolicyImportPlan,
+  type PolicyLibraryArtifactQuery,
   type PolicyLibraryQuery,
 } from '../api/operations';
-import { importPathOf, planSummary } from '../admin/library';
+import { importPathOf, planSummary, versionChanges } from '../admin/library';
 import { OutcomeMessage, type Outcome } from '../components/forms';
-import { Badge, ErrorPanel, Loading, PageHeader } from '../components/ui';
+import { Badge, ErrorPanel, Field, Loading, NotFound, PageHeader } from '../components/ui';
 import { formatDateTime } from '../format';
+import { formatValue } from '../resources/configuration-history';
+import { Link } from '../router/router';
 import { useApi } from '../session';
 
 interface PolicyFile {
@@ -198,7 +202,7 @@ export const AdminLibraryPage = () => {
                 {artifacts.map((a) => (
                   <tr key={`${a.kind}:${a.name}`} data-artifact={a.name}>
                     <th scope="row" data-label="Name">
-                      {a.displayName}
+                      <Link to={{ name: 'admin-library-artifact', kind: a.kind === 'initiative' ? 'initiative' : 'definition', artifact: a.name }}>{a.displayName}</Link>
                       <span className="muted small block">
                         {a.name}
                         {a.retired ? ' (retired)' : ''}
@@ -220,6 +224,147 @@ export const AdminLibraryPage = () => {
           </div>
         )}
       </section>
+    </>
+  );
+};
+
+/** One artifact: every version, what changed between two of them, and each as imported. */
+export const AdminLibraryArtifactPage = ({ kind, name }: { kind: 'definition' | 'initiative'; name: string }) => {
+  const query = useQuery(`policy-library/${kind}/${name}`, (client, signal) => client.request<PolicyLibraryArtifactQuery>(POLICY_LIBRARY_ARTIFACT_QUERY, { kind, name }, { signal }));
+  const artifact = query.data?.policyLibraryArtifact;
+  const versions = artifact?.versions ?? [];
+  const latest = versions.at(-1)?.version ?? 0;
+  const [from, setFrom] = useState<number>();
+  const [to, setTo] = useState<number>();
+  if (query.error) return <ErrorPanel error={query.error} onRetry={query.reload} />;
+  if (!query.data) return <Loading what={`the ${kind} ${name}`} />;
+  if (!artifact) return <NotFound what={`the ${kind} ${name} in the library`} />;
+  const fromVersion = from ?? Math.max(1, latest - 1);
+  const toVersion = to ?? latest;
+  const before = versions.find((v) => v.version === fromVersion);
+  const after = versions.find((v) => v.version === toVersion);
+  const changes = before && after ? versionChanges(before.content, after.content) : [];
+  const current = versions.at(-1);
+  return (
+    <>
+      <PageHeader
+        title={current?.displayName ?? artifact.name}
+        subtitle={`${artifact.kind} ${artifact.name} in the provider's policy library: version ${latest}${artifact.retired ? ', retired' : ''}`}
+        actions={<Link to="/admin/library">All of the library</Link>}
+      />
+      <section className="panel" aria-labelledby="versions-title">
+        <h2 id="versions-title">Versions</h2>
+        <div className="table-scroll">
+          <table className="table table-cards">
+            <caption className="visually-hidden">Versions of {artifact.name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Recorded</th>
+                <th scope="col">From</th>
+                <th scope="col">SHA-256</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...versions].reverse().map((v) => (
+                <tr key={v.version} data-version={v.version}>
+                  <th scope="row" data-label="Version">
+                    v{v.version}
+                  </th>
+                  <td data-label="Recorded">
+                    {formatDateTime(v.recordedAt)}
+                    <span className="muted small block">by {v.recordedBy}</span>
+                  </td>
+                  <td data-label="From">
+                    <code className="break">{v.source}</code>
+                  </td>
+                  <td data-label="SHA-256">
+                    <code className="break small">{v.sha256}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {artifact.retirements.map((r) => (
+          <p key={`${r.version}-${r.recordedAt}`} className="small">
+            Retired at version {r.version} on {formatDateTime(r.recordedAt)} by {r.recordedBy}: {r.reason}
+          </p>
+        ))}
+      </section>
+      <section className="panel" aria-labelledby="compare-title">
+        <h2 id="compare-title">What changed</h2>
+        {versions.length < 2 ? (
+          <p className="empty">One version so far: importing changed content records the next one, and this shows what changed.</p>
+        ) : (
+          <>
+            <div className="form-row">
+              <Field id="compare-from" label="From version">
+                <select id="compare-from" value={fromVersion} onChange={(e) => setFrom(Number(e.target.value))}>
+                  {versions.map((v) => (
+                    <option key={v.version} value={v.version}>
+                      v{v.version}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field id="compare-to" label="To version">
+                <select id="compare-to" value={toVersion} onChange={(e) => setTo(Number(e.target.value))}>
+                  {versions.map((v) => (
+                    <option key={v.version} value={v.version}>
+                      v{v.version}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            </div>
+            {changes.length === 0 ? (
+              <p className="empty">No difference between v{fromVersion} and v{toVersion}.</p>
+            ) : (
+              <div className="table-scroll">
+                <table className="table table-cards">
+                  <caption className="visually-hidden">
+                    Changes from v{fromVersion} to v{toVersion}
+                  </caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Path</th>
+                      <th scope="col">Before</th>
+                      <th scope="col">After</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {changes.map((c) => (
+                      <tr key={`${c.op}${c.path}`} data-path={c.path}>
+                        <th scope="row" data-label="Path">
+                          <code className="break">{c.path}</code>
+                        </th>
+                        <td data-label="Before">
+                          <code className="break">{formatValue(c.before)}</code>
+                        </td>
+                        <td data-label="After">
+                          <code className="break">{formatValue(c.after)}</code>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </>
+        )}
+      </section>
+      {current ? (
+        <section className="panel" aria-labelledby="content-title">
+          <h2 id="content-title">As imported (v{current.version})</h2>
+          <details>
+            <summary>The {artifact.kind} as JSON</summary>
+            <pre className="code" tabIndex={0}>
+              {JSON.stringify(JSON.parse(current.content), null, 2)}
+            </pre>
+          </details>
+        </section>
+      ) : null}
     </>
   );
 };

@@ -74,6 +74,9 @@ const describe = (previous: unknown, ops: readonly Operation[]): ChangedPath[] =
     }
   });
 
+/** What differs between two JSON documents, path by path, with the values before and after. */
+export const jsonChanges = (before: object, after: object): ChangedPath[] => describe(before, compare(before, after));
+
 const parse = (text: string): unknown => {
   try {
     return JSON.parse(text);

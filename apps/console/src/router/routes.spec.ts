@@ -21,6 +21,8 @@ describe('console routes', () => {
     { name: 'admin-tenant', tenantId: 'contoso-bank' },
     { name: 'admin-policies', tenantId: 'contoso-bank' },
     { name: 'admin-library' },
+    { name: 'admin-library-artifact', kind: 'definition', artifact: 'Deny-Sql-minTLS' },
+    { name: 'admin-library-artifact', kind: 'initiative', artifact: 'Enforce-Guardrails-KeyVault_20260203' },
   ])('goes from %j to a path and back', (route) => {
     expect(matchRoute(pathFor(route))).toEqual(route);
   });

@@ -23,6 +23,8 @@ export type Route =
   | { readonly name: 'admin-policies'; readonly tenantId: string }
   /** The provider's policy library: custom definitions and initiatives, and their import. */
   | { readonly name: 'admin-library' }
+  /** One artifact of the library: its versions, and what changed between two of them. */
+  | { readonly name: 'admin-library-artifact'; readonly kind: 'definition' | 'initiative'; readonly artifact: string }
   | { readonly name: 'not-found'; readonly path: string };
 
 const enc = encodeURIComponent;
@@ -62,6 +64,8 @@ export const pathFor = (route: Route): string => {
       return `/admin/tenants/${enc(route.tenantId)}/policies`;
     case 'admin-library':
       return '/admin/library';
+    case 'admin-library-artifact':
+      return `/admin/library/${route.kind}s/${enc(route.artifact)}`;
     case 'not-found':
       return route.path;
   }
@@ -92,6 +96,9 @@ export const matchRoute = (pathname: string): Route => {
   if (a === 'admin') {
     if (segments.length === 1 || (segments.length === 2 && b === 'tenants')) return { name: 'admin-tenants' };
     if (segments.length === 2 && b === 'library') return { name: 'admin-library' };
+    if (segments.length === 4 && b === 'library' && (c === 'definitions' || c === 'initiatives') && d) {
+      return { name: 'admin-library-artifact', kind: c === 'definitions' ? 'definition' : 'initiative', artifact: d };
+    }
     if (segments.length === 3 && b === 'tenants' && c) return { name: 'admin-tenant', tenantId: c };
     if (segments.length === 4 && b === 'tenants' && c && d === 'policies') return { name: 'admin-policies', tenantId: c };
     return notFound;

@@ -4,8 +4,8 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { unstorableTextIn } from '@rampart/event-sourcing';
-import { applyPolicyImport, IMPORT_LIMITS, loadLibrary, planPolicyImport, PolicyImportError } from '@rampart/guardrails-application';
-import type { ImportPlan, PolicyFile } from '@rampart/guardrails';
+import { applyPolicyImport, IMPORT_LIMITS, libraryArtifactHistory, loadLibrary, planPolicyImport, PolicyImportError } from '@rampart/guardrails-application';
+import { isValidArtifactName, type ImportPlan, type PolicyFile } from '@rampart/guardrails';
 import { Authorize, InheritsAuthorization } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
@@ -23,6 +23,37 @@ export class PolicyLibraryArtifactType {
   @Field(() => String, { nullable: true, description: 'The file it was imported from, within the imported folder.' }) source!: string | null;
   @Field(() => String, { nullable: true, description: 'When the latest version was recorded.' }) recordedAt!: string | null;
   @Field(() => String, { nullable: true, description: 'Who recorded the latest version.' }) recordedBy!: string | null;
+}
+
+@ObjectType({ description: 'One version of a library artifact, as imported.' })
+@InheritsAuthorization()
+export class PolicyLibraryVersionType {
+  @Field(() => Int) version!: number;
+  @Field() sha256!: string;
+  @Field() displayName!: string;
+  @Field({ description: 'The file it was imported from.' }) source!: string;
+  @Field({ description: 'The definition or initiative as imported (JSON).' }) content!: string;
+  @Field() recordedAt!: string;
+  @Field() recordedBy!: string;
+}
+
+@ObjectType({ description: 'A retirement of a library artifact: kept for history, no longer offered.' })
+@InheritsAuthorization()
+export class PolicyLibraryRetirementType {
+  @Field(() => Int, { description: 'The version it was at.' }) version!: number;
+  @Field() reason!: string;
+  @Field() recordedAt!: string;
+  @Field() recordedBy!: string;
+}
+
+@ObjectType({ description: 'A library artifact with every version it has had.' })
+@InheritsAuthorization()
+export class PolicyLibraryArtifactDetailType {
+  @Field() kind!: string;
+  @Field() name!: string;
+  @Field() retired!: boolean;
+  @Field(() => [PolicyLibraryVersionType], { description: 'Oldest first.' }) versions!: PolicyLibraryVersionType[];
+  @Field(() => [PolicyLibraryRetirementType]) retirements!: PolicyLibraryRetirementType[];
 }
 
 @InputType()
@@ -101,6 +132,22 @@ export class LibraryResolver {
         recordedAt: e.recordedAt ?? null,
         recordedBy: e.recordedBy ?? null,
       }));
+  }
+
+  @Query(() => PolicyLibraryArtifactDetailType, { nullable: true, description: 'One library artifact with every version it has had; null when the library never held it.' })
+  @Authorize({ kind: 'global', permission: 'library.manage' })
+  async policyLibraryArtifact(@Args('kind') kind: string, @Args('name') name: string): Promise<PolicyLibraryArtifactDetailType | null> {
+    if (kind !== 'definition' && kind !== 'initiative') throw badInput('kind is `definition` or `initiative`');
+    if (!isValidArtifactName(name)) throw badInput('name: up to 128 characters, none of <>*%&:\\?.+/ and no spaces');
+    const history = await libraryArtifactHistory(this.runtime.stores.eventStore, kind, name);
+    if (!history) return null;
+    return {
+      kind: history.kind,
+      name: history.name,
+      retired: history.retired,
+      versions: history.versions.map((v) => ({ ...v, content: JSON.stringify(v.content) })),
+      retirements: history.retirements.map((r) => ({ ...r })),
+    };
   }
 
   @Mutation(() => PolicyImportPlanType, {

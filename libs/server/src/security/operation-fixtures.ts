@@ -22,6 +22,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   'Query.me': { scope: 'self', document: '{ me { id grants { role } } }', variables: () => ({}) },
   'Query.platform': { scope: 'global', document: '{ platform { version store } }', variables: () => ({}) },
   'Query.policyLibrary': { scope: 'provider', document: '{ policyLibrary { kind name version sha256 } }', variables: () => ({}) },
+  'Query.policyLibraryArtifact': {
+    scope: 'provider',
+    document: '{ policyLibraryArtifact(kind: "definition", name: "Deny-Sql-minTLS") { name versions { version content } } }',
+    variables: () => ({}),
+  },
   // a plan only: nothing is recorded, even for the admin's positive control
   'Mutation.importPolicyLibrary': {
     scope: 'provider',
