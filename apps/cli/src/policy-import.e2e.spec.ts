@@ -39,6 +39,15 @@ describe('rampart policy import', () => {
     expect(applied.stdout).toContain("recorded 12 in the library (the provider's trail shows each version)");
     const again = rampart(['policy', 'import', folder, '--json'], env);
     expect(JSON.parse(again.stdout)).toMatchObject({ applicable: true, counts: { add: 0, change: 0, unchanged: 12 } });
+
+    // and a tenant is held to one of them
+    expect(rampart(['tenants', 'onboard', 'northwind', '--name', 'Northwind', '--sector', 'retail', '--contact', 'sec@northwind.example'], env).status).toBe(0);
+    const assigned = rampart(['baselines', 'assign', '--tenant', 'northwind', '--baseline', 'lib-definition:Deny-Sql-minTLS'], env);
+    expect({ status: assigned.status, stderr: assigned.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(assigned.stdout).toBe('assigned lib-definition:Deny-Sql-minTLS to northwind (*) as lib-definition-deny-sql-mintls\n');
+    const unknown = rampart(['baselines', 'assign', '--tenant', 'northwind', '--baseline', 'lib-definition:Nope'], env);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toContain('unknown-baseline');
   });
 
   it('says so when the folder is not there (exit code 2)', () => {

@@ -10,6 +10,7 @@ import {
   evolveTenantGuardrails,
   initialTenantGuardrails,
   isResourceGroupKey,
+  parseLibraryBaselineId,
   policyMayReadResourceGroup,
   postureDecider,
   postureStreamId,
@@ -29,6 +30,7 @@ import {
   type TenantGuardrails,
   type TenantGuardrailsEvent,
 } from '@rampart/guardrails';
+import { catalogWithLibrary } from './library-catalog';
 import { configurationAfter, RESOURCE_EVENT_TYPES, resourceStreamId, type ResourceEvent } from '@rampart/inventory-contract';
 import { every, followLog, instruments, type Logger, READ_MODEL_SCHEMA, secondsSince, type Stores } from '@rampart/runtime';
 
@@ -79,7 +81,9 @@ interface Prefetched {
 }
 
 export class GuardrailEvaluator {
-  private readonly catalog: Catalog;
+  /** The catalog given, or the built-in one with the provider's library, read again before each piece of work. */
+  private catalog: Catalog;
+  private readonly fixedCatalog: boolean;
   private readonly schema: string;
   private readonly now: () => Date;
   private readonly inventory: InventoryQueries;
@@ -90,6 +94,7 @@ export class GuardrailEvaluator {
   ) {
     this.inventory = options.inventory;
     this.catalog = options.catalog ?? builtInCatalog();
+    this.fixedCatalog = options.catalog !== undefined;
     this.schema = options.schema ?? READ_MODEL_SCHEMA;
     this.now = options.now ?? (() => new Date());
   }
@@ -99,8 +104,14 @@ export class GuardrailEvaluator {
     return (events as unknown as TenantGuardrailsEvent[]).reduce(evolveTenantGuardrails, initialTenantGuardrails());
   }
 
+  /** The library as recorded now (a definition a tenant's policy names may be newer than what this process read). */
+  private async currentCatalog(): Promise<void> {
+    if (!this.fixedCatalog) this.catalog = await catalogWithLibrary(this.stores.eventStore);
+  }
+
   /** One batch of the log: resource events re-evaluate their resource, policy events the whole tenant. */
   async handle(events: readonly RecordedEvent[]): Promise<void> {
+    await this.currentCatalog();
     const byTenant = new Map<string, RecordedEvent[]>();
     for (const e of events) {
       const list = byTenant.get(e.metadata.tenantId) ?? [];
@@ -271,6 +282,7 @@ export class GuardrailEvaluator {
     tenantId: string,
     options: { policy?: TenantGuardrails; onProgress?: (done: number) => void } = {},
   ): Promise<TenantEvaluationSummary> {
+    await this.currentCatalog();
     const policy = options.policy ?? (await this.policyOf(tenantId));
     const related = new RelatedCache(this.inventory, tenantId);
     const correlationId = randomUUID();
@@ -297,6 +309,7 @@ export class GuardrailEvaluator {
 
   /** Records the expiry of every exemption past its time; the evaluation that follows brings the findings back. */
   async expireExemptions(): Promise<{ tenantId: string; exemptionId: string }[]> {
+    await this.currentCatalog();
     const now = this.now();
     const { rows } = await this.stores.readModels.query<{ tenant_id: string; exemption_id: string }>(
       `SELECT t.tenant_id, e->>'exemptionId' AS exemption_id FROM "${this.schema}".tenant_guardrails t, jsonb_array_elements(t.doc->'exemptions') e
@@ -317,6 +330,40 @@ export class GuardrailEvaluator {
     return expired;
   }
 }
+
+/**
+ * Every assignment that follows a library definition's latest version and is behind it adopts the
+ * newer version (recorded in the tenant's policy, which the evaluation of the whole tenant follows).
+ * Run by every worker each minute: the decider takes a version only forward, so two workers adopting
+ * at once record it once.
+ */
+export const adoptLibraryVersions = async (
+  stores: EvaluationStores,
+  options: { readonly schema?: string; readonly now?: () => Date } = {},
+): Promise<{ tenantId: string; assignmentId: string; baselineId: string }[]> => {
+  const catalog = await catalogWithLibrary(stores.eventStore);
+  const { rows } = await stores.readModels.query<{ tenant_id: string; assignment_id: string; baseline_id: string; follows: string }>(
+    `SELECT t.tenant_id, a->>'assignmentId' AS assignment_id, a->>'baselineId' AS baseline_id, a->>'follows' AS follows
+       FROM "${options.schema ?? READ_MODEL_SCHEMA}".tenant_guardrails t, jsonb_array_elements(t.doc->'assignments') a
+      WHERE a ? 'follows' ORDER BY 1, 2`,
+  );
+  const adopted: { tenantId: string; assignmentId: string; baselineId: string }[] = [];
+  for (const row of rows) {
+    const latest = catalog.baselines.get(row.follows);
+    const version = latest && parseLibraryBaselineId(latest.id)?.version;
+    if (!latest || version === undefined || latest.id === row.baseline_id) continue;
+    const now = options.now?.() ?? new Date();
+    const outcome = await handleCommand(
+      stores.eventStore,
+      tenantGuardrailsDecider(catalog),
+      tenantGuardrailsStreamId(row.tenant_id),
+      { kind: 'AdoptLibraryVersion', assignmentId: row.assignment_id, version },
+      { tenantId: row.tenant_id, actor: SYSTEM, correlationId: randomUUID(), causationId: null, now },
+    );
+    if (outcome.ok && outcome.events.length > 0) adopted.push({ tenantId: row.tenant_id, assignmentId: row.assignment_id, baselineId: latest.id });
+  }
+  return adopted;
+};
 
 /**
  * The resource a child or extension resource belongs to: `…/sites/app/config/web` → `…/sites/app`,
@@ -457,8 +504,9 @@ export const startGuardrailEvaluator = async (
     partitions: options.partitions,
     handle: (events) => evaluator.handle(events),
   });
-  const expiry = every(options.expiryIntervalMs ?? 60_000, log, 'expiring exemptions', async () => {
+  const expiry = every(options.expiryIntervalMs ?? 60_000, log, 'expiring exemptions, adopting library versions', async () => {
     for (const e of await evaluator.expireExemptions()) log.info(e, 'exemption expired; its findings come back');
+    for (const a of await adoptLibraryVersions(stores, { schema: options.schema, now: options.now })) log.info(a, 'assignment adopted a new library version; the tenant is evaluated again');
   });
   return {
     evaluator,

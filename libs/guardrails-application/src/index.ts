@@ -6,3 +6,4 @@ export * from './standard-compliance';
 export * from './tenant-guardrails';
 export * from './reporting-choice';
 export * from './policy-library';
+export * from './library-catalog';

@@ -3,8 +3,8 @@
 // standing rule first, then the tenant's guardrail policy decides. The GraphQL API, the CLI and the
 // demo call this, so the rule holds once for all of them.
 import { handleCommand, type CommandContext, type CommandOutcome, type EventStore, type TenantStanding } from '@rampart/event-sourcing';
+import { catalogWithLibrary } from './library-catalog';
 import {
-  builtInCatalog,
   GUARDRAILS_COMMAND_INTENTS,
   tenantGuardrailsDecider,
   tenantGuardrailsStreamId,
@@ -16,7 +16,7 @@ import {
 export interface TenantGuardrailsDeps {
   readonly eventStore: EventStore;
   readonly standing: TenantStanding;
-  /** Default: the built-in catalog. */
+  /** Default: the built-in catalog with the provider's library. */
   readonly catalog?: Catalog;
 }
 
@@ -28,5 +28,6 @@ export const changeTenantGuardrails = async (
 ): Promise<CommandOutcome<TenantGuardrailsEvent>> => {
   const refused = await deps.standing(context.tenantId, GUARDRAILS_COMMAND_INTENTS[command.kind]);
   if (refused) return { ok: false, rejection: refused, attempts: 0 };
-  return handleCommand(deps.eventStore, tenantGuardrailsDecider(deps.catalog ?? builtInCatalog()), tenantGuardrailsStreamId(context.tenantId), command, context);
+  const catalog = deps.catalog ?? (await catalogWithLibrary(deps.eventStore));
+  return handleCommand(deps.eventStore, tenantGuardrailsDecider(catalog), tenantGuardrailsStreamId(context.tenantId), command, context);
 };

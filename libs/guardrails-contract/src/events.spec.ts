@@ -26,6 +26,7 @@ const TENANT_POLICY: Record<TenantGuardrailsEvent['type'], true> = {
   'guardrails.ExemptionRevoked.v1': true,
   'guardrails.ExemptionExpired.v1': true,
   'guardrails.ReportingPolicySet.v1': true,
+  'guardrails.LibraryVersionSet.v1': true,
 };
 
 const read = (type: string, data: unknown = {}) => ({ type, data }) as Pick<RecordedEvent, 'type' | 'data'>;

@@ -19,7 +19,21 @@ export type BaselineAssigned = DomainEvent<
     scope: string;
     /** Parameter values per guardrail id, over the guardrail's own defaults. */
     parameters: Record<string, Record<string, unknown>>;
+    /**
+     * For a library definition assigned to follow its latest version (`baselineId` without `@<n>`):
+     * the version in force when assigned. Later versions are adopted by LibraryVersionSet.
+     */
+    libraryVersion?: number;
   }
+>;
+/**
+ * Which version of a library definition an assignment evaluates from now on: a newer one adopted
+ * because the assignment follows the latest, or one a person chose (pinned, e.g. rolled back), or
+ * the assignment set to follow the latest again.
+ */
+export type LibraryVersionSet = DomainEvent<
+  'guardrails.LibraryVersionSet.v1',
+  { assignmentId: string; baselineId: string; version: number; follow: boolean; change: 'adopted' | 'pinned' | 'followed' }
 >;
 export type BaselineUnassigned = DomainEvent<'guardrails.BaselineUnassigned.v1', { assignmentId: string; baselineId: string }>;
 /** Asked for; in force only once a second person approves it. */
@@ -59,7 +73,8 @@ export type TenantGuardrailsEvent =
   | ExemptionGranted
   | ExemptionRevoked
   | ExemptionExpired
-  | ReportingPolicySet;
+  | ReportingPolicySet
+  | LibraryVersionSet;
 
 /** The inventory event that made the evaluation happen, when there is one (a finding links its cause). */
 export interface EvaluationCause {
@@ -124,6 +139,7 @@ export const TENANT_GUARDRAILS_EVENT_TYPES: readonly TenantGuardrailsEvent['type
   'guardrails.ExemptionRevoked.v1',
   'guardrails.ExemptionExpired.v1',
   'guardrails.ReportingPolicySet.v1',
+  'guardrails.LibraryVersionSet.v1',
 ];
 
 export const POSTURE_EVENT_TYPES: readonly PostureEvent['type'][] = [

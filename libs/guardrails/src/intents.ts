@@ -11,6 +11,10 @@ export const GUARDRAILS_COMMAND_INTENTS: { readonly [K in TenantGuardrailsComman
   RequestExemption: 'changes-posture',
   ApproveExemption: 'changes-posture',
   SetReportingPolicy: 'changes-posture',
+  // a person's choice of version changes what the tenant is held to; keeping a following
+  // assignment current is the choice it already made, recorded while its record is open
+  PinLibraryVersion: 'changes-posture',
+  AdoptLibraryVersion: 'wraps-up',
   RevokeExemption: 'wraps-up',
   ExpireExemption: 'wraps-up',
   RecordEvaluation: 'wraps-up',

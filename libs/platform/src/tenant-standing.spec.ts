@@ -65,6 +65,8 @@ const EXPECTED: Record<string, Record<string, Row>> = {
     RequestExemption: [A, S, O, N, N],
     ApproveExemption: [A, S, O, N, N],
     SetReportingPolicy: [A, S, O, N, N],
+    PinLibraryVersion: [A, S, O, N, N],
+    AdoptLibraryVersion: [A, A, O, N, N],
     RevokeExemption: [A, A, O, N, N],
     ExpireExemption: [A, A, O, N, N],
     RecordEvaluation: [A, A, O, N, N],

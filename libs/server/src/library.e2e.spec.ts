@@ -91,6 +91,34 @@ describe("the provider's policy library over GraphQL", () => {
     expect(bad.body.errors?.[0].extensions?.['code']).toBe('BAD_USER_INPUT');
   });
 
+  it("is assigned to a tenant by its customer admin: following the latest version, pinned back to version 1, following again", async () => {
+    const customer = await h.token({ role: 'customer.admin', tenantId: 'contoso-bank' });
+    const assignments = async () =>
+      (await h.gql<{ tenantGuardrails: { assignments: { assignmentId: string; baselineId: string; follows: string | null }[] } }>(
+        '{ tenantGuardrails(tenantId: "contoso-bank") { assignments { assignmentId baselineId follows } } }',
+        { token: customer },
+      )).body.data!.tenantGuardrails.assignments.filter((a) => a.assignmentId === 'provider-sql-tls');
+    const assign = await h.gql<{ assignBaseline: { __typename: string } }>(
+      'mutation { assignBaseline(input: { tenantId: "contoso-bank", assignmentId: "provider-sql-tls", baselineId: "lib-definition:Deny-Sql-minTLS" }) { __typename } }',
+      { token: customer },
+    );
+    expect(assign.body.data?.assignBaseline.__typename).toBe('GuardrailPolicyChanged');
+    await h.settled();
+    expect(await assignments()).toEqual([{ assignmentId: 'provider-sql-tls', baselineId: 'lib-definition:deny-sql-mintls@2', follows: 'lib-definition:deny-sql-mintls' }]);
+    const set = (version: string) =>
+      h.gql<{ setLibraryVersion: { __typename: string; code?: string } }>(
+        `mutation { setLibraryVersion(input: { tenantId: "contoso-bank", assignmentId: "provider-sql-tls", version: ${version} }) { __typename ... on Rejection { code } } }`,
+        { token: customer },
+      );
+    expect((await set('1')).body.data?.setLibraryVersion.__typename).toBe('GuardrailPolicyChanged');
+    await h.settled();
+    expect(await assignments()).toEqual([{ assignmentId: 'provider-sql-tls', baselineId: 'lib-definition:deny-sql-mintls@1', follows: null }]);
+    expect((await set('null')).body.data?.setLibraryVersion.__typename).toBe('GuardrailPolicyChanged');
+    await h.settled();
+    expect(await assignments()).toEqual([{ assignmentId: 'provider-sql-tls', baselineId: 'lib-definition:deny-sql-mintls@2', follows: 'lib-definition:deny-sql-mintls' }]);
+    expect((await set('9')).body.data?.setLibraryVersion).toEqual({ __typename: 'Rejection', code: 'unknown-version' });
+  });
+
   it('is the provider\'s alone: SOC leads and customer admins are refused, and nothing is recorded', async () => {
     const before = await h.server.stores.eventStore.headPosition();
     for (const grant of [{ role: 'soc.lead', socTeam: 'blue' }, { role: 'customer.admin', tenantId: 'contoso-bank' }] as const) {
@@ -119,6 +147,9 @@ describe("the provider's policy library over GraphQL", () => {
     // and a customer's own trail never holds them
     const viewer = await h.token({ role: 'customer.viewer', tenantId: 'contoso-bank' });
     const own = await h.gql<{ auditTrail: { edges: { node: { type: string } }[] } }>('{ auditTrail(tenantId: "contoso-bank", first: 100) { edges { node { type } } } }', { token: viewer });
-    expect(own.body.data!.auditTrail.edges.map((e) => e.node.type).filter((t) => t.startsWith('guardrails.Library'))).toEqual([]);
+    const ownTypes = own.body.data!.auditTrail.edges.map((e) => e.node.type);
+    expect(ownTypes.filter((t) => /^guardrails\.Library(Definition|Initiative)Published|^guardrails\.LibraryArtifactRetired/.test(t))).toEqual([]);
+    // what is the tenant's own: the versions its assignment evaluated
+    expect(ownTypes.filter((t) => t === 'guardrails.LibraryVersionSet.v1')).toHaveLength(2);
   });
 });

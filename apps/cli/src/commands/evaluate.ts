@@ -171,7 +171,7 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
     .option('--id <assignment-id>', 'assignment id (default: the baseline id, dots as dashes)')
     .option('--parameters <json|file>', 'parameter values per guardrail id: {"<guardrail id>": {"effect": "Deny"}}')
     .option('--initiative-parameters <json|file>', 'for a standard: its initiative\'s parameters, {"effect-<guid>": "Disabled"}, applied to every member that takes them')
-    .addHelpText('after', '\nExamples:\n  rampart baselines assign --tenant contoso-bank --baseline landing-zone-core\n  rampart baselines assign --tenant contoso-bank --baseline cis-azure-2.0.0 --initiative-parameters \'{"effect-6fac406b-40ca-413b-bf8e-0bf964659c25": "Disabled"}\'')
+    .addHelpText('after', '\nExamples:\n  rampart baselines assign --tenant contoso-bank --baseline landing-zone-core\n  rampart baselines assign --tenant contoso-bank --baseline lib-definition:Deny-Sql-minTLS        # the provider\'s library, following its latest version (@2: version 2 only)\n  rampart baselines assign --tenant contoso-bank --baseline cis-azure-2.0.0 --initiative-parameters \'{"effect-6fac406b-40ca-413b-bf8e-0bf964659c25": "Disabled"}\'')
     .action(async (options: { tenant: string; baseline: string; scope: string; id?: string; parameters?: string; initiativeParameters?: string }) => {
       const [{ builtInCatalog, memberOverridesFrom }, { changeTenantGuardrails }, { tenantStanding }] = await Promise.all([
         import('@rampart/guardrails'),
@@ -193,7 +193,8 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
       await withStores(async (stores) => {
         const started = performance.now();
         const outcome = await changeTenantGuardrails(
-          { eventStore: stores.eventStore, standing: tenantStanding(stores.eventStore), catalog },
+          // the provider's library too (lib-definition:<name>[@<version>]), read from the store
+          { eventStore: stores.eventStore, standing: tenantStanding(stores.eventStore), ...(options.initiativeParameters ? { catalog } : {}) },
           { tenantId: options.tenant, actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), causationId: null, now: new Date() },
           { kind: 'AssignBaseline', assignmentId, baselineId: options.baseline, scope: options.scope, parameters },
         );

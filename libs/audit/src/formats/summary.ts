@@ -45,6 +45,8 @@ const SUMMARIES: Readonly<Record<KnownType | AuditExported['type'], (d: Data) =>
   'guardrails.ExemptionGranted.v1': (d) => `exemption ${s(d['exemptionId'])} granted by ${s(d['approvedBy'])}`,
   'guardrails.ExemptionRevoked.v1': (d) => `exemption ${s(d['exemptionId'])} revoked: ${s(d['reason'])}`,
   'guardrails.ExemptionExpired.v1': (d) => `exemption ${s(d['exemptionId'])} expired at ${s(d['expiredAt'])}`,
+  'guardrails.LibraryVersionSet.v1': (d) =>
+    `assignment ${s(d['assignmentId'])} ${d['change'] === 'adopted' ? 'adopted' : d['change'] === 'pinned' ? 'pinned to' : 'follows the latest again:'} ${s(d['baselineId'])}`,
   'guardrails.ReportingPolicySet.v1': (d) => `reporting policy set: incidents for ${list(d['incidentSeverities'])}; notify for ${list(d['notifySeverities'])}`,
   'guardrails.ComplianceStateChanged.v1': (d) => `${s(d['guardrailId'])} on ${s(d['resourceId'])}: ${d['from'] === null ? 'unevaluated' : s(d['from'])} -> ${s(d['to'])}`,
   'guardrails.FindingOpened.v1': (d) => `finding opened: ${s(d['title'])} on ${s(d['resourceId'])} (${s(d['severity'])})`,

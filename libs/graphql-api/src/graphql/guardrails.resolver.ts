@@ -20,7 +20,7 @@ import {
   type TenantGuardrailsCommand,
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
-import { changeTenantGuardrails, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
+import { catalogWithLibrary, changeTenantGuardrails, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
 import { setIncidentPolicy } from '@rampart/incidents-application';
 import { standardComplianceAsOf } from '@rampart/platform';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
@@ -69,7 +69,9 @@ export class BaselineType {
 @InheritsAuthorization()
 export class BaselineAssignmentType {
   @Field(() => ID) assignmentId!: string;
-  @Field(() => ID) baselineId!: string;
+  @Field(() => ID, { description: 'What it evaluates; for a library definition, the version (`lib-definition:<name>@<n>`).' }) baselineId!: string;
+  @Field(() => ID, { nullable: true, description: 'Set when it follows the latest version of a library definition (`lib-definition:<name>`): new versions are adopted.' })
+  follows?: string | null;
   @Field() scope!: string;
   @Field({ description: 'Parameter values per guardrail (JSON).' }) parameters!: string;
   @Field() assignedAt!: string;
@@ -388,6 +390,13 @@ export class UnassignBaselineInput {
 }
 
 @InputType()
+export class SetLibraryVersionInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID, { description: 'An assignment of a library definition (baselineId lib-definition:<name>).' }) assignmentId!: string;
+  @Field(() => Int, { nullable: true, description: 'Evaluate this version from now on (a rollback); null: follow the latest version again.' }) version?: number | null;
+}
+
+@InputType()
 export class RequestExemptionInput {
   @Field(() => ID) tenantId!: string;
   @Field(() => ID) exemptionId!: string;
@@ -435,7 +444,7 @@ export const toFinding = (doc: FindingEntry): FindingType => ({
 
 export const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
   tenantId: doc.tenantId,
-  assignments: doc.assignments.map((a) => ({ ...a, parameters: JSON.stringify(a.parameters) })),
+  assignments: doc.assignments.map((a) => ({ ...a, follows: a.follows ?? null, parameters: JSON.stringify(a.parameters) })),
   exemptions: doc.exemptions.map((e) => ({ ...e })),
   reporting: { incidentSeverities: [...doc.reporting.incidentSeverities], notifySeverities: [...doc.reporting.notifySeverities] },
   revision: doc.revision,
@@ -664,6 +673,14 @@ export class GuardrailsResolver {
     return this.change(ctx, 'guardrails.manage', input.tenantId, { kind: 'UnassignBaseline', assignmentId: input.assignmentId });
   }
 
+  @Mutation(() => GuardrailPolicyResult, {
+    description: "Which version of a library definition an assignment evaluates: one version from now on (pinned, e.g. a rollback), or the latest (followed, adopting each new one). The tenant is evaluated again.",
+  })
+  @Authorize({ kind: 'tenant', permission: 'guardrails.manage', tenantArg: 'input.tenantId' })
+  setLibraryVersion(@Context() ctx: RequestContext, @Args('input') input: SetLibraryVersionInput): Promise<typeof GuardrailPolicyResult> {
+    return this.change(ctx, 'guardrails.manage', input.tenantId, { kind: 'PinLibraryVersion', assignmentId: input.assignmentId, version: input.version ?? undefined });
+  }
+
   @Mutation(() => GuardrailPolicyResult, { description: 'Asks for an exemption; it is in force once someone else approves it.' })
   @Authorize({ kind: 'tenant', permission: 'exemptions.request', tenantArg: 'input.tenantId' })
   requestExemption(@Context() ctx: RequestContext, @Args('input') input: RequestExemptionInput): Promise<typeof GuardrailPolicyResult> {
@@ -724,11 +741,15 @@ export class GuardrailsResolver {
 /** What a finding's reader does about it: its guardrail's remediation, curated or from the standard's definition. */
 @Resolver(() => FindingType)
 export class FindingGuidanceResolver {
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+
   @ResolveField(() => String, {
-    description: "How to fix it, in words: the guardrail's remediation (Rampart's curated text, or the standard's own guidance). Empty when the guardrail is no longer in the catalog.",
+    description:
+      "How to fix it, in words: the guardrail's remediation (Rampart's curated text, the standard's own guidance, or the provider's library definition's). Empty when the guardrail is no longer in the catalog.",
   })
-  remediation(@Parent() finding: FindingType): string {
-    return builtInCatalog().guardrails.get(finding.guardrailId)?.guardrail.remediation ?? '';
+  async remediation(@Parent() finding: FindingType): Promise<string> {
+    const catalog = await catalogWithLibrary(this.runtime.stores.eventStore);
+    return catalog.guardrails.get(finding.guardrailId)?.guardrail.remediation ?? '';
   }
 }
 

@@ -38,6 +38,11 @@ export interface Baseline {
   readonly guardrailIds: readonly string[];
   /** Set for an imported standard: the Azure initiative it is (`/providers/Microsoft.Authorization/policySetDefinitions/<guid>`). */
   readonly initiativeId?: string;
+  /**
+   * Where the catalog compiles a guardrail of this baseline when that is not its id: a library
+   * definition's version (`lib:x` evaluates as `lib:x@2`), so its id, and its findings, outlive versions.
+   */
+  readonly guardrailKeys?: Readonly<Record<string, string>>;
 }
 
 export interface CompiledGuardrail {

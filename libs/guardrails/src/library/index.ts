@@ -1,3 +1,4 @@
 export * from './artifacts';
 export * from './library';
 export * from './import-plan';
+export * from './library-catalog';

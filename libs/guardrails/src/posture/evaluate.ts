@@ -94,7 +94,7 @@ const planOf = (catalog: Catalog, assignment: Assignment): Plan | undefined => {
   if (!baseline) return undefined;
   const entries: Entry[] = [];
   for (const guardrailId of baseline.guardrailIds) {
-    const compiled = catalog.guardrails.get(guardrailId);
+    const compiled = catalog.guardrails.get(baseline.guardrailKeys?.[guardrailId] ?? guardrailId);
     if (compiled) entries.push({ guardrailId, compiled, evaluator: bind(assignment, compiled, guardrailId) });
   }
   const entryOf: number[] = [];

@@ -36,8 +36,23 @@ export const tenantGuardrailsDirectory = {
       exemptions: doc.exemptions.map((e) => (e.exemptionId === exemptionId ? { ...e, ...change, decidedAt: raw.recordedAt } : e)),
     });
     switch (event.type) {
-      case 'guardrails.BaselineAssigned.v1':
-        return { ...next, assignments: [...doc.assignments, { ...event.data, assignedAt: raw.recordedAt }] };
+      case 'guardrails.BaselineAssigned.v1': {
+        // as the tenant's policy folds it: a following library assignment evaluates its version
+        const { libraryVersion, ...data } = event.data;
+        const assignment = libraryVersion === undefined ? data : { ...data, baselineId: `${data.baselineId}@${libraryVersion}`, follows: data.baselineId };
+        return { ...next, assignments: [...doc.assignments, { ...assignment, assignedAt: raw.recordedAt }] };
+      }
+      case 'guardrails.LibraryVersionSet.v1': {
+        const follows = event.data.follow ? event.data.baselineId.replace(/@\d+$/, '') : undefined;
+        return {
+          ...next,
+          assignments: doc.assignments.map((a) => {
+            if (a.assignmentId !== event.data.assignmentId) return a;
+            const { follows: _follows, ...rest } = a;
+            return follows ? { ...rest, baselineId: event.data.baselineId, follows } : { ...rest, baselineId: event.data.baselineId };
+          }),
+        };
+      }
       case 'guardrails.BaselineUnassigned.v1':
         return { ...next, assignments: doc.assignments.filter((a) => a.assignmentId !== event.data.assignmentId) };
       case 'guardrails.ExemptionRequested.v1':

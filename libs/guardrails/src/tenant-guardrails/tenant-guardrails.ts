@@ -4,13 +4,17 @@
 // incidents: the incident policy decides that now).
 import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import type { Catalog } from '../catalog/guardrail';
+import { guardrailKeyOf, libraryBaselineId, parseLibraryBaselineId } from '../library/library-catalog';
 import { SEVERITIES, type ExemptionCategory, type ExemptionRequested, type Severity, type TenantGuardrailsEvent } from '../events';
 
 export interface Assignment {
   readonly assignmentId: string;
+  /** The baseline it evaluates: for a library definition, the version's (`lib-definition:x@2`). */
   readonly baselineId: string;
   readonly scope: string;
   readonly parameters: Readonly<Record<string, Record<string, unknown>>>;
+  /** A library definition assigned to follow its latest version: the id it follows (`lib-definition:x`). */
+  readonly follows?: string;
 }
 
 export type Exemption = ExemptionRequested['data'] & {
@@ -49,6 +53,10 @@ export type TenantGuardrailsCommand =
   | { readonly kind: 'ApproveExemption'; readonly exemptionId: string; readonly approvedBy: string; readonly now: Date }
   | { readonly kind: 'RevokeExemption'; readonly exemptionId: string; readonly reason: string }
   | { readonly kind: 'ExpireExemption'; readonly exemptionId: string; readonly now: Date }
+  /** A newer version of the library definition an assignment follows (the adoption sweep). */
+  | { readonly kind: 'AdoptLibraryVersion'; readonly assignmentId: string; readonly version: number }
+  /** Evaluate a library assignment with one version from now on (a rollback), or follow the latest again (`version` undefined). */
+  | { readonly kind: 'PinLibraryVersion'; readonly assignmentId: string; readonly version?: number }
   | {
       readonly kind: 'SetReportingPolicy';
       /** Deprecated (the incident policy's choice now): left out, the recorded choice stays. */
@@ -95,12 +103,51 @@ const decide =
         if (!SCOPE.test(cmd.scope)) return reject('invalid-scope', 'use *, /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<rg>');
         const parameters = cmd.parameters ?? {};
         for (const [guardrailId, values] of Object.entries(parameters)) {
-          const compiled = catalog.guardrails.get(guardrailId);
+          const compiled = catalog.guardrails.get(guardrailKeyOf(baseline, guardrailId));
           if (!compiled || !baseline.guardrailIds.includes(guardrailId)) return reject('unknown-guardrail', `baseline ${baseline.id} has no guardrail ${guardrailId}`);
           const bound = compiled.policy.bind({ ...compiled.guardrail.parameters, ...values });
           if (!bound.ok) return reject('invalid-parameters', `${guardrailId}: ${bound.refusal.message}`);
         }
-        return [{ type: 'guardrails.BaselineAssigned.v1', data: { assignmentId: cmd.assignmentId, baselineId: baseline.id, scope: cmd.scope.toLowerCase(), parameters } }];
+        const library = parseLibraryBaselineId(cmd.baselineId);
+        // Following the latest: the id without a version is recorded, and the version in force now.
+        const follows = library && library.version === undefined ? parseLibraryBaselineId(baseline.id) : undefined;
+        return [
+          {
+            type: 'guardrails.BaselineAssigned.v1',
+            data: {
+              assignmentId: cmd.assignmentId,
+              baselineId: follows ? libraryBaselineId(follows.name) : baseline.id,
+              scope: cmd.scope.toLowerCase(),
+              parameters,
+              ...(follows?.version !== undefined ? { libraryVersion: follows.version } : {}),
+            },
+          },
+        ];
+      }
+      case 'AdoptLibraryVersion':
+      case 'PinLibraryVersion': {
+        const assignment = state.assignments.get(cmd.assignmentId);
+        if (!assignment) return reject('unknown-assignment', `no assignment ${cmd.assignmentId}`);
+        const current = parseLibraryBaselineId(assignment.baselineId);
+        if (!current) return reject('not-a-library-assignment', `assignment ${cmd.assignmentId} evaluates ${assignment.baselineId}, not a library definition`);
+        if (cmd.kind === 'AdoptLibraryVersion') {
+          // only forward, only for an assignment that follows: a pinned one stays where it was put
+          if (!assignment.follows) return reject('assignment-pinned', `assignment ${cmd.assignmentId} is pinned to ${assignment.baselineId}`);
+          if (current.version !== undefined && cmd.version <= current.version) return reject('version-not-newer', `assignment ${cmd.assignmentId} is at version ${current.version}`);
+        }
+        const wanted = cmd.version === undefined ? catalog.baselines.get(libraryBaselineId(current.name)) : catalog.baselines.get(libraryBaselineId(current.name, cmd.version));
+        const target = wanted && parseLibraryBaselineId(wanted.id);
+        if (!wanted || target?.version === undefined) {
+          return reject('unknown-version', cmd.version === undefined ? `the library has no live definition ${current.name}` : `the library has no version ${cmd.version} of ${current.name}`);
+        }
+        const follow = cmd.kind === 'AdoptLibraryVersion' || cmd.version === undefined;
+        if (wanted.id === assignment.baselineId && follow === (assignment.follows !== undefined)) return [];
+        return [
+          {
+            type: 'guardrails.LibraryVersionSet.v1',
+            data: { assignmentId: cmd.assignmentId, baselineId: wanted.id, version: target.version, follow, change: cmd.kind === 'AdoptLibraryVersion' ? 'adopted' : follow ? 'followed' : 'pinned' },
+          },
+        ];
       }
       case 'UnassignBaseline': {
         const assignment = state.assignments.get(cmd.assignmentId);
@@ -169,8 +216,20 @@ const decide =
 
 export const evolveTenantGuardrails = (state: TenantGuardrails, event: TenantGuardrailsEvent): TenantGuardrails => {
   switch (event.type) {
-    case 'guardrails.BaselineAssigned.v1':
-      return { ...state, assignments: new Map(state.assignments).set(event.data.assignmentId, event.data) };
+    case 'guardrails.BaselineAssigned.v1': {
+      const { libraryVersion, ...data } = event.data;
+      const assignment: Assignment =
+        libraryVersion === undefined ? data : { ...data, baselineId: `${data.baselineId}@${libraryVersion}`, follows: data.baselineId };
+      return { ...state, assignments: new Map(state.assignments).set(event.data.assignmentId, assignment) };
+    }
+    case 'guardrails.LibraryVersionSet.v1': {
+      const current = state.assignments.get(event.data.assignmentId);
+      if (!current) return state;
+      const { follows: _follows, ...rest } = current;
+      const parsed = parseLibraryBaselineId(event.data.baselineId);
+      const assignment: Assignment = event.data.follow && parsed ? { ...rest, baselineId: event.data.baselineId, follows: libraryBaselineId(parsed.name) } : { ...rest, baselineId: event.data.baselineId };
+      return { ...state, assignments: new Map(state.assignments).set(current.assignmentId, assignment) };
+    }
     case 'guardrails.BaselineUnassigned.v1': {
       const assignments = new Map(state.assignments);
       assignments.delete(event.data.assignmentId);

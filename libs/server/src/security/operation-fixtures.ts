@@ -153,6 +153,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
       'mutation($tenantId: ID!) { assignBaseline(input: { tenantId: $tenantId, assignmentId: "probe", baselineId: "no-such-baseline" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
+  'Mutation.setLibraryVersion': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { setLibraryVersion(input: { tenantId: $tenantId, assignmentId: "nope", version: 1 }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
   'Mutation.unassignBaseline': {
     scope: 'tenant',
     document: 'mutation($tenantId: ID!) { unassignBaseline(input: { tenantId: $tenantId, assignmentId: "nope" }) { __typename ... on Rejection { code } } }',
