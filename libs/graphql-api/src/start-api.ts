@@ -28,6 +28,18 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+/**
+ * Idle keep-alive connections are closed by the client or the load balancer in front, not by this
+ * server first: Node's default (5 s) is shorter than an Azure Application Gateway's or an AWS ALB's
+ * idle timeout (60 s), and a request sent on a connection the server is closing at that moment fails
+ * ("other side closed", a 502 at the balancer). Headers must still arrive within their own time.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+export const keepIdleConnectionsOpen = (server: import('node:http').Server): void => {
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+};
+
 export const startApi = async (runtime: ApiRuntime, http: { host: string; port: number }): Promise<RunningApi> => {
   // Unknown routes and failures in middleware (malformed or oversize bodies) answer in the refusal shape.
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(runtime), new RefusingExpressAdapter(runtime.log), {
@@ -52,6 +64,7 @@ export const startApi = async (runtime: ApiRuntime, http: { host: string; port: 
     validationRules: queryArmor(runtime).validationRules,
     maxPayloadBytes: MAX_REQUEST_BYTES,
   });
+  keepIdleConnectionsOpen(app.getHttpServer());
   await app.listen(http.port, http.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${address.port}`;

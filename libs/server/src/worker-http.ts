@@ -4,7 +4,7 @@
 // authenticates no people, so everyone else is refused. Nothing else is served.
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mayScrapeMetrics } from '@rampart/graphql-api';
+import { KEEP_ALIVE_TIMEOUT_MS, keepIdleConnectionsOpen, mayScrapeMetrics } from '@rampart/graphql-api';
 import type { Logger, Stores } from '@rampart/runtime';
 import type { Registry } from 'prom-client';
 
@@ -59,8 +59,9 @@ export const startWorkerHttp = async (
     }
     json(res, 404, { error: { code: 'NOT_FOUND', message: 'the worker serves /health and /metrics only' } });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 10_000;
+  // As the API's: idle connections are the scraper's to close (see keepIdleConnectionsOpen).
+  keepIdleConnectionsOpen(server);
+  server.requestTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
