@@ -238,6 +238,8 @@ const KIND_BY_NAME: Record<string, string> = {
   managementGroups: 'managementGroup',
   scope: 'scope',
   expectedRevision: 'revision',
+  /** A library definition's version (setLibraryVersion). */
+  version: 'version',
   correlationWindowMinutes: 'minutes',
   approvalExpiryMinutes: 'minutes',
   acknowledgeMinutes: 'minutes',
@@ -503,6 +505,8 @@ const validPool = (kind: string, ctx: FuzzContext): fc.Arbitrary<Labelled> => {
       return c('*', '/subscriptions/00000000-0000-0000-0000-00000000000a', '/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-fuzz', String(ctx.resources[0]?.['id'] ?? '*'));
     case 'revision':
       return c(0, 1, 3);
+    case 'version':
+      return c(1, 2);
     case 'minutes':
       return c(15, 60, 240);
     case 'classification':
