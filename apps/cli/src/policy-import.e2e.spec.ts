@@ -1,6 +1,6 @@
 // `rampart policy import` as a provider runs it on its library folder: the plan, a refusal that
 // records nothing, --apply, and the same folder again (nothing new), in the embedded store.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rampart, root } from './testing/cli';
@@ -48,6 +48,17 @@ describe('rampart policy import', () => {
     const unknown = rampart(['baselines', 'assign', '--tenant', 'northwind', '--baseline', 'lib-definition:Nope'], env);
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toContain('unknown-baseline');
+
+    // a changed definition, replayed for the tenant that follows it before it is recorded
+    const tls = join(folder, 'policyDefinitions', 'Deny-Sql-minTLS.json');
+    writeFileSync(tls, readFileSync(tls, 'utf8').replace('"defaultValue": "Audit"', '"defaultValue": "Deny"'));
+    const whatIf = rampart(['policy', 'import', folder, '--what-if', '--json'], env);
+    expect(JSON.parse(whatIf.stdout)).toMatchObject({
+      applied: false,
+      counts: { change: 1 },
+      whatIf: [{ definition: 'Deny-Sql-minTLS', version: 2, tenantId: 'northwind', reason: 'follows', nonCompliantNow: 0, nonCompliantEver: 0 }],
+    });
+    expect(rampart(['policy', 'import', folder, '--what-if', '--apply'], env).status).toBe(2);
   });
 
   it('says so when the folder is not there (exit code 2)', () => {

@@ -5,3 +5,4 @@ export * from './worker';
 export * from './inline-worker';
 export * from './history';
 export * from './audit-catalog';
+export * from './library-what-if';

@@ -6,10 +6,11 @@ import { START, type RecordedEvent } from '@rampart/event-sourcing';
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { tenantGuardrailsStreamId, type FindingEntry, type TenantGuardrailsCommand } from '@rampart/guardrails';
-import { adoptLibraryVersions, applyPolicyImport, changeTenantGuardrails, GuardrailEvaluator } from '@rampart/guardrails-application';
+import { adoptLibraryVersions, applyPolicyImport, changeTenantGuardrails, GuardrailEvaluator, planPolicyImport } from '@rampart/guardrails-application';
 import { ingest, inventoryReader, itemsOf } from '@rampart/ingestion';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { libraryWhatIf } from './library-what-if';
 import { platformProjections } from './projections';
 
 const TENANT = 'contoso-bank';
@@ -89,6 +90,20 @@ describe('a library definition assigned to a tenant', () => {
     await settle();
     expect(await compliance()).toEqual([expect.objectContaining({ state: 'compliant', baselineId: 'lib-definition:storage-mintls@1', guardrailId: 'lib:storage-mintls' })]);
     expect(await findings()).toEqual([]);
+  });
+
+  it('says, before a new version is recorded, what it would find in the tenants that follow it (replayed over their history)', async () => {
+    const plan = await planPolicyImport(store, [definitionFile('TLS1_3')]);
+    expect(plan.counts).toMatchObject({ change: 1 });
+    const before = await store.headPosition();
+    const rows = await libraryWhatIf(stores(), plan, { tenants: ['fabrikam-retail'] });
+    expect(rows).toEqual([
+      { definition: 'Storage-MinTLS', version: 2, tenantId: TENANT, reason: 'follows', nonCompliantNow: 1, nonCompliantEver: 1, errors: 0, since: expect.any(String) },
+      { definition: 'Storage-MinTLS', version: 2, tenantId: 'fabrikam-retail', reason: 'named', nonCompliantNow: 0, nonCompliantEver: 0, errors: 0, since: null },
+    ]);
+    // and the version in force finds nothing: the import's own content decides
+    expect((await libraryWhatIf(stores(), await planPolicyImport(store, [definitionFile('TLS1_2')])))).toEqual([]);
+    expect(await store.headPosition()).toEqual(before);
   });
 
   it('adopts a new version (once, whoever sweeps), and the tenant is evaluated again: a finding under the same guardrail', async () => {

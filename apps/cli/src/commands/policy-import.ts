@@ -8,7 +8,16 @@ export const POLICY_IMPORT_EXIT_CODES = { ok: 0, refused: 1, usage: 2 } as const
 
 const ACTION_WORDS = { add: 'add', change: 'change', unchanged: 'unchanged', refused: 'REFUSED', skipped: 'skipped' } as const;
 
-export const runPolicyImport = async (folder: string, options: { apply?: boolean; json?: boolean }, withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>): Promise<void> => {
+export const runPolicyImport = async (
+  folder: string,
+  options: { apply?: boolean; json?: boolean; whatIf?: boolean; tenant?: string[] },
+  withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>,
+): Promise<void> => {
+  if (options.whatIf && options.apply) {
+    process.stderr.write('rampart policy import: --what-if records nothing; run it, then --apply\n');
+    process.exitCode = POLICY_IMPORT_EXIT_CODES.usage;
+    return;
+  }
   const { applyPolicyImport, planPolicyImport, PolicyImportError, readPolicyFolder } = await import('@rampart/guardrails-application');
   let files;
   try {
@@ -19,8 +28,10 @@ export const runPolicyImport = async (folder: string, options: { apply?: boolean
     process.exitCode = POLICY_IMPORT_EXIT_CODES.usage;
     return;
   }
-  await withStores(async ({ eventStore }) => {
+  await withStores(async (stores) => {
+    const { eventStore } = stores;
     const plan = await planPolicyImport(eventStore, files);
+    const whatIf = options.whatIf ? await (await import('@rampart/platform')).libraryWhatIf(stores, plan, { tenants: options.tenant }) : undefined;
     let recorded: number | null = null;
     let failure: string | null = null;
     if (options.apply && plan.applicable) {
@@ -33,7 +44,7 @@ export const runPolicyImport = async (folder: string, options: { apply?: boolean
     }
     if (options.json) {
       const items = plan.items.map(({ command: _command, ...item }) => item);
-      process.stdout.write(`${JSON.stringify({ folder, files: files.length, counts: plan.counts, applicable: plan.applicable, applied: recorded !== null, recorded, items }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ folder, files: files.length, counts: plan.counts, applicable: plan.applicable, applied: recorded !== null, recorded, items, ...(whatIf ? { whatIf } : {}) }, null, 2)}\n`);
     } else {
       if (plan.items.length) {
         printTable([
@@ -52,6 +63,16 @@ export const runPolicyImport = async (folder: string, options: { apply?: boolean
                 ? 'this is the plan: run again with --apply to record it\n'
                 : 'the library already holds all of it\n'),
       );
+    }
+    if (whatIf && !options.json) {
+      process.stdout.write("\nwhat it would find, replayed over each tenant's recorded history (nothing recorded):\n");
+      if (whatIf.length === 0) process.stdout.write('  no tenant follows what it adds or changes; name some with --tenant\n');
+      else {
+        printTable([
+          ['definition', 'version', 'tenant', 'why', 'now', 'ever', 'since'],
+          ...whatIf.map((w) => [w.definition, w.version === null ? '' : `v${w.version}`, w.tenantId, w.reason, w.refusal ? `not replayed: ${w.refusal}` : String(w.nonCompliantNow), String(w.nonCompliantEver), w.since ?? '']),
+        ]);
+      }
     }
     if (failure) process.stderr.write(`rampart policy import: ${failure}\n`);
     process.exitCode = plan.applicable && !failure ? POLICY_IMPORT_EXIT_CODES.ok : POLICY_IMPORT_EXIT_CODES.refused;

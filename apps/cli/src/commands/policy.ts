@@ -48,15 +48,17 @@ export const policyCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
     .description("plan importing a folder of custom Azure Policy definitions and initiatives into the provider's policy library; --apply records the plan")
     .argument('<folder>', 'plain Azure Policy JSON, ARM templates or exports, an Azure Landing Zones library (policyDefinitions/, policySetDefinitions/), or an EPAC Definitions folder; .json and .jsonc, searched recursively')
     .option('--apply', 'record the plan in the library (nothing is recorded when any item is refused)')
+    .option('--what-if', "replay each definition the import adds or changes over the recorded history of the tenants whose assignments follow it (and those given with --tenant): what it would find, records nothing")
+    .option('--tenant <tenant-id...>', 'with --what-if: tenants to replay for as well (a new definition is assigned to none yet)')
     .option('--json', 'print the plan as JSON')
     .addHelpText(
       'after',
       '\nEach definition and initiative is added, changed (a new version; the old one stays readable), unchanged, or refused with the reasons;\n' +
         "Rampart's own metadata rides in properties.metadata.rampart (severity, remediation, playbookId, controls), which Azure ignores.\n" +
         'Exit codes: 0 the plan holds nothing refused (and, with --apply, was recorded), 1 something is refused (nothing recorded), 2 usage error.\n\n' +
-        'Examples:\n  rampart policy import ./alz-library                 # the plan\n  rampart policy import ./alz-library --apply         # record it',
+        'Examples:\n  rampart policy import ./alz-library                 # the plan\n  rampart policy import ./alz-library --what-if --tenant contoso-bank   # what it would find there\n  rampart policy import ./alz-library --apply         # record it',
     )
-    .action(async (folder: string, options: { apply?: boolean; json?: boolean }) => {
+    .action(async (folder: string, options: { apply?: boolean; json?: boolean; whatIf?: boolean; tenant?: string[] }) => {
       const { runPolicyImport } = await import('./policy-import.ts');
       await runPolicyImport(folder, options, withStores);
     });
