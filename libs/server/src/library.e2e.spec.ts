@@ -119,6 +119,29 @@ describe("the provider's policy library over GraphQL", () => {
     expect((await set('9')).body.data?.setLibraryVersion).toEqual({ __typename: 'Rejection', code: 'unknown-version' });
   });
 
+  it('says what a change would find in the tenants that follow it, replayed over their history, recording nothing', async () => {
+    const before = await h.server.stores.eventStore.headPosition();
+    const library = files((p) => !p.endsWith('Deny-PublicPaaSEndpoints.json')).map((f) =>
+      f.path.endsWith('Deny-Sql-minTLS.json') ? { ...f, content: f.content.replace('"defaultValue": "Audit"', '"defaultValue": "Disabled"') } : f,
+    );
+    const { body } = await h.gql<{ importPolicyLibrary: Plan & { whatIf: { definition: string; version: number; tenantId: string; reason: string; nonCompliantNow: number }[] } }>(
+      `mutation($input: ImportPolicyLibraryInput!) { importPolicyLibrary(input: $input) { applied counts { change } whatIf { definition version tenantId reason nonCompliantNow } } }`,
+      { token: admin, variables: { input: { files: library, whatIf: true, whatIfTenants: ['fabrikam-retail'] } } },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.importPolicyLibrary).toMatchObject({ applied: false, counts: { change: 1 } });
+    expect(body.data!.importPolicyLibrary.whatIf).toEqual([
+      { definition: 'Deny-Sql-minTLS', version: 3, tenantId: 'contoso-bank', reason: 'follows', nonCompliantNow: 0 },
+      { definition: 'Deny-Sql-minTLS', version: 3, tenantId: 'fabrikam-retail', reason: 'named', nonCompliantNow: 0 },
+    ]);
+    expect(await h.server.stores.eventStore.headPosition()).toEqual(before);
+    const refused = await h.gql(`mutation($input: ImportPolicyLibraryInput!) { importPolicyLibrary(input: $input) { applied } }`, {
+      token: admin,
+      variables: { input: { files: library, whatIf: true, whatIfTenants: ['Not A Tenant'] } },
+    });
+    expect(refused.body.errors?.[0].extensions?.['code']).toBe('BAD_USER_INPUT');
+  });
+
   it('is the provider\'s alone: SOC leads and customer admins are refused, and nothing is recorded', async () => {
     const before = await h.server.stores.eventStore.headPosition();
     for (const grant of [{ role: 'soc.lead', socTeam: 'blue' }, { role: 'customer.admin', tenantId: 'contoso-bank' }] as const) {

@@ -2,8 +2,9 @@
 // (and, when asked, applied) by the same use cases as `rampart policy import`. Platform admins only:
 // the library is the provider's, no tenant's.
 import { Inject } from '@nestjs/common';
-import { Args, Context, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { unstorableTextIn } from '@rampart/event-sourcing';
+import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { libraryWhatIf } from '@rampart/platform';
+import { isValidTenantId, unstorableTextIn } from '@rampart/event-sourcing';
 import { applyPolicyImport, IMPORT_LIMITS, libraryArtifactHistory, loadLibrary, planPolicyImport, PolicyImportError } from '@rampart/guardrails-application';
 import { isValidArtifactName, type ImportPlan, type PolicyFile } from '@rampart/guardrails';
 import { Authorize, InheritsAuthorization } from '../authorization/rules';
@@ -67,6 +68,26 @@ export class ImportPolicyLibraryInput {
   @Field(() => [PolicyFileInput], { description: `The folder's files, at most ${IMPORT_LIMITS.maxFiles} (and the request at most 1 MB: import a larger library in parts, or with \`rampart policy import\`).` })
   files!: PolicyFileInput[];
   @Field({ nullable: true, description: 'Record the plan (nothing is recorded when any item is refused). Default: only plan.' }) apply?: boolean;
+  @Field({
+    nullable: true,
+    description: 'Without apply: replay each definition the import adds or changes over the recorded history of the tenants that follow it (and whatIfTenants): what it would find.',
+  })
+  whatIf?: boolean;
+  @Field(() => [ID], { nullable: true, description: 'With whatIf: more tenants to replay for (a new definition is followed by none yet).' }) whatIfTenants?: string[];
+}
+
+@ObjectType({ description: 'What a definition of the import would find in one tenant, replayed over its recorded history.' })
+@InheritsAuthorization()
+export class PolicyWhatIfType {
+  @Field() definition!: string;
+  @Field(() => Int, { nullable: true, description: 'The version the import would record.' }) version!: number | null;
+  @Field(() => ID) tenantId!: string;
+  @Field({ description: '`follows` (its assignment follows the definition) or `named`.' }) reason!: string;
+  @Field(() => Int, { description: 'Resources that would break it now.' }) nonCompliantNow!: number;
+  @Field(() => Int, { description: 'Resources that would have broken it at some time.' }) nonCompliantEver!: number;
+  @Field(() => Int, { description: 'Resources it could not evaluate at some time.' }) errors!: number;
+  @Field(() => String, { nullable: true, description: 'When the earliest breach it would find began.' }) since!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why it could not be replayed, when it could not.' }) refusal!: string | null;
 }
 
 @ObjectType()
@@ -99,6 +120,8 @@ export class PolicyImportPlanType {
   @Field({ description: 'The plan was recorded.' }) applied!: boolean;
   @Field(() => Int, { description: 'Artifacts recorded (added or changed) by this request.' }) recorded!: number;
   @Field(() => [PolicyImportItemType]) items!: PolicyImportItemType[];
+  @Field(() => [PolicyWhatIfType], { nullable: true, description: 'With whatIf: what each added or changed definition would find. Nothing is recorded.' })
+  whatIf?: PolicyWhatIfType[] | null;
 }
 
 const MAX_PATH = 512;
@@ -165,7 +188,16 @@ export class LibraryResolver {
       return { path: f.path.replace(/\\/g, '/'), text: f.content };
     });
     const store = this.runtime.stores.eventStore;
-    if (!input.apply) return toPlan(await planPolicyImport(store, files), false, 0);
+    if (input.whatIf && input.apply) throw badInput('whatIf records nothing: ask for it without apply, then apply');
+    if ((input.whatIfTenants?.length ?? 0) > 100) throw badInput('whatIfTenants: at most 100');
+    const invalid = (input.whatIfTenants ?? []).find((t) => !isValidTenantId(t));
+    if (invalid !== undefined) throw badInput(`whatIfTenants: ${JSON.stringify(invalid.slice(0, 70))} is not a tenant id`);
+    if (!input.apply) {
+      const plan = await planPolicyImport(store, files);
+      if (!input.whatIf) return toPlan(plan, false, 0);
+      const rows = await libraryWhatIf(this.runtime.stores, plan, { tenants: input.whatIfTenants ?? [] });
+      return { ...toPlan(plan, false, 0), whatIf: rows.map((r) => ({ ...r, refusal: r.refusal ?? null })) };
+    }
     // The provider's own record: staff act as the provider here, not on a tenant's behalf.
     const actor = ctx.principal.kind === 'api-key' && ctx.principal.issuedBy
       ? { kind: ctx.principal.kind, id: ctx.principal.id, issuedBy: { kind: 'user' as const, id: ctx.principal.issuedBy.id } }
