@@ -64,9 +64,10 @@ export interface Catalog {
 
 /**
  * A map that lists what it was built with and also answers for keys `resolve` knows: the
- * catalog's curated entries plus the standards' members, which are too many to build up front.
+ * catalog's curated entries plus the standards' members (too many to build up front), or the
+ * provider's library definitions (library/library-catalog.ts).
  */
-class CatalogLookup<V> implements ReadonlyMap<string, V> {
+export class CatalogLookup<V> implements ReadonlyMap<string, V> {
   constructor(
     private readonly listed: ReadonlyMap<string, V>,
     private readonly resolve: (key: string) => V | undefined,

@@ -6,7 +6,7 @@
 // baseline's guardrail keys. Pure: the caller brings the library as it is (a snapshot).
 import type { Severity } from '../events';
 import type { Baseline, Catalog, CompiledGuardrail, ControlRef, Framework } from '../catalog/guardrail';
-import { FRAMEWORKS } from '../catalog/guardrail';
+import { CatalogLookup, FRAMEWORKS } from '../catalog/guardrail';
 import { compilePolicy } from '../rule-engine/policy';
 import { propertiesOf } from './artifacts';
 import type { LibraryExtension } from '../events';
@@ -69,38 +69,6 @@ const compiledOf = (v: LibraryDefinitionVersion): CompiledGuardrail | undefined 
   };
 };
 
-/** Looks up first in the listed entries, then through `resolve`; lists only the listed ones. */
-class Lookup<V> implements ReadonlyMap<string, V> {
-  constructor(
-    private readonly listed: ReadonlyMap<string, V>,
-    private readonly resolve: (key: string) => V | undefined,
-  ) {}
-  get(key: string): V | undefined {
-    return this.listed.get(key) ?? this.resolve(key);
-  }
-  has(key: string): boolean {
-    return this.get(key) !== undefined;
-  }
-  get size(): number {
-    return this.listed.size;
-  }
-  forEach(callback: (value: V, key: string, map: ReadonlyMap<string, V>) => void, thisArg?: unknown): void {
-    this.listed.forEach((value, key) => callback.call(thisArg, value, key, this));
-  }
-  entries() {
-    return this.listed.entries();
-  }
-  keys() {
-    return this.listed.keys();
-  }
-  values() {
-    return this.listed.values();
-  }
-  [Symbol.iterator]() {
-    return this.listed[Symbol.iterator]();
-  }
-}
-
 /**
  * The catalog with the library's definitions in it. A retired definition is no longer offered to
  * new assignments (its id without a version resolves to nothing), but its versions still resolve,
@@ -141,8 +109,8 @@ export const withLibrary = (base: Catalog, library: LibrarySnapshot): Catalog =>
     return v ? compiledVersion(v) : undefined;
   };
   return {
-    guardrails: new Lookup(base.guardrails, guardrailOf),
-    baselines: new Lookup(base.baselines, baselineOf),
+    guardrails: new CatalogLookup(base.guardrails, guardrailOf),
+    baselines: new CatalogLookup(base.baselines, baselineOf),
     standards: base.standards,
   };
 };
