@@ -10,7 +10,7 @@ import {
   type Severity,
   type TenantGuardrailsEvent,
 } from '../events';
-import { DEFAULT_REPORTING_POLICY, type Assignment, type Exemption, type ReportingPolicy } from '../tenant-guardrails/tenant-guardrails';
+import { assignmentOf, DEFAULT_REPORTING_POLICY, withLibraryVersion, type Assignment, type Exemption, type ReportingPolicy } from '../tenant-guardrails/tenant-guardrails';
 
 /** One document per tenant: its assignments, exemptions (all, with status) and reporting policy. */
 export interface TenantGuardrailsEntry {
@@ -36,23 +36,11 @@ export const tenantGuardrailsDirectory = {
       exemptions: doc.exemptions.map((e) => (e.exemptionId === exemptionId ? { ...e, ...change, decidedAt: raw.recordedAt } : e)),
     });
     switch (event.type) {
-      case 'guardrails.BaselineAssigned.v1': {
-        // as the tenant's policy folds it: a following library assignment evaluates its version
-        const { libraryVersion, ...data } = event.data;
-        const assignment = libraryVersion === undefined ? data : { ...data, baselineId: `${data.baselineId}@${libraryVersion}`, follows: data.baselineId };
-        return { ...next, assignments: [...doc.assignments, { ...assignment, assignedAt: raw.recordedAt }] };
-      }
-      case 'guardrails.LibraryVersionSet.v1': {
-        const follows = event.data.follow ? event.data.baselineId.replace(/@\d+$/, '') : undefined;
-        return {
-          ...next,
-          assignments: doc.assignments.map((a) => {
-            if (a.assignmentId !== event.data.assignmentId) return a;
-            const { follows: _follows, ...rest } = a;
-            return follows ? { ...rest, baselineId: event.data.baselineId, follows } : { ...rest, baselineId: event.data.baselineId };
-          }),
-        };
-      }
+      // as the tenant's policy folds them (one rule: assignmentOf, withLibraryVersion)
+      case 'guardrails.BaselineAssigned.v1':
+        return { ...next, assignments: [...doc.assignments, { ...assignmentOf(event.data), assignedAt: raw.recordedAt }] };
+      case 'guardrails.LibraryVersionSet.v1':
+        return { ...next, assignments: doc.assignments.map((a) => (a.assignmentId === event.data.assignmentId ? withLibraryVersion(a, event.data) : a)) };
       case 'guardrails.BaselineUnassigned.v1':
         return { ...next, assignments: doc.assignments.filter((a) => a.assignmentId !== event.data.assignmentId) };
       case 'guardrails.ExemptionRequested.v1':

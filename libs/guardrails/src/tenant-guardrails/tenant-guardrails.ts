@@ -5,7 +5,7 @@
 import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import type { Catalog } from '../catalog/guardrail';
 import { guardrailKeyOf, libraryBaselineId, parseLibraryBaselineId } from '../library/library-catalog';
-import { SEVERITIES, type ExemptionCategory, type ExemptionRequested, type Severity, type TenantGuardrailsEvent } from '../events';
+import { SEVERITIES, type BaselineAssigned, type ExemptionCategory, type ExemptionRequested, type LibraryVersionSet, type Severity, type TenantGuardrailsEvent } from '../events';
 
 export interface Assignment {
   readonly assignmentId: string;
@@ -214,21 +214,26 @@ const decide =
     }
   };
 
+/** The assignment a BaselineAssigned records: a following library assignment evaluates the version in force. */
+export const assignmentOf = (data: BaselineAssigned['data']): Assignment => {
+  const { libraryVersion, ...assignment } = data;
+  return libraryVersion === undefined ? assignment : { ...assignment, baselineId: `${assignment.baselineId}@${libraryVersion}`, follows: assignment.baselineId };
+};
+
+/** An assignment after LibraryVersionSet: the version it evaluates, and whether it follows the latest. */
+export const withLibraryVersion = <A extends Assignment>(assignment: A, data: LibraryVersionSet['data']): A => {
+  const { follows: _follows, ...rest } = assignment;
+  const parsed = parseLibraryBaselineId(data.baselineId);
+  return (data.follow && parsed ? { ...rest, baselineId: data.baselineId, follows: libraryBaselineId(parsed.name) } : { ...rest, baselineId: data.baselineId }) as A;
+};
+
 export const evolveTenantGuardrails = (state: TenantGuardrails, event: TenantGuardrailsEvent): TenantGuardrails => {
   switch (event.type) {
-    case 'guardrails.BaselineAssigned.v1': {
-      const { libraryVersion, ...data } = event.data;
-      const assignment: Assignment =
-        libraryVersion === undefined ? data : { ...data, baselineId: `${data.baselineId}@${libraryVersion}`, follows: data.baselineId };
-      return { ...state, assignments: new Map(state.assignments).set(event.data.assignmentId, assignment) };
-    }
+    case 'guardrails.BaselineAssigned.v1':
+      return { ...state, assignments: new Map(state.assignments).set(event.data.assignmentId, assignmentOf(event.data)) };
     case 'guardrails.LibraryVersionSet.v1': {
       const current = state.assignments.get(event.data.assignmentId);
-      if (!current) return state;
-      const { follows: _follows, ...rest } = current;
-      const parsed = parseLibraryBaselineId(event.data.baselineId);
-      const assignment: Assignment = event.data.follow && parsed ? { ...rest, baselineId: event.data.baselineId, follows: libraryBaselineId(parsed.name) } : { ...rest, baselineId: event.data.baselineId };
-      return { ...state, assignments: new Map(state.assignments).set(current.assignmentId, assignment) };
+      return current ? { ...state, assignments: new Map(state.assignments).set(current.assignmentId, withLibraryVersion(current, event.data)) } : state;
     }
     case 'guardrails.BaselineUnassigned.v1': {
       const assignments = new Map(state.assignments);
