@@ -61,6 +61,23 @@ describe('rampart policy import', () => {
     expect(rampart(['policy', 'import', folder, '--what-if', '--apply'], env).status).toBe(2);
   });
 
+  it("assigns the library's initiative with its parameters, and retires what is no longer wanted", () => {
+    const assign = (...extra: string[]) => rampart(['baselines', 'assign', '--tenant', 'northwind', '--baseline', 'lib-initiative:Enforce-Guardrails-KeyVault_20260203', '--id', 'key-vault', ...extra], env);
+    const unknown = assign('--initiative-parameters', '{"effectKvNope": "Deny"}');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('not assigned: unknown-parameter (lib-initiative:Enforce-Guardrails-KeyVault_20260203 has no parameter effectKvNope)');
+    const assigned = assign('--initiative-parameters', '{"effectKvSoftDelete": "Deny"}');
+    expect({ status: assigned.status, stdout: assigned.stdout }).toEqual({ status: 0, stdout: 'assigned lib-initiative:Enforce-Guardrails-KeyVault_20260203 to northwind (*) as key-vault\n' });
+
+    const retired = rampart(['policy', 'retire', 'initiative', 'Enforce-Guardrails-KeyVault_20260203', '--reason', 'replaced by the built-in initiative'], env);
+    expect({ status: retired.status, stderr: retired.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(retired.stdout).toContain('retired initiative Enforce-Guardrails-KeyVault_20260203');
+    const again = rampart(['policy', 'retire', 'initiative', 'Enforce-Guardrails-KeyVault_20260203', '--reason', 'again'], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('not retired: already-retired');
+    expect(rampart(['policy', 'retire', 'standard', 'x', '--reason', 'why not'], env).status).toBe(2);
+  });
+
   it('says so when the folder is not there (exit code 2)', () => {
     const missing = rampart(['policy', 'import', join(work, 'nowhere')], env);
     expect(missing.status).toBe(2);

@@ -3,7 +3,7 @@
 // the store has it). The CLI calls these; the API will too, so the rules hold once.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fold, handleCommands, providerStreamPrefix, PROVIDER_SCOPE, START, type CommandContext, type EventStore, type RecordedEvent } from '@rampart/event-sourcing';
+import { fold, handleCommand, handleCommands, providerStreamPrefix, type CommandOutcome, PROVIDER_SCOPE, START, type CommandContext, type EventStore, type RecordedEvent } from '@rampart/event-sourcing';
 import {
   builtInDefinition,
   isLibraryEvent,
@@ -16,6 +16,7 @@ import {
   type LibraryEntry,
   type LibraryEvent,
   type LibraryIndex,
+  type LibraryMemberRef,
   type PolicyFile,
 } from '@rampart/guardrails';
 
@@ -72,7 +73,7 @@ export const loadLibrary = async (store: EventStore): Promise<LibraryIndex> => {
     const kind: ArtifactKind = streamId.includes(':library-initiative-') ? 'initiative' : 'definition';
     if (!state.name || state.sha256 === null) continue;
     const published = [...events].reverse().find((e) => e.type !== 'guardrails.LibraryArtifactRetired.v1');
-    const data = published?.data as { displayName?: string; source?: string } | undefined;
+    const data = published?.data as { displayName?: string; source?: string; initiative?: Record<string, unknown>; members?: LibraryMemberRef[] } | undefined;
     index.set(libraryKey(kind, state.name), {
       kind,
       name: state.name,
@@ -84,6 +85,7 @@ export const loadLibrary = async (store: EventStore): Promise<LibraryIndex> => {
       source: data?.source,
       recordedAt: published?.recordedAt,
       recordedBy: published?.metadata.actor.id,
+      ...(kind === 'initiative' && data?.initiative && data.members ? { initiative: { content: data.initiative, members: data.members } } : {}),
     });
   }
   return index;
@@ -130,6 +132,8 @@ export interface LibraryArtifactVersion {
   readonly source: string;
   /** The definition or initiative as imported. */
   readonly content: Record<string, unknown>;
+  /** An initiative's members: the definitions they evaluate, and a library definition's version. */
+  readonly members?: readonly LibraryMemberRef[];
   readonly recordedAt: string;
   readonly recordedBy: string;
 }
@@ -159,7 +163,7 @@ export const libraryArtifactHistory = async (store: EventStore, kind: ArtifactKi
       retired = true;
       continue;
     }
-    const data = event.data as { name: string; version: number; sha256: string; displayName: string; source: string; definition?: Record<string, unknown>; initiative?: Record<string, unknown> };
+    const data = event.data as { name: string; version: number; sha256: string; displayName: string; source: string; definition?: Record<string, unknown>; initiative?: Record<string, unknown>; members?: LibraryMemberRef[] };
     current = data.name;
     retired = false;
     versions.push({
@@ -168,9 +172,34 @@ export const libraryArtifactHistory = async (store: EventStore, kind: ArtifactKi
       displayName: data.displayName,
       source: data.source,
       content: data.definition ?? data.initiative ?? {},
+      ...(data.members ? { members: data.members } : {}),
       recordedAt: event.recordedAt,
       recordedBy: by,
     });
   }
   return { kind, name: current, versions, retirements, retired };
+};
+
+/**
+ * Retires a library artifact: kept for history, no longer offered to new assignments; assignments
+ * already made keep evaluating the version they hold until someone changes them. A definition that
+ * a live initiative holds is refused, naming the initiatives.
+ */
+export const retireLibraryArtifact = async (
+  store: EventStore,
+  request: { readonly kind: ArtifactKind; readonly name: string; readonly reason: string },
+  context: Omit<CommandContext, 'tenantId'>,
+): Promise<CommandOutcome<LibraryEvent>> => {
+  const library = request.kind === 'definition' ? await loadLibrary(store) : new Map<string, LibraryEntry>();
+  const heldBy = [...library.values()]
+    .filter((e) => e.kind === 'initiative' && !e.retired && e.initiative?.members.some((m) => m.source === 'library' && m.name.toLowerCase() === request.name.toLowerCase()))
+    .map((e) => e.name)
+    .sort();
+  return handleCommand(
+    store,
+    libraryDecider,
+    libraryStreamId(request.kind, request.name),
+    { kind: 'RetireArtifact', artifactKind: request.kind, name: request.name, reason: request.reason, heldBy },
+    { ...context, tenantId: PROVIDER_SCOPE },
+  );
 };

@@ -20,7 +20,13 @@ export type BaselineAssigned = DomainEvent<
     /** Parameter values per guardrail id, over the guardrail's own defaults. */
     parameters: Record<string, Record<string, unknown>>;
     /**
-     * For a library definition assigned to follow its latest version (`baselineId` without `@<n>`):
+     * For an initiative (a standard or a library initiative): values of its own parameters, given to
+     * every member that takes its value from one, as Azure applies an initiative assignment's
+     * parameters. Values per guardrail id (`parameters`) win over these.
+     */
+    initiativeParameters?: Record<string, unknown>;
+    /**
+     * For a library definition or initiative assigned to follow its latest version (`baselineId` without `@<n>`):
      * the version in force when assigned. Later versions are adopted by LibraryVersionSet.
      */
     libraryVersion?: number;

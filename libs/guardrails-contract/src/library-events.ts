@@ -27,6 +27,13 @@ export interface LibraryMemberRef {
   readonly source: 'built-in' | 'library';
   /** The definition's name: a built-in's GUID (lowercase), or the library definition's name. */
   readonly name: string;
+  /**
+   * For a library definition: the version this version of the initiative evaluates. An initiative
+   * version is a fixed set of definition versions, so pinning or rolling back one is exact; a new
+   * version of a member makes a new version of the initiative. Absent in initiatives recorded before
+   * versions were kept: the member's latest version applies.
+   */
+  readonly version?: number;
 }
 
 export type LibraryDefinitionPublished = DomainEvent<

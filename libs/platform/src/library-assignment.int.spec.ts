@@ -2,16 +2,13 @@
 // assigned to follow its latest version, evaluated; a new version imported, adopted by the sweep and
 // evaluated again (the finding opens under the same guardrail); rolled back by pinning version 1;
 // following the latest again. Every step is an event in the tenant's policy stream.
-import { START, type RecordedEvent } from '@rampart/event-sourcing';
-import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
-import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { tenantGuardrailsStreamId, type FindingEntry, type TenantGuardrailsCommand } from '@rampart/guardrails';
-import { adoptLibraryVersions, applyPolicyImport, changeTenantGuardrails, GuardrailEvaluator, planPolicyImport } from '@rampart/guardrails-application';
-import { ingest, inventoryReader, itemsOf } from '@rampart/ingestion';
+import { adoptLibraryVersions, applyPolicyImport, changeTenantGuardrails, planPolicyImport } from '@rampart/guardrails-application';
+import { ingest, itemsOf } from '@rampart/ingestion';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { onboardTenants } from '@rampart/tenancy-application/testing';
 import { libraryWhatIf } from './library-what-if';
-import { platformProjections } from './projections';
+import { evaluationBench, type EvaluationBench } from './testing/evaluation-bench';
 
 const TENANT = 'contoso-bank';
 const KEY = '/subscriptions/s/resourcegroups/rg/providers/microsoft.storage/storageaccounts/payments';
@@ -41,47 +38,25 @@ const definitionFile = (minimum: string) => ({
 });
 
 describe('a library definition assigned to a tenant', () => {
-  let db: TestDatabase;
-  let store: SqlEventStore;
-  let runners: ProjectionRunner[];
-  let evaluator: GuardrailEvaluator;
-  let position = START;
+  let bench: EvaluationBench;
   const schema = 'library_read';
-  const stores = () => ({ eventStore: store, readModels: db.sql });
-
-  const project = async () => {
-    for (const runner of runners) for (;;) if ((await runner.runBatch()).caughtUp) break;
-  };
-  const settle = async () => {
-    for (let round = 0; round < 3; round++) {
-      await project();
-      const page = await store.readAll({ from: position, maxCount: 10_000 });
-      position = page.position;
-      const relevant = page.events.filter((e: RecordedEvent) => e.metadata.tenantId === TENANT && (e.type.startsWith('inventory.Resource') || (e.type.startsWith('guardrails.') && !e.type.includes('Finding') && !e.type.includes('ComplianceState'))));
-      if (relevant.length) await evaluator.handle(relevant);
-    }
-    await project();
-  };
+  const stores = () => bench.stores();
+  const store = () => bench.store;
+  const project = () => bench.project();
+  const settle = () => bench.settle();
   const change = (command: TenantGuardrailsCommand) =>
-    changeTenantGuardrails({ eventStore: store, standing: tenantStanding(store) }, { tenantId: TENANT, actor: { kind: 'user', id: 'lead@soc.example' }, correlationId: 'c', now: new Date() }, command);
-  const importVersion = (minimum: string) => applyPolicyImport(store, [definitionFile(minimum)], { actor: { kind: 'user', id: 'admin@soc.example' }, correlationId: 'i', now: new Date() });
+    changeTenantGuardrails({ eventStore: store(), standing: tenantStanding(store()) }, { tenantId: TENANT, actor: { kind: 'user', id: 'lead@soc.example' }, correlationId: 'c', now: new Date() }, command);
+  const importVersion = (minimum: string) => applyPolicyImport(store(), [definitionFile(minimum)], { actor: { kind: 'user', id: 'admin@soc.example' }, correlationId: 'i', now: new Date() });
   const compliance = async () =>
-    (await db.sql.query<{ doc: { state: string; baselineId: string; guardrailId: string } }>(`SELECT doc FROM "${schema}".compliance WHERE tenant_id = $1 AND doc->>'resourceKey' = $2`, [TENANT, KEY])).rows.map((r) => r.doc);
-  const findings = async () => (await db.sql.query<{ doc: FindingEntry }>(`SELECT doc FROM "${schema}".findings WHERE tenant_id = $1 ORDER BY doc->>'openedAt', id`, [TENANT])).rows.map((r) => r.doc);
+    (await bench.db.sql.query<{ doc: { state: string; baselineId: string; guardrailId: string } }>(`SELECT doc FROM "${schema}".compliance WHERE tenant_id = $1 AND doc->>'resourceKey' = $2`, [TENANT, KEY])).rows.map((r) => r.doc);
+  const findings = async () => (await bench.db.sql.query<{ doc: FindingEntry }>(`SELECT doc FROM "${schema}".findings WHERE tenant_id = $1 ORDER BY doc->>'openedAt', id`, [TENANT])).rows.map((r) => r.doc);
 
   beforeAll(async () => {
-    db = await pgliteTestDatabase('library_assignment');
-    store = await SqlEventStore.open(db.sql, { schema: db.schema });
-    runners = platformProjections().map((p) => new ProjectionRunner(store, db.sql, p, { schema }));
-    for (const r of runners) await r.prepare();
-    evaluator = new GuardrailEvaluator(stores(), { schema, inventory: inventoryReader(db.sql, schema) });
-    await onboardTenants(store, TENANT);
-    await ingest(store, itemsOf([account]), { tenantId: TENANT, standing: tenantStanding(store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
+    bench = await evaluationBench('library_assignment', { schema, tenant: TENANT });
+    await onboardTenants(bench.store, TENANT);
+    await ingest(bench.store, itemsOf([account]), { tenantId: TENANT, standing: tenantStanding(bench.store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
   });
-  afterAll(async () => {
-    await store.close();
-    await db.dispose();
-  });
+  afterAll(() => bench?.close());
 
   it('is assigned to follow the latest version, and evaluated with it', async () => {
     expect((await importVersion('TLS1_2')).recorded).toBe(1);
@@ -93,17 +68,17 @@ describe('a library definition assigned to a tenant', () => {
   });
 
   it('says, before a new version is recorded, what it would find in the tenants that follow it (replayed over their history)', async () => {
-    const plan = await planPolicyImport(store, [definitionFile('TLS1_3')]);
+    const plan = await planPolicyImport(store(), [definitionFile('TLS1_3')]);
     expect(plan.counts).toMatchObject({ change: 1 });
-    const before = await store.headPosition();
+    const before = await store().headPosition();
     const rows = await libraryWhatIf(stores(), plan, { tenants: ['fabrikam-retail'] });
     expect(rows).toEqual([
       { definition: 'Storage-MinTLS', version: 2, tenantId: TENANT, reason: 'follows', nonCompliantNow: 1, nonCompliantEver: 1, errors: 0, since: expect.any(String) },
       { definition: 'Storage-MinTLS', version: 2, tenantId: 'fabrikam-retail', reason: 'named', nonCompliantNow: 0, nonCompliantEver: 0, errors: 0, since: null },
     ]);
     // and the version in force finds nothing: the import's own content decides
-    expect((await libraryWhatIf(stores(), await planPolicyImport(store, [definitionFile('TLS1_2')])))).toEqual([]);
-    expect(await store.headPosition()).toEqual(before);
+    expect((await libraryWhatIf(stores(), await planPolicyImport(store(), [definitionFile('TLS1_2')])))).toEqual([]);
+    expect(await store().headPosition()).toEqual(before);
   });
 
   it('adopts a new version (once, whoever sweeps), and the tenant is evaluated again: a finding under the same guardrail', async () => {
@@ -131,7 +106,7 @@ describe('a library definition assigned to a tenant', () => {
     await settle();
     expect(await compliance()).toEqual([expect.objectContaining({ state: 'nonCompliant', baselineId: 'lib-definition:storage-mintls@2' })]);
 
-    const trail = (await store.readStream(tenantGuardrailsStreamId(TENANT))).map((e) => [e.type, (e.data as { change?: string }).change ?? (e.data as { libraryVersion?: number }).libraryVersion]);
+    const trail = (await store().readStream(tenantGuardrailsStreamId(TENANT))).map((e) => [e.type, (e.data as { change?: string }).change ?? (e.data as { libraryVersion?: number }).libraryVersion]);
     expect(trail).toEqual([
       ['guardrails.BaselineAssigned.v1', 1],
       ['guardrails.LibraryVersionSet.v1', 'adopted'],

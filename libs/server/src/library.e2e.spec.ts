@@ -175,4 +175,58 @@ describe("the provider's policy library over GraphQL", () => {
     // what is the tenant's own: the versions its assignment evaluated
     expect(ownTypes.filter((t) => t === 'guardrails.LibraryVersionSet.v1')).toHaveLength(2);
   });
+
+  it("offers its initiatives to assign with their parameters, shows where each is assigned, and retires what is no longer wanted", async () => {
+    const customer = await h.token({ role: 'customer.admin', tenantId: 'contoso-bank' });
+    const offered = (await h.gql<{ baselines: { id: string; version: number | null; parameters: string[] | null }[] }>('{ baselines { id version parameters } }', { token: customer })).body.data!.baselines;
+    expect(offered.find((b) => b.id === 'landing-zone-core')).toEqual({ id: 'landing-zone-core', version: null, parameters: null });
+    expect(offered.find((b) => b.id === 'lib-definition:deny-sql-mintls')).toMatchObject({ version: 2 });
+    const keyVault = offered.find((b) => b.id === 'lib-initiative:enforce-guardrails-keyvault_20260203');
+    expect(keyVault).toMatchObject({ version: 1, parameters: expect.arrayContaining(['effectKvSoftDelete']) });
+
+    const assign = (parameters: string) =>
+      h.gql<{ assignBaseline: { __typename: string; code?: string; message?: string } }>(
+        `mutation($p: String) { assignBaseline(input: { tenantId: "contoso-bank", assignmentId: "provider-key-vault", baselineId: "lib-initiative:Enforce-Guardrails-KeyVault_20260203", initiativeParametersJson: $p }) { __typename ... on Rejection { code message } } }`,
+        { token: customer, variables: { p: parameters } },
+      );
+    expect((await assign('{"effectKvNope": "Deny"}')).body.data?.assignBaseline).toEqual({ __typename: 'Rejection', code: 'unknown-parameter', message: expect.stringContaining('has no parameter effectKvNope') });
+    expect((await assign('{"effectKvSoftDelete": "Sometimes"}')).body.data?.assignBaseline).toMatchObject({ __typename: 'Rejection', code: 'invalid-parameters' });
+    expect((await assign('{"effectKvSoftDelete": "Deny"}')).body.data?.assignBaseline.__typename).toBe('GuardrailPolicyChanged');
+    await h.settled();
+    const policy = (await h.gql<{ tenantGuardrails: { assignments: { assignmentId: string; baselineId: string; follows: string | null; initiativeParameters: string }[] } }>(
+      '{ tenantGuardrails(tenantId: "contoso-bank") { assignments { assignmentId baselineId follows initiativeParameters } } }',
+      { token: customer },
+    )).body.data!.tenantGuardrails.assignments.find((a) => a.assignmentId === 'provider-key-vault');
+    expect(policy).toEqual({
+      assignmentId: 'provider-key-vault',
+      baselineId: 'lib-initiative:enforce-guardrails-keyvault_20260203@1',
+      follows: 'lib-initiative:enforce-guardrails-keyvault_20260203',
+      initiativeParameters: '{"effectKvSoftDelete":"Deny"}',
+    });
+
+    const artifact = async (kind: string, name: string) =>
+      (await h.gql<{ policyLibraryArtifact: { retired: boolean; versions: { members: { referenceId: string; source: string; version: number | null }[] | null }[]; assignments: { tenantId: string; assignmentId: string; follows: string | null }[]; retirements: { reason: string; recordedBy: string }[] } }>(
+        `{ policyLibraryArtifact(kind: "${kind}", name: "${name}") { retired versions { members { referenceId source version } } assignments { tenantId assignmentId follows } retirements { reason recordedBy } } }`,
+        { token: admin },
+      )).body.data!.policyLibraryArtifact;
+    const initiative = await artifact('initiative', 'Enforce-Guardrails-KeyVault_20260203');
+    expect(initiative.versions[0].members).toContainEqual({ referenceId: 'KvSoftDelete', source: 'built-in', version: null });
+    expect(initiative.assignments).toEqual([{ tenantId: 'contoso-bank', assignmentId: 'provider-key-vault', follows: 'lib-initiative:enforce-guardrails-keyvault_20260203' }]);
+    expect((await artifact('definition', 'Deny-Sql-minTLS')).assignments).toEqual([{ tenantId: 'contoso-bank', assignmentId: 'provider-sql-tls', follows: 'lib-definition:deny-sql-mintls' }]);
+
+    const retire = (token: string, name = 'Deny-Sql-minTLS') =>
+      h.gql<{ retirePolicyLibraryArtifact: { __typename: string; code?: string; version?: number } }>(
+        `mutation { retirePolicyLibraryArtifact(input: { kind: "definition", name: "${name}", reason: "replaced by Azure's built-in" }) { __typename ... on Rejection { code } ... on PolicyLibraryRetired { version } } }`,
+        { token },
+      );
+    expect((await retire(customer)).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    expect((await retire(admin)).body.data?.retirePolicyLibraryArtifact).toEqual({ __typename: 'PolicyLibraryRetired', version: 2 });
+    expect((await retire(admin)).body.data?.retirePolicyLibraryArtifact).toEqual({ __typename: 'Rejection', code: 'already-retired' });
+    expect((await retire(admin, 'never-imported')).body.data?.retirePolicyLibraryArtifact).toEqual({ __typename: 'Rejection', code: 'unknown-artifact' });
+    expect(await artifact('definition', 'Deny-Sql-minTLS')).toMatchObject({ retired: true, retirements: [{ reason: "replaced by Azure's built-in", recordedBy: 'admin@soc.example' }] });
+    // no longer offered, while the assignment made keeps its version
+    const after = (await h.gql<{ baselines: { id: string }[] }>('{ baselines { id } }', { token: customer })).body.data!.baselines.map((b) => b.id);
+    expect(after).not.toContain('lib-definition:deny-sql-mintls');
+    expect((await artifact('definition', 'Deny-Sql-minTLS')).assignments).toHaveLength(1);
+  });
 });

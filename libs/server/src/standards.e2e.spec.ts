@@ -83,11 +83,14 @@ describe('a regulatory standard over GraphQL (CIS Microsoft Azure Foundations Be
   it('refuses what is not a standard or not its parameter, by name, and records nothing', async () => {
     const unknown = await h.gql(`{ standardCompliance(tenantId: "${TENANT}", standardId: "nist-everything") { assigned } }`, { token: viewer });
     expect(unknown.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/no standard nist-everything/) });
-    const assign = (input: string) => h.gql<{ assignBaseline: { __typename: string } }>(`mutation { assignBaseline(input: { tenantId: "${TENANT}", ${input} }) { __typename } }`, { token: admin });
+    const assign = (input: string) =>
+      h.gql<{ assignBaseline: { __typename: string; code?: string; message?: string } }>(`mutation { assignBaseline(input: { tenantId: "${TENANT}", ${input} }) { __typename ... on Rejection { code message } } }`, { token: admin });
     const parameter = await assign(`assignmentId: "cis", baselineId: "${CIS}", initiativeParametersJson: "{\\"effect-nope\\": \\"Disabled\\"}"`);
-    expect(parameter.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/has no parameter effect-nope/) });
+    expect(parameter.body.data?.assignBaseline).toEqual({ __typename: 'Rejection', code: 'unknown-parameter', message: expect.stringMatching(/has no parameter effect-nope/) });
     const curated = await assign(`assignmentId: "core", baselineId: "landing-zone-core", initiativeParametersJson: "{}"`);
-    expect(curated.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(curated.body.data?.assignBaseline).toMatchObject({ __typename: 'Rejection', code: 'not-an-initiative' });
+    const notJson = await assign(`assignmentId: "cis", baselineId: "${CIS}", initiativeParametersJson: "[1]"`);
+    expect(notJson.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((await compliance()).assigned).toBe(false);
   });
 

@@ -62,4 +62,34 @@ export const policyCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
       const { runPolicyImport } = await import('./policy-import.ts');
       await runPolicyImport(folder, options, withStores);
     });
+
+  policy
+    .command('retire')
+    .description("retire a definition or initiative of the provider's policy library: kept for history, no longer offered to new assignments")
+    .argument('<kind>', '`definition` or `initiative`')
+    .argument('<name>', "its name in the library (Azure's name)")
+    .requiredOption('--reason <text>', "why, in 3-500 characters: the provider's trail keeps it")
+    .addHelpText(
+      'after',
+      '\nAssignments already made keep evaluating the version they hold until someone changes them; importing it again brings it back as a new version.\n' +
+        'A definition that a live initiative holds is refused: retire the initiative first, or publish it without the definition.\n\n' +
+        "Example:\n  rampart policy retire definition Deny-Storage-NetworkAclsBypass --reason 'replaced by the built-in'",
+    )
+    .action(async (kind: string, name: string, options: { reason: string }) => {
+      if (kind !== 'definition' && kind !== 'initiative') {
+        process.stderr.write('rampart policy retire: <kind> is definition or initiative\n');
+        process.exitCode = 2;
+        return;
+      }
+      const [{ retireLibraryArtifact }, { randomUUID }, { userInfo }] = await Promise.all([import('@rampart/guardrails-application'), import('node:crypto'), import('node:os')]);
+      await withStores(async ({ eventStore }) => {
+        const outcome = await retireLibraryArtifact(eventStore, { kind, name, reason: options.reason }, { actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), now: new Date() });
+        if (!outcome.ok) {
+          process.stderr.write(`rampart policy retire: not retired: ${outcome.rejection.code}${outcome.rejection.message ? ` (${outcome.rejection.message})` : ''}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(`retired ${kind} ${name}; its versions stay readable, and assignments keep the version they hold\n`);
+      });
+    });
 };

@@ -8,7 +8,6 @@ import type { RecordedEvent } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
   DEFAULT_REPORTING_POLICY,
-  memberOverridesFrom,
   postureStreamId,
   SEVERITIES,
   type ComplianceEntry,
@@ -20,7 +19,7 @@ import {
   type TenantGuardrailsCommand,
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
-import { catalogWithLibrary, changeTenantGuardrails, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
+import { catalogWithLibrary, changeTenantGuardrails, libraryBaselines, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
 import { setIncidentPolicy } from '@rampart/incidents-application';
 import { standardComplianceAsOf } from '@rampart/platform';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
@@ -63,17 +62,21 @@ export class BaselineType {
   @Field() title!: string;
   @Field() description!: string;
   @Field(() => [ID]) guardrailIds!: string[];
+  @Field(() => Int, { nullable: true, description: "For the provider's library: the version in force now (assigning this id follows the latest; `<id>@<n>` pins version n)." })
+  version!: number | null;
+  @Field(() => [String], { nullable: true, description: 'For an initiative: the parameters an assignment may set (initiativeParametersJson).' }) parameters!: string[] | null;
 }
 
 @ObjectType()
 @InheritsAuthorization()
 export class BaselineAssignmentType {
   @Field(() => ID) assignmentId!: string;
-  @Field(() => ID, { description: 'What it evaluates; for a library definition, the version (`lib-definition:<name>@<n>`).' }) baselineId!: string;
-  @Field(() => ID, { nullable: true, description: 'Set when it follows the latest version of a library definition (`lib-definition:<name>`): new versions are adopted.' })
+  @Field(() => ID, { description: 'What it evaluates; for a library definition or initiative, the version (`lib-definition:<name>@<n>`, `lib-initiative:<name>@<n>`).' }) baselineId!: string;
+  @Field(() => ID, { nullable: true, description: 'Set when it follows the latest version of a library definition or initiative (`lib-definition:<name>`): new versions are adopted.' })
   follows?: string | null;
   @Field() scope!: string;
   @Field({ description: 'Parameter values per guardrail (JSON).' }) parameters!: string;
+  @Field({ description: "For an initiative: its parameters' values (JSON object; {} when none)." }) initiativeParameters!: string;
   @Field() assignedAt!: string;
 }
 
@@ -378,7 +381,8 @@ export class AssignBaselineInput {
   parametersJson?: string;
   @Field({
     nullable: true,
-    description: 'For a standard: values of its initiative\'s parameters, as JSON ({"effect-<guid>": "Disabled"}); each member taking its value from one gets it, as in Azure. Per-guardrail parametersJson wins.',
+    description:
+      'For a standard or a library initiative: values of its parameters, as JSON ({"effect-<guid>": "Disabled"}); each member taking its value from one gets it, as in Azure, in every version the assignment evaluates. Per-guardrail parametersJson wins.',
   })
   initiativeParametersJson?: string;
 }
@@ -444,20 +448,11 @@ export const toFinding = (doc: FindingEntry): FindingType => ({
 
 export const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
   tenantId: doc.tenantId,
-  assignments: doc.assignments.map((a) => ({ ...a, follows: a.follows ?? null, parameters: JSON.stringify(a.parameters) })),
+  assignments: doc.assignments.map((a) => ({ ...a, follows: a.follows ?? null, parameters: JSON.stringify(a.parameters), initiativeParameters: JSON.stringify(a.initiativeParameters ?? {}) })),
   exemptions: doc.exemptions.map((e) => ({ ...e })),
   reporting: { incidentSeverities: [...doc.reporting.incidentSeverities], notifySeverities: [...doc.reporting.notifySeverities] },
   revision: doc.revision,
 });
-
-/** Per-guardrail values over the ones an initiative-level value gave. */
-const mergeOverrides = (base: Record<string, Record<string, unknown>>, over: Record<string, Record<string, unknown>>) => {
-  const merged = { ...base };
-  for (const [id, values] of Object.entries(over)) {
-    merged[id] = typeof values === 'object' && values !== null && !Array.isArray(values) ? { ...merged[id], ...values } : values; // the decider refuses a non-object
-  }
-  return merged;
-};
 
 const toSummary = (s: StandardSummary): StandardSummaryType => ({ ...s });
 
@@ -510,10 +505,14 @@ export class GuardrailsResolver {
     }));
   }
 
-  @Query(() => [BaselineType], { description: 'The built-in baselines.' })
+  @Query(() => [BaselineType], {
+    description: "The baselines to assign: Rampart's built-in ones, then the provider's library definitions and initiatives, each under the id that follows its latest version.",
+  })
   @Authorize({ kind: 'global', permission: 'tenants.read' })
-  baselines(): BaselineType[] {
-    return [...builtInCatalog().baselines.values()].map((b) => ({ ...b, guardrailIds: [...b.guardrailIds] }));
+  async baselines(): Promise<BaselineType[]> {
+    const builtIn = [...builtInCatalog().baselines.values()].map((b) => ({ ...b, guardrailIds: [...b.guardrailIds], version: null, parameters: b.parameters ? [...b.parameters] : null }));
+    const library = (await libraryBaselines(this.runtime.stores.eventStore)).map((b) => ({ ...b, guardrailIds: [...b.guardrailIds], parameters: b.parameters ? [...b.parameters] : null }));
+    return [...builtIn, ...library];
   }
 
   @Query(() => [StandardSummaryType], { description: "Azure's regulatory standards, assignable as baselines (assignBaseline with the standard's id)." })
@@ -648,15 +647,11 @@ export class GuardrailsResolver {
       parameters = jsonArg(input.parametersJson, 'parametersJson') as typeof parameters;
       if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) throw badInput('parametersJson must be an object by guardrail id');
     }
+    let initiativeParameters: Record<string, unknown> | undefined;
     if (input.initiativeParametersJson) {
       const values = jsonArg(input.initiativeParametersJson, 'initiativeParametersJson');
       if (typeof values !== 'object' || values === null || Array.isArray(values)) throw badInput('initiativeParametersJson must be an object by initiative parameter name');
-      const standards = builtInCatalog().standards;
-      const standard = standards?.has(input.baselineId) ? standards.get(input.baselineId) : undefined;
-      if (!standard) throw badInput(`initiativeParametersJson is for a standard; ${input.baselineId} is none`);
-      const expanded = memberOverridesFrom(standard, values as Record<string, unknown>);
-      if (!expanded.ok) throw badInput(`initiativeParametersJson: ${input.baselineId} has no parameter ${expanded.unknown.join(', ')}`);
-      parameters = mergeOverrides(expanded.overrides, parameters ?? {});
+      initiativeParameters = values as Record<string, unknown>;
     }
     return this.change(ctx, 'guardrails.manage', input.tenantId, {
       kind: 'AssignBaseline',
@@ -664,6 +659,7 @@ export class GuardrailsResolver {
       baselineId: input.baselineId,
       scope: input.scope ?? '*',
       parameters,
+      initiativeParameters,
     });
   }
 

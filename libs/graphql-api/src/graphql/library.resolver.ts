@@ -2,15 +2,16 @@
 // (and, when asked, applied) by the same use cases as `rampart policy import`. Platform admins only:
 // the library is the provider's, no tenant's.
 import { Inject } from '@nestjs/common';
-import { Args, Context, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, createUnionType, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { libraryWhatIf } from '@rampart/platform';
 import { isValidTenantId, unstorableTextIn } from '@rampart/event-sourcing';
-import { applyPolicyImport, IMPORT_LIMITS, libraryArtifactHistory, loadLibrary, planPolicyImport, PolicyImportError } from '@rampart/guardrails-application';
-import { isValidArtifactName, type ImportPlan, type PolicyFile } from '@rampart/guardrails';
+import { applyPolicyImport, IMPORT_LIMITS, libraryArtifactHistory, libraryAssignments, loadLibrary, planPolicyImport, PolicyImportError, retireLibraryArtifact } from '@rampart/guardrails-application';
+import { isValidArtifactName, type ImportPlan, type LibraryArtifactRetired, type PolicyFile } from '@rampart/guardrails';
 import { Authorize, InheritsAuthorization } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { badInput } from './inputs';
+import { Rejection } from './types';
 
 @ObjectType({ description: "An artifact of the provider's policy library: a custom policy definition or initiative, at its latest version." })
 @InheritsAuthorization()
@@ -26,6 +27,25 @@ export class PolicyLibraryArtifactType {
   @Field(() => String, { nullable: true, description: 'Who recorded the latest version.' }) recordedBy!: string | null;
 }
 
+@ObjectType({ description: "An initiative's member: the definition it evaluates." })
+@InheritsAuthorization()
+export class PolicyLibraryMemberType {
+  @Field() referenceId!: string;
+  @Field({ description: '`built-in` (one of Azure\'s) or `library`.' }) source!: string;
+  @Field({ description: "The definition's name: a built-in's GUID, or the library definition's name." }) name!: string;
+  @Field(() => Int, { nullable: true, description: 'For a library definition: the version this version of the initiative evaluates.' }) version!: number | null;
+}
+
+@ObjectType({ description: 'A tenant assignment of a library artifact.' })
+@InheritsAuthorization()
+export class PolicyLibraryAssignmentType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => ID) assignmentId!: string;
+  @Field(() => ID, { description: 'The version it evaluates (`lib-definition:<name>@<n>`).' }) baselineId!: string;
+  @Field(() => ID, { nullable: true, description: 'Set when it follows the latest version.' }) follows!: string | null;
+  @Field() scope!: string;
+}
+
 @ObjectType({ description: 'One version of a library artifact, as imported.' })
 @InheritsAuthorization()
 export class PolicyLibraryVersionType {
@@ -34,6 +54,8 @@ export class PolicyLibraryVersionType {
   @Field() displayName!: string;
   @Field({ description: 'The file it was imported from.' }) source!: string;
   @Field({ description: 'The definition or initiative as imported (JSON).' }) content!: string;
+  @Field(() => [PolicyLibraryMemberType], { nullable: true, description: "An initiative's members, with the library definitions' versions this version holds." })
+  members!: PolicyLibraryMemberType[] | null;
   @Field() recordedAt!: string;
   @Field() recordedBy!: string;
 }
@@ -55,7 +77,29 @@ export class PolicyLibraryArtifactDetailType {
   @Field() retired!: boolean;
   @Field(() => [PolicyLibraryVersionType], { description: 'Oldest first.' }) versions!: PolicyLibraryVersionType[];
   @Field(() => [PolicyLibraryRetirementType]) retirements!: PolicyLibraryRetirementType[];
+  @Field(() => [PolicyLibraryAssignmentType], { description: 'Where it is assigned: every tenant assignment of any of its versions.' }) assignments!: PolicyLibraryAssignmentType[];
 }
+
+@InputType()
+export class RetirePolicyLibraryArtifactInput {
+  @Field({ description: '`definition` or `initiative`.' }) kind!: string;
+  @Field() name!: string;
+  @Field({ description: "Why, in 3-500 characters: the provider's trail keeps it." }) reason!: string;
+}
+
+@ObjectType({ description: 'A library artifact was retired.' })
+@InheritsAuthorization()
+export class PolicyLibraryRetired {
+  @Field() kind!: string;
+  @Field() name!: string;
+  @Field(() => Int, { description: 'The version it was at.' }) version!: number;
+}
+
+export const PolicyLibraryRetireResult = createUnionType({
+  name: 'PolicyLibraryRetireResult',
+  types: () => [PolicyLibraryRetired, Rejection] as const,
+  resolveType: (value: object) => ('code' in value ? Rejection : PolicyLibraryRetired),
+});
 
 @InputType()
 export class PolicyFileInput {
@@ -126,6 +170,12 @@ export class PolicyImportPlanType {
 
 const MAX_PATH = 512;
 
+/** The provider's own record: staff act as the provider here, not on a tenant's behalf. */
+const providerActor = (ctx: RequestContext) =>
+  ctx.principal.kind === 'api-key' && ctx.principal.issuedBy
+    ? { kind: ctx.principal.kind, id: ctx.principal.id, issuedBy: { kind: 'user' as const, id: ctx.principal.issuedBy.id } }
+    : { kind: ctx.principal.kind, id: ctx.principal.id };
+
 const toPlan = (plan: ImportPlan, applied: boolean, recorded: number): PolicyImportPlanType => ({
   counts: { ...plan.counts },
   applicable: plan.applicable,
@@ -168,9 +218,26 @@ export class LibraryResolver {
       kind: history.kind,
       name: history.name,
       retired: history.retired,
-      versions: history.versions.map((v) => ({ ...v, content: JSON.stringify(v.content) })),
+      versions: history.versions.map((v) => ({ ...v, content: JSON.stringify(v.content), members: v.members ? v.members.map((m) => ({ ...m, version: m.version ?? null })) : null })),
       retirements: history.retirements.map((r) => ({ ...r })),
+      assignments: await libraryAssignments(this.runtime.stores, kind, history.name),
     };
+  }
+
+  @Mutation(() => PolicyLibraryRetireResult, {
+    description:
+      'Retires a library definition or initiative: kept for history and as-of, no longer offered to new assignments; assignments already made keep the version they evaluate until changed. A definition a live initiative holds is refused.',
+  })
+  @Authorize({ kind: 'global', permission: 'library.manage' })
+  async retirePolicyLibraryArtifact(@Context() ctx: RequestContext, @Args('input') input: RetirePolicyLibraryArtifactInput): Promise<typeof PolicyLibraryRetireResult> {
+    if (input.kind !== 'definition' && input.kind !== 'initiative') throw badInput('kind is `definition` or `initiative`');
+    if (!isValidArtifactName(input.name)) throw badInput('name: up to 128 characters, none of <>*%&:\\?.+/ and no spaces');
+    const unstorable = unstorableTextIn({ reason: input.reason }, 'input');
+    if (unstorable) throw badInput(`${unstorable}, which cannot be stored`, { reason: 'invalid-text' });
+    const outcome = await retireLibraryArtifact(this.runtime.stores.eventStore, { kind: input.kind, name: input.name, reason: input.reason }, { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() });
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    const retired = outcome.events.find((e) => e.type === 'guardrails.LibraryArtifactRetired.v1')?.data as LibraryArtifactRetired['data'] | undefined;
+    return { kind: input.kind, name: retired?.name ?? input.name, version: retired?.version ?? 0 };
   }
 
   @Mutation(() => PolicyImportPlanType, {
@@ -198,12 +265,8 @@ export class LibraryResolver {
       const rows = await libraryWhatIf(this.runtime.stores, plan, { tenants: input.whatIfTenants ?? [] });
       return { ...toPlan(plan, false, 0), whatIf: rows.map((r) => ({ ...r, refusal: r.refusal ?? null })) };
     }
-    // The provider's own record: staff act as the provider here, not on a tenant's behalf.
-    const actor = ctx.principal.kind === 'api-key' && ctx.principal.issuedBy
-      ? { kind: ctx.principal.kind, id: ctx.principal.id, issuedBy: { kind: 'user' as const, id: ctx.principal.issuedBy.id } }
-      : { kind: ctx.principal.kind, id: ctx.principal.id };
     try {
-      const applied = await applyPolicyImport(store, files, { actor, correlationId: ctx.correlationId, now: new Date() });
+      const applied = await applyPolicyImport(store, files, { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() });
       return toPlan(applied.plan, true, applied.recorded);
     } catch (error) {
       if (!(error instanceof PolicyImportError)) throw error;

@@ -26,6 +26,8 @@ export interface Guardrail {
   readonly source: string;
   /** Parameter values Rampart assigns by default (e.g. Audit where the definition defaults to Deny). */
   readonly parameters?: Readonly<Record<string, unknown>>;
+  /** For an initiative's member: its parameter → the initiative parameter it takes its value from. */
+  readonly initiativeParameters?: Readonly<Record<string, string>>;
   readonly controls: readonly ControlRef[];
   readonly remediation: string;
   readonly playbookId: string;
@@ -43,7 +45,24 @@ export interface Baseline {
    * definition's version (`lib:x` evaluates as `lib:x@2`), so its id, and its findings, outlive versions.
    */
   readonly guardrailKeys?: Readonly<Record<string, string>>;
+  /** For an initiative (a standard, a library initiative): the names of its parameters, which an assignment may set. */
+  readonly parameters?: readonly string[];
 }
+
+/**
+ * A member's parameter values from an assignment's initiative parameters (names compare
+ * case-insensitively, as Azure's do): what Azure gives the member when the initiative is assigned.
+ */
+export const memberValuesFrom = (guardrail: Guardrail, initiativeValues: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> => {
+  if (!initiativeValues || !guardrail.initiativeParameters) return {};
+  const byName = new Map(Object.entries(initiativeValues).map(([k, v]) => [k.toLowerCase(), v]));
+  const values: Record<string, unknown> = {};
+  for (const [memberParameter, initiativeParameter] of Object.entries(guardrail.initiativeParameters)) {
+    const key = initiativeParameter.toLowerCase();
+    if (byName.has(key)) values[memberParameter] = byName.get(key);
+  }
+  return values;
+};
 
 export interface CompiledGuardrail {
   readonly guardrail: Guardrail;

@@ -5,8 +5,8 @@
 // what the plan accepts is what applying records. Pure: the caller reads the folder and the library.
 import { isRejection, type Decision } from '@rampart/event-sourcing';
 import type { LibraryEvent, LibraryMemberRef } from '../events';
-import { initiativeMembersOf, readPolicyFile, stripJsonComments, type Artifact, type ArtifactKind } from './artifacts';
-import { libraryDecider, type LibraryArtifactState, type LibraryCommand } from './library';
+import { contentSha256, initiativeMembersOf, readPolicyFile, stripJsonComments, type Artifact, type ArtifactKind } from './artifacts';
+import { libraryDecider, membersKey, type LibraryArtifactState, type LibraryCommand } from './library';
 
 export interface PolicyFile {
   /** Relative to the imported folder, with `/` separators. */
@@ -28,6 +28,8 @@ export interface LibraryEntry {
   readonly source?: string;
   readonly recordedAt?: string;
   readonly recordedBy?: string;
+  /** An initiative's latest version: its content and members, which a new version of a member publishes again. */
+  readonly initiative?: { readonly content: Record<string, unknown>; readonly members: readonly LibraryMemberRef[] };
 }
 
 export type LibraryIndex = ReadonlyMap<string, LibraryEntry>;
@@ -63,7 +65,20 @@ export interface BuiltInDefinitions {
 }
 
 const stateOf = (entry: LibraryEntry | undefined): LibraryArtifactState =>
-  entry ? { name: entry.name, version: entry.version, sha256: entry.sha256, retired: entry.retired } : { name: null, version: 0, sha256: null, retired: false };
+  entry
+    ? { name: entry.name, version: entry.version, sha256: entry.sha256, retired: entry.retired, members: entry.initiative ? membersKey(entry.initiative.members) : null }
+    : { name: null, version: 0, sha256: null, retired: false, members: null };
+
+/** Members whose definition version differs from what the initiative's version now holds. */
+const memberChanges = (entry: LibraryEntry | undefined, members: readonly LibraryMemberRef[]): string[] => {
+  if (!entry?.initiative) return [];
+  const before = new Map(entry.initiative.members.map((m) => [m.referenceId.toLowerCase(), m]));
+  return members.flatMap((m) => {
+    const was = before.get(m.referenceId.toLowerCase());
+    if (m.source !== 'library' || !was || was.name.toLowerCase() !== m.name.toLowerCase() || was.version === m.version) return [];
+    return [`member ${m.referenceId} evaluates ${m.name} version ${m.version}${was.version === undefined ? '' : ` (was ${was.version})`}`];
+  });
+};
 
 /** What the decider's answer means for the plan. */
 const judged = (decision: Decision<LibraryEvent>, entry: LibraryEntry | undefined): Pick<PlanItem, 'action' | 'version' | 'reasons'> => {
@@ -73,6 +88,15 @@ const judged = (decision: Decision<LibraryEvent>, entry: LibraryEntry | undefine
   const version = event.type === 'guardrails.LibraryArtifactRetired.v1' ? null : event.data.version;
   const reasons = entry?.retired ? [`brings back ${entry.kind} retired at version ${entry.version}`] : entry ? [`content changed since version ${entry.version}`] : [];
   return { action: entry ? 'change' : 'add', version, reasons };
+};
+
+/** A change of an initiative whose content is the same: say which members moved to which version. */
+const withMemberReasons = (outcome: Pick<PlanItem, 'action' | 'version' | 'reasons'>, entry: LibraryEntry | undefined, command: LibraryCommand): Pick<PlanItem, 'action' | 'version' | 'reasons'> => {
+  if (outcome.action !== 'change' || command.kind !== 'PublishInitiative' || entry?.retired) return outcome;
+  const moved = memberChanges(entry, command.members);
+  if (moved.length === 0) return outcome;
+  const sameContent = entry?.sha256 === contentSha256(command.initiative);
+  return { ...outcome, reasons: sameContent ? moved : [...outcome.reasons, ...moved] };
 };
 
 export const planLibraryImport = (files: readonly PolicyFile[], library: LibraryIndex, builtIns: BuiltInDefinitions): ImportPlan => {
@@ -113,14 +137,14 @@ export const planLibraryImport = (files: readonly PolicyFile[], library: Library
     }
   }
 
-  // Definitions first: initiatives may refer to them.
-  const usable = new Set([...library.values()].filter((e) => e.kind === 'definition' && !e.retired).map((e) => e.name.toLowerCase()));
+  // Definitions first: initiatives may refer to them, and hold the version each will have.
+  const usable = new Map([...library.values()].filter((e) => e.kind === 'definition' && !e.retired).map((e) => [e.name.toLowerCase(), e.version]));
   for (const { artifact, path } of unique.filter((f) => f.artifact.kind === 'definition')) {
     const entry = library.get(libraryKey('definition', artifact.name));
     const command: LibraryCommand = { kind: 'PublishDefinition', name: artifact.name, definition: artifact.content, source: artifact.at ? `${path}#${artifact.at}` : path };
     const outcome = judged(libraryDecider.decide(command, stateOf(entry)), entry);
     if (outcome.action === 'refused') usable.delete(artifact.name.toLowerCase());
-    else usable.add(artifact.name.toLowerCase());
+    else usable.set(artifact.name.toLowerCase(), outcome.version ?? entry?.version ?? 1);
     items.push({ kind: 'definition', name: artifact.name, path, at: artifact.at, ...outcome, ...(outcome.action === 'add' || outcome.action === 'change' ? { command } : {}) });
   }
 
@@ -135,19 +159,32 @@ export const planLibraryImport = (files: readonly PolicyFile[], library: Library
       } else if (target.source === 'built-in-or-library' && builtIns.has(target.name.toLowerCase())) {
         members.push({ referenceId: member.referenceId, source: 'built-in', name: target.name.toLowerCase() });
       } else if (usable.has(target.name.toLowerCase())) {
-        members.push({ referenceId: member.referenceId, source: 'library', name: target.name });
+        members.push({ referenceId: member.referenceId, source: 'library', name: target.name, version: usable.get(target.name.toLowerCase()) });
       } else {
         unresolved.push(`member ${member.referenceId} references the definition ${target.name}, which is neither one of Azure's built-ins nor in the library (nor importable from this folder)`);
       }
     }
     const command: LibraryCommand = { kind: 'PublishInitiative', name: artifact.name, initiative: artifact.content, members, source: artifact.at ? `${path}#${artifact.at}` : path };
-    const decided = judged(libraryDecider.decide(command, stateOf(entry)), entry);
+    const decided = withMemberReasons(judged(libraryDecider.decide(command, stateOf(entry)), entry), entry, command);
     // The shape's own problems first (the decider's), then what does not resolve.
     const outcome =
       unresolved.length === 0
         ? decided
         : { action: 'refused' as const, version: entry?.version ?? null, reasons: [...(decided.action === 'refused' ? decided.reasons.filter((r) => !r.startsWith('unresolved-member')) : []), ...unresolved] };
     items.push({ kind: 'initiative', name: artifact.name, path, at: artifact.at, ...outcome, ...(outcome.action === 'add' || outcome.action === 'change' ? { command } : {}) });
+  }
+
+  // Initiatives of the library the folder does not hold, whose library members get a new version:
+  // each gets a new version too, its content as it is, so it evaluates the new definitions.
+  const republished = new Set(items.filter((i) => i.kind === 'definition' && (i.action === 'add' || i.action === 'change') && i.name).map((i) => (i.name as string).toLowerCase()));
+  const inFolder = new Set(unique.filter((f) => f.artifact.kind === 'initiative').map((f) => f.artifact.name.toLowerCase()));
+  for (const entry of [...library.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.kind !== 'initiative' || entry.retired || !entry.initiative || inFolder.has(entry.name.toLowerCase())) continue;
+    const members = entry.initiative.members.map((m) => (m.source === 'library' && republished.has(m.name.toLowerCase()) ? { ...m, version: usable.get(m.name.toLowerCase()) } : m));
+    if (memberChanges(entry, members).length === 0) continue;
+    const command: LibraryCommand = { kind: 'PublishInitiative', name: entry.name, initiative: entry.initiative.content, members, source: entry.source ?? '' };
+    const outcome = withMemberReasons(judged(libraryDecider.decide(command, stateOf(entry)), entry), entry, command);
+    items.push({ kind: 'initiative', name: entry.name, path: entry.source ?? '', at: '', ...outcome, reasons: ['in the library, not in this folder', ...outcome.reasons], ...(outcome.action === 'change' ? { command } : {}) });
   }
 
   const counts = Object.fromEntries(PLAN_ACTIONS.map((a) => [a, items.filter((i) => i.action === a).length])) as Record<PlanAction, number>;

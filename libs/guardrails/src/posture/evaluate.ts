@@ -4,7 +4,7 @@
 // Disabled checks nothing: Azure calls that compliant, posture keeps it out of findings and scores.
 // A baseline of hundreds of guardrails (a regulatory standard) is indexed by resource type: only
 // the guardrails that can apply to the resource's type are evaluated (rule-engine/assignment-index.ts).
-import type { Catalog, CompiledGuardrail } from '../catalog/guardrail';
+import { memberValuesFrom, type Catalog, type CompiledGuardrail } from '../catalog/guardrail';
 import type { PostureState, Severity } from '../events';
 import type { PolicyResource } from '../rule-engine/resource';
 import { describeVerdict } from '../rule-engine/explain';
@@ -81,7 +81,7 @@ interface Routed {
 const plans = new WeakMap<Catalog, WeakMap<Assignment, Plan>>();
 
 const bind = (assignment: Assignment, compiled: CompiledGuardrail, guardrailId: string): PolicyAssignment | string => {
-  const result = compiled.policy.bind({ ...compiled.guardrail.parameters, ...assignment.parameters[guardrailId] });
+  const result = compiled.policy.bind({ ...compiled.guardrail.parameters, ...memberValuesFrom(compiled.guardrail, assignment.initiativeParameters), ...assignment.parameters[guardrailId] });
   return result.ok ? result.assignment : `parameters refused: ${result.refusal.message}`;
 };
 

@@ -190,6 +190,13 @@ const unescapeTemplate = (value: unknown): unknown => {
 const isTemplateResource = (definition: Record<string, unknown>) =>
   typeof definition['apiVersion'] === 'string' && String(definition['type']).toLowerCase() === 'microsoft.authorization/policydefinitions';
 
+/**
+ * A definition or initiative as Azure holds it once deployed: an ARM template resource (top-level
+ * `type` and `apiVersion`) loses one `[` of each `[[`; anything else is returned as it is.
+ */
+export const asDeployed = (content: Record<string, unknown>): Record<string, unknown> =>
+  typeof content['apiVersion'] === 'string' && /^microsoft\.authorization\/policy(set)?definitions$/i.test(String(content['type'])) ? (unescapeTemplate(content) as Record<string, unknown>) : content;
+
 const matchesType = (value: unknown, type: ParameterType): boolean => {
   switch (type) {
     case 'String':

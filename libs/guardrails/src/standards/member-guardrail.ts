@@ -87,6 +87,7 @@ export const memberGuardrail = (standard: Standard, member: StandardMember, defi
     definition,
     source: member.source,
     parameters: member.parameters,
+    initiativeParameters: member.initiativeParameters,
     controls: uniqueControls([...(curated?.controls ?? []), ...own]),
     remediation: curated?.remediation ?? defaultRemediation(member),
     playbookId: curated?.playbookId ?? defaultPlaybook(member),

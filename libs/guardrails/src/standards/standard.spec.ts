@@ -6,7 +6,8 @@ import { BUILT_IN_GUARDRAILS } from '../catalog/built-in';
 import { BUILT_IN_BASELINES, builtInCatalog } from '../catalog/guardrail';
 import { tenantGuardrailsDecider } from '../tenant-guardrails/tenant-guardrails';
 import { defaultSeverity } from './member-guardrail';
-import { importStandard, memberOverridesFrom, type DefinitionSource } from './standard';
+import { importStandard, type DefinitionSource } from './standard';
+import { memberValuesFrom } from '../catalog/guardrail';
 import { MCSB_INITIATIVE, STANDARD_IDS } from './standard-ids';
 import { azureStandards, standardInitiatives } from './standards-catalog';
 
@@ -84,16 +85,15 @@ describe('a regulatory initiative imported as a standard (CIS Microsoft Azure Fo
     for (const { guardrail } of standards.compiled(CIS)!.guardrails.values()) if (!standards.compiled(CIS)!.curated.has(guardrail.id)) expect(['low', 'medium']).toContain(guardrail.severity);
   });
 
-  it('turns initiative-level parameter values into per-member overrides, as Azure applies them', () => {
-    expect(memberOverridesFrom(cis, { 'effect-3b980d31-7904-4bb7-8575-5665739a8052': 'Disabled' })).toEqual({
-      ok: true,
-      overrides: {
-        [`${CIS}:3b980d31-7904-4bb7-8575-5665739a8052-0`]: { effect: 'Disabled' },
-        [`${CIS}:3b980d31-7904-4bb7-8575-5665739a8052-1`]: { effect: 'Disabled' },
-        [`${CIS}:3b980d31-7904-4bb7-8575-5665739a8052-2`]: { effect: 'Disabled' },
-      },
-    });
-    expect(memberOverridesFrom(cis, { 'effect-nope': 'Disabled' })).toEqual({ ok: false, unknown: ['effect-nope'] });
+  it('gives initiative-level parameter values to the members that take them, as Azure applies them', () => {
+    const values = { 'EFFECT-3b980d31-7904-4bb7-8575-5665739a8052': 'Disabled' };
+    const given = [...standards.compiled(CIS)!.guardrails.values()].filter(({ guardrail }) => Object.keys(memberValuesFrom(guardrail, values)).length > 0);
+    expect(given.map(({ guardrail }) => [guardrail.id, memberValuesFrom(guardrail, values)])).toEqual([
+      [`${CIS}:3b980d31-7904-4bb7-8575-5665739a8052-0`, { effect: 'Disabled' }],
+      [`${CIS}:3b980d31-7904-4bb7-8575-5665739a8052-1`, { effect: 'Disabled' }],
+      [`${CIS}:3b980d31-7904-4bb7-8575-5665739a8052-2`, { effect: 'Disabled' }],
+    ]);
+    expect(standards.baseline(CIS)?.parameters).toContain('effect-3b980d31-7904-4bb7-8575-5665739a8052');
   });
 });
 

@@ -342,27 +342,3 @@ export const importStandard = (id: string, initiative: unknown, source: Definiti
   }
   return { ...summary, controls, members: withControls, parameters };
 };
-
-/**
- * Per-member parameter overrides from initiative-level values (`{"effect-<guid>": "Disabled"}`),
- * the way Azure applies an initiative assignment's parameters: every member whose parameter takes
- * its value from that initiative parameter gets it. Unknown names are refused by name.
- */
-export const memberOverridesFrom = (
-  standard: Standard,
-  values: Readonly<Record<string, unknown>>,
-): { ok: true; overrides: Record<string, Record<string, unknown>> } | { ok: false; unknown: string[] } => {
-  const known = new Map(Object.keys(standard.parameters).map((k) => [k.toLowerCase(), k]));
-  const unknown = Object.keys(values).filter((k) => !known.has(k.toLowerCase()));
-  if (unknown.length) return { ok: false, unknown };
-  const byName = new Map(Object.entries(values).map(([k, v]) => [k.toLowerCase(), v]));
-  const overrides: Record<string, Record<string, unknown>> = {};
-  for (const member of standard.members) {
-    for (const [memberParameter, initiativeParameter] of Object.entries(member.initiativeParameters)) {
-      const key = initiativeParameter.toLowerCase();
-      if (!byName.has(key)) continue;
-      (overrides[member.guardrailId] ??= {})[memberParameter] = byName.get(key);
-    }
-  }
-  return { ok: true, overrides };
-};

@@ -132,7 +132,8 @@ export const azureStandards = (curated: readonly Guardrail[], source: Definition
         const members = ((initiative as { properties: { policyDefinitions: { policyDefinitionId: string; policyDefinitionReferenceId?: string }[] } }).properties.policyDefinitions ?? []).map((m) =>
           memberGuardrailId(id, m.policyDefinitionReferenceId ?? builtInNameOf(m.policyDefinitionId)),
         );
-        baseline = { id, title: summary.title, description: summary.description, guardrailIds: members, initiativeId: summary.initiativeId };
+        const declared = (initiative as { properties: { parameters?: Record<string, unknown> } }).properties.parameters ?? {};
+        baseline = { id, title: summary.title, description: summary.description, guardrailIds: members, initiativeId: summary.initiativeId, parameters: Object.keys(declared) };
         baselines.set(id, baseline);
       }
       return baseline;

@@ -3,7 +3,7 @@
 // and which finding severities send a notification (and, deprecated, which the tenant named for
 // incidents: the incident policy decides that now).
 import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
-import type { Catalog } from '../catalog/guardrail';
+import { memberValuesFrom, type Catalog } from '../catalog/guardrail';
 import { guardrailKeyOf, libraryBaselineId, parseLibraryBaselineId } from '../library/library-catalog';
 import { SEVERITIES, type BaselineAssigned, type ExemptionCategory, type ExemptionRequested, type LibraryVersionSet, type Severity, type TenantGuardrailsEvent } from '../events';
 
@@ -13,6 +13,8 @@ export interface Assignment {
   readonly baselineId: string;
   readonly scope: string;
   readonly parameters: Readonly<Record<string, Record<string, unknown>>>;
+  /** For an initiative: its parameters' values, given to every member that takes them (see memberValuesFrom). */
+  readonly initiativeParameters?: Readonly<Record<string, unknown>>;
   /** A library definition assigned to follow its latest version: the id it follows (`lib-definition:x`). */
   readonly follows?: string;
 }
@@ -37,7 +39,16 @@ export interface TenantGuardrails {
 }
 
 export type TenantGuardrailsCommand =
-  | { readonly kind: 'AssignBaseline'; readonly assignmentId: string; readonly baselineId: string; readonly scope: string; readonly parameters?: Record<string, Record<string, unknown>> }
+  | {
+      readonly kind: 'AssignBaseline';
+      readonly assignmentId: string;
+      readonly baselineId: string;
+      readonly scope: string;
+      /** Values per guardrail id. */
+      readonly parameters?: Record<string, Record<string, unknown>>;
+      /** For an initiative: values of its parameters, by name (Azure's `{"effect-<guid>": "Disabled"}`). */
+      readonly initiativeParameters?: Record<string, unknown>;
+    }
   | { readonly kind: 'UnassignBaseline'; readonly assignmentId: string }
   | {
       readonly kind: 'RequestExemption';
@@ -102,10 +113,26 @@ const decide =
         if (!baseline) return reject('unknown-baseline', `no baseline ${cmd.baselineId}`);
         if (!SCOPE.test(cmd.scope)) return reject('invalid-scope', 'use *, /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<rg>');
         const parameters = cmd.parameters ?? {};
-        for (const [guardrailId, values] of Object.entries(parameters)) {
-          const compiled = catalog.guardrails.get(guardrailKeyOf(baseline, guardrailId));
-          if (!compiled || !baseline.guardrailIds.includes(guardrailId)) return reject('unknown-guardrail', `baseline ${baseline.id} has no guardrail ${guardrailId}`);
-          const bound = compiled.policy.bind({ ...compiled.guardrail.parameters, ...values });
+        if (cmd.initiativeParameters && !baseline.parameters) return reject('not-an-initiative', `${cmd.baselineId} is not an initiative: initiative parameters are for a standard or a library initiative`);
+        const initiativeParameters = cmd.initiativeParameters && Object.keys(cmd.initiativeParameters).length ? cmd.initiativeParameters : undefined;
+        if (initiativeParameters && baseline.parameters) {
+          const declared = new Set(baseline.parameters.map((p) => p.toLowerCase()));
+          const unknown = Object.keys(initiativeParameters).filter((p) => !declared.has(p.toLowerCase()));
+          if (unknown.length) return reject('unknown-parameter', `${cmd.baselineId} has no parameter ${unknown.join(', ')}`);
+        }
+        for (const guardrailId of Object.keys(parameters)) {
+          if (!baseline.guardrailIds.includes(guardrailId) || !catalog.guardrails.get(guardrailKeyOf(baseline, guardrailId))) {
+            return reject('unknown-guardrail', `baseline ${baseline.id} has no guardrail ${guardrailId}`);
+          }
+        }
+        // Every member whose values the assignment changes must still bind: refused here, not at each evaluation.
+        for (const guardrailId of baseline.guardrailIds) {
+          const values = parameters[guardrailId];
+          const compiled = values || initiativeParameters ? catalog.guardrails.get(guardrailKeyOf(baseline, guardrailId)) : undefined;
+          if (!compiled) continue;
+          const fromInitiative = memberValuesFrom(compiled.guardrail, initiativeParameters);
+          if (!values && Object.keys(fromInitiative).length === 0) continue;
+          const bound = compiled.policy.bind({ ...compiled.guardrail.parameters, ...fromInitiative, ...values });
           if (!bound.ok) return reject('invalid-parameters', `${guardrailId}: ${bound.refusal.message}`);
         }
         const library = parseLibraryBaselineId(cmd.baselineId);
@@ -116,9 +143,10 @@ const decide =
             type: 'guardrails.BaselineAssigned.v1',
             data: {
               assignmentId: cmd.assignmentId,
-              baselineId: follows ? libraryBaselineId(follows.name) : baseline.id,
+              baselineId: follows ? libraryBaselineId(follows.name, undefined, follows.kind) : baseline.id,
               scope: cmd.scope.toLowerCase(),
               parameters,
+              ...(initiativeParameters ? { initiativeParameters } : {}),
               ...(follows?.version !== undefined ? { libraryVersion: follows.version } : {}),
             },
           },
@@ -129,16 +157,16 @@ const decide =
         const assignment = state.assignments.get(cmd.assignmentId);
         if (!assignment) return reject('unknown-assignment', `no assignment ${cmd.assignmentId}`);
         const current = parseLibraryBaselineId(assignment.baselineId);
-        if (!current) return reject('not-a-library-assignment', `assignment ${cmd.assignmentId} evaluates ${assignment.baselineId}, not a library definition`);
+        if (!current) return reject('not-a-library-assignment', `assignment ${cmd.assignmentId} evaluates ${assignment.baselineId}, not a library definition or initiative`);
         if (cmd.kind === 'AdoptLibraryVersion') {
           // only forward, only for an assignment that follows: a pinned one stays where it was put
           if (!assignment.follows) return reject('assignment-pinned', `assignment ${cmd.assignmentId} is pinned to ${assignment.baselineId}`);
           if (current.version !== undefined && cmd.version <= current.version) return reject('version-not-newer', `assignment ${cmd.assignmentId} is at version ${current.version}`);
         }
-        const wanted = cmd.version === undefined ? catalog.baselines.get(libraryBaselineId(current.name)) : catalog.baselines.get(libraryBaselineId(current.name, cmd.version));
+        const wanted = catalog.baselines.get(libraryBaselineId(current.name, cmd.version, current.kind));
         const target = wanted && parseLibraryBaselineId(wanted.id);
         if (!wanted || target?.version === undefined) {
-          return reject('unknown-version', cmd.version === undefined ? `the library has no live definition ${current.name}` : `the library has no version ${cmd.version} of ${current.name}`);
+          return reject('unknown-version', cmd.version === undefined ? `the library has no live ${current.kind} ${current.name}` : `the library has no version ${cmd.version} of the ${current.kind} ${current.name}`);
         }
         const follow = cmd.kind === 'AdoptLibraryVersion' || cmd.version === undefined;
         if (wanted.id === assignment.baselineId && follow === (assignment.follows !== undefined)) return [];
@@ -224,7 +252,7 @@ export const assignmentOf = (data: BaselineAssigned['data']): Assignment => {
 export const withLibraryVersion = <A extends Assignment>(assignment: A, data: LibraryVersionSet['data']): A => {
   const { follows: _follows, ...rest } = assignment;
   const parsed = parseLibraryBaselineId(data.baselineId);
-  return (data.follow && parsed ? { ...rest, baselineId: data.baselineId, follows: libraryBaselineId(parsed.name) } : { ...rest, baselineId: data.baselineId }) as A;
+  return (data.follow && parsed ? { ...rest, baselineId: data.baselineId, follows: libraryBaselineId(parsed.name, undefined, parsed.kind) } : { ...rest, baselineId: data.baselineId }) as A;
 };
 
 export const evolveTenantGuardrails = (state: TenantGuardrails, event: TenantGuardrailsEvent): TenantGuardrails => {

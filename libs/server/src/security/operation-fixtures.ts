@@ -33,6 +33,12 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation { importPolicyLibrary(input: { files: [{ path: "probe.json", content: "{}" }] }) { applicable applied counts { refused } } }',
     variables: () => ({}),
   },
+  // an artifact the library never held: refused, nothing recorded
+  'Mutation.retirePolicyLibraryArtifact': {
+    scope: 'provider',
+    document: 'mutation { retirePolicyLibraryArtifact(input: { kind: "definition", name: "probe-never-imported", reason: "matrix probe" }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
   'Query.tenants': {
     scope: 'tenant',
     document: 'query($tenantId: ID) { tenants(filter: { tenantId: $tenantId }) { edges { node { tenantId displayName } } } }',
