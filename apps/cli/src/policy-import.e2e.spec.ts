@@ -78,6 +78,25 @@ describe('rampart policy import', () => {
     expect(rampart(['policy', 'retire', 'standard', 'x', '--reason', 'why not'], env).status).toBe(2);
   });
 
+  it('proposes the change instead once the library policy asks for a second person, whom the proposer cannot be', () => {
+    expect(rampart(['policy', 'approval', 'required'], env).stdout).toBe('library changes need a second person from now on\n');
+    const folder = join(work, 'reviewed');
+    cpSync(join(ALZ, 'policyDefinitions', 'Audit-Tags-Mandatory.json'), join(folder, 'Audit-Tags-Mandatory.json'));
+    const tags = join(folder, 'Audit-Tags-Mandatory.json');
+    writeFileSync(tags, readFileSync(tags, 'utf8').replace('"displayName": "', '"displayName": "Reviewed: '));
+    const proposed = rampart(['policy', 'import', folder, '--apply', '--json'], env);
+    expect(proposed.status).toBe(0);
+    const { proposedChangeId, applied } = JSON.parse(proposed.stdout) as { proposedChangeId: string; applied: boolean };
+    expect({ applied, proposedChangeId }).toEqual({ applied: false, proposedChangeId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const own = rampart(['policy', 'approve', proposedChangeId], env);
+    expect({ status: own.status, stderr: own.stderr }).toEqual({ status: 1, stderr: expect.stringContaining('approver-must-differ') });
+    const listed = rampart(['policy', 'changes', '--status', 'proposed'], env);
+    expect(listed.stdout).toMatch(new RegExp(`^${proposedChangeId} +proposed +cli:\\S+ .* change definition Audit-Tags-Mandatory v2$`, 'm'));
+    expect(rampart(['policy', 'reject', proposedChangeId, '--reason', 'withdrawn: wrong folder'], env).stdout).toBe(`rejected change ${proposedChangeId}: nothing of it is published\n`);
+    expect(rampart(['policy', 'approval', 'off'], env).stdout).toMatch(/^proposed as change [0-9a-f-]{36}: approval stays required until someone else approves turning it off\n$/);
+    expect(rampart(['policy', 'approval'], env).stdout).toBe('library changes need a second person\n');
+  });
+
   it('says so when the folder is not there (exit code 2)', () => {
     const missing = rampart(['policy', 'import', join(work, 'nowhere')], env);
     expect(missing.status).toBe(2);

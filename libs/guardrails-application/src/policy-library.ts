@@ -1,13 +1,21 @@
 // The policy library's use cases: read a folder of policy files, plan the import against what the
 // library holds, and apply a plan that nothing refuses, all of it or none (one atomic append where
 // the store has it). The CLI calls these; the API will too, so the rules hold once.
+import { randomUUID } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fold, handleCommand, handleCommands, providerStreamPrefix, type CommandOutcome, PROVIDER_SCOPE, START, type CommandContext, type EventStore, type RecordedEvent } from '@rampart/event-sourcing';
+import { fold, handleCommand, handleCommands, providerStreamPrefix, PROVIDER_SCOPE, reject, START, type Actor, type CommandContext, type CommandOutcome, type EventStore, type RecordedEvent, type Rejection } from '@rampart/event-sourcing';
 import {
   builtInDefinition,
+  isLibraryChangeEvent,
   isLibraryEvent,
+  isLibraryPolicySet,
+  libraryChangeDecider,
+  libraryChangeStreamId,
   libraryDecider,
+  libraryPolicyDecider,
+  libraryPolicyStreamId,
+  publishCommandOf,
   libraryKey,
   libraryStreamId,
   planLibraryImport,
@@ -16,8 +24,15 @@ import {
   type LibraryEntry,
   type LibraryEvent,
   type LibraryIndex,
+  type LibraryChange,
+  type LibraryChangeEvent,
+  type LibraryCommand,
   type LibraryMemberRef,
+  type LibraryPolicy,
+  type LibraryPolicySet,
+  type PlanItem,
   type PolicyFile,
+  type ProposedLibraryArtifact,
 } from '@rampart/guardrails';
 
 /** Bounds on what one import reads: a library is hundreds of files of a few kilobytes, not a disk. */
@@ -100,6 +115,8 @@ export interface AppliedImport {
   readonly plan: ImportPlan;
   /** Artifacts recorded (added or changed). */
   readonly recorded: number;
+  /** When the library policy asks for a second person: the proposal recorded instead; nothing is published until it is approved. */
+  readonly proposedChangeId?: string;
 }
 
 /**
@@ -114,6 +131,10 @@ export const applyPolicyImport = async (store: EventStore, files: readonly Polic
   if (!plan.applicable) throw new PolicyImportError(`the plan refuses ${plan.counts.refused} item${plan.counts.refused === 1 ? '' : 's'}: nothing was applied (fix or remove them, then import again)`);
   const changes = plan.items.filter((i) => i.command && (i.action === 'add' || i.action === 'change'));
   if (changes.length === 0) return { plan, recorded: 0 };
+  if ((await readLibraryPolicy(store)).approvalRequired) {
+    const changeId = await proposeLibraryChange(store, { artifacts: changes.map(proposedArtifactOf) }, context);
+    return { plan, recorded: 0, proposedChangeId: changeId };
+  }
   const ctx: CommandContext = { ...context, tenantId: PROVIDER_SCOPE };
   const outcomes = await handleCommands(
     store,
@@ -202,4 +223,151 @@ export const retireLibraryArtifact = async (
     { kind: 'RetireArtifact', artifactKind: request.kind, name: request.name, reason: request.reason, heldBy },
     { ...context, tenantId: PROVIDER_SCOPE },
   );
+};
+
+// ---- four-eyes: the library policy and proposed changes ----------------------------------------
+
+/** The person who answers for an actor: an API key's issuer, or the actor. */
+const personOf = (actor: Actor): string => actor.issuedBy?.id ?? actor.id;
+
+export const readLibraryPolicy = async (store: EventStore): Promise<LibraryPolicy> =>
+  fold(libraryPolicyDecider, (await store.readStream(libraryPolicyStreamId())).filter(isLibraryPolicySet) as unknown as LibraryPolicySet[]);
+
+const proposedArtifactOf = (item: PlanItem): ProposedLibraryArtifact => {
+  const command = item.command as Extract<LibraryCommand, { kind: 'PublishDefinition' | 'PublishInitiative' }>;
+  const version = item.version ?? 1;
+  return {
+    kind: item.kind as ArtifactKind,
+    name: item.name as string,
+    action: item.action as 'add' | 'change',
+    version,
+    basis: item.action === 'add' ? 0 : version - 1,
+    reasons: [...item.reasons],
+    source: command.source,
+    ...(command.kind === 'PublishDefinition' ? { content: command.definition } : { content: command.initiative, members: [...command.members] }),
+  };
+};
+
+const proposeLibraryChange = async (
+  store: EventStore,
+  change: { readonly artifacts: readonly ProposedLibraryArtifact[]; readonly policy?: { readonly approvalRequired: boolean } },
+  context: Omit<CommandContext, 'tenantId'>,
+): Promise<string> => {
+  const changeId = randomUUID();
+  const outcome = await handleCommand(
+    store,
+    libraryChangeDecider,
+    libraryChangeStreamId(changeId),
+    { kind: 'ProposeLibraryChange', changeId, proposedBy: personOf(context.actor), artifacts: change.artifacts, ...(change.policy ? { policy: change.policy } : {}), now: context.now },
+    { ...context, tenantId: PROVIDER_SCOPE },
+  );
+  if (!outcome.ok) throw new PolicyImportError(`the change could not be proposed: ${outcome.rejection.code}${outcome.rejection.message ? ` (${outcome.rejection.message})` : ''}`);
+  return changeId;
+};
+
+export type LibraryPolicyOutcome = { readonly ok: true; readonly policy: LibraryPolicy; readonly proposedChangeId?: string } | { readonly ok: false; readonly rejection: Rejection };
+
+/**
+ * Sets whether library changes need a second person. Asking for it takes effect at once; turning it
+ * off while it is on is proposed like any other change, for someone else to approve.
+ */
+export const setLibraryPolicy = async (store: EventStore, approvalRequired: boolean, context: Omit<CommandContext, 'tenantId'>): Promise<LibraryPolicyOutcome> => {
+  const current = await readLibraryPolicy(store);
+  if (current.approvalRequired && !approvalRequired) {
+    return { ok: true, policy: current, proposedChangeId: await proposeLibraryChange(store, { artifacts: [], policy: { approvalRequired } }, context) };
+  }
+  const outcome = await handleCommand(store, libraryPolicyDecider, libraryPolicyStreamId(), { kind: 'SetLibraryPolicy', approvalRequired }, { ...context, tenantId: PROVIDER_SCOPE });
+  return outcome.ok ? { ok: true, policy: { approvalRequired } } : { ok: false, rejection: outcome.rejection };
+};
+
+export interface LibraryChangeView extends LibraryChange {
+  readonly proposedAt: string;
+  /** When it was approved, applied or rejected. */
+  readonly decidedAt: string | null;
+  /** Proposed, unapproved and past its expiry: it can no longer be approved. */
+  readonly expired: boolean;
+}
+
+const changeView = (events: readonly RecordedEvent[], now: Date): LibraryChangeView | undefined => {
+  const own = events.filter(isLibraryChangeEvent);
+  if (own.length === 0) return undefined;
+  const state = fold(libraryChangeDecider, own as unknown as LibraryChangeEvent[]);
+  const decided = [...own].reverse().find((e) => e.type !== 'guardrails.LibraryChangeProposed.v1' && e.type !== 'guardrails.LibraryChangeApplied.v1');
+  return {
+    ...state,
+    proposedAt: own[0].recordedAt,
+    decidedAt: decided?.recordedAt ?? null,
+    expired: state.status === 'proposed' && state.expiresAt !== null && Date.parse(state.expiresAt) <= now.getTime(),
+  };
+};
+
+/** Every proposed library change, newest first, with what became of it. */
+export const libraryChanges = async (store: EventStore, now = new Date()): Promise<LibraryChangeView[]> => {
+  const byStream = new Map<string, RecordedEvent[]>();
+  for (let from = START; ; ) {
+    const page = await store.readAll({ from, filter: { streamPrefixes: [libraryChangeStreamId('x').slice(0, -1)] }, maxCount: 1_000 });
+    for (const event of page.events) byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+    if (page.isEnd) break;
+    from = page.position;
+  }
+  return [...byStream.values()]
+    .flatMap((events) => changeView(events, now) ?? [])
+    .sort((a, b) => b.proposedAt.localeCompare(a.proposedAt));
+};
+
+export const libraryChange = async (store: EventStore, changeId: string, now = new Date()): Promise<LibraryChangeView | undefined> => changeView(await store.readStream(libraryChangeStreamId(changeId)), now);
+
+export type LibraryChangeOutcome = { readonly ok: true; readonly change: LibraryChangeView } | { readonly ok: false; readonly rejection: Rejection };
+
+const changeIdRejection = (changeId: string): Rejection | undefined => (/^[a-z0-9][a-z0-9-]{0,62}$/.test(changeId) ? undefined : reject('unknown-change', `no change ${changeId.slice(0, 70)}`));
+
+/**
+ * A second person approves a proposed change: it is recorded as approved, then what it holds is
+ * published and recorded as applied. Run again after a crash in between, it publishes what is
+ * missing (the same content records nothing) and records the outcome: it converges.
+ */
+export const approveLibraryChange = async (store: EventStore, changeId: string, context: Omit<CommandContext, 'tenantId'>): Promise<LibraryChangeOutcome> => {
+  const invalid = changeIdRejection(changeId);
+  if (invalid) return { ok: false, rejection: invalid };
+  const ctx: CommandContext = { ...context, tenantId: PROVIDER_SCOPE };
+  const streamId = libraryChangeStreamId(changeId);
+  const before = await libraryChange(store, changeId, context.now);
+  if (!before) return { ok: false, rejection: reject('unknown-change', `no change ${changeId}`) };
+  let moved: string[] = [];
+  if (before.status === 'proposed') {
+    const library = await loadLibrary(store);
+    moved = before.artifacts.filter((a) => (library.get(libraryKey(a.kind, a.name))?.version ?? 0) !== a.basis).map((a) => `${a.kind} ${a.name}`);
+  }
+  const approved = await handleCommand(store, libraryChangeDecider, streamId, { kind: 'ApproveLibraryChange', approvedBy: personOf(context.actor), now: context.now, moved }, ctx);
+  if (!approved.ok) return { ok: false, rejection: approved.rejection };
+  if (before.status !== 'applied') {
+    const outcomes = await handleCommands(
+      store,
+      libraryDecider,
+      before.artifacts.map((a) => ({ streamId: libraryStreamId(a.kind, a.name), command: publishCommandOf(a), ctx })),
+    );
+    if (before.policy) {
+      const set = await handleCommand(store, libraryPolicyDecider, libraryPolicyStreamId(), { kind: 'SetLibraryPolicy', approvalRequired: before.policy.approvalRequired, approvedChangeId: changeId }, ctx);
+      if (!set.ok) return { ok: false, rejection: set.rejection };
+    }
+    const recorded = outcomes.filter((o) => o.ok && o.events.length > 0).length;
+    const applied = await handleCommand(store, libraryChangeDecider, streamId, { kind: 'RecordLibraryChangeApplied', recorded }, ctx);
+    if (!applied.ok) return { ok: false, rejection: applied.rejection };
+  }
+  return { ok: true, change: (await libraryChange(store, changeId, context.now)) as LibraryChangeView };
+};
+
+/** Declines a proposed change (a reviewer), or withdraws it (its proposer): nothing of it is published. */
+export const rejectLibraryChange = async (store: EventStore, changeId: string, reason: string, context: Omit<CommandContext, 'tenantId'>): Promise<LibraryChangeOutcome> => {
+  const invalid = changeIdRejection(changeId);
+  if (invalid) return { ok: false, rejection: invalid };
+  const outcome = await handleCommand(
+    store,
+    libraryChangeDecider,
+    libraryChangeStreamId(changeId),
+    { kind: 'RejectLibraryChange', rejectedBy: personOf(context.actor), reason },
+    { ...context, tenantId: PROVIDER_SCOPE },
+  );
+  if (!outcome.ok) return { ok: false, rejection: outcome.rejection };
+  return { ok: true, change: (await libraryChange(store, changeId, context.now)) as LibraryChangeView };
 };

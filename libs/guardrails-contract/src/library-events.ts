@@ -84,3 +84,56 @@ export const LIBRARY_EVENT_TYPES: readonly LibraryEvent['type'][] = [
 ];
 
 export const isLibraryEvent = eventGuard<LibraryEvent>(...LIBRARY_EVENT_TYPES);
+
+// Four-eyes for the library: when the provider's library policy asks for it, an import is proposed,
+// not recorded, and takes effect only once a second person approves it. The proposal carries what
+// it would publish, so what is approved is exactly what was proposed (`t-provider:policy-change-<id>`).
+
+/** The provider's library policy (`t-provider:policy-settings-library`). */
+export type LibraryPolicySet = DomainEvent<'guardrails.LibraryPolicySet.v1', { approvalRequired: boolean }>;
+
+/** One artifact a proposed change publishes: the content, and the version it was planned against. */
+export interface ProposedLibraryArtifact {
+  readonly kind: 'definition' | 'initiative';
+  readonly name: string;
+  readonly action: 'add' | 'change';
+  /** The version it will have. */
+  readonly version: number;
+  /** The version the library held when it was proposed (0: none); approving refuses if that moved. */
+  readonly basis: number;
+  readonly reasons: readonly string[];
+  readonly source: string;
+  readonly content: Record<string, unknown>;
+  /** For an initiative: its members, resolved when proposed. */
+  readonly members?: readonly LibraryMemberRef[];
+}
+
+export type LibraryChangeProposed = DomainEvent<
+  'guardrails.LibraryChangeProposed.v1',
+  {
+    changeId: string;
+    proposedBy: string;
+    /** Unapproved by then, it can no longer be approved. */
+    expiresAt: string;
+    artifacts: ProposedLibraryArtifact[];
+    /** A change of the library policy itself (turning approval off needs a second person too). */
+    policy?: { approvalRequired: boolean };
+  }
+>;
+export type LibraryChangeApproved = DomainEvent<'guardrails.LibraryChangeApproved.v1', { changeId: string; approvedBy: string }>;
+/** What the approved change recorded: artifacts published (the same content again records nothing). */
+export type LibraryChangeApplied = DomainEvent<'guardrails.LibraryChangeApplied.v1', { changeId: string; recorded: number }>;
+/** Declined by a reviewer, or withdrawn by its proposer. */
+export type LibraryChangeRejected = DomainEvent<'guardrails.LibraryChangeRejected.v1', { changeId: string; rejectedBy: string; reason: string }>;
+
+export type LibraryChangeEvent = LibraryChangeProposed | LibraryChangeApproved | LibraryChangeApplied | LibraryChangeRejected;
+export type LibraryGovernanceEvent = LibraryPolicySet | LibraryChangeEvent;
+
+export const LIBRARY_CHANGE_EVENT_TYPES: readonly LibraryChangeEvent['type'][] = [
+  'guardrails.LibraryChangeProposed.v1',
+  'guardrails.LibraryChangeApproved.v1',
+  'guardrails.LibraryChangeApplied.v1',
+  'guardrails.LibraryChangeRejected.v1',
+];
+export const isLibraryChangeEvent = eventGuard<LibraryChangeEvent>(...LIBRARY_CHANGE_EVENT_TYPES);
+export const isLibraryPolicySet = eventGuard<LibraryPolicySet>('guardrails.LibraryPolicySet.v1');

@@ -229,4 +229,51 @@ describe("the provider's policy library over GraphQL", () => {
     expect(after).not.toContain('lib-definition:deny-sql-mintls');
     expect((await artifact('definition', 'Deny-Sql-minTLS')).assignments).toHaveLength(1);
   });
+
+  it('takes a second person for each change once the provider asks for it: proposed, refused to its proposer, approved by another admin', async () => {
+    const second = await h.token({ role: 'platform.admin' }, 'bo@soc.example');
+    const policy = (approvalRequired: boolean, token = admin) =>
+      h.gql<{ setLibraryPolicy: { __typename: string; approvalRequired?: boolean; proposedChangeId?: string | null } }>(
+        `mutation { setLibraryPolicy(approvalRequired: ${approvalRequired}) { __typename ... on LibraryPolicyType { approvalRequired proposedChangeId } } }`,
+        { token },
+      );
+    expect((await policy(true)).body.data?.setLibraryPolicy).toEqual({ __typename: 'LibraryPolicyType', approvalRequired: true, proposedChangeId: null });
+
+    const changed = files((p) => p.endsWith('Audit-Tags-Mandatory.json')).map((f) => ({ ...f, content: f.content.replace('"displayName": "', '"displayName": "Reviewed: ') }));
+    expect(changed[0].content).toContain('Reviewed: ');
+    const { body } = await h.gql<{ importPolicyLibrary: Plan & { proposedChangeId: string | null } }>(
+      `mutation($input: ImportPolicyLibraryInput!) { importPolicyLibrary(input: $input) { applied recorded proposedChangeId counts { change } } }`,
+      { token: admin, variables: { input: { files: changed, apply: true } } },
+    );
+    expect(body.data!.importPolicyLibrary).toMatchObject({ applied: false, recorded: 0, counts: { change: 1 }, proposedChangeId: expect.any(String) });
+    const changeId = body.data!.importPolicyLibrary.proposedChangeId as string;
+
+    const approve = (token: string) =>
+      h.gql<{ approveLibraryChange: { __typename: string; code?: string; status?: string; recorded?: number; decidedBy?: string; artifacts?: { name: string; version: number; basis: number }[] } }>(
+        `mutation { approveLibraryChange(changeId: "${changeId}") { __typename ... on Rejection { code } ... on LibraryChangeType { status recorded decidedBy artifacts { name version basis } } } }`,
+        { token },
+      );
+    expect((await approve(admin)).body.data?.approveLibraryChange).toEqual({ __typename: 'Rejection', code: 'approver-must-differ' });
+    const customer = await h.token({ role: 'customer.admin', tenantId: 'contoso-bank' });
+    expect((await approve(customer)).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    const waiting = (await h.gql<{ libraryChanges: { changeId: string; proposedBy: string }[] }>('{ libraryChanges(status: "proposed") { changeId proposedBy } }', { token: second })).body.data!.libraryChanges;
+    expect(waiting).toEqual([{ changeId, proposedBy: 'admin@soc.example' }]);
+    expect((await approve(second)).body.data?.approveLibraryChange).toEqual({
+      __typename: 'LibraryChangeType',
+      status: 'applied',
+      recorded: 1,
+      decidedBy: 'bo@soc.example',
+      artifacts: [{ name: 'Audit-Tags-Mandatory', version: 2, basis: 1 }],
+    });
+
+    // turning approval off is itself a change for someone else: declined here, so it stays on
+    const off = (await policy(false)).body.data!.setLibraryPolicy;
+    expect(off).toMatchObject({ approvalRequired: true, proposedChangeId: expect.any(String) });
+    const declined = await h.gql<{ rejectLibraryChange: { status: string; reason: string } }>(
+      `mutation { rejectLibraryChange(input: { changeId: "${off.proposedChangeId}", reason: "keep four eyes on the library" }) { ... on LibraryChangeType { status reason } } }`,
+      { token: second },
+    );
+    expect(declined.body.data?.rejectLibraryChange).toEqual({ status: 'rejected', reason: 'keep four eyes on the library' });
+    expect((await h.gql<{ libraryPolicy: { approvalRequired: boolean } }>('{ libraryPolicy { approvalRequired } }', { token: admin })).body.data?.libraryPolicy).toEqual({ approvalRequired: true });
+  });
 });

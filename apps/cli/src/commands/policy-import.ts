@@ -33,10 +33,13 @@ export const runPolicyImport = async (
     const plan = await planPolicyImport(eventStore, files);
     const whatIf = options.whatIf ? await (await import('@rampart/platform')).libraryWhatIf(stores, plan, { tenants: options.tenant }) : undefined;
     let recorded: number | null = null;
+    let proposedChangeId: string | null = null;
     let failure: string | null = null;
     if (options.apply && plan.applicable) {
       try {
-        recorded = (await applyPolicyImport(eventStore, files, { actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), now: new Date() })).recorded;
+        const applied = await applyPolicyImport(eventStore, files, { actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), now: new Date() });
+        if (applied.proposedChangeId) proposedChangeId = applied.proposedChangeId;
+        else recorded = applied.recorded;
       } catch (error) {
         if (!(error instanceof PolicyImportError)) throw error;
         failure = error.message;
@@ -44,7 +47,7 @@ export const runPolicyImport = async (
     }
     if (options.json) {
       const items = plan.items.map(({ command: _command, ...item }) => item);
-      process.stdout.write(`${JSON.stringify({ folder, files: files.length, counts: plan.counts, applicable: plan.applicable, applied: recorded !== null, recorded, items, ...(whatIf ? { whatIf } : {}) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ folder, files: files.length, counts: plan.counts, applicable: plan.applicable, applied: recorded !== null, recorded, proposedChangeId, items, ...(whatIf ? { whatIf } : {}) }, null, 2)}\n`);
     } else {
       if (plan.items.length) {
         printTable([
@@ -57,7 +60,9 @@ export const runPolicyImport = async (
         `\n${files.length} file${files.length === 1 ? '' : 's'}: ${c.add} to add, ${c.change} to change, ${c.unchanged} unchanged, ${c.refused} refused, ${c.skipped} skipped\n` +
           (!plan.applicable
             ? 'nothing was recorded: fix or remove what is refused, then run again\n'
-            : recorded !== null
+            : proposedChangeId !== null
+              ? `proposed as change ${proposedChangeId}: the library policy asks a second person to approve it, and nothing is published until then (rampart policy approve ${proposedChangeId})\n`
+              : recorded !== null
               ? `recorded ${recorded} in the library (the provider's trail shows each version)\n`
               : c.add + c.change > 0
                 ? 'this is the plan: run again with --apply to record it\n'

@@ -64,6 +64,45 @@ export const policyCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
     });
 
   policy
+    .command('changes')
+    .description('library changes proposed for a second person to approve, and what became of them')
+    .option('--status <status>', 'proposed, approved, applied or rejected')
+    .option('--json', 'print them as JSON')
+    .action(async (options: { status?: string; json?: boolean }) => {
+      const { runLibraryChanges } = await import('./policy-approval.ts');
+      await runLibraryChanges(options, withStores);
+    });
+
+  policy
+    .command('approve')
+    .description('approve a proposed library change (someone other than its proposer): what it holds is published')
+    .argument('<change-id>', 'as `rampart policy changes` lists it')
+    .action(async (changeId: string) => {
+      const { runApproveLibraryChange } = await import('./policy-approval.ts');
+      await runApproveLibraryChange(changeId, withStores);
+    });
+
+  policy
+    .command('reject')
+    .description('decline a proposed library change, or withdraw your own: nothing of it is published')
+    .argument('<change-id>', 'as `rampart policy changes` lists it')
+    .requiredOption('--reason <text>', "why, in 3-500 characters: the provider's trail keeps it")
+    .action(async (changeId: string, options: { reason: string }) => {
+      const { runRejectLibraryChange } = await import('./policy-approval.ts');
+      await runRejectLibraryChange(changeId, options.reason, withStores);
+    });
+
+  policy
+    .command('approval')
+    .description("whether each library change needs a second person (the provider's library policy)")
+    .argument('[setting]', '`required` or `off`; without it, shows the setting')
+    .addHelpText('after', '\nRequiring approval takes effect at once; turning it off while it is on is proposed, for someone else to approve.')
+    .action(async (setting: string | undefined) => {
+      const { runLibraryApproval } = await import('./policy-approval.ts');
+      await runLibraryApproval(setting, withStores);
+    });
+
+  policy
     .command('retire')
     .description("retire a definition or initiative of the provider's policy library: kept for history, no longer offered to new assignments")
     .argument('<kind>', '`definition` or `initiative`')

@@ -54,6 +54,14 @@ const SUMMARIES: Readonly<Record<KnownType | AuditExported['type'], (d: Data) =>
   'guardrails.LibraryInitiativePublished.v1': (d) =>
     `initiative ${s(d['name'])} version ${s(d['version'])} published from ${s(d['source'])}: ${Array.isArray(d['members']) ? d['members'].length : '?'} members (sha256 ${s(d['sha256'])})`,
   'guardrails.LibraryArtifactRetired.v1': (d) => `${s(d['kind'])} ${s(d['name'])} retired at version ${s(d['version'])}: ${s(d['reason'])}`,
+  'guardrails.LibraryPolicySet.v1': (d) => (d['approvalRequired'] ? 'library changes need a second person from now on' : 'library changes no longer need a second person'),
+  'guardrails.LibraryChangeProposed.v1': (d) =>
+    `library change ${s(d['changeId'])} proposed by ${s(d['proposedBy'])}: ${Array.isArray(d['artifacts']) ? d['artifacts'].map((a) => `${s((a as Data)['kind'])} ${s((a as Data)['name'])} v${s((a as Data)['version'])}`).join(', ') || 'no artifact' : '?'}${
+      d['policy'] ? `; approval ${(d['policy'] as Data)['approvalRequired'] ? 'required' : 'no longer required'}` : ''
+    } (until ${s(d['expiresAt'])})`,
+  'guardrails.LibraryChangeApproved.v1': (d) => `library change ${s(d['changeId'])} approved by ${s(d['approvedBy'])}`,
+  'guardrails.LibraryChangeApplied.v1': (d) => `library change ${s(d['changeId'])} applied: ${s(d['recorded'])} published`,
+  'guardrails.LibraryChangeRejected.v1': (d) => `library change ${s(d['changeId'])} rejected by ${s(d['rejectedBy'])}: ${s(d['reason'])}`,
   'guardrails.FindingResolved.v1': (d) => `finding resolved (${s(d['resolution'])}): ${s(d['guardrailId'])} on ${s(d['resourceKey'])}`,
 
   'incidents.IncidentOpened.v1': (d) => `incident opened: ${s(d['title'])} (${s(d['severity'])})`,

@@ -5,7 +5,22 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, createUnionType, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { libraryWhatIf } from '@rampart/platform';
 import { isValidTenantId, unstorableTextIn } from '@rampart/event-sourcing';
-import { applyPolicyImport, IMPORT_LIMITS, libraryArtifactHistory, libraryAssignments, loadLibrary, planPolicyImport, PolicyImportError, retireLibraryArtifact } from '@rampart/guardrails-application';
+import {
+  applyPolicyImport,
+  approveLibraryChange,
+  IMPORT_LIMITS,
+  libraryArtifactHistory,
+  libraryAssignments,
+  libraryChanges,
+  loadLibrary,
+  planPolicyImport,
+  PolicyImportError,
+  readLibraryPolicy,
+  rejectLibraryChange,
+  retireLibraryArtifact,
+  setLibraryPolicy,
+  type LibraryChangeView,
+} from '@rampart/guardrails-application';
 import { isValidArtifactName, type ImportPlan, type LibraryArtifactRetired, type PolicyFile } from '@rampart/guardrails';
 import { Authorize, InheritsAuthorization } from '../authorization/rules';
 import type { RequestContext } from '../context';
@@ -166,7 +181,79 @@ export class PolicyImportPlanType {
   @Field(() => [PolicyImportItemType]) items!: PolicyImportItemType[];
   @Field(() => [PolicyWhatIfType], { nullable: true, description: 'With whatIf: what each added or changed definition would find. Nothing is recorded.' })
   whatIf?: PolicyWhatIfType[] | null;
+  @Field(() => ID, { nullable: true, description: "With apply, when the library policy asks for a second person: the change proposed instead (nothing published until someone else approves it)." })
+  proposedChangeId?: string | null;
 }
+
+@ObjectType({ description: "The provider's rules for its library." })
+@InheritsAuthorization()
+export class LibraryPolicyType {
+  @Field({ description: 'Each library change is proposed, and takes effect once a second person approves it.' }) approvalRequired!: boolean;
+  @Field(() => ID, { nullable: true, description: 'Turning approval off while it is on: the change proposed for someone else to approve.' }) proposedChangeId!: string | null;
+}
+
+export const LibraryPolicyResult = createUnionType({
+  name: 'LibraryPolicyResult',
+  types: () => [LibraryPolicyType, Rejection] as const,
+  resolveType: (value: object) => ('code' in value ? Rejection : LibraryPolicyType),
+});
+
+@ObjectType({ description: 'An artifact a proposed library change publishes.' })
+@InheritsAuthorization()
+export class ProposedLibraryArtifactType {
+  @Field() kind!: string;
+  @Field() name!: string;
+  @Field({ description: '`add` or `change`.' }) action!: string;
+  @Field(() => Int, { description: 'The version it will have.' }) version!: number;
+  @Field(() => Int, { description: 'The version the library held when it was proposed (0: none). Approving refuses if that moved.' }) basis!: number;
+  @Field(() => [String]) reasons!: string[];
+  @Field() source!: string;
+  @Field({ description: 'What it publishes (JSON).' }) content!: string;
+}
+
+@ObjectType({ description: 'A library change waiting for, or past, its second person.' })
+@InheritsAuthorization()
+export class LibraryChangeType {
+  @Field(() => ID) changeId!: string;
+  @Field({ description: '`proposed`, `approved` (being applied), `applied` or `rejected`.' }) status!: string;
+  @Field({ description: 'Proposed, unapproved and past its expiry: it can no longer be approved.' }) expired!: boolean;
+  @Field() proposedBy!: string;
+  @Field() proposedAt!: string;
+  @Field() expiresAt!: string;
+  @Field(() => String, { nullable: true, description: 'Who approved or rejected it.' }) decidedBy!: string | null;
+  @Field(() => String, { nullable: true }) decidedAt!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why it was rejected.' }) reason!: string | null;
+  @Field(() => Int, { nullable: true, description: 'Once applied: the artifacts it published (the same content again publishes nothing).' }) recorded!: number | null;
+  @Field(() => [ProposedLibraryArtifactType]) artifacts!: ProposedLibraryArtifactType[];
+  @Field(() => Boolean, { nullable: true, description: 'Set when the change sets the library policy: whether approval is required after it.' }) approvalRequired!: boolean | null;
+}
+
+export const LibraryChangeResult = createUnionType({
+  name: 'LibraryChangeResult',
+  types: () => [LibraryChangeType, Rejection] as const,
+  resolveType: (value: object) => ('code' in value ? Rejection : LibraryChangeType),
+});
+
+@InputType()
+export class RejectLibraryChangeInput {
+  @Field(() => ID) changeId!: string;
+  @Field({ description: "Why, in 3-500 characters: the provider's trail keeps it." }) reason!: string;
+}
+
+const toChange = (c: LibraryChangeView): LibraryChangeType => ({
+  changeId: c.changeId ?? '',
+  status: c.status,
+  expired: c.expired,
+  proposedBy: c.proposedBy ?? '',
+  proposedAt: c.proposedAt,
+  expiresAt: c.expiresAt ?? '',
+  decidedBy: c.decidedBy,
+  decidedAt: c.decidedAt,
+  reason: c.reason,
+  recorded: c.recorded,
+  artifacts: c.artifacts.map((a) => ({ kind: a.kind, name: a.name, action: a.action, version: a.version, basis: a.basis, reasons: [...a.reasons], source: a.source, content: JSON.stringify(a.content) })),
+  approvalRequired: c.policy ? c.policy.approvalRequired : null,
+});
 
 const MAX_PATH = 512;
 
@@ -224,6 +311,47 @@ export class LibraryResolver {
     };
   }
 
+  @Query(() => LibraryPolicyType, { description: "The provider's rules for its library: whether each change needs a second person." })
+  @Authorize({ kind: 'global', permission: 'library.manage' })
+  async libraryPolicy(): Promise<LibraryPolicyType> {
+    return { ...(await readLibraryPolicy(this.runtime.stores.eventStore)), proposedChangeId: null };
+  }
+
+  @Mutation(() => LibraryPolicyResult, {
+    description: 'Whether each library change needs a second person. Asking for it takes effect at once; turning it off while it is on is proposed, for someone else to approve.',
+  })
+  @Authorize({ kind: 'global', permission: 'library.manage' })
+  async setLibraryPolicy(@Context() ctx: RequestContext, @Args('approvalRequired') approvalRequired: boolean): Promise<typeof LibraryPolicyResult> {
+    const outcome = await setLibraryPolicy(this.runtime.stores.eventStore, approvalRequired, { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() });
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    return { ...outcome.policy, proposedChangeId: outcome.proposedChangeId ?? null };
+  }
+
+  @Query(() => [LibraryChangeType], { description: 'Proposed library changes, newest first: those waiting for a second person and what became of the others.' })
+  @Authorize({ kind: 'global', permission: 'library.manage' })
+  async libraryChanges(@Args('status', { nullable: true, description: '`proposed`, `approved`, `applied` or `rejected`; all when absent.' }) status?: string): Promise<LibraryChangeType[]> {
+    if (status !== undefined && status !== null && !['proposed', 'approved', 'applied', 'rejected'].includes(status)) throw badInput('status is proposed, approved, applied or rejected');
+    return (await libraryChanges(this.runtime.stores.eventStore)).filter((c) => !status || c.status === status).map(toChange);
+  }
+
+  @Mutation(() => LibraryChangeResult, {
+    description: "Approves a proposed library change: by someone other than its proposer, before it expires, while the library still holds the versions it was planned against. What it holds is then published.",
+  })
+  @Authorize({ kind: 'global', permission: 'library.manage' })
+  async approveLibraryChange(@Context() ctx: RequestContext, @Args('changeId', { type: () => ID }) changeId: string): Promise<typeof LibraryChangeResult> {
+    const outcome = await approveLibraryChange(this.runtime.stores.eventStore, changeId, { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() });
+    return outcome.ok ? toChange(outcome.change) : { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+  }
+
+  @Mutation(() => LibraryChangeResult, { description: 'Declines a proposed library change, or withdraws one of your own: nothing of it is published.' })
+  @Authorize({ kind: 'global', permission: 'library.manage' })
+  async rejectLibraryChange(@Context() ctx: RequestContext, @Args('input') input: RejectLibraryChangeInput): Promise<typeof LibraryChangeResult> {
+    const unstorable = unstorableTextIn({ reason: input.reason }, 'input');
+    if (unstorable) throw badInput(`${unstorable}, which cannot be stored`, { reason: 'invalid-text' });
+    const outcome = await rejectLibraryChange(this.runtime.stores.eventStore, input.changeId, input.reason, { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() });
+    return outcome.ok ? toChange(outcome.change) : { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+  }
+
   @Mutation(() => PolicyLibraryRetireResult, {
     description:
       'Retires a library definition or initiative: kept for history and as-of, no longer offered to new assignments; assignments already made keep the version they evaluate until changed. A definition a live initiative holds is refused.',
@@ -241,7 +369,8 @@ export class LibraryResolver {
   }
 
   @Mutation(() => PolicyImportPlanType, {
-    description: "Plans importing policy files into the provider's library (added, changed, unchanged, refused with reasons) and, with apply, records the plan: all of it, or nothing when anything is refused.",
+    description:
+      "Plans importing policy files into the provider's library (added, changed, unchanged, refused with reasons) and, with apply, records the plan: all of it, or nothing when anything is refused. When the library policy asks for a second person, apply proposes the change instead (proposedChangeId).",
   })
   @Authorize({ kind: 'global', permission: 'library.manage' })
   async importPolicyLibrary(@Context() ctx: RequestContext, @Args('input') input: ImportPolicyLibraryInput): Promise<PolicyImportPlanType> {
@@ -267,6 +396,7 @@ export class LibraryResolver {
     }
     try {
       const applied = await applyPolicyImport(store, files, { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() });
+      if (applied.proposedChangeId) return { ...toPlan(applied.plan, false, 0), proposedChangeId: applied.proposedChangeId };
       return toPlan(applied.plan, true, applied.recorded);
     } catch (error) {
       if (!(error instanceof PolicyImportError)) throw error;

@@ -39,6 +39,24 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation { retirePolicyLibraryArtifact(input: { kind: "definition", name: "probe-never-imported", reason: "matrix probe" }) { __typename ... on Rejection { code } } }',
     variables: () => ({}),
   },
+  'Query.libraryPolicy': { scope: 'provider', document: '{ libraryPolicy { approvalRequired } }', variables: () => ({}) },
+  'Query.libraryChanges': { scope: 'provider', document: '{ libraryChanges { changeId status } }', variables: () => ({}) },
+  // off while it is off: nothing to record
+  'Mutation.setLibraryPolicy': {
+    scope: 'provider',
+    document: 'mutation { setLibraryPolicy(approvalRequired: false) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
+  'Mutation.approveLibraryChange': {
+    scope: 'provider',
+    document: 'mutation { approveLibraryChange(changeId: "probe-no-such-change") { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
+  'Mutation.rejectLibraryChange': {
+    scope: 'provider',
+    document: 'mutation { rejectLibraryChange(input: { changeId: "probe-no-such-change", reason: "matrix probe" }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
   'Query.tenants': {
     scope: 'tenant',
     document: 'query($tenantId: ID) { tenants(filter: { tenantId: $tenantId }) { edges { node { tenantId displayName } } } }',
