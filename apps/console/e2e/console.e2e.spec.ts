@@ -31,6 +31,10 @@ const examples = join(root, 'libs', 'inventory', 'src', 'testing', 'arm-examples
 const webAppBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Web.sites.GetWebApp.json'), 'utf8'));
 const webApp = { ...webAppBody, properties: { ...webAppBody.properties, httpsOnly: true } };
 const webAppTagged = { ...webApp, tags: { ...webApp.tags, owner: 'payments-team' } };
+// A SQL server allowing TLS 1.0, in the demo tenant that follows a definition of the provider's library.
+const LIBRARY_FOLLOWER = 'northwind-mfg';
+const sqlServerBody = JSON.parse(readFileSync(join(examples, 'Microsoft.Sql.servers.ServerGet.json'), 'utf8'));
+const weakTlsSqlServer = { ...sqlServerBody, properties: { ...sqlServerBody.properties, minimalTlsVersion: '1.0' } };
 
 const newest = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce((max, e) => Math.max(max, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
@@ -739,7 +743,7 @@ describe('the web console in a browser', () => {
     await page.getByRole('button', { name: 'Assign', exact: true }).click();
     await page.getByText('Assigned as cis-azure-2-0-0; the worker evaluates what it covers.').waitFor();
     const assigned = page.getByRole('table', { name: 'Baselines and standards assigned to the tenant' }).getByRole('row', { name: /cis-azure-2-0-0/ });
-    await assigned.getByText('Set for 1 guardrail').waitFor();
+    await assigned.getByText('Set for 1 initiative parameter').waitFor();
     // SLA targets out of order are said next to the form; a good change is saved, and only it is sent
     await page.getByLabel('Acknowledge high incidents within (minutes)').fill('600');
     await page.getByRole('button', { name: 'Save incident policy' }).click();
@@ -752,13 +756,14 @@ describe('the web console in a browser', () => {
     // actions that cut access are never pre-approved: offered, but not choosable
     expect(await page.getByRole('checkbox', { name: /Restrict public network access/ }).isDisabled()).toBe(true);
     await shot(page, 'admin-policies', 'console-admin-policies.png');
-    const saved = await gql<{ incidentPolicy: { approvalExpiryMinutes: number; sla: { severity: string; acknowledgeMinutes: number }[] }; tenantGuardrails: { assignments: { baselineId: string; parameters: string }[] } }>(
+    const saved = await gql<{ incidentPolicy: { approvalExpiryMinutes: number; sla: { severity: string; acknowledgeMinutes: number }[] }; tenantGuardrails: { assignments: { baselineId: string; initiativeParameters: string }[] } }>(
       await tokenOf('platform-admin'),
-      `{ incidentPolicy(tenantId: "${tenantId}") { approvalExpiryMinutes sla { severity acknowledgeMinutes } } tenantGuardrails(tenantId: "${tenantId}") { assignments { baselineId parameters } } }`,
+      `{ incidentPolicy(tenantId: "${tenantId}") { approvalExpiryMinutes sla { severity acknowledgeMinutes } } tenantGuardrails(tenantId: "${tenantId}") { assignments { baselineId initiativeParameters } } }`,
     );
     expect(saved.incidentPolicy.sla.find((s) => s.severity === 'high')?.acknowledgeMinutes).toBe(20);
     expect(saved.incidentPolicy.approvalExpiryMinutes).toBe(240);
-    expect(Object.values(JSON.parse(saved.tenantGuardrails.assignments[0].parameters) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ effect: 'Disabled' }));
+    // the initiative's parameter as changed; each member taking its value from it gets it at evaluation
+    expect(Object.values(JSON.parse(saved.tenantGuardrails.assignments[0].initiativeParameters) as Record<string, unknown>)).toEqual(['Disabled']);
     await page.locator('#main').getByRole('link', { name: 'Tenant settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Northwind Traders' }).waitFor();
 
@@ -868,12 +873,47 @@ describe('the web console in a browser', () => {
       await page.setInputFiles('#library-folder', folder);
       await page.getByRole('heading', { name: /12 unchanged/ }).waitFor();
       await page.getByText('The library already holds all of it.').waitFor();
+      expect(await page.getByRole('form', { name: 'What would it find?' }).count()).toBe(0); // nothing added or changed to replay
+
+      // A tenant follows one of the definitions, and has a SQL server that breaks it.
+      const admin = await tokenOf('platform-admin');
+      const assigned = await gql<{ assignBaseline: { __typename: string } }>(
+        admin,
+        `mutation { assignBaseline(input: { tenantId: "${LIBRARY_FOLLOWER}", assignmentId: "provider-sql-tls", baselineId: "lib-definition:Deny-Sql-minTLS" }) { __typename } }`,
+      );
+      expect(assigned.assignBaseline.__typename).toBe('GuardrailPolicyChanged');
+      await gql(admin, `mutation($json: String!) { pushResources(input: { tenantId: "${LIBRARY_FOLLOWER}", resourcesJson: $json }) { runId } }`, { json: JSON.stringify([weakTlsSqlServer]) });
 
       // a changed definition: version 2, and what changed from version 1
       const tls = join(folder, 'policyDefinitions', 'Deny-Sql-minTLS.json');
       writeFileSync(tls, readFileSync(tls, 'utf8').replace('"defaultValue": "Audit"', '"defaultValue": "Deny"'));
       await page.setInputFiles('#library-folder', folder);
       await plan.locator('tr[data-action="change"]', { hasText: 'Deny-Sql-minTLS' }).getByText('content changed since version 1').waitFor();
+
+      // What the change would find before it is recorded: in the tenant that follows it, and in one named.
+      const whatIf = page.getByRole('form', { name: 'What would it find?' });
+      const named = whatIf.getByLabel('More tenants to replay for (optional)');
+      await named.fill('fabrikam-retail, Not A Tenant');
+      await whatIf.getByRole('button', { name: 'What would it find?' }).click();
+      await whatIf.getByText('"Not A Tenant" is no tenant id: lowercase letters, digits and dashes, separated by commas.').waitFor(); // said before anything is sent
+      await named.fill('fabrikam-retail');
+      await whatIf.getByRole('button', { name: 'What would it find?' }).click();
+      await whatIf.getByText(/^1 definition replayed over the history of 2 tenants; \d+ resources? would break it now\. Nothing was recorded\.$/).waitFor({ timeout: 60_000 });
+      const found = whatIf.getByRole('table', { name: 'What the import would find' });
+      const follower = found.locator(`tr[data-definition="Deny-Sql-minTLS"][data-tenant="${LIBRARY_FOLLOWER}"]`);
+      await follower.getByText('follows it').waitFor();
+      await follower.getByText('as v2').waitFor();
+      expect(Number(await follower.locator('td[data-label="Resources found now"]').textContent())).toBeGreaterThanOrEqual(1);
+      expect(Number(await follower.locator('td[data-label="Found ever"]').textContent())).toBeGreaterThanOrEqual(1);
+      expect(await follower.locator('td[data-label="Since"]').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+      await found.locator('tr[data-tenant="fabrikam-retail"]').getByText('named by you').waitFor();
+      expect(await found.locator('tr[data-tenant]').count()).toBe(2);
+      await shot(page, 'admin-library-what-if');
+      // nothing was recorded: the library still has version 1
+      const still = await gql<{ policyLibrary: { name: string; version: number }[] }>(admin, '{ policyLibrary { name version } }');
+      expect(still.policyLibrary.find((a) => a.name === 'Deny-Sql-minTLS')?.version).toBe(1);
+      await library.locator('tr[data-artifact="Deny-Sql-minTLS"]').getByText('v1').waitFor();
+
       await page.getByRole('button', { name: 'Record this plan (1 change)' }).click();
       await page.getByText("Recorded 1 in the library; the provider's trail shows each version.").waitFor();
       await library.locator('tr[data-artifact="Deny-Sql-minTLS"]').getByText('v2').waitFor();
@@ -890,6 +930,70 @@ describe('the web console in a browser', () => {
       rmSync(folder, { recursive: true, force: true });
     }
     await page.context().close();
+  });
+
+  // Builds on the test above: the library holds Deny-Sql-minTLS in versions 1 and 2, and LIBRARY_FOLLOWER follows it.
+  it("pins a tenant's assignment of a policy library definition to a version, and follows the latest again", async () => {
+    const assignmentIn = async (tenantId: string) => {
+      const { tenantGuardrails } = await gql<{ tenantGuardrails: { assignments: { assignmentId: string; baselineId: string; follows: string | null }[] } }>(
+        await tokenOf('platform-admin'),
+        `{ tenantGuardrails(tenantId: "${tenantId}") { assignments { assignmentId baselineId follows } } }`,
+      );
+      return tenantGuardrails.assignments.find((a) => a.assignmentId === 'provider-sql-tls');
+    };
+    const following = { assignmentId: 'provider-sql-tls', baselineId: 'lib-definition:deny-sql-mintls@2', follows: 'lib-definition:deny-sql-mintls' };
+
+    // A platform admin picks the version from the library's own list.
+    const page = await signIn('platform-admin');
+    await page.goto(`${platform.url}/admin/tenants/${LIBRARY_FOLLOWER}/policies`);
+    await page.getByRole('heading', { level: 1, name: 'Guardrails and policies of Northwind Manufacturing' }).waitFor();
+    const row = page.getByRole('table', { name: 'Baselines and standards assigned to the tenant' }).getByRole('row', { name: /provider-sql-tls/ });
+    // version 1 until the worker's next minutely round adopts version 2 for whoever follows: either is right here
+    await row.getByText(/follows the latest · v[12]$/).waitFor();
+    // named as the library names it, without the version its title was offered with
+    await row.getByText(/^Azure SQL Database should have the minimal TLS version set to the highest version \(lib-definition:deny-sql-mintls@[12]\)/).waitFor();
+    const versions = page.getByRole('form', { name: 'Library version of provider-sql-tls' });
+    await versions.getByText(/^Follows the latest version: version [12] in force$/).waitFor();
+    expect(await versions.getByRole('button', { name: 'Follow the latest version' }).isDisabled()).toBe(true);
+    const choice = versions.getByLabel('Version to pin');
+    expect(await choice.locator('option').allTextContents()).toEqual([expect.stringMatching(/^v2 \(latest\), recorded /), expect.stringMatching(/^v1, recorded /)]);
+    expect(await choice.inputValue()).toBe('1'); // a rollback is what pinning is for
+    await versions.getByRole('button', { name: 'Pin to version 1' }).click();
+    await versions.getByText(/^provider-sql-tls is pinned to version 1: the tenant is evaluated against it again/).waitFor();
+    await versions.getByText("Pinned to version 1; the library's latest is version 2").waitFor();
+    await row.getByText('pinned to v1').waitFor();
+    expect(await assignmentIn(LIBRARY_FOLLOWER)).toEqual({ ...following, baselineId: 'lib-definition:deny-sql-mintls@1', follows: null });
+    await shot(page, 'admin-policies-library-pinned');
+    await versions.getByRole('button', { name: 'Follow the latest version' }).click();
+    await versions.getByText(/^provider-sql-tls follows the latest version again/).waitFor();
+    await versions.getByText('Follows the latest version: version 2 in force').waitFor();
+    await row.getByText('follows the latest · v2').waitFor();
+    expect(await assignmentIn(LIBRARY_FOLLOWER)).toEqual(following);
+    await page.context().close();
+
+    // A customer admin assigns it from the library's part of the form, and does not read the
+    // provider's library itself: the version is typed, and the API refuses one it lacks.
+    const own = await signIn('customer-admin');
+    await own.goto(`${platform.url}/admin/tenants/${TENANT}/policies`);
+    await own.getByRole('heading', { level: 1, name: 'Guardrails and policies of Contoso Bank' }).waitFor();
+    const offered = own.locator('#assign-baseline option[value="lib-definition:deny-sql-mintls"]');
+    expect(await offered.textContent()).toBe('Azure SQL Database should have the minimal TLS version set to the highest version (library, version 2)');
+    expect(await offered.evaluate((option) => option.parentElement?.getAttribute('label'))).toBe("The provider's policy library (follows the latest version)");
+    await own.getByLabel('Baseline or standard', { exact: true }).selectOption('lib-definition:deny-sql-mintls');
+    await own.getByLabel('Assignment id', { exact: true }).fill('provider-sql-tls');
+    await own.getByRole('button', { name: 'Assign', exact: true }).click();
+    await own.getByText('Assigned as provider-sql-tls; the worker evaluates what it covers.').waitFor();
+    const typed = own.getByRole('form', { name: 'Library version of provider-sql-tls' });
+    await typed.getByText('Follows the latest version: version 2 in force').waitFor();
+    await typed.getByLabel('Version to pin').fill('9');
+    await typed.getByRole('button', { name: 'Pin to version 9' }).click();
+    await typed.getByText(/^Refused \(unknown-version\): the library has no version 9/).waitFor();
+    expect((await assignmentIn(TENANT))?.follows).toBe(following.follows);
+    await typed.getByLabel('Version to pin').fill('1');
+    await typed.getByRole('button', { name: 'Pin to version 1' }).click();
+    await typed.getByText('Pinned to version 1', { exact: true }).waitFor();
+    expect(await assignmentIn(TENANT)).toEqual({ ...following, baselineId: 'lib-definition:deny-sql-mintls@1', follows: null });
+    await own.context().close();
   });
 
   it('serves the console under a strict Content-Security-Policy its pages keep, with the other security headers', async () => {

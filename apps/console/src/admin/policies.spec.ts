@@ -64,7 +64,10 @@ describe('assignments', () => {
 
   it('says whether an assignment sets parameters', () => {
     expect(parameterSummary('{}').text).toBe('Defaults');
-    expect(parameterSummary('{"storage-weak-tls":{"minimumTlsVersion":"TLS1_2"}}')).toEqual({ guardrails: ['storage-weak-tls'], text: 'Set for 1 guardrail' });
+    expect(parameterSummary('{"storage-weak-tls":{"minimumTlsVersion":"TLS1_2"}}')).toEqual({ guardrails: ['storage-weak-tls'], initiative: [], text: 'Set for 1 guardrail' });
+    expect(parameterSummary('{}', '{"effect-0961003e":"Disabled"}')).toEqual({ guardrails: [], initiative: ['effect-0961003e'], text: 'Set for 1 initiative parameter' });
+    expect(parameterSummary('{"a":{},"b":{}}', '{"x":1,"y":2}').text).toBe('Set for 2 initiative parameters and 2 guardrails');
+    expect(parameterSummary('not json', '[]').text).toBe('Defaults');
   });
 });
 

@@ -105,15 +105,27 @@ export const assignmentIdFor = (baselineId: string, scope: string, taken: readon
 
 export const isAssignmentId = (id: string): boolean => ASSIGNMENT_ID.test(id);
 
-/** How many guardrails an assignment sets parameters for (its `parameters` JSON), and which. */
-export const parameterSummary = (parametersJson: string): { guardrails: string[]; text: string } => {
+const keysOf = (json: string): string[] => {
   try {
-    const parsed = JSON.parse(parametersJson) as Record<string, unknown>;
-    const guardrails = Object.keys(parsed ?? {}).sort();
-    return { guardrails, text: guardrails.length === 0 ? 'Defaults' : `Set for ${guardrails.length} guardrail${guardrails.length === 1 ? '' : 's'}` };
+    const parsed = JSON.parse(json) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? Object.keys(parsed).sort() : [];
   } catch {
-    return { guardrails: [], text: 'Defaults' };
+    return [];
   }
+};
+
+/**
+ * What an assignment sets: values of its initiative's parameters (a standard or a library
+ * initiative, `initiativeParameters`) and values per guardrail (`parameters`), each by name.
+ */
+export const parameterSummary = (parametersJson: string, initiativeParametersJson = '{}'): { guardrails: string[]; initiative: string[]; text: string } => {
+  const guardrails = keysOf(parametersJson);
+  const initiative = keysOf(initiativeParametersJson);
+  const parts = [
+    initiative.length ? `${initiative.length} initiative parameter${initiative.length === 1 ? '' : 's'}` : '',
+    guardrails.length ? `${guardrails.length} guardrail${guardrails.length === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  return { guardrails, initiative, text: parts.length ? `Set for ${parts.join(' and ')}` : 'Defaults' };
 };
 
 /** Minutes in the words an SLA is spoken of: 90 → "1 h 30 min", 1440 → "1 day". */

@@ -581,10 +581,15 @@ export interface PolicyMutation {
 
 export interface BaselineAssignment {
   readonly assignmentId: string;
+  /** What it evaluates; for a provider's library definition, the version in force (`lib-definition:<name>@<n>`). */
   readonly baselineId: string;
+  /** The library definition it follows (`lib-definition:<name>`, each new version adopted); null when pinned or no library definition. */
+  readonly follows: string | null;
   readonly scope: string;
   /** Parameter values per guardrail id, as JSON. */
   readonly parameters: string;
+  /** For a standard or a library initiative: values of its parameters by name, as JSON ({} when none). */
+  readonly initiativeParameters: string;
   readonly assignedAt: string;
 }
 export interface SlaTargets {
@@ -606,12 +611,12 @@ export const TENANT_POLICIES_QUERY = /* GraphQL */ `
     tenant(tenantId: $tenantId) { tenantId displayName status }
     tenantGuardrails(tenantId: $tenantId) {
       revision
-      assignments { assignmentId baselineId scope parameters assignedAt }
+      assignments { assignmentId baselineId follows scope parameters initiativeParameters assignedAt }
       exemptions { exemptionId guardrailId scope category justification status requestedBy requestedAt approvedBy expiresAt }
       reporting { notifySeverities }
     }
     incidentPolicy(tenantId: $tenantId) { findingSeverities findingSeveritiesFrom correlationWindowMinutes approvalExpiryMinutes preApprovedActions sla { severity acknowledgeMinutes containMinutes resolveMinutes } }
-    baselines { id title description guardrailIds }
+    baselines { id title description guardrailIds version }
     standards { id title version controlCount definitionCount }
     guardrails { id title severity }
     actionCatalog { id title verb destructive }
@@ -626,7 +631,8 @@ export interface TenantPoliciesQuery {
     readonly reporting: { readonly notifySeverities: readonly string[] };
   };
   readonly incidentPolicy: IncidentPolicy;
-  readonly baselines: readonly { id: string; title: string; description: string; guardrailIds: readonly string[] }[];
+  /** Rampart's built-in baselines, then the provider's library definitions and initiatives (with the version in force), each under the id that follows the latest. */
+  readonly baselines: readonly { id: string; title: string; description: string; guardrailIds: readonly string[]; version: number | null }[];
   readonly standards: readonly { id: string; title: string; version: string | null; controlCount: number; definitionCount: number }[];
   readonly guardrails: readonly { id: string; title: string; severity: string }[];
   readonly actionCatalog: readonly { id: string; title: string; verb: string; destructive: boolean }[];
@@ -643,6 +649,10 @@ export const ASSIGN_BASELINE_MUTATION = /* GraphQL */ `
 `;
 export const UNASSIGN_BASELINE_MUTATION = /* GraphQL */ `
   mutation ConsoleUnassignBaseline($input: UnassignBaselineInput!) { result: unassignBaseline(input: $input) { ${POLICY_RESULT} } }
+`;
+/** Pins an assignment of a library definition to a version, or (version null) makes it follow the latest again. */
+export const SET_LIBRARY_VERSION_MUTATION = /* GraphQL */ `
+  mutation ConsoleSetLibraryVersion($input: SetLibraryVersionInput!) { result: setLibraryVersion(input: $input) { ${POLICY_RESULT} } }
 `;
 export const REVOKE_EXEMPTION_MUTATION = /* GraphQL */ `
   mutation ConsoleRevokeExemption($input: RevokeExemptionInput!) { result: revokeExemption(input: $input) { ${POLICY_RESULT} } }
@@ -833,17 +843,40 @@ export interface PolicyImportPlan {
   readonly counts: { readonly add: number; readonly change: number; readonly unchanged: number; readonly refused: number; readonly skipped: number };
   readonly items: readonly PolicyImportItem[];
 }
+const IMPORT_PLAN = 'applicable applied recorded counts { add change unchanged refused skipped } items { kind name path at action version reasons }';
 export const IMPORT_POLICY_LIBRARY_MUTATION = /* GraphQL */ `
   mutation ConsoleImportPolicyLibrary($input: ImportPolicyLibraryInput!) {
-    importPolicyLibrary(input: $input) {
-      applicable applied recorded
-      counts { add change unchanged refused skipped }
-      items { kind name path at action version reasons }
-    }
+    importPolicyLibrary(input: $input) { ${IMPORT_PLAN} }
   }
 `;
 export interface ImportPolicyLibraryMutation {
   readonly importPolicyLibrary: PolicyImportPlan;
+}
+
+/** What each definition an import adds or changes would find in a tenant, replayed over its recorded history. */
+export interface PolicyWhatIf {
+  readonly definition: string;
+  readonly version: number | null;
+  readonly tenantId: string;
+  /** `follows` (the tenant's assignment follows the definition) or `named`. */
+  readonly reason: string;
+  readonly nonCompliantNow: number;
+  readonly nonCompliantEver: number;
+  readonly errors: number;
+  readonly since: string | null;
+  readonly refusal: string | null;
+}
+/** The plan with whatIf: true (never with apply): nothing is recorded. */
+export const IMPORT_POLICY_LIBRARY_WHAT_IF_MUTATION = /* GraphQL */ `
+  mutation ConsoleImportPolicyLibraryWhatIf($input: ImportPolicyLibraryInput!) {
+    importPolicyLibrary(input: $input) {
+      ${IMPORT_PLAN}
+      whatIf { definition version tenantId reason nonCompliantNow nonCompliantEver errors since refusal }
+    }
+  }
+`;
+export interface ImportPolicyLibraryWhatIfMutation {
+  readonly importPolicyLibrary: PolicyImportPlan & { readonly whatIf: readonly PolicyWhatIf[] | null };
 }
 
 export interface PolicyLibraryVersion {
@@ -872,5 +905,20 @@ export interface PolicyLibraryArtifactQuery {
     readonly retired: boolean;
     readonly versions: readonly PolicyLibraryVersion[];
     readonly retirements: readonly { readonly version: number; readonly reason: string; readonly recordedAt: string; readonly recordedBy: string }[];
+  } | null;
+}
+
+/** The versions of a library definition, to pin an assignment to one (platform admins: the library's library.manage). */
+export const POLICY_LIBRARY_VERSIONS_QUERY = /* GraphQL */ `
+  query ConsolePolicyLibraryVersions($kind: String!, $name: String!) {
+    policyLibraryArtifact(kind: $kind, name: $name) { kind name retired versions { version recordedAt } }
+  }
+`;
+export interface PolicyLibraryVersionsQuery {
+  readonly policyLibraryArtifact: {
+    readonly kind: string;
+    readonly name: string;
+    readonly retired: boolean;
+    readonly versions: readonly { readonly version: number; readonly recordedAt: string }[];
   } | null;
 }

@@ -1,20 +1,25 @@
 // The provider's policy library, for platform admins: what it holds, and an import of the folder the
 // library is kept in, as `rampart policy import` does it: the plan first (added, changed, unchanged,
 // refused with the reasons), recorded only when the admin confirms it, and nothing while anything
-// is refused. The files are read in the browser and sent as they are; the API judges them.
-import { useState, type ChangeEvent } from 'react';
+// is refused; before that, what its new and changed definitions would find in the tenants that
+// follow them (`--what-if`). The files are read in the browser and sent as they are; the API judges them.
+import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { ApiError, describeError } from '../api/errors';
 import { useQuery } from '../api/hooks';
 import {
   IMPORT_POLICY_LIBRARY_MUTATION,
+  IMPORT_POLICY_LIBRARY_WHAT_IF_MUTATION,
   POLICY_LIBRARY_ARTIFACT_QUERY,
   POLICY_LIBRARY_QUERY,
   type ImportPolicyLibraryMutation,
+  type ImportPolicyLibraryWhatIfMutation,
   type PolicyImportPlan,
   type PolicyLibraryArtifactQuery,
   type PolicyLibraryQuery,
+  type PolicyWhatIf,
 } from '../api/operations';
 import { importPathOf, planSummary, versionChanges } from '../admin/library';
+import { parseTenantList, sinceText, whatIfRows, whatIfSummary, whyReplayed } from '../admin/what-if';
 import { OutcomeMessage, type Outcome } from '../components/forms';
 import { Badge, ErrorPanel, Field, Loading, NotFound, PageHeader } from '../components/ui';
 import { formatDateTime } from '../format';
@@ -78,31 +83,97 @@ const PlanTable = ({ plan }: { plan: PolicyImportPlan }) => (
   </div>
 );
 
+const WhatIfTable = ({ rows }: { rows: readonly PolicyWhatIf[] }) => (
+  <div className="table-scroll">
+    <table className="table table-cards">
+      <caption className="visually-hidden">What the import would find</caption>
+      <thead>
+        <tr>
+          <th scope="col">Definition</th>
+          <th scope="col">Tenant</th>
+          <th scope="col">Why</th>
+          <th scope="col" className="num">
+            Resources found now
+          </th>
+          <th scope="col" className="num">
+            Found ever
+          </th>
+          <th scope="col">Since</th>
+          <th scope="col" className="num">
+            Not evaluable
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {whatIfRows(rows).map((row) => (
+          <tr key={`${row.definition}#${row.tenantId}`} data-definition={row.definition} data-tenant={row.tenantId}>
+            <th scope="row" data-label="Definition">
+              {row.definition}
+              {row.version === null ? null : <span className="muted small block">as v{row.version}</span>}
+            </th>
+            <td data-label="Tenant">
+              <code>{row.tenantId}</code>
+            </td>
+            <td data-label="Why">{whyReplayed(row.reason)}</td>
+            {row.refusal ? (
+              <td data-label="Not replayed" colSpan={4}>
+                <Badge value="notEvaluable" label="not replayed" /> {row.refusal}
+              </td>
+            ) : (
+              <>
+                <td data-label="Resources found now" className="num">
+                  {row.nonCompliantNow}
+                </td>
+                <td data-label="Found ever" className="num">
+                  {row.nonCompliantEver}
+                </td>
+                <td data-label="Since">{sinceText(row)}</td>
+                <td data-label="Not evaluable" className="num">
+                  {row.errors}
+                </td>
+              </>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </div>
+);
+
 const ImportFolder = ({ onRecorded }: { onRecorded: () => void }) => {
   const { client } = useApi();
   const [files, setFiles] = useState<PolicyFile[]>([]);
   const [plan, setPlan] = useState<PolicyImportPlan>();
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
+  const [whatIf, setWhatIf] = useState<readonly PolicyWhatIf[]>();
+  const [whatIfTenants, setWhatIfTenants] = useState('');
+  const [whatIfOutcome, setWhatIfOutcome] = useState<Outcome>();
+  const [replaying, setReplaying] = useState(false);
 
-  const send = async (picked: PolicyFile[], apply: boolean): Promise<PolicyImportPlan | undefined> => {
+  const request = async <T,>(document: string, input: Record<string, unknown>, fail: (outcome: Outcome) => void): Promise<T | undefined> => {
     setBusy(true);
     setOutcome(undefined);
+    setWhatIfOutcome(undefined);
     try {
-      const { importPolicyLibrary } = await client.request<ImportPolicyLibraryMutation>(IMPORT_POLICY_LIBRARY_MUTATION, { input: { files: picked, apply } });
-      return importPolicyLibrary;
+      return await client.request<T>(document, { input });
     } catch (error) {
-      setOutcome({ ok: false, message: error instanceof ApiError ? describeError(error) : (error as Error).message });
+      fail({ ok: false, message: error instanceof ApiError ? describeError(error) : (error as Error).message });
       return undefined;
     } finally {
       setBusy(false);
     }
   };
 
+  const send = async (picked: PolicyFile[], apply: boolean): Promise<PolicyImportPlan | undefined> =>
+    (await request<ImportPolicyLibraryMutation>(IMPORT_POLICY_LIBRARY_MUTATION, { files: picked, apply }, setOutcome))?.importPolicyLibrary;
+
   const pick = async (event: ChangeEvent<HTMLInputElement>) => {
     const picked = await readPicked(event.target.files);
     event.target.value = '';
     setPlan(undefined);
+    setWhatIf(undefined);
+    setWhatIfOutcome(undefined);
     setFiles(picked);
     if (picked.length === 0) {
       setOutcome({ ok: false, message: 'No .json or .jsonc file was picked: choose the folder your policy files are kept in.' });
@@ -111,9 +182,32 @@ const ImportFolder = ({ onRecorded }: { onRecorded: () => void }) => {
     setPlan(await send(picked, false));
   };
 
+  // Replayed over the recorded history of the tenants that follow each added or changed definition,
+  // and of those named; never with apply, so nothing is recorded.
+  const findWhat = async (event: FormEvent) => {
+    event.preventDefault();
+    const named = parseTenantList(whatIfTenants);
+    if (!named.ok) return setWhatIfOutcome({ ok: false, message: named.message });
+    setWhatIf(undefined);
+    setReplaying(true);
+    const answer = await request<ImportPolicyLibraryWhatIfMutation>(
+      IMPORT_POLICY_LIBRARY_WHAT_IF_MUTATION,
+      { files, whatIf: true, ...(named.tenants.length ? { whatIfTenants: named.tenants } : {}) },
+      setWhatIfOutcome,
+    );
+    setReplaying(false);
+    if (!answer) return;
+    const { whatIf: rows, ...answered } = answer.importPolicyLibrary;
+    setPlan(answered);
+    setWhatIf(rows ?? []);
+    setWhatIfOutcome({ ok: true, message: `${whatIfSummary(rows ?? [])}. Nothing was recorded.` });
+  };
+
   const record = async () => {
     const applied = await send(files, true);
     if (!applied) return;
+    setWhatIf(undefined);
+    setWhatIfOutcome(undefined);
     setPlan(applied);
     if (applied.applied) {
       setOutcome({ ok: true, message: `Recorded ${applied.recorded} in the library; the provider's trail shows each version.` });
@@ -148,6 +242,25 @@ const ImportFolder = ({ onRecorded }: { onRecorded: () => void }) => {
             Plan for {files.length} file{files.length === 1 ? '' : 's'}: {planSummary(plan.counts)}
           </h3>
           <PlanTable plan={plan} />
+          {plan.applied || changes === 0 ? null : (
+            <form className="inline-form" onSubmit={findWhat} aria-labelledby="what-if-title">
+              <h3 id="what-if-title">What would it find?</h3>
+              <p className="hint">
+                Each definition this plan adds or changes is replayed over the recorded history of the tenants whose assignments follow it, and of the tenants you name: the resources
+                that would break it now, those that ever did, and since when. Nothing is recorded — not in the library, not for any tenant. As{' '}
+                <code>rampart policy import &lt;folder&gt; --what-if</code>.
+              </p>
+              <Field id="what-if-tenants" label="More tenants to replay for (optional)" hint="Tenant ids, comma separated: a new definition is followed by no tenant yet.">
+                <input id="what-if-tenants" value={whatIfTenants} onChange={(e) => setWhatIfTenants(e.target.value)} placeholder="contoso-bank, fabrikam-retail" aria-describedby="what-if-tenants-hint" autoComplete="off" />
+              </Field>
+              <button type="submit" className="button" disabled={busy}>
+                What would it find?
+              </button>
+              {replaying ? <Loading what="what it would find" /> : null}
+              {whatIf?.length ? <WhatIfTable rows={whatIf} /> : null}
+              <OutcomeMessage outcome={whatIfOutcome} />
+            </form>
+          )}
           {plan.applied ? null : !plan.applicable ? (
             <p className="small">Nothing can be recorded while anything is refused: fix or remove those files, then pick the folder again.</p>
           ) : changes === 0 ? (

@@ -2,25 +2,43 @@
 // against (with their parameters and scope), the exemptions asked for or in force, which findings
 // notify and which open incidents, SLA targets, the correlation window and the actions that run
 // without a second approval. Every change goes through the same mutations as the CLI; the API
-// decides and the page shows its refusal next to the form that caused it.
-import { useMemo, useState, type FormEvent } from 'react';
+// decides and the page shows its refusal next to the form that caused it. An assignment of a
+// provider's library definition follows its latest version or is pinned to one (setLibraryVersion).
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { describeError } from '../api/errors';
 import { useQuery } from '../api/hooks';
 import {
   APPROVE_EXEMPTION_MUTATION,
   ASSIGN_BASELINE_MUTATION,
+  POLICY_LIBRARY_VERSIONS_QUERY,
   REVOKE_EXEMPTION_MUTATION,
   SET_INCIDENT_POLICY_MUTATION,
+  SET_LIBRARY_VERSION_MUTATION,
   SET_REPORTING_POLICY_MUTATION,
   STANDARD_PARAMETERS_QUERY,
   TENANT_POLICIES_QUERY,
   UNASSIGN_BASELINE_MUTATION,
+  type BaselineAssignment,
   type CommandMutation,
   type Exemption,
+  type PolicyLibraryVersionsQuery,
   type PolicyMutation,
   type SlaTargets,
   type StandardParametersQuery,
   type TenantPoliciesQuery,
 } from '../api/operations';
+import {
+  followingIdOf,
+  followingMessage,
+  libraryVersionOf,
+  parseVersion,
+  pinnedMessage,
+  suggestedPin,
+  unversionedTitle,
+  versionLabel,
+  versionTag,
+  type LibraryVersion,
+} from '../admin/library-version';
 import {
   assignmentIdFor,
   boundProblem,
@@ -36,7 +54,7 @@ import {
   slaRows,
   type InitiativeParameterField,
 } from '../admin/policies';
-import { isMe, offers } from '../auth/roles';
+import { isMe, isPlatformAdmin, offers } from '../auth/roles';
 import { ConfirmStep, OutcomeMessage, useSubmit } from '../components/forms';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader } from '../components/ui';
 import { formatDateTime, SEVERITY_ORDER } from '../format';
@@ -113,21 +131,40 @@ const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; ten
             </thead>
             <tbody>
               {assignments.map((a) => {
-                const parameters = parameterSummary(a.parameters);
+                const parameters = parameterSummary(a.parameters, a.initiativeParameters);
+                const library = libraryVersionOf(a);
+                const offered = library && titles.get(followingIdOf(library));
+                const title = titles.get(a.baselineId) ?? (offered ? unversionedTitle(offered) : a.baselineId);
                 return (
                   <tr key={a.assignmentId}>
                     <th scope="row" data-label="Assignment">
                       <code>{a.assignmentId}</code>
                     </th>
                     <td data-label="Baseline or standard">
-                      {titles.get(a.baselineId) ?? a.baselineId} <span className="muted small">({a.baselineId})</span>
+                      {title} <span className="muted small">({a.baselineId})</span>
+                      {library ? (
+                        <span className="block">
+                          <Badge value={library.following ? 'active' : 'requested'} label={versionTag(library)} prefix="Library version" />
+                        </span>
+                      ) : null}
                     </td>
                     <td data-label="Scope">{a.scope === '*' ? 'whole tenant' : <code className="break">{a.scope}</code>}</td>
                     <td data-label="Parameters">
-                      {parameters.guardrails.length ? (
+                      {parameters.guardrails.length || parameters.initiative.length ? (
                         <details>
                           <summary>{parameters.text}</summary>
-                          <pre className="code small">{JSON.stringify(JSON.parse(a.parameters), null, 2)}</pre>
+                          {parameters.initiative.length ? (
+                            <>
+                              <span className="block muted small">Initiative parameters</span>
+                              <pre className="code small">{JSON.stringify(JSON.parse(a.initiativeParameters), null, 2)}</pre>
+                            </>
+                          ) : null}
+                          {parameters.guardrails.length ? (
+                            <>
+                              <span className="block muted small">Per guardrail</span>
+                              <pre className="code small">{JSON.stringify(JSON.parse(a.parameters), null, 2)}</pre>
+                            </>
+                          ) : null}
                         </details>
                       ) : (
                         parameters.text
@@ -140,7 +177,7 @@ const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; ten
                           confirming={removing === a.assignmentId}
                           startLabel="Unassign…"
                           onStart={() => setRemoving(a.assignmentId)}
-                          question={`Stop assessing the tenant against ${titles.get(a.baselineId) ?? a.baselineId} (${a.scope === '*' ? 'whole tenant' : a.scope})? It is re-evaluated without it: findings only this assignment raised are resolved; their history stays.`}
+                          question={`Stop assessing the tenant against ${title} (${a.scope === '*' ? 'whole tenant' : a.scope})? It is re-evaluated without it: findings only this assignment raised are resolved; their history stays.`}
                           confirmLabel={`Unassign ${a.assignmentId}`}
                           busy={unassign.busy}
                           onConfirm={() => onUnassign(a.assignmentId)}
@@ -156,8 +193,174 @@ const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; ten
         </div>
       )}
       <OutcomeMessage outcome={unassign.outcome} />
+      <LibraryVersions data={data} tenantId={tenantId} disabled={disabled} onDone={onDone} />
       {disabled ? null : <AssignForm data={data} tenantId={tenantId} onDone={onDone} />}
     </section>
+  );
+};
+
+// --- versions of the provider's library definitions ---------------------------------------------------
+
+const LibraryVersions = ({ data, tenantId, disabled, onDone }: { data: Policies; tenantId: string; disabled: boolean; onDone: () => void }) => {
+  const { me } = useSignedIn();
+  const library = data.tenantGuardrails.assignments.flatMap((assignment) => {
+    const version = libraryVersionOf(assignment);
+    return version ? [{ assignment, version }] : [];
+  });
+  if (library.length === 0) return null;
+  return (
+    <div className="inline-form">
+      <h3>Versions of the provider's library definitions</h3>
+      <p className="hint">
+        An assignment of a definition from the provider's policy library follows its latest version, adopting each new one as it is recorded, or is pinned to one version — a rollback — until it
+        follows the latest again. Either way the tenant is evaluated again.
+      </p>
+      {library.map(({ assignment, version }, i) => (
+        <LibraryVersionForm
+          key={assignment.assignmentId}
+          separated={i > 0}
+          assignment={assignment}
+          version={version}
+          tenantId={tenantId}
+          shownRevision={data.tenantGuardrails.revision}
+          // the library's versions are the provider's: listed for those who manage the library
+          listed={isPlatformAdmin(me)}
+          disabled={disabled}
+          onDone={onDone}
+        />
+      ))}
+    </div>
+  );
+};
+
+const LibraryVersionForm = ({
+  separated,
+  assignment,
+  version,
+  tenantId,
+  shownRevision,
+  listed,
+  disabled,
+  onDone,
+}: {
+  separated: boolean;
+  assignment: BaselineAssignment;
+  version: LibraryVersion;
+  tenantId: string;
+  shownRevision: number;
+  listed: boolean;
+  disabled: boolean;
+  onDone: () => void;
+}) => {
+  const submit = useSubmit();
+  const [text, setText] = useState(String(suggestedPin(version)));
+  const [latest, setLatest] = useState<number>();
+  const [problem, setProblem] = useState<string>();
+  // The page reads a read model the worker updates after the change: reloaded until it shows the change.
+  const [awaiting, setAwaiting] = useState<{ revision: number; tries: number }>();
+  useEffect(() => {
+    if (!awaiting) return undefined;
+    if (shownRevision >= awaiting.revision || awaiting.tries >= 20) {
+      setAwaiting(undefined);
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      setAwaiting({ ...awaiting, tries: awaiting.tries + 1 });
+      onDone();
+    }, 500);
+    return () => clearTimeout(timer);
+  }, [awaiting, shownRevision, onDone]);
+
+  const id = assignment.assignmentId;
+  const chosen = parseVersion(text);
+  const change = async (to: number | null) => {
+    setProblem(undefined);
+    const result = await submit.run<PolicyMutation>(SET_LIBRARY_VERSION_MUTATION, { tenantId, assignmentId: id, version: to }, () => (to === null ? followingMessage(id) : pinnedMessage(id, to)));
+    if (result?.__typename === 'GuardrailPolicyChanged') {
+      setAwaiting({ revision: result.revision, tries: 0 });
+      onDone();
+    }
+  };
+  const onPin = (event: FormEvent) => {
+    event.preventDefault();
+    if (!chosen.ok) return setProblem(chosen.message);
+    void change(chosen.version);
+  };
+  const state = (
+    <p>
+      <code>{id}</code> ({version.name}): <strong>{versionLabel(version, latest)}</strong>
+    </p>
+  );
+  if (disabled) return state;
+  return (
+    <form className={separated ? 'inline-form' : undefined} onSubmit={onPin} aria-label={`Library version of ${id}`}>
+      {state}
+      <div className="form-row version-choice">
+        {listed ? (
+          <ListedVersions id={`pin-${id}`} kind={version.kind} name={version.name} value={text} onChange={setText} onLatest={setLatest} />
+        ) : (
+          <TypedVersion id={`pin-${id}`} value={text} onChange={setText} hint="The provider's library lists its versions for platform admins; the API says whether it has the one you type." />
+        )}
+        <div className="button-row">
+          <button type="submit" className="button" disabled={submit.busy}>
+            {chosen.ok ? `Pin to version ${chosen.version}` : 'Pin to this version'}
+          </button>
+          <button type="button" className="button button-quiet" disabled={submit.busy || version.following} onClick={() => void change(null)}>
+            Follow the latest version
+          </button>
+        </div>
+      </div>
+      {problem ? <LiveMessage message={problem} tone="error" /> : <OutcomeMessage outcome={submit.outcome} />}
+    </form>
+  );
+};
+
+const TypedVersion = ({ id, value, onChange, hint }: { id: string; value: string; onChange: (text: string) => void; hint: string }) => (
+  <Field id={id} label="Version to pin" hint={hint}>
+    <input id={id} className="input-narrow" type="number" min={1} step={1} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={`${id}-hint`} />
+  </Field>
+);
+
+/** The artifact's versions from the library; typed in when the library is not the person's to read. */
+const ListedVersions = ({
+  id,
+  kind,
+  name,
+  value,
+  onChange,
+  onLatest,
+}: {
+  id: string;
+  kind: LibraryVersion['kind'];
+  name: string;
+  value: string;
+  onChange: (text: string) => void;
+  onLatest: (latest: number) => void;
+}) => {
+  const query = useQuery(`policy-library-versions/${kind}/${name}`, (client, signal) => client.request<PolicyLibraryVersionsQuery>(POLICY_LIBRARY_VERSIONS_QUERY, { kind, name }, { signal }));
+  const versions = query.data?.policyLibraryArtifact?.versions ?? [];
+  const latest = versions.at(-1)?.version;
+  useEffect(() => {
+    if (latest !== undefined) onLatest(latest);
+  }, [latest, onLatest]);
+  if (query.error) {
+    const hint = query.error.kind === 'forbidden' ? "The provider's library is not yours to list: type the version." : `The library's versions could not be read (${describeError(query.error)}): type the version.`;
+    return <TypedVersion id={id} value={value} onChange={onChange} hint={hint} />;
+  }
+  if (!query.data) return <Loading what="the library's versions" />;
+  if (versions.length === 0) return <TypedVersion id={id} value={value} onChange={onChange} hint={`The library does not hold the ${kind} ${name}: type the version.`} />;
+  return (
+    <Field id={id} label="Version to pin">
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {versions.some((v) => String(v.version) === value) ? null : <option value="">Choose…</option>}
+        {[...versions].reverse().map((v) => (
+          <option key={v.version} value={String(v.version)}>
+            v{v.version}
+            {v.version === latest ? ' (latest)' : ''}, recorded {formatDateTime(v.recordedAt)}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 };
 
@@ -173,6 +376,7 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
   const [filter, setFilter] = useState('');
   const [problem, setProblem] = useState<string>();
   const taken = data.tenantGuardrails.assignments.map((a) => a.assignmentId);
+  const library = data.baselines.filter((b) => b.version !== null);
   const isStandard = data.standards.some((s) => s.id === baselineId);
   const suggestedId = baselineId ? assignmentIdFor(baselineId, isAssignmentScope(scope) ? scope : '*', taken) : '';
 
@@ -234,12 +438,23 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
           <select id="assign-baseline" value={baselineId} onChange={(e) => void choose(e.target.value)} required>
             <option value="">Choose…</option>
             <optgroup label="Rampart baselines">
-              {data.baselines.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.title} ({b.guardrailIds.length} guardrails)
-                </option>
-              ))}
+              {data.baselines
+                .filter((b) => b.version === null)
+                .map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.title} ({b.guardrailIds.length} guardrails)
+                  </option>
+                ))}
             </optgroup>
+            {library.length ? (
+              <optgroup label="The provider's policy library (follows the latest version)">
+                {library.map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.title}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
             <optgroup label="Azure regulatory standards">
               {data.standards.map((s) => (
                 <option key={s.id} value={s.id}>

@@ -1,0 +1,52 @@
+import { followingIdOf, followingMessage, libraryVersionOf, parseVersion, pinnedMessage, suggestedPin, unversionedTitle, versionLabel, versionTag } from './library-version';
+
+describe('the version of a library definition an assignment evaluates', () => {
+  const following = libraryVersionOf({ baselineId: 'lib-definition:deny-sql-mintls@2', follows: 'lib-definition:deny-sql-mintls' })!;
+  const pinned = libraryVersionOf({ baselineId: 'lib-definition:deny-sql-mintls@1', follows: null })!;
+
+  it('is read from the assignment: following the latest, or pinned', () => {
+    expect(following).toEqual({ kind: 'definition', name: 'deny-sql-mintls', inForce: 2, following: true });
+    expect(pinned).toEqual({ kind: 'definition', name: 'deny-sql-mintls', inForce: 1, following: false });
+    expect(libraryVersionOf({ baselineId: 'LIB-DEFINITION:Deny-Sql-minTLS', follows: null })).toEqual({ kind: 'definition', name: 'Deny-Sql-minTLS', following: false });
+    expect(followingIdOf(libraryVersionOf({ baselineId: 'LIB-DEFINITION:Deny-Sql-minTLS@4', follows: null })!)).toBe('lib-definition:deny-sql-mintls');
+    expect(libraryVersionOf({ baselineId: 'lib-initiative:enforce-guardrails-keyvault@3', follows: null })).toEqual({ kind: 'initiative', name: 'enforce-guardrails-keyvault', inForce: 3, following: false });
+  });
+
+  it('is none for a built-in baseline or a standard', () => {
+    expect(libraryVersionOf({ baselineId: 'financial-services', follows: null })).toBeUndefined();
+    expect(libraryVersionOf({ baselineId: 'cis-azure-2.0.0' })).toBeUndefined();
+    expect(libraryVersionOf({ baselineId: 'lib-definition:', follows: null })).toBeUndefined();
+  });
+
+  it('is said in words, with the latest when a pinned one lags behind it', () => {
+    expect(versionLabel(following)).toBe('Follows the latest version: version 2 in force');
+    expect(versionLabel(pinned)).toBe('Pinned to version 1');
+    expect(versionLabel(pinned, 2)).toBe("Pinned to version 1; the library's latest is version 2");
+    expect(versionLabel(pinned, 1)).toBe('Pinned to version 1');
+    expect(versionTag(following)).toBe('follows the latest · v2');
+    expect(versionTag(pinned)).toBe('pinned to v1');
+  });
+
+  it('is named without the version its title was offered with', () => {
+    expect(unversionedTitle('Azure SQL Database should have the minimal TLS version set (library, version 2)')).toBe('Azure SQL Database should have the minimal TLS version set');
+    expect(unversionedTitle('Key Vault guardrails (library initiative, version 12)')).toBe('Key Vault guardrails');
+    expect(unversionedTitle('Financial services')).toBe('Financial services');
+  });
+
+  it('offers the version before the one in force for a rollback', () => {
+    expect(suggestedPin(following)).toBe(1);
+    expect(suggestedPin(pinned)).toBe(1);
+    expect(suggestedPin({ kind: 'definition', name: 'x', inForce: 5, following: false })).toBe(5);
+    expect(suggestedPin({ kind: 'definition', name: 'x', following: true })).toBe(1);
+  });
+
+  it('takes a typed version only as a whole number from 1', () => {
+    expect(parseVersion(' 3 ')).toEqual({ ok: true, version: 3 });
+    for (const text of ['', '0', '-1', '1.5', 'v2', '1e3']) expect(parseVersion(text)).toEqual({ ok: false, message: 'A version is a whole number from 1.' });
+  });
+
+  it('says what a change does', () => {
+    expect(pinnedMessage('provider-sql-tls', 1)).toMatch(/^provider-sql-tls is pinned to version 1: .*not adopted/);
+    expect(followingMessage('provider-sql-tls')).toMatch(/^provider-sql-tls follows the latest version again/);
+  });
+});

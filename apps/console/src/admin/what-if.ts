@@ -1,0 +1,67 @@
+// What an import of the provider's library would find before it is recorded, as the library page
+// shows it (`rampart policy import --what-if` prints the same): the extra tenants a person names,
+// checked as the API checks them, and the answer per definition and tenant in words.
+import { formatDateTime } from '../format';
+
+/** Mirrors libs/event-sourcing's tenant id. */
+const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Mirrors the API's bound on whatIfTenants. */
+export const MAX_WHAT_IF_TENANTS = 100;
+
+/** The tenant ids typed in (comma separated; line breaks do as well), each once, or what is wrong with them. */
+export const parseTenantList = (text: string): { ok: true; tenants: string[] } | { ok: false; message: string } => {
+  const tenants = [
+    ...new Set(
+      text
+        .split(/[,\n]/)
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const invalid = tenants.find((t) => !TENANT_ID.test(t));
+  if (invalid !== undefined) return { ok: false, message: `"${invalid}" is no tenant id: lowercase letters, digits and dashes, separated by commas.` };
+  if (tenants.length > MAX_WHAT_IF_TENANTS) return { ok: false, message: `At most ${MAX_WHAT_IF_TENANTS} tenants at once; ${tenants.length} were named.` };
+  return { ok: true, tenants };
+};
+
+export interface WhatIfRow {
+  readonly definition: string;
+  readonly version: number | null;
+  readonly tenantId: string;
+  readonly reason: string;
+  readonly nonCompliantNow: number;
+  readonly nonCompliantEver: number;
+  readonly errors: number;
+  readonly since: string | null;
+  readonly refusal: string | null;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Why a tenant was replayed: its assignment follows the definition, or the person named it. */
+export const whyReplayed = (reason: string): string => (reason === 'follows' ? 'follows it' : reason === 'named' ? 'named by you' : reason);
+
+/** When the earliest breach began, or why there is none to date. */
+export const sinceText = (row: WhatIfRow): string => (row.refusal ? '—' : row.since ? formatDateTime(row.since) : row.nonCompliantEver ? '—' : 'never broken');
+
+/** Definitions in name order, and within each the tenants that follow it before those named. */
+export const whatIfRows = (rows: readonly WhatIfRow[]): WhatIfRow[] =>
+  [...rows].sort(
+    (a, b) =>
+      a.definition.localeCompare(b.definition) || Number(a.reason !== 'follows') - Number(b.reason !== 'follows') || a.tenantId.localeCompare(b.tenantId),
+  );
+
+/** The answer in one sentence: how much was replayed, what breaks now, what could not be replayed. */
+export const whatIfSummary = (rows: readonly WhatIfRow[]): string => {
+  if (rows.length === 0) return 'No tenant follows what this import adds or changes: name tenants to replay it for them';
+  const definitions = new Set(rows.map((r) => r.definition)).size;
+  const tenants = new Set(rows.map((r) => r.tenantId)).size;
+  const replayed = rows.filter((r) => !r.refusal);
+  const now = replayed.reduce((sum, r) => sum + r.nonCompliantNow, 0);
+  const refused = rows.length - replayed.length;
+  return [
+    `${plural(definitions, 'definition')} replayed over the history of ${plural(tenants, 'tenant')}`,
+    `${now === 0 ? 'nothing' : plural(now, 'resource')} would break ${definitions === 1 ? 'it' : 'them'} now`,
+    ...(refused ? [`${plural(refused, 'replay')} not possible (see why)`] : []),
+  ].join('; ');
+};
