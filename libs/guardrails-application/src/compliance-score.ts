@@ -1,13 +1,15 @@
 // A tenant's compliance score now, from the compliance read model: counts per baseline, guardrail
-// and state, scored per baseline, framework and control by the guardrails context.
-import { builtInCatalog, complianceScore, type ComplianceScore, type StateCount } from '@rampart/guardrails';
+// and state, scored per baseline, framework and control by the guardrails context (the provider's
+// library included: its guardrails count for the controls their definitions name).
+import { complianceScore, type ComplianceScore, type StateCount } from '@rampart/guardrails';
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
+import { catalogWithLibrary } from './library-catalog';
 
-export const tenantComplianceScore = async (stores: Pick<Stores, 'readModels'>, tenantId: string, schema = READ_MODEL_SCHEMA): Promise<ComplianceScore> => {
+export const tenantComplianceScore = async (stores: Pick<Stores, 'readModels' | 'eventStore'>, tenantId: string, schema = READ_MODEL_SCHEMA): Promise<ComplianceScore> => {
   const { rows } = await stores.readModels.query<{ baseline_id: string; guardrail_id: string; state: StateCount['state']; n: number }>(
     `SELECT doc->>'baselineId' AS baseline_id, doc->>'guardrailId' AS guardrail_id, doc->>'state' AS state, count(*)::int AS n
      FROM "${schema}".compliance WHERE tenant_id = $1 GROUP BY 1, 2, 3`,
     [tenantId],
   );
-  return complianceScore(builtInCatalog(), rows.map((r) => ({ baselineId: r.baseline_id, guardrailId: r.guardrail_id, state: r.state, count: Number(r.n) })));
+  return complianceScore(await catalogWithLibrary(stores.eventStore), rows.map((r) => ({ baselineId: r.baseline_id, guardrailId: r.guardrail_id, state: r.state, count: Number(r.n) })));
 };

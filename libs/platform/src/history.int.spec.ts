@@ -91,7 +91,7 @@ describe('history from the log', () => {
     expect(now.openFindings).toEqual((await live<FindingEntry>('findings')).filter((f) => f.status === 'open'));
     expect(now.openIncidents).toEqual((await live<IncidentEntry>('incidents')).filter((i) => !['closed', 'merged'].includes(i.status)));
     expect(now.guardrails).toEqual((await live<TenantGuardrailsEntry>('tenant_guardrails'))[0]);
-    expect(now.score).toEqual(await tenantComplianceScore({ readModels: db.sql }, tenant, schema));
+    expect(now.score).toEqual(await tenantComplianceScore({ readModels: db.sql, eventStore: store }, tenant, schema));
     expect(now.resources.map((r) => r.tenantId)).toEqual([tenant, tenant]); // never another tenant's
   });
 
@@ -120,7 +120,7 @@ describe('history from the log', () => {
     const series = await complianceSeries({ eventStore: store }, tenant, { from, to, bucket: 'hour' });
     expect(series.length).toBeGreaterThanOrEqual(4);
     expect(series[0].score.overall).toMatchObject({ compliant: 0, nonCompliant: 0, score: null }); // before anything
-    expect(series.at(-1)!.score).toEqual(await tenantComplianceScore({ readModels: db.sql }, tenant, schema));
+    expect(series.at(-1)!.score).toEqual(await tenantComplianceScore({ readModels: db.sql, eventStore: store }, tenant, schema));
     await expect(complianceSeries({ eventStore: store }, tenant, { from: new Date('2020-01-01T00:00:00Z'), to, bucket: 'hour' })).rejects.toThrow(/at most 2000 points/);
   });
 

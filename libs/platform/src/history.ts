@@ -4,7 +4,6 @@
 // the live tables, so "as of now" and the live read model cannot disagree. Nothing here appends.
 import { formatPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import {
-  builtInCatalog,
   compilePolicy,
   complianceScore,
   complianceStates,
@@ -30,7 +29,7 @@ import {
 } from '@rampart/guardrails';
 import { incidentQueue, type IncidentEntry } from '@rampart/incidents';
 import { resourceInventory, type ResourceInventoryEntry } from '@rampart/inventory';
-import { assembleStandardCompliance, compiledStandard, countInScopes, type TenantStandardCompliance } from '@rampart/guardrails-application';
+import { assembleStandardCompliance, catalogWithLibrary, compiledStandard, countInScopes, type TenantStandardCompliance } from '@rampart/guardrails-application';
 import { type Stores, tenantLogPages } from '@rampart/runtime';
 import { resourceGroupScopeOf, subscriptionScopeOf } from '@rampart/resource-model';
 
@@ -167,7 +166,7 @@ export const postureAsOf = async (
     compliance,
     openFindings: byKey(models.findings.docs).filter((f) => f.status === 'open'),
     openIncidents: byKey(models.incidents.docs).filter(OPEN_INCIDENT),
-    score: complianceScore(builtInCatalog(), compliance.reduce((counts, entry) => counts.add(entry), new StateCounts()).list()),
+    score: complianceScore(await catalogWithLibrary(stores.eventStore), compliance.reduce((counts, entry) => counts.add(entry), new StateCounts()).list()),
   };
 };
 
@@ -189,7 +188,7 @@ export const complianceSeries = async (stores: HistoryStores, tenantId: string, 
   const first = Math.floor(options.from.getTime() / step) * step + step;
   const points = Math.ceil((options.to.getTime() - first) / step) + 1;
   if (points > MAX_SERIES_POINTS) throw new RangeError(`${points} ${options.bucket}s asked for; at most ${MAX_SERIES_POINTS} points per series`);
-  const catalog = builtInCatalog();
+  const catalog = await catalogWithLibrary(stores.eventStore);
   const model = new Folded<ComplianceEntry>(asModel(complianceStates));
   const counts = new StateCounts();
 

@@ -3,11 +3,19 @@
 // library definition changed (the folder holds only it), which makes a new version of the
 // initiative, adopted by the sweep: findings move under the same guardrails; rolled back by pinning
 // the initiative's first version; retiring refused while an initiative holds the definition.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { publicKeyPem } from '@rampart/audit';
+import { exportAuditTrail } from '@rampart/audit-application';
+import { verifyAuditExportDir } from '@rampart/audit-verifier';
 import { tenantGuardrailsStreamId, type FindingEntry, type TenantGuardrailsCommand } from '@rampart/guardrails';
-import { adoptLibraryVersions, applyPolicyImport, changeTenantGuardrails, libraryAssignments, planPolicyImport, retireLibraryArtifact } from '@rampart/guardrails-application';
+import { adoptLibraryVersions, applyPolicyImport, changeTenantGuardrails, libraryAssignments, planPolicyImport, retireLibraryArtifact, tenantComplianceScore } from '@rampart/guardrails-application';
 import { ingest, itemsOf } from '@rampart/ingestion';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { auditExportPorts } from './audit-catalog';
 import { evaluationBench, type EvaluationBench } from './testing/evaluation-bench';
 
 const TENANT = 'contoso-bank';
@@ -31,7 +39,7 @@ const definitionFile = (minimum: string) => ({
     properties: {
       displayName: 'Storage accounts must require a recent TLS version',
       mode: 'Indexed',
-      metadata: { rampart: { severity: 'high' } },
+      metadata: { rampart: { severity: 'high', controls: [{ framework: 'MCSB', control: 'DP-3' }] } },
       parameters: { minimum: { type: 'String', defaultValue: minimum } },
       policyRule: {
         if: { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'Microsoft.Storage/storageAccounts/minimumTlsVersion', less: "[[parameters('minimum')]" }] },
@@ -85,7 +93,12 @@ describe('a library initiative assigned to a tenant', () => {
     await onboardTenants(bench.store, TENANT);
     await ingest(bench.store, itemsOf([account]), { tenantId: TENANT, standing: tenantStanding(bench.store), actor: { kind: 'system', id: 'test' }, source: 'push', scope: '*', complete: false });
   });
-  afterAll(() => bench?.close());
+  let work: string;
+  beforeAll(() => (work = mkdtempSync(join(tmpdir(), 'rampart-library-initiative-'))));
+  afterAll(async () => {
+    await bench?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
 
   it("is assigned with the initiative's parameters, and each member evaluated with them", async () => {
     expect((await applyPolicyImport(store(), [definitionFile('TLS1_2'), initiativeFile], admin)).recorded).toBe(2);
@@ -127,6 +140,26 @@ describe('a library initiative assigned to a tenant', () => {
     expect(await states()).toMatchObject({ 'libset:storage-guardrails:MinTLS': 'compliant (lib-initiative:storage-guardrails@1)' });
     expect(await findings()).toEqual({ 'libset:storage-guardrails:SecureTransfer': 'open', 'libset:storage-guardrails:MinTLS': 'resolved' });
     expect((await store().readStream(tenantGuardrailsStreamId(TENANT))).map((e) => e.type)).toEqual(['guardrails.BaselineAssigned.v1', 'guardrails.LibraryVersionSet.v1', 'guardrails.LibraryVersionSet.v1']);
+  });
+
+  it("counts the library's guardrails for the controls their definitions name: in the score and in the OSCAL export", async () => {
+    const score = await tenantComplianceScore(stores(), TENANT, schema);
+    const mcsb = score.frameworks.find((f) => f.framework === 'MCSB');
+    // the library member maps itself (metadata.rampart.controls); the built-in member keeps Rampart's
+    // curation of the same definition (secure transfer: DP-3 too), and it fails
+    expect(mcsb?.controls.find((c) => c.control === 'DP-3')).toMatchObject({ compliant: 1, nonCompliant: 1 });
+
+    const keys = generateKeyPairSync('ed25519');
+    await new Promise((resolve) => setTimeout(resolve, 20)); // an export covers a period that has ended
+    const outDir = join(work, 'tenant-export');
+    await exportAuditTrail(
+      { eventStore: store() },
+      { ...auditExportPorts({ eventStore: store() }), tenantId: TENANT, from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() - 1), outDir, signingKey: keys.privateKey, actor: { kind: 'user', id: 'auditor@bank.example' }, settleMs: 0 },
+    );
+    const oscal = readFileSync(join(outDir, 'oscal-assessment-results.json'), 'utf8');
+    expect(oscal).toMatch(/"control-id":\s*"mcsb-dp-3"/);
+    expect(oscal).toContain('guardrail(s) mapped to MCSB DP-3 (libset:storage-guardrails:MinTLS, libset:storage-guardrails:SecureTransfer)');
+    expect((await verifyAuditExportDir(outDir, publicKeyPem(keys.publicKey))).problems).toEqual([]);
   });
 
   it('refuses to retire a definition a live initiative holds; retires the initiative, then the definition, and the assignment keeps its version', async () => {

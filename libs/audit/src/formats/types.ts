@@ -27,6 +27,8 @@ export interface AuditBaseline {
 export interface AuditCatalog {
   guardrail(id: string): AuditGuardrail | undefined;
   baseline(id: string): AuditBaseline | undefined;
+  /** Brought up to date before an export reads it, for a catalog that changes (the provider's policy library). */
+  refresh?(): Promise<void>;
 }
 
 /** One export: whose events, which period, and when it was made. */
