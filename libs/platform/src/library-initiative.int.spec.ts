@@ -16,6 +16,7 @@ import { ingest, itemsOf } from '@rampart/ingestion';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { onboardTenants } from '@rampart/tenancy-application/testing';
 import { auditExportPorts } from './audit-catalog';
+import { libraryWhatIf } from './library-what-if';
 import { evaluationBench, type EvaluationBench } from './testing/evaluation-bench';
 
 const TENANT = 'contoso-bank';
@@ -120,6 +121,11 @@ describe('a library initiative assigned to a tenant', () => {
     expect(plan.items.map((i) => `${i.action} ${i.kind} ${i.name} v${i.version}: ${i.reasons.join('; ')}`)).toEqual([
       'change definition Storage-MinTLS v2: content changed since version 1',
       'change initiative Storage-Guardrails v2: in the library, not in this folder; member MinTLS evaluates Storage-MinTLS version 2 (was 1)',
+    ]);
+    // what it would find first, replayed over the tenant's history with its assignment's values
+    expect(await libraryWhatIf(stores(), plan)).toEqual([
+      expect.objectContaining({ definition: 'Storage-Guardrails', member: 'SecureTransfer', version: 2, tenantId: TENANT, reason: 'follows', nonCompliantNow: 1 }),
+      expect.objectContaining({ definition: 'Storage-Guardrails', member: 'MinTLS', version: 2, tenantId: TENANT, reason: 'follows', nonCompliantNow: 1, nonCompliantEver: 1 }),
     ]);
     expect((await applyPolicyImport(store(), [definitionFile('TLS1_3')], admin)).recorded).toBe(2);
     await project();

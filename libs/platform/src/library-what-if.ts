@@ -1,19 +1,44 @@
-// What a library import would find before it is recorded: each definition it adds or changes,
-// replayed over the recorded history of the tenants it would reach (those whose assignments follow
-// it, and any others named), with the replay machinery (replayPolicy): which resources it would
-// find now, how many ever, and since when, with the parameter values each tenant's assignment gives
-// it (the definition's defaults for a tenant only named). Reads only; records nothing.
+// What a library import would find before it is recorded: each definition it adds or changes, and
+// each member of each initiative it adds or changes, replayed over the recorded history of the
+// tenants it would reach (those whose assignments follow it, and any others named), with the replay
+// machinery (replayPolicy): which resources it would find now, how many ever, and since when, with
+// the parameter values each tenant's assignment gives it (the defaults for a tenant only named).
+// An initiative is read as the catalog will read it once recorded: the library with the import's
+// versions in it. Reads only; records nothing.
 import { START } from '@rampart/event-sourcing';
-import { evolveTenantGuardrails, initialTenantGuardrails, libraryBaselineId, type ImportPlan, type TenantGuardrails, type TenantGuardrailsEvent } from '@rampart/guardrails';
+import {
+  builtInCatalog,
+  displayNameOf,
+  evolveTenantGuardrails,
+  extensionOf,
+  guardrailKeyOf,
+  initialTenantGuardrails,
+  libraryBaselineId,
+  memberValuesFrom,
+  withLibrary,
+  type Assignment,
+  type ImportPlan,
+  type LibraryDefinitionVersion,
+  type LibraryHolding,
+  type LibraryInitiativeVersion,
+  type LibrarySnapshot,
+  type PlanItem,
+  type TenantGuardrails,
+  type TenantGuardrailsEvent,
+} from '@rampart/guardrails';
+import { librarySource } from '@rampart/guardrails-application';
 import type { Stores } from '@rampart/runtime';
 import { replayPolicy } from './history';
 
 export interface WhatIfRow {
+  /** The definition, or the initiative whose member this is. */
   readonly definition: string;
+  /** For an initiative: the member's reference id. */
+  readonly member?: string;
   /** The version the import would record. */
   readonly version: number | null;
   readonly tenantId: string;
-  /** Why this tenant: its assignment follows the definition, or it was named. */
+  /** Why this tenant: its assignment follows the definition or initiative, or it was named. */
   readonly reason: 'follows' | 'named';
   /** Resources that would break it now. */
   readonly nonCompliantNow: number;
@@ -28,11 +53,11 @@ export interface WhatIfRow {
 }
 
 /**
- * Tenants whose assignments follow each library definition, with the parameter values they assign:
+ * Tenants whose assignments follow each library definition or initiative, with the assignment:
  * folded from the tenants' policy events themselves (a one-off command has no read models to ask,
  * and a worker's may lag).
  */
-const followers = async (stores: Pick<Stores, 'eventStore'>): Promise<Map<string, Map<string, Record<string, unknown>>>> => {
+const followers = async (stores: Pick<Stores, 'eventStore'>): Promise<Map<string, Map<string, Assignment>>> => {
   const policies = new Map<string, TenantGuardrails>();
   for (let from = START; ; ) {
     const page = await stores.eventStore.readAll({ from, filter: { eventTypes: ASSIGNMENT_EVENT_TYPES }, maxCount: 5_000 });
@@ -43,12 +68,10 @@ const followers = async (stores: Pick<Stores, 'eventStore'>): Promise<Map<string
     if (page.isEnd) break;
     from = page.position;
   }
-  const byBaseline = new Map<string, Map<string, Record<string, unknown>>>();
+  const byBaseline = new Map<string, Map<string, Assignment>>();
   for (const [tenantId, policy] of policies) {
     for (const assignment of policy.assignments.values()) {
-      if (!assignment.follows) continue;
-      const values = Object.values(assignment.parameters)[0] ?? {};
-      byBaseline.set(assignment.follows, (byBaseline.get(assignment.follows) ?? new Map()).set(tenantId, values));
+      if (assignment.follows) byBaseline.set(assignment.follows, (byBaseline.get(assignment.follows) ?? new Map()).set(tenantId, assignment));
     }
   }
   return byBaseline;
@@ -57,6 +80,40 @@ const followers = async (stores: Pick<Stores, 'eventStore'>): Promise<Map<string
 /** What decides a tenant's assignments (exemptions and reporting do not). */
 const ASSIGNMENT_EVENT_TYPES = ['guardrails.BaselineAssigned.v1', 'guardrails.BaselineUnassigned.v1', 'guardrails.LibraryVersionSet.v1'];
 
+/** The library as it would be with the plan recorded: each added or changed artifact at the version the plan gives it. */
+const withPlan = (library: LibrarySnapshot, plan: ImportPlan): LibrarySnapshot => {
+  const definitions = new Map<string, LibraryDefinitionVersion>();
+  const initiatives = new Map<string, LibraryInitiativeVersion>();
+  for (const item of plan.items) {
+    if ((item.action !== 'add' && item.action !== 'change') || !item.command || item.version === null) continue;
+    const { command, version } = item;
+    if (command.kind === 'PublishDefinition') {
+      const artifact = { kind: 'definition' as const, name: command.name, content: command.definition, at: '' };
+      const extension = extensionOf(artifact);
+      definitions.set(command.name.toLowerCase(), { name: command.name, version, displayName: displayNameOf(artifact), definition: command.definition, extension: 'extension' in extension ? extension.extension : {} });
+    } else if (command.kind === 'PublishInitiative') {
+      const artifact = { kind: 'initiative' as const, name: command.name, content: command.initiative, at: '' };
+      initiatives.set(command.name.toLowerCase(), { name: command.name, version, displayName: displayNameOf(artifact), initiative: command.initiative, members: command.members });
+    }
+  }
+  const overlay = <V extends { version: number }>(held: LibraryHolding<V> | undefined, planned: V | undefined): LibraryHolding<V> | undefined =>
+    planned ? { versions: [...(held?.versions ?? []).filter((v) => v.version !== planned.version), planned], retired: false } : held;
+  return {
+    definition: (name) => overlay(library.definition(name), definitions.get(name.toLowerCase())),
+    initiative: (name) => overlay(library.initiative(name), initiatives.get(name.toLowerCase())),
+  };
+};
+
+interface Replay {
+  readonly item: PlanItem;
+  readonly name: string;
+  readonly member?: string;
+  readonly definition: unknown;
+  readonly tenantId: string;
+  readonly reason: WhatIfRow['reason'];
+  readonly parameters: Record<string, unknown>;
+}
+
 export const libraryWhatIf = async (
   stores: Pick<Stores, 'eventStore'>,
   plan: ImportPlan,
@@ -64,18 +121,50 @@ export const libraryWhatIf = async (
 ): Promise<WhatIfRow[]> => {
   const following = await followers(stores);
   const named = [...new Set(options.tenants ?? [])];
-  const work = plan.items.flatMap((item) => {
-    if (item.kind !== 'definition' || !item.command || item.command.kind !== 'PublishDefinition' || (item.action !== 'add' && item.action !== 'change')) return [];
-    const followers = following.get(libraryBaselineId(item.command.name)) ?? new Map<string, Record<string, unknown>>();
-    const tenants = new Map<string, { reason: WhatIfRow['reason']; parameters: Record<string, unknown> }>([...followers].map(([t, parameters]) => [t, { reason: 'follows' as const, parameters }]));
-    for (const t of named) if (!tenants.has(t)) tenants.set(t, { reason: 'named', parameters: {} });
-    return [...tenants].map(([tenantId, { reason, parameters }]) => ({ item, definition: item.command as { name: string; definition: Record<string, unknown> }, tenantId, reason, parameters }));
-  });
+  const reached = (followsId: string) => {
+    const tenants = new Map<string, { reason: WhatIfRow['reason']; assignment?: Assignment }>([...(following.get(followsId) ?? [])].map(([t, assignment]) => [t, { reason: 'follows' as const, assignment }]));
+    for (const t of named) if (!tenants.has(t)) tenants.set(t, { reason: 'named' });
+    return [...tenants];
+  };
+  let catalog: ReturnType<typeof withLibrary> | undefined;
+  const plannedCatalog = async () => {
+    if (!catalog) {
+      const source = librarySource(stores.eventStore);
+      await source.refresh();
+      catalog = withLibrary(builtInCatalog(), withPlan(source, plan));
+    }
+    return catalog;
+  };
+
+  const work: Replay[] = [];
+  for (const item of plan.items) {
+    if ((item.action !== 'add' && item.action !== 'change') || !item.command) continue;
+    const command = item.command;
+    if (command.kind === 'PublishDefinition') {
+      for (const [tenantId, { reason, assignment }] of reached(libraryBaselineId(command.name))) {
+        // a library definition's baseline has its one guardrail
+        work.push({ item, name: command.name, definition: command.definition, tenantId, reason, parameters: (assignment && Object.values(assignment.parameters)[0]) ?? {} });
+      }
+    } else if (command.kind === 'PublishInitiative' && item.version !== null) {
+      const planned = await plannedCatalog();
+      const baseline = planned.baselines.get(libraryBaselineId(command.name, item.version, 'initiative'));
+      if (!baseline) continue;
+      for (const [tenantId, { reason, assignment }] of reached(libraryBaselineId(command.name, undefined, 'initiative'))) {
+        for (const guardrailId of baseline.guardrailIds) {
+          const compiled = planned.guardrails.get(guardrailKeyOf(baseline, guardrailId));
+          if (!compiled) continue; // a member that needs evidence, or one the engine cannot evaluate
+          const parameters = { ...compiled.guardrail.parameters, ...memberValuesFrom(compiled.guardrail, assignment?.initiativeParameters), ...assignment?.parameters[guardrailId] };
+          work.push({ item, name: command.name, member: guardrailId.slice(guardrailId.lastIndexOf(':') + 1), definition: compiled.guardrail.definition, tenantId, reason, parameters });
+        }
+      }
+    }
+  }
+
   const rows: WhatIfRow[] = [];
-  for (const [i, { item, definition, tenantId, reason, parameters }] of work.entries()) {
-    // with the values the tenant's assignment gives it (a library baseline has its one guardrail)
-    const result = await replayPolicy(stores, tenantId, definition.definition, { parameters });
-    const base = { definition: definition.name, version: item.version, tenantId, reason };
+  for (const [i, { item, name, member, definition, tenantId, reason, parameters }] of work.entries()) {
+    // with the values the tenant's assignment gives it
+    const result = await replayPolicy(stores, tenantId, definition, { parameters });
+    const base = { definition: name, ...(member ? { member } : {}), version: item.version, tenantId, reason };
     if (!result.ok) {
       rows.push({ ...base, nonCompliantNow: 0, nonCompliantEver: 0, errors: 0, since: null, refusal: `${result.refusal.reason}: ${result.refusal.message}` });
     } else {

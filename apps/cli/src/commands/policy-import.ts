@@ -75,7 +75,7 @@ export const runPolicyImport = async (
       else {
         printTable([
           ['definition', 'version', 'tenant', 'why', 'now', 'ever', 'since'],
-          ...whatIf.map((w) => [w.definition, w.version === null ? '' : `v${w.version}`, w.tenantId, w.reason, w.refusal ? `not replayed: ${w.refusal}` : String(w.nonCompliantNow), String(w.nonCompliantEver), w.since ?? '']),
+          ...whatIf.map((w) => [w.member ? `${w.definition} / ${w.member}` : w.definition, w.version === null ? '' : `v${w.version}`, w.tenantId, w.reason, w.refusal ? `not replayed: ${w.refusal}` : String(w.nonCompliantNow), String(w.nonCompliantEver), w.since ?? '']),
         ]);
       }
     }

@@ -129,7 +129,8 @@ export class ImportPolicyLibraryInput {
   @Field({ nullable: true, description: 'Record the plan (nothing is recorded when any item is refused). Default: only plan.' }) apply?: boolean;
   @Field({
     nullable: true,
-    description: 'Without apply: replay each definition the import adds or changes over the recorded history of the tenants that follow it (and whatIfTenants): what it would find.',
+    description:
+      'Without apply: replay each definition the import adds or changes, and each member of each initiative it adds or changes, over the recorded history of the tenants that follow it (and whatIfTenants): what it would find.',
   })
   whatIf?: boolean;
   @Field(() => [ID], { nullable: true, description: 'With whatIf: more tenants to replay for (a new definition is followed by none yet).' }) whatIfTenants?: string[];
@@ -138,7 +139,8 @@ export class ImportPolicyLibraryInput {
 @ObjectType({ description: 'What a definition of the import would find in one tenant, replayed over its recorded history.' })
 @InheritsAuthorization()
 export class PolicyWhatIfType {
-  @Field() definition!: string;
+  @Field({ description: 'The definition, or the initiative whose member this is.' }) definition!: string;
+  @Field(() => String, { nullable: true, description: "For an initiative: the member's reference id." }) member!: string | null;
   @Field(() => Int, { nullable: true, description: 'The version the import would record.' }) version!: number | null;
   @Field(() => ID) tenantId!: string;
   @Field({ description: '`follows` (its assignment follows the definition) or `named`.' }) reason!: string;
@@ -392,7 +394,7 @@ export class LibraryResolver {
       const plan = await planPolicyImport(store, files);
       if (!input.whatIf) return toPlan(plan, false, 0);
       const rows = await libraryWhatIf(this.runtime.stores, plan, { tenants: input.whatIfTenants ?? [] });
-      return { ...toPlan(plan, false, 0), whatIf: rows.map((r) => ({ ...r, refusal: r.refusal ?? null })) };
+      return { ...toPlan(plan, false, 0), whatIf: rows.map((r) => ({ ...r, member: r.member ?? null, refusal: r.refusal ?? null })) };
     }
     try {
       const applied = await applyPolicyImport(store, files, { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() });
