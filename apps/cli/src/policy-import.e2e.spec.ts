@@ -97,6 +97,16 @@ describe('rampart policy import', () => {
     expect(rampart(['policy', 'approval'], env).stdout).toBe('library changes need a second person\n');
   });
 
+  it("imports into a tenant's own library, assigned to that tenant (the provider's approval rule is for its own library)", () => {
+    const folder = join(work, 'northwind-own');
+    cpSync(join(ALZ, 'policyDefinitions', 'Deny-Storage-NetworkAclsBypass.json'), join(folder, 'Deny-Storage-NetworkAclsBypass.json'));
+    const applied = rampart(['policy', 'import', folder, '--for-tenant', 'northwind', '--apply'], env);
+    expect({ status: applied.status, stderr: applied.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(applied.stdout).toContain("recorded 1 in northwind's own library (its trail shows each version)");
+    const assigned = rampart(['baselines', 'assign', '--tenant', 'northwind', '--baseline', 'tenant-definition:Deny-Storage-NetworkAclsBypass', '--id', 'own-acls'], env);
+    expect({ status: assigned.status, stderr: assigned.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
   it('says so when the folder is not there (exit code 2)', () => {
     const missing = rampart(['policy', 'import', join(work, 'nowhere')], env);
     expect(missing.status).toBe(2);

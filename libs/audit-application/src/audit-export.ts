@@ -158,7 +158,7 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
   await prepareOutDir(outDir);
   const settle = to.getTime() + (options.settleMs ?? AUDIT_EXPORT_SETTLE_MS) - now().getTime();
   if (settle > 0) await new Promise((r) => setTimeout(r, settle));
-  await options.catalog.refresh?.();
+  const catalog = (await options.catalog.forTenant?.(tenantId)) ?? options.catalog;
   const trail = fold(auditTrailDecider, (await store.readStream(auditTrailStreamId(tenantId))) as unknown as AuditTrailEvent[]);
   const exportId = options.exportId ?? randomUUID();
   const context: ExportContext = {
@@ -167,7 +167,7 @@ export const exportAuditTrail = async (stores: Pick<Stores, 'eventStore'>, optio
     to,
     exportId,
     generatedAt: now(),
-    catalog: options.catalog,
+    catalog,
     product: options.product ?? { name: 'Rampart', version: 'unknown' },
   };
 

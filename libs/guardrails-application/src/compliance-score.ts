@@ -11,5 +11,5 @@ export const tenantComplianceScore = async (stores: Pick<Stores, 'readModels' | 
      FROM "${schema}".compliance WHERE tenant_id = $1 GROUP BY 1, 2, 3`,
     [tenantId],
   );
-  return complianceScore(await catalogWithLibrary(stores.eventStore), rows.map((r) => ({ baselineId: r.baseline_id, guardrailId: r.guardrail_id, state: r.state, count: Number(r.n) })));
+  return complianceScore(await catalogWithLibrary(stores.eventStore, undefined, tenantId), rows.map((r) => ({ baselineId: r.baseline_id, guardrailId: r.guardrail_id, state: r.state, count: Number(r.n) })));
 };

@@ -30,7 +30,7 @@ import {
   type TenantGuardrails,
   type TenantGuardrailsEvent,
 } from '@rampart/guardrails';
-import { catalogWithLibrary } from './library-catalog';
+import { librarySource } from './library-catalog';
 import { configurationAfter, RESOURCE_EVENT_TYPES, resourceStreamId, type ResourceEvent } from '@rampart/inventory-contract';
 import { every, followLog, instruments, type Logger, READ_MODEL_SCHEMA, secondsSince, type Stores } from '@rampart/runtime';
 
@@ -104,9 +104,14 @@ export class GuardrailEvaluator {
     return (events as unknown as TenantGuardrailsEvent[]).reduce(evolveTenantGuardrails, initialTenantGuardrails());
   }
 
-  /** The library as recorded now (a definition a tenant's policy names may be newer than what this process read). */
+  /** The libraries as recorded now (a definition a tenant's policy names may be newer than what this process read). */
   private async currentCatalog(): Promise<void> {
-    if (!this.fixedCatalog) this.catalog = await catalogWithLibrary(this.stores.eventStore);
+    if (!this.fixedCatalog) await librarySource(this.stores.eventStore).refresh();
+  }
+
+  /** A tenant's catalog: the provider's library and the tenant's own, never another tenant's. */
+  private catalogFor(tenantId: string): Catalog {
+    return this.fixedCatalog ? this.catalog : librarySource(this.stores.eventStore).catalog(undefined, tenantId);
   }
 
   /** One batch of the log: resource events re-evaluate their resource, policy events the whole tenant. */
@@ -127,7 +132,7 @@ export class GuardrailEvaluator {
       const related = new RelatedCache(this.inventory, tenantId);
       // Resource groups first: the batch's resources are then evaluated with the groups it holds.
       const ordered = [...latest.values()].sort((a, b) => Number(isGroupEvent(b)) - Number(isGroupEvent(a)));
-      const readsGroups = policy.assignments.size > 0 && policyMayReadResourceGroup(this.catalog, policy);
+      const readsGroups = policy.assignments.size > 0 && policyMayReadResourceGroup(this.catalogFor(tenantId), policy);
       const postures = new PostureWrites();
       const prefetched = policy.assignments.size > 0 ? await this.prefetch(tenantId, ordered) : undefined;
       for (const e of ordered) {
@@ -255,11 +260,11 @@ export class GuardrailEvaluator {
     await related.fetchGroups([resource.key]);
     const resourceGroup = related.resourceGroupOf(resource.key);
     let started = performance.now();
-    let results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder(), resourceGroup });
+    let results = evaluateResource(this.catalogFor(tenantId), policy, resource, { now, related: related.finder(), resourceGroup });
     if (related.missing.size > 0) {
       await related.fetchMissing();
       started = performance.now();
-      results = evaluateResource(this.catalog, policy, resource, { now, related: related.finder(), resourceGroup });
+      results = evaluateResource(this.catalogFor(tenantId), policy, resource, { now, related: related.finder(), resourceGroup });
     }
     instruments.evaluation(secondsSince(started));
     postures.add({
@@ -320,7 +325,7 @@ export class GuardrailEvaluator {
     for (const row of rows) {
       const outcome = await handleCommand(
         this.stores.eventStore,
-        tenantGuardrailsDecider(this.catalog),
+        tenantGuardrailsDecider(this.catalogFor(row.tenant_id)),
         tenantGuardrailsStreamId(row.tenant_id),
         { kind: 'ExpireExemption', exemptionId: row.exemption_id, now },
         { tenantId: row.tenant_id, actor: SYSTEM, correlationId: randomUUID(), causationId: null, now },
@@ -341,7 +346,8 @@ export const adoptLibraryVersions = async (
   stores: EvaluationStores,
   options: { readonly schema?: string; readonly now?: () => Date } = {},
 ): Promise<{ tenantId: string; assignmentId: string; baselineId: string }[]> => {
-  const catalog = await catalogWithLibrary(stores.eventStore);
+  const source = librarySource(stores.eventStore);
+  await source.refresh();
   const { rows } = await stores.readModels.query<{ tenant_id: string; assignment_id: string; baseline_id: string; follows: string }>(
     `SELECT t.tenant_id, a->>'assignmentId' AS assignment_id, a->>'baselineId' AS baseline_id, a->>'follows' AS follows
        FROM "${options.schema ?? READ_MODEL_SCHEMA}".tenant_guardrails t, jsonb_array_elements(t.doc->'assignments') a
@@ -349,6 +355,7 @@ export const adoptLibraryVersions = async (
   );
   const adopted: { tenantId: string; assignmentId: string; baselineId: string }[] = [];
   for (const row of rows) {
+    const catalog = source.catalog(undefined, row.tenant_id);
     const latest = catalog.baselines.get(row.follows);
     const version = latest && parseLibraryBaselineId(latest.id)?.version;
     if (!latest || version === undefined || latest.id === row.baseline_id) continue;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fold, handleCommand, handleCommands, providerStreamPrefix, PROVIDER_SCOPE, reject, START, type Actor, type CommandContext, type CommandOutcome, type EventStore, type RecordedEvent, type Rejection } from '@rampart/event-sourcing';
+import { fold, handleCommand, handleCommands, PROVIDER_SCOPE, reject, tenantStreamPrefix, type TenantStanding, START, type Actor, type CommandContext, type CommandOutcome, type EventStore, type RecordedEvent, type Rejection } from '@rampart/event-sourcing';
 import {
   builtInDefinition,
   isLibraryChangeEvent,
@@ -38,8 +38,23 @@ import {
 /** Bounds on what one import reads: a library is hundreds of files of a few kilobytes, not a disk. */
 export const IMPORT_LIMITS = { maxFiles: 5_000, maxFileBytes: 4 * 1024 * 1024 } as const;
 
+export type PolicyImportFailure =
+  /** The folder cannot be read as a library (missing, too many files, too large). */
+  | 'unreadable'
+  /** The plan refuses something: `plan` says what and why; nothing was recorded. */
+  | 'refused'
+  /** The library changed while the import was recorded: plan again. */
+  | 'library-changed'
+  /** The tenant's standing allows no change to what it is held to (offboarded). */
+  | 'not-allowed';
+
 export class PolicyImportError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason: PolicyImportFailure = 'unreadable',
+    /** For a refused plan: the plan, with its refusals. */
+    readonly plan?: ImportPlan,
+  ) {
     super(message);
     this.name = 'PolicyImportError';
   }
@@ -70,11 +85,30 @@ export const readPolicyFolder = async (dir: string): Promise<PolicyFile[]> => {
   return files;
 };
 
-/** What the library holds now: every artifact's latest version, from the provider's library streams. */
-export const loadLibrary = async (store: EventStore): Promise<LibraryIndex> => {
+/**
+ * Whose library a use case works on: the provider's (no tenant named), or a tenant's own. A tenant's
+ * library is changed only while the tenant's standing allows changing what it is held to.
+ */
+export interface LibraryScopeOption {
+  readonly tenantId?: string;
+  /** Required with a tenant: tenancy's standing rule. */
+  readonly standing?: TenantStanding;
+}
+
+const scopeOf = (options: LibraryScopeOption): string => options.tenantId ?? PROVIDER_SCOPE;
+
+/** Refused by the tenant's standing, for a tenant's own library; the provider's has none. */
+const standingRefusal = async (options: LibraryScopeOption): Promise<Rejection | undefined> => {
+  if (options.tenantId === undefined) return undefined;
+  if (!options.standing) throw new Error("a tenant's library is changed with tenancy's standing rule");
+  return options.standing(options.tenantId, 'changes-posture');
+};
+
+/** What a library holds now: every artifact's latest version, from its streams (the provider's, or a tenant's own). */
+export const loadLibrary = async (store: EventStore, options: { readonly tenantId?: string } = {}): Promise<LibraryIndex> => {
   const byStream = new Map<string, RecordedEvent[]>();
   for (let from = START; ; ) {
-    const page = await store.readAll({ from, filter: { streamPrefixes: [`${providerStreamPrefix()}library-`] }, maxCount: 2_000 });
+    const page = await store.readAll({ from, filter: { streamPrefixes: [`${tenantStreamPrefix(scopeOf(options))}library-`] }, maxCount: 2_000 });
     for (const event of page.events) {
       if (!isLibraryEvent(event)) continue;
       byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
@@ -108,8 +142,11 @@ export const loadLibrary = async (store: EventStore): Promise<LibraryIndex> => {
 
 const builtIns = { has: (name: string) => builtInDefinition(name) !== undefined };
 
-/** The plan of importing these files into the library as it is now. */
-export const planPolicyImport = async (store: EventStore, files: readonly PolicyFile[]): Promise<ImportPlan> => planLibraryImport(files, await loadLibrary(store), builtIns);
+/** The plan of importing these files into a library (the provider's, or a tenant's own) as it is now. */
+export const planPolicyImport = async (store: EventStore, files: readonly PolicyFile[], options: { readonly tenantId?: string } = {}): Promise<ImportPlan> =>
+  options.tenantId === undefined
+    ? planLibraryImport(files, await loadLibrary(store), builtIns)
+    : planLibraryImport(files, await loadLibrary(store, options), builtIns, { scope: 'tenant', provider: await loadLibrary(store) });
 
 export interface AppliedImport {
   readonly plan: ImportPlan;
@@ -126,23 +163,28 @@ export interface AppliedImport {
  * its stream as it is then: versions are content, so a change someone made meanwhile is either the
  * same content (nothing recorded) or the files' content becomes a new version after it, never lost.
  */
-export const applyPolicyImport = async (store: EventStore, files: readonly PolicyFile[], context: Omit<CommandContext, 'tenantId'>): Promise<AppliedImport> => {
-  const plan = await planPolicyImport(store, files);
-  if (!plan.applicable) throw new PolicyImportError(`the plan refuses ${plan.counts.refused} item${plan.counts.refused === 1 ? '' : 's'}: nothing was applied (fix or remove them, then import again)`);
+export const applyPolicyImport = async (store: EventStore, files: readonly PolicyFile[], context: Omit<CommandContext, 'tenantId'>, options: LibraryScopeOption = {}): Promise<AppliedImport> => {
+  const refusal = await standingRefusal(options);
+  if (refusal) throw new PolicyImportError(`${options.tenantId}: ${refusal.message ?? refusal.code}`, 'not-allowed');
+  const plan = await planPolicyImport(store, files, options);
+  if (!plan.applicable) {
+    throw new PolicyImportError(`the plan refuses ${plan.counts.refused} item${plan.counts.refused === 1 ? '' : 's'}: nothing was applied (fix or remove them, then import again)`, 'refused', plan);
+  }
   const changes = plan.items.filter((i) => i.command && (i.action === 'add' || i.action === 'change'));
   if (changes.length === 0) return { plan, recorded: 0 };
-  if ((await readLibraryPolicy(store)).approvalRequired) {
+  // The provider's four-eyes rule is for the provider's library, which every tenant may be held to.
+  if (options.tenantId === undefined && (await readLibraryPolicy(store)).approvalRequired) {
     const changeId = await proposeLibraryChange(store, { artifacts: changes.map(proposedArtifactOf) }, context);
     return { plan, recorded: 0, proposedChangeId: changeId };
   }
-  const ctx: CommandContext = { ...context, tenantId: PROVIDER_SCOPE };
+  const ctx: CommandContext = { ...context, tenantId: scopeOf(options) };
   const outcomes = await handleCommands(
     store,
     libraryDecider,
-    changes.flatMap((item) => (item.command ? [{ streamId: libraryStreamId(item.kind as ArtifactKind, item.name as string), command: item.command, ctx }] : [])),
+    changes.flatMap((item) => (item.command ? [{ streamId: libraryStreamId(item.kind as ArtifactKind, item.name as string, scopeOf(options)), command: item.command, ctx }] : [])),
   );
   const refused = outcomes.flatMap((o, i) => (o.ok ? [] : [`${changes[i].kind} ${changes[i].name}: ${o.rejection.code}${o.rejection.message ? `: ${o.rejection.message}` : ''}`]));
-  if (refused.length) throw new PolicyImportError(`the library changed while importing; plan again:\n${refused.join('\n')}`);
+  if (refused.length) throw new PolicyImportError(`the library changed while importing; plan again:\n${refused.join('\n')}`, 'library-changed');
   return { plan, recorded: outcomes.filter((o) => o.ok && o.events.length > 0).length };
 };
 
@@ -169,8 +211,8 @@ export interface LibraryArtifactHistory {
 }
 
 /** Every version of one artifact, from its stream; undefined when the library never held it. */
-export const libraryArtifactHistory = async (store: EventStore, kind: ArtifactKind, name: string): Promise<LibraryArtifactHistory | undefined> => {
-  const events = (await store.readStream(libraryStreamId(kind, name))).filter(isLibraryEvent);
+export const libraryArtifactHistory = async (store: EventStore, kind: ArtifactKind, name: string, options: { readonly tenantId?: string } = {}): Promise<LibraryArtifactHistory | undefined> => {
+  const events = (await store.readStream(libraryStreamId(kind, name, scopeOf(options)))).filter(isLibraryEvent);
   if (events.length === 0) return undefined;
   const versions: LibraryArtifactVersion[] = [];
   const retirements: { version: number; reason: string; recordedAt: string; recordedBy: string }[] = [];
@@ -210,18 +252,22 @@ export const retireLibraryArtifact = async (
   store: EventStore,
   request: { readonly kind: ArtifactKind; readonly name: string; readonly reason: string },
   context: Omit<CommandContext, 'tenantId'>,
+  options: LibraryScopeOption = {},
 ): Promise<CommandOutcome<LibraryEvent>> => {
-  const library = request.kind === 'definition' ? await loadLibrary(store) : new Map<string, LibraryEntry>();
+  const refusal = await standingRefusal(options);
+  if (refusal) return { ok: false, rejection: refusal, attempts: 0 };
+  const own = options.tenantId === undefined ? 'library' : 'tenant';
+  const library = request.kind === 'definition' ? await loadLibrary(store, options) : new Map<string, LibraryEntry>();
   const heldBy = [...library.values()]
-    .filter((e) => e.kind === 'initiative' && !e.retired && e.initiative?.members.some((m) => m.source === 'library' && m.name.toLowerCase() === request.name.toLowerCase()))
+    .filter((e) => e.kind === 'initiative' && !e.retired && e.initiative?.members.some((m) => m.source === own && m.name.toLowerCase() === request.name.toLowerCase()))
     .map((e) => e.name)
     .sort();
   return handleCommand(
     store,
     libraryDecider,
-    libraryStreamId(request.kind, request.name),
+    libraryStreamId(request.kind, request.name, scopeOf(options)),
     { kind: 'RetireArtifact', artifactKind: request.kind, name: request.name, reason: request.reason, heldBy },
-    { ...context, tenantId: PROVIDER_SCOPE },
+    { ...context, tenantId: scopeOf(options) },
   );
 };
 
@@ -261,7 +307,7 @@ const proposeLibraryChange = async (
     { kind: 'ProposeLibraryChange', changeId, proposedBy: personOf(context.actor), artifacts: change.artifacts, ...(change.policy ? { policy: change.policy } : {}), now: context.now },
     { ...context, tenantId: PROVIDER_SCOPE },
   );
-  if (!outcome.ok) throw new PolicyImportError(`the change could not be proposed: ${outcome.rejection.code}${outcome.rejection.message ? ` (${outcome.rejection.message})` : ''}`);
+  if (!outcome.ok) throw new PolicyImportError(`the change could not be proposed: ${outcome.rejection.code}${outcome.rejection.message ? ` (${outcome.rejection.message})` : ''}`, 'library-changed');
   return changeId;
 };
 

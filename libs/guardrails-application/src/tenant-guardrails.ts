@@ -16,7 +16,7 @@ import {
 export interface TenantGuardrailsDeps {
   readonly eventStore: EventStore;
   readonly standing: TenantStanding;
-  /** Default: the built-in catalog with the provider's library. */
+  /** Default: the built-in catalog with the provider's library and the tenant's own. */
   readonly catalog?: Catalog;
 }
 
@@ -28,6 +28,6 @@ export const changeTenantGuardrails = async (
 ): Promise<CommandOutcome<TenantGuardrailsEvent>> => {
   const refused = await deps.standing(context.tenantId, GUARDRAILS_COMMAND_INTENTS[command.kind]);
   if (refused) return { ok: false, rejection: refused, attempts: 0 };
-  const catalog = deps.catalog ?? (await catalogWithLibrary(deps.eventStore));
+  const catalog = deps.catalog ?? (await catalogWithLibrary(deps.eventStore, undefined, context.tenantId));
   return handleCommand(deps.eventStore, tenantGuardrailsDecider(catalog), tenantGuardrailsStreamId(context.tenantId), command, context);
 };

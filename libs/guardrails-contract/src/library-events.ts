@@ -21,10 +21,13 @@ export interface LibraryExtension {
   readonly controls?: readonly LibraryControlRef[];
 }
 
-/** What an initiative member points at: one of Azure's built-ins, or a definition of the library. */
+/**
+ * What an initiative member points at: one of Azure's built-ins, a definition of the provider's
+ * library, or (for an initiative of a tenant's own library) a definition of that tenant's library.
+ */
 export interface LibraryMemberRef {
   readonly referenceId: string;
-  readonly source: 'built-in' | 'library';
+  readonly source: 'built-in' | 'library' | 'tenant';
   /** The definition's name: a built-in's GUID (lowercase), or the library definition's name. */
   readonly name: string;
   /**

@@ -7,26 +7,32 @@ import type { Stores } from '@rampart/runtime';
 import { librarySource } from '@rampart/guardrails-application';
 import { tenantStanding } from '@rampart/tenancy-application';
 
-export const auditCatalog = (catalog: Catalog | (() => Catalog) = builtInCatalog()): AuditCatalog => ({
+export const auditCatalog = (catalog: Catalog = builtInCatalog()): AuditCatalog => ({
   guardrail: (id) => {
-    const g = (typeof catalog === 'function' ? catalog() : catalog).guardrails.get(id)?.guardrail;
+    const g = catalog.guardrails.get(id)?.guardrail;
     return g && { id: g.id, title: g.title, severity: g.severity, controls: g.controls, remediation: g.remediation };
   },
   baseline: (id) => {
-    const b = (typeof catalog === 'function' ? catalog() : catalog).baselines.get(id);
+    const b = catalog.baselines.get(id);
     return b && { id: b.id, title: b.title, guardrailIds: b.guardrailIds };
   },
 });
 
 /**
  * What an audit export needs from the other contexts: guardrails' catalog, with the provider's
- * library as it is when the export starts (its guardrails' titles and control mappings), and
- * tenancy's standing rule.
+ * library and the exported tenant's own as they are when the export starts (their guardrails'
+ * titles and control mappings), and tenancy's standing rule.
  */
 export const auditExportPorts = (stores: Pick<Stores, 'eventStore'>): { catalog: AuditCatalog; standing: TenantStanding } => {
   const library = librarySource(stores.eventStore);
   return {
-    catalog: { ...auditCatalog(() => library.catalog()), refresh: () => library.refresh() },
+    catalog: {
+      ...auditCatalog(),
+      forTenant: async (tenantId) => {
+        await library.refresh();
+        return auditCatalog(library.catalog(undefined, tenantId));
+      },
+    },
     standing: tenantStanding(stores.eventStore),
   };
 };

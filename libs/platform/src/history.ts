@@ -166,7 +166,7 @@ export const postureAsOf = async (
     compliance,
     openFindings: byKey(models.findings.docs).filter((f) => f.status === 'open'),
     openIncidents: byKey(models.incidents.docs).filter(OPEN_INCIDENT),
-    score: complianceScore(await catalogWithLibrary(stores.eventStore), compliance.reduce((counts, entry) => counts.add(entry), new StateCounts()).list()),
+    score: complianceScore(await catalogWithLibrary(stores.eventStore, undefined, tenantId), compliance.reduce((counts, entry) => counts.add(entry), new StateCounts()).list()),
   };
 };
 
@@ -188,7 +188,7 @@ export const complianceSeries = async (stores: HistoryStores, tenantId: string, 
   const first = Math.floor(options.from.getTime() / step) * step + step;
   const points = Math.ceil((options.to.getTime() - first) / step) + 1;
   if (points > MAX_SERIES_POINTS) throw new RangeError(`${points} ${options.bucket}s asked for; at most ${MAX_SERIES_POINTS} points per series`);
-  const catalog = await catalogWithLibrary(stores.eventStore);
+  const catalog = await catalogWithLibrary(stores.eventStore, undefined, tenantId);
   const model = new Folded<ComplianceEntry>(asModel(complianceStates));
   const counts = new StateCounts();
 

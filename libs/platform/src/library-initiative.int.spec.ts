@@ -111,7 +111,7 @@ describe('a library initiative assigned to a tenant', () => {
       'libset:storage-guardrails:MinTLS': 'compliant (lib-initiative:storage-guardrails@1)',
     });
     expect(await findings()).toEqual({ 'libset:storage-guardrails:SecureTransfer': 'open' });
-    expect(await libraryAssignments(stores(), 'initiative', 'storage-guardrails', schema)).toEqual([
+    expect(await libraryAssignments(stores(), 'initiative', 'storage-guardrails', { schema })).toEqual([
       { tenantId: TENANT, assignmentId: 'storage', baselineId: 'lib-initiative:storage-guardrails@1', follows: 'lib-initiative:storage-guardrails', scope: '*' },
     ]);
   });

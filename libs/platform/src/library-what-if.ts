@@ -21,6 +21,7 @@ import {
   type LibraryDefinitionVersion,
   type LibraryHolding,
   type LibraryInitiativeVersion,
+  type LibraryScope,
   type LibrarySnapshot,
   type PlanItem,
   type TenantGuardrails,
@@ -80,6 +81,8 @@ const followers = async (stores: Pick<Stores, 'eventStore'>): Promise<Map<string
 /** What decides a tenant's assignments (exemptions and reporting do not). */
 const ASSIGNMENT_EVENT_TYPES = ['guardrails.BaselineAssigned.v1', 'guardrails.BaselineUnassigned.v1', 'guardrails.LibraryVersionSet.v1'];
 
+const EMPTY_LIBRARY: LibrarySnapshot = { definition: () => undefined, initiative: () => undefined };
+
 /** The library as it would be with the plan recorded: each added or changed artifact at the version the plan gives it. */
 const withPlan = (library: LibrarySnapshot, plan: ImportPlan): LibrarySnapshot => {
   const definitions = new Map<string, LibraryDefinitionVersion>();
@@ -117,12 +120,21 @@ interface Replay {
 export const libraryWhatIf = async (
   stores: Pick<Stores, 'eventStore'>,
   plan: ImportPlan,
-  options: { readonly tenants?: readonly string[]; readonly onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    readonly tenants?: readonly string[];
+    /** The plan is for this tenant's own library: only the tenant itself is reached. */
+    readonly tenantId?: string;
+    readonly onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<WhatIfRow[]> => {
+  const own = options.tenantId;
+  const scope: LibraryScope = own === undefined ? 'provider' : 'tenant';
   const following = await followers(stores);
-  const named = [...new Set(options.tenants ?? [])];
+  const named = own === undefined ? [...new Set(options.tenants ?? [])] : [own];
   const reached = (followsId: string) => {
-    const tenants = new Map<string, { reason: WhatIfRow['reason']; assignment?: Assignment }>([...(following.get(followsId) ?? [])].map(([t, assignment]) => [t, { reason: 'follows' as const, assignment }]));
+    const tenants = new Map<string, { reason: WhatIfRow['reason']; assignment?: Assignment }>(
+      [...(following.get(followsId) ?? [])].filter(([t]) => own === undefined || t === own).map(([t, assignment]) => [t, { reason: 'follows' as const, assignment }]),
+    );
     for (const t of named) if (!tenants.has(t)) tenants.set(t, { reason: 'named' });
     return [...tenants];
   };
@@ -131,7 +143,7 @@ export const libraryWhatIf = async (
     if (!catalog) {
       const source = librarySource(stores.eventStore);
       await source.refresh();
-      catalog = withLibrary(builtInCatalog(), withPlan(source, plan));
+      catalog = own === undefined ? withLibrary(builtInCatalog(), withPlan(source, plan)) : withLibrary(builtInCatalog(), source, withPlan(source.tenantLibrary(own) ?? EMPTY_LIBRARY, plan));
     }
     return catalog;
   };
@@ -141,15 +153,15 @@ export const libraryWhatIf = async (
     if ((item.action !== 'add' && item.action !== 'change') || !item.command) continue;
     const command = item.command;
     if (command.kind === 'PublishDefinition') {
-      for (const [tenantId, { reason, assignment }] of reached(libraryBaselineId(command.name))) {
+      for (const [tenantId, { reason, assignment }] of reached(libraryBaselineId(command.name, undefined, 'definition', scope))) {
         // a library definition's baseline has its one guardrail
         work.push({ item, name: command.name, definition: command.definition, tenantId, reason, parameters: (assignment && Object.values(assignment.parameters)[0]) ?? {} });
       }
     } else if (command.kind === 'PublishInitiative' && item.version !== null) {
       const planned = await plannedCatalog();
-      const baseline = planned.baselines.get(libraryBaselineId(command.name, item.version, 'initiative'));
+      const baseline = planned.baselines.get(libraryBaselineId(command.name, item.version, 'initiative', scope));
       if (!baseline) continue;
-      for (const [tenantId, { reason, assignment }] of reached(libraryBaselineId(command.name, undefined, 'initiative'))) {
+      for (const [tenantId, { reason, assignment }] of reached(libraryBaselineId(command.name, undefined, 'initiative', scope))) {
         for (const guardrailId of baseline.guardrailIds) {
           const compiled = planned.guardrails.get(guardrailKeyOf(baseline, guardrailId));
           if (!compiled) continue; // a member that needs evidence, or one the engine cannot evaluate

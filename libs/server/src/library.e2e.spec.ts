@@ -276,4 +276,42 @@ describe("the provider's policy library over GraphQL", () => {
     expect(declined.body.data?.rejectLibraryChange).toEqual({ status: 'rejected', reason: 'keep four eyes on the library' });
     expect((await h.gql<{ libraryPolicy: { approvalRequired: boolean } }>('{ libraryPolicy { approvalRequired } }', { token: admin })).body.data?.libraryPolicy).toEqual({ approvalRequired: true });
   });
+
+  it("keeps a tenant's own library for that tenant: imported and assigned by its admin, invisible and unassignable to another tenant", async () => {
+    const bank = await h.token({ role: 'customer.admin', tenantId: 'contoso-bank' }, 'admin@contoso.example');
+    const retail = await h.token({ role: 'customer.admin', tenantId: 'fabrikam-retail' }, 'admin@fabrikam.example');
+    const own = {
+      path: 'Bank-Storage-Tags.json',
+      content: JSON.stringify({ name: 'Bank-Storage-Tags', properties: { displayName: 'Storage carries a cost centre', mode: 'Indexed', policyRule: { if: { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'tags.costCentre', exists: false }] }, then: { effect: 'audit' } } } }),
+    };
+    const importOwn = (token: string, tenantId: string, apply: boolean) =>
+      h.gql<{ importTenantPolicyLibrary: Plan }>(`mutation($input: ImportTenantPolicyLibraryInput!) { importTenantPolicyLibrary(input: $input) { ${PLAN} } }`, {
+        token,
+        variables: { input: { tenantId, files: [own], apply } },
+      });
+    // another tenant's admin cannot write into the bank's library (the approval the provider asks for is for its own library)
+    expect((await importOwn(retail, 'contoso-bank', true)).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    expect((await importOwn(bank, 'contoso-bank', true)).body.data?.importTenantPolicyLibrary).toMatchObject({ applied: true, recorded: 1, counts: { add: 1 } });
+
+    const listed = await h.gql<{ tenantPolicyLibrary: { name: string; version: number; recordedBy: string }[] }>('{ tenantPolicyLibrary(tenantId: "contoso-bank") { name version recordedBy } }', { token: bank });
+    expect(listed.body.data?.tenantPolicyLibrary).toEqual([{ name: 'Bank-Storage-Tags', version: 1, recordedBy: 'admin@contoso.example' }]);
+    expect((await h.gql('{ tenantPolicyLibrary(tenantId: "contoso-bank") { name } }', { token: retail })).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    expect((await h.gql<{ policyLibrary: { name: string }[] }>('{ policyLibrary { name } }', { token: admin })).body.data?.policyLibrary.map((a) => a.name)).not.toContain('Bank-Storage-Tags');
+
+    const assign = (token: string, tenantId: string) =>
+      h.gql<{ assignBaseline: { __typename: string; code?: string } }>(
+        `mutation { assignBaseline(input: { tenantId: "${tenantId}", assignmentId: "own-tags", baselineId: "tenant-definition:Bank-Storage-Tags" }) { __typename ... on Rejection { code } } }`,
+        { token },
+      );
+    expect((await assign(retail, 'fabrikam-retail')).body.data?.assignBaseline).toEqual({ __typename: 'Rejection', code: 'unknown-baseline' });
+    expect((await assign(bank, 'contoso-bank')).body.data?.assignBaseline.__typename).toBe('GuardrailPolicyChanged');
+    await h.settled();
+    const detail = await h.gql<{ tenantPolicyLibraryArtifact: { assignments: { tenantId: string; baselineId: string }[] } }>(
+      '{ tenantPolicyLibraryArtifact(tenantId: "contoso-bank", kind: "definition", name: "bank-storage-tags") { assignments { tenantId baselineId } } }',
+      { token: bank },
+    );
+    expect(detail.body.data?.tenantPolicyLibraryArtifact.assignments).toEqual([{ tenantId: 'contoso-bank', baselineId: 'tenant-definition:bank-storage-tags@1' }]);
+    const trail = await h.gql<{ auditTrail: { edges: { node: { type: string } }[] } }>('{ auditTrail(tenantId: "contoso-bank", first: 100) { edges { node { type } } } }', { token: bank });
+    expect(trail.body.data!.auditTrail.edges.map((e) => e.node.type)).toContain('guardrails.LibraryDefinitionPublished.v1');
+  });
 });

@@ -10,7 +10,7 @@ const ACTION_WORDS = { add: 'add', change: 'change', unchanged: 'unchanged', ref
 
 export const runPolicyImport = async (
   folder: string,
-  options: { apply?: boolean; json?: boolean; whatIf?: boolean; tenant?: string[] },
+  options: { apply?: boolean; json?: boolean; whatIf?: boolean; tenant?: string[]; forTenant?: string },
   withStores: <T>(fn: (s: Stores) => Promise<T>) => Promise<T>,
 ): Promise<void> => {
   if (options.whatIf && options.apply) {
@@ -18,7 +18,10 @@ export const runPolicyImport = async (
     process.exitCode = POLICY_IMPORT_EXIT_CODES.usage;
     return;
   }
-  const { applyPolicyImport, planPolicyImport, PolicyImportError, readPolicyFolder } = await import('@rampart/guardrails-application');
+  const [{ applyPolicyImport, planPolicyImport, PolicyImportError, readPolicyFolder }, { tenantStanding }] = await Promise.all([
+    import('@rampart/guardrails-application'),
+    import('@rampart/tenancy-application'),
+  ]);
   let files;
   try {
     files = await readPolicyFolder(folder);
@@ -30,14 +33,16 @@ export const runPolicyImport = async (
   }
   await withStores(async (stores) => {
     const { eventStore } = stores;
-    const plan = await planPolicyImport(eventStore, files);
-    const whatIf = options.whatIf ? await (await import('@rampart/platform')).libraryWhatIf(stores, plan, { tenants: options.tenant }) : undefined;
+    // a tenant's own library, or the provider's
+    const scope = options.forTenant === undefined ? {} : { tenantId: options.forTenant, standing: tenantStanding(eventStore) };
+    const plan = await planPolicyImport(eventStore, files, scope);
+    const whatIf = options.whatIf ? await (await import('@rampart/platform')).libraryWhatIf(stores, plan, { tenants: options.tenant, ...(options.forTenant ? { tenantId: options.forTenant } : {}) }) : undefined;
     let recorded: number | null = null;
     let proposedChangeId: string | null = null;
     let failure: string | null = null;
     if (options.apply && plan.applicable) {
       try {
-        const applied = await applyPolicyImport(eventStore, files, { actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), now: new Date() });
+        const applied = await applyPolicyImport(eventStore, files, { actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), now: new Date() }, scope);
         if (applied.proposedChangeId) proposedChangeId = applied.proposedChangeId;
         else recorded = applied.recorded;
       } catch (error) {
@@ -63,7 +68,7 @@ export const runPolicyImport = async (
             : proposedChangeId !== null
               ? `proposed as change ${proposedChangeId}: the library policy asks a second person to approve it, and nothing is published until then (rampart policy approve ${proposedChangeId})\n`
               : recorded !== null
-              ? `recorded ${recorded} in the library (the provider's trail shows each version)\n`
+              ? `recorded ${recorded} in ${options.forTenant ? `${options.forTenant}'s own library (its trail` : "the library (the provider's trail"} shows each version)\n`
               : c.add + c.change > 0
                 ? 'this is the plan: run again with --apply to record it\n'
                 : 'the library already holds all of it\n'),

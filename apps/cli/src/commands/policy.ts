@@ -50,15 +50,16 @@ export const policyCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
     .option('--apply', 'record the plan in the library (nothing is recorded when any item is refused)')
     .option('--what-if', "replay each definition the import adds or changes over the recorded history of the tenants whose assignments follow it (and those given with --tenant): what it would find, records nothing")
     .option('--tenant <tenant-id...>', 'with --what-if: tenants to replay for as well (a new definition is assigned to none yet)')
+    .option('--for-tenant <tenant-id>', "import into that tenant's own library (only that tenant can be held to it; its initiatives may hold the provider's definitions too)")
     .option('--json', 'print the plan as JSON')
     .addHelpText(
       'after',
       '\nEach definition and initiative is added, changed (a new version; the old one stays readable), unchanged, or refused with the reasons;\n' +
         "Rampart's own metadata rides in properties.metadata.rampart (severity, remediation, playbookId, controls), which Azure ignores.\n" +
         'Exit codes: 0 the plan holds nothing refused (and, with --apply, was recorded), 1 something is refused (nothing recorded), 2 usage error.\n\n' +
-        'Examples:\n  rampart policy import ./alz-library                 # the plan\n  rampart policy import ./alz-library --what-if --tenant contoso-bank   # what it would find there\n  rampart policy import ./alz-library --apply         # record it',
+        'Examples:\n  rampart policy import ./alz-library                 # the plan\n  rampart policy import ./alz-library --what-if --tenant contoso-bank   # what it would find there\n  rampart policy import ./alz-library --apply         # record it\n  rampart policy import ./bank-policies --for-tenant contoso-bank --apply   # the tenant\'s own library (assign tenant-definition:<name>)',
     )
-    .action(async (folder: string, options: { apply?: boolean; json?: boolean; whatIf?: boolean; tenant?: string[] }) => {
+    .action(async (folder: string, options: { apply?: boolean; json?: boolean; whatIf?: boolean; tenant?: string[]; forTenant?: string }) => {
       const { runPolicyImport } = await import('./policy-import.ts');
       await runPolicyImport(folder, options, withStores);
     });
@@ -108,21 +109,28 @@ export const policyCommand = (program: Command, withStores: <T>(fn: (s: Stores) 
     .argument('<kind>', '`definition` or `initiative`')
     .argument('<name>', "its name in the library (Azure's name)")
     .requiredOption('--reason <text>', "why, in 3-500 characters: the provider's trail keeps it")
+    .option('--for-tenant <tenant-id>', "in that tenant's own library")
     .addHelpText(
       'after',
       '\nAssignments already made keep evaluating the version they hold until someone changes them; importing it again brings it back as a new version.\n' +
         'A definition that a live initiative holds is refused: retire the initiative first, or publish it without the definition.\n\n' +
         "Example:\n  rampart policy retire definition Deny-Storage-NetworkAclsBypass --reason 'replaced by the built-in'",
     )
-    .action(async (kind: string, name: string, options: { reason: string }) => {
+    .action(async (kind: string, name: string, options: { reason: string; forTenant?: string }) => {
       if (kind !== 'definition' && kind !== 'initiative') {
         process.stderr.write('rampart policy retire: <kind> is definition or initiative\n');
         process.exitCode = 2;
         return;
       }
-      const [{ retireLibraryArtifact }, { randomUUID }, { userInfo }] = await Promise.all([import('@rampart/guardrails-application'), import('node:crypto'), import('node:os')]);
+      const [{ retireLibraryArtifact }, { tenantStanding }, { randomUUID }, { userInfo }] = await Promise.all([
+        import('@rampart/guardrails-application'),
+        import('@rampart/tenancy-application'),
+        import('node:crypto'),
+        import('node:os'),
+      ]);
       await withStores(async ({ eventStore }) => {
-        const outcome = await retireLibraryArtifact(eventStore, { kind, name, reason: options.reason }, { actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), now: new Date() });
+        const scope = options.forTenant === undefined ? {} : { tenantId: options.forTenant, standing: tenantStanding(eventStore) };
+        const outcome = await retireLibraryArtifact(eventStore, { kind, name, reason: options.reason }, { actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), now: new Date() }, scope);
         if (!outcome.ok) {
           process.stderr.write(`rampart policy retire: not retired: ${outcome.rejection.code}${outcome.rejection.message ? ` (${outcome.rejection.message})` : ''}\n`);
           process.exitCode = 1;

@@ -27,8 +27,11 @@ export interface AuditBaseline {
 export interface AuditCatalog {
   guardrail(id: string): AuditGuardrail | undefined;
   baseline(id: string): AuditBaseline | undefined;
-  /** Brought up to date before an export reads it, for a catalog that changes (the provider's policy library). */
-  refresh?(): Promise<void>;
+  /**
+   * The catalog one tenant's export reads, as it is when the export starts: for a catalog that
+   * changes and differs by tenant (the provider's policy library and each tenant's own).
+   */
+  forTenant?(tenantId: string): Promise<AuditCatalog>;
 }
 
 /** One export: whose events, which period, and when it was made. */

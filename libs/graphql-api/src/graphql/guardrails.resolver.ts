@@ -741,10 +741,10 @@ export class FindingGuidanceResolver {
 
   @ResolveField(() => String, {
     description:
-      "How to fix it, in words: the guardrail's remediation (Rampart's curated text, the standard's own guidance, or the provider's library definition's). Empty when the guardrail is no longer in the catalog.",
+      "How to fix it, in words: the guardrail's remediation (Rampart's curated text, the standard's own guidance, or the library definition's: the provider's or the tenant's own). Empty when the guardrail is no longer in the catalog.",
   })
   async remediation(@Parent() finding: FindingType): Promise<string> {
-    const catalog = await catalogWithLibrary(this.runtime.stores.eventStore);
+    const catalog = await catalogWithLibrary(this.runtime.stores.eventStore, undefined, finding.tenantId);
     return catalog.guardrails.get(finding.guardrailId)?.guardrail.remediation ?? '';
   }
 }

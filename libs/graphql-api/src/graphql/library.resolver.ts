@@ -4,7 +4,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, createUnionType, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { libraryWhatIf } from '@rampart/platform';
-import { isValidTenantId, unstorableTextIn } from '@rampart/event-sourcing';
+import { isValidTenantId, unstorableTextIn, type Actor } from '@rampart/event-sourcing';
 import {
   applyPolicyImport,
   approveLibraryChange,
@@ -20,8 +20,10 @@ import {
   retireLibraryArtifact,
   setLibraryPolicy,
   type LibraryChangeView,
+  type LibraryScopeOption,
 } from '@rampart/guardrails-application';
-import { isValidArtifactName, type ImportPlan, type LibraryArtifactRetired, type PolicyFile } from '@rampart/guardrails';
+import { isValidArtifactName, type ImportPlan, type LibraryArtifactRetired, type LibraryIndex, type PolicyFile } from '@rampart/guardrails';
+import { tenantStanding } from '@rampart/tenancy-application';
 import { Authorize, InheritsAuthorization } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
@@ -134,6 +136,19 @@ export class ImportPolicyLibraryInput {
   })
   whatIf?: boolean;
   @Field(() => [ID], { nullable: true, description: 'With whatIf: more tenants to replay for (a new definition is followed by none yet).' }) whatIfTenants?: string[];
+}
+
+@InputType()
+export class ImportTenantPolicyLibraryInput extends ImportPolicyLibraryInput {
+  @Field(() => ID, { description: 'Whose own library.' }) tenantId!: string;
+}
+
+@InputType()
+export class RetireTenantPolicyLibraryArtifactInput {
+  @Field(() => ID) tenantId!: string;
+  @Field({ description: '`definition` or `initiative`.' }) kind!: string;
+  @Field() name!: string;
+  @Field({ description: "Why, in 3-500 characters: the tenant's trail keeps it." }) reason!: string;
 }
 
 @ObjectType({ description: 'What a definition of the import would find in one tenant, replayed over its recorded history.' })
@@ -259,6 +274,21 @@ const toChange = (c: LibraryChangeView): LibraryChangeType => ({
 
 const MAX_PATH = 512;
 
+const toArtifacts = (library: LibraryIndex): PolicyLibraryArtifactType[] =>
+  [...library.values()]
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))
+    .map((e) => ({
+      kind: e.kind,
+      name: e.name,
+      displayName: e.displayName ?? e.name,
+      version: e.version,
+      sha256: e.sha256,
+      retired: e.retired,
+      source: e.source ?? null,
+      recordedAt: e.recordedAt ?? null,
+      recordedBy: e.recordedBy ?? null,
+    }));
+
 /** The provider's own record: staff act as the provider here, not on a tenant's behalf. */
 const providerActor = (ctx: RequestContext) =>
   ctx.principal.kind === 'api-key' && ctx.principal.issuedBy
@@ -280,37 +310,13 @@ export class LibraryResolver {
   @Query(() => [PolicyLibraryArtifactType], { description: "The provider's policy library: every custom definition and initiative, latest version first by name." })
   @Authorize({ kind: 'global', permission: 'library.manage' })
   async policyLibrary(): Promise<PolicyLibraryArtifactType[]> {
-    const library = await loadLibrary(this.runtime.stores.eventStore);
-    return [...library.values()]
-      .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))
-      .map((e) => ({
-        kind: e.kind,
-        name: e.name,
-        displayName: e.displayName ?? e.name,
-        version: e.version,
-        sha256: e.sha256,
-        retired: e.retired,
-        source: e.source ?? null,
-        recordedAt: e.recordedAt ?? null,
-        recordedBy: e.recordedBy ?? null,
-      }));
+    return toArtifacts(await loadLibrary(this.runtime.stores.eventStore));
   }
 
   @Query(() => PolicyLibraryArtifactDetailType, { nullable: true, description: 'One library artifact with every version it has had; null when the library never held it.' })
   @Authorize({ kind: 'global', permission: 'library.manage' })
-  async policyLibraryArtifact(@Args('kind') kind: string, @Args('name') name: string): Promise<PolicyLibraryArtifactDetailType | null> {
-    if (kind !== 'definition' && kind !== 'initiative') throw badInput('kind is `definition` or `initiative`');
-    if (!isValidArtifactName(name)) throw badInput('name: up to 128 characters, none of <>*%&:\\?.+/ and no spaces');
-    const history = await libraryArtifactHistory(this.runtime.stores.eventStore, kind, name);
-    if (!history) return null;
-    return {
-      kind: history.kind,
-      name: history.name,
-      retired: history.retired,
-      versions: history.versions.map((v) => ({ ...v, content: JSON.stringify(v.content), members: v.members ? v.members.map((m) => ({ ...m, version: m.version ?? null })) : null })),
-      retirements: history.retirements.map((r) => ({ ...r })),
-      assignments: await libraryAssignments(this.runtime.stores, kind, history.name),
-    };
+  policyLibraryArtifact(@Args('kind') kind: string, @Args('name') name: string): Promise<PolicyLibraryArtifactDetailType | null> {
+    return this.artifactDetail(kind, name);
   }
 
   @Query(() => LibraryPolicyType, { description: "The provider's rules for its library: whether each change needs a second person." })
@@ -359,15 +365,8 @@ export class LibraryResolver {
       'Retires a library definition or initiative: kept for history and as-of, no longer offered to new assignments; assignments already made keep the version they evaluate until changed. A definition a live initiative holds is refused.',
   })
   @Authorize({ kind: 'global', permission: 'library.manage' })
-  async retirePolicyLibraryArtifact(@Context() ctx: RequestContext, @Args('input') input: RetirePolicyLibraryArtifactInput): Promise<typeof PolicyLibraryRetireResult> {
-    if (input.kind !== 'definition' && input.kind !== 'initiative') throw badInput('kind is `definition` or `initiative`');
-    if (!isValidArtifactName(input.name)) throw badInput('name: up to 128 characters, none of <>*%&:\\?.+/ and no spaces');
-    const unstorable = unstorableTextIn({ reason: input.reason }, 'input');
-    if (unstorable) throw badInput(`${unstorable}, which cannot be stored`, { reason: 'invalid-text' });
-    const outcome = await retireLibraryArtifact(this.runtime.stores.eventStore, { kind: input.kind, name: input.name, reason: input.reason }, { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() });
-    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
-    const retired = outcome.events.find((e) => e.type === 'guardrails.LibraryArtifactRetired.v1')?.data as LibraryArtifactRetired['data'] | undefined;
-    return { kind: input.kind, name: retired?.name ?? input.name, version: retired?.version ?? 0 };
+  retirePolicyLibraryArtifact(@Context() ctx: RequestContext, @Args('input') input: RetirePolicyLibraryArtifactInput): Promise<typeof PolicyLibraryRetireResult> {
+    return this.retire(input, providerActor(ctx), ctx.correlationId);
   }
 
   @Mutation(() => PolicyImportPlanType, {
@@ -375,7 +374,44 @@ export class LibraryResolver {
       "Plans importing policy files into the provider's library (added, changed, unchanged, refused with reasons) and, with apply, records the plan: all of it, or nothing when anything is refused. When the library policy asks for a second person, apply proposes the change instead (proposedChangeId).",
   })
   @Authorize({ kind: 'global', permission: 'library.manage' })
-  async importPolicyLibrary(@Context() ctx: RequestContext, @Args('input') input: ImportPolicyLibraryInput): Promise<PolicyImportPlanType> {
+  importPolicyLibrary(@Context() ctx: RequestContext, @Args('input') input: ImportPolicyLibraryInput): Promise<PolicyImportPlanType> {
+    return this.importFiles(input, { actor: providerActor(ctx), correlationId: ctx.correlationId });
+  }
+
+  @Mutation(() => PolicyImportPlanType, {
+    description:
+      "Plans importing policy files into a tenant's own library (its initiatives may hold the provider's library definitions too) and, with apply, records it. Only that tenant can be held to what it holds. whatIf replays it over that tenant's history.",
+  })
+  @Authorize({ kind: 'tenant', permission: 'guardrails.manage', tenantArg: 'input.tenantId' })
+  importTenantPolicyLibrary(@Context() ctx: RequestContext, @Args('input') input: ImportTenantPolicyLibraryInput): Promise<PolicyImportPlanType> {
+    const { tenantId } = input;
+    return this.importFiles(input, { actor: ctx.scope.actorFor('guardrails.manage', tenantId), correlationId: ctx.correlationId }, { tenantId, standing: tenantStanding(this.runtime.stores.eventStore) });
+  }
+
+  @Query(() => [PolicyLibraryArtifactType], { description: "A tenant's own policy library: its custom definitions and initiatives, latest version first by name." })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async tenantPolicyLibrary(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<PolicyLibraryArtifactType[]> {
+    return toArtifacts(await loadLibrary(this.runtime.stores.eventStore, { tenantId }));
+  }
+
+  @Query(() => PolicyLibraryArtifactDetailType, { nullable: true, description: "One artifact of a tenant's own library with every version it has had; null when that library never held it." })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  tenantPolicyLibraryArtifact(@Args('tenantId', { type: () => ID }) tenantId: string, @Args('kind') kind: string, @Args('name') name: string): Promise<PolicyLibraryArtifactDetailType | null> {
+    return this.artifactDetail(kind, name, { tenantId });
+  }
+
+  @Mutation(() => PolicyLibraryRetireResult, { description: "Retires an artifact of a tenant's own library: kept for history, no longer offered to new assignments." })
+  @Authorize({ kind: 'tenant', permission: 'guardrails.manage', tenantArg: 'input.tenantId' })
+  retireTenantPolicyLibraryArtifact(@Context() ctx: RequestContext, @Args('input') input: RetireTenantPolicyLibraryArtifactInput): Promise<typeof PolicyLibraryRetireResult> {
+    return this.retire(input, ctx.scope.actorFor('guardrails.manage', input.tenantId), ctx.correlationId, { tenantId: input.tenantId, standing: tenantStanding(this.runtime.stores.eventStore) });
+  }
+
+  /** Plan, what-if or apply, for the provider's library or a tenant's own: the same rules for both. */
+  private async importFiles(
+    input: ImportPolicyLibraryInput,
+    context: { readonly actor: Actor; readonly correlationId: string },
+    scope: LibraryScopeOption = {},
+  ): Promise<PolicyImportPlanType> {
     if (input.files.length === 0) throw badInput('files: give at least one policy file');
     if (input.files.length > IMPORT_LIMITS.maxFiles) throw badInput(`files: at most ${IMPORT_LIMITS.maxFiles}, got ${input.files.length}`);
     const files: PolicyFile[] = input.files.map((f, i) => {
@@ -391,21 +427,51 @@ export class LibraryResolver {
     const invalid = (input.whatIfTenants ?? []).find((t) => !isValidTenantId(t));
     if (invalid !== undefined) throw badInput(`whatIfTenants: ${JSON.stringify(invalid.slice(0, 70))} is not a tenant id`);
     if (!input.apply) {
-      const plan = await planPolicyImport(store, files);
+      const plan = await planPolicyImport(store, files, scope);
       if (!input.whatIf) return toPlan(plan, false, 0);
-      const rows = await libraryWhatIf(this.runtime.stores, plan, { tenants: input.whatIfTenants ?? [] });
+      const rows = await libraryWhatIf(this.runtime.stores, plan, { tenants: input.whatIfTenants ?? [], ...(scope.tenantId ? { tenantId: scope.tenantId } : {}) });
       return { ...toPlan(plan, false, 0), whatIf: rows.map((r) => ({ ...r, member: r.member ?? null, refusal: r.refusal ?? null })) };
     }
     try {
-      const applied = await applyPolicyImport(store, files, { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() });
+      const applied = await applyPolicyImport(store, files, { ...context, now: new Date() }, scope);
       if (applied.proposedChangeId) return { ...toPlan(applied.plan, false, 0), proposedChangeId: applied.proposedChangeId };
       return toPlan(applied.plan, true, applied.recorded);
     } catch (error) {
       if (!(error instanceof PolicyImportError)) throw error;
       // Refused items: the plan says which and why; nothing was recorded.
-      const plan = await planPolicyImport(store, files);
-      if (!plan.applicable) return toPlan(plan, false, 0);
-      throw badInput(error.message, { reason: 'library-changed' });
+      if (error.plan) return toPlan(error.plan, false, 0);
+      throw badInput(error.message, { reason: error.reason });
     }
+  }
+
+  private async artifactDetail(kind: string, name: string, scope: { readonly tenantId?: string } = {}): Promise<PolicyLibraryArtifactDetailType | null> {
+    if (kind !== 'definition' && kind !== 'initiative') throw badInput('kind is `definition` or `initiative`');
+    if (!isValidArtifactName(name)) throw badInput('name: up to 128 characters, none of <>*%&:\\?.+/ and no spaces');
+    const history = await libraryArtifactHistory(this.runtime.stores.eventStore, kind, name, scope);
+    if (!history) return null;
+    return {
+      kind: history.kind,
+      name: history.name,
+      retired: history.retired,
+      versions: history.versions.map((v) => ({ ...v, content: JSON.stringify(v.content), members: v.members ? v.members.map((m) => ({ ...m, version: m.version ?? null })) : null })),
+      retirements: history.retirements.map((r) => ({ ...r })),
+      assignments: await libraryAssignments(this.runtime.stores, kind, history.name, scope),
+    };
+  }
+
+  private async retire(
+    input: { readonly kind: string; readonly name: string; readonly reason: string },
+    actor: Actor,
+    correlationId: string,
+    scope: LibraryScopeOption = {},
+  ): Promise<typeof PolicyLibraryRetireResult> {
+    if (input.kind !== 'definition' && input.kind !== 'initiative') throw badInput('kind is `definition` or `initiative`');
+    if (!isValidArtifactName(input.name)) throw badInput('name: up to 128 characters, none of <>*%&:\\?.+/ and no spaces');
+    const unstorable = unstorableTextIn({ reason: input.reason }, 'input');
+    if (unstorable) throw badInput(`${unstorable}, which cannot be stored`, { reason: 'invalid-text' });
+    const outcome = await retireLibraryArtifact(this.runtime.stores.eventStore, { kind: input.kind, name: input.name, reason: input.reason }, { actor, correlationId, now: new Date() }, scope);
+    if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+    const retired = outcome.events.find((e) => e.type === 'guardrails.LibraryArtifactRetired.v1')?.data as LibraryArtifactRetired['data'] | undefined;
+    return { kind: input.kind, name: retired?.name ?? input.name, version: retired?.version ?? 0 };
   }
 }

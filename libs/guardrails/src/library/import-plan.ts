@@ -75,7 +75,7 @@ const memberChanges = (entry: LibraryEntry | undefined, members: readonly Librar
   const before = new Map(entry.initiative.members.map((m) => [m.referenceId.toLowerCase(), m]));
   return members.flatMap((m) => {
     const was = before.get(m.referenceId.toLowerCase());
-    if (m.source !== 'library' || !was || was.name.toLowerCase() !== m.name.toLowerCase() || was.version === m.version) return [];
+    if (m.source === 'built-in' || !was || was.source !== m.source || was.name.toLowerCase() !== m.name.toLowerCase() || was.version === m.version) return [];
     return [`member ${m.referenceId} evaluates ${m.name} version ${m.version}${was.version === undefined ? '' : ` (was ${was.version})`}`];
   });
 };
@@ -99,7 +99,16 @@ const withMemberReasons = (outcome: Pick<PlanItem, 'action' | 'version' | 'reaso
   return { ...outcome, reasons: sameContent ? moved : [...outcome.reasons, ...moved] };
 };
 
-export const planLibraryImport = (files: readonly PolicyFile[], library: LibraryIndex, builtIns: BuiltInDefinitions): ImportPlan => {
+export interface PlanOptions {
+  /** Whose library the files go into: the provider's (default), or a tenant's own. */
+  readonly scope?: 'provider' | 'tenant';
+  /** For a tenant's library: the provider's, whose live definitions its initiatives may hold too. */
+  readonly provider?: LibraryIndex;
+}
+
+export const planLibraryImport = (files: readonly PolicyFile[], library: LibraryIndex, builtIns: BuiltInDefinitions, options: PlanOptions = {}): ImportPlan => {
+  const own: LibraryMemberRef['source'] = options.scope === 'tenant' ? 'tenant' : 'library';
+  const provider = options.scope === 'tenant' ? new Map([...(options.provider?.values() ?? [])].filter((e) => e.kind === 'definition' && !e.retired).map((e) => [e.name.toLowerCase(), e])) : new Map<string, LibraryEntry>();
   const items: PlanItem[] = [];
   const found: { artifact: Artifact; path: string }[] = [];
 
@@ -159,9 +168,14 @@ export const planLibraryImport = (files: readonly PolicyFile[], library: Library
       } else if (target.source === 'built-in-or-library' && builtIns.has(target.name.toLowerCase())) {
         members.push({ referenceId: member.referenceId, source: 'built-in', name: target.name.toLowerCase() });
       } else if (usable.has(target.name.toLowerCase())) {
-        members.push({ referenceId: member.referenceId, source: 'library', name: target.name, version: usable.get(target.name.toLowerCase()) });
+        members.push({ referenceId: member.referenceId, source: own, name: target.name, version: usable.get(target.name.toLowerCase()) });
+      } else if (provider.has(target.name.toLowerCase())) {
+        const entry = provider.get(target.name.toLowerCase()) as LibraryEntry;
+        members.push({ referenceId: member.referenceId, source: 'library', name: entry.name, version: entry.version });
       } else {
-        unresolved.push(`member ${member.referenceId} references the definition ${target.name}, which is neither one of Azure's built-ins nor in the library (nor importable from this folder)`);
+        unresolved.push(
+          `member ${member.referenceId} references the definition ${target.name}, which is neither one of Azure's built-ins nor in the ${own === 'tenant' ? "tenant's library or the provider's" : 'library'} (nor importable from this folder)`,
+        );
       }
     }
     const command: LibraryCommand = { kind: 'PublishInitiative', name: artifact.name, initiative: artifact.content, members, source: artifact.at ? `${path}#${artifact.at}` : path };
@@ -180,7 +194,7 @@ export const planLibraryImport = (files: readonly PolicyFile[], library: Library
   const inFolder = new Set(unique.filter((f) => f.artifact.kind === 'initiative').map((f) => f.artifact.name.toLowerCase()));
   for (const entry of [...library.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.kind !== 'initiative' || entry.retired || !entry.initiative || inFolder.has(entry.name.toLowerCase())) continue;
-    const members = entry.initiative.members.map((m) => (m.source === 'library' && republished.has(m.name.toLowerCase()) ? { ...m, version: usable.get(m.name.toLowerCase()) } : m));
+    const members = entry.initiative.members.map((m) => (m.source === own && republished.has(m.name.toLowerCase()) ? { ...m, version: usable.get(m.name.toLowerCase()) } : m));
     if (memberChanges(entry, members).length === 0) continue;
     const command: LibraryCommand = { kind: 'PublishInitiative', name: entry.name, initiative: entry.initiative.content, members, source: entry.source ?? '' };
     const outcome = withMemberReasons(judged(libraryDecider.decide(command, stateOf(entry)), entry), entry, command);

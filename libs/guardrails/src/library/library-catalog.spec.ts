@@ -37,8 +37,8 @@ describe('library definitions in the catalog', () => {
   const catalog = withLibrary(base, snapshot([v(1, 'audit', 'TLS1_2'), v(2, 'audit', 'TLS1_3')]));
 
   it('names a version, or the latest when none is named', () => {
-    expect(parseLibraryBaselineId('lib-definition:Storage-MinTLS@2')).toEqual({ kind: 'definition', name: 'storage-mintls', version: 2 });
-    expect(parseLibraryBaselineId('lib-definition:storage-mintls')).toEqual({ kind: 'definition', name: 'storage-mintls' });
+    expect(parseLibraryBaselineId('lib-definition:Storage-MinTLS@2')).toEqual({ scope: 'provider', kind: 'definition', name: 'storage-mintls', version: 2 });
+    expect(parseLibraryBaselineId('lib-definition:storage-mintls')).toEqual({ scope: 'provider', kind: 'definition', name: 'storage-mintls' });
     expect(parseLibraryBaselineId('lib-definition:x@0')).toBeUndefined();
     expect(parseLibraryBaselineId('landing-zone-core')).toBeUndefined();
     expect(catalog.baselines.get('lib-definition:Storage-MinTLS')?.id).toBe('lib-definition:storage-mintls@2');

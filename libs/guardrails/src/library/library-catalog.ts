@@ -18,10 +18,31 @@ import { importStandard, type DefinitionSource, type Standard } from '../standar
 import { propertiesOf, type ArtifactKind } from './artifacts';
 import type { LibraryExtension } from '../events';
 
-export const LIBRARY_DEFINITION_BASELINE = 'lib-definition:';
-export const LIBRARY_INITIATIVE_BASELINE = 'lib-initiative:';
-export const LIBRARY_GUARDRAIL = 'lib:';
-export const LIBRARY_MEMBER_GUARDRAIL = 'libset:';
+/**
+ * Whose library: the provider's, shared by every tenant, or one tenant's own. Each has its own ids,
+ * so what a tenant is held to says whose definition it is, and two libraries may use one name.
+ */
+export type LibraryScope = 'provider' | 'tenant';
+
+interface Naming {
+  readonly definitionBaseline: string;
+  readonly initiativeBaseline: string;
+  readonly guardrail: string;
+  readonly member: string;
+  /** How a member's definition is named inside a compiled initiative (see initiativeStandard). */
+  readonly memberDefinition: string;
+  readonly label: string;
+}
+
+const NAMING: Readonly<Record<LibraryScope, Naming>> = {
+  provider: { definitionBaseline: 'lib-definition:', initiativeBaseline: 'lib-initiative:', guardrail: 'lib:', member: 'libset:', memberDefinition: 'library@', label: "the provider's library" },
+  tenant: { definitionBaseline: 'tenant-definition:', initiativeBaseline: 'tenant-initiative:', guardrail: 'tlib:', member: 'tlibset:', memberDefinition: 'tenantlib@', label: "the tenant's own library" },
+};
+
+export const LIBRARY_DEFINITION_BASELINE = NAMING.provider.definitionBaseline;
+export const LIBRARY_INITIATIVE_BASELINE = NAMING.provider.initiativeBaseline;
+export const LIBRARY_GUARDRAIL = NAMING.provider.guardrail;
+export const LIBRARY_MEMBER_GUARDRAIL = NAMING.provider.member;
 
 export interface LibraryDefinitionVersion {
   readonly name: string;
@@ -54,35 +75,36 @@ export interface LibrarySnapshot {
 }
 
 export interface LibraryBaselineRef {
+  readonly scope: LibraryScope;
   readonly kind: ArtifactKind;
   readonly name: string;
   readonly version?: number;
 }
 
-const PREFIXES: readonly (readonly [string, ArtifactKind])[] = [
-  [LIBRARY_DEFINITION_BASELINE, 'definition'],
-  [LIBRARY_INITIATIVE_BASELINE, 'initiative'],
-];
+const PREFIXES: readonly (readonly [string, LibraryScope, ArtifactKind])[] = (['provider', 'tenant'] as const).flatMap((scope) => [
+  [NAMING[scope].definitionBaseline, scope, 'definition'] as const,
+  [NAMING[scope].initiativeBaseline, scope, 'initiative'] as const,
+]);
 
-/** What a library baseline id says: the artifact, and the version when it names one. */
+/** What a library baseline id says: whose library, the artifact, and the version when it names one. */
 export const parseLibraryBaselineId = (id: string): LibraryBaselineRef | undefined => {
   const found = PREFIXES.find(([prefix]) => id.toLowerCase().startsWith(prefix));
   if (!found) return undefined;
-  const [prefix, kind] = found;
+  const [prefix, scope, kind] = found;
   const rest = id.slice(prefix.length);
   const at = rest.lastIndexOf('@');
-  if (at < 0) return rest ? { kind, name: rest.toLowerCase() } : undefined;
+  if (at < 0) return rest ? { scope, kind, name: rest.toLowerCase() } : undefined;
   const version = Number(rest.slice(at + 1));
   if (!Number.isInteger(version) || version < 1 || at === 0) return undefined;
-  return { kind, name: rest.slice(0, at).toLowerCase(), version };
+  return { scope, kind, name: rest.slice(0, at).toLowerCase(), version };
 };
 
-export const libraryBaselineId = (name: string, version?: number, kind: ArtifactKind = 'definition'): string =>
-  `${kind === 'definition' ? LIBRARY_DEFINITION_BASELINE : LIBRARY_INITIATIVE_BASELINE}${name.toLowerCase()}${version === undefined ? '' : `@${version}`}`;
-export const libraryGuardrailId = (name: string): string => `${LIBRARY_GUARDRAIL}${name.toLowerCase()}`;
+export const libraryBaselineId = (name: string, version?: number, kind: ArtifactKind = 'definition', scope: LibraryScope = 'provider'): string =>
+  `${kind === 'definition' ? NAMING[scope].definitionBaseline : NAMING[scope].initiativeBaseline}${name.toLowerCase()}${version === undefined ? '' : `@${version}`}`;
+export const libraryGuardrailId = (name: string, scope: LibraryScope = 'provider'): string => `${NAMING[scope].guardrail}${name.toLowerCase()}`;
 /** The standard id a library initiative's members are named under: `libset:<name>`, members `libset:<name>:<reference id>`. */
-export const libraryInitiativeStandardId = (name: string): string => `${LIBRARY_MEMBER_GUARDRAIL}${name.toLowerCase()}`;
-const versionKey = (name: string, version: number) => `${libraryGuardrailId(name)}@${version}`;
+export const libraryInitiativeStandardId = (name: string, scope: LibraryScope = 'provider'): string => `${NAMING[scope].member}${name.toLowerCase()}`;
+const versionKey = (name: string, version: number, scope: LibraryScope) => `${libraryGuardrailId(name, scope)}@${version}`;
 
 /** `key@<n>` → [key, n]; a key without a version → [key, undefined]. */
 const splitVersion = (key: string): [string, number | undefined] => {
@@ -98,7 +120,7 @@ const controlsOf = (extension: LibraryExtension): ControlRef[] =>
   (extension.controls ?? []).filter((c): c is ControlRef => (FRAMEWORKS as readonly string[]).includes(c.framework)).map((c) => ({ framework: c.framework as Framework, control: c.control }));
 
 /** A library definition version as a guardrail: Rampart's extension block, or plain defaults. */
-const compiledOf = (v: LibraryDefinitionVersion): CompiledGuardrail | undefined => {
+const compiledOf = (v: LibraryDefinitionVersion, scope: LibraryScope): CompiledGuardrail | undefined => {
   const compiled = compilePolicy(v.definition);
   if (!compiled.ok) return undefined; // recorded versions compiled when they were published
   const description = propertiesOf(v.definition)['description'];
@@ -106,11 +128,11 @@ const compiledOf = (v: LibraryDefinitionVersion): CompiledGuardrail | undefined 
   return {
     policy: compiled.policy,
     guardrail: {
-      id: libraryGuardrailId(v.name),
+      id: libraryGuardrailId(v.name, scope),
       title: v.displayName,
       severity,
       definition: v.definition,
-      source: `library:${v.name}@${v.version}`,
+      source: `${scope === 'provider' ? 'library' : 'tenant-library'}:${v.name}@${v.version}`,
       controls: controlsOf(v.extension),
       remediation: v.extension.remediation ?? (typeof description === 'string' && description.trim() ? description.trim() : `Bring the resource in line with ${v.displayName}.`),
       playbookId: v.extension.playbookId ?? DEFAULT_PLAYBOOK,
@@ -118,15 +140,30 @@ const compiledOf = (v: LibraryDefinitionVersion): CompiledGuardrail | undefined 
   };
 };
 
-/** A member's definition as the compiled initiative finds it: a built-in, or a library definition's version. */
-const LIBRARY_MEMBER_ID = '/providers/Microsoft.Authorization/policyDefinitions/library@';
+/** Where an initiative member's definition is found: Azure's built-ins, or a library's version. */
+type DefinitionFinder = (scope: LibraryScope, name: string, version?: number) => LibraryDefinitionVersion | undefined;
+
+const MEMBER_SCOPE: Readonly<Record<Exclude<LibraryMemberRef['source'], 'built-in'>, LibraryScope>> = { library: 'provider', tenant: 'tenant' };
+
+/** `library@<name>@<n>` / `tenantlib@<name>@<n>` → the library and version; undefined for a built-in's GUID. */
+const memberDefinitionOf = (definitionName: string): { scope: LibraryScope; name: string; version?: number } | undefined => {
+  for (const scope of ['provider', 'tenant'] as const) {
+    const prefix = NAMING[scope].memberDefinition;
+    if (definitionName.startsWith(prefix)) {
+      const [name, version] = splitVersion(definitionName.slice(prefix.length));
+      return { scope, name, ...(version === undefined ? {} : { version }) };
+    }
+  }
+  return undefined;
+};
 
 /**
  * The initiative as a standard (importStandard's reading: members' parameters resolved against
  * the initiative's defaults, groups as controls), its members pointed at the definitions they
- * evaluate: a built-in by its GUID, a library definition as `library@<name>@<version>`.
+ * evaluate: a built-in by its GUID, a library definition as `library@<name>@<version>` (the
+ * tenant's own: `tenantlib@…`).
  */
-const initiativeStandard = (v: LibraryInitiativeVersion, definitionOf: (name: string, version?: number) => LibraryDefinitionVersion | undefined): Standard => {
+const initiativeStandard = (v: LibraryInitiativeVersion, scope: LibraryScope, definitionOf: DefinitionFinder): Standard => {
   const deployed = asDeployed(v.initiative);
   const properties = propertiesOf(deployed);
   const byReference = new Map(v.members.map((m) => [m.referenceId.toLowerCase(), m]));
@@ -134,25 +171,26 @@ const initiativeStandard = (v: LibraryInitiativeVersion, definitionOf: (name: st
   const policyDefinitions = list.map((entry, i) => {
     const referenceId = typeof entry['policyDefinitionReferenceId'] === 'string' && entry['policyDefinitionReferenceId'] ? entry['policyDefinitionReferenceId'] : `member-${i}`;
     const member = byReference.get(referenceId.toLowerCase());
-    const target = !member
-      ? '/providers/Microsoft.Authorization/policyDefinitions/unresolved'
-      : member.source === 'built-in'
-        ? `/providers/Microsoft.Authorization/policyDefinitions/${member.name}`
-        : `${LIBRARY_MEMBER_ID}${member.name.toLowerCase()}@${member.version ?? definitionOf(member.name)?.version ?? 0}`;
+    let target = '/providers/Microsoft.Authorization/policyDefinitions/unresolved';
+    if (member?.source === 'built-in') target = `/providers/Microsoft.Authorization/policyDefinitions/${member.name}`;
+    else if (member) {
+      const from = MEMBER_SCOPE[member.source];
+      target = `/providers/Microsoft.Authorization/policyDefinitions/${NAMING[from].memberDefinition}${member.name.toLowerCase()}@${member.version ?? definitionOf(from, member.name)?.version ?? 0}`;
+    }
     return { ...entry, policyDefinitionReferenceId: referenceId, policyDefinitionId: target };
   });
   const source: DefinitionSource = {
     entry: (id) => {
       const name = id.slice(id.lastIndexOf('/') + 1).toLowerCase();
-      if (!name.startsWith('library@')) return builtInEntries().get(name);
-      const [lowerName, version] = splitVersion(name.slice('library@'.length));
-      const found = definitionOf(lowerName, version);
+      const library = memberDefinitionOf(name);
+      if (!library) return builtInEntries().get(name);
+      const found = definitionOf(library.scope, library.name, library.version);
       if (!found) return undefined;
       const properties = propertiesOf(asDeployed(found.definition));
       const metadata = properties['metadata'] as { category?: unknown } | undefined;
       return {
         name,
-        path: `library:${found.name}@${found.version}`,
+        path: `${library.scope === 'provider' ? 'library' : 'tenant-library'}:${found.name}@${found.version}`,
         displayName: found.displayName,
         category: typeof metadata?.category === 'string' ? metadata.category : '',
         ...(typeof properties['mode'] === 'string' ? { mode: properties['mode'] } : {}),
@@ -161,27 +199,28 @@ const initiativeStandard = (v: LibraryInitiativeVersion, definitionOf: (name: st
     },
     definition: (id) => {
       const name = id.slice(id.lastIndexOf('/') + 1).toLowerCase();
-      if (!name.startsWith('library@')) return builtInDefinition(name);
-      const [lowerName, version] = splitVersion(name.slice('library@'.length));
-      return definitionOf(lowerName, version)?.definition;
+      const library = memberDefinitionOf(name);
+      return library ? definitionOf(library.scope, library.name, library.version)?.definition : builtInDefinition(name);
     },
   };
-  return importStandard(libraryInitiativeStandardId(v.name), { ...deployed, name: v.name, properties: { ...properties, policyDefinitions } }, source);
+  return importStandard(libraryInitiativeStandardId(v.name, scope), { ...deployed, name: v.name, properties: { ...properties, policyDefinitions } }, source);
 };
 
 let builtInIndex: Map<string, BuiltInEntry> | undefined;
 const builtInEntries = () => (builtInIndex ??= new Map(builtInDefinitions().map((e) => [e.name, e])));
 
 /**
- * The catalog with the library's definitions and initiatives in it. A retired artifact is no longer
- * offered to new assignments (its id without a version resolves to nothing), but its versions
- * still resolve, so assignments already made keep evaluating until they are changed.
+ * The catalog with the provider's library in it, and, for one tenant, that tenant's own library.
+ * A retired artifact is no longer offered to new assignments (its id without a version resolves to
+ * nothing), but its versions still resolve, so assignments already made keep evaluating until they
+ * are changed.
  */
-export const withLibrary = (base: Catalog, library: LibrarySnapshot): Catalog => {
+export const withLibrary = (base: Catalog, library: LibrarySnapshot, tenantLibrary?: LibrarySnapshot): Catalog => {
+  const snapshots: Readonly<Record<LibraryScope, LibrarySnapshot | undefined>> = { provider: library, tenant: tenantLibrary };
   const compiled = new Map<string, CompiledGuardrail | null>();
-  const compiledVersion = (v: LibraryDefinitionVersion): CompiledGuardrail | undefined => {
-    const key = versionKey(v.name, v.version);
-    if (!compiled.has(key)) compiled.set(key, compiledOf(v) ?? null);
+  const compiledVersion = (v: LibraryDefinitionVersion, scope: LibraryScope): CompiledGuardrail | undefined => {
+    const key = versionKey(v.name, v.version, scope);
+    if (!compiled.has(key)) compiled.set(key, compiledOf(v, scope) ?? null);
     return compiled.get(key) ?? undefined;
   };
   const pick = <V extends { version: number }>(held: LibraryHolding<V> | undefined, version: number | undefined, allowRetired: boolean): V | undefined => {
@@ -189,29 +228,30 @@ export const withLibrary = (base: Catalog, library: LibrarySnapshot): Catalog =>
     if (version === undefined) return held.retired && !allowRetired ? undefined : held.versions[held.versions.length - 1];
     return held.versions.find((v) => v.version === version);
   };
-  const definitionOf = (name: string, version?: number, allowRetired = true) => pick(library.definition(name), version, allowRetired);
-  const initiativeOf = (name: string, version?: number, allowRetired = true) => pick(library.initiative(name), version, allowRetired);
+  const definitionOf = (scope: LibraryScope, name: string, version?: number, allowRetired = true) => pick(snapshots[scope]?.definition(name), version, allowRetired);
+  const initiativeOf = (scope: LibraryScope, name: string, version?: number, allowRetired = true) => pick(snapshots[scope]?.initiative(name), version, allowRetired);
 
   let curated: ReadonlyMap<string, Guardrail> | undefined;
   const initiatives = new Map<string, { standard: Standard; guardrails: Map<string, CompiledGuardrail> }>();
-  const compiledInitiative = (v: LibraryInitiativeVersion) => {
-    const key = `${libraryInitiativeStandardId(v.name)}@${v.version}`;
+  const compiledInitiative = (v: LibraryInitiativeVersion, scope: LibraryScope) => {
+    const key = `${libraryInitiativeStandardId(v.name, scope)}@${v.version}`;
     let done = initiatives.get(key);
     if (!done) {
-      const standard = initiativeStandard(v, definitionOf);
+      const standard = initiativeStandard(v, scope, definitionOf);
       curated ??= curatedByDefinition([...base.guardrails.values()].map((c) => c.guardrail));
       const guardrails = new Map<string, CompiledGuardrail>();
       for (const member of standard.members) {
         if (member.kind !== 'automated') continue;
-        const library = member.definitionName.startsWith('library@') ? definitionOf(...splitVersion(member.definitionName.slice('library@'.length))) : undefined;
+        const from = memberDefinitionOf(member.definitionName);
+        const library = from ? definitionOf(from.scope, from.name, from.version) : undefined;
         const definition = library ? library.definition : builtInDefinition(member.definitionName);
         if (definition === undefined) continue;
         const result = compilePolicy(definition);
         if (!result.ok || !result.policy.bind(member.parameters).ok) continue; // a member the engine refuses is never passed
         // a library member keeps the metadata its own file gives it (severity, remediation, controls)
-        const own = library ? compiledVersion(library)?.guardrail : curated.get(member.definitionName);
+        const own = library && from ? compiledVersion(library, from.scope)?.guardrail : curated.get(member.definitionName);
         const guardrail = memberGuardrail(standard, member, definition, own);
-        guardrails.set(member.guardrailId, { guardrail: { ...guardrail, ...(library ? { source: `library:${library.name}@${library.version}` } : {}) }, policy: result.policy });
+        guardrails.set(member.guardrailId, { guardrail: { ...guardrail, ...(library && own ? { source: own.source } : {}) }, policy: result.policy });
       }
       done = { standard, guardrails };
       initiatives.set(key, done);
@@ -221,44 +261,52 @@ export const withLibrary = (base: Catalog, library: LibrarySnapshot): Catalog =>
 
   const baselineOf = (id: string): Baseline | undefined => {
     const parsed = parseLibraryBaselineId(id);
-    if (!parsed) return undefined;
+    if (!parsed || !snapshots[parsed.scope]) return undefined;
+    const { scope } = parsed;
+    const whose = NAMING[scope].label;
     if (parsed.kind === 'definition') {
-      const v = definitionOf(parsed.name, parsed.version, parsed.version !== undefined);
-      if (!v || !compiledVersion(v)) return undefined;
-      const guardrailId = libraryGuardrailId(v.name);
+      const v = definitionOf(scope, parsed.name, parsed.version, parsed.version !== undefined);
+      if (!v || !compiledVersion(v, scope)) return undefined;
+      const guardrailId = libraryGuardrailId(v.name, scope);
       return {
-        id: libraryBaselineId(v.name, v.version),
-        title: `${v.displayName} (library, version ${v.version})`,
-        description: `The provider's library definition ${v.name}, version ${v.version}.`,
+        id: libraryBaselineId(v.name, v.version, 'definition', scope),
+        title: `${v.displayName} (${scope === 'provider' ? 'library' : 'own library'}, version ${v.version})`,
+        description: `The definition ${v.name} of ${whose}, version ${v.version}.`,
         guardrailIds: [guardrailId],
-        guardrailKeys: { [guardrailId]: versionKey(v.name, v.version) },
+        guardrailKeys: { [guardrailId]: versionKey(v.name, v.version, scope) },
       };
     }
-    const v = initiativeOf(parsed.name, parsed.version, parsed.version !== undefined);
+    const v = initiativeOf(scope, parsed.name, parsed.version, parsed.version !== undefined);
     if (!v) return undefined;
-    const { standard } = compiledInitiative(v);
+    const { standard } = compiledInitiative(v, scope);
     const guardrailIds = standard.members.map((m) => m.guardrailId);
     return {
-      id: libraryBaselineId(v.name, v.version, 'initiative'),
-      title: `${v.displayName} (library initiative, version ${v.version})`,
-      description: `The provider's library initiative ${v.name}, version ${v.version}: ${guardrailIds.length} members.`,
+      id: libraryBaselineId(v.name, v.version, 'initiative', scope),
+      title: `${v.displayName} (${scope === 'provider' ? 'library' : 'own library'} initiative, version ${v.version})`,
+      description: `The initiative ${v.name} of ${whose}, version ${v.version}: ${guardrailIds.length} members.`,
       guardrailIds,
       guardrailKeys: Object.fromEntries(guardrailIds.map((g) => [g, `${g}@${v.version}`])),
       parameters: Object.keys(standard.parameters),
     };
   };
   const guardrailOf = (key: string): CompiledGuardrail | undefined => {
-    if (key.startsWith(LIBRARY_MEMBER_GUARDRAIL)) {
-      const [id, version] = splitVersion(key);
-      const rest = id.slice(LIBRARY_MEMBER_GUARDRAIL.length);
-      const colon = rest.indexOf(':');
-      const v = colon > 0 ? initiativeOf(rest.slice(0, colon), version) : undefined;
-      return v ? compiledInitiative(v).guardrails.get(id) : undefined;
+    for (const scope of ['provider', 'tenant'] as const) {
+      if (!snapshots[scope]) continue;
+      const naming = NAMING[scope];
+      if (key.startsWith(naming.member)) {
+        const [id, version] = splitVersion(key);
+        const rest = id.slice(naming.member.length);
+        const colon = rest.indexOf(':');
+        const v = colon > 0 ? initiativeOf(scope, rest.slice(0, colon), version) : undefined;
+        return v ? compiledInitiative(v, scope).guardrails.get(id) : undefined;
+      }
+      if (key.startsWith(naming.guardrail)) {
+        const [name, version] = splitVersion(key.slice(naming.guardrail.length));
+        const v = definitionOf(scope, name, version);
+        return v ? compiledVersion(v, scope) : undefined;
+      }
     }
-    if (!key.startsWith(LIBRARY_GUARDRAIL)) return undefined;
-    const [id, version] = splitVersion(key.slice(LIBRARY_GUARDRAIL.length));
-    const v = definitionOf(id, version);
-    return v ? compiledVersion(v) : undefined;
+    return undefined;
   };
   return {
     guardrails: new CatalogLookup(base.guardrails, guardrailOf),

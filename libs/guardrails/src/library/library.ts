@@ -41,7 +41,8 @@ export type LibraryCommand =
       readonly heldBy?: readonly string[];
     };
 
-export const libraryStreamId = (kind: ArtifactKind, name: string): string => streamIdFor(PROVIDER_SCOPE, `library-${kind}`, name.toLowerCase());
+/** One stream per artifact, in the provider's scope or, for a tenant's own library, the tenant's. */
+export const libraryStreamId = (kind: ArtifactKind, name: string, scope: string = PROVIDER_SCOPE): string => streamIdFor(scope, `library-${kind}`, name.toLowerCase());
 
 const initial = (): LibraryArtifactState => ({ name: null, version: 0, sha256: null, retired: false, members: null });
 

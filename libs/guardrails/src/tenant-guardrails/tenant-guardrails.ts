@@ -143,7 +143,7 @@ const decide =
             type: 'guardrails.BaselineAssigned.v1',
             data: {
               assignmentId: cmd.assignmentId,
-              baselineId: follows ? libraryBaselineId(follows.name, undefined, follows.kind) : baseline.id,
+              baselineId: follows ? libraryBaselineId(follows.name, undefined, follows.kind, follows.scope) : baseline.id,
               scope: cmd.scope.toLowerCase(),
               parameters,
               ...(initiativeParameters ? { initiativeParameters } : {}),
@@ -163,7 +163,7 @@ const decide =
           if (!assignment.follows) return reject('assignment-pinned', `assignment ${cmd.assignmentId} is pinned to ${assignment.baselineId}`);
           if (current.version !== undefined && cmd.version <= current.version) return reject('version-not-newer', `assignment ${cmd.assignmentId} is at version ${current.version}`);
         }
-        const wanted = catalog.baselines.get(libraryBaselineId(current.name, cmd.version, current.kind));
+        const wanted = catalog.baselines.get(libraryBaselineId(current.name, cmd.version, current.kind, current.scope));
         const target = wanted && parseLibraryBaselineId(wanted.id);
         if (!wanted || target?.version === undefined) {
           return reject('unknown-version', cmd.version === undefined ? `the library has no live ${current.kind} ${current.name}` : `the library has no version ${cmd.version} of the ${current.kind} ${current.name}`);
@@ -252,7 +252,7 @@ export const assignmentOf = (data: BaselineAssigned['data']): Assignment => {
 export const withLibraryVersion = <A extends Assignment>(assignment: A, data: LibraryVersionSet['data']): A => {
   const { follows: _follows, ...rest } = assignment;
   const parsed = parseLibraryBaselineId(data.baselineId);
-  return (data.follow && parsed ? { ...rest, baselineId: data.baselineId, follows: libraryBaselineId(parsed.name, undefined, parsed.kind) } : { ...rest, baselineId: data.baselineId }) as A;
+  return (data.follow && parsed ? { ...rest, baselineId: data.baselineId, follows: libraryBaselineId(parsed.name, undefined, parsed.kind, parsed.scope) } : { ...rest, baselineId: data.baselineId }) as A;
 };
 
 export const evolveTenantGuardrails = (state: TenantGuardrails, event: TenantGuardrailsEvent): TenantGuardrails => {

@@ -5,7 +5,7 @@
 import { START, type RecordedEvent } from '@rampart/event-sourcing';
 import { ProjectionRunner, SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
-import { GuardrailEvaluator } from '@rampart/guardrails-application';
+import { GUARDRAIL_EVALUATOR_EVENT_TYPES, GuardrailEvaluator } from '@rampart/guardrails-application';
 import { inventoryReader } from '@rampart/ingestion';
 import { platformProjections } from '../projections';
 
@@ -22,8 +22,9 @@ export interface EvaluationBench {
   close(): Promise<void>;
 }
 
-/** What the evaluator reacts to: inventory and guardrail policy changes, not its own findings and states. */
-const evaluates = (e: RecordedEvent) => e.type.startsWith('inventory.Resource') || (e.type.startsWith('guardrails.') && !e.type.includes('Finding') && !e.type.includes('ComplianceState'));
+/** What the worker's evaluator subscribes to: inventory and tenant policy changes. */
+const EVALUATED = new Set(GUARDRAIL_EVALUATOR_EVENT_TYPES);
+const evaluates = (e: RecordedEvent) => EVALUATED.has(e.type);
 
 export const evaluationBench = async (name: string, options: { readonly schema: string; readonly tenant?: string }): Promise<EvaluationBench> => {
   const db = await pgliteTestDatabase(name);

@@ -57,6 +57,24 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation { rejectLibraryChange(input: { changeId: "probe-no-such-change", reason: "matrix probe" }) { __typename ... on Rejection { code } } }',
     variables: () => ({}),
   },
+  // a plan only: nothing is recorded, even for the positive control
+  'Mutation.importTenantPolicyLibrary': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { importTenantPolicyLibrary(input: { tenantId: $tenantId, files: [{ path: "probe.json", content: "{}" }] }) { applicable applied } }',
+    variables: tenantOnly,
+  },
+  'Query.tenantPolicyLibrary': { scope: 'tenant', document: 'query($tenantId: ID!) { tenantPolicyLibrary(tenantId: $tenantId) { name version } }', variables: tenantOnly },
+  'Query.tenantPolicyLibraryArtifact': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { tenantPolicyLibraryArtifact(tenantId: $tenantId, kind: "definition", name: "probe") { name } }',
+    variables: tenantOnly,
+  },
+  'Mutation.retireTenantPolicyLibraryArtifact': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!) { retireTenantPolicyLibraryArtifact(input: { tenantId: $tenantId, kind: "definition", name: "probe-never-imported", reason: "matrix probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
   'Query.tenants': {
     scope: 'tenant',
     document: 'query($tenantId: ID) { tenants(filter: { tenantId: $tenantId }) { edges { node { tenantId displayName } } } }',
