@@ -245,6 +245,27 @@ describe('the web console in a browser', () => {
     return result.stdout.trim();
   };
 
+  /**
+   * Someone no persona of the development sign-in is (a second platform admin): a token from
+   * `npx rampart dev token`, kept in the tab as the console's own sign-in keeps a session.
+   */
+  const signInWithToken = async (who: string, args: string[], path: string): Promise<Page> => {
+    const result = spawnSync(process.execPath, [join(root, 'tools', 'bin', 'rampart.js'), 'dev', 'token', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'development', RAMPART_DATA_DIR: platform.dataDir, RAMPART_LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+    if (result.status !== 0) throw new Error(`rampart dev token failed (${result.status}): ${result.stderr}`);
+    const session = JSON.stringify({ mode: 'dev', accessToken: result.stdout.trim(), expiresAt: new Date(Date.now() + 3_600_000).toISOString(), label: who });
+    const page = await newPage(who);
+    await page.addInitScript((stored) => {
+      if (!sessionStorage.getItem('rampart.console.session')) sessionStorage.setItem('rampart.console.session', stored);
+    }, session);
+    await page.goto(`${platform.url}${path}`);
+    return page;
+  };
+
   const signIn = async (persona: string, address = `${platform.url}/?code=${platform.code}`): Promise<Page> => {
     const page = await newPage(persona);
     await page.goto(address);
@@ -995,6 +1016,178 @@ describe('the web console in a browser', () => {
     expect(await assignmentIn(TENANT)).toEqual({ ...following, baselineId: 'lib-definition:deny-sql-mintls@1', follows: null });
     await own.context().close();
   });
+
+  // Builds on the tests above: the library holds Deny-Sql-minTLS at version 2, which LIBRARY_FOLLOWER
+  // follows and TENANT has pinned to version 1, and Deny-Storage-NetworkAclsBypass and Audit-Tags-Mandatory at version 1.
+  it("lets a second platform admin approve a library change the first proposed; shows an initiative's members, where a definition is assigned, and retires one", async () => {
+    const alz = join(root, 'libs', 'guardrails', 'corpus', 'azure-policy', 'alz');
+    const page = await signIn('platform-admin');
+    await page.goto(`${platform.url}/admin/library`);
+    await page.getByRole('heading', { level: 1, name: 'Policy library' }).waitFor();
+    const policy = page.getByRole('region', { name: 'Library policy' });
+    await policy.getByText('Published at once').waitFor();
+    await policy.getByRole('button', { name: 'Require a second person' }).click();
+    await policy.getByText(/^A second person is now required: each library change is proposed/).waitFor();
+    await policy.getByText('Second person required').waitFor();
+
+    // A changed definition, and an initiative that holds a library definition and one of Azure's built-ins.
+    const folder = mkdtempSync(join(tmpdir(), 'rampart-console-library-'));
+    try {
+      mkdirSync(join(folder, 'policyDefinitions'));
+      mkdirSync(join(folder, 'policySetDefinitions'));
+      const tls = JSON.parse(readFileSync(join(alz, 'policyDefinitions', 'Deny-Sql-minTLS.json'), 'utf8'));
+      tls.properties.parameters.effect.defaultValue = 'Deny'; // as version 2 has it
+      tls.properties.description += ' Reviewed by the provider.';
+      writeFileSync(join(folder, 'policyDefinitions', 'Deny-Sql-minTLS.json'), JSON.stringify(tls, null, 2));
+      const initiative = {
+        name: 'Rampart-Storage-Guardrails',
+        type: 'Microsoft.Authorization/policySetDefinitions',
+        properties: {
+          displayName: 'Storage guardrails of the provider',
+          policyType: 'Custom',
+          parameters: { storageBypassEffect: { type: 'String', allowedValues: ['Audit', 'Deny', 'Disabled'], defaultValue: 'Deny' } },
+          policyDefinitions: [
+            {
+              policyDefinitionReferenceId: 'StorageBypass',
+              policyDefinitionId: '/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policyDefinitions/Deny-Storage-NetworkAclsBypass',
+              parameters: { effect: { value: "[parameters('storageBypassEffect')]" } },
+            },
+            { policyDefinitionReferenceId: 'KvSoftDelete', policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d' },
+          ],
+        },
+      };
+      writeFileSync(join(folder, 'policySetDefinitions', 'Rampart-Storage-Guardrails.json'), JSON.stringify(initiative, null, 2));
+      await page.setInputFiles('#library-folder', folder);
+      // planned: the page has read the files
+      await page.getByRole('heading', { name: 'Plan for 2 files: 1 to add, 1 to change, 0 unchanged, 0 refused, 0 skipped' }).waitFor();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    await page.getByText('The library policy requires a second person: the plan is proposed').waitFor();
+    await page.getByRole('button', { name: 'Propose this plan (2 changes)' }).click();
+    // proposed, not recorded: nothing is published yet
+    const proposed = page.getByText(/^Proposed as change \S+, waiting for another platform admin: nothing is published until someone else approves it\.$/);
+    await proposed.waitFor();
+    const changeId = /^Proposed as change (\S+),/.exec((await proposed.textContent())!)![1];
+    expect(await page.getByText(/^Recorded \d+ in the library/).count()).toBe(0);
+    const library = page.getByRole('table', { name: 'Policy library' });
+    await library.locator('tr[data-artifact="Deny-Sql-minTLS"]').getByText('v2').waitFor();
+    expect(await library.locator('tr[data-artifact="Rampart-Storage-Guardrails"]').count()).toBe(0);
+    const admin = await tokenOf('platform-admin');
+    const { policyLibrary } = await gql<{ policyLibrary: { name: string; version: number }[] }>(admin, '{ policyLibrary { name version } }');
+    expect(policyLibrary.find((a) => a.name === 'Deny-Sql-minTLS')?.version).toBe(2);
+
+    // It waits for a second person: its proposer cannot approve it.
+    const waiting = page.getByRole('table', { name: 'Changes waiting for a second person' });
+    const mine = waiting.locator(`tr[data-change="${changeId}"]`);
+    await mine.getByText('change definition Deny-Sql-minTLS v3').waitFor();
+    await mine.getByText('add initiative Rampart-Storage-Guardrails v1').waitFor();
+    await mine.getByText(/proposed by admin@rampart\.example \(you\)/).waitFor();
+    await mine.getByRole('button', { name: `Approve change ${changeId}` }).click();
+    await mine.getByText('You proposed it: someone else approves it.').waitFor();
+    await shot(page, 'admin-library-changes');
+
+    // Another platform admin approves it in the console: the new versions are published.
+    const second = await signInWithToken('second platform admin', ['--role', 'platform.admin', '--subject', 'second-admin@rampart.example', '--name', 'Second platform admin'], '/admin/library');
+    await second.getByRole('heading', { level: 1, name: 'Policy library' }).waitFor();
+    const theirs = second.getByRole('table', { name: 'Changes waiting for a second person' }).locator(`tr[data-change="${changeId}"]`);
+    await theirs.getByText(/proposed by admin@rampart\.example on /).waitFor();
+    expect(await theirs.getByText('(you)').count()).toBe(0);
+    await theirs.getByRole('button', { name: `Approve change ${changeId}` }).click();
+    await second.getByText(`Change ${changeId} approved and published: 2 new versions in the library; tenants that follow them adopt them.`).waitFor();
+    const published = second.getByRole('table', { name: 'Policy library' });
+    await published.locator('tr[data-artifact="Deny-Sql-minTLS"]').getByText('v3').waitFor();
+    await published.locator('tr[data-artifact="Rampart-Storage-Guardrails"]').getByText('v1').waitFor();
+    const decided = second.getByRole('table', { name: 'Decided library changes' }).locator(`tr[data-change="${changeId}"]`);
+    await decided.getByText('published 2 of 2').waitFor();
+    await decided.getByText('by second-admin@rampart.example').waitFor();
+    expect(await second.getByRole('table', { name: 'Changes waiting for a second person' }).count()).toBe(0);
+
+    // The initiative's members: the library definition at the version it holds, and the built-in.
+    await published.getByRole('link', { name: 'Storage guardrails of the provider' }).click();
+    await second.getByRole('heading', { level: 1, name: 'Storage guardrails of the provider' }).waitFor();
+    const members = second.getByRole('table', { name: 'Members of version 1' });
+    const held = members.locator('tr[data-reference="StorageBypass"]');
+    await held.getByText('library', { exact: true }).waitFor();
+    await held.getByText('v1').waitFor();
+    await members.locator('tr[data-reference="KvSoftDelete"]').getByText('built-in (Azure)').waitFor();
+    await second.getByText('Version 1: 2 members: 1 library definition and 1 built-in.', { exact: false }).waitFor();
+
+    // A definition the initiative holds cannot be retired: the refusal says so.
+    await held.getByRole('link', { name: 'Deny-Storage-NetworkAclsBypass' }).click();
+    await second.getByRole('heading', { level: 1, name: 'Network ACL bypass option should be restricted for Storage Accounts' }).waitFor();
+    await second.getByLabel('Why retire it').fill('replaced by the storage initiative');
+    await second.getByRole('button', { name: 'Retire Deny-Storage-NetworkAclsBypass' }).click();
+    await second.getByText(/^Not retired: the initiatives .+ hold .+: retire them first, or publish them without it\.$/i).waitFor();
+    await shot(second, 'admin-library-retire-refused');
+
+    // The initiative assigned to a tenant with a value of its parameter, from the policies page.
+    await second.goto(`${platform.url}/admin/tenants/${LIBRARY_FOLLOWER}/policies`);
+    await second.getByRole('heading', { level: 1, name: 'Guardrails and policies of Northwind Manufacturing' }).waitFor();
+    await second.getByLabel('Baseline or standard', { exact: true }).selectOption('lib-initiative:rampart-storage-guardrails');
+    await second.getByText("Initiative parameters (1, none filled in: the initiative's defaults)").click();
+    await second.getByLabel('storageBypassEffect', { exact: true }).fill('Audit');
+    await second.getByText('Initiative parameters (1, 1 filled in)').waitFor();
+    await second.getByLabel('Assignment id', { exact: true }).fill('provider-storage');
+    await second.getByRole('button', { name: 'Assign', exact: true }).click();
+    await second.getByText('Assigned as provider-storage; the worker evaluates what it covers.').waitFor();
+    const assigned = await eventually(
+      'the initiative assigned with its parameter',
+      () =>
+        gql<{ tenantGuardrails: { assignments: { assignmentId: string; baselineId: string; initiativeParameters: string }[] } }>(
+          admin,
+          `{ tenantGuardrails(tenantId: "${LIBRARY_FOLLOWER}") { assignments { assignmentId baselineId initiativeParameters } } }`,
+        ),
+      (d) => d.tenantGuardrails.assignments.some((a) => a.assignmentId === 'provider-storage'),
+    );
+    const storage = assigned.tenantGuardrails.assignments.find((a) => a.assignmentId === 'provider-storage')!;
+    expect(storage.baselineId).toBe('lib-initiative:rampart-storage-guardrails@1');
+    expect(JSON.parse(storage.initiativeParameters)).toEqual({ storageBypassEffect: 'Audit' });
+
+    // Where a definition is assigned: the tenant that follows it, and the one pinned to version 1.
+    await second.goto(`${platform.url}/admin/library/definitions/Deny-Sql-minTLS`);
+    const where = second.getByRole('table', { name: 'Where it is assigned' });
+    const follower = where.locator(`tr[data-tenant="${LIBRARY_FOLLOWER}"][data-assignment="provider-sql-tls"]`);
+    await follower.getByText('follows the latest').waitFor();
+    expect(await follower.locator('td[data-label="Version in force"]').textContent()).toMatch(/^v[23]$/); // v3 once the worker adopts it
+    const pinned = where.locator(`tr[data-tenant="${TENANT}"][data-assignment="provider-sql-tls"]`);
+    await pinned.getByText('pinned').waitFor();
+    expect(await pinned.locator('td[data-label="Version in force"]').textContent()).toBe('v1');
+    await second.getByText('2 assignments in 2 tenants, 1 pinned to a version.').waitFor();
+    await shot(second, 'admin-library-assigned');
+
+    // Retiring a definition nothing holds, with a reason: kept for history, no longer offered.
+    await second.goto(`${platform.url}/admin/library/definitions/Audit-Tags-Mandatory`);
+    await second.getByRole('heading', { level: 2, name: 'Where it is assigned' }).waitFor();
+    await second.getByText('No tenant is assessed against it.').waitFor();
+    await second.getByRole('button', { name: 'Retire Audit-Tags-Mandatory' }).waitFor();
+    expect(await second.getByRole('button', { name: 'Retire Audit-Tags-Mandatory' }).isDisabled()).toBe(true); // a reason first
+    await second.getByLabel('Why retire it').fill('tags are enforced by the landing zone');
+    await second.getByRole('button', { name: 'Retire Audit-Tags-Mandatory' }).click();
+    await second.getByText(/^Retired definition Audit-Tags-Mandatory at version 1: no longer offered to new assignments/).waitFor();
+    await second.getByText(/^Retired at version 1 on .+ by second-admin@rampart\.example: tags are enforced by the landing zone$/).waitFor();
+    expect(await second.locator('.page-subtitle').textContent()).toMatch(/: version 1, retired$/);
+    expect(await second.getByRole('button', { name: 'Retire Audit-Tags-Mandatory' }).count()).toBe(0);
+    const offered = await gql<{ baselines: { id: string }[] }>(admin, '{ baselines { id } }');
+    expect(offered.baselines.map((b) => b.id)).not.toContain('lib-definition:audit-tags-mandatory');
+
+    // Turning approval off is itself proposed, and approved by the other admin.
+    await page.reload();
+    await policy.getByRole('button', { name: 'Propose turning it off' }).click();
+    const off = policy.getByText(/^Proposed as change \S+: a second person stays required until another platform admin approves turning it off\.$/);
+    await off.waitFor();
+    const offId = /^Proposed as change (\S+):/.exec((await off.textContent())!)![1];
+    await policy.getByText(`Turning it off is proposed (change ${offId}): it waits below for another platform admin.`).waitFor();
+    await second.goto(`${platform.url}/admin/library`);
+    const offRow = second.getByRole('table', { name: 'Changes waiting for a second person' }).locator(`tr[data-change="${offId}"]`);
+    await offRow.getByText('stop requiring a second person for library changes').waitFor();
+    await offRow.getByRole('button', { name: `Approve change ${offId}` }).click();
+    await second.getByText(`Change ${offId} approved: library changes no longer need a second person.`).waitFor();
+    await second.getByRole('region', { name: 'Library policy' }).getByText('Published at once').waitFor();
+    expect((await gql<{ libraryPolicy: { approvalRequired: boolean } }>(admin, '{ libraryPolicy { approvalRequired } }')).libraryPolicy.approvalRequired).toBe(false);
+    await second.context().close();
+    await page.context().close();
+  }, 240_000);
 
   it('serves the console under a strict Content-Security-Policy its pages keep, with the other security headers', async () => {
     const page = await newPage('csp');

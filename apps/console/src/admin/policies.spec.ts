@@ -8,6 +8,7 @@ import {
   initiativeParameterFields,
   isAssignmentScope,
   minutesInWords,
+  namedParameterFields,
   parameterSummary,
   slaProblems,
   slaRows,
@@ -45,6 +46,30 @@ describe("a standard's parameters", () => {
     expect(changedParameters(fields, { allowedLocations: '[westeurope' })).toEqual({ ok: false, message: 'allowedLocations: JSON (array)' });
     expect(fieldValue({ name: 'b', label: 'b', type: 'Boolean', defaultValue: false }, 'yes')).toEqual({ ok: false, message: 'b: true or false' });
     expect(fieldValue({ name: 'b', label: 'b', type: 'Boolean', defaultValue: false }, 'true')).toEqual({ ok: true, value: true });
+  });
+});
+
+describe("a library initiative's parameters, known by name only", () => {
+  const fields = namedParameterFields(['effectStorage', 'allowedBypassOptions', 'maxDays']);
+
+  it('lists one field per name, effects last, none filled in', () => {
+    expect(fields.map((f) => f.name)).toEqual(['allowedBypassOptions', 'maxDays', 'effectStorage']);
+    expect(fields.every((f) => f.defaultValue === undefined)).toBe(true);
+  });
+
+  it('sends only the values filled in: JSON numbers, booleans, arrays and objects as such, anything else as text', () => {
+    expect(changedParameters(fields, {})).toEqual({ ok: true, values: {} });
+    expect(changedParameters(fields, { effectStorage: '', maxDays: '  ' })).toEqual({ ok: true, values: {} });
+    expect(changedParameters(fields, { effectStorage: 'Deny', maxDays: '30', allowedBypassOptions: '["AzureServices"]' })).toEqual({
+      ok: true,
+      values: { effectStorage: 'Deny', maxDays: 30, allowedBypassOptions: ['AzureServices'] },
+    });
+    expect(changedParameters(fields, { effectStorage: 'true', maxDays: '{"a":1}', allowedBypassOptions: '[AzureServices' })).toEqual({
+      ok: true,
+      values: { effectStorage: true, maxDays: { a: 1 }, allowedBypassOptions: '[AzureServices' },
+    });
+    // a JSON string or null is no number, boolean, array or object: the text as typed
+    expect(changedParameters(fields, { effectStorage: '"Deny"', maxDays: 'null' })).toEqual({ ok: true, values: { effectStorage: '"Deny"', maxDays: 'null' } });
   });
 });
 

@@ -30,8 +30,31 @@ export const initiativeParameterFields = (parametersJson: string): InitiativePar
     defaultValue: p?.['defaultValue'],
     ...(Array.isArray(p?.['allowedValues']) ? { allowedValues: p['allowedValues'] as unknown[] } : {}),
   }));
-  const isEffect = (f: InitiativeParameterField) => /^effect/i.test(f.name);
-  return fields.sort((a, b) => Number(isEffect(a)) - Number(isEffect(b)) || a.label.localeCompare(b.label));
+  return inFormOrder(fields);
+};
+
+const isEffect = (f: InitiativeParameterField) => /^effect/i.test(f.name);
+const inFormOrder = (fields: InitiativeParameterField[]): InitiativeParameterField[] =>
+  fields.sort((a, b) => Number(isEffect(a)) - Number(isEffect(b)) || a.label.localeCompare(b.label));
+
+/** The type of a parameter known by its name only: any JSON value, or text. */
+export const ANY_TYPE = 'Any';
+
+/**
+ * A library initiative's parameters as the baselines query names them (baseline.parameters): their
+ * types and defaults are the initiative's own, so each takes any value and none is filled in.
+ */
+export const namedParameterFields = (names: readonly string[]): InitiativeParameterField[] =>
+  inFormOrder(names.map((name) => ({ name, label: name, type: ANY_TYPE, defaultValue: undefined })));
+
+/** A value typed for a parameter of unknown type: a JSON number, boolean, array or object as such, anything else as the text. */
+export const looseValue = (text: string): unknown => {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'number' || typeof parsed === 'boolean' || (typeof parsed === 'object' && parsed !== null) ? parsed : text;
+  } catch {
+    return text;
+  }
 };
 
 /** A parameter's value as a form field holds it (text), and back. Objects and arrays are JSON. */
@@ -51,6 +74,8 @@ export const fieldValue = (field: InitiativeParameterField, text: string): { ok:
     }
     case 'boolean':
       return text === 'true' || text === 'false' ? { ok: true, value: text === 'true' } : { ok: false, message: `${field.label}: true or false` };
+    case 'any':
+      return { ok: true, value: looseValue(text) };
     default:
       try {
         return { ok: true, value: JSON.parse(text) };
@@ -60,10 +85,13 @@ export const fieldValue = (field: InitiativeParameterField, text: string): { ok:
   }
 };
 
+/** Whether a value of the form is one to record: changed from the default or, where none is known, filled in. */
+export const isSetValue = (field: InitiativeParameterField, text: string | undefined): text is string =>
+  text !== undefined && text !== fieldText(field.defaultValue) && !(field.defaultValue === undefined && !text.trim());
+
 /**
- * initiativeParametersJson for an assignment: only the values a person changed from the defaults
- * (so a later change of Azure's default still reaches the assignment), or the first value that
- * cannot be read.
+ * initiativeParametersJson for an assignment: only the values a person set (isSetValue: so a later
+ * change of Azure's default still reaches the assignment), or the first value that cannot be read.
  */
 export const changedParameters = (
   fields: readonly InitiativeParameterField[],
@@ -72,7 +100,7 @@ export const changedParameters = (
   const values: Record<string, unknown> = {};
   for (const field of fields) {
     const text = edited[field.name];
-    if (text === undefined || text === fieldText(field.defaultValue)) continue;
+    if (!isSetValue(field, text)) continue;
     const read = fieldValue(field, text);
     if (!read.ok) return read;
     values[field.name] = read.value;

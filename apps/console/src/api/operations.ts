@@ -616,7 +616,7 @@ export const TENANT_POLICIES_QUERY = /* GraphQL */ `
       reporting { notifySeverities }
     }
     incidentPolicy(tenantId: $tenantId) { findingSeverities findingSeveritiesFrom correlationWindowMinutes approvalExpiryMinutes preApprovedActions sla { severity acknowledgeMinutes containMinutes resolveMinutes } }
-    baselines { id title description guardrailIds version }
+    baselines { id title description guardrailIds version parameters }
     standards { id title version controlCount definitionCount }
     guardrails { id title severity }
     actionCatalog { id title verb destructive }
@@ -632,7 +632,7 @@ export interface TenantPoliciesQuery {
   };
   readonly incidentPolicy: IncidentPolicy;
   /** Rampart's built-in baselines, then the provider's library definitions and initiatives (with the version in force), each under the id that follows the latest. */
-  readonly baselines: readonly { id: string; title: string; description: string; guardrailIds: readonly string[]; version: number | null }[];
+  readonly baselines: readonly { id: string; title: string; description: string; guardrailIds: readonly string[]; version: number | null; parameters: readonly string[] | null }[];
   readonly standards: readonly { id: string; title: string; version: string | null; controlCount: number; definitionCount: number }[];
   readonly guardrails: readonly { id: string; title: string; severity: string }[];
   readonly actionCatalog: readonly { id: string; title: string; verb: string; destructive: boolean }[];
@@ -842,8 +842,10 @@ export interface PolicyImportPlan {
   readonly recorded: number;
   readonly counts: { readonly add: number; readonly change: number; readonly unchanged: number; readonly refused: number; readonly skipped: number };
   readonly items: readonly PolicyImportItem[];
+  /** With apply, when the library policy asks for a second person: the change proposed instead of recorded. */
+  readonly proposedChangeId: string | null;
 }
-const IMPORT_PLAN = 'applicable applied recorded counts { add change unchanged refused skipped } items { kind name path at action version reasons }';
+const IMPORT_PLAN = 'applicable applied recorded proposedChangeId counts { add change unchanged refused skipped } items { kind name path at action version reasons }';
 export const IMPORT_POLICY_LIBRARY_MUTATION = /* GraphQL */ `
   mutation ConsoleImportPolicyLibrary($input: ImportPolicyLibraryInput!) {
     importPolicyLibrary(input: $input) { ${IMPORT_PLAN} }
@@ -893,19 +895,114 @@ export const POLICY_LIBRARY_ARTIFACT_QUERY = /* GraphQL */ `
   query ConsolePolicyLibraryArtifact($kind: String!, $name: String!) {
     policyLibraryArtifact(kind: $kind, name: $name) {
       kind name retired
-      versions { version sha256 displayName source content recordedAt recordedBy }
+      versions { version sha256 displayName source content recordedAt recordedBy members { referenceId source name version } }
       retirements { version reason recordedAt recordedBy }
+      assignments { tenantId assignmentId baselineId follows scope }
     }
   }
 `;
+/** An initiative's member: one of Azure's built-ins, or a library definition at the version that initiative version holds. */
+export interface PolicyLibraryMember {
+  readonly referenceId: string;
+  /** `built-in` or `library`. */
+  readonly source: string;
+  /** A built-in's GUID, or the library definition's name. */
+  readonly name: string;
+  readonly version: number | null;
+}
+/** A tenant assignment of a library artifact, of any of its versions. */
+export interface PolicyLibraryAssignment {
+  readonly tenantId: string;
+  readonly assignmentId: string;
+  /** The version it evaluates (`lib-definition:<name>@<n>`). */
+  readonly baselineId: string;
+  /** Set when it follows the latest version. */
+  readonly follows: string | null;
+  readonly scope: string;
+}
 export interface PolicyLibraryArtifactQuery {
   readonly policyLibraryArtifact: {
     readonly kind: string;
     readonly name: string;
     readonly retired: boolean;
-    readonly versions: readonly PolicyLibraryVersion[];
+    readonly versions: readonly (PolicyLibraryVersion & { readonly members: readonly PolicyLibraryMember[] | null })[];
     readonly retirements: readonly { readonly version: number; readonly reason: string; readonly recordedAt: string; readonly recordedBy: string }[];
+    readonly assignments: readonly PolicyLibraryAssignment[];
   } | null;
+}
+
+/** Retires a library definition or initiative: kept for history, no longer offered to new assignments. */
+export const RETIRE_POLICY_LIBRARY_ARTIFACT_MUTATION = /* GraphQL */ `
+  mutation ConsoleRetirePolicyLibraryArtifact($input: RetirePolicyLibraryArtifactInput!) {
+    result: retirePolicyLibraryArtifact(input: $input) { __typename ... on PolicyLibraryRetired { kind name version } ... on Rejection { code message } }
+  }
+`;
+export interface RetirePolicyLibraryArtifactMutation {
+  readonly result: Refusable<{ readonly __typename: 'PolicyLibraryRetired'; readonly kind: string; readonly name: string; readonly version: number }>;
+}
+
+/** What a proposed library change publishes once approved. */
+export interface ProposedLibraryArtifact {
+  readonly kind: string;
+  /** `add` or `change`. */
+  readonly action: string;
+  readonly name: string;
+  /** The version it will have. */
+  readonly version: number;
+  /** The version the library held when it was proposed (0: none); approving refuses if that moved. */
+  readonly basis: number;
+  readonly reasons: readonly string[];
+  readonly source: string;
+}
+/** A library change waiting for, or past, its second person. */
+export interface LibraryChange {
+  readonly changeId: string;
+  /** `proposed`, `approved` (being applied), `applied` or `rejected`. */
+  readonly status: string;
+  /** Proposed, unapproved and past its expiry: it can no longer be approved. */
+  readonly expired: boolean;
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+  readonly expiresAt: string;
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  readonly reason: string | null;
+  /** Once applied: the artifacts it published. */
+  readonly recorded: number | null;
+  /** Set when the change sets the library policy: whether approval is required after it. */
+  readonly approvalRequired: boolean | null;
+  readonly artifacts: readonly ProposedLibraryArtifact[];
+}
+const LIBRARY_CHANGE = 'changeId status expired proposedBy proposedAt expiresAt decidedBy decidedAt reason recorded approvalRequired artifacts { kind action name version basis reasons source }';
+/** The provider's library policy, and its changes newest first (platform admins: library.manage). */
+export const LIBRARY_CHANGES_QUERY = /* GraphQL */ `
+  query ConsoleLibraryChanges {
+    libraryPolicy { approvalRequired }
+    libraryChanges { ${LIBRARY_CHANGE} }
+  }
+`;
+export interface LibraryChangesQuery {
+  readonly libraryPolicy: { readonly approvalRequired: boolean };
+  readonly libraryChanges: readonly LibraryChange[];
+}
+/** Asking for a second person takes effect at once; turning it off while on is proposed (proposedChangeId). */
+export const SET_LIBRARY_POLICY_MUTATION = /* GraphQL */ `
+  mutation ConsoleSetLibraryPolicy($approvalRequired: Boolean!) {
+    result: setLibraryPolicy(approvalRequired: $approvalRequired) { __typename ... on LibraryPolicyType { approvalRequired proposedChangeId } ... on Rejection { code message } }
+  }
+`;
+export interface SetLibraryPolicyMutation {
+  readonly result: Refusable<{ readonly __typename: 'LibraryPolicyType'; readonly approvalRequired: boolean; readonly proposedChangeId: string | null }>;
+}
+const LIBRARY_CHANGE_RESULT = `__typename ... on LibraryChangeType { ${LIBRARY_CHANGE} } ... on Rejection { code message }`;
+export const APPROVE_LIBRARY_CHANGE_MUTATION = /* GraphQL */ `
+  mutation ConsoleApproveLibraryChange($changeId: ID!) { result: approveLibraryChange(changeId: $changeId) { ${LIBRARY_CHANGE_RESULT} } }
+`;
+export const REJECT_LIBRARY_CHANGE_MUTATION = /* GraphQL */ `
+  mutation ConsoleRejectLibraryChange($input: RejectLibraryChangeInput!) { result: rejectLibraryChange(input: $input) { ${LIBRARY_CHANGE_RESULT} } }
+`;
+export interface LibraryChangeMutation {
+  readonly result: Refusable<LibraryChange & { readonly __typename: 'LibraryChangeType' }>;
 }
 
 /** The versions of a library definition, to pin an assignment to one (platform admins: the library's library.manage). */

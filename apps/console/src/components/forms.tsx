@@ -11,24 +11,29 @@ import { Field, LiveMessage } from './ui';
 /** A mutation's outcome as the form shows it: done, refused by the domain, or failed on the way. */
 export type Outcome = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
 
-const refusal = (result: Refusable<{ __typename: string }>): string | undefined =>
-  result.__typename === 'Rejection' ? refusalText((result as { code: string }).code, (result as { message: string | null }).message, {}) : undefined;
+/** A domain refusal in words: its code and message, unless the form knows better for that code. */
+export type RefusalWords = (code: string, message: string | null) => string;
 
-/** Runs a mutation for a form: busy state, the refusal or error in words, and what to do on success. */
-export const useSubmit = () => {
+const inWords: RefusalWords = (code, message) => refusalText(code, message, {});
+
+/**
+ * Runs a mutation for a form: busy state, the refusal or error in words, and what to do on success.
+ * run() sends `{ input }`; send() the mutation's own variables.
+ */
+export const useSubmit = (refusalWords: RefusalWords = inWords) => {
   const { client } = useApi();
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
-  const run = async <T extends { result: Refusable<{ __typename: string }> }>(
+  const send = async <T extends { result: Refusable<{ __typename: string }> }>(
     mutation: string,
-    input: Record<string, unknown>,
+    variables: Record<string, unknown>,
     onDone: (result: T['result']) => string,
   ): Promise<T['result'] | undefined> => {
     setBusy(true);
     setOutcome(undefined);
     try {
-      const { result } = await client.request<T>(mutation, { input });
-      const refused = refusal(result);
+      const { result } = await client.request<T>(mutation, variables);
+      const refused = result.__typename === 'Rejection' ? refusalWords((result as { code: string }).code, (result as { message: string | null }).message) : undefined;
       setOutcome(refused ? { ok: false, message: refused } : { ok: true, message: onDone(result) });
       return refused ? undefined : result;
     } catch (error) {
@@ -38,7 +43,9 @@ export const useSubmit = () => {
       setBusy(false);
     }
   };
-  return { busy, outcome, run, clear: () => setOutcome(undefined) };
+  const run = <T extends { result: Refusable<{ __typename: string }> }>(mutation: string, input: Record<string, unknown>, onDone: (result: T['result']) => string) =>
+    send<T>(mutation, { input }, onDone);
+  return { busy, outcome, run, send, clear: () => setOutcome(undefined) };
 };
 
 export const OutcomeMessage = ({ outcome }: { outcome?: Outcome }) =>

@@ -3,29 +3,39 @@
 // refused with the reasons), recorded only when the admin confirms it, and nothing while anything
 // is refused; before that, what its new and changed definitions would find in the tenants that
 // follow them (`--what-if`). The files are read in the browser and sent as they are; the API judges them.
+// When the library policy asks for a second person, the confirmed plan is proposed instead, and
+// waits for another platform admin (admin-library-changes.tsx). An artifact's page: its versions,
+// where it is assigned, an initiative's members, and its retirement.
 import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { ApiError, describeError } from '../api/errors';
 import { useQuery } from '../api/hooks';
 import {
   IMPORT_POLICY_LIBRARY_MUTATION,
   IMPORT_POLICY_LIBRARY_WHAT_IF_MUTATION,
+  LIBRARY_CHANGES_QUERY,
   POLICY_LIBRARY_ARTIFACT_QUERY,
   POLICY_LIBRARY_QUERY,
+  RETIRE_POLICY_LIBRARY_ARTIFACT_MUTATION,
   type ImportPolicyLibraryMutation,
   type ImportPolicyLibraryWhatIfMutation,
+  type LibraryChangesQuery,
   type PolicyImportPlan,
   type PolicyLibraryArtifactQuery,
   type PolicyLibraryQuery,
   type PolicyWhatIf,
+  type RetirePolicyLibraryArtifactMutation,
 } from '../api/operations';
 import { importPathOf, planSummary, versionChanges } from '../admin/library';
+import { assignmentRows, assignmentSummary, memberSource, memberSummary, retiredMessage } from '../admin/library-artifact';
+import { importOutcome, libraryRefusal, reasonProblem } from '../admin/library-changes';
 import { parseTenantList, sinceText, whatIfRows, whatIfSummary, whyReplayed } from '../admin/what-if';
-import { OutcomeMessage, type Outcome } from '../components/forms';
-import { Badge, ErrorPanel, Field, Loading, NotFound, PageHeader } from '../components/ui';
+import { OutcomeMessage, useSubmit, type Outcome } from '../components/forms';
+import { Badge, ErrorPanel, Field, LiveMessage, Loading, NotFound, PageHeader } from '../components/ui';
 import { formatDateTime } from '../format';
 import { formatValue } from '../resources/configuration-history';
 import { Link } from '../router/router';
 import { useApi } from '../session';
+import { LibraryChangesSection, LibraryPolicySection } from './admin-library-changes';
 
 interface PolicyFile {
   readonly path: string;
@@ -140,7 +150,7 @@ const WhatIfTable = ({ rows }: { rows: readonly PolicyWhatIf[] }) => (
   </div>
 );
 
-const ImportFolder = ({ onRecorded }: { onRecorded: () => void }) => {
+const ImportFolder = ({ approvalRequired, onRecorded, onProposed }: { approvalRequired: boolean; onRecorded: () => void; onProposed: () => void }) => {
   const { client } = useApi();
   const [files, setFiles] = useState<PolicyFile[]>([]);
   const [plan, setPlan] = useState<PolicyImportPlan>();
@@ -209,13 +219,15 @@ const ImportFolder = ({ onRecorded }: { onRecorded: () => void }) => {
     setWhatIf(undefined);
     setWhatIfOutcome(undefined);
     setPlan(applied);
-    if (applied.applied) {
-      setOutcome({ ok: true, message: `Recorded ${applied.recorded} in the library; the provider's trail shows each version.` });
-      onRecorded();
-    } else setOutcome({ ok: false, message: 'Nothing was recorded: the plan refuses something (see the table).' });
+    const { recorded, ...said } = importOutcome(applied);
+    setOutcome(said);
+    if (recorded) onRecorded();
+    else if (applied.proposedChangeId) onProposed();
   };
 
   const changes = plan ? plan.counts.add + plan.counts.change : 0;
+  // recorded, or proposed for a second person: either way this plan is done with
+  const settled = plan ? plan.applied || Boolean(plan.proposedChangeId) : false;
   return (
     <section className="panel" aria-labelledby="import-title">
       <h2 id="import-title">Import a folder</h2>
@@ -242,7 +254,7 @@ const ImportFolder = ({ onRecorded }: { onRecorded: () => void }) => {
             Plan for {files.length} file{files.length === 1 ? '' : 's'}: {planSummary(plan.counts)}
           </h3>
           <PlanTable plan={plan} />
-          {plan.applied || changes === 0 ? null : (
+          {settled || changes === 0 ? null : (
             <form className="inline-form" onSubmit={findWhat} aria-labelledby="what-if-title">
               <h3 id="what-if-title">What would it find?</h3>
               <p className="hint">
@@ -261,10 +273,19 @@ const ImportFolder = ({ onRecorded }: { onRecorded: () => void }) => {
               <OutcomeMessage outcome={whatIfOutcome} />
             </form>
           )}
-          {plan.applied ? null : !plan.applicable ? (
+          {settled ? null : !plan.applicable ? (
             <p className="small">Nothing can be recorded while anything is refused: fix or remove those files, then pick the folder again.</p>
           ) : changes === 0 ? (
             <p className="small">The library already holds all of it.</p>
+          ) : approvalRequired ? (
+            <>
+              <p className="small">The library policy requires a second person: the plan is proposed, and published only once another platform admin approves it.</p>
+              <div className="button-row">
+                <button type="button" className="button button-primary" disabled={busy} onClick={record}>
+                  Propose this plan ({changes} change{changes === 1 ? '' : 's'})
+                </button>
+              </div>
+            </>
           ) : (
             <div className="button-row">
               <button type="button" className="button button-primary" disabled={busy} onClick={record}>
@@ -281,11 +302,14 @@ const ImportFolder = ({ onRecorded }: { onRecorded: () => void }) => {
 
 export const AdminLibraryPage = () => {
   const query = useQuery('policy-library', (client, signal) => client.request<PolicyLibraryQuery>(POLICY_LIBRARY_QUERY, {}, { signal }));
+  const changes = useQuery('policy-library-changes', (client, signal) => client.request<LibraryChangesQuery>(LIBRARY_CHANGES_QUERY, {}, { signal }));
   const artifacts = query.data?.policyLibrary ?? [];
   return (
     <>
       <PageHeader title="Policy library" subtitle="The provider's custom Azure Policy definitions and initiatives, imported as code and kept in every version" />
-      <ImportFolder onRecorded={query.reload} />
+      <LibraryPolicySection changes={changes} />
+      <LibraryChangesSection changes={changes} onPublished={query.reload} />
+      <ImportFolder approvalRequired={changes.data?.libraryPolicy.approvalRequired ?? false} onRecorded={query.reload} onProposed={changes.reload} />
       <section className="panel" aria-labelledby="library-title">
         <h2 id="library-title">In the library</h2>
         {query.error ? (
@@ -341,7 +365,157 @@ export const AdminLibraryPage = () => {
   );
 };
 
-/** One artifact: every version, what changed between two of them, and each as imported. */
+type LibraryArtifact = NonNullable<PolicyLibraryArtifactQuery['policyLibraryArtifact']>;
+
+const WhereAssigned = ({ artifact }: { artifact: LibraryArtifact }) => {
+  const rows = assignmentRows(artifact.assignments);
+  return (
+    <section className="panel" aria-labelledby="assigned-title">
+      <h2 id="assigned-title">Where it is assigned</h2>
+      <p className={rows.length ? undefined : 'empty'}>{assignmentSummary(rows)}</p>
+      {rows.length ? (
+        <div className="table-scroll">
+          <table className="table table-cards">
+            <caption className="visually-hidden">Where it is assigned</caption>
+            <thead>
+              <tr>
+                <th scope="col">Tenant</th>
+                <th scope="col">Assignment</th>
+                <th scope="col">Scope</th>
+                <th scope="col" className="num">
+                  Version in force
+                </th>
+                <th scope="col">Follows or pinned</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={`${row.tenantId}/${row.assignmentId}`} data-tenant={row.tenantId} data-assignment={row.assignmentId}>
+                  <th scope="row" data-label="Tenant">
+                    <Link to={{ name: 'admin-policies', tenantId: row.tenantId }}>{row.tenantId}</Link>
+                  </th>
+                  <td data-label="Assignment">
+                    <code>{row.assignmentId}</code>
+                  </td>
+                  <td data-label="Scope">{row.scope === '*' ? 'whole tenant' : <code className="break">{row.scope}</code>}</td>
+                  <td data-label="Version in force" className="num">
+                    {row.inForce === undefined ? '—' : `v${row.inForce}`}
+                  </td>
+                  <td data-label="Follows or pinned">
+                    <Badge value={row.following ? 'active' : 'requested'} label={row.following ? 'follows the latest' : 'pinned'} prefix="Library version" />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+};
+
+const Members = ({ artifact }: { artifact: LibraryArtifact }) => {
+  const versions = artifact.versions.filter((v) => v.members);
+  const [chosen, setChosen] = useState<number>();
+  const shown = versions.find((v) => v.version === chosen) ?? versions.at(-1);
+  if (!shown?.members) return null;
+  return (
+    <section className="panel" aria-labelledby="members-title">
+      <h2 id="members-title">Members</h2>
+      {versions.length > 1 ? (
+        <Field id="members-version" label="Of version">
+          <select id="members-version" value={shown.version} onChange={(e) => setChosen(Number(e.target.value))}>
+            {[...versions].reverse().map((v) => (
+              <option key={v.version} value={v.version}>
+                v{v.version}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+      <p>
+        Version {shown.version}: {memberSummary(shown.members)}. It holds each library definition at the version shown: a new version of one publishes the initiative again.
+      </p>
+      <div className="table-scroll">
+        <table className="table table-cards">
+          <caption className="visually-hidden">Members of version {shown.version}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Reference id</th>
+              <th scope="col">From</th>
+              <th scope="col">Definition</th>
+              <th scope="col" className="num">
+                Version
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.members.map((m) => (
+              <tr key={m.referenceId} data-reference={m.referenceId}>
+                <th scope="row" data-label="Reference id">
+                  <code className="break">{m.referenceId}</code>
+                </th>
+                <td data-label="From">{memberSource(m)}</td>
+                <td data-label="Definition">
+                  {m.source === 'library' ? <Link to={{ name: 'admin-library-artifact', kind: 'definition', artifact: m.name }}>{m.name}</Link> : <code className="break">{m.name}</code>}
+                </td>
+                <td data-label="Version" className="num">
+                  {m.version === null ? <span className="muted">—</span> : `v${m.version}`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+};
+
+const Retire = ({ artifact, onRetired }: { artifact: LibraryArtifact; onRetired: () => void }) => {
+  const submit = useSubmit(libraryRefusal);
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    const invalid = reasonProblem(reason);
+    setProblem(invalid);
+    if (invalid) return;
+    const done = await submit.run<RetirePolicyLibraryArtifactMutation>(RETIRE_POLICY_LIBRARY_ARTIFACT_MUTATION, { kind: artifact.kind, name: artifact.name, reason: reason.trim() }, (r) =>
+      r.__typename === 'PolicyLibraryRetired' ? retiredMessage(r) : '',
+    );
+    if (done) {
+      setReason('');
+      onRetired();
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="retire-title">
+      <h2 id="retire-title">Retire</h2>
+      {artifact.retired ? (
+        <p>
+          <Badge value="closed" label="Retired" prefix="State" /> No longer offered to new assignments; kept for history and as-of, and the assignments already made keep the version they
+          evaluate until changed.
+        </p>
+      ) : (
+        <form className="inline-form" onSubmit={onSubmit} aria-labelledby="retire-title">
+          <p className="hint">
+            Retiring keeps every version for history and as-of, and stops offering the {artifact.kind} to new assignments; the assignments already made keep the version they evaluate until
+            changed. A definition an initiative of the library holds is refused: retire the initiative first, or publish it without the definition.
+          </p>
+          <Field id="retire-reason" label="Why retire it" hint="3 to 500 characters: the provider's trail keeps it.">
+            <input id="retire-reason" value={reason} onChange={(e) => setReason(e.target.value)} required aria-describedby="retire-reason-hint" />
+          </Field>
+          <button type="submit" className="button button-danger" disabled={submit.busy || !reason.trim()}>
+            Retire {artifact.name}
+          </button>
+        </form>
+      )}
+      {problem ? <LiveMessage message={problem} tone="error" /> : <OutcomeMessage outcome={submit.outcome} />}
+    </section>
+  );
+};
+
+/** One artifact: every version, what changed between two of them, each as imported, where it is assigned, and its retirement. */
 export const AdminLibraryArtifactPage = ({ kind, name }: { kind: 'definition' | 'initiative'; name: string }) => {
   const query = useQuery(`policy-library/${kind}/${name}`, (client, signal) => client.request<PolicyLibraryArtifactQuery>(POLICY_LIBRARY_ARTIFACT_QUERY, { kind, name }, { signal }));
   const artifact = query.data?.policyLibraryArtifact;
@@ -467,6 +641,8 @@ export const AdminLibraryArtifactPage = ({ kind, name }: { kind: 'definition' | 
           </>
         )}
       </section>
+      <WhereAssigned artifact={artifact} />
+      <Members artifact={artifact} />
       {current ? (
         <section className="panel" aria-labelledby="content-title">
           <h2 id="content-title">As imported (v{current.version})</h2>
@@ -478,6 +654,7 @@ export const AdminLibraryArtifactPage = ({ kind, name }: { kind: 'definition' | 
           </details>
         </section>
       ) : null}
+      <Retire artifact={artifact} onRetired={query.reload} />
     </>
   );
 };

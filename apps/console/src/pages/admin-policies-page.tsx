@@ -3,7 +3,8 @@
 // notify and which open incidents, SLA targets, the correlation window and the actions that run
 // without a second approval. Every change goes through the same mutations as the CLI; the API
 // decides and the page shows its refusal next to the form that caused it. An assignment of a
-// provider's library definition follows its latest version or is pinned to one (setLibraryVersion).
+// provider's library definition follows its latest version or is pinned to one (setLibraryVersion);
+// one of a standard or a library initiative sets values of the initiative's parameters.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { describeError } from '../api/errors';
 import { useQuery } from '../api/hooks';
@@ -40,6 +41,7 @@ import {
   type LibraryVersion,
 } from '../admin/library-version';
 import {
+  ANY_TYPE,
   assignmentIdFor,
   boundProblem,
   changedParameters,
@@ -48,7 +50,9 @@ import {
   initiativeParameterFields,
   isAssignmentId,
   isAssignmentScope,
+  isSetValue,
   minutesInWords,
+  namedParameterFields,
   parameterSummary,
   slaProblems,
   slaRows,
@@ -385,7 +389,12 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
     setFields(undefined);
     setEdited({});
     setProblem(undefined);
-    if (!data.standards.some((s) => s.id === id)) return;
+    if (!data.standards.some((s) => s.id === id)) {
+      // A library initiative's parameters come by name with the baselines; their types and defaults are its own.
+      const names = data.baselines.find((b) => b.id === id)?.parameters;
+      if (names?.length) setFields(namedParameterFields(names));
+      return;
+    }
     try {
       // A standard's parameters come with it: compiled on the API's first use, so asked for only when chosen.
       const answer = await client.request<StandardParametersQuery>(STANDARD_PARAMETERS_QUERY, { id });
@@ -412,7 +421,7 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
       }
       input['parametersJson'] = guardrailParameters.trim();
     }
-    if (isStandard && fields) {
+    if (fields) {
       const changed = changedParameters(fields, edited);
       if (!changed.ok) return setProblem(changed.message);
       if (Object.keys(changed.values).length) input['initiativeParametersJson'] = JSON.stringify(changed.values);
@@ -428,7 +437,9 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
     }
   };
 
-  const changedCount = fields ? fields.filter((f) => edited[f.name] !== undefined && edited[f.name] !== fieldText(f.defaultValue)).length : 0;
+  const changedCount = fields ? fields.filter((f) => isSetValue(f, edited[f.name])).length : 0;
+  // named only (a library initiative): no types or defaults to show, and nothing set unless filled in
+  const byName = fields?.some((f) => f.type === ANY_TYPE) ?? false;
   const shown = (fields ?? []).filter((f) => !filter || `${f.label} ${f.name}`.toLowerCase().includes(filter.toLowerCase()));
   return (
     <form className="inline-form" onSubmit={onSubmit} aria-labelledby="assign-title">
@@ -472,68 +483,77 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
           <input id="assign-id" value={assignmentId} placeholder={suggestedId} onChange={(e) => setAssignmentId(e.target.value.trim())} aria-describedby="assign-id-hint" />
         </Field>
       </div>
-      {isStandard ? (
-        fields === undefined ? (
-          <Loading what="the standard's parameters" />
-        ) : fields.length ? (
-          <details className="parameters">
-            <summary>
-              Initiative parameters ({fields.length}
-              {changedCount ? `, ${changedCount} changed` : ', all at their defaults'})
-            </summary>
+      {isStandard && fields === undefined ? (
+        <Loading what="the standard's parameters" />
+      ) : fields?.length ? (
+        <details className="parameters">
+          <summary>
+            Initiative parameters ({fields.length}
+            {changedCount ? `, ${changedCount} ${byName ? 'filled in' : 'changed'}` : byName ? ", none filled in: the initiative's defaults" : ', all at their defaults'})
+          </summary>
+          {byName ? (
+            <p className="hint">
+              As in Azure, each member policy taking its value from a parameter gets it. Only the values you fill in are recorded with the assignment; the others keep the initiative's
+              defaults. A value that reads as JSON — a number, true or false, an array, an object — is sent as such, anything else as text.
+            </p>
+          ) : (
             <p className="hint">As in Azure, each member policy taking its value from a parameter gets it. Only the values you change are recorded with the assignment.</p>
-            <Field id="param-filter" label="Find a parameter">
-              <input id="param-filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
-            </Field>
-            <div className="table-scroll parameter-table">
-              <table className="table">
-                <caption className="visually-hidden">Parameters of the standard's initiative</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Parameter</th>
-                    <th scope="col">Value</th>
-                    <th scope="col">Default</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {shown.map((f) => {
-                    const id = `param-${f.name}`;
-                    const value = edited[f.name] ?? fieldText(f.defaultValue);
-                    const set = (text: string) => setEdited((e) => ({ ...e, [f.name]: text }));
-                    return (
-                      <tr key={f.name}>
-                        <th scope="row">
-                          <label htmlFor={id}>{f.label}</label>
+          )}
+          <Field id="param-filter" label="Find a parameter">
+            <input id="param-filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          </Field>
+          <div className="table-scroll parameter-table">
+            <table className="table">
+              <caption className="visually-hidden">{isStandard ? "Parameters of the standard's initiative" : 'Parameters of the initiative'}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Parameter</th>
+                  <th scope="col">Value</th>
+                  {byName ? null : <th scope="col">Default</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((f) => {
+                  const id = `param-${f.name}`;
+                  const value = edited[f.name] ?? fieldText(f.defaultValue);
+                  const set = (text: string) => setEdited((e) => ({ ...e, [f.name]: text }));
+                  return (
+                    <tr key={f.name}>
+                      <th scope="row">
+                        <label htmlFor={id}>{f.label}</label>
+                        {byName ? null : (
                           <span className="block muted small">
                             <code>{f.name}</code> · {f.type}
                           </span>
-                        </th>
-                        <td>
-                          {f.allowedValues?.length ? (
-                            <select id={id} value={value} onChange={(e) => set(e.target.value)}>
-                              {f.allowedValues.map((v) => (
-                                <option key={fieldText(v)} value={fieldText(v)}>
-                                  {fieldText(v)}
-                                </option>
-                              ))}
-                            </select>
-                          ) : (
-                            <input id={id} value={value} onChange={(e) => set(e.target.value)} />
-                          )}
-                        </td>
+                        )}
+                      </th>
+                      <td>
+                        {f.allowedValues?.length ? (
+                          <select id={id} value={value} onChange={(e) => set(e.target.value)}>
+                            {f.allowedValues.map((v) => (
+                              <option key={fieldText(v)} value={fieldText(v)}>
+                                {fieldText(v)}
+                              </option>
+                            ))}
+                          </select>
+                        ) : (
+                          <input id={id} value={value} onChange={(e) => set(e.target.value)} placeholder={byName ? "the initiative's default" : undefined} />
+                        )}
+                      </td>
+                      {byName ? null : (
                         <td>
                           <code className="break small">{fieldText(f.defaultValue) || '—'}</code>
                         </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          </details>
-        ) : (
-          <p className="hint">This standard's initiative takes no parameters.</p>
-        )
+                      )}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      ) : isStandard ? (
+        <p className="hint">This standard's initiative takes no parameters.</p>
       ) : null}
       {baselineId ? (
         <details className="parameters">
