@@ -68,6 +68,11 @@ describe('rampart policy import', () => {
     expect(unknown.stderr).toContain('not assigned: unknown-parameter (lib-initiative:Enforce-Guardrails-KeyVault_20260203 has no parameter effectKvNope)');
     const assigned = assign('--initiative-parameters', '{"effectKvSoftDelete": "Deny"}');
     expect({ status: assigned.status, stdout: assigned.stdout }).toEqual({ status: 0, stdout: 'assigned lib-initiative:Enforce-Guardrails-KeyVault_20260203 to northwind (*) as key-vault\n' });
+    // rolled back to a version, then following the latest again
+    const version = (...args: string[]) => rampart(['baselines', 'version', '--tenant', 'northwind', '--id', 'key-vault', ...args], env);
+    expect(version('--pin', '1').stdout).toBe('key-vault is pinned to version 1; the worker evaluates northwind again\n');
+    expect(version('--pin', '9').stderr).toContain('not changed: unknown-version');
+    expect(version('--latest').stdout).toBe('key-vault follows the latest version; the worker evaluates northwind again\n');
 
     const retired = rampart(['policy', 'retire', 'initiative', 'Enforce-Guardrails-KeyVault_20260203', '--reason', 'replaced by the built-in initiative'], env);
     expect({ status: retired.status, stderr: retired.stderr }).toEqual({ status: 0, stderr: '' });

@@ -163,6 +163,30 @@ export const baselinesCommand = (program: Command, withStores: <T>(fn: (s: Store
       ]);
     });
   baselines
+    .command('version')
+    .description("which version of a library definition or initiative an assignment evaluates: pin one (a rollback), or follow the latest again; the tenant is evaluated again")
+    .requiredOption('--tenant <tenant-id>', 'the tenant')
+    .requiredOption('--id <assignment-id>', 'the assignment (see `rampart baselines assign`)')
+    .option('--pin <version>', 'evaluate this version from now on; newer ones are not adopted')
+    .option('--latest', 'follow the latest version again, adopting each new one')
+    .addHelpText('after', '\nExamples:\n  rampart baselines version --tenant contoso-bank --id lib-definition-deny-sql-mintls --pin 1   # roll back\n  rampart baselines version --tenant contoso-bank --id lib-definition-deny-sql-mintls --latest')
+    .action(async (options: { tenant: string; id: string; pin?: string; latest?: boolean }) => {
+      if ((options.pin === undefined) === !options.latest) throw new InputError('give one of --pin <version> or --latest');
+      const version = options.pin === undefined ? undefined : Number(options.pin);
+      if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new InputError('--pin takes a version: a whole number from 1');
+      const [{ changeTenantGuardrails }, { tenantStanding }] = await Promise.all([import('@rampart/guardrails-application'), import('@rampart/tenancy-application')]);
+      await withStores(async (stores) => {
+        const outcome = await changeTenantGuardrails(
+          { eventStore: stores.eventStore, standing: tenantStanding(stores.eventStore) },
+          { tenantId: options.tenant, actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), causationId: null, now: new Date() },
+          { kind: 'PinLibraryVersion', assignmentId: options.id, version },
+        );
+        if (!outcome.ok) throw new Error(`not changed: ${outcome.rejection.code}${outcome.rejection.message ? ` (${outcome.rejection.message})` : ''}`);
+        const what = version === undefined ? 'follows the latest version' : `is pinned to version ${version}`;
+        process.stdout.write(outcome.events.length ? `${options.id} ${what}; the worker evaluates ${options.tenant} again\n` : `${options.id} already ${what}\n`);
+      });
+    });
+  baselines
     .command('assign')
     .description("assign a baseline or standard to a tenant (or a scope of it); the worker evaluates the tenant's resources")
     .requiredOption('--tenant <tenant-id>', 'the tenant')
