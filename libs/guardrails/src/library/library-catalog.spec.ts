@@ -101,3 +101,27 @@ describe("a tenant's library assignments", () => {
     expect(libraryBaselineId('Storage-MinTLS', 3)).toBe('lib-definition:storage-mintls@3');
   });
 });
+
+describe("a tenant's own library in its catalog", () => {
+  const provider = snapshot([v(1, 'audit', 'TLS1_2')]);
+  const own = snapshot([v(1, 'audit', 'TLS1_3'), v(2, 'deny', 'TLS1_3')]);
+  const tenantCatalog = withLibrary(base, provider, own);
+  const providerCatalog = withLibrary(base, provider);
+
+  it('has ids of its own, beside the provider definition of the same name, and only in that tenant catalog', () => {
+    expect(parseLibraryBaselineId('tenant-definition:Storage-MinTLS@2')).toEqual({ scope: 'tenant', kind: 'definition', name: 'storage-mintls', version: 2 });
+    expect(libraryBaselineId('Storage-MinTLS', undefined, 'initiative', 'tenant')).toBe('tenant-initiative:storage-mintls');
+    expect(tenantCatalog.baselines.get('tenant-definition:storage-mintls')).toMatchObject({ id: 'tenant-definition:storage-mintls@2', guardrailKeys: { 'tlib:storage-mintls': 'tlib:storage-mintls@2' } });
+    expect(tenantCatalog.baselines.get('lib-definition:storage-mintls')?.id).toBe('lib-definition:storage-mintls@1');
+    expect(tenantCatalog.guardrails.get('tlib:storage-mintls@1')?.guardrail).toMatchObject({ id: 'tlib:storage-mintls', source: 'tenant-library:Storage-MinTLS@1' });
+    expect(providerCatalog.baselines.get('tenant-definition:storage-mintls')).toBeUndefined();
+    expect(providerCatalog.guardrails.get('tlib:storage-mintls')).toBeUndefined();
+  });
+
+  it('evaluates each library with its own rule', () => {
+    const policy = (baselineId: string) => ({ ...initialTenantGuardrails(), assignments: new Map([['a', { assignmentId: 'a', baselineId, scope: '*', parameters: {} }]]) });
+    const at = (baselineId: string) => evaluateResource(tenantCatalog, policy(baselineId), storage('TLS1_2'), { now: new Date() })[0];
+    expect(at('lib-definition:storage-mintls@1')).toMatchObject({ guardrailId: 'lib:storage-mintls', state: 'compliant' });
+    expect(at('tenant-definition:storage-mintls@1')).toMatchObject({ guardrailId: 'tlib:storage-mintls', state: 'nonCompliant' });
+  });
+});

@@ -4,19 +4,20 @@
 // version-named guardrail would resolve every finding and open it again). An initiative:
 // `lib-initiative:<name>[@<n>]`, whose members are guardrails `libset:<name>:<reference id>`, each
 // evaluating the member definition's version that initiative version fixed, with the initiative's
-// parameters as Azure resolves them. Which version an assignment evaluates is its baseline id; the
-// compiled policies of that version are found through the baseline's guardrail keys. Pure: the
-// caller brings the library as it is (a snapshot).
+// parameters as Azure resolves them. A tenant's own library is the same under its own ids
+// (`tenant-definition:`, `tenant-initiative:`, guardrails `tlib:`, `tlibset:`), in that tenant's
+// catalog only. Which version an assignment evaluates is its baseline id; the compiled policies of
+// that version are found through the baseline's guardrail keys. Pure: the caller brings the
+// libraries as they are (snapshots).
 import type { BuiltInEntry } from '../builtins/azure-builtins';
 import { builtInDefinition, builtInDefinitions } from '../builtins/azure-builtins';
-import type { LibraryMemberRef, Severity } from '../events';
+import type { LibraryExtension, LibraryMemberRef, Severity } from '../events';
 import type { Baseline, Catalog, CompiledGuardrail, ControlRef, Framework, Guardrail } from '../catalog/guardrail';
 import { CatalogLookup, FRAMEWORKS } from '../catalog/guardrail';
 import { asDeployed, compilePolicy } from '../rule-engine/policy';
 import { curatedByDefinition, memberGuardrail } from '../standards/member-guardrail';
 import { importStandard, type DefinitionSource, type Standard } from '../standards/standard';
 import { propertiesOf, type ArtifactKind } from './artifacts';
-import type { LibraryExtension } from '../events';
 
 /**
  * Whose library: the provider's, shared by every tenant, or one tenant's own. Each has its own ids,
@@ -38,11 +39,6 @@ const NAMING: Readonly<Record<LibraryScope, Naming>> = {
   provider: { definitionBaseline: 'lib-definition:', initiativeBaseline: 'lib-initiative:', guardrail: 'lib:', member: 'libset:', memberDefinition: 'library@', label: "the provider's library" },
   tenant: { definitionBaseline: 'tenant-definition:', initiativeBaseline: 'tenant-initiative:', guardrail: 'tlib:', member: 'tlibset:', memberDefinition: 'tenantlib@', label: "the tenant's own library" },
 };
-
-export const LIBRARY_DEFINITION_BASELINE = NAMING.provider.definitionBaseline;
-export const LIBRARY_INITIATIVE_BASELINE = NAMING.provider.initiativeBaseline;
-export const LIBRARY_GUARDRAIL = NAMING.provider.guardrail;
-export const LIBRARY_MEMBER_GUARDRAIL = NAMING.provider.member;
 
 export interface LibraryDefinitionVersion {
   readonly name: string;
