@@ -56,8 +56,9 @@ export const depConstraints = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:tenancy', onlyDependOnLibsWithTags: ['scope:tenancy', 'scope:shared'] },
   { sourceTag: 'scope:inventory', onlyDependOnLibsWithTags: ['scope:inventory', 'scope:shared'] },
-  // Guardrail evaluation follows inventory's resource events and rebuilds configurations from them.
-  { sourceTag: 'scope:guardrails', onlyDependOnLibsWithTags: ['scope:guardrails', 'scope:shared', 'contract:inventory'] },
+  // Guardrail evaluation follows inventory's resource events and rebuilds configurations from them;
+  // a tenant group's assignments follow tenancy's group membership events.
+  { sourceTag: 'scope:guardrails', onlyDependOnLibsWithTags: ['scope:guardrails', 'scope:shared', 'contract:inventory', 'contract:tenancy'] },
   // Incidents open from guardrail findings and verify actions by their resolution.
   { sourceTag: 'scope:incidents', onlyDependOnLibsWithTags: ['scope:incidents', 'scope:shared', 'contract:guardrails'] },
   // The audit trail renders every context's events (OCSF, OSCAL, summaries).

@@ -11,6 +11,7 @@ import { baselinesCommand, evaluateCommand } from './commands/evaluate';
 import { historyCommands } from './commands/history';
 import { ingestCommand } from './commands/ingest';
 import { policyCommand } from './commands/policy';
+import { groupsCommand } from './commands/groups';
 import { onboardTenantCommand } from './commands/tenants';
 import { printTable } from './table';
 import { cliVersion } from './version';
@@ -189,6 +190,7 @@ export const buildProgram = (): Command => {
   policyCommand(program, withStores);
   evaluateCommand(program, withStores);
   baselinesCommand(program, withStores);
+  groupsCommand(program, withStores);
   historyCommands(program, withStores);
   auditCommand(program, withStores, config);
   return program;

@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'audit.export': ['auditor', 'customer.admin', 'platform.admin'],
   /** The provider's policy library (custom definitions and initiatives): read it, import into it. The provider's, not a tenant's. */
   'library.manage': ['platform.admin'],
+  /** The provider's tenant groups (by sector, tier, region) and what they assign their members. */
+  'groups.manage': ['platform.admin'],
   /** A tenant's SLA targets, pre-approved low-risk actions, correlation window. */
   'incidents.policy': ['customer.admin', 'soc.lead', 'platform.admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -7,3 +7,4 @@ export * from './tenant-guardrails';
 export * from './reporting-choice';
 export * from './policy-library';
 export * from './library-catalog';
+export * from './group-assignments';

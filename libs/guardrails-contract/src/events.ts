@@ -25,6 +25,8 @@ export type BaselineAssigned = DomainEvent<
      * parameters. Values per guardrail id (`parameters`) win over these.
      */
     initiativeParameters?: Record<string, unknown>;
+    /** Set when the tenant holds it as a member of a tenant group: it comes and goes with the membership. */
+    group?: string;
     /**
      * For a library definition or initiative assigned to follow its latest version (`baselineId` without `@<n>`):
      * the version in force when assigned. Later versions are adopted by LibraryVersionSet.
@@ -160,3 +162,24 @@ export const isFindingResolved = eventGuard<FindingResolved>('guardrails.Finding
 export const isComplianceStateChanged = eventGuard<ComplianceStateChanged>('guardrails.ComplianceStateChanged.v1');
 export const isPostureEvent = eventGuard<PostureEvent>(...POSTURE_EVENT_TYPES);
 export const isTenantGuardrailsEvent = eventGuard<TenantGuardrailsEvent>(...TENANT_GUARDRAILS_EVENT_TYPES);
+
+/**
+ * A tenant group's assignments (`t-provider:group-guardrails-<group>`): each member holds each of
+ * them, as `grp-<group>-<assignment>` in its own policy, for as long as it is a member.
+ */
+export type GroupBaselineAssigned = DomainEvent<
+  'guardrails.GroupBaselineAssigned.v1',
+  {
+    groupId: string;
+    assignmentId: string;
+    /** As a member receives it: a library artifact's id without a version follows its latest. */
+    baselineId: string;
+    scope: string;
+    parameters: Record<string, Record<string, unknown>>;
+    initiativeParameters?: Record<string, unknown>;
+  }
+>;
+export type GroupBaselineUnassigned = DomainEvent<'guardrails.GroupBaselineUnassigned.v1', { groupId: string; assignmentId: string; baselineId: string }>;
+export type GroupGuardrailsEvent = GroupBaselineAssigned | GroupBaselineUnassigned;
+export const GROUP_GUARDRAILS_EVENT_TYPES: readonly GroupGuardrailsEvent['type'][] = ['guardrails.GroupBaselineAssigned.v1', 'guardrails.GroupBaselineUnassigned.v1'];
+export const isGroupGuardrailsEvent = eventGuard<GroupGuardrailsEvent>(...GROUP_GUARDRAILS_EVENT_TYPES);

@@ -26,3 +26,4 @@ export * from './standards/standards-catalog';
 export * from './standards/control-compliance';
 export * from './intents';
 export * from './library';
+export * from './groups/group-guardrails';

@@ -1,9 +1,9 @@
-// The worker's reactions, run inline and to quiescence: projections, then the guardrail evaluator,
-// then the incident reactor, until nothing moves. For what must see the effects of its own writes
+// The worker's reactions, run inline and to quiescence: projections, then the tenant groups'
+// assignments, the guardrail evaluator and the incident reactor, until nothing moves. For what must see the effects of its own writes
 // at once without the background loops — the demo's history and the tests of those reactions.
 import { comparePositions, START, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import { ProjectionRunner } from '@rampart/event-store';
-import { GUARDRAIL_EVALUATOR_EVENT_TYPES, GuardrailEvaluator, recordedIncidentSeverities } from '@rampart/guardrails-application';
+import { GROUP_ASSIGNMENT_EVENT_TYPES, GUARDRAIL_EVALUATOR_EVENT_TYPES, GuardrailEvaluator, handleGroupEvents, recordedIncidentSeverities } from '@rampart/guardrails-application';
 import { INCIDENT_REACTOR_EVENT_TYPES, IncidentReactor } from '@rampart/incidents-application';
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
@@ -16,6 +16,7 @@ export class InlineWorker {
   private readonly runners: ProjectionRunner[];
   private evaluatorAt: GlobalPosition;
   private reactorAt: GlobalPosition;
+  private groupsAt: GlobalPosition;
 
   private constructor(
     private readonly stores: Pick<Stores, 'eventStore' | 'readModels'>,
@@ -31,6 +32,7 @@ export class InlineWorker {
     });
     this.evaluatorAt = options.from;
     this.reactorAt = options.from;
+    this.groupsAt = options.from;
   }
 
   /** Its process managers react to events after `from` (default: all of the log). */
@@ -73,6 +75,7 @@ export class InlineWorker {
     for (let round = 1; ; round++) {
       const head = await this.stores.eventStore.headPosition();
       await this.project();
+      this.groupsAt = await this.feed(this.groupsAt, GROUP_ASSIGNMENT_EVENT_TYPES, (e) => handleGroupEvents({ eventStore: this.stores.eventStore, standing: tenantStanding(this.stores.eventStore) }, e));
       this.evaluatorAt = await this.feed(this.evaluatorAt, GUARDRAIL_EVALUATOR_EVENT_TYPES, (e) => this.evaluator.handle(e));
       await this.project();
       this.reactorAt = await this.feed(this.reactorAt, INCIDENT_REACTOR_EVENT_TYPES, (e) => this.reactor.handle(e));

@@ -4,7 +4,7 @@
 // the database (a killed worker's are taken over within the lease time), so scaling out needs no
 // coordination service.
 import { ProjectionRunner, type ProjectionStatus, type SqlProjection } from '@rampart/event-store';
-import { recordedIncidentSeverities, startFindingNotifier, startGuardrailEvaluator } from '@rampart/guardrails-application';
+import { recordedIncidentSeverities, startFindingNotifier, startGroupAssignments, startGuardrailEvaluator } from '@rampart/guardrails-application';
 import { startActionRunner, startIncidentReactor } from '@rampart/incidents-application';
 import { inventoryReader, passIntervalOf, startIngestionScheduler, sweepAbandonedIngestionRuns } from '@rampart/ingestion';
 import { every, fenceAppends, inBatchSpan, READ_MODEL_SCHEMA, type ActionExecutorConfig, type Logger, type RampartConfig, type Stores } from '@rampart/runtime';
@@ -75,6 +75,8 @@ export const startWorker = async (
   const incidents = await startIncidentReactor(fenced, log, { ...following, standing, reportingChoice: recordedIncidentSeverities(stores.eventStore) });
   const actions = await startActionRunner(stores, log, options.actions ?? { executor: 'dry-run' }, { standing });
   const notifier = await startFindingNotifier(fenced, log, options.notifications, following);
+  // a tenant group's assignments, held by its members as they join and leave
+  const groups = await startGroupAssignments(fenced, log, standing, following);
   const sweeper = every(options.sweepIntervalMs ?? 5 * 60_000, log, 'sweeping abandoned ingestion runs', async () => {
     for (const run of await sweepAbandonedIngestionRuns(stores)) log.warn(run, 'ingestion run abandoned by its process; recorded as failed');
   });
@@ -89,6 +91,7 @@ export const startWorker = async (
       await incidents.stop();
       await actions.stop();
       await notifier.stop();
+      await groups.stop();
       controller.abort();
       await Promise.all(running);
       log.info('worker stopped');

@@ -1,3 +1,4 @@
 export * from './tenant-standing';
 export * from './projections';
 export * from './api-keys';
+export * from './tenant-groups';

@@ -1,7 +1,7 @@
 // Tenancy's read models as SQL document projections.
 import { documentProjection, type SqlClient, type SqlProjection } from '@rampart/event-store';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
-import { apiKeyDirectory, tenantDirectory, type ApiKeyEntry, type CloudConnection, type TenantDirectoryEntry } from '@rampart/tenancy';
+import { apiKeyDirectory, tenantDirectory, tenantGroupDirectory, type ApiKeyEntry, type CloudConnection, type TenantDirectoryEntry, type TenantGroupEntry } from '@rampart/tenancy';
 
 export const tenancyProjections = (): SqlProjection[] => [
   documentProjection<TenantDirectoryEntry>({
@@ -10,6 +10,7 @@ export const tenancyProjections = (): SqlProjection[] => [
     indexes: [{ name: 'tenant_directory_soc_teams', using: 'gin', expression: "(doc->'socTeams')" }],
   }),
   documentProjection<ApiKeyEntry>(apiKeyDirectory),
+  documentProjection<TenantGroupEntry>(tenantGroupDirectory),
 ];
 
 /** Every tenant's cloud connections from the tenant directory, tenants in id order (the scheduler's list). */

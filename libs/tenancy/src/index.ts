@@ -10,3 +10,5 @@ export * from './api-keys/api-key-credential';
 export * from './read-models/tenant-directory';
 export * from './read-models/api-key-directory';
 export * from './standing/standing';
+export * from './groups/tenant-group';
+export * from './read-models/tenant-groups';

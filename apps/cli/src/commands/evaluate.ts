@@ -71,7 +71,7 @@ export const evaluateCommand = (program: Command, withStores: <T>(fn: (s: Stores
 };
 
 /** A JSON object given inline (`{"…": …}`) or as a file path. */
-const jsonObjectOption = (value: string, what: string): Record<string, unknown> => {
+export const jsonObjectOption = (value: string, what: string): Record<string, unknown> => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8'));

@@ -2,14 +2,15 @@
 // contract (audit may import contracts, never a context's internals). `isEvent` narrows a recorded
 // event to one of them by its stable type name.
 import type { RecordedEvent } from '@rampart/event-sourcing';
-import type { LibraryEvent, LibraryGovernanceEvent, PostureEvent, TenantGuardrailsEvent } from '@rampart/guardrails-contract';
+import type { GroupGuardrailsEvent, LibraryEvent, LibraryGovernanceEvent, PostureEvent, TenantGuardrailsEvent } from '@rampart/guardrails-contract';
 import type { ActionEvent, IncidentEvent, IncidentPolicySet } from '@rampart/incidents-contract';
 import type { IngestionRunEvent, ResourceEvent } from '@rampart/inventory-contract';
-import type { ApiKeyEvent, TenancyEvent } from '@rampart/tenancy-contract';
+import type { ApiKeyEvent, TenancyEvent, TenantGroupEvent } from '@rampart/tenancy-contract';
 
 /** Every event another context publishes, as its contract has it. */
 export type PublishedEvent =
   | TenancyEvent
+  | TenantGroupEvent
   | ApiKeyEvent
   | ResourceEvent
   | IngestionRunEvent
@@ -17,6 +18,7 @@ export type PublishedEvent =
   | PostureEvent
   | LibraryEvent
   | LibraryGovernanceEvent
+  | GroupGuardrailsEvent
   | IncidentEvent
   | ActionEvent
   | IncidentPolicySet;

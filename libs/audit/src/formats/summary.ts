@@ -38,7 +38,13 @@ const SUMMARIES: Readonly<Record<KnownType | AuditExported['type'], (d: Data) =>
   },
   'inventory.IngestionRunFailed.v1': (d) => `ingestion run ${s(d['runId'])} failed: ${s(d['reason'])}`,
 
-  'guardrails.BaselineAssigned.v1': (d) => `baseline ${s(d['baselineId'])} assigned to ${s(d['scope'])} (assignment ${s(d['assignmentId'])})`,
+  'guardrails.BaselineAssigned.v1': (d) =>
+    `baseline ${s(d['baselineId'])} assigned to ${s(d['scope'])} (assignment ${s(d['assignmentId'])}${d['group'] ? `, as a member of the tenant group ${s(d['group'])}` : ''})`,
+  'guardrails.GroupBaselineAssigned.v1': (d) => `baseline ${s(d['baselineId'])} assigned to the tenant group ${s(d['groupId'])} (assignment ${s(d['assignmentId'])}), for every member`,
+  'guardrails.GroupBaselineUnassigned.v1': (d) => `baseline ${s(d['baselineId'])} taken from the tenant group ${s(d['groupId'])} (assignment ${s(d['assignmentId'])})`,
+  'tenancy.TenantGroupCreated.v1': (d) => `tenant group ${s(d['groupId'])} created: ${s(d['name'])}`,
+  'tenancy.TenantJoinedGroup.v1': (d) => `${s(d['tenantId'])} joined the tenant group ${s(d['groupId'])}`,
+  'tenancy.TenantLeftGroup.v1': (d) => `${s(d['tenantId'])} left the tenant group ${s(d['groupId'])}: ${s(d['reason'])}`,
   'guardrails.BaselineUnassigned.v1': (d) => `baseline ${s(d['baselineId'])} unassigned (assignment ${s(d['assignmentId'])})`,
   'guardrails.ExemptionRequested.v1': (d) =>
     `exemption requested (${s(d['category'])}) for ${s(d['guardrailId'])} on ${s(d['scope'])} until ${s(d['expiresAt'])}: ${s(d['justification'])}`,

@@ -77,6 +77,7 @@ export class BaselineAssignmentType {
   @Field() scope!: string;
   @Field({ description: 'Parameter values per guardrail (JSON).' }) parameters!: string;
   @Field({ description: "For an initiative: its parameters' values (JSON object; {} when none)." }) initiativeParameters!: string;
+  @Field(() => ID, { nullable: true, description: 'Set when the tenant holds it as a member of this tenant group: it comes and goes with the membership.' }) group?: string | null;
   @Field() assignedAt!: string;
 }
 
@@ -448,7 +449,7 @@ export const toFinding = (doc: FindingEntry): FindingType => ({
 
 export const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
   tenantId: doc.tenantId,
-  assignments: doc.assignments.map((a) => ({ ...a, follows: a.follows ?? null, parameters: JSON.stringify(a.parameters), initiativeParameters: JSON.stringify(a.initiativeParameters ?? {}) })),
+  assignments: doc.assignments.map((a) => ({ ...a, follows: a.follows ?? null, group: a.group ?? null, parameters: JSON.stringify(a.parameters), initiativeParameters: JSON.stringify(a.initiativeParameters ?? {}) })),
   exemptions: doc.exemptions.map((e) => ({ ...e })),
   reporting: { incidentSeverities: [...doc.reporting.incidentSeverities], notifySeverities: [...doc.reporting.notifySeverities] },
   revision: doc.revision,

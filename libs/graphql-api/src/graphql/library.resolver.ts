@@ -290,7 +290,7 @@ const toArtifacts = (library: LibraryIndex): PolicyLibraryArtifactType[] =>
     }));
 
 /** The provider's own record: staff act as the provider here, not on a tenant's behalf. */
-const providerActor = (ctx: RequestContext) =>
+export const providerActor = (ctx: RequestContext) =>
   ctx.principal.kind === 'api-key' && ctx.principal.issuedBy
     ? { kind: ctx.principal.kind, id: ctx.principal.id, issuedBy: { kind: 'user' as const, id: ctx.principal.issuedBy.id } }
     : { kind: ctx.principal.kind, id: ctx.principal.id };

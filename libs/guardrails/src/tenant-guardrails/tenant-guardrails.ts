@@ -17,6 +17,8 @@ export interface Assignment {
   readonly initiativeParameters?: Readonly<Record<string, unknown>>;
   /** A library definition assigned to follow its latest version: the id it follows (`lib-definition:x`). */
   readonly follows?: string;
+  /** Held as a member of this tenant group: it comes and goes with the membership. */
+  readonly group?: string;
 }
 
 export type Exemption = ExemptionRequested['data'] & {
@@ -48,8 +50,11 @@ export type TenantGuardrailsCommand =
       readonly parameters?: Record<string, Record<string, unknown>>;
       /** For an initiative: values of its parameters, by name (Azure's `{"effect-<guid>": "Disabled"}`). */
       readonly initiativeParameters?: Record<string, unknown>;
+      /** Given as a member of this tenant group (the group assignments' reaction). */
+      readonly group?: string;
     }
-  | { readonly kind: 'UnassignBaseline'; readonly assignmentId: string }
+  /** `group`: the reaction taking a group's assignment away; a group's assignment is not the tenant's to remove. */
+  | { readonly kind: 'UnassignBaseline'; readonly assignmentId: string; readonly group?: string }
   | {
       readonly kind: 'RequestExemption';
       readonly exemptionId: string;
@@ -147,6 +152,7 @@ const decide =
               scope: cmd.scope.toLowerCase(),
               parameters,
               ...(initiativeParameters ? { initiativeParameters } : {}),
+              ...(cmd.group ? { group: cmd.group } : {}),
               ...(follows?.version !== undefined ? { libraryVersion: follows.version } : {}),
             },
           },
@@ -156,6 +162,8 @@ const decide =
       case 'PinLibraryVersion': {
         const assignment = state.assignments.get(cmd.assignmentId);
         if (!assignment) return reject('unknown-assignment', `no assignment ${cmd.assignmentId}`);
+        // a group's assignment follows the group's choice; the adoption sweep keeps it current
+        if (assignment.group && cmd.kind === 'PinLibraryVersion') return reject('assigned-by-group', `${cmd.assignmentId} comes with the tenant group ${assignment.group}`);
         const current = parseLibraryBaselineId(assignment.baselineId);
         if (!current) return reject('not-a-library-assignment', `assignment ${cmd.assignmentId} evaluates ${assignment.baselineId}, not a library definition or initiative`);
         if (cmd.kind === 'AdoptLibraryVersion') {
@@ -180,6 +188,11 @@ const decide =
       case 'UnassignBaseline': {
         const assignment = state.assignments.get(cmd.assignmentId);
         if (!assignment) return reject('unknown-assignment', `no assignment ${cmd.assignmentId}`);
+        if (assignment.group !== cmd.group) {
+          return assignment.group
+            ? reject('assigned-by-group', `${cmd.assignmentId} comes with the tenant group ${assignment.group}: take it from the group, or the tenant out of it`)
+            : reject('not-a-group-assignment', `${cmd.assignmentId} is the tenant's own`);
+        }
         return [{ type: 'guardrails.BaselineUnassigned.v1', data: { assignmentId: cmd.assignmentId, baselineId: assignment.baselineId } }];
       }
       case 'RequestExemption': {

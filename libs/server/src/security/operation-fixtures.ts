@@ -75,6 +75,34 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
       'mutation($tenantId: ID!) { retireTenantPolicyLibraryArtifact(input: { tenantId: $tenantId, kind: "definition", name: "probe-never-imported", reason: "matrix probe" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
+  'Query.tenantGroups': { scope: 'provider', document: '{ tenantGroups { groupId members { tenantId } } }', variables: () => ({}) },
+  'Query.tenantGroup': { scope: 'provider', document: '{ tenantGroup(groupId: "probe") { groupId } }', variables: () => ({}) },
+  // refused by the domain for the admin's positive control: nothing is recorded
+  'Mutation.createTenantGroup': {
+    scope: 'provider',
+    document: 'mutation { createTenantGroup(input: { groupId: "probe", name: "" }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
+  'Mutation.addTenantToGroup': {
+    scope: 'provider',
+    document: 'mutation { addTenantToGroup(input: { groupId: "probe-no-such-group", tenantId: "contoso" }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
+  'Mutation.removeTenantFromGroup': {
+    scope: 'provider',
+    document: 'mutation { removeTenantFromGroup(input: { groupId: "probe-no-such-group", tenantId: "contoso", reason: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
+  'Mutation.assignBaselineToGroup': {
+    scope: 'provider',
+    document: 'mutation { assignBaselineToGroup(input: { groupId: "probe-no-such-group", assignmentId: "core", baselineId: "landing-zone-core" }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
+  'Mutation.unassignBaselineFromGroup': {
+    scope: 'provider',
+    document: 'mutation { unassignBaselineFromGroup(input: { groupId: "probe-no-such-group", assignmentId: "core" }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
   'Query.tenants': {
     scope: 'tenant',
     document: 'query($tenantId: ID) { tenants(filter: { tenantId: $tenantId }) { edges { node { tenantId displayName } } } }',

@@ -1,0 +1,175 @@
+// Tenant groups over GraphQL: the provider's named sets of its customers, and the baselines a group
+// gives every member. Platform admins only (a group spans customers); every change goes through
+// tenancy's and guardrails' use cases, as the CLI's do.
+import { Inject } from '@nestjs/common';
+import { Args, Context, createUnionType, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import type { CommandOutcome, DomainEvent } from '@rampart/event-sourcing';
+import type { TenantGroupEntry } from '@rampart/tenancy';
+import { changeGroupGuardrails, groupGuardrailsOf } from '@rampart/guardrails-application';
+import { READ_MODEL_SCHEMA } from '@rampart/runtime';
+import { changeTenantGroup } from '@rampart/tenancy-application';
+import { Authorize, InheritsAuthorization } from '../authorization/rules';
+import type { RequestContext } from '../context';
+import { RUNTIME, type ApiRuntime } from '../runtime';
+import { badInput, jsonArg } from './inputs';
+import { providerActor } from './library.resolver';
+import { Rejection } from './types';
+
+@ObjectType()
+@InheritsAuthorization()
+export class TenantGroupMemberType {
+  @Field(() => ID) tenantId!: string;
+  @Field() joinedAt!: string;
+}
+
+@ObjectType({ description: 'A baseline a group gives every member, held by each as `grp-<group>-<assignment>`.' })
+@InheritsAuthorization()
+export class GroupAssignmentType {
+  @Field(() => ID) assignmentId!: string;
+  @Field(() => ID, { description: 'A library artifact without a version follows its latest.' }) baselineId!: string;
+  @Field() scope!: string;
+  @Field({ description: 'Values per guardrail (JSON).' }) parameters!: string;
+  @Field({ description: "An initiative's parameters (JSON object)." }) initiativeParameters!: string;
+}
+
+@ObjectType({ description: "A named set of the provider's customers (by sector, contract tier, region); a tenant may be in several." })
+@InheritsAuthorization()
+export class TenantGroupType {
+  @Field(() => ID) groupId!: string;
+  @Field() name!: string;
+  @Field() description!: string;
+  @Field() createdAt!: string;
+  @Field(() => [TenantGroupMemberType]) members!: TenantGroupMemberType[];
+  @Field(() => [GroupAssignmentType]) assignments!: GroupAssignmentType[];
+}
+
+@ObjectType({ description: 'A change to a tenant group was recorded; members follow through the worker.' })
+@InheritsAuthorization()
+export class TenantGroupChanged {
+  @Field(() => ID) groupId!: string;
+  @Field(() => Int, { description: 'Events recorded (0: it already was so).' }) recorded!: number;
+}
+
+export const TenantGroupResult = createUnionType({
+  name: 'TenantGroupResult',
+  types: () => [TenantGroupChanged, Rejection] as const,
+  resolveType: (value: object) => ('code' in value ? Rejection : TenantGroupChanged),
+});
+
+@InputType()
+export class CreateTenantGroupInput {
+  @Field(() => ID, { description: 'Lowercase letters, digits and dashes, up to 30.' }) groupId!: string;
+  @Field() name!: string;
+  @Field({ nullable: true }) description?: string;
+}
+
+@InputType()
+export class TenantGroupMemberInput {
+  @Field(() => ID) groupId!: string;
+  @Field(() => ID) tenantId!: string;
+  @Field({ nullable: true, description: 'Why it leaves (required to remove, 3-500 characters).' }) reason?: string;
+}
+
+@InputType()
+export class AssignBaselineToGroupInput {
+  @Field(() => ID) groupId!: string;
+  @Field(() => ID, { description: 'Lowercase letters, digits and dashes, up to 28.' }) assignmentId!: string;
+  @Field(() => ID, { description: 'A baseline, standard, or provider library definition or initiative (a tenant’s own library is not offered to groups).' }) baselineId!: string;
+  @Field({ nullable: true }) scope?: string;
+  @Field({ nullable: true, description: 'Values per guardrail id, as JSON.' }) parametersJson?: string;
+  @Field({ nullable: true, description: "For an initiative: its parameters' values, as JSON." }) initiativeParametersJson?: string;
+}
+
+@InputType()
+export class UnassignBaselineFromGroupInput {
+  @Field(() => ID) groupId!: string;
+  @Field(() => ID) assignmentId!: string;
+}
+
+const result = (groupId: string, outcome: CommandOutcome<DomainEvent>): typeof TenantGroupResult =>
+  outcome.ok ? { groupId, recorded: outcome.events.length } : { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
+
+const jsonObject = (text: string | undefined, name: string): Record<string, unknown> | undefined => {
+  if (!text) return undefined;
+  const value = jsonArg(text, name);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${name} must be a JSON object`);
+  return value as Record<string, unknown>;
+};
+
+@Resolver()
+export class TenantGroupsResolver {
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  @Query(() => [TenantGroupType], { description: "The provider's tenant groups, by id, with their members and assignments." })
+  @Authorize({ kind: 'global', permission: 'groups.manage' })
+  async tenantGroups(): Promise<TenantGroupType[]> {
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantGroupEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_groups ORDER BY id`);
+    return Promise.all(rows.map(({ doc }) => this.toGroup(doc)));
+  }
+
+  @Query(() => TenantGroupType, { nullable: true })
+  @Authorize({ kind: 'global', permission: 'groups.manage' })
+  async tenantGroup(@Args('groupId', { type: () => ID }) groupId: string): Promise<TenantGroupType | null> {
+    const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantGroupEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_groups WHERE id = $1`, [groupId]);
+    return rows[0] ? this.toGroup(rows[0].doc) : null;
+  }
+
+  @Mutation(() => TenantGroupResult)
+  @Authorize({ kind: 'global', permission: 'groups.manage' })
+  async createTenantGroup(@Context() ctx: RequestContext, @Args('input') input: CreateTenantGroupInput): Promise<typeof TenantGroupResult> {
+    return result(input.groupId, await changeTenantGroup(this.runtime.stores.eventStore, input.groupId, { kind: 'CreateTenantGroup', groupId: input.groupId, name: input.name, description: input.description }, this.context(ctx)));
+  }
+
+  @Mutation(() => TenantGroupResult, { description: 'A tenant joins: it gains every assignment of the group (recorded in its own policy by the worker).' })
+  @Authorize({ kind: 'global', permission: 'groups.manage' })
+  async addTenantToGroup(@Context() ctx: RequestContext, @Args('input') input: TenantGroupMemberInput): Promise<typeof TenantGroupResult> {
+    return result(input.groupId, await changeTenantGroup(this.runtime.stores.eventStore, input.groupId, { kind: 'AddTenantToGroup', tenantId: input.tenantId }, this.context(ctx)));
+  }
+
+  @Mutation(() => TenantGroupResult, { description: 'A tenant leaves: it loses the assignments the group gave it.' })
+  @Authorize({ kind: 'global', permission: 'groups.manage' })
+  async removeTenantFromGroup(@Context() ctx: RequestContext, @Args('input') input: TenantGroupMemberInput): Promise<typeof TenantGroupResult> {
+    return result(input.groupId, await changeTenantGroup(this.runtime.stores.eventStore, input.groupId, { kind: 'RemoveTenantFromGroup', tenantId: input.tenantId, reason: input.reason ?? '' }, this.context(ctx)));
+  }
+
+  @Mutation(() => TenantGroupResult, { description: 'Assigns a baseline to every member of the group, now and as tenants join.' })
+  @Authorize({ kind: 'global', permission: 'groups.manage' })
+  async assignBaselineToGroup(@Context() ctx: RequestContext, @Args('input') input: AssignBaselineToGroupInput): Promise<typeof TenantGroupResult> {
+    const parameters = jsonObject(input.parametersJson, 'parametersJson') as Record<string, Record<string, unknown>> | undefined;
+    const initiativeParameters = jsonObject(input.initiativeParametersJson, 'initiativeParametersJson');
+    const outcome = await changeGroupGuardrails(
+      this.runtime.stores.eventStore,
+      { kind: 'AssignBaselineToGroup', groupId: input.groupId, assignmentId: input.assignmentId, baselineId: input.baselineId, scope: input.scope ?? '*', parameters, initiativeParameters },
+      this.context(ctx),
+    );
+    return result(input.groupId, outcome);
+  }
+
+  @Mutation(() => TenantGroupResult, { description: "Takes a group's assignment from every member." })
+  @Authorize({ kind: 'global', permission: 'groups.manage' })
+  async unassignBaselineFromGroup(@Context() ctx: RequestContext, @Args('input') input: UnassignBaselineFromGroupInput): Promise<typeof TenantGroupResult> {
+    return result(input.groupId, await changeGroupGuardrails(this.runtime.stores.eventStore, { kind: 'UnassignBaselineFromGroup', groupId: input.groupId, assignmentId: input.assignmentId }, this.context(ctx)));
+  }
+
+  private context(ctx: RequestContext) {
+    return { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() };
+  }
+
+  private async toGroup(doc: TenantGroupEntry): Promise<TenantGroupType> {
+    const assignments = await groupGuardrailsOf(this.runtime.stores.eventStore, doc.groupId);
+    return {
+      groupId: doc.groupId,
+      name: doc.name,
+      description: doc.description,
+      createdAt: doc.createdAt,
+      members: doc.members.map((m) => ({ ...m })),
+      assignments: [...assignments.assignments.values()].map((a) => ({
+        assignmentId: a.assignmentId,
+        baselineId: a.baselineId,
+        scope: a.scope,
+        parameters: JSON.stringify(a.parameters),
+        initiativeParameters: JSON.stringify(a.initiativeParameters ?? {}),
+      })),
+    };
+  }
+}
