@@ -864,7 +864,7 @@ describe('the web console in a browser', () => {
   it("lets a platform admin import the provider's policy library: the plan, a refusal that records nothing, then the record", async () => {
     const alz = join(root, 'libs', 'guardrails', 'corpus', 'azure-policy', 'alz');
     const page = await signIn('platform-admin');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policy library' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policy library', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Policy library' }).waitFor();
     await page.getByText(/The library is empty/).waitFor();
 
@@ -1187,6 +1187,174 @@ describe('the web console in a browser', () => {
     expect((await gql<{ libraryPolicy: { approvalRequired: boolean } }>(admin, '{ libraryPolicy { approvalRequired } }')).libraryPolicy.approvalRequired).toBe(false);
     await second.context().close();
     await page.context().close();
+  }, 240_000);
+
+  // Builds on the tests above: the provider's library holds Deny-Sql-minTLS, and approval is off again.
+  it("lets a customer admin keep the tenant's own policy library: import a folder (plan, what-if, record), open an artifact, assign it and pin it; another tenant's customer sees none of it", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'rampart-console-own-library-'));
+    const definition = {
+      name: 'Bank-Storage-TLS',
+      type: 'Microsoft.Authorization/policyDefinitions',
+      properties: {
+        displayName: 'Bank storage accounts use TLS 1.2 or later',
+        mode: 'Indexed',
+        metadata: { rampart: { severity: 'high' } },
+        parameters: { minimum: { type: 'String', defaultValue: 'TLS1_2' } },
+        policyRule: {
+          if: { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'Microsoft.Storage/storageAccounts/minimumTlsVersion', less: "[parameters('minimum')]" }] },
+          then: { effect: 'audit' },
+        },
+      },
+    };
+    // its own definition, and one of the provider's library
+    const initiative = {
+      name: 'Bank-Storage',
+      type: 'Microsoft.Authorization/policySetDefinitions',
+      properties: {
+        displayName: "The bank's storage rules",
+        policyType: 'Custom',
+        parameters: { tlsMinimum: { type: 'String', defaultValue: 'TLS1_2' } },
+        policyDefinitions: [
+          {
+            policyDefinitionReferenceId: 'OwnTls',
+            policyDefinitionId: '/subscriptions/5bd188e3-14d8-412a-9c6a-4bc7c8808390/providers/Microsoft.Authorization/policyDefinitions/Bank-Storage-TLS',
+            parameters: { minimum: { value: "[parameters('tlsMinimum')]" } },
+          },
+          { policyDefinitionReferenceId: 'ProviderTls', policyDefinitionId: '/providers/Microsoft.Management/managementGroups/mssp/providers/Microsoft.Authorization/policyDefinitions/Deny-Sql-minTLS' },
+        ],
+      },
+    };
+    const page = await signIn('customer-admin');
+    try {
+      mkdirSync(join(folder, 'policyDefinitions'));
+      mkdirSync(join(folder, 'policySetDefinitions'));
+      writeFileSync(join(folder, 'policyDefinitions', 'Bank-Storage-TLS.json'), JSON.stringify(definition, null, 2));
+      writeFileSync(join(folder, 'policySetDefinitions', 'Bank-Storage.json'), JSON.stringify(initiative, null, 2));
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Own policy library' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Own policy library of Contoso Bank' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/tenants/${TENANT}/library`);
+      await page.getByText(/^The tenant's own library is empty: import a folder above/).waitFor();
+      await page.setInputFiles('#library-folder', folder);
+      await page.getByRole('heading', { name: 'Plan for 2 files: 2 to add, 0 to change, 0 unchanged, 0 refused, 0 skipped' }).waitFor();
+
+      // What it would find: over this tenant's history only (no tenants to name), each initiative member after its initiative.
+      const whatIf = page.getByRole('form', { name: 'What would it find?' });
+      expect(await whatIf.getByLabel('More tenants to replay for (optional)').count()).toBe(0);
+      await whatIf.getByRole('button', { name: 'What would it find?' }).click();
+      await whatIf.getByText(/^3 definitions replayed over the tenant's history; .+ now\. Nothing was recorded\.$/).waitFor({ timeout: 60_000 });
+      const found = whatIf.getByRole('table', { name: 'What the import would find' });
+      const member = found.locator('tr[data-definition="Bank-Storage"][data-member="OwnTls"]');
+      await member.getByText('Bank-Storage / OwnTls').waitFor();
+      await member.getByText('not assigned yet').waitFor();
+      await found.locator('tr[data-definition="Bank-Storage"][data-member="ProviderTls"]').getByText('Bank-Storage / ProviderTls').waitFor();
+      await found.locator('tr[data-definition="Bank-Storage-TLS"]:not([data-member])').waitFor();
+      expect(await found.locator('tr[data-tenant]').count()).toBe(3);
+      expect(await found.locator(`tr[data-tenant]:not([data-tenant="${TENANT}"])`).count()).toBe(0);
+      await shot(page, 'tenant-library-what-if');
+      const own = await tokenOf('customer-admin');
+      expect((await gql<{ tenantPolicyLibrary: unknown[] }>(own, `{ tenantPolicyLibrary(tenantId: "${TENANT}") { name } }`)).tenantPolicyLibrary).toEqual([]);
+
+      // Recorded at once: no second person for a tenant's own library.
+      await page.getByRole('button', { name: 'Record this plan (2 changes)' }).click();
+      await page.getByText("Recorded 2 in the tenant's own library; the tenant's trail shows each version.").waitFor();
+      const library = page.getByRole('table', { name: 'Own policy library' });
+      await library.locator('tr[data-artifact="Bank-Storage-TLS"]').getByText('v1').waitFor();
+      await library.locator('tr[data-artifact="Bank-Storage"]').getByText('v1').waitFor();
+      await shot(page, 'tenant-library');
+
+      // A changed definition: version 2, which publishes the initiative that holds it again.
+      definition.properties.parameters.minimum.defaultValue = 'TLS1_3';
+      writeFileSync(join(folder, 'policyDefinitions', 'Bank-Storage-TLS.json'), JSON.stringify(definition, null, 2));
+      await page.setInputFiles('#library-folder', folder);
+      await page.getByRole('heading', { name: 'Plan for 2 files: 0 to add, 2 to change, 0 unchanged, 0 refused, 0 skipped' }).waitFor();
+      const plan = page.getByRole('table', { name: 'Import plan' });
+      await plan.locator('tr[data-action="change"]', { has: page.getByRole('rowheader', { name: 'Bank-Storage-TLS', exact: true }) }).getByText('content changed since version 1').waitFor();
+      await plan.locator('tr[data-action="change"]', { has: page.getByRole('rowheader', { name: 'Bank-Storage', exact: true }) }).waitFor();
+      await page.getByRole('button', { name: 'Record this plan (2 changes)' }).click();
+      await page.getByText("Recorded 2 in the tenant's own library; the tenant's trail shows each version.").waitFor();
+      await library.locator('tr[data-artifact="Bank-Storage-TLS"]').getByText('v2').waitFor();
+      await library.locator('tr[data-artifact="Bank-Storage"]').getByText('v2').waitFor();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+
+    // The initiative's page: its members, its own definition linked, the provider's named.
+    await page.getByRole('table', { name: 'Own policy library' }).getByRole('link', { name: "The bank's storage rules" }).click();
+    await page.getByRole('heading', { level: 1, name: "The bank's storage rules" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/tenants/${TENANT}/library/initiatives/Bank-Storage`);
+    await page.getByText('initiative Bank-Storage in the own policy library of Contoso Bank: version 2').waitFor();
+    const members = page.getByRole('table', { name: 'Members of version 2' });
+    await members.locator('tr[data-reference="OwnTls"]').getByText('own library').waitFor();
+    await members.locator('tr[data-reference="OwnTls"]').getByText('v2').waitFor();
+    await members.locator('tr[data-reference="ProviderTls"]').getByText("provider's library").waitFor();
+    expect(await members.locator('tr[data-reference="ProviderTls"]').getByRole('link').count()).toBe(0); // the provider's library is not the customer's to read
+    await page.getByText("Version 2: 2 members: 1 own definition and 1 definition of the provider's library.", { exact: false }).waitFor();
+    await page.getByText('No assignment of the tenant evaluates it.').waitFor();
+    await shot(page, 'tenant-library-artifact');
+    // Its own definition: what changed between its versions.
+    await members.locator('tr[data-reference="OwnTls"]').getByRole('link', { name: 'Bank-Storage-TLS' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Bank storage accounts use TLS 1.2 or later' }).waitFor();
+    const changed = page.getByRole('table', { name: 'Changes from v1 to v2' });
+    const row = changed.locator('tr[data-path="/properties/parameters/minimum/defaultValue"]');
+    await row.getByText('"TLS1_2"').waitFor();
+    await row.getByText('"TLS1_3"').waitFor();
+
+    // Assigned from the policies page, where the tenant's own library has its part of the form.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Guardrails and policies' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Guardrails and policies of Contoso Bank' }).waitFor();
+    const offered = page.locator('#assign-baseline option[value="tenant-initiative:bank-storage"]');
+    expect(await offered.textContent()).toBe("The bank's storage rules (own library initiative, version 2)");
+    expect(await offered.evaluate((option) => option.parentElement?.getAttribute('label'))).toBe("This tenant's own library (follows the latest version)");
+    expect(await page.locator('#assign-baseline option[value="tenant-definition:bank-storage-tls"]').textContent()).toBe('Bank storage accounts use TLS 1.2 or later (own library, version 2)');
+    await page.getByLabel('Baseline or standard', { exact: true }).selectOption('tenant-initiative:bank-storage');
+    await page.getByText("Initiative parameters (1, none filled in: the initiative's defaults)").click();
+    await page.getByLabel('tlsMinimum', { exact: true }).fill('TLS1_1');
+    await page.getByLabel('Assignment id', { exact: true }).fill('own-storage');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByText('Assigned as own-storage; the worker evaluates what it covers.').waitFor();
+    const assigned = page.getByRole('table', { name: 'Baselines and standards assigned to the tenant' }).getByRole('row', { name: /own-storage/ });
+    await assigned.getByText(/^The bank's storage rules \(tenant-initiative:bank-storage@2\)/).waitFor();
+    await assigned.getByText('follows the latest · v2').waitFor();
+    // pinned from the versions its own library lists: the customer reads it
+    const versions = page.getByRole('form', { name: 'Library version of own-storage' });
+    await versions.getByText('Follows the latest version: version 2 in force').waitFor();
+    const choice = versions.getByLabel('Version to pin');
+    expect(await choice.locator('option').allTextContents()).toEqual([expect.stringMatching(/^v2 \(latest\), recorded /), expect.stringMatching(/^v1, recorded /)]);
+    await versions.getByRole('button', { name: 'Pin to version 1' }).click();
+    await versions.getByText("Pinned to version 1; the library's latest is version 2").waitFor();
+    await assigned.getByText('pinned to v1').waitFor();
+    const { tenantGuardrails } = await gql<{ tenantGuardrails: { assignments: { assignmentId: string; baselineId: string; follows: string | null; initiativeParameters: string }[] } }>(
+      await tokenOf('customer-admin'),
+      `{ tenantGuardrails(tenantId: "${TENANT}") { assignments { assignmentId baselineId follows initiativeParameters } } }`,
+    );
+    const ownStorage = tenantGuardrails.assignments.find((a) => a.assignmentId === 'own-storage');
+    expect(ownStorage).toMatchObject({ baselineId: 'tenant-initiative:bank-storage@1', follows: null });
+    expect(JSON.parse(ownStorage!.initiativeParameters)).toEqual({ tlsMinimum: 'TLS1_1' });
+    await shot(page, 'tenant-library-assigned');
+    // … and the initiative's page says where.
+    await page.goto(`${platform.url}/tenants/${TENANT}/library/initiatives/Bank-Storage`);
+    const where = page.getByRole('table', { name: 'Where it is assigned' }).locator(`tr[data-assignment="own-storage"]`);
+    await where.getByText('pinned').waitFor();
+    expect(await where.locator('td[data-label="Version in force"]').textContent()).toBe('v1');
+    await page.getByText('1 assignment of the tenant, 1 pinned to a version.').waitFor();
+    await page.context().close();
+
+    // A customer of another tenant: refused on this tenant's library and its artifacts, and reads its own, read-only.
+    const other = await signIn('customer-viewer-fabrikam');
+    for (const path of [`/tenants/${TENANT}/library`, `/tenants/${TENANT}/library/initiatives/Bank-Storage`, `/tenants/${TENANT}/library/definitions/Bank-Storage-TLS`]) {
+      await other.goto(`${platform.url}${path}`);
+      await other.getByRole('alert').getByRole('heading', { name: `You are not allowed to see tenant ${TENANT}` }).waitFor();
+      expect(await other.locator('main table').count()).toBe(0);
+      expect(await other.locator('main').textContent()).not.toMatch(/Bank-Storage|storage rules/);
+    }
+    await other.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Own policy library' }).click();
+    await other.getByRole('heading', { level: 1, name: 'Own policy library of Fabrikam Retail' }).waitFor();
+    await other.getByText("You may read the tenant's own library; a customer admin, a SOC lead or a platform admin imports into it and retires from it.").waitFor();
+    await other.getByText("The tenant's own library is empty.").waitFor();
+    expect(await other.locator('#library-folder').count()).toBe(0);
+    await shot(other, 'tenant-library-read-only');
+    await other.context().close();
   }, 240_000);
 
   it('serves the console under a strict Content-Security-Policy its pages keep, with the other security headers', async () => {

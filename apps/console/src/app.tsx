@@ -25,6 +25,8 @@ const AdminTenantPage = lazy(() => import('./pages/admin-pages').then((m) => ({ 
 const AdminPoliciesPage = lazy(() => import('./pages/admin-policies-page').then((m) => ({ default: m.AdminPoliciesPage })));
 const AdminLibraryPage = lazy(() => import('./pages/admin-library-page').then((m) => ({ default: m.AdminLibraryPage })));
 const AdminLibraryArtifactPage = lazy(() => import('./pages/admin-library-page').then((m) => ({ default: m.AdminLibraryArtifactPage })));
+const TenantLibraryPage = lazy(() => import('./pages/tenant-library-page').then((m) => ({ default: m.TenantLibraryPage })));
+const TenantLibraryArtifactPage = lazy(() => import('./pages/tenant-library-page').then((m) => ({ default: m.TenantLibraryArtifactPage })));
 
 const Page = ({ route }: { route: Route }): ReactNode => {
   switch (route.name) {
@@ -48,6 +50,10 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <ResourcePage key={`${route.tenantId}/${route.resourceId}`} tenantId={route.tenantId} resourceId={route.resourceId} />;
     case 'audit':
       return <AuditPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'tenant-library':
+      return <TenantLibraryPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'tenant-library-artifact':
+      return <TenantLibraryArtifactPage key={`${route.tenantId}/${route.kind}/${route.artifact}`} tenantId={route.tenantId} kind={route.kind} name={route.artifact} />;
     case 'admin-tenants':
       return <AdminTenantsPage />;
     case 'admin-tenant':
@@ -82,7 +88,9 @@ const Navigation = ({ open }: { open: boolean }) => {
   const tenantId = routeTenant && reachable.includes(routeTenant) ? routeTenant : reachable[0];
   const soc = isSoc(me);
   const switchTenant = (next: string) => {
-    const kind = routeTenant && ['posture', 'standards', 'findings', 'tenant-incidents', 'audit', 'admin-tenant', 'admin-policies'].includes(route.name) ? route.name : 'posture';
+    // one tenant's artifact is no other's: the other tenant's own library instead
+    const name = route.name === 'tenant-library-artifact' ? 'tenant-library' : route.name;
+    const kind = routeTenant && ['posture', 'standards', 'findings', 'tenant-incidents', 'audit', 'admin-tenant', 'admin-policies', 'tenant-library'].includes(name) ? name : 'posture';
     navigate(pathFor({ name: kind as 'posture', tenantId: next }));
   };
   return (
@@ -161,6 +169,9 @@ const Navigation = ({ open }: { open: boolean }) => {
                 <Link to={{ name: 'admin-policies', tenantId }}>Guardrails and policies</Link>
               </li>
             ) : null}
+            <li>
+              <Link to={{ name: 'tenant-library', tenantId }}>Own policy library</Link>
+            </li>
             {offers(me, 'auditExport', tenantId) ? (
               <li>
                 <Link to={{ name: 'audit', tenantId }}>Audit export</Link>

@@ -1,4 +1,5 @@
 import { assignmentRows, assignmentSummary, memberSource, memberSummary, retiredMessage } from './library-artifact';
+import { tenantLibrary } from './library-scope';
 
 describe('where a library artifact is assigned', () => {
   const rows = assignmentRows([
@@ -20,6 +21,21 @@ describe('where a library artifact is assigned', () => {
     expect(assignmentSummary(rows.slice(0, 1))).toBe('1 assignment in 1 tenant.');
     expect(assignmentSummary([])).toBe('No tenant is assessed against it.');
   });
+
+  it("counts a tenant's own artifact's assignments in that tenant alone", () => {
+    const own = assignmentRows([
+      { tenantId: 'contoso-bank', assignmentId: 'own-tags', baselineId: 'tenant-definition:bank-storage-tags@2', follows: 'tenant-definition:bank-storage-tags', scope: '*' },
+      { tenantId: 'contoso-bank', assignmentId: 'own-tags-rg', baselineId: 'tenant-definition:bank-storage-tags@1', follows: null, scope: '/subscriptions/s1/resourceGroups/rg' },
+    ]);
+    expect(own.map((r) => [r.assignmentId, r.inForce, r.following])).toEqual([
+      ['own-tags', 2, true],
+      ['own-tags-rg', 1, false],
+    ]);
+    const scope = tenantLibrary('contoso-bank');
+    expect(assignmentSummary(own, scope)).toBe('2 assignments of the tenant, 1 pinned to a version.');
+    expect(assignmentSummary(own.slice(0, 1), scope)).toBe('1 assignment of the tenant.');
+    expect(assignmentSummary([], scope)).toBe('No assignment of the tenant evaluates it.');
+  });
 });
 
 describe("an initiative version's members", () => {
@@ -30,9 +46,17 @@ describe("an initiative version's members", () => {
   ];
 
   it('says where each comes from and how many are the library’s', () => {
-    expect(members.map(memberSource)).toEqual(['built-in (Azure)', 'library', 'built-in (Azure)']);
+    expect(members.map((m) => memberSource(m))).toEqual(['built-in (Azure)', 'library', 'built-in (Azure)']);
     expect(memberSummary(members)).toBe('3 members: 1 library definition and 2 built-ins');
     expect(memberSummary([])).toBe('0 members');
+  });
+
+  it("in a tenant's own initiative, tells its own definitions from the provider's", () => {
+    const scope = tenantLibrary('contoso-bank');
+    const own = [...members, { referenceId: 'OwnTls', source: 'tenant', name: 'Storage-TLS', version: 1 }];
+    expect(own.map((m) => memberSource(m, scope))).toEqual(['built-in (Azure)', "provider's library", 'built-in (Azure)', 'own library']);
+    expect(memberSummary(own, scope)).toBe("4 members: 1 own definition, 1 definition of the provider's library and 2 built-ins");
+    expect(memberSummary(own.slice(3), scope)).toBe('1 member: 1 own definition');
   });
 });
 

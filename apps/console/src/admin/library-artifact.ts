@@ -1,6 +1,8 @@
-// One artifact of the provider's library as its page shows it: the tenants' assignments of it with
-// the version each evaluates, an initiative version's members, and its retirement in words.
+// One artifact of a policy library (the provider's or a tenant's own) as its page shows it: the
+// assignments of it with the version each evaluates, an initiative version's members, and its
+// retirement in words.
 import type { PolicyLibraryAssignment, PolicyLibraryMember } from '../api/operations';
+import { PROVIDER_LIBRARY, type LibraryScope } from './library-scope';
 import { libraryVersionOf } from './library-version';
 
 export interface AssignmentRow {
@@ -22,23 +24,44 @@ export const assignmentRows = (assignments: readonly PolicyLibraryAssignment[]):
     })
     .sort((a, b) => a.tenantId.localeCompare(b.tenantId) || a.assignmentId.localeCompare(b.assignmentId));
 
-/** How many tenants and assignments, in words. */
-export const assignmentSummary = (rows: readonly AssignmentRow[]): string => {
-  if (rows.length === 0) return 'No tenant is assessed against it.';
-  const tenants = new Set(rows.map((r) => r.tenantId)).size;
+/** How many tenants and assignments, in words; a tenant's own artifact is assigned in that tenant only. */
+export const assignmentSummary = (rows: readonly AssignmentRow[], scope: LibraryScope = PROVIDER_LIBRARY): string => {
   const pinned = rows.filter((r) => !r.following).length;
-  return `${rows.length} assignment${rows.length === 1 ? '' : 's'} in ${tenants} tenant${tenants === 1 ? '' : 's'}${pinned ? `, ${pinned} pinned to a version` : ''}.`;
+  const pins = pinned ? `, ${pinned} pinned to a version` : '';
+  if (scope.owner === 'tenant') return rows.length === 0 ? 'No assignment of the tenant evaluates it.' : `${plural(rows.length, 'assignment')} of the tenant${pins}.`;
+  if (rows.length === 0) return 'No tenant is assessed against it.';
+  return `${plural(rows.length, 'assignment')} in ${plural(new Set(rows.map((r) => r.tenantId)).size, 'tenant')}${pins}.`;
 };
 
-/** Where a member comes from, in words. */
-export const memberSource = (member: Pick<PolicyLibraryMember, 'source'>): string => (member.source === 'library' ? 'library' : member.source === 'built-in' ? 'built-in (Azure)' : member.source);
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** An initiative version's members in words: how many, and how many are the library's own. */
-export const memberSummary = (members: readonly PolicyLibraryMember[]): string => {
-  const library = members.filter((m) => m.source === 'library').length;
-  const builtIn = members.length - library;
-  const parts = [library ? `${library} library definition${library === 1 ? '' : 's'}` : '', builtIn ? `${builtIn} built-in${builtIn === 1 ? '' : 's'}` : ''].filter(Boolean);
-  return `${members.length} member${members.length === 1 ? '' : 's'}${parts.length ? `: ${parts.join(' and ')}` : ''}`;
+/** Where a member comes from, in words: in a tenant's initiative, its own library or the provider's. */
+export const memberSource = (member: Pick<PolicyLibraryMember, 'source'>, scope: LibraryScope = PROVIDER_LIBRARY): string => {
+  switch (member.source) {
+    case 'built-in':
+      return 'built-in (Azure)';
+    case 'library':
+      return scope.owner === 'provider' ? 'library' : "provider's library";
+    case 'tenant':
+      return 'own library';
+    default:
+      return member.source;
+  }
+};
+
+/** An initiative version's members in words: how many, and how many come from each library. */
+export const memberSummary = (members: readonly PolicyLibraryMember[], scope: LibraryScope = PROVIDER_LIBRARY): string => {
+  const count = (source: string) => members.filter((m) => m.source === source).length;
+  const own = count('tenant');
+  const library = count('library');
+  const builtIn = members.length - own - library;
+  const parts = [
+    own ? plural(own, 'own definition') : '',
+    library ? (scope.owner === 'provider' ? plural(library, 'library definition') : `${plural(library, 'definition')} of the provider's library`) : '',
+    builtIn ? plural(builtIn, 'built-in') : '',
+  ].filter(Boolean);
+  const listed = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts.join('');
+  return `${plural(members.length, 'member')}${listed ? `: ${listed}` : ''}`;
 };
 
 /** The sentence after a retirement. */

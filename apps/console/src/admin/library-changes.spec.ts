@@ -12,6 +12,7 @@ import {
   turningOffProposed,
   waitingChanges,
 } from './library-changes';
+import { tenantLibrary } from './library-scope';
 
 const change = (over: Partial<LibraryChange> & Pick<LibraryChange, 'changeId'>): LibraryChange => ({
   status: 'proposed',
@@ -89,6 +90,7 @@ describe('refusals and reasons', () => {
     expect(reasonProblem('   no  ')).toMatch(/3 to 500/);
     expect(reasonProblem('superseded by v4')).toBeUndefined();
     expect(reasonProblem('x'.repeat(501))).toBeDefined();
+    expect(reasonProblem('no', tenantLibrary('contoso-bank'))).toBe("Say why, in 3 to 500 characters: the tenant's trail keeps it.");
   });
 });
 
@@ -109,5 +111,10 @@ describe('what the library policy and an import did', () => {
     });
     expect(importOutcome({ applied: true, recorded: 2, proposedChangeId: null })).toEqual({ ok: true, recorded: true, message: "Recorded 2 in the library; the provider's trail shows each version." });
     expect(importOutcome({ applied: false, recorded: 0, proposedChangeId: null }).ok).toBe(false);
+    expect(importOutcome({ applied: true, recorded: 2, proposedChangeId: null }, tenantLibrary('contoso-bank'))).toEqual({
+      ok: true,
+      recorded: true,
+      message: "Recorded 2 in the tenant's own library; the tenant's trail shows each version.",
+    });
   });
 });

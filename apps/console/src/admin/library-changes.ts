@@ -3,6 +3,7 @@
 // the others, and the domain's refusals in words (the API decides; the page says why).
 import type { LibraryChange, PolicyImportPlan, ProposedLibraryArtifact } from '../api/operations';
 import { formatDateTime } from '../format';
+import { PROVIDER_LIBRARY, trailOf, type LibraryScope } from './library-scope';
 
 /** How many decided changes the page lists (the provider's trail keeps them all). */
 export const HISTORY_LENGTH = 10;
@@ -20,9 +21,9 @@ const LIBRARY_REFUSALS: Readonly<Record<string, (message: string | null) => stri
 export const libraryRefusal = (code: string, message: string | null): string => LIBRARY_REFUSALS[code]?.(message) ?? `Refused (${code})${message ? `: ${message}` : ''}`;
 
 /** Mirrors the API's bound on the reason of a rejection or a retirement. */
-export const reasonProblem = (reason: string): string | undefined => {
+export const reasonProblem = (reason: string, scope: LibraryScope = PROVIDER_LIBRARY): string | undefined => {
   const length = reason.trim().length;
-  return length >= 3 && length <= 500 ? undefined : "Say why, in 3 to 500 characters: the provider's trail keeps it.";
+  return length >= 3 && length <= 500 ? undefined : `Say why, in 3 to 500 characters: ${trailOf(scope)} keeps it.`;
 };
 
 /** Still waiting for a second person: proposed, and not past its expiry. */
@@ -89,8 +90,11 @@ export const policySetMessage = (result: { readonly approvalRequired: boolean; r
       ? 'A second person is now required: each library change is proposed, and published once another platform admin approves it.'
       : 'Library changes are published at once again.';
 
-/** What applying an import did: recorded, proposed for a second person, or nothing because something is refused. */
-export const importOutcome = (plan: Pick<PolicyImportPlan, 'applied' | 'recorded' | 'proposedChangeId'>): { ok: boolean; message: string; recorded: boolean } => {
+/** What applying an import did: recorded, proposed for a second person (the provider's), or nothing because something is refused. */
+export const importOutcome = (
+  plan: Pick<PolicyImportPlan, 'applied' | 'recorded' | 'proposedChangeId'>,
+  scope: LibraryScope = PROVIDER_LIBRARY,
+): { ok: boolean; message: string; recorded: boolean } => {
   if (plan.proposedChangeId) {
     return {
       ok: true,
@@ -98,6 +102,9 @@ export const importOutcome = (plan: Pick<PolicyImportPlan, 'applied' | 'recorded
       message: `Proposed as change ${plan.proposedChangeId}, waiting for another platform admin: nothing is published until someone else approves it.`,
     };
   }
-  if (plan.applied) return { ok: true, recorded: true, message: `Recorded ${plan.recorded} in the library; the provider's trail shows each version.` };
+  if (plan.applied) {
+    const where = scope.owner === 'provider' ? 'the library' : "the tenant's own library";
+    return { ok: true, recorded: true, message: `Recorded ${plan.recorded} in ${where}; ${trailOf(scope)} shows each version.` };
+  }
   return { ok: false, recorded: false, message: 'Nothing was recorded: the plan refuses something (see the table).' };
 };

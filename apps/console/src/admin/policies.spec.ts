@@ -6,6 +6,7 @@ import {
   fieldValue,
   incidentPolicyInput,
   initiativeParameterFields,
+  initiativeParameterNames,
   isAssignmentScope,
   minutesInWords,
   namedParameterFields,
@@ -70,6 +71,15 @@ describe("a library initiative's parameters, known by name only", () => {
     });
     // a JSON string or null is no number, boolean, array or object: the text as typed
     expect(changedParameters(fields, { effectStorage: '"Deny"', maxDays: 'null' })).toEqual({ ok: true, values: { effectStorage: '"Deny"', maxDays: 'null' } });
+  });
+
+  it("are read by name from a tenant's own initiative as imported, whose parameters the baselines do not list", () => {
+    const initiative = { name: 'Bank-Storage', properties: { displayName: 'Storage', parameters: { effectStorage: { type: 'String', defaultValue: 'Deny' }, maxDays: { type: 'Integer' } }, policyDefinitions: [] } };
+    expect(initiativeParameterNames(JSON.stringify(initiative))).toEqual(['effectStorage', 'maxDays']);
+    expect(initiativeParameterNames(JSON.stringify({ Properties: { Parameters: { effect: {} } } }))).toEqual(['effect']);
+    expect(initiativeParameterNames(JSON.stringify({ properties: { policyDefinitions: [] } }))).toEqual([]);
+    expect(initiativeParameterNames(JSON.stringify({ properties: { parameters: ['not', 'an', 'object'] } }))).toEqual([]);
+    expect(initiativeParameterNames('{ not json')).toEqual([]);
   });
 });
 

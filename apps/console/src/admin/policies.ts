@@ -47,6 +47,24 @@ export const ANY_TYPE = 'Any';
 export const namedParameterFields = (names: readonly string[]): InitiativeParameterField[] =>
   inFormOrder(names.map((name) => ({ name, label: name, type: ANY_TYPE, defaultValue: undefined })));
 
+const fieldOf = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value).find(([k]) => k.toLowerCase() === key)?.[1] : undefined;
+
+/**
+ * A library initiative's parameter names as imported (its `properties.parameters`, any case), for
+ * one the baselines query does not list: a tenant's own. Unreadable content names none.
+ */
+export const initiativeParameterNames = (content: string): string[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content);
+  } catch {
+    return [];
+  }
+  const parameters = fieldOf(fieldOf(parsed, 'properties'), 'parameters');
+  return typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters) ? Object.keys(parameters) : [];
+};
+
 /** A value typed for a parameter of unknown type: a JSON number, boolean, array or object as such, anything else as the text. */
 export const looseValue = (text: string): unknown => {
   try {

@@ -1,7 +1,9 @@
-import { parseTenantList, sinceText, whatIfRows, whatIfSummary, whyReplayed, type WhatIfRow } from './what-if';
+import { tenantLibrary } from './library-scope';
+import { parseTenantList, sinceText, whatIfRows, whatIfSubject, whatIfSummary, whyReplayed, type WhatIfRow } from './what-if';
 
 const row = (over: Partial<WhatIfRow>): WhatIfRow => ({
   definition: 'Deny-Sql-minTLS',
+  member: null,
   version: 2,
   tenantId: 'contoso-bank',
   reason: 'follows',
@@ -35,6 +37,15 @@ describe('what an import would find', () => {
     expect(whyReplayed('named')).toBe('named by you');
   });
 
+  it("names an initiative's member after the initiative, each member in order", () => {
+    const rows = [
+      row({ definition: 'Storage-Guardrails', member: 'MinTLS', version: 1 }),
+      row({ definition: 'Storage-Guardrails', member: 'Bypass', version: 1 }),
+      row({ definition: 'Audit-Disks' }),
+    ];
+    expect(whatIfRows(rows).map(whatIfSubject)).toEqual(['Audit-Disks', 'Storage-Guardrails / Bypass', 'Storage-Guardrails / MinTLS']);
+  });
+
   it('says since when, or that it was never broken', () => {
     expect(sinceText(row({ nonCompliantNow: 1, nonCompliantEver: 1, since: '2026-03-01T09:30:00.000Z' }))).toBe('2026-03-01 09:30 UTC');
     expect(sinceText(row({}))).toBe('never broken');
@@ -49,5 +60,19 @@ describe('what an import would find', () => {
     expect(whatIfSummary([row({}), row({ definition: 'Audit-Disks', refusal: 'unsupported-alias: x', nonCompliantNow: 0 })])).toBe(
       '2 definitions replayed over the history of 1 tenant; nothing would break them now; 1 replay not possible (see why)',
     );
+  });
+
+  it("counts an initiative's members as the definitions replayed", () => {
+    expect(whatIfSummary([row({ definition: 'Storage-Guardrails', member: 'MinTLS', nonCompliantNow: 1 }), row({ definition: 'Storage-Guardrails', member: 'Bypass' })])).toBe(
+      '2 definitions replayed over the history of 1 tenant; 1 resource would break them now',
+    );
+  });
+
+  it("replays a tenant's own import over that tenant, assigned or not", () => {
+    const scope = tenantLibrary('contoso-bank');
+    expect(whyReplayed('named', scope)).toBe('not assigned yet');
+    expect(whyReplayed('follows', scope)).toBe('follows it');
+    expect(whatIfSummary([row({ reason: 'named', nonCompliantNow: 2 })], scope)).toBe("1 definition replayed over the tenant's history; 2 resources would break it now");
+    expect(whatIfSummary([], scope)).toBe('Nothing this import adds or changes could be replayed');
   });
 });

@@ -581,9 +581,9 @@ export interface PolicyMutation {
 
 export interface BaselineAssignment {
   readonly assignmentId: string;
-  /** What it evaluates; for a provider's library definition, the version in force (`lib-definition:<name>@<n>`). */
+  /** What it evaluates; for a library definition, the version in force (`lib-definition:<name>@<n>`, `tenant-definition:<name>@<n>`). */
   readonly baselineId: string;
-  /** The library definition it follows (`lib-definition:<name>`, each new version adopted); null when pinned or no library definition. */
+  /** The library definition it follows (`lib-definition:<name>`, `tenant-definition:<name>`: each new version adopted); null when pinned or no library definition. */
   readonly follows: string | null;
   readonly scope: string;
   /** Parameter values per guardrail id, as JSON. */
@@ -617,6 +617,7 @@ export const TENANT_POLICIES_QUERY = /* GraphQL */ `
     }
     incidentPolicy(tenantId: $tenantId) { findingSeverities findingSeveritiesFrom correlationWindowMinutes approvalExpiryMinutes preApprovedActions sla { severity acknowledgeMinutes containMinutes resolveMinutes } }
     baselines { id title description guardrailIds version parameters }
+    tenantPolicyLibrary(tenantId: $tenantId) { kind name displayName version retired }
     standards { id title version controlCount definitionCount }
     guardrails { id title severity }
     actionCatalog { id title verb destructive }
@@ -633,6 +634,8 @@ export interface TenantPoliciesQuery {
   readonly incidentPolicy: IncidentPolicy;
   /** Rampart's built-in baselines, then the provider's library definitions and initiatives (with the version in force), each under the id that follows the latest. */
   readonly baselines: readonly { id: string; title: string; description: string; guardrailIds: readonly string[]; version: number | null; parameters: readonly string[] | null }[];
+  /** The tenant's own definitions and initiatives (the baselines list none of them): assigned as `tenant-definition:<name>`, `tenant-initiative:<name>`. */
+  readonly tenantPolicyLibrary: readonly Pick<PolicyLibraryArtifact, 'kind' | 'name' | 'displayName' | 'version' | 'retired'>[];
   readonly standards: readonly { id: string; title: string; version: string | null; controlCount: number; definitionCount: number }[];
   readonly guardrails: readonly { id: string; title: string; severity: string }[];
   readonly actionCatalog: readonly { id: string; title: string; verb: string; destructive: boolean }[];
@@ -650,7 +653,7 @@ export const ASSIGN_BASELINE_MUTATION = /* GraphQL */ `
 export const UNASSIGN_BASELINE_MUTATION = /* GraphQL */ `
   mutation ConsoleUnassignBaseline($input: UnassignBaselineInput!) { result: unassignBaseline(input: $input) { ${POLICY_RESULT} } }
 `;
-/** Pins an assignment of a library definition to a version, or (version null) makes it follow the latest again. */
+/** Pins an assignment of a library definition or initiative (the provider's or the tenant's own) to a version, or (version null) makes it follow the latest again. */
 export const SET_LIBRARY_VERSION_MUTATION = /* GraphQL */ `
   mutation ConsoleSetLibraryVersion($input: SetLibraryVersionInput!) { result: setLibraryVersion(input: $input) { ${POLICY_RESULT} } }
 `;
@@ -806,7 +809,7 @@ export interface AuditExportQuery {
   readonly auditExport: AuditExport | null;
 }
 
-/** The provider's policy library (platform admins). */
+/** An artifact of a policy library, the provider's (platform admins) or a tenant's own, at its latest version. */
 export interface PolicyLibraryArtifact {
   readonly kind: string;
   readonly name: string;
@@ -818,13 +821,25 @@ export interface PolicyLibraryArtifact {
   readonly recordedAt: string | null;
   readonly recordedBy: string | null;
 }
+const LIBRARY_ARTIFACT = 'kind name displayName version sha256 retired source recordedAt recordedBy';
 export const POLICY_LIBRARY_QUERY = /* GraphQL */ `
   query ConsolePolicyLibrary {
-    policyLibrary { kind name displayName version sha256 retired source recordedAt recordedBy }
+    policyLibrary { ${LIBRARY_ARTIFACT} }
   }
 `;
 export interface PolicyLibraryQuery {
   readonly policyLibrary: readonly PolicyLibraryArtifact[];
+}
+/** A tenant's own library (tenants.read on it), with the tenant it belongs to. */
+export const TENANT_POLICY_LIBRARY_QUERY = /* GraphQL */ `
+  query ConsoleTenantPolicyLibrary($tenantId: ID!) {
+    tenant(tenantId: $tenantId) { tenantId displayName status }
+    tenantPolicyLibrary(tenantId: $tenantId) { ${LIBRARY_ARTIFACT} }
+  }
+`;
+export interface TenantPolicyLibraryQuery {
+  readonly tenant: { tenantId: string; displayName: string; status: string } | null;
+  readonly tenantPolicyLibrary: readonly PolicyLibraryArtifact[];
 }
 
 export interface PolicyImportItem {
@@ -846,18 +861,28 @@ export interface PolicyImportPlan {
   readonly proposedChangeId: string | null;
 }
 const IMPORT_PLAN = 'applicable applied recorded proposedChangeId counts { add change unchanged refused skipped } items { kind name path at action version reasons }';
+// The provider's import and a tenant's answer alike (`plan`), so one form sends either.
 export const IMPORT_POLICY_LIBRARY_MUTATION = /* GraphQL */ `
   mutation ConsoleImportPolicyLibrary($input: ImportPolicyLibraryInput!) {
-    importPolicyLibrary(input: $input) { ${IMPORT_PLAN} }
+    plan: importPolicyLibrary(input: $input) { ${IMPORT_PLAN} }
   }
 `;
-export interface ImportPolicyLibraryMutation {
-  readonly importPolicyLibrary: PolicyImportPlan;
+/** Into a tenant's own library (guardrails.manage on it): recorded at once, no second person. */
+export const IMPORT_TENANT_POLICY_LIBRARY_MUTATION = /* GraphQL */ `
+  mutation ConsoleImportTenantPolicyLibrary($input: ImportTenantPolicyLibraryInput!) {
+    plan: importTenantPolicyLibrary(input: $input) { ${IMPORT_PLAN} }
+  }
+`;
+export interface PolicyImportMutation {
+  readonly plan: PolicyImportPlan;
 }
 
-/** What each definition an import adds or changes would find in a tenant, replayed over its recorded history. */
+/** What each definition an import adds or changes (or an initiative's member) would find in a tenant, replayed over its recorded history. */
 export interface PolicyWhatIf {
+  /** The definition, or the initiative whose member this is. */
   readonly definition: string;
+  /** For an initiative's member: its reference id. */
+  readonly member: string | null;
   readonly version: number | null;
   readonly tenantId: string;
   /** `follows` (the tenant's assignment follows the definition) or `named`. */
@@ -868,17 +893,21 @@ export interface PolicyWhatIf {
   readonly since: string | null;
   readonly refusal: string | null;
 }
+const WHAT_IF = 'whatIf { definition member version tenantId reason nonCompliantNow nonCompliantEver errors since refusal }';
 /** The plan with whatIf: true (never with apply): nothing is recorded. */
 export const IMPORT_POLICY_LIBRARY_WHAT_IF_MUTATION = /* GraphQL */ `
   mutation ConsoleImportPolicyLibraryWhatIf($input: ImportPolicyLibraryInput!) {
-    importPolicyLibrary(input: $input) {
-      ${IMPORT_PLAN}
-      whatIf { definition version tenantId reason nonCompliantNow nonCompliantEver errors since refusal }
-    }
+    plan: importPolicyLibrary(input: $input) { ${IMPORT_PLAN} ${WHAT_IF} }
   }
 `;
-export interface ImportPolicyLibraryWhatIfMutation {
-  readonly importPolicyLibrary: PolicyImportPlan & { readonly whatIf: readonly PolicyWhatIf[] | null };
+/** A tenant's own import replayed over that tenant's history only. */
+export const IMPORT_TENANT_POLICY_LIBRARY_WHAT_IF_MUTATION = /* GraphQL */ `
+  mutation ConsoleImportTenantPolicyLibraryWhatIf($input: ImportTenantPolicyLibraryInput!) {
+    plan: importTenantPolicyLibrary(input: $input) { ${IMPORT_PLAN} ${WHAT_IF} }
+  }
+`;
+export interface PolicyImportWhatIfMutation {
+  readonly plan: PolicyImportPlan & { readonly whatIf: readonly PolicyWhatIf[] | null };
 }
 
 export interface PolicyLibraryVersion {
@@ -891,20 +920,33 @@ export interface PolicyLibraryVersion {
   readonly recordedAt: string;
   readonly recordedBy: string;
 }
+const LIBRARY_ARTIFACT_DETAIL = `kind name retired
+      versions { version sha256 displayName source content recordedAt recordedBy members { referenceId source name version } }
+      retirements { version reason recordedAt recordedBy }
+      assignments { tenantId assignmentId baselineId follows scope }`;
 export const POLICY_LIBRARY_ARTIFACT_QUERY = /* GraphQL */ `
   query ConsolePolicyLibraryArtifact($kind: String!, $name: String!) {
     policyLibraryArtifact(kind: $kind, name: $name) {
-      kind name retired
-      versions { version sha256 displayName source content recordedAt recordedBy members { referenceId source name version } }
-      retirements { version reason recordedAt recordedBy }
-      assignments { tenantId assignmentId baselineId follows scope }
+      ${LIBRARY_ARTIFACT_DETAIL}
     }
   }
 `;
-/** An initiative's member: one of Azure's built-ins, or a library definition at the version that initiative version holds. */
+/** One artifact of a tenant's own library, with the tenant it belongs to. */
+export const TENANT_POLICY_LIBRARY_ARTIFACT_QUERY = /* GraphQL */ `
+  query ConsoleTenantPolicyLibraryArtifact($tenantId: ID!, $kind: String!, $name: String!) {
+    tenant(tenantId: $tenantId) { tenantId displayName status }
+    tenantPolicyLibraryArtifact(tenantId: $tenantId, kind: $kind, name: $name) {
+      ${LIBRARY_ARTIFACT_DETAIL}
+    }
+  }
+`;
+/**
+ * An initiative's member: one of Azure's built-ins, or a library definition at the version that
+ * initiative version holds (a tenant's initiative: its own, or the provider's).
+ */
 export interface PolicyLibraryMember {
   readonly referenceId: string;
-  /** `built-in` or `library`. */
+  /** `built-in`, `library` (the provider's) or `tenant` (the tenant's own). */
   readonly source: string;
   /** A built-in's GUID, or the library definition's name. */
   readonly name: string;
@@ -914,27 +956,39 @@ export interface PolicyLibraryMember {
 export interface PolicyLibraryAssignment {
   readonly tenantId: string;
   readonly assignmentId: string;
-  /** The version it evaluates (`lib-definition:<name>@<n>`). */
+  /** The version it evaluates (`lib-definition:<name>@<n>`, `tenant-definition:<name>@<n>`). */
   readonly baselineId: string;
   /** Set when it follows the latest version. */
   readonly follows: string | null;
   readonly scope: string;
 }
+/** A library artifact with every version it has had, where it is assigned and its retirements. */
+export interface PolicyLibraryArtifactDetail {
+  readonly kind: string;
+  readonly name: string;
+  readonly retired: boolean;
+  readonly versions: readonly (PolicyLibraryVersion & { readonly members: readonly PolicyLibraryMember[] | null })[];
+  readonly retirements: readonly { readonly version: number; readonly reason: string; readonly recordedAt: string; readonly recordedBy: string }[];
+  readonly assignments: readonly PolicyLibraryAssignment[];
+}
 export interface PolicyLibraryArtifactQuery {
-  readonly policyLibraryArtifact: {
-    readonly kind: string;
-    readonly name: string;
-    readonly retired: boolean;
-    readonly versions: readonly (PolicyLibraryVersion & { readonly members: readonly PolicyLibraryMember[] | null })[];
-    readonly retirements: readonly { readonly version: number; readonly reason: string; readonly recordedAt: string; readonly recordedBy: string }[];
-    readonly assignments: readonly PolicyLibraryAssignment[];
-  } | null;
+  readonly policyLibraryArtifact: PolicyLibraryArtifactDetail | null;
+}
+export interface TenantPolicyLibraryArtifactQuery {
+  readonly tenant: { tenantId: string; displayName: string; status: string } | null;
+  readonly tenantPolicyLibraryArtifact: PolicyLibraryArtifactDetail | null;
 }
 
+const RETIRED = '__typename ... on PolicyLibraryRetired { kind name version } ... on Rejection { code message }';
 /** Retires a library definition or initiative: kept for history, no longer offered to new assignments. */
 export const RETIRE_POLICY_LIBRARY_ARTIFACT_MUTATION = /* GraphQL */ `
   mutation ConsoleRetirePolicyLibraryArtifact($input: RetirePolicyLibraryArtifactInput!) {
-    result: retirePolicyLibraryArtifact(input: $input) { __typename ... on PolicyLibraryRetired { kind name version } ... on Rejection { code message } }
+    result: retirePolicyLibraryArtifact(input: $input) { ${RETIRED} }
+  }
+`;
+export const RETIRE_TENANT_POLICY_LIBRARY_ARTIFACT_MUTATION = /* GraphQL */ `
+  mutation ConsoleRetireTenantPolicyLibraryArtifact($input: RetireTenantPolicyLibraryArtifactInput!) {
+    result: retireTenantPolicyLibraryArtifact(input: $input) { ${RETIRED} }
   }
 `;
 export interface RetirePolicyLibraryArtifactMutation {
@@ -1008,14 +1062,29 @@ export interface LibraryChangeMutation {
 /** The versions of a library definition, to pin an assignment to one (platform admins: the library's library.manage). */
 export const POLICY_LIBRARY_VERSIONS_QUERY = /* GraphQL */ `
   query ConsolePolicyLibraryVersions($kind: String!, $name: String!) {
-    policyLibraryArtifact(kind: $kind, name: $name) { kind name retired versions { version recordedAt } }
+    artifact: policyLibraryArtifact(kind: $kind, name: $name) { kind name retired versions { version recordedAt } }
+  }
+`;
+/** The versions of a tenant's own definition or initiative (anyone who reads the tenant). */
+export const TENANT_POLICY_LIBRARY_VERSIONS_QUERY = /* GraphQL */ `
+  query ConsoleTenantPolicyLibraryVersions($tenantId: ID!, $kind: String!, $name: String!) {
+    artifact: tenantPolicyLibraryArtifact(tenantId: $tenantId, kind: $kind, name: $name) { kind name retired versions { version recordedAt } }
   }
 `;
 export interface PolicyLibraryVersionsQuery {
-  readonly policyLibraryArtifact: {
+  readonly artifact: {
     readonly kind: string;
     readonly name: string;
     readonly retired: boolean;
     readonly versions: readonly { readonly version: number; readonly recordedAt: string }[];
   } | null;
+}
+/** A tenant initiative's versions as imported: its parameters are read from the latest (the baselines query lists no tenant's own). */
+export const TENANT_INITIATIVE_CONTENT_QUERY = /* GraphQL */ `
+  query ConsoleTenantInitiativeContent($tenantId: ID!, $name: String!) {
+    artifact: tenantPolicyLibraryArtifact(tenantId: $tenantId, kind: "initiative", name: $name) { versions { version content } }
+  }
+`;
+export interface TenantInitiativeContentQuery {
+  readonly artifact: { readonly versions: readonly { readonly version: number; readonly content: string }[] } | null;
 }

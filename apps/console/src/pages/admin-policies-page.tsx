@@ -2,9 +2,10 @@
 // against (with their parameters and scope), the exemptions asked for or in force, which findings
 // notify and which open incidents, SLA targets, the correlation window and the actions that run
 // without a second approval. Every change goes through the same mutations as the CLI; the API
-// decides and the page shows its refusal next to the form that caused it. An assignment of a
-// provider's library definition follows its latest version or is pinned to one (setLibraryVersion);
-// one of a standard or a library initiative sets values of the initiative's parameters.
+// decides and the page shows its refusal next to the form that caused it. An assignment of a library
+// definition or initiative, the provider's or the tenant's own, follows its latest version or is
+// pinned to one (setLibraryVersion); one of a standard or a library initiative sets values of the
+// initiative's parameters. The tenant's own artifacts are offered from its library.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { describeError } from '../api/errors';
 import { useQuery } from '../api/hooks';
@@ -17,7 +18,9 @@ import {
   SET_LIBRARY_VERSION_MUTATION,
   SET_REPORTING_POLICY_MUTATION,
   STANDARD_PARAMETERS_QUERY,
+  TENANT_INITIATIVE_CONTENT_QUERY,
   TENANT_POLICIES_QUERY,
+  TENANT_POLICY_LIBRARY_VERSIONS_QUERY,
   UNASSIGN_BASELINE_MUTATION,
   type BaselineAssignment,
   type CommandMutation,
@@ -26,12 +29,14 @@ import {
   type PolicyMutation,
   type SlaTargets,
   type StandardParametersQuery,
+  type TenantInitiativeContentQuery,
   type TenantPoliciesQuery,
 } from '../api/operations';
 import {
   followingIdOf,
   followingMessage,
   libraryVersionOf,
+  ownLibraryBaselines,
   parseVersion,
   pinnedMessage,
   suggestedPin,
@@ -48,6 +53,7 @@ import {
   fieldText,
   incidentPolicyInput,
   initiativeParameterFields,
+  initiativeParameterNames,
   isAssignmentId,
   isAssignmentScope,
   isSetValue,
@@ -103,7 +109,7 @@ export const AdminPoliciesPage = ({ tenantId }: { tenantId: string }) => {
 const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; tenantId: string; disabled: boolean; onDone: () => void }) => {
   const unassign = useSubmit();
   const [removing, setRemoving] = useState<string>();
-  const titles = useMemo(() => new Map([...data.baselines, ...data.standards].map((b) => [b.id, b.title])), [data]);
+  const titles = useMemo(() => new Map([...data.baselines, ...ownLibraryBaselines(data.tenantPolicyLibrary), ...data.standards].map((b) => [b.id, b.title])), [data]);
   const assignments = data.tenantGuardrails.assignments;
   const onUnassign = async (assignmentId: string) => {
     const done = await unassign.run<PolicyMutation>(UNASSIGN_BASELINE_MUTATION, { tenantId, assignmentId }, () => `Assignment ${assignmentId} removed; the tenant is re-evaluated without it.`);
@@ -203,7 +209,7 @@ const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; ten
   );
 };
 
-// --- versions of the provider's library definitions ---------------------------------------------------
+// --- versions of library definitions and initiatives ---------------------------------------------------
 
 const LibraryVersions = ({ data, tenantId, disabled, onDone }: { data: Policies; tenantId: string; disabled: boolean; onDone: () => void }) => {
   const { me } = useSignedIn();
@@ -214,10 +220,10 @@ const LibraryVersions = ({ data, tenantId, disabled, onDone }: { data: Policies;
   if (library.length === 0) return null;
   return (
     <div className="inline-form">
-      <h3>Versions of the provider's library definitions</h3>
+      <h3>Versions of library definitions and initiatives</h3>
       <p className="hint">
-        An assignment of a definition from the provider's policy library follows its latest version, adopting each new one as it is recorded, or is pinned to one version — a rollback — until it
-        follows the latest again. Either way the tenant is evaluated again.
+        An assignment of a definition or initiative from the provider's policy library or the tenant's own follows its latest version, adopting each new one as it is recorded, or is
+        pinned to one version — a rollback — until it follows the latest again. Either way the tenant is evaluated again.
       </p>
       {library.map(({ assignment, version }, i) => (
         <LibraryVersionForm
@@ -227,8 +233,8 @@ const LibraryVersions = ({ data, tenantId, disabled, onDone }: { data: Policies;
           version={version}
           tenantId={tenantId}
           shownRevision={data.tenantGuardrails.revision}
-          // the library's versions are the provider's: listed for those who manage the library
-          listed={isPlatformAdmin(me)}
+          // the provider's library is listed for those who manage it; the tenant's own for whoever reads the tenant
+          listed={version.owner === 'tenant' || isPlatformAdmin(me)}
           disabled={disabled}
           onDone={onDone}
         />
@@ -292,7 +298,8 @@ const LibraryVersionForm = ({
   };
   const state = (
     <p>
-      <code>{id}</code> ({version.name}): <strong>{versionLabel(version, latest)}</strong>
+      <code>{id}</code> ({version.name}
+      {version.owner === 'tenant' ? ", the tenant's own" : ''}): <strong>{versionLabel(version, latest)}</strong>
     </p>
   );
   if (disabled) return state;
@@ -301,7 +308,7 @@ const LibraryVersionForm = ({
       {state}
       <div className="form-row version-choice">
         {listed ? (
-          <ListedVersions id={`pin-${id}`} kind={version.kind} name={version.name} value={text} onChange={setText} onLatest={setLatest} />
+          <ListedVersions id={`pin-${id}`} version={version} tenantId={tenantId} value={text} onChange={setText} onLatest={setLatest} />
         ) : (
           <TypedVersion id={`pin-${id}`} value={text} onChange={setText} hint="The provider's library lists its versions for platform admins; the API says whether it has the one you type." />
         )}
@@ -325,34 +332,39 @@ const TypedVersion = ({ id, value, onChange, hint }: { id: string; value: string
   </Field>
 );
 
-/** The artifact's versions from the library; typed in when the library is not the person's to read. */
+/** The artifact's versions from its library (the provider's or the tenant's own); typed in when the library is not the person's to read. */
 const ListedVersions = ({
   id,
-  kind,
-  name,
+  version: { owner, kind, name },
+  tenantId,
   value,
   onChange,
   onLatest,
 }: {
   id: string;
-  kind: LibraryVersion['kind'];
-  name: string;
+  version: LibraryVersion;
+  tenantId: string;
   value: string;
   onChange: (text: string) => void;
   onLatest: (latest: number) => void;
 }) => {
-  const query = useQuery(`policy-library-versions/${kind}/${name}`, (client, signal) => client.request<PolicyLibraryVersionsQuery>(POLICY_LIBRARY_VERSIONS_QUERY, { kind, name }, { signal }));
-  const versions = query.data?.policyLibraryArtifact?.versions ?? [];
+  const query = useQuery(`policy-library-versions/${owner === 'tenant' ? tenantId : ''}/${kind}/${name}`, (client, signal) =>
+    owner === 'tenant'
+      ? client.request<PolicyLibraryVersionsQuery>(TENANT_POLICY_LIBRARY_VERSIONS_QUERY, { tenantId, kind, name }, { signal })
+      : client.request<PolicyLibraryVersionsQuery>(POLICY_LIBRARY_VERSIONS_QUERY, { kind, name }, { signal }),
+  );
+  const versions = query.data?.artifact?.versions ?? [];
   const latest = versions.at(-1)?.version;
   useEffect(() => {
     if (latest !== undefined) onLatest(latest);
   }, [latest, onLatest]);
+  const whose = owner === 'tenant' ? "The tenant's own library" : "The provider's library";
   if (query.error) {
-    const hint = query.error.kind === 'forbidden' ? "The provider's library is not yours to list: type the version." : `The library's versions could not be read (${describeError(query.error)}): type the version.`;
+    const hint = query.error.kind === 'forbidden' ? `${whose} is not yours to list: type the version.` : `The library's versions could not be read (${describeError(query.error)}): type the version.`;
     return <TypedVersion id={id} value={value} onChange={onChange} hint={hint} />;
   }
   if (!query.data) return <Loading what="the library's versions" />;
-  if (versions.length === 0) return <TypedVersion id={id} value={value} onChange={onChange} hint={`The library does not hold the ${kind} ${name}: type the version.`} />;
+  if (versions.length === 0) return <TypedVersion id={id} value={value} onChange={onChange} hint={`${whose} does not hold the ${kind} ${name}: type the version.`} />;
   return (
     <Field id={id} label="Version to pin">
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
@@ -381,7 +393,11 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
   const [problem, setProblem] = useState<string>();
   const taken = data.tenantGuardrails.assignments.map((a) => a.assignmentId);
   const library = data.baselines.filter((b) => b.version !== null);
+  const own = ownLibraryBaselines(data.tenantPolicyLibrary).filter((b) => !b.retired);
   const isStandard = data.standards.some((s) => s.id === baselineId);
+  const ownInitiativeOf = (id: string) => own.find((b) => b.id === id && b.kind === 'initiative');
+  // parameters asked for when chosen: a standard's, and an initiative of the tenant's own library
+  const asked = isStandard || ownInitiativeOf(baselineId) !== undefined;
   const suggestedId = baselineId ? assignmentIdFor(baselineId, isAssignmentScope(scope) ? scope : '*', taken) : '';
 
   const choose = async (id: string) => {
@@ -389,6 +405,19 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
     setFields(undefined);
     setEdited({});
     setProblem(undefined);
+    const ownInitiative = ownInitiativeOf(id);
+    if (ownInitiative) {
+      try {
+        // The baselines list no tenant's own initiative: its parameters are named in its latest version as imported.
+        const answer = await client.request<TenantInitiativeContentQuery>(TENANT_INITIATIVE_CONTENT_QUERY, { tenantId, name: ownInitiative.name });
+        const latest = answer.artifact?.versions.at(-1);
+        setFields(namedParameterFields(latest ? initiativeParameterNames(latest.content) : []));
+      } catch (error) {
+        setProblem(`The initiative's parameters could not be read: ${(error as Error).message}`);
+        setFields([]);
+      }
+      return;
+    }
     if (!data.standards.some((s) => s.id === id)) {
       // A library initiative's parameters come by name with the baselines; their types and defaults are its own.
       const names = data.baselines.find((b) => b.id === id)?.parameters;
@@ -466,6 +495,15 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
                 ))}
               </optgroup>
             ) : null}
+            {own.length ? (
+              <optgroup label="This tenant's own library (follows the latest version)">
+                {own.map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.title}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
             <optgroup label="Azure regulatory standards">
               {data.standards.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -483,8 +521,8 @@ const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: stri
           <input id="assign-id" value={assignmentId} placeholder={suggestedId} onChange={(e) => setAssignmentId(e.target.value.trim())} aria-describedby="assign-id-hint" />
         </Field>
       </div>
-      {isStandard && fields === undefined ? (
-        <Loading what="the standard's parameters" />
+      {asked && fields === undefined ? (
+        <Loading what={isStandard ? "the standard's parameters" : "the initiative's parameters"} />
       ) : fields?.length ? (
         <details className="parameters">
           <summary>

@@ -23,6 +23,9 @@ describe('console routes', () => {
     { name: 'admin-library' },
     { name: 'admin-library-artifact', kind: 'definition', artifact: 'Deny-Sql-minTLS' },
     { name: 'admin-library-artifact', kind: 'initiative', artifact: 'Enforce-Guardrails-KeyVault_20260203' },
+    { name: 'tenant-library', tenantId: 'contoso-bank' },
+    { name: 'tenant-library-artifact', tenantId: 'contoso-bank', kind: 'definition', artifact: 'Bank-Storage-Tags' },
+    { name: 'tenant-library-artifact', tenantId: 'contoso-bank', kind: 'initiative', artifact: 'Bank-Storage' },
   ])('goes from %j to a path and back', (route) => {
     expect(matchRoute(pathFor(route))).toEqual(route);
   });
@@ -45,6 +48,9 @@ describe('console routes', () => {
     expect(matchRoute('/tenants')).toEqual({ name: 'admin-tenants' });
     expect(matchRoute('/admin/settings').name).toBe('not-found');
     expect(matchRoute('/admin/tenants/contoso-bank/keys').name).toBe('not-found');
+    expect(matchRoute('/tenants/contoso-bank/library/policies/x').name).toBe('not-found');
+    expect(matchRoute('/tenants/contoso-bank/library/definitions').name).toBe('not-found');
+    expect(matchRoute('/tenants/contoso-bank/library/definitions/x/more').name).toBe('not-found');
   });
 
   it('names the tenant a route is about', () => {

@@ -16,6 +16,10 @@ export type Route =
   | { readonly name: 'standards'; readonly tenantId: string; readonly standardId?: string }
   | { readonly name: 'resource'; readonly tenantId: string; readonly resourceId: string }
   | { readonly name: 'audit'; readonly tenantId: string }
+  /** A tenant's own policy library: its custom definitions and initiatives, and their import. */
+  | { readonly name: 'tenant-library'; readonly tenantId: string }
+  /** One artifact of a tenant's own library: its versions, where the tenant assigns it, its retirement. */
+  | { readonly name: 'tenant-library-artifact'; readonly tenantId: string; readonly kind: 'definition' | 'initiative'; readonly artifact: string }
   /** Administration (platform admins): every tenant, and one tenant's teams, connections and keys. */
   | { readonly name: 'admin-tenants' }
   | { readonly name: 'admin-tenant'; readonly tenantId: string }
@@ -56,6 +60,10 @@ export const pathFor = (route: Route): string => {
       return `/tenants/${enc(route.tenantId)}/resources/${route.resourceId.replace(/^\/+/, '').split('/').map(enc).join('/')}`;
     case 'audit':
       return `/tenants/${enc(route.tenantId)}/audit`;
+    case 'tenant-library':
+      return `/tenants/${enc(route.tenantId)}/library`;
+    case 'tenant-library-artifact':
+      return `/tenants/${enc(route.tenantId)}/library/${route.kind}s/${enc(route.artifact)}`;
     case 'admin-tenants':
       return '/admin/tenants';
     case 'admin-tenant':
@@ -113,6 +121,10 @@ export const matchRoute = (pathname: string): Route => {
     if (c === 'findings') return { name: 'findings', tenantId };
     if (c === 'audit') return { name: 'audit', tenantId };
     if (c === 'standards') return { name: 'standards', tenantId };
+    if (c === 'library') return { name: 'tenant-library', tenantId };
+  }
+  if (segments.length === 5 && c === 'library' && (d === 'definitions' || d === 'initiatives') && rest[0]) {
+    return { name: 'tenant-library-artifact', tenantId, kind: d === 'definitions' ? 'definition' : 'initiative', artifact: rest[0] };
   }
   if (segments.length === 4 && c === 'standards' && d) return { name: 'standards', tenantId, standardId: d };
   if (segments.length === 4 && c === 'incidents' && d) return { name: 'incident', tenantId, incidentId: d };
