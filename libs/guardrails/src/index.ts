@@ -15,6 +15,7 @@ export * from './posture/evaluate';
 export * from './posture/posture';
 export * from './read-models/read-models';
 export * from './posture/score';
+export * from './posture/group-score';
 export * from './posture/related';
 export * from './posture/resource-group';
 export * from './builtins/azure-builtins';

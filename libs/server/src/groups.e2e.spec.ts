@@ -34,6 +34,17 @@ describe('tenant groups over GraphQL', () => {
     );
     expect(group.body.data?.tenantGroup).toEqual({ name: 'Banks', members: [{ tenantId: 'contoso-bank' }, { tenantId: 'fabrikam-retail' }], assignments: [{ assignmentId: 'core', baselineId: 'landing-zone-core' }] });
 
+    // the SOC's view across the group: who fails most, which controls fail in the most members
+    const compliance = await h.gql<{ tenantGroup: { compliance: { members: { tenantId: string; nonCompliant: number }[]; controls: { framework: string; failingTenants: number; tenants: number }[] } } }>(
+      '{ tenantGroup(groupId: "banks") { compliance { members { tenantId nonCompliant } controls { framework control failingTenants tenants } } } }',
+      { token: admin },
+    );
+    expect(compliance.body.errors).toBeUndefined();
+    const members = compliance.body.data!.tenantGroup.compliance.members;
+    expect(members.map((m) => m.tenantId).sort()).toEqual(['contoso-bank', 'fabrikam-retail']);
+    expect(members[0].nonCompliant).toBeGreaterThanOrEqual(members[1].nonCompliant);
+    for (const c of compliance.body.data!.tenantGroup.compliance.controls) expect(c.failingTenants).toBeLessThanOrEqual(c.tenants);
+
     const customer = await h.token({ role: 'customer.admin', tenantId: 'contoso-bank' });
     const own = await h.gql<{ unassignBaseline: { __typename: string; code?: string } }>('mutation { unassignBaseline(input: { tenantId: "contoso-bank", assignmentId: "grp-banks-core" }) { __typename ... on Rejection { code } } }', { token: customer });
     expect(own.body.data?.unassignBaseline).toEqual({ __typename: 'Rejection', code: 'assigned-by-group' });

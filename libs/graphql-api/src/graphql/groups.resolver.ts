@@ -2,10 +2,11 @@
 // gives every member. Platform admins only (a group spans customers); every change goes through
 // tenancy's and guardrails' use cases, as the CLI's do.
 import { Inject } from '@nestjs/common';
-import { Args, Context, createUnionType, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, createUnionType, Field, Float, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { CommandOutcome, DomainEvent } from '@rampart/event-sourcing';
 import type { TenantGroupEntry } from '@rampart/tenancy';
-import { changeGroupGuardrails, groupGuardrailsOf } from '@rampart/guardrails-application';
+import { groupCompliance } from '@rampart/guardrails';
+import { changeGroupGuardrails, groupGuardrailsOf, tenantComplianceScore } from '@rampart/guardrails-application';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { changeTenantGroup } from '@rampart/tenancy-application';
 import { Authorize, InheritsAuthorization } from '../authorization/rules';
@@ -32,6 +33,33 @@ export class GroupAssignmentType {
   @Field({ description: "An initiative's parameters (JSON object)." }) initiativeParameters!: string;
 }
 
+@ObjectType({ description: "A member's compliance now: the SOC's ranking of who fails most." })
+@InheritsAuthorization()
+export class GroupMemberComplianceType {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => Int) compliant!: number;
+  @Field(() => Int) nonCompliant!: number;
+  @Field(() => Int, { description: 'Resource/guardrail pairs that could not be evaluated.' }) error!: number;
+  @Field(() => Float, { nullable: true, description: 'compliant / (compliant + nonCompliant + error); null when nothing applicable was evaluated.' }) score!: number | null;
+}
+
+@ObjectType({ description: 'A framework control across the members: in how many it fails.' })
+@InheritsAuthorization()
+export class GroupControlComplianceType {
+  @Field() framework!: string;
+  @Field() control!: string;
+  @Field(() => Int, { description: 'Members with at least one non-compliant pair for it.' }) failingTenants!: number;
+  @Field(() => Int, { description: 'Members it is evaluated in.' }) tenants!: number;
+  @Field(() => Int) nonCompliant!: number;
+}
+
+@ObjectType({ description: "A group's compliance now, across its members." })
+@InheritsAuthorization()
+export class GroupComplianceType {
+  @Field(() => [GroupMemberComplianceType], { description: 'Failing most first.' }) members!: GroupMemberComplianceType[];
+  @Field(() => [GroupControlComplianceType], { description: 'Failing in the most members first.' }) controls!: GroupControlComplianceType[];
+}
+
 @ObjectType({ description: "A named set of the provider's customers (by sector, contract tier, region); a tenant may be in several." })
 @InheritsAuthorization()
 export class TenantGroupType {
@@ -41,6 +69,18 @@ export class TenantGroupType {
   @Field() createdAt!: string;
   @Field(() => [TenantGroupMemberType]) members!: TenantGroupMemberType[];
   @Field(() => [GroupAssignmentType]) assignments!: GroupAssignmentType[];
+}
+
+@Resolver(() => TenantGroupType)
+export class TenantGroupComplianceResolver {
+  constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  @ResolveField(() => GroupComplianceType, { description: 'Its members\' compliance now: who fails most, which controls fail in the most members.' })
+  async compliance(@Parent() group: TenantGroupType): Promise<GroupComplianceType> {
+    const scores = await Promise.all(group.members.map(async (m) => ({ tenantId: m.tenantId, score: await tenantComplianceScore(this.runtime.stores, m.tenantId) })));
+    const result = groupCompliance(scores);
+    return { members: result.members.map((m) => ({ ...m })), controls: result.controls.map((c) => ({ ...c })) };
+  }
 }
 
 @ObjectType({ description: 'A change to a tenant group was recorded; members follow through the worker.' })

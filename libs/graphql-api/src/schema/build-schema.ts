@@ -9,12 +9,12 @@ import { HistoryResolver } from '../graphql/history.resolver';
 import { FindingIncidentFieldsResolver, IncidentsResolver } from '../graphql/incidents.resolver';
 import { InventoryResolver } from '../graphql/inventory.resolver';
 import { LibraryResolver } from '../graphql/library.resolver';
-import { TenantGroupsResolver } from '../graphql/groups.resolver';
+import { TenantGroupComplianceResolver, TenantGroupsResolver } from '../graphql/groups.resolver';
 import { PlatformResolver } from '../graphql/platform.resolver';
 import { ApiKeyFieldsResolver, TenancyResolver } from '../graphql/tenancy.resolver';
 
 /** Every resolver class of the API: ApiModule provides these same classes. */
-export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, FindingGuidanceResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver, LibraryResolver, TenantGroupsResolver];
+export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, FindingGuidanceResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver, LibraryResolver, TenantGroupsResolver, TenantGroupComplianceResolver];
 
 export const buildSchema = async (): Promise<GraphQLSchema> => {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
