@@ -44,6 +44,14 @@ describe('tenant groups over GraphQL', () => {
     expect(members.map((m) => m.tenantId).sort()).toEqual(['contoso-bank', 'fabrikam-retail']);
     expect(members[0].nonCompliant).toBeGreaterThanOrEqual(members[1].nonCompliant);
     for (const c of compliance.body.data!.tenantGroup.compliance.controls) expect(c.failingTenants).toBeLessThanOrEqual(c.tenants);
+    const series = await h.gql<{ tenantGroupComplianceSeries: { at: string; compliance: { members: { tenantId: string }[] } }[] }>(
+      `{ tenantGroupComplianceSeries(groupId: "banks", from: "${new Date(Date.now() - 2 * 3_600_000).toISOString()}", to: "${new Date().toISOString()}", bucket: HOUR) { at compliance { members { tenantId } } } }`,
+      { token: admin },
+    );
+    expect(series.body.errors).toBeUndefined();
+    expect(series.body.data!.tenantGroupComplianceSeries.length).toBeGreaterThanOrEqual(1);
+    // a member counts from when it joined: not at the end of the hour before
+    expect(series.body.data!.tenantGroupComplianceSeries[0].compliance.members).toEqual([]);
 
     const customer = await h.token({ role: 'customer.admin', tenantId: 'contoso-bank' });
     const own = await h.gql<{ unassignBaseline: { __typename: string; code?: string } }>('mutation { unassignBaseline(input: { tenantId: "contoso-bank", assignmentId: "grp-banks-core" }) { __typename ... on Rejection { code } } }', { token: customer });

@@ -7,12 +7,14 @@ import type { CommandOutcome, DomainEvent } from '@rampart/event-sourcing';
 import type { TenantGroupEntry } from '@rampart/tenancy';
 import { groupCompliance } from '@rampart/guardrails';
 import { changeGroupGuardrails, groupGuardrailsOf, tenantComplianceScore } from '@rampart/guardrails-application';
+import { complianceSeries, MAX_SERIES_POINTS } from '@rampart/platform';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { changeTenantGroup } from '@rampart/tenancy-application';
 import { Authorize, InheritsAuthorization } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { badInput, jsonArg } from './inputs';
+import { SeriesBucket } from './history.resolver';
+import { badInput, jsonArg, periodArgs } from './inputs';
 import { providerActor } from './library.resolver';
 import { Rejection } from './types';
 
@@ -58,6 +60,13 @@ export class GroupControlComplianceType {
 export class GroupComplianceType {
   @Field(() => [GroupMemberComplianceType], { description: 'Failing most first.' }) members!: GroupMemberComplianceType[];
   @Field(() => [GroupControlComplianceType], { description: 'Failing in the most members first.' }) controls!: GroupControlComplianceType[];
+}
+
+@ObjectType({ description: "A group's compliance at the end of an hour or a day." })
+@InheritsAuthorization()
+export class GroupCompliancePointType {
+  @Field() at!: string;
+  @Field(() => GroupComplianceType) compliance!: GroupComplianceType;
 }
 
 @ObjectType({ description: "A named set of the provider's customers (by sector, contract tier, region); a tenant may be in several." })
@@ -152,6 +161,32 @@ export class TenantGroupsResolver {
   async tenantGroup(@Args('groupId', { type: () => ID }) groupId: string): Promise<TenantGroupType | null> {
     const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantGroupEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_groups WHERE id = $1`, [groupId]);
     return rows[0] ? this.toGroup(rows[0].doc) : null;
+  }
+
+  @Query(() => [GroupCompliancePointType], {
+    description: `A group's compliance at the end of each hour or day of [from, to), at most ${MAX_SERIES_POINTS} points: its members now, each counted from when it joined (empty for a group that does not exist).`,
+  })
+  @Authorize({ kind: 'global', permission: 'groups.manage' })
+  async tenantGroupComplianceSeries(
+    @Args('groupId', { type: () => ID }) groupId: string,
+    @Args('from') from: string,
+    @Args('to') to: string,
+    @Args('bucket', { type: () => SeriesBucket, defaultValue: SeriesBucket.DAY }) bucket: SeriesBucket,
+  ): Promise<GroupCompliancePointType[]> {
+    const { start, end } = periodArgs(from, to);
+    const group = await this.tenantGroup(groupId);
+    if (!group) return [];
+    try {
+      const series = await Promise.all(group.members.map(async (m) => ({ member: m, points: await complianceSeries(this.runtime.stores, m.tenantId, { from: start, to: end, bucket }) })));
+      const instants = series[0]?.points.map((p) => p.at) ?? [];
+      return instants.map((at, i) => {
+        const result = groupCompliance(series.filter((s) => s.member.joinedAt <= at).map((s) => ({ tenantId: s.member.tenantId, score: s.points[i].score })));
+        return { at, compliance: { members: result.members.map((m) => ({ ...m })), controls: result.controls.map((c) => ({ ...c })) } };
+      });
+    } catch (error) {
+      if (error instanceof RangeError) throw badInput(error.message);
+      throw error;
+    }
   }
 
   @Mutation(() => TenantGroupResult)

@@ -77,6 +77,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   },
   'Query.tenantGroups': { scope: 'provider', document: '{ tenantGroups { groupId members { tenantId } } }', variables: () => ({}) },
   'Query.tenantGroup': { scope: 'provider', document: '{ tenantGroup(groupId: "probe") { groupId } }', variables: () => ({}) },
+  'Query.tenantGroupComplianceSeries': {
+    scope: 'provider',
+    document: '{ tenantGroupComplianceSeries(groupId: "probe", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { at } }',
+    variables: () => ({}),
+  },
   // refused by the domain for the admin's positive control: nothing is recorded
   'Mutation.createTenantGroup': {
     scope: 'provider',
