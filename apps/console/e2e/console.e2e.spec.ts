@@ -1357,6 +1357,105 @@ describe('the web console in a browser', () => {
     await other.context().close();
   }, 240_000);
 
+  // A group's baseline reaches its members through the worker: each holds it in its own policy, gained on joining and lost on leaving.
+  it("lets a platform admin group two tenants, assign the group a baseline each member then holds from the group (no Unassign on the tenant's page), and take one out with a reason", async () => {
+    const admin = await tokenOf('platform-admin');
+    const fromBanks = async (tenantId: string) =>
+      (
+        await gql<{ tenantGuardrails: { assignments: { assignmentId: string; baselineId: string; group: string | null }[] } }>(
+          admin,
+          `{ tenantGuardrails(tenantId: "${tenantId}") { assignments { assignmentId baselineId group } } }`,
+        )
+      ).tenantGuardrails.assignments.filter((a) => a.group === 'banks');
+    const page = await signIn('platform-admin');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenant groups' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tenant groups' }).waitFor();
+    await page.getByText(/^No tenant group yet/).waitFor();
+
+    // An id the domain would refuse is said before anything is sent; then the group is listed once the worker has it.
+    await page.getByLabel('Group id').fill('Banks');
+    await page.getByLabel('Name', { exact: true }).fill('Banks');
+    await page.getByLabel('Description (optional)').fill('Regulated by DORA');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.getByText(/^A group id takes lowercase letters, digits and dashes/).waitFor();
+    await page.getByLabel('Group id').fill('banks');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.getByText('Group Banks (banks) created: open it to add members and assign baselines.').waitFor();
+    const listed = page.locator('tr[data-group="banks"]');
+    await listed.getByText('0 members', { exact: true }).waitFor({ timeout: 60_000 });
+    // the same id again: the API's refusal, in words
+    await page.getByLabel('Group id').fill('banks');
+    await page.getByLabel('Name', { exact: true }).fill('Banks again');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.getByText(/^A group with this id exists already/).waitFor();
+    await listed.getByRole('link', { name: 'Banks', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Banks' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/groups/banks');
+
+    // Two demo tenants join, picked from the tenants the admin sees; the group assigns a baseline to both.
+    await page.getByText('No tenant is in the group yet: what it assigns reaches nobody.').waitFor();
+    const members = page.getByRole('table', { name: 'Members of Banks' });
+    for (const [tenantId, name] of [
+      ['contoso-bank', 'Contoso Bank'],
+      ['fabrikam-retail', 'Fabrikam Retail'],
+    ]) {
+      await page.getByLabel('Tenant to add').selectOption(tenantId);
+      await page.getByRole('button', { name: 'Add to group' }).click();
+      await page.getByText(`${name} joined Banks.`, { exact: true }).waitFor();
+      await members.locator(`tr[data-tenant="${tenantId}"]`).waitFor({ timeout: 60_000 });
+    }
+    await page.getByLabel('Baseline or standard', { exact: true }).selectOption('landing-zone-core');
+    await page.getByText('Left empty: landing-zone-core').waitFor();
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByText('Assigned to the group as landing-zone-core: each member holds it as grp-banks-landing-zone-core once the worker has applied it.').waitFor();
+    const assigned = page.getByRole('table', { name: 'Assignments of Banks' }).locator('tr[data-assignment="landing-zone-core"]');
+    await assigned.getByText('Landing zone — core').waitFor();
+    await assigned.getByText('grp-banks-landing-zone-core').waitFor();
+    expect(await members.locator('tr[data-tenant]').count()).toBe(2);
+    await shot(page, 'admin-group');
+
+    // Each member holds it in its own policy once the worker has applied it, marked as the group's: no Unassign there.
+    for (const tenantId of ['contoso-bank', 'fabrikam-retail']) {
+      await eventually(`${tenantId} holding the group's baseline`, () => fromBanks(tenantId), (held) => held.length === 1, 60_000);
+    }
+    expect(await fromBanks('contoso-bank')).toEqual([{ assignmentId: 'grp-banks-landing-zone-core', baselineId: 'landing-zone-core', group: 'banks' }]);
+    await members.locator('tr[data-tenant="contoso-bank"]').getByRole('link', { name: 'Guardrails and policies of Contoso Bank' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Guardrails and policies of Contoso Bank' }).waitFor();
+    const held = page.getByRole('table', { name: 'Baselines and standards assigned to the tenant' }).locator('tr[data-assignment="grp-banks-landing-zone-core"]');
+    await held.getByRole('link', { name: 'from group Banks (banks)' }).waitFor();
+    await held.getByText(/^Comes with the group/).waitFor();
+    expect(await held.getByRole('button', { name: /Unassign/ }).count()).toBe(0);
+    // the tenant's own assignment keeps its Unassign
+    expect(await page.locator('tr[data-assignment="regulated"]').getByRole('button', { name: 'Unassign…' }).count()).toBe(1);
+    await shot(page, 'admin-policies-group');
+
+    // One leaves, with a reason (too short a one is said first): it loses what the group gave it.
+    await held.getByRole('link', { name: 'from group Banks (banks)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Banks' }).waitFor();
+    const leaving = members.locator('tr[data-tenant="fabrikam-retail"]');
+    await leaving.getByRole('button', { name: 'Remove… fabrikam-retail from the group' }).click();
+    const reason = leaving.getByLabel("Why it leaves (kept in the provider's trail)");
+    await reason.fill('no');
+    await leaving.getByRole('button', { name: 'Remove fabrikam-retail', exact: true }).click();
+    await page.getByText("Say why it leaves, in 3 to 500 characters: the provider's trail keeps it.").waitFor();
+    await reason.fill('a retailer after all');
+    await leaving.getByRole('button', { name: 'Remove fabrikam-retail', exact: true }).click();
+    await page.getByText('Fabrikam Retail left Banks: it loses the assignment of the group once the worker has applied it.').waitFor();
+    await leaving.waitFor({ state: 'detached', timeout: 60_000 });
+    await eventually("fabrikam-retail without the group's baseline", () => fromBanks('fabrikam-retail'), (left) => left.length === 0, 60_000);
+    expect(await fromBanks('contoso-bank')).toHaveLength(1);
+    await page.goto(`${platform.url}/admin/tenants/fabrikam-retail/policies`);
+    await page.getByRole('heading', { level: 1, name: 'Guardrails and policies of Fabrikam Retail' }).waitFor();
+    expect(await page.locator('tr[data-assignment="grp-banks-landing-zone-core"]').count()).toBe(0);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenant groups' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tenant groups' }).waitFor();
+    await listed.getByText('1 member', { exact: true }).waitFor();
+    await listed.getByText('Landing zone — core', { exact: true }).waitFor();
+    await shot(page, 'admin-groups');
+    await page.context().close();
+  }, 240_000);
+
   it('serves the console under a strict Content-Security-Policy its pages keep, with the other security headers', async () => {
     const page = await newPage('csp');
     const response = await page.goto(`${platform.url}/`);

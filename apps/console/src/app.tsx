@@ -25,6 +25,8 @@ const AdminTenantPage = lazy(() => import('./pages/admin-pages').then((m) => ({ 
 const AdminPoliciesPage = lazy(() => import('./pages/admin-policies-page').then((m) => ({ default: m.AdminPoliciesPage })));
 const AdminLibraryPage = lazy(() => import('./pages/admin-library-page').then((m) => ({ default: m.AdminLibraryPage })));
 const AdminLibraryArtifactPage = lazy(() => import('./pages/admin-library-page').then((m) => ({ default: m.AdminLibraryArtifactPage })));
+const AdminGroupsPage = lazy(() => import('./pages/admin-groups-page').then((m) => ({ default: m.AdminGroupsPage })));
+const AdminGroupPage = lazy(() => import('./pages/admin-groups-page').then((m) => ({ default: m.AdminGroupPage })));
 const TenantLibraryPage = lazy(() => import('./pages/tenant-library-page').then((m) => ({ default: m.TenantLibraryPage })));
 const TenantLibraryArtifactPage = lazy(() => import('./pages/tenant-library-page').then((m) => ({ default: m.TenantLibraryArtifactPage })));
 
@@ -64,6 +66,10 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <AdminLibraryPage />;
     case 'admin-library-artifact':
       return <AdminLibraryArtifactPage key={`${route.kind}/${route.artifact}`} kind={route.kind} name={route.artifact} />;
+    case 'admin-groups':
+      return <AdminGroupsPage />;
+    case 'admin-group':
+      return <AdminGroupPage key={route.groupId} groupId={route.groupId} />;
     case 'home':
     case 'signed-in':
       return <Loading what="your start page" />;
@@ -122,6 +128,9 @@ const Navigation = ({ open }: { open: boolean }) => {
             </li>
             <li>
               <Link to="/admin/library">Policy library</Link>
+            </li>
+            <li>
+              <Link to="/admin/groups">Tenant groups</Link>
             </li>
           </ul>
         </>

@@ -1,4 +1,4 @@
-import { followingIdOf, followingMessage, libraryVersionOf, ownLibraryBaselines, parseVersion, pinnedMessage, suggestedPin, unversionedTitle, versionLabel, versionTag } from './library-version';
+import { assignedTitle, followingIdOf, followingMessage, libraryVersionOf, ownLibraryBaselines, parseVersion, pinnedMessage, suggestedPin, unversionedTitle, versionLabel, versionTag } from './library-version';
 
 describe('the version of a library definition an assignment evaluates', () => {
   const following = libraryVersionOf({ baselineId: 'lib-definition:deny-sql-mintls@2', follows: 'lib-definition:deny-sql-mintls' })!;
@@ -43,6 +43,18 @@ describe('the version of a library definition an assignment evaluates', () => {
     expect(unversionedTitle('Bank storage tags (own library, version 3)')).toBe('Bank storage tags');
     expect(unversionedTitle("The bank's storage rules (own library initiative, version 1)")).toBe("The bank's storage rules");
     expect(unversionedTitle('Financial services')).toBe('Financial services');
+  });
+
+  it("names an assignment by what it evaluates: the offered title, a library version's without its version, else the id", () => {
+    const titles = new Map([
+      ['landing-zone-core', 'Landing zone core'],
+      ['lib-definition:deny-sql-mintls', 'Azure SQL minimal TLS (library, version 3)'],
+    ]);
+    expect(assignedTitle({ baselineId: 'landing-zone-core' }, titles)).toBe('Landing zone core');
+    expect(assignedTitle({ baselineId: 'lib-definition:deny-sql-mintls@1', follows: null }, titles)).toBe('Azure SQL minimal TLS');
+    expect(assignedTitle({ baselineId: 'lib-definition:deny-sql-mintls' }, titles)).toBe('Azure SQL minimal TLS (library, version 3)');
+    expect(assignedTitle({ baselineId: 'lib-definition:retired-one@2' }, titles)).toBe('lib-definition:retired-one@2');
+    expect(assignedTitle({ baselineId: 'mcsb' }, titles)).toBe('mcsb');
   });
 
   it('offers the version before the one in force for a rollback', () => {

@@ -52,6 +52,16 @@ export const followingIdOf = (v: Pick<LibraryVersion, 'owner' | 'kind' | 'name'>
  */
 export const unversionedTitle = (title: string): string => title.replace(/ \((?:own )?library(?: initiative)?, version \d+\)$/, '');
 
+/**
+ * An assignment's baseline as a page names it: its title, a library artifact's without the version
+ * its title was offered with (the assignment says which version it evaluates), else its id.
+ */
+export const assignedTitle = (assignment: { readonly baselineId: string; readonly follows?: string | null }, titles: ReadonlyMap<string, string>): string => {
+  const library = libraryVersionOf(assignment);
+  const offered = library && titles.get(followingIdOf(library));
+  return titles.get(assignment.baselineId) ?? (offered ? unversionedTitle(offered) : assignment.baselineId);
+};
+
 /** A tenant's own artifact as the assign form offers it: the id that follows its latest version, titled as libs/guardrails titles it. */
 export interface OwnLibraryBaseline {
   readonly id: string;

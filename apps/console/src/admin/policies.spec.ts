@@ -7,6 +7,7 @@ import {
   incidentPolicyInput,
   initiativeParameterFields,
   initiativeParameterNames,
+  isAssignmentId,
   isAssignmentScope,
   minutesInWords,
   namedParameterFields,
@@ -95,6 +96,20 @@ describe('assignments', () => {
     expect(assignmentIdFor('mcsb', '/subscriptions/3f2c6a1e-5b7d-4c8e', [])).toBe('mcsb-3f2c6a1e');
     expect(assignmentIdFor('mcsb', '*', ['mcsb', 'mcsb-2'])).toBe('mcsb-3');
     expect(assignmentIdFor('x'.repeat(80), '*', [])).toMatch(/^[a-z0-9][a-z0-9-]{0,62}$/);
+  });
+
+  it("keeps a group's shorter ids within their bound, numbered when taken", () => {
+    const long = 'lib-initiative:enforce-guardrails-keyvault_20260203';
+    expect(assignmentIdFor('landing-zone-core', '*', [], 28)).toBe('landing-zone-core');
+    expect(assignmentIdFor(long, '*', [], 28)).toBe('lib-initiative-enforc');
+    const taken = Array.from({ length: 12 }, (_, i) => (i ? `lib-initiative-enforc-${i + 1}` : 'lib-initiative-enforc'));
+    expect(assignmentIdFor(long, '*', taken, 28)).toBe('lib-initiative-enforc-13');
+    expect(isAssignmentId(assignmentIdFor(long, '*', taken, 28), 28)).toBe(true);
+    expect(isAssignmentId('a'.repeat(28), 28)).toBe(true);
+    expect(isAssignmentId('a'.repeat(29), 28)).toBe(false);
+    expect(isAssignmentId('a'.repeat(63))).toBe(true);
+    expect(isAssignmentId('a'.repeat(64))).toBe(false);
+    expect(isAssignmentId('-core')).toBe(false);
   });
 
   it('says whether an assignment sets parameters', () => {

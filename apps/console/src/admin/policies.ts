@@ -128,20 +128,21 @@ export const changedParameters = (
 
 /** Mirrors libs/guardrails: `*`, a subscription or a resource group (case does not matter). */
 export const ASSIGNMENT_SCOPE = /^(\*|\/subscriptions\/[^/\s]+(\/resourcegroups\/[^/\s]+)?)$/i;
-const ASSIGNMENT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Mirrors libs/guardrails: a tenant's assignment ids take up to 63 characters (a tenant group's, 28). */
+export const ASSIGNMENT_ID_LENGTH = 63;
 
 export const isAssignmentScope = (scope: string): boolean => ASSIGNMENT_SCOPE.test(scope.trim());
 
 /**
- * An assignment id the domain accepts, unique among the tenant's: the baseline's id (dots as
- * dashes, as the demo and Defender name them), with the subscription or resource group it is
- * scoped to, numbered when taken.
+ * An assignment id the domain accepts, unique among the tenant's (or the group's): the baseline's id
+ * (dots as dashes, as the demo and Defender name them), with the subscription or resource group it
+ * is scoped to, numbered when taken; room is left for the number within `maxLength`.
  */
-export const assignmentIdFor = (baselineId: string, scope: string, taken: readonly string[]): string => {
+export const assignmentIdFor = (baselineId: string, scope: string, taken: readonly string[], maxLength = ASSIGNMENT_ID_LENGTH): string => {
   const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   const parts = scope.trim() === '*' ? [] : scope.split('/').filter(Boolean);
   const where = parts.length >= 4 ? parts[3] : parts.length >= 2 ? parts[1].slice(0, 8) : '';
-  const base = [slug(baselineId), slug(where)].filter(Boolean).join('-').slice(0, 56).replace(/-+$/, '') || 'assignment';
+  const base = [slug(baselineId), slug(where)].filter(Boolean).join('-').slice(0, maxLength - 7).replace(/-+$/, '') || 'assignment';
   if (!taken.includes(base)) return base;
   for (let n = 2; ; n++) {
     const candidate = `${base}-${n}`;
@@ -149,7 +150,7 @@ export const assignmentIdFor = (baselineId: string, scope: string, taken: readon
   }
 };
 
-export const isAssignmentId = (id: string): boolean => ASSIGNMENT_ID.test(id);
+export const isAssignmentId = (id: string, maxLength = ASSIGNMENT_ID_LENGTH): boolean => new RegExp(`^[a-z0-9][a-z0-9-]{0,${maxLength - 1}}$`).test(id);
 
 const keysOf = (json: string): string[] => {
   try {

@@ -38,6 +38,36 @@ export const useQuery = <T>(key: string, load: (client: GraphqlClient, signal: A
   return { data: current.data, error: current.error, loading: current.loading, reload };
 };
 
+/**
+ * After a change that the worker carries into a read model: `until(shows)` reloads the query every
+ * `intervalMs` until `shows` says its data has the change, or `tries` reloads went by (the page then
+ * shows what it has). `waiting` while it does.
+ */
+export const useReloadUntil = <T>(query: Pick<QueryState<T>, 'data' | 'reload'>, { intervalMs = 500, tries = 60 }: { intervalMs?: number; tries?: number } = {}) => {
+  const [awaiting, setAwaiting] = useState<{ readonly shows: (data: T) => boolean; readonly tries: number }>();
+  const { data, reload } = query;
+  useEffect(() => {
+    if (!awaiting) return undefined;
+    if ((data !== undefined && awaiting.shows(data)) || awaiting.tries >= tries) {
+      setAwaiting(undefined);
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      setAwaiting({ ...awaiting, tries: awaiting.tries + 1 });
+      reload();
+    }, intervalMs);
+    return () => clearTimeout(timer);
+  }, [awaiting, data, reload, intervalMs, tries]);
+  const until = useCallback(
+    (shows: (data: T) => boolean) => {
+      setAwaiting({ shows, tries: 0 });
+      reload();
+    },
+    [reload],
+  );
+  return { waiting: awaiting !== undefined, until };
+};
+
 /** Every page of a connection (up to `maxPages`), for views that aggregate. */
 export const allPages = async <N>(fetchPage: (after: string | null) => Promise<{ edges: readonly { node: N }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>, maxPages = 10): Promise<{ nodes: N[]; complete: boolean }> => {
   const nodes: N[] = [];

@@ -591,6 +591,8 @@ export interface BaselineAssignment {
   /** For a standard or a library initiative: values of its parameters by name, as JSON ({} when none). */
   readonly initiativeParameters: string;
   readonly assignedAt: string;
+  /** The tenant group it comes with (held as `grp-<group>-<assignment>` while the tenant is a member): the group's to take away, not the tenant's. */
+  readonly group: string | null;
 }
 export interface SlaTargets {
   readonly severity: string;
@@ -611,7 +613,7 @@ export const TENANT_POLICIES_QUERY = /* GraphQL */ `
     tenant(tenantId: $tenantId) { tenantId displayName status }
     tenantGuardrails(tenantId: $tenantId) {
       revision
-      assignments { assignmentId baselineId follows scope parameters initiativeParameters assignedAt }
+      assignments { assignmentId baselineId follows scope parameters initiativeParameters assignedAt group }
       exemptions { exemptionId guardrailId scope category justification status requestedBy requestedAt approvedBy expiresAt }
       reporting { notifySeverities }
     }
@@ -1087,4 +1089,84 @@ export const TENANT_INITIATIVE_CONTENT_QUERY = /* GraphQL */ `
 `;
 export interface TenantInitiativeContentQuery {
   readonly artifact: { readonly versions: readonly { readonly version: number; readonly content: string }[] } | null;
+}
+
+// Tenant groups (platform admins: groups.manage) -----------------------------------------------
+
+/** A baseline a group gives every member, held by each as `grp-<group>-<assignment>`. */
+export interface GroupAssignment {
+  readonly assignmentId: string;
+  /** A library artifact without a version follows its latest. */
+  readonly baselineId: string;
+  readonly scope: string;
+  /** Values per guardrail id, as JSON. */
+  readonly parameters: string;
+  /** An initiative's parameters, as JSON ({} when none). */
+  readonly initiativeParameters: string;
+}
+/** A named set of the provider's customers (by sector, contract tier, region); a tenant may be in several. */
+export interface TenantGroup {
+  readonly groupId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly createdAt: string;
+  readonly members: readonly { readonly tenantId: string; readonly joinedAt: string }[];
+  readonly assignments: readonly GroupAssignment[];
+}
+const TENANT_GROUP = 'groupId name description createdAt members { tenantId joinedAt } assignments { assignmentId baselineId scope parameters initiativeParameters }';
+/** Every group, with the titles of what their assignments evaluate. */
+export const TENANT_GROUPS_QUERY = /* GraphQL */ `
+  query ConsoleTenantGroups {
+    tenantGroups { ${TENANT_GROUP} }
+    baselines { id title }
+    standards { id title }
+  }
+`;
+export interface TenantGroupsQuery {
+  readonly tenantGroups: readonly TenantGroup[];
+  readonly baselines: readonly { id: string; title: string }[];
+  readonly standards: readonly { id: string; title: string }[];
+}
+/** One group, and what may be assigned to it: Rampart's baselines, the provider's library and Azure's standards (never a tenant's own library). */
+export const TENANT_GROUP_QUERY = /* GraphQL */ `
+  query ConsoleTenantGroup($groupId: ID!) {
+    tenantGroup(groupId: $groupId) { ${TENANT_GROUP} }
+    baselines { id title description guardrailIds version parameters }
+    standards { id title version controlCount definitionCount }
+  }
+`;
+export interface TenantGroupQuery {
+  readonly tenantGroup: TenantGroup | null;
+  readonly baselines: TenantPoliciesQuery['baselines'];
+  readonly standards: TenantPoliciesQuery['standards'];
+}
+/** The groups' names, for the policies page to say which group an assignment comes with. */
+export const TENANT_GROUP_NAMES_QUERY = /* GraphQL */ `
+  query ConsoleTenantGroupNames { tenantGroups { groupId name } }
+`;
+export interface TenantGroupNamesQuery {
+  readonly tenantGroups: readonly { readonly groupId: string; readonly name: string }[];
+}
+
+const GROUP_RESULT = '__typename ... on TenantGroupChanged { groupId recorded } ... on Rejection { code message }';
+export const CREATE_TENANT_GROUP_MUTATION = /* GraphQL */ `
+  mutation ConsoleCreateTenantGroup($input: CreateTenantGroupInput!) { result: createTenantGroup(input: $input) { ${GROUP_RESULT} } }
+`;
+/** A tenant joins: it gains every assignment of the group once the worker has applied them. */
+export const ADD_TENANT_TO_GROUP_MUTATION = /* GraphQL */ `
+  mutation ConsoleAddTenantToGroup($input: TenantGroupMemberInput!) { result: addTenantToGroup(input: $input) { ${GROUP_RESULT} } }
+`;
+/** A tenant leaves, with a reason: it loses what the group gave it. */
+export const REMOVE_TENANT_FROM_GROUP_MUTATION = /* GraphQL */ `
+  mutation ConsoleRemoveTenantFromGroup($input: TenantGroupMemberInput!) { result: removeTenantFromGroup(input: $input) { ${GROUP_RESULT} } }
+`;
+export const ASSIGN_BASELINE_TO_GROUP_MUTATION = /* GraphQL */ `
+  mutation ConsoleAssignBaselineToGroup($input: AssignBaselineToGroupInput!) { result: assignBaselineToGroup(input: $input) { ${GROUP_RESULT} } }
+`;
+export const UNASSIGN_BASELINE_FROM_GROUP_MUTATION = /* GraphQL */ `
+  mutation ConsoleUnassignBaselineFromGroup($input: UnassignBaselineFromGroupInput!) { result: unassignBaselineFromGroup(input: $input) { ${GROUP_RESULT} } }
+`;
+export interface TenantGroupMutation {
+  /** recorded: the events recorded (0: it already was so). */
+  readonly result: Refusable<{ readonly __typename: 'TenantGroupChanged'; readonly groupId: string; readonly recorded: number }>;
 }

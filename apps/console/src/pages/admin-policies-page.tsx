@@ -5,7 +5,9 @@
 // decides and the page shows its refusal next to the form that caused it. An assignment of a library
 // definition or initiative, the provider's or the tenant's own, follows its latest version or is
 // pinned to one (setLibraryVersion); one of a standard or a library initiative sets values of the
-// initiative's parameters. The tenant's own artifacts are offered from its library.
+// initiative's parameters. The tenant's own artifacts are offered from its library. An assignment a
+// tenant group gives its members says so, and is the group's to take away (assign-parts.tsx holds
+// the assign form, which a group's page shares).
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { describeError } from '../api/errors';
 import { useQuery } from '../api/hooks';
@@ -17,7 +19,7 @@ import {
   SET_INCIDENT_POLICY_MUTATION,
   SET_LIBRARY_VERSION_MUTATION,
   SET_REPORTING_POLICY_MUTATION,
-  STANDARD_PARAMETERS_QUERY,
+  TENANT_GROUP_NAMES_QUERY,
   TENANT_INITIATIVE_CONTENT_QUERY,
   TENANT_POLICIES_QUERY,
   TENANT_POLICY_LIBRARY_VERSIONS_QUERY,
@@ -28,48 +30,31 @@ import {
   type PolicyLibraryVersionsQuery,
   type PolicyMutation,
   type SlaTargets,
-  type StandardParametersQuery,
+  type TenantGroupNamesQuery,
   type TenantInitiativeContentQuery,
   type TenantPoliciesQuery,
 } from '../api/operations';
+import { groupOrigin } from '../admin/groups';
 import {
-  followingIdOf,
+  assignedTitle,
   followingMessage,
   libraryVersionOf,
   ownLibraryBaselines,
   parseVersion,
   pinnedMessage,
   suggestedPin,
-  unversionedTitle,
   versionLabel,
   versionTag,
   type LibraryVersion,
 } from '../admin/library-version';
-import {
-  ANY_TYPE,
-  assignmentIdFor,
-  boundProblem,
-  changedParameters,
-  fieldText,
-  incidentPolicyInput,
-  initiativeParameterFields,
-  initiativeParameterNames,
-  isAssignmentId,
-  isAssignmentScope,
-  isSetValue,
-  minutesInWords,
-  namedParameterFields,
-  parameterSummary,
-  slaProblems,
-  slaRows,
-  type InitiativeParameterField,
-} from '../admin/policies';
+import { boundProblem, incidentPolicyInput, initiativeParameterNames, minutesInWords, slaProblems, slaRows } from '../admin/policies';
 import { isMe, isPlatformAdmin, offers } from '../auth/roles';
 import { ConfirmStep, OutcomeMessage, useSubmit } from '../components/forms';
 import { Badge, ErrorPanel, Field, Loading, LiveMessage, NotFound, PageHeader } from '../components/ui';
 import { formatDateTime, SEVERITY_ORDER } from '../format';
 import { Link } from '../router/router';
 import { useApi, useSignedIn } from '../session';
+import { AssignedParameters, AssignForm, type AssignCatalog } from './assign-parts';
 
 type Policies = TenantPoliciesQuery;
 
@@ -107,10 +92,31 @@ export const AdminPoliciesPage = ({ tenantId }: { tenantId: string }) => {
 // --- baselines and standards ------------------------------------------------------------------------
 
 const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; tenantId: string; disabled: boolean; onDone: () => void }) => {
+  const { client } = useApi();
+  const { me } = useSignedIn();
   const unassign = useSubmit();
   const [removing, setRemoving] = useState<string>();
   const titles = useMemo(() => new Map([...data.baselines, ...ownLibraryBaselines(data.tenantPolicyLibrary), ...data.standards].map((b) => [b.id, b.title])), [data]);
   const assignments = data.tenantGuardrails.assignments;
+  // The groups are the provider's (groups.manage): a platform admin reads their names, others their ids.
+  const namesAsked = isPlatformAdmin(me) && assignments.some((a) => a.group);
+  const groupNames = useQuery(`tenant-group-names:${namesAsked}`, async (c, signal) =>
+    namesAsked ? new Map((await c.request<TenantGroupNamesQuery>(TENANT_GROUP_NAMES_QUERY, {}, { signal })).tenantGroups.map((g) => [g.groupId, g.name])) : new Map<string, string>(),
+  );
+  const catalog = useMemo<AssignCatalog>(
+    () => ({
+      baselines: data.baselines,
+      standards: data.standards,
+      own: ownLibraryBaselines(data.tenantPolicyLibrary).filter((b) => !b.retired),
+      // The baselines list no tenant's own initiative: its parameters are named in its latest version as imported.
+      ownParameters: async (name) => {
+        const answer = await client.request<TenantInitiativeContentQuery>(TENANT_INITIATIVE_CONTENT_QUERY, { tenantId, name });
+        const latest = answer.artifact?.versions.at(-1);
+        return latest ? initiativeParameterNames(latest.content) : [];
+      },
+    }),
+    [data, client, tenantId],
+  );
   const onUnassign = async (assignmentId: string) => {
     const done = await unassign.run<PolicyMutation>(UNASSIGN_BASELINE_MUTATION, { tenantId, assignmentId }, () => `Assignment ${assignmentId} removed; the tenant is re-evaluated without it.`);
     if (done) {
@@ -141,14 +147,16 @@ const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; ten
             </thead>
             <tbody>
               {assignments.map((a) => {
-                const parameters = parameterSummary(a.parameters, a.initiativeParameters);
                 const library = libraryVersionOf(a);
-                const offered = library && titles.get(followingIdOf(library));
-                const title = titles.get(a.baselineId) ?? (offered ? unversionedTitle(offered) : a.baselineId);
+                const title = assignedTitle(a, titles);
+                const origin = a.group ? groupOrigin(a.group, groupNames.data) : undefined;
                 return (
-                  <tr key={a.assignmentId}>
+                  <tr key={a.assignmentId} data-assignment={a.assignmentId}>
                     <th scope="row" data-label="Assignment">
                       <code>{a.assignmentId}</code>
+                      {a.group && origin ? (
+                        <span className="block small">{namesAsked ? <Link to={{ name: 'admin-group', groupId: a.group }}>{origin}</Link> : origin}</span>
+                      ) : null}
                     </th>
                     <td data-label="Baseline or standard">
                       {title} <span className="muted small">({a.baselineId})</span>
@@ -160,29 +168,14 @@ const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; ten
                     </td>
                     <td data-label="Scope">{a.scope === '*' ? 'whole tenant' : <code className="break">{a.scope}</code>}</td>
                     <td data-label="Parameters">
-                      {parameters.guardrails.length || parameters.initiative.length ? (
-                        <details>
-                          <summary>{parameters.text}</summary>
-                          {parameters.initiative.length ? (
-                            <>
-                              <span className="block muted small">Initiative parameters</span>
-                              <pre className="code small">{JSON.stringify(JSON.parse(a.initiativeParameters), null, 2)}</pre>
-                            </>
-                          ) : null}
-                          {parameters.guardrails.length ? (
-                            <>
-                              <span className="block muted small">Per guardrail</span>
-                              <pre className="code small">{JSON.stringify(JSON.parse(a.parameters), null, 2)}</pre>
-                            </>
-                          ) : null}
-                        </details>
-                      ) : (
-                        parameters.text
-                      )}
+                      <AssignedParameters parameters={a.parameters} initiativeParameters={a.initiativeParameters} />
                     </td>
                     <td data-label="Assigned">{formatDateTime(a.assignedAt)}</td>
                     <td data-label="Actions">
-                      {disabled ? null : (
+                      {disabled ? null : a.group ? (
+                        // the API refuses (assigned-by-group): it goes when the group stops assigning it, or the tenant leaves the group
+                        <span className="small muted">Comes with the group: it goes when the group unassigns it or the tenant leaves the group.</span>
+                      ) : (
                         <ConfirmStep
                           confirming={removing === a.assignmentId}
                           startLabel="Unassign…"
@@ -204,7 +197,17 @@ const Assignments = ({ data, tenantId, disabled, onDone }: { data: Policies; ten
       )}
       <OutcomeMessage outcome={unassign.outcome} />
       <LibraryVersions data={data} tenantId={tenantId} disabled={disabled} onDone={onDone} />
-      {disabled ? null : <AssignForm data={data} tenantId={tenantId} onDone={onDone} />}
+      {disabled ? null : (
+        <AssignForm
+          catalog={catalog}
+          taken={assignments.map((a) => a.assignmentId)}
+          target={{ tenantId }}
+          mutation={ASSIGN_BASELINE_MUTATION}
+          title="Assign a baseline or standard"
+          assigned={(id) => `Assigned as ${id}; the worker evaluates what it covers.`}
+          onDone={onDone}
+        />
+      )}
     </section>
   );
 };
@@ -235,7 +238,8 @@ const LibraryVersions = ({ data, tenantId, disabled, onDone }: { data: Policies;
           shownRevision={data.tenantGuardrails.revision}
           // the provider's library is listed for those who manage it; the tenant's own for whoever reads the tenant
           listed={version.owner === 'tenant' || isPlatformAdmin(me)}
-          disabled={disabled}
+          // a group's assignment follows what the group gives: not pinned for one member (assigned-by-group)
+          disabled={disabled || assignment.group !== null}
           onDone={onDone}
         />
       ))}
@@ -299,7 +303,8 @@ const LibraryVersionForm = ({
   const state = (
     <p>
       <code>{id}</code> ({version.name}
-      {version.owner === 'tenant' ? ", the tenant's own" : ''}): <strong>{versionLabel(version, latest)}</strong>
+      {version.owner === 'tenant' ? ", the tenant's own" : ''}
+      {assignment.group ? `, ${groupOrigin(assignment.group)}` : ''}): <strong>{versionLabel(version, latest)}</strong>
     </p>
   );
   if (disabled) return state;
@@ -377,235 +382,6 @@ const ListedVersions = ({
         ))}
       </select>
     </Field>
-  );
-};
-
-const AssignForm = ({ data, tenantId, onDone }: { data: Policies; tenantId: string; onDone: () => void }) => {
-  const { client } = useApi();
-  const submit = useSubmit();
-  const [baselineId, setBaselineId] = useState('');
-  const [scope, setScope] = useState('*');
-  const [assignmentId, setAssignmentId] = useState('');
-  const [guardrailParameters, setGuardrailParameters] = useState('');
-  const [fields, setFields] = useState<InitiativeParameterField[]>();
-  const [edited, setEdited] = useState<Record<string, string>>({});
-  const [filter, setFilter] = useState('');
-  const [problem, setProblem] = useState<string>();
-  const taken = data.tenantGuardrails.assignments.map((a) => a.assignmentId);
-  const library = data.baselines.filter((b) => b.version !== null);
-  const own = ownLibraryBaselines(data.tenantPolicyLibrary).filter((b) => !b.retired);
-  const isStandard = data.standards.some((s) => s.id === baselineId);
-  const ownInitiativeOf = (id: string) => own.find((b) => b.id === id && b.kind === 'initiative');
-  // parameters asked for when chosen: a standard's, and an initiative of the tenant's own library
-  const asked = isStandard || ownInitiativeOf(baselineId) !== undefined;
-  const suggestedId = baselineId ? assignmentIdFor(baselineId, isAssignmentScope(scope) ? scope : '*', taken) : '';
-
-  const choose = async (id: string) => {
-    setBaselineId(id);
-    setFields(undefined);
-    setEdited({});
-    setProblem(undefined);
-    const ownInitiative = ownInitiativeOf(id);
-    if (ownInitiative) {
-      try {
-        // The baselines list no tenant's own initiative: its parameters are named in its latest version as imported.
-        const answer = await client.request<TenantInitiativeContentQuery>(TENANT_INITIATIVE_CONTENT_QUERY, { tenantId, name: ownInitiative.name });
-        const latest = answer.artifact?.versions.at(-1);
-        setFields(namedParameterFields(latest ? initiativeParameterNames(latest.content) : []));
-      } catch (error) {
-        setProblem(`The initiative's parameters could not be read: ${(error as Error).message}`);
-        setFields([]);
-      }
-      return;
-    }
-    if (!data.standards.some((s) => s.id === id)) {
-      // A library initiative's parameters come by name with the baselines; their types and defaults are its own.
-      const names = data.baselines.find((b) => b.id === id)?.parameters;
-      if (names?.length) setFields(namedParameterFields(names));
-      return;
-    }
-    try {
-      // A standard's parameters come with it: compiled on the API's first use, so asked for only when chosen.
-      const answer = await client.request<StandardParametersQuery>(STANDARD_PARAMETERS_QUERY, { id });
-      setFields(answer.standard ? initiativeParameterFields(answer.standard.parametersJson) : []);
-    } catch (error) {
-      setProblem(`The standard's parameters could not be read: ${(error as Error).message}`);
-      setFields([]);
-    }
-  };
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    setProblem(undefined);
-    const id = assignmentId || suggestedId;
-    if (!isAssignmentId(id)) return setProblem('The assignment id takes lowercase letters, digits and dashes, up to 63.');
-    if (!isAssignmentScope(scope)) return setProblem('The scope is *, /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<name>.');
-    const input: Record<string, unknown> = { tenantId, assignmentId: id, baselineId, scope: scope.trim() };
-    if (guardrailParameters.trim()) {
-      try {
-        const parsed: unknown = JSON.parse(guardrailParameters);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      } catch {
-        return setProblem('Parameters per guardrail are a JSON object by guardrail id, e.g. {"storage-weak-tls": {"minimumTlsVersion": "TLS1_2"}}.');
-      }
-      input['parametersJson'] = guardrailParameters.trim();
-    }
-    if (fields) {
-      const changed = changedParameters(fields, edited);
-      if (!changed.ok) return setProblem(changed.message);
-      if (Object.keys(changed.values).length) input['initiativeParametersJson'] = JSON.stringify(changed.values);
-    }
-    const done = await submit.run<PolicyMutation>(ASSIGN_BASELINE_MUTATION, input, () => `Assigned as ${id}; the worker evaluates what it covers.`);
-    if (done) {
-      setBaselineId('');
-      setAssignmentId('');
-      setGuardrailParameters('');
-      setFields(undefined);
-      setEdited({});
-      onDone();
-    }
-  };
-
-  const changedCount = fields ? fields.filter((f) => isSetValue(f, edited[f.name])).length : 0;
-  // named only (a library initiative): no types or defaults to show, and nothing set unless filled in
-  const byName = fields?.some((f) => f.type === ANY_TYPE) ?? false;
-  const shown = (fields ?? []).filter((f) => !filter || `${f.label} ${f.name}`.toLowerCase().includes(filter.toLowerCase()));
-  return (
-    <form className="inline-form" onSubmit={onSubmit} aria-labelledby="assign-title">
-      <h3 id="assign-title">Assign a baseline or standard</h3>
-      <div className="form-row">
-        <Field id="assign-baseline" label="Baseline or standard">
-          <select id="assign-baseline" value={baselineId} onChange={(e) => void choose(e.target.value)} required>
-            <option value="">Choose…</option>
-            <optgroup label="Rampart baselines">
-              {data.baselines
-                .filter((b) => b.version === null)
-                .map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.title} ({b.guardrailIds.length} guardrails)
-                  </option>
-                ))}
-            </optgroup>
-            {library.length ? (
-              <optgroup label="The provider's policy library (follows the latest version)">
-                {library.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.title}
-                  </option>
-                ))}
-              </optgroup>
-            ) : null}
-            {own.length ? (
-              <optgroup label="This tenant's own library (follows the latest version)">
-                {own.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.title}
-                  </option>
-                ))}
-              </optgroup>
-            ) : null}
-            <optgroup label="Azure regulatory standards">
-              {data.standards.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.title}
-                  {s.version ? ` ${s.version}` : ''} ({s.controlCount} controls)
-                </option>
-              ))}
-            </optgroup>
-          </select>
-        </Field>
-        <Field id="assign-scope" label="Scope" hint="* for the whole tenant, or /subscriptions/<id>, or /subscriptions/<id>/resourceGroups/<name>.">
-          <input id="assign-scope" value={scope} onChange={(e) => setScope(e.target.value)} required aria-describedby="assign-scope-hint" aria-invalid={!isAssignmentScope(scope)} />
-        </Field>
-        <Field id="assign-id" label="Assignment id" hint={suggestedId ? `Left empty: ${suggestedId}` : 'Lowercase letters, digits and dashes.'}>
-          <input id="assign-id" value={assignmentId} placeholder={suggestedId} onChange={(e) => setAssignmentId(e.target.value.trim())} aria-describedby="assign-id-hint" />
-        </Field>
-      </div>
-      {asked && fields === undefined ? (
-        <Loading what={isStandard ? "the standard's parameters" : "the initiative's parameters"} />
-      ) : fields?.length ? (
-        <details className="parameters">
-          <summary>
-            Initiative parameters ({fields.length}
-            {changedCount ? `, ${changedCount} ${byName ? 'filled in' : 'changed'}` : byName ? ", none filled in: the initiative's defaults" : ', all at their defaults'})
-          </summary>
-          {byName ? (
-            <p className="hint">
-              As in Azure, each member policy taking its value from a parameter gets it. Only the values you fill in are recorded with the assignment; the others keep the initiative's
-              defaults. A value that reads as JSON — a number, true or false, an array, an object — is sent as such, anything else as text.
-            </p>
-          ) : (
-            <p className="hint">As in Azure, each member policy taking its value from a parameter gets it. Only the values you change are recorded with the assignment.</p>
-          )}
-          <Field id="param-filter" label="Find a parameter">
-            <input id="param-filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
-          </Field>
-          <div className="table-scroll parameter-table">
-            <table className="table">
-              <caption className="visually-hidden">{isStandard ? "Parameters of the standard's initiative" : 'Parameters of the initiative'}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Parameter</th>
-                  <th scope="col">Value</th>
-                  {byName ? null : <th scope="col">Default</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((f) => {
-                  const id = `param-${f.name}`;
-                  const value = edited[f.name] ?? fieldText(f.defaultValue);
-                  const set = (text: string) => setEdited((e) => ({ ...e, [f.name]: text }));
-                  return (
-                    <tr key={f.name}>
-                      <th scope="row">
-                        <label htmlFor={id}>{f.label}</label>
-                        {byName ? null : (
-                          <span className="block muted small">
-                            <code>{f.name}</code> · {f.type}
-                          </span>
-                        )}
-                      </th>
-                      <td>
-                        {f.allowedValues?.length ? (
-                          <select id={id} value={value} onChange={(e) => set(e.target.value)}>
-                            {f.allowedValues.map((v) => (
-                              <option key={fieldText(v)} value={fieldText(v)}>
-                                {fieldText(v)}
-                              </option>
-                            ))}
-                          </select>
-                        ) : (
-                          <input id={id} value={value} onChange={(e) => set(e.target.value)} placeholder={byName ? "the initiative's default" : undefined} />
-                        )}
-                      </td>
-                      {byName ? null : (
-                        <td>
-                          <code className="break small">{fieldText(f.defaultValue) || '—'}</code>
-                        </td>
-                      )}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        </details>
-      ) : isStandard ? (
-        <p className="hint">This standard's initiative takes no parameters.</p>
-      ) : null}
-      {baselineId ? (
-        <details className="parameters">
-          <summary>Parameters per guardrail (advanced)</summary>
-          <Field id="assign-guardrail-parameters" label="JSON by guardrail id" hint={'e.g. {"storage-weak-tls": {"minimumTlsVersion": "TLS1_2"}} — wins over the initiative\'s values.'}>
-            <textarea id="assign-guardrail-parameters" rows={3} value={guardrailParameters} onChange={(e) => setGuardrailParameters(e.target.value)} aria-describedby="assign-guardrail-parameters-hint" />
-          </Field>
-        </details>
-      ) : null}
-      <button type="submit" className="button" disabled={submit.busy || !baselineId}>
-        Assign
-      </button>
-      {problem ? <LiveMessage message={problem} tone="error" /> : <OutcomeMessage outcome={submit.outcome} />}
-    </form>
   );
 };
 

@@ -23,6 +23,8 @@ describe('console routes', () => {
     { name: 'admin-library' },
     { name: 'admin-library-artifact', kind: 'definition', artifact: 'Deny-Sql-minTLS' },
     { name: 'admin-library-artifact', kind: 'initiative', artifact: 'Enforce-Guardrails-KeyVault_20260203' },
+    { name: 'admin-groups' },
+    { name: 'admin-group', groupId: 'banks' },
     { name: 'tenant-library', tenantId: 'contoso-bank' },
     { name: 'tenant-library-artifact', tenantId: 'contoso-bank', kind: 'definition', artifact: 'Bank-Storage-Tags' },
     { name: 'tenant-library-artifact', tenantId: 'contoso-bank', kind: 'initiative', artifact: 'Bank-Storage' },
@@ -48,6 +50,7 @@ describe('console routes', () => {
     expect(matchRoute('/tenants')).toEqual({ name: 'admin-tenants' });
     expect(matchRoute('/admin/settings').name).toBe('not-found');
     expect(matchRoute('/admin/tenants/contoso-bank/keys').name).toBe('not-found');
+    expect(matchRoute('/admin/groups/banks/members').name).toBe('not-found');
     expect(matchRoute('/tenants/contoso-bank/library/policies/x').name).toBe('not-found');
     expect(matchRoute('/tenants/contoso-bank/library/definitions').name).toBe('not-found');
     expect(matchRoute('/tenants/contoso-bank/library/definitions/x/more').name).toBe('not-found');

@@ -29,6 +29,9 @@ export type Route =
   | { readonly name: 'admin-library' }
   /** One artifact of the library: its versions, and what changed between two of them. */
   | { readonly name: 'admin-library-artifact'; readonly kind: 'definition' | 'initiative'; readonly artifact: string }
+  /** The provider's tenant groups (platform admins), and one group's members and assignments. */
+  | { readonly name: 'admin-groups' }
+  | { readonly name: 'admin-group'; readonly groupId: string }
   | { readonly name: 'not-found'; readonly path: string };
 
 const enc = encodeURIComponent;
@@ -74,6 +77,10 @@ export const pathFor = (route: Route): string => {
       return '/admin/library';
     case 'admin-library-artifact':
       return `/admin/library/${route.kind}s/${enc(route.artifact)}`;
+    case 'admin-groups':
+      return '/admin/groups';
+    case 'admin-group':
+      return `/admin/groups/${enc(route.groupId)}`;
     case 'not-found':
       return route.path;
   }
@@ -104,6 +111,8 @@ export const matchRoute = (pathname: string): Route => {
   if (a === 'admin') {
     if (segments.length === 1 || (segments.length === 2 && b === 'tenants')) return { name: 'admin-tenants' };
     if (segments.length === 2 && b === 'library') return { name: 'admin-library' };
+    if (segments.length === 2 && b === 'groups') return { name: 'admin-groups' };
+    if (segments.length === 3 && b === 'groups' && c) return { name: 'admin-group', groupId: c };
     if (segments.length === 4 && b === 'library' && (c === 'definitions' || c === 'initiatives') && d) {
       return { name: 'admin-library-artifact', kind: c === 'definitions' ? 'definition' : 'initiative', artifact: d };
     }
