@@ -49,6 +49,9 @@ describe("a member's group assignment", () => {
     given().when({ kind: 'AssignBaseline', assignmentId: 'grp-banks-core', baselineId: 'landing-zone-core', scope: '*', group: 'banks' }).then(viaGroup);
     expect([viaGroup].reduce(evolveTenantGuardrails, initialTenantGuardrails()).assignments.get('grp-banks-core')).toMatchObject({ group: 'banks' });
     given(viaGroup).when({ kind: 'UnassignBaseline', assignmentId: 'grp-banks-core' }).thenRejects('assigned-by-group');
+    // a group's ids are the groups' alone
+    given().when({ kind: 'AssignBaseline', assignmentId: 'grp-banks-core', baselineId: 'landing-zone-core', scope: '*' }).thenRejects('reserved-assignment-id');
+    given().when({ kind: 'AssignBaseline', assignmentId: 'grp-other-core', baselineId: 'landing-zone-core', scope: '*', group: 'banks' }).thenRejects('reserved-assignment-id');
     given(viaGroup)
       .when({ kind: 'UnassignBaseline', assignmentId: 'grp-banks-core', group: 'banks' })
       .then({ type: 'guardrails.BaselineUnassigned.v1', data: { assignmentId: 'grp-banks-core', baselineId: 'landing-zone-core' } });

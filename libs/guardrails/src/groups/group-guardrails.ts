@@ -55,7 +55,15 @@ const decide =
         if (state.assignments.has(cmd.assignmentId)) return reject('duplicate-assignment', `the group has an assignment ${cmd.assignmentId}`);
         // the tenant policy's rule, once: what a member would record is what the group records
         const asMember = tenantGuardrailsDecider(catalog).decide(
-          { kind: 'AssignBaseline', assignmentId: memberAssignmentId(cmd.groupId, cmd.assignmentId), baselineId: cmd.baselineId, scope: cmd.scope, parameters: cmd.parameters, initiativeParameters: cmd.initiativeParameters },
+          {
+            kind: 'AssignBaseline',
+            assignmentId: memberAssignmentId(cmd.groupId, cmd.assignmentId),
+            baselineId: cmd.baselineId,
+            scope: cmd.scope,
+            parameters: cmd.parameters,
+            initiativeParameters: cmd.initiativeParameters,
+            group: cmd.groupId,
+          },
           initialTenantGuardrails(),
         );
         if (isRejection(asMember)) return asMember;

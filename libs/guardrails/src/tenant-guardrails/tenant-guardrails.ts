@@ -114,6 +114,10 @@ const decide =
       case 'AssignBaseline': {
         if (!ID.test(cmd.assignmentId)) return reject('invalid-assignment-id', 'lowercase letters, digits and dashes, up to 63');
         if (state.assignments.has(cmd.assignmentId)) return reject('duplicate-assignment', `assignment ${cmd.assignmentId} exists`);
+        // `grp-<group>-…` names what a tenant group gives its members: no one else may take it
+        if (cmd.assignmentId.startsWith('grp-') !== (cmd.group !== undefined) || (cmd.group !== undefined && !cmd.assignmentId.startsWith(`grp-${cmd.group}-`))) {
+          return reject('reserved-assignment-id', 'assignment ids starting grp- are the ones tenant groups give their members');
+        }
         const baseline = catalog.baselines.get(cmd.baselineId);
         if (!baseline) return reject('unknown-baseline', `no baseline ${cmd.baselineId}`);
         if (!SCOPE.test(cmd.scope)) return reject('invalid-scope', 'use *, /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<rg>');
