@@ -69,6 +69,7 @@ describe('rampart CLI', () => {
     expect(JSON.parse(status.stdout)).toEqual([
       expect.objectContaining({ name: 'tenant-directory', eventsBehind: 1 }),
       expect.objectContaining({ name: 'api-key-directory', eventsBehind: 0 }),
+      expect.objectContaining({ name: 'tenant-groups', eventsBehind: 0 }),
       expect.objectContaining({ name: 'resource-inventory', eventsBehind: 0 }),
       expect.objectContaining({ name: 'ingestion-runs', eventsBehind: 0 }),
       expect.objectContaining({ name: 'tenant-guardrails', eventsBehind: 0 }),
@@ -89,7 +90,7 @@ describe('rampart CLI', () => {
 
     const unknown = rampart(['projections', 'rebuild', 'nope'], env);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory, resource-inventory, ingestion-runs, tenant-guardrails, compliance, findings, incidents, response-actions/);
+    expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory, tenant-groups, resource-inventory, ingestion-runs, tenant-guardrails, compliance, findings, incidents, response-actions/);
   });
 
   it('ingests a file for a tenant with a summary, and re-ingesting it changes nothing', () => {

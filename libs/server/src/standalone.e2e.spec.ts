@@ -34,6 +34,7 @@ describe('standalone platform over HTTP', () => {
       projections: [
         { name: 'tenant-directory', eventsBehind: 0 },
         { name: 'api-key-directory', eventsBehind: 0 },
+        { name: 'tenant-groups', eventsBehind: 0 },
         { name: 'resource-inventory', eventsBehind: 0 },
         { name: 'ingestion-runs', eventsBehind: 0 },
         { name: 'tenant-guardrails', eventsBehind: 0 },
