@@ -1412,6 +1412,20 @@ describe('the web console in a browser', () => {
     await assigned.getByText('Landing zone — core').waitFor();
     await assigned.getByText('grp-banks-landing-zone-core').waitFor();
     expect(await members.locator('tr[data-tenant]').count()).toBe(2);
+    // Across the group: the members failing most first, each linking to its posture; the controls failing in the most members; the failing pairs per day.
+    const failing = page.getByRole('table', { name: 'Members failing most' });
+    for (const tenantId of ['contoso-bank', 'fabrikam-retail']) await failing.locator(`tr[data-tenant="${tenantId}"]`).waitFor({ timeout: 60_000 });
+    const nonCompliant = (await failing.locator('tbody tr td:first-of-type').allTextContents()).map(Number);
+    expect(nonCompliant).toHaveLength(2);
+    expect(nonCompliant[0]).toBeGreaterThanOrEqual(nonCompliant[1]);
+    expect(await failing.getByRole('link', { name: 'Posture of Contoso Bank', exact: true }).getAttribute('href')).toBe('/tenants/contoso-bank/posture');
+    const controls = page.getByRole('table', { name: 'Controls failing in the most members' });
+    await controls.locator('tr[data-control]').first().waitFor();
+    expect(await controls.locator('tbody tr td:first-of-type').first().textContent()).toMatch(/^[0-2] of [12] members?$/);
+    await page.getByRole('img', { name: /^Non-compliant resource\/guardrail pairs across the members, per day over the last 28 days and now/ }).waitFor();
+    // the chart's table ends with the group now: the members' non-compliant pairs summed
+    const perDay = page.getByRole('table', { name: /^Non-compliant resource\/guardrail pairs across the members.*\(points with data\)$/ });
+    expect(await perDay.locator('tbody tr').last().locator('td').textContent()).toBe(String(nonCompliant[0] + nonCompliant[1]));
     await shot(page, 'admin-group');
 
     // Each member holds it in its own policy once the worker has applied it, marked as the group's: no Unassign there.
@@ -1442,6 +1456,10 @@ describe('the web console in a browser', () => {
     await leaving.getByRole('button', { name: 'Remove fabrikam-retail', exact: true }).click();
     await page.getByText('Fabrikam Retail left Banks: it loses the assignment of the group once the worker has applied it.').waitFor();
     await leaving.waitFor({ state: 'detached', timeout: 60_000 });
+    // the group's compliance is loaded again for the members it has now
+    await failing.locator('tr[data-tenant="fabrikam-retail"]').waitFor({ state: 'detached', timeout: 60_000 });
+    await failing.locator('tr[data-tenant="contoso-bank"]').waitFor({ timeout: 60_000 });
+    expect(await failing.locator('tr[data-tenant]').count()).toBe(1);
     await eventually("fabrikam-retail without the group's baseline", () => fromBanks('fabrikam-retail'), (left) => left.length === 0, 60_000);
     expect(await fromBanks('contoso-bank')).toHaveLength(1);
     await page.goto(`${platform.url}/admin/tenants/fabrikam-retail/policies`);

@@ -1,5 +1,24 @@
-import type { TenantGroup } from '../api/operations';
-import { assignsLines, groupIdProblem, groupOrigin, groupRefusal, groupShows, isGroupId, joinableTenants, leaveReasonProblem, memberAssignmentId, membersText } from './groups';
+import type { GroupCompliancePoint, TenantGroup } from '../api/operations';
+import {
+  assignsLines,
+  countText,
+  failingInText,
+  groupIdProblem,
+  groupNonCompliant,
+  groupNonCompliantLine,
+  groupOrigin,
+  groupRefusal,
+  groupSeriesSummary,
+  groupSeriesUntilNow,
+  groupSeriesWindow,
+  groupShows,
+  isGroupId,
+  joinableTenants,
+  leaveReasonProblem,
+  memberAssignmentId,
+  memberScoreText,
+  membersText,
+} from './groups';
 
 const banks: TenantGroup = {
   groupId: 'banks',
@@ -86,5 +105,55 @@ describe('tenant groups', () => {
     );
     expect(groupRefusal('unknown-parameter', 'mcsb has no parameter effectX')).toBe('Refused: mcsb has no parameter effectX. Leave that one out.');
     expect(groupRefusal('something-new', 'why')).toBe('Refused (something-new): why');
+  });
+
+  describe('compliance across the group', () => {
+    const point = (at: string, ...nonCompliant: number[]): GroupCompliancePoint => ({ at, compliance: { members: nonCompliant.map((n, i) => ({ tenantId: `t${i}`, nonCompliant: n })) } });
+    // contoso-bank alone on the 1st, fabrikam-retail counted from the 2nd when it joined; nobody before
+    const series = [point('2026-11-30T00:00:00.000Z'), point('2026-12-01T00:00:00.000Z', 3), point('2026-12-02T00:00:00.000Z', 2, 5), point('2026-12-03T00:00:00.000Z', 1, 0)];
+
+    it('sum the non-compliant pairs of the members counted at a point, and none before any joined', () => {
+      expect(series.map(groupNonCompliant)).toEqual([null, 3, 7, 1]);
+      expect(groupNonCompliant(point('2026-12-04T00:00:00.000Z', 0, 0))).toBe(0);
+      expect(groupNonCompliantLine(series)).toEqual({
+        key: 'non-compliant',
+        label: 'Non-compliant pairs',
+        points: [
+          { x: Date.parse('2026-11-30T00:00:00.000Z'), y: null },
+          { x: Date.parse('2026-12-01T00:00:00.000Z'), y: 3 },
+          { x: Date.parse('2026-12-02T00:00:00.000Z'), y: 7 },
+          { x: Date.parse('2026-12-03T00:00:00.000Z'), y: 1 },
+        ],
+      });
+    });
+
+    it('close the series with the group now, dropping a point at or after it', () => {
+      const now = point('2026-12-03T09:30:00.000Z', 4, 1).compliance;
+      const closed = groupSeriesUntilNow([...series, point('2026-12-04T00:00:00.000Z', 9)], now, Date.parse('2026-12-03T09:30:00.000Z'));
+      expect(closed.map((p) => p.at)).toEqual([...series.map((p) => p.at), '2026-12-03T09:30:00.000Z']);
+      expect(closed.map(groupNonCompliant)).toEqual([null, 3, 7, 1, 5]);
+      // members who joined today: no whole day yet, the group now still shows
+      expect(groupSeriesUntilNow([point('2026-12-03T00:00:00.000Z')], now, Date.parse('2026-12-03T09:30:00.000Z')).map(groupNonCompliant)).toEqual([null, 5]);
+    });
+
+    it('say what the series shows: the last day with members and the worst', () => {
+      expect(groupSeriesSummary(series)).toBe('1 non-compliant pair across the members at 2026-12-03 00:00 UTC; the most was 7 non-compliant pairs, at 2026-12-02 00:00 UTC.');
+      expect(groupSeriesSummary(series.slice(0, 1))).toBe('No member was in the group in this period.');
+      expect(groupSeriesSummary([])).toBe('No member was in the group in this period.');
+    });
+
+    it('cover the last 28 days up to now', () => {
+      expect(groupSeriesWindow(Date.parse('2026-12-08T12:00:00.000Z'))).toEqual({ from: '2026-11-10T12:00:00.000Z', to: '2026-12-08T12:00:00.000Z' });
+    });
+
+    it('write scores as percentages, a dash when nothing was evaluated, and in how many members a control fails', () => {
+      expect(memberScoreText(0.8125)).toBe('81.3%');
+      expect(memberScoreText(0)).toBe('0%');
+      expect(memberScoreText(null)).toBe('—');
+      expect(countText(null)).toBe('—');
+      expect(countText(0)).toBe('0');
+      expect(failingInText({ failingTenants: 2, tenants: 3 })).toBe('2 of 3 members');
+      expect(failingInText({ failingTenants: 1, tenants: 1 })).toBe('1 of 1 member');
+    });
   });
 });

@@ -1,7 +1,11 @@
 // What the tenant groups pages compute, pure: ids as the domain accepts them, which tenants may
 // still join, what a group assigns in words, whether the page (read models the worker updates)
-// shows a change yet, where a member's assignment comes from, and the domain's refusals in words.
-import type { TenantGroup } from '../api/operations';
+// shows a change yet, where a member's assignment comes from, the domain's refusals in words, and
+// the group's compliance across its members (now, and per day) as the page shows it.
+import type { LineSeries } from '../charts/charts';
+import { formatScore } from '../charts/scale';
+import { formatDateTime } from '../format';
+import type { GroupCompliancePoint, GroupControlCompliance, TenantGroup } from '../api/operations';
 
 /** Mirrors libs/tenancy-contract GROUP_ID. */
 const GROUP_ID = /^[a-z0-9][a-z0-9-]{0,29}$/;
@@ -91,4 +95,48 @@ export const groupShows = (group: Pick<TenantGroup, 'members' | 'assignments'> |
 export const groupOrigin = (groupId: string, names?: ReadonlyMap<string, string>): string => {
   const name = names?.get(groupId);
   return name && name !== groupId ? `from group ${name} (${groupId})` : `from group ${groupId}`;
+};
+
+/** The days the group's compliance series covers, up to now. */
+export const GROUP_SERIES_DAYS = 28;
+
+export const groupSeriesWindow = (end: number): { from: string; to: string } => ({ from: new Date(end - GROUP_SERIES_DAYS * 86_400_000).toISOString(), to: new Date(end).toISOString() });
+
+/** The group's non-compliant resource/guardrail pairs at a point, summed over the members counted then; null before any had joined. */
+export const groupNonCompliant = (point: GroupCompliancePoint): number | null =>
+  point.compliance.members.length === 0 ? null : point.compliance.members.reduce((sum, m) => sum + m.nonCompliant, 0);
+
+/**
+ * The series' points (the ends of whole days) up to `end`, closed by the group's compliance now, so
+ * the day so far shows too (and a group whose members joined today is not empty).
+ */
+export const groupSeriesUntilNow = (points: readonly GroupCompliancePoint[], now: GroupCompliancePoint['compliance'], end: number): GroupCompliancePoint[] => [
+  ...points.filter((p) => Date.parse(p.at) < end),
+  { at: new Date(end).toISOString(), compliance: now },
+];
+
+/** The line to draw: the group's non-compliant pairs per day. */
+export const groupNonCompliantLine = (points: readonly GroupCompliancePoint[]): LineSeries => ({
+  key: 'non-compliant',
+  label: 'Non-compliant pairs',
+  points: points.map((p) => ({ x: Date.parse(p.at), y: groupNonCompliant(p) })),
+});
+
+/** A member's score as a percentage; a dash when nothing applicable was evaluated. */
+export const memberScoreText = (score: number | null): string => (score === null ? '—' : formatScore(score));
+
+/** A count, or a dash where there is none (a day before any member had joined). */
+export const countText = (count: number | null): string => (count === null ? '—' : String(count));
+
+/** In how many members a control fails, of those it is evaluated in. */
+export const failingInText = (control: Pick<GroupControlCompliance, 'failingTenants' | 'tenants'>): string => `${control.failingTenants} of ${membersText(control.tenants)}`;
+
+/** What the series shows, for the chart's description: the last day with members, and the worst. */
+export const groupSeriesSummary = (points: readonly GroupCompliancePoint[]): string => {
+  const counted = points.map((p) => ({ at: p.at, count: groupNonCompliant(p) })).filter((p): p is { at: string; count: number } => p.count !== null);
+  if (counted.length === 0) return 'No member was in the group in this period.';
+  const last = counted[counted.length - 1];
+  const worst = counted.reduce((a, b) => (b.count > a.count ? b : a));
+  const pairs = (n: number) => `${n} non-compliant pair${n === 1 ? '' : 's'}`;
+  return `${pairs(last.count)} across the members at ${formatDateTime(last.at)}; the most was ${pairs(worst.count)}, at ${formatDateTime(worst.at)}.`;
 };

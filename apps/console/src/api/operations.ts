@@ -1170,3 +1170,49 @@ export interface TenantGroupMutation {
   /** recorded: the events recorded (0: it already was so). */
   readonly result: Refusable<{ readonly __typename: 'TenantGroupChanged'; readonly groupId: string; readonly recorded: number }>;
 }
+
+/** A member's compliance now: the SOC's ranking of who fails most. */
+export interface GroupMemberCompliance {
+  readonly tenantId: string;
+  readonly compliant: number;
+  readonly nonCompliant: number;
+  /** Resource/guardrail pairs that could not be evaluated. */
+  readonly error: number;
+  /** compliant / (compliant + nonCompliant + error); null when nothing applicable was evaluated. */
+  readonly score: number | null;
+}
+/** A framework control across the members: in how many it fails. */
+export interface GroupControlCompliance {
+  readonly framework: string;
+  readonly control: string;
+  /** Members with at least one non-compliant pair for it. */
+  readonly failingTenants: number;
+  /** Members it is evaluated in. */
+  readonly tenants: number;
+  readonly nonCompliant: number;
+}
+/** A group's compliance at the end of a day: the members counted then (each from when it joined). */
+export interface GroupCompliancePoint {
+  readonly at: string;
+  readonly compliance: { readonly members: readonly Pick<GroupMemberCompliance, 'tenantId' | 'nonCompliant'>[] };
+}
+/** A group's compliance across its members now (members failing most first, controls failing in the most members first), and per day over a period. */
+export const TENANT_GROUP_COMPLIANCE_QUERY = /* GraphQL */ `
+  query ConsoleTenantGroupCompliance($groupId: ID!, $from: String!, $to: String!) {
+    tenantGroup(groupId: $groupId) {
+      groupId
+      compliance {
+        members { tenantId compliant nonCompliant error score }
+        controls { framework control failingTenants tenants nonCompliant }
+      }
+    }
+    tenantGroupComplianceSeries(groupId: $groupId, from: $from, to: $to, bucket: DAY) { at compliance { members { tenantId nonCompliant } } }
+  }
+`;
+export interface TenantGroupComplianceQuery {
+  readonly tenantGroup: {
+    readonly groupId: string;
+    readonly compliance: { readonly members: readonly GroupMemberCompliance[]; readonly controls: readonly GroupControlCompliance[] };
+  } | null;
+  readonly tenantGroupComplianceSeries: readonly GroupCompliancePoint[];
+}

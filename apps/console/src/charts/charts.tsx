@@ -56,6 +56,7 @@ export const LineChart = ({
   width = 1000,
   height = 300,
   endLabel = true,
+  domain,
 }: {
   title: string;
   description: string;
@@ -68,12 +69,14 @@ export const LineChart = ({
   height?: number;
   /** Write the first series' last value next to it (its headline number). */
   endLabel?: boolean;
+  /** The value axis; by default the score axis (100% on top), e.g. countDomain for counts. */
+  domain?: readonly [number, number];
 }) => {
   const id = useId();
   const [showTable, setShowTable] = useState(false);
   const margin = { left: 64, right: 20, top: 24, bottom: 44 };
   const x = linearScale([from, to], [margin.left, width - margin.right]);
-  const yDomain = scoreDomain(series.flatMap((s) => s.points.map((p) => p.y)));
+  const yDomain = domain ?? scoreDomain(series.flatMap((s) => s.points.map((p) => p.y)));
   const y = linearScale(yDomain, [height - margin.bottom, margin.top]);
   const xTicks = timeTicks(from, to, 6);
   const step = xTicks.length > 1 ? xTicks[1] - xTicks[0] : to - from;

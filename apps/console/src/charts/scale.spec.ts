@@ -1,4 +1,4 @@
-import { formatScore, formatTimeTick, linearScale, linePath, niceTicks, scoreDomain, timeTicks } from './scale';
+import { countDomain, formatScore, formatTimeTick, linearScale, linePath, niceTicks, scoreDomain, timeTicks } from './scale';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -46,6 +46,14 @@ describe('chart scales', () => {
     expect(scoreDomain([0.1, 0.5])).toEqual([0, 1]);
     expect(scoreDomain([0.99, 1])).toEqual([0.8, 1]);
     expect(scoreDomain([null])).toEqual([0, 1]);
+  });
+
+  it('puts counts on an axis from 0 to a round value, with whole-number ticks', () => {
+    expect(countDomain([3, 7, null])).toEqual([0, 8]);
+    expect(countDomain([0, 1])).toEqual([0, 4]);
+    expect(countDomain([null])).toEqual([0, 4]);
+    expect(countDomain([5])).toEqual([0, 5]);
+    expect(countDomain([123])).toEqual([0, 140]);
   });
 
   it('writes scores as percentages, and says when there is none', () => {

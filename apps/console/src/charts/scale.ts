@@ -90,3 +90,10 @@ export const scoreDomain = (values: readonly (number | null)[]): [number, number
   const low = Math.max(0, Math.floor((Math.min(...present) - 0.05) * 10) / 10);
   return [Math.min(low, 0.8), 1];
 };
+
+/** A count axis: from 0 up to a round value at or above the largest count; at least 4, so the ticks stay whole numbers. */
+export const countDomain = (values: readonly (number | null)[]): [number, number] => {
+  const max = Math.max(4, ...values.filter((v): v is number => v !== null && Number.isFinite(v)));
+  const step = niceTicks(0, max, 4)[1] ?? 1;
+  return [0, Math.ceil(max / step - 1e-9) * step];
+};

@@ -12,26 +12,38 @@ import {
   ASSIGN_BASELINE_TO_GROUP_MUTATION,
   CREATE_TENANT_GROUP_MUTATION,
   REMOVE_TENANT_FROM_GROUP_MUTATION,
+  TENANT_GROUP_COMPLIANCE_QUERY,
   TENANT_GROUP_QUERY,
   TENANT_GROUPS_QUERY,
   UNASSIGN_BASELINE_FROM_GROUP_MUTATION,
   type TenantGroup,
+  type TenantGroupComplianceQuery,
   type TenantGroupMutation,
   type TenantGroupQuery,
   type TenantGroupsQuery,
 } from '../api/operations';
 import {
   assignsLines,
+  countText,
+  failingInText,
   GROUP_ASSIGNMENT_ID_LENGTH,
+  GROUP_SERIES_DAYS,
   groupIdProblem,
+  groupNonCompliantLine,
   groupRefusal,
+  groupSeriesSummary,
+  groupSeriesUntilNow,
+  groupSeriesWindow,
   groupShows,
   joinableTenants,
   leaveReasonProblem,
   memberAssignmentId,
+  memberScoreText,
   membersText,
 } from '../admin/groups';
 import { assignedTitle } from '../admin/library-version';
+import { LineChart } from '../charts/charts';
+import { countDomain } from '../charts/scale';
 import { ConfirmStep, OutcomeMessage, useSubmit } from '../components/forms';
 import { ErrorPanel, Field, LiveMessage, Loading, NotFound, PageHeader } from '../components/ui';
 import { formatDateTime } from '../format';
@@ -198,6 +210,7 @@ export const AdminGroupPage = ({ groupId }: { groupId: string }) => {
         }
       />
       <Members group={group} onChanged={awaitChange} waiting={settle.waiting} />
+      <GroupCompliance group={group} />
       <GroupAssignments data={query.data} group={group} onChanged={awaitChange} />
     </>
   );
@@ -334,6 +347,121 @@ const Members = ({ group, onChanged, waiting }: { group: TenantGroup; onChanged:
         <OutcomeMessage outcome={add.outcome} />
         <Waiting waiting={waiting} />
       </form>
+    </section>
+  );
+};
+
+// Who fails most and which controls fail in the most members, now; and the group's failing pairs
+// per day. Loaded apart from the group (the API scores every member), again when its members change.
+const GroupCompliance = ({ group }: { group: TenantGroup }) => {
+  const { tenants } = useSignedIn();
+  const nameOf = (id: string) => tenants.get(id)?.displayName ?? id;
+  const memberIds = group.members.map((m) => m.tenantId).join(',');
+  const query = useQuery(`tenant-group-compliance:${group.groupId}:${memberIds}`, async (client, signal) => {
+    const end = Date.now();
+    const data = await client.request<TenantGroupComplianceQuery>(TENANT_GROUP_COMPLIANCE_QUERY, { groupId: group.groupId, ...groupSeriesWindow(end) }, { signal });
+    return { ...data, end };
+  });
+  const data = query.data;
+  const compliance = data?.tenantGroup?.compliance;
+  const series = data && compliance ? groupSeriesUntilNow(data.tenantGroupComplianceSeries, compliance, data.end) : [];
+  const line = groupNonCompliantLine(series);
+  return (
+    <section className="panel" aria-labelledby="group-compliance-title">
+      <h2 id="group-compliance-title">Compliance across the group</h2>
+      {group.members.length === 0 ? (
+        <p className="empty">No tenant is in the group yet: there is nothing to compare.</p>
+      ) : query.error ? (
+        <ErrorPanel error={query.error} onRetry={query.reload} />
+      ) : !data || !compliance ? (
+        <Loading what={`the compliance of ${group.name}`} />
+      ) : (
+        <>
+          <div className="columns columns-even">
+            <div>
+              <h3 id="members-failing-title">Members failing most</h3>
+              <div className="table-scroll">
+                <table className="table">
+                  <caption className="visually-hidden">Members failing most</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Tenant</th>
+                      <th scope="col" className="num">
+                        Non-compliant
+                      </th>
+                      <th scope="col" className="num">
+                        Not evaluable
+                      </th>
+                      <th scope="col" className="num">
+                        Score
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {compliance.members.map((m) => (
+                      <tr key={m.tenantId} data-tenant={m.tenantId}>
+                        <th scope="row">
+                          <Link to={{ name: 'posture', tenantId: m.tenantId }}>
+                            <span className="visually-hidden">Posture of </span>
+                            {nameOf(m.tenantId)}
+                          </Link>
+                        </th>
+                        <td className="num">{m.nonCompliant}</td>
+                        <td className="num">{m.error}</td>
+                        <td className="num">{memberScoreText(m.score)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+            <div>
+              <h3 id="controls-failing-title">Controls failing in the most members</h3>
+              {compliance.controls.length === 0 ? (
+                <p className="empty">No framework control is evaluated in any member yet.</p>
+              ) : (
+                <div className="table-scroll">
+                  <table className="table">
+                    <caption className="visually-hidden">Controls failing in the most members</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Control</th>
+                        <th scope="col">Failing in</th>
+                        <th scope="col" className="num">
+                          Non-compliant
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {compliance.controls.map((c) => (
+                        <tr key={`${c.framework}|${c.control}`} data-control={`${c.framework} ${c.control}`}>
+                          <th scope="row">
+                            {c.framework} {c.control}
+                          </th>
+                          <td>{failingInText(c)}</td>
+                          <td className="num">{c.nonCompliant}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </div>
+          </div>
+          <LineChart
+            title={`Non-compliant resource/guardrail pairs across the members, per day over the last ${GROUP_SERIES_DAYS} days and now`}
+            description={groupSeriesSummary(series)}
+            series={[line]}
+            from={Date.parse(groupSeriesWindow(data.end).from)}
+            to={data.end}
+            yLabel="Non-compliant pairs"
+            format={countText}
+            domain={countDomain(line.points.map((p) => p.y))}
+            height={220}
+          />
+          <p className="small muted">Each member is counted from when it joined the group.</p>
+        </>
+      )}
     </section>
   );
 };
