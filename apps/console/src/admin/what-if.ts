@@ -4,6 +4,7 @@
 // tenant in words. A tenant's own library is replayed over that tenant's history only.
 import { formatDateTime } from '../format';
 import { PROVIDER_LIBRARY, type LibraryScope } from './library-scope';
+import type { PolicyWhatIf } from '../api/operations';
 
 /** Mirrors libs/event-sourcing's tenant id. */
 const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -26,20 +27,8 @@ export const parseTenantList = (text: string): { ok: true; tenants: string[] } |
   return { ok: true, tenants };
 };
 
-export interface WhatIfRow {
-  /** The definition, or the initiative whose member this is. */
-  readonly definition: string;
-  /** For an initiative's member: its reference id. */
-  readonly member: string | null;
-  readonly version: number | null;
-  readonly tenantId: string;
-  readonly reason: string;
-  readonly nonCompliantNow: number;
-  readonly nonCompliantEver: number;
-  readonly errors: number;
-  readonly since: string | null;
-  readonly refusal: string | null;
-}
+/** One row of the what-if, as the API answers it. */
+export type WhatIfRow = PolicyWhatIf;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
