@@ -5,7 +5,7 @@
 // So a batch handled twice (a worker died before its checkpoint), or two changes in either order,
 // converge on the same assignments, each recorded once.
 import { randomUUID } from 'node:crypto';
-import { handleCommand, PROVIDER_SCOPE, type CommandContext, type CommandOutcome, type EventStore, type RecordedEvent, type TenantStanding } from '@rampart/event-sourcing';
+import { handleCommand, PROVIDER_SCOPE, reject, type CommandContext, type CommandOutcome, type EventStore, type RecordedEvent, type TenantStanding } from '@rampart/event-sourcing';
 import {
   evolveGroupGuardrails,
   evolveTenantGuardrails,
@@ -23,7 +23,7 @@ import {
   type GroupGuardrailsEvent,
   type TenantGuardrailsEvent,
 } from '@rampart/guardrails';
-import { groupMembersOf, isTenantGroupEvent, tenantGroupStreamId, type TenantGroupEvent } from '@rampart/tenancy-contract';
+import { GROUP_ID, groupMembersOf, isTenantGroupEvent, tenantGroupStreamId, type TenantGroupEvent } from '@rampart/tenancy-contract';
 import { followLog, type Background, type Logger, type Stores } from '@rampart/runtime';
 import { catalogWithLibrary } from './library-catalog';
 import { changeTenantGuardrails } from './tenant-guardrails';
@@ -40,8 +40,8 @@ export const changeGroupGuardrails = async (
   command: GroupGuardrailsCommand,
   context: Omit<CommandContext, 'tenantId'>,
 ): Promise<CommandOutcome<GroupGuardrailsEvent>> => {
-  if (!/^[a-z0-9][a-z0-9-]{0,29}$/.test(command.groupId) || !(await groupEvents(store, command.groupId)).some((e) => e.type === 'tenancy.TenantGroupCreated.v1')) {
-    return { ok: false, rejection: { rejected: true, code: 'unknown-group', message: `no tenant group ${command.groupId.slice(0, 40)}` }, attempts: 0 };
+  if (!GROUP_ID.test(command.groupId) || !(await groupEvents(store, command.groupId)).some((e) => e.type === 'tenancy.TenantGroupCreated.v1')) {
+    return { ok: false, rejection: reject('unknown-group', `no tenant group ${command.groupId.slice(0, 40)}`), attempts: 0 };
   }
   // the catalog every tenant shares: Rampart's, Azure's standards, the provider's library
   const catalog = await catalogWithLibrary(store);

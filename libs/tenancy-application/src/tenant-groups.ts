@@ -1,14 +1,14 @@
 // Tenancy's use cases for tenant groups, which every edge calls (GraphQL, CLI, demo): a group is
 // the provider's, recorded in its scope; a tenant joins only when it exists and its standing allows a
 // change of what it is held to (joining may bring assignments), and leaving is always allowed.
-import { handleCommand, PROVIDER_SCOPE, START, type CommandContext, type CommandOutcome, type EventStore, type RecordedEvent } from '@rampart/event-sourcing';
+import { handleCommand, PROVIDER_SCOPE, reject, START, type CommandContext, type CommandOutcome, type EventStore, type RecordedEvent } from '@rampart/event-sourcing';
 import { groupMembersOf, GROUP_ID, isTenantGroupEvent, tenantGroupDecider, tenantGroupStreamId, type TenantGroupCommand, type TenantGroupEvent } from '@rampart/tenancy';
 import { tenantStanding } from './tenant-standing';
 
 export type GroupContext = Omit<CommandContext, 'tenantId'>;
 
 export const changeTenantGroup = async (store: EventStore, groupId: string, command: TenantGroupCommand, context: GroupContext): Promise<CommandOutcome<TenantGroupEvent>> => {
-  if (!GROUP_ID.test(groupId)) return { ok: false, rejection: { rejected: true, code: 'invalid-group-id', message: 'lowercase letters, digits and dashes, up to 30' }, attempts: 0 };
+  if (!GROUP_ID.test(groupId)) return { ok: false, rejection: reject('invalid-group-id', 'lowercase letters, digits and dashes, up to 30'), attempts: 0 };
   if (command.kind === 'AddTenantToGroup') {
     const refused = await tenantStanding(store)(command.tenantId, 'changes-posture');
     if (refused) return { ok: false, rejection: refused, attempts: 0 };
