@@ -75,6 +75,7 @@ describe('rampart CLI', () => {
       expect.objectContaining({ name: 'tenant-guardrails', eventsBehind: 0 }),
       expect.objectContaining({ name: 'compliance', eventsBehind: 0 }),
       expect.objectContaining({ name: 'findings', eventsBehind: 0 }),
+      expect.objectContaining({ name: 'attestations', eventsBehind: 0 }),
       expect.objectContaining({ name: 'incidents', eventsBehind: 0 }),
       expect.objectContaining({ name: 'response-actions', eventsBehind: 0 }),
     ]);

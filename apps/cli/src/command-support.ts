@@ -6,6 +6,15 @@ import type { Stores } from '@rampart/runtime';
 /** A usage problem with the inputs (unreadable file, not JSON, wrong shape): exit 2 with the reason. */
 export class InputError extends Error {}
 
+/** Brings every read model up to the log: what a command reads next sees what it just recorded (the worker does this when one runs). */
+export const catchUp = async (stores: Stores): Promise<void> => {
+  const [{ projectionRunners }, { createLogger }] = await Promise.all([import('@rampart/platform'), import('@rampart/runtime')]);
+  for (const runner of projectionRunners(stores, createLogger('silent'))) {
+    await runner.prepare();
+    for (;;) if ((await runner.runBatch()).caughtUp) break;
+  }
+};
+
 export const readJson = (path: string, what: string): unknown => {
   let text: string;
   try {

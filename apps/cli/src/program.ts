@@ -11,6 +11,7 @@ import { baselinesCommand, evaluateCommand } from './commands/evaluate';
 import { historyCommands } from './commands/history';
 import { ingestCommand } from './commands/ingest';
 import { policyCommand } from './commands/policy';
+import { attestationsCommand } from './commands/attestations';
 import { groupsCommand } from './commands/groups';
 import { onboardTenantCommand } from './commands/tenants';
 import { printTable } from './table';
@@ -191,6 +192,7 @@ export const buildProgram = (): Command => {
   evaluateCommand(program, withStores);
   baselinesCommand(program, withStores);
   groupsCommand(program, withStores);
+  attestationsCommand(program, withStores);
   historyCommands(program, withStores);
   auditCommand(program, withStores, config);
   return program;

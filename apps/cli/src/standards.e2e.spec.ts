@@ -1,6 +1,7 @@
 // `rampart baselines list|show|assign` and `rampart posture --standard` as a user runs them: a
 // separate process, real arguments, the tables they print and their exit codes.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ describe('standards on the command line', () => {
 
     const now = rampart('posture', '--tenant', 'bank-co', '--standard', 'cis-azure-2.0.0');
     expect(now.status).toBe(0);
-    expect(now.stdout).toMatch(/^bank-co: CIS Microsoft Azure Foundations Benchmark v2\.0\.0 \(cis-azure-2\.0\.0\), now\n\d+ passed, \d+ failed, \d+ not evaluable, \d+ manual \(need an attestation\), \d+ not applicable; score [\d.]+% of assessable controls; 1 resources in scope \(cis-azure-2-0-0 \*\)\n/);
+    expect(now.stdout).toMatch(/^bank-co: CIS Microsoft Azure Foundations Benchmark v2\.0\.0 \(cis-azure-2\.0\.0\), now\n\d+ passed, \d+ failed, \d+ not evaluable, 0 attested, \d+ manual \(need an attestation\), \d+ not applicable; score [\d.]+% of assessable controls; 1 resources in scope \(cis-azure-2-0-0 \*\)\n/);
     expect(now.stdout).toMatch(/control\s+state\s+passed\s+failed\s+n\/a\s+not evaluable\s+title\n/);
     expect(now.stdout).toMatch(/\n3\.1\s+FAILED\s+0\s+1\s+0\s+0\s+Secure transfer to storage accounts should be enabled\n/);
     expect(now.stdout).toMatch(/\n3\.15\s+FAILED\s+0\s+1\s/);
@@ -80,5 +81,27 @@ describe('standards on the command line', () => {
 
     expect(rampart('posture', '--tenant', 'bank-co', '--standard', 'nist-everything').stderr).toMatch(/no standard nist-everything/);
     expect(rampart('posture', '--tenant', 'bank-co').stderr).toMatch(/say --as-of <time>, or --standard <id>/);
+  });
+
+  it('attests a control no rule checks, with an evidence file kept by its digest, and shows it attested; a revocation ends it', () => {
+    const minutes = join(dataDir, 'key-expiry-review.md');
+    writeFileSync(minutes, '# Key expiry review, Q4\nEvery vault key carries an expiry date.\n');
+    const digest = createHash('sha256').update(readFileSync(minutes)).digest('hex');
+    const automated = rampart('attestations', 'record', '--tenant', 'bank-co', '--standard', 'cis-azure-2.0.0', '--control', '3.1', '--statement', 'Secure transfer is enforced by our landing zone.');
+    expect(automated.status).toBe(1);
+    expect(automated.stderr).toMatch(/control-is-automated/);
+    const recorded = rampart('attestations', 'record', '--tenant', 'bank-co', '--standard', 'cis-azure-2.0.0', '--control', '8.1', '--id', 'cis-8-1', '--statement', 'Every key in our vaults carries an expiry date; the Q4 review is attached.', '--evidence', minutes, '--valid-days', '90');
+    expect(recorded.stderr).toBe('');
+    expect(recorded.stdout).toMatch(new RegExp(`^stored key-expiry-review\\.md: sha256 ${digest}, \\d+ bytes\\nrecorded attestation cis-8-1 of cis-azure-2\\.0\\.0 8\\.1 until `));
+    const drill = rampart('posture', '--tenant', 'bank-co', '--standard', 'cis-azure-2.0.0', '--control', '8.1');
+    expect(drill.stdout).toMatch(/\n8\.1\s+attested\s/);
+    expect(drill.stdout).toContain(`evidence key-expiry-review.md, `);
+    expect(drill.stdout).toContain(`sha256 ${digest}`);
+    const copy = join(dataDir, 'copy.md');
+    expect(rampart('attestations', 'evidence', digest, '--tenant', 'bank-co', '--out', copy).status).toBe(0);
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(minutes, 'utf8'));
+    expect(rampart('attestations', 'revoke', 'cis-8-1', '--tenant', 'bank-co', '--reason', 'The review missed two vaults.').stdout).toMatch(/cis-8-1 revoked/);
+    const list = rampart('attestations', 'list', '--tenant', 'bank-co');
+    expect(list.stdout).toMatch(/\ncis-8-1\s+cis-azure-2\.0\.0\s+8\.1\s+revoked\s/);
   });
 });

@@ -18,6 +18,10 @@ export const PERMISSIONS = {
   'exemptions.request': ['customer.admin', 'soc.analyst', 'soc.lead', 'platform.admin'],
   /** The approver must also be another person than the requester (enforced by the domain). */
   'exemptions.approve': ['customer.admin', 'soc.lead', 'platform.admin'],
+  /** Attest a control no rule checks (with evidence files), or revoke an attestation: a person who answers for the statement. */
+  'attestations.record': ['customer.admin', 'soc.lead', 'platform.admin'],
+  /** Approve or reject an attestation awaiting a second person (who must be another person than the attester, enforced by the domain). */
+  'attestations.approve': ['customer.admin', 'soc.lead', 'platform.admin'],
   /** Work incidents: triage, respond, comment, tasks, evidence, propose actions. */
   'incidents.respond': ['soc.analyst', 'soc.lead', 'platform.admin'],
   /** Comment on an incident: the SOC, and the customer's admin on their own tenant's incidents. */

@@ -16,6 +16,7 @@ import { textGuardPlugin } from './graphql/text-guard';
 import { DecideCommandHandler } from './graphql/commands';
 import { AlertsWebhookController } from './http/alerts-webhook.controller';
 import { AuditDownloadController } from './http/audit-download.controller';
+import { EvidenceController } from './http/evidence.controller';
 import { RESOLVERS } from './schema/build-schema';
 import { GetPlatformHandler } from './graphql/queries';
 import { HealthController } from './http/health.controller';
@@ -72,7 +73,7 @@ export class ApiModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController, AlertsWebhookController, AuditDownloadController],
+      controllers: [HealthController, MetricsController, AlertsWebhookController, AuditDownloadController, EvidenceController],
       providers: [
         { provide: RUNTIME, useValue: runtime },
         ...RESOLVERS,

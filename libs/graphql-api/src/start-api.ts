@@ -2,7 +2,9 @@
 // only /health (and /metrics for a scraper on this machine or holding the metrics token) answer
 // without a principal, besides the web console's static files, its config and its development
 // sign-in (http/console.ts), which hold no data. WebSocket operations pass the same AccessGate.
+import express from 'express';
 import { NestFactory } from '@nestjs/core';
+import { MAX_EVIDENCE_BYTES } from '@rampart/guardrails-application';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -53,6 +55,8 @@ export const startApi = async (runtime: ApiRuntime, http: { host: string; port: 
   if (runtime.console) app.use(consoleRoutes(runtime.console));
   const gate = new AccessGate(runtime.authenticator, { rateLimitPerMinute: runtime.rateLimitPerMinute, log: runtime.log });
   app.use(authMiddleware(gate, { metricsToken: runtime.metricsToken }));
+  // an evidence upload is the file's bytes, whatever their type (a JSON file is evidence, not a request)
+  app.use('/evidence', express.raw({ type: () => true, limit: MAX_EVIDENCE_BYTES }));
   app.useBodyParser('json', { limit: MAX_REQUEST_BYTES });
   app.use('/graphql', tokenLimit(runtime.limits.maxTokens));
   await app.init();

@@ -31,6 +31,7 @@ import {
   type TenantGuardrailsEvent,
 } from '@rampart/guardrails';
 import { librarySource } from './library-catalog';
+import { expireAttestations } from './attestations';
 import { configurationAfter, RESOURCE_EVENT_TYPES, resourceStreamId, type ResourceEvent } from '@rampart/inventory-contract';
 import { every, followLog, instruments, type Logger, READ_MODEL_SCHEMA, secondsSince, type Stores } from '@rampart/runtime';
 
@@ -496,7 +497,7 @@ export const GUARDRAIL_EVALUATOR_SUBSCRIPTION = 'guardrail-evaluator';
 /** What the evaluator reacts to: resource changes, and changes of a tenant's guardrail policy. */
 export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES];
 
-/** Runs the evaluator from its checkpoint until stopped, and expires exemptions every minute. */
+/** Runs the evaluator from its checkpoint until stopped, and expires exemptions and attestations every minute. */
 export const startGuardrailEvaluator = async (
   stores: Stores,
   log: Logger,
@@ -511,9 +512,10 @@ export const startGuardrailEvaluator = async (
     partitions: options.partitions,
     handle: (events) => evaluator.handle(events),
   });
-  const expiry = every(options.expiryIntervalMs ?? 60_000, log, 'expiring exemptions, adopting library versions', async () => {
+  const expiry = every(options.expiryIntervalMs ?? 60_000, log, 'expiring exemptions and attestations, adopting library versions', async () => {
     for (const e of await evaluator.expireExemptions()) log.info(e, 'exemption expired; its findings come back');
     for (const a of await adoptLibraryVersions(stores, { schema: options.schema, now: options.now })) log.info(a, 'assignment adopted a new library version; the tenant is evaluated again');
+    for (const a of await expireAttestations(stores, { schema: options.schema, now: options.now?.() })) log.info(a, 'attestation expired; its control needs evidence again');
   });
   return {
     evaluator,

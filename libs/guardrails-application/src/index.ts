@@ -8,3 +8,4 @@ export * from './reporting-choice';
 export * from './policy-library';
 export * from './library-catalog';
 export * from './group-assignments';
+export * from './attestations';

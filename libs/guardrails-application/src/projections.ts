@@ -1,9 +1,11 @@
 // Guardrails' read models as SQL document projections.
 import { documentProjection, type SqlProjection } from '@rampart/event-store';
 import {
+  attestations,
   complianceStates,
   findings,
   tenantGuardrailsDirectory,
+  type AttestationEntry,
   type ComplianceEntry,
   type FindingEntry,
   type TenantGuardrailsEntry,
@@ -19,5 +21,10 @@ export const guardrailsProjections = (): SqlProjection[] => [
   documentProjection<FindingEntry>({
     ...findings,
     indexes: [{ name: 'findings_status_opened', expression: "tenant_id, (doc->>'status'), (doc->>'openedAt') DESC" }],
+  }),
+  documentProjection<AttestationEntry>({
+    ...attestations,
+    // the per-control views ask for a standard's; the expiry sweep for those still holding
+    indexes: [{ name: 'attestations_standard', expression: "tenant_id, (doc->>'standardId'), (doc->>'status')" }],
   }),
 ];

@@ -3,9 +3,12 @@
 // as of any past instant comes from history.ts, folded from the log; both end in
 // `standardCompliance` of the guardrails context.
 import {
+  attestationHolds,
+  attestationsByControl,
   builtInCatalog,
   scopeCovers,
   standardCompliance,
+  type AttestationEntry,
   type ComplianceEntry,
   type CompiledStandard,
   type StandardComplianceResult,
@@ -42,14 +45,18 @@ export const assembleStandardCompliance = (
   entries: readonly ComplianceEntry[],
   resourcesInScope: number,
   asOf: string | null,
+  /** The tenant's attestations of the standard's controls (any status): those holding at `asOf` (or now) count. */
+  attestations: readonly AttestationEntry[] = [],
 ): TenantStandardCompliance => {
+  const at = asOf ? new Date(asOf) : new Date();
+  const holding = attestationsByControl(attestations.filter((a) => a.standardId === compiled.standard.id && attestationHolds(a, at)));
   const { controls: _controls, members: _members, parameters: _parameters, ...standard } = compiled.standard;
   return {
     tenantId,
     standard,
     asOf,
     assignments,
-    ...standardCompliance(compiled.standard, compiled, entries, resourcesInScope),
+    ...standardCompliance(compiled.standard, compiled, entries, resourcesInScope, holding),
   };
 };
 
@@ -79,6 +86,10 @@ export const tenantStandardCompliance = async (
     `SELECT doc FROM "${schema}".compliance WHERE tenant_id = $1 AND doc->>'baselineId' = $2 ORDER BY id`,
     [tenantId, standardId],
   );
+  const attested = await stores.readModels.query<{ doc: AttestationEntry }>(
+    `SELECT doc FROM "${schema}".attestations WHERE tenant_id = $1 AND doc->>'standardId' = $2 AND doc->>'status' = 'active'`,
+    [tenantId, standardId],
+  );
   const scopes = assignments.map((a) => a.scope);
   let inScope: number;
   if (scopes.includes('*')) {
@@ -100,5 +111,6 @@ export const tenantStandardCompliance = async (
     rows.map((r) => r.doc),
     inScope,
     null,
+    attested.rows.map((r) => r.doc),
   );
 };

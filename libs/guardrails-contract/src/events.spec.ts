@@ -11,6 +11,7 @@ import {
   type PostureEvent,
   type TenantGuardrailsEvent,
 } from './events';
+import { ATTESTATION_EVENT_TYPES, isAttestationEvent, type AttestationEvent } from './attestation-events';
 
 // Every type name of each union, once: a name added to a union but not to its list fails here.
 const POSTURE: Record<PostureEvent['type'], true> = {
@@ -27,6 +28,14 @@ const TENANT_POLICY: Record<TenantGuardrailsEvent['type'], true> = {
   'guardrails.ExemptionExpired.v1': true,
   'guardrails.ReportingPolicySet.v1': true,
   'guardrails.LibraryVersionSet.v1': true,
+  'guardrails.AttestationPolicySet.v1': true,
+};
+const ATTESTATION: Record<AttestationEvent['type'], true> = {
+  'guardrails.AttestationRecorded.v1': true,
+  'guardrails.AttestationApproved.v1': true,
+  'guardrails.AttestationRejected.v1': true,
+  'guardrails.AttestationRevoked.v1': true,
+  'guardrails.AttestationExpired.v1': true,
 };
 
 const read = (type: string, data: unknown = {}) => ({ type, data }) as Pick<RecordedEvent, 'type' | 'data'>;
@@ -50,6 +59,7 @@ describe("the guardrails' contract", () => {
   it('lists every type name of its unions once', () => {
     expect([...POSTURE_EVENT_TYPES].sort()).toEqual(Object.keys(POSTURE).sort());
     expect([...TENANT_GUARDRAILS_EVENT_TYPES].sort()).toEqual(Object.keys(TENANT_POLICY).sort());
+    expect([...ATTESTATION_EVENT_TYPES].sort()).toEqual(Object.keys(ATTESTATION).sort());
   });
 
   it('narrows a finding read from the log to its payload', () => {
@@ -63,6 +73,7 @@ describe("the guardrails' contract", () => {
   it("tells a resource's posture from a tenant's policy and from other contexts' events", () => {
     expect(POSTURE_EVENT_TYPES.every((t) => isPostureEvent(read(t)) && !isTenantGuardrailsEvent(read(t)))).toBe(true);
     expect(TENANT_GUARDRAILS_EVENT_TYPES.every((t) => isTenantGuardrailsEvent(read(t)) && !isPostureEvent(read(t)))).toBe(true);
+    expect(ATTESTATION_EVENT_TYPES.every((t) => isAttestationEvent(read(t)) && !isTenantGuardrailsEvent(read(t)) && !isPostureEvent(read(t)))).toBe(true);
     expect(isPostureEvent(read('incidents.IncidentOpened.v1'))).toBe(false);
     expect(isFindingOpened(read('guardrails.FindingOpened.v2'))).toBe(false);
   });

@@ -1,5 +1,6 @@
 // The guardrails context's published events: its contract with the other contexts.
 import { eventGuard, type DomainEvent } from '@rampart/event-sourcing';
+import type { AttestationPolicySet } from './attestation-events';
 
 /** A guardrail's severity, which its findings carry. */
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -82,7 +83,8 @@ export type TenantGuardrailsEvent =
   | ExemptionRevoked
   | ExemptionExpired
   | ReportingPolicySet
-  | LibraryVersionSet;
+  | LibraryVersionSet
+  | AttestationPolicySet;
 
 /** The inventory event that made the evaluation happen, when there is one (a finding links its cause). */
 export interface EvaluationCause {
@@ -148,6 +150,7 @@ export const TENANT_GUARDRAILS_EVENT_TYPES: readonly TenantGuardrailsEvent['type
   'guardrails.ExemptionExpired.v1',
   'guardrails.ReportingPolicySet.v1',
   'guardrails.LibraryVersionSet.v1',
+  'guardrails.AttestationPolicySet.v1',
 ];
 
 export const POSTURE_EVENT_TYPES: readonly PostureEvent['type'][] = [

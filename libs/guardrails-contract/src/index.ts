@@ -1,2 +1,3 @@
 export * from './events';
 export * from './library-events';
+export * from './attestation-events';

@@ -28,3 +28,5 @@ export * from './standards/control-compliance';
 export * from './intents';
 export * from './library';
 export * from './groups/group-guardrails';
+export * from './attestations/attestation';
+export * from './attestations/read-model';

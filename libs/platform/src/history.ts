@@ -4,6 +4,8 @@
 // the live tables, so "as of now" and the live read model cannot disagree. Nothing here appends.
 import { formatPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import {
+  attestationHolds,
+  attestations as attestationsModel,
   compilePolicy,
   complianceScore,
   complianceStates,
@@ -16,6 +18,7 @@ import {
   resourceGroupKeyOf,
   standardScore,
   tenantGuardrailsDirectory,
+  type AttestationEntry,
   type ComplianceEntry,
   type ComplianceScore,
   type ControlState,
@@ -216,9 +219,10 @@ const STANDARD_MODELS = () => ({
   resources: new Folded<ResourceInventoryEntry>(asModel(resourceInventory)),
   guardrails: new Folded<TenantGuardrailsEntry>(asModel(tenantGuardrailsDirectory)),
   compliance: new Folded<ComplianceEntry>(asModel(complianceStates)),
+  attestations: new Folded<AttestationEntry>(asModel(attestationsModel)),
 });
 const STANDARD_EVENT_TYPES: readonly string[] = [
-  ...new Set([resourceInventory, tenantGuardrailsDirectory, complianceStates].flatMap((m) => m.eventTypes as readonly string[])),
+  ...new Set([resourceInventory, tenantGuardrailsDirectory, complianceStates, attestationsModel].flatMap((m) => m.eventTypes as readonly string[])),
 ];
 
 /**
@@ -243,7 +247,8 @@ export const standardComplianceAsOf = async (
   const assignments = (policy?.assignments ?? []).filter((a) => a.baselineId === standardId).map((a) => ({ assignmentId: a.assignmentId, scope: a.scope }));
   const entries = assignments.length ? byKey(models.compliance.docs).filter((e) => e.baselineId === standardId) : [];
   const inScope = assignments.length ? countInScopes([...models.resources.docs.values()].map((r) => r.resourceKey), assignments.map((a) => a.scope)) : 0;
-  return assembleStandardCompliance(tenantId, compiled, assignments, entries, inScope, asOf.toISOString());
+  const attested = assignments.length ? [...models.attestations.docs.values()] : [];
+  return assembleStandardCompliance(tenantId, compiled, assignments, entries, inScope, asOf.toISOString(), attested);
 };
 
 export interface StandardScorePoint {
@@ -253,7 +258,7 @@ export interface StandardScorePoint {
   readonly assigned: boolean;
   /** How many controls were in each state. */
   readonly states: Readonly<Record<ControlState, number>>;
-  /** passed / (passed + failed + notEvaluable) controls; null when none could be assessed. */
+  /** (passed + attested) / (passed + attested + failed + notEvaluable) controls; null when none could be assessed. */
   readonly score: number | null;
 }
 
@@ -277,21 +282,25 @@ export const standardComplianceSeries = async (
   const policy = new Folded<TenantGuardrailsEntry>(asModel(tenantGuardrailsDirectory));
   const tracker = new ControlStateTracker(compiled.standard, compiled);
   const ofStandard = (e: ComplianceEntry | null | undefined) => (e && e.baselineId === standardId ? e : undefined);
-  const unassigned = { failed: 0, notEvaluable: 0, passed: 0, manual: 0, notApplicable: 0 };
+  const attested = new Folded<AttestationEntry>(asModel(attestationsModel));
+  const unassigned = { failed: 0, notEvaluable: 0, passed: 0, attested: 0, manual: 0, notApplicable: 0 };
 
   const series: StandardScorePoint[] = [];
   let next = first;
   let assigned = false;
   const emitUntil = (instant: number) => {
     while (next <= instant && next <= options.to.getTime() && series.length < points) {
+      // an attestation stops holding at its validUntil, whether or not its expiry is recorded yet
+      tracker.attest(new Set([...attested.docs.values()].filter((a) => a.standardId === standardId && attestationHolds(a, new Date(next))).map((a) => a.controlId.toLowerCase())));
       const states = assigned ? tracker.states() : unassigned;
       series.push({ at: new Date(next).toISOString(), assigned, states, score: standardScore(states) });
       next += step;
     }
   };
-  const types = [...complianceStates.eventTypes, ...tenantGuardrailsDirectory.eventTypes];
+  const types = [...complianceStates.eventTypes, ...tenantGuardrailsDirectory.eventTypes, ...attestationsModel.eventTypes];
   for await (const event of tenantHistory(stores, tenantId, types, { until: options.to })) {
     emitUntil(Date.parse(event.recordedAt) - 1);
+    if (attested.apply(event)) continue;
     if (policy.apply(event)) {
       assigned = [...policy.docs.values()].some((d) => d.assignments.some((a) => a.baselineId === standardId));
       continue;

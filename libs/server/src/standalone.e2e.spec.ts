@@ -40,6 +40,7 @@ describe('standalone platform over HTTP', () => {
         { name: 'tenant-guardrails', eventsBehind: 0 },
         { name: 'compliance', eventsBehind: 0 },
         { name: 'findings', eventsBehind: 0 },
+        { name: 'attestations', eventsBehind: 0 },
         { name: 'incidents', eventsBehind: 0 },
         { name: 'response-actions', eventsBehind: 0 },
       ],

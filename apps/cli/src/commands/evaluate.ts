@@ -5,16 +5,8 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Stores } from '@rampart/runtime';
-import { InputError, progressLine, requireTenant } from '../command-support';
+import { catchUp, InputError, progressLine, requireTenant } from '../command-support';
 import { printTable } from '../table';
-
-const catchUp = async (stores: Stores) => {
-  const [{ projectionRunners }, { createLogger }] = await Promise.all([import('@rampart/platform'), import('@rampart/runtime')]);
-  for (const runner of projectionRunners(stores, createLogger('silent'))) {
-    await runner.prepare();
-    for (;;) if ((await runner.runBatch()).caughtUp) break;
-  }
-};
 
 const percent = (score: number | null) => (score === null ? '-' : `${(score * 100).toFixed(1)}%`);
 

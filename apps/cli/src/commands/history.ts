@@ -24,7 +24,7 @@ const reading = (what: string) => {
   return { report: (p: HistoryProgress) => line.show(`${what}: ${p.eventsRead} events read (at ${p.position})`), done: () => line.done() };
 };
 
-const STATE_LABEL: Record<string, string> = { failed: 'FAILED', passed: 'passed', manual: 'manual', notApplicable: 'n/a', notEvaluable: 'not evaluable' };
+const STATE_LABEL: Record<string, string> = { failed: 'FAILED', passed: 'passed', attested: 'attested', manual: 'manual', notApplicable: 'n/a', notEvaluable: 'not evaluable' };
 
 /** A standard's controls as a table, and one control's failing resources with `control`. */
 const printStandard = (r: TenantStandardCompliance, control?: string): void => {
@@ -36,7 +36,7 @@ const printStandard = (r: TenantStandardCompliance, control?: string): void => {
   }
   const s = r.states;
   process.stdout.write(
-    `${s.passed} passed, ${s.failed} failed, ${s.notEvaluable} not evaluable, ${s.manual} manual (need an attestation), ${s.notApplicable} not applicable; ` +
+    `${s.passed} passed, ${s.failed} failed, ${s.notEvaluable} not evaluable, ${s.attested} attested, ${s.manual} manual (need an attestation), ${s.notApplicable} not applicable; ` +
       `score ${percent(r.score)} of assessable controls; ${r.resourcesInScope} resources in scope (${r.assignments.map((a) => `${a.assignmentId} ${a.scope}`).join(', ')})\n\n`,
   );
   const controls = control ? r.controls.filter((c) => c.control.id === control) : r.controls;
@@ -48,6 +48,11 @@ const printStandard = (r: TenantStandardCompliance, control?: string): void => {
   if (!control) return;
   const [c] = controls;
   process.stdout.write(`\n${c.definitions.total} definitions: ${c.definitions.automated - c.definitions.refused} evaluated, ${c.definitions.refused} not evaluable, ${c.definitions.manual} manual, ${c.definitions.dataPlane} data-plane\n`);
+  if (c.attestation) {
+    const a = c.attestation;
+    process.stdout.write(`\nattested by ${a.attestedBy}${a.approvedBy ? `, approved by ${a.approvedBy}` : ''}, until ${a.validUntil} (${a.attestationId}): ${a.statement}\n`);
+    for (const f of a.evidence) process.stdout.write(`  evidence ${f.name}, ${f.size} bytes, sha256 ${f.sha256}\n`);
+  }
   if (c.failing.length === 0) return;
   process.stdout.write('\nfailing resources\n');
   printTable([['resource', 'fails', 'why'], ...c.failing.flatMap((f) => f.failures.map((x) => [f.resourceId, x.guardrailId, x.reason.split('\n')[0]]))]);

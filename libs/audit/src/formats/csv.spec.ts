@@ -1,6 +1,6 @@
 import { CSV_COLUMNS, CSV_HEADER, CSV_LINE_END, csvField, csvRow } from './csv';
 import { SUMMARY_MAX_LENGTH, summarize } from './summary';
-import { BEN, TenantLog, WEB_APP, breachStory } from './testing/fixtures';
+import { BEN, EVIDENCE, TenantLog, WEB_APP, breachStory } from './testing/fixtures';
 
 /** RFC 4180 read back, written independently of the code under test: quoted fields, doubled quotes, CRLF rows. */
 const parseCsv = (text: string): string[][] => {
@@ -79,6 +79,32 @@ describe('events.csv', () => {
     expect(summarize(e)).toBe('action act-stale expired unapproved at 2025-03-06T10:00:00.000Z (approval lifetime 1440 min)');
     const row = parseCsv(csvRow(e) + CSV_LINE_END)[0];
     expect([cell(row, 'event_type'), cell(row, 'summary')]).toEqual(['incidents.ActionExpired.v1', summarize(e)]);
+  });
+
+  it('words every attestation event, and keeps the evidence digests in the payload', () => {
+    const log = new TenantLog();
+    const attestations = [
+      log.setAttestationPolicy(true),
+      log.recordAttestation('att-ac-1', { approvalRequired: true }),
+      log.approveAttestation('att-ac-1'),
+      log.revokeAttestation('att-ac-1'),
+      log.recordAttestation('att-ac-2', { approvalRequired: true }),
+      log.rejectAttestation('att-ac-2'),
+      log.recordAttestation('att-ac-3'),
+      log.expireAttestation('att-ac-3', '2025-09-30T00:00:00.000Z'),
+    ];
+    const rows = parseCsv(attestations.map((e) => csvRow(e) + CSV_LINE_END).join(''));
+    expect(rows.map((row) => cell(row, 'summary'))).toEqual([
+      'attestations need a second person from now on',
+      'attestation att-ac-1 of nist-sp-800-53-r5 AC-1 by ana@soc.example until 2025-09-30T00:00:00.000Z, awaiting a second person: 2 evidence file(s); The access control policy is reviewed and approved by the CISO every quarter.',
+      'attestation att-ac-1 approved by ben@soc.example',
+      'attestation att-ac-1 revoked by ana@soc.example: The policy was withdrawn for rework.',
+      'attestation att-ac-2 of nist-sp-800-53-r5 AC-1 by ana@soc.example until 2025-09-30T00:00:00.000Z, awaiting a second person: 2 evidence file(s); The access control policy is reviewed and approved by the CISO every quarter.',
+      'attestation att-ac-2 rejected by ben@soc.example: The minutes of the last review are missing.',
+      'attestation att-ac-3 of nist-sp-800-53-r5 AC-1 by ana@soc.example until 2025-09-30T00:00:00.000Z: 2 evidence file(s); The access control policy is reviewed and approved by the CISO every quarter.',
+      'attestation att-ac-3 expired at 2025-09-30T00:00:00.000Z',
+    ]);
+    expect(JSON.parse(cell(rows[1], 'data_json')).evidence.map((f: { sha256: string }) => f.sha256)).toEqual(EVIDENCE.map((f) => f.sha256));
   });
 
   it('falls back to the compact JSON of an unknown type, cut to a readable length', () => {

@@ -36,6 +36,24 @@ describe('events.ndjson lines', () => {
     expect(parseNdjsonLine(ndjsonLine(big)).metadata.actor.onBehalfOfTenant).toBe('contoso');
   });
 
+  it('round-trip the attestation events, evidence digests included', () => {
+    const log = new TenantLog();
+    const attestations = [
+      log.setAttestationPolicy(true),
+      log.recordAttestation('att-ac-1', { approvalRequired: true }),
+      log.approveAttestation('att-ac-1'),
+      log.revokeAttestation('att-ac-1'),
+      log.recordAttestation('att-ac-2', { approvalRequired: true }),
+      log.rejectAttestation('att-ac-2'),
+      log.recordAttestation('att-ac-3'),
+      log.expireAttestation('att-ac-3', '2025-09-30T00:00:00.000Z'),
+    ];
+    for (const e of attestations) {
+      const back = parseNdjsonLine(ndjsonLine(e));
+      expect({ ...back, globalPosition: parsePosition(back.globalPosition) }).toEqual(e);
+    }
+  });
+
   it('keep line breaks and separators inside strings escaped, so one event stays one line', () => {
     const e = new TenantLog().posture(WEB_APP, 'web-app-without-authentication', null, 'nonCompliant', { reason: 'line one\nline two\r\u2028end' });
     const line = ndjsonLine(e);

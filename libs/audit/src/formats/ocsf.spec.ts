@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { RecordedEvent } from '@rampart/event-sourcing';
 import { OCSF_VERSION, OcsfMemory, ocsfRecords, type OcsfRecord } from './ocsf';
 import { OcsfSchema } from './testing/ocsf-schema';
-import { ANA, BEN, EVALUATOR, REACTOR, STORAGE, TENANT, TenantLog, WEB_APP, breachStory, exportContext } from './testing/fixtures';
+import { ANA, BEN, EVALUATOR, EVIDENCE, EXPIRY, REACTOR, STORAGE, TENANT, TenantLog, WEB_APP, breachStory, exportContext } from './testing/fixtures';
 
 const CORPUS = join(__dirname, '..', '..', 'corpus', 'ocsf');
 const schema = new OcsfSchema((path) => JSON.parse(readFileSync(join(CORPUS, path), 'utf8')));
@@ -25,7 +25,7 @@ const mapAll = (events: readonly RecordedEvent[], seed: readonly RecordedEvent[]
   return events.map((e) => ({ event: e, records: ocsfRecords(e, ctx, memory) }));
 };
 
-/** A tenant's month: the breach story, an evaluation error episode, exemptions, an uncertain action, a merge. */
+/** A tenant's month: the breach story, an evaluation error episode, exemptions, an uncertain action, a merge, attestations. */
 const realisticLog = () => {
   const log = new TenantLog();
   const story = breachStory(log);
@@ -89,6 +89,14 @@ const realisticLog = () => {
     log.incident('inc-dup', 'IncidentMerged', { into: story.incidentId }, { actor: BEN }),
     log.incident(story.incidentId, 'IncidentReopened', { reason: 'The same principal signed in again.' }),
     log.record('resource-x', 'inventory.ResourceDiscovered.v1', { resourceKey: STORAGE.key, id: STORAGE.id, type: STORAGE.type, configuration: {}, contentHash: 'h', runId: 'run-1' }),
+    log.setAttestationPolicy(true),
+    log.recordAttestation('att-ac-1', { approvalRequired: true }),
+    log.approveAttestation('att-ac-1'),
+    log.revokeAttestation('att-ac-1'),
+    log.recordAttestation('att-pv-1', { standardId: 'mcsb', controlId: 'PV-1', validUntil: '2025-03-20T00:00:00.000Z' }),
+    log.expireAttestation('att-pv-1', '2025-03-20T00:00:00.000Z', { at: '2025-03-20T00:05:00.000Z' }),
+    log.recordAttestation('att-ac-2', { controlId: 'AC-2', approvalRequired: true }),
+    log.rejectAttestation('att-ac-2'),
   ];
   return { ...story, events: [...story.events, ...more] };
 };
@@ -150,7 +158,7 @@ describe('ocsfRecords', () => {
   it('produces records of the three classes from a realistic month, and none for other events', () => {
     expect(new Set(records.map((r) => r['class_uid']))).toEqual(new Set([2003, 2005, 7001]));
     for (const m of mapped) {
-      if (/^(tenancy|inventory)\./.test(m.event.type) || /Baseline|Exemption/.test(m.event.type)) expect(m.records).toEqual([]);
+      if (/^(tenancy|inventory)\./.test(m.event.type) || /Baseline|Exemption|PolicySet/.test(m.event.type)) expect(m.records).toEqual([]);
     }
   });
 
@@ -231,6 +239,53 @@ describe('ocsfRecords', () => {
     expect(opening).toMatchObject({ activity_id: 1, compliance: { status_id: 2, status: 'Warning' } });
     expect(closing).toMatchObject({ activity_id: 3, compliance: { status_id: 3 } });
     expect((opening['finding_info'] as OcsfRecord)['uid']).toBe((closing['finding_info'] as OcsfRecord)['uid']);
+  });
+
+  it("reports an attestation's life as one Compliance Finding: Pass while it holds, Archived once it ends", () => {
+    const lifecycle = mapped.filter((m) => m.event.type.startsWith('guardrails.Attestation') && !m.event.type.endsWith('PolicySet.v1'));
+    const row = (r: OcsfRecord) => {
+      const compliance = r['compliance'] as OcsfRecord;
+      return [(r['finding_info'] as OcsfRecord)['uid'], r['activity_id'], r['status'], compliance['status_id'], compliance['status']];
+    };
+    expect(lifecycle.map((m) => [m.event.type.split('.')[1], ...row(m.records[0])])).toEqual([
+      ['AttestationRecorded', 'att-ac-1', 1, 'New', 99, 'Pending Approval'],
+      ['AttestationApproved', 'att-ac-1', 2, 'Resolved', 1, 'Pass'],
+      ['AttestationRevoked', 'att-ac-1', 3, 'Archived', 99, 'Revoked'],
+      ['AttestationRecorded', 'att-pv-1', 1, 'Resolved', 1, 'Pass'],
+      ['AttestationExpired', 'att-pv-1', 3, 'Archived', 99, 'Expired'],
+      ['AttestationRecorded', 'att-ac-2', 1, 'New', 99, 'Pending Approval'],
+      ['AttestationRejected', 'att-ac-2', 3, 'Archived', 99, 'Rejected'],
+    ]);
+    const [recorded, approved, revoked] = lifecycle.map((m) => m.records[0]);
+    expect(recorded).toMatchObject({
+      class_uid: 2003,
+      severity_id: 1,
+      finding_info: { title: `nist-sp-800-53-r5 AC-1 attested by ${ANA.id}`, types: ['Attestation'], desc: 'The access control policy is reviewed and approved by the CISO every quarter.' },
+      compliance: { control: 'AC-1', standards: ['nist-sp-800-53-r5'], requirements: ['nist-sp-800-53-r5 AC-1'] },
+      unmapped: {
+        attestation_id: 'att-ac-1',
+        valid_until: '2025-09-30T00:00:00.000Z',
+        approval_required: true,
+        evidence: EVIDENCE.map((f) => ({ sha256: f.sha256, name: f.name, media_type: f.mediaType, size: f.size })),
+      },
+    });
+    // Later events only name the attestation: the standard and control come from memory, the actor from the envelope.
+    expect(approved).toMatchObject({ actor: { user: { uid: BEN.id } }, compliance: { requirements: ['nist-sp-800-53-r5 AC-1'] }, unmapped: { approved_by: BEN.id } });
+    expect(revoked).toMatchObject({ status_detail: 'The policy was withdrawn for rework.', compliance: { standards: ['nist-sp-800-53-r5'] }, unmapped: { revoked_by: ANA.id } });
+    const expired = recordOf('guardrails.AttestationExpired.v1');
+    expect(expired).toMatchObject({ actor: { user: { uid: EXPIRY.id, type_id: 4 } }, status_detail: 'expired at 2025-03-20T00:00:00.000Z', compliance: { requirements: ['mcsb PV-1'] } });
+  });
+
+  it('still reports an attestation event whose recording came before an unseeded export, by its id alone', () => {
+    const log = new TenantLog();
+    const recorded = log.recordAttestation('att-ac-1', { approvalRequired: true });
+    const approved = log.approveAttestation('att-ac-1');
+    const [seeded] = mapAll([approved], [recorded]).map((m) => m.records[0]);
+    const [unseeded] = mapAll([approved]).map((m) => m.records[0]);
+    expect(seeded).toMatchObject({ finding_info: { uid: 'att-ac-1', title: `nist-sp-800-53-r5 AC-1 attested by ${ANA.id}` }, compliance: { control: 'AC-1', status_id: 1 } });
+    expect(unseeded).toMatchObject({ finding_info: { uid: 'att-ac-1', title: 'Attestation att-ac-1' }, compliance: { status_id: 1, status: 'Pass' } });
+    expect((unseeded['compliance'] as OcsfRecord)['standards']).toBeUndefined();
+    for (const record of [seeded, unseeded]) expect(problemsOf(record)).toEqual([]);
   });
 
   it('follows an incident through its lifecycle as Incident Findings', () => {

@@ -1,14 +1,16 @@
-// ocsf.ndjson: the tenant's findings, incidents and response actions as OCSF 1.8.0 records, shaped
-// by the class definitions vendored in `libs/audit/corpus/ocsf` (Compliance Finding 2003, Incident
-// Finding 2005, Remediation Activity 7001). Events of other kinds have no OCSF record.
+// ocsf.ndjson: the tenant's findings, attestations, incidents and response actions as OCSF 1.8.0
+// records, shaped by the class definitions vendored in `libs/audit/corpus/ocsf` (Compliance Finding
+// 2003, Incident Finding 2005, Remediation Activity 7001). Events of other kinds (assignments,
+// exemptions, policies, the library, tenancy, inventory) have no OCSF record.
 //
-// Most events carry what their record needs; later incident and action events only name their
-// incident or action. `OcsfMemory` remembers the few facts those records repeat (an incident's title,
-// severity, assignee and signals; an action's verb and target; the tenant's SOC teams), fed with the
-// events before the period (`seed`) and then with each mapped event. It holds one small entry per
-// incident and per unfinished action, never the events themselves.
+// Most events carry what their record needs; later incident, action and attestation events only name
+// their incident, action or attestation. `OcsfMemory` remembers the few facts those records repeat
+// (an incident's title, severity, assignee and signals; an action's verb and target; an attestation's
+// standard and control; the tenant's SOC teams), fed with the events before the period (`seed`) and
+// then with each mapped event. It holds one small entry per incident, per unfinished action and per
+// attestation in force or pending, never the events themselves.
 import { formatPosition, type Actor, type RecordedEvent } from '@rampart/event-sourcing';
-import type { PostureState } from '@rampart/guardrails-contract';
+import { isAttestationEvent, type AttestationEvent, type PostureState } from '@rampart/guardrails-contract';
 import type { IncidentStatus, RemediationVerb, Severity, Signal } from '@rampart/incidents-contract';
 import ocsfVersion from '../../corpus/ocsf/version.json';
 import { isEvent } from './event-views';
@@ -117,6 +119,13 @@ interface ActionFacts {
   readonly destructive: boolean;
 }
 
+interface AttestationFacts {
+  readonly standardId: string;
+  readonly controlId: string;
+  readonly attestedBy: string;
+  readonly validUntil: string;
+}
+
 const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 const moreSevere = (a: Severity | undefined, b: Severity): Severity => (a && SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b);
 
@@ -136,6 +145,7 @@ const INCIDENT_STATUS_AFTER: Readonly<Record<string, IncidentStatus>> = {
 export class OcsfMemory {
   private readonly incidents = new Map<string, IncidentFacts>();
   private readonly actions = new Map<string, ActionFacts>();
+  private readonly attestations = new Map<string, AttestationFacts>();
   private readonly socTeams: string[] = [];
 
   /** Feed events from before the period here, in log order; they produce no records. */
@@ -149,6 +159,12 @@ export class OcsfMemory {
     } else if (isEvent(e, 'tenancy.SocTeamUnassigned.v1')) {
       const i = this.socTeams.indexOf(e.data.socTeam);
       if (i >= 0) this.socTeams.splice(i, 1);
+    } else if (isEvent(e, 'guardrails.AttestationRecorded.v1')) {
+      const { attestationId, standardId, controlId, attestedBy, validUntil } = e.data;
+      this.attestations.set(attestationId, { standardId, controlId, attestedBy, validUntil });
+    } else if (isAttestationEvent(e) && e.type !== 'guardrails.AttestationApproved.v1') {
+      // Rejected, revoked or expired: nothing follows, so its facts are not needed again.
+      this.attestations.delete(e.data.attestationId);
     } else if (e.type.startsWith('incidents.Action')) {
       this.rememberAction(e);
     } else if (e.type.startsWith('incidents.')) {
@@ -162,6 +178,10 @@ export class OcsfMemory {
 
   action(actionId: string): ActionFacts | undefined {
     return this.actions.get(actionId);
+  }
+
+  attestation(attestationId: string): AttestationFacts | undefined {
+    return this.attestations.get(attestationId);
   }
 
   /** The SOC team working the tenant's incidents, when one is assigned. */
@@ -366,6 +386,73 @@ const complianceFindings = (e: RecordedEvent, ctx: ExportContext): OcsfRecord[] 
   return [];
 };
 
+// --- Attestations as Compliance Findings (2003) -------------------------------------------------
+
+/**
+ * An attestation is a compliance result a person gives instead of a rule: the control of a standard
+ * passes for as long as it holds. Its life is one finding, keyed by the attestation id: created when
+ * recorded, updated when approved, closed when rejected, revoked or expired. While it holds the
+ * finding is Resolved with compliance Pass (AWS Security Hub's convention for passed controls);
+ * pending a second person it is New (to be reviewed) and not yet a result; once ended it is Archived,
+ * and the compliance status says how it ended (not Fail: an unattested control is not a failed one).
+ */
+const attestationOutcome = (e: AttestationEvent): { activity: number; status: Enum; compliance: Enum; detail?: string; extras: OcsfRecord } => {
+  switch (e.type) {
+    case 'guardrails.AttestationRecorded.v1': {
+      const d = e.data;
+      return {
+        activity: CREATE,
+        ...(d.approvalRequired ? { status: FINDING_STATUS.new, compliance: complianceOther('Pending Approval') } : { status: FINDING_STATUS.resolved, compliance: COMPLIANCE_PASS }),
+        extras: {
+          approval_required: d.approvalRequired,
+          // The files are kept by content, never in an event: the digests are what an auditor checks them against.
+          evidence: d.evidence.map((f) => ({ sha256: f.sha256, name: f.name, media_type: f.mediaType, size: f.size })),
+        },
+      };
+    }
+    case 'guardrails.AttestationApproved.v1':
+      return { activity: UPDATE, status: FINDING_STATUS.resolved, compliance: COMPLIANCE_PASS, extras: { approved_by: e.data.approvedBy } };
+    case 'guardrails.AttestationRejected.v1':
+      return { activity: CLOSE, status: FINDING_STATUS.archived, compliance: complianceOther('Rejected'), detail: e.data.reason, extras: { rejected_by: e.data.rejectedBy } };
+    case 'guardrails.AttestationRevoked.v1':
+      return { activity: CLOSE, status: FINDING_STATUS.archived, compliance: complianceOther('Revoked'), detail: e.data.reason, extras: { revoked_by: e.data.revokedBy } };
+    case 'guardrails.AttestationExpired.v1':
+      return { activity: CLOSE, status: FINDING_STATUS.archived, compliance: complianceOther('Expired'), detail: `expired at ${e.data.expiredAt}`, extras: { expired_at: e.data.expiredAt } };
+  }
+};
+
+const attestationFinding = (e: RecordedEvent & AttestationEvent, ctx: ExportContext, facts: AttestationFacts | undefined): OcsfRecord[] => {
+  const outcome = attestationOutcome(e);
+  const { attestationId } = e.data;
+  const [complianceId, complianceCaption] = outcome.compliance;
+  return [
+    {
+      ...header(COMPLIANCE_FINDING, outcome.activity, INFORMATIONAL, e, ctx, []),
+      ...status(outcome.status),
+      ...(outcome.detail ? { status_detail: outcome.detail } : {}),
+      finding_info: {
+        uid: attestationId,
+        // Without remembered facts (recorded before an unseeded export) the record names the attestation only.
+        title: facts ? `${facts.standardId} ${facts.controlId} attested by ${facts.attestedBy}` : `Attestation ${attestationId}`,
+        ...(isEvent(e, 'guardrails.AttestationRecorded.v1') ? { desc: e.data.statement } : {}),
+        types: ['Attestation'],
+        ...(outcome.activity === CREATE ? { created_time: eventTime(e) } : { modified_time: eventTime(e) }),
+      },
+      compliance: {
+        ...(facts ? { control: facts.controlId, standards: [facts.standardId], requirements: [`${facts.standardId} ${facts.controlId}`] } : {}),
+        status_id: complianceId,
+        status: complianceCaption,
+      },
+      unmapped: {
+        ...envelopeExtras(e),
+        attestation_id: attestationId,
+        ...(facts ? { standard_id: facts.standardId, control_id: facts.controlId, attested_by: facts.attestedBy, valid_until: facts.validUntil } : {}),
+        ...outcome.extras,
+      },
+    },
+  ];
+};
+
 // --- Incident Finding (2005) --------------------------------------------------------------------
 
 const INCIDENT_ACTIVITY: Readonly<Record<string, number>> = {
@@ -513,6 +600,12 @@ const remediationActivity = (e: RecordedEvent, ctx: ExportContext, facts: Action
 export const ocsfRecords = (e: RecordedEvent, ctx: ExportContext, memory: OcsfMemory = new OcsfMemory()): OcsfRecord[] => {
   if (e.metadata.tenantId !== ctx.tenantId) {
     throw new Error(`event ${e.eventId} belongs to tenant ${e.metadata.tenantId}, not to the exported tenant ${ctx.tenantId}`);
+  }
+  if (isAttestationEvent(e)) {
+    // Facts as they were before this event: an attestation's end also makes memory forget it.
+    const before = memory.attestation(e.data.attestationId);
+    memory.remember(e);
+    return attestationFinding(e, ctx, before ?? memory.attestation(e.data.attestationId));
   }
   if (e.type.startsWith('guardrails.')) return complianceFindings(e, ctx);
   if (e.type.startsWith('incidents.Action')) {

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { RecordedEvent } from '@rampart/event-sourcing';
 import { OscalAssessment, oscalControlId } from './oscal';
-import { ANA, OTHER_WEB_APP, PERIOD, STORAGE, TenantLog, WEB_APP, breachStory, exportContext } from './testing/fixtures';
+import { ANA, BEN, EVIDENCE, OTHER_WEB_APP, PERIOD, STORAGE, TenantLog, WEB_APP, breachStory, exportContext } from './testing/fixtures';
 import type { ExportContext } from './types';
 
 const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', 'oscal-1.1.3', 'oscal_assessment-results_schema.json'), 'utf8'));
@@ -297,5 +297,170 @@ describe('OscalAssessment', () => {
     const assessment = new OscalAssessment(exportContext());
     expect(() => assessment.seed(new TenantLog('fabrikam').assignBaseline('asg-1', 'landing-zone-core', { actor: ANA }))).toThrow(/belongs to tenant fabrikam/);
     expect(() => assessment.add(new TenantLog('fabrikam').assignBaseline('asg-1', 'landing-zone-core', { actor: ANA }))).toThrow(/belongs to tenant fabrikam/);
+  });
+});
+
+describe('OscalAssessment: attestations', () => {
+  const AC_1 = 'nist-sp-800-53-r5-ac-1';
+  const propsOf = (o: Json) => Object.fromEntries((o.props as Json[]).map((p) => [p.name, p.value]));
+  const endedCount = (result: Json) => (result.props as Json[] | undefined)?.find((p) => p.name === 'attestations-ended-in-period')?.value;
+
+  it('holding at the end: a satisfied finding on the control objective, its observation naming every evidence file by SHA-256', () => {
+    const { log, events } = compliantTenant();
+    const recorded = log.recordAttestation('att-ac-1', { at: IN_PERIOD });
+    const { doc, verdicts, evidenceOf, findings, result } = assess([...events, recorded]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toEqual({ ...Object.fromEntries(CORE_CONTROLS.map((c) => [c, 'satisfied'])), [AC_1]: 'satisfied' });
+
+    const finding = findings.find((f) => f.target['target-id'] === `${AC_1}_obj`)!;
+    expect(finding.target).toMatchObject({ type: 'objective-id', status: { state: 'satisfied', reason: 'pass' } });
+    expect(finding.description).toMatch(/satisfied by attestation until 2025-09-30T00:00:00.000Z/);
+    const [observation, ...more] = evidenceOf(AC_1);
+    expect(more).toEqual([]);
+    expect(observation).toMatchObject({ methods: ['EXAMINE'], types: ['control-objective'], collected: recorded.recordedAt, expires: '2025-09-30T00:00:00.000Z' });
+    expect(observation.description).toContain('The access control policy is reviewed and approved by the CISO every quarter.');
+    expect(propsOf(observation)).toEqual({
+      'attestation-id': 'att-ac-1',
+      'standard-id': 'nist-sp-800-53-r5',
+      'control-id': 'AC-1',
+      'attested-by': ANA.id,
+      'valid-until': '2025-09-30T00:00:00.000Z',
+    });
+    const evidence = observation['relevant-evidence'] as Json[];
+    expect(evidence.map((e) => e.href)).toEqual([...EVIDENCE.map((f) => `urn:rampart:evidence:sha256:${f.sha256}`), `urn:rampart:event:${recorded.eventId}`]);
+    expect(propsOf(evidence[1])).toEqual({ sha256: EVIDENCE[1].sha256, 'file-name': 'review-minutes 2025-Q1.docx', 'media-type': EVIDENCE[1].mediaType, size: '18204' });
+    expect(evidence[1].description).toContain('review-minutes 2025-Q1.docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document, 18204 bytes)');
+    expect(propsOf(evidence[2])).toMatchObject({ 'event-id': recorded.eventId, 'log-position': `${recorded.globalPosition.commit}/${recorded.globalPosition.prepare}` });
+
+    // Reviewed next to the guardrail frameworks, as a selection of its own standard.
+    const selections = result['reviewed-controls']['control-selections'] as Json[];
+    expect(selections).toHaveLength(4);
+    expect(selections[3]).toMatchObject({ props: [{ name: 'standard-id', ns: 'urn:rampart:oscal', value: 'nist-sp-800-53-r5' }], 'include-controls': [{ 'control-id': AC_1 }] });
+    expect(endedCount(result)).toBeUndefined();
+  });
+
+  it('only attestations: the reviewed controls are the attested ones, one selection per standard', () => {
+    const log = new TenantLog();
+    const { doc, result, verdicts } = assess([
+      log.recordAttestation('att-pv-1', { standardId: 'mcsb', controlId: 'PV-1', at: IN_PERIOD }),
+      log.recordAttestation('att-ac-2', { controlId: 'AC-2' }),
+      log.recordAttestation('att-ac-1', { controlId: 'AC-1' }),
+    ]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toEqual({ [AC_1]: 'satisfied', 'nist-sp-800-53-r5-ac-2': 'satisfied', 'mcsb-pv-1': 'satisfied' });
+    expect(result['reviewed-controls']['control-selections']).toEqual([
+      expect.objectContaining({ props: [expect.objectContaining({ value: 'mcsb' })], 'include-controls': [{ 'control-id': 'mcsb-pv-1' }] }),
+      expect.objectContaining({ props: [expect.objectContaining({ value: 'nist-sp-800-53-r5' })], 'include-controls': [{ 'control-id': AC_1 }, { 'control-id': 'nist-sp-800-53-r5-ac-2' }] }),
+    ]);
+    // Sorted by control, whatever order they were recorded in.
+    expect((result.observations as Json[]).map((o) => propsOf(o)['attestation-id'])).toEqual(['att-pv-1', 'att-ac-1', 'att-ac-2']);
+  });
+
+  it('several holding for one control: one finding, until the longest, with an observation for each', () => {
+    const log = new TenantLog();
+    const { doc, findings, evidenceOf } = assess([
+      log.recordAttestation('att-b', { validUntil: '2025-12-31T00:00:00.000Z', at: IN_PERIOD }),
+      log.recordAttestation('att-a', { controlId: 'ac-1', evidence: [EVIDENCE[0]] }),
+    ]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].description).toMatch(/until 2025-12-31T00:00:00.000Z/);
+    expect(evidenceOf(AC_1).map((o: Json) => propsOf(o)['attestation-id'])).toEqual(['att-a', 'att-b']);
+    expect(evidenceOf(AC_1)[0]['relevant-evidence']).toHaveLength(2);
+  });
+
+  it('revoked before the end: no finding, and counted as ended in the period', () => {
+    const log = new TenantLog();
+    const events = [log.recordAttestation('att-ac-1', { at: '2025-02-10T09:00:00.000Z' }), log.revokeAttestation('att-ac-1', undefined, { at: IN_PERIOD })];
+    const before = assess(events.slice(0, 1));
+    expect(before.verdicts).toEqual({ [AC_1]: 'satisfied' });
+    const { doc, findings, result } = assess(events);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(findings).toEqual([]);
+    expect(result.observations).toBeUndefined();
+    expect(result['reviewed-controls']['control-selections'][0].remarks).toMatch(/no control was reviewed/);
+    expect(endedCount(result)).toBe('1');
+  });
+
+  it('pending approval: nothing until a second person approves, then satisfied from the approval', () => {
+    const log = new TenantLog();
+    const recorded = log.recordAttestation('att-ac-1', { approvalRequired: true, at: IN_PERIOD });
+    const pending = assess([log.setAttestationPolicy(true, { at: '2025-02-01T10:00:00.000Z' }), recorded]);
+    expect(schemaErrors(pending.doc)).toEqual([]);
+    expect(pending.findings).toEqual([]);
+    expect(endedCount(pending.result)).toBeUndefined();
+
+    const approved = log.approveAttestation('att-ac-1', { at: LATER_IN_PERIOD });
+    const { doc, verdicts, evidenceOf } = assess([recorded, approved]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toEqual({ [AC_1]: 'satisfied' });
+    const [observation] = evidenceOf(AC_1);
+    expect(propsOf(observation)['approved-by']).toBe(BEN.id);
+    expect(observation.collected).toBe(approved.recordedAt);
+    expect((observation['relevant-evidence'] as Json[]).slice(-2).map((e) => e.href)).toEqual([`urn:rampart:event:${recorded.eventId}`, `urn:rampart:event:${approved.eventId}`]);
+  });
+
+  it('rejected while pending: never satisfied, counted as ended', () => {
+    const log = new TenantLog();
+    const { findings, result } = assess([log.recordAttestation('att-ac-1', { approvalRequired: true, at: IN_PERIOD }), log.rejectAttestation('att-ac-1'), log.approveAttestation('att-ac-1')]);
+    expect(findings).toEqual([]);
+    expect(endedCount(result)).toBe('1');
+  });
+
+  it('valid until before the end of the period: not satisfied, even with no expiry recorded', () => {
+    const log = new TenantLog();
+    const lapsed = [
+      log.recordAttestation('att-ac-1', { validUntil: '2025-03-15T00:00:00.000Z', at: '2025-02-10T09:00:00.000Z' }),
+      // Valid until the instant the period ends: it does not hold at that end.
+      log.recordAttestation('att-ac-2', { controlId: 'AC-2', validUntil: PERIOD.to.toISOString() }),
+    ];
+    const { doc, findings, result } = assess(lapsed);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(findings).toEqual([]);
+    expect(endedCount(result)).toBe('2');
+    // The expiry the worker records later changes nothing: it stopped holding at its validUntil.
+    const expired = assess([...lapsed, log.expireAttestation('att-ac-1', '2025-03-15T00:00:00.000Z', { at: LATER_IN_PERIOD })]);
+    expect(expired.findings).toEqual([]);
+    expect(endedCount(expired.result)).toBe('2');
+  });
+
+  it('counts an attestation that ended before the period in no way, even when its expiry is recorded in it', () => {
+    const log = new TenantLog();
+    const { findings, result } = assess([
+      log.recordAttestation('att-ac-1', { validUntil: '2025-02-20T00:00:00.000Z', at: '2025-02-10T09:00:00.000Z' }),
+      log.recordAttestation('att-ac-2', { controlId: 'AC-2' }),
+      log.revokeAttestation('att-ac-2'),
+      log.expireAttestation('att-ac-1', '2025-02-20T00:00:00.000Z', { at: IN_PERIOD }),
+    ]);
+    expect(findings).toEqual([]);
+    expect(endedCount(result)).toBeUndefined();
+  });
+
+  it('a control guardrails also check keeps their verdict: the attestation is shown, never hides a failing check', () => {
+    const { log, events } = compliantTenant();
+    const { doc, verdicts, evidenceOf, findings, result } = assess([
+      ...events,
+      log.recordAttestation('att-im-1', { standardId: 'MCSB', controlId: 'IM-1', at: IN_PERIOD }),
+      log.posture(WEB_APP, 'web-app-without-authentication', 'compliant', 'nonCompliant', { at: LATER_IN_PERIOD }),
+    ]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts['mcsb-im-1']).toBe('not-satisfied');
+    expect(findings.filter((f) => f.target['target-id'] === 'mcsb-im-1_obj')).toHaveLength(1);
+    const observations = evidenceOf('mcsb-im-1');
+    expect(observations.map((o: Json) => o.types[0])).toEqual(['control-objective', 'finding', 'control-objective']);
+    expect(propsOf(observations[2])['attestation-id']).toBe('att-im-1');
+    expect(findings.find((f) => f.target['target-id'] === 'mcsb-im-1_obj')!.description).toMatch(/guardrails' verdict stands/);
+    // Listed once, under the framework the guardrails name.
+    const listed = (result['reviewed-controls']['control-selections'] as Json[]).flatMap((c) => c['include-controls'].map((i: Json) => i['control-id']));
+    expect(listed.filter((id) => id === 'mcsb-im-1')).toHaveLength(1);
+  });
+
+  it('is deterministic and keeps the attestation UUIDs stable within an export', () => {
+    const build = () => {
+      const log = new TenantLog();
+      return assess([log.recordAttestation('att-ac-1', { at: IN_PERIOD }), log.recordAttestation('att-pv-1', { standardId: 'mcsb', controlId: 'PV-1' })]).doc;
+    };
+    expect(build()).toEqual(build());
+    expect(JSON.stringify(build())).toBe(JSON.stringify(build()));
   });
 });

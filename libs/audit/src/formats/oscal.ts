@@ -12,8 +12,15 @@
 // A control is not satisfied when, at the end of the period, a resource is non-compliant with one
 // of its guardrails or could not be evaluated for it ("not knowing is not compliant"), and no
 // exemption covers it; otherwise it is satisfied.
+//
+// Attestations: a control of a standard that an attestation holds for at the end of the period (in
+// force, and valid beyond that end) is in scope too, satisfied by the attestation, with its evidence
+// files by SHA-256. Nothing else about attestations is satisfied: one pending approval, rejected,
+// revoked, expired, or whose validity ran out (expiry recorded or not) only counts as ended. Where
+// guardrails also cover the control their verdict stands, as in guardrails' own per-control state:
+// an attestation speaks for what no rule checks, and never hides a failing check.
 import { formatPosition, type RecordedEvent } from '@rampart/event-sourcing';
-import type { PostureState } from '@rampart/guardrails-contract';
+import type { AttestationRecorded, PostureState } from '@rampart/guardrails-contract';
 import { isEvent } from './event-views';
 import type { ControlRef, ExportContext } from './types';
 import { exportUuids } from './uuid';
@@ -74,6 +81,25 @@ interface Exemption {
   status: 'requested' | 'granted' | 'revoked' | 'expired';
 }
 
+/** Where an event is in the log, for an auditor to find it in events.ndjson. */
+interface EventRef {
+  readonly eventId: string;
+  readonly position: string;
+  readonly recordedAt: string;
+}
+
+/** As recorded (validUntil: it holds before it, never at or after it), and what happened to it since. */
+type Attestation = Readonly<Pick<AttestationRecorded['data'], 'attestationId' | 'standardId' | 'controlId' | 'statement' | 'evidence' | 'attestedBy' | 'validUntil'>> & {
+  readonly recorded: EventRef;
+  status: 'pending' | 'active' | 'rejected' | 'revoked' | 'expired';
+  approvedBy: string | null;
+  approved: EventRef | null;
+  /** When a rejection or revocation was recorded: an end its validity alone does not show. */
+  endRecordedAt: string | null;
+  /** The instant the expiry event says it stopped holding. */
+  expiredAt: string | null;
+};
+
 type Prop = { name: string; ns?: string; value: string };
 type Json = Record<string, unknown>;
 
@@ -91,6 +117,24 @@ const keyOf = (guardrailId: string, resourceKey: string, assignmentId: string) =
 const FAILING = new Set<PostureState>(['nonCompliant', 'error']);
 const STATE_WORDS: Readonly<Record<string, string>> = { nonCompliant: 'non-compliant', error: 'not evaluable (error)', exempt: 'exempt', compliant: 'compliant' };
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const ms = (time: string): number => new Date(time).getTime();
+const eventRef = (e: RecordedEvent): EventRef => ({ eventId: e.eventId, position: formatPosition(e.globalPosition), recordedAt: iso(e.recordedAt) });
+
+/** The instant an attestation stops holding by time: its validity, or an earlier instant its expiry names. */
+const validityEnd = (a: Attestation): number => Math.min(ms(a.validUntil), a.expiredAt === null ? Infinity : ms(a.expiredAt));
+
+const isOpen = (a: Attestation): boolean => a.status === 'pending' || a.status === 'active';
+
+/**
+ * Whether an attestation had ended when the period began, as the assessment of the period before saw
+ * it at its end: the events recorded from that instant on were not in it, and an attestation valid
+ * until that instant did not hold at it. Each ending is counted in exactly one period.
+ */
+const endedBefore = (a: Attestation, start: number): boolean => validityEnd(a) <= start || (a.endRecordedAt !== null && ms(a.endRecordedAt) < start);
+
+/** One attestation in a sentence: who, approved by whom, until when. */
+const attestationInWords = (a: Attestation): string =>
+  `attestation ${a.attestationId} by ${a.attestedBy}${a.approvedBy ? `, approved by ${a.approvedBy}` : ''}, valid until ${a.validUntil}`;
 
 /** One resource under one guardrail, across the assignments that evaluate it. */
 interface Pair {
@@ -109,6 +153,7 @@ export class OscalAssessment {
   private readonly guardrailsWithPosture = new Set<string>();
   private readonly posture = new Map<string, PostureEntry>();
   private readonly exemptions = new Map<string, Exemption>();
+  private readonly attestations = new Map<string, Attestation>();
   private readonly findingsInPeriod = new Map<string, { opened: number; resolved: number }>();
   private inPeriod = false;
 
@@ -161,6 +206,36 @@ export class OscalAssessment {
     } else if (isEvent(e, 'guardrails.ExemptionRevoked.v1') || isEvent(e, 'guardrails.ExemptionExpired.v1')) {
       const exemption = this.exemptions.get(e.data.exemptionId);
       if (exemption) exemption.status = e.type === 'guardrails.ExemptionRevoked.v1' ? 'revoked' : 'expired';
+    } else if (isEvent(e, 'guardrails.AttestationRecorded.v1')) {
+      const { attestationId, standardId, controlId, statement, evidence, attestedBy, validUntil, approvalRequired } = e.data;
+      this.attestations.set(attestationId, {
+        attestationId,
+        standardId,
+        controlId,
+        statement,
+        evidence,
+        attestedBy,
+        validUntil: iso(validUntil),
+        recorded: eventRef(e),
+        status: approvalRequired ? 'pending' : 'active',
+        approvedBy: null,
+        approved: null,
+        endRecordedAt: null,
+        expiredAt: null,
+      });
+    } else if (isEvent(e, 'guardrails.AttestationApproved.v1')) {
+      const attestation = this.attestations.get(e.data.attestationId);
+      // Only a pending attestation comes into force by approval: nothing brings an ended one back.
+      if (attestation?.status === 'pending') Object.assign(attestation, { status: 'active', approvedBy: e.data.approvedBy, approved: eventRef(e) });
+    } else if (isEvent(e, 'guardrails.AttestationRejected.v1') || isEvent(e, 'guardrails.AttestationRevoked.v1')) {
+      const attestation = this.attestations.get(e.data.attestationId);
+      if (attestation && (attestation.status === 'pending' || attestation.status === 'active')) {
+        Object.assign(attestation, { status: e.type === 'guardrails.AttestationRejected.v1' ? 'rejected' : 'revoked', endRecordedAt: iso(e.recordedAt) });
+      }
+    } else if (isEvent(e, 'guardrails.AttestationExpired.v1')) {
+      const attestation = this.attestations.get(e.data.attestationId);
+      const expiredAt = Number.isNaN(ms(e.data.expiredAt)) ? null : iso(e.data.expiredAt);
+      if (attestation && (attestation.status === 'pending' || attestation.status === 'active')) Object.assign(attestation, { status: 'expired', expiredAt });
     } else if (isEvent(e, 'guardrails.ComplianceStateChanged.v1')) {
       const d = e.data;
       const key = keyOf(d.guardrailId, d.resourceKey, d.assignmentId);
@@ -234,6 +309,20 @@ export class OscalAssessment {
       }
     }
 
+    // The attestations holding at the end of the period, per control they are for: by control, then by
+    // attestation id. Each is one observation, carrying its evidence files.
+    const periodEndMs = ms(periodEnd);
+    const attested = new Map<string, Attestation[]>();
+    for (const a of [...this.attestations.values()].sort((x, y) => byString(x.attestationId, y.attestationId))) {
+      if (a.status !== 'active' || validityEnd(a) <= periodEndMs) continue;
+      const controlId = oscalControlId({ framework: a.standardId, control: a.controlId });
+      attested.set(controlId, [...(attested.get(controlId) ?? []), a]);
+    }
+    const attestedControls = [...attested].sort(([a], [b]) => byString(a, b));
+    const attestationUuid = (a: Attestation) => uuid(`attestation:${a.attestationId}`);
+    const attestationObservations = attestedControls.flatMap(([, list]) => list.map((a) => this.attestationObservation(a, attestationUuid(a), origins)));
+    const attestationsEnded = [...this.attestations.values()].filter((a) => (!isOpen(a) || validityEnd(a) <= periodEndMs) && !endedBefore(a, ctx.from.getTime())).length;
+
     const findings: Json[] = [];
     for (const [controlId, { ref, guardrailIds }] of scope.controls) {
       const controlPairs = guardrailIds.flatMap((g) => pairs.get(g) ?? []);
@@ -243,6 +332,7 @@ export class OscalAssessment {
       const resolved = guardrailIds.reduce((n, g) => n + (this.findingsInPeriod.get(g)?.resolved ?? 0), 0);
       const satisfied = counts['nonCompliant'] + counts['error'] === 0;
       const name = `${ref.framework} ${ref.control}`;
+      const attestedToo = attested.get(controlId) ?? [];
       const summaryUuid = uuid(`summary:${controlId}`);
       observations.push({
         uuid: summaryUuid,
@@ -277,10 +367,19 @@ export class OscalAssessment {
       findings.push({
         uuid: uuid(`finding:${controlId}`),
         title: `${name} ${satisfied ? 'satisfied' : 'not satisfied'}`,
-        description: satisfied
-          ? `At the end of the period no resource was non-compliant with, or not evaluable for, a guardrail mapped to ${name} without an exemption.`
-          : `At the end of the period ${counts['nonCompliant']} resource/guardrail pair(s) were non-compliant and ${counts['error']} not evaluable for guardrails mapped to ${name}.`,
-        ...props([...prop('framework', ref.framework), ...prop('control', ref.control), ...guardrailIds.flatMap((g) => prop('guardrail-id', g))]),
+        description:
+          (satisfied
+            ? `At the end of the period no resource was non-compliant with, or not evaluable for, a guardrail mapped to ${name} without an exemption.`
+            : `At the end of the period ${counts['nonCompliant']} resource/guardrail pair(s) were non-compliant and ${counts['error']} not evaluable for guardrails mapped to ${name}.`) +
+          (attestedToo.length
+            ? ` Also holding at the end: ${attestedToo.map(attestationInWords).join('; ')}. An attestation speaks for what no guardrail checks, so the guardrails' verdict stands.`
+            : ''),
+        ...props([
+          ...prop('framework', ref.framework),
+          ...prop('control', ref.control),
+          ...guardrailIds.flatMap((g) => prop('guardrail-id', g)),
+          ...attestedToo.flatMap((a) => prop('attestation-id', a.attestationId)),
+        ]),
         origins,
         // OSCAL findings target a control's objective (NIST's own example: `ac-6.1_obj`).
         target: {
@@ -290,17 +389,41 @@ export class OscalAssessment {
           ...props(prop('control-id', controlId)),
           status: { state: satisfied ? 'satisfied' : 'not-satisfied', reason: satisfied ? 'pass' : 'fail' },
         },
-        'related-observations': [{ 'observation-uuid': summaryUuid }, ...evidence],
+        'related-observations': [
+          { 'observation-uuid': summaryUuid },
+          ...evidence,
+          ...attestedToo.map((a) => ({ 'observation-uuid': attestationUuid(a) })),
+        ],
       });
     }
 
+    const guardrailControls = new Set(scope.controls.map(([id]) => id));
+    const attestedOnly = attestedControls.filter(([id]) => !guardrailControls.has(id));
+    for (const [controlId, list] of attestedOnly) {
+      findings.push(this.attestationFinding(controlId, list, uuid(`finding:${controlId}`), list.map(attestationUuid), origins));
+    }
+    observations.push(...attestationObservations);
+
     const frameworks = [...new Set(scope.controls.map(([, c]) => c.ref.framework))];
-    const controlSelections = frameworks.length
-      ? frameworks.map((framework) => ({
-          ...props(prop('framework', framework)),
-          'include-controls': scope.controls.filter(([, c]) => c.ref.framework === framework).map(([id]) => ({ 'control-id': id })),
-        }))
-      : [{ remarks: 'No guardrail baseline was assigned to the tenant in the period and no guardrail evaluated any resource: no control was reviewed.' }];
+    // A control of a standard is named after its first attestation's standard (they normalise alike).
+    const standards = [...new Set(attestedOnly.map(([, [first]]) => first.standardId))].sort(byString);
+    const controlSelections: Json[] = [
+      ...frameworks.map((framework) => ({
+        ...props(prop('framework', framework)),
+        'include-controls': scope.controls.filter(([, c]) => c.ref.framework === framework).map(([id]) => ({ 'control-id': id })),
+      })),
+      ...standards.map((standardId) => ({
+        description: `Controls of ${standardId} that no guardrail covers, reviewed through the attestations holding for them at the end of the period.`,
+        ...props(prop('standard-id', standardId)),
+        'include-controls': attestedOnly.filter(([, [first]]) => first.standardId === standardId).map(([id]) => ({ 'control-id': id })),
+      })),
+    ];
+    if (!controlSelections.length) {
+      controlSelections.push({
+        remarks:
+          'No guardrail baseline was assigned to the tenant in the period, no guardrail evaluated any resource and no attestation held at its end: no control was reviewed.',
+      });
+    }
 
     const from = iso(ctx.from);
     const to = iso(ctx.to);
@@ -310,13 +433,17 @@ export class OscalAssessment {
       description:
         "Continuous evaluation of the tenant's cloud resources against Rampart guardrails (Azure Policy rules evaluated offline). " +
         'Each finding is one framework control mapped from the guardrails of the baselines assigned in the period, or of guardrails that evaluated a resource in it. ' +
-        'A control is not satisfied when, at the end of the period, a resource is non-compliant with, or could not be evaluated for, one of its guardrails without an exemption.',
+        'A control is not satisfied when, at the end of the period, a resource is non-compliant with, or could not be evaluated for, one of its guardrails without an exemption. ' +
+        "A control of a standard that no guardrail covers is satisfied by an attestation holding at the end of the period: a named person's statement that it is met, resting on evidence files named by their SHA-256.",
       start: from,
       end: to,
       ...props([
         ...[...this.baselinesInScope].sort(byString).flatMap((b) => prop('baseline-id', b)),
         ...scope.unknownBaselines.flatMap((b) => prop('unknown-baseline-id', b)),
         ...scope.unmappedGuardrails.flatMap((g) => prop('unmapped-guardrail-id', g)),
+        // Attestations no longer holding (rejected, revoked, expired, or past their validity) leave no
+        // finding: the count says some stopped holding in the period; events.ndjson says which and why.
+        ...prop('attestations-ended-in-period', attestationsEnded || null),
       ]),
       'local-definitions': {
         ...(inventoryItems.size ? { 'inventory-items': [...inventoryItems.values()] } : {}),
@@ -443,6 +570,69 @@ export class OscalAssessment {
         ...props([...prop('event-id', e.eventId), ...prop('log-position', e.position), ...prop('assignment-id', e.assignmentId), ...prop('baseline-id', e.baselineId)]),
       })),
       collected: latest.recordedAt,
+    };
+  }
+
+  private attestationObservation(a: Attestation, observationUuid: string, origins: readonly Json[]): Json {
+    const holdsFrom = a.approved ?? a.recorded;
+    const lifecycle = [{ type: 'guardrails.AttestationRecorded.v1', ref: a.recorded, by: a.attestedBy }, ...(a.approved ? [{ type: 'guardrails.AttestationApproved.v1', ref: a.approved, by: a.approvedBy }] : [])];
+    return {
+      uuid: observationUuid,
+      title: `${a.standardId} ${a.controlId} attested by ${a.attestedBy} until ${a.validUntil}`,
+      description:
+        `${a.attestedBy} attested on ${a.recorded.recordedAt} that ${a.standardId} ${a.controlId} is met` +
+        (a.approvedBy && a.approved ? `, approved by ${a.approvedBy} on ${a.approved.recordedAt}` : '') +
+        `, valid until ${a.validUntil} (attestation ${a.attestationId}, ${a.evidence.length} evidence file(s)). Statement: ${a.statement}`,
+      props: [
+        ...prop('attestation-id', a.attestationId),
+        ...prop('standard-id', a.standardId),
+        ...prop('control-id', a.controlId),
+        ...prop('attested-by', a.attestedBy),
+        ...prop('approved-by', a.approvedBy),
+        ...prop('valid-until', a.validUntil),
+      ],
+      methods: ['EXAMINE'],
+      types: ['control-objective'],
+      origins,
+      // The files are kept by content: the digest is what an auditor checks a file handed over against.
+      'relevant-evidence': [
+        ...a.evidence.map((file) => ({
+          href: `urn:rampart:evidence:sha256:${file.sha256}`,
+          description: `Evidence file ${file.name} (${file.mediaType}, ${file.size} bytes), SHA-256 ${file.sha256}.`,
+          props: [...prop('sha256', file.sha256), ...prop('file-name', file.name), ...prop('media-type', file.mediaType), ...prop('size', file.size)],
+        })),
+        ...lifecycle.map(({ type, ref, by }) => ({
+          href: eventHref(ref.eventId),
+          description: `${type} ${ref.eventId}: by ${by ?? 'unknown'}, recorded ${ref.recordedAt}.`,
+          ...props([...prop('event-id', ref.eventId), ...prop('log-position', ref.position)]),
+        })),
+      ],
+      collected: holdsFrom.recordedAt,
+      // OSCAL's own field for continuous assessment: the observation is out of date from this instant.
+      expires: a.validUntil,
+    };
+  }
+
+  private attestationFinding(controlId: string, list: readonly Attestation[], findingUuid: string, observationUuids: readonly string[], origins: readonly Json[]): Json {
+    const [first] = list;
+    const name = `${first.standardId} ${first.controlId}`;
+    const until = list.map((a) => a.validUntil).reduce((a, b) => (a >= b ? a : b));
+    return {
+      uuid: findingUuid,
+      title: `${name} satisfied by attestation`,
+      description:
+        `At the end of the period ${name} was satisfied by attestation until ${until}: ${list.map(attestationInWords).join('; ')}. ` +
+        "No Rampart guardrail checks this control; an attestation is a named person's statement that it is met, resting on the evidence files its observation names by SHA-256.",
+      ...props([...prop('standard-id', first.standardId), ...prop('control', first.controlId), ...list.flatMap((a) => prop('attestation-id', a.attestationId))]),
+      origins,
+      target: {
+        type: 'objective-id',
+        'target-id': `${controlId}_obj`,
+        description: `${name}, as attested.`,
+        ...props(prop('control-id', controlId)),
+        status: { state: 'satisfied', reason: 'pass' },
+      },
+      'related-observations': observationUuids.map((id) => ({ 'observation-uuid': id })),
     };
   }
 }

@@ -53,6 +53,15 @@ const SUMMARIES: Readonly<Record<KnownType | AuditExported['type'], (d: Data) =>
   'guardrails.ExemptionExpired.v1': (d) => `exemption ${s(d['exemptionId'])} expired at ${s(d['expiredAt'])}`,
   'guardrails.LibraryVersionSet.v1': (d) =>
     `assignment ${s(d['assignmentId'])} ${d['change'] === 'adopted' ? 'adopted' : d['change'] === 'pinned' ? 'pinned to' : 'follows the latest again:'} ${s(d['baselineId'])}`,
+  'guardrails.AttestationPolicySet.v1': (d) => (d['approvalRequired'] ? 'attestations need a second person from now on' : 'attestations no longer need a second person'),
+  'guardrails.AttestationRecorded.v1': (d) =>
+    `attestation ${s(d['attestationId'])} of ${s(d['standardId'])} ${s(d['controlId'])} by ${s(d['attestedBy'])} until ${s(d['validUntil'])}${d['approvalRequired'] ? ', awaiting a second person' : ''}: ${
+      Array.isArray(d['evidence']) ? d['evidence'].length : '?'
+    } evidence file(s); ${s(d['statement'])}`,
+  'guardrails.AttestationApproved.v1': (d) => `attestation ${s(d['attestationId'])} approved by ${s(d['approvedBy'])}`,
+  'guardrails.AttestationRejected.v1': (d) => `attestation ${s(d['attestationId'])} rejected by ${s(d['rejectedBy'])}: ${s(d['reason'])}`,
+  'guardrails.AttestationRevoked.v1': (d) => `attestation ${s(d['attestationId'])} revoked by ${s(d['revokedBy'])}: ${s(d['reason'])}`,
+  'guardrails.AttestationExpired.v1': (d) => `attestation ${s(d['attestationId'])} expired at ${s(d['expiredAt'])}`,
   'guardrails.ReportingPolicySet.v1': (d) => `reporting policy set: incidents for ${list(d['incidentSeverities'])}; notify for ${list(d['notifySeverities'])}`,
   'guardrails.ComplianceStateChanged.v1': (d) => `${s(d['guardrailId'])} on ${s(d['resourceId'])}: ${d['from'] === null ? 'unevaluated' : s(d['from'])} -> ${s(d['to'])}`,
   'guardrails.FindingOpened.v1': (d) => `finding opened: ${s(d['title'])} on ${s(d['resourceId'])} (${s(d['severity'])})`,

@@ -28,6 +28,7 @@ import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
+import { EvidenceFileType, evidencePath } from './evidence';
 import { ResourceType } from './inventory.resolver';
 import { badInput, instantArg, jsonArg } from './inputs';
 import { Rejection } from './types';
@@ -113,6 +114,7 @@ export class TenantGuardrailsType {
   @Field(() => [BaselineAssignmentType]) assignments!: BaselineAssignmentType[];
   @Field(() => [ExemptionType]) exemptions!: ExemptionType[];
   @Field(() => ReportingPolicyType) reporting!: ReportingPolicyType;
+  @Field({ description: 'Whether an attestation holds only once a second person approves it (setAttestationPolicy).' }) attestationApprovalRequired!: boolean;
   @Field(() => Int) revision!: number;
 }
 
@@ -271,6 +273,7 @@ export class ResourceCountsType {
 export class ControlStateCountsType {
   @Field(() => Int) failed!: number;
   @Field(() => Int) passed!: number;
+  @Field(() => Int, { description: 'No rule checks them, and an attestation holds.' }) attested!: number;
   @Field(() => Int) manual!: number;
   @Field(() => Int) notApplicable!: number;
   @Field(() => Int) notEvaluable!: number;
@@ -316,6 +319,17 @@ export class FailingResourceType {
   @Field(() => [ControlFailureType]) failures!: ControlFailureType[];
 }
 
+@ObjectType({ description: 'The attestation that holds for a control: who stated it is met, until when, on which evidence.' })
+@InheritsAuthorization()
+export class ControlAttestationType {
+  @Field(() => ID) attestationId!: string;
+  @Field() statement!: string;
+  @Field() attestedBy!: string;
+  @Field(() => String, { nullable: true }) approvedBy!: string | null;
+  @Field() validUntil!: string;
+  @Field(() => [EvidenceFileType]) evidence!: EvidenceFileType[];
+}
+
 @ObjectType({ description: 'A control of a standard for a tenant: its state and resource counts, as Defender for Cloud shows them.' })
 @InheritsAuthorization()
 export class ControlComplianceType {
@@ -326,9 +340,11 @@ export class ControlComplianceType {
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field({
     description:
-      'failed (a resource fails a member) | passed (evaluated, none fails) | manual (all its definitions are manual or data-plane: needs an attestation, never passed) | notEvaluable (a member the engine refuses, or an evaluation error) | notApplicable (nothing applies)',
+      'failed (a resource fails a member) | passed (evaluated, none fails) | attested (no definition of it can be evaluated, and an attestation holds: met until it ends) | manual (all its definitions are manual or data-plane and no attestation holds: needs one, never passed) | notEvaluable (a member the engine refuses, or an evaluation error) | notApplicable (nothing applies)',
   })
   state!: string;
+  @Field(() => ControlAttestationType, { nullable: true, description: 'The attestation holding for it (where rules also check it, they decide its state; the attestation covers the rest).' })
+  attestation!: ControlAttestationType | null;
   @Field(() => ResourceCountsType) resources!: ResourceCountsType;
   @Field(() => ControlDefinitionCountsType) definitions!: ControlDefinitionCountsType;
   @Field(() => [ControlMemberComplianceType]) members!: ControlMemberComplianceType[];
@@ -352,7 +368,7 @@ export class StandardComplianceType {
   @Field(() => String, { nullable: true, description: 'Null: now (the read models).' }) asOf!: string | null;
   @Field({ description: 'Whether the tenant had it assigned (if not, nothing was evaluated).' }) assigned!: boolean;
   @Field(() => [BaselineAssignmentRefType]) assignments!: BaselineAssignmentRefType[];
-  @Field(() => Float, { nullable: true, description: 'passed / (passed + failed + notEvaluable) controls.' }) score!: number | null;
+  @Field(() => Float, { nullable: true, description: '(passed + attested) / (passed + attested + failed + notEvaluable) controls.' }) score!: number | null;
   @Field(() => ControlStateCountsType) controlStates!: ControlStateCountsType;
   @Field(() => Int, { description: "Resources in the assignments' scopes." }) resourcesInScope!: number;
   @Field(() => [ControlComplianceType]) controls!: ControlComplianceType[];
@@ -452,6 +468,7 @@ export const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
   assignments: doc.assignments.map((a) => ({ ...a, follows: a.follows ?? null, group: a.group ?? null, parameters: JSON.stringify(a.parameters), initiativeParameters: JSON.stringify(a.initiativeParameters ?? {}) })),
   exemptions: doc.exemptions.map((e) => ({ ...e })),
   reporting: { incidentSeverities: [...doc.reporting.incidentSeverities], notifySeverities: [...doc.reporting.notifySeverities] },
+  attestationApprovalRequired: doc.attestationApprovalRequired ?? false,
   revision: doc.revision,
 });
 
@@ -480,6 +497,7 @@ export const toStandardCompliance = (r: TenantStandardCompliance, controlId?: st
         domain: c.control.domain,
         description: c.control.description,
         state: c.state,
+        attestation: c.attestation ? { ...c.attestation, evidence: c.attestation.evidence.map((f) => ({ ...f, downloadPath: evidencePath(r.tenantId, f.sha256) })) } : null,
         resources: { ...c.resources },
         definitions: { ...c.definitions },
         members: c.members.map((m) => ({ ...m, refusal: m.refusal ? `${m.refusal.reason}: ${m.refusal.message}` : null })),
@@ -582,7 +600,7 @@ export class GuardrailsResolver {
     );
     return rows[0]
       ? toPolicy(rows[0].doc)
-      : { tenantId, assignments: [], exemptions: [], reporting: { incidentSeverities: [...DEFAULT_REPORTING_POLICY.incidentSeverities], notifySeverities: [...DEFAULT_REPORTING_POLICY.notifySeverities] }, revision: -1 };
+      : { tenantId, assignments: [], exemptions: [], reporting: { incidentSeverities: [...DEFAULT_REPORTING_POLICY.incidentSeverities], notifySeverities: [...DEFAULT_REPORTING_POLICY.notifySeverities] }, attestationApprovalRequired: false, revision: -1 };
   }
 
   @Query(() => FindingConnection, { description: "A tenant's findings, newest first." })

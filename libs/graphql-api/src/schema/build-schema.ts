@@ -3,6 +3,7 @@
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { AttestationsResolver } from '../graphql/attestations.resolver';
 import { AuditResolver } from '../graphql/audit.resolver';
 import { FindingGuidanceResolver, GuardrailsResolver, ResourceComplianceResolver } from '../graphql/guardrails.resolver';
 import { HistoryResolver } from '../graphql/history.resolver';
@@ -14,7 +15,7 @@ import { PlatformResolver } from '../graphql/platform.resolver';
 import { ApiKeyFieldsResolver, TenancyResolver } from '../graphql/tenancy.resolver';
 
 /** Every resolver class of the API: ApiModule provides these same classes. */
-export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, FindingGuidanceResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver, LibraryResolver, TenantGroupsResolver, TenantGroupComplianceResolver];
+export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, FindingGuidanceResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver, LibraryResolver, TenantGroupsResolver, TenantGroupComplianceResolver, AttestationsResolver];
 
 export const buildSchema = async (): Promise<GraphQLSchema> => {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });

@@ -95,6 +95,7 @@ describe('posture with resource groups', () => {
     assignments: new Map([['tags', { assignmentId: 'tags', baselineId: 'tagging', scope: '*', parameters: {} }]]),
     exemptions: new Map(),
     reporting: DEFAULT_REPORTING_POLICY,
+    attestationApprovalRequired: false,
   };
   const stateOf = (resource: EvaluatedResource, groupResource?: ReturnType<typeof group>) =>
     evaluateResource(catalog, policy, resource, { now, resourceGroup: groupResource && resourceGroupInfoOf(groupResource) }).map((r) => r.state);

@@ -18,6 +18,8 @@ export interface TenantGuardrailsEntry {
   readonly assignments: (Assignment & { readonly assignedAt: string })[];
   readonly exemptions: (Exemption & { readonly requestedAt: string; readonly decidedAt: string | null })[];
   readonly reporting: ReportingPolicy;
+  /** Set once the tenant chose; absent: attestations hold without a second person. */
+  readonly attestationApprovalRequired?: boolean;
   readonly revision: number;
 }
 
@@ -53,6 +55,8 @@ export const tenantGuardrailsDirectory = {
         return decided(event.data.exemptionId, { status: 'expired' });
       case 'guardrails.ReportingPolicySet.v1':
         return { ...next, reporting: event.data };
+      case 'guardrails.AttestationPolicySet.v1':
+        return { ...next, attestationApprovalRequired: event.data.approvalRequired };
       default:
         return entry ?? null;
     }

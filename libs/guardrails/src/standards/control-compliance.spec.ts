@@ -2,7 +2,7 @@
 // dashboard shows them: given a control's members, when these resources were evaluated, then the
 // control is in this state with these resource counts.
 import type { Refusal } from '../rule-engine/errors';
-import { ControlStateTracker, standardCompliance, type ControlState, type ResourceCounts, type StandardEntry } from './control-compliance';
+import { attestationsByControl, ControlStateTracker, standardCompliance, type ControlState, type ResourceCounts, type StandardEntry } from './control-compliance';
 import type { MemberKind, Standard, StandardMember } from './standard';
 
 type Outcome = StandardEntry['state'];
@@ -32,7 +32,9 @@ interface Members {
   readonly dataPlane?: readonly string[];
 }
 
-const given = (m: Members) => {
+const ATTESTATION = { attestationId: 'att-1', controlId: 'c-1', statement: 'The access policy is reviewed every quarter.', attestedBy: 'ciso@contoso.example', approvedBy: null, validUntil: '2027-06-30T00:00:00.000Z', evidence: [] };
+
+const given = (m: Members, attested = false) => {
   const members = [
     ...(m.auto ?? []).map((id) => memberOf(id, 'automated')),
     ...(m.refused ?? []).map((id) => memberOf(id, 'automated')),
@@ -68,7 +70,7 @@ const given = (m: Members) => {
         reason: `${guardrailId} says ${state}`,
         exemptionId: state === 'exempt' ? 'x' : null,
       }));
-      const result = standardCompliance(standard, evaluability, entries, RESOURCES_IN_SCOPE);
+      const result = standardCompliance(standard, evaluability, entries, RESOURCES_IN_SCOPE, attested ? attestationsByControl([ATTESTATION]) : new Map());
       const [control] = result.controls;
       return {
         control,
@@ -78,6 +80,7 @@ const given = (m: Members) => {
           // the incremental tracker behind scores over time decides the same state
           const tracker = new ControlStateTracker(standard, evaluability);
           for (const e of entries) tracker.add(e, 1);
+          if (attested) tracker.attest(new Set(['c-1']));
           expect(tracker.states()[state]).toBe(1);
         },
       };
@@ -107,6 +110,22 @@ describe("a standard's control state", () => {
       .then('manual', { passed: 0, failed: 0, notApplicable: RESOURCES_IN_SCOPE }));
 
   it('is manual when Azure has no definition for it at all', () => given({}).when().then('manual'));
+
+  it('is attested when no rule can check it and an attestation holds for it', () => {
+    const { control } = given({ manual: ['m'], dataPlane: ['kv'] }, true).when();
+    expect(control.state).toBe('attested');
+    expect(control.attestation).toMatchObject({ attestationId: 'att-1', validUntil: '2027-06-30T00:00:00.000Z' });
+    given({ manual: ['m'] }, true).when().then('attested');
+  });
+
+  it('keeps the state its rules decide when they check part of it: an attestation is shown beside it, never hides a failure', () => {
+    given({ auto: ['a'], manual: ['m'] }, true)
+      .when(['st1', 'a', 'nonCompliant'])
+      .then('failed');
+    const passed = given({ auto: ['a'], manual: ['m'] }, true).when(['st1', 'a', 'compliant']);
+    passed.then('passed');
+    expect(passed.control.attestation?.attestationId).toBe('att-1');
+  });
 
   it("does not let a manual member stop the automated ones from passing (they are attested apart)", () =>
     given({ auto: ['a'], manual: ['m'] })
@@ -166,7 +185,28 @@ describe("a standard's score", () => {
       { resourceKey: 'r1', resourceId: 'r1', resourceType: 't', guardrailId: 'a', state: 'compliant', reason: '', exemptionId: null },
       { resourceKey: 'r1', resourceId: 'r1', resourceType: 't', guardrailId: 'b', state: 'nonCompliant', reason: '', exemptionId: null },
     ], 1);
-    expect(result.states).toEqual({ passed: 1, failed: 1, notApplicable: 1, manual: 1, notEvaluable: 0 });
+    expect(result.states).toEqual({ passed: 1, failed: 1, notApplicable: 1, attested: 0, manual: 1, notEvaluable: 0 });
     expect(result.score).toBe(0.5);
+    // an attested control counts as met: 2 of 3
+    const attested = standardCompliance(standard, { guardrails: new Set(['a', 'b', 'c']), refused: new Map() }, [
+      { resourceKey: 'r1', resourceId: 'r1', resourceType: 't', guardrailId: 'a', state: 'compliant', reason: '', exemptionId: null },
+      { resourceKey: 'r1', resourceId: 'r1', resourceType: 't', guardrailId: 'b', state: 'nonCompliant', reason: '', exemptionId: null },
+    ], 1, attestationsByControl([{ ...ATTESTATION, controlId: 'M' }]));
+    expect(attested.states).toMatchObject({ attested: 1, manual: 0 });
+    expect(attested.score).toBeCloseTo(2 / 3);
+  });
+});
+
+describe('attestations by control', () => {
+  it('let the one that holds longest speak for a control, whatever case its id was written in', () => {
+    const byControl = attestationsByControl([
+      { ...ATTESTATION, attestationId: 'att-1', controlId: 'AC-1', validUntil: '2027-01-01T00:00:00.000Z' },
+      { ...ATTESTATION, attestationId: 'att-2', controlId: 'ac-1', validUntil: '2027-03-01T00:00:00.000Z' },
+      { ...ATTESTATION, attestationId: 'att-3', controlId: 'AC-2', validUntil: '2027-01-01T00:00:00.000Z' },
+    ]);
+    expect([...byControl].map(([k, a]) => [k, a.attestationId])).toEqual([
+      ['ac-1', 'att-2'],
+      ['ac-2', 'att-3'],
+    ]);
   });
 });

@@ -2,12 +2,12 @@
 // shows it: for each control, how many resources pass, fail, are not applicable or could not be
 // evaluated, and the control's state. Pure: the caller brings the compliance entries of the
 // standard's assignments (from the read model now, or folded from the log as of an instant).
-import type { PostureState } from '../events';
+import type { EvidenceFileRef, PostureState } from '../events';
 import type { Refusal } from '../rule-engine/errors';
 import type { MemberKind, Standard, StandardControl } from './standard';
 
-export type ControlState = 'failed' | 'passed' | 'manual' | 'notApplicable' | 'notEvaluable';
-export const CONTROL_STATES: readonly ControlState[] = ['failed', 'notEvaluable', 'passed', 'manual', 'notApplicable'];
+export type ControlState = 'failed' | 'passed' | 'attested' | 'manual' | 'notApplicable' | 'notEvaluable';
+export const CONTROL_STATES: readonly ControlState[] = ['failed', 'notEvaluable', 'passed', 'attested', 'manual', 'notApplicable'];
 
 export interface ResourceCounts {
   readonly passed: number;
@@ -28,13 +28,17 @@ export interface ControlFacts {
   readonly notEvaluable: number;
   readonly passed: number;
   readonly exempt: number;
+  /** An attestation holds for it. */
+  readonly attested?: boolean;
 }
 
 /**
  * The control's state:
  * - failed: some resource fails one of its members (whatever else is true);
+ * - attested: none of its members can be evaluated on resources, and an attestation holds for it —
+ *   a named person's evidence, counted as met until it expires or is revoked;
  * - manual: none of its members can be evaluated on resources (all manual, Static or data-plane,
- *   or it has none) — it needs an attestation, and is never passed;
+ *   or it has none) and no attestation holds — it needs one, and is never passed;
  * - notEvaluable: something it asks for could not be evaluated (a member the engine refuses, or a
  *   resource whose evaluation errored) — not known to pass;
  * - passed: members were evaluated, some resource passed (or is exempt) and none failed;
@@ -42,7 +46,7 @@ export interface ControlFacts {
  */
 export const controlState = (f: ControlFacts): ControlState => {
   if (f.failed > 0) return 'failed';
-  if (f.automated === 0) return 'manual';
+  if (f.automated === 0) return f.attested ? 'attested' : 'manual';
   if (f.refused > 0 || f.notEvaluable > 0) return 'notEvaluable';
   if (f.passed > 0 || f.exempt > 0) return 'passed';
   return 'notApplicable';
@@ -86,9 +90,32 @@ export interface FailingResource {
   readonly failures: readonly { readonly guardrailId: string; readonly reason: string }[];
 }
 
+/** An attestation that holds for a control, as the per-control views show it. */
+export interface ControlAttestation {
+  readonly attestationId: string;
+  readonly statement: string;
+  readonly attestedBy: string;
+  readonly approvedBy: string | null;
+  readonly validUntil: string;
+  readonly evidence: readonly EvidenceFileRef[];
+}
+
+/** Of several attestations holding for one control, the one that holds longest speaks for it. */
+export const attestationsByControl = <A extends ControlAttestation & { readonly controlId: string }>(holding: Iterable<A>): Map<string, A> => {
+  const byControl = new Map<string, A>();
+  for (const a of holding) {
+    const key = a.controlId.toLowerCase();
+    const seen = byControl.get(key);
+    if (!seen || a.validUntil > seen.validUntil || (a.validUntil === seen.validUntil && a.attestationId < seen.attestationId)) byControl.set(key, a);
+  }
+  return byControl;
+};
+
 export interface ControlCompliance {
   readonly control: StandardControl;
   readonly state: ControlState;
+  /** The attestation holding for it, if any (it decides the state only where no rule checks the control). */
+  readonly attestation: ControlAttestation | null;
   readonly resources: ResourceCounts;
   readonly definitions: { readonly total: number; readonly automated: number; readonly refused: number; readonly manual: number; readonly dataPlane: number };
   readonly members: readonly MemberCompliance[];
@@ -101,7 +128,7 @@ export interface StandardComplianceResult {
   readonly controls: readonly ControlCompliance[];
   /** How many controls are in each state. */
   readonly states: Readonly<Record<ControlState, number>>;
-  /** passed / (passed + failed + notEvaluable) controls, 0..1; null when none was assessable. */
+  /** (passed + attested) / (passed + attested + failed + notEvaluable) controls, 0..1; null when none was assessable. */
   readonly score: number | null;
   readonly resourcesInScope: number;
 }
@@ -109,25 +136,28 @@ export interface StandardComplianceResult {
 const RANK: Record<StandardEntry['state'], number> = { nonCompliant: 3, error: 2, compliant: 1, exempt: 0 };
 
 export const standardScore = (states: Readonly<Record<ControlState, number>>): number | null => {
-  const denominator = states.passed + states.failed + states.notEvaluable;
-  return denominator === 0 ? null : states.passed / denominator;
+  const met = states.passed + states.attested;
+  const denominator = met + states.failed + states.notEvaluable;
+  return denominator === 0 ? null : met / denominator;
 };
 
 const countStates = (states: Iterable<ControlState>): Record<ControlState, number> => {
-  const counts: Record<ControlState, number> = { failed: 0, notEvaluable: 0, passed: 0, manual: 0, notApplicable: 0 };
+  const counts: Record<ControlState, number> = { failed: 0, notEvaluable: 0, passed: 0, attested: 0, manual: 0, notApplicable: 0 };
   for (const s of states) counts[s]++;
   return counts;
 };
 
 /**
  * Per-control compliance of a standard from the compliance entries of its assignments and the
- * number of resources in their scopes (not-applicable = in scope, touched by no member).
+ * number of resources in their scopes (not-applicable = in scope, touched by no member), and the
+ * attestations holding per control (keyed by lowercase control id, see attestationsByControl).
  */
 export const standardCompliance = (
   standard: Standard,
   evaluability: Evaluability,
   entries: readonly StandardEntry[],
   resourcesInScope: number,
+  attestations: ReadonlyMap<string, ControlAttestation> = new Map(),
 ): StandardComplianceResult => {
   const membersById = new Map(standard.members.map((m) => [m.guardrailId, m]));
   const byMember = new Map<string, StandardEntry[]>();
@@ -176,9 +206,14 @@ export const standardCompliance = (
       .filter((r) => r.failures.length > 0)
       .map(({ worst, failures }) => ({ resourceKey: worst.resourceKey, resourceId: worst.resourceId, resourceType: worst.resourceType, failures }))
       .sort((a, b) => b.failures.length - a.failures.length || (a.resourceKey < b.resourceKey ? -1 : 1));
+    const held = attestations.get(control.id.toLowerCase());
+    const attestation: ControlAttestation | null = held
+      ? { attestationId: held.attestationId, statement: held.statement, attestedBy: held.attestedBy, approvedBy: held.approvedBy, validUntil: held.validUntil, evidence: held.evidence }
+      : null;
     return {
       control,
-      state: controlState({ automated, refused, ...counted }),
+      state: controlState({ automated, refused, ...counted, attested: attestation !== null }),
+      attestation,
       resources: { ...counted, notApplicable: Math.max(0, resourcesInScope - perResource.size) },
       definitions: {
         total: members.length,
@@ -202,13 +237,15 @@ export const standardCompliance = (
  */
 export class ControlStateTracker {
   private readonly counts = new Map<string, { compliant: number; nonCompliant: number; error: number; exempt: number }>();
-  private readonly controls: readonly { readonly memberIds: readonly string[]; readonly automated: number; readonly refused: number }[];
+  private readonly controls: readonly { readonly key: string; readonly memberIds: readonly string[]; readonly automated: number; readonly refused: number }[];
+  /** Controls (lowercase id) an attestation holds for now. */
+  private attested: ReadonlySet<string> = new Set();
 
   constructor(standard: Standard, evaluability: Evaluability) {
     const kinds = new Map(standard.members.map((m) => [m.guardrailId, m.kind]));
     this.controls = standard.controls.map((c) => {
       const automatedIds = c.memberIds.filter((id) => (kinds.get(id) ?? 'automated') === 'automated');
-      return { memberIds: automatedIds, automated: automatedIds.length, refused: automatedIds.filter((id) => !evaluability.guardrails.has(id)).length };
+      return { key: c.id.toLowerCase(), memberIds: automatedIds, automated: automatedIds.length, refused: automatedIds.filter((id) => !evaluability.guardrails.has(id)).length };
     });
   }
 
@@ -220,10 +257,15 @@ export class ControlStateTracker {
     c[entry.state] += delta;
   }
 
+  /** The controls (lowercase ids) attestations hold for from now on. */
+  attest(controls: ReadonlySet<string>): void {
+    this.attested = controls;
+  }
+
   states(): Record<ControlState, number> {
     return countStates(
       this.controls.map((c) => {
-        const facts = { automated: c.automated, refused: c.refused, failed: 0, notEvaluable: 0, passed: 0, exempt: 0 };
+        const facts = { automated: c.automated, refused: c.refused, failed: 0, notEvaluable: 0, passed: 0, exempt: 0, attested: this.attested.has(c.key) };
         for (const id of c.memberIds) {
           const n = this.counts.get(id);
           if (!n) continue;

@@ -109,6 +109,14 @@ describe('a tenant guardrail policy', () => {
       .then({ type: 'guardrails.ReportingPolicySet.v1', data: { incidentSeverities: ['critical'], notifySeverities: ['high'] } });
   });
 
+  it('records whether an attestation needs a second person, and nothing when it already says so', () => {
+    const required = { type: 'guardrails.AttestationPolicySet.v1', data: { approvalRequired: true } } as const;
+    given().when({ kind: 'SetAttestationPolicy', approvalRequired: true }).then(required);
+    given(required).when({ kind: 'SetAttestationPolicy', approvalRequired: true }).then();
+    given().when({ kind: 'SetAttestationPolicy', approvalRequired: false }).then();
+    given(required).when({ kind: 'SetAttestationPolicy', approvalRequired: false }).then({ type: 'guardrails.AttestationPolicySet.v1', data: { approvalRequired: false } });
+  });
+
   it('matches scopes by prefix of whole path segments, ignoring case', () => {
     expect(scopeCovers('/subscriptions/s1/resourcegroups/rg', '/subscriptions/s1/resourcegroups/rg/providers/x/y/z')).toBe(true);
     expect(scopeCovers('/subscriptions/s1/resourcegroups/rg', '/subscriptions/s1/resourcegroups/rg-other/providers/x/y/z')).toBe(false);

@@ -1,6 +1,6 @@
 // A tenant's guardrail policy, one stream per tenant (`t-<tenant>:guardrails-policy`): which
 // baselines are assigned where and with which parameters, which exemptions are in force until when,
-// and which finding severities send a notification (and, deprecated, which the tenant named for
+// whether an attestation needs a second person, and which finding severities send a notification (and, deprecated, which the tenant named for
 // incidents: the incident policy decides that now).
 import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import { memberValuesFrom, type Catalog } from '../catalog/guardrail';
@@ -38,6 +38,8 @@ export interface TenantGuardrails {
   readonly assignments: ReadonlyMap<string, Assignment>;
   readonly exemptions: ReadonlyMap<string, Exemption>;
   readonly reporting: ReportingPolicy;
+  /** An attestation holds only once a second person approves it. */
+  readonly attestationApprovalRequired: boolean;
 }
 
 export type TenantGuardrailsCommand =
@@ -73,6 +75,7 @@ export type TenantGuardrailsCommand =
   | { readonly kind: 'AdoptLibraryVersion'; readonly assignmentId: string; readonly version: number }
   /** Evaluate a library assignment with one version from now on (a rollback), or follow the latest again (`version` undefined). */
   | { readonly kind: 'PinLibraryVersion'; readonly assignmentId: string; readonly version?: number }
+  | { readonly kind: 'SetAttestationPolicy'; readonly approvalRequired: boolean }
   | {
       readonly kind: 'SetReportingPolicy';
       /** Deprecated (the incident policy's choice now): left out, the recorded choice stays. */
@@ -249,6 +252,8 @@ const decide =
         if (Date.parse(exemption.expiresAt) > cmd.now.getTime()) return reject('not-yet-expired', `it expires at ${exemption.expiresAt}`);
         return [{ type: 'guardrails.ExemptionExpired.v1', data: { exemptionId: cmd.exemptionId, expiredAt: exemption.expiresAt } }];
       }
+      case 'SetAttestationPolicy':
+        return cmd.approvalRequired === state.attestationApprovalRequired ? [] : [{ type: 'guardrails.AttestationPolicySet.v1', data: { approvalRequired: cmd.approvalRequired } }];
       case 'SetReportingPolicy': {
         const incidentSeverities = cmd.incidentSeverities ?? state.reporting.incidentSeverities;
         const all = [...incidentSeverities, ...cmd.notifySeverities];
@@ -301,12 +306,14 @@ export const evolveTenantGuardrails = (state: TenantGuardrails, event: TenantGua
     }
     case 'guardrails.ReportingPolicySet.v1':
       return { ...state, reporting: event.data };
+    case 'guardrails.AttestationPolicySet.v1':
+      return { ...state, attestationApprovalRequired: event.data.approvalRequired };
     default:
       return state;
   }
 };
 
-export const initialTenantGuardrails = (): TenantGuardrails => ({ assignments: new Map(), exemptions: new Map(), reporting: DEFAULT_REPORTING_POLICY });
+export const initialTenantGuardrails = (): TenantGuardrails => ({ assignments: new Map(), exemptions: new Map(), reporting: DEFAULT_REPORTING_POLICY, attestationApprovalRequired: false });
 
 export const tenantGuardrailsDecider = (catalog: Catalog): Decider<TenantGuardrailsCommand, TenantGuardrails, TenantGuardrailsEvent> => ({
   decide: decide(catalog),

@@ -254,6 +254,39 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation($tenantId: ID!) { revokeExemption(input: { tenantId: $tenantId, exemptionId: "nope", reason: "probe" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
+  'Query.attestations': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { attestations(tenantId: $tenantId) { attestationId controlId status evidence { sha256 downloadPath } } }',
+    variables: tenantOnly,
+  },
+  // a control the standard does not have: refused by the domain, nothing recorded
+  'Mutation.recordAttestation': {
+    scope: 'tenant',
+    document:
+      'mutation($tenantId: ID!) { recordAttestation(input: { tenantId: $tenantId, standardId: "iso-27001-2022", controlId: "probe-no-such-control", statement: "probing the authorization matrix for attestations", validUntil: "2099-01-01T00:00:00Z" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.approveAttestation': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { approveAttestation(input: { tenantId: $tenantId, attestationId: "probe-nope" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.rejectAttestation': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { rejectAttestation(input: { tenantId: $tenantId, attestationId: "probe-nope", reason: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  'Mutation.revokeAttestation': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { revokeAttestation(input: { tenantId: $tenantId, attestationId: "probe-nope", reason: "probe" }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
+  // what every tenant starts with: nothing is recorded
+  'Mutation.setAttestationPolicy': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { setAttestationPolicy(input: { tenantId: $tenantId, approvalRequired: false }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
   'Mutation.setReportingPolicy': {
     scope: 'tenant',
     document:

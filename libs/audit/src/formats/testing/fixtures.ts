@@ -2,6 +2,7 @@
 // global positions and times that advance the way a store assigns them, and a small catalog shaped
 // like the built-in one (real control ids, several frameworks per guardrail).
 import type { Actor, RecordedEvent } from '@rampart/event-sourcing';
+import type { EvidenceFileRef } from '@rampart/guardrails-contract';
 import type { AuditCatalog, AuditGuardrail, AuditBaseline, ExportContext } from '../types';
 
 export const TENANT = 'contoso';
@@ -94,6 +95,13 @@ export const BEN: Actor = { kind: 'user', id: 'ben@soc.example', onBehalfOfTenan
 export const EVALUATOR: Actor = { kind: 'service', id: 'guardrail-evaluator' };
 export const REACTOR: Actor = { kind: 'service', id: 'incident-reactor' };
 export const RUNNER: Actor = { kind: 'service', id: 'action-runner' };
+export const EXPIRY: Actor = { kind: 'service', id: 'attestation-expiry' };
+
+/** Two evidence files by content, as an attestation names them. */
+export const EVIDENCE: readonly EvidenceFileRef[] = [
+  { sha256: 'a3f1c0de5b7e9d2c4f6a8b0e1d3c5f7a9b2d4e6f8a0c1e3b5d7f9a2c4e6b8d0f', name: 'access-control-policy-v4.pdf', mediaType: 'application/pdf', size: 248_331 },
+  { sha256: '0b9e8d7c6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d', name: 'review-minutes 2025-Q1.docx', mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', size: 18_204 },
+];
 
 interface RecordOptions {
   readonly actor?: Actor;
@@ -249,6 +257,58 @@ export class TenantLog {
 
   grantExemption(exemptionId: string, options: RecordOptions = {}) {
     return this.record('guardrails-policy', 'guardrails.ExemptionGranted.v1', { exemptionId, approvedBy: BEN.id }, { actor: BEN, ...options });
+  }
+
+  // --- attestations ---------------------------------------------------------------------------
+
+  /** Recorded by ANA; holds at once unless `approvalRequired` (then from its approval). */
+  recordAttestation(
+    attestationId: string,
+    {
+      standardId = 'nist-sp-800-53-r5',
+      controlId = 'AC-1',
+      validUntil = '2025-09-30T00:00:00.000Z',
+      approvalRequired = false,
+      evidence = EVIDENCE,
+      ...options
+    }: RecordOptions & { standardId?: string; controlId?: string; validUntil?: string; approvalRequired?: boolean; evidence?: readonly EvidenceFileRef[] } = {},
+  ) {
+    return this.record(
+      `attestation-${attestationId}`,
+      'guardrails.AttestationRecorded.v1',
+      {
+        attestationId,
+        standardId,
+        controlId,
+        statement: 'The access control policy is reviewed and approved by the CISO every quarter.',
+        evidence: [...evidence],
+        attestedBy: ANA.id,
+        validUntil,
+        approvalRequired,
+      },
+      { actor: ANA, ...options },
+    );
+  }
+
+  approveAttestation(attestationId: string, options: RecordOptions = {}) {
+    return this.record(`attestation-${attestationId}`, 'guardrails.AttestationApproved.v1', { attestationId, approvedBy: BEN.id }, { actor: BEN, ...options });
+  }
+
+  rejectAttestation(attestationId: string, reason = 'The minutes of the last review are missing.', options: RecordOptions = {}) {
+    return this.record(`attestation-${attestationId}`, 'guardrails.AttestationRejected.v1', { attestationId, rejectedBy: BEN.id, reason }, { actor: BEN, ...options });
+  }
+
+  revokeAttestation(attestationId: string, reason = 'The policy was withdrawn for rework.', options: RecordOptions = {}) {
+    return this.record(`attestation-${attestationId}`, 'guardrails.AttestationRevoked.v1', { attestationId, revokedBy: ANA.id, reason }, { actor: ANA, ...options });
+  }
+
+  /** As the expiry worker records it, some time after `expiredAt` (the attestation's validUntil). */
+  expireAttestation(attestationId: string, expiredAt: string, options: RecordOptions = {}) {
+    return this.record(`attestation-${attestationId}`, 'guardrails.AttestationExpired.v1', { attestationId, expiredAt }, { actor: EXPIRY, ...options });
+  }
+
+  setAttestationPolicy(approvalRequired: boolean, options: RecordOptions = {}) {
+    return this.record('guardrails-policy', 'guardrails.AttestationPolicySet.v1', { approvalRequired }, { actor: ANA, ...options });
   }
 
   // --- incidents ------------------------------------------------------------------------------

@@ -206,6 +206,7 @@ const KIND_BY_NAME: Record<string, string> = {
   to: 'toDate',
   until: 'toDate',
   expiresAt: 'futureDate',
+  validUntil: 'futureDate',
   dueAt: 'futureDate',
   incidentId: 'incidentId',
   into: 'incidentId',
