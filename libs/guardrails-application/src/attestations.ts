@@ -44,9 +44,15 @@ export interface StoredEvidence extends EvidenceFileRef {
 }
 
 /**
+ * Where evidence files live: a schema of their own beside the read models, because unlike them it is
+ * no projection — nothing rebuilds it from the log (which holds only digests) — and a backup must
+ * take it with the events (docs/operations.md, "Backup and restore").
+ */
+export const EVIDENCE_SCHEMA = 'rampart_evidence';
+
+/**
  * Evidence files by content hash, per tenant: the same bytes stored twice are one file, and one
- * tenant's digest never finds another tenant's file. Not a read model: nothing rebuilds it from the
- * log (the log holds only digests), so it is backed up with the database like the events.
+ * tenant's digest never finds another tenant's file.
  */
 export class EvidenceStore {
   private constructor(
@@ -54,7 +60,7 @@ export class EvidenceStore {
     private readonly table: string,
   ) {}
 
-  static async open(sql: SqlClient, schema = READ_MODEL_SCHEMA): Promise<EvidenceStore> {
+  static async open(sql: SqlClient, schema = EVIDENCE_SCHEMA): Promise<EvidenceStore> {
     const table = `${quoteIdent(schema)}.evidence_files`;
     await migrate(
       sql,
