@@ -63,6 +63,7 @@ export default defineConfig({
       '/auth': { target: api, changeOrigin: true },
       '/console': { target: api, changeOrigin: true },
       '/audit-exports': { target: api, changeOrigin: true },
+      '/evidence': { target: api, changeOrigin: true },
     },
   },
   preview: {

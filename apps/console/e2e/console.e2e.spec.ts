@@ -645,6 +645,107 @@ describe('the web console in a browser', () => {
     await page.context().close();
   });
 
+  it('lets a customer admin attest a manual control with an evidence file; with a second person required, a SOC lead approves the next one; an attestation is revoked with a reason', async () => {
+    const admin = await tokenOf('customer-admin');
+    const CIS = 'cis-azure-2.0.0';
+    const evidence = Buffer.from('Key rotation review, 2026-Q4\n\nAll vault keys carry an expiry; exceptions: none.\n');
+    const digest = createHash('sha256').update(evidence).digest('hex');
+    const policy = await gql<{ tenantGuardrails: { assignments: { baselineId: string }[] } }>(admin, `{ tenantGuardrails(tenantId: "${TENANT}") { assignments { baselineId } } }`);
+    if (!policy.tenantGuardrails.assignments.some((a) => a.baselineId === CIS)) {
+      await gql(admin, `mutation { assignBaseline(input: { tenantId: "${TENANT}", assignmentId: "cis", baselineId: "${CIS}" }) { __typename } }`);
+    }
+    // CIS 8.1 (Key Vault keys' expiry) is data-plane only: no rule checks it
+    await eventually(
+      'CIS 8.1 manual',
+      () => gql<{ standardCompliance: { assigned: boolean; controls: { state: string }[] } }>(admin, `{ standardCompliance(tenantId: "${TENANT}", standardId: "${CIS}", controlId: "8.1") { assigned controls { state } } }`),
+      (d) => d.standardCompliance.assigned && d.standardCompliance.controls[0]?.state === 'manual',
+      60_000,
+    );
+
+    const page = await signIn('customer-admin');
+    await page.goto(`${platform.url}/tenants/${TENANT}/standards/${CIS}`);
+    const controls = page.getByRole('table', { name: /Controls of CIS Microsoft Azure Foundations Benchmark v2\.0\.0/ });
+    const row = (id: string) => controls.getByRole('row', { name: new RegExp(`^Control ${id.replace(/\./g, '\\.')}: details `) });
+    await row('8.1').getByRole('button', { name: 'Attest… control 8.1' }).click();
+    const detail = page.getByRole('region', { name: /^Control 8\.1: / });
+    const form = detail.getByRole('form', { name: /^Attest control 8\.1/ });
+    const statement = form.getByLabel('Statement: how the control is met');
+    // what the API would refuse is said before anything is sent
+    await statement.fill('Keys expire.');
+    await form.getByRole('button', { name: 'Record attestation' }).click();
+    await form.getByText(/^Say how the control is met, in at least 20 characters/).waitFor();
+    await statement.fill('Every key in our vaults carries an expiry date; the Q4 review is attached.');
+    await form.getByLabel('Evidence files', { exact: true }).setInputFiles({ name: 'key-rotation-review.txt', mimeType: 'text/plain', buffer: evidence });
+    await form.getByRole('list', { name: 'Evidence files to attach' }).getByText(`stored · SHA-256 ${digest.slice(0, 12)}…`).waitFor();
+    await form.getByText(/^Holds until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.$/).waitFor(); // 90 days unless chosen otherwise
+    await shot(page, 'attest-control');
+    await form.getByRole('button', { name: 'Record attestation' }).click();
+    await page.getByText(/^Attestation cis-azure-2-0-0-8-1-[a-z0-9]+ recorded: control 8\.1 reads attested until /).waitFor();
+    await row('8.1').locator('.badge', { hasText: 'Attested' }).waitFor({ timeout: 30_000 });
+    // who attested it, and the file, downloaded with the person's token: the bytes uploaded
+    await detail.locator('.stat', { hasText: 'Attested by' }).getByText('it@contoso-bank.example').waitFor();
+    await detail.getByText(digest.slice(0, 12), { exact: true }).waitFor();
+    const [file] = await Promise.all([page.waitForEvent('download'), detail.getByRole('button', { name: /^Download key-rotation-review\.txt/ }).click()]);
+    expect(file.suggestedFilename()).toBe('key-rotation-review.txt');
+    expect(createHash('sha256').update(readFileSync((await file.path())!)).digest('hex')).toBe(digest);
+
+    // From now on a second person: the next attestation waits, and its attester cannot approve it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Attestations' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Attestations of Contoso Bank' }).waitFor();
+    const list = page.getByRole('table', { name: 'Attestations of the tenant, newest first' });
+    const first = list.locator('tr[data-attestation^="cis-azure-2-0-0-8-1-"]');
+    await first.locator('.badge', { hasText: 'Active' }).waitFor();
+    const firstId = (await first.getAttribute('data-attestation'))!;
+    await page.getByLabel('Attestations need a second person').check();
+    await page.getByText(/^Saved: from the next attestation on, each holds only once someone other than its attester approves it/).waitFor();
+    await eventually(
+      'the policy asking for a second person',
+      () => gql<{ tenantGuardrails: { attestationApprovalRequired: boolean } }>(admin, `{ tenantGuardrails(tenantId: "${TENANT}") { attestationApprovalRequired } }`),
+      (d) => d.tenantGuardrails.attestationApprovalRequired,
+    );
+    await page.goto(`${platform.url}/tenants/${TENANT}/standards/${CIS}?control=8.2`);
+    const detail2 = page.getByRole('region', { name: /^Control 8\.2: / });
+    await detail2.getByRole('button', { name: 'Attest…', exact: true }).click();
+    const form2 = detail2.getByRole('form', { name: /^Attest control 8\.2/ });
+    await form2.getByText(/This tenant asks for a second person/).waitFor();
+    await form2.getByLabel('Statement: how the control is met').fill('Every secret in our vaults carries an expiry date, checked monthly.');
+    await form2.getByLabel('Until the end of a day (UTC)').check();
+    await form2.getByLabel('Last day it holds').fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
+    await form2.getByRole('button', { name: 'Record attestation' }).click();
+    await page.getByText(/^Attestation cis-azure-2-0-0-8-2-[a-z0-9]+ recorded for control 8\.2: it waits for a second person/).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Attestations' }).click();
+    const second = list.locator('tr[data-attestation^="cis-azure-2-0-0-8-2-"]');
+    await second.locator('.badge', { hasText: 'Waiting for approval' }).waitFor({ timeout: 30_000 });
+    await second.getByText('You attested it: someone else approves.').waitFor();
+    expect(await second.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+
+    // Another person approves it.
+    const lead = await signIn('soc-lead');
+    await lead.goto(`${platform.url}/tenants/${TENANT}/attestations?status=pending`);
+    const pending = lead.getByRole('table', { name: 'Attestations of the tenant, newest first' }).locator('tr[data-attestation^="cis-azure-2-0-0-8-2-"]');
+    await pending.getByRole('button', { name: /^Approve attestation / }).click();
+    await lead.getByText(/^Attestation cis-azure-2-0-0-8-2-[a-z0-9]+ approved: control 8\.2 counts as met until /).waitFor();
+    await pending.waitFor({ state: 'detached', timeout: 30_000 }); // no longer pending
+    await lead.getByLabel('Status', { exact: true }).selectOption('active');
+    await lead.locator('tr[data-attestation^="cis-azure-2-0-0-8-2-"]').getByText('lead@soc.example').waitFor();
+    await shot(lead, 'attestations-approved');
+    await lead.context().close();
+
+    // The first one ends early, with a reason (asked for before it is sent).
+    await page.reload();
+    await first.getByRole('button', { name: `Revoke… attestation ${firstId}` }).click();
+    const revoke = first.getByRole('button', { name: `Revoke ${firstId}`, exact: true });
+    expect(await revoke.isDisabled()).toBe(true);
+    await first.getByLabel('Reason (the customer and the auditor read it)').fill('The Q4 review missed the payments vault.');
+    await revoke.click();
+    await page.getByText(`Attestation ${firstId} revoked: control 8.1 needs evidence again.`).waitFor();
+    await first.locator('.badge', { hasText: 'Revoked' }).waitFor({ timeout: 30_000 });
+    await first.getByText('Reason: The Q4 review missed the payments vault.').waitFor();
+    await shot(page, 'attestations');
+    await page.context().close();
+    await gql(admin, `mutation { setAttestationPolicy(input: { tenantId: "${TENANT}", approvalRequired: false }) { __typename } }`);
+  }, 180_000);
+
   it("shows a customer of one tenant an authorization message, and no data, on another tenant's pages; keyboard users skip to the content", async () => {
     const page = await signIn('customer-admin');
     for (const path of ['/tenants/fabrikam-retail/posture', '/tenants/fabrikam-retail/findings', `/tenants/fabrikam-retail/incidents`, `/tenants/fabrikam-retail/incidents/${incidentId}`]) {

@@ -18,6 +18,7 @@ const IncidentPage = lazy(() => import('./pages/incident-page').then((m) => ({ d
 const PosturePage = lazy(() => import('./pages/posture-page').then((m) => ({ default: m.PosturePage })));
 const ResourcePage = lazy(() => import('./pages/resource-page').then((m) => ({ default: m.ResourcePage })));
 const SocOverviewPage = lazy(() => import('./pages/soc-overview-page').then((m) => ({ default: m.SocOverviewPage })));
+const AttestationsPage = lazy(() => import('./pages/attestations-page').then((m) => ({ default: m.AttestationsPage })));
 const StandardsPage = lazy(() => import('./pages/standards-page').then((m) => ({ default: m.StandardsPage })));
 const TenantIncidentsPage = lazy(() => import('./pages/tenant-incidents-page').then((m) => ({ default: m.TenantIncidentsPage })));
 const AdminTenantsPage = lazy(() => import('./pages/admin-pages').then((m) => ({ default: m.AdminTenantsPage })));
@@ -48,6 +49,8 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <FindingsPage key={route.tenantId} tenantId={route.tenantId} />;
     case 'standards':
       return <StandardsPage key={route.tenantId} tenantId={route.tenantId} standardId={route.standardId} />;
+    case 'attestations':
+      return <AttestationsPage key={route.tenantId} tenantId={route.tenantId} />;
     case 'resource':
       return <ResourcePage key={`${route.tenantId}/${route.resourceId}`} tenantId={route.tenantId} resourceId={route.resourceId} />;
     case 'audit':
@@ -96,7 +99,7 @@ const Navigation = ({ open }: { open: boolean }) => {
   const switchTenant = (next: string) => {
     // one tenant's artifact is no other's: the other tenant's own library instead
     const name = route.name === 'tenant-library-artifact' ? 'tenant-library' : route.name;
-    const kind = routeTenant && ['posture', 'standards', 'findings', 'tenant-incidents', 'audit', 'admin-tenant', 'admin-policies', 'tenant-library'].includes(name) ? name : 'posture';
+    const kind = routeTenant && ['posture', 'standards', 'attestations', 'findings', 'tenant-incidents', 'audit', 'admin-tenant', 'admin-policies', 'tenant-library'].includes(name) ? name : 'posture';
     navigate(pathFor({ name: kind as 'posture', tenantId: next }));
   };
   return (
@@ -156,6 +159,9 @@ const Navigation = ({ open }: { open: boolean }) => {
             </li>
             <li>
               <Link to={{ name: 'standards', tenantId }}>Regulatory standards</Link>
+            </li>
+            <li>
+              <Link to={{ name: 'attestations', tenantId }}>Attestations</Link>
             </li>
             <li>
               <Link to={{ name: 'findings', tenantId }}>Findings</Link>

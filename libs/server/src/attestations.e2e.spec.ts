@@ -72,6 +72,9 @@ describe('attestations over HTTP', () => {
     expect(back.headers.get('content-disposition')).toContain('attachment');
     expect(back.headers.get('x-content-type-options')).toBe('nosniff');
     expect(createHash('sha256').update(Buffer.from(await back.arrayBuffer())).digest('hex')).toBe(digest);
+    // a browser asks for HTML first: it still gets the file, never the console's page
+    const browser = await fetch(`${h.url}/evidence/${TENANT}/${digest}`, { headers: { authorization: `Bearer ${auditor}`, accept: 'text/html,*/*;q=0.8' } });
+    expect(browser.headers.get('content-disposition')).toContain('attachment');
   });
 
   it("keeps a tenant's evidence from everyone outside it, and from those who may not attest", async () => {

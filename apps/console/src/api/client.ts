@@ -3,8 +3,13 @@ import { ApiError, interpretResponse, type GraphqlResponseBody } from './errors'
 
 export interface GraphqlClient {
   request<T>(query: string, variables?: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<T>;
-  /** GET a file of the API (audit exports) with the same credentials. */
+  /** GET a file of the API (audit exports, evidence) with the same credentials. */
   download(path: string): Promise<Blob>;
+  /**
+   * PUT a file's bytes to the API (evidence) with the same credentials, its media type as
+   * content-type; `onProgress` hears the share of the bytes sent (0 to 1). Resolves to the JSON answer.
+   */
+  upload<T>(path: string, body: Blob, options?: { contentType?: string; onProgress?: (sent: number) => void; signal?: AbortSignal }): Promise<T>;
 }
 
 export const createGraphqlClient = (options: {
@@ -48,7 +53,9 @@ export const createGraphqlClient = (options: {
     async download(path: string) {
       let res: Response;
       try {
-        res = await fetch(`${base}${path}`, { headers: await headers() });
+        // Never text/html: outside the API's own prefixes the console's index.html answers whatever
+        // accepts HTML, and a browser's fetch accepts anything by default.
+        res = await fetch(`${base}${path}`, { headers: { accept: 'application/octet-stream, application/json', ...(await headers()) } });
       } catch (error) {
         throw new ApiError('network', (error as Error).message);
       }
@@ -56,6 +63,32 @@ export const createGraphqlClient = (options: {
       const body = (await res.json().catch(() => undefined)) as GraphqlResponseBody<never> | undefined;
       const result = interpretResponse(res.status, body ?? { errors: [{ message: `download failed (${res.status})` }] });
       return fail(result.ok ? new ApiError('server', 'download failed') : result.error);
+    },
+    async upload<T>(path: string, body: Blob, { contentType, onProgress, signal }: { contentType?: string; onProgress?: (sent: number) => void; signal?: AbortSignal } = {}) {
+      const auth = await headers();
+      // XMLHttpRequest rather than fetch: only it reports how much of a request body has been sent.
+      const answer = await new Promise<{ status: number; text: string; retryAfter: string | null }>((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('PUT', `${base}${path}`);
+        for (const [name, value] of Object.entries({ 'content-type': contentType || 'application/octet-stream', accept: 'application/json', ...auth })) xhr.setRequestHeader(name, value);
+        xhr.upload.onprogress = (e) => {
+          if (e.lengthComputable && e.total > 0) onProgress?.(e.loaded / e.total);
+        };
+        xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText, retryAfter: xhr.getResponseHeader('retry-after') });
+        xhr.onerror = () => reject(new ApiError('network', 'the upload did not reach the API'));
+        xhr.onabort = () => reject(new DOMException('the upload was cancelled', 'AbortError'));
+        signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+        xhr.send(body);
+      });
+      let parsed: unknown;
+      try {
+        parsed = answer.text ? JSON.parse(answer.text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      if (answer.status >= 200 && answer.status < 300 && parsed !== undefined) return parsed as T;
+      const result = interpretResponse(answer.status, (parsed as GraphqlResponseBody<never> | undefined) ?? { errors: [{ message: `upload failed (${answer.status})` }] }, answer.retryAfter);
+      return fail(result.ok ? new ApiError('server', 'upload failed') : result.error);
     },
   };
 };

@@ -474,18 +474,38 @@ export const STANDARDS_QUERY = /* GraphQL */ `
   query ConsoleStandards($tenantId: ID!) {
     tenant(tenantId: $tenantId) { tenantId displayName }
     standards { id title initiativeName version controlCount definitionCount }
-    tenantGuardrails(tenantId: $tenantId) { assignments { assignmentId baselineId scope } }
+    tenantGuardrails(tenantId: $tenantId) { assignments { assignmentId baselineId scope } attestationApprovalRequired }
   }
 `;
 export interface StandardsQuery {
   readonly tenant: { tenantId: string; displayName: string } | null;
   readonly standards: readonly StandardSummary[];
-  readonly tenantGuardrails: { assignments: readonly { assignmentId: string; baselineId: string; scope: string }[] };
+  readonly tenantGuardrails: { assignments: readonly { assignmentId: string; baselineId: string; scope: string }[]; attestationApprovalRequired: boolean };
 }
 
-export type ControlState = 'failed' | 'passed' | 'manual' | 'notApplicable' | 'notEvaluable';
+export type ControlState = 'failed' | 'passed' | 'attested' | 'manual' | 'notApplicable' | 'notEvaluable';
 export type ControlStateCounts = Readonly<Record<ControlState, number>>;
-const CONTROL_STATES = 'failed passed manual notApplicable notEvaluable';
+const CONTROL_STATES = 'failed passed attested manual notApplicable notEvaluable';
+
+/** An evidence file of an attestation, by content: GET downloadPath with the person's token. */
+export interface EvidenceFile {
+  readonly sha256: string;
+  readonly name: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly downloadPath: string;
+}
+const EVIDENCE = 'evidence { sha256 name mediaType size downloadPath }';
+
+/** The attestation holding for a control now (or at the as-of instant). */
+export interface ControlAttestation {
+  readonly attestationId: string;
+  readonly statement: string;
+  readonly attestedBy: string;
+  readonly approvedBy: string | null;
+  readonly validUntil: string;
+  readonly evidence: readonly EvidenceFile[];
+}
 
 export interface ControlCompliance {
   readonly controlId: string;
@@ -497,6 +517,7 @@ export interface ControlCompliance {
   readonly definitions: { total: number; automated: number; refused: number; manual: number; dataPlane: number };
   readonly members: readonly { guardrailId: string; displayName: string; kind: string; evaluable: boolean; refusal: string | null; compliant: number; nonCompliant: number; error: number; exempt: number }[];
   readonly failingResources: readonly { resourceId: string; resourceType: string; failures: readonly { guardrailId: string; title: string; reason: string }[] }[];
+  readonly attestation: ControlAttestation | null;
 }
 
 export interface StandardScorePoint {
@@ -519,6 +540,7 @@ export const STANDARD_COMPLIANCE_QUERY = /* GraphQL */ `
         definitions { total automated refused manual dataPlane }
         members { guardrailId displayName kind evaluable refusal compliant nonCompliant error exempt }
         failingResources { resourceId resourceType failures { guardrailId title reason } }
+        attestation { attestationId statement attestedBy approvedBy validUntil ${EVIDENCE} }
       }
     }
     standardComplianceSeries(tenantId: $tenantId, standardId: $standardId, from: $from, to: $to, bucket: $bucket) { at assigned score controlStates { ${CONTROL_STATES} } }
@@ -538,6 +560,74 @@ export interface StandardComplianceQuery {
   };
   readonly standardComplianceSeries: readonly StandardScorePoint[];
 }
+
+// Attestations ----------------------------------------------------------------------------------
+
+export type AttestationStatus = 'pending' | 'active' | 'rejected' | 'revoked' | 'expired';
+/** A named person's statement that a control no rule checks is met, with evidence, until validUntil. */
+export interface Attestation {
+  readonly tenantId: string;
+  readonly attestationId: string;
+  readonly standardId: string;
+  readonly controlId: string;
+  readonly statement: string;
+  readonly evidence: readonly EvidenceFile[];
+  readonly attestedBy: string;
+  readonly attestedAt: string;
+  readonly validUntil: string;
+  /** The tenant's policy asked for a second person when it was recorded. */
+  readonly approvalRequired: boolean;
+  readonly status: AttestationStatus;
+  /** Active and before validUntil: it counts for its control now. */
+  readonly holdsNow: boolean;
+  readonly approvedBy: string | null;
+  readonly holdsFrom: string | null;
+  /** Who rejected or revoked it, when and why. */
+  readonly endedBy: string | null;
+  readonly endedAt: string | null;
+  readonly reason: string | null;
+}
+/** The tenant's attestations newest first (at most 500), its policy, and the standards' titles. */
+export const ATTESTATIONS_QUERY = /* GraphQL */ `
+  query ConsoleAttestations($tenantId: ID!, $status: String) {
+    tenant(tenantId: $tenantId) { tenantId displayName status }
+    attestations(tenantId: $tenantId, status: $status) {
+      tenantId attestationId standardId controlId statement attestedBy attestedAt validUntil approvalRequired status holdsNow approvedBy holdsFrom endedBy endedAt reason ${EVIDENCE}
+    }
+    tenantGuardrails(tenantId: $tenantId) { attestationApprovalRequired }
+    standards { id title }
+  }
+`;
+export interface AttestationsQuery {
+  readonly tenant: { tenantId: string; displayName: string; status: string } | null;
+  readonly attestations: readonly Attestation[];
+  readonly tenantGuardrails: { readonly attestationApprovalRequired: boolean };
+  readonly standards: readonly { id: string; title: string }[];
+}
+const ATTESTATION_RESULT = '__typename ... on AttestationChanged { tenantId attestationId status } ... on Rejection { code message }';
+/** Evidence files are uploaded first (PUT /evidence/<tenant>) and named here by their digest. */
+export const RECORD_ATTESTATION_MUTATION = /* GraphQL */ `
+  mutation ConsoleRecordAttestation($input: RecordAttestationInput!) { result: recordAttestation(input: $input) { ${ATTESTATION_RESULT} } }
+`;
+export const APPROVE_ATTESTATION_MUTATION = /* GraphQL */ `
+  mutation ConsoleApproveAttestation($input: AttestationRefInput!) { result: approveAttestation(input: $input) { ${ATTESTATION_RESULT} } }
+`;
+export const REJECT_ATTESTATION_MUTATION = /* GraphQL */ `
+  mutation ConsoleRejectAttestation($input: EndAttestationInput!) { result: rejectAttestation(input: $input) { ${ATTESTATION_RESULT} } }
+`;
+export const REVOKE_ATTESTATION_MUTATION = /* GraphQL */ `
+  mutation ConsoleRevokeAttestation($input: EndAttestationInput!) { result: revokeAttestation(input: $input) { ${ATTESTATION_RESULT} } }
+`;
+export interface AttestationMutation {
+  /** status: the attestation's after the change (pending, active, rejected, revoked). */
+  readonly result: Refusable<{ readonly __typename: 'AttestationChanged'; readonly tenantId: string; readonly attestationId: string; readonly status: string }>;
+}
+/** From the next attestation recorded on: whether it holds only once a second person approves it. */
+export const SET_ATTESTATION_POLICY_MUTATION = /* GraphQL */ `
+  mutation ConsoleSetAttestationPolicy($input: SetAttestationPolicyInput!) {
+    result: setAttestationPolicy(input: $input) { __typename ... on GuardrailPolicyChanged { revision } ... on Rejection { code message } }
+  }
+`;
 
 // Findings and exemptions -----------------------------------------------------------------------
 

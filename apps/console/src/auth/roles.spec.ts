@@ -21,6 +21,15 @@ describe('what the console offers', () => {
     expect(offers(auditor, 'auditExport', 'contoso-bank')).toBe(true);
   });
 
+  it('offers attesting and approving attestations to customer admins and SOC leads of the tenant, not to auditors or analysts', () => {
+    expect(offers(customer, 'recordAttestations', 'contoso-bank')).toBe(true);
+    expect(offers(lead, 'approveAttestations', 'contoso-bank')).toBe(true);
+    expect(offers(auditor, 'recordAttestations', 'contoso-bank')).toBe(false);
+    expect(offers(auditor, 'approveAttestations', 'contoso-bank')).toBe(false);
+    expect(offers(analyst, 'recordAttestations', 'contoso-bank')).toBe(false);
+    expect(offers(customer, 'recordAttestations', 'fabrikam-retail')).toBe(false);
+  });
+
   it('knows its own requests as the four-eyes rules do: trimmed, in any case', () => {
     expect(isMe({ id: 'lead@soc.example' }, ' Lead@SOC.example')).toBe(true);
     expect(isMe({ id: 'lead@soc.example' }, 'ana@soc.example')).toBe(false);

@@ -29,6 +29,9 @@ const OFFERED = {
   manageApiKeys: ['customer.admin', 'soc.lead', 'platform.admin'],
   // baselines, reporting and incident policy (libs/auth: guardrails.manage, incidents.policy)
   managePolicies: ['customer.admin', 'soc.lead', 'platform.admin'],
+  // attest a control and revoke an attestation; approve or reject one (attestations.record, .approve)
+  recordAttestations: ['customer.admin', 'soc.lead', 'platform.admin'],
+  approveAttestations: ['customer.admin', 'soc.lead', 'platform.admin'],
   // who may issue which key (libs/tenancy's api-key rule): customer roles by the customer's admin,
   // SOC roles by a lead of a team that looks after the tenant; a platform admin issues neither
   issueCustomerKeys: ['customer.admin'],

@@ -78,6 +78,7 @@ const tone = (value: string): string => {
     case 'notEvaluable':
     case 'proposed':
     case 'requested':
+    case 'pending':
       return 'warning';
     case 'medium':
     case 'manual':
@@ -88,6 +89,7 @@ const tone = (value: string): string => {
     case 'ok':
     case 'compliant':
     case 'passed':
+    case 'attested':
     case 'succeeded':
     case 'active':
     case 'resolved':

@@ -1,19 +1,24 @@
 // A tenant's regulatory compliance, as Defender for Cloud's dashboard shows it: each standard it is
 // assessed against (MCSB, CIS, PCI DSS …), each control's state with its resource counts, the
-// score over time, and a control's failing resources — now, or as of any past instant.
-import type { ReactNode } from 'react';
-import { useQuery } from '../api/hooks';
+// score over time, and a control's failing resources — now, or as of any past instant. A control no
+// rule checks in full is attested here (attestation-parts.tsx), and shows the attestation holding.
+import { useState, type ReactNode } from 'react';
+import { useQuery, useReloadUntil } from '../api/hooks';
 import { STANDARD_COMPLIANCE_QUERY, STANDARDS_QUERY, type ControlCompliance, type ControlState, type StandardComplianceQuery, type StandardsQuery } from '../api/operations';
 import { LineChart } from '../charts/charts';
 import { formatScore } from '../charts/scale';
-import { Badge, ErrorPanel, Loading, PageHeader, Stat } from '../components/ui';
+import { offers } from '../auth/roles';
+import { Badge, ErrorPanel, LiveMessage, Loading, PageHeader, Stat } from '../components/ui';
 import { formatDateTime, resourceName } from '../format';
 import { RANGES, seriesWindow, type RangeKey } from '../posture/analysis';
 import { saveBlob } from '../components/save';
+import { attestable } from '../standards/attestations';
 import { standardReportCsv } from '../standards/report';
 import { CONTROL_STATES, controlsByDomain, STATE_LABELS, STATE_MEANINGS, standardChoices, standardScoreLine, type StateFilter } from '../standards/controls';
 import { Link, useRouter, useSearchParam } from '../router/router';
 import { pathFor } from '../router/routes';
+import { useSignedIn } from '../session';
+import { AttestationFacts, AttestForm } from './attestation-parts';
 import { AsOfPicker } from './posture-page';
 
 export const StandardsPage = ({ tenantId, standardId }: { tenantId: string; standardId?: string }) => {
@@ -72,14 +77,17 @@ export const StandardsPage = ({ tenantId, standardId }: { tenantId: string; stan
               </ul>
             )}
           </section>
-          {selected ? <StandardView key={`${selected}|${asOf ?? 'now'}`} tenantId={tenantId} standardId={selected} asOf={asOf} /> : null}
+          {selected ? (
+            <StandardView key={`${selected}|${asOf ?? 'now'}`} tenantId={tenantId} standardId={selected} asOf={asOf} approvalRequired={data.tenantGuardrails.attestationApprovalRequired} />
+          ) : null}
         </>
       )}
     </>
   );
 };
 
-const StandardView = ({ tenantId, standardId, asOf }: { tenantId: string; standardId: string; asOf: string | null }) => {
+const StandardView = ({ tenantId, standardId, asOf, approvalRequired }: { tenantId: string; standardId: string; asOf: string | null; approvalRequired: boolean }) => {
+  const { me } = useSignedIn();
   const [rangeParam, setRange] = useSearchParam('range');
   const [stateParam, setState] = useSearchParam('state');
   const [controlParam, setControl] = useSearchParam('control');
@@ -91,6 +99,23 @@ const StandardView = ({ tenantId, standardId, asOf }: { tenantId: string; standa
     const d = await client.request<StandardComplianceQuery>(STANDARD_COMPLIANCE_QUERY, { tenantId, standardId, asOf, ...window }, { signal });
     return { ...d, end, window };
   });
+  const settle = useReloadUntil(query);
+  const [attesting, setAttesting] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  // Attesting is about now: a past instant shows what held then.
+  const mayAttest = !asOf && offers(me, 'recordAttestations', tenantId);
+  const startAttesting = (controlId: string) => {
+    setNotice(undefined);
+    setControl(controlId);
+    setAttesting(controlId);
+  };
+  const attested = (controlId: string, result: { attestationId: string; status: string; message: string }) => {
+    setAttesting(undefined);
+    setNotice(result.message);
+    // the standard's read model takes it in once the worker has applied it; a pending one changes nothing yet
+    if (result.status === 'active') settle.until((d) => d.standardCompliance.controls.find((x) => x.controlId === controlId)?.attestation?.attestationId === result.attestationId);
+    else query.reload();
+  };
   if (query.error) return <ErrorPanel error={query.error} tenantId={tenantId} onRetry={query.reload} />;
   const data = query.data;
   if (!data) return <Loading what="the standard's controls" />;
@@ -141,6 +166,7 @@ const StandardView = ({ tenantId, standardId, asOf }: { tenantId: string; standa
           <Stat label="Score" value={formatScore(c.score)} detail="passed among assessable controls" />
           <Stat label="Failed controls" value={s.failed} />
           <Stat label="Passed controls" value={s.passed} />
+          <Stat label="Attested controls" value={s.attested} detail="met on a person's attestation" />
           <Stat label="Not evaluable" value={s.notEvaluable} />
           <Stat label="Manual (attestation)" value={s.manual} />
           <Stat label="Not applicable" value={s.notApplicable} />
@@ -168,7 +194,30 @@ const StandardView = ({ tenantId, standardId, asOf }: { tenantId: string; standa
           to={data.end}
         />
       </section>
-      {focused ? <ControlDetail tenantId={tenantId} control={focused} onClose={() => setControl(null)} /> : null}
+      <LiveMessage message={notice} tone="success" />
+      {settle.waiting ? <p className="small muted">Waiting for the worker to apply it…</p> : null}
+      {focused ? (
+        <ControlDetail
+          tenantId={tenantId}
+          standardId={standardId}
+          control={focused}
+          onClose={() => {
+            setAttesting(undefined);
+            setControl(null);
+          }}
+          attest={
+            mayAttest && attestable(focused)
+              ? {
+                  open: attesting === focused.controlId,
+                  approvalRequired,
+                  onStart: () => startAttesting(focused.controlId),
+                  onCancel: () => setAttesting(undefined),
+                  onDone: (result) => attested(focused.controlId, result),
+                }
+              : undefined
+          }
+        />
+      ) : null}
       <section aria-labelledby="controls-title" className="panel">
         <div className="panel-head">
           <h2 id="controls-title">Controls</h2>
@@ -217,12 +266,13 @@ const StandardView = ({ tenantId, standardId, asOf }: { tenantId: string; standa
                   <th scope="col" className="num">
                     Not evaluable
                   </th>
+                  <th scope="col">Attestation</th>
                 </tr>
               </thead>
               {groups.map((g) => (
                 <tbody key={g.domain}>
                   <tr className="group-row">
-                    <th scope="colgroup" colSpan={7}>
+                    <th scope="colgroup" colSpan={8}>
                       {g.domain}
                     </th>
                   </tr>
@@ -251,6 +301,20 @@ const StandardView = ({ tenantId, standardId, asOf }: { tenantId: string; standa
                       <td className="num">{x.resources.failed}</td>
                       <td className="num">{x.resources.notApplicable}</td>
                       <td className="num">{x.resources.notEvaluable}</td>
+                      <td>
+                        {x.attestation ? (
+                          <span className="small">
+                            {x.attestation.attestedBy}
+                            <span className="muted block">until {formatDateTime(x.attestation.validUntil)}</span>
+                          </span>
+                        ) : mayAttest && attestable(x) ? (
+                          <button type="button" className="button button-small" onClick={() => startAttesting(x.controlId)}>
+                            Attest…<span className="visually-hidden"> control {x.controlId}</span>
+                          </button>
+                        ) : attestable(x) ? (
+                          <span className="small muted">none holds</span>
+                        ) : null}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -270,7 +334,15 @@ const Definition = ({ term, children }: { term: ReactNode; children: ReactNode }
   </div>
 );
 
-const ControlDetail = ({ tenantId, control: x, onClose }: { tenantId: string; control: ControlCompliance; onClose: () => void }) => (
+interface AttestAction {
+  readonly open: boolean;
+  readonly approvalRequired: boolean;
+  onStart(): void;
+  onCancel(): void;
+  onDone(result: { attestationId: string; status: string; message: string }): void;
+}
+
+const ControlDetail = ({ tenantId, standardId, control: x, onClose, attest }: { tenantId: string; standardId: string; control: ControlCompliance; onClose: () => void; attest?: AttestAction }) => (
   <section aria-labelledby="control-title" className="panel">
     <div className="panel-head">
       <h2 id="control-title">
@@ -284,6 +356,38 @@ const ControlDetail = ({ tenantId, control: x, onClose }: { tenantId: string; co
       <Badge value={x.state} label={STATE_LABELS[x.state]} prefix="State" /> {STATE_MEANINGS[x.state]}. {x.resources.failed} failing, {x.resources.passed} passing, {x.resources.notEvaluable} not evaluable,{' '}
       {x.resources.notApplicable} not applicable{x.resources.exempt ? `, ${x.resources.exempt} exempt` : ''}.
     </p>
+    {x.attestation || attestable(x) ? (
+      <>
+        <h3>Attestation</h3>
+        {x.attestation ? (
+          <AttestationFacts attestation={x.attestation} controlId={x.controlId} />
+        ) : (
+          <p className="empty">No attestation holds for this control: no rule can check it, so it is not met until someone attests it.</p>
+        )}
+        <p className="small">
+          <Link to={{ name: 'attestations', tenantId }}>Every attestation of the tenant</Link>, pending, ended and active.
+        </p>
+        {attest ? (
+          attest.open ? (
+            <AttestForm
+              tenantId={tenantId}
+              standardId={standardId}
+              controlId={x.controlId}
+              controlTitle={x.title}
+              approvalRequired={attest.approvalRequired}
+              onCancel={attest.onCancel}
+              onDone={attest.onDone}
+            />
+          ) : (
+            <div className="button-row">
+              <button type="button" className="button" onClick={attest.onStart}>
+                {x.attestation ? 'Attest again…' : 'Attest…'}
+              </button>
+            </div>
+          )
+        ) : null}
+      </>
+    ) : null}
     <h3>Failing resources</h3>
     {x.failingResources.length === 0 ? (
       <p className="empty">No resource fails this control.</p>

@@ -15,6 +15,7 @@ describe('console routes', () => {
     { name: 'audit', tenantId: 'contoso-bank' },
     { name: 'standards', tenantId: 'contoso-bank' },
     { name: 'standards', tenantId: 'contoso-bank', standardId: 'cis-azure-2.0.0' },
+    { name: 'attestations', tenantId: 'contoso-bank' },
     { name: 'resource', tenantId: 'contoso-bank', resourceId: armId },
     { name: 'approvals' },
     { name: 'admin-tenants' },
@@ -54,6 +55,7 @@ describe('console routes', () => {
     expect(matchRoute('/tenants/contoso-bank/library/policies/x').name).toBe('not-found');
     expect(matchRoute('/tenants/contoso-bank/library/definitions').name).toBe('not-found');
     expect(matchRoute('/tenants/contoso-bank/library/definitions/x/more').name).toBe('not-found');
+    expect(matchRoute('/tenants/contoso-bank/attestations/att-1').name).toBe('not-found');
   });
 
   it('names the tenant a route is about', () => {

@@ -14,6 +14,8 @@ export type Route =
   | { readonly name: 'findings'; readonly tenantId: string }
   /** Regulatory compliance: the tenant's standards, one of them with its controls when `standardId` is set. */
   | { readonly name: 'standards'; readonly tenantId: string; readonly standardId?: string }
+  /** The tenant's attestations of controls no rule checks: their status, approval and revocation, and the policy. */
+  | { readonly name: 'attestations'; readonly tenantId: string }
   | { readonly name: 'resource'; readonly tenantId: string; readonly resourceId: string }
   | { readonly name: 'audit'; readonly tenantId: string }
   /** A tenant's own policy library: its custom definitions and initiatives, and their import. */
@@ -58,6 +60,8 @@ export const pathFor = (route: Route): string => {
       return `/tenants/${enc(route.tenantId)}/findings`;
     case 'standards':
       return `/tenants/${enc(route.tenantId)}/standards${route.standardId ? `/${enc(route.standardId)}` : ''}`;
+    case 'attestations':
+      return `/tenants/${enc(route.tenantId)}/attestations`;
     case 'resource':
       // An ARM id is a path itself: its segments follow /resources, each encoded.
       return `/tenants/${enc(route.tenantId)}/resources/${route.resourceId.replace(/^\/+/, '').split('/').map(enc).join('/')}`;
@@ -130,6 +134,7 @@ export const matchRoute = (pathname: string): Route => {
     if (c === 'findings') return { name: 'findings', tenantId };
     if (c === 'audit') return { name: 'audit', tenantId };
     if (c === 'standards') return { name: 'standards', tenantId };
+    if (c === 'attestations') return { name: 'attestations', tenantId };
     if (c === 'library') return { name: 'tenant-library', tenantId };
   }
   if (segments.length === 5 && c === 'library' && (d === 'definitions' || d === 'initiatives') && rest[0]) {

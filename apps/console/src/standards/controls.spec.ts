@@ -12,6 +12,7 @@ const control = (controlId: string, domain: string | null, state: ControlComplia
   definitions: { total: 0, automated: 0, refused: 0, manual: 0, dataPlane: 0 },
   members: [],
   failingResources: [],
+  attestation: null,
 });
 
 describe('the standards page', () => {
@@ -32,7 +33,7 @@ describe('the standards page', () => {
   });
 
   it('draws the score over time, with no value while it was not assigned, closed by the current score', () => {
-    const point = (at: string, assigned: boolean, score: number | null): StandardScorePoint => ({ at, assigned, score, controlStates: { failed: 0, passed: 0, manual: 0, notApplicable: 0, notEvaluable: 0 } });
+    const point = (at: string, assigned: boolean, score: number | null): StandardScorePoint => ({ at, assigned, score, controlStates: { failed: 0, passed: 0, attested: 0, manual: 0, notApplicable: 0, notEvaluable: 0 } });
     const end = Date.parse('2026-11-03T12:00:00Z');
     const [line] = standardScoreLine([point('2026-11-02T00:00:00Z', false, null), point('2026-11-03T00:00:00Z', true, 0.4), point('2026-11-04T00:00:00Z', true, 0.9)], 0.5, end, 'CIS');
     expect(line.points).toEqual([

@@ -3,12 +3,13 @@
 import type { LineSeries } from '../charts/charts';
 import type { ControlCompliance, ControlState, StandardScorePoint, StandardSummary } from '../api/operations';
 
-export const CONTROL_STATES: readonly ControlState[] = ['failed', 'notEvaluable', 'passed', 'manual', 'notApplicable'];
+export const CONTROL_STATES: readonly ControlState[] = ['failed', 'notEvaluable', 'passed', 'attested', 'manual', 'notApplicable'];
 
 export const STATE_LABELS: Readonly<Record<ControlState, string>> = {
   failed: 'Failed',
   notEvaluable: 'Not evaluable',
   passed: 'Passed',
+  attested: 'Attested',
   manual: 'Manual',
   notApplicable: 'Not applicable',
 };
@@ -18,7 +19,8 @@ export const STATE_MEANINGS: Readonly<Record<ControlState, string>> = {
   failed: 'a resource fails one of its definitions',
   notEvaluable: 'a definition could not be evaluated: not known to pass',
   passed: 'its definitions were evaluated and none fails',
-  manual: 'only manual or data-plane definitions (or none): needs an attestation, never passed',
+  attested: 'no rule can check it, and a named person attests it is met: counts as met until the attestation ends',
+  manual: 'only manual or data-plane definitions (or none), and no attestation holds: needs one, never passed',
   notApplicable: 'nothing it checks applies to a resource in scope',
 };
 

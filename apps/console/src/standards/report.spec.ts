@@ -11,6 +11,7 @@ const control = (over: Partial<ControlCompliance>): ControlCompliance => ({
   definitions: { total: 12, automated: 12, refused: 0, manual: 0, dataPlane: 0 },
   members: [],
   failingResources: [{ resourceId: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/payments-api', resourceType: 'microsoft.web/sites', failures: [] }],
+  attestation: null,
   ...over,
 });
 

@@ -67,7 +67,7 @@ const REFUSALS: Record<SignInCodeRefusal, string> = {
 };
 
 /** Paths that are the API's, never the console's (no index.html fallback there). */
-const API_PREFIXES = ['/graphql', '/webhooks', '/audit-exports', '/auth', '/health', '/metrics', '/console'];
+const API_PREFIXES = ['/graphql', '/webhooks', '/audit-exports', '/evidence', '/auth', '/health', '/metrics', '/console'];
 
 const same = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
