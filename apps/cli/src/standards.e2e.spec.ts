@@ -104,4 +104,20 @@ describe('standards on the command line', () => {
     const list = rampart('attestations', 'list', '--tenant', 'bank-co');
     expect(list.stdout).toMatch(/\ncis-8-1\s+cis-azure-2\.0\.0\s+8\.1\s+revoked\s/);
   });
+
+  it('proves coverage: every resource evaluated within the interval now, none of them ten days on', () => {
+    const now = rampart('coverage', '--tenant', 'bank-co');
+    expect(now.stderr).toBe('');
+    expect(now.stdout).toMatch(/^bank-co, now: coverage 100\.0%, 1 of 1 resources collected and evaluated within 168 h; oldest evidence \S+\n$/);
+    expect(rampart('coverage', 'policy', '--tenant', 'bank-co', '--max-age-hours', '0').stderr).toMatch(/invalid-interval/);
+    expect(rampart('coverage', 'policy', '--tenant', 'bank-co', '--max-age-hours', '72').stdout).toBe('bank-co: a resource not collected and evaluated within 72 h counts as not evaluated\n');
+    const later = rampart('coverage', '--tenant', 'bank-co', '--as-of', new Date(Date.now() + 10 * 86_400_000).toISOString());
+    expect(later.stdout).toMatch(/coverage 0\.0%, 0 of 1 resources collected and evaluated within 72 h; 1 not evaluated/);
+    expect(later.stdout).toMatch(/\/storageAccounts\/sto8596\s+NOT EVALUATED\s/);
+    const standard = rampart('posture', '--tenant', 'bank-co', '--standard', 'cis-azure-2.0.0', '--as-of', new Date(Date.now() + 10 * 86_400_000).toISOString());
+    expect(standard.stdout).toMatch(/\ncoverage 0\.0%: 0 of 1 resources collected and evaluated within 72 h; 1 not evaluated/);
+    // what passed is no longer known to pass; what failed still fails (the last evidence says so)
+    expect(standard.stdout).toMatch(/\n0 passed, 7 failed, 1 not evaluable, /);
+    expect(standard.stdout).toMatch(/\n3\.1\s+FAILED\s/);
+  });
 });

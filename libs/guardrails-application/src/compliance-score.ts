@@ -5,11 +5,22 @@ import { complianceScore, type ComplianceScore, type StateCount } from '@rampart
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { catalogWithLibrary } from './library-catalog';
 
-export const tenantComplianceScore = async (stores: Pick<Stores, 'readModels' | 'eventStore'>, tenantId: string, schema = READ_MODEL_SCHEMA): Promise<ComplianceScore> => {
+/**
+ * `notEvaluated`: resources whose evidence is older than the tenant's interval (proof of coverage):
+ * what they pass counts as not evaluable, never as compliant.
+ */
+export const tenantComplianceScore = async (
+  stores: Pick<Stores, 'readModels' | 'eventStore'>,
+  tenantId: string,
+  schema = READ_MODEL_SCHEMA,
+  notEvaluated: ReadonlySet<string> = new Set(),
+): Promise<ComplianceScore> => {
   const { rows } = await stores.readModels.query<{ baseline_id: string; guardrail_id: string; state: StateCount['state']; n: number }>(
-    `SELECT doc->>'baselineId' AS baseline_id, doc->>'guardrailId' AS guardrail_id, doc->>'state' AS state, count(*)::int AS n
+    `SELECT doc->>'baselineId' AS baseline_id, doc->>'guardrailId' AS guardrail_id,
+            CASE WHEN doc->>'state' = 'compliant' AND doc->>'resourceKey' = ANY($2::text[]) THEN 'error' ELSE doc->>'state' END AS state,
+            count(*)::int AS n
      FROM "${schema}".compliance WHERE tenant_id = $1 GROUP BY 1, 2, 3`,
-    [tenantId],
+    [tenantId, [...notEvaluated]],
   );
   return complianceScore(await catalogWithLibrary(stores.eventStore, undefined, tenantId), rows.map((r) => ({ baselineId: r.baseline_id, guardrailId: r.guardrail_id, state: r.state, count: Number(r.n) })));
 };

@@ -10,6 +10,7 @@ import {
   evolveGroupGuardrails,
   evolveTenantGuardrails,
   GROUP_GUARDRAILS_EVENT_TYPES,
+  ROLLOUT_EVENT_TYPES,
   groupGuardrailsDecider,
   groupGuardrailsStreamId,
   initialGroupGuardrails,
@@ -26,6 +27,7 @@ import {
 import { GROUP_ID, groupMembersOf, isTenantGroupEvent, tenantGroupStreamId, type TenantGroupEvent } from '@rampart/tenancy-contract';
 import { followLog, type Background, type Logger, type Stores } from '@rampart/runtime';
 import { catalogWithLibrary } from './library-catalog';
+import { reconcileRollout, rolloutsOfGroup } from './rollouts';
 import { changeTenantGuardrails } from './tenant-guardrails';
 
 const groupEvents = async (store: Pick<EventStore, 'readStream'>, groupId: string): Promise<TenantGroupEvent[]> =>
@@ -96,19 +98,26 @@ export const reconcileGroup = async (
 };
 
 export const GROUP_ASSIGNMENTS_SUBSCRIPTION = 'group-assignments';
-/** What changes what a group gives its members. */
-export const GROUP_ASSIGNMENT_EVENT_TYPES: readonly string[] = ['tenancy.TenantJoinedGroup.v1', 'tenancy.TenantLeftGroup.v1', ...GROUP_GUARDRAILS_EVENT_TYPES];
+/** What changes what a group (or a staged rollout to it) gives its members. */
+export const GROUP_ASSIGNMENT_EVENT_TYPES: readonly string[] = ['tenancy.TenantJoinedGroup.v1', 'tenancy.TenantLeftGroup.v1', ...GROUP_GUARDRAILS_EVENT_TYPES, ...ROLLOUT_EVENT_TYPES];
 
-/** One batch: each group it touches reconciled once. */
+/** One batch: each group and each rollout it touches reconciled once (a change of members reaches the group's rollouts too). */
 export const handleGroupEvents = async (deps: { readonly eventStore: EventStore; readonly standing: TenantStanding }, events: readonly RecordedEvent[], log?: Logger): Promise<void> => {
   const groups = new Map<string, RecordedEvent>();
+  const rollouts = new Map<string, RecordedEvent>();
   for (const e of events) {
-    const groupId = (e.data as { groupId?: unknown }).groupId;
-    if (typeof groupId === 'string') groups.set(groupId, e);
+    const { groupId, rolloutId } = e.data as { groupId?: unknown; rolloutId?: unknown };
+    if (typeof rolloutId === 'string') rollouts.set(rolloutId, e);
+    else if (typeof groupId === 'string') groups.set(groupId, e);
   }
   for (const [groupId, last] of groups) {
     const outcome = await reconcileGroup(deps, groupId, { correlationId: last.metadata.correlationId ?? randomUUID(), causationId: last.eventId });
     for (const r of outcome.refused) log?.warn({ groupId, tenantId: r.tenantId, code: r.code }, 'group assignment refused by the tenant policy');
+    if (last.type.startsWith('tenancy.')) for (const rolloutId of await rolloutsOfGroup(deps.eventStore, groupId)) if (!rollouts.has(rolloutId)) rollouts.set(rolloutId, last);
+  }
+  for (const [rolloutId, last] of rollouts) {
+    const outcome = await reconcileRollout(deps, rolloutId, { correlationId: last.metadata.correlationId ?? randomUUID(), causationId: last.eventId });
+    for (const r of outcome.refused) log?.warn({ rolloutId, tenantId: r.tenantId, code: r.code }, 'rollout assignment refused by the tenant policy');
   }
 };
 

@@ -125,7 +125,7 @@ export class GuardrailEvaluator {
       byTenant.set(e.metadata.tenantId, list);
     }
     for (const [tenantId, tenantEvents] of byTenant) {
-      const policyChanged = tenantEvents.some((e) => TENANT_POLICY_TYPES.has(e.type));
+      const policyChanged = tenantEvents.some((e) => TENANT_POLICY_TYPES.has(e.type) && !NOT_EVALUATED_POLICY_TYPES.has(e.type));
       const resourceEvents = tenantEvents.filter((e) => !TENANT_POLICY_TYPES.has(e.type));
       const policy = await this.policyOf(tenantId);
       const latest = new Map<string, RecordedEvent>();
@@ -494,8 +494,10 @@ const apply = (byKey: Map<string, KeyedResource>, key: string, resource: KeyedRe
 };
 
 export const GUARDRAIL_EVALUATOR_SUBSCRIPTION = 'guardrail-evaluator';
-/** What the evaluator reacts to: resource changes, and changes of a tenant's guardrail policy. */
-export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES];
+/** Policy changes that change no verdict: who must approve an attestation, how old evidence may be. */
+const NOT_EVALUATED_POLICY_TYPES = new Set<string>(['guardrails.AttestationPolicySet.v1', 'guardrails.CoveragePolicySet.v1']);
+/** What the evaluator reacts to: resource changes, and changes of a tenant's guardrail policy that change verdicts. */
+export const GUARDRAIL_EVALUATOR_EVENT_TYPES: readonly string[] = [...RESOURCE_EVENT_TYPES, ...TENANT_GUARDRAILS_EVENT_TYPES.filter((t) => !NOT_EVALUATED_POLICY_TYPES.has(t))];
 
 /** Runs the evaluator from its checkpoint until stopped, and expires exemptions and attestations every minute. */
 export const startGuardrailEvaluator = async (

@@ -9,3 +9,4 @@ export * from './policy-library';
 export * from './library-catalog';
 export * from './group-assignments';
 export * from './attestations';
+export * from './rollouts';

@@ -7,8 +7,13 @@ import {
   attestationsByControl,
   builtInCatalog,
   scopeCovers,
+  notEvaluatedKeys,
+  staleReason,
   standardCompliance,
+  summarizeCoverage,
   type AttestationEntry,
+  type Coverage,
+  type CoverageSummary,
   type ComplianceEntry,
   type CompiledStandard,
   type StandardComplianceResult,
@@ -29,6 +34,11 @@ export interface TenantStandardCompliance extends StandardComplianceResult {
   readonly asOf: string | null;
   /** The tenant's assignments of the standard (none: it was not assigned then). */
   readonly assignments: readonly StandardAssignmentRef[];
+  /**
+   * Proof of coverage over the resources in the assignments' scopes: those whose evidence is older
+   * than the interval are counted not evaluable, never passed. Null when not computed.
+   */
+  readonly coverage: (CoverageSummary & { readonly maxEvidenceAgeHours: number; readonly evaluatedThrough: string | null }) | null;
 }
 
 /** The compiled standard of that id, or undefined when there is none. */
@@ -47,8 +57,22 @@ export const assembleStandardCompliance = (
   asOf: string | null,
   /** The tenant's attestations of the standard's controls (any status): those holding at `asOf` (or now) count. */
   attestations: readonly AttestationEntry[] = [],
+  /** The tenant's proof of coverage at the same instant. */
+  coverage?: Coverage,
 ): TenantStandardCompliance => {
   const at = asOf ? new Date(asOf) : new Date();
+  // a verdict resting on stale evidence is reported as not evaluated, never as passing
+  const stale = coverage ? notEvaluatedKeys(coverage) : new Set<string>();
+  const maxEvidenceAgeHours = coverage?.maxEvidenceAgeHours ?? 0;
+  const staleOf = new Map(coverage?.perResource.filter((r) => stale.has(r.resourceKey)).map((r) => [r.resourceKey, r]) ?? []);
+  const judged = stale.size
+    ? entries.map((e) => {
+        const r = staleOf.get(e.resourceKey);
+        return r && e.state === 'compliant' ? { ...e, state: 'error' as const, reason: staleReason(r, maxEvidenceAgeHours) } : e;
+      })
+    : entries;
+  const scopes = assignments.map((a) => a.scope);
+  const inScope = coverage && scopes.length ? coverage.perResource.filter((r) => scopes.some((s) => scopeCovers(s, r.resourceKey))) : [];
   const holding = attestationsByControl(attestations.filter((a) => a.standardId === compiled.standard.id && attestationHolds(a, at)));
   const { controls: _controls, members: _members, parameters: _parameters, ...standard } = compiled.standard;
   return {
@@ -56,7 +80,8 @@ export const assembleStandardCompliance = (
     standard,
     asOf,
     assignments,
-    ...standardCompliance(compiled.standard, compiled, entries, resourcesInScope, holding),
+    coverage: coverage ? { ...summarizeCoverage(inScope), maxEvidenceAgeHours: coverage.maxEvidenceAgeHours, evaluatedThrough: coverage.evaluatedThrough } : null,
+    ...standardCompliance(compiled.standard, compiled, judged, resourcesInScope, holding),
   };
 };
 
@@ -76,6 +101,7 @@ export const tenantStandardCompliance = async (
   tenantId: string,
   standardId: string,
   schema = READ_MODEL_SCHEMA,
+  coverage?: Coverage,
 ): Promise<TenantStandardCompliance | undefined> => {
   const compiled = compiledStandard(standardId);
   if (!compiled) return undefined;
@@ -112,5 +138,6 @@ export const tenantStandardCompliance = async (
     inScope,
     null,
     attested.rows.map((r) => r.doc),
+    coverage,
   );
 };

@@ -29,6 +29,7 @@ const TENANT_POLICY: Record<TenantGuardrailsEvent['type'], true> = {
   'guardrails.ReportingPolicySet.v1': true,
   'guardrails.LibraryVersionSet.v1': true,
   'guardrails.AttestationPolicySet.v1': true,
+  'guardrails.CoveragePolicySet.v1': true,
 };
 const ATTESTATION: Record<AttestationEvent['type'], true> = {
   'guardrails.AttestationRecorded.v1': true,

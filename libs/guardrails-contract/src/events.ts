@@ -28,6 +28,10 @@ export type BaselineAssigned = DomainEvent<
     initiativeParameters?: Record<string, unknown>;
     /** Set when the tenant holds it as a member of a tenant group: it comes and goes with the membership. */
     group?: string;
+    /** Set when the tenant holds it from a staged rollout (to the rollout's group): it comes with its ring and goes with a rollback. */
+    rollout?: string;
+    /** Findings it finds when it arrives existed before it: they open no incident (a rollout asked so). */
+    quietExisting?: boolean;
     /**
      * For a library definition or initiative assigned to follow its latest version (`baselineId` without `@<n>`):
      * the version in force when assigned. Later versions are adopted by LibraryVersionSet.
@@ -75,6 +79,9 @@ export type ReportingPolicySet = DomainEvent<
   }
 >;
 
+/** How old the evidence behind a verdict may be before the resource counts as not evaluated (proof of coverage). */
+export type CoveragePolicySet = DomainEvent<'guardrails.CoveragePolicySet.v1', { maxEvidenceAgeHours: number }>;
+
 export type TenantGuardrailsEvent =
   | BaselineAssigned
   | BaselineUnassigned
@@ -84,7 +91,8 @@ export type TenantGuardrailsEvent =
   | ExemptionExpired
   | ReportingPolicySet
   | LibraryVersionSet
-  | AttestationPolicySet;
+  | AttestationPolicySet
+  | CoveragePolicySet;
 
 /** The inventory event that made the evaluation happen, when there is one (a finding links its cause). */
 export interface EvaluationCause {
@@ -129,6 +137,11 @@ export type FindingOpened = DomainEvent<
      * policy, which findings open an incident: kept optional so those events still read as they were.
      */
     raiseIncident?: boolean;
+    /**
+     * Found when an assignment arrived that asked for quiet (a staged rollout's): the resource broke
+     * the rule before it was enforced, so this finding opens no incident.
+     */
+    existing?: boolean;
     /** The tenant's reporting policy at the time: notifications act on it. */
     notify: boolean;
   }
@@ -151,6 +164,7 @@ export const TENANT_GUARDRAILS_EVENT_TYPES: readonly TenantGuardrailsEvent['type
   'guardrails.ReportingPolicySet.v1',
   'guardrails.LibraryVersionSet.v1',
   'guardrails.AttestationPolicySet.v1',
+  'guardrails.CoveragePolicySet.v1',
 ];
 
 export const POSTURE_EVENT_TYPES: readonly PostureEvent['type'][] = [

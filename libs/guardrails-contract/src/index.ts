@@ -1,3 +1,4 @@
 export * from './events';
 export * from './library-events';
 export * from './attestation-events';
+export * from './rollout-events';

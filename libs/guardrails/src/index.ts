@@ -30,3 +30,5 @@ export * from './library';
 export * from './groups/group-guardrails';
 export * from './attestations/attestation';
 export * from './attestations/read-model';
+export * from './posture/coverage';
+export * from './rollouts/rollout';

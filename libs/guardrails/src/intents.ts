@@ -13,6 +13,7 @@ export const GUARDRAILS_COMMAND_INTENTS: { readonly [K in TenantGuardrailsComman
   ApproveExemption: 'changes-posture',
   SetReportingPolicy: 'changes-posture',
   SetAttestationPolicy: 'changes-posture',
+  SetCoveragePolicy: 'changes-posture',
   // a new attestation, or one coming into force, is new evidence: only while the tenant is active
   RecordAttestation: 'changes-posture',
   ApproveAttestation: 'changes-posture',

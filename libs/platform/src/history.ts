@@ -7,6 +7,8 @@ import {
   attestationHolds,
   attestations as attestationsModel,
   compilePolicy,
+  coverageOf,
+  notEvaluatedKeys,
   complianceScore,
   complianceStates,
   ControlStateTracker,
@@ -21,6 +23,7 @@ import {
   type AttestationEntry,
   type ComplianceEntry,
   type ComplianceScore,
+  type Coverage,
   type ControlState,
   type FindingEntry,
   type KeyedResource,
@@ -31,7 +34,9 @@ import {
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
 import { incidentQueue, type IncidentEntry } from '@rampart/incidents';
-import { resourceInventory, type ResourceInventoryEntry } from '@rampart/inventory';
+import { INGESTION_RUN_EVENT_TYPES, resourceInventory, type ResourceInventoryEntry } from '@rampart/inventory';
+import { CompleteCollections } from '@rampart/inventory-contract';
+import { collectedResources, maxEvidenceAgeOf } from './coverage';
 import { assembleStandardCompliance, catalogWithLibrary, compiledStandard, countInScopes, type TenantStandardCompliance } from '@rampart/guardrails-application';
 import { type Stores, tenantLogPages } from '@rampart/runtime';
 import { resourceGroupScopeOf, subscriptionScopeOf } from '@rampart/resource-model';
@@ -103,7 +108,9 @@ export interface PostureAsOf {
   readonly compliance: ComplianceEntry[];
   readonly openFindings: FindingEntry[];
   readonly openIncidents: IncidentEntry[];
+  /** Resources not evaluated within the tenant's interval count as not evaluable in it (proof of coverage). */
   readonly score: ComplianceScore;
+  readonly coverage: Coverage;
 }
 
 const POSTURE_MODELS = () => ({
@@ -115,7 +122,7 @@ const POSTURE_MODELS = () => ({
 });
 
 export const POSTURE_EVENT_TYPES: readonly string[] = [
-  ...new Set([resourceInventory, tenantGuardrailsDirectory, complianceStates, findings, incidentQueue].flatMap((m) => m.eventTypes as readonly string[])),
+  ...new Set([...[resourceInventory, tenantGuardrailsDirectory, complianceStates, findings, incidentQueue].flatMap((m) => m.eventTypes as readonly string[]), ...INGESTION_RUN_EVENT_TYPES]),
 ];
 
 const byKey = <D>(docs: Map<string, D>): D[] => [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
@@ -137,6 +144,12 @@ class StateCounts {
   list(): StateCount[] {
     return [...this.counts.values()];
   }
+
+  /** Every count of `other` added to these. */
+  addAll(other: StateCounts): this {
+    for (const c of other.list()) this.add({ baselineId: c.baselineId, guardrailId: c.guardrailId, state: c.state } as ComplianceEntry, c.count);
+    return this;
+  }
 }
 
 const OPEN_INCIDENT = (i: IncidentEntry) => i.status !== 'closed' && i.status !== 'merged';
@@ -149,15 +162,21 @@ export const postureAsOf = async (
   options: { onProgress?: (progress: HistoryProgress) => void } = {},
 ): Promise<PostureAsOf> => {
   const models = POSTURE_MODELS();
+  const collections = new CompleteCollections();
   let last: RecordedEvent | undefined;
   let events = 0;
   for await (const event of tenantHistory(stores, tenantId, POSTURE_EVENT_TYPES, { until: asOf, onProgress: options.onProgress })) {
     for (const model of Object.values(models)) (model as Folded<unknown>).apply(event);
+    collections.add(event);
     last = event;
     events++;
   }
   const guardrails = models.guardrails.docs.values().next().value ?? null;
   const compliance = byKey(models.compliance.docs);
+  const coverage = coverageFromFold(models.resources, guardrails ?? undefined, collections, asOf);
+  const stale = notEvaluatedKeys(coverage);
+  // a verdict resting on stale evidence counts as not evaluable in the score, as it does now
+  const judged = stale.size ? compliance.map((e) => (e.state === 'compliant' && stale.has(e.resourceKey) ? { ...e, state: 'error' as const } : e)) : compliance;
   return {
     tenantId,
     asOf: asOf.toISOString(),
@@ -169,7 +188,8 @@ export const postureAsOf = async (
     compliance,
     openFindings: byKey(models.findings.docs).filter((f) => f.status === 'open'),
     openIncidents: byKey(models.incidents.docs).filter(OPEN_INCIDENT),
-    score: complianceScore(await catalogWithLibrary(stores.eventStore, undefined, tenantId), compliance.reduce((counts, entry) => counts.add(entry), new StateCounts()).list()),
+    score: complianceScore(await catalogWithLibrary(stores.eventStore, undefined, tenantId), judged.reduce((counts, entry) => counts.add(entry), new StateCounts()).list()),
+    coverage,
   };
 };
 
@@ -180,11 +200,14 @@ export interface ScorePoint {
   /** The end of the bucket: the score is the one in force at that instant. */
   readonly at: string;
   readonly score: ComplianceScore;
+  /** Proof of coverage at that instant (its resources not listed). */
+  readonly coverage: Omit<Coverage, 'perResource'>;
 }
 
 /**
  * The compliance score at the end of each hour or day of [from, to): one pass over the tenant's
- * compliance changes, with the counts kept current as it goes.
+ * compliance changes, with the counts kept current as it goes. At each point, what resources whose
+ * evidence was stale then passed counts as not evaluable, as it does in the score now.
  */
 export const complianceSeries = async (stores: HistoryStores, tenantId: string, options: { from: Date; to: Date; bucket: SeriesBucket }): Promise<ScorePoint[]> => {
   const step = options.bucket === 'hour' ? 3_600_000 : 86_400_000;
@@ -193,19 +216,34 @@ export const complianceSeries = async (stores: HistoryStores, tenantId: string, 
   if (points > MAX_SERIES_POINTS) throw new RangeError(`${points} ${options.bucket}s asked for; at most ${MAX_SERIES_POINTS} points per series`);
   const catalog = await catalogWithLibrary(stores.eventStore, undefined, tenantId);
   const model = new Folded<ComplianceEntry>(asModel(complianceStates));
+  const resources = new Folded<ResourceInventoryEntry>(asModel(resourceInventory));
+  const policy = new Folded<TenantGuardrailsEntry>(asModel(tenantGuardrailsDirectory));
+  const collections = new CompleteCollections();
   const counts = new StateCounts();
 
+  const pointAt = (instant: number): ScorePoint => {
+    const { perResource, ...coverage } = coverageFromFold(resources, policy.docs.values().next().value, collections, new Date(instant));
+    const stale = notEvaluatedKeys({ perResource });
+    const at = new Date(instant).toISOString();
+    if (stale.size === 0) return { at, score: complianceScore(catalog, counts.list()), coverage };
+    const judged = new StateCounts().addAll(counts);
+    for (const e of model.docs.values()) if (e.state === 'compliant' && stale.has(e.resourceKey)) judged.add(e, -1).add({ ...e, state: 'error' }, 1);
+    return { at, score: complianceScore(catalog, judged.list()), coverage };
+  };
   const series: ScorePoint[] = [];
   let next = first;
   const emitUntil = (instant: number) => {
     while (next <= instant && next <= options.to.getTime() && series.length < points) {
-      series.push({ at: new Date(next).toISOString(), score: complianceScore(catalog, counts.list()) });
+      series.push(pointAt(next));
       next += step;
     }
   };
-  for await (const event of tenantHistory(stores, tenantId, complianceStates.eventTypes, { until: options.to })) {
+  for await (const event of tenantHistory(stores, tenantId, SERIES_EVENT_TYPES, { until: options.to })) {
     // a point stands for the state at its instant: events recorded after it come after it
     emitUntil(Date.parse(event.recordedAt) - 1);
+    resources.apply(event);
+    policy.apply(event);
+    collections.add(event);
     const change = model.apply(event);
     if (change) {
       counts.add(change.before, -1).add(change.after, +1);
@@ -222,8 +260,27 @@ const STANDARD_MODELS = () => ({
   attestations: new Folded<AttestationEntry>(asModel(attestationsModel)),
 });
 const STANDARD_EVENT_TYPES: readonly string[] = [
-  ...new Set([resourceInventory, tenantGuardrailsDirectory, complianceStates, attestationsModel].flatMap((m) => m.eventTypes as readonly string[])),
+  ...new Set([...[resourceInventory, tenantGuardrailsDirectory, complianceStates, attestationsModel].flatMap((m) => m.eventTypes as readonly string[]), ...INGESTION_RUN_EVENT_TYPES]),
 ];
+const SERIES_EVENT_TYPES: readonly string[] = [...new Set([...complianceStates.eventTypes, ...resourceInventory.eventTypes, ...tenantGuardrailsDirectory.eventTypes, ...INGESTION_RUN_EVENT_TYPES])];
+const COVERAGE_EVENT_TYPES: readonly string[] = [...new Set([...resourceInventory.eventTypes, ...tenantGuardrailsDirectory.eventTypes, ...INGESTION_RUN_EVENT_TYPES])];
+
+/** Coverage at `asOf` from folded models; the evaluator is taken to have kept up (its past lag is not recorded). */
+const coverageFromFold = (resources: Folded<ResourceInventoryEntry>, policy: TenantGuardrailsEntry | undefined, collections: CompleteCollections, asOf: Date): Coverage =>
+  coverageOf(collectedResources(resources.docs.values(), collections.list()), { at: asOf, maxEvidenceAgeHours: maxEvidenceAgeOf(policy), evaluatedThrough: null });
+
+/** A tenant's proof of coverage as it was at `asOf`, rebuilt from its events. */
+export const coverageAsOf = async (stores: HistoryStores, tenantId: string, asOf: Date): Promise<Coverage> => {
+  const resources = new Folded<ResourceInventoryEntry>(asModel(resourceInventory));
+  const policy = new Folded<TenantGuardrailsEntry>(asModel(tenantGuardrailsDirectory));
+  const collections = new CompleteCollections();
+  for await (const event of tenantHistory(stores, tenantId, COVERAGE_EVENT_TYPES, { until: asOf })) {
+    resources.apply(event);
+    policy.apply(event);
+    collections.add(event);
+  }
+  return coverageFromFold(resources, policy.docs.values().next().value, collections, asOf);
+};
 
 /**
  * A tenant's per-control compliance with a standard as it was at `asOf`, rebuilt from its events
@@ -240,15 +297,18 @@ export const standardComplianceAsOf = async (
   const compiled = compiledStandard(standardId);
   if (!compiled) return undefined;
   const models = STANDARD_MODELS();
+  const collections = new CompleteCollections();
   for await (const event of tenantHistory(stores, tenantId, STANDARD_EVENT_TYPES, { until: asOf, onProgress: options.onProgress })) {
     for (const model of Object.values(models)) (model as Folded<unknown>).apply(event);
+    collections.add(event);
   }
   const policy = models.guardrails.docs.values().next().value;
   const assignments = (policy?.assignments ?? []).filter((a) => a.baselineId === standardId).map((a) => ({ assignmentId: a.assignmentId, scope: a.scope }));
   const entries = assignments.length ? byKey(models.compliance.docs).filter((e) => e.baselineId === standardId) : [];
   const inScope = assignments.length ? countInScopes([...models.resources.docs.values()].map((r) => r.resourceKey), assignments.map((a) => a.scope)) : 0;
   const attested = assignments.length ? [...models.attestations.docs.values()] : [];
-  return assembleStandardCompliance(tenantId, compiled, assignments, entries, inScope, asOf.toISOString(), attested);
+  const coverage = assignments.length ? coverageFromFold(models.resources, policy, collections, asOf) : undefined;
+  return assembleStandardCompliance(tenantId, compiled, assignments, entries, inScope, asOf.toISOString(), attested, coverage);
 };
 
 export interface StandardScorePoint {

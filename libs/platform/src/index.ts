@@ -6,3 +6,5 @@ export * from './inline-worker';
 export * from './history';
 export * from './audit-catalog';
 export * from './library-what-if';
+export * from './coverage';
+export * from './rollouts';

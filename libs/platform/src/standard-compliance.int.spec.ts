@@ -8,6 +8,7 @@ import { SqlEventStore } from '@rampart/event-store';
 import { postgresTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type TenantGuardrailsCommand } from '@rampart/guardrails';
 import { ingest, itemsOf } from '@rampart/ingestion';
+import { tenantCoverage } from './coverage';
 import { standardComplianceAsOf, standardComplianceSeries } from './history';
 import { InlineWorker } from './inline-worker';
 import { tenantStandardCompliance } from '@rampart/guardrails-application';
@@ -60,7 +61,8 @@ describe("a standard's compliance per control, now and as of an instant", () => 
   });
 
   it('counts the resources in the assignment scope only, and as of now equals the live read models', async () => {
-    const live = (await tenantStandardCompliance({ readModels: db.sql }, tenant, CIS, schema))!;
+    const live = (await tenantStandardCompliance({ readModels: db.sql }, tenant, CIS, schema, await tenantCoverage({ eventStore: store, readModels: db.sql }, tenant, { schema })))!;
+    expect(live.coverage).toMatchObject({ resources: 1, evaluated: 1, score: 1 });
     expect(live.assignments).toEqual([{ assignmentId: 'cis-data', scope: `${subscription}/resourcegroups/rg-data`.toLowerCase() }]);
     expect(live.resourcesInScope).toBe(1);
     const secureTransfer = live.controls.find((c) => c.control.id === '3.1')!;
@@ -74,7 +76,8 @@ describe("a standard's compliance per control, now and as of an instant", () => 
     const secureTransfer = then.controls.find((c) => c.control.id === '3.1')!;
     expect(secureTransfer).toMatchObject({ state: 'failed', resources: { failed: 1 } });
     expect(secureTransfer.failing.map((f) => f.resourceKey)).toEqual([`${subscription}/resourcegroups/rg-data/providers/microsoft.storage/storageaccounts/stdata`]);
-    const live = (await tenantStandardCompliance({ readModels: db.sql }, tenant, CIS, schema))!;
+    const live = (await tenantStandardCompliance({ readModels: db.sql }, tenant, CIS, schema, await tenantCoverage({ eventStore: store, readModels: db.sql }, tenant, { schema })))!;
+    expect(live.coverage).toMatchObject({ resources: 1, evaluated: 1, score: 1 });
     expect(then.states.failed).toBe(live.states.failed + 1);
 
     const series = (await standardComplianceSeries({ eventStore: store }, tenant, CIS, { from: new Date(Date.now() - 3 * 3_600_000), to: new Date(Date.now() + 3_600_000), bucket: 'hour' }))!;

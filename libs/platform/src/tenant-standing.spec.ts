@@ -67,6 +67,7 @@ const EXPECTED: Record<string, Record<string, Row>> = {
     SetReportingPolicy: [A, S, O, N, N],
     PinLibraryVersion: [A, S, O, N, N],
     SetAttestationPolicy: [A, S, O, N, N],
+    SetCoveragePolicy: [A, S, O, N, N],
     RecordAttestation: [A, S, O, N, N],
     ApproveAttestation: [A, S, O, N, N],
     AdoptLibraryVersion: [A, A, O, N, N],

@@ -157,6 +157,32 @@ describe('a regulatory standard over GraphQL (CIS Microsoft Azure Foundations Be
     expect(series.at(-1)).toMatchObject({ assigned: true, score: live.score, controlStates: { failed: live.controlStates['failed'], passed: live.controlStates['passed'] } });
   });
 
+  it('proves its coverage: every resource evaluated now; ten days on, none, and what passed is not evaluable', async () => {
+    const coverage = async (args = '') =>
+      (await h.gql<{ coverage: { resources: number; evaluated: number; score: number | null; maxEvidenceAgeHours: number; notEvaluatedResources: { resourceId: string }[] } }>(
+        `{ coverage(tenantId: "${TENANT}"${args}) { resources evaluated score maxEvidenceAgeHours notEvaluatedResources { resourceId } } }`,
+        { token: viewer },
+      )).body.data!.coverage;
+    const now = await coverage();
+    expect(now).toMatchObject({ evaluated: now.resources, score: 1, maxEvidenceAgeHours: 168, notEvaluatedResources: [] });
+    const set = (hours: number) => h.gql<{ setCoveragePolicy: { __typename: string; code?: string } }>(`mutation { setCoveragePolicy(input: { tenantId: "${TENANT}", maxEvidenceAgeHours: ${hours} }) { __typename ... on Rejection { code } } }`, { token: admin });
+    expect((await set(0)).body.data?.setCoveragePolicy).toEqual({ __typename: 'Rejection', code: 'invalid-interval' });
+    expect((await set(72)).body.data?.setCoveragePolicy.__typename).toBe('GuardrailPolicyChanged');
+    expect((await h.gql(`mutation { setCoveragePolicy(input: { tenantId: "${TENANT}", maxEvidenceAgeHours: 24 }) { __typename } }`, { token: viewer })).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    await h.settled();
+    const later = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    const then = await coverage(`, asOf: "${later}"`);
+    expect(then).toMatchObject({ resources: now.resources, evaluated: 0, score: 0, maxEvidenceAgeHours: 72 });
+    expect(then.notEvaluatedResources.map((r) => r.resourceId)).toContain(hardened.id);
+    const standard = await h.gql<{ standardCompliance: { controlStates: { passed: number }; coverage: { evaluated: number; resources: number } } }>(
+      `{ standardCompliance(tenantId: "${TENANT}", standardId: "${CIS}", asOf: "${later}") { controlStates { passed } coverage { evaluated resources } } }`,
+      { token: viewer },
+    );
+    expect(standard.body.data?.standardCompliance).toMatchObject({ controlStates: { passed: 0 }, coverage: { evaluated: 0 } });
+    const score = await h.gql<{ complianceScore: { coverage: { score: number; maxEvidenceAgeHours: number } } }>(`{ complianceScore(tenantId: "${TENANT}") { coverage { score maxEvidenceAgeHours } } }`, { token: viewer });
+    expect(score.body.data?.complianceScore.coverage).toEqual({ score: 1, maxEvidenceAgeHours: 72 });
+  });
+
   it("keeps another tenant's compliance out of reach", async () => {
     const outsider = await h.token({ role: 'customer.viewer', tenantId: 'northwind-mfg' });
     const { body } = await h.gql(`{ standardCompliance(tenantId: "${TENANT}", standardId: "${CIS}") { assigned } }`, { token: outsider });

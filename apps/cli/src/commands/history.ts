@@ -37,7 +37,13 @@ const printStandard = (r: TenantStandardCompliance, control?: string): void => {
   const s = r.states;
   process.stdout.write(
     `${s.passed} passed, ${s.failed} failed, ${s.notEvaluable} not evaluable, ${s.attested} attested, ${s.manual} manual (need an attestation), ${s.notApplicable} not applicable; ` +
-      `score ${percent(r.score)} of assessable controls; ${r.resourcesInScope} resources in scope (${r.assignments.map((a) => `${a.assignmentId} ${a.scope}`).join(', ')})\n\n`,
+      `score ${percent(r.score)} of assessable controls; ${r.resourcesInScope} resources in scope (${r.assignments.map((a) => `${a.assignmentId} ${a.scope}`).join(', ')})\n` +
+      (r.coverage
+        ? `coverage ${percent(r.coverage.score)}: ${r.coverage.evaluated} of ${r.coverage.resources} resources collected and evaluated within ${r.coverage.maxEvidenceAgeHours} h` +
+          (r.coverage.notEvaluated ? `; ${r.coverage.notEvaluated} not evaluated (what they pass counts as not evaluable): rampart coverage --tenant ${r.tenantId}` : '') +
+          '\n'
+        : '') +
+      '\n',
   );
   const controls = control ? r.controls.filter((c) => c.control.id === control) : r.controls;
   if (control && controls.length === 0) throw new InputError(`${r.standard.id} has no control ${control}`);
@@ -73,14 +79,14 @@ export const historyCommands = (program: Command, withStores: WithStores): void 
     )
     .action(async (options: { tenant: string; asOf?: Date; standard?: string; control?: string; json?: boolean }) =>
       withStores(async (stores) => {
-        const [{ tenantStandardCompliance }, { postureAsOf, standardComplianceAsOf }] = await Promise.all([import('@rampart/guardrails-application'), import('@rampart/platform')]);
+        const [{ tenantStandardCompliance }, { postureAsOf, standardComplianceAsOf, tenantCoverage }] = await Promise.all([import('@rampart/guardrails-application'), import('@rampart/platform')]);
         await requireTenant(stores, options.tenant);
         if (options.standard) {
           const standardId = options.standard;
           const progress = reading('reading history');
           const result = options.asOf
             ? await standardComplianceAsOf(stores, options.tenant, standardId, options.asOf, { onProgress: progress.report })
-            : await tenantStandardCompliance(stores, options.tenant, standardId);
+            : await tenantStandardCompliance(stores, options.tenant, standardId, undefined, await tenantCoverage(stores, options.tenant));
           progress.done();
           if (!result) throw new InputError(`no standard ${standardId}: see \`rampart baselines list --standards\``);
           if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -97,7 +103,7 @@ export const historyCommands = (program: Command, withStores: WithStores): void 
         }
         process.stdout.write(`${options.tenant} as of ${posture.asOf} (${posture.events} events, up to log position ${posture.position ?? '-'})\n\n`);
         printTable([
-          ['resources', 'baselines', 'exemptions in force', 'non-compliant', 'errors', 'open findings', 'open incidents', 'score'],
+          ['resources', 'baselines', 'exemptions in force', 'non-compliant', 'errors', 'open findings', 'open incidents', 'score', 'coverage'],
           [
             String(posture.resources.length),
             (posture.guardrails?.assignments ?? []).map((a) => a.baselineId).join(', ') || '-',
@@ -107,6 +113,7 @@ export const historyCommands = (program: Command, withStores: WithStores): void 
             String(posture.openFindings.length),
             String(posture.openIncidents.length),
             percent(posture.score.overall.score),
+            `${percent(posture.coverage.score)} (${posture.coverage.notEvaluated} not evaluated within ${posture.coverage.maxEvidenceAgeHours} h)`,
           ],
         ]);
         if (posture.openFindings.length) {
@@ -173,4 +180,57 @@ export const historyCommands = (program: Command, withStores: WithStores): void 
         process.exitCode = replay.intervals.some((i) => i.state === 'nonCompliant') ? 1 : replay.intervals.length ? 2 : 0;
       });
     });
+
+  const coverage = program
+    .command('coverage')
+    .description("proof of coverage: when each resource was last collected and evaluated; those not within the tenant's interval count as not evaluated, never as passing")
+    // not required here: `coverage policy` takes its own --tenant
+    .option('--tenant <tenant-id>', 'the tenant (required)')
+    .option('--as-of <time>', 'the instant, ISO-8601, rebuilt from the log (absent: now)', instant)
+    .option('--all', 'list every resource, not only those not evaluated')
+    .option('--json', 'print it as JSON')
+    .addHelpText('after', '\nExamples:\n  rampart coverage --tenant contoso-bank\n  rampart coverage --tenant contoso-bank --as-of 2026-11-01T09:00:00Z\n  rampart coverage policy --tenant contoso-bank --max-age-hours 72')
+    .action(async (options: { tenant?: string; asOf?: Date; all?: boolean; json?: boolean }) =>
+      withStores(async (stores) => {
+        if (!options.tenant) throw new InputError('say --tenant <tenant-id>');
+        const { coverageAsOf, tenantCoverage } = await import('@rampart/platform');
+        await requireTenant(stores, options.tenant);
+        const c = options.asOf ? await coverageAsOf(stores, options.tenant, options.asOf) : await tenantCoverage(stores, options.tenant);
+        if (options.json) return void process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
+        process.stdout.write(
+          `${options.tenant}, ${options.asOf ? `as of ${c.at}` : 'now'}: coverage ${percent(c.score)}, ${c.evaluated} of ${c.resources} resources collected and evaluated within ${c.maxEvidenceAgeHours} h` +
+            `${c.notEvaluated ? `; ${c.notEvaluated} not evaluated` : ''}${c.oldestEvidenceAt ? `; oldest evidence ${c.oldestEvidenceAt}` : ''}` +
+            `${c.evaluatedThrough ? `; the evaluator has handled what was recorded before ${c.evaluatedThrough}` : ''}\n`,
+        );
+        const rows = options.all ? c.perResource : c.perResource.filter((r) => !r.evaluated);
+        if (rows.length === 0) return;
+        process.stdout.write('\n');
+        printTable([['resource', 'evaluated', 'last collected', 'evaluated at'], ...rows.map((r) => [r.resourceId, r.evaluated ? 'yes' : 'NOT EVALUATED', r.lastCollectedAt, r.evaluatedAt])]);
+      }),
+    );
+
+  coverage
+    .command('policy')
+    .description("how old the evidence behind a verdict may be before the resource counts as not evaluated (FedRAMP 20x: 72 h)")
+    .requiredOption('--max-age-hours <n>', 'whole hours, 1 to 2160 (the default is 168)')
+    // --tenant is `coverage`'s own option, which commander reads wherever it stands
+    .action(async (own: { maxAgeHours: string }, command: Command) =>
+      withStores(async (stores) => {
+        const options = { ...own, tenant: (command.optsWithGlobals() as { tenant?: string }).tenant ?? '' };
+        if (!options.tenant) throw new InputError('say --tenant <tenant-id>');
+        const [{ changeTenantGuardrails }, { tenantStanding }, { randomUUID }, { userInfo }] = await Promise.all([
+          import('@rampart/guardrails-application'),
+          import('@rampart/tenancy-application'),
+          import('node:crypto'),
+          import('node:os'),
+        ]);
+        const outcome = await changeTenantGuardrails(
+          { eventStore: stores.eventStore, standing: tenantStanding(stores.eventStore) },
+          { tenantId: options.tenant, actor: { kind: 'user', id: `cli:${userInfo().username}` }, correlationId: randomUUID(), now: new Date() },
+          { kind: 'SetCoveragePolicy', maxEvidenceAgeHours: Number(options.maxAgeHours) },
+        );
+        if (!outcome.ok) throw new InputError(`not set: ${outcome.rejection.code}${outcome.rejection.message ? ` (${outcome.rejection.message})` : ''}`);
+        process.stdout.write(`${options.tenant}: a resource not collected and evaluated within ${options.maxAgeHours} h counts as not evaluated\n`);
+      }),
+    );
 };

@@ -74,6 +74,10 @@ describe('events.csv', () => {
     expect(findingId).toBeTruthy();
   });
 
+  it('says what a coverage policy means for a resource not collected within it', () => {
+    expect(summarize(new TenantLog().setCoveragePolicy(72))).toBe('coverage policy set: a resource whose configuration was not collected and evaluated within 72 h counts as not evaluated');
+  });
+
   it("says when a proposal expired unapproved, and under which approval lifetime", () => {
     const e = new TenantLog().action('act-stale', 'ActionExpired', { expiredAt: '2025-03-06T10:00:00.000Z', approvalExpiryMinutes: 1440 });
     expect(summarize(e)).toBe('action act-stale expired unapproved at 2025-03-06T10:00:00.000Z (approval lifetime 1440 min)');

@@ -2,7 +2,7 @@
 // contract (audit may import contracts, never a context's internals). `isEvent` narrows a recorded
 // event to one of them by its stable type name.
 import type { RecordedEvent } from '@rampart/event-sourcing';
-import type { AttestationEvent, GroupGuardrailsEvent, LibraryEvent, LibraryGovernanceEvent, PostureEvent, TenantGuardrailsEvent } from '@rampart/guardrails-contract';
+import type { AttestationEvent, GroupGuardrailsEvent, RolloutEvent, LibraryEvent, LibraryGovernanceEvent, PostureEvent, TenantGuardrailsEvent } from '@rampart/guardrails-contract';
 import type { ActionEvent, IncidentEvent, IncidentPolicySet } from '@rampart/incidents-contract';
 import type { IngestionRunEvent, ResourceEvent } from '@rampart/inventory-contract';
 import type { ApiKeyEvent, TenancyEvent, TenantGroupEvent } from '@rampart/tenancy-contract';
@@ -20,6 +20,7 @@ export type PublishedEvent =
   | LibraryGovernanceEvent
   | GroupGuardrailsEvent
   | AttestationEvent
+  | RolloutEvent
   | IncidentEvent
   | ActionEvent
   | IncidentPolicySet;

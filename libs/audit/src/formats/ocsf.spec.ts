@@ -90,6 +90,8 @@ const realisticLog = () => {
     log.incident(story.incidentId, 'IncidentReopened', { reason: 'The same principal signed in again.' }),
     log.record('resource-x', 'inventory.ResourceDiscovered.v1', { resourceKey: STORAGE.key, id: STORAGE.id, type: STORAGE.type, configuration: {}, contentHash: 'h', runId: 'run-1' }),
     log.setAttestationPolicy(true),
+    log.setCoveragePolicy(72),
+    ...log.ingestionRun('run-2', '*'),
     log.recordAttestation('att-ac-1', { approvalRequired: true }),
     log.approveAttestation('att-ac-1'),
     log.revokeAttestation('att-ac-1'),

@@ -1,7 +1,9 @@
 // ocsf.ndjson: the tenant's findings, attestations, incidents and response actions as OCSF 1.8.0
 // records, shaped by the class definitions vendored in `libs/audit/corpus/ocsf` (Compliance Finding
 // 2003, Incident Finding 2005, Remediation Activity 7001). Events of other kinds (assignments,
-// exemptions, policies, the library, tenancy, inventory) have no OCSF record.
+// exemptions, policies, the library, tenancy, inventory) have no OCSF record: a setting such as the
+// coverage interval is no finding, and coverage itself is a state at an instant, which the OSCAL
+// document reports.
 //
 // Most events carry what their record needs; later incident, action and attestation events only name
 // their incident, action or attestation. `OcsfMemory` remembers the few facts those records repeat

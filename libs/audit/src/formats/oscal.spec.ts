@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { RecordedEvent } from '@rampart/event-sourcing';
-import { OscalAssessment, oscalControlId } from './oscal';
-import { ANA, BEN, EVIDENCE, OTHER_WEB_APP, PERIOD, STORAGE, TenantLog, WEB_APP, breachStory, exportContext } from './testing/fixtures';
+import { COVERAGE_SUBJECTS_LISTED, OscalAssessment, oscalControlId } from './oscal';
+import { ANA, BEN, EVIDENCE, OTHER_WEB_APP, PERIOD, STORAGE, SUBSCRIPTION, TenantLog, WEB_APP, breachStory, exportContext, type Resource } from './testing/fixtures';
 import type { ExportContext } from './types';
 
 const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', 'oscal-1.1.3', 'oscal_assessment-results_schema.json'), 'utf8'));
@@ -462,5 +462,189 @@ describe('OscalAssessment: attestations', () => {
     };
     expect(build()).toEqual(build());
     expect(JSON.stringify(build())).toBe(JSON.stringify(build()));
+  });
+});
+
+describe('OscalAssessment: proof of coverage', () => {
+  const HOUR = 3_600_000;
+  const propsOf = (o: { props?: Json[] }) => Object.fromEntries((o.props ?? []).map((p) => [p.name, p.value]));
+  const coverageOf = (result: Json) => {
+    const href = (result.links as Json[] | undefined)?.[0]?.href as string | undefined;
+    return href ? (result.observations as Json[]).find((o) => `#${o.uuid}` === href) : undefined;
+  };
+  const ALL_NOT_SATISFIED = Object.fromEntries(CORE_CONTROLS.map((c) => [c, 'not-satisfied']));
+  const ALL_SATISFIED = Object.fromEntries(CORE_CONTROLS.map((c) => [c, 'satisfied']));
+
+  /** The core baseline, both resources discovered on 1 February and evaluated compliant then; nothing since. */
+  const collectedTenant = () => {
+    const log = new TenantLog();
+    const webApp = log.discoverResource(WEB_APP, { at: '2025-02-01T09:00:00.000Z' });
+    const storage = log.discoverResource(STORAGE);
+    const events = [
+      log.assignBaseline('asg-core', 'landing-zone-core'),
+      webApp,
+      storage,
+      log.posture(WEB_APP, 'web-app-without-authentication', null, 'compliant'),
+      log.posture(STORAGE, 'storage-http-allowed', null, 'compliant'),
+    ];
+    return { log, events, discovered: { webApp, storage } };
+  };
+
+  it('a complete snapshot within the interval proves coverage, with no change to the resources in the period', () => {
+    const { log, events } = collectedTenant();
+    const run = log.ingestionRun('run-weekly', '*', { at: '2025-03-28T03:00:00.000Z' });
+    const { doc, result, verdicts } = assess([...events, ...run]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toEqual(ALL_SATISFIED);
+    expect(propsOf(result)).toMatchObject({ 'coverage-score': '1', resources: '2', 'resources-evaluated': '2', 'resources-not-evaluated': '0', 'max-evidence-age-hours': '168' });
+    const coverage = coverageOf(result)!;
+    expect(coverage).toMatchObject({ methods: ['EXAMINE'], collected: PERIOD.to.toISOString() });
+    expect(coverage.description).toMatch(/^Rampart's proof of coverage at the end of the period/);
+    expect(coverage.subjects).toBeUndefined();
+    expect(propsOf(coverage)).toMatchObject({ 'coverage-score': '1', 'oldest-evidence-at': run[1].recordedAt });
+    // Nothing failing, so no finding points to it.
+    expect(result.findings.every((f: Json) => f['related-observations'].every((r: Json) => r['observation-uuid'] !== coverage.uuid))).toBe(true);
+  });
+
+  it('a resource last collected longer ago than the interval is not evaluated: its compliant pairs no longer satisfy a control', () => {
+    const { events, discovered } = collectedTenant();
+    const { doc, result, verdicts, evidenceOf, findings } = assess(events);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toEqual(ALL_NOT_SATISFIED);
+    expect(findings.find((f) => f.target['target-id'] === 'mcsb-dp-3_obj')!.target.status).toEqual({ state: 'not-satisfied', reason: 'fail' });
+    expect(propsOf(result)).toMatchObject({ 'coverage-score': '0', resources: '2', 'resources-evaluated': '0', 'resources-not-evaluated': '2' });
+
+    const [summary, stale, coverage, ...rest] = evidenceOf('mcsb-dp-3');
+    expect(rest).toEqual([]);
+    expect(propsOf(summary)).toMatchObject({ compliant: '0', 'not-evaluated': '1', error: '0' });
+    expect(summary.description).toMatch(/0 compliant, 0 non-compliant, 0 not evaluable, 1 not evaluated within 168 h/);
+    expect(stale.types).toEqual(['finding']);
+    expect(stale.title).toBe(`Storage account accepts HTTP: not evaluated within 168 h on ${STORAGE.id}`);
+    expect(stale.description).toContain(`not evaluated within 168 h: last collected at ${discovered.storage.recordedAt}`);
+    expect(propsOf(stale)).toMatchObject({
+      'posture-state': 'notEvaluated',
+      'recorded-state': 'compliant',
+      'last-collected-at': discovered.storage.recordedAt,
+      'max-evidence-age-hours': '168',
+    });
+    // The finding points to the proof of coverage, the result links it.
+    expect(coverage.uuid).toBe(coverageOf(result)!.uuid);
+
+    // Its subjects: the resources not evaluated, oldest evidence first, each an inventory item of the result.
+    const items = result['local-definitions']['inventory-items'] as Json[];
+    expect(coverage.subjects.map((s: Json) => [s.title, propsOf(s)['last-collected-at']])).toEqual([
+      [WEB_APP.id, discovered.webApp.recordedAt],
+      [STORAGE.id, discovered.storage.recordedAt],
+    ]);
+    for (const subject of coverage.subjects) expect(items.some((i) => i.uuid === subject['subject-uuid'])).toBe(true);
+  });
+
+  it('a partial run, a failed one or one of another scope proves nothing; a complete one of the resource group covers what it holds', () => {
+    const { log, events, discovered } = collectedTenant();
+    const proveNothing = [
+      ...log.ingestionRun('run-push', '*', { complete: false, at: '2025-03-28T03:00:00.000Z' }),
+      ...log.ingestionRun('run-failed', '*', { outcome: 'failed', at: '2025-03-29T03:00:00.000Z' }),
+      ...log.ingestionRun('run-other', '/subscriptions/99999999-0000-4000-8000-000000000000', { at: '2025-03-30T03:00:00.000Z' }),
+    ];
+    const partial = assess([...events, ...proveNothing]);
+    expect(schemaErrors(partial.doc)).toEqual([]);
+    expect(partial.verdicts).toEqual(ALL_NOT_SATISFIED);
+    expect(propsOf(partial.evidenceOf('mcsb-dp-3')[1])['last-collected-at']).toBe(discovered.storage.recordedAt);
+
+    // ARM's casing in the scope, the inventory's lowercase in the key: the same resource group.
+    const shop = log.ingestionRun('run-shop', `${SUBSCRIPTION}/resourceGroups/rg-shop`, { at: '2025-03-30T06:00:00.000Z' });
+    const { doc, verdicts, result } = assess([...events, ...proveNothing, ...shop]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toEqual({ 'cis-azure-9.1': 'satisfied', 'iso27001-a.8.5': 'satisfied', 'mcsb-im-1': 'satisfied', 'mcsb-dp-3': 'not-satisfied' });
+    expect(propsOf(result)).toMatchObject({ 'coverage-score': '0.5', 'resources-evaluated': '1', 'resources-not-evaluated': '1' });
+    expect(coverageOf(result)!.subjects.map((s: Json) => s.title)).toEqual([STORAGE.id]);
+  });
+
+  it("a resource's own change collects it; a run started before the period and completed in it counts; a removed resource leaves the count", () => {
+    const { log, events } = collectedTenant();
+    // The run sees the web app's resource group only; the storage account is collected by its change.
+    const started = log.ingestionRun('run-long', `${SUBSCRIPTION}/resourceGroups/rg-shop`, { at: '2025-02-28T23:59:00.000Z', minutes: 24 * 60 * 30 });
+    const changed = log.changeResource(STORAGE, { at: '2025-03-31T12:00:00.000Z' });
+    const { doc, verdicts, result } = assess([...events, ...started, changed]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(Date.parse(started[0].recordedAt)).toBeLessThan(PERIOD.from.getTime());
+    expect(verdicts).toEqual(ALL_SATISFIED);
+    expect(propsOf(coverageOf(result)!)['oldest-evidence-at']).toBe(started[1].recordedAt);
+
+    const removed = assess([...events, log.removeResource(WEB_APP, { at: '2025-03-31T13:00:00.000Z' }), log.posture(WEB_APP, 'web-app-without-authentication', 'compliant', 'notApplicable'), changed]);
+    expect(propsOf(removed.result)).toMatchObject({ 'coverage-score': '1', resources: '1', 'resources-evaluated': '1' });
+  });
+
+  it("honours the tenant's interval: a coverage policy set before the period, its event the evidence; the default is a week, to the millisecond", () => {
+    const { log, events } = collectedTenant();
+    const run = log.ingestionRun('run-weekly', '*', { at: '2025-03-28T03:00:00.000Z' });
+    const policy = log.setCoveragePolicy(24, { at: '2025-02-15T10:00:00.000Z' });
+    const daily = assess([...events, policy, ...run]);
+    expect(schemaErrors(daily.doc)).toEqual([]);
+    expect(daily.verdicts).toEqual(ALL_NOT_SATISFIED);
+    expect(propsOf(daily.result)).toMatchObject({ 'max-evidence-age-hours': '24', 'resources-not-evaluated': '2' });
+    const [, stale] = daily.evidenceOf('mcsb-dp-3');
+    expect(stale.description).toContain(`not evaluated within 24 h: last collected at ${run[1].recordedAt}`);
+    expect(coverageOf(daily.result)!['relevant-evidence']).toEqual([expect.objectContaining({ href: `urn:rampart:event:${policy.eventId}` })]);
+
+    // Ninety days: the discovery on 1 February is evidence enough.
+    const quarterly = assess([...events, log.setCoveragePolicy(2160, { at: '2025-03-02T10:00:00.000Z' })]);
+    expect(quarterly.verdicts).toEqual(ALL_SATISFIED);
+    expect(propsOf(quarterly.result)['max-evidence-age-hours']).toBe('2160');
+
+    // No policy: 168 h; evidence exactly that old still counts, a millisecond more does not.
+    const weekOld = log.ingestionRun('run-week-old', '*', { at: '2025-03-24T12:00:00.000Z' });
+    const boundary = Date.parse(weekOld[1].recordedAt) + 168 * HOUR;
+    const atBoundary = assess([...events, ...weekOld], exportContext({ to: new Date(boundary) }));
+    expect(propsOf(atBoundary.result)).toMatchObject({ 'coverage-score': '1', 'max-evidence-age-hours': '168' });
+    expect(coverageOf(atBoundary.result)!['relevant-evidence'][0].description).toMatch(/never set a coverage policy .* default interval of 168 h/);
+    const past = assess([...events, ...weekOld], exportContext({ to: new Date(boundary + 1) }));
+    expect(propsOf(past.result)).toMatchObject({ 'coverage-score': '0', 'resources-not-evaluated': '2' });
+  });
+
+  it('keeps what the evaluator found on a stale resource: non-compliant stays non-compliant, exempt stays exempt', () => {
+    const { log, events, discovered } = collectedTenant();
+    const { doc, verdicts, evidenceOf } = assess([
+      ...events,
+      log.posture(WEB_APP, 'web-app-without-authentication', 'compliant', 'nonCompliant', { at: '2025-02-10T10:00:00.000Z' }),
+      log.requestExemption('exm-1', 'storage-http-allowed', STORAGE.key),
+      log.grantExemption('exm-1'),
+      log.posture(STORAGE, 'storage-http-allowed', 'compliant', 'exempt', { exemptionId: 'exm-1' }),
+    ]);
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(verdicts).toMatchObject({ 'mcsb-im-1': 'not-satisfied', 'mcsb-dp-3': 'satisfied' });
+    const [, nonCompliant] = evidenceOf('mcsb-im-1');
+    expect(propsOf(nonCompliant)).toMatchObject({ 'posture-state': 'nonCompliant', 'last-collected-at': discovered.webApp.recordedAt });
+    expect(propsOf(nonCompliant)['recorded-state']).toBeUndefined();
+    expect(propsOf(evidenceOf('mcsb-dp-3')[1])['posture-state']).toBe('exempt');
+  });
+
+  it(`names at most ${COVERAGE_SUBJECTS_LISTED} resources not evaluated, oldest evidence first then by key, and is deterministic`, () => {
+    const build = () => {
+      const log = new TenantLog();
+      const many: Resource[] = Array.from({ length: 52 }, (_, i) => {
+        const id = `${SUBSCRIPTION}/resourceGroups/rg-many/providers/Microsoft.Storage/storageAccounts/acct${String(51 - i).padStart(2, '0')}`;
+        return { id, key: id.toLowerCase(), type: 'microsoft.storage/storageaccounts' };
+      });
+      // Discovered one by one, then all seen by one complete snapshot: their evidence is equally old.
+      const events = [...many.map((r) => log.discoverResource(r)), ...log.ingestionRun('run-many', `${SUBSCRIPTION}/resourceGroups/rg-many`, { at: '2025-02-10T00:00:00.000Z' })];
+      const { result, doc } = assess(events);
+      return { many, result, doc };
+    };
+    const { many, result, doc } = build();
+    expect(schemaErrors(doc)).toEqual([]);
+    const coverage = coverageOf(result)!;
+    expect(propsOf(coverage)).toMatchObject({ resources: '52', 'resources-not-evaluated': '52', 'coverage-score': '0' });
+    expect(coverage.description).toContain('the 50 of the 52 resource(s) not evaluated');
+    expect(coverage.subjects.map((s: Json) => s.title)).toEqual(many.map((r) => r.id).sort().slice(0, 50));
+    expect(JSON.stringify(build().doc)).toBe(JSON.stringify(doc));
+  });
+
+  it('without an inventory: no coverage observation, counts of zero and no score', () => {
+    const { result } = assess(compliantTenant().events);
+    expect(coverageOf(result)).toBeUndefined();
+    const props = propsOf(result);
+    expect(props).toMatchObject({ resources: '0', 'resources-evaluated': '0', 'resources-not-evaluated': '0', 'max-evidence-age-hours': '168' });
+    expect(props['coverage-score']).toBeUndefined();
   });
 });

@@ -19,8 +19,17 @@
 // revoked, expired, or whose validity ran out (expiry recorded or not) only counts as ended. Where
 // guardrails also cover the control their verdict stands, as in guardrails' own per-control state:
 // an attestation speaks for what no rule checks, and never hides a failing check.
+//
+// Proof of coverage: a verdict is only as fresh as the configuration it was decided on. A resource
+// is collected by its own last change or by the last snapshot declared complete for a scope holding
+// it that completed (inventory's contract folds the runs); one collected longer ago than the tenant's
+// interval (guardrails.CoveragePolicySet.v1, default a week) at the end of the period is not
+// evaluated: what it passed is not evaluable, as guardrails' own score has it, so it never satisfies
+// a control. The evaluator is taken to have kept up, as in the as-of views: its past lag is not
+// recorded. The resources kept for this are bounded by the tenant's inventory.
 import { formatPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import type { AttestationRecorded, PostureState } from '@rampart/guardrails-contract';
+import { CompleteCollections, lastCollectedAt, latestPerScope } from '@rampart/inventory-contract';
 import { isEvent } from './event-views';
 import type { ControlRef, ExportContext } from './types';
 import { exportUuids } from './uuid';
@@ -28,6 +37,15 @@ import { exportUuids } from './uuid';
 export const OSCAL_VERSION = '1.1.3';
 /** Namespace of Rampart's own prop names (OSCAL reserves names without `ns` for its own). */
 export const RAMPART_OSCAL_NS = 'urn:rampart:oscal';
+
+/**
+ * The interval until a tenant sets one: the same as guardrails' DEFAULT_MAX_EVIDENCE_AGE_HOURS
+ * (libs/guardrails/src/posture/coverage.ts), which audit, reading only contracts, cannot import.
+ * Change both together.
+ */
+const DEFAULT_MAX_EVIDENCE_AGE_HOURS = 168;
+/** How many not-evaluated resources the coverage observation names: the oldest evidence first. */
+export const COVERAGE_SUBJECTS_LISTED = 50;
 
 /**
  * Rampart keeps no separate OSCAL assessment plan: the plan is the tenant's baseline assignments,
@@ -71,6 +89,31 @@ interface PostureEntry {
   findingId: string | null;
 }
 
+/** A resource in the tenant's inventory, as its last resource event left it. */
+interface InventoryResource {
+  readonly resourceId: string;
+  readonly resourceType: string;
+  /** When Rampart recorded its last discovery or change (the inventory read model's changedAt). */
+  readonly changedAt: string;
+}
+
+/** A resource whose evidence is older than the interval at the end of the period. */
+interface StaleResource extends InventoryResource {
+  readonly resourceKey: string;
+  readonly lastCollectedAt: string;
+}
+
+interface CoverageAtEnd {
+  readonly resources: number;
+  readonly evaluated: number;
+  readonly maxEvidenceAgeHours: number;
+  /** The oldest last collection among the resources, null without resources. */
+  readonly oldestEvidenceAt: string | null;
+  /** Oldest evidence first, then by key. */
+  readonly notEvaluated: readonly StaleResource[];
+  readonly staleByKey: ReadonlyMap<string, StaleResource>;
+}
+
 interface Exemption {
   readonly guardrailId: string;
   readonly scope: string;
@@ -112,10 +155,31 @@ const prop = (name: string, value: string | number | null | undefined): Prop[] =
 /** OSCAL arrays hold at least one item: an empty list of props is left out. */
 const props = (list: Prop[]): { props?: Prop[] } => (list.length ? { props: list } : {});
 
+/** A resource as the subject of observations. */
+const inventoryItem = (itemUuid: string, resourceKey: string, resourceId: string, resourceType: string): Json => ({
+  uuid: itemUuid,
+  description: `${resourceType} ${resourceId}`,
+  ...props([...prop('resource-id', resourceId), ...prop('resource-key', resourceKey), ...prop('resource-type', resourceType)]),
+});
+
 const iso = (time: string | Date): string => new Date(time).toISOString();
 const keyOf = (guardrailId: string, resourceKey: string, assignmentId: string) => `${guardrailId}\n${resourceKey}\n${assignmentId}`;
-const FAILING = new Set<PostureState>(['nonCompliant', 'error']);
-const STATE_WORDS: Readonly<Record<string, string>> = { nonCompliant: 'non-compliant', error: 'not evaluable (error)', exempt: 'exempt', compliant: 'compliant' };
+/**
+ * What a pair counts as at the end of the period: its recorded state, except that `compliant` on a
+ * resource not evaluated within the interval is `notEvaluated` (guardrails' score counts it `error`).
+ */
+type Verdict = Exclude<PostureState, 'notApplicable'> | 'notEvaluated';
+/** What keeps a control from being satisfied. */
+const FAILING = new Set<Verdict>(['nonCompliant', 'error', 'notEvaluated']);
+/** What the evaluator itself found failing: shown together, a stale pass never mixed in. */
+const EVALUATED_FAILING = new Set<Verdict>(['nonCompliant', 'error']);
+const STATE_WORDS: Readonly<Record<Verdict, string>> = {
+  nonCompliant: 'non-compliant',
+  error: 'not evaluable (error)',
+  notEvaluated: 'not evaluated within the interval',
+  exempt: 'exempt',
+  compliant: 'compliant',
+};
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const ms = (time: string): number => new Date(time).getTime();
 const eventRef = (e: RecordedEvent): EventRef => ({ eventId: e.eventId, position: formatPosition(e.globalPosition), recordedAt: iso(e.recordedAt) });
@@ -136,15 +200,25 @@ const endedBefore = (a: Attestation, start: number): boolean => validityEnd(a) <
 const attestationInWords = (a: Attestation): string =>
   `attestation ${a.attestationId} by ${a.attestedBy}${a.approvedBy ? `, approved by ${a.approvedBy}` : ''}, valid until ${a.validUntil}`;
 
+/** Truncated, not rounded: `1` only when every resource was evaluated. */
+const coverageScore = (evaluated: number, resources: number): string | null => (resources === 0 ? null : String(Math.floor((evaluated * 10_000) / resources) / 10_000));
+
+/** What a verdict on a resource with stale evidence says instead of passing (guardrails' staleReason, with the interval). */
+const staleWords = (r: StaleResource, maxEvidenceAgeHours: number): string => `not evaluated within ${maxEvidenceAgeHours} h: last collected at ${r.lastCollectedAt}`;
+
 /** One resource under one guardrail, across the assignments that evaluate it. */
 interface Pair {
   readonly guardrailId: string;
   readonly resourceKey: string;
   readonly entries: PostureEntry[];
+  /** Set when the resource was not evaluated within the interval at the end of the period. */
+  readonly stale: StaleResource | null;
 }
-const pairState = (pair: Pair): PostureState => {
-  const states = new Set(pair.entries.map((e) => e.state));
-  return states.has('nonCompliant') ? 'nonCompliant' : states.has('error') ? 'error' : states.has('exempt') ? 'exempt' : 'compliant';
+const verdictOf = (pair: Pair, entry: PostureEntry): Verdict => (entry.state === 'compliant' && pair.stale ? 'notEvaluated' : entry.state);
+const pairState = (pair: Pair): Verdict => {
+  const states = new Set(pair.entries.map((e) => verdictOf(pair, e)));
+  // An error says more than a stale pass: it names what the evaluator could not decide.
+  return states.has('nonCompliant') ? 'nonCompliant' : states.has('error') ? 'error' : states.has('notEvaluated') ? 'notEvaluated' : states.has('exempt') ? 'exempt' : 'compliant';
 };
 
 export class OscalAssessment {
@@ -155,14 +229,20 @@ export class OscalAssessment {
   private readonly exemptions = new Map<string, Exemption>();
   private readonly attestations = new Map<string, Attestation>();
   private readonly findingsInPeriod = new Map<string, { opened: number; resolved: number }>();
+  private readonly resources = new Map<string, InventoryResource>();
+  private readonly collections = new CompleteCollections();
+  private maxEvidenceAgeHours = DEFAULT_MAX_EVIDENCE_AGE_HOURS;
+  /** The event that set the interval in force, if any: the coverage observation's evidence. */
+  private coveragePolicy: EventRef | null = null;
   private inPeriod = false;
 
   constructor(private readonly ctx: ExportContext) {}
 
   /**
-   * An event before the period: only assignments, exemptions and posture matter, as state at its
-   * start. One may still come after `add()`: the log is in commit order, and a transaction that began
-   * before the period can commit after one that began in it. It then counts as state in force at the
+   * An event before the period: only assignments, exemptions, attestations, posture, the inventory,
+   * ingestion runs and the coverage policy matter, as state at its start. One may still come after
+   * `add()`: the log is in commit order, and a transaction that began before the period can commit
+   * after one that began in it. It then counts as state in force at the
    * start (its baseline and guardrail are in scope), not as activity of the period.
    */
   seed(e: RecordedEvent): void {
@@ -236,6 +316,20 @@ export class OscalAssessment {
       const attestation = this.attestations.get(e.data.attestationId);
       const expiredAt = Number.isNaN(ms(e.data.expiredAt)) ? null : iso(e.data.expiredAt);
       if (attestation && (attestation.status === 'pending' || attestation.status === 'active')) Object.assign(attestation, { status: 'expired', expiredAt });
+    } else if (isEvent(e, 'inventory.ResourceDiscovered.v1')) {
+      this.resources.set(e.data.resourceKey, { resourceId: e.data.id, resourceType: e.data.type, changedAt: iso(e.recordedAt) });
+    } else if (isEvent(e, 'inventory.ResourceConfigurationChanged.v1')) {
+      // As the inventory read model: a change to a resource it does not hold creates nothing.
+      const resource = this.resources.get(e.data.resourceKey);
+      if (resource) this.resources.set(e.data.resourceKey, { ...resource, resourceId: e.data.id, changedAt: iso(e.recordedAt) });
+    } else if (isEvent(e, 'inventory.ResourceRemoved.v1')) {
+      this.resources.delete(e.data.resourceKey);
+    } else if (isEvent(e, 'inventory.IngestionRunStarted.v1') || isEvent(e, 'inventory.IngestionRunCompleted.v1')) {
+      // Times compared as strings must share one format, whatever the store's.
+      this.collections.add({ type: e.type, data: e.data, recordedAt: iso(e.recordedAt) });
+    } else if (isEvent(e, 'guardrails.CoveragePolicySet.v1')) {
+      this.maxEvidenceAgeHours = e.data.maxEvidenceAgeHours;
+      this.coveragePolicy = eventRef(e);
     } else if (isEvent(e, 'guardrails.ComplianceStateChanged.v1')) {
       const d = e.data;
       const key = keyOf(d.guardrailId, d.resourceKey, d.assignmentId);
@@ -285,7 +379,8 @@ export class OscalAssessment {
     const origins = [{ actors: [{ type: 'assessment-platform', 'actor-uuid': platformUuid }] }];
     const periodEnd = iso(ctx.to < ctx.generatedAt ? ctx.to : ctx.generatedAt);
     const scope = this.scope();
-    const pairs = this.pairsAtEnd(scope.guardrailIds);
+    const coverage = this.coverageAt(periodEnd);
+    const pairs = this.pairsAtEnd(scope.guardrailIds, coverage.staleByKey);
 
     // One observation per resource and guardrail that is not simply compliant, shared by the
     // findings of every control the guardrail maps to.
@@ -301,12 +396,19 @@ export class OscalAssessment {
         pairObservations.set(pair, observationUuid);
         observations.push(this.pairObservation(pair, state, observationUuid, subjectUuid, origins));
         const { resourceId, resourceType } = pair.entries[0];
-        inventoryItems.set(pair.resourceKey, {
-          uuid: subjectUuid,
-          description: `${resourceType} ${resourceId}`,
-          ...props([...prop('resource-id', resourceId), ...prop('resource-key', pair.resourceKey), ...prop('resource-type', resourceType)]),
-        });
+        inventoryItems.set(pair.resourceKey, inventoryItem(subjectUuid, pair.resourceKey, resourceId, resourceType));
       }
+    }
+
+    // The proof of coverage, once there is an inventory to prove it for; every finding a stale pass
+    // keeps from being satisfied points to it.
+    const coverageUuid = coverage.resources ? uuid('coverage') : null;
+    if (coverageUuid) {
+      const listed = coverage.notEvaluated.slice(0, COVERAGE_SUBJECTS_LISTED);
+      for (const r of listed) {
+        if (!inventoryItems.has(r.resourceKey)) inventoryItems.set(r.resourceKey, inventoryItem(uuid(`resource:${r.resourceKey}`), r.resourceKey, r.resourceId, r.resourceType));
+      }
+      observations.push(this.coverageObservation(coverage, listed, coverageUuid, periodEnd, (key) => uuid(`resource:${key}`), origins));
     }
 
     // The attestations holding at the end of the period, per control they are for: by control, then by
@@ -326,11 +428,12 @@ export class OscalAssessment {
     const findings: Json[] = [];
     for (const [controlId, { ref, guardrailIds }] of scope.controls) {
       const controlPairs = guardrailIds.flatMap((g) => pairs.get(g) ?? []);
-      const counts: Record<string, number> = { compliant: 0, nonCompliant: 0, error: 0, exempt: 0 };
+      const counts: Record<Verdict, number> = { compliant: 0, nonCompliant: 0, error: 0, notEvaluated: 0, exempt: 0 };
       controlPairs.forEach((p) => (counts[pairState(p)] += 1));
       const opened = guardrailIds.reduce((n, g) => n + (this.findingsInPeriod.get(g)?.opened ?? 0), 0);
       const resolved = guardrailIds.reduce((n, g) => n + (this.findingsInPeriod.get(g)?.resolved ?? 0), 0);
-      const satisfied = counts['nonCompliant'] + counts['error'] === 0;
+      const satisfied = counts.nonCompliant + counts.error + counts.notEvaluated === 0;
+      const hours = coverage.maxEvidenceAgeHours;
       const name = `${ref.framework} ${ref.control}`;
       const attestedToo = attested.get(controlId) ?? [];
       const summaryUuid = uuid(`summary:${controlId}`);
@@ -339,15 +442,17 @@ export class OscalAssessment {
         title: `${name}: posture at the end of the period`,
         description:
           `${controlPairs.length} resource/guardrail pairs evaluated for the ${guardrailIds.length} guardrail(s) mapped to ${name} ` +
-          `(${guardrailIds.join(', ')}): ${counts['compliant']} compliant, ${counts['nonCompliant']} non-compliant, ` +
-          `${counts['error']} not evaluable, ${counts['exempt']} exempt. Findings opened in the period: ${opened}; resolved: ${resolved}.`,
+          `(${guardrailIds.join(', ')}): ${counts.compliant} compliant, ${counts.nonCompliant} non-compliant, ` +
+          `${counts.error} not evaluable, ${counts.notEvaluated} not evaluated within ${hours} h (compliant on evidence older than that, not counted as passing), ` +
+          `${counts.exempt} exempt. Findings opened in the period: ${opened}; resolved: ${resolved}.`,
         props: [
           ...prop('control', name),
           ...prop('evaluated', controlPairs.length),
-          ...prop('compliant', counts['compliant']),
-          ...prop('non-compliant', counts['nonCompliant']),
-          ...prop('error', counts['error']),
-          ...prop('exempt', counts['exempt']),
+          ...prop('compliant', counts.compliant),
+          ...prop('non-compliant', counts.nonCompliant),
+          ...prop('error', counts.error),
+          ...prop('not-evaluated', counts.notEvaluated),
+          ...prop('exempt', counts.exempt),
           ...prop('findings-opened', opened),
           ...prop('findings-resolved', resolved),
         ],
@@ -369,8 +474,9 @@ export class OscalAssessment {
         title: `${name} ${satisfied ? 'satisfied' : 'not satisfied'}`,
         description:
           (satisfied
-            ? `At the end of the period no resource was non-compliant with, or not evaluable for, a guardrail mapped to ${name} without an exemption.`
-            : `At the end of the period ${counts['nonCompliant']} resource/guardrail pair(s) were non-compliant and ${counts['error']} not evaluable for guardrails mapped to ${name}.`) +
+            ? `At the end of the period no resource was non-compliant with, not evaluable for, or not evaluated within ${hours} h for a guardrail mapped to ${name} without an exemption.`
+            : `At the end of the period ${counts.nonCompliant} resource/guardrail pair(s) were non-compliant, ${counts.error} not evaluable and ` +
+              `${counts.notEvaluated} not evaluated within ${hours} h for guardrails mapped to ${name}.`) +
           (attestedToo.length
             ? ` Also holding at the end: ${attestedToo.map(attestationInWords).join('; ')}. An attestation speaks for what no guardrail checks, so the guardrails' verdict stands.`
             : ''),
@@ -392,6 +498,7 @@ export class OscalAssessment {
         'related-observations': [
           { 'observation-uuid': summaryUuid },
           ...evidence,
+          ...(counts.notEvaluated && coverageUuid ? [{ 'observation-uuid': coverageUuid }] : []),
           ...attestedToo.map((a) => ({ 'observation-uuid': attestationUuid(a) })),
         ],
       });
@@ -434,10 +541,17 @@ export class OscalAssessment {
         "Continuous evaluation of the tenant's cloud resources against Rampart guardrails (Azure Policy rules evaluated offline). " +
         'Each finding is one framework control mapped from the guardrails of the baselines assigned in the period, or of guardrails that evaluated a resource in it. ' +
         'A control is not satisfied when, at the end of the period, a resource is non-compliant with, or could not be evaluated for, one of its guardrails without an exemption. ' +
-        "A control of a standard that no guardrail covers is satisfied by an attestation holding at the end of the period: a named person's statement that it is met, resting on evidence files named by their SHA-256.",
+        "A control of a standard that no guardrail covers is satisfied by an attestation holding at the end of the period: a named person's statement that it is met, resting on evidence files named by their SHA-256. " +
+        `A resource whose configuration was last collected more than ${coverage.maxEvidenceAgeHours} h before the end of the period (the tenant's interval) is not evaluated: ` +
+        'what it passed counts as not evaluated, never as passing; the coverage score is the share of resources evaluated within the interval.',
       start: from,
       end: to,
       ...props([
+        ...prop('coverage-score', coverageScore(coverage.evaluated, coverage.resources)),
+        ...prop('resources', coverage.resources),
+        ...prop('resources-evaluated', coverage.evaluated),
+        ...prop('resources-not-evaluated', coverage.resources - coverage.evaluated),
+        ...prop('max-evidence-age-hours', coverage.maxEvidenceAgeHours),
         ...[...this.baselinesInScope].sort(byString).flatMap((b) => prop('baseline-id', b)),
         ...scope.unknownBaselines.flatMap((b) => prop('unknown-baseline-id', b)),
         ...scope.unmappedGuardrails.flatMap((g) => prop('unmapped-guardrail-id', g)),
@@ -445,6 +559,7 @@ export class OscalAssessment {
         // finding: the count says some stopped holding in the period; events.ndjson says which and why.
         ...prop('attestations-ended-in-period', attestationsEnded || null),
       ]),
+      ...(coverageUuid ? { links: [{ href: `#${coverageUuid}`, rel: 'reference', text: "Rampart's proof of coverage at the end of the period" }] } : {}),
       'local-definitions': {
         ...(inventoryItems.size ? { 'inventory-items': [...inventoryItems.values()] } : {}),
         'assessment-assets': {
@@ -504,8 +619,85 @@ export class OscalAssessment {
     return { guardrailIds, controls: [...controls].sort(([a], [b]) => byString(a, b)), unknownBaselines, unmappedGuardrails };
   }
 
+  /** Which resources were evaluated within the interval at `end`, as guardrails' coverage rule has it. */
+  private coverageAt(end: string): CoverageAtEnd {
+    const collections = latestPerScope(this.collections.list());
+    const maxAgeMs = this.maxEvidenceAgeHours * 3_600_000;
+    const endMs = ms(end);
+    const notEvaluated: StaleResource[] = [];
+    let oldestEvidenceAt: string | null = null;
+    for (const [resourceKey, resource] of this.resources) {
+      const collectedAt = lastCollectedAt({ resourceKey, changedAt: resource.changedAt }, collections);
+      if (oldestEvidenceAt === null || collectedAt < oldestEvidenceAt) oldestEvidenceAt = collectedAt;
+      if (endMs - ms(collectedAt) > maxAgeMs) notEvaluated.push({ ...resource, resourceKey, lastCollectedAt: collectedAt });
+    }
+    notEvaluated.sort((a, b) => byString(a.lastCollectedAt, b.lastCollectedAt) || byString(a.resourceKey, b.resourceKey));
+    return {
+      resources: this.resources.size,
+      evaluated: this.resources.size - notEvaluated.length,
+      maxEvidenceAgeHours: this.maxEvidenceAgeHours,
+      oldestEvidenceAt,
+      notEvaluated,
+      staleByKey: new Map(notEvaluated.map((r) => [r.resourceKey, r])),
+    };
+  }
+
+  private coverageObservation(
+    coverage: CoverageAtEnd,
+    listed: readonly StaleResource[],
+    observationUuid: string,
+    periodEnd: string,
+    subjectUuid: (resourceKey: string) => string,
+    origins: readonly Json[],
+  ): Json {
+    const notEvaluated = coverage.notEvaluated.length;
+    const hours = coverage.maxEvidenceAgeHours;
+    const score = coverageScore(coverage.evaluated, coverage.resources);
+    return {
+      uuid: observationUuid,
+      title: `Proof of coverage: ${coverage.evaluated} of ${coverage.resources} resources evaluated within ${hours} h`,
+      description:
+        `Rampart's proof of coverage at the end of the period (${periodEnd}): of the ${coverage.resources} resources in the tenant's inventory, ` +
+        `${coverage.evaluated} collected and evaluated within the tenant's interval of ${hours} h (coverage score ${score}), ${notEvaluated} not. ` +
+        'A resource is collected by its own last discovery or change, or by the last snapshot declared complete for a scope holding it that completed; a partial run proves nothing about the resources it did not change. ' +
+        'A resource not evaluated within the interval is reported as not evaluated, never as passing: what it passed does not satisfy a control.' +
+        (notEvaluated ? ` Its subjects are the ${listed.length === notEvaluated ? notEvaluated : `${listed.length} of the ${notEvaluated}`} resource(s) not evaluated, oldest evidence first.` : ''),
+      props: [
+        ...prop('coverage-score', score),
+        ...prop('resources', coverage.resources),
+        ...prop('resources-evaluated', coverage.evaluated),
+        ...prop('resources-not-evaluated', notEvaluated),
+        ...prop('max-evidence-age-hours', hours),
+        ...prop('oldest-evidence-at', coverage.oldestEvidenceAt),
+      ],
+      methods: ['EXAMINE'],
+      origins,
+      ...(listed.length
+        ? {
+            subjects: listed.map((r) => ({
+              'subject-uuid': subjectUuid(r.resourceKey),
+              type: 'inventory-item',
+              title: r.resourceId,
+              props: [...prop('last-collected-at', r.lastCollectedAt)],
+              remarks: staleWords(r, hours),
+            })),
+          }
+        : {}),
+      'relevant-evidence': [
+        this.coveragePolicy
+          ? {
+              href: eventHref(this.coveragePolicy.eventId),
+              description: `guardrails.CoveragePolicySet.v1 ${this.coveragePolicy.eventId}: the tenant's interval, ${hours} h, recorded ${this.coveragePolicy.recordedAt}.`,
+              props: [...prop('event-id', this.coveragePolicy.eventId), ...prop('log-position', this.coveragePolicy.position)],
+            }
+          : { description: `The tenant never set a coverage policy (guardrails.CoveragePolicySet.v1): the default interval of ${hours} h applies.` },
+      ],
+      collected: periodEnd,
+    };
+  }
+
   /** The posture at the end of the period of the guardrails in scope: per guardrail, its resources' pairs. */
-  private pairsAtEnd(guardrailIds: ReadonlySet<string>): Map<string, Pair[]> {
+  private pairsAtEnd(guardrailIds: ReadonlySet<string>, stale: ReadonlyMap<string, StaleResource>): Map<string, Pair[]> {
     const pairs = new Map<string, Pair[]>();
     const index = new Map<string, Pair>();
     for (const entry of this.posture.values()) {
@@ -513,7 +705,7 @@ export class OscalAssessment {
       const key = `${entry.guardrailId}\n${entry.resourceKey}`;
       let pair = index.get(key);
       if (!pair) {
-        pair = { guardrailId: entry.guardrailId, resourceKey: entry.resourceKey, entries: [] };
+        pair = { guardrailId: entry.guardrailId, resourceKey: entry.resourceKey, entries: [], stale: stale.get(entry.resourceKey) ?? null };
         index.set(key, pair);
         const list = pairs.get(entry.guardrailId) ?? [];
         list.push(pair);
@@ -525,24 +717,35 @@ export class OscalAssessment {
     return pairs;
   }
 
-  private pairObservation(pair: Pair, state: PostureState, observationUuid: string, subjectUuid: string, origins: readonly Json[]): Json {
+  private pairObservation(pair: Pair, state: Verdict, observationUuid: string, subjectUuid: string, origins: readonly Json[]): Json {
     const guardrail = this.ctx.catalog.guardrail(pair.guardrailId);
-    const shown = pair.entries.filter((e) => e.state === state || (FAILING.has(state) && FAILING.has(e.state)));
+    const shown = pair.entries.filter((e) => {
+      const verdict = verdictOf(pair, e);
+      return verdict === state || (EVALUATED_FAILING.has(state) && EVALUATED_FAILING.has(verdict));
+    });
     const first = shown.reduce((a, b) => (a.since <= b.since ? a : b));
     const latest = pair.entries.reduce((a, b) => (a.recordedAt >= b.recordedAt ? a : b));
     const exemptions = [...new Set(shown.map((e) => e.exemptionId).filter((id): id is string => id !== null))];
+    const hours = this.maxEvidenceAgeHours;
+    const stale = state === 'notEvaluated' && pair.stale ? staleWords(pair.stale, hours) : null;
     return {
       uuid: observationUuid,
-      title: `${guardrail?.title ?? pair.guardrailId}: ${STATE_WORDS[state]} on ${first.resourceId}`,
-      description:
-        `At the end of the period ${first.resourceId} (${first.resourceType}) was ${STATE_WORDS[state]} for guardrail ` +
-        `${pair.guardrailId} since ${first.since}: ${first.reason}`,
+      title: `${guardrail?.title ?? pair.guardrailId}: ${stale ? `not evaluated within ${hours} h` : STATE_WORDS[state]} on ${first.resourceId}`,
+      description: stale
+        ? `At the end of the period ${first.resourceId} (${first.resourceType}) was ${stale}. Its last verdict for guardrail ${pair.guardrailId}, ` +
+          `compliant since ${first.since} (${first.reason}), rests on evidence older than the tenant's interval and does not count as passing.`
+        : `At the end of the period ${first.resourceId} (${first.resourceType}) was ${STATE_WORDS[state]} for guardrail ${pair.guardrailId} since ${first.since}: ${first.reason}`,
       props: [
         ...prop('guardrail-id', pair.guardrailId),
         ...prop('resource-id', first.resourceId),
         ...prop('resource-type', first.resourceType),
         ...prop('posture-state', state),
+        // What was recorded, when the end of the period judges it otherwise.
+        ...prop('recorded-state', stale ? first.state : null),
         ...prop('since', first.since),
+        // A verdict of any state on a stale resource rests on that collection.
+        ...prop('last-collected-at', pair.stale?.lastCollectedAt),
+        ...prop('max-evidence-age-hours', pair.stale ? hours : null),
         ...shown.flatMap((e) => prop('finding-id', e.findingId)),
         ...exemptions.flatMap((id) => {
           const x = this.exemptions.get(id);

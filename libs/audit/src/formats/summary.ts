@@ -39,7 +39,9 @@ const SUMMARIES: Readonly<Record<KnownType | AuditExported['type'], (d: Data) =>
   'inventory.IngestionRunFailed.v1': (d) => `ingestion run ${s(d['runId'])} failed: ${s(d['reason'])}`,
 
   'guardrails.BaselineAssigned.v1': (d) =>
-    `baseline ${s(d['baselineId'])} assigned to ${s(d['scope'])} (assignment ${s(d['assignmentId'])}${d['group'] ? `, as a member of the tenant group ${s(d['group'])}` : ''})`,
+    `baseline ${s(d['baselineId'])} assigned to ${s(d['scope'])} (assignment ${s(d['assignmentId'])}${d['group'] ? `, as a member of the tenant group ${s(d['group'])}` : ''}${
+      d['rollout'] ? `, by the staged rollout ${s(d['rollout'])}${d['quietExisting'] ? '; what it finds on arrival opens no incident' : ''}` : ''
+    })`,
   'guardrails.GroupBaselineAssigned.v1': (d) => `baseline ${s(d['baselineId'])} assigned to the tenant group ${s(d['groupId'])} (assignment ${s(d['assignmentId'])}), for every member`,
   'guardrails.GroupBaselineUnassigned.v1': (d) => `baseline ${s(d['baselineId'])} taken from the tenant group ${s(d['groupId'])} (assignment ${s(d['assignmentId'])})`,
   'tenancy.TenantGroupCreated.v1': (d) => `tenant group ${s(d['groupId'])} created: ${s(d['name'])}`,
@@ -53,6 +55,13 @@ const SUMMARIES: Readonly<Record<KnownType | AuditExported['type'], (d: Data) =>
   'guardrails.ExemptionExpired.v1': (d) => `exemption ${s(d['exemptionId'])} expired at ${s(d['expiredAt'])}`,
   'guardrails.LibraryVersionSet.v1': (d) =>
     `assignment ${s(d['assignmentId'])} ${d['change'] === 'adopted' ? 'adopted' : d['change'] === 'pinned' ? 'pinned to' : 'follows the latest again:'} ${s(d['baselineId'])}`,
+  'guardrails.RolloutPlanned.v1': (d) =>
+    `staged rollout ${s(d['rolloutId'])} of ${s(d['baselineId'])} to the tenant group ${s(d['groupId'])} planned by ${s(d['plannedBy'])}: rings ${
+      Array.isArray(d['rings']) ? d['rings'].map((r) => `${s((r as Data)['name'])} (${Array.isArray((r as Data)['tenants']) ? ((r as Data)['tenants'] as unknown[]).length : '?'})`).join(', ') : '?'
+    }; findings that existed before it ${d['raiseIncidentsForExisting'] ? 'raise incidents' : 'raise no incident'}`,
+  'guardrails.RolloutRingApproved.v1': (d) => `staged rollout ${s(d['rolloutId'])}: ring ${s(d['name'])} goes in, decided by ${s(d['approvedBy'])}`,
+  'guardrails.RolloutRolledBack.v1': (d) => `staged rollout ${s(d['rolloutId'])} rolled back by ${s(d['rolledBackBy'])}: ${s(d['reason'])}`,
+  'guardrails.CoveragePolicySet.v1': (d) => `coverage policy set: a resource whose configuration was not collected and evaluated within ${s(d['maxEvidenceAgeHours'])} h counts as not evaluated`,
   'guardrails.AttestationPolicySet.v1': (d) => (d['approvalRequired'] ? 'attestations need a second person from now on' : 'attestations no longer need a second person'),
   'guardrails.AttestationRecorded.v1': (d) =>
     `attestation ${s(d['attestationId'])} of ${s(d['standardId'])} ${s(d['controlId'])} by ${s(d['attestedBy'])} until ${s(d['validUntil'])}${d['approvalRequired'] ? ', awaiting a second person' : ''}: ${

@@ -7,7 +7,9 @@ import { humanOf, type Permission } from '@rampart/auth';
 import type { RecordedEvent } from '@rampart/event-sourcing';
 import {
   builtInCatalog,
+  DEFAULT_MAX_EVIDENCE_AGE_HOURS,
   DEFAULT_REPORTING_POLICY,
+  notEvaluatedKeys,
   postureStreamId,
   SEVERITIES,
   type ComplianceEntry,
@@ -21,13 +23,14 @@ import {
 } from '@rampart/guardrails';
 import { catalogWithLibrary, changeTenantGuardrails, libraryBaselines, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
 import { setIncidentPolicy } from '@rampart/incidents-application';
-import { standardComplianceAsOf } from '@rampart/platform';
+import { coverageAsOf, standardComplianceAsOf, tenantCoverage } from '@rampart/platform';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { connectionOf, decodeCursor, pageSize, toConnection } from './connection';
+import { CoverageSummaryType, CoverageType, toCoverage, toCoverageSummary } from './coverage';
 import { EvidenceFileType, evidencePath } from './evidence';
 import { ResourceType } from './inventory.resolver';
 import { badInput, instantArg, jsonArg } from './inputs';
@@ -115,6 +118,7 @@ export class TenantGuardrailsType {
   @Field(() => [ExemptionType]) exemptions!: ExemptionType[];
   @Field(() => ReportingPolicyType) reporting!: ReportingPolicyType;
   @Field({ description: 'Whether an attestation holds only once a second person approves it (setAttestationPolicy).' }) attestationApprovalRequired!: boolean;
+  @Field(() => Int, { description: 'Evidence older than this many hours makes a resource not evaluated (setCoveragePolicy).' }) maxEvidenceAgeHours!: number;
   @Field(() => Int) revision!: number;
 }
 
@@ -133,6 +137,8 @@ export class FindingType {
   @Field() playbookId!: string;
   /** What a finding recorded before the incidents context judged this says; the field is resolved by incidents (FindingIncidentFieldsResolver). */
   raiseIncident?: boolean;
+  @Field({ description: "Found when a staged rollout's baseline arrived: the resource broke it before it was enforced, so it opens no incident (unless the rollout asked)." })
+  existing!: boolean;
   @Field() notify!: boolean;
   @Field() openedAt!: string;
   @Field(() => String, { nullable: true, description: 'The inventory event that caused it (type and position).' }) causedBy!: string | null;
@@ -179,6 +185,8 @@ export class ComplianceScoreType {
   @Field(() => TallyType) overall!: Tally;
   @Field(() => [BaselineScoreType]) baselines!: BaselineScoreType[];
   @Field(() => [FrameworkScoreType]) frameworks!: FrameworkScoreType[];
+  @Field(() => CoverageSummaryType, { description: "Proof of coverage beside the score: resources not evaluated within the tenant's interval count as not evaluable in it." })
+  coverage!: CoverageSummaryType;
 }
 
 @ObjectType({ description: 'What one guardrail says about one resource.' })
@@ -371,6 +379,8 @@ export class StandardComplianceType {
   @Field(() => Float, { nullable: true, description: '(passed + attested) / (passed + attested + failed + notEvaluable) controls.' }) score!: number | null;
   @Field(() => ControlStateCountsType) controlStates!: ControlStateCountsType;
   @Field(() => Int, { description: "Resources in the assignments' scopes." }) resourcesInScope!: number;
+  @Field(() => CoverageSummaryType, { nullable: true, description: "Proof of coverage over the resources in scope (null when not assigned): those not evaluated within the tenant's interval count as not evaluable, never passed." })
+  coverage!: CoverageSummaryType | null;
   @Field(() => [ControlComplianceType]) controls!: ControlComplianceType[];
 }
 
@@ -452,6 +462,12 @@ export class SetReportingPolicyInput {
 }
 
 @InputType()
+export class SetCoveragePolicyInput {
+  @Field(() => ID) tenantId!: string;
+  @Field(() => Int, { description: 'Hours, 1 to 2160 (90 days); the default is 168 (a week).' }) maxEvidenceAgeHours!: number;
+}
+
+@InputType()
 export class FindingFilter {
   @Field({ nullable: true, description: 'open | resolved' }) status?: string;
   @Field({ nullable: true }) severity?: string;
@@ -460,6 +476,7 @@ export class FindingFilter {
 
 export const toFinding = (doc: FindingEntry): FindingType => ({
   ...doc,
+  existing: doc.existing ?? false,
   causedBy: doc.causedBy ? `${doc.causedBy.type} at ${doc.causedBy.position}` : null,
 });
 
@@ -469,6 +486,7 @@ export const toPolicy = (doc: TenantGuardrailsEntry): TenantGuardrailsType => ({
   exemptions: doc.exemptions.map((e) => ({ ...e })),
   reporting: { incidentSeverities: [...doc.reporting.incidentSeverities], notifySeverities: [...doc.reporting.notifySeverities] },
   attestationApprovalRequired: doc.attestationApprovalRequired ?? false,
+  maxEvidenceAgeHours: doc.maxEvidenceAgeHours ?? DEFAULT_MAX_EVIDENCE_AGE_HOURS,
   revision: doc.revision,
 });
 
@@ -488,6 +506,7 @@ export const toStandardCompliance = (r: TenantStandardCompliance, controlId?: st
     score: r.score,
     controlStates: { ...r.states },
     resourcesInScope: r.resourcesInScope,
+    coverage: r.coverage ? toCoverageSummary(r.coverage) : null,
     controls: r.controls
       .filter((c) => controlId === undefined || c.control.id === controlId)
       .map((c) => ({
@@ -586,7 +605,9 @@ export class GuardrailsResolver {
   ): Promise<StandardComplianceType> {
     const at = asOf ? instantArg(asOf, 'asOf') : undefined;
     if (!builtInCatalog().standards?.has(standardId)) throw badInput(`no standard ${standardId}: see the standards query`);
-    const result = at ? await standardComplianceAsOf(this.runtime.stores, tenantId, standardId, at) : await tenantStandardCompliance(this.runtime.stores, tenantId, standardId);
+    const result = at
+      ? await standardComplianceAsOf(this.runtime.stores, tenantId, standardId, at)
+      : await tenantStandardCompliance(this.runtime.stores, tenantId, standardId, READ_MODEL_SCHEMA, await tenantCoverage(this.runtime.stores, tenantId));
     if (!result) throw badInput(`no standard ${standardId}`);
     return toStandardCompliance(result, controlId);
   }
@@ -600,7 +621,7 @@ export class GuardrailsResolver {
     );
     return rows[0]
       ? toPolicy(rows[0].doc)
-      : { tenantId, assignments: [], exemptions: [], reporting: { incidentSeverities: [...DEFAULT_REPORTING_POLICY.incidentSeverities], notifySeverities: [...DEFAULT_REPORTING_POLICY.notifySeverities] }, attestationApprovalRequired: false, revision: -1 };
+      : { tenantId, assignments: [], exemptions: [], reporting: { incidentSeverities: [...DEFAULT_REPORTING_POLICY.incidentSeverities], notifySeverities: [...DEFAULT_REPORTING_POLICY.notifySeverities] }, attestationApprovalRequired: false, maxEvidenceAgeHours: DEFAULT_MAX_EVIDENCE_AGE_HOURS, revision: -1 };
   }
 
   @Query(() => FindingConnection, { description: "A tenant's findings, newest first." })
@@ -649,13 +670,33 @@ export class GuardrailsResolver {
   @Query(() => ComplianceScoreType, { description: "A tenant's compliance score now, per baseline, framework and control." })
   @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
   async complianceScore(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<ComplianceScoreType> {
-    const score = await tenantComplianceScore(this.runtime.stores, tenantId);
+    const coverage = await tenantCoverage(this.runtime.stores, tenantId);
+    const score = await tenantComplianceScore(this.runtime.stores, tenantId, READ_MODEL_SCHEMA, notEvaluatedKeys(coverage));
     return {
       tenantId,
+      coverage: toCoverageSummary(coverage),
       overall: score.overall,
       baselines: score.baselines.map((b) => ({ ...b })),
       frameworks: score.frameworks.map((f) => ({ ...f, controls: f.controls.map((c) => ({ ...c })) })),
     };
+  }
+
+  @Query(() => CoverageType, {
+    description:
+      "A tenant's proof of coverage: when each resource was last collected and evaluated, and those not within the tenant's interval (reported as not evaluated, never as passing); now, or as of an instant, rebuilt from its events.",
+  })
+  @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
+  async coverage(@Args('tenantId', { type: () => ID }) tenantId: string, @Args('asOf', { nullable: true, description: 'ISO-8601; absent: now.' }) asOf?: string): Promise<CoverageType> {
+    const at = asOf ? instantArg(asOf, 'asOf') : undefined;
+    return toCoverage(tenantId, at ? await coverageAsOf(this.runtime.stores, tenantId, at) : await tenantCoverage(this.runtime.stores, tenantId));
+  }
+
+  @Mutation(() => GuardrailPolicyResult, {
+    description: "How old the evidence behind a verdict may be (hours, 1 to 2160): a resource not collected and evaluated within it is reported as not evaluated, never as passing. FedRAMP 20x asks for 72.",
+  })
+  @Authorize({ kind: 'tenant', permission: 'guardrails.manage', tenantArg: 'input.tenantId' })
+  setCoveragePolicy(@Context() ctx: RequestContext, @Args('input') input: SetCoveragePolicyInput): Promise<typeof GuardrailPolicyResult> {
+    return this.change(ctx, 'guardrails.manage', input.tenantId, { kind: 'SetCoveragePolicy', maxEvidenceAgeHours: input.maxEvidenceAgeHours });
   }
 
   @Mutation(() => GuardrailPolicyResult, { description: 'Assigns a baseline to a tenant or a scope of it; the worker evaluates what it covers.' })

@@ -5,6 +5,7 @@ import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, registerEnumTyp
 import { builtInCatalog, parameterValuesOf } from '@rampart/guardrails';
 import { DEFAULT_INCIDENT_POLICY } from '@rampart/incidents';
 import { incidentPolicyOf } from '@rampart/incidents-application';
+import { toCoverageSummary } from './coverage';
 import { complianceSeries, MAX_SERIES_POINTS, postureAsOf, replayPolicy, standardComplianceSeries, type PostureAsOf } from '@rampart/platform';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import { RUNTIME, type ApiRuntime } from '../runtime';
@@ -103,8 +104,9 @@ export class PolicyReplayType {
   @Field(() => [ReplayIntervalType]) intervals!: ReplayIntervalType[];
 }
 
-const toScore = (tenantId: string, score: PostureAsOf['score']): ComplianceScoreType => ({
+const toScore = (tenantId: string, score: PostureAsOf['score'], coverage: Omit<PostureAsOf['coverage'], 'perResource'>): ComplianceScoreType => ({
   tenantId,
+  coverage: toCoverageSummary(coverage),
   overall: score.overall,
   baselines: score.baselines.map((b) => ({ ...b })),
   frameworks: score.frameworks.map((f) => ({ ...f, controls: f.controls.map((c) => ({ ...c })) })),
@@ -132,7 +134,7 @@ export class HistoryResolver {
       exemptionsInForce: posture.exemptionsInForce.map((e) => ({ ...e })),
       openFindings: posture.openFindings.map(toFinding),
       openIncidents: posture.openIncidents.map((i) => toIncident(i, sla, at)),
-      score: toScore(tenantId, posture.score),
+      score: toScore(tenantId, posture.score, posture.coverage),
       posture,
     };
   }
@@ -177,7 +179,7 @@ export class HistoryResolver {
     const { start, end } = periodArgs(from, to);
     try {
       const series = await complianceSeries(this.runtime.stores, tenantId, { from: start, to: end, bucket });
-      return series.map((p) => ({ at: p.at, ...toScore(tenantId, p.score) }));
+      return series.map((p) => ({ at: p.at, ...toScore(tenantId, p.score, p.coverage) }));
     } catch (error) {
       if (error instanceof RangeError) throw badInput(error.message);
       throw error;

@@ -988,6 +988,6 @@ export class FindingIncidentFieldsResolver {
     if (!choices) findingChoices.set(ctx, (choices = new Map()));
     let choice = choices.get(finding.tenantId);
     if (!choice) choices.set(finding.tenantId, (choice = findingSeveritiesOf(incidentsDeps(this.runtime), finding.tenantId)));
-    return opensIncident({ severity: finding.severity as Severity, raiseIncident: finding.raiseIncident }, (await choice).severities);
+    return opensIncident({ severity: finding.severity as Severity, raiseIncident: finding.raiseIncident, existing: finding.existing }, (await choice).severities);
   }
 }

@@ -113,6 +113,7 @@ describe('posture through the index by type', () => {
       exemptions: new Map([['e1', exemption]]),
       reporting: DEFAULT_REPORTING_POLICY,
       attestationApprovalRequired: false,
+      maxEvidenceAgeHours: 168,
     };
     const states = new Map<string, number>();
     for (const order of [resources, [...resources].reverse()])

@@ -33,6 +33,8 @@ export interface EvaluationResult {
   readonly exemptionId: string | null;
   /** Present when the guardrail's effect is Disabled (state notApplicable): nothing was checked, nothing opens a finding. */
   readonly disabled?: true;
+  /** The assignment asked that findings found on its arrival open no incident (a staged rollout's). */
+  readonly quietExisting?: true;
 }
 
 export interface EvaluationEnvironment {
@@ -122,7 +124,8 @@ const resultOf = (assignment: Assignment, entry: Entry, state: PostureState, rea
     reason,
     exemptionId,
   };
-  return disabled ? { ...result, disabled: true } : result;
+  const quiet = assignment.quietExisting ? { ...result, quietExisting: true as const } : result;
+  return disabled ? { ...quiet, disabled: true } : quiet;
 };
 
 /**

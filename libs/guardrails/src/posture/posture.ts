@@ -114,6 +114,8 @@ const transitions = (
           playbookId: r.playbookId,
           reason: r.reason,
           causedBy: cause,
+          // found when the assignment arrived (its first verdict here, from the policy change, not a resource change)
+          ...(r.quietExisting && from === null && cause === null ? { existing: true } : {}),
           notify: reporting?.notifySeverities.includes(r.severity) ?? false,
         },
       });

@@ -96,6 +96,7 @@ describe('posture with resource groups', () => {
     exemptions: new Map(),
     reporting: DEFAULT_REPORTING_POLICY,
     attestationApprovalRequired: false,
+    maxEvidenceAgeHours: 168,
   };
   const stateOf = (resource: EvaluatedResource, groupResource?: ReturnType<typeof group>) =>
     evaluateResource(catalog, policy, resource, { now, resourceGroup: groupResource && resourceGroupInfoOf(groupResource) }).map((r) => r.state);

@@ -20,6 +20,8 @@ export interface TenantGuardrailsEntry {
   readonly reporting: ReportingPolicy;
   /** Set once the tenant chose; absent: attestations hold without a second person. */
   readonly attestationApprovalRequired?: boolean;
+  /** Set once the tenant chose; absent: DEFAULT_MAX_EVIDENCE_AGE_HOURS. */
+  readonly maxEvidenceAgeHours?: number;
   readonly revision: number;
 }
 
@@ -57,6 +59,8 @@ export const tenantGuardrailsDirectory = {
         return { ...next, reporting: event.data };
       case 'guardrails.AttestationPolicySet.v1':
         return { ...next, attestationApprovalRequired: event.data.approvalRequired };
+      case 'guardrails.CoveragePolicySet.v1':
+        return { ...next, maxEvidenceAgeHours: event.data.maxEvidenceAgeHours };
       default:
         return entry ?? null;
     }
@@ -123,6 +127,8 @@ export interface FindingEntry {
   readonly playbookId: string;
   /** Only findings of before the incidents context judged this from its own policy carry it. */
   readonly raiseIncident?: boolean;
+  /** Found when a staged rollout's baseline arrived: it existed before, and opens no incident. */
+  readonly existing?: boolean;
   readonly notify: boolean;
   readonly openedAt: string;
   readonly causedBy: EvaluationCause | null;
@@ -140,7 +146,7 @@ export const findings = {
     const event = raw as unknown as PostureEvent;
     switch (event.type) {
       case 'guardrails.FindingOpened.v1': {
-        const { findingId, severity, guardrailId, title, assignmentId, resourceKey, resourceId, resourceType, reason, playbookId, raiseIncident, notify, causedBy } = event.data;
+        const { findingId, severity, guardrailId, title, assignmentId, resourceKey, resourceId, resourceType, reason, playbookId, raiseIncident, existing, notify, causedBy } = event.data;
         return {
           tenantId: raw.metadata.tenantId,
           findingId,
@@ -155,6 +161,7 @@ export const findings = {
           reason,
           playbookId,
           ...(raiseIncident === undefined ? {} : { raiseIncident }),
+          ...(existing ? { existing } : {}),
           notify,
           openedAt: raw.recordedAt,
           causedBy,

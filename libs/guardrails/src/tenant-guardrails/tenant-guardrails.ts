@@ -4,6 +4,7 @@
 // incidents: the incident policy decides that now).
 import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import { memberValuesFrom, type Catalog } from '../catalog/guardrail';
+import { checkMaxEvidenceAge, DEFAULT_MAX_EVIDENCE_AGE_HOURS } from '../posture/coverage';
 import { guardrailKeyOf, libraryBaselineId, parseLibraryBaselineId } from '../library/library-catalog';
 import { SEVERITIES, type BaselineAssigned, type ExemptionCategory, type ExemptionRequested, type LibraryVersionSet, type Severity, type TenantGuardrailsEvent } from '../events';
 
@@ -19,6 +20,10 @@ export interface Assignment {
   readonly follows?: string;
   /** Held as a member of this tenant group: it comes and goes with the membership. */
   readonly group?: string;
+  /** Held from this staged rollout: it comes with the tenant's ring and goes with a rollback. */
+  readonly rollout?: string;
+  /** Findings it finds on arrival open no incident. */
+  readonly quietExisting?: boolean;
 }
 
 export type Exemption = ExemptionRequested['data'] & {
@@ -40,6 +45,8 @@ export interface TenantGuardrails {
   readonly reporting: ReportingPolicy;
   /** An attestation holds only once a second person approves it. */
   readonly attestationApprovalRequired: boolean;
+  /** Evidence older than this makes a resource not evaluated (proof of coverage). */
+  readonly maxEvidenceAgeHours: number;
 }
 
 export type TenantGuardrailsCommand =
@@ -54,9 +61,12 @@ export type TenantGuardrailsCommand =
       readonly initiativeParameters?: Record<string, unknown>;
       /** Given as a member of this tenant group (the group assignments' reaction). */
       readonly group?: string;
+      /** Given by this staged rollout (its reaction), with whether findings found on arrival stay quiet. */
+      readonly rollout?: string;
+      readonly quietExisting?: boolean;
     }
-  /** `group`: the reaction taking a group's assignment away; a group's assignment is not the tenant's to remove. */
-  | { readonly kind: 'UnassignBaseline'; readonly assignmentId: string; readonly group?: string }
+  /** `group`/`rollout`: the reaction taking what it gave away; that is not the tenant's to remove. */
+  | { readonly kind: 'UnassignBaseline'; readonly assignmentId: string; readonly group?: string; readonly rollout?: string }
   | {
       readonly kind: 'RequestExemption';
       readonly exemptionId: string;
@@ -76,6 +86,7 @@ export type TenantGuardrailsCommand =
   /** Evaluate a library assignment with one version from now on (a rollback), or follow the latest again (`version` undefined). */
   | { readonly kind: 'PinLibraryVersion'; readonly assignmentId: string; readonly version?: number }
   | { readonly kind: 'SetAttestationPolicy'; readonly approvalRequired: boolean }
+  | { readonly kind: 'SetCoveragePolicy'; readonly maxEvidenceAgeHours: number }
   | {
       readonly kind: 'SetReportingPolicy';
       /** Deprecated (the incident policy's choice now): left out, the recorded choice stays. */
@@ -117,9 +128,11 @@ const decide =
       case 'AssignBaseline': {
         if (!ID.test(cmd.assignmentId)) return reject('invalid-assignment-id', 'lowercase letters, digits and dashes, up to 63');
         if (state.assignments.has(cmd.assignmentId)) return reject('duplicate-assignment', `assignment ${cmd.assignmentId} exists`);
-        // `grp-<group>-…` names what a tenant group gives its members: no one else may take it
-        if (cmd.assignmentId.startsWith('grp-') !== (cmd.group !== undefined) || (cmd.group !== undefined && !cmd.assignmentId.startsWith(`grp-${cmd.group}-`))) {
-          return reject('reserved-assignment-id', 'assignment ids starting grp- are the ones tenant groups give their members');
+        // `grp-<group>-…` and `rol-<rollout>-…` name what a tenant group or a staged rollout gives: no one else may take them
+        const giver = cmd.group !== undefined ? `grp-${cmd.group}-` : cmd.rollout !== undefined ? `rol-${cmd.rollout}-` : undefined;
+        const reserved = cmd.assignmentId.startsWith('grp-') || cmd.assignmentId.startsWith('rol-');
+        if ((cmd.group !== undefined && cmd.rollout !== undefined) || reserved !== (giver !== undefined) || (giver !== undefined && !cmd.assignmentId.startsWith(giver))) {
+          return reject('reserved-assignment-id', 'assignment ids starting grp- or rol- are the ones tenant groups and staged rollouts give');
         }
         const baseline = catalog.baselines.get(cmd.baselineId);
         if (!baseline) return reject('unknown-baseline', `no baseline ${cmd.baselineId}`);
@@ -160,6 +173,8 @@ const decide =
               parameters,
               ...(initiativeParameters ? { initiativeParameters } : {}),
               ...(cmd.group ? { group: cmd.group } : {}),
+              ...(cmd.rollout ? { rollout: cmd.rollout } : {}),
+              ...(cmd.rollout && cmd.quietExisting ? { quietExisting: true } : {}),
               ...(follows?.version !== undefined ? { libraryVersion: follows.version } : {}),
             },
           },
@@ -171,6 +186,7 @@ const decide =
         if (!assignment) return reject('unknown-assignment', `no assignment ${cmd.assignmentId}`);
         // a group's assignment follows the group's choice; the adoption sweep keeps it current
         if (assignment.group && cmd.kind === 'PinLibraryVersion') return reject('assigned-by-group', `${cmd.assignmentId} comes with the tenant group ${assignment.group}`);
+        if (assignment.rollout && cmd.kind === 'PinLibraryVersion') return reject('assigned-by-rollout', `${cmd.assignmentId} comes with the staged rollout ${assignment.rollout}`);
         const current = parseLibraryBaselineId(assignment.baselineId);
         if (!current) return reject('not-a-library-assignment', `assignment ${cmd.assignmentId} evaluates ${assignment.baselineId}, not a library definition or initiative`);
         if (cmd.kind === 'AdoptLibraryVersion') {
@@ -195,10 +211,10 @@ const decide =
       case 'UnassignBaseline': {
         const assignment = state.assignments.get(cmd.assignmentId);
         if (!assignment) return reject('unknown-assignment', `no assignment ${cmd.assignmentId}`);
-        if (assignment.group !== cmd.group) {
-          return assignment.group
-            ? reject('assigned-by-group', `${cmd.assignmentId} comes with the tenant group ${assignment.group}: take it from the group, or the tenant out of it`)
-            : reject('not-a-group-assignment', `${cmd.assignmentId} is the tenant's own`);
+        if (assignment.group !== cmd.group || assignment.rollout !== cmd.rollout) {
+          if (assignment.group) return reject('assigned-by-group', `${cmd.assignmentId} comes with the tenant group ${assignment.group}: take it from the group, or the tenant out of it`);
+          if (assignment.rollout) return reject('assigned-by-rollout', `${cmd.assignmentId} comes with the staged rollout ${assignment.rollout}: roll it back`);
+          return reject('not-a-group-assignment', `${cmd.assignmentId} is the tenant's own`);
         }
         return [{ type: 'guardrails.BaselineUnassigned.v1', data: { assignmentId: cmd.assignmentId, baselineId: assignment.baselineId } }];
       }
@@ -254,6 +270,11 @@ const decide =
       }
       case 'SetAttestationPolicy':
         return cmd.approvalRequired === state.attestationApprovalRequired ? [] : [{ type: 'guardrails.AttestationPolicySet.v1', data: { approvalRequired: cmd.approvalRequired } }];
+      case 'SetCoveragePolicy': {
+        const invalid = checkMaxEvidenceAge(cmd.maxEvidenceAgeHours);
+        if (invalid) return invalid;
+        return cmd.maxEvidenceAgeHours === state.maxEvidenceAgeHours ? [] : [{ type: 'guardrails.CoveragePolicySet.v1', data: { maxEvidenceAgeHours: cmd.maxEvidenceAgeHours } }];
+      }
       case 'SetReportingPolicy': {
         const incidentSeverities = cmd.incidentSeverities ?? state.reporting.incidentSeverities;
         const all = [...incidentSeverities, ...cmd.notifySeverities];
@@ -308,12 +329,14 @@ export const evolveTenantGuardrails = (state: TenantGuardrails, event: TenantGua
       return { ...state, reporting: event.data };
     case 'guardrails.AttestationPolicySet.v1':
       return { ...state, attestationApprovalRequired: event.data.approvalRequired };
+    case 'guardrails.CoveragePolicySet.v1':
+      return { ...state, maxEvidenceAgeHours: event.data.maxEvidenceAgeHours };
     default:
       return state;
   }
 };
 
-export const initialTenantGuardrails = (): TenantGuardrails => ({ assignments: new Map(), exemptions: new Map(), reporting: DEFAULT_REPORTING_POLICY, attestationApprovalRequired: false });
+export const initialTenantGuardrails = (): TenantGuardrails => ({ assignments: new Map(), exemptions: new Map(), reporting: DEFAULT_REPORTING_POLICY, attestationApprovalRequired: false, maxEvidenceAgeHours: DEFAULT_MAX_EVIDENCE_AGE_HOURS });
 
 export const tenantGuardrailsDecider = (catalog: Catalog): Decider<TenantGuardrailsCommand, TenantGuardrails, TenantGuardrailsEvent> => ({
   decide: decide(catalog),

@@ -88,9 +88,11 @@ export const findingSeverities = (
 /**
  * Whether a finding opens (or joins) an incident. A finding recorded while guardrails still judged
  * this carries its `raiseIncident`: the judgment of its time is kept, so a replay does what was done.
+ * One found when a staged rollout's baseline arrived (`existing`: the resource broke it before it was
+ * enforced) opens none: the rollout asked so, and the what-if had shown it.
  */
-export const opensIncident = (finding: Pick<FindingOpened['data'], 'severity' | 'raiseIncident'>, severities: readonly Severity[]): boolean =>
-  finding.raiseIncident ?? severities.includes(finding.severity);
+export const opensIncident = (finding: Pick<FindingOpened['data'], 'severity' | 'raiseIncident' | 'existing'>, severities: readonly Severity[]): boolean =>
+  !finding.existing && (finding.raiseIncident ?? severities.includes(finding.severity));
 
 const opens = (finding: FindingOpened['data'], state: Pick<IncidentProcessState, 'policy' | 'reportingChoice'>) => opensIncident(finding, findingSeverities(state).severities);
 

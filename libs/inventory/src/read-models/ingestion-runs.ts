@@ -8,6 +8,8 @@ export interface IngestionRunEntry {
   readonly connectionId: string | null;
   readonly source: string;
   readonly scope: string;
+  /** Declared complete for its scope: once completed, every resource present in the scope was seen by it. */
+  readonly complete: boolean;
   readonly status: 'running' | 'completed' | 'failed';
   readonly counts: IngestionCounts | null;
   readonly failureReason: string | null;
@@ -27,7 +29,8 @@ export const INGESTION_RUN_EVENT_TYPES: readonly IngestionRunEvent['type'][] = [
 
 export const ingestionRuns = {
   name: 'ingestion-runs',
-  version: 2,
+  // 3: runs say whether they were complete snapshots (proof of coverage)
+  version: 3,
   table: 'ingestion_runs',
   eventTypes: INGESTION_RUN_EVENT_TYPES,
   keyOf: (event: ProjectedEvent): string => `${event.metadata.tenantId}|${(event.data as { runId: string }).runId}`,
@@ -41,6 +44,7 @@ export const ingestionRuns = {
           connectionId: event.data.connectionId,
           source: event.data.source,
           scope: event.data.scope,
+          complete: event.data.complete,
           status: 'running',
           counts: null,
           failureReason: null,

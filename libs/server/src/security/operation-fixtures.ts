@@ -254,6 +254,17 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation($tenantId: ID!) { revokeExemption(input: { tenantId: $tenantId, exemptionId: "nope", reason: "probe" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
+  'Query.coverage': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { coverage(tenantId: $tenantId) { resources evaluated score maxEvidenceAgeHours notEvaluatedResources { resourceId evaluatedAt } } }',
+    variables: tenantOnly,
+  },
+  // out of bounds: refused by the domain, nothing recorded
+  'Mutation.setCoveragePolicy': {
+    scope: 'tenant',
+    document: 'mutation($tenantId: ID!) { setCoveragePolicy(input: { tenantId: $tenantId, maxEvidenceAgeHours: 0 }) { __typename ... on Rejection { code } } }',
+    variables: tenantOnly,
+  },
   'Query.attestations': {
     scope: 'tenant',
     document: 'query($tenantId: ID!) { attestations(tenantId: $tenantId) { attestationId controlId status evidence { sha256 downloadPath } } }',

@@ -96,6 +96,7 @@ export const EVALUATOR: Actor = { kind: 'service', id: 'guardrail-evaluator' };
 export const REACTOR: Actor = { kind: 'service', id: 'incident-reactor' };
 export const RUNNER: Actor = { kind: 'service', id: 'action-runner' };
 export const EXPIRY: Actor = { kind: 'service', id: 'attestation-expiry' };
+export const COLLECTOR: Actor = { kind: 'service', id: 'inventory-collector' };
 
 /** Two evidence files by content, as an attestation names them. */
 export const EVIDENCE: readonly EvidenceFileRef[] = [
@@ -309,6 +310,54 @@ export class TenantLog {
 
   setAttestationPolicy(approvalRequired: boolean, options: RecordOptions = {}) {
     return this.record('guardrails-policy', 'guardrails.AttestationPolicySet.v1', { approvalRequired }, { actor: ANA, ...options });
+  }
+
+  setCoveragePolicy(maxEvidenceAgeHours: number, options: RecordOptions = {}) {
+    return this.record('guardrails-policy', 'guardrails.CoveragePolicySet.v1', { maxEvidenceAgeHours }, { actor: ANA, ...options });
+  }
+
+  // --- inventory ------------------------------------------------------------------------------
+
+  discoverResource(resource: Resource, options: RecordOptions & { runId?: string } = {}) {
+    const { runId = 'run-discovery', ...rest } = options;
+    return this.record(
+      `resource-${resource.key.split('/').pop()}`,
+      'inventory.ResourceDiscovered.v1',
+      { resourceKey: resource.key, id: resource.id, type: resource.type, configuration: { name: resource.key.split('/').pop() }, contentHash: 'h-0', runId },
+      { actor: COLLECTOR, ...rest },
+    );
+  }
+
+  changeResource(resource: Resource, options: RecordOptions & { runId?: string } = {}) {
+    const { runId = 'run-change', ...rest } = options;
+    return this.record(
+      `resource-${resource.key.split('/').pop()}`,
+      'inventory.ResourceConfigurationChanged.v1',
+      { resourceKey: resource.key, id: resource.id, type: resource.type, patch: [{ op: 'add', path: '/tags', value: {} }], beforeHash: 'h-0', afterHash: 'h-1', runId },
+      { actor: COLLECTOR, ...rest },
+    );
+  }
+
+  removeResource(resource: Resource, options: RecordOptions & { runId?: string } = {}) {
+    const { runId = 'run-removal', ...rest } = options;
+    return this.record(
+      `resource-${resource.key.split('/').pop()}`,
+      'inventory.ResourceRemoved.v1',
+      { resourceKey: resource.key, id: resource.id, type: resource.type, lastHash: 'h-1', runId },
+      { actor: COLLECTOR, ...rest },
+    );
+  }
+
+  /** An ingestion run: started, then completed (or failed) `minutes` later; `complete` declares it a full snapshot of its scope. */
+  ingestionRun(runId: string, scope: string, { complete = true, outcome = 'completed', minutes = 5, ...options }: RecordOptions & { complete?: boolean; outcome?: 'completed' | 'failed'; minutes?: number } = {}) {
+    const counts = { seen: 2, discovered: 0, changed: 0, removed: 0, unchanged: 2, rejected: 0 };
+    const started = this.record(`ingestion-${runId}`, 'inventory.IngestionRunStarted.v1', { runId, connectionId: 'conn-1', source: 'azure-resource-graph', scope, complete }, { actor: COLLECTOR, ...options });
+    this.clock += minutes * 60_000;
+    const ended =
+      outcome === 'completed'
+        ? this.record(`ingestion-${runId}`, 'inventory.IngestionRunCompleted.v1', { runId, counts, rejections: [] }, { actor: COLLECTOR })
+        : this.record(`ingestion-${runId}`, 'inventory.IngestionRunFailed.v1', { runId, reason: 'Resource Graph throttled the query', counts }, { actor: COLLECTOR });
+    return [started, ended] as const;
   }
 
   // --- incidents ------------------------------------------------------------------------------

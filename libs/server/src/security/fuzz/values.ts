@@ -246,6 +246,7 @@ const KIND_BY_NAME: Record<string, string> = {
   acknowledgeMinutes: 'minutes',
   containMinutes: 'minutes',
   resolveMinutes: 'minutes',
+  maxEvidenceAgeHours: 'hours',
   classification: 'classification',
   category: 'category',
   phase: 'phase',
@@ -510,6 +511,8 @@ const validPool = (kind: string, ctx: FuzzContext): fc.Arbitrary<Labelled> => {
       return c(1, 2);
     case 'minutes':
       return c(15, 60, 240);
+    case 'hours':
+      return c(72, 168, 24);
     case 'classification':
       return c('true-positive', 'benign-positive', 'false-positive', 'undetermined');
     case 'category':
