@@ -26,4 +26,18 @@ describe('rampart groups', () => {
     const nope = rampart(['groups', 'assign', 'banks', '--id', 'x', '--baseline', 'no-such-baseline'], env);
     expect({ status: nope.status, stderr: nope.stderr }).toEqual({ status: 1, stderr: expect.stringContaining('not assigned: unknown-baseline') });
   });
+
+  it('rolls a baseline out to the group in rings: the what-if first, the canary, then back from everyone', () => {
+    expect(rampart(['groups', 'add', 'banks', '--tenant', 'tailspin'], env).status).toBe(0);
+    const whatIf = rampart(['rollouts', 'what-if', '--group', 'banks', '--baseline', 'financial-services'], env);
+    expect(whatIf.stdout).toMatch(/^tenant +non-compliant now +ever +errors +since +not replayable\nnorthwind +\d+ +\d+ +\d+ +\S+ +\d+\ntailspin +/);
+    const outsider = rampart(['rollouts', 'plan', 'fs-2027', '--group', 'banks', '--baseline', 'financial-services', '--ring', 'canary=northwind,contoso'], env);
+    expect(outsider.stderr).toMatch(/not planned: not-a-member/);
+    const plan = rampart(['rollouts', 'plan', 'fs-2027', '--group', 'banks', '--baseline', 'financial-services', '--id', 'fs', '--ring', 'canary=northwind', '--ring', 'rest=*'], env);
+    expect(plan.stdout).toMatch(/planned rollout fs-2027: nothing is enforced yet/);
+    expect(rampart(['rollouts', 'approve', 'fs-2027', '--ring', '1'], env).stderr).toMatch(/ring-out-of-order/);
+    expect(rampart(['rollouts', 'approve', 'fs-2027', '--ring', '0'], env).stdout).toBe("ring 0 of fs-2027 goes in; tenants' policies: 1 assigned, 0 unassigned\n");
+    expect(rampart(['rollouts', 'list'], env).stdout).toMatch(/^fs-2027 +rolling-out +banks +financial-services +canary \(1\) in, rest \(1\)$/m);
+    expect(rampart(['rollouts', 'rollback', 'fs-2027', '--reason', 'the canary found too much'], env).stdout).toBe("rolled fs-2027 back; tenants' policies: 0 assigned, 1 unassigned\n");
+  });
 });

@@ -13,6 +13,7 @@ import { ingestCommand } from './commands/ingest';
 import { policyCommand } from './commands/policy';
 import { attestationsCommand } from './commands/attestations';
 import { groupsCommand } from './commands/groups';
+import { rolloutsCommand } from './commands/rollouts';
 import { onboardTenantCommand } from './commands/tenants';
 import { printTable } from './table';
 import { cliVersion } from './version';
@@ -193,6 +194,7 @@ export const buildProgram = (): Command => {
   baselinesCommand(program, withStores);
   groupsCommand(program, withStores);
   attestationsCommand(program, withStores);
+  rolloutsCommand(program, withStores);
   historyCommands(program, withStores);
   auditCommand(program, withStores, config);
   return program;

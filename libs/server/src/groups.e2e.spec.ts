@@ -63,10 +63,52 @@ describe('tenant groups over GraphQL', () => {
     expect(await assignments('contoso-bank')).toHaveLength(1);
   });
 
+  it('rolls a baseline out to a group in rings: the what-if, the canary by a named decision, then a rollback', async () => {
+    const admins = await h.token({ role: 'platform.admin' }, 'cto@soc.example');
+    expect((await mutate('createTenantGroup', 'groupId: "retail", name: "Retail"')).body.data?.createTenantGroup.__typename).toBe('TenantGroupChanged');
+    for (const tenantId of ['fabrikam-retail', 'northwind-mfg']) expect((await mutate('addTenantToGroup', `groupId: "retail", tenantId: "${tenantId}"`)).body.data?.addTenantToGroup.__typename).toBe('TenantGroupChanged');
+    const whatIf = await h.gql<{ rolloutWhatIf: { tenantId: string; nonCompliantNow: number; resources: { resourceId: string; now: boolean }[] }[] }>(
+      '{ rolloutWhatIf(input: { groupId: "retail", baselineId: "financial-services" }) { tenantId nonCompliantNow resources { resourceId now } } }',
+      { token: admin },
+    );
+    expect(whatIf.body.errors).toBeUndefined();
+    expect(whatIf.body.data!.rolloutWhatIf.map((w) => w.tenantId)).toEqual(['fabrikam-retail', 'northwind-mfg']);
+    for (const w of whatIf.body.data!.rolloutWhatIf) expect(w.resources.filter((r) => r.now).length).toBeGreaterThanOrEqual(Math.min(w.nonCompliantNow, 1));
+
+    const plan = await h.gql<{ planRollout: { __typename: string; status?: string; whatIf?: { tenantId: string }[] } }>(
+      'mutation { planRollout(input: { rolloutId: "fs-retail", groupId: "retail", assignmentId: "fs", baselineId: "financial-services", rings: [{ name: "canary", tenants: ["fabrikam-retail"] }, { name: "rest", tenants: ["*"] }] }) { __typename ... on RolloutChanged { status whatIf { tenantId } } ... on Rejection { code } } }',
+      { token: admin },
+    );
+    expect(plan.body.data?.planRollout).toEqual({ __typename: 'RolloutChanged', status: 'planned', whatIf: [{ tenantId: 'fabrikam-retail' }, { tenantId: 'northwind-mfg' }] });
+    const ring = (n: number) =>
+      h.gql<{ approveRolloutRing: { __typename: string; status?: string; code?: string } }>(`mutation { approveRolloutRing(input: { rolloutId: "fs-retail", ring: ${n} }) { __typename ... on RolloutChanged { status } ... on Rejection { code } } }`, { token: admins });
+    expect((await ring(1)).body.data?.approveRolloutRing).toEqual({ __typename: 'Rejection', code: 'ring-out-of-order' });
+    expect((await ring(0)).body.data?.approveRolloutRing).toEqual({ __typename: 'RolloutChanged', status: 'rolling-out' });
+    const holds = async (tenantId: string) =>
+      (await h.gql<{ tenantGuardrails: { assignments: { assignmentId: string }[] } }>(`{ tenantGuardrails(tenantId: "${tenantId}") { assignments { assignmentId } } }`, { token: admin })).body.data!.tenantGuardrails.assignments.some(
+        (a) => a.assignmentId === 'rol-fs-retail-fs',
+      );
+    await h.eventually('the canary holds the rollout', () => holds('fabrikam-retail'), Boolean);
+    expect(await holds('northwind-mfg')).toBe(false);
+    const customer = await h.token({ role: 'customer.admin', tenantId: 'fabrikam-retail' });
+    const own = await h.gql<{ unassignBaseline: { code?: string } }>('mutation { unassignBaseline(input: { tenantId: "fabrikam-retail", assignmentId: "rol-fs-retail-fs" }) { ... on Rejection { code } } }', { token: customer });
+    expect(own.body.data?.unassignBaseline.code).toBe('assigned-by-rollout');
+
+    const rollout = await h.gql<{ rollout: { status: string; rings: { name: string; approved: boolean; approvedBy: string | null }[]; whatIf: { tenantId: string }[] } }>(
+      '{ rollout(rolloutId: "fs-retail") { status rings { name approved approvedBy } whatIf { tenantId } } }',
+      { token: admin },
+    );
+    expect(rollout.body.data?.rollout).toMatchObject({ status: 'rolling-out', rings: [{ name: 'canary', approved: true, approvedBy: 'cto@soc.example' }, { name: 'rest', approved: false, approvedBy: null }] });
+    const back = await h.gql<{ rollBackRollout: { __typename: string; status?: string } }>('mutation { rollBackRollout(input: { rolloutId: "fs-retail", reason: "too many findings in the canary" }) { __typename ... on RolloutChanged { status } } }', { token: admin });
+    expect(back.body.data?.rollBackRollout).toEqual({ __typename: 'RolloutChanged', status: 'rolled-back' });
+    await h.eventually('the canary no longer holds it', () => holds('fabrikam-retail'), (held) => !held);
+  });
+
   it('is the platform admins’ alone', async () => {
     for (const grant of [{ role: 'soc.lead', socTeam: 'blue' }, { role: 'customer.admin', tenantId: 'contoso-bank' }] as const) {
       const token = await h.token(grant);
       expect((await h.gql('{ tenantGroups { groupId } }', { token })).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+      expect((await h.gql('{ rollouts { rolloutId } }', { token })).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
       expect((await mutate('addTenantToGroup', 'groupId: "banks", tenantId: "fabrikam-retail"', token)).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
     }
   });

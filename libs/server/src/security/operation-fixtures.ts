@@ -82,6 +82,30 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: '{ tenantGroupComplianceSeries(groupId: "probe", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { at } }',
     variables: () => ({}),
   },
+  'Query.rollouts': { scope: 'provider', document: '{ rollouts { rolloutId status rings { name tenants } } }', variables: () => ({}) },
+  'Query.rollout': { scope: 'provider', document: '{ rollout(rolloutId: "probe-no-such-rollout") { rolloutId } }', variables: () => ({}) },
+  // a group that does not exist: nothing replayed, nothing recorded
+  'Query.rolloutWhatIf': {
+    scope: 'provider',
+    document: '{ rolloutWhatIf(input: { groupId: "probe-no-such-group", baselineId: "landing-zone-core" }) { tenantId nonCompliantNow } }',
+    variables: () => ({}),
+  },
+  'Mutation.planRollout': {
+    scope: 'provider',
+    document:
+      'mutation { planRollout(input: { rolloutId: "probe", groupId: "probe-no-such-group", assignmentId: "probe", baselineId: "landing-zone-core", rings: [{ name: "all", tenants: ["*"] }] }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
+  'Mutation.approveRolloutRing': {
+    scope: 'provider',
+    document: 'mutation { approveRolloutRing(input: { rolloutId: "probe-no-such-rollout", ring: 0 }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
+  'Mutation.rollBackRollout': {
+    scope: 'provider',
+    document: 'mutation { rollBackRollout(input: { rolloutId: "probe-no-such-rollout", reason: "matrix probe" }) { __typename ... on Rejection { code } } }',
+    variables: () => ({}),
+  },
   // refused by the domain for the admin's positive control: nothing is recorded
   'Mutation.createTenantGroup': {
     scope: 'provider',

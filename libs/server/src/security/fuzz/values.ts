@@ -247,6 +247,8 @@ const KIND_BY_NAME: Record<string, string> = {
   containMinutes: 'minutes',
   resolveMinutes: 'minutes',
   maxEvidenceAgeHours: 'hours',
+  /** A rollout ring's index. */
+  ring: 'revision',
   classification: 'classification',
   category: 'category',
   phase: 'phase',
