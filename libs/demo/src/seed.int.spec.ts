@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pgliteImage } from '@rampart/event-store/testing';
 import { incidentStreamId, slaState, type ActionEntry, type IncidentEntry } from '@rampart/incidents';
-import { tenantStandardCompliance } from '@rampart/guardrails-application';
-import { complianceSeries, postureAsOf, projectionRunners, standardComplianceSeries } from '@rampart/platform';
+import { listRollouts, tenantStandardCompliance } from '@rampart/guardrails-application';
+import { complianceSeries, postureAsOf, projectionRunners, standardComplianceSeries, tenantCoverage } from '@rampart/platform';
 import { createLogger, openStores, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { seedDemo, type DemoSummary } from './seed';
 
@@ -49,12 +49,27 @@ describe('the demo seed', () => {
     expect(Date.parse(events[0].recordedAt)).toBeLessThan(now.getTime() - 10 * 86_400_000);
     const head = await stores.eventStore.readAll({ from: undefined, maxCount: 10_000 });
     expect(head.events.every((e) => Date.parse(e.recordedAt) < now.getTime())).toBe(true);
-    for (const tenantId of ['contoso-bank', 'fabrikam-retail', 'northwind-mfg']) {
+    for (const tenantId of ['contoso-bank', 'fabrikam-retail']) {
       const series = await complianceSeries(stores, tenantId, { from: new Date(now.getTime() - 12 * 86_400_000), to: now, bucket: 'day' });
       const scores = series.map((p) => p.score.overall.score).filter((s): s is number => s !== null);
       expect(scores.length).toBeGreaterThanOrEqual(10);
       expect(scores.at(-1)!).toBeGreaterThan(scores[0]); // the customers fixed things over the weeks
+      // collected completely every night: every verdict rests on fresh evidence
+      expect(series.at(-1)!.coverage).toMatchObject({ notEvaluated: 0, score: 1 });
     }
+  });
+
+  it("shows Northwind's coverage gap: one subscription out of the collector's reach for nine days, its untouched resources not evaluated", async () => {
+    const series = await complianceSeries(stores, 'northwind-mfg', { from: new Date(now.getTime() - 12 * 86_400_000), to: now, bucket: 'day' });
+    const beforeGap = series.find((p) => Date.parse(p.at) >= now.getTime() - 9 * 86_400_000)!;
+    expect(beforeGap.coverage.notEvaluated).toBe(0);
+    const last = series.at(-1)!;
+    expect(last.coverage.notEvaluated).toBeGreaterThan(0);
+    expect(last.coverage.score!).toBeLessThan(1);
+    // what those resources passed counts as not evaluable, never as passing
+    expect(last.score.overall.error).toBeGreaterThan(beforeGap.score.overall.error);
+    const coverage = await tenantCoverage(stores, 'northwind-mfg', { now });
+    expect(coverage.notEvaluated).toBe(last.coverage.notEvaluated);
   });
 
   it('leaves a SOC queue with open incidents, closed ones with measured durations, and a past to look at', async () => {
@@ -105,6 +120,18 @@ describe('the demo seed', () => {
       expect(series.filter((p) => p.assigned).length).toBeGreaterThanOrEqual(10);
     }
     expect((await tenantStandardCompliance(stores, 'northwind-mfg', 'mcsb'))!.assignments).toEqual([]);
+  });
+
+  it('groups its two regulated customers, rolls a storage rule out to them in rings (the retailer first, quietly), and holds an attestation', async () => {
+    const [rollout] = await listRollouts(stores.eventStore);
+    expect(rollout).toMatchObject({ rolloutId: 'storage-tls-12', status: 'rolling-out', plan: { groupId: 'regulated', rings: [{ name: 'canary', tenants: ['fabrikam-retail'] }, { name: 'rest', tenants: ['contoso-bank'] }] } });
+    expect(rollout.plan!.whatIf.map((w) => w.tenantId)).toEqual(['fabrikam-retail', 'contoso-bank']);
+    const policy = await stores.readModels.query<{ doc: { assignments: { assignmentId: string; rollout?: string }[] } }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_guardrails WHERE id = $1`, ['fabrikam-retail']);
+    expect(policy.rows[0].doc.assignments.filter((a) => a.rollout).map((a) => a.assignmentId)).toEqual(['rol-storage-tls-12-tls']);
+    const quiet = await stores.readModels.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${READ_MODEL_SCHEMA}".findings WHERE tenant_id = 'fabrikam-retail' AND doc->>'assignmentId' = 'rol-storage-tls-12-tls' AND (doc->>'existing')::boolean`);
+    expect(quiet.rows[0].n).toBeGreaterThan(0);
+    const cis = (await tenantStandardCompliance(stores, 'contoso-bank', 'cis-azure-2.0.0'))!;
+    expect(cis.controls.find((c) => c.control.id === '8.1')).toMatchObject({ state: 'attested', attestation: { attestationId: 'cis-8-1-q4', attestedBy: 'ciso@contoso-bank.example' } });
   });
 
   it('is seeded once: a second start changes nothing', async () => {

@@ -16,11 +16,20 @@ import {
   type IncidentEntry,
 } from '@rampart/incidents';
 import { ingest, itemsOf } from '@rampart/ingestion';
-import { changeTenantGuardrails, FINDING_NOTIFIER_SUBSCRIPTION, GUARDRAIL_EVALUATOR_SUBSCRIPTION } from '@rampart/guardrails-application';
+import {
+  applyPolicyImport,
+  changeRollout,
+  changeTenantGuardrails,
+  EvidenceStore,
+  FINDING_NOTIFIER_SUBSCRIPTION,
+  GROUP_ASSIGNMENTS_SUBSCRIPTION,
+  GUARDRAIL_EVALUATOR_SUBSCRIPTION,
+  recordAttestation,
+} from '@rampart/guardrails-application';
 import { ActionRunner, changeAction, changeIncident, INCIDENT_REACTOR_SUBSCRIPTION, setIncidentPolicy, type ActionExecutor } from '@rampart/incidents-application';
-import { InlineWorker } from '@rampart/platform';
+import { InlineWorker, planRollout } from '@rampart/platform';
 import { type Logger, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
-import { tenantStanding } from '@rampart/tenancy-application';
+import { changeTenantGroup, tenantStanding } from '@rampart/tenancy-application';
 import { armKey } from '@rampart/resource-model';
 import { tenantDecider, tenantStreamId, type OnboardTenant } from '@rampart/tenancy';
 import { authenticationOf, generateTenant, hardened, isMisconfigured, mutate, secured, seededRandom, type ArmResource, type Random } from './synthetic-tenant';
@@ -90,6 +99,22 @@ export interface DemoSummary {
   readonly events: number;
   readonly storyIncidentId?: string;
 }
+
+/** The provider's own rule for its regulated customers: storage accepts TLS 1.2 and later only (audit). */
+const STORAGE_MIN_TLS = {
+  name: 'Storage-MinTLS',
+  properties: {
+    displayName: 'Storage accounts should require TLS 1.2 or later',
+    description: "The provider's landing zone rule for regulated customers.",
+    mode: 'Indexed',
+    metadata: { category: 'Storage', rampart: { severity: 'high', remediation: 'Set the minimum TLS version to TLS1_2.' } },
+    policyRule: {
+      if: { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'Microsoft.Storage/storageAccounts/minimumTlsVersion', notEquals: 'TLS1_2' }] },
+      then: { effect: 'audit' },
+    },
+  },
+};
+const KEY_EXPIRY_REVIEW = `# Key expiry review, Q4\n\nReviewed every key of the bank's Key Vaults: each carries an expiration date.\nExceptions: none. Reviewer: CISO office.\n`;
 
 const ANALYST = { kind: 'user', id: 'ana@soc.example' } as const satisfies Actor;
 const LEAD = { kind: 'user', id: 'lead@soc.example' } as const satisfies Actor;
@@ -183,8 +208,28 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
     };
     const incidentStep = async (tenantId: string, incidentId: string, command: IncidentCommand, actor: Actor = ANALYST) =>
       logged(incidentId, await changeIncident(incidents, context(tenantId, actor), incidentId, command));
-    const push = (tenantId: string, resources: readonly ArmResource[], complete = false) =>
-      ingest(store, itemsOf(resources), { tenantId, standing: tenantStanding(store), actor: COLLECTOR, source: 'push', scope: '*', complete });
+    // What each customer's estate holds, as last collected: a complete collection sends all of it
+    // (unchanged resources record nothing, but the completed run proves them collected: coverage).
+    const collected = new Map<string, Map<string, ArmResource>>();
+    const push = (tenantId: string, resources: readonly ArmResource[], complete = false, scope = '*') => {
+      let estate = collected.get(tenantId);
+      if (!estate) collected.set(tenantId, (estate = new Map()));
+      for (const r of resources) estate.set(armKey(r.id), r);
+      const items = complete ? [...estate.entries()].filter(([key]) => scope === '*' || key.startsWith(`${scope.toLowerCase()}/`)).map(([, r]) => r) : resources;
+      return ingest(store, itemsOf(items), { tenantId, standing: tenantStanding(store), actor: COLLECTOR, source: 'push', scope, complete });
+    };
+    /**
+     * The coverage gap of the story: the collector lost its access to one of Northwind's two
+     * subscriptions nine days before the end, so from then on its nightly collection is complete for
+     * the other one only; changes still arrive from the pipelines, and whatever was not touched
+     * ages past the week's interval: not evaluated, never passing.
+     */
+    const GAP = { tenantId: 'northwind-mfg', from: end - 9 * DAY };
+    const nightlyScopes = (tenantId: string): string[] => {
+      if (tenantId !== GAP.tenantId || at.getTime() < GAP.from) return ['*'];
+      const subscriptions = [...new Set([...(collected.get(tenantId)?.keys() ?? [])].map((key) => key.split('/').slice(0, 3).join('/')))].sort();
+      return subscriptions.slice(0, 1);
+    };
     const rows = async <D>(sql: string, params: unknown[]) => (await stores.readModels.query<{ doc: D }>(sql, params)).rows.map((r) => r.doc);
 
     // The weeks run on an agenda: the customers' collections and fixes, the SOC's steps and the SLA
@@ -221,6 +266,7 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
 
     // The story's app, deployed on the bank's payments subscription a week before the end.
     const storyDay = Math.max(1, days - 7);
+    const fleetDay = Math.max(1, days - 6);
     const bankSubscription = '3f2c6a1e-5b7d-4c8e-9a01-2b3c4d5e6f70';
     const api: ArmResource = {
       id: `/subscriptions/${bankSubscription}/resourceGroups/rg-payments-prod/providers/Microsoft.Web/sites/payments-api`,
@@ -458,7 +504,13 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
               if (known.tenantId === t.tenantId && known.fixedByHandAt !== undefined && known.fixedByHandAt <= at.getTime()) changed.push(...fix(known));
             }
             if (nightly) estate.forEach((r, i) => isMisconfigured(r) && random.next() < 0.12 && changed.push((estate[i] = hardened(r))));
-            if (changed.length) await push(t.tenantId, changed);
+            if (nightly) {
+              // at night a complete snapshot (of what the collector can still reach)
+              const scopes = nightlyScopes(t.tenantId);
+              const outside = scopes[0] === '*' ? [] : changed.filter((r) => !scopes.some((scope) => armKey(r.id).startsWith(`${scope}/`)));
+              for (const scope of scopes) await push(t.tenantId, changed, true, scope);
+              if (outside.length) await push(t.tenantId, outside);
+            } else if (changed.length) await push(t.tenantId, changed);
           }
           await settle();
           await look();
@@ -485,6 +537,7 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
           });
         }
       });
+      if (day === fleetDay) scheduleFleetStory(dayStart);
       if (day === storyDay) {
         schedule(dayStart + 9 * HOUR, async () => {
           await push('contoso-bank', [api]);
@@ -574,10 +627,80 @@ export const seedDemo = async (stores: Stores, log: Logger, options: DemoOptions
         ]),
       );
     }
+    /**
+     * The fleet's week: the SOC groups its two regulated customers, rolls a storage TLS rule out to
+     * them in rings (the what-if first; the retailer as canary, its findings on arrival quiet: they
+     * existed before the rule), and the bank's CISO attests a CIS control no rule can check.
+     */
+    function scheduleFleetStory(dayStart: number): void {
+      const provider = (actor: Actor) => ({ actor, correlationId: randomUUID(), now: at });
+      chain([
+        [
+          dayStart + 10 * HOUR - at.getTime(),
+          async () => {
+            logged('regulated', await changeTenantGroup(store, 'regulated', { kind: 'CreateTenantGroup', groupId: 'regulated', name: 'Regulated customers', description: 'banking and card payments: DORA, PCI DSS' }, provider(LEAD)));
+            for (const tenantId of ['contoso-bank', 'fabrikam-retail']) logged('regulated', await changeTenantGroup(store, 'regulated', { kind: 'AddTenantToGroup', tenantId }, provider(LEAD)));
+            await applyPolicyImport(store, [{ path: 'policyDefinitions/Storage-MinTLS.json', text: JSON.stringify(STORAGE_MIN_TLS) }], provider(LEAD));
+            await settle();
+          },
+        ],
+        [
+          2 * HOUR,
+          async () => {
+            const { outcome } = await planRollout(
+              clocked,
+              {
+                rolloutId: 'storage-tls-12',
+                groupId: 'regulated',
+                assignmentId: 'tls',
+                baselineId: 'lib-definition:Storage-MinTLS',
+                scope: '*',
+                rings: [
+                  { name: 'canary', tenants: ['fabrikam-retail'] },
+                  { name: 'rest', tenants: ['*'] },
+                ],
+                raiseIncidentsForExisting: false,
+                plannedBy: LEAD.id,
+              },
+              provider(LEAD),
+            );
+            logged('storage-tls-12', outcome);
+          },
+        ],
+        [
+          HOUR,
+          async () => {
+            logged('storage-tls-12', await changeRollout(store, 'storage-tls-12', { kind: 'ApproveRolloutRing', ring: 0, approvedBy: LEAD.id }, provider(LEAD)));
+            await settle();
+            await look();
+          },
+        ],
+        [
+          2 * DAY,
+          async () => {
+            const ciso: Actor = { kind: 'user', id: 'ciso@contoso-bank.example' };
+            const evidence = await EvidenceStore.open(stores.readModels);
+            const review = await evidence.put('contoso-bank', Buffer.from(KEY_EXPIRY_REVIEW), { name: 'key-expiry-review-q4.md', mediaType: 'text/markdown' });
+            const outcome = await recordAttestation({ eventStore: store, standing: tenantStanding(store), evidence }, context('contoso-bank', ciso), {
+              attestationId: 'cis-8-1-q4',
+              standardId: 'cis-azure-2.0.0',
+              controlId: '8.1',
+              statement: 'Every key in our Key Vaults carries an expiration date; the quarterly review (attached) found no exception.',
+              evidence: [{ sha256: review.sha256 }],
+              attestedBy: ciso.id,
+              validUntil: new Date(at.getTime() + 180 * DAY).toISOString(),
+            });
+            logged('cis-8-1-q4', outcome);
+            await settle();
+          },
+        ],
+      ]);
+    }
+
     // The worker takes over from here: its process managers start after what the demo did.
     const last = await store.headPosition();
     const checkpoints = await SqlCheckpointStore.open(stores.readModels, READ_MODEL_SCHEMA);
-    for (const id of [GUARDRAIL_EVALUATOR_SUBSCRIPTION, INCIDENT_REACTOR_SUBSCRIPTION, FINDING_NOTIFIER_SUBSCRIPTION]) await checkpoints.save(id, last);
+    for (const id of [GUARDRAIL_EVALUATOR_SUBSCRIPTION, INCIDENT_REACTOR_SUBSCRIPTION, FINDING_NOTIFIER_SUBSCRIPTION, GROUP_ASSIGNMENTS_SUBSCRIPTION]) await checkpoints.save(id, last);
     const events = Number(last.prepare) - Number(head.prepare);
     log.info({ tenants: DEMO_TENANTS.length, days, events, seconds: (Date.now() - started) / 1000, storyIncidentId }, 'demo seeded');
     return { tenants: DEMO_TENANTS.length, days, events, storyIncidentId };
