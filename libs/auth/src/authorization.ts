@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   'library.manage': ['platform.admin'],
   /** The provider's tenant groups (by sector, tier, region) and what they assign their members. */
   'groups.manage': ['platform.admin'],
+  /** Read groups and their compliance across members: SOC staff see the members within their reach only. */
+  'groups.read': ['soc.analyst', 'soc.lead', 'platform.admin'],
   /** A tenant's SLA targets, pre-approved low-risk actions, correlation window. */
   'incidents.policy': ['customer.admin', 'soc.lead', 'platform.admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -104,10 +104,26 @@ describe('tenant groups over GraphQL', () => {
     await h.eventually('the canary no longer holds it', () => holds('fabrikam-retail'), (held) => !held);
   });
 
-  it('is the platform admins’ alone', async () => {
+  it('shows SOC staff the groups and members within their reach only', async () => {
+    // the red team reaches northwind-mfg only: of "retail" it sees northwind, of "banks" nothing at all
+    const red = await h.token({ role: 'soc.lead', socTeam: 'red' });
+    const seen = await h.gql<{ tenantGroups: { groupId: string; members: { tenantId: string }[]; compliance: { members: { tenantId: string }[] } }[] }>(
+      '{ tenantGroups { groupId members { tenantId } compliance { members { tenantId } } } }',
+      { token: red },
+    );
+    expect(seen.body.errors).toBeUndefined();
+    expect(seen.body.data!.tenantGroups).toEqual([{ groupId: 'retail', members: [{ tenantId: 'northwind-mfg' }], compliance: { members: [{ tenantId: 'northwind-mfg' }] } }]);
+    expect((await h.gql<{ tenantGroup: unknown }>('{ tenantGroup(groupId: "banks") { groupId } }', { token: red })).body.data?.tenantGroup).toBeNull();
+    const blue = await h.token({ role: 'soc.analyst', socTeam: 'blue' });
+    const retail = await h.gql<{ tenantGroup: { members: { tenantId: string }[] } }>('{ tenantGroup(groupId: "retail") { members { tenantId } } }', { token: blue });
+    expect(retail.body.data?.tenantGroup.members).toEqual([{ tenantId: 'fabrikam-retail' }]);
+  });
+
+  it('is the platform admins’ alone to change, and no customer’s to read', async () => {
+    const customer = await h.token({ role: 'customer.admin', tenantId: 'contoso-bank' });
+    expect((await h.gql('{ tenantGroups { groupId } }', { token: customer })).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
     for (const grant of [{ role: 'soc.lead', socTeam: 'blue' }, { role: 'customer.admin', tenantId: 'contoso-bank' }] as const) {
       const token = await h.token(grant);
-      expect((await h.gql('{ tenantGroups { groupId } }', { token })).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
       expect((await h.gql('{ rollouts { rolloutId } }', { token })).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
       expect((await mutate('addTenantToGroup', 'groupId: "banks", tenantId: "fabrikam-retail"', token)).body.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
     }

@@ -1,5 +1,6 @@
 // Tenant groups over GraphQL: the provider's named sets of its customers, and the baselines a group
-// gives every member. Platform admins only (a group spans customers); every change goes through
+// gives every member. Platform admins change them; SOC staff read them, each seeing only the members
+// within its reach (a group spans customers). Every change goes through
 // tenancy's and guardrails' use cases, as the CLI's do.
 import { Inject } from '@nestjs/common';
 import { Args, Context, createUnionType, Field, Float, ID, InputType, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
@@ -149,32 +150,35 @@ const jsonObject = (text: string | undefined, name: string): Record<string, unkn
 export class TenantGroupsResolver {
   constructor(@Inject(RUNTIME) private readonly runtime: ApiRuntime) {}
 
-  @Query(() => [TenantGroupType], { description: "The provider's tenant groups, by id, with their members and assignments." })
-  @Authorize({ kind: 'global', permission: 'groups.manage' })
-  async tenantGroups(): Promise<TenantGroupType[]> {
+  @Query(() => [TenantGroupType], {
+    description: "The provider's tenant groups, by id, with their members and assignments. SOC staff see the groups with a member in their reach, and those members only.",
+  })
+  @Authorize({ kind: 'global', permission: 'groups.read' })
+  async tenantGroups(@Context() ctx: RequestContext): Promise<TenantGroupType[]> {
     const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantGroupEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_groups ORDER BY id`);
-    return Promise.all(rows.map(({ doc }) => this.toGroup(doc)));
+    return (await Promise.all(rows.map(({ doc }) => this.toGroup(ctx, doc)))).filter((g): g is TenantGroupType => g !== null);
   }
 
-  @Query(() => TenantGroupType, { nullable: true })
-  @Authorize({ kind: 'global', permission: 'groups.manage' })
-  async tenantGroup(@Args('groupId', { type: () => ID }) groupId: string): Promise<TenantGroupType | null> {
+  @Query(() => TenantGroupType, { nullable: true, description: 'Null: no such group, or (for SOC staff) none of its members is in reach.' })
+  @Authorize({ kind: 'global', permission: 'groups.read' })
+  async tenantGroup(@Context() ctx: RequestContext, @Args('groupId', { type: () => ID }) groupId: string): Promise<TenantGroupType | null> {
     const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantGroupEntry }>(`SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_groups WHERE id = $1`, [groupId]);
-    return rows[0] ? this.toGroup(rows[0].doc) : null;
+    return rows[0] ? this.toGroup(ctx, rows[0].doc) : null;
   }
 
   @Query(() => [GroupCompliancePointType], {
     description: `A group's compliance at the end of each hour or day of [from, to), at most ${MAX_SERIES_POINTS} points: its members now, each counted from when it joined (empty for a group that does not exist).`,
   })
-  @Authorize({ kind: 'global', permission: 'groups.manage' })
+  @Authorize({ kind: 'global', permission: 'groups.read' })
   async tenantGroupComplianceSeries(
+    @Context() ctx: RequestContext,
     @Args('groupId', { type: () => ID }) groupId: string,
     @Args('from') from: string,
     @Args('to') to: string,
     @Args('bucket', { type: () => SeriesBucket, defaultValue: SeriesBucket.DAY }) bucket: SeriesBucket,
   ): Promise<GroupCompliancePointType[]> {
     const { start, end } = periodArgs(from, to);
-    const group = await this.tenantGroup(groupId);
+    const group = await this.tenantGroup(ctx, groupId);
     if (!group) return [];
     try {
       const series = await Promise.all(group.members.map(async (m) => ({ member: m, points: await complianceSeries(this.runtime.stores, m.tenantId, { from: start, to: end, bucket }) })));
@@ -230,14 +234,18 @@ export class TenantGroupsResolver {
     return { actor: providerActor(ctx), correlationId: ctx.correlationId, now: new Date() };
   }
 
-  private async toGroup(doc: TenantGroupEntry): Promise<TenantGroupType> {
+  /** The group as the caller may see it: its members within the caller's reach (null when none is, for staff reaching only some tenants). */
+  private async toGroup(ctx: RequestContext, doc: TenantGroupEntry): Promise<TenantGroupType | null> {
+    const reach = ctx.scope.reach('tenants.read');
+    const members = reach.all ? doc.members : doc.members.filter((m) => reach.tenants.has(m.tenantId));
+    if (!reach.all && members.length === 0) return null;
     const assignments = await groupGuardrailsOf(this.runtime.stores.eventStore, doc.groupId);
     return {
       groupId: doc.groupId,
       name: doc.name,
       description: doc.description,
       createdAt: doc.createdAt,
-      members: doc.members.map((m) => ({ ...m })),
+      members: members.map((m) => ({ ...m })),
       assignments: [...assignments.assignments.values()].map((a) => ({
         assignmentId: a.assignmentId,
         baselineId: a.baselineId,

@@ -75,10 +75,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
       'mutation($tenantId: ID!) { retireTenantPolicyLibraryArtifact(input: { tenantId: $tenantId, kind: "definition", name: "probe-never-imported", reason: "matrix probe" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
-  'Query.tenantGroups': { scope: 'provider', document: '{ tenantGroups { groupId members { tenantId } } }', variables: () => ({}) },
-  'Query.tenantGroup': { scope: 'provider', document: '{ tenantGroup(groupId: "probe") { groupId } }', variables: () => ({}) },
+  // SOC staff read groups, each seeing the members in its reach only (groups.e2e.spec.ts proves the filter)
+  'Query.tenantGroups': { scope: 'global', document: '{ tenantGroups { groupId members { tenantId } } }', variables: () => ({}) },
+  'Query.tenantGroup': { scope: 'global', document: '{ tenantGroup(groupId: "probe") { groupId } }', variables: () => ({}) },
   'Query.tenantGroupComplianceSeries': {
-    scope: 'provider',
+    scope: 'global',
     document: '{ tenantGroupComplianceSeries(groupId: "probe", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { at } }',
     variables: () => ({}),
   },
