@@ -4,7 +4,7 @@
 // Reads only, until the plan is recorded through guardrails' use case. The tenant's history is read
 // once per tenant and shared by the replays of all the baseline's guardrails.
 import type { CommandContext, CommandOutcome, EventStore, ReadAllOptions, ReadAllResult } from '@rampart/event-sourcing';
-import { guardrailKeyOf, memberValuesFrom, type RolloutEvent, type RolloutRing, type RolloutTenantWhatIf } from '@rampart/guardrails';
+import { guardrailKeyOf, memberValuesFrom, type RolloutCommand, type RolloutEvent, type RolloutTenantWhatIf } from '@rampart/guardrails';
 import { catalogWithLibrary, changeRollout, groupMembersNow, resolveRings } from '@rampart/guardrails-application';
 import type { Stores } from '@rampart/runtime';
 import { replayPolicy } from './history';
@@ -97,19 +97,8 @@ export const rolloutWhatIf = async (stores: Pick<Stores, 'eventStore'>, input: R
   return results;
 };
 
-export interface PlanRolloutInput {
-  readonly rolloutId: string;
-  readonly groupId: string;
-  readonly assignmentId: string;
-  readonly baselineId: string;
-  readonly scope: string;
-  readonly parameters?: Record<string, Record<string, unknown>>;
-  readonly initiativeParameters?: Record<string, unknown>;
-  /** A ring of `['*']` is the members no other ring names. */
-  readonly rings: readonly RolloutRing[];
-  readonly raiseIncidentsForExisting: boolean;
-  readonly plannedBy: string;
-}
+/** The plan as a person asks for it; the group's members and the what-if are the composition's to add. A ring of `['*']` is the members no other ring names. */
+export type PlanRolloutInput = Omit<Extract<RolloutCommand, { kind: 'PlanRollout' }>, 'kind' | 'members' | 'whatIf'>;
 
 /** The what-if over the plan's tenants, then the plan recorded with it (guardrails' use case decides). */
 export const planRollout = async (

@@ -4,10 +4,10 @@
 // checked exactly as a tenant's would be (the tenant policy's own AssignBaseline, on an empty
 // policy), against the catalog every tenant shares: Rampart's baselines, Azure's standards and the
 // provider's library, never one tenant's own.
-import { isRejection, PROVIDER_SCOPE, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
+import { PROVIDER_SCOPE, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import type { Catalog } from '../catalog/guardrail';
 import type { GroupBaselineAssigned, GroupGuardrailsEvent } from '../events';
-import { initialTenantGuardrails, tenantGuardrailsDecider } from '../tenant-guardrails/tenant-guardrails';
+import { assignmentAsTenantWould } from '../tenant-guardrails/tenant-guardrails';
 
 export const groupGuardrailsStreamId = (groupId: string): string => streamIdFor(PROVIDER_SCOPE, 'group-guardrails', groupId);
 
@@ -54,22 +54,16 @@ const decide =
         if (!GROUP_ASSIGNMENT_ID.test(cmd.assignmentId)) return reject('invalid-assignment-id', 'lowercase letters, digits and dashes, up to 28');
         if (state.assignments.has(cmd.assignmentId)) return reject('duplicate-assignment', `the group has an assignment ${cmd.assignmentId}`);
         // the tenant policy's rule, once: what a member would record is what the group records
-        const asMember = tenantGuardrailsDecider(catalog).decide(
-          {
-            kind: 'AssignBaseline',
-            assignmentId: memberAssignmentId(cmd.groupId, cmd.assignmentId),
-            baselineId: cmd.baselineId,
-            scope: cmd.scope,
-            parameters: cmd.parameters,
-            initiativeParameters: cmd.initiativeParameters,
-            group: cmd.groupId,
-          },
-          initialTenantGuardrails(),
-        );
-        if (isRejection(asMember)) return asMember;
-        const recorded = asMember[0];
-        if (recorded.type !== 'guardrails.BaselineAssigned.v1') return reject('unexpected');
-        const { baselineId, scope, parameters, initiativeParameters } = recorded.data;
+        const asMember = assignmentAsTenantWould(catalog, {
+          assignmentId: memberAssignmentId(cmd.groupId, cmd.assignmentId),
+          baselineId: cmd.baselineId,
+          scope: cmd.scope,
+          parameters: cmd.parameters,
+          initiativeParameters: cmd.initiativeParameters,
+          group: cmd.groupId,
+        });
+        if ('code' in asMember) return asMember;
+        const { baselineId, scope, parameters, initiativeParameters } = asMember;
         return [
           {
             type: 'guardrails.GroupBaselineAssigned.v1',

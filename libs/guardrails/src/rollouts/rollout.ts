@@ -3,10 +3,10 @@
 // the what-if that informed it; each ring goes in by a named person's decision, in order; a rollback
 // takes the baseline from every tenant, at any time. The baseline is checked as a tenant assignment
 // would be (the tenant policy's own AssignBaseline), against the catalog every tenant shares.
-import { isRejection, PROVIDER_SCOPE, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
+import { PROVIDER_SCOPE, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import type { Catalog } from '../catalog/guardrail';
 import type { RolloutEvent, RolloutPlanned, RolloutRing, RolloutTenantWhatIf } from '../events';
-import { initialTenantGuardrails, tenantGuardrailsDecider } from '../tenant-guardrails/tenant-guardrails';
+import { assignmentAsTenantWould } from '../tenant-guardrails/tenant-guardrails';
 
 export const rolloutStreamId = (rolloutId: string): string => streamIdFor(PROVIDER_SCOPE, 'rollout', rolloutId);
 
@@ -102,22 +102,16 @@ const decide =
         const badRings = checkRings(cmd.rings, new Set(cmd.members));
         if (badRings) return badRings;
         // the tenant policy's rule, once: what each tenant would record is what the plan records
-        const asTenant = tenantGuardrailsDecider(catalog).decide(
-          {
-            kind: 'AssignBaseline',
-            assignmentId: rolloutAssignmentId(cmd.rolloutId, cmd.assignmentId),
-            baselineId: cmd.baselineId,
-            scope: cmd.scope,
-            parameters: cmd.parameters,
-            initiativeParameters: cmd.initiativeParameters,
-            rollout: cmd.rolloutId,
-          },
-          initialTenantGuardrails(),
-        );
-        if (isRejection(asTenant)) return asTenant;
-        const recorded = asTenant[0];
-        if (recorded.type !== 'guardrails.BaselineAssigned.v1') return reject('unexpected');
-        const { baselineId, scope, parameters, initiativeParameters } = recorded.data;
+        const asTenant = assignmentAsTenantWould(catalog, {
+          assignmentId: rolloutAssignmentId(cmd.rolloutId, cmd.assignmentId),
+          baselineId: cmd.baselineId,
+          scope: cmd.scope,
+          parameters: cmd.parameters,
+          initiativeParameters: cmd.initiativeParameters,
+          rollout: cmd.rolloutId,
+        });
+        if ('code' in asTenant) return asTenant;
+        const { baselineId, scope, parameters, initiativeParameters } = asTenant;
         const planned = new Set(cmd.rings.flatMap((r) => r.tenants));
         return [
           {

@@ -2,7 +2,7 @@
 // baselines are assigned where and with which parameters, which exemptions are in force until when,
 // whether an attestation needs a second person, and which finding severities send a notification (and, deprecated, which the tenant named for
 // incidents: the incident policy decides that now).
-import { parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
+import { isRejection, parseInstant, reject, streamIdFor, type Decider, type Decision } from '@rampart/event-sourcing';
 import { memberValuesFrom, type Catalog } from '../catalog/guardrail';
 import { checkMaxEvidenceAge, DEFAULT_MAX_EVIDENCE_AGE_HOURS } from '../posture/coverage';
 import { guardrailKeyOf, libraryBaselineId, parseLibraryBaselineId } from '../library/library-catalog';
@@ -284,6 +284,17 @@ const decide =
       }
     }
   };
+
+/**
+ * What a tenant would record for this assignment, decided by the tenant policy's own rule on an
+ * empty policy: how a group's or a rollout's assignment is checked once, for every tenant it reaches.
+ */
+export const assignmentAsTenantWould = (catalog: Catalog, command: Omit<Extract<TenantGuardrailsCommand, { kind: 'AssignBaseline' }>, 'kind'>): BaselineAssigned['data'] | ReturnType<typeof reject> => {
+  const decided = decide(catalog)({ kind: 'AssignBaseline', ...command }, initialTenantGuardrails());
+  if (isRejection(decided)) return decided;
+  const [recorded] = decided;
+  return recorded?.type === 'guardrails.BaselineAssigned.v1' ? recorded.data : reject('unexpected');
+};
 
 /** The assignment a BaselineAssigned records: a following library assignment evaluates the version in force. */
 export const assignmentOf = (data: BaselineAssigned['data']): Assignment => {
