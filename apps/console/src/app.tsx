@@ -18,6 +18,7 @@ const IncidentPage = lazy(() => import('./pages/incident-page').then((m) => ({ d
 const PosturePage = lazy(() => import('./pages/posture-page').then((m) => ({ default: m.PosturePage })));
 const ResourcePage = lazy(() => import('./pages/resource-page').then((m) => ({ default: m.ResourcePage })));
 const SocOverviewPage = lazy(() => import('./pages/soc-overview-page').then((m) => ({ default: m.SocOverviewPage })));
+const CoveragePage = lazy(() => import('./pages/coverage-page').then((m) => ({ default: m.CoveragePage })));
 const AttestationsPage = lazy(() => import('./pages/attestations-page').then((m) => ({ default: m.AttestationsPage })));
 const StandardsPage = lazy(() => import('./pages/standards-page').then((m) => ({ default: m.StandardsPage })));
 const TenantIncidentsPage = lazy(() => import('./pages/tenant-incidents-page').then((m) => ({ default: m.TenantIncidentsPage })));
@@ -28,6 +29,9 @@ const AdminLibraryPage = lazy(() => import('./pages/admin-library-page').then((m
 const AdminLibraryArtifactPage = lazy(() => import('./pages/admin-library-page').then((m) => ({ default: m.AdminLibraryArtifactPage })));
 const AdminGroupsPage = lazy(() => import('./pages/admin-groups-page').then((m) => ({ default: m.AdminGroupsPage })));
 const AdminGroupPage = lazy(() => import('./pages/admin-groups-page').then((m) => ({ default: m.AdminGroupPage })));
+const AdminRolloutsPage = lazy(() => import('./pages/admin-rollouts-page').then((m) => ({ default: m.AdminRolloutsPage })));
+const AdminRolloutPage = lazy(() => import('./pages/admin-rollouts-page').then((m) => ({ default: m.AdminRolloutPage })));
+const AdminNewRolloutPage = lazy(() => import('./pages/admin-new-rollout-page').then((m) => ({ default: m.AdminNewRolloutPage })));
 const TenantLibraryPage = lazy(() => import('./pages/tenant-library-page').then((m) => ({ default: m.TenantLibraryPage })));
 const TenantLibraryArtifactPage = lazy(() => import('./pages/tenant-library-page').then((m) => ({ default: m.TenantLibraryArtifactPage })));
 
@@ -51,6 +55,8 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <StandardsPage key={route.tenantId} tenantId={route.tenantId} standardId={route.standardId} />;
     case 'attestations':
       return <AttestationsPage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'coverage':
+      return <CoveragePage key={route.tenantId} tenantId={route.tenantId} />;
     case 'resource':
       return <ResourcePage key={`${route.tenantId}/${route.resourceId}`} tenantId={route.tenantId} resourceId={route.resourceId} />;
     case 'audit':
@@ -73,6 +79,12 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <AdminGroupsPage />;
     case 'admin-group':
       return <AdminGroupPage key={route.groupId} groupId={route.groupId} />;
+    case 'admin-rollouts':
+      return <AdminRolloutsPage />;
+    case 'admin-rollout':
+      return <AdminRolloutPage key={route.rolloutId} rolloutId={route.rolloutId} />;
+    case 'admin-new-rollout':
+      return <AdminNewRolloutPage />;
     case 'home':
     case 'signed-in':
       return <Loading what="your start page" />;
@@ -99,7 +111,7 @@ const Navigation = ({ open }: { open: boolean }) => {
   const switchTenant = (next: string) => {
     // one tenant's artifact is no other's: the other tenant's own library instead
     const name = route.name === 'tenant-library-artifact' ? 'tenant-library' : route.name;
-    const kind = routeTenant && ['posture', 'standards', 'attestations', 'findings', 'tenant-incidents', 'audit', 'admin-tenant', 'admin-policies', 'tenant-library'].includes(name) ? name : 'posture';
+    const kind = routeTenant && ['posture', 'coverage', 'standards', 'attestations', 'findings', 'tenant-incidents', 'audit', 'admin-tenant', 'admin-policies', 'tenant-library'].includes(name) ? name : 'posture';
     navigate(pathFor({ name: kind as 'posture', tenantId: next }));
   };
   return (
@@ -135,6 +147,9 @@ const Navigation = ({ open }: { open: boolean }) => {
             <li>
               <Link to="/admin/groups">Tenant groups</Link>
             </li>
+            <li>
+              <Link to="/admin/rollouts">Rollouts</Link>
+            </li>
           </ul>
         </>
       ) : null}
@@ -156,6 +171,9 @@ const Navigation = ({ open }: { open: boolean }) => {
           <ul>
             <li>
               <Link to={{ name: 'posture', tenantId }}>Posture</Link>
+            </li>
+            <li>
+              <Link to={{ name: 'coverage', tenantId }}>Coverage</Link>
             </li>
             <li>
               <Link to={{ name: 'standards', tenantId }}>Regulatory standards</Link>

@@ -332,12 +332,30 @@ export interface Tally {
 }
 const TALLY = 'score compliant nonCompliant error exempt';
 
+/**
+ * Proof of coverage beside a score: how many resources' verdicts rest on evidence collected and
+ * evaluated within the tenant's interval. The rest count as not evaluable, never as passing.
+ */
+export interface CoverageSummary {
+  readonly resources: number;
+  readonly evaluated: number;
+  readonly notEvaluated: number;
+  /** evaluated / resources, 0..1; null without resources. */
+  readonly score: number | null;
+  readonly oldestEvidenceAt: string | null;
+  readonly maxEvidenceAgeHours: number;
+  /** The evaluator had handled everything recorded before this instant; null: not behind. */
+  readonly evaluatedThrough: string | null;
+}
+const COVERAGE_SUMMARY = 'resources evaluated notEvaluated score oldestEvidenceAt maxEvidenceAgeHours evaluatedThrough';
+
 export interface ComplianceScore {
   readonly overall: Tally;
   readonly baselines: readonly (Tally & { baselineId: string })[];
   readonly frameworks: readonly (Tally & { framework: string; controls: readonly (Tally & { control: string })[] })[];
+  readonly coverage: CoverageSummary;
 }
-const SCORE = `overall { ${TALLY} } baselines { baselineId ${TALLY} } frameworks { framework ${TALLY} controls { control ${TALLY} } }`;
+const SCORE = `overall { ${TALLY} } baselines { baselineId ${TALLY} } frameworks { framework ${TALLY} controls { control ${TALLY} } } coverage { ${COVERAGE_SUMMARY} }`;
 
 /** Compliance scores of several tenants in one request (aliases t0, t1, …; at most 10 to stay under the alias limit). */
 export const tenantScoresQuery = (count: number) => /* GraphQL */ `
@@ -531,6 +549,7 @@ export const STANDARD_COMPLIANCE_QUERY = /* GraphQL */ `
   query ConsoleStandardCompliance($tenantId: ID!, $standardId: ID!, $asOf: String, $from: String!, $to: String!, $bucket: SeriesBucket!) {
     standardCompliance(tenantId: $tenantId, standardId: $standardId, asOf: $asOf) {
       standardId assigned asOf score resourcesInScope
+      coverage { ${COVERAGE_SUMMARY} }
       standard { id title initiativeName version controlCount definitionCount }
       assignments { assignmentId scope }
       controlStates { ${CONTROL_STATES} }
@@ -553,6 +572,8 @@ export interface StandardComplianceQuery {
     asOf: string | null;
     score: number | null;
     resourcesInScope: number;
+    /** Over the resources in scope; null when the standard is not assigned. */
+    coverage: CoverageSummary | null;
     standard: StandardSummary;
     assignments: readonly { assignmentId: string; scope: string }[];
     controlStates: ControlStateCounts;
@@ -560,6 +581,45 @@ export interface StandardComplianceQuery {
   };
   readonly standardComplianceSeries: readonly StandardScorePoint[];
 }
+
+// Proof of coverage -----------------------------------------------------------------------------
+
+/** A resource whose evidence is older than the interval: what its verdicts rest on, and since when. */
+export interface ResourceCoverage {
+  readonly resourceId: string;
+  readonly resourceType: string;
+  readonly lastCollectedAt: string;
+  readonly evaluatedAt: string;
+}
+/**
+ * The tenant's coverage now or as of an instant (past or ahead: what goes stale if nothing is
+ * collected), and the interval in force now, which the setting changes.
+ */
+export const COVERAGE_QUERY = /* GraphQL */ `
+  query ConsoleCoverage($tenantId: ID!, $asOf: String) {
+    tenant(tenantId: $tenantId) { tenantId displayName status }
+    coverage(tenantId: $tenantId, asOf: $asOf) {
+      tenantId at ${COVERAGE_SUMMARY}
+      notEvaluatedResources { resourceId resourceType lastCollectedAt evaluatedAt }
+    }
+    tenantGuardrails(tenantId: $tenantId) { maxEvidenceAgeHours }
+  }
+`;
+export interface CoverageQuery {
+  readonly tenant: { tenantId: string; displayName: string; status: string } | null;
+  readonly coverage: CoverageSummary & {
+    readonly tenantId: string;
+    readonly at: string;
+    /** Oldest evidence first; at most 200 (notEvaluated counts them all). */
+    readonly notEvaluatedResources: readonly ResourceCoverage[];
+  };
+  readonly tenantGuardrails: { readonly maxEvidenceAgeHours: number };
+}
+export const SET_COVERAGE_POLICY_MUTATION = /* GraphQL */ `
+  mutation ConsoleSetCoveragePolicy($input: SetCoveragePolicyInput!) {
+    result: setCoveragePolicy(input: $input) { __typename ... on GuardrailPolicyChanged { revision } ... on Rejection { code message } }
+  }
+`;
 
 // Attestations ----------------------------------------------------------------------------------
 
@@ -1305,4 +1365,118 @@ export interface TenantGroupComplianceQuery {
     readonly compliance: { readonly members: readonly GroupMemberCompliance[]; readonly controls: readonly GroupControlCompliance[] };
   } | null;
   readonly tenantGroupComplianceSeries: readonly GroupCompliancePoint[];
+}
+
+// Staged rollouts (platform admins: groups.manage) ---------------------------------------------
+
+/** A breach (or an evaluation error) replaying the baseline found in one tenant. */
+export interface RolloutWhatIfResource {
+  readonly resourceId: string;
+  readonly resourceType: string;
+  readonly guardrailId: string;
+  /** nonCompliant | error */
+  readonly state: string;
+  readonly since: string;
+  /** Still so at the end of the replay. */
+  readonly now: boolean;
+}
+/** What the baseline would find in one tenant's recorded history (a recorded plan keeps the counts only). */
+export interface RolloutTenantWhatIf {
+  readonly tenantId: string;
+  readonly nonCompliantNow: number;
+  readonly nonCompliantEver: number;
+  readonly errors: number;
+  readonly since: string | null;
+  readonly resources?: readonly RolloutWhatIfResource[];
+  /** Guardrails the engine could not replay, as "<guardrail>: <why>". */
+  readonly refused?: readonly string[];
+}
+export interface RolloutRing {
+  readonly index: number;
+  readonly name: string;
+  readonly tenants: readonly string[];
+  /** Its tenants hold the baseline (until a rollback). */
+  readonly approved: boolean;
+  readonly approvedBy: string | null;
+}
+/** A baseline rolled out to a tenant group ring by ring; read from its own stream, so a change shows at once. */
+export interface Rollout {
+  readonly rolloutId: string;
+  /** planned | rolling-out | complete | rolled-back */
+  readonly status: string;
+  readonly groupId: string;
+  /** Tenants hold it as rol-<rollout>-<assignment>. */
+  readonly assignmentId: string;
+  readonly baselineId: string;
+  readonly scope: string;
+  readonly raiseIncidentsForExisting: boolean;
+  readonly plannedBy: string;
+  readonly rings: readonly RolloutRing[];
+  readonly whatIf: readonly RolloutTenantWhatIf[];
+  readonly rolledBackBy: string | null;
+  readonly rollbackReason: string | null;
+}
+const ROLLOUT = 'rolloutId status groupId assignmentId baselineId scope raiseIncidentsForExisting plannedBy rings { index name tenants approved approvedBy } whatIf { tenantId nonCompliantNow nonCompliantEver errors since } rolledBackBy rollbackReason';
+/** Every rollout, newest first, with the names and titles its rows show. */
+export const ROLLOUTS_QUERY = /* GraphQL */ `
+  query ConsoleRollouts {
+    rollouts { ${ROLLOUT} }
+    tenantGroups { groupId name }
+    baselines { id title }
+    standards { id title }
+  }
+`;
+export interface RolloutsQuery {
+  readonly rollouts: readonly Rollout[];
+  readonly tenantGroups: readonly { readonly groupId: string; readonly name: string }[];
+  readonly baselines: readonly { id: string; title: string }[];
+  readonly standards: readonly { id: string; title: string }[];
+}
+export const ROLLOUT_QUERY = /* GraphQL */ `
+  query ConsoleRollout($rolloutId: ID!) {
+    rollout(rolloutId: $rolloutId) { ${ROLLOUT} }
+    tenantGroups { groupId name }
+    baselines { id title }
+    standards { id title }
+  }
+`;
+export interface RolloutQuery extends Omit<RolloutsQuery, 'rollouts'> {
+  readonly rollout: Rollout | null;
+}
+/** What planning one offers: the groups with their members, what may be rolled out (as a group is offered it), the ids taken. */
+export const NEW_ROLLOUT_QUERY = /* GraphQL */ `
+  query ConsoleNewRollout {
+    tenantGroups { groupId name members { tenantId } }
+    baselines { id title version }
+    standards { id title version }
+    rollouts { rolloutId }
+  }
+`;
+export interface NewRolloutQuery {
+  readonly tenantGroups: readonly { readonly groupId: string; readonly name: string; readonly members: readonly { readonly tenantId: string }[] }[];
+  readonly baselines: readonly { id: string; title: string; version: number | null }[];
+  readonly standards: readonly { id: string; title: string; version: string | null }[];
+  readonly rollouts: readonly { readonly rolloutId: string }[];
+}
+/** The baseline replayed over each member's recorded history; records nothing. */
+export const ROLLOUT_WHAT_IF_QUERY = /* GraphQL */ `
+  query ConsoleRolloutWhatIf($input: RolloutWhatIfInput!) {
+    rolloutWhatIf(input: $input) { tenantId nonCompliantNow nonCompliantEver errors since resources { resourceId resourceType guardrailId state since now } refused }
+  }
+`;
+export interface RolloutWhatIfQuery {
+  readonly rolloutWhatIf: readonly RolloutTenantWhatIf[];
+}
+const ROLLOUT_RESULT = '__typename ... on RolloutChanged { rolloutId status } ... on Rejection { code message }';
+export const PLAN_ROLLOUT_MUTATION = /* GraphQL */ `
+  mutation ConsolePlanRollout($input: PlanRolloutInput!) { result: planRollout(input: $input) { ${ROLLOUT_RESULT} } }
+`;
+export const APPROVE_ROLLOUT_RING_MUTATION = /* GraphQL */ `
+  mutation ConsoleApproveRolloutRing($input: ApproveRolloutRingInput!) { result: approveRolloutRing(input: $input) { ${ROLLOUT_RESULT} } }
+`;
+export const ROLL_BACK_ROLLOUT_MUTATION = /* GraphQL */ `
+  mutation ConsoleRollBackRollout($input: RollBackRolloutInput!) { result: rollBackRollout(input: $input) { ${ROLLOUT_RESULT} } }
+`;
+export interface RolloutMutation {
+  readonly result: Refusable<{ readonly __typename: 'RolloutChanged'; readonly rolloutId: string; readonly status: string }>;
 }

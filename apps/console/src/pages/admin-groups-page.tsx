@@ -48,6 +48,7 @@ import { ConfirmStep, OutcomeMessage, useSubmit } from '../components/forms';
 import { ErrorPanel, Field, LiveMessage, Loading, NotFound, PageHeader } from '../components/ui';
 import { formatDateTime } from '../format';
 import { Link } from '../router/router';
+import { pathFor } from '../router/routes';
 import { useSignedIn } from '../session';
 import { AssignedParameters, AssignForm } from './assign-parts';
 
@@ -206,6 +207,16 @@ export const AdminGroupPage = ({ groupId }: { groupId: string }) => {
           <>
             <code>{group.groupId}</code>
             {group.description ? ` · ${group.description}` : ''} · created {formatDateTime(group.createdAt)} · {back}
+          </>
+        }
+        actions={
+          <>
+            <Link to={`${pathFor({ name: 'admin-rollouts' })}?group=${encodeURIComponent(group.groupId)}`} className="button">
+              Rollouts to this group
+            </Link>
+            <Link to={`${pathFor({ name: 'admin-new-rollout' })}?group=${encodeURIComponent(group.groupId)}`} className="button">
+              Plan a rollout
+            </Link>
           </>
         }
       />

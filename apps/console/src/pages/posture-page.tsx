@@ -1,5 +1,6 @@
-// A tenant's posture: the compliance score over time per baseline or framework, failing guardrails
-// by control, and the riskiest resources — now, or as of any past instant (postureAsOf).
+// A tenant's posture: the compliance score over time per baseline or framework, with its coverage
+// (how much of it rests on fresh evidence), failing guardrails by control, and the riskiest
+// resources — now, or as of any past instant (postureAsOf).
 import { useState, type FormEvent } from 'react';
 import { loadCatalog } from '../api/catalog';
 import { allPages, useQuery } from '../api/hooks';
@@ -10,6 +11,7 @@ import { Badge, ErrorPanel, Loading, NotFound, PageHeader, Stat } from '../compo
 import { formatDateTime, isoToUtcInput, localHint, resourceName, utcInputToIso } from '../format';
 import { failingByControl, RANGES, scoreLines, seriesWindow, topRiskyResources, type Breakdown, type RangeKey } from '../posture/analysis';
 import { Link, useSearchParam } from '../router/router';
+import { CoverageStat, EvaluatorBehind } from './coverage-parts';
 
 interface PostureData {
   /** False when no tenant has this id (a mistyped address): nothing else is shown. */
@@ -24,7 +26,11 @@ interface PostureData {
   readonly findingsComplete: boolean;
 }
 
-export const AsOfPicker = ({ asOf, onChange }: { asOf: string | null; onChange: (iso: string | null) => void }) => {
+/**
+ * The instant a page shows. `ahead` also takes one in the future: what a view derived from time
+ * alone (evidence ageing past an interval) will show then if nothing new is recorded.
+ */
+export const AsOfPicker = ({ asOf, onChange, ahead = false }: { asOf: string | null; onChange: (iso: string | null) => void; ahead?: boolean }) => {
   const [value, setValue] = useState(asOf ? isoToUtcInput(asOf) : '');
   const [error, setError] = useState<string>();
   const typed = value ? utcInputToIso(value) : undefined;
@@ -32,7 +38,7 @@ export const AsOfPicker = ({ asOf, onChange }: { asOf: string | null; onChange: 
     event.preventDefault();
     const iso = utcInputToIso(value);
     if (!iso) return setError('Enter a date and time.');
-    if (Date.parse(iso) > Date.now()) return setError('Pick a moment in the past.');
+    if (!ahead && Date.parse(iso) > Date.now()) return setError('Pick a moment in the past.');
     setError(undefined);
     onChange(iso);
   };
@@ -40,7 +46,7 @@ export const AsOfPicker = ({ asOf, onChange }: { asOf: string | null; onChange: 
     <form className="as-of" onSubmit={submit} aria-label="Point in time">
       <div className="field field-compact">
         <label htmlFor="as-of">As of (UTC)</label>
-        <input id="as-of" type="datetime-local" value={value} onChange={(e) => setValue(e.target.value)} aria-describedby="as-of-hint" max={isoToUtcInput(new Date().toISOString())} />
+        <input id="as-of" type="datetime-local" value={value} onChange={(e) => setValue(e.target.value)} aria-describedby="as-of-hint" max={ahead ? undefined : isoToUtcInput(new Date().toISOString())} />
       </div>
       <button type="submit" className="button">
         Show then
@@ -59,7 +65,9 @@ export const AsOfPicker = ({ asOf, onChange }: { asOf: string | null; onChange: 
       <p id="as-of-hint" className={error ? 'form-error' : 'hint'} role={error ? 'alert' : undefined}>
         {error ??
           (asOf
-            ? `Showing the tenant exactly as it was at ${formatDateTime(asOf)} (${localHint(asOf)}), rebuilt from its events.`
+            ? Date.parse(asOf) > Date.now()
+              ? `Showing the tenant at ${formatDateTime(asOf)} (${localHint(asOf)}) as it will be if nothing more is collected before then.`
+              : `Showing the tenant exactly as it was at ${formatDateTime(asOf)} (${localHint(asOf)}), rebuilt from its events.`
             : typed
               ? `${value.replace('T', ' ')} UTC is ${localHint(typed)}.`
               : 'Showing the tenant now.')}
@@ -146,6 +154,7 @@ const PostureView = ({
   const controls = failingByControl(data.findings, data.catalog.guardrails);
   const risky = topRiskyResources(data.findings);
   const overall = data.score.overall;
+  const asOf = data.asOf ? new Date(data.end).toISOString() : null;
   const rangeLabel = RANGES.find((r) => r.key === range)?.label ?? range;
   const withValues = lines[0].points.filter((p) => p.y !== null);
   const description = withValues.length
@@ -157,6 +166,7 @@ const PostureView = ({
         <h2 id="score-title">Compliance score</h2>
         <dl className="stats">
           <Stat label="Overall" value={formatScore(overall.score)} detail={`${overall.compliant} compliant, ${overall.nonCompliant} non-compliant, ${overall.error} not evaluable, ${overall.exempt} exempt`} />
+          <CoverageStat tenantId={tenantId} coverage={data.score.coverage} asOf={asOf} />
           {data.score.baselines.map((b) => (
             <Stat
               key={b.baselineId}
@@ -176,6 +186,7 @@ const PostureView = ({
           <Stat label="Open findings" value={data.findings.length + (data.findingsComplete ? '' : '+')} />
           {data.asOf ? <Stat label="Resources then" value={data.asOf.resourceCount} detail={`${data.asOf.events} events folded`} /> : null}
         </dl>
+        <EvaluatorBehind evaluatedThrough={data.score.coverage.evaluatedThrough} />
       </section>
       <section aria-labelledby="trend-title" className="panel">
         <div className="panel-head">

@@ -1,7 +1,8 @@
 // A tenant's regulatory compliance, as Defender for Cloud's dashboard shows it: each standard it is
 // assessed against (MCSB, CIS, PCI DSS …), each control's state with its resource counts, the
-// score over time, and a control's failing resources — now, or as of any past instant. A control no
-// rule checks in full is attested here (attestation-parts.tsx), and shows the attestation holding.
+// score over time with its coverage (how much of it rests on fresh evidence), and a control's
+// failing resources — now, or as of any past instant. A control no rule checks in full is attested
+// here (attestation-parts.tsx), and shows the attestation holding.
 import { useState, type ReactNode } from 'react';
 import { useQuery, useReloadUntil } from '../api/hooks';
 import { STANDARD_COMPLIANCE_QUERY, STANDARDS_QUERY, type ControlCompliance, type ControlState, type StandardComplianceQuery, type StandardsQuery } from '../api/operations';
@@ -19,6 +20,7 @@ import { Link, useRouter, useSearchParam } from '../router/router';
 import { pathFor } from '../router/routes';
 import { useSignedIn } from '../session';
 import { AttestationFacts, AttestForm } from './attestation-parts';
+import { CoverageStat, EvaluatorBehind } from './coverage-parts';
 import { AsOfPicker } from './posture-page';
 
 export const StandardsPage = ({ tenantId, standardId }: { tenantId: string; standardId?: string }) => {
@@ -164,6 +166,7 @@ const StandardView = ({ tenantId, standardId, asOf, approvalRequired }: { tenant
         </div>
         <dl className="stats">
           <Stat label="Score" value={formatScore(c.score)} detail="passed among assessable controls" />
+          {c.coverage ? <CoverageStat tenantId={tenantId} coverage={c.coverage} asOf={asOf} scope="in scope" /> : null}
           <Stat label="Failed controls" value={s.failed} />
           <Stat label="Passed controls" value={s.passed} />
           <Stat label="Attested controls" value={s.attested} detail="met on a person's attestation" />
@@ -171,6 +174,7 @@ const StandardView = ({ tenantId, standardId, asOf, approvalRequired }: { tenant
           <Stat label="Manual (attestation)" value={s.manual} />
           <Stat label="Not applicable" value={s.notApplicable} />
         </dl>
+        {c.coverage ? <EvaluatorBehind evaluatedThrough={c.coverage.evaluatedThrough} /> : null}
       </section>
       <section aria-labelledby="standard-trend-title" className="panel">
         <div className="panel-head">

@@ -50,7 +50,8 @@ describe('posture analysis', () => {
       { at: '2026-11-02T10:00:00.000Z', overall: { score: 0.5 }, baselines: [{ baselineId: 'core', score: 0.5 }], frameworks: [{ framework: 'MCSB', score: 0.5 }] },
       { at: '2026-11-02T11:00:00.000Z', overall: { score: 0.9 }, baselines: [], frameworks: [] },
     ];
-    const current: ComplianceScore = { overall: tally(0.75), baselines: [{ ...tally(0.75), baselineId: 'core' }, { ...tally(1), baselineId: 'cis' }], frameworks: [] };
+    const coverage = { resources: 4, evaluated: 4, notEvaluated: 0, score: 1, oldestEvidenceAt: '2026-11-02T08:00:00.000Z', maxEvidenceAgeHours: 168, evaluatedThrough: null };
+    const current: ComplianceScore = { overall: tally(0.75), baselines: [{ ...tally(0.75), baselineId: 'core' }, { ...tally(1), baselineId: 'cis' }], frameworks: [], coverage };
     const lines = scoreLines(points, current, end, 'baseline', new Map([['core', 'Landing zone core']]));
     expect(lines.map((l) => l.label)).toEqual(['Overall', 'cis', 'Landing zone core']);
     expect(lines[0].points).toEqual([

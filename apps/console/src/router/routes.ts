@@ -16,6 +16,8 @@ export type Route =
   | { readonly name: 'standards'; readonly tenantId: string; readonly standardId?: string }
   /** The tenant's attestations of controls no rule checks: their status, approval and revocation, and the policy. */
   | { readonly name: 'attestations'; readonly tenantId: string }
+  /** Proof of coverage: which resources' verdicts rest on evidence older than the tenant's interval, and the interval. */
+  | { readonly name: 'coverage'; readonly tenantId: string }
   | { readonly name: 'resource'; readonly tenantId: string; readonly resourceId: string }
   | { readonly name: 'audit'; readonly tenantId: string }
   /** A tenant's own policy library: its custom definitions and initiatives, and their import. */
@@ -34,6 +36,10 @@ export type Route =
   /** The provider's tenant groups (platform admins), and one group's members and assignments. */
   | { readonly name: 'admin-groups' }
   | { readonly name: 'admin-group'; readonly groupId: string }
+  /** Staged rollouts of a baseline to a tenant group (platform admins): every one (`?group=` one group's), one, and planning one (`?group=` preselects it). */
+  | { readonly name: 'admin-rollouts' }
+  | { readonly name: 'admin-rollout'; readonly rolloutId: string }
+  | { readonly name: 'admin-new-rollout' }
   | { readonly name: 'not-found'; readonly path: string };
 
 const enc = encodeURIComponent;
@@ -62,6 +68,8 @@ export const pathFor = (route: Route): string => {
       return `/tenants/${enc(route.tenantId)}/standards${route.standardId ? `/${enc(route.standardId)}` : ''}`;
     case 'attestations':
       return `/tenants/${enc(route.tenantId)}/attestations`;
+    case 'coverage':
+      return `/tenants/${enc(route.tenantId)}/coverage`;
     case 'resource':
       // An ARM id is a path itself: its segments follow /resources, each encoded.
       return `/tenants/${enc(route.tenantId)}/resources/${route.resourceId.replace(/^\/+/, '').split('/').map(enc).join('/')}`;
@@ -85,6 +93,13 @@ export const pathFor = (route: Route): string => {
       return '/admin/groups';
     case 'admin-group':
       return `/admin/groups/${enc(route.groupId)}`;
+    case 'admin-rollouts':
+      return '/admin/rollouts';
+    case 'admin-rollout':
+      return `/admin/rollouts/${enc(route.rolloutId)}`;
+    case 'admin-new-rollout':
+      // not /admin/rollouts/new: "new" is a rollout id the domain accepts
+      return '/admin/new-rollout';
     case 'not-found':
       return route.path;
   }
@@ -117,6 +132,9 @@ export const matchRoute = (pathname: string): Route => {
     if (segments.length === 2 && b === 'library') return { name: 'admin-library' };
     if (segments.length === 2 && b === 'groups') return { name: 'admin-groups' };
     if (segments.length === 3 && b === 'groups' && c) return { name: 'admin-group', groupId: c };
+    if (segments.length === 2 && b === 'rollouts') return { name: 'admin-rollouts' };
+    if (segments.length === 3 && b === 'rollouts' && c) return { name: 'admin-rollout', rolloutId: c };
+    if (segments.length === 2 && b === 'new-rollout') return { name: 'admin-new-rollout' };
     if (segments.length === 4 && b === 'library' && (c === 'definitions' || c === 'initiatives') && d) {
       return { name: 'admin-library-artifact', kind: c === 'definitions' ? 'definition' : 'initiative', artifact: d };
     }
@@ -135,6 +153,7 @@ export const matchRoute = (pathname: string): Route => {
     if (c === 'audit') return { name: 'audit', tenantId };
     if (c === 'standards') return { name: 'standards', tenantId };
     if (c === 'attestations') return { name: 'attestations', tenantId };
+    if (c === 'coverage') return { name: 'coverage', tenantId };
     if (c === 'library') return { name: 'tenant-library', tenantId };
   }
   if (segments.length === 5 && c === 'library' && (d === 'definitions' || d === 'initiatives') && rest[0]) {
