@@ -3,7 +3,8 @@
 // and what each tenant should hold of it.
 import { givenWhenThen } from '@rampart/event-sourcing';
 import { builtInCatalog } from '../catalog/guardrail';
-import type { RolloutEvent } from '../events';
+import type { RolloutEvent, TenantGuardrailsEvent } from '../events';
+import { evolveTenantGuardrails, initialTenantGuardrails, tenantGuardrailsDecider } from '../tenant-guardrails/tenant-guardrails';
 import { evolveRollout, initialRollout, rolloutAssignmentId, rolloutDecider, rolloutHolders, rolloutReconciliation, type RolloutCommand } from './rollout';
 
 const catalog = builtInCatalog();
@@ -88,5 +89,20 @@ describe('a staged rollout', () => {
     expect(rolloutReconciliation(rolling, 'woodgrove-bank', [])).toEqual({ assign: false, unassign: [] });
     const back = evolveRollout(rolling, { type: 'guardrails.RolloutRolledBack.v1', data: { rolloutId: 'tls-2026', rolledBackBy: 'x', reason: 'y' } });
     expect(rolloutReconciliation(back, 'contoso-bank', [{ assignmentId: id, rollout: 'tls-2026' }, { assignmentId: 'own', rollout: undefined }])).toEqual({ assign: false, unassign: [id] });
+  });
+
+  it("is held by a tenant under a reserved id, quiet for what it finds on arrival when asked, and is not the tenant's to drop or pin", () => {
+    const tenant = givenWhenThen(tenantGuardrailsDecider(catalog));
+    const held: TenantGuardrailsEvent = {
+      type: 'guardrails.BaselineAssigned.v1',
+      data: { assignmentId: 'rol-tls-2026-core', baselineId: 'landing-zone-core', scope: '*', parameters: {}, rollout: 'tls-2026', quietExisting: true },
+    };
+    tenant().when({ kind: 'AssignBaseline', assignmentId: 'rol-tls-2026-core', baselineId: 'landing-zone-core', scope: '*', rollout: 'tls-2026', quietExisting: true }).then(held);
+    expect([held].reduce(evolveTenantGuardrails, initialTenantGuardrails()).assignments.get('rol-tls-2026-core')).toMatchObject({ rollout: 'tls-2026', quietExisting: true });
+    tenant().when({ kind: 'AssignBaseline', assignmentId: 'rol-tls-2026-core', baselineId: 'landing-zone-core', scope: '*' }).thenRejects('reserved-assignment-id');
+    tenant().when({ kind: 'AssignBaseline', assignmentId: 'rol-other-core', baselineId: 'landing-zone-core', scope: '*', rollout: 'tls-2026' }).thenRejects('reserved-assignment-id');
+    tenant().when({ kind: 'AssignBaseline', assignmentId: 'grp-banks-core', baselineId: 'landing-zone-core', scope: '*', rollout: 'tls-2026', group: 'banks' }).thenRejects('reserved-assignment-id');
+    tenant(held).when({ kind: 'UnassignBaseline', assignmentId: 'rol-tls-2026-core' }).thenRejects('assigned-by-rollout');
+    tenant(held).when({ kind: 'UnassignBaseline', assignmentId: 'rol-tls-2026-core', rollout: 'tls-2026' }).then({ type: 'guardrails.BaselineUnassigned.v1', data: { assignmentId: 'rol-tls-2026-core', baselineId: 'landing-zone-core' } });
   });
 });
