@@ -91,7 +91,7 @@ describe('rampart CLI', () => {
 
     const unknown = rampart(['projections', 'rebuild', 'nope'], env);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory, tenant-groups, resource-inventory, ingestion-runs, tenant-guardrails, compliance, findings, incidents, response-actions/);
+    expect(unknown.stderr).toMatch(/unknown projection nope; known: tenant-directory, api-key-directory, tenant-groups, resource-inventory, ingestion-runs, tenant-guardrails, compliance, findings, attestations, incidents, response-actions/);
   });
 
   it('ingests a file for a tenant with a summary, and re-ingesting it changes nothing', () => {
