@@ -2,6 +2,7 @@
 // projection status (in standalone mode the worker runs in the same process) and authentication.
 import type { ProjectionStatus } from '@rampart/event-store';
 import type { AuditExports } from '@rampart/audit-application';
+import type { AgreementSource } from '@rampart/platform';
 import { type Logger, type Stores } from '@rampart/runtime';
 import type { Registry } from 'prom-client';
 import type { Authenticator } from './auth/authenticator';
@@ -25,4 +26,6 @@ export interface ApiRuntime {
   readonly console?: ConsoleOptions;
   /** Audit exports asked for through the API, and their download links. */
   readonly audit: AuditExports;
+  /** How a tenant's cloud connection reaches Azure Resource Graph (its credential by reference); tests point it at a replay. */
+  readonly resourceGraph: AgreementSource;
 }

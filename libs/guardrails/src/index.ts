@@ -32,3 +32,4 @@ export * from './attestations/attestation';
 export * from './attestations/read-model';
 export * from './posture/coverage';
 export * from './rollouts/rollout';
+export * from './posture/azure-agreement';

@@ -1,3 +1,4 @@
 export * from './resource-graph-source';
 export * from './credentials';
 export * from './resource-changes';
+export * from './policy-states';

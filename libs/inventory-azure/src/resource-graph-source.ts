@@ -12,6 +12,8 @@ export const DEFAULT_TABLES = ['resources', 'resourcecontainers', 'authorization
  */
 export const TABLE_FILTERS: Readonly<Record<string, string>> = {
   securityresources: "where type =~ 'microsoft.security/assessments' and id !contains '/resourcegroups/'",
+  // Azure Policy's own verdicts (read to compare with Rampart's, never ingested as inventory)
+  policyresources: "where type =~ 'microsoft.policyinsights/policystates'",
 };
 
 /** ARG returns at most 1000 rows per page (`$top` maximum). */

@@ -8,3 +8,4 @@ export * from './audit-catalog';
 export * from './library-what-if';
 export * from './coverage';
 export * from './rollouts';
+export * from './azure-agreement';

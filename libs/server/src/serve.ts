@@ -14,7 +14,8 @@ import {
   type RunningApi,
 } from '@rampart/graphql-api';
 import { AuditExports } from '@rampart/audit-application';
-import { auditExportPorts, projectionRunners, startWorker, type Worker } from '@rampart/platform';
+import { auditExportPorts, projectionRunners, startWorker, type AgreementSource, type Worker } from '@rampart/platform';
+import { credentialFromReference } from '@rampart/inventory-azure';
 import { createLogger, createMetrics, type Logger, openStores, startTracing, type RampartConfig, type Stores } from '@rampart/runtime';
 import { seedDemo, seedDemoTenants, type DemoKind } from '@rampart/demo';
 import { rampartVersion } from './version';
@@ -43,6 +44,8 @@ export interface ServeOptions {
   readonly log?: Logger;
   /** PGlite: a fresh cluster to start a new data folder from, skipping initdb (the test harness). */
   readonly pgliteImage?: Blob;
+  /** How cloud connections reach Azure Resource Graph; default: their credential reference, from the environment. */
+  readonly resourceGraph?: AgreementSource;
 }
 
 export const serve = async (mode: ServeMode, config: RampartConfig, options: ServeOptions = {}): Promise<Server> => {
@@ -94,6 +97,7 @@ export const serve = async (mode: ServeMode, config: RampartConfig, options: Ser
           limits: config.graphqlLimits,
           console: consoleOptions,
           audit: new AuditExports(stores, config, log, { product: { name: 'Rampart', version: rampartVersion() }, ...auditExportPorts(stores) }),
+          resourceGraph: options.resourceGraph ?? ((connection) => ({ credential: credentialFromReference(connection.credentialReference, process.env) })),
         },
         config.http,
       );

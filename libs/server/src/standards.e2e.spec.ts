@@ -4,6 +4,8 @@
 // and each control reads failed, passed, manual or not applicable — now, as of an instant, over time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { builtInCatalog } from '@rampart/guardrails';
+import { rewritingHttpClient, startReplayServer, staticTokenCredential, type ReplayServer } from '@rampart/inventory-azure/testing';
 import { startHarness, type Harness } from './testing/harness';
 
 const TENANT = 'contoso-bank';
@@ -47,13 +49,19 @@ describe('a regulatory standard over GraphQL (CIS Microsoft Azure Foundations Be
   let admin: string;
   let viewer: string;
   let beforeAssignment: string;
+  let replay: ReplayServer;
   beforeAll(async () => {
-    h = await startHarness();
+    // Azure's own policy states, served by the replayed Resource Graph the API is pointed at
+    replay = await startReplayServer({ tables: { policyresources: [] } });
+    h = await startHarness({}, { resourceGraph: () => ({ credential: staticTokenCredential(), endpoint: 'https://resourcegraph.test', httpClient: rewritingHttpClient(replay.url), sleep: async () => undefined }) });
     admin = await h.token({ role: 'customer.admin', tenantId: TENANT }, 'ana@contoso.example');
     viewer = await h.token({ role: 'customer.viewer', tenantId: TENANT });
     await h.settled();
   }, 60_000);
-  afterAll(async () => h?.stop());
+  afterAll(async () => {
+    await h?.stop();
+    await replay?.close();
+  });
 
   const compliance = async (args = '', token = viewer): Promise<Compliance> => {
     const { body } = await h.gql<{ standardCompliance: Compliance }>(`{ standardCompliance(tenantId: "${TENANT}", standardId: "${CIS}"${args}) { ${FIELDS} } }`, { token });
@@ -181,6 +189,42 @@ describe('a regulatory standard over GraphQL (CIS Microsoft Azure Foundations Be
     expect(standard.body.data?.standardCompliance).toMatchObject({ controlStates: { passed: 0 }, coverage: { evaluated: 0 } });
     const score = await h.gql<{ complianceScore: { coverage: { score: number; maxEvidenceAgeHours: number } } }>(`{ complianceScore(tenantId: "${TENANT}") { coverage { score maxEvidenceAgeHours } } }`, { token: viewer });
     expect(score.body.data?.complianceScore.coverage).toEqual({ score: 1, maxEvidenceAgeHours: 72 });
+  });
+
+  it("sets Azure's own verdicts beside Rampart's: where they agree and where they differ", async () => {
+    const connected = await h.gql<{ addCloudConnection: { __typename: string } }>(
+      `mutation { addCloudConnection(input: { tenantId: "${TENANT}", connectionId: "prod", entraTenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", subscriptions: ["00000000-0000-0000-0000-0000000000c1"], credentialReference: "contoso" }) { __typename } }`,
+      { token: admin },
+    );
+    expect(connected.body.data?.addCloudConnection.__typename).toBe('TenantChanged');
+    await h.settled();
+    const cis = builtInCatalog().standards!.get(CIS)!;
+    const secureTransfer = cis.members.find((m) => m.definitionName === '404c3081-a854-4457-ae30-26a93ef643f9')!;
+    const state = (resource: { id: string }, complianceState: string) => ({
+      id: `${resource.id}/providers/Microsoft.PolicyInsights/policyStates/${complianceState}`,
+      type: 'microsoft.policyinsights/policystates',
+      subscriptionId: '00000000-0000-0000-0000-0000000000c1',
+      properties: {
+        resourceId: resource.id,
+        policyAssignmentId: '/subscriptions/00000000-0000-0000-0000-0000000000c1/providers/Microsoft.Authorization/policyAssignments/cis',
+        policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${secureTransfer.definitionName}`,
+        policySetDefinitionId: `/providers/Microsoft.Authorization/policySetDefinitions/${cis.initiativeName}`,
+        policyDefinitionReferenceId: secureTransfer.referenceId.toLowerCase(),
+        complianceState,
+      },
+    });
+    // Azure agrees that the legacy account fails; it says the hardened one fails too, which Rampart does not
+    replay.tables['policyresources'] = [state(legacy, 'NonCompliant'), state(hardened, 'NonCompliant')];
+    const { body } = await h.gql<{ azureAgreement: { connections: { states: number }[]; totals: { agree: number; differ: number; rate: number }; rows: { resourceId: string; azure: string; rampart: string; kind: string }[] } }>(
+      `{ azureAgreement(tenantId: "${TENANT}") { connections { states } totals { agree differ rate } rows { resourceId azure rampart kind } } }`,
+      { token: admin },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.azureAgreement.connections).toEqual([{ states: 2 }]);
+    expect(body.data!.azureAgreement.totals).toEqual({ agree: 1, differ: 1, rate: 0.5 });
+    expect(body.data!.azureAgreement.rows[0]).toEqual({ resourceId: hardened.id, azure: 'nonCompliant', rampart: 'compliant', kind: 'differ' });
+    // it calls the customer's Azure: for those who manage its connections
+    expect((await h.gql(`{ azureAgreement(tenantId: "${TENANT}") { tenantId } }`, { token: viewer })).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
   it("keeps another tenant's compliance out of reach", async () => {

@@ -5,6 +5,7 @@ import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphq
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { AttestationsResolver } from '../graphql/attestations.resolver';
 import { AuditResolver } from '../graphql/audit.resolver';
+import { AzureAgreementResolver } from '../graphql/azure-agreement.resolver';
 import { RolloutsResolver } from '../graphql/rollouts.resolver';
 import { FindingGuidanceResolver, GuardrailsResolver, ResourceComplianceResolver } from '../graphql/guardrails.resolver';
 import { HistoryResolver } from '../graphql/history.resolver';
@@ -16,7 +17,7 @@ import { PlatformResolver } from '../graphql/platform.resolver';
 import { ApiKeyFieldsResolver, TenancyResolver } from '../graphql/tenancy.resolver';
 
 /** Every resolver class of the API: ApiModule provides these same classes. */
-export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, FindingGuidanceResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver, LibraryResolver, TenantGroupsResolver, TenantGroupComplianceResolver, AttestationsResolver, RolloutsResolver];
+export const RESOLVERS = [PlatformResolver, TenancyResolver, ApiKeyFieldsResolver, InventoryResolver, GuardrailsResolver, FindingGuidanceResolver, ResourceComplianceResolver, IncidentsResolver, FindingIncidentFieldsResolver, HistoryResolver, AuditResolver, LibraryResolver, TenantGroupsResolver, TenantGroupComplianceResolver, AttestationsResolver, RolloutsResolver, AzureAgreementResolver];
 
 export const buildSchema = async (): Promise<GraphQLSchema> => {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });

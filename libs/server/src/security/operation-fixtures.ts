@@ -279,6 +279,12 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     document: 'mutation($tenantId: ID!) { revokeExemption(input: { tenantId: $tenantId, exemptionId: "nope", reason: "probe" }) { __typename ... on Rejection { code } } }',
     variables: tenantOnly,
   },
+  // the probe tenant has no cloud connection: an empty report, and Azure is not called
+  'Query.azureAgreement': {
+    scope: 'tenant',
+    document: 'query($tenantId: ID!) { azureAgreement(tenantId: $tenantId) { tenantId totals { agree differ rate } rows { kind } } }',
+    variables: tenantOnly,
+  },
   'Query.coverage': {
     scope: 'tenant',
     document: 'query($tenantId: ID!) { coverage(tenantId: $tenantId) { resources evaluated score maxEvidenceAgeHours notEvaluatedResources { resourceId evaluatedAt } } }',

@@ -8,7 +8,7 @@ import type { RoleGrant } from '@rampart/auth';
 import { pgliteImage } from '@rampart/event-store/testing';
 import { DevIssuer } from '@rampart/graphql-api';
 import { createLogger, loadConfig, type RampartConfig } from '@rampart/runtime';
-import { serve, type Server } from '../serve';
+import { serve, type ServeOptions, type Server } from '../serve';
 
 export interface GqlResult<T = Record<string, unknown>> {
   status: number;
@@ -32,7 +32,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export const startHarness = async (env: Record<string, string> = {}): Promise<Harness> => {
+export const startHarness = async (env: Record<string, string> = {}, options: Pick<ServeOptions, 'resourceGraph'> = {}): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rampart-e2e-'));
   const consoleCode = `harness-${randomBytes(12).toString('hex')}`;
   const config = loadConfig({
@@ -43,7 +43,7 @@ export const startHarness = async (env: Record<string, string> = {}): Promise<Ha
     RAMPART_CONSOLE_SIGNIN_CODE: consoleCode,
     ...env,
   });
-  const server = await serve('standalone', config, { log: createLogger('silent'), demo: 'tenants', pgliteImage: await pgliteImage() });
+  const server = await serve('standalone', config, { log: createLogger('silent'), demo: 'tenants', pgliteImage: await pgliteImage(), ...options });
   const issuer = await DevIssuer.open(dataDir, { production: false });
   const { api, worker } = server;
   if (!api || !worker) throw new Error('standalone mode runs the API and the worker');
