@@ -11,6 +11,7 @@ import { baselinesCommand, evaluateCommand } from './commands/evaluate';
 import { historyCommands } from './commands/history';
 import { ingestCommand } from './commands/ingest';
 import { policyCommand } from './commands/policy';
+import { agreementCommand } from './commands/agreement';
 import { attestationsCommand } from './commands/attestations';
 import { groupsCommand } from './commands/groups';
 import { rolloutsCommand } from './commands/rollouts';
@@ -195,6 +196,7 @@ export const buildProgram = (): Command => {
   groupsCommand(program, withStores);
   attestationsCommand(program, withStores);
   rolloutsCommand(program, withStores);
+  agreementCommand(program, withStores);
   historyCommands(program, withStores);
   auditCommand(program, withStores, config);
   return program;

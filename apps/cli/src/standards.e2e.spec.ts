@@ -105,6 +105,13 @@ describe('standards on the command line', () => {
     expect(list.stdout).toMatch(/\ncis-8-1\s+cis-azure-2\.0\.0\s+8\.1\s+revoked\s/);
   });
 
+  it("says how to compare with Azure's own verdicts when the tenant has no cloud connection", () => {
+    const none = rampart('agreement', '--tenant', 'bank-co');
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/tenant bank-co has no cloud connection: Azure's own states are read through one/);
+    expect(rampart('agreement', '--tenant', 'bank-co', '--kind', 'nope').stderr).toMatch(/--kind is differ, azureOnly, rampartOnly, agree or all/);
+  });
+
   it('proves coverage: every resource evaluated within the interval now, none of them ten days on', () => {
     const now = rampart('coverage', '--tenant', 'bank-co');
     expect(now.stderr).toBe('');
