@@ -4,11 +4,12 @@
 // the test arranges goes through the same public HTTP API the console uses, with the tokens of the
 // development sign-in's personas — no server code is imported (the console's lint boundary).
 // SOC analyst: queue (live) -> incident; SOC lead: approves the destructive action; customer admin:
-// posture chart with data, its coverage (the interval set, evidence ageing past it), a resource's
-// history, an exemption request, the SOC's work on its behalf, and no way into another tenant;
-// auditor: an export to download. The pages run under the API's Content-Security-Policy: any console
-// error or CSP violation fails the test. A sign-in code signs in once, within 15 minutes; the sign-in
-// page says what to run for a new one.
+// posture chart with data, its coverage (the interval set, evidence ageing past it), no agreement
+// with Azure to show without a cloud connection, a resource's history, an exemption request, the
+// SOC's work on its behalf, and no way into another tenant; auditor: an export to download. The
+// pages run under the API's Content-Security-Policy: any console error or CSP violation fails the
+// test. A sign-in code signs in once, within 15 minutes; the sign-in page says what to run for a new
+// one.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -646,7 +647,7 @@ describe('the web console in a browser', () => {
     await page.context().close();
   });
 
-  it("shows a customer admin the tenant's coverage: every resource evaluated now, and with FedRAMP 20x's 72 h none ten days ahead", async () => {
+  it("shows a customer admin the tenant's coverage: every resource evaluated now, and with FedRAMP 20x's 72 h none ten days ahead; without a cloud connection, nothing to compare with Azure", async () => {
     const admin = await tokenOf('customer-admin');
     const interval = async () => (await gql<{ tenantGuardrails: { maxEvidenceAgeHours: number } }>(admin, `{ tenantGuardrails(tenantId: "${TENANT}") { maxEvidenceAgeHours } }`)).tenantGuardrails.maxEvidenceAgeHours;
     expect(await interval()).toBe(168); // the default: a week
@@ -682,6 +683,12 @@ describe('the web console in a browser', () => {
       await setting.getByRole('button', { name: 'Save interval' }).click();
       await setting.getByText('Saved: from now on, evidence older than 168 h makes a resource not evaluated.').waitFor();
       await summary.locator('.stat', { hasText: 'Interval' }).getByText('168 h', { exact: true }).waitFor({ timeout: 30_000 });
+
+      // Azure's own states are read through a cloud connection, and the demo tenant has none: why, and no table.
+      await page.getByRole('link', { name: 'Agreement with Azure' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Agreement with Azure on Contoso Bank' }).waitFor();
+      await page.getByRole('region', { name: 'Nothing to compare' }).getByText(/through a cloud connection, and Contoso Bank has none/).waitFor();
+      expect(await page.getByRole('table').count()).toBe(0);
     } finally {
       await page.context().close();
       if ((await interval()) !== 168) await gql(admin, `mutation { setCoveragePolicy(input: { tenantId: "${TENANT}", maxEvidenceAgeHours: 168 }) { __typename } }`);

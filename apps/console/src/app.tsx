@@ -19,6 +19,7 @@ const PosturePage = lazy(() => import('./pages/posture-page').then((m) => ({ def
 const ResourcePage = lazy(() => import('./pages/resource-page').then((m) => ({ default: m.ResourcePage })));
 const SocOverviewPage = lazy(() => import('./pages/soc-overview-page').then((m) => ({ default: m.SocOverviewPage })));
 const CoveragePage = lazy(() => import('./pages/coverage-page').then((m) => ({ default: m.CoveragePage })));
+const AgreementPage = lazy(() => import('./pages/agreement-page').then((m) => ({ default: m.AgreementPage })));
 const AttestationsPage = lazy(() => import('./pages/attestations-page').then((m) => ({ default: m.AttestationsPage })));
 const StandardsPage = lazy(() => import('./pages/standards-page').then((m) => ({ default: m.StandardsPage })));
 const TenantIncidentsPage = lazy(() => import('./pages/tenant-incidents-page').then((m) => ({ default: m.TenantIncidentsPage })));
@@ -57,6 +58,8 @@ const Page = ({ route }: { route: Route }): ReactNode => {
       return <AttestationsPage key={route.tenantId} tenantId={route.tenantId} />;
     case 'coverage':
       return <CoveragePage key={route.tenantId} tenantId={route.tenantId} />;
+    case 'agreement':
+      return <AgreementPage key={route.tenantId} tenantId={route.tenantId} />;
     case 'resource':
       return <ResourcePage key={`${route.tenantId}/${route.resourceId}`} tenantId={route.tenantId} resourceId={route.resourceId} />;
     case 'audit':
@@ -111,7 +114,7 @@ const Navigation = ({ open }: { open: boolean }) => {
   const switchTenant = (next: string) => {
     // one tenant's artifact is no other's: the other tenant's own library instead
     const name = route.name === 'tenant-library-artifact' ? 'tenant-library' : route.name;
-    const kind = routeTenant && ['posture', 'coverage', 'standards', 'attestations', 'findings', 'tenant-incidents', 'audit', 'admin-tenant', 'admin-policies', 'tenant-library'].includes(name) ? name : 'posture';
+    const kind = routeTenant && ['posture', 'coverage', 'agreement', 'standards', 'attestations', 'findings', 'tenant-incidents', 'audit', 'admin-tenant', 'admin-policies', 'tenant-library'].includes(name) ? name : 'posture';
     navigate(pathFor({ name: kind as 'posture', tenantId: next }));
   };
   return (
@@ -175,6 +178,11 @@ const Navigation = ({ open }: { open: boolean }) => {
             <li>
               <Link to={{ name: 'coverage', tenantId }}>Coverage</Link>
             </li>
+            {offers(me, 'manageConnections', tenantId) ? (
+              <li>
+                <Link to={{ name: 'agreement', tenantId }}>Agreement with Azure</Link>
+              </li>
+            ) : null}
             <li>
               <Link to={{ name: 'standards', tenantId }}>Regulatory standards</Link>
             </li>

@@ -621,6 +621,64 @@ export const SET_COVERAGE_POLICY_MUTATION = /* GraphQL */ `
   }
 `;
 
+// Agreement with Azure ----------------------------------------------------------------------------
+
+export type AgreementKind = 'agree' | 'differ' | 'azureOnly' | 'rampartOnly';
+export interface AgreementCounts {
+  readonly agree: number;
+  /** Both judged the resource, differently (an evaluation error counts as different). */
+  readonly differ: number;
+  readonly azureOnly: number;
+  readonly rampartOnly: number;
+  /** agree / (agree + differ); null when no resource was judged by both. */
+  readonly rate: number | null;
+}
+export interface AgreementRow {
+  readonly guardrailId: string;
+  readonly resourceId: string;
+  /** compliant | nonCompliant | exempt | unknown; null: Azure has no state for it. */
+  readonly azure: string | null;
+  /** compliant | nonCompliant | exempt | error; null: Rampart has no verdict. */
+  readonly rampart: string | null;
+  readonly kind: AgreementKind;
+}
+const AGREEMENT_COUNTS = 'agree differ azureOnly rampartOnly rate';
+/**
+ * Azure Policy's own states beside Rampart's verdicts, read from the customer's Azure on each ask
+ * (seconds): every kind of row at once, so the page filters them without asking Azure again.
+ */
+export const AZURE_AGREEMENT_QUERY = /* GraphQL */ `
+  query ConsoleAzureAgreement($tenantId: ID!) {
+    tenant(tenantId: $tenantId) { tenantId displayName status }
+    azureAgreement(tenantId: $tenantId) {
+      tenantId
+      connections { connectionId subscriptions states }
+      totals { ${AGREEMENT_COUNTS} }
+      guardrails { guardrailId title ${AGREEMENT_COUNTS} }
+      rows { guardrailId resourceId azure rampart kind }
+      notComparable malformed failures
+    }
+  }
+`;
+export interface AzureAgreement {
+  readonly tenantId: string;
+  /** Empty: the tenant has no cloud connection, so nothing was compared. */
+  readonly connections: readonly { readonly connectionId: string; readonly subscriptions: readonly string[]; readonly states: number }[];
+  readonly totals: AgreementCounts;
+  /** Most differences first. */
+  readonly guardrails: readonly (AgreementCounts & { readonly guardrailId: string; readonly title: string })[];
+  /** Differences first; at most 500 (the totals count them all). */
+  readonly rows: readonly AgreementRow[];
+  readonly notComparable: number;
+  readonly malformed: number;
+  /** "<subscription>: <why>" for each subscription (or management group) Azure refused. */
+  readonly failures: readonly string[];
+}
+export interface AzureAgreementQuery {
+  readonly tenant: { tenantId: string; displayName: string; status: string } | null;
+  readonly azureAgreement: AzureAgreement;
+}
+
 // Attestations ----------------------------------------------------------------------------------
 
 export type AttestationStatus = 'pending' | 'active' | 'rejected' | 'revoked' | 'expired';

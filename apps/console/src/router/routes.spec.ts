@@ -17,6 +17,7 @@ describe('console routes', () => {
     { name: 'standards', tenantId: 'contoso-bank', standardId: 'cis-azure-2.0.0' },
     { name: 'attestations', tenantId: 'contoso-bank' },
     { name: 'coverage', tenantId: 'contoso-bank' },
+    { name: 'agreement', tenantId: 'contoso-bank' },
     { name: 'resource', tenantId: 'contoso-bank', resourceId: armId },
     { name: 'approvals' },
     { name: 'admin-tenants' },
@@ -58,6 +59,7 @@ describe('console routes', () => {
     expect(matchRoute('/tenants/contoso-bank/library/definitions/x/more').name).toBe('not-found');
     expect(matchRoute('/tenants/contoso-bank/attestations/att-1').name).toBe('not-found');
     expect(matchRoute('/tenants/contoso-bank/coverage/r1').name).toBe('not-found');
+    expect(matchRoute('/tenants/contoso-bank/agreement/differ').name).toBe('not-found');
   });
 
   it('names the tenant a route is about', () => {

@@ -18,6 +18,8 @@ export type Route =
   | { readonly name: 'attestations'; readonly tenantId: string }
   /** Proof of coverage: which resources' verdicts rest on evidence older than the tenant's interval, and the interval. */
   | { readonly name: 'coverage'; readonly tenantId: string }
+  /** Agreement with Azure: Azure Policy's own states beside Rampart's verdicts (`?kind=` filters the rows). */
+  | { readonly name: 'agreement'; readonly tenantId: string }
   | { readonly name: 'resource'; readonly tenantId: string; readonly resourceId: string }
   | { readonly name: 'audit'; readonly tenantId: string }
   /** A tenant's own policy library: its custom definitions and initiatives, and their import. */
@@ -70,6 +72,8 @@ export const pathFor = (route: Route): string => {
       return `/tenants/${enc(route.tenantId)}/attestations`;
     case 'coverage':
       return `/tenants/${enc(route.tenantId)}/coverage`;
+    case 'agreement':
+      return `/tenants/${enc(route.tenantId)}/agreement`;
     case 'resource':
       // An ARM id is a path itself: its segments follow /resources, each encoded.
       return `/tenants/${enc(route.tenantId)}/resources/${route.resourceId.replace(/^\/+/, '').split('/').map(enc).join('/')}`;
@@ -154,6 +158,7 @@ export const matchRoute = (pathname: string): Route => {
     if (c === 'standards') return { name: 'standards', tenantId };
     if (c === 'attestations') return { name: 'attestations', tenantId };
     if (c === 'coverage') return { name: 'coverage', tenantId };
+    if (c === 'agreement') return { name: 'agreement', tenantId };
     if (c === 'library') return { name: 'tenant-library', tenantId };
   }
   if (segments.length === 5 && c === 'library' && (d === 'definitions' || d === 'initiatives') && rest[0]) {
