@@ -8,6 +8,7 @@ import { SqlEventStore } from '@rampart/event-store';
 import { pgliteTestDatabase, type TestDatabase } from '@rampart/event-store/testing';
 import { builtInCatalog, tenantGuardrailsDecider, tenantGuardrailsStreamId, type ComplianceEntry } from '@rampart/guardrails';
 import { snapshotAzureConnection } from '@rampart/ingestion';
+import { credentialFromReference } from '@rampart/inventory-azure';
 import { rewritingHttpClient, startReplayServer, staticTokenCredential, type ReplayServer } from '@rampart/inventory-azure/testing';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { onboardTenants } from '@rampart/tenancy-application/testing';
@@ -98,5 +99,19 @@ describe('agreement with Azure (replayed Resource Graph)', () => {
     expect(report.rows[0].kind).toBe('differ'); // differences first
     // Resource Graph was asked in pages, with Azure's filter for policy states
     expect(replay.requests.some((r) => r.query.startsWith("policyresources | where type =~ 'microsoft.policyinsights/policystates'"))).toBe(true);
+  });
+
+  it('reports a connection it cannot read (its credential not configured here) and still compares the others', async () => {
+    expect(
+      await handleCommand(store, tenantDecider, tenantStreamId(TENANT), { kind: 'AddCloudConnection', tenantId: TENANT, connectionId: 'dev', entraTenantId: '72f988bf-0000-4000-8000-000000000001', subscriptions: ['33333333-aaaa-4000-8000-000000000003'], managementGroups: [], credentialReference: 'not-configured' }, ctx),
+    ).toMatchObject({ ok: true });
+    await worker.settle();
+    const report = await tenantAzureAgreement(stores(), TENANT, (connection) => (connection.connectionId === 'dev' ? { credential: credentialFromReference(connection.credentialReference, {}) } : source()), { schema });
+    expect(report.connections.map((c) => [c.connectionId, c.states])).toEqual([
+      ['prod', 4],
+      ['dev', 0],
+    ]);
+    expect(report.failures).toEqual([{ subscriptionId: 'connection:dev', table: 'policyresources', error: expect.stringMatching(/Azure credential 'not-configured' is not configured: set RAMPART_AZURE_CREDENTIAL_NOT_CONFIGURED_CLIENT_ID/) }]);
+    expect(report.totals.agree).toBeGreaterThan(0);
   });
 });

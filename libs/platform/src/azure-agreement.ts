@@ -4,7 +4,7 @@
 // nothing is recorded; each ask reads Azure again.
 import { agreementLookup, azureAgreement, type AzureAgreement, type ComplianceEntry } from '@rampart/guardrails';
 import { catalogWithLibrary } from '@rampart/guardrails-application';
-import { readPolicyStates, type ResourceGraphSourceOptions, type SubscriptionFailure } from '@rampart/inventory-azure';
+import { describeError, readPolicyStates, type ResourceGraphSourceOptions, type SubscriptionFailure } from '@rampart/inventory-azure';
 import { connectionSubscriptions } from '@rampart/ingestion';
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import { cloudConnections } from '@rampart/tenancy-application';
@@ -43,14 +43,21 @@ export const tenantAzureAgreement = async (
   let malformed = 0;
   const read: TenantAzureAgreement['connections'][number][] = [];
   for (const connection of connections) {
-    const options = source(connection);
-    const { subscriptions, failures: groupFailures } = await connectionSubscriptions(connection, options);
-    for (const g of groupFailures) failures.push({ subscriptionId: `managementGroup:${g.managementGroup}`, table: 'managementgroups', error: g.error });
-    const result = await readPolicyStates(subscriptions, options);
-    states.push(...result.states);
-    failures.push(...result.failures);
-    malformed += result.malformed;
-    read.push({ connectionId: connection.connectionId, subscriptions, states: result.states.length });
+    // a connection that cannot be read (its credential not configured here, Azure unreachable) is
+    // reported with why, and the others are still compared
+    try {
+      const options = source(connection);
+      const { subscriptions, failures: groupFailures } = await connectionSubscriptions(connection, options);
+      for (const g of groupFailures) failures.push({ subscriptionId: `managementGroup:${g.managementGroup}`, table: 'managementgroups', error: g.error });
+      const result = await readPolicyStates(subscriptions, options);
+      states.push(...result.states);
+      failures.push(...result.failures);
+      malformed += result.malformed;
+      read.push({ connectionId: connection.connectionId, subscriptions, states: result.states.length });
+    } catch (error) {
+      failures.push({ subscriptionId: `connection:${connection.connectionId}`, table: 'policyresources', error: describeError(error) });
+      read.push({ connectionId: connection.connectionId, subscriptions: [...connection.subscriptions], states: 0 });
+    }
   }
   const { rows } = await stores.readModels.query<{ doc: ComplianceEntry }>(`SELECT doc FROM "${schema}".compliance WHERE tenant_id = $1`, [tenantId]);
   const catalog = await catalogWithLibrary(stores.eventStore, undefined, tenantId);
