@@ -21,6 +21,21 @@ export const collectedResources = (resources: Iterable<Pick<ResourceInventoryEnt
 
 const PARTITION = /^\[(\d+)\/(\d+)\]$/;
 
+// Opening the store makes sure its table exists (DDL under the migration lock): once per database
+// and schema, not on every score a request asks for.
+const checkpointStores = new WeakMap<object, Map<string, Promise<SqlCheckpointStore>>>();
+const checkpointsOf = (sql: CoverageStores['readModels'], schema: string): Promise<SqlCheckpointStore> => {
+  let bySchema = checkpointStores.get(sql);
+  if (!bySchema) checkpointStores.set(sql, (bySchema = new Map()));
+  let store = bySchema.get(schema);
+  if (!store) {
+    store = SqlCheckpointStore.open(sql, schema);
+    store.catch(() => bySchema?.delete(schema));
+    bySchema.set(schema, store);
+  }
+  return store;
+};
+
 /**
  * The instant before which the evaluator has handled every event of the tenant it reacts to: the
  * recording time of the first one past its checkpoint for the tenant's partition. Null when it is
@@ -28,7 +43,7 @@ const PARTITION = /^\[(\d+)\/(\d+)\]$/;
  * the change, as the CLI does; or no worker ever ran).
  */
 export const evaluatedThrough = async (stores: CoverageStores, tenantId: string, schema = READ_MODEL_SCHEMA): Promise<string | null> => {
-  const checkpoints = await SqlCheckpointStore.open(stores.readModels, schema);
+  const checkpoints = await checkpointsOf(stores.readModels, schema);
   let furthest: GlobalPosition | undefined;
   for (const [id, position] of await checkpoints.list(GUARDRAIL_EVALUATOR_SUBSCRIPTION)) {
     const rest = id.slice(GUARDRAIL_EVALUATOR_SUBSCRIPTION.length);
