@@ -10,6 +10,7 @@ import {
   initialRollout,
   initialTenantGuardrails,
   isRolloutEvent,
+  isRolloutId,
   ROLLOUT_EVENT_TYPES,
   rolloutAssignmentId,
   rolloutDecider,
@@ -29,8 +30,9 @@ import { changeTenantGuardrails } from './tenant-guardrails';
 /** A ring of `['*']`: every member of the group the other rings do not name ("the rest"). */
 export const REST_OF_GROUP = '*';
 
+/** The rollout of that id (none recorded, or an id no rollout can have: the initial state). */
 export const rolloutOf = async (store: Pick<EventStore, 'readStream'>, rolloutId: string): Promise<Rollout> =>
-  ((await store.readStream(rolloutStreamId(rolloutId))).filter(isRolloutEvent) as unknown as RolloutEvent[]).reduce(evolveRollout, initialRollout());
+  isRolloutId(rolloutId) ? ((await store.readStream(rolloutStreamId(rolloutId))).filter(isRolloutEvent) as unknown as RolloutEvent[]).reduce(evolveRollout, initialRollout()) : initialRollout();
 
 /** The group's members now, or undefined when there is no such group. */
 export const groupMembersNow = async (store: Pick<EventStore, 'readStream'>, groupId: string): Promise<Set<string> | undefined> => {
@@ -55,6 +57,10 @@ export const changeRollout = async (
   command: PlanInput | Exclude<RolloutCommand, { kind: 'PlanRollout' }>,
   context: Omit<CommandContext, 'tenantId'>,
 ): Promise<CommandOutcome<RolloutEvent>> => {
+  // an id no rollout can have names no stream: refused before one is read
+  if (!isRolloutId(rolloutId)) {
+    return { ok: false, rejection: command.kind === 'PlanRollout' ? reject('invalid-rollout-id', 'lowercase letters, digits and dashes, up to 24') : reject('unknown-rollout', `no rollout ${rolloutId.slice(0, 40)}`), attempts: 0 };
+  }
   let full: RolloutCommand = command as RolloutCommand;
   if (command.kind === 'PlanRollout') {
     const members = await groupMembersNow(store, command.groupId);

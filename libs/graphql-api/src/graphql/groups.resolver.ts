@@ -15,7 +15,7 @@ import { Authorize, InheritsAuthorization } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { SeriesBucket } from './history.resolver';
-import { badInput, jsonArg, periodArgs } from './inputs';
+import { badInput, jsonObjectArg as jsonObject, periodArgs } from './inputs';
 import { providerActor } from './library.resolver';
 import { Rejection } from './types';
 
@@ -139,12 +139,6 @@ export class UnassignBaselineFromGroupInput {
 const result = (groupId: string, outcome: CommandOutcome<DomainEvent>): typeof TenantGroupResult =>
   outcome.ok ? { groupId, recorded: outcome.events.length } : { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
 
-const jsonObject = (text: string | undefined, name: string): Record<string, unknown> | undefined => {
-  if (!text) return undefined;
-  const value = jsonArg(text, name);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${name} must be a JSON object`);
-  return value as Record<string, unknown>;
-};
 
 @Resolver()
 export class TenantGroupsResolver {

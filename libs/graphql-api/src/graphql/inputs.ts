@@ -36,3 +36,11 @@ export const jsonArg = (text: string, name: string): unknown => {
   if (unstorable) throw badInput(`${unstorable}, which cannot be stored`, { reason: 'invalid-text' });
   return value;
 };
+
+/** An optional JSON argument that must be an object (values by name): undefined when absent. */
+export const jsonObjectArg = (text: string | undefined, name: string): Record<string, unknown> | undefined => {
+  if (!text) return undefined;
+  const value = jsonArg(text, name);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${name} must be a JSON object`);
+  return value as Record<string, unknown>;
+};

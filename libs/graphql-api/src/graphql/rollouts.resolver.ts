@@ -11,7 +11,7 @@ import { planRollout, rolloutWhatIf, type TenantRolloutWhatIf } from '@rampart/p
 import { Authorize, InheritsAuthorization } from '../authorization/rules';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
-import { badInput, jsonArg } from './inputs';
+import { badInput, jsonObjectArg as jsonObject } from './inputs';
 import { providerActor } from './library.resolver';
 import { Rejection } from './types';
 
@@ -114,12 +114,6 @@ export class RollBackRolloutInput {
   @Field() reason!: string;
 }
 
-const jsonObject = (text: string | undefined, name: string): Record<string, unknown> | undefined => {
-  if (!text) return undefined;
-  const value = jsonArg(text, name);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${name} must be a JSON object`);
-  return value as Record<string, unknown>;
-};
 
 const toWhatIf = (w: TenantRolloutWhatIf | (Omit<TenantRolloutWhatIf, 'resources' | 'refused'> & Partial<TenantRolloutWhatIf>)): RolloutTenantWhatIfType => ({
   tenantId: w.tenantId,
@@ -163,7 +157,6 @@ export class RolloutsResolver {
   @Query(() => RolloutType, { nullable: true })
   @Authorize({ kind: 'global', permission: 'groups.manage' })
   async rollout(@Args('rolloutId', { type: () => ID }) rolloutId: string): Promise<RolloutType | null> {
-    if (!/^[a-z0-9][a-z0-9-]{0,23}$/.test(rolloutId)) return null;
     return toRollout(rolloutId, await rolloutOf(this.runtime.stores.eventStore, rolloutId));
   }
 
@@ -220,7 +213,6 @@ export class RolloutsResolver {
   }
 
   private async change(ctx: RequestContext, rolloutId: string, command: Parameters<typeof changeRollout>[2]): Promise<typeof RolloutResult> {
-    if (!/^[a-z0-9][a-z0-9-]{0,23}$/.test(rolloutId)) return { code: 'unknown-rollout', message: `no rollout ${rolloutId.slice(0, 40)}` };
     const outcome = await changeRollout(this.runtime.stores.eventStore, rolloutId, command, this.context(ctx));
     if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
     return { rolloutId, status: (await rolloutOf(this.runtime.stores.eventStore, rolloutId)).status, whatIf: [] };

@@ -15,6 +15,8 @@ export const rolloutAssignmentId = (rolloutId: string, assignmentId: string): st
 
 /** Up to 24 and 28, so `rol-<rollout>-<assignment>` stays within a tenant assignment id's 63. */
 const ROLLOUT_ID = /^[a-z0-9][a-z0-9-]{0,23}$/;
+/** Whether a string can name a rollout (and so its stream). */
+export const isRolloutId = (id: string): boolean => ROLLOUT_ID.test(id);
 const ASSIGNMENT_ID = /^[a-z0-9][a-z0-9-]{0,27}$/;
 const RING_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
 export const MAX_RINGS = 10;
