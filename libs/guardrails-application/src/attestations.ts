@@ -14,6 +14,7 @@ import {
   evolveTenantGuardrails,
   GUARDRAILS_COMMAND_INTENTS,
   initialTenantGuardrails,
+  isAttestationId,
   isTenantGuardrailsEvent,
   tenantGuardrailsStreamId,
   type AttestationCommand,
@@ -26,7 +27,6 @@ import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 
 /** One evidence file at most this big: a policy document, a screenshot, a signed report; not a data dump. */
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
-const ATTESTATION_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
 
 export class EvidenceError extends Error {
@@ -183,7 +183,7 @@ export const changeAttestation = async (
   attestationId: string,
   command: Exclude<AttestationCommand, { kind: 'RecordAttestation' }>,
 ): Promise<CommandOutcome<AttestationEvent>> => {
-  if (!ATTESTATION_ID.test(attestationId)) return rejected('unknown-attestation', `no attestation ${attestationId.slice(0, 80)}`);
+  if (!isAttestationId(attestationId)) return rejected('unknown-attestation', `no attestation ${attestationId.slice(0, 80)}`);
   const refused = await deps.standing(context.tenantId, GUARDRAILS_COMMAND_INTENTS[command.kind]);
   if (refused) return { ok: false, rejection: refused, attempts: 0 };
   return handleCommand(deps.eventStore, attestationDecider(deps.standards ?? builtInStandards()), attestationStreamId(context.tenantId, attestationId), command, context);
@@ -224,13 +224,13 @@ export const expireAttestations = async (
 export const listAttestations = async (
   stores: Pick<Stores, 'readModels'>,
   tenantId: string,
-  filter: { standardId?: string; status?: AttestationEntry['status'] } = {},
+  filter: { standardId?: string; status?: AttestationEntry['status']; limit?: number } = {},
   schema = READ_MODEL_SCHEMA,
 ): Promise<AttestationEntry[]> => {
   const { rows } = await stores.readModels.query<{ doc: AttestationEntry }>(
     `SELECT doc FROM "${schema}".attestations WHERE tenant_id = $1 AND ($2::text IS NULL OR doc->>'standardId' = $2) AND ($3::text IS NULL OR doc->>'status' = $3)
-     ORDER BY doc->>'attestedAt' DESC, id`,
-    [tenantId, filter.standardId ?? null, filter.status ?? null],
+     ORDER BY doc->>'attestedAt' DESC, id LIMIT $4`,
+    [tenantId, filter.standardId ?? null, filter.status ?? null, filter.limit ?? null],
   );
   return rows.map((r) => r.doc);
 };

@@ -6,7 +6,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, createUnionType, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { humanOf } from '@rampart/auth';
 import type { CommandOutcome } from '@rampart/event-sourcing';
-import type { AttestationEntry, AttestationEvent } from '@rampart/guardrails';
+import { evolveAttestation, initialAttestation, type AttestationEntry, type AttestationEvent } from '@rampart/guardrails';
 import { changeAttestation, changeTenantGuardrails, listAttestations, recordAttestation } from '@rampart/guardrails-application';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
@@ -99,14 +99,9 @@ export const toAttestation = (doc: AttestationEntry, now = new Date()): Attestat
 
 const resultOf = (tenantId: string, attestationId: string, outcome: CommandOutcome<AttestationEvent>): typeof AttestationResult => {
   if (!outcome.ok) return { code: outcome.rejection.code, message: outcome.rejection.message ?? null };
-  const last = outcome.events.at(-1);
-  const status =
-    last?.type === 'guardrails.AttestationRecorded.v1'
-      ? (last.data as { approvalRequired: boolean }).approvalRequired
-        ? 'pending'
-        : 'active'
-      : ({ 'guardrails.AttestationApproved.v1': 'active', 'guardrails.AttestationRejected.v1': 'rejected', 'guardrails.AttestationRevoked.v1': 'revoked', 'guardrails.AttestationExpired.v1': 'expired' } as Record<string, string>)[last?.type ?? ''] ?? 'unchanged';
-  return { tenantId, attestationId, status };
+  // each event sets the status it leaves the attestation in: the decider's own fold says which
+  const events = outcome.events as unknown as AttestationEvent[];
+  return { tenantId, attestationId, status: events.length ? events.reduce(evolveAttestation, initialAttestation()).status : 'unchanged' };
 };
 
 @Resolver()
@@ -121,9 +116,9 @@ export class AttestationsResolver {
     @Args('status', { nullable: true, description: STATUSES.join(' | ') }) status?: string,
   ): Promise<AttestationType[]> {
     if (status && !(STATUSES as readonly string[]).includes(status)) throw badInput(`status is one of ${STATUSES.join(', ')}`);
-    const docs = await listAttestations(this.runtime.stores, tenantId, { standardId, status: status as AttestationEntry['status'] | undefined });
+    const docs = await listAttestations(this.runtime.stores, tenantId, { standardId, status: status as AttestationEntry['status'] | undefined, limit: MAX_ATTESTATIONS });
     const now = new Date();
-    return docs.slice(0, MAX_ATTESTATIONS).map((d) => toAttestation(d, now));
+    return docs.map((d) => toAttestation(d, now));
   }
 
   @Mutation(() => AttestationResult, {

@@ -11,6 +11,8 @@ import type { Standard, StandardControl } from '../standards/standard';
 export const MAX_ATTESTATION_DAYS = 366;
 export const MAX_EVIDENCE_FILES = 20;
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Whether a string can name an attestation (and so its stream). */
+export const isAttestationId = (id: string): boolean => ID.test(id);
 const SHA256 = /^[0-9a-f]{64}$/;
 
 export const attestationStreamId = (tenantId: string, attestationId: string): string => streamIdFor(tenantId, 'attestation', attestationId);
@@ -110,7 +112,7 @@ const decide =
     switch (cmd.kind) {
       case 'RecordAttestation': {
         if (state.status !== 'none') return reject('duplicate-attestation', `attestation ${cmd.attestationId} exists`);
-        if (!ID.test(cmd.attestationId)) return reject('invalid-attestation-id', 'lowercase letters, digits and dashes, up to 63');
+        if (!isAttestationId(cmd.attestationId)) return reject('invalid-attestation-id', 'lowercase letters, digits and dashes, up to 63');
         const control = attestableControl(standards, cmd.standardId, cmd.controlId);
         if ('code' in control) return control;
         const statement = cmd.statement.trim();
