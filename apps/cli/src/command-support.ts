@@ -6,6 +6,11 @@ import type { Stores } from '@rampart/runtime';
 /** A usage problem with the inputs (unreadable file, not JSON, wrong shape): exit 2 with the reason. */
 export class InputError extends Error {}
 
+/** A use case's refusal as the command's failure: what was not done, the code and its message. */
+export const failIfRefused = (what: string, outcome: { readonly ok: boolean; readonly rejection?: { readonly code: string; readonly message?: string } }): void => {
+  if (!outcome.ok) throw new InputError(`${what}: ${outcome.rejection?.code}${outcome.rejection?.message ? ` (${outcome.rejection.message})` : ''}`);
+};
+
 /** Brings every read model up to the log: what a command reads next sees what it just recorded (the worker does this when one runs). */
 export const catchUp = async (stores: Stores): Promise<void> => {
   const [{ projectionRunners }, { createLogger }] = await Promise.all([import('@rampart/platform'), import('@rampart/runtime')]);

@@ -8,7 +8,7 @@ import { basename, extname } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Stores } from '@rampart/runtime';
-import { catchUp } from '../command-support';
+import { catchUp, failIfRefused } from '../command-support';
 import { printTable } from '../table';
 
 type WithStores = <T>(fn: (s: Stores) => Promise<T>) => Promise<T>;
@@ -16,10 +16,6 @@ type WithStores = <T>(fn: (s: Stores) => Promise<T>) => Promise<T>;
 /** The person at the keyboard: the one who attests, approves or revokes. */
 const person = () => `cli:${userInfo().username}`;
 const context = (tenantId: string) => ({ tenantId, actor: { kind: 'user' as const, id: person() }, correlationId: randomUUID(), now: new Date() });
-
-const outcomeOf = (what: string, outcome: { ok: boolean; rejection?: { code: string; message?: string } }) => {
-  if (!outcome.ok) throw new Error(`${what}: ${outcome.rejection?.code}${outcome.rejection?.message ? ` (${outcome.rejection.message})` : ''}`);
-};
 
 /** Media types of the files evidence usually is; anything else is stored as bytes. */
 const MEDIA_TYPES: Record<string, string> = {
@@ -98,7 +94,7 @@ export const attestationsCommand = (program: Command, withStores: WithStores): v
           attestedBy: person(),
           validUntil,
         });
-        outcomeOf('not recorded', outcome);
+        failIfRefused('not recorded', outcome);
         await catchUp(stores);
         const pending = outcome.ok && outcome.events.some((e) => e.type === 'guardrails.AttestationRecorded.v1' && (e.data as { approvalRequired: boolean }).approvalRequired);
         process.stdout.write(
@@ -127,7 +123,7 @@ export const attestationsCommand = (program: Command, withStores: WithStores): v
               : kind === 'RejectAttestation'
                 ? { kind, rejectedBy: person(), reason: options.reason ?? '' }
                 : { kind, revokedBy: person(), reason: options.reason ?? '' };
-          outcomeOf(`not ${verb === 'approve' ? 'approved' : verb === 'reject' ? 'rejected' : 'revoked'}`, await changeAttestation({ eventStore: stores.eventStore, standing: tenantStanding(stores.eventStore) }, context(options.tenant), attestationId, command));
+          failIfRefused(`not ${verb === 'approve' ? 'approved' : verb === 'reject' ? 'rejected' : 'revoked'}`, await changeAttestation({ eventStore: stores.eventStore, standing: tenantStanding(stores.eventStore) }, context(options.tenant), attestationId, command));
           await catchUp(stores);
           process.stdout.write(`${attestationId} ${verb === 'approve' ? 'approved: it holds now' : verb === 'reject' ? 'rejected' : 'revoked: its control needs evidence again'}\n`);
         });
@@ -162,7 +158,7 @@ export const attestationsCommand = (program: Command, withStores: WithStores): v
       const [{ changeTenantGuardrails }, { tenantStanding }] = await Promise.all([import('@rampart/guardrails-application'), import('@rampart/tenancy-application')]);
       await withStores(async (stores) => {
         const approvalRequired = options.approval === 'required';
-        outcomeOf('not set', await changeTenantGuardrails({ eventStore: stores.eventStore, standing: tenantStanding(stores.eventStore) }, context(options.tenant), { kind: 'SetAttestationPolicy', approvalRequired }));
+        failIfRefused('not set', await changeTenantGuardrails({ eventStore: stores.eventStore, standing: tenantStanding(stores.eventStore) }, context(options.tenant), { kind: 'SetAttestationPolicy', approvalRequired }));
         process.stdout.write(`${options.tenant}: attestations ${approvalRequired ? 'need a second person' : 'hold without a second person'} from the next one recorded\n`);
       });
     });

@@ -6,16 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Stores } from '@rampart/runtime';
+import { failIfRefused } from '../command-support';
 import { printTable } from '../table';
 import { jsonObjectOption } from './evaluate';
 
 type WithStores = <T>(fn: (s: Stores) => Promise<T>) => Promise<T>;
 
 const context = () => ({ actor: { kind: 'user' as const, id: `cli:${userInfo().username}` }, correlationId: randomUUID(), now: new Date() });
-
-const outcomeOf = (what: string, outcome: { ok: boolean; rejection?: { code: string; message?: string } }) => {
-  if (!outcome.ok) throw new Error(`${what}: ${outcome.rejection?.code}${outcome.rejection?.message ? ` (${outcome.rejection.message})` : ''}`);
-};
 
 /** The group reconciled now: each member holds what it gives. */
 const reconcile = async (stores: Stores, groupId: string): Promise<string> => {
@@ -52,7 +49,7 @@ export const groupsCommand = (program: Command, withStores: WithStores): void =>
     .action(async (groupId: string, options: { name: string; description?: string }) => {
       const { changeTenantGroup } = await import('@rampart/tenancy-application');
       await withStores(async ({ eventStore }) => {
-        outcomeOf('not created', await changeTenantGroup(eventStore, groupId, { kind: 'CreateTenantGroup', groupId, name: options.name, description: options.description }, context()));
+        failIfRefused('not created', await changeTenantGroup(eventStore, groupId, { kind: 'CreateTenantGroup', groupId, name: options.name, description: options.description }, context()));
         process.stdout.write(`created tenant group ${groupId}\n`);
       });
     });
@@ -71,7 +68,7 @@ export const groupsCommand = (program: Command, withStores: WithStores): void =>
         const { changeTenantGroup } = await import('@rampart/tenancy-application');
         await withStores(async (stores) => {
           const command = kind === 'AddTenantToGroup' ? { kind, tenantId: options.tenant } : { kind, tenantId: options.tenant, reason: options.reason ?? '' };
-          outcomeOf(`not ${verb === 'add' ? 'added' : 'removed'}`, await changeTenantGroup(stores.eventStore, groupId, command, context()));
+          failIfRefused(`not ${verb === 'add' ? 'added' : 'removed'}`, await changeTenantGroup(stores.eventStore, groupId, command, context()));
           process.stdout.write(`${options.tenant} ${verb === 'add' ? 'joined' : 'left'} ${groupId}; ${await reconcile(stores, groupId)}\n`);
         });
       });
@@ -92,7 +89,7 @@ export const groupsCommand = (program: Command, withStores: WithStores): void =>
       const initiativeParameters = options.initiativeParameters ? jsonObjectOption(options.initiativeParameters, '--initiative-parameters') : undefined;
       await withStores(async (stores) => {
         const command = { kind: 'AssignBaselineToGroup' as const, groupId, assignmentId: options.id, baselineId: options.baseline, scope: options.scope, parameters, initiativeParameters };
-        outcomeOf('not assigned', await changeGroupGuardrails(stores.eventStore, command, context()));
+        failIfRefused('not assigned', await changeGroupGuardrails(stores.eventStore, command, context()));
         process.stdout.write(`assigned ${options.baseline} to ${groupId} as ${options.id}; ${await reconcile(stores, groupId)}\n`);
       });
     });
@@ -105,7 +102,7 @@ export const groupsCommand = (program: Command, withStores: WithStores): void =>
     .action(async (groupId: string, options: { id: string }) => {
       const { changeGroupGuardrails } = await import('@rampart/guardrails-application');
       await withStores(async (stores) => {
-        outcomeOf('not unassigned', await changeGroupGuardrails(stores.eventStore, { kind: 'UnassignBaselineFromGroup', groupId, assignmentId: options.id }, context()));
+        failIfRefused('not unassigned', await changeGroupGuardrails(stores.eventStore, { kind: 'UnassignBaselineFromGroup', groupId, assignmentId: options.id }, context()));
         process.stdout.write(`took ${options.id} from ${groupId}; ${await reconcile(stores, groupId)}\n`);
       });
     });

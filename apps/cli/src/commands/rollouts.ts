@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Stores } from '@rampart/runtime';
-import { InputError, progressLine } from '../command-support';
+import { failIfRefused, InputError, progressLine } from '../command-support';
 import { printTable } from '../table';
 import { jsonObjectOption } from './evaluate';
 
@@ -15,10 +15,6 @@ type WithStores = <T>(fn: (s: Stores) => Promise<T>) => Promise<T>;
 
 const person = () => `cli:${userInfo().username}`;
 const context = () => ({ actor: { kind: 'user' as const, id: person() }, correlationId: randomUUID(), now: new Date() });
-
-const outcomeOf = (what: string, outcome: { ok: boolean; rejection?: { code: string; message?: string } }) => {
-  if (!outcome.ok) throw new InputError(`${what}: ${outcome.rejection?.code}${outcome.rejection?.message ? ` (${outcome.rejection.message})` : ''}`);
-};
 
 /** `canary=contoso-bank,woodgrove-bank` or `rest=*`. */
 const ring = (value: string, previous: { name: string; tenants: string[] }[] = []) => {
@@ -132,7 +128,7 @@ export const rolloutsCommand = (program: Command, withStores: WithStores): void 
             { onProgress: (p) => line.show(`what-if: replayed ${p.guardrails} guardrail(s) over ${p.tenantId}`) },
           );
           line.done();
-          outcomeOf('not planned', outcome);
+          failIfRefused('not planned', outcome);
           printWhatIf(whatIf);
           process.stdout.write(`\nplanned rollout ${rolloutId}: nothing is enforced yet; the first ring goes in with rampart rollouts approve ${rolloutId} --ring 0\n`);
         });
@@ -147,7 +143,7 @@ export const rolloutsCommand = (program: Command, withStores: WithStores): void 
     .action(async (rolloutId: string, options: { ring: string }) => {
       const { changeRollout } = await import('@rampart/guardrails-application');
       await withStores(async (stores) => {
-        outcomeOf('not approved', await changeRollout(stores.eventStore, rolloutId, { kind: 'ApproveRolloutRing', ring: Number(options.ring), approvedBy: person() }, context()));
+        failIfRefused('not approved', await changeRollout(stores.eventStore, rolloutId, { kind: 'ApproveRolloutRing', ring: Number(options.ring), approvedBy: person() }, context()));
         process.stdout.write(`ring ${options.ring} of ${rolloutId} goes in; ${await reconcile(stores, rolloutId)}\n`);
       });
     });
@@ -160,7 +156,7 @@ export const rolloutsCommand = (program: Command, withStores: WithStores): void 
     .action(async (rolloutId: string, options: { reason: string }) => {
       const { changeRollout } = await import('@rampart/guardrails-application');
       await withStores(async (stores) => {
-        outcomeOf('not rolled back', await changeRollout(stores.eventStore, rolloutId, { kind: 'RollBackRollout', rolledBackBy: person(), reason: options.reason }, context()));
+        failIfRefused('not rolled back', await changeRollout(stores.eventStore, rolloutId, { kind: 'RollBackRollout', rolledBackBy: person(), reason: options.reason }, context()));
         process.stdout.write(`rolled ${rolloutId} back; ${await reconcile(stores, rolloutId)}\n`);
       });
     });
