@@ -42,7 +42,6 @@ export const queryArmor = (runtime: ApiRuntime) =>
 export class ApiModule {
   static forRoot(runtime: ApiRuntime): DynamicModule {
     const armor = queryArmor(runtime);
-    const sql = runtime.stores.readModels;
     return {
       module: ApiModule,
       imports: [
@@ -68,7 +67,7 @@ export class ApiModule {
           // HTTP requests were authenticated by the middleware in front of every route; WebSocket
           // operations bring their context from ws/socket-server.ts, which authenticates each one.
           context: async (arg: { req?: AuthenticatedRequest }): Promise<RequestContext> => {
-            if (arg.req?.principal) return createRequestContext(arg.req.principal, arg.req.correlationId ?? randomUUID(), sql);
+            if (arg.req?.principal) return createRequestContext(arg.req.principal, arg.req.correlationId ?? randomUUID(), runtime.stores);
             throw new AuthenticationError('missing', 'authentication required');
           },
         }),

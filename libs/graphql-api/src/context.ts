@@ -1,7 +1,9 @@
 // Per-request context: the authenticated principal, its tenant scope (the one place access is
-// decided), a correlation id, and request-scoped loaders.
+// decided), a correlation id, request-scoped loaders, and the read side's version as the request
+// found it (read once, when first needed, for every kept answer the request is served).
 import { TenantScope, type Principal, type SocAssignments } from '@rampart/auth';
-import { READ_MODEL_SCHEMA } from '@rampart/runtime';
+import { answerCacheOf } from '@rampart/platform';
+import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import type { SqlClient } from '@rampart/event-store';
 import { createLoaders, type Loaders } from './graphql/loaders';
 
@@ -10,6 +12,8 @@ export interface RequestContext {
   readonly scope: TenantScope;
   readonly correlationId: string;
   readonly loaders: Loaders;
+  /** The read side's version for this request: read on first use, then the same for the whole request. */
+  readonly readSideVersion: () => Promise<string>;
 }
 
 /** SOC principals reach the tenants assigned to their teams: one indexed query per request, only for them. */
@@ -29,7 +33,15 @@ export const loadSocAssignments = async (principal: Principal, sql: SqlClient): 
   return map;
 };
 
-export const createRequestContext = async (principal: Principal, correlationId: string, sql: SqlClient): Promise<RequestContext> => {
-  const scope = new TenantScope(principal, await loadSocAssignments(principal, sql));
-  return { principal, scope, correlationId, loaders: createLoaders(sql, scope) };
+export const createRequestContext = async (principal: Principal, correlationId: string, stores: Pick<Stores, 'eventStore' | 'readModels'>): Promise<RequestContext> => {
+  const answers = answerCacheOf(stores);
+  let version: Promise<string> | undefined;
+  const readSideVersion = () => (version ??= answers.readVersion());
+  // A team's tenants change only with the tenant directory: kept across requests until it moves.
+  const teams = [...new Set(principal.grants.flatMap((g) => ('socTeam' in g ? [g.socTeam] : [])))].sort();
+  const assignments = teams.length
+    ? await answers.get(`soc\0${teams.join('\0')}`, async () => ({ value: await loadSocAssignments(principal, stores.readModels) }), readSideVersion())
+    : new Map<string, Set<string>>();
+  const scope = new TenantScope(principal, assignments);
+  return { principal, scope, correlationId, loaders: createLoaders(stores.readModels, scope), readSideVersion };
 };

@@ -5,11 +5,21 @@
 // models (where the evaluator is taken to have kept up: its past lag is not recorded).
 import { tenantPartitionOf, type GlobalPosition } from '@rampart/event-sourcing';
 import { SqlCheckpointStore } from '@rampart/event-store';
-import { coverageOf, DEFAULT_MAX_EVIDENCE_AGE_HOURS, type CollectedResource, type Coverage, type TenantGuardrailsEntry } from '@rampart/guardrails';
-import { GUARDRAIL_EVALUATOR_EVENT_TYPES, GUARDRAIL_EVALUATOR_SUBSCRIPTION } from '@rampart/guardrails-application';
+import {
+  coverageHoldsUntil,
+  coverageOf,
+  DEFAULT_MAX_EVIDENCE_AGE_HOURS,
+  notEvaluatedKeys,
+  type CollectedResource,
+  type ComplianceScore,
+  type Coverage,
+  type TenantGuardrailsEntry,
+} from '@rampart/guardrails';
+import { GUARDRAIL_EVALUATOR_EVENT_TYPES, GUARDRAIL_EVALUATOR_SUBSCRIPTION, tenantComplianceScore } from '@rampart/guardrails-application';
 import { lastCollectedAt, latestPerScope, type CompleteCollection } from '@rampart/inventory-contract';
 import type { ResourceInventoryEntry } from '@rampart/inventory';
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
+import { answerCacheOf } from './answer-cache';
 
 type CoverageStores = Pick<Stores, 'eventStore' | 'readModels'>;
 
@@ -85,3 +95,19 @@ export const tenantCoverage = async (stores: CoverageStores, tenantId: string, o
     { at: options.now ?? new Date(), maxEvidenceAgeHours: maxEvidenceAgeOf(policy.rows[0]?.doc), evaluatedThrough: through },
   );
 };
+
+/**
+ * A tenant's compliance score now with its coverage, as `complianceScore` answers it: kept while
+ * neither the read side nor the clock can have changed it (the first evidence to age past the
+ * interval ends it), so a dashboard open on many screens computes it once per change.
+ */
+export const tenantScoreNow = (stores: CoverageStores, tenantId: string, readAt?: Promise<string>): Promise<{ coverage: Coverage; score: ComplianceScore }> =>
+  answerCacheOf(stores).get(
+    `score\0${tenantId}`,
+    async () => {
+      const coverage = await tenantCoverage(stores, tenantId);
+      const score = await tenantComplianceScore(stores, tenantId, READ_MODEL_SCHEMA, notEvaluatedKeys(coverage));
+      return { value: { coverage, score }, validUntil: coverageHoldsUntil(coverage) };
+    },
+    readAt,
+  );

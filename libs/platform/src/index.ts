@@ -7,5 +7,6 @@ export * from './history';
 export * from './audit-catalog';
 export * from './library-what-if';
 export * from './coverage';
+export * from './answer-cache';
 export * from './rollouts';
 export * from './azure-agreement';

@@ -83,6 +83,13 @@ const graphqlOperations = new Counter({
   registers: [counters],
 });
 
+const keptAnswers = new Counter({
+  name: 'rampart_api_kept_answers_total',
+  help: 'Answers the API computes from the read side (scores, queues, directory pages, SOC reach), by kind and outcome (served: kept and still valid; computed)',
+  labelNames: ['kind', 'outcome'],
+  registers: [counters],
+});
+
 /** Where the work is done, it is counted: the one way code outside this file records a metric. */
 export const instruments = {
   command(command: string, outcome: CommandOutcomeLabel): void {
@@ -115,6 +122,9 @@ export const instruments = {
   },
   graphqlOperation(type: string, ok: boolean): void {
     graphqlOperations.inc({ type, outcome: ok ? 'ok' : 'error' });
+  },
+  keptAnswer(kind: string, served: boolean): void {
+    keptAnswers.inc({ kind, outcome: served ? 'served' : 'computed' });
   },
 };
 

@@ -9,7 +9,6 @@ import {
   builtInCatalog,
   DEFAULT_MAX_EVIDENCE_AGE_HOURS,
   DEFAULT_REPORTING_POLICY,
-  notEvaluatedKeys,
   postureStreamId,
   SEVERITIES,
   type ComplianceEntry,
@@ -21,9 +20,9 @@ import {
   type TenantGuardrailsCommand,
   type TenantGuardrailsEntry,
 } from '@rampart/guardrails';
-import { catalogWithLibrary, changeTenantGuardrails, libraryBaselines, tenantComplianceScore, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
+import { catalogWithLibrary, changeTenantGuardrails, libraryBaselines, tenantStandardCompliance, type TenantStandardCompliance } from '@rampart/guardrails-application';
 import { setIncidentPolicy } from '@rampart/incidents-application';
-import { coverageAsOf, standardComplianceAsOf, tenantCoverage } from '@rampart/platform';
+import { coverageAsOf, standardComplianceAsOf, tenantCoverage, tenantScoreNow } from '@rampart/platform';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { tenantStanding } from '@rampart/tenancy-application';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
@@ -669,9 +668,8 @@ export class GuardrailsResolver {
 
   @Query(() => ComplianceScoreType, { description: "A tenant's compliance score now, per baseline, framework and control." })
   @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
-  async complianceScore(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<ComplianceScoreType> {
-    const coverage = await tenantCoverage(this.runtime.stores, tenantId);
-    const score = await tenantComplianceScore(this.runtime.stores, tenantId, READ_MODEL_SCHEMA, notEvaluatedKeys(coverage));
+  async complianceScore(@Context() ctx: RequestContext, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<ComplianceScoreType> {
+    const { coverage, score } = await tenantScoreNow(this.runtime.stores, tenantId, ctx.readSideVersion());
     return {
       tenantId,
       coverage: toCoverageSummary(coverage),

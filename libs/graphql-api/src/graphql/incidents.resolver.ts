@@ -59,10 +59,11 @@ import {
   type ActionRequest,
   type IncidentsDeps,
 } from '@rampart/incidents-application';
+import { answerCacheOf } from '@rampart/platform';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
 import { tenantStanding } from '@rampart/tenancy-application';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import { FindingType } from './guardrails.resolver';
 import type { RequestContext } from '../context';
@@ -517,7 +518,7 @@ export class IncidentsResolver {
     const params: unknown[] = [limit + 1];
     let where = 'true';
     if (!reach.all) {
-      params.push([...reach.tenants]);
+      params.push([...reach.tenants].sort()); // sorted: one kept page for every caller with this reach
       where += ` AND tenant_id = ANY($${params.length}::text[])`;
     }
     const cursor = decodeCursor(after);
@@ -538,13 +539,19 @@ export class IncidentsResolver {
       where += ` AND ${column} = $${params.length}`;
     }
     if (filter?.open) where += ` AND doc->>'status' NOT IN ('resolved', 'closed', 'merged')`;
-    const { rows } = await this.runtime.stores.readModels.query<{ id: string; doc: IncidentEntry }>(
-      `SELECT id, doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE ${where} ORDER BY doc->>'openedAt' DESC, id DESC LIMIT $1`,
-      params,
-    );
+    // The page's rows and their tenants' policies are kept while the read side stands still (a SOC
+    // console polls its queue); the SLA state is the clock's, so it is worked out on every ask.
+    const key = createHash('sha256').update(JSON.stringify([where, params])).digest('base64url');
+    const { rows, policies } = await answerCacheOf(this.runtime.stores).get(`queue\0${key}`, async () => {
+      const page = await this.runtime.stores.readModels.query<{ id: string; doc: IncidentEntry }>(
+        `SELECT id, doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE ${where} ORDER BY doc->>'openedAt' DESC, id DESC LIMIT $1`,
+        params,
+      );
+      const tenants = [...new Set(page.rows.map((r) => r.doc.tenantId))];
+      const policyList = await Promise.all(tenants.map((tenantId) => incidentPolicyOf(this.runtime.stores, tenantId)));
+      return { value: { rows: page.rows, policies: new Map<string, IncidentPolicy>(tenants.map((t, i) => [t, policyList[i]])) } };
+    }, ctx.readSideVersion());
     const now = new Date();
-    const policies = new Map<string, IncidentPolicy>();
-    for (const tenantId of new Set(rows.map((r) => r.doc.tenantId))) policies.set(tenantId, await incidentPolicyOf(this.runtime.stores, tenantId));
     return toConnection(
       rows.map((r) => ({ ...toIncident(r.doc, (policies.get(r.doc.tenantId) ?? DEFAULT_INCIDENT_POLICY).sla, now), row: r.id })),
       limit,

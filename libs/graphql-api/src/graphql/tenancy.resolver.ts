@@ -1,12 +1,14 @@
 // Tenants, SOC team assignments and API keys over GraphQL. Every operation declares its
 // authorization rule; the schema transform enforces it before the resolver runs. Tenant commands are
 // judged by the tenant decider (its standing rule included), API keys by tenancy's use cases.
+import { createHash } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { humanOf, type Permission } from '@rampart/auth';
 import { parseInstant, type CommandContext, type CommandOutcome, type DomainEvent } from '@rampart/event-sourcing';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
+import { answerCacheOf } from '@rampart/platform';
 import { issueApiKey, revokeApiKey } from '@rampart/tenancy-application';
 import {
   tenantDecider,
@@ -74,7 +76,7 @@ export class TenancyResolver {
     const params: unknown[] = [decodeCursor(after) ?? '', limit + 1];
     let where = 'id > $1';
     if (!reach.all) {
-      params.push([...reach.tenants]);
+      params.push([...reach.tenants].sort()); // sorted: one kept page for every caller with this reach
       where += ` AND id = ANY($${params.length}::text[])`;
     }
     for (const [column, value] of [
@@ -86,14 +88,18 @@ export class TenancyResolver {
       params.push(value);
       where += ` AND ${column} = $${params.length}`;
     }
-    const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantDirectoryEntry }>(
-      `SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory WHERE ${where} ORDER BY id LIMIT $2`,
-      params,
-    );
-    return toConnection(
-      rows.map((r) => toTenant(r.doc)),
-      limit,
-      (t) => t.tenantId,
+    // A page of the directory is kept while the read side stands still; the key holds the caller's reach.
+    const key = createHash('sha256').update(JSON.stringify([where, params])).digest('base64url');
+    return answerCacheOf(this.runtime.stores).get(
+      `tenants\0${key}`,
+      async () => {
+        const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantDirectoryEntry }>(
+          `SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory WHERE ${where} ORDER BY id LIMIT $2`,
+          params,
+        );
+        return { value: toConnection(rows.map((r) => toTenant(r.doc)), limit, (t) => t.tenantId) };
+      },
+      ctx.readSideVersion(),
     );
   }
 

@@ -18,7 +18,7 @@ export class AlertsWebhookController {
   async alerts(@Req() req: AuthenticatedRequest, @Param('tenantId') tenantId: string, @Body() body: unknown) {
     // The middleware in front of every route has authenticated the caller already.
     if (!req.principal) throw refuse(401, 'UNAUTHENTICATED', 'authentication required');
-    const ctx = await createRequestContext(req.principal, req.correlationId ?? 'webhook', this.runtime.stores.readModels);
+    const ctx = await createRequestContext(req.principal, req.correlationId ?? 'webhook', this.runtime.stores);
     if (!ctx.scope.can('alerts.ingest', tenantId)) throw refuse(403, 'FORBIDDEN', `not allowed to send alerts for tenant ${tenantId}`);
     if (body === undefined || body === null || typeof body !== 'object') throw refuse(400, 'BAD_USER_INPUT', 'send the alert as a JSON body (content-type: application/json)');
     const outcome = await recordAlerts(this.runtime, ctx, tenantId, body);

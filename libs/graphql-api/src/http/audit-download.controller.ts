@@ -34,7 +34,7 @@ export class AuditDownloadController {
     @Query('signature') signature: string,
   ): Promise<void> {
     if (!req.principal) throw refuse(401, 'UNAUTHENTICATED', 'authentication required');
-    const ctx = await createRequestContext(req.principal, req.correlationId ?? 'download', this.runtime.stores.readModels);
+    const ctx = await createRequestContext(req.principal, req.correlationId ?? 'download', this.runtime.stores);
     if (!ctx.scope.can('audit.export', tenantId)) throw refuse(403, 'FORBIDDEN', `not allowed to export the audit trail of tenant ${tenantId}`);
     const link = this.runtime.audit.resolveLink(tenantId, exportId, file, expires, signature);
     if (!link.ok) throw refuse(link.status, link.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN', link.reason);

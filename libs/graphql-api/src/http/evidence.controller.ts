@@ -25,7 +25,7 @@ export class EvidenceController {
   @HttpCode(201)
   async upload(@Req() req: AuthenticatedRequest & Request, @Param('tenantId') tenantId: string, @Query('name') name: string | undefined) {
     if (!req.principal) throw refuse(401, 'UNAUTHENTICATED', 'authentication required');
-    const ctx = await createRequestContext(req.principal, req.correlationId ?? 'evidence', this.runtime.stores.readModels);
+    const ctx = await createRequestContext(req.principal, req.correlationId ?? 'evidence', this.runtime.stores);
     if (!ctx.scope.can('attestations.record', tenantId)) throw refuse(403, 'FORBIDDEN', `not allowed to store evidence for tenant ${tenantId}`);
     if (!Buffer.isBuffer(req.body)) throw refuse(400, 'BAD_USER_INPUT', 'send the file as the request body, with its media type as content-type');
     if (!name) throw refuse(400, 'BAD_USER_INPUT', 'name the file: PUT /evidence/<tenant>?name=<file name>');
@@ -43,7 +43,7 @@ export class EvidenceController {
   @Get(':tenantId/:sha256')
   async download(@Req() req: AuthenticatedRequest, @Res() res: Response, @Param('tenantId') tenantId: string, @Param('sha256') sha256: string): Promise<void> {
     if (!req.principal) throw refuse(401, 'UNAUTHENTICATED', 'authentication required');
-    const ctx = await createRequestContext(req.principal, req.correlationId ?? 'evidence', this.runtime.stores.readModels);
+    const ctx = await createRequestContext(req.principal, req.correlationId ?? 'evidence', this.runtime.stores);
     if (!ctx.scope.can('tenants.read', tenantId)) throw refuse(403, 'FORBIDDEN', `not allowed to read tenant ${tenantId}`);
     if (!SHA256.test(sha256)) throw refuse(400, 'BAD_USER_INPUT', 'a lowercase hex SHA-256');
     const file = await (await evidenceStoreOf(this.runtime.stores)).read(tenantId, sha256);

@@ -253,7 +253,7 @@ export const attachSocketServer = (httpServer: HttpServer, options: SocketServer
         document,
         operationName: payload.operationName,
         variableValues: payload.variables,
-        contextValue: await createRequestContext(session.auth.principal, session.correlationId, runtime.stores.readModels),
+        contextValue: await createRequestContext(session.auth.principal, session.correlationId, runtime.stores),
       };
     },
     onComplete: (ctx: WsContext, id) => {

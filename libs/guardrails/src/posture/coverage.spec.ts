@@ -1,7 +1,7 @@
 // Proof of coverage: a verdict is as fresh as the configuration it was decided on. Given when each
 // resource was last collected and how far the evaluator had got, when is it evaluated within the
 // interval, and what does the coverage say.
-import { checkMaxEvidenceAge, coverageOf, notEvaluatedKeys, staleReason } from './coverage';
+import { checkMaxEvidenceAge, coverageHoldsUntil, coverageOf, notEvaluatedKeys, staleReason } from './coverage';
 
 const AT = new Date('2026-12-07T12:00:00Z');
 const resource = (name: string, lastCollectedAt: string) => ({
@@ -42,5 +42,16 @@ describe('proof of coverage', () => {
     expect(checkMaxEvidenceAge(0)).toMatchObject({ code: 'invalid-interval' });
     expect(checkMaxEvidenceAge(1.5)).toMatchObject({ code: 'invalid-interval' });
     expect(checkMaxEvidenceAge(91 * 24)).toMatchObject({ code: 'invalid-interval' });
+  });
+
+  it('holds until the first evidence now within the interval ages past it, and then says something else', () => {
+    const c = coverageOf([fresh, stale, edge], { at: AT, maxEvidenceAgeHours: 72, evaluatedThrough: null });
+    const until = coverageHoldsUntil(c);
+    // the edge resource is exactly 72 h old: evaluated now, not a millisecond later
+    expect(until).toBe(Date.parse(edge.lastCollectedAt) + 72 * 3_600_000 + 1);
+    expect(coverageOf([fresh, stale, edge], { at: new Date((until ?? 0) - 1), maxEvidenceAgeHours: 72, evaluatedThrough: null }).evaluated).toBe(2);
+    expect(coverageOf([fresh, stale, edge], { at: new Date(until ?? 0), maxEvidenceAgeHours: 72, evaluatedThrough: null }).evaluated).toBe(1);
+    // nothing evaluated: the clock can change nothing
+    expect(coverageHoldsUntil(coverageOf([stale], { at: AT, maxEvidenceAgeHours: 72, evaluatedThrough: null }))).toBeUndefined();
   });
 });

@@ -82,6 +82,21 @@ export const coverageOf = (resources: readonly CollectedResource[], options: Cov
 /** The keys of the resources whose evidence is stale: their verdicts are reported as not evaluated. */
 export const notEvaluatedKeys = (coverage: Pick<Coverage, 'perResource'>): Set<string> => new Set(coverage.perResource.filter((r) => !r.evaluated).map((r) => r.resourceKey));
 
+/**
+ * The first instant at which a resource now evaluated stops being so if nothing is collected or
+ * evaluated meanwhile: until then the coverage (and what it demotes) stays as it is. Undefined when
+ * no resource is evaluated (time can change nothing).
+ */
+export const coverageHoldsUntil = (coverage: Pick<Coverage, 'perResource' | 'maxEvidenceAgeHours'>): number | undefined => {
+  let first: number | undefined;
+  for (const r of coverage.perResource) {
+    if (!r.evaluated) continue;
+    const ends = Date.parse(r.evaluatedAt) + coverage.maxEvidenceAgeHours * 3_600_000 + 1;
+    if (first === undefined || ends < first) first = ends;
+  }
+  return first;
+};
+
 /** What a verdict on a resource with stale evidence says instead of passing. */
 export const staleReason = (r: Pick<ResourceCoverage, 'evaluatedAt'>, maxEvidenceAgeHours: number): string =>
   `not evaluated within ${maxEvidenceAgeHours} h: its configuration was last collected and evaluated at ${r.evaluatedAt}`;
