@@ -1,38 +1,28 @@
 // The baseline: a bare @apollo/server (standalone, no authentication, no plugins, no limits)
-// answering the same tenants connection from an in-memory array, sorted by tenant id as the
-// read model's primary key sorts it. What is left is GraphQL parsing, validation, execution and
-// HTTP: the floor any GraphQL API on this stack pays.
+// answering the same tenants connection from an in-memory array, sorted by tenant id as the read
+// model's primary key sorts it, and the heavier shapes from answers held in memory. What is left is
+// GraphQL parsing, validation, execution and HTTP: the floor any GraphQL API on this stack pays.
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { GraphQLError } from 'graphql';
 import type { BareTenant } from './seed';
 
-const typeDefs = /* GraphQL */ `
-  type Query {
-    tenants(first: Int, after: String): TenantConnection!
-  }
-  type TenantConnection {
-    edges: [TenantEdge!]!
-    pageInfo: PageInfo!
-  }
-  type TenantEdge {
-    cursor: String!
-    node: Tenant!
-  }
-  type Tenant {
-    tenantId: ID!
-    displayName: String!
-    sector: String!
-    status: String!
-    onboardedAt: String!
-    suspendedReason: String
-    socTeams: [String!]!
-  }
-  type PageInfo {
-    hasNextPage: Boolean!
-    endCursor: String
-  }
-`;
+/**
+ * Answers of the heavier shapes, as Rampart computed them for the same data: the bare server
+ * serves them from memory, so what is left is GraphQL execution and HTTP for the same shape.
+ */
+export interface BareAnswers {
+  readonly incidents?: unknown;
+  readonly complianceScore?: unknown;
+}
+
+/**
+ * Rampart's own published SDL, so every shape is answered with the very types, fields and nesting
+ * Rampart answers with; only the root fields the bench asks for get resolvers.
+ */
+const typeDefs = readFileSync(path.join(__dirname, '..', '..', '..', 'libs', 'graphql-api', 'schema.graphql'), 'utf8');
 
 // The same opaque cursors as Rampart's connections.
 const encodeCursor = (key: string): string => Buffer.from(JSON.stringify({ k: key })).toString('base64url');
@@ -55,7 +45,7 @@ export interface BareServer {
   stop(): Promise<void>;
 }
 
-export const startBareServer = async (entries: readonly BareTenant[]): Promise<BareServer> => {
+export const startBareServer = async (entries: readonly BareTenant[], answers: BareAnswers = {}): Promise<BareServer> => {
   const tenants = [...entries].sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
   const server = new ApolloServer({
     typeDefs,
@@ -74,6 +64,8 @@ export const startBareServer = async (entries: readonly BareTenant[]): Promise<B
             },
           };
         },
+        incidents: () => answers.incidents,
+        complianceScore: () => answers.complianceScore,
       },
     },
   });

@@ -3,8 +3,14 @@
 import path from 'node:path';
 import autocannon from 'autocannon';
 
-/** The list query both targets answer: the first page of the tenant directory. */
+/** The list query every target answers: the first page of the tenant directory. */
 export const TENANTS_QUERY = 'query { tenants(first: 50) { edges { node { tenantId displayName sector status } } pageInfo { hasNextPage endCursor } } }';
+
+/** One request body sent over and over: a query and its variables. */
+export interface RequestShape {
+  readonly query: string;
+  readonly variables?: Record<string, unknown>;
+}
 
 export interface LoadSettings {
   readonly connections: number;
@@ -19,7 +25,7 @@ export interface LoadResult {
   readonly latencyMeanMs: number;
   readonly requests: number;
   readonly non2xx: number;
-  /** Socket errors, timeouts and 2xx answers without a page of tenants (GraphQL errors). */
+  /** Socket errors, timeouts and 2xx answers without data or with GraphQL errors. */
   readonly otherErrors: number;
   readonly statusCodes: Record<string, number>;
   readonly bytesPerSecond: number;
@@ -35,14 +41,14 @@ export const stopLoad = (): void => {
 
 const VERIFY_BODY = path.join(__dirname, 'verify-body.cjs');
 
-const once = (url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<autocannon.Result> =>
+const once = (url: string, headers: Record<string, string>, body: string, connections: number, seconds: number): Promise<autocannon.Result> =>
   new Promise((resolve, reject) => {
     running = autocannon(
       {
         url: `${url}/graphql`,
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query: TENANTS_QUERY }),
+        body,
         connections,
         duration: seconds,
         pipelining: 1,
@@ -58,9 +64,10 @@ const once = (url: string, headers: Record<string, string>, connections: number,
     );
   });
 
-export const measure = async (url: string, headers: Record<string, string>, settings: LoadSettings): Promise<LoadResult> => {
-  await once(url, headers, settings.connections, settings.warmupSeconds);
-  const r = await once(url, headers, settings.connections, settings.seconds);
+export const measure = async (url: string, headers: Record<string, string>, shape: RequestShape, settings: LoadSettings): Promise<LoadResult> => {
+  const body = JSON.stringify(shape);
+  await once(url, headers, body, settings.connections, settings.warmupSeconds);
+  const r = await once(url, headers, body, settings.connections, settings.seconds);
   return {
     requestsPerSecond: r.requests.average,
     latencyP50Ms: r.latency.p50,

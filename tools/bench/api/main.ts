@@ -1,8 +1,9 @@
-// API benchmark: requests per second and latency of one GraphQL list query (the first page of
-// 10,000 tenants) through the whole Rampart API (authentication, rate limiting, request context,
-// authorization, query limits, the SQL read of the tenant directory) on PGlite and PostgreSQL,
-// beside a bare @apollo/server answering the same query from memory. Not a test: it prints a
-// table (stdout) and progress (stderr). See docs/performance-api.md.
+// API benchmark: requests per second and latency of three requests the console sends (the first
+// page of 10,000 tenants; a SOC analyst's queue of open incidents across 200 tenants with SLA state;
+// a tenant's posture with per-control scores) through the whole Rampart API (authentication, rate
+// limiting, request context, authorization, query limits, the read models) on PGlite and
+// PostgreSQL, beside a bare @apollo/server answering the same shapes from memory. Not a test: it
+// prints a table (stdout) and progress (stderr). See docs/performance-api.md.
 //
 //   node tools/bin/run-ts.js tools/bench/api/main.ts                full run (about 2 minutes)
 //   node tools/bin/run-ts.js tools/bench/api/main.ts --quick        smoke run, 3 s per target
@@ -10,12 +11,16 @@
 import { Command } from 'commander';
 import { Client } from 'pg';
 import { testDatabaseUrl } from '@rampart/event-store/testing';
+import { answerCacheOf } from '@rampart/platform';
 import { startHarness, type Harness } from '@rampart/server/testing';
 import { startBareServer } from './bare-server';
-import { measure, stopLoad, TENANTS_QUERY, type LoadResult, type LoadSettings } from './load';
+import { measure, stopLoad, type LoadResult, type LoadSettings } from './load';
 import { errorCount, formatTable, type TargetRow } from './report';
-import { appendTenants, countDirectoryRows, bareTenants, seedTenants, TENANT_COUNT, waitForProjections } from './seed';
-import { cpuBusyFraction, errorText, finishRun, machineHeader, maskUrl } from '../shared';
+import { SHAPES, structureOf, type Shape, type ShapeName } from './shapes';
+import { EXTRA_SOC_TENANTS, RESOURCES_PER_TENANT, seedWorkload, WORKLOAD_TENANTS, type WorkloadSummary } from './workload';
+import { appendTenants, countDirectoryRows, bareTenants, seedTenants, TENANT_COUNT as DEFAULT_TENANT_COUNT, waitForProjections } from './seed';
+import { alignedTable, cpuBusyFraction, errorText, finishRun, machineHeader, maskUrl } from '../shared';
+import { Profiler, type LayerRow } from './profile';
 
 type Target = 'bare' | 'pglite' | 'postgres';
 
@@ -24,6 +29,9 @@ const TARGET_NAMES: Record<Target, string> = {
   pglite: 'Rampart API on PGlite',
   postgres: 'Rampart API on PostgreSQL',
 };
+
+/** Issue 20's goals: Rampart's req/s over the bare server's, per shape. */
+const GOALS: Record<Exclude<Target, 'bare'>, number> = { postgres: 0.85, pglite: 0.6 };
 
 const SETTINGS: Record<'full' | 'quick', LoadSettings> = {
   full: { connections: 10, warmupSeconds: 3, seconds: 10 },
@@ -47,7 +55,9 @@ class Interrupted extends Error {
   }
 }
 
-const run = { interrupted: false };
+const run: { interrupted: boolean; profiler?: Profiler } = { interrupted: false };
+/** The directory's size: 10,000 unless --tenants says otherwise (a smaller one seeds faster while profiling). */
+let TENANT_COUNT = DEFAULT_TENANT_COUNT;
 const checkpoint = (): void => {
   if (run.interrupted) throw new Interrupted();
 };
@@ -73,87 +83,118 @@ const cleanUpAll = async (): Promise<void> => {
 const progress = (target: Target) => (message: string) =>
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] [${target}] ${message}\n`);
 
-interface Page {
-  readonly edges: { node: Record<string, unknown> }[];
-  readonly pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
-/** One request before the load: the answer must be a full first page, and is kept to compare targets. */
-const firstPage = async (url: string, headers: Record<string, string>): Promise<{ page: Page; bytes: number }> => {
+/** One request before the load: the answer must be a full one; it is kept to compare targets and to feed the bare server. */
+const firstAnswer = async (url: string, headers: Record<string, string>, shape: Shape): Promise<{ answer: unknown; bytes: number }> => {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query: TENANTS_QUERY }),
+    body: JSON.stringify(shape.request),
   });
   const text = await res.text();
-  const body = JSON.parse(text) as { data?: { tenants?: Page }; errors?: { message: string }[] };
-  if (res.status !== 200 || body.errors?.length || !body.data?.tenants) {
-    throw new Error(`${url}/graphql answered HTTP ${res.status}: ${text.slice(0, 300)}`);
+  const body = JSON.parse(text) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+  if (res.status !== 200 || body.errors?.length || !body.data?.[shape.field]) {
+    throw new Error(`${shape.name}: ${url}/graphql answered HTTP ${res.status}: ${text.slice(0, 300)}`);
   }
-  const page = body.data.tenants;
-  if (page.edges.length !== 50 || !page.pageInfo.hasNextPage) {
-    throw new Error(`expected a full page of 50 tenants with a next page, got ${page.edges.length} (hasNextPage ${page.pageInfo.hasNextPage})`);
-  }
-  return { page, bytes: Buffer.byteLength(text) };
+  const problem = shape.problem(body.data[shape.field]);
+  if (problem) throw new Error(`${shape.name}: ${problem}`);
+  return { answer: body.data[shape.field], bytes: Buffer.byteLength(text) };
 };
+
+interface ShapeReport {
+  readonly shape: ShapeName;
+  readonly cpuBusyBefore: number;
+  readonly responseBytes: number;
+  /** Same data as the bare server's (tenants; the others are served from this target's own answers), or the same structure (another store). */
+  readonly sameAnswerAsBare?: boolean;
+  readonly result: LoadResult;
+  /** With --profile: the main thread's CPU per request, by layer, from a separate run. */
+  readonly profile?: LayerRow[];
+}
 
 interface TargetReport {
   readonly target: Target;
   readonly name: string;
   readonly skipped?: string;
   readonly store?: string;
-  readonly cpuBusyBefore?: number;
   readonly seedSeconds?: number;
   readonly projectionWaitSeconds?: number;
-  readonly responseBytes?: number;
-  readonly sameAnswerAsBare?: boolean;
-  readonly result?: LoadResult;
+  readonly workload?: WorkloadSummary;
+  readonly shapes: ShapeReport[];
 }
 
-const loadTarget = async (
+const loadShape = async (
   target: Target,
   url: string,
   headers: Record<string, string>,
+  shape: Shape,
   settings: LoadSettings,
-): Promise<{ result: LoadResult; cpuBusyBefore: number }> => {
+): Promise<{ result: LoadResult; cpuBusyBefore: number; profile?: LayerRow[] }> => {
   const log = progress(target);
   const cpuBusyBefore = await cpuBusyFraction(1_000);
-  log(`CPU busy before: ${Math.round(cpuBusyBefore * 100)}%; load: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.seconds} s`);
+  log(`${shape.name}: CPU busy before: ${Math.round(cpuBusyBefore * 100)}%; load: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.seconds} s`);
   checkpoint();
-  const result = await measure(url, headers, settings);
-  // Requests cut off when the run ended are still in the server; let them finish before it stops.
+  const result = await measure(url, headers, shape.request, settings);
+  // Requests cut off when the run ended are still in the server; let them finish before the next.
   await new Promise((resolve) => setTimeout(resolve, 500));
   checkpoint();
-  log(`${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, ${errorCount(result)} errors`);
-  return { result, cpuBusyBefore };
+  log(`${shape.name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, ${errorCount(result)} errors`);
+  let profile: LayerRow[] | undefined;
+  if (run.profiler) {
+    // A run of its own: sampling slows the server, so the measured figures above are without it.
+    await run.profiler.start();
+    const profiled = await measure(url, headers, shape.request, { ...settings, warmupSeconds: 0 });
+    profile = await run.profiler.stop(profiled.requests);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    log(`${shape.name}: profiled ${profiled.requests} requests: ${profile.slice(0, 4).map((p) => `${p.layer.split(' (')[0]} ${p.msPerRequest.toFixed(2)} ms`).join(', ')}`);
+  }
+  return { result, cpuBusyBefore, profile };
 };
 
-const runBare = async (settings: LoadSettings): Promise<{ report: TargetReport; page: Page }> => {
+const runBare = async (settings: LoadSettings, answers: ReadonlyMap<ShapeName, unknown>): Promise<{ report: TargetReport; answers: Map<ShapeName, unknown> }> => {
   const log = progress('bare');
-  const bare = await startBareServer(bareTenants(seedTenants(), new Date().toISOString()));
+  const bare = await startBareServer(bareTenants(seedTenants(TENANT_COUNT), new Date().toISOString()), {
+    incidents: answers.get('socQueue'),
+    complianceScore: answers.get('posture'),
+  });
   const stop = onCleanup('stop the bare server', () => bare.stop());
   try {
-    log(`listening on ${bare.url}/graphql with ${TENANT_COUNT.toLocaleString('en-US')} tenants in memory`);
-    const { page, bytes } = await firstPage(bare.url, {});
-    const { result, cpuBusyBefore } = await loadTarget('bare', bare.url, {}, settings);
-    return { report: { target: 'bare', name: TARGET_NAMES.bare, cpuBusyBefore, responseBytes: bytes, result }, page };
+    log(`listening on ${bare.url}/graphql with ${TENANT_COUNT.toLocaleString('en-US')} tenants and the heavier shapes' answers in memory`);
+    const shapes: ShapeReport[] = [];
+    const own = new Map<ShapeName, unknown>();
+    for (const shape of SHAPES) {
+      const { answer, bytes } = await firstAnswer(bare.url, {}, shape);
+      own.set(shape.name, answer);
+      const { result, cpuBusyBefore, profile } = await loadShape('bare', bare.url, {}, shape, settings);
+      shapes.push({ shape: shape.name, cpuBusyBefore, responseBytes: bytes, result, profile });
+    }
+    return { report: { target: 'bare', name: TARGET_NAMES.bare, shapes }, answers: own };
   } finally {
     await stop();
   }
 };
 
-const runRampart = async (target: 'pglite' | 'postgres', env: Record<string, string>, settings: LoadSettings, barePage: Page | undefined): Promise<TargetReport> => {
+/**
+ * Boots the platform, seeds it, and loads each shape. `compareWith`: the answers of a run before
+ * (equal data for the tenants page, equal structure for the rest, whose times and ids differ).
+ */
+const runRampart = async (
+  target: 'pglite' | 'postgres',
+  env: Record<string, string>,
+  settings: LoadSettings,
+  compareWith: ReadonlyMap<ShapeName, unknown> | undefined,
+): Promise<{ report: TargetReport; answers: Map<ShapeName, unknown> }> => {
   const log = progress(target);
-  log('booting the standalone platform (API + projection worker)');
+  log('booting the standalone platform (API + worker)');
   const harness: Harness = await startHarness({ RAMPART_RATE_LIMIT_PER_MINUTE: RATE_LIMIT_PER_MINUTE, RAMPART_LOG_LEVEL: 'silent', ...env });
   const stop = onCleanup(`stop the ${target} platform`, () => harness.stop());
   try {
     checkpoint();
     const store = harness.server.stores.description.replace(/\(.*\)/, '').trim();
     const worker = harness.server.worker;
-    if (!worker) throw new Error('the standalone platform has no projection worker');
+    if (!worker) throw new Error('the standalone platform has no worker');
     log(`seeding ${TENANT_COUNT.toLocaleString('en-US')} tenants (${SEED_CONCURRENCY[target]} appends in flight)`);
-    const seedSeconds = await appendTenants(harness.server.stores.eventStore, seedTenants(), { concurrency: SEED_CONCURRENCY[target], progress: log, run });
+    const directory = seedTenants(TENANT_COUNT);
+    const seedSeconds = await appendTenants(harness.server.stores.eventStore, directory, { concurrency: SEED_CONCURRENCY[target], progress: log, run });
     checkpoint();
     log(`seeded in ${seedSeconds.toFixed(1)} s; waiting for the tenant directory projection`);
     const projectionWaitSeconds = await waitForProjections(worker, { timeoutSeconds: 180, progress: log, run });
@@ -162,13 +203,28 @@ const runRampart = async (target: 'pglite' | 'postgres', env: Record<string, str
     const rows = await countDirectoryRows(harness.server.stores.readModels);
     if (rows !== TENANT_COUNT) throw new Error(`the tenant directory holds ${rows} bench tenants, expected ${TENANT_COUNT}`);
     log(`tenant directory has all ${rows.toLocaleString('en-US')} bench tenants (projection caught up ${projectionWaitSeconds.toFixed(1)} s after the last append)`);
-    const token = await harness.token({ role: 'platform.admin' });
-    const headers = { authorization: `Bearer ${token}` };
-    const { page, bytes } = await firstPage(harness.url, headers);
-    const sameAnswerAsBare = barePage ? JSON.stringify(page) === JSON.stringify(barePage) : undefined;
-    if (sameAnswerAsBare === false) log('NOTE: the first page differs from the bare server\'s');
-    const { result, cpuBusyBefore } = await loadTarget(target, harness.url, headers, settings);
-    return { target, name: TARGET_NAMES[target], store, cpuBusyBefore, seedSeconds, projectionWaitSeconds, responseBytes: bytes, sameAnswerAsBare, result };
+    log(`seeding the workload: ${WORKLOAD_TENANTS} tenants x ${RESOURCES_PER_TENANT} resources, evaluated and with incidents`);
+    const workload = await seedWorkload(harness.server.stores, worker, directory, { progress: log, run });
+    checkpoint();
+    log(`workload settled in ${workload.seconds.toFixed(1)} s: ${workload.resources.toLocaleString('en-US')} resources, ${workload.complianceRows.toLocaleString('en-US')} verdicts, ${workload.incidents} incidents`);
+
+    const shapes: ShapeReport[] = [];
+    const answers = new Map<ShapeName, unknown>();
+    for (const shape of SHAPES) {
+      const headers = { authorization: `Bearer ${await harness.token(shape.grant, `bench-${shape.name}`)}` };
+      const { answer, bytes } = await firstAnswer(harness.url, headers, shape);
+      answers.set(shape.name, answer);
+      const before = compareWith?.get(shape.name);
+      const sameAnswerAsBare =
+        before === undefined ? undefined : shape.name === 'tenants' ? JSON.stringify(answer) === JSON.stringify(before) : JSON.stringify(structureOf(answer)) === JSON.stringify(structureOf(before));
+      if (sameAnswerAsBare === false) log(`NOTE: the ${shape.name} answer differs from the bare server's`);
+      const cache = answerCacheOf(harness.server.stores).stats;
+      const kept = { ...cache };
+      const { result, cpuBusyBefore, profile } = await loadShape(target, harness.url, headers, shape, settings);
+      log(`${shape.name}: kept answers served ${cache.hits - kept.hits}, computed ${cache.misses - kept.misses}`);
+      shapes.push({ shape: shape.name, cpuBusyBefore, responseBytes: bytes, sameAnswerAsBare, result, profile });
+    }
+    return { report: { target, name: TARGET_NAMES[target], store, seedSeconds, projectionWaitSeconds, workload, shapes }, answers };
   } finally {
     log('stopping the platform');
     await stop();
@@ -212,12 +268,17 @@ const createBenchDatabase = async (adminUrl: string): Promise<{ url: string } | 
 const main = async (): Promise<void> => {
   const program = new Command()
     .name('bench-api')
-    .description('Requests per second of the tenants list query through the Rampart API against a bare @apollo/server')
+    .description('Requests per second of three console requests through the Rampart API against a bare @apollo/server')
     .option('--quick', 'short load runs, for a smoke run', false)
     .option('--no-postgres', 'only PGlite')
     .option('--json <file>', 'also write the results as JSON to this file')
+    .option('--tenants <n>', `tenants in the directory (at least ${EXTRA_SOC_TENANTS + 50})`, (v) => Number.parseInt(v, 10), DEFAULT_TENANT_COUNT)
+    .option('--profile', "after each measured run, a profiled run: the server thread's CPU per request by layer", false)
     .parse(process.argv);
-  const opts = program.opts<{ quick: boolean; postgres: boolean; json?: string }>();
+  const opts = program.opts<{ quick: boolean; postgres: boolean; json?: string; profile: boolean; tenants: number }>();
+  if (!Number.isInteger(opts.tenants) || opts.tenants < EXTRA_SOC_TENANTS + 50) throw new Error(`--tenants must be a whole number of at least ${EXTRA_SOC_TENANTS + 50}`);
+  TENANT_COUNT = opts.tenants;
+  if (opts.profile) run.profiler = new Profiler();
   const mode = opts.quick ? 'quick' : 'full';
   const settings = SETTINGS[mode];
   const started = new Date();
@@ -237,62 +298,97 @@ const main = async (): Promise<void> => {
   console.log(
     `load: autocannon, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s measured per target, in a worker thread of this process (the server under test runs in its main thread)`,
   );
-  console.log(`query: ${TENANTS_QUERY}`);
+  for (const shape of SHAPES) console.log(`${shape.name}: ${shape.request.query}`);
 
-  const reports: TargetReport[] = [];
-  const bare = await runBare(settings);
-  reports.push(bare.report);
-
-  reports.push(await runRampart('pglite', {}, settings, bare.page));
+  // PGlite first: the bare server serves the heavier shapes from the answers Rampart computed.
+  const pglite = await runRampart('pglite', {}, settings, undefined);
+  const bare = await runBare(settings, pglite.answers);
+  const reports: TargetReport[] = [bare.report, pglite.report];
+  // Same data as the bare server's on the tenants page; the rest are the bare server's own answers.
+  for (const s of pglite.report.shapes) {
+    if (s.shape === 'tenants') Object.assign(s, { sameAnswerAsBare: JSON.stringify(pglite.answers.get('tenants')) === JSON.stringify(bare.answers.get('tenants')) });
+    else Object.assign(s, { sameAnswerAsBare: JSON.stringify(pglite.answers.get(s.shape)) === JSON.stringify(bare.answers.get(s.shape)) });
+  }
 
   if (!opts.postgres) {
-    reports.push({ target: 'postgres', name: TARGET_NAMES.postgres, skipped: '--no-postgres was given' });
+    reports.push({ target: 'postgres', name: TARGET_NAMES.postgres, skipped: '--no-postgres was given', shapes: [] });
   } else {
     const adminUrl = testDatabaseUrl();
     progress('postgres')(`connecting to ${maskUrl(adminUrl)}`);
     const database = await createBenchDatabase(adminUrl);
     if ('skipped' in database) {
       progress('postgres')(`skipped: ${database.skipped}`);
-      reports.push({ target: 'postgres', name: TARGET_NAMES.postgres, skipped: database.skipped });
+      reports.push({ target: 'postgres', name: TARGET_NAMES.postgres, skipped: database.skipped, shapes: [] });
     } else {
-      reports.push(await runRampart('postgres', { RAMPART_STORE: 'postgres', DATABASE_URL: database.url }, settings, bare.page));
+      reports.push((await runRampart('postgres', { RAMPART_STORE: 'postgres', DATABASE_URL: database.url }, settings, bare.answers)).report);
     }
   }
   await cleanUpAll();
 
-  const bareRps = bare.report.result?.requestsPerSecond ?? 0;
-  const rows: TargetRow[] = reports.map((r) => ({
-    target: r.name,
-    result: r.result,
-    skipped: r.skipped,
-    ratio: r.result && bareRps > 0 ? r.result.requestsPerSecond / bareRps : undefined,
-  }));
+  const bareOf = new Map(bare.report.shapes.map((s) => [s.shape, s]));
+  const rows: TargetRow[] = [];
+  for (const shape of SHAPES) {
+    for (const r of reports) {
+      const s = r.shapes.find((x) => x.shape === shape.name);
+      const bareRps = bareOf.get(shape.name)?.result.requestsPerSecond ?? 0;
+      rows.push({
+        shape: shape.label,
+        target: r.name,
+        result: s?.result,
+        skipped: r.skipped,
+        ratio: s && bareRps > 0 ? s.result.requestsPerSecond / bareRps : undefined,
+        goal: r.target === 'bare' ? undefined : GOALS[r.target],
+      });
+    }
+  }
   console.log('');
   console.log(formatTable(rows));
   console.log('');
   for (const r of reports) {
     if (r.skipped) console.log(`SKIPPED: ${r.name} was not benchmarked because ${r.skipped}.`);
-    if (r.result && r.result.non2xx > 0) {
-      console.log(`(!) WARNING: ${r.name} answered ${r.result.non2xx} non-2xx responses (status codes: ${JSON.stringify(r.result.statusCodes)})`);
+    for (const s of r.shapes) {
+      if (s.result.non2xx > 0) console.log(`(!) WARNING: ${r.name}, ${s.shape}: ${s.result.non2xx} non-2xx responses (status codes: ${JSON.stringify(s.result.statusCodes)})`);
+      if (s.result.otherErrors > 0) console.log(`(!) WARNING: ${r.name}, ${s.shape}: ${s.result.otherErrors} socket errors, timeouts or answers without data or with GraphQL errors`);
+      if (s.sameAnswerAsBare === false) console.log(`(!) WARNING: ${r.name}, ${s.shape}: a different answer than the bare server's`);
     }
-    if (r.result && r.result.otherErrors > 0) {
-      console.log(`(!) WARNING: ${r.name} had ${r.result.otherErrors} socket errors, timeouts or answers without a page of tenants`);
-    }
-    if (r.sameAnswerAsBare === false) console.log(`(!) WARNING: ${r.name} answered a different first page than the bare server`);
   }
-  for (const r of reports.filter((x) => x.target !== 'bare' && x.result)) {
-    const ratio = (r.result?.requestsPerSecond ?? 0) / bareRps;
+  for (const r of reports.filter((x) => x.target !== 'bare' && !x.skipped)) {
     console.log(
-      `${r.name}: ${ratio >= 0.6 ? 'meets' : 'BELOW'} the goal of 0.60x the bare server's req/s; seeded ${TENANT_COUNT.toLocaleString('en-US')} tenants in ${r.seedSeconds?.toFixed(1)} s; ${r.responseBytes} bytes per answer (bare: ${bare.report.responseBytes}); same first page as bare: ${r.sameAnswerAsBare ? 'yes' : 'no'}`,
+      `${r.name}: seeded ${TENANT_COUNT.toLocaleString('en-US')} tenants in ${r.seedSeconds?.toFixed(1)} s; workload ${r.workload?.resources.toLocaleString('en-US')} resources, ${r.workload?.complianceRows.toLocaleString('en-US')} verdicts, ${r.workload?.incidents} incidents, settled in ${r.workload?.seconds.toFixed(1)} s; bytes per answer ${r.shapes.map((s) => `${s.shape} ${s.responseBytes} (bare ${bareOf.get(s.shape)?.responseBytes})`).join(', ')}`,
     );
   }
+  if (opts.profile) {
+    for (const shape of SHAPES) {
+      const columns = reports.filter((r) => r.shapes.some((s) => s.shape === shape.name && s.profile));
+      if (columns.length === 0) continue;
+      const layers = [...new Set(columns.flatMap((r) => r.shapes.find((s) => s.shape === shape.name)?.profile?.map((p) => p.layer) ?? []))];
+      const per = (r: TargetReport, layer: string) => r.shapes.find((s) => s.shape === shape.name)?.profile?.find((p) => p.layer === layer)?.msPerRequest ?? 0;
+      const cells = layers.map((layer) => [layer, ...columns.map((r) => per(r, layer).toFixed(3))]);
+      cells.push(['total', ...columns.map((r) => layers.reduce((sum, layer) => sum + per(r, layer), 0).toFixed(3))]);
+      console.log(`main-thread CPU per request (ms), ${shape.label}:`);
+      console.log(alignedTable(['layer', ...columns.map((r) => r.target)], [false, ...columns.map(() => true)], cells));
+      console.log('');
+    }
+  }
   console.log(
-    `req/s: mean of autocannon's per-second samples; latency percentiles over every request of the measured ${settings.seconds} s; errors: non-2xx + socket errors + timeouts + 2xx answers without a page (GraphQL errors).`,
+    `req/s: mean of autocannon's per-second samples; latency percentiles over every request of the measured ${settings.seconds} s; errors: non-2xx + socket errors + timeouts + 2xx answers without data or with GraphQL errors. Goal: ${GOALS.postgres.toFixed(2)}x of the bare server on PostgreSQL, ${GOALS.pglite.toFixed(2)}x on PGlite.`,
   );
   console.log(
-    'Rampart runs standalone (API + projection worker, one process) with a platform.admin bearer token (ES256, development issuer) and the per-principal rate limit raised out of the way; the bare server has no authentication, plugins or limits.',
+    'Rampart runs standalone (API + worker, one process) with ES256 bearer tokens of the development issuer (platform admin, SOC analyst of a team serving 200 tenants, customer viewer) and the per-principal rate limit raised out of the way; authentication, authorization and query limits stay on. The bare server has none of them.',
   );
-  finishRun(started, opts.json, (loadAtEnd) => ({ date: started.toISOString(), mode, settings, tenants: TENANT_COUNT, query: TENANTS_QUERY, machine, busyAtStart, loadAtStart, loadAtEnd, targets: reports.map((r, i) => ({ ...r, ratio: rows[i].ratio })) }));
+  finishRun(started, opts.json, (loadAtEnd) => ({
+    date: started.toISOString(),
+    mode,
+    settings,
+    tenants: TENANT_COUNT,
+    shapes: SHAPES.map((s) => ({ name: s.name, label: s.label, request: s.request, role: s.grant.role })),
+    machine,
+    busyAtStart,
+    loadAtStart,
+    loadAtEnd,
+    targets: reports,
+    rows,
+  }));
 };
 
 main().then(
