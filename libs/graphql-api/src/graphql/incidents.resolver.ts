@@ -392,13 +392,17 @@ export class IngestAlertsInput {
 /** Payloads larger than this are refused: alerts are small, a page holds at most 100. */
 export const MAX_ALERT_PAYLOAD_BYTES = 1024 * 1024;
 
+/** Over for an incident that ended: breached or not, for good; while it runs, as the clock says. */
+export const incidentSlaState = (doc: IncidentEntry, sla: IncidentPolicy['sla'], now: Date): string =>
+  ['resolved', 'closed', 'merged'].includes(doc.status) ? (doc.breached.length ? 'breached' : 'ok') : slaState(doc, now, sla);
+
 export const toIncident = (doc: IncidentEntry, sla: IncidentPolicy['sla'], now = new Date()): IncidentType => ({
   ...doc,
   signals: doc.signals.map((s) => ({ ...s, resourceKeys: [...s.resourceKeys], entities: [...s.entities] })),
   labels: [...doc.labels],
   breached: [...doc.breached],
   resourceKeys: [...doc.resourceKeys],
-  slaState: ['resolved', 'closed', 'merged'].includes(doc.status) ? (doc.breached.length ? 'breached' : 'ok') : slaState(doc, now, sla),
+  slaState: incidentSlaState(doc, sla, now),
 });
 
 @ObjectType()
@@ -542,21 +546,34 @@ export class IncidentsResolver {
     // The page's rows and their tenants' policies are kept while the read side stands still (a SOC
     // console polls its queue); the SLA state is the clock's, so it is worked out on every ask.
     const key = createHash('sha256').update(JSON.stringify([where, params])).digest('base64url');
-    const { rows, policies } = await answerCacheOf(this.runtime.stores).get(`queue\0${key}`, async () => {
-      const page = await this.runtime.stores.readModels.query<{ id: string; doc: IncidentEntry }>(
-        `SELECT id, doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE ${where} ORDER BY doc->>'openedAt' DESC, id DESC LIMIT $1`,
-        params,
-      );
-      const tenants = [...new Set(page.rows.map((r) => r.doc.tenantId))];
-      const policyList = await Promise.all(tenants.map((tenantId) => incidentPolicyOf(this.runtime.stores, tenantId)));
-      return { value: { rows: page.rows, policies: new Map<string, IncidentPolicy>(tenants.map((t, i) => [t, policyList[i]])) } };
-    }, ctx.readSideVersion());
-    const now = new Date();
-    return toConnection(
-      rows.map((r) => ({ ...toIncident(r.doc, (policies.get(r.doc.tenantId) ?? DEFAULT_INCIDENT_POLICY).sla, now), row: r.id })),
-      limit,
-      (i) => `${i.openedAt}|${i.row}`,
+    const page = await answerCacheOf(this.runtime.stores).get(
+      `queue\0${key}`,
+      async () => {
+        const { rows } = await this.runtime.stores.readModels.query<{ id: string; doc: IncidentEntry }>(
+          `SELECT id, doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE ${where} ORDER BY doc->>'openedAt' DESC, id DESC LIMIT $1`,
+          params,
+        );
+        const tenants = [...new Set(rows.map((r) => r.doc.tenantId))];
+        const policyList = await Promise.all(tenants.map((tenantId) => incidentPolicyOf(this.runtime.stores, tenantId)));
+        const slaOf = new Map(tenants.map((t, i) => [t, policyList[i].sla]));
+        // Everything but the SLA state, cursors included, is worked out once for the kept page.
+        const connection = toConnection(
+          rows.map((r) => ({ ...toIncident(r.doc, slaOf.get(r.doc.tenantId) ?? DEFAULT_INCIDENT_POLICY.sla), row: r.id, doc: r.doc })),
+          limit,
+          (i) => `${i.openedAt}|${i.row}`,
+        );
+        return { value: { ...connection, slaOf } };
+      },
+      ctx.readSideVersion(),
     );
+    const now = new Date();
+    return {
+      pageInfo: page.pageInfo,
+      edges: page.edges.map(({ cursor, node }) => ({
+        cursor,
+        node: { ...node, slaState: incidentSlaState(node.doc, page.slaOf.get(node.tenantId) ?? DEFAULT_INCIDENT_POLICY.sla, now) },
+      })),
+    };
   }
 
   @Query(() => [ActionKindType], { description: 'The response actions that can be proposed (proposeAction actionKind), with the parameters each needs.' })
