@@ -8,6 +8,7 @@
 //   node tools/bin/run-ts.js tools/bench/api/main.ts                full run (about 2 minutes)
 //   node tools/bin/run-ts.js tools/bench/api/main.ts --quick        smoke run, 3 s per target
 //   node tools/bin/run-ts.js tools/bench/api/main.ts --no-postgres --json tmp/bench-api.json
+import path from 'node:path';
 import { Command } from 'commander';
 import { Client } from 'pg';
 import { testDatabaseUrl } from '@rampart/event-store/testing';
@@ -55,7 +56,7 @@ class Interrupted extends Error {
   }
 }
 
-const run: { interrupted: boolean; profiler?: Profiler } = { interrupted: false };
+const run: { interrupted: boolean; profiler?: Profiler; profileDir?: string } = { interrupted: false };
 /** The directory's size: 10,000 unless --tenants says otherwise (a smaller one seeds faster while profiling). */
 let TENANT_COUNT = DEFAULT_TENANT_COUNT;
 const checkpoint = (): void => {
@@ -143,7 +144,7 @@ const loadShape = async (
     // A run of its own: sampling slows the server, so the measured figures above are without it.
     await run.profiler.start();
     const profiled = await measure(url, headers, shape.request, { ...settings, warmupSeconds: 0 });
-    profile = await run.profiler.stop(profiled.requests);
+    profile = await run.profiler.stop(profiled.requests, run.profileDir ? path.join(run.profileDir, `${target}-${shape.name}.cpuprofile`) : undefined);
     await new Promise((resolve) => setTimeout(resolve, 500));
     log(`${shape.name}: profiled ${profiled.requests} requests: ${profile.slice(0, 4).map((p) => `${p.layer.split(' (')[0]} ${p.msPerRequest.toFixed(2)} ms`).join(', ')}`);
   }
@@ -274,8 +275,10 @@ const main = async (): Promise<void> => {
     .option('--json <file>', 'also write the results as JSON to this file')
     .option('--tenants <n>', `tenants in the directory (at least ${EXTRA_SOC_TENANTS + 50})`, (v) => Number.parseInt(v, 10), DEFAULT_TENANT_COUNT)
     .option('--profile', "after each measured run, a profiled run: the server thread's CPU per request by layer", false)
+    .option('--profile-dir <dir>', 'with --profile, also write each profile there as <target>-<shape>.cpuprofile')
     .parse(process.argv);
-  const opts = program.opts<{ quick: boolean; postgres: boolean; json?: string; profile: boolean; tenants: number }>();
+  const opts = program.opts<{ quick: boolean; postgres: boolean; json?: string; profile: boolean; profileDir?: string; tenants: number }>();
+  run.profileDir = opts.profileDir;
   if (!Number.isInteger(opts.tenants) || opts.tenants < EXTRA_SOC_TENANTS + 50) throw new Error(`--tenants must be a whole number of at least ${EXTRA_SOC_TENANTS + 50}`);
   TENANT_COUNT = opts.tenants;
   if (opts.profile) run.profiler = new Profiler();

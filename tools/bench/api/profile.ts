@@ -3,7 +3,9 @@
 // is charged to one layer: SQL and JWT frames anywhere on the stack take precedence (their cost is
 // what a request waits on, whoever called them), otherwise the frame nearest the leaf that belongs
 // to a known layer. Printed as milliseconds of main-thread CPU per request.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 
 interface ProfileNode {
   readonly id: number;
@@ -57,9 +59,13 @@ export class Profiler {
     await this.session.post('Profiler.start');
   }
 
-  /** Stops and charges the samples to layers, per request of `requests`. */
-  async stop(requests: number): Promise<LayerRow[]> {
+  /** Stops and charges the samples to layers, per request of `requests`; with `saveAs`, also writes the profile there (open it in Chrome's DevTools). */
+  async stop(requests: number, saveAs?: string): Promise<LayerRow[]> {
     const { profile } = (await this.session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+    if (saveAs) {
+      mkdirSync(path.dirname(saveAs), { recursive: true });
+      writeFileSync(saveAs, JSON.stringify(profile));
+    }
     return attribute(profile, requests);
   }
 

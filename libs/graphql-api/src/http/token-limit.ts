@@ -18,13 +18,40 @@ export const countTokens = (query: string, max: number): number => {
   return count;
 };
 
-export const tokenLimit = (maxTokens: number) => (req: Request, res: Response, next: NextFunction) => {
-  const query = (req.body as { query?: unknown } | undefined)?.query;
-  if (typeof query === 'string' && countTokens(query, maxTokens) > maxTokens) {
+/**
+ * Documents already counted within the limit, so that the console's few documents, sent again and
+ * again, are lexed once (Apollo keeps their parsed form too). Bounded in entries and in the size of
+ * what it holds; a caller sending ever new documents only gets them counted each time.
+ */
+class WithinLimit {
+  private readonly documents = new Set<string>();
+  constructor(
+    private readonly maxEntries = 500,
+    private readonly maxLength = 16 * 1024,
+  ) {}
+
+  has(query: string): boolean {
+    return this.documents.has(query);
+  }
+
+  add(query: string): void {
+    if (query.length > this.maxLength) return;
+    this.documents.add(query);
+    if (this.documents.size > this.maxEntries) this.documents.delete(this.documents.values().next().value as string);
+  }
+}
+
+export const tokenLimit = (maxTokens: number) => {
+  const counted = new WithinLimit();
+  return (req: Request, res: Response, next: NextFunction) => {
+    const query = (req.body as { query?: unknown } | undefined)?.query;
+    if (typeof query !== 'string' || counted.has(query)) return next();
+    if (countTokens(query, maxTokens) <= maxTokens) {
+      counted.add(query);
+      return next();
+    }
     res.status(400).json({
       errors: [{ message: `the document has more than ${maxTokens} tokens`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
     });
-    return;
-  }
-  next();
+  };
 };
