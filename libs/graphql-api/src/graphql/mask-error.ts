@@ -18,6 +18,9 @@ const CLIENT_ERROR_CODES = new Set([
   'FORBIDDEN',
   'RATE_LIMITED',
   'TOO_MANY_SUBSCRIPTIONS',
+  // a live subscription that fell too far behind, or whose reader of the log gave up: the client re-reads and resubscribes
+  'SUBSCRIPTION_LAGGED',
+  'LIVE_EVENTS_UNAVAILABLE',
   'AUTHENTICATION_UNAVAILABLE',
 ]);
 

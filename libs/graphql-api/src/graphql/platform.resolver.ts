@@ -1,11 +1,12 @@
-import { Inject } from '@nestjs/common';
+import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { formatPosition, parsePosition, START, subscribe, type RecordedEvent } from '@rampart/event-sourcing';
+import { formatPosition, parsePosition, START, type RecordedEvent } from '@rampart/event-sourcing';
 import { ACTION_EVENT_TYPES, INCIDENT_EVENT_TYPES } from '@rampart/incidents';
 import { GraphQLError } from 'graphql';
 import { pageSize } from './connection';
 import { Authorize } from '../authorization/rules';
+import { LiveEvents } from '../live/live-events';
 import type { RequestContext } from '../context';
 import { RUNTIME, type ApiRuntime } from '../runtime';
 import { GetPlatformQuery } from './queries';
@@ -30,12 +31,24 @@ export const toTenantEvent = (e: RecordedEvent): TenantEventType => ({
   data: JSON.stringify(e.data, (key, value) => (SECRET_FIELDS.has(key) ? undefined : value)),
 });
 
+const LIVE_INCIDENT_TYPES = [...INCIDENT_EVENT_TYPES, ...ACTION_EVENT_TYPES];
+
 @Resolver()
-export class PlatformResolver {
+export class PlatformResolver implements OnModuleDestroy {
+  /** Every subscription of this API shares one reader of the log (live/live-events.ts). */
+  private readonly live: LiveEvents<TenantEventType>;
+
   constructor(
     private readonly queries: QueryBus,
     @Inject(RUNTIME) private readonly runtime: ApiRuntime,
-  ) {}
+  ) {
+    this.live = new LiveEvents(runtime.stores.eventStore, { view: toTenantEvent, log: runtime.log });
+  }
+
+  /** On the API's close, after its sockets (start-api.ts): the reader stops before the stores close. */
+  onModuleDestroy(): Promise<void> {
+    return this.live.close();
+  }
 
   @Query(() => MeType, { description: 'Who the API thinks the caller is, and what it may reach.' })
   @Authorize({ kind: 'self' })
@@ -96,8 +109,8 @@ export class PlatformResolver {
     resolve: (payload: TenantEventType) => payload,
   })
   @Authorize({ kind: 'tenant', permission: 'events.read', tenantArg: 'tenantId' })
-  tenantEvents(@Args('tenantId', { type: () => ID }) tenantId: string): AsyncIterableIterator<TenantEventType> {
-    return liveTenantEvents(this.runtime, tenantId);
+  tenantEvents(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<AsyncIterableIterator<TenantEventType>> {
+    return this.live.subscribe(tenantId);
   }
 
   @Subscription(() => TenantEventType, {
@@ -105,29 +118,7 @@ export class PlatformResolver {
     resolve: (payload: TenantEventType) => payload,
   })
   @Authorize({ kind: 'tenant', permission: 'tenants.read', tenantArg: 'tenantId' })
-  incidentEvents(@Args('tenantId', { type: () => ID }) tenantId: string): AsyncIterableIterator<TenantEventType> {
-    return liveTenantEvents(this.runtime, tenantId, [...INCIDENT_EVENT_TYPES, ...ACTION_EVENT_TYPES]);
+  incidentEvents(@Args('tenantId', { type: () => ID }) tenantId: string): Promise<AsyncIterableIterator<TenantEventType>> {
+    return this.live.subscribe(tenantId, LIVE_INCIDENT_TYPES);
   }
 }
-
-/** Events of one tenant from now on, until the client goes away (graphql-ws calls return()). */
-const liveTenantEvents = (runtime: ApiRuntime, tenantId: string, eventTypes?: readonly string[]): AsyncIterableIterator<TenantEventType> => {
-  const controller = new AbortController();
-  const source = (async function* () {
-    const from = await runtime.stores.eventStore.headPosition();
-    for await (const batch of subscribe(runtime.stores.eventStore, { from, filter: { tenantId, eventTypes }, signal: controller.signal })) {
-      for (const event of batch.events) yield toTenantEvent(event);
-    }
-  })();
-  return {
-    next: () => source.next(),
-    return: async () => {
-      controller.abort();
-      return source.return(undefined);
-    },
-    throw: (error) => source.throw(error),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-};
