@@ -14,7 +14,10 @@ describe('the demo seed', () => {
   let dir: string;
   let stores: Stores;
   let summary: DemoSummary | null;
-  const now = new Date();
+  // The story at one fixed time of day (the last noon, UTC): its nights, shifts and daily buckets
+  // then fall alike on every run, not by the hour the suite happens to run at.
+  const DAY_MS = 86_400_000;
+  const now = new Date(Math.floor((Date.now() - DAY_MS / 2) / DAY_MS) * DAY_MS + DAY_MS / 2);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
