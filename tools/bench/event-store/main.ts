@@ -5,6 +5,7 @@
 //   npm run bench                 full run (a few minutes)
 //   npm run bench -- --quick      smoke run with small sizes
 //   npm run bench -- --no-postgres --json tmp/bench.json
+//   npm run bench -- --append-only    appends alone (no reads), for repeated before/after runs
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,11 +30,13 @@ const PAGE_SIZES = [100, 1000] as const;
 const REPETITIONS = 3;
 
 // Chosen so one timed store run takes roughly 1-3 s on the 2-core machine of docs/performance.md.
-// Batch size 1 is bounded by one commit (an fsync on PostgreSQL) per append: a few hundred/s.
+// Batch size 1 is bounded by one commit (an fsync on PostgreSQL) per append: about a thousand a
+// second since an append is one round trip (the baseline does twice that), so 2,000 events; at 600
+// a baseline run took 0.3 s and single runs swung the ratio by ±0.3.
 const SIZES: Record<'full' | 'quick', Record<BackendName, Sizes>> = {
   full: {
-    postgres: { append: { 1: 600, 100: 20_000, 1000: 40_000 }, logEvents: 50_000, streamReads: 80 },
-    pglite: { append: { 1: 600, 100: 15_000, 1000: 20_000 }, logEvents: 30_000, streamReads: 50 },
+    postgres: { append: { 1: 2_000, 100: 20_000, 1000: 40_000 }, logEvents: 50_000, streamReads: 80 },
+    pglite: { append: { 1: 2_000, 100: 15_000, 1000: 20_000 }, logEvents: 30_000, streamReads: 50 },
   },
   quick: {
     postgres: { append: { 1: 100, 100: 2_000, 1000: 5_000 }, logEvents: 5_000, streamReads: 5 },
@@ -116,7 +119,7 @@ const serverInfo = async (sql: SqlClient): Promise<{ version: string; settings: 
   return { version, settings };
 };
 
-const runBackend = async (backend: BackendName, sql: SqlClient, sizes: Sizes): Promise<BackendReport> => {
+const runBackend = async (backend: BackendName, sql: SqlClient, sizes: Sizes, appendOnly: boolean): Promise<BackendReport> => {
   const log = progress(backend);
   const prefix = `bench_${randomBytes(4).toString('hex')}`;
   const schemas: string[] = [];
@@ -136,6 +139,7 @@ const runBackend = async (backend: BackendName, sql: SqlClient, sizes: Sizes): P
       eventBytes = row.eventBytes;
       rows.push(summarize(row));
     }
+    if (appendOnly) return { backend, version, settings: info.settings, eventBytes, rows };
     const readSchema = `${prefix}_read`;
     schemas.push(readSchema);
     const reads = await measureReads(
@@ -195,9 +199,10 @@ const main = async (): Promise<void> => {
     .description('Event store throughput on PGlite and PostgreSQL against a raw-SQL baseline')
     .option('--quick', 'small sizes, for a smoke run', false)
     .option('--no-postgres', 'only PGlite')
+    .option('--append-only', 'only the append workloads (no reads)', false)
     .option('--json <file>', 'also write the results as JSON to this file')
     .parse(process.argv);
-  const opts = program.opts<{ quick: boolean; postgres: boolean; json?: string }>();
+  const opts = program.opts<{ quick: boolean; postgres: boolean; appendOnly: boolean; json?: string }>();
   const mode = opts.quick ? 'quick' : 'full';
   const started = new Date();
 
@@ -212,7 +217,7 @@ const main = async (): Promise<void> => {
 
   const reports: BackendReport[] = [];
 
-  reports.push(await runBackend('pglite', await createPgliteClient(), SIZES[mode].pglite));
+  reports.push(await runBackend('pglite', await createPgliteClient(), SIZES[mode].pglite, opts.appendOnly));
   printBackend(reports[reports.length - 1], SIZES[mode].pglite);
 
   const url = testDatabaseUrl();
@@ -222,7 +227,7 @@ const main = async (): Promise<void> => {
     progress('postgres')(`connecting to ${maskUrl(url)}`);
     const sql = await connectPostgres(url);
     if (typeof sql === 'string') progress('postgres')(`skipped: ${sql}`);
-    reports.push(typeof sql === 'string' ? { backend: 'postgres', skipped: sql, rows: [] } : await runBackend('postgres', sql, SIZES[mode].postgres));
+    reports.push(typeof sql === 'string' ? { backend: 'postgres', skipped: sql, rows: [] } : await runBackend('postgres', sql, SIZES[mode].postgres, opts.appendOnly));
   }
   printBackend(reports[reports.length - 1], SIZES[mode].postgres);
   const eventBytes = reports.find((r) => r.eventBytes)?.eventBytes ?? 0;

@@ -1,12 +1,22 @@
 // One small SQL surface over PGlite (embedded, in-process) and PostgreSQL (pg.Pool), so the
 // event store, checkpoints and read models run the same SQL on both.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGliteInterface } from '@electric-sql/pglite';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on the connection: PostgreSQL parses and plans it once per pooled
+   * connection instead of at every call (a named statement). For the few statements sent very
+   * often with the same text; PGlite ignores it.
+   */
+  readonly prepare?: boolean;
+}
+
 export interface SqlExecutor {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: R[]; rowCount: number }>;
 }
 
 export interface TransactionOptions {
@@ -47,6 +57,17 @@ const setLocalStatements = (settings: Readonly<Record<string, string>> = {}): st
     return `SET LOCAL ${name} = ${value}`;
   });
 
+/** A prepared statement's name, from its text, so that two texts never share one (bounded, like any cache of caller input). */
+const statementNames = new Map<string, string>();
+const statementName = (sql: string): string => {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    if (statementNames.size >= 1_000) statementNames.clear();
+    statementNames.set(sql, (name = `rampart_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`));
+  }
+  return name;
+};
+
 export const createPgClient = async (config: string | PoolConfig): Promise<SqlClient> => {
   const { Pool } = await import('pg');
   const poolConfig: PoolConfig = typeof config === 'string' ? { connectionString: config } : config;
@@ -57,19 +78,20 @@ export const createPgClient = async (config: string | PoolConfig): Promise<SqlCl
   const pool: Pool = new Pool({ max: 10, ...poolConfig, options });
   // A broken idle connection must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
-  const run = async <R>(executor: Pool | PoolClient, sql: string, params?: readonly unknown[]) => {
-    const result = await executor.query(sql, params as unknown[] | undefined);
+  const run = async <R>(executor: Pool | PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+    const values = params as unknown[] | undefined;
+    const result = await (options?.prepare ? executor.query({ name: statementName(sql), text: sql, values }) : executor.query(sql, values));
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   };
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, options) => run(pool, sql, params, options),
     async transaction(fn, options) {
       const client = await pool.connect();
       try {
         // Without parameters node-postgres sends a simple query: BEGIN and its settings in one round trip.
         await client.query([beginStatement(options), ...setLocalStatements(options?.settings)].join('; '));
-        const result = await fn({ query: (sql, params) => run(client, sql, params) });
+        const result = await fn({ query: (sql, params, options) => run(client, sql, params, options) });
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { tenantHashOf, tenantPartitionOf } from '@rampart/event-sourcing';
+import { tenantHashOf, tenantPartitionOf, WrongExpectedRevisionError } from '@rampart/event-sourcing';
 import { eventStoreContract } from '../contract/event-store.contract';
+import { numbered, uniqueTenant } from '../contract/fixtures';
 import { pgliteTestDatabase, postgresTestDatabase, type TestDatabase } from '../testing/databases';
+import { APPEND_FUNCTION } from './schema';
 import { SqlEventStore } from './sql-event-store';
 
 const sqlFactory = (open: () => Promise<TestDatabase>) => {
@@ -113,5 +115,75 @@ describe.each([
     if (name === 'PostgreSQL') expect(lz4).toBe(true); // the server CI runs has it; PGlite is built without
     expect(rows.map((r) => r.attcompression)).toEqual(lz4 ? ['l', 'l'] : ['', '']);
     await store.close();
+  });
+
+  it('gives a store from before the append function one, replaces an older body, and otherwise leaves it alone', async () => {
+    const fn = async () =>
+      (
+        await db.sql.query<{ oid: string; xmin: string; src: string; config: string[] | null; args: string; result: string }>(
+          `SELECT oid::text AS oid, xmin::text AS xmin, prosrc AS src, proconfig AS config, pg_get_function_arguments(oid) AS args, pg_get_function_result(oid) AS result
+           FROM pg_proc WHERE proname = $1 AND pronamespace = $2::regnamespace`,
+          [APPEND_FUNCTION, `"${db.schema}"`],
+        )
+      ).rows;
+    const appends = async () => {
+      const store = await SqlEventStore.open(db.sql, { schema: db.schema });
+      const tenant = uniqueTenant();
+      await expect(store.appendToStream(`t-${tenant}:demo-a`, numbered(tenant, 2), { expectedRevision: 'no_stream' })).resolves.toMatchObject({
+        nextExpectedRevision: 1,
+      });
+      await store.close();
+    };
+    await appends();
+    const [created] = await fn();
+    expect(created).toBeDefined();
+    await appends();
+    expect(await fn()).toEqual([created]); // opened again: not even rewritten
+
+    const qualified = `"${db.schema}".${APPEND_FUNCTION}`;
+    await db.sql.exec(`CREATE OR REPLACE FUNCTION ${qualified}(${created.args}) RETURNS ${created.result} LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'an older body'; END $$`);
+    await appends();
+    expect((await fn()).map((f) => f.src)).toEqual([created.src]);
+
+    // The same body planned the default way (a generic plan can keep a sequential scan): replaced too.
+    await db.sql.exec(`ALTER FUNCTION ${qualified} RESET ALL`);
+    await appends();
+    expect((await fn()).map((f) => f.config)).toEqual([['enable_seqscan=off']]);
+
+    await db.sql.exec(`DROP FUNCTION ${qualified}`); // a store made before there was one
+    await appends();
+    expect((await fn()).map((f) => [f.src, f.config])).toEqual([[created.src, created.config]]);
+  });
+});
+
+describe('a SQL event store on PostgreSQL waking readers elsewhere', () => {
+  let db: TestDatabase;
+  afterAll(async () => db?.dispose());
+
+  it('notifies LISTENing stores of an append, and of nothing for a refused or repeated one', async () => {
+    db = await postgresTestDatabase('notify');
+    const writer = await SqlEventStore.open(db.sql, { schema: db.schema });
+    // Another store object, as in another process: only a NOTIFY reaches it.
+    const reader = await SqlEventStore.open(db.sql, { schema: db.schema });
+    const notified = async (since: number) => {
+      for (let waited = 0; reader.appendNotifications() === since && waited < 5_000; waited += 50) await reader.waitForAppend(50, undefined, since);
+      return reader.appendNotifications() - since;
+    };
+    const tenant = uniqueTenant();
+    const id = `t-${tenant}:demo-a`;
+    const events = numbered(tenant, 1);
+
+    let since = reader.appendNotifications();
+    await writer.appendToStream(id, events, { expectedRevision: 'no_stream' });
+    expect(await notified(since)).toBe(1);
+
+    since = reader.appendNotifications();
+    await expect(writer.appendToStream(id, numbered(tenant, 1), { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(writer.appendToStream(id, events, { expectedRevision: 'no_stream' })).resolves.toMatchObject({ alreadyAppended: true });
+    await writer.appendToStream(id, numbered(tenant, 1), { expectedRevision: 0 });
+    // Notifications arrive in commit order: had the refused or repeated append sent one, it came first.
+    expect(await notified(since)).toBe(1);
+    await writer.close();
+    await reader.close();
   });
 });

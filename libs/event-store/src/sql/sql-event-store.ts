@@ -26,7 +26,7 @@ import {
   type StreamAppend,
   type UpcastFn,
 } from '@rampart/event-sourcing';
-import { eventStoreDdl, migrate } from './schema';
+import { APPEND_FUNCTION, eventStoreDdl, migrate } from './schema';
 import { isUniqueViolation, quoteIdent, type SqlClient, type SqlExecutor } from './sql-client';
 
 export interface SqlEventStoreOptions {
@@ -79,6 +79,22 @@ interface EventRow {
   data: unknown;
   metadata: EventMetadata;
   recorded_at: string | Date;
+}
+
+/** The append function's result (schema.ts): one row for an append or a refusal, one per stored event found. */
+type AppendRow =
+  | { outcome: 'appended'; head: number; transaction_id: string; global_position: string }
+  | { outcome: 'wrong_revision'; head: number | null }
+  | StoredRow;
+interface StoredRow {
+  outcome: 'stored';
+  head: number | null;
+  event_id: string;
+  stream_id: string;
+  type: string;
+  data: unknown;
+  transaction_id: string;
+  global_position: string;
 }
 
 // Positions come back as text (pg and PGlite disagree on bigint); ORDER BY must therefore name
@@ -146,72 +162,80 @@ export class SqlEventStore implements EventStore {
     return this.schema;
   }
 
+  /**
+   * One statement, the schema's append function (see appendFunctionDdl in schema.ts), sent on its
+   * own so that it is its own transaction: one round trip where BEGIN, lock, idempotency check,
+   * revision check, insert, NOTIFY and COMMIT took seven; and prepared, so each pooled connection
+   * parses and plans it once. With the `beforeCommit` test seam the call runs in an explicit
+   * transaction instead, held open while the seam waits.
+   */
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     validateAppend(streamId, events);
     const expected = options.expectedRevision ?? 'any';
     let result: AppendResult;
     try {
-      result = await this.sql.transaction((tx) => this.appendInTransaction(tx, streamId, events, expected));
+      result = await this.appendOnce(streamId, events, expected);
     } catch (error) {
       // Another stream took one of these event ids between our check and our insert.
       if (!isUniqueViolation(error, 'events_event_id_key')) throw error;
-      result = await this.sql.transaction((tx) => this.appendInTransaction(tx, streamId, events, expected));
+      result = await this.appendOnce(streamId, events, expected);
     }
     if (!result.alreadyAppended) this.wakeAll();
     return result;
   }
 
-  private async appendInTransaction(
-    tx: SqlExecutor,
+  private async appendOnce(
     streamId: string,
     events: readonly NewEvent[],
     expected: NonNullable<AppendOptions['expectedRevision']>,
   ): Promise<AppendResult> {
-    // Taken before any write, so this transaction gets its id only after the previous writer
-    // of the stream committed: transaction-id order then agrees with revision order.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [streamId]);
+    const text = `SELECT outcome, head, event_id::text AS event_id, stream_id, type, data,
+              transaction_id::text AS transaction_id, global_position::text AS global_position
+       FROM ${quoteIdent(this.schema)}.${APPEND_FUNCTION}($1, $2, $3, $4::uuid[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::bigint[], $10::timestamptz, $11)`;
+    const params = [
+      streamId,
+      typeof expected === 'number' ? 'revision' : expected,
+      typeof expected === 'number' ? expected : null,
+      events.map((e) => e.eventId),
+      events.map((e) => e.metadata.tenantId),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+      events.map((e) => tenantHash(e.metadata.tenantId)),
+      this.clock?.().toISOString() ?? null,
+      // PGlite is one process: wakeAll() reaches every reader there is.
+      this.sql.kind === 'postgres' ? this.channel : null,
+    ];
+    const beforeCommit = this.beforeCommit;
+    const { rows } = beforeCommit
+      ? await this.sql.transaction(async (tx) => {
+          const called = await tx.query<AppendRow>(text, params, { prepare: true });
+          if (called.rows[0]?.outcome === 'appended') await beforeCommit(streamId);
+          return called;
+        })
+      : await this.sql.query<AppendRow>(text, params, { prepare: true });
+    const [first] = rows;
+    if (!first) throw new Error(`append to "${streamId}" returned nothing`);
+    if (first.outcome === 'wrong_revision') throw new WrongExpectedRevisionError(streamId, expected, first.head ?? 'no_stream');
+    if (first.outcome === 'stored') return this.storedBefore(streamId, events, first.head, rows.filter((r): r is StoredRow => r.outcome === 'stored'));
+    return { nextExpectedRevision: first.head, position: toPosition(first), alreadyAppended: false };
+  }
 
-    const existing = await this.findExisting(tx, events);
-    if (existing) return existing(streamId);
-
-    const { rows } = await tx.query<{ revision: number | null }>(
-      `SELECT max(revision) AS revision FROM ${this.table} WHERE stream_id = $1`,
-      [streamId],
-    );
-    const current = rows[0]?.revision ?? null;
-    const mismatch =
-      (expected === 'no_stream' && current !== null) ||
-      (expected === 'stream_exists' && current === null) ||
-      (typeof expected === 'number' && current !== expected);
-    if (mismatch) throw new WrongExpectedRevisionError(streamId, expected, current ?? 'no_stream');
-
-    const first = current === null ? 0 : current + 1;
-    const inserted = await tx.query<{ transaction_id: string; global_position: string }>(
-      `INSERT INTO ${this.table} (event_id, stream_id, revision, tenant_id, type, data, metadata, recorded_at, tenant_hash)
-       SELECT e.event_id, $1, e.revision, e.tenant_id, e.type, e.data, e.metadata, COALESCE($8::timestamptz, clock_timestamp()), e.tenant_hash
-       FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $9::bigint[])
-            WITH ORDINALITY AS e(event_id, revision, tenant_id, type, data, metadata, tenant_hash, ord)
-       ORDER BY e.ord
-       RETURNING transaction_id::text AS transaction_id, global_position::text AS global_position`,
-      [
-        streamId,
-        events.map((e) => e.eventId),
-        events.map((_, i) => first + i),
-        events.map((e) => e.metadata.tenantId),
-        events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-        this.clock?.().toISOString() ?? null,
-        events.map((e) => tenantHash(e.metadata.tenantId)),
-      ],
-    );
-    if (this.sql.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
-    await this.beforeCommit?.(streamId);
-    const last = inserted.rows.reduce((max, row) => {
-      const p = toPosition(row);
-      return comparePositions(p, max) > 0 ? p : max;
-    }, START);
-    return { nextExpectedRevision: first + events.length - 1, position: last, alreadyAppended: false };
+  /** Idempotency: the same events appended again succeed without writing; a reused id with other content fails. */
+  private storedBefore(streamId: string, events: readonly NewEvent[], head: number | null, rows: readonly StoredRow[]): AppendResult {
+    const byId = new Map(rows.map((r) => [r.event_id.toLowerCase(), r]));
+    const positions = events.map((event) => {
+      const row = byId.get(event.eventId.toLowerCase());
+      if (!row) throw new EventIdConflictError(rows[0].event_id, 'part of this batch was appended before; the rest was not');
+      if (row.stream_id !== streamId) throw new EventIdConflictError(event.eventId, `it is in stream "${row.stream_id}"`);
+      if (row.type !== event.type || !sameJson(row.data, event.data)) {
+        throw new EventIdConflictError(event.eventId, 'the stored type or data differ');
+      }
+      return toPosition(row);
+    });
+    const last = positions.reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b));
+    // The events are in this stream, so it has a head revision.
+    return { nextExpectedRevision: head ?? events.length - 1, position: last, alreadyAppended: true };
   }
 
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
@@ -229,8 +253,8 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
-   * The multi-stream form of `appendInTransaction`: the same lock, idempotency and revision
-   * rules, each in one statement for the whole batch.
+   * The multi-stream form of the append function (schema.ts): the same lock, idempotency and
+   * revision rules, each in one statement for the whole batch.
    */
   private async appendManyInTransaction(tx: SqlExecutor, appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     const streamIds = appends.map((a) => a.streamId);
@@ -327,33 +351,6 @@ export class SqlEventStore implements EventStore {
     const last = rows.map(toPosition).reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b));
     // The events are in this stream, so it exists and has a head revision.
     return { nextExpectedRevision: current ?? rows.length - 1, position: last, alreadyAppended: true };
-  }
-
-  /** Idempotency: the same events appended again succeed without writing; a reused id with other content fails. */
-  private async findExisting(tx: SqlExecutor, events: readonly NewEvent[]) {
-    const { rows } = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE event_id = ANY($1::uuid[])`, [
-      events.map((e) => e.eventId),
-    ]);
-    if (rows.length === 0) return undefined;
-    const byId = new Map(rows.map((r) => [r.event_id.toLowerCase(), r]));
-    return async (streamId: string): Promise<AppendResult> => {
-      for (const event of events) {
-        const row = byId.get(event.eventId.toLowerCase());
-        if (!row) {
-          throw new EventIdConflictError(rows[0].event_id, 'part of this batch was appended before; the rest was not');
-        }
-        if (row.stream_id !== streamId) throw new EventIdConflictError(event.eventId, `it is in stream "${row.stream_id}"`);
-        if (row.type !== event.type || !sameJson(row.data, event.data)) {
-          throw new EventIdConflictError(event.eventId, 'the stored type or data differ');
-        }
-      }
-      const { rows: head } = await tx.query<{ revision: number }>(
-        `SELECT max(revision) AS revision FROM ${this.table} WHERE stream_id = $1`,
-        [streamId],
-      );
-      const last = rows.map(toPosition).reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b));
-      return { nextExpectedRevision: head[0].revision, position: last, alreadyAppended: true };
-    };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
