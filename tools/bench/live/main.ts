@@ -9,27 +9,26 @@
 //
 //   npm run bench:live                                  1,000 clients, 50 tenants, PGlite and PostgreSQL
 //   npm run bench:live -- --quick --no-postgres         smoke run
-//   npm run bench:live -- --per-subscription            the code before the shared reader, for comparison
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { RoleGrant } from '@rampart/auth';
-import { comparePositions, handleCommand, parsePosition, subscribe, toNewEvents, type EventStore, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
+import { comparePositions, handleCommand, parsePosition, toNewEvents, type EventStore, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import { throwawayPostgresDatabase } from '@rampart/event-store/testing';
 import { postureStreamId } from '@rampart/guardrails';
 import { ACTION_EVENT_TYPES, INCIDENT_EVENT_TYPES, incidentStreamId } from '@rampart/incidents';
 import { startHarness, type Harness } from '@rampart/server/testing';
 import { SECTORS, tenantDecider, tenantStreamId } from '@rampart/tenancy';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the API's LiveEvents module itself (same instance; not exported), to put back the code it replaced for --per-subscription
-import { LiveEvents } from '../../../libs/graphql-api/src/live/live-events';
-import { measure, stopLoad, TENANTS_QUERY, type LoadResult } from './load';
+import { measure, stopLoad, type LoadResult } from '../api/load';
 import { alignedTable, cleanUpOnInterrupt, cpuBusyFraction, cpuSecondsOf, errorText, finishRun, machineHeader } from '../shared';
 import type { ChildMessage, ClientSpec, LiveOperation, ParentMessage, SubscriptionResult } from './protocol';
 
 const INCIDENT_TYPES = new Set<string>([...INCIDENT_EVENT_TYPES, ...ACTION_EVENT_TYPES]);
 const RATE_LIMIT_PER_MINUTE = '1000000';
+/** The HTTP load beside the fan-out: a small query, the first page of the tenant directory. */
+const TENANTS_QUERY = 'query { tenants(first: 20) { edges { node { tenantId displayName status } } } }';
 const SOC_TEAMS = 5;
 const PLATFORM_ADMINS = 5;
 const SOC_STAFF = 50;
@@ -47,7 +46,6 @@ interface Settings {
   readonly phaseSeconds: number;
   /** Rounds of connect, fan out, disconnect, quiet: req/s and memory are their medians. */
   readonly rounds: number;
-  readonly perSubscription: boolean;
 }
 
 // --- the platform's tenants and the screens ---------------------------------------------------
@@ -374,7 +372,7 @@ const cpuTimes = () => os.cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.
 /** HTTP load, and how busy the whole machine was meanwhile (others' work on a shared machine shows here). */
 const loadWithMachineBusy = async (url: string, headers: Record<string, string>, settings: { connections: number; warmupSeconds: number; seconds: number }) => {
   const before = cpuTimes();
-  const result = await measure(url, headers, settings);
+  const result = await measure(url, headers, { query: TENANTS_QUERY }, settings);
   const after = cpuTimes();
   return { ...result, machineBusy: 1 - (after.idle - before.idle) / (after.total - before.total) };
 };
@@ -383,7 +381,6 @@ const loadWithMachineBusy = async (url: string, headers: Record<string, string>,
 
 interface TargetReport {
   readonly target: string;
-  readonly code: string;
   readonly skipped?: string;
   /** Events per second asked of the appender. */
   readonly rate?: number;
@@ -407,7 +404,6 @@ interface TargetReport {
 
 const runTarget = async (target: 'pglite' | 'postgres', env: Record<string, string>, settings: Settings, cleanups: (() => Promise<void>)[]): Promise<TargetReport> => {
   const say = log(target);
-  const code = settings.perSubscription ? 'per-subscription readers (before)' : 'shared reader (LiveEvents)';
   say('booting the standalone platform (API + projection worker)');
   const harness = await startHarness({ RAMPART_RATE_LIMIT_PER_MINUTE: RATE_LIMIT_PER_MINUTE, RAMPART_LOG_LEVEL: 'silent', ...env });
   let stopping: Promise<void> | undefined;
@@ -532,7 +528,6 @@ const runTarget = async (target: 'pglite' | 'postgres', env: Record<string, stri
     const perConnection = (key: 'heapUsed' | 'external' | 'rss') => median(rounds.map((r) => (r.memory.connected[key] - r.memory.before[key]) / specs.length));
     return {
       target,
-      code,
       rate: settings.rate,
       clients: specs.length,
       subscriptions,
@@ -557,35 +552,6 @@ const runTarget = async (target: 'pglite' | 'postgres', env: Record<string, stri
   }
 };
 
-// --- the code before the shared reader, for --per-subscription ----------------------------------
-
-/** What each subscription did before LiveEvents: its own catch-up reader of its tenant's events from the head. */
-const restorePerSubscriptionReaders = (): void => {
-  type Internals = { store: EventStore; options: { view: (e: RecordedEvent) => unknown } };
-  LiveEvents.prototype.subscribe = async function (this: LiveEvents<unknown>, tenantId: string, eventTypes?: readonly string[]) {
-    const { store, options } = this as unknown as Internals;
-    const controller = new AbortController();
-    const source: AsyncGenerator<unknown, void> = (async function* () {
-      const from = await store.headPosition();
-      for await (const batch of subscribe(store, { from, filter: { tenantId, eventTypes }, signal: controller.signal })) {
-        for (const event of batch.events) yield options.view(event);
-      }
-    })();
-    const iterator: AsyncIterableIterator<unknown> = {
-      next: () => source.next(),
-      return: async () => {
-        controller.abort();
-        return source.return(undefined);
-      },
-      throw: (error: unknown) => source.throw(error),
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
-  };
-};
-
 // --- report --------------------------------------------------------------------------------------
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -596,7 +562,6 @@ const formatReports = (reports: readonly TargetReport[]): string => {
     .filter((r) => !r.skipped)
     .map((r) => [
       r.target,
-      r.code,
       `${r.rate} → ${r.fanOut?.perSecond.toFixed(1)}`,
       `${r.clients} / ${r.subscriptions}`,
       `${r.connectSeconds?.toFixed(1)} s`,
@@ -613,7 +578,7 @@ const formatReports = (reports: readonly TargetReport[]): string => {
       `${Math.round((r.fanOut?.load.machineBusy ?? 0) * 100)}% / ${Math.round((r.quiet?.load.machineBusy ?? 0) * 100)}%`,
     ]);
   return alignedTable(
-    ['store', 'live code', 'events/s', 'clients / subs', 'connect', 'all live', 'delivery ms p50/p95/p99/max', 'under HTTP load p50/p99', 'delivered / expected', 'wrong', 'heap / external per conn', 'server CPU fan-out / none', 'log reads/s fan-out / none', 'req/s fan-out / none', 'HTTP p99 fan-out / none', 'machine busy under load'],
+    ['store', 'events/s', 'clients / subs', 'connect', 'all live', 'delivery ms p50/p95/p99/max', 'under HTTP load p50/p99', 'delivered / expected', 'wrong', 'heap / external per conn', 'server CPU fan-out / none', 'log reads/s fan-out / none', 'req/s fan-out / none', 'HTTP p99 fan-out / none', 'machine busy under load'],
     [false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true],
     rows,
   );
@@ -639,10 +604,9 @@ const main = async (): Promise<void> => {
     .option('--pglite-rate <n>', 'events appended per second on PGlite, whose one process also runs the database and the worker', '20')
     .option('--seconds <n>', 'length of each phase (appending alone, then under HTTP load)')
     .option('--rounds <n>', 'rounds of connect, fan out, disconnect, quiet (default 2, quick 1)')
-    .option('--per-subscription', 'run the code before the shared reader (one catch-up reader per subscription), for comparison', false)
     .option('--json <file>', 'also write the results as JSON to this file')
     .parse(process.argv);
-  const opts = program.opts<{ quick: boolean; postgres: boolean; pglite: boolean; clients: string; tenants: string; rate: string; pgliteRate: string; seconds?: string; rounds?: string; perSubscription: boolean; json?: string }>();
+  const opts = program.opts<{ quick: boolean; postgres: boolean; pglite: boolean; clients: string; tenants: string; rate: string; pgliteRate: string; seconds?: string; rounds?: string; json?: string }>();
   const mode = opts.quick ? 'quick' : 'full';
   const settings: Settings = {
     clients: Number(opts.clients),
@@ -650,29 +614,27 @@ const main = async (): Promise<void> => {
     rate: Number(opts.rate),
     phaseSeconds: Number(opts.seconds ?? (opts.quick ? 4 : 15)),
     rounds: Number(opts.rounds ?? (opts.quick ? 1 : 2)),
-    perSubscription: opts.perSubscription,
   };
   if (!(settings.clients >= 1 && settings.tenants >= SOC_TEAMS && settings.rate > 0 && Number(opts.pgliteRate) > 0 && settings.phaseSeconds >= 1 && settings.rounds >= 1)) throw new Error(`invalid settings ${JSON.stringify(settings)}`);
-  if (settings.perSubscription) restorePerSubscriptionReaders();
   const started = new Date();
   cleanUpOnInterrupt(cleanUpAll, log('bench'));
 
   const { machine, busyAtStart, loadAtStart } = await machineHeader('Live updates benchmark', mode, started);
   console.log(
-    `${settings.clients} graphql-ws clients in a child process over ${settings.tenants} tenants; ${settings.rate} events/s on PostgreSQL, ${opts.pgliteRate} on PGlite (half incident comments, half guardrail verdicts); phases of ${settings.phaseSeconds} s; ${settings.rounds} round(s); live code: ${settings.perSubscription ? 'one catch-up reader per subscription (before)' : 'one shared reader (LiveEvents)'}`,
+    `${settings.clients} graphql-ws clients in a child process over ${settings.tenants} tenants; ${settings.rate} events/s on PostgreSQL, ${opts.pgliteRate} on PGlite (half incident comments, half guardrail verdicts); phases of ${settings.phaseSeconds} s; ${settings.rounds} round(s)`,
   );
   console.log(`HTTP load: autocannon, 10 connections, in a worker thread: ${TENANTS_QUERY}`);
   if (!(globalThis as { gc?: unknown }).gc) console.log('NOTE: run with node --expose-gc (npm run bench:live does) for steadier memory figures.');
 
   const reports: TargetReport[] = [];
   if (opts.pglite) reports.push(await runTarget('pglite', {}, { ...settings, rate: Number(opts.pgliteRate) }, cleanups));
-  if (!opts.postgres) reports.push({ target: 'postgres', code: '', skipped: '--no-postgres was given' });
+  if (!opts.postgres) reports.push({ target: 'postgres', skipped: '--no-postgres was given' });
   else {
     let database: Awaited<ReturnType<typeof throwawayPostgresDatabase>> | undefined;
     try {
       database = await throwawayPostgresDatabase('bench_live');
     } catch (error) {
-      reports.push({ target: 'postgres', code: '', skipped: errorText(error) });
+      reports.push({ target: 'postgres', skipped: errorText(error) });
     }
     if (database) {
       const db = database;
