@@ -49,8 +49,10 @@ export const waitForNextRead = async (
   if (rest > 0 && !signal?.aborted) await pause(rest, signal);
 };
 
-const pause = (ms: number, signal?: AbortSignal) =>
+/** Waits `ms`, or less when `signal` aborts (at once if it already has); leaves no listener behind. */
+export const pause = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);

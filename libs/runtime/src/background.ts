@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import {
   assertPartitionCount,
   comparePositions,
+  pause,
   START,
   subscribe,
   type EventStore,
@@ -37,18 +38,6 @@ export class LeaseLostError extends Error {
     this.name = 'LeaseLostError';
   }
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 
 /** The partition whose handler is running, for `fenceAppends`. */
 const fence = new AsyncLocalStorage<{ readonly name: string; held(): boolean; refused: boolean }>();
@@ -258,11 +247,11 @@ export const followLog = async (stores: Pick<Stores, 'eventStore' | 'readModels'
           if (error instanceof LeaseLostError) {
             // Renewal overdue but maybe not lost: wait for the next one to tell.
             log.warn({ subscription, partition: `${hold.index}/${count}`, holder }, error.message);
-            await sleep(tickMs, hold.reading.signal);
+            await pause(tickMs, hold.reading.signal);
             continue;
           }
           log.error({ err: error, subscription, partition: `${hold.index}/${count}` }, `${subscription} failed; retrying from its checkpoint`);
-          await sleep(2_000, hold.reading.signal);
+          await pause(2_000, hold.reading.signal);
         }
       }
       // The lease goes before the hold, so a tick in between never takes it back as a free one.
@@ -364,7 +353,7 @@ export const followLog = async (stores: Pick<Stores, 'eventStore' | 'readModels'
         if (controller.signal.aborted) break;
         log.warn({ err: error, subscription }, 'could not renew or share the partitions; trying again');
       }
-      await sleep(tickMs, controller.signal);
+      await pause(tickMs, controller.signal);
     }
     const ending = [...holds.values()];
     for (const hold of ending) {

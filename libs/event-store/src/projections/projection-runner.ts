@@ -6,6 +6,7 @@ import {
   comparePositions,
   waitForNextRead,
   formatPosition,
+  pause,
   START,
   type EventStore,
   type GlobalPosition,
@@ -231,7 +232,7 @@ export class ProjectionRunner {
       } catch (error) {
         attempt++;
         this.options.onError?.({ projection: this.projection.name, error, attempt });
-        await sleep(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)), signal);
+        await pause(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)), signal);
       }
     }
   }
@@ -308,19 +309,6 @@ const PASSED_SAVE_INTERVAL_MS = 2_000;
 // PGlite runs in-process and its queries resolve without ever reaching the event loop's I/O
 // phase; a catch-up of many batches would otherwise starve HTTP requests and signals.
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 /**
  * Reads a projection's tables together with the checkpoint they reflect, in one snapshot: what

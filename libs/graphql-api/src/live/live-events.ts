@@ -2,7 +2,7 @@
 // the head and hands each event to the subscribers of its tenant. With a thousand screens open, an
 // append wakes one reader instead of a thousand, each querying the store (tools/bench/live).
 // Built only on the EventStore port, so every adapter gets it; docs/performance-api.md has numbers.
-import { subscribe, type EventStore, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
+import { pause, subscribe, type EventStore, type GlobalPosition, type RecordedEvent } from '@rampart/event-sourcing';
 import type { Logger } from '@rampart/runtime';
 import { GraphQLError } from 'graphql';
 
@@ -271,14 +271,3 @@ export class LiveEvents<T> {
     void done.finally(() => this.stopping.delete(done));
   }
 }
-
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
