@@ -16,9 +16,12 @@ export interface RequestContext {
   readonly readSideVersion: () => Promise<string>;
 }
 
-/** SOC principals reach the tenants assigned to their teams: one indexed query per request, only for them. */
+/** The SOC teams a principal's grants name, sorted. */
+const socTeamsOf = (principal: Principal): string[] => [...new Set(principal.grants.flatMap((g) => ('socTeam' in g ? [g.socTeam] : [])))].sort();
+
+/** SOC principals reach the tenants assigned to their teams: one indexed query, only for them. */
 export const loadSocAssignments = async (principal: Principal, sql: SqlClient): Promise<SocAssignments> => {
-  const teams = [...new Set(principal.grants.flatMap((g) => ('socTeam' in g ? [g.socTeam] : [])))];
+  const teams = socTeamsOf(principal);
   if (teams.length === 0) return new Map();
   // `?|` is served by the GIN index on doc->'socTeams' (see platformProjections).
   const { rows } = await sql.query<{ tenant_id: string; teams: string[] }>(
@@ -38,7 +41,7 @@ export const createRequestContext = async (principal: Principal, correlationId: 
   let version: Promise<string> | undefined;
   const readSideVersion = () => (version ??= answers.readVersion());
   // A team's tenants change only with the tenant directory: kept across requests until it moves.
-  const teams = [...new Set(principal.grants.flatMap((g) => ('socTeam' in g ? [g.socTeam] : [])))].sort();
+  const teams = socTeamsOf(principal);
   const assignments = teams.length
     ? await answers.get(`soc\0${teams.join('\0')}`, async () => ({ value: await loadSocAssignments(principal, stores.readModels) }), readSideVersion())
     : new Map<string, Set<string>>();

@@ -1,4 +1,4 @@
-import { AnswerCache } from './answer-cache';
+import { AnswerCache, answerKey } from './answer-cache';
 
 describe('AnswerCache', () => {
   const setup = (maxEntries?: number) => {
@@ -89,5 +89,13 @@ describe('AnswerCache', () => {
     expect(await cache.get('a', compute('a3'))).toBe('a');
     expect(await cache.get('b', compute('b2'))).toBe('b2');
     expect(computed()).toBe(4);
+  });
+
+  it('keys an answer by its kind and every input, the caller\'s reach among them', () => {
+    const where = 'tenant_id = ANY($2::text[])';
+    expect(answerKey('queue', where, [51, ['contoso-bank']])).toMatch(/^queue\0[A-Za-z0-9_-]{43}$/);
+    expect(answerKey('queue', where, [51, ['contoso-bank']])).toBe(answerKey('queue', where, [51, ['contoso-bank']]));
+    expect(answerKey('queue', where, [51, ['contoso-bank']])).not.toBe(answerKey('queue', where, [51, ['contoso-bank', 'fabrikam-retail']]));
+    expect(answerKey('queue', where, [51, ['contoso-bank']])).not.toBe(answerKey('tenants', where, [51, ['contoso-bank']]));
   });
 });

@@ -8,6 +8,7 @@
 // so a caller reads its own writes as it does without the cache. A committed change can be held back
 // from the log's visible end while an older transaction is still running (milliseconds): until then
 // the kept answer is served, as the read models themselves would still answer.
+import { createHash } from 'node:crypto';
 import { formatPosition } from '@rampart/event-sourcing';
 import { instruments, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 
@@ -26,6 +27,12 @@ export interface AnswerCacheStats {
   hits: number;
   misses: number;
 }
+
+/**
+ * The key of an answer of `kind` computed from `inputs` (a query's text and parameters, the
+ * caller's reach among them): a digest, so that a reach of hundreds of tenants is not kept as a key.
+ */
+export const answerKey = (kind: string, ...inputs: unknown[]): string => `${kind}\0${createHash('sha256').update(JSON.stringify(inputs)).digest('base64url')}`;
 
 /** A key is `<kind>\0<what>`: the kind (score, queue, tenants, soc) is the metric's label, never a tenant. */
 const kindOf = (key: string): string => key.slice(0, Math.max(0, key.indexOf('\0'))) || 'other';

@@ -59,11 +59,11 @@ import {
   type ActionRequest,
   type IncidentsDeps,
 } from '@rampart/incidents-application';
-import { answerCacheOf } from '@rampart/platform';
+import { answerCacheOf, answerKey } from '@rampart/platform';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
 import { socTeamsAt, tenantStreamId, type TenancyEvent } from '@rampart/tenancy';
 import { tenantStanding } from '@rampart/tenancy-application';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Authorize, InheritsAuthorization, TenantOwned } from '../authorization/rules';
 import { FindingType } from './guardrails.resolver';
 import type { RequestContext } from '../context';
@@ -545,9 +545,8 @@ export class IncidentsResolver {
     if (filter?.open) where += ` AND doc->>'status' NOT IN ('resolved', 'closed', 'merged')`;
     // The page's rows and their tenants' policies are kept while the read side stands still (a SOC
     // console polls its queue); the SLA state is the clock's, so it is worked out on every ask.
-    const key = createHash('sha256').update(JSON.stringify([where, params])).digest('base64url');
     const page = await answerCacheOf(this.runtime.stores).get(
-      `queue\0${key}`,
+      answerKey('queue', where, params),
       async () => {
         const { rows } = await this.runtime.stores.readModels.query<{ id: string; doc: IncidentEntry }>(
           `SELECT id, doc FROM "${READ_MODEL_SCHEMA}".incidents WHERE ${where} ORDER BY doc->>'openedAt' DESC, id DESC LIMIT $1`,

@@ -1,14 +1,13 @@
 // Tenants, SOC team assignments and API keys over GraphQL. Every operation declares its
 // authorization rule; the schema transform enforces it before the resolver runs. Tenant commands are
 // judged by the tenant decider (its standing rule included), API keys by tenancy's use cases.
-import { createHash } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { humanOf, type Permission } from '@rampart/auth';
 import { parseInstant, type CommandContext, type CommandOutcome, type DomainEvent } from '@rampart/event-sourcing';
 import { READ_MODEL_SCHEMA } from '@rampart/runtime';
-import { answerCacheOf } from '@rampart/platform';
+import { answerCacheOf, answerKey } from '@rampart/platform';
 import { issueApiKey, revokeApiKey } from '@rampart/tenancy-application';
 import {
   tenantDecider,
@@ -89,9 +88,8 @@ export class TenancyResolver {
       where += ` AND ${column} = $${params.length}`;
     }
     // A page of the directory is kept while the read side stands still; the key holds the caller's reach.
-    const key = createHash('sha256').update(JSON.stringify([where, params])).digest('base64url');
     return answerCacheOf(this.runtime.stores).get(
-      `tenants\0${key}`,
+      answerKey('tenants', where, params),
       async () => {
         const { rows } = await this.runtime.stores.readModels.query<{ doc: TenantDirectoryEntry }>(
           `SELECT doc FROM "${READ_MODEL_SCHEMA}".tenant_directory WHERE ${where} ORDER BY id LIMIT $2`,
