@@ -306,12 +306,12 @@ const main = async (): Promise<void> => {
   // PGlite first: the bare server serves the heavier shapes from the answers Rampart computed.
   const pglite = await runRampart('pglite', {}, settings, undefined);
   const bare = await runBare(settings, pglite.answers);
-  const reports: TargetReport[] = [bare.report, pglite.report];
-  // Same data as the bare server's on the tenants page; the rest are the bare server's own answers.
-  for (const s of pglite.report.shapes) {
-    if (s.shape === 'tenants') Object.assign(s, { sameAnswerAsBare: JSON.stringify(pglite.answers.get('tenants')) === JSON.stringify(bare.answers.get('tenants')) });
-    else Object.assign(s, { sameAnswerAsBare: JSON.stringify(pglite.answers.get(s.shape)) === JSON.stringify(bare.answers.get(s.shape)) });
-  }
+  // The same data as the bare server's: its own on the tenants page, the answers it was given on the rest.
+  const pgliteReport: TargetReport = {
+    ...pglite.report,
+    shapes: pglite.report.shapes.map((s) => ({ ...s, sameAnswerAsBare: JSON.stringify(pglite.answers.get(s.shape)) === JSON.stringify(bare.answers.get(s.shape)) })),
+  };
+  const reports: TargetReport[] = [bare.report, pgliteReport];
 
   if (!opts.postgres) {
     reports.push({ target: 'postgres', name: TARGET_NAMES.postgres, skipped: '--no-postgres was given', shapes: [] });
