@@ -3,13 +3,16 @@
 // has not moved, every read of them answers the same. An answer that also depends on the clock
 // (evidence ageing past the tenant's interval) says until when it holds.
 //
-// The version is read before the answer is computed, so what is kept is never older than the version
-// it is kept under; a version read for a request is never shared with a request that arrived later,
-// so a caller reads its own writes as it does without the cache. A committed change can be held back
-// from the log's visible end while an older transaction is still running (milliseconds): until then
-// the kept answer is served, as the read models themselves would still answer.
+// The version is taken before the answer is computed, so what is kept is never older than the
+// version it is kept under. A change this process commits moves it at once; a change another
+// process commits, when its notification arrives (PostgreSQL: sent in the committing transaction,
+// delivered within milliseconds); and whatever the signals, the database is asked at least once a
+// second. A committed change can also be held back from the log's visible end while an older
+// transaction is still running (milliseconds): until then the kept answer is served, as the read
+// models themselves would still answer.
 import { createHash } from 'node:crypto';
 import { formatPosition } from '@rampart/event-sourcing';
+import { readSideChanges, readSideChannel } from '@rampart/event-store';
 import { instruments, READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 
 export interface Computed<T> {
@@ -95,13 +98,108 @@ export class AnswerCache {
 }
 
 /**
- * The read side's version. On PGlite, the one embedded database that holds the log, the read
- * models and their checkpoints: the WAL's insert position, which every committed change moves (its
- * commit record at least). On PostgreSQL, whose server may serve others and whose replicas cannot
- * ask for the WAL position: the log's visible head and every projection's and reaction's
- * checkpoint. One or two reads, whatever the number of tenants or rows.
+ * At least this often, the version is read from the database even while no signal said anything
+ * moved: a change no signal tells of (a notification lost with its connection, a writer that
+ * does not count its commits) is then served for at most this long.
  */
-export const readSideVersion = (stores: Pick<Stores, 'eventStore' | 'readModels'>, schema = READ_MODEL_SCHEMA): (() => Promise<string>) => {
+export const READ_SIDE_RECHECK_MS = 1_000;
+
+/**
+ * The read side's version, as a request sees it when it begins. The read models change only when
+ * a projection commits, and the log only when an append does. This process counts its own
+ * (`readSideChanges`, the store's `appendNotifications`); on PostgreSQL the projection commits of
+ * other processes (workers, other replicas) are NOTIFYed in their transaction and counted as they
+ * arrive. So while the API listens, a request asks the database nothing: the version is those
+ * counts, plus what the database said at its last check, at most `recheckMs` ago. On PGlite,
+ * one process holds the database and every change is its own. While a PostgreSQL listener is
+ * down (a broken connection), the version is read from the database on every request, as the
+ * only sure way, and listening is tried again.
+ */
+export const readSideVersion = (
+  stores: Pick<Stores, 'eventStore' | 'readModels'>,
+  schema = READ_MODEL_SCHEMA,
+  options: { readonly recheckMs?: number } = {},
+): (() => Promise<string>) => {
+  const watch = new ReadSideWatch(stores, schema, databaseVersion(stores, schema), options.recheckMs ?? READ_SIDE_RECHECK_MS);
+  return () => watch.version();
+};
+
+class ReadSideWatch {
+  /** PGlite: always (one process). PostgreSQL: while the LISTEN connection is up. */
+  private listening: boolean;
+  /** LISTENs established: counts from before a lost connection never compare equal to later ones. */
+  private generation = 0;
+  /** Projection commits of other processes, as notified. */
+  private remote = 0;
+  private lastListenAttempt = Number.NEGATIVE_INFINITY;
+  private listenInFlight = false;
+  private checked?: { readonly at: number; readonly version: Promise<string> };
+
+  constructor(
+    private readonly stores: Pick<Stores, 'eventStore' | 'readModels'>,
+    private readonly schema: string,
+    private readonly fromDatabase: () => Promise<string>,
+    private readonly recheckMs: number,
+  ) {
+    this.listening = stores.readModels.kind === 'pglite';
+  }
+
+  version(): Promise<string> {
+    if (!this.listening) {
+      this.listen();
+      return this.fromDatabase().then((v) => `read:${v}`);
+    }
+    // Taken now, before anything the version is to vouch for is read.
+    const signals = `${this.generation}.${readSideChanges(this.stores.readModels)}.${this.remote}.${this.stores.eventStore.appendNotifications?.() ?? '-'}`;
+    const now = Date.now();
+    if (!this.checked || now - this.checked.at >= this.recheckMs) {
+      const version = this.fromDatabase();
+      const checked = { at: now, version };
+      this.checked = checked;
+      version.catch(() => {
+        if (this.checked === checked) this.checked = undefined;
+      });
+    }
+    return this.checked.version.then((v) => `${v}#${signals}`);
+  }
+
+  /** PostgreSQL: LISTEN for other processes' projection commits; tried again at most once per recheck interval. */
+  private listen(): void {
+    const now = Date.now();
+    if (this.listenInFlight || now - this.lastListenAttempt < this.recheckMs) return;
+    this.lastListenAttempt = now;
+    this.listenInFlight = true;
+    this.stores.readModels
+      .listen(
+        readSideChannel(this.schema),
+        () => {
+          this.remote++;
+        },
+        () => {
+          this.listening = false;
+        },
+      )
+      .then(
+        () => {
+          this.generation++;
+          this.listening = true;
+        },
+        () => undefined, // read per request until a later attempt succeeds
+      )
+      .finally(() => {
+        this.listenInFlight = false;
+      });
+  }
+}
+
+/**
+ * The read side's version as the database tells it. On PGlite, the one embedded database that
+ * holds the log, the read models and their checkpoints: the WAL's insert position, which every
+ * committed change moves (its commit record at least). On PostgreSQL, whose server may serve
+ * others and whose replicas cannot ask for the WAL position: the log's visible head and every
+ * projection's and reaction's checkpoint. One or two reads, whatever the number of tenants or rows.
+ */
+const databaseVersion = (stores: Pick<Stores, 'eventStore' | 'readModels'>, schema: string): (() => Promise<string>) => {
   if (stores.readModels.kind === 'pglite') {
     return async () => (await stores.readModels.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]?.lsn ?? '';
   }

@@ -164,7 +164,7 @@ const countingClient = (sql: SqlClient, counter: StatementCounter): SqlClient =>
     );
   },
   exec: (text) => sql.exec(text),
-  listen: (channel, onNotify) => sql.listen(channel, onNotify),
+  listen: (channel, onNotify, onLost) => sql.listen(channel, onNotify, onLost),
   close: () => sql.close(),
 });
 

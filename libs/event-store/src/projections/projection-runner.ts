@@ -14,6 +14,7 @@ import {
   type RecordedEvent,
 } from '@rampart/event-sourcing';
 import { migrate } from '../sql/schema';
+import { noteReadSideChange, readSideChannel } from './read-side-changes';
 import { quoteIdent, type SqlClient, type SqlExecutor } from '../sql/sql-client';
 import type { ProjectionContext, SqlProjection } from './projection';
 
@@ -136,7 +137,9 @@ export class ProjectionRunner {
            events_applied = 0, updated_at = NULL`,
         [this.projection.name, this.projection.version],
       );
+      if (this.sql.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [readSideChannel(this.schema), '']);
     });
+    noteReadSideChange(this.sql);
   }
 
   /** Replays the whole log into fresh tables and returns once caught up. */
@@ -285,7 +288,7 @@ export class ProjectionRunner {
     to: GlobalPosition,
     apply: (ctx: ProjectionContext) => Promise<number>,
   ): Promise<number | undefined> {
-    return this.sql.transaction(async (tx) => {
+    const committed = await this.sql.transaction(async (tx) => {
       const row = await this.loadCheckpoint(tx, true);
       if (!row) throw new Error(`projection ${this.projection.name} has no checkpoint; call prepare() first`);
       if (row.version !== this.projection.version) {
@@ -293,13 +296,18 @@ export class ProjectionRunner {
       }
       if (BigInt(row.commit_position) !== from.commit || BigInt(row.prepare_position) !== from.prepare) return undefined;
       const applied = await apply(this.context(tx));
+      // On PostgreSQL the same statement notifies the other processes, at commit and only then
+      // (the API's kept answers: read-side-changes.ts); PGlite is one process.
+      const postgres = this.sql.kind === 'postgres';
       await tx.query(
         `UPDATE ${this.checkpoints} SET commit_position = $2, prepare_position = $3,
-           events_applied = events_applied + $4, updated_at = now() WHERE name = $1`,
-        [this.projection.name, to.commit.toString(), to.prepare.toString(), applied],
+           events_applied = events_applied + $4, updated_at = now() WHERE name = $1${postgres ? ` RETURNING pg_notify($5, '')` : ''}`,
+        [this.projection.name, to.commit.toString(), to.prepare.toString(), applied, ...(postgres ? [readSideChannel(this.schema)] : [])],
       );
       return applied;
     }, { settings: { synchronous_commit: 'off' } });
+    if (committed !== undefined) noteReadSideChange(this.sql);
+    return committed;
   }
 }
 

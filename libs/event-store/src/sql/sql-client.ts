@@ -33,9 +33,10 @@ export interface SqlClient extends SqlExecutor {
   exec(sql: string): Promise<void>;
   /**
    * Calls `onNotify` for NOTIFYs on `channel`. PostgreSQL holds one dedicated connection for it;
-   * PGlite (one process) delivers them in-process.
+   * PGlite (one process) delivers them in-process. `onLost`: the connection broke (PostgreSQL), so
+   * notifications sent from then on are not delivered; called once, and listening has stopped.
    */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: () => void, onLost?: (error: Error) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -78,6 +79,7 @@ export const createPgClient = async (config: string | PoolConfig): Promise<SqlCl
   const pool: Pool = new Pool({ max: 10, ...poolConfig, options });
   // A broken idle connection must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
+  const listeners = new Set<() => Promise<void>>();
   const run = async <R>(executor: Pool | PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
     const values = params as unknown[] | undefined;
     const result = await (options?.prepare ? executor.query({ name: statementName(sql), text: sql, values }) : executor.query(sql, values));
@@ -104,20 +106,48 @@ export const createPgClient = async (config: string | PoolConfig): Promise<SqlCl
     async exec(sql) {
       await pool.query(sql);
     },
-    async listen(channel, onNotify) {
+    async listen(channel, onNotify, onLost) {
       const client = await pool.connect();
       const handler = (msg: { channel: string }) => {
         if (msg.channel === channel) onNotify();
       };
-      client.on('notification', handler);
-      await client.query(`LISTEN ${quoteIdent(channel)}`);
-      return async () => {
+      let stopped = false;
+      const stop = async (broken?: Error, tell = true) => {
+        if (stopped) return;
+        stopped = true;
+        listeners.delete(stop);
         client.off('notification', handler);
+        client.off('end', ended);
+        if (broken) {
+          // A broken connection goes back to be destroyed, not reused; `lost` stays attached, as
+          // a later 'error' with no listener would throw.
+          client.release(broken);
+          if (tell) onLost?.(broken);
+          return;
+        }
         await client.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
+        client.off('error', lost);
         client.release();
       };
+      const lost = (error: Error) => void stop(error);
+      const ended = () => void stop(new Error(`the connection listening on ${channel} ended`));
+      client.on('notification', handler);
+      client.on('error', lost);
+      client.on('end', ended);
+      try {
+        await client.query(`LISTEN ${quoteIdent(channel)}`);
+      } catch (error) {
+        await stop(error instanceof Error ? error : new Error(String(error)), false);
+        throw error;
+      }
+      listeners.add(stop);
+      return () => stop();
     },
-    close: () => pool.end(),
+    // Listening connections are checked out of the pool, which would wait for them to come back.
+    close: async () => {
+      await Promise.all([...listeners].map((stop) => stop()));
+      await pool.end();
+    },
   };
 };
 

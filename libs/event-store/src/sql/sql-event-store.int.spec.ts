@@ -186,4 +186,34 @@ describe('a SQL event store on PostgreSQL waking readers elsewhere', () => {
     await writer.close();
     await reader.close();
   });
+
+  it('listens again when the server drops its listening connection, and wakes its readers meanwhile', async () => {
+    db ??= await postgresTestDatabase('notify');
+    const writer = await SqlEventStore.open(db.sql, { schema: db.schema });
+    const reader = await SqlEventStore.open(db.sql, { schema: db.schema });
+    const tenant = uniqueTenant();
+    const id = `t-${tenant}:relisten`;
+    const lost = reader.appendNotifications();
+    const { rows } = await db.sql.query<{ terminated: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE datname = current_database() AND query = $1`,
+      [`LISTEN "${db.schema}_events"`],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    // The loss itself wakes a sleeping reader: it reads once more instead of sleeping through appends it cannot hear of.
+    await reader.waitForAppend(5_000, undefined, lost);
+    expect(reader.appendNotifications()).toBeGreaterThan(lost);
+
+    // Listening again (a second later), an append elsewhere wakes it well before its timeout.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const since = reader.appendNotifications();
+      await writer.appendToStream(id, numbered(tenant, 1), { expectedRevision: 'any' });
+      const started = Date.now();
+      await reader.waitForAppend(3_000, undefined, since);
+      if (Date.now() - started < 1_000 && reader.appendNotifications() > since) break;
+      if (Date.now() > deadline) throw new Error('the store did not listen again within 10 s');
+    }
+    await writer.close();
+    await reader.close();
+  });
 });

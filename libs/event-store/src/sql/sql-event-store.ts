@@ -123,6 +123,9 @@ const likePrefix = (prefix: string): string => prefix.replace(/[\\%_]/g, (c) => 
 
 const MAX_READ = 10_000;
 
+/** After the connection listening for appends broke, how long until it is listened to again. */
+const RELISTEN_AFTER_MS = 1_000;
+
 export class SqlEventStore implements EventStore {
   readonly kind: 'pglite' | 'postgres';
   readonly atomicMultiStreamAppend = true;
@@ -133,6 +136,8 @@ export class SqlEventStore implements EventStore {
   private readonly clock?: () => Date;
   private readonly wakeups = new Wakeups();
   private stopListening?: () => Promise<void>;
+  private relisten?: NodeJS.Timeout;
+  private closed = false;
 
   private constructor(
     private readonly sql: SqlClient,
@@ -150,8 +155,36 @@ export class SqlEventStore implements EventStore {
   static async open(sql: SqlClient, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
     const store = new SqlEventStore(sql, options.schema ?? 'rampart', options);
     await migrate(sql, eventStoreDdl(store.schema));
-    store.stopListening = await sql.listen(store.channel, () => store.wakeAll());
+    await store.listen();
     return store;
+  }
+
+  /**
+   * Appends of other processes wake this one's readers. When the connection listening for them
+   * breaks, readers are woken (they read once more) and it is listened to again a second later;
+   * in between, a caught-up reader reads at its idle timeout.
+   */
+  private async listen(): Promise<void> {
+    const stop = await this.sql.listen(
+      this.channel,
+      () => this.wakeAll(),
+      () => {
+        this.stopListening = undefined;
+        this.wakeAll();
+        this.listenAgainLater();
+      },
+    );
+    if (this.closed) await stop();
+    else this.stopListening = stop;
+  }
+
+  private listenAgainLater(): void {
+    if (this.closed) return;
+    this.relisten = setTimeout(() => {
+      this.relisten = undefined;
+      if (!this.closed) this.listen().catch(() => this.listenAgainLater());
+    }, RELISTEN_AFTER_MS);
+    this.relisten.unref();
   }
 
   get client(): SqlClient {
@@ -461,6 +494,8 @@ export class SqlEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.relisten);
     this.wakeAll();
     await this.stopListening?.();
   }
