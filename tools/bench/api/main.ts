@@ -2,12 +2,16 @@
 // page of 10,000 tenants; a SOC analyst's queue of open incidents across 200 tenants with SLA state;
 // a tenant's posture with per-control scores) through the whole Rampart API (authentication, rate
 // limiting, request context, authorization, query limits, the read models) on PGlite and
-// PostgreSQL, beside a bare @apollo/server answering the same shapes from memory. Not a test: it
-// prints a table (stdout) and progress (stderr). See docs/performance-api.md.
+// PostgreSQL (standalone, then as an API replica with the worker in a process of its own), beside
+// a bare @apollo/server answering the same shapes from memory. Not a test: it prints a table
+// (stdout) and progress (stderr). See docs/performance-api.md.
 //
-//   node tools/bin/run-ts.js tools/bench/api/main.ts                full run (about 2 minutes)
+//   node tools/bin/run-ts.js tools/bench/api/main.ts                full run (about 8 minutes)
 //   node tools/bin/run-ts.js tools/bench/api/main.ts --quick        smoke run, 3 s per target
 //   node tools/bin/run-ts.js tools/bench/api/main.ts --no-postgres --json tmp/bench-api.json
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { Client } from 'pg';
@@ -23,16 +27,17 @@ import { appendTenants, countDirectoryRows, bareTenants, seedTenants, TENANT_COU
 import { alignedTable, cpuBusyFraction, errorText, finishRun, machineHeader, maskUrl } from '../shared';
 import { Profiler, type LayerRow } from './profile';
 
-type Target = 'bare' | 'pglite' | 'postgres';
+type Target = 'bare' | 'pglite' | 'postgres' | 'postgres-replica';
 
 const TARGET_NAMES: Record<Target, string> = {
   bare: 'bare @apollo/server (in-memory, no auth)',
   pglite: 'Rampart API on PGlite',
   postgres: 'Rampart API on PostgreSQL',
+  'postgres-replica': 'Rampart API replica on PostgreSQL',
 };
 
 /** Issue 20's goals: Rampart's req/s over the bare server's, per shape. */
-const GOALS: Record<Exclude<Target, 'bare'>, number> = { postgres: 0.85, pglite: 0.6 };
+const GOALS: Record<Exclude<Target, 'bare'>, number> = { postgres: 0.85, 'postgres-replica': 0.85, pglite: 0.6 };
 
 const SETTINGS: Record<'full' | 'quick', LoadSettings> = {
   full: { connections: 10, warmupSeconds: 3, seconds: 10 },
@@ -42,12 +47,13 @@ const SETTINGS: Record<'full' | 'quick', LoadSettings> = {
 /** Above anything one run can send, so the per-principal limiter never answers 429 (the config allows at most 1,000,000). */
 const RATE_LIMIT_PER_MINUTE = '1000000';
 const BENCH_DATABASE = 'rampart_bench';
+const ROOT = path.join(__dirname, '..', '..', '..');
 const APPLICATION_NAME = 'rampart-api-bench';
 /**
  * Appends in flight while seeding. PGlite is one connection and runs them one after another, but
  * with a few queued the projection worker applies them in batches instead of one by one (~1.5x).
  */
-const SEED_CONCURRENCY: Record<Exclude<Target, 'bare'>, number> = { pglite: 4, postgres: 8 };
+const SEED_CONCURRENCY: Record<'pglite' | 'postgres', number> = { pglite: 4, postgres: 8 };
 
 class Interrupted extends Error {
   constructor() {
@@ -183,7 +189,7 @@ const runRampart = async (
   env: Record<string, string>,
   settings: LoadSettings,
   compareWith: ReadonlyMap<ShapeName, unknown> | undefined,
-): Promise<{ report: TargetReport; answers: Map<ShapeName, unknown> }> => {
+): Promise<{ reports: TargetReport[]; answers: Map<ShapeName, unknown> }> => {
   const log = progress(target);
   log('booting the standalone platform (API + worker)');
   const harness: Harness = await startHarness({ RAMPART_RATE_LIMIT_PER_MINUTE: RATE_LIMIT_PER_MINUTE, RAMPART_LOG_LEVEL: 'silent', ...env });
@@ -209,27 +215,92 @@ const runRampart = async (
     checkpoint();
     log(`workload settled in ${workload.seconds.toFixed(1)} s: ${workload.resources.toLocaleString('en-US')} resources, ${workload.complianceRows.toLocaleString('en-US')} verdicts, ${workload.incidents} incidents`);
 
-    const shapes: ShapeReport[] = [];
     const answers = new Map<ShapeName, unknown>();
-    for (const shape of SHAPES) {
-      const headers = { authorization: `Bearer ${await harness.token(shape.grant, `bench-${shape.name}`)}` };
-      const { answer, bytes } = await firstAnswer(harness.url, headers, shape);
-      answers.set(shape.name, answer);
-      const before = compareWith?.get(shape.name);
-      const sameAnswerAsBare =
-        before === undefined ? undefined : shape.name === 'tenants' ? JSON.stringify(answer) === JSON.stringify(before) : JSON.stringify(structureOf(answer)) === JSON.stringify(structureOf(before));
-      if (sameAnswerAsBare === false) log(`NOTE: the ${shape.name} answer differs from the bare server's`);
-      const cache = answerCacheOf(harness.server.stores).stats;
-      const kept = { ...cache };
-      const { result, cpuBusyBefore, profile } = await loadShape(target, harness.url, headers, shape, settings);
-      log(`${shape.name}: kept answers served ${cache.hits - kept.hits}, computed ${cache.misses - kept.misses}`);
-      shapes.push({ shape: shape.name, cpuBusyBefore, responseBytes: bytes, sameAnswerAsBare, result, profile });
+    const shapes = await loadShapes(target, harness, settings, compareWith, answers);
+    const report: TargetReport = { target, name: TARGET_NAMES[target], store, seedSeconds, projectionWaitSeconds, workload, shapes };
+    if (target === 'pglite') return { reports: [report], answers };
+    // As PostgreSQL is deployed (docker-compose.yml): the API a process of its own, the worker
+    // beside it in another, on the data just measured.
+    log('stopping the worker in this process; starting one in a process of its own');
+    await worker.stop();
+    const child = await startWorkerProcess(env, log);
+    const stopChild = onCleanup('stop the worker process', () => child.stop());
+    try {
+      const replica = await loadShapes('postgres-replica', harness, settings, compareWith, new Map());
+      return { reports: [report, { target: 'postgres-replica', name: TARGET_NAMES['postgres-replica'], store, workload, shapes: replica }], answers };
+    } finally {
+      await stopChild();
     }
-    return { report: { target, name: TARGET_NAMES[target], store, seedSeconds, projectionWaitSeconds, workload, shapes }, answers };
   } finally {
     log('stopping the platform');
     await stop();
   }
+};
+
+/** Every shape against the harness's API: its first answer checked (and kept in `answers`), then the load. */
+const loadShapes = async (
+  target: Exclude<Target, 'bare'>,
+  harness: Harness,
+  settings: LoadSettings,
+  compareWith: ReadonlyMap<ShapeName, unknown> | undefined,
+  answers: Map<ShapeName, unknown>,
+): Promise<ShapeReport[]> => {
+  const log = progress(target);
+  const shapes: ShapeReport[] = [];
+  for (const shape of SHAPES) {
+    const headers = { authorization: `Bearer ${await harness.token(shape.grant, `bench-${shape.name}`)}` };
+    const { answer, bytes } = await firstAnswer(harness.url, headers, shape);
+    answers.set(shape.name, answer);
+    const before = compareWith?.get(shape.name);
+    const sameAnswerAsBare =
+      before === undefined ? undefined : shape.name === 'tenants' ? JSON.stringify(answer) === JSON.stringify(before) : JSON.stringify(structureOf(answer)) === JSON.stringify(structureOf(before));
+    if (sameAnswerAsBare === false) log(`NOTE: the ${shape.name} answer differs from the bare server's`);
+    const cache = answerCacheOf(harness.server.stores).stats;
+    const kept = { ...cache };
+    const { result, cpuBusyBefore, profile } = await loadShape(target, harness.url, headers, shape, settings);
+    log(`${shape.name}: kept answers served ${cache.hits - kept.hits}, computed ${cache.misses - kept.misses}`);
+    shapes.push({ shape: shape.name, cpuBusyBefore, responseBytes: bytes, sameAnswerAsBare, result, profile });
+  }
+  return shapes;
+};
+
+/**
+ * `rampart worker` in a child process on the bench database, its log kept for an error message.
+ * Ready once it says it started; stopped with SIGTERM (SIGKILL after 10 s).
+ */
+const startWorkerProcess = async (env: Record<string, string>, log: (message: string) => void): Promise<{ stop(): Promise<void> }> => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rampart-api-bench-worker-'));
+  const child = spawn(process.execPath, [path.join(ROOT, 'tools', 'bin', 'rampart.js'), 'worker'], {
+    cwd: ROOT,
+    env: { ...(process.env as Record<string, string>), ...env, RAMPART_DATA_DIR: dataDir, RAMPART_LOG_LEVEL: 'info', RAMPART_INGEST_INTERVAL_MINUTES: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stdout.on('data', (chunk) => (output = (output + String(chunk)).slice(-20_000)));
+  child.stderr.on('data', (chunk) => (output = (output + String(chunk)).slice(-20_000)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('worker started')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the worker process did not start:\n${output.slice(-2_000)}`);
+    }
+    checkpoint();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // Its first reads of the log and its lease renewals, then the steady state it keeps while idle.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  log(`worker process ${child.pid} running`);
+  return { stop };
 };
 
 /**
@@ -307,23 +378,24 @@ const main = async (): Promise<void> => {
   const pglite = await runRampart('pglite', {}, settings, undefined);
   const bare = await runBare(settings, pglite.answers);
   // The same data as the bare server's: its own on the tenants page, the answers it was given on the rest.
+  const [pgliteRun] = pglite.reports;
   const pgliteReport: TargetReport = {
-    ...pglite.report,
-    shapes: pglite.report.shapes.map((s) => ({ ...s, sameAnswerAsBare: JSON.stringify(pglite.answers.get(s.shape)) === JSON.stringify(bare.answers.get(s.shape)) })),
+    ...pgliteRun,
+    shapes: pgliteRun.shapes.map((s) => ({ ...s, sameAnswerAsBare: JSON.stringify(pglite.answers.get(s.shape)) === JSON.stringify(bare.answers.get(s.shape)) })),
   };
   const reports: TargetReport[] = [bare.report, pgliteReport];
 
   if (!opts.postgres) {
-    reports.push({ target: 'postgres', name: TARGET_NAMES.postgres, skipped: '--no-postgres was given', shapes: [] });
+    for (const target of ['postgres', 'postgres-replica'] as const) reports.push({ target, name: TARGET_NAMES[target], skipped: '--no-postgres was given', shapes: [] });
   } else {
     const adminUrl = testDatabaseUrl();
     progress('postgres')(`connecting to ${maskUrl(adminUrl)}`);
     const database = await createBenchDatabase(adminUrl);
     if ('skipped' in database) {
       progress('postgres')(`skipped: ${database.skipped}`);
-      reports.push({ target: 'postgres', name: TARGET_NAMES.postgres, skipped: database.skipped, shapes: [] });
+      for (const target of ['postgres', 'postgres-replica'] as const) reports.push({ target, name: TARGET_NAMES[target], skipped: database.skipped, shapes: [] });
     } else {
-      reports.push((await runRampart('postgres', { RAMPART_STORE: 'postgres', DATABASE_URL: database.url }, settings, bare.answers)).report);
+      reports.push(...(await runRampart('postgres', { RAMPART_STORE: 'postgres', DATABASE_URL: database.url }, settings, bare.answers)).reports);
     }
   }
   await cleanUpAll();
@@ -356,6 +428,10 @@ const main = async (): Promise<void> => {
     }
   }
   for (const r of reports.filter((x) => x.target !== 'bare' && !x.skipped)) {
+    if (r.target === 'postgres-replica') {
+      console.log(`${r.name}: the PostgreSQL rows' data; bytes per answer ${r.shapes.map((s) => `${s.shape} ${s.responseBytes}`).join(', ')}`);
+      continue;
+    }
     console.log(
       `${r.name}: seeded ${TENANT_COUNT.toLocaleString('en-US')} tenants in ${r.seedSeconds?.toFixed(1)} s; workload ${r.workload?.resources.toLocaleString('en-US')} resources, ${r.workload?.complianceRows.toLocaleString('en-US')} verdicts, ${r.workload?.incidents} incidents, settled in ${r.workload?.seconds.toFixed(1)} s; bytes per answer ${r.shapes.map((s) => `${s.shape} ${s.responseBytes} (bare ${bareOf.get(s.shape)?.responseBytes})`).join(', ')}`,
     );
@@ -377,7 +453,7 @@ const main = async (): Promise<void> => {
     `req/s: mean of autocannon's per-second samples; latency percentiles over every request of the measured ${settings.seconds} s; errors: non-2xx + socket errors + timeouts + 2xx answers without data or with GraphQL errors. Goal: ${GOALS.postgres.toFixed(2)}x of the bare server on PostgreSQL, ${GOALS.pglite.toFixed(2)}x on PGlite.`,
   );
   console.log(
-    'Rampart runs standalone (API + worker, one process) with ES256 bearer tokens of the development issuer (platform admin, SOC analyst of a team serving 200 tenants, customer viewer) and the per-principal rate limit raised out of the way; authentication, authorization and query limits stay on. The bare server has none of them.',
+    'Rampart runs standalone (API + worker, one process); the replica rows are the same API once its worker has moved to a process of its own (`rampart worker`), as docker-compose.yml deploys them on PostgreSQL. Both use ES256 bearer tokens of the development issuer (platform admin, SOC analyst of a team serving 200 tenants, customer viewer) and the per-principal rate limit raised out of the way; authentication, authorization and query limits stay on. The bare server has none of them.',
   );
   finishRun(started, opts.json, (loadAtEnd) => ({
     date: started.toISOString(),
