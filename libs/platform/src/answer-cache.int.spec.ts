@@ -5,6 +5,7 @@ import type { EventStore } from '@rampart/event-sourcing';
 import { createPgClient, SqlEventStore, type SqlClient } from '@rampart/event-store';
 import { pgliteTestDatabase, postgresTestDatabase, testDatabaseUrl, type TestDatabase } from '@rampart/event-store/testing';
 import { onboardTenants } from '@rampart/tenancy-application/testing';
+import { createMetrics } from '@rampart/runtime';
 import { AnswerCache, readSideVersion } from './answer-cache';
 import { InlineWorker } from './inline-worker';
 
@@ -71,6 +72,12 @@ describe.each([
   });
 });
 
+/** `rampart_api_read_side_version_reads_total{reason}` as /metrics reports it. */
+const versionReads = async (reason: 'check' | 'unwatched'): Promise<number> => {
+  const text = await createMetrics().metrics();
+  return Number(new RegExp(`^rampart_api_read_side_version_reads_total\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+};
+
 /** The client as the API would use it, counting what it is asked. */
 const counting = (sql: SqlClient): SqlClient & { readonly asked: () => number } => {
   let asked = 0;
@@ -135,7 +142,9 @@ describe.each([
     await db.sql.query(`UPDATE "${schema}".projection_checkpoints SET events_applied = events_applied, commit_position = commit_position + 1`);
     expect(await version()).toBe(first);
     await new Promise((resolve) => setTimeout(resolve, 250));
+    const checks = await versionReads('check');
     expect(await version()).not.toBe(first);
+    expect(await versionReads('check')).toBe(checks + 1);
   });
 });
 
@@ -188,7 +197,8 @@ describe('the read side version across processes (PostgreSQL)', () => {
 
   it('reads on every request while its listening connection is down, and listens again', async () => {
     const readModels = counting(db.sql);
-    const version = readSideVersion({ eventStore: withoutAppendSignals(store), readModels }, schema, { recheckMs: 300 });
+    // Checked rarely, so only the per-request reads can see an unsignalled change; listening again 2 s after the loss.
+    const version = readSideVersion({ eventStore: withoutAppendSignals(store), readModels }, schema, { recheckMs: 60_000, relistenMs: 2_000 });
     const worker = await InlineWorker.start({ eventStore: otherStore, readModels: other }, { schema });
     await worker.settle();
     const watched = await watching(version);
@@ -209,7 +219,9 @@ describe('the read side version across processes (PostgreSQL)', () => {
       return readModels.asked() > before;
     });
     // Read per request: a change no notification tells of is seen at once.
+    const unwatched = await versionReads('unwatched');
     const down = await version();
+    expect(await versionReads('unwatched')).toBe(unwatched + 1);
     await other.query(`UPDATE "${schema}".projection_checkpoints SET commit_position = commit_position + 1`);
     expect(await version()).not.toBe(down);
 

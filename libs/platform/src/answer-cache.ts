@@ -118,9 +118,9 @@ export const READ_SIDE_RECHECK_MS = 1_000;
 export const readSideVersion = (
   stores: Pick<Stores, 'eventStore' | 'readModels'>,
   schema = READ_MODEL_SCHEMA,
-  options: { readonly recheckMs?: number } = {},
+  options: { readonly recheckMs?: number; readonly relistenMs?: number } = {},
 ): (() => Promise<string>) => {
-  const watch = new ReadSideWatch(stores, schema, databaseVersion(stores, schema), options.recheckMs ?? READ_SIDE_RECHECK_MS);
+  const watch = new ReadSideWatch(stores, schema, databaseVersion(stores, schema), options.recheckMs ?? READ_SIDE_RECHECK_MS, options.relistenMs ?? READ_SIDE_RECHECK_MS);
   return () => watch.version();
 };
 
@@ -140,6 +140,8 @@ class ReadSideWatch {
     private readonly schema: string,
     private readonly fromDatabase: () => Promise<string>,
     private readonly recheckMs: number,
+    /** How long after a lost connection or a failed LISTEN it is tried again. */
+    private readonly relistenMs: number,
   ) {
     this.listening = stores.readModels.kind === 'pglite';
   }
@@ -147,12 +149,14 @@ class ReadSideWatch {
   version(): Promise<string> {
     if (!this.listening) {
       this.listen();
+      instruments.readSideVersionRead('unwatched');
       return this.fromDatabase().then((v) => `read:${v}`);
     }
     // Taken now, before anything the version is to vouch for is read.
     const signals = `${this.generation}.${readSideChanges(this.stores.readModels)}.${this.remote}.${this.stores.eventStore.appendNotifications?.() ?? '-'}`;
     const now = Date.now();
     if (!this.checked || now - this.checked.at >= this.recheckMs) {
+      instruments.readSideVersionRead('check');
       const version = this.fromDatabase();
       const checked = { at: now, version };
       this.checked = checked;
@@ -163,10 +167,10 @@ class ReadSideWatch {
     return this.checked.version.then((v) => `${v}#${signals}`);
   }
 
-  /** PostgreSQL: LISTEN for other processes' projection commits; tried again at most once per recheck interval. */
+  /** PostgreSQL: LISTEN for other processes' projection commits; after a failure or a loss, tried again `relistenMs` later (when asked). */
   private listen(): void {
     const now = Date.now();
-    if (this.listenInFlight || now - this.lastListenAttempt < this.recheckMs) return;
+    if (this.listenInFlight || now - this.lastListenAttempt < this.relistenMs) return;
     this.lastListenAttempt = now;
     this.listenInFlight = true;
     this.stores.readModels
@@ -177,6 +181,7 @@ class ReadSideWatch {
         },
         () => {
           this.listening = false;
+          this.lastListenAttempt = Date.now();
         },
       )
       .then(

@@ -90,6 +90,13 @@ const keptAnswers = new Counter({
   registers: [counters],
 });
 
+const readSideVersionReads = new Counter({
+  name: 'rampart_api_read_side_version_reads_total',
+  help: "Reads of the read side's version from the database, by reason (check: at most once a second while the API listens for changes; unwatched: on every request while its LISTEN connection is down)",
+  labelNames: ['reason'],
+  registers: [counters],
+});
+
 /** Where the work is done, it is counted: the one way code outside this file records a metric. */
 export const instruments = {
   command(command: string, outcome: CommandOutcomeLabel): void {
@@ -125,6 +132,9 @@ export const instruments = {
   },
   keptAnswer(kind: string, served: boolean): void {
     keptAnswers.inc({ kind, outcome: served ? 'served' : 'computed' });
+  },
+  readSideVersionRead(reason: 'check' | 'unwatched'): void {
+    readSideVersionReads.inc({ reason });
   },
 };
 
