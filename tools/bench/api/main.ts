@@ -27,17 +27,21 @@ import { appendTenants, countDirectoryRows, bareTenants, seedTenants, TENANT_COU
 import { alignedTable, cpuBusyFraction, errorText, finishRun, machineHeader, maskUrl } from '../shared';
 import { Profiler, type LayerRow } from './profile';
 
-type Target = 'bare' | 'pglite' | 'postgres' | 'postgres-replica';
+type Target = 'bare' | 'bare-again' | 'pglite' | 'postgres' | 'postgres-replica';
+type BareTarget = 'bare' | 'bare-again';
+type RampartTarget = Exclude<Target, BareTarget>;
+const isBare = (target: Target): target is BareTarget => target === 'bare' || target === 'bare-again';
 
 const TARGET_NAMES: Record<Target, string> = {
   bare: 'bare @apollo/server (in-memory, no auth)',
+  'bare-again': 'bare @apollo/server, again after PostgreSQL',
   pglite: 'Rampart API on PGlite',
   postgres: 'Rampart API on PostgreSQL',
   'postgres-replica': 'Rampart API replica on PostgreSQL',
 };
 
 /** Issue 20's goals: Rampart's req/s over the bare server's, per shape. */
-const GOALS: Record<Exclude<Target, 'bare'>, number> = { postgres: 0.85, 'postgres-replica': 0.85, pglite: 0.6 };
+const GOALS: Record<RampartTarget, number> = { postgres: 0.85, 'postgres-replica': 0.85, pglite: 0.6 };
 
 const SETTINGS: Record<'full' | 'quick', LoadSettings> = {
   full: { connections: 10, warmupSeconds: 3, seconds: 10 },
@@ -157,8 +161,16 @@ const loadShape = async (
   return { result, cpuBusyBefore, profile };
 };
 
-const runBare = async (settings: LoadSettings, answers: ReadonlyMap<ShapeName, unknown>): Promise<{ report: TargetReport; answers: Map<ShapeName, unknown> }> => {
-  const log = progress('bare');
+/**
+ * The bare server, measured once after PGlite and again after PostgreSQL: each Rampart row is
+ * compared with the bare window nearest it in time, as the machine drifts over a run of minutes.
+ */
+const runBare = async (
+  settings: LoadSettings,
+  answers: ReadonlyMap<ShapeName, unknown>,
+  target: BareTarget = 'bare',
+): Promise<{ report: TargetReport; answers: Map<ShapeName, unknown> }> => {
+  const log = progress(target);
   const bare = await startBareServer(bareTenants(seedTenants(TENANT_COUNT), new Date().toISOString()), {
     incidents: answers.get('socQueue'),
     complianceScore: answers.get('posture'),
@@ -171,10 +183,10 @@ const runBare = async (settings: LoadSettings, answers: ReadonlyMap<ShapeName, u
     for (const shape of SHAPES) {
       const { answer, bytes } = await firstAnswer(bare.url, {}, shape);
       own.set(shape.name, answer);
-      const { result, cpuBusyBefore, profile } = await loadShape('bare', bare.url, {}, shape, settings);
+      const { result, cpuBusyBefore, profile } = await loadShape(target, bare.url, {}, shape, settings);
       shapes.push({ shape: shape.name, cpuBusyBefore, responseBytes: bytes, result, profile });
     }
-    return { report: { target: 'bare', name: TARGET_NAMES.bare, shapes }, answers: own };
+    return { report: { target, name: TARGET_NAMES[target], shapes }, answers: own };
   } finally {
     await stop();
   }
@@ -239,7 +251,7 @@ const runRampart = async (
 
 /** Every shape against the harness's API: its first answer checked (and kept in `answers`), then the load. */
 const loadShapes = async (
-  target: Exclude<Target, 'bare'>,
+  target: RampartTarget,
   harness: Harness,
   settings: LoadSettings,
   compareWith: ReadonlyMap<ShapeName, unknown> | undefined,
@@ -277,7 +289,12 @@ const startWorkerProcess = async (env: Record<string, string>, log: (message: st
   });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.stdout.on('data', (chunk) => (output = (output + String(chunk)).slice(-20_000)));
+  let partitionsTaken = 0;
+  child.stdout.on('data', (chunk) => {
+    // pino writes a line at a time: a message is never split across chunks
+    partitionsTaken += String(chunk).split('"partition taken"').length - 1;
+    output = (output + String(chunk)).slice(-20_000);
+  });
   child.stderr.on('data', (chunk) => (output = (output + String(chunk)).slice(-20_000)));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -297,9 +314,25 @@ const startWorkerProcess = async (env: Record<string, string>, log: (message: st
     checkpoint();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  // Its first reads of the log and its lease renewals, then the steady state it keeps while idle.
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
-  log(`worker process ${child.pid} running`);
+  // It takes the tenant partitions of its process managers one after another (each then reads
+  // from its checkpoint): measured once it has taken some and taken none for 5 s, the steady
+  // state it keeps while idle.
+  const taken = () => partitionsTaken;
+  let last = taken();
+  let quietSince = Date.now();
+  while (last === 0 || Date.now() - quietSince < 5_000) {
+    if (child.exitCode !== null || Date.now() > deadline + 60_000) {
+      await stop();
+      throw new Error(`the worker process did not settle:\n${output.slice(-2_000)}`);
+    }
+    checkpoint();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (taken() !== last) {
+      last = taken();
+      quietSince = Date.now();
+    }
+  }
+  log(`worker process ${child.pid} running, ${last} partitions taken`);
   return { stop };
 };
 
@@ -395,24 +428,29 @@ const main = async (): Promise<void> => {
       progress('postgres')(`skipped: ${database.skipped}`);
       for (const target of ['postgres', 'postgres-replica'] as const) reports.push({ target, name: TARGET_NAMES[target], skipped: database.skipped, shapes: [] });
     } else {
-      reports.push(...(await runRampart('postgres', { RAMPART_STORE: 'postgres', DATABASE_URL: database.url }, settings, bare.answers)).reports);
+      const postgres = await runRampart('postgres', { RAMPART_STORE: 'postgres', DATABASE_URL: database.url }, settings, bare.answers);
+      reports.push((await runBare(settings, pglite.answers, 'bare-again')).report, ...postgres.reports);
     }
   }
   await cleanUpAll();
 
   const bareOf = new Map(bare.report.shapes.map((s) => [s.shape, s]));
+  // PGlite against the bare window after it, PostgreSQL against the one after PostgreSQL; the
+  // second bare window against the first, which shows how far the machine drifted in between.
+  const baselineOf = (target: Target): TargetReport =>
+    (target === 'postgres' || target === 'postgres-replica' ? reports.find((r) => r.target === 'bare-again') : undefined) ?? bare.report;
   const rows: TargetRow[] = [];
   for (const shape of SHAPES) {
     for (const r of reports) {
       const s = r.shapes.find((x) => x.shape === shape.name);
-      const bareRps = bareOf.get(shape.name)?.result.requestsPerSecond ?? 0;
+      const bareRps = baselineOf(r.target).shapes.find((x) => x.shape === shape.name)?.result.requestsPerSecond ?? 0;
       rows.push({
         shape: shape.label,
         target: r.name,
         result: s?.result,
         skipped: r.skipped,
         ratio: s && bareRps > 0 ? s.result.requestsPerSecond / bareRps : undefined,
-        goal: r.target === 'bare' ? undefined : GOALS[r.target],
+        goal: isBare(r.target) ? undefined : GOALS[r.target],
       });
     }
   }
@@ -427,7 +465,7 @@ const main = async (): Promise<void> => {
       if (s.sameAnswerAsBare === false) console.log(`(!) WARNING: ${r.name}, ${s.shape}: a different answer than the bare server's`);
     }
   }
-  for (const r of reports.filter((x) => x.target !== 'bare' && !x.skipped)) {
+  for (const r of reports.filter((x) => !isBare(x.target) && !x.skipped)) {
     if (r.target === 'postgres-replica') {
       console.log(`${r.name}: the PostgreSQL rows' data; bytes per answer ${r.shapes.map((s) => `${s.shape} ${s.responseBytes}`).join(', ')}`);
       continue;
@@ -450,7 +488,7 @@ const main = async (): Promise<void> => {
     }
   }
   console.log(
-    `req/s: mean of autocannon's per-second samples; latency percentiles over every request of the measured ${settings.seconds} s; errors: non-2xx + socket errors + timeouts + 2xx answers without data or with GraphQL errors. Goal: ${GOALS.postgres.toFixed(2)}x of the bare server on PostgreSQL, ${GOALS.pglite.toFixed(2)}x on PGlite.`,
+    `req/s: mean of autocannon's per-second samples; latency percentiles over every request of the measured ${settings.seconds} s; errors: non-2xx + socket errors + timeouts + 2xx answers without data or with GraphQL errors. Goal: ${GOALS.postgres.toFixed(2)}x of the bare server on PostgreSQL, ${GOALS.pglite.toFixed(2)}x on PGlite. PGlite is compared with the bare window measured right after it, PostgreSQL with the one right after PostgreSQL; the second bare row's ratio is against the first (how far the machine drifted in between).`,
   );
   console.log(
     'Rampart runs standalone (API + worker, one process); the replica rows are the same API once its worker has moved to a process of its own (`rampart worker`), as docker-compose.yml deploys them on PostgreSQL. Both use ES256 bearer tokens of the development issuer (platform admin, SOC analyst of a team serving 200 tenants, customer viewer) and the per-principal rate limit raised out of the way; authentication, authorization and query limits stay on. The bare server has none of them.',
