@@ -2,7 +2,7 @@
 // decided), a correlation id, request-scoped loaders, and the read side's version as the request
 // found it (read once, when first needed, for every kept answer the request is served).
 import { TenantScope, type Principal, type SocAssignments } from '@rampart/auth';
-import { answerCacheOf } from '@rampart/platform';
+import { answerCacheOf, answerKey } from '@rampart/platform';
 import { READ_MODEL_SCHEMA, type Stores } from '@rampart/runtime';
 import type { SqlClient } from '@rampart/event-store';
 import { createLoaders, type Loaders } from './graphql/loaders';
@@ -43,7 +43,7 @@ export const createRequestContext = async (principal: Principal, correlationId: 
   // A team's tenants change only with the tenant directory: kept across requests until it moves.
   const teams = socTeamsOf(principal);
   const assignments = teams.length
-    ? await answers.get(`soc\0${teams.join('\0')}`, async () => ({ value: await loadSocAssignments(principal, stores.readModels) }), readSideVersion())
+    ? await answers.get(answerKey('soc', teams), async () => ({ value: await loadSocAssignments(principal, stores.readModels) }), readSideVersion())
     : new Map<string, Set<string>>();
   const scope = new TenantScope(principal, assignments);
   return { principal, scope, correlationId, loaders: createLoaders(stores.readModels, scope), readSideVersion };

@@ -81,6 +81,9 @@ interface EventRow {
   recorded_at: string | Date;
 }
 
+/** What the idempotency check compares of an event found stored under an id being appended. */
+type StoredEvent = Pick<EventRow, 'stream_id' | 'type' | 'data' | 'transaction_id' | 'global_position'>;
+
 /** The append function's result (schema.ts): one row for an append or a refusal, one per stored event found. */
 type AppendRow =
   | { outcome: 'appended'; head: number; transaction_id: string; global_position: string }
@@ -250,26 +253,14 @@ export class SqlEventStore implements EventStore {
     const [first] = rows;
     if (!first) throw new Error(`append to "${streamId}" returned nothing`);
     if (first.outcome === 'wrong_revision') throw new WrongExpectedRevisionError(streamId, expected, first.head ?? 'no_stream');
-    if (first.outcome === 'stored') return this.storedBefore(streamId, events, first.head, rows.filter((r): r is StoredRow => r.outcome === 'stored'));
+    if (first.outcome === 'stored') {
+      const byId = new Map(rows.filter((r): r is StoredRow => r.outcome === 'stored').map((r) => [r.event_id.toLowerCase(), r]));
+      return this.alreadyStored({ streamId, events }, events.map((e) => byId.get(e.eventId.toLowerCase())), first.head);
+    }
     return { nextExpectedRevision: first.head, position: toPosition(first), alreadyAppended: false };
   }
 
-  /** Idempotency: the same events appended again succeed without writing; a reused id with other content fails. */
-  private storedBefore(streamId: string, events: readonly NewEvent[], head: number | null, rows: readonly StoredRow[]): AppendResult {
-    const byId = new Map(rows.map((r) => [r.event_id.toLowerCase(), r]));
-    const positions = events.map((event) => {
-      const row = byId.get(event.eventId.toLowerCase());
-      if (!row) throw new EventIdConflictError(rows[0].event_id, 'part of this batch was appended before; the rest was not');
-      if (row.stream_id !== streamId) throw new EventIdConflictError(event.eventId, `it is in stream "${row.stream_id}"`);
-      if (row.type !== event.type || !sameJson(row.data, event.data)) {
-        throw new EventIdConflictError(event.eventId, 'the stored type or data differ');
-      }
-      return toPosition(row);
-    });
-    const last = positions.reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b));
-    // The events are in this stream, so it has a head revision.
-    return { nextExpectedRevision: head ?? events.length - 1, position: last, alreadyAppended: true };
-  }
+
 
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     validateMultiStreamAppend(appends);
@@ -373,7 +364,7 @@ export class SqlEventStore implements EventStore {
   }
 
   /** One stream of a batch whose events were (at least partly) found stored: a retry, or a conflict. */
-  private alreadyStored(append: StreamAppend, stored: readonly (EventRow | undefined)[], current: number | null): AppendResult {
+  private alreadyStored(append: StreamAppend, stored: readonly (StoredEvent | undefined)[], current: number | null): AppendResult {
     const rows = append.events.map((event, i) => {
       const row = stored[i];
       if (!row) throw new EventIdConflictError(event.eventId, 'part of this batch was appended before; the rest was not');
