@@ -131,6 +131,8 @@ class ReadSideWatch {
   private generation = 0;
   /** Projection commits of other processes, as notified. */
   private remote = 0;
+  /** A LISTEN succeeded: from then on the client keeps one up and says when it is down. */
+  private subscribed = false;
   private lastListenAttempt = Number.NEGATIVE_INFINITY;
   private listenInFlight = false;
   private checked?: { readonly at: number; readonly version: Promise<string> };
@@ -167,27 +169,38 @@ class ReadSideWatch {
     return this.checked.version.then((v) => `${v}#${signals}`);
   }
 
-  /** PostgreSQL: LISTEN for other processes' projection commits; after a failure or a loss, tried again `relistenMs` later (when asked). */
+  /**
+   * PostgreSQL: LISTEN for other processes' projection commits. Once listening, the client keeps
+   * it up (a lost connection is listened on again after `relistenMs`); until then, a failed first
+   * attempt is tried again `relistenMs` later, when a request asks.
+   */
   private listen(): void {
     const now = Date.now();
-    if (this.listenInFlight || now - this.lastListenAttempt < this.relistenMs) return;
+    if (this.subscribed || this.listenInFlight || now - this.lastListenAttempt < this.relistenMs) return;
     this.lastListenAttempt = now;
     this.listenInFlight = true;
+    const listening = () => {
+      this.generation++;
+      this.listening = true;
+    };
     this.stores.readModels
       .listen(
         readSideChannel(this.schema),
         () => {
           this.remote++;
         },
-        () => {
-          this.listening = false;
-          this.lastListenAttempt = Date.now();
+        {
+          retryMs: this.relistenMs,
+          onLost: () => {
+            this.listening = false;
+          },
+          onResumed: listening,
         },
       )
       .then(
         () => {
-          this.generation++;
-          this.listening = true;
+          this.subscribed = true;
+          listening();
         },
         () => undefined, // read per request until a later attempt succeeds
       )

@@ -164,7 +164,7 @@ const countingClient = (sql: SqlClient, counter: StatementCounter): SqlClient =>
     );
   },
   exec: (text) => sql.exec(text),
-  listen: (channel, onNotify, onLost) => sql.listen(channel, onNotify, onLost),
+  listen: (channel, onNotify, options) => sql.listen(channel, onNotify, options),
   close: () => sql.close(),
 });
 

@@ -26,17 +26,27 @@ export interface TransactionOptions {
   readonly settings?: Readonly<Record<string, string>>;
 }
 
+export interface ListenOptions {
+  /** The listening connection broke: what is notified from now on is not delivered until `onResumed`. */
+  readonly onLost?: (error: Error) => void;
+  /** Listening again on a new connection after a loss. */
+  readonly onResumed?: () => void;
+  /** How long after a loss, or after a failed attempt to listen again, it is tried (default 1 s). */
+  readonly retryMs?: number;
+}
+
 export interface SqlClient extends SqlExecutor {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Several statements separated by semicolons, no parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**
-   * Calls `onNotify` for NOTIFYs on `channel`. PostgreSQL holds one dedicated connection for it;
-   * PGlite (one process) delivers them in-process. `onLost`: the connection broke (PostgreSQL), so
-   * notifications sent from then on are not delivered; called once, and listening has stopped.
+   * Calls `onNotify` for NOTIFYs on `channel` until the returned function stops it. PostgreSQL
+   * holds one dedicated connection for it, and when that connection breaks, tells `onLost` and
+   * listens again on a new one (`onResumed`); notifications sent in between are not delivered.
+   * PGlite (one process) delivers them in-process and never loses them.
    */
-  listen(channel: string, onNotify: () => void, onLost?: (error: Error) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: () => void, options?: ListenOptions): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -106,42 +116,73 @@ export const createPgClient = async (config: string | PoolConfig): Promise<SqlCl
     async exec(sql) {
       await pool.query(sql);
     },
-    async listen(channel, onNotify, onLost) {
-      const client = await pool.connect();
+    async listen(channel, onNotify, options = {}) {
       const handler = (msg: { channel: string }) => {
         if (msg.channel === channel) onNotify();
       };
+      let current: { readonly client: PoolClient; detach(): void } | undefined;
       let stopped = false;
-      const stop = async (broken?: Error, tell = true) => {
+      let retry: NodeJS.Timeout | undefined;
+      // On a connection of its own, checked out for as long as it listens.
+      const attach = async (): Promise<void> => {
+        const client = await pool.connect();
+        const lost = (error: Error) => {
+          if (current?.client !== client) return;
+          current = undefined;
+          client.off('notification', handler);
+          client.release(error); // destroyed, not reused
+          options.onLost?.(error);
+          listenAgainLater();
+        };
+        const ended = () => lost(new Error(`the connection listening on ${channel} ended`));
+        // `lost` stays attached to a broken client: a later 'error' with no listener would throw.
+        const detach = () => {
+          client.off('notification', handler);
+          client.off('error', lost);
+          client.off('end', ended);
+        };
+        client.on('notification', handler);
+        client.on('error', lost);
+        client.on('end', ended);
+        try {
+          await client.query(`LISTEN ${quoteIdent(channel)}`);
+        } catch (error) {
+          client.off('notification', handler);
+          client.off('end', ended);
+          client.release(error instanceof Error ? error : new Error(String(error)));
+          throw error;
+        }
+        current = { client, detach };
+        if (stopped) await stop();
+      };
+      const listenAgainLater = () => {
         if (stopped) return;
+        retry = setTimeout(() => {
+          retry = undefined;
+          if (stopped) return;
+          attach().then(
+            () => {
+              if (!stopped) options.onResumed?.();
+            },
+            () => listenAgainLater(),
+          );
+        }, options.retryMs ?? 1_000);
+        retry.unref();
+      };
+      const stop = async () => {
         stopped = true;
         listeners.delete(stop);
-        client.off('notification', handler);
-        client.off('end', ended);
-        if (broken) {
-          // A broken connection goes back to be destroyed, not reused; `lost` stays attached, as
-          // a later 'error' with no listener would throw.
-          client.release(broken);
-          if (tell) onLost?.(broken);
-          return;
-        }
-        await client.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
-        client.off('error', lost);
-        client.release();
+        clearTimeout(retry);
+        const listening = current;
+        current = undefined;
+        if (!listening) return;
+        await listening.client.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
+        listening.detach();
+        listening.client.release();
       };
-      const lost = (error: Error) => void stop(error);
-      const ended = () => void stop(new Error(`the connection listening on ${channel} ended`));
-      client.on('notification', handler);
-      client.on('error', lost);
-      client.on('end', ended);
-      try {
-        await client.query(`LISTEN ${quoteIdent(channel)}`);
-      } catch (error) {
-        await stop(error instanceof Error ? error : new Error(String(error)), false);
-        throw error;
-      }
+      await attach();
       listeners.add(stop);
-      return () => stop();
+      return stop;
     },
     // Listening connections are checked out of the pool, which would wait for them to come back.
     close: async () => {

@@ -187,7 +187,7 @@ describe('a SQL event store on PostgreSQL waking readers elsewhere', () => {
     await reader.close();
   });
 
-  it('listens again when the server drops its listening connection, and wakes its readers meanwhile', async () => {
+  it('listens again when the server drops its listening connection, and wakes its readers when it breaks and when it listens again', async () => {
     db ??= await postgresTestDatabase('notify');
     const writer = await SqlEventStore.open(db.sql, { schema: db.schema });
     const reader = await SqlEventStore.open(db.sql, { schema: db.schema });
@@ -203,7 +203,15 @@ describe('a SQL event store on PostgreSQL waking readers elsewhere', () => {
     await reader.waitForAppend(5_000, undefined, lost);
     expect(reader.appendNotifications()).toBeGreaterThan(lost);
 
-    // Listening again (a second later), an append elsewhere wakes it well before its timeout.
+    // An append while it cannot hear: listening again (a second later) wakes its readers to read it.
+    const gap = reader.appendNotifications();
+    await writer.appendToStream(id, numbered(tenant, 1), { expectedRevision: 'any' });
+    const waited = Date.now();
+    await reader.waitForAppend(5_000, undefined, gap);
+    expect(reader.appendNotifications()).toBeGreaterThan(gap);
+    expect(Date.now() - waited).toBeLessThan(4_000);
+
+    // Listening again, an append elsewhere wakes it well before its timeout.
     const deadline = Date.now() + 10_000;
     for (;;) {
       const since = reader.appendNotifications();

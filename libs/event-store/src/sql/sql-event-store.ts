@@ -126,9 +126,6 @@ const likePrefix = (prefix: string): string => prefix.replace(/[\\%_]/g, (c) => 
 
 const MAX_READ = 10_000;
 
-/** After the connection listening for appends broke, how long until it is listened to again. */
-const RELISTEN_AFTER_MS = 1_000;
-
 export class SqlEventStore implements EventStore {
   readonly kind: 'pglite' | 'postgres';
   readonly atomicMultiStreamAppend = true;
@@ -139,8 +136,6 @@ export class SqlEventStore implements EventStore {
   private readonly clock?: () => Date;
   private readonly wakeups = new Wakeups();
   private stopListening?: () => Promise<void>;
-  private relisten?: NodeJS.Timeout;
-  private closed = false;
 
   private constructor(
     private readonly sql: SqlClient,
@@ -163,31 +158,13 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
-   * Appends of other processes wake this one's readers. When the connection listening for them
-   * breaks, readers are woken (they read once more) and it is listened to again a second later;
-   * in between, a caught-up reader reads at its idle timeout.
+   * Appends of other processes wake this one's readers. While the connection listening for them is
+   * broken they cannot: readers are woken when it breaks and again when it listens anew, so each
+   * reads what was appended in between; meanwhile a caught-up reader reads at its idle timeout.
    */
   private async listen(): Promise<void> {
-    const stop = await this.sql.listen(
-      this.channel,
-      () => this.wakeAll(),
-      () => {
-        this.stopListening = undefined;
-        this.wakeAll();
-        this.listenAgainLater();
-      },
-    );
-    if (this.closed) await stop();
-    else this.stopListening = stop;
-  }
-
-  private listenAgainLater(): void {
-    if (this.closed) return;
-    this.relisten = setTimeout(() => {
-      this.relisten = undefined;
-      if (!this.closed) this.listen().catch(() => this.listenAgainLater());
-    }, RELISTEN_AFTER_MS);
-    this.relisten.unref();
+    const wake = () => this.wakeAll();
+    this.stopListening = await this.sql.listen(this.channel, wake, { onLost: wake, onResumed: wake });
   }
 
   get client(): SqlClient {
@@ -485,8 +462,6 @@ export class SqlEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.relisten);
     this.wakeAll();
     await this.stopListening?.();
   }
